@@ -1,0 +1,5 @@
+// The ordered list of migrations. Files are named <unix-ms>-<PascalVerbNoun>.ts and never edited once landed.
+import { InitialSchema1795822020250 } from './1795822020250-InitialSchema';
+
+// eslint-disable-next-line @typescript-eslint/ban-types
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250];

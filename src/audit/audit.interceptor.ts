@@ -1,0 +1,49 @@
+// audit/: records every write made through the API (and every refused or failed login),
+// with the request body as the change summary, secrets redacted.
+import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Observable, tap } from 'rxjs';
+import type { AuthedRequest } from '../auth/roles';
+import { AuditService } from './audit.service';
+
+export const AUDIT_META = 'teknisi:audit';
+
+/** Names a write in the audit log: `@Audit('device.update', 'device')`. */
+export const Audit = (action: string, objectType?: string) => SetMetadata(AUDIT_META, { action, objectType });
+
+export type AuditableRequest = AuthedRequest & { auditSummary?: unknown; auditObjectId?: string | number };
+
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (ctx.getType() !== 'http') return next.handle();
+    const req = ctx.switchToHttp().getRequest<AuditableRequest>();
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next.handle();
+    const meta = this.reflector.get<{ action: string; objectType?: string } | undefined>(AUDIT_META, ctx.getHandler());
+    const action = meta?.action ?? `${req.method} ${req.route?.path ?? req.path}`;
+    const write = (statusCode: number, body: unknown) => {
+      const objectId = req.auditObjectId ?? req.params?.id ?? (body as { id?: unknown } | undefined)?.id;
+      const user = req.user ?? (body as { user?: { id: number; username: string } } | undefined)?.user;
+      const summary = req.auditSummary ?? (typeof req.body === 'object' && req.body && Object.keys(req.body).length ? req.body : undefined);
+      return this.audit.record({
+        userId: user?.id ?? null, username: user?.username ?? (action === 'auth.login' ? String(req.body?.username ?? '').slice(0, 64) : null),
+        action, objectType: meta?.objectType ?? null, objectId: typeof objectId === 'string' || typeof objectId === 'number' ? objectId : null,
+        summary, ip: req.ip ?? null, requestId: req.id ?? null, statusCode,
+      });
+    };
+    return next.handle().pipe(
+      tap({
+        next: (body) => void write(ctx.switchToHttp().getResponse().statusCode, body),
+        error: (err) => {
+          const status = err instanceof HttpException ? err.getStatus() : 500;
+          if (status === 401 || status === 403 || status === 429 || status >= 500) void write(status, undefined);
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { CurrentUser } from '../common/current-user.decorator';
+import { Audit } from '../audit/audit.interceptor';
+import { LoginDto, LoginResponse } from './auth.dto';
+import { AuthService } from './auth.service';
+import { AuthedRequest, AuthUser, MinRole, Public } from './roles';
+import { SESSION_COOKIE } from './tokens';
+import { UsersService, toUserView } from './users.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @Audit('auth.login', 'user')
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiTooManyRequestsResponse({ description: 'too many attempts for this user name or address' })
+  async login(@Body() dto: LoginDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
+    const { accessToken, expiresAt, user } = await this.auth.login(dto.username, dto.password, req.ip);
+    res.cookie(SESSION_COOKIE, accessToken, {
+      httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: expiresAt,
+    });
+    return { accessToken, expiresAt: expiresAt.toISOString(), user: toUserView(await this.users.get(user.id)) };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @MinRole('viewer')
+  @Audit('auth.logout', 'user')
+  @ApiBearerAuth()
+  async logout(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(user);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  async me(@CurrentUser() user: AuthUser) {
+    return toUserView(await this.users.get(user.id));
+  }
+}

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { USER_ROLES, UserRole } from './user.entity';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin' }) @IsString() @MinLength(1) @MaxLength(64) username: string;
+  @ApiProperty({ format: 'password' }) @IsString() @MinLength(1) @MaxLength(256) password: string;
+}
+
+export class UserView {
+  @ApiProperty() id: number;
+  @ApiProperty() username: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) displayName: string | null;
+  @ApiProperty({ enum: USER_ROLES }) role: UserRole;
+  @ApiProperty() disabled: boolean;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) lastLoginAt: Date | null;
+}
+
+export class LoginResponse {
+  @ApiProperty({ description: 'send as Authorization: Bearer <accessToken>' }) accessToken: string;
+  @ApiProperty() expiresAt: string;
+  @ApiProperty({ type: () => UserView }) user: UserView;
+}
+
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'jdoe', pattern: USERNAME.source })
+  @IsString() @Matches(USERNAME, { message: 'username may hold letters, digits and . _ @ - (1 to 64, starting with a letter or digit)' })
+  username: string;
+
+  @ApiProperty({ minLength: 12, format: 'password', writeOnly: true })
+  @IsString() @MinLength(12) @MaxLength(256)
+  password: string;
+
+  @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) displayName?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ minLength: 12, format: 'password', writeOnly: true })
+  @IsOptional() @IsString() @MinLength(12) @MaxLength(256)
+  password?: string;
+
+  @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) displayName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() disabled?: boolean;
+}
+
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'nightly export script' }) @IsString() @MinLength(1) @MaxLength(128) name: string;
+  @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  expiresAt?: Date;
+}
+
+export class TokenView {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'first characters of the token, to recognise it' }) prefix: string;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) expiresAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) lastUsedAt: Date | null;
+}
+
+export class CreatedToken extends TokenView {
+  @ApiProperty({ description: 'shown once: store it now' }) token: string;
+}

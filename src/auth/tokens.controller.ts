@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../common/current-user.decorator';
+import { Audit } from '../audit/audit.interceptor';
+import { CreatedToken, CreateTokenDto } from './auth.dto';
+import { AuthUser, MinRole } from './roles';
+import { TokensService } from './tokens.service';
+
+/** Everyone manages their own API tokens. */
+@ApiTags('tokens')
+@ApiBearerAuth()
+@Controller('tokens')
+@MinRole('viewer')
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Get()
+  async list(@CurrentUser() me: AuthUser) {
+    const items = await this.tokens.list(me.id);
+    return { items, total: items.length };
+  }
+
+  @Post()
+  @Audit('token.create', 'token')
+  @ApiCreatedResponse({ type: CreatedToken })
+  create(@CurrentUser() me: AuthUser, @Body() dto: CreateTokenDto): Promise<CreatedToken> {
+    return this.tokens.create(me.id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Audit('token.revoke', 'token')
+  revoke(@CurrentUser() me: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.tokens.revoke(me.id, id);
+  }
+}

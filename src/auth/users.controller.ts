@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../common/current-user.decorator';
+import { PageQuery } from '../common/pagination';
+import { Audit } from '../audit/audit.interceptor';
+import { CreateUserDto, UpdateUserDto, UserView } from './auth.dto';
+import { AuthUser, MinRole } from './roles';
+import { toUserView, UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+@MinRole('admin')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  list(@Query() q: PageQuery) {
+    return this.users.list(q.page, q.limit);
+  }
+
+  @Get(':id')
+  async get(@Param('id', ParseIntPipe) id: number): Promise<UserView> {
+    return toUserView(await this.users.get(id));
+  }
+
+  @Post()
+  @Audit('user.create', 'user')
+  @ApiCreatedResponse({ type: UserView })
+  create(@Body() dto: CreateUserDto): Promise<UserView> {
+    return this.users.create(dto);
+  }
+
+  @Patch(':id')
+  @Audit('user.update', 'user')
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() me: AuthUser): Promise<UserView> {
+    return this.users.update(id, dto, me.id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Audit('user.delete', 'user')
+  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.users.remove(id);
+  }
+}

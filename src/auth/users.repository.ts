@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { ApiToken } from './api-token.entity';
+import { Session } from './session.entity';
+import { User, UserRole } from './user.entity';
+
+/** users, sessions and API tokens. */
+@Injectable()
+export class UsersRepository {
+  private readonly users: Repository<User>;
+  private readonly sessions: Repository<Session>;
+  private readonly tokens: Repository<ApiToken>;
+
+  constructor(private readonly ds: DataSource) {
+    this.users = ds.getRepository(User);
+    this.sessions = ds.getRepository(Session);
+    this.tokens = ds.getRepository(ApiToken);
+  }
+
+  countUsers(): Promise<number> {
+    return this.users.count();
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.users.count({ where: { role: 'admin', disabled: false } });
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.findOneBy({ username });
+  }
+
+  listUsers(offset: number, limit: number): Promise<[User[], number]> {
+    return this.users.findAndCount({ order: { username: 'ASC' }, skip: offset, take: limit });
+  }
+
+  /** Inserts unless the user name is taken; returns the new user or null. */
+  async insertUser(u: Omit<User, 'id' | 'lastLoginAt'>): Promise<User | null> {
+    const res = await this.ds
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({ ...u, lastLoginAt: null })
+      .orIgnore()
+      .execute();
+    const id = res.identifiers[0]?.id ?? res.raw?.insertId;
+    if (!id || res.raw?.affectedRows === 0) return null;
+    return this.findById(Number(id));
+  }
+
+  async updateUser(id: number, patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>): Promise<void> {
+    await this.users.update({ id }, { ...patch, updatedAt: new Date() });
+  }
+
+  async touchLogin(id: number): Promise<void> {
+    await this.users.update({ id }, { lastLoginAt: new Date() });
+  }
+
+  async deleteUser(id: number): Promise<void> {
+    await this.users.delete({ id });
+  }
+
+  async createSession(s: Session): Promise<void> {
+    await this.sessions.insert(s);
+  }
+
+  /** The session with its user, if neither has ended. */
+  async findLiveSession(id: string): Promise<(Session & { user: User }) | null> {
+    const s = await this.sessions.findOne({ where: { id }, relations: { user: true } });
+    if (!s || !s.user || s.expiresAt.getTime() <= Date.now() || s.user.disabled) return null;
+    return s as Session & { user: User };
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.sessions.delete({ id });
+  }
+
+  async deleteSessionsOf(userId: number): Promise<void> {
+    await this.sessions.delete({ userId });
+  }
+
+  async purgeExpiredSessions(now: Date): Promise<number> {
+    const res = await this.sessions.createQueryBuilder().delete().where('expires_at <= :now', { now }).execute();
+    return res.affected ?? 0;
+  }
+
+  async insertToken(t: Omit<ApiToken, 'id' | 'lastUsedAt'>): Promise<ApiToken> {
+    const res = await this.tokens.insert({ ...t, lastUsedAt: null });
+    return (await this.tokens.findOneBy({ id: Number(res.identifiers[0].id) }))!;
+  }
+
+  findTokenByHash(hash: string): Promise<(ApiToken & { user: User }) | null> {
+    return this.tokens.findOne({ where: { tokenHash: hash }, relations: { user: true } }) as Promise<(ApiToken & { user: User }) | null>;
+  }
+
+  listTokensOf(userId: number): Promise<ApiToken[]> {
+    return this.tokens.find({ where: { userId }, order: { createdAt: 'DESC' } });
+  }
+
+  async deleteTokenOf(userId: number, id: number): Promise<boolean> {
+    const res = await this.tokens.delete({ id, userId });
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** Records use at most once a minute per token, to keep reads cheap. */
+  async touchToken(id: number, now: Date): Promise<void> {
+    await this.tokens
+      .createQueryBuilder()
+      .update()
+      .set({ lastUsedAt: now })
+      .where('id = :id AND (last_used_at IS NULL OR last_used_at < :cutoff)', { id, cutoff: new Date(now.getTime() - 60_000) })
+      .execute();
+  }
+}
+
+export type { UserRole };

@@ -1,0 +1,80 @@
+// Start-up shared by both entry points: configuration, reachability checks with
+// clear messages, then the Nest application for the role.
+import 'reflect-metadata';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import * as fs from 'node:fs';
+import * as express from 'express';
+import { AppModule, Runtime } from './app.module';
+import { AppConfig, ConfigError, loadConfig, redactUrl } from './config/env';
+import { loadRootKey } from './config/secret-key';
+import { checkDatabaseReachable } from './database/data-source';
+import { checkRedisReachable } from './common/redis.module';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { validationPipe } from './common/validation';
+import { setupOpenApi } from './openapi';
+
+export async function prepareRuntime(config: AppConfig, logStream?: Runtime['logStream']): Promise<Runtime> {
+  const flavor = await checkDatabaseReachable(config.databaseUrl);
+  await checkRedisReachable(config.redisUrl);
+  const rootKey = loadRootKey(config);
+  return { config, flavor, rootKey, logStream };
+}
+
+/** Applies what every HTTP app needs: prefix, validation, errors, limits, docs. */
+export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.disable('x-powered-by');
+  if (rt.config.trustProxy !== false) app.set('trust proxy', /^\d+$/.test(rt.config.trustProxy) ? Number(rt.config.trustProxy) : rt.config.trustProxy);
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+}
+
+export async function createHttpApp(rt: Runtime, consume: boolean): Promise<NestExpressApplication> {
+  const httpsOptions = rt.config.tlsCert
+    ? { cert: fs.readFileSync(rt.config.tlsCert), key: fs.readFileSync(rt.config.tlsKey!) }
+    : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(rt, consume), {
+    bufferLogs: true,
+    bodyParser: false,
+    httpsOptions,
+  });
+  app.useLogger(app.get(PinoLogger));
+  configureHttp(app, rt);
+  return app;
+}
+
+export async function createWorkerContext(rt: Runtime): Promise<INestApplicationContext> {
+  const ctx = await NestFactory.createApplicationContext(AppModule.register(rt, true), { bufferLogs: true });
+  ctx.useLogger(ctx.get(PinoLogger));
+  ctx.enableShutdownHooks();
+  return ctx;
+}
+
+/** Runs main() and turns known start-up failures into one readable message and exit code 1. */
+export function run(main: () => Promise<unknown>): void {
+  main().catch((err) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee README.md (Configuration) or .env.example.\n`);
+    } else if (/^Cannot reach /.test(err?.message ?? '')) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      process.stderr.write(`Teknisi failed to start: ${err?.stack ?? err}\n`);
+    }
+    process.exit(1);
+  });
+}
+
+export function loadEnv(): AppConfig {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig();
+}
+
+export { redactUrl };
+export type { INestApplication };

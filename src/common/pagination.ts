@@ -1,0 +1,56 @@
+// common/: list query parameters shared by every list endpoint (page, limit, sort, q).
+import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit: number = 50;
+}
+
+export class SearchPageQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'free-text search' })
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export interface SortSpec {
+  column: string;
+  direction: 'ASC' | 'DESC';
+}
+
+/** `sort=-lastSeen` → {column, DESC}; only whitelisted fields, mapped to their SQL column. */
+export function parseSort(raw: string | undefined, allowed: Record<string, string>, fallback: string): SortSpec {
+  const value = raw ?? fallback;
+  const desc = value.startsWith('-');
+  const field = desc ? value.slice(1) : value;
+  const column = allowed[field];
+  if (!column) {
+    const message = `sort must be one of ${sortValues(allowed).join(', ')}`;
+    throw new BadRequestException({ message, details: [{ field: 'sort', messages: [message] }] });
+  }
+  return { column, direction: desc ? 'DESC' : 'ASC' };
+}
+
+/** Escapes LIKE wildcards so that user text matches literally. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Every accepted value of `sort`: each field, ascending or descending. */
+export function sortValues(allowed: Record<string, string>): string[] {
+  return Object.keys(allowed).flatMap((f) => [f, `-${f}`]);
+}

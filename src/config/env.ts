@@ -1,0 +1,164 @@
+// config/: the environment schema. Parsed and validated once at start-up; every
+// problem is listed in one message so that an admin fixes them all in one go.
+import * as path from 'node:path';
+
+export type Role = 'api' | 'worker' | 'all';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  role: Role;
+  secretKey?: string;
+  adminPassword?: string;
+  logLevel: LogLevel;
+  dataDir: string;
+  staleDays: number;
+  jobOutputRetentionDays: number;
+  queuePrefix: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  metricsToken?: string;
+  sessionTtlHours: number;
+  trustProxy: string | false;
+  loginLimitPerUser: number;
+  loginLimitPerAddress: number;
+}
+
+interface VarSpec {
+  name: string;
+  help: string;
+  /** never printed, not even in validation errors */
+  sensitive?: boolean;
+  default?: string;
+}
+
+/** Every variable Teknisi reads. README and .env.example document the same list. */
+export const ENV_VARS: VarSpec[] = [
+  { name: 'NODE_ENV', help: 'production enables strict secret handling', default: 'development' },
+  { name: 'PORT', help: 'HTTP port of the API', default: '3000' },
+  { name: 'HOST', help: 'address the API listens on', default: '0.0.0.0' },
+  { name: 'DATABASE_URL', help: 'MySQL/MariaDB URL; the database is created if missing', default: 'mysql://root@127.0.0.1:3306/teknisi', sensitive: true },
+  { name: 'REDIS_URL', help: 'Redis URL for the job queues', default: 'redis://127.0.0.1:6379', sensitive: true },
+  { name: 'TEKNISI_ROLE', help: 'api, worker or all', default: 'all' },
+  { name: 'TEKNISI_SECRET_KEY', help: 'key that encrypts credentials and signs sessions (>= 32 characters)', sensitive: true },
+  { name: 'TEKNISI_ADMIN_PASSWORD', help: 'password of the first admin, used only when no user exists', sensitive: true },
+  { name: 'LOG_LEVEL', help: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  { name: 'TEKNISI_DATA_DIR', help: 'where generated key and password files are written', default: './data' },
+  { name: 'TEKNISI_STALE_DAYS', help: 'days without a sighting before a device becomes stale', default: '30' },
+  { name: 'TEKNISI_JOB_OUTPUT_RETENTION_DAYS', help: 'days that job output is kept', default: '90' },
+  { name: 'TEKNISI_QUEUE_PREFIX', help: 'Redis key prefix of the queues (keep the {hash tag} for Redis Cluster)', default: '{teknisi}' },
+  { name: 'TEKNISI_TLS_CERT', help: 'path of a PEM certificate: serve HTTPS' },
+  { name: 'TEKNISI_TLS_KEY', help: 'path of the PEM private key for TEKNISI_TLS_CERT' },
+  { name: 'TEKNISI_METRICS_TOKEN', help: 'bearer token that may read /metrics besides admins', sensitive: true },
+  { name: 'TEKNISI_SESSION_TTL_HOURS', help: 'lifetime of a login session', default: '12' },
+  { name: 'TEKNISI_TRUST_PROXY', help: 'Express trust proxy setting when behind a reverse proxy (e.g. loopback, 1)', default: '' },
+  { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name per 15 minutes', default: '10' },
+  { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const raw = env[name];
+    if (raw !== undefined && raw.trim() !== '') return raw.trim();
+    return ENV_VARS.find((v) => v.name === name)?.default;
+  };
+  const int = (name: string, min: number, max: number): number => {
+    const raw = get(name) ?? '';
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return min;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]): string => {
+    const raw = get(name) ?? '';
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+    } catch {
+      // the value may hold a password: name the variable and the expected shape, not the value
+      problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    }
+    return raw;
+  };
+
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+  const role = (get('TEKNISI_ROLE') ?? 'all') as Role;
+  if (!['api', 'worker', 'all'].includes(role)) problems.push(`TEKNISI_ROLE must be api, worker or all (got "${role}")`);
+  const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const secretKey = get('TEKNISI_SECRET_KEY');
+  if (secretKey !== undefined && secretKey.length < 32) problems.push('TEKNISI_SECRET_KEY must be at least 32 characters long');
+  if (secretKey === undefined && nodeEnv === 'production') {
+    problems.push('TEKNISI_SECRET_KEY is required when NODE_ENV=production (generate one with: openssl rand -base64 48)');
+  }
+  const adminPassword = get('TEKNISI_ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 12) problems.push('TEKNISI_ADMIN_PASSWORD must be at least 12 characters long');
+
+  const tlsCert = get('TEKNISI_TLS_CERT');
+  const tlsKey = get('TEKNISI_TLS_KEY');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) problems.push('TEKNISI_TLS_CERT and TEKNISI_TLS_KEY must be set together');
+
+  const queuePrefix = get('TEKNISI_QUEUE_PREFIX') ?? '{teknisi}';
+  if (!/^[A-Za-z0-9:{}_.-]{1,64}$/.test(queuePrefix)) problems.push('TEKNISI_QUEUE_PREFIX may hold only letters, digits and :{}_.- (at most 64)');
+
+  const metricsToken = get('TEKNISI_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) problems.push('TEKNISI_METRICS_TOKEN must be at least 16 characters long');
+
+  const trustProxyRaw = get('TEKNISI_TRUST_PROXY') ?? '';
+
+  const config: AppConfig = {
+    nodeEnv,
+    production: nodeEnv === 'production',
+    port: int('PORT', 0, 65535),
+    host: get('HOST') ?? '0.0.0.0',
+    databaseUrl: url('DATABASE_URL', ['mysql:', 'mariadb:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    role,
+    secretKey,
+    adminPassword,
+    logLevel,
+    dataDir: path.resolve(get('TEKNISI_DATA_DIR') ?? './data'),
+    staleDays: int('TEKNISI_STALE_DAYS', 1, 3650),
+    jobOutputRetentionDays: int('TEKNISI_JOB_OUTPUT_RETENTION_DAYS', 1, 3650),
+    queuePrefix,
+    tlsCert,
+    tlsKey,
+    metricsToken,
+    sessionTtlHours: int('TEKNISI_SESSION_TTL_HOURS', 1, 24 * 30),
+    trustProxy: trustProxyRaw === '' ? false : trustProxyRaw,
+    loginLimitPerUser: int('TEKNISI_LOGIN_LIMIT_PER_USER', 1, 10000),
+    loginLimitPerAddress: int('TEKNISI_LOGIN_LIMIT_PER_ADDRESS', 1, 100000),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** A URL with its password replaced, fit for log lines and error messages. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

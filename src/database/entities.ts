@@ -1,0 +1,21 @@
+// database/: every entity, for the data source and for migration generation.
+import { ApiToken } from '../auth/api-token.entity';
+import { Session } from '../auth/session.entity';
+import { User } from '../auth/user.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { Credential } from '../credentials/credential.entity';
+import { DeviceAddress } from '../devices/device-address.entity';
+import { DeviceSource } from '../devices/device-source.entity';
+import { DeviceTag } from '../devices/device-tag.entity';
+import { Device } from '../devices/device.entity';
+import { HardwareComponent } from '../devices/hardware-component.entity';
+import { NetworkInterface } from '../devices/network-interface.entity';
+import { HistoryEntry } from '../inventory/history-entry.entity';
+import { InstalledSoftware } from '../software/installed-software.entity';
+import { Software } from '../software/software.entity';
+
+export const ENTITIES = [
+  User, Session, ApiToken, AuditEntry, Credential,
+  Device, DeviceTag, DeviceSource, DeviceAddress, NetworkInterface, HardwareComponent,
+  Software, InstalledSoftware, HistoryEntry,
+];

@@ -1,0 +1,54 @@
+// devices/: one row per machine, whatever sources saw it.
+import { Column, Entity, Index, OneToMany } from 'typeorm';
+import { IdColumn, TextColumn, TimeColumn } from '../database/columns';
+import { DeviceAddress } from './device-address.entity';
+import { DeviceSource } from './device-source.entity';
+import { DeviceTag } from './device-tag.entity';
+
+export const DEVICE_TYPES = [
+  'workstation', 'laptop', 'server', 'switch', 'router', 'firewall', 'access-point',
+  'printer', 'phone', 'virtual-machine', 'other',
+] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+export const PLATFORMS = [
+  'linux', 'windows', 'macos', 'cisco-ios', 'cisco-nxos', 'junos', 'eos', 'procurve',
+  'routeros', 'fortios', 'printer', 'other',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const DEVICE_STATUSES = ['active', 'stale', 'retired'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+export const OS_FAMILIES = ['linux', 'windows', 'macos', 'bsd', 'unix', 'network-os', 'embedded', 'other'] as const;
+
+@Entity('devices')
+@Index(['status', 'lastSeen'])
+@Index(['osFamily', 'status'])
+export class Device {
+  @IdColumn() id: number;
+  @Index() @TextColumn(255) hostname: string | null;
+  @Index() @TextColumn(255) fqdn: string | null;
+  @Index() @Column({ type: 'varchar', length: 32, default: 'other' }) type: DeviceType;
+  @Column({ type: 'varchar', length: 32, default: 'other' }) platform: Platform;
+  @Index() @TextColumn(128) vendor: string | null;
+  @Index() @TextColumn(255) model: string | null;
+  @Index() @TextColumn(128) serial: string | null;
+  @TextColumn(32) osFamily: string | null;
+  @TextColumn(255) osName: string | null;
+  @TextColumn(128) osVersion: string | null;
+  @Column({ type: 'varchar', length: 16, default: 'active' }) status: DeviceStatus;
+  @Index() @TextColumn(255) location: string | null;
+  @TextColumn(255) assignedTo: string | null;
+  @Column({ type: 'text', nullable: true }) notes: string | null;
+  @Index() @TextColumn(45) primaryIp: string | null;
+  @Index() @TimeColumn() firstSeen: Date;
+  @Index() @TimeColumn() lastSeen: Date;
+  @TimeColumn({ nullable: true }) retiredAt: Date | null;
+  @TimeColumn() createdAt: Date;
+  @TimeColumn() updatedAt: Date;
+
+  @OneToMany(() => DeviceTag, (t) => t.device) tags?: DeviceTag[];
+  @OneToMany(() => DeviceSource, (s) => s.device) sources?: DeviceSource[];
+  @OneToMany(() => DeviceAddress, (a) => a.device) addresses?: DeviceAddress[];
+}

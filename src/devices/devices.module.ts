@@ -1,0 +1,5 @@
+// devices/: devices, hardware, interfaces, addresses, tags, locations, search.
+import { Module } from '@nestjs/common';
+
+@Module({})
+export class DevicesModule {}

@@ -1,0 +1,13 @@
+// metrics/: Prometheus metrics at /metrics.
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { MetricsController } from './metrics.controller';
+import { MetricsMiddleware } from './metrics.middleware';
+import { MetricsService } from './metrics.service';
+
+@Global()
+@Module({ controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MetricsMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,25 @@
+// queue/: queue and job names, and the payload each job carries (ids, never objects).
+export enum QueueName {
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  MarkStaleDevices = 'devices.mark-stale',
+  PurgeExpiredSessions = 'auth.purge-sessions',
+}
+
+export interface JobPayloads {
+  [JobName.MarkStaleDevices]: Record<string, never>;
+  [JobName.PurgeExpiredSessions]: Record<string, never>;
+}
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.MarkStaleDevices]: QueueName.Maintenance,
+  [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
+};
+
+/** Recurring maintenance, upserted by every worker on start (idempotent, so Redis losing it heals itself). */
+export const RECURRING: Array<{ id: string; name: JobName; everyMs: number }> = [
+  { id: 'mark-stale-devices', name: JobName.MarkStaleDevices, everyMs: 60 * 60 * 1000 },
+  { id: 'purge-expired-sessions', name: JobName.PurgeExpiredSessions, everyMs: 60 * 60 * 1000 },
+];

@@ -1,0 +1,111 @@
+// A real Teknisi application for one spec file: its own database (created, migrated,
+// dropped), its own Redis key prefix (deleted afterwards), its own data directory, and
+// every log line captured so that specs can assert what was (not) logged.
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createConnection } from 'mysql2/promise';
+import IORedis from 'ioredis';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createHttpApp, prepareRuntime } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/env';
+import { TEST_DATABASE_SERVER, TEST_REDIS_URL } from './env';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  config: AppConfig;
+  db: DataSource;
+  logs: string[];
+  dbName: string;
+  /** Bearer token of the built-in admin. */
+  adminToken: string;
+  /** Creates a user with the role and returns a bearer token for it. */
+  tokenFor(role: 'viewer' | 'technician' | 'admin', username?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  consume?: boolean;
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const suffix = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const dbName = `teknisi_test_${suffix}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-test-'));
+  const config = loadConfig({
+    DATABASE_URL: `${TEST_DATABASE_SERVER}/${dbName}`,
+    REDIS_URL: TEST_REDIS_URL,
+    TEKNISI_QUEUE_PREFIX: `{teknisi-test-${suffix}}`,
+    TEKNISI_DATA_DIR: dataDir,
+    TEKNISI_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    TEKNISI_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  });
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const rt = await prepareRuntime(config, logStream);
+  const app = await createHttpApp(rt, opts.consume ?? false);
+  await app.init();
+  const http = request(app.getHttpServer());
+  const db = app.get(DataSource);
+  const login = await http.post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  const adminToken = login.body.accessToken as string;
+  let n = 0;
+  return {
+    app, http, config, db, logs, dbName, adminToken,
+    async tokenFor(role, username) {
+      const name = username ?? `${role}${++n}`;
+      const password = `${name}-password-123`;
+      const created = await http.post('/api/users').set('Authorization', `Bearer ${adminToken}`).send({ username: name, password, role });
+      if (created.status !== 201) throw new Error(`user create failed: ${created.status} ${JSON.stringify(created.body)}`);
+      const res = await http.post('/api/auth/login').send({ username: name, password });
+      return res.body.accessToken as string;
+    },
+    async close() {
+      await app.close();
+      await dropDatabase(dbName);
+      await deleteRedisKeys(config.queuePrefix);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const conn = await createConnection({ uri: `${TEST_DATABASE_SERVER}/` });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new IORedis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
