@@ -62,6 +62,8 @@ export function run(main: () => Promise<unknown>): void {
   main().catch((err) => {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee README.md (Configuration) or .env.example.\n`);
+    } else if (err?.code === 'EADDRINUSE' || err?.code === 'EACCES') {
+      process.stderr.write(`Cannot listen on ${err.address ?? ''}:${err.port ?? ''} (${err.code === 'EADDRINUSE' ? 'another program uses that port' : 'permission denied'}): set PORT to a free port.\n`);
     } else if (/^Cannot reach /.test(err?.message ?? '')) {
       process.stderr.write(`${err.message}\n`);
     } else {

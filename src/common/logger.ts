@@ -1,5 +1,6 @@
 // common/: structured JSON logs (pino). Each HTTP request gets an id (honouring X-Request-Id)
 // that every line logged while serving it carries; headers that hold secrets are redacted.
+import { RequestMethod } from '@nestjs/common';
 import * as crypto from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -8,6 +9,7 @@ import { SECRET_FIELDS } from './redact';
 
 export function loggerOptions(config: AppConfig, stream?: DestinationStream): Params {
   return {
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: (req, res) => {

@@ -10,7 +10,7 @@ import { DeviceTag } from '../devices/device-tag.entity';
 import { Device } from '../devices/device.entity';
 import { HardwareComponent } from '../devices/hardware-component.entity';
 import { NetworkInterface } from '../devices/network-interface.entity';
-import { HistoryEntry } from '../inventory/history-entry.entity';
+import { HistoryEntry } from '../devices/history-entry.entity';
 import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
 

@@ -1,5 +1,24 @@
-// devices/: devices, hardware, interfaces, addresses, tags, locations, search.
-import { Module } from '@nestjs/common';
+// devices/: devices, hardware, interfaces, addresses, tags, locations, history, search, CSV.
+import { Module, OnModuleInit } from '@nestjs/common';
+import { JobRegistry } from '../queue/job-registry';
+import { JobName } from '../queue/queue.constants';
+import { DevicesCsvService } from './devices-csv.service';
+import { DevicesController } from './devices.controller';
+import { DevicesRepository } from './devices.repository';
+import { DevicesService } from './devices.service';
 
-@Module({})
-export class DevicesModule {}
+@Module({
+  controllers: [DevicesController],
+  providers: [DevicesRepository, DevicesService, DevicesCsvService],
+  exports: [DevicesRepository, DevicesService],
+})
+export class DevicesModule implements OnModuleInit {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly devices: DevicesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(JobName.MarkStaleDevices, async () => ({ markedStale: await this.devices.markStale() }));
+  }
+}

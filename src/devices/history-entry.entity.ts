@@ -1,7 +1,7 @@
-// inventory/: one row per change to a device's inventory, kept for the device's whole life.
+// devices/: one row per change to a device (inventory ingest and manual edits), kept for the device's whole life.
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
-import { Device } from '../devices/device.entity';
+import { Device } from './device.entity';
 
 export const HISTORY_KINDS = ['software', 'hardware', 'os', 'address', 'field'] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];

@@ -1,0 +1,141 @@
+// devices/: CSV export of any filtered list (streamed, in chunks) and CSV import with a
+// per-row report. Cells that a spreadsheet would run as a formula are neutralized.
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { parseSort } from '../common/pagination';
+import { flattenValidationErrors } from '../common/validation';
+import { CreateDeviceDto, DEVICE_SORT, DeviceFilterQuery, ImportReport, ImportRowResult, UpdateDeviceDto } from './device.dto';
+import { DeviceRow, DevicesRepository } from './devices.repository';
+import { Actor, DevicesService, filterOf } from './devices.service';
+
+export const CSV_COLUMNS = [
+  'id', 'hostname', 'fqdn', 'type', 'platform', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion',
+  'primaryIp', 'macs', 'tags', 'location', 'assignedTo', 'status', 'firstSeen', 'lastSeen', 'notes',
+] as const;
+
+/** Columns an import may carry; the others (status, times) are the server's to set. */
+const IMPORT_COLUMNS = new Set<string>(['id', 'hostname', 'fqdn', 'type', 'platform', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion', 'primaryIp', 'macs', 'tags', 'location', 'assignedTo', 'notes', 'status', 'firstSeen', 'lastSeen']);
+
+export const MAX_IMPORT_ROWS = 50_000;
+const CHUNK = 1000;
+
+/** A cell starting with = + - @ (or a tab/CR) is prefixed with ' so that spreadsheets show it as text. */
+export function neutralizeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The inverse on import: a leading ' before such a character was ours. */
+export function unneutralizeCell(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
+function cells(d: DeviceRow): string[] {
+  const iso = (t: Date | null) => (t ? new Date(t).toISOString() : '');
+  const macs = [...new Set(d.addressList.map((a) => a.mac).filter(Boolean))].join(';');
+  return [
+    String(d.id), d.hostname ?? '', d.fqdn ?? '', d.type, d.platform, d.vendor ?? '', d.model ?? '', d.serial ?? '',
+    d.osFamily ?? '', d.osName ?? '', d.osVersion ?? '', d.primaryIp ?? '', macs, d.tagList.join(';'),
+    d.location ?? '', d.assignedTo ?? '', d.status, iso(d.firstSeen), iso(d.lastSeen), d.notes ?? '',
+  ].map(neutralizeCell);
+}
+
+@Injectable()
+export class DevicesCsvService {
+  constructor(
+    private readonly repo: DevicesRepository,
+    private readonly devices: DevicesService,
+  ) {}
+
+  /** Yields the CSV text chunk by chunk, so that memory stays flat however many rows match. */
+  async *export(q: DeviceFilterQuery): AsyncGenerator<string> {
+    const sort = parseSort(q.sort, DEVICE_SORT, 'hostname');
+    const ids = await this.repo.allIds(filterOf(q), sort);
+    yield stringify([CSV_COLUMNS as unknown as string[]]);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.repo.loadRows(ids.slice(i, i + CHUNK));
+      yield stringify(rows.map(cells));
+    }
+  }
+
+  async import(text: string, actor: Actor): Promise<ImportReport> {
+    const records = this.parse(text);
+    const report: ImportReport = { created: 0, updated: 0, failed: 0, rows: [] };
+    for (const [index, record] of records.entries()) {
+      const line = index + 2;
+      const result = await this.importRow(record, line, actor);
+      report.rows.push(result);
+      if (result.status === 'created') report.created++;
+      else if (result.status === 'updated') report.updated++;
+      else report.failed++;
+    }
+    return report;
+  }
+
+  private parse(text: string): Array<Record<string, string>> {
+    if (typeof text !== 'string' || !text.trim()) {
+      throw new BadRequestException('Send the CSV as the request body with Content-Type: text/csv');
+    }
+    let records: Array<Record<string, string>>;
+    try {
+      records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, max_record_size: 64 * 1024 });
+    } catch (err) {
+      throw new BadRequestException(`The CSV cannot be read: ${(err as Error).message}`);
+    }
+    const header = records.length ? Object.keys(records[0]) : [];
+    const unknown = header.filter((c) => !IMPORT_COLUMNS.has(c));
+    if (unknown.length) {
+      throw new BadRequestException({
+        message: `Unknown column(s): ${unknown.join(', ')}. Known: ${[...IMPORT_COLUMNS].join(', ')}`,
+        details: unknown.map((field) => ({ field, messages: ['unknown column'] })),
+      });
+    }
+    if (records.length > MAX_IMPORT_ROWS) throw new BadRequestException(`At most ${MAX_IMPORT_ROWS} rows per import; split the file`);
+    return records;
+  }
+
+  /** One row in its own transaction: a bad row is reported and the good ones still land. */
+  private async importRow(record: Record<string, string>, line: number, actor: Actor): Promise<ImportRowResult> {
+    const plain: Record<string, unknown> = {};
+    for (const [k, raw] of Object.entries(record)) {
+      const v = unneutralizeCell(raw ?? '');
+      if (v === '' || ['id', 'status', 'firstSeen', 'lastSeen'].includes(k)) continue;
+      if (k === 'tags') plain.tags = v.split(';').map((t) => t.trim()).filter(Boolean);
+      else if (k === 'macs') plain.addresses = v.split(';').map((mac) => mac.trim()).filter(Boolean).map((mac) => ({ mac }));
+      else plain[k] = v;
+    }
+    const dto = plainToInstance(UpdateDeviceDto, plain);
+    const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+    const idText = record.id?.trim();
+    if (idText && !/^\d+$/.test(idText)) errors.push({ field: 'id', messages: ['id must be a device id (a whole number)'] });
+    if (errors.length) return { line, status: 'failed', errors: errors.map((e) => ({ ...e, field: e.field.replace(/^addresses\.\d+\.mac$/, 'macs') })) };
+    try {
+      let id = idText ? Number(idText) : undefined;
+      if (!id && dto.serial) {
+        const matches = await this.repo.idsBySerial(dto.serial);
+        if (matches.length > 1) return { line, status: 'failed', errors: [{ field: 'serial', messages: [`${matches.length} devices carry this serial; give the id column`] }] };
+        id = matches[0];
+      }
+      // MACs add to what is known rather than replace it, so an import never drops discovered addresses
+      if (id && dto.addresses) {
+        const known = (await this.devices.get(id)).addresses;
+        dto.addresses = [...known.map((a) => ({ ip: a.ip ?? undefined, mac: a.mac ?? undefined, interfaceName: a.interfaceName ?? undefined })), ...dto.addresses];
+      }
+      if (id) {
+        await this.repo.transaction((m) => this.devices.updateIn(m, id!, dto, actor));
+        return { line, status: 'updated', id };
+      }
+      const created = await this.repo.transaction((m) => this.devices.createIn(m, dto as CreateDeviceDto, actor));
+      return { line, status: 'created', id: created };
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status && status < 500) {
+        const resp = (err as { response?: { message?: string; details?: ImportRowResult['errors'] } }).response;
+        return { line, status: 'failed', errors: resp?.details ?? [{ field: 'id', messages: [resp?.message ?? (err as Error).message] }] };
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,209 @@
+// devices/: every query on devices and their addresses, tags, sources, hardware, interfaces
+// and history. The list is the hot path: ids are chosen first (filters, sort, page) with
+// an index-friendly query, then only those rows are loaded.
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { likeContains, SortSpec } from '../common/pagination';
+import { DeviceAddress } from './device-address.entity';
+import { DeviceSource, SourceKind } from './device-source.entity';
+import { DeviceTag } from './device-tag.entity';
+import { Device, DeviceStatus } from './device.entity';
+import { HardwareComponent } from './hardware-component.entity';
+import { HistoryEntry } from './history-entry.entity';
+import { NetworkInterface } from './network-interface.entity';
+
+export interface DeviceFilter {
+  q?: string;
+  type?: string;
+  platform?: string;
+  osFamily?: string;
+  vendor?: string;
+  tag?: string;
+  location?: string;
+  status?: DeviceStatus | 'all';
+  lastSeenBefore?: Date;
+  lastSeenAfter?: Date;
+}
+
+export interface DeviceRow extends Device {
+  tagList: string[];
+  addressList: Array<Pick<DeviceAddress, 'ip' | 'mac' | 'interfaceName'>>;
+  sourceList: Array<Pick<DeviceSource, 'kind' | 'firstSeen' | 'lastSeen'>>;
+}
+
+export interface SqlWhere {
+  sql: string;
+  params: unknown[];
+}
+
+/** Turns `aa-bb-cc…`, `aabb.cc…` or `AABBCC…` into the stored `aa:bb:cc…` form, for MAC searches. */
+export function normalizeMacQuery(q: string): string | null {
+  const hex = q.replace(/[:.\-]/g, '').toLowerCase();
+  if (!/^[0-9a-f]{4,12}$/.test(hex) || hex.length % 2 !== 0) return null;
+  return hex.match(/../g)!.join(':');
+}
+
+/** The WHERE clause of a device list, shared by the page, the count and the CSV export. */
+export function deviceWhere(f: DeviceFilter): SqlWhere {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (!f.status) parts.push(`d.status <> 'retired'`);
+  else if (f.status !== 'all') (parts.push('d.status = ?'), params.push(f.status));
+  for (const [col, value] of [['d.type', f.type], ['d.platform', f.platform], ['d.os_family', f.osFamily], ['d.vendor', f.vendor], ['d.location', f.location]] as const) {
+    if (value !== undefined) (parts.push(`${col} = ?`), params.push(value));
+  }
+  if (f.tag !== undefined) (parts.push('d.id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)'), params.push(f.tag));
+  if (f.lastSeenBefore) (parts.push('d.last_seen < ?'), params.push(f.lastSeenBefore));
+  if (f.lastSeenAfter) (parts.push('d.last_seen >= ?'), params.push(f.lastSeenAfter));
+  const q = f.q?.trim();
+  if (q) {
+    const like = likeContains(q);
+    const mac = normalizeMacQuery(q);
+    parts.push(`(
+      d.hostname LIKE ? OR d.fqdn LIKE ? OR d.serial LIKE ? OR d.model LIKE ? OR d.primary_ip LIKE ?
+      OR d.id IN (SELECT a.device_id FROM device_addresses a WHERE a.ip LIKE ? OR a.mac LIKE ?)
+      OR d.id IN (SELECT i.device_id FROM software s JOIN installed_software i ON i.software_id = s.id WHERE s.normalized_name LIKE ?)
+    )`);
+    params.push(like, like, like, like, like, like, mac ? likeContains(mac) : like, likeContains(q.toLowerCase()));
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1=1', params };
+}
+
+const DEVICE_COLUMNS = `d.id, d.hostname, d.fqdn, d.type, d.platform, d.vendor, d.model, d.serial, d.os_family AS osFamily,
+  d.os_name AS osName, d.os_version AS osVersion, d.status, d.location, d.assigned_to AS assignedTo, d.notes,
+  d.primary_ip AS primaryIp, d.first_seen AS firstSeen, d.last_seen AS lastSeen, d.retired_at AS retiredAt,
+  d.created_at AS createdAt, d.updated_at AS updatedAt`;
+
+@Injectable()
+export class DevicesRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** One page of ids in order, and the total, for a filter. */
+  async pageIds(f: DeviceFilter, sort: SortSpec, offset: number, limit: number): Promise<{ ids: number[]; total: number }> {
+    const w = deviceWhere(f);
+    const [rows, count] = await Promise.all([
+      this.ds.query(
+        `SELECT d.id FROM devices d WHERE ${w.sql} ORDER BY ${sort.column} ${sort.direction}, d.id ${sort.direction} LIMIT ? OFFSET ?`,
+        [...w.params, limit, offset],
+      ),
+      this.ds.query(`SELECT COUNT(*) AS n FROM devices d WHERE ${w.sql}`, w.params),
+    ]);
+    return { ids: rows.map((r: { id: number }) => Number(r.id)), total: Number(count[0].n) };
+  }
+
+  /** Every matching id in order (for the CSV export, which then loads them in chunks). */
+  async allIds(f: DeviceFilter, sort: SortSpec): Promise<number[]> {
+    const w = deviceWhere(f);
+    const rows = await this.ds.query(`SELECT d.id FROM devices d WHERE ${w.sql} ORDER BY ${sort.column} ${sort.direction}, d.id ${sort.direction}`, w.params);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** Devices with their tags, addresses and sources, in the order of `ids`. */
+  async loadRows(ids: number[]): Promise<DeviceRow[]> {
+    if (!ids.length) return [];
+    const [devices, tags, addresses, sources] = await Promise.all([
+      this.ds.query(`SELECT ${DEVICE_COLUMNS} FROM devices d WHERE d.id IN (?)`, [ids]),
+      this.ds.query('SELECT device_id AS deviceId, tag FROM device_tags WHERE device_id IN (?) ORDER BY tag', [ids]),
+      this.ds.query('SELECT device_id AS deviceId, ip, mac, interface_name AS interfaceName FROM device_addresses WHERE device_id IN (?) ORDER BY id', [ids]),
+      this.ds.query('SELECT device_id AS deviceId, kind, first_seen AS firstSeen, last_seen AS lastSeen FROM device_sources WHERE device_id IN (?) ORDER BY kind', [ids]),
+    ]);
+    const byId = new Map<number, DeviceRow>();
+    for (const d of devices) byId.set(Number(d.id), { ...d, id: Number(d.id), tagList: [], addressList: [], sourceList: [] });
+    for (const t of tags) byId.get(Number(t.deviceId))?.tagList.push(t.tag);
+    for (const a of addresses) byId.get(Number(a.deviceId))?.addressList.push({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName });
+    for (const s of sources) byId.get(Number(s.deviceId))?.sourceList.push({ kind: s.kind, firstSeen: s.firstSeen, lastSeen: s.lastSeen });
+    return ids.map((id) => byId.get(id)).filter((d): d is DeviceRow => !!d);
+  }
+
+  async findRow(id: number): Promise<DeviceRow | null> {
+    return (await this.loadRows([id]))[0] ?? null;
+  }
+
+  findHardware(deviceId: number): Promise<HardwareComponent[]> {
+    return this.ds.getRepository(HardwareComponent).find({ where: { deviceId }, order: { kind: 'ASC', id: 'ASC' } });
+  }
+
+  findInterfaces(deviceId: number): Promise<NetworkInterface[]> {
+    return this.ds.getRepository(NetworkInterface).find({ where: { deviceId }, order: { ifIndex: 'ASC', name: 'ASC' } });
+  }
+
+  /** Non-retired devices carrying this serial (for CSV import matching). */
+  async idsBySerial(serial: string): Promise<number[]> {
+    const rows = await this.ds.query(`SELECT id FROM devices WHERE serial = ? AND status <> 'retired' ORDER BY id`, [serial]);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  async exists(id: number): Promise<boolean> {
+    const rows = await this.ds.query('SELECT 1 FROM devices WHERE id = ?', [id]);
+    return rows.length > 0;
+  }
+
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
+  async insertDevice(m: EntityManager, d: Partial<Device>): Promise<number> {
+    const res = await m.getRepository(Device).insert(d);
+    return Number(res.identifiers[0].id);
+  }
+
+  async lockDevice(m: EntityManager, id: number): Promise<Device | null> {
+    return m.getRepository(Device).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
+  }
+
+  async updateDevice(m: EntityManager, id: number, patch: Partial<Device>): Promise<void> {
+    await m.getRepository(Device).update({ id }, patch);
+  }
+
+  async tagsOf(m: EntityManager, id: number): Promise<string[]> {
+    const rows = await m.getRepository(DeviceTag).find({ where: { deviceId: id }, order: { tag: 'ASC' } });
+    return rows.map((r) => r.tag);
+  }
+
+  async replaceTags(m: EntityManager, id: number, tags: string[]): Promise<void> {
+    await m.getRepository(DeviceTag).delete({ deviceId: id });
+    if (tags.length) await m.getRepository(DeviceTag).insert(tags.map((tag) => ({ deviceId: id, tag })));
+  }
+
+  async addressesOf(m: EntityManager, id: number): Promise<DeviceAddress[]> {
+    return m.getRepository(DeviceAddress).find({ where: { deviceId: id }, order: { id: 'ASC' } });
+  }
+
+  async replaceAddresses(m: EntityManager, id: number, addrs: Array<Pick<DeviceAddress, 'ip' | 'mac' | 'interfaceName'>>): Promise<void> {
+    await m.getRepository(DeviceAddress).delete({ deviceId: id });
+    if (addrs.length) await m.getRepository(DeviceAddress).insert(addrs.map((a) => ({ ...a, deviceId: id })));
+  }
+
+  /** Records that a source saw the device now (first sighting sets firstSeen). */
+  async touchSource(m: EntityManager, id: number, kind: SourceKind, at: Date): Promise<void> {
+    await m.query(
+      `INSERT INTO device_sources (device_id, kind, first_seen, last_seen) VALUES (?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, VALUES(last_seen))`,
+      [id, kind, at, at],
+    );
+  }
+
+  async insertHistory(m: EntityManager, rows: Array<Omit<HistoryEntry, 'id' | 'device'>>): Promise<void> {
+    if (rows.length) await m.getRepository(HistoryEntry).insert(rows);
+  }
+
+  async history(deviceId: number, kind: string | undefined, q: string | undefined, offset: number, limit: number): Promise<[HistoryEntry[], number]> {
+    const qb = this.ds.getRepository(HistoryEntry).createQueryBuilder('h').where('h.device_id = :deviceId', { deviceId });
+    if (kind) qb.andWhere('h.kind = :kind', { kind });
+    if (q) qb.andWhere('h.subject LIKE :q', { q: likeContains(q) });
+    return qb.orderBy('h.at', 'DESC').addOrderBy('h.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+  }
+
+  /** Active devices unseen since `cutoff` become stale, a batch at a time to keep locks short. */
+  async markStale(cutoff: Date, batch = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const res = await this.ds.query(
+        `UPDATE devices SET status = 'stale', updated_at = ? WHERE status = 'active' AND last_seen < ? LIMIT ?`,
+        [new Date(), cutoff, batch],
+      );
+      total += Number(res.affectedRows ?? 0);
+      if (Number(res.affectedRows ?? 0) < batch) return total;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+// devices/: the rules for reading and editing devices by hand. Every change to a device
+// becomes a history row naming who made it.
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { Page, parseSort } from '../common/pagination';
+import {
+  AddressDto, CreateDeviceDto, DEVICE_SORT, DeviceDetailView, DeviceFieldsDto, DeviceFilterQuery, DeviceView,
+  HistoryView, MANUAL_SOURCE, UpdateDeviceDto,
+} from './device.dto';
+import { Device } from './device.entity';
+import { DeviceFilter, DeviceRow, DevicesRepository } from './devices.repository';
+import { HistoryEntry, HistoryKind } from './history-entry.entity';
+
+export function toDeviceView(d: DeviceRow): DeviceView {
+  return {
+    id: d.id, hostname: d.hostname, fqdn: d.fqdn, type: d.type, platform: d.platform, vendor: d.vendor, model: d.model,
+    serial: d.serial, osFamily: d.osFamily, osName: d.osName, osVersion: d.osVersion, primaryIp: d.primaryIp,
+    addresses: d.addressList, tags: d.tagList, location: d.location, assignedTo: d.assignedTo, status: d.status,
+    sources: d.sourceList, firstSeen: d.firstSeen, lastSeen: d.lastSeen,
+  };
+}
+
+export function filterOf(q: DeviceFilterQuery): DeviceFilter {
+  const { q: text, type, platform, osFamily, vendor, tag, location, status, lastSeenBefore, lastSeenAfter } = q;
+  return { q: text, type, platform, osFamily, vendor, tag, location, status, lastSeenBefore, lastSeenAfter };
+}
+
+/** MACs are stored lower-case with colons, whatever notation came in. */
+export function normalizeMac(mac: string): string {
+  return mac.replace(/[:.\-]/g, '').toLowerCase().match(/../g)!.join(':');
+}
+
+/** Scalar fields compared and recorded one by one; os* fields are history kind `os`. */
+const SCALAR_FIELDS = [
+  'hostname', 'fqdn', 'type', 'platform', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion',
+  'primaryIp', 'location', 'assignedTo', 'notes',
+] as const satisfies ReadonlyArray<keyof DeviceFieldsDto & keyof Device>;
+
+export interface Actor {
+  username: string;
+}
+
+@Injectable()
+export class DevicesService {
+  constructor(
+    private readonly repo: DevicesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(q: DeviceFilterQuery): Promise<Page<DeviceView>> {
+    const sort = parseSort(q.sort, DEVICE_SORT, 'hostname');
+    const { ids, total } = await this.repo.pageIds(filterOf(q), sort, (q.page - 1) * q.limit, q.limit);
+    const rows = await this.repo.loadRows(ids);
+    return { items: rows.map(toDeviceView), total, page: q.page, limit: q.limit };
+  }
+
+  async get(id: number): Promise<DeviceDetailView> {
+    const row = await this.repo.findRow(id);
+    if (!row) throw new NotFoundException(`Device ${id} does not exist`);
+    const [hardware, interfaces] = await Promise.all([this.repo.findHardware(id), this.repo.findInterfaces(id)]);
+    return {
+      ...toDeviceView(row), notes: row.notes, retiredAt: row.retiredAt, createdAt: row.createdAt, updatedAt: row.updatedAt,
+      hardware: hardware.map(({ kind, name, manufacturer, model, serial, capacityBytes, speedMhz, cores, slot }) => ({
+        kind, name, manufacturer, model, serial, capacityBytes: capacityBytes === null ? null : Number(capacityBytes), speedMhz, cores, slot,
+      })),
+      interfaces: interfaces.map(({ name, description, ifIndex, mac, speedMbps, mtu, adminStatus, operStatus }) => ({
+        name, description, ifIndex, mac, speedMbps, mtu, adminStatus, operStatus,
+      })),
+    };
+  }
+
+  async create(dto: CreateDeviceDto, actor: Actor): Promise<DeviceDetailView> {
+    const id = await this.repo.transaction((m) => this.createIn(m, dto, actor));
+    return this.get(id);
+  }
+
+  /** Creates a device by hand inside a transaction (also used by CSV import). */
+  async createIn(m: EntityManager, dto: CreateDeviceDto, actor: Actor): Promise<number> {
+    if (!dto.hostname && !dto.serial && !dto.primaryIp && !dto.addresses?.length) {
+      throw new BadRequestException({
+        message: 'A device needs at least a hostname, a serial, a primaryIp or an address',
+        details: [{ field: 'hostname', messages: ['give a hostname, serial, primaryIp or addresses'] }],
+      });
+    }
+    const now = new Date();
+    const fields = pickScalars(dto);
+    fields.primaryIp ??= dto.addresses?.find((a) => a.ip)?.ip ?? null;
+    const id = await this.repo.insertDevice(m, {
+      ...fields, type: dto.type ?? 'other', platform: dto.platform ?? 'other', status: 'active',
+      firstSeen: now, lastSeen: now, createdAt: now, updatedAt: now, retiredAt: null,
+    });
+    if (dto.tags?.length) await this.repo.replaceTags(m, id, uniq(dto.tags));
+    const addresses = this.addressesFrom(dto.addresses, dto.primaryIp);
+    if (addresses.length) await this.repo.replaceAddresses(m, id, addresses);
+    await this.repo.touchSource(m, id, MANUAL_SOURCE, now);
+    await this.repo.insertHistory(m, [{ deviceId: id, at: now, kind: 'field', action: 'added', subject: 'device', beforeValue: null, afterValue: fields.hostname ?? fields.serial ?? fields.primaryIp ?? null, source: MANUAL_SOURCE, actor: actor.username }]);
+    return id;
+  }
+
+  async update(id: number, dto: UpdateDeviceDto, actor: Actor): Promise<DeviceDetailView> {
+    await this.repo.transaction((m) => this.updateIn(m, id, dto, actor));
+    return this.get(id);
+  }
+
+  /** Applies the fields present in `dto`, recording one history row per real change. */
+  async updateIn(m: EntityManager, id: number, dto: UpdateDeviceDto, actor: Actor): Promise<void> {
+    const current = await this.repo.lockDevice(m, id);
+    if (!current) throw new NotFoundException(`Device ${id} does not exist`);
+    const now = new Date();
+    const history: Array<Omit<HistoryEntry, 'id' | 'device'>> = [];
+    const record = (kind: HistoryKind, action: 'added' | 'removed' | 'changed', subject: string, before: string | null, after: string | null) =>
+      history.push({ deviceId: id, at: now, kind, action, subject, beforeValue: before, afterValue: after, source: MANUAL_SOURCE, actor: actor.username });
+
+    const patch: Partial<Device> = {};
+    for (const [field, value] of Object.entries(pickScalars(dto)) as Array<[keyof Device, string | null]>) {
+      const before = (current[field] as string | null) ?? null;
+      if (value === before) continue;
+      (patch as Record<string, unknown>)[field] = value;
+      record(field.startsWith('os') ? 'os' : 'field', before === null ? 'added' : value === null ? 'removed' : 'changed', field, before, value);
+    }
+    if (dto.status && dto.status !== current.status) {
+      patch.status = dto.status;
+      patch.retiredAt = dto.status === 'retired' ? now : null;
+      record('field', 'changed', 'status', current.status, dto.status);
+    }
+    if (dto.tags) {
+      const before = await this.repo.tagsOf(m, id);
+      const after = uniq(dto.tags);
+      for (const t of after.filter((t) => !before.includes(t))) record('field', 'added', `tag ${t}`, null, t);
+      for (const t of before.filter((t) => !after.includes(t))) record('field', 'removed', `tag ${t}`, t, null);
+      if (history.some((h) => h.subject.startsWith('tag '))) await this.repo.replaceTags(m, id, after);
+    }
+    if (dto.addresses) {
+      const before = (await this.repo.addressesOf(m, id)).map(addressKey);
+      const next = this.addressesFrom(dto.addresses, dto.primaryIp ?? current.primaryIp ?? undefined);
+      const after = next.map(addressKey);
+      for (const a of after.filter((a) => !before.includes(a))) record('address', 'added', a, null, a);
+      for (const a of before.filter((a) => !after.includes(a))) record('address', 'removed', a, a, null);
+      if (history.some((h) => h.kind === 'address')) await this.repo.replaceAddresses(m, id, next);
+    }
+    if (!history.length) return;
+    await this.repo.updateDevice(m, id, { ...patch, updatedAt: now });
+    await this.repo.insertHistory(m, history);
+  }
+
+  /** DELETE retires: the device leaves default lists and keeps its history. */
+  async retire(id: number, actor: Actor): Promise<void> {
+    await this.repo.transaction((m) => this.updateIn(m, id, { status: 'retired' }, actor));
+  }
+
+  async history(id: number, kind: string | undefined, q: string | undefined, page: number, limit: number): Promise<Page<HistoryView>> {
+    await this.mustExist(id);
+    const [rows, total] = await this.repo.history(id, kind, q, (page - 1) * limit, limit);
+    const items = rows.map((h) => ({
+      at: h.at, kind: h.kind, action: h.action, subject: h.subject, source: h.source, actor: h.actor,
+      ...(h.beforeValue !== null ? { before: h.beforeValue } : {}),
+      ...(h.afterValue !== null ? { after: h.afterValue } : {}),
+    }));
+    return { items, total, page, limit };
+  }
+
+  async mustExist(id: number): Promise<void> {
+    if (!(await this.repo.exists(id))) throw new NotFoundException(`Device ${id} does not exist`);
+  }
+
+  async markStale(now = new Date()): Promise<number> {
+    return this.repo.markStale(new Date(now.getTime() - this.config.staleDays * 86_400_000));
+  }
+
+  private addressesFrom(addrs: AddressDto[] | undefined, primaryIp: string | undefined) {
+    const out = (addrs ?? [])
+      .filter((a) => a.ip || a.mac)
+      .map((a) => ({ ip: a.ip ?? null, mac: a.mac ? normalizeMac(a.mac) : null, interfaceName: a.interfaceName ?? null }));
+    if (primaryIp && !out.some((a) => a.ip === primaryIp)) out.unshift({ ip: primaryIp, mac: null, interfaceName: null });
+    const seen = new Set<string>();
+    return out.filter((a) => !seen.has(addressKey(a)) && seen.add(addressKey(a)));
+  }
+}
+
+function addressKey(a: { ip: string | null; mac: string | null }): string {
+  return [a.ip, a.mac].filter(Boolean).join(' ');
+}
+
+function uniq(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()))].sort();
+}
+
+/** The scalar fields present in a DTO; an empty string clears a field. */
+function pickScalars(dto: DeviceFieldsDto): Partial<Record<(typeof SCALAR_FIELDS)[number], string | null>> {
+  const out: Partial<Record<(typeof SCALAR_FIELDS)[number], string | null>> = {};
+  for (const f of SCALAR_FIELDS) {
+    const v = dto[f];
+    if (v !== undefined) out[f] = v === '' ? null : v;
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SearchPageQuery } from '../common/pagination';
+
+export const SOFTWARE_SORT = ['name', '-name', 'publisher', '-publisher'];
+
+export class SoftwareQuery extends SearchPageQuery {
+  @ApiPropertyOptional({ enum: SOFTWARE_SORT, default: 'name' })
+  @IsOptional() @IsIn(SOFTWARE_SORT, { message: `sort must be one of ${SOFTWARE_SORT.join(', ')}` })
+  sort?: string;
+}
+
+export const SOFTWARE_DEVICES_SORT = ['hostname', '-hostname', 'version', '-version'];
+
+export class SoftwareDevicesQuery extends SearchPageQuery {
+  @ApiPropertyOptional({ description: 'only devices with this exact version' }) @IsOptional() @IsString() @MaxLength(128) version?: string;
+  @ApiPropertyOptional({ enum: SOFTWARE_DEVICES_SORT, default: 'hostname' })
+  @IsOptional() @IsIn(SOFTWARE_DEVICES_SORT, { message: `sort must be one of ${SOFTWARE_DEVICES_SORT.join(', ')}` })
+  sort?: string;
+}
+
+export class SoftwareView {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() publisher: string;
+  @ApiProperty({ type: [String], description: 'installed versions, newest first by text (at most 50)' }) versions: string[];
+  @ApiProperty() deviceCount: number;
+}
+
+export class InstalledView {
+  @ApiProperty() softwareId: number;
+  @ApiProperty() name: string;
+  @ApiProperty() publisher: string;
+  @ApiProperty() version: string;
+  @ApiProperty() architecture: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) installDate: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) source: string | null;
+  @ApiProperty() firstSeen: Date;
+}
+
+export class SoftwareDeviceView {
+  @ApiProperty() deviceId: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) hostname: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) primaryIp: string | null;
+  @ApiProperty() status: string;
+  @ApiProperty() version: string;
+  @ApiProperty() architecture: string;
+}
