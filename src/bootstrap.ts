@@ -29,11 +29,18 @@ export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
-  if (rt.config.trustProxy !== false) app.set('trust proxy', /^\d+$/.test(rt.config.trustProxy) ? Number(rt.config.trustProxy) : rt.config.trustProxy);
+  if (rt.config.trustProxy !== false) app.set('trust proxy', trustProxyValue(rt.config.trustProxy));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   app.enableShutdownHooks();
   setupOpenApi(app);
+}
+
+/** Express's `trust proxy`: a hop count, true, or addresses/names such as loopback or 10.0.0.0/8. */
+export function trustProxyValue(raw: string): number | boolean | string[] {
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true') return true;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 export async function createHttpApp(rt: Runtime, consume: boolean): Promise<NestExpressApplication> {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TimeColumn } from '../database/columns';
 import { User } from './user.entity';
 
@@ -7,7 +7,7 @@ import { User } from './user.entity';
 export class ApiToken {
   @IdColumn() id: number;
   @Index() @RefColumn() userId: number;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: User;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
   @Column({ type: 'varchar', length: 128 }) name: string;
   @Index({ unique: true }) @Column({ type: 'char', length: 64 }) tokenHash: string;
   @Column({ type: 'varchar', length: 16 }) prefix: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { RefColumn, TextColumn, TimeColumn } from '../database/columns';
 import { User } from './user.entity';
 
@@ -7,7 +7,7 @@ import { User } from './user.entity';
 export class Session {
   @PrimaryColumn({ type: 'char', length: 32 }) id: string;
   @Index() @RefColumn() userId: number;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: User;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
   @TimeColumn() createdAt: Date;
   @Index() @TimeColumn() expiresAt: Date;
   @TextColumn(45) ip: string | null;

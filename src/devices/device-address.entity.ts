@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn } from '../database/columns';
 import { Device } from './device.entity';
 
@@ -10,5 +10,5 @@ export class DeviceAddress {
   @Index() @TextColumn(45) ip: string | null;
   @Index() @TextColumn(17) mac: string | null;
   @TextColumn(255) interfaceName: string | null;
-  @ManyToOne(() => Device, (d) => d.addresses, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
+  @ManyToOne(() => Device, (d) => d.addresses, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

@@ -1,4 +1,4 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 import { Device } from './device.entity';
 
@@ -12,5 +12,5 @@ export class DeviceSource {
   @PrimaryColumn({ type: 'varchar', length: 16 }) kind: SourceKind;
   @TimeColumn() firstSeen: Date;
   @TimeColumn() lastSeen: Date;
-  @ManyToOne(() => Device, (d) => d.sources, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
+  @ManyToOne(() => Device, (d) => d.sources, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { Device } from './device.entity';
 
 @Entity('device_tags')
@@ -6,5 +6,5 @@ import { Device } from './device.entity';
 export class DeviceTag {
   @PrimaryColumn({ type: 'int', unsigned: true }) deviceId: number;
   @PrimaryColumn({ type: 'varchar', length: 64 }) tag: string;
-  @ManyToOne(() => Device, (d) => d.tags, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
+  @ManyToOne(() => Device, (d) => d.tags, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

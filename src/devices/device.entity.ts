@@ -1,5 +1,5 @@
 // devices/: one row per machine, whatever sources saw it.
-import { Column, Entity, Index, OneToMany } from 'typeorm';
+import { Column, Entity, Index, OneToMany, Relation } from 'typeorm';
 import { IdColumn, TextColumn, TimeColumn } from '../database/columns';
 import { DeviceAddress } from './device-address.entity';
 import { DeviceSource } from './device-source.entity';
@@ -48,7 +48,7 @@ export class Device {
   @TimeColumn() createdAt: Date;
   @TimeColumn() updatedAt: Date;
 
-  @OneToMany(() => DeviceTag, (t) => t.device) tags?: DeviceTag[];
-  @OneToMany(() => DeviceSource, (s) => s.device) sources?: DeviceSource[];
-  @OneToMany(() => DeviceAddress, (a) => a.device) addresses?: DeviceAddress[];
+  @OneToMany(() => DeviceTag, (t) => t.device) tags?: Relation<DeviceTag[]>;
+  @OneToMany(() => DeviceSource, (s) => s.device) sources?: Relation<DeviceSource[]>;
+  @OneToMany(() => DeviceAddress, (a) => a.device) addresses?: Relation<DeviceAddress[]>;
 }

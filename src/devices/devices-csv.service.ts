@@ -9,7 +9,7 @@ import { parseSort } from '../common/pagination';
 import { flattenValidationErrors } from '../common/validation';
 import { CreateDeviceDto, DEVICE_SORT, DeviceFilterQuery, ImportReport, ImportRowResult, UpdateDeviceDto } from './device.dto';
 import { DeviceRow, DevicesRepository } from './devices.repository';
-import { Actor, DevicesService, filterOf } from './devices.service';
+import { Actor, DevicesService, filterOf, normalizeMac } from './devices.service';
 
 export const CSV_COLUMNS = [
   'id', 'hostname', 'fqdn', 'type', 'platform', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion',
@@ -121,7 +121,11 @@ export class DevicesCsvService {
       // MACs add to what is known rather than replace it, so an import never drops discovered addresses
       if (id && dto.addresses) {
         const known = (await this.devices.get(id)).addresses;
-        dto.addresses = [...known.map((a) => ({ ip: a.ip ?? undefined, mac: a.mac ?? undefined, interfaceName: a.interfaceName ?? undefined })), ...dto.addresses];
+        const knownMacs = new Set(known.map((a) => a.mac).filter(Boolean));
+        dto.addresses = [
+          ...known.map((a) => ({ ip: a.ip ?? undefined, mac: a.mac ?? undefined, interfaceName: a.interfaceName ?? undefined })),
+          ...dto.addresses.filter((a) => !knownMacs.has(normalizeMac(a.mac!))),
+        ];
       }
       if (id) {
         await this.repo.transaction((m) => this.devices.updateIn(m, id!, dto, actor));

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn } from '../database/columns';
 import { Device } from './device.entity';
 
@@ -19,5 +19,5 @@ export class HardwareComponent {
   @Column({ type: 'int', unsigned: true, nullable: true }) speedMhz: number | null;
   @Column({ type: 'int', unsigned: true, nullable: true }) cores: number | null;
   @TextColumn(64) slot: string | null;
-  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
+  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

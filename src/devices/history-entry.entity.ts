@@ -1,5 +1,5 @@
 // devices/: one row per change to a device (inventory ingest and manual edits), kept for the device's whole life.
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
 import { Device } from './device.entity';
 
@@ -21,5 +21,5 @@ export class HistoryEntry {
   @Column({ type: 'text', nullable: true }) afterValue: string | null;
   @TextColumn(16) source: string | null;
   @TextColumn(64) actor: string | null;
-  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
+  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

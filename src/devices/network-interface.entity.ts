@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn } from '../database/columns';
 import { Device } from './device.entity';
 
@@ -14,5 +14,5 @@ export class NetworkInterface {
   @Column({ type: 'int', unsigned: true, nullable: true }) mtu: number | null;
   @TextColumn(16) adminStatus: string | null;
   @TextColumn(16) operStatus: string | null;
-  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
+  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

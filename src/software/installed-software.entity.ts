@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
 import { Device } from '../devices/device.entity';
 import { Software } from './software.entity';
@@ -16,6 +16,6 @@ export class InstalledSoftware {
   @Column({ type: 'date', nullable: true }) installDate: string | null;
   @TextColumn(16) source: string | null;
   @TimeColumn() firstSeen: Date;
-  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Device;
-  @ManyToOne(() => Software, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'software_id' }) software?: Software;
+  @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
+  @ManyToOne(() => Software, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'software_id' }) software?: Relation<Software>;
 }

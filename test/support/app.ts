@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { createHttpApp, prepareRuntime } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/env';
 import { TEST_DATABASE_SERVER, TEST_REDIS_URL } from './env';
@@ -32,6 +33,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
+  /** Overrides; an empty string unsets a variable (e.g. TEKNISI_ADMIN_PASSWORD: '' for a generated admin password). */
   env?: Record<string, string>;
   consume?: boolean;
 }
@@ -58,11 +60,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
   });
   const rt = await prepareRuntime(config, logStream);
+  // nestjs-pino keeps one process-wide logger for Nest's Logger, made by the first app: make
+  // this app's stream the one that Nest's Logger lines (Logger('Users') etc.) go to.
+  __resetOutOfContextForTests();
   const app = await createHttpApp(rt, opts.consume ?? false);
   await app.init();
+  // Nest flushes the start-up log buffer on listen(), which specs never call
+  app.flushLogs();
   const http = request(app.getHttpServer());
   const db = app.get(DataSource);
-  const login = await http.post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+  // without TEKNISI_ADMIN_PASSWORD the first start writes a generated one to the data directory
+  const adminPassword = config.adminPassword ?? fs.readFileSync(path.join(config.dataDir, 'admin-password.txt'), 'utf8').trim();
+  const login = await http.post('/api/auth/login').send({ username: 'admin', password: adminPassword });
   if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
   const adminToken = login.body.accessToken as string;
   let n = 0;

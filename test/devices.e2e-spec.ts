@@ -1,0 +1,280 @@
+// Devices API against the real MariaDB: search by every field, filters, sort and pages,
+// manual edits with history, retirement, roles, CSV export and import.
+import { DevicesService } from '../src/devices/devices.service';
+import { bearer, createTestApp, TestApp } from './support/app';
+import { installSoftware, makeDevice } from './support/factories';
+
+describe('devices API', () => {
+  let t: TestApp;
+  let admin: Record<string, string>;
+  let viewer: Record<string, string>;
+  let tech: Record<string, string>;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = bearer(t.adminToken);
+    viewer = bearer(await t.tokenFor('viewer'));
+    tech = bearer(await t.tokenFor('technician'));
+    const old = new Date(Date.now() - 90 * 86_400_000);
+    ids.alpha = await makeDevice(t.db, {
+      hostname: 'alpha-ws', fqdn: 'alpha-ws.corp.example', serial: 'SN-ALPHA-1', model: 'OptiPlex 7090', vendor: 'Dell',
+      osFamily: 'windows', osName: 'Windows 11 Pro', type: 'workstation', platform: 'windows', location: 'Floor 2',
+      primaryIp: '192.0.2.11', tags: ['finance', 'floor-2'], addresses: [{ ip: '192.0.2.11', mac: '00:1a:2b:3c:4d:01' }],
+      software: [{ name: 'Mozilla Firefox', version: '128.0', publisher: 'Mozilla' }, { name: '7-Zip', version: '23.01' }],
+    });
+    ids.bravo = await makeDevice(t.db, {
+      hostname: 'bravo-srv', serial: 'SN-BRAVO-2', model: 'PowerEdge R650', vendor: 'Dell', osFamily: 'linux', osName: 'Debian GNU/Linux 12',
+      type: 'server', location: 'DC-1', primaryIp: '198.51.100.20', tags: ['finance'], addresses: [{ ip: '198.51.100.20', mac: 'aa:bb:cc:00:11:22' }],
+      software: [{ name: 'OpenSSH Server', version: '9.2p1' }],
+    });
+    ids.charlie = await makeDevice(t.db, {
+      hostname: 'charlie-lap', serial: 'SN-CHARLIE-3', model: 'ThinkPad T14', vendor: 'Lenovo', osFamily: 'windows', osName: 'Windows 10',
+      type: 'laptop', location: 'Floor 2', tags: ['floor-2'], lastSeen: old, software: [{ name: 'Mozilla Firefox', version: '115.0', publisher: 'Mozilla' }],
+    });
+    ids.retired = await makeDevice(t.db, { hostname: 'delta-old', serial: 'SN-DELTA-4', status: 'retired', osFamily: 'windows' });
+  });
+
+  afterAll(() => t?.close());
+
+  const list = async (query: string, headers = viewer) => {
+    const res = await t.http.get(`/api/devices?${query}`).set(headers);
+    expect(res.status).toBe(200);
+    return res.body as { items: Array<{ id: number; hostname: string }>; total: number; page: number; limit: number };
+  };
+  const names = (body: { items: Array<{ hostname: string }> }) => body.items.map((d) => d.hostname).sort();
+
+  it('lists active and stale devices, not retired ones, in the documented page shape', async () => {
+    const body = await list('');
+    expect(names(body)).toEqual(['alpha-ws', 'bravo-srv', 'charlie-lap']);
+    expect(body).toMatchObject({ total: 3, page: 1, limit: 50 });
+    const alpha = body.items.find((d) => d.hostname === 'alpha-ws')!;
+    expect(alpha).toMatchObject({
+      fqdn: 'alpha-ws.corp.example', type: 'workstation', platform: 'windows', vendor: 'Dell', osFamily: 'windows',
+      primaryIp: '192.0.2.11', tags: ['finance', 'floor-2'], location: 'Floor 2', status: 'active',
+      addresses: [{ ip: '192.0.2.11', mac: '00:1a:2b:3c:4d:01', interfaceName: null }],
+    });
+  });
+
+  it.each([
+    ['hostname', 'alpha', ['alpha-ws']],
+    ['FQDN', 'corp.example', ['alpha-ws']],
+    ['IP address', '198.51.100', ['bravo-srv']],
+    ['MAC with colons', 'aa:bb:cc', ['bravo-srv']],
+    ['MAC with dashes, upper case', 'AA-BB-CC-00-11-22', ['bravo-srv']],
+    ['MAC in Cisco notation', '001a.2b3c.4d01', ['alpha-ws']],
+    ['serial', 'SN-CHARLIE', ['charlie-lap']],
+    ['model', 'PowerEdge', ['bravo-srv']],
+    ['installed software name', 'firefox', ['alpha-ws', 'charlie-lap']],
+    ['software name, other case', 'OPENSSH', ['bravo-srv']],
+    ['LIKE wildcards taken literally', '%', []],
+  ])('q matches by %s', async (_what, q, expected) => {
+    expect(names(await list(`q=${encodeURIComponent(q)}`))).toEqual(expected);
+  });
+
+  it.each([
+    ['type', 'type=server', ['bravo-srv']],
+    ['OS family', 'osFamily=windows', ['alpha-ws', 'charlie-lap']],
+    ['vendor', 'vendor=Dell', ['alpha-ws', 'bravo-srv']],
+    ['tag', 'tag=floor-2', ['alpha-ws', 'charlie-lap']],
+    ['OS and tag', 'osFamily=windows&tag=finance', ['alpha-ws']],
+    ['location', 'location=DC-1', ['bravo-srv']],
+    ['last seen before', `lastSeenBefore=${new Date(Date.now() - 30 * 86_400_000).toISOString()}`, ['charlie-lap']],
+    ['last seen after', `lastSeenAfter=${new Date(Date.now() - 86_400_000).toISOString()}`, ['alpha-ws', 'bravo-srv']],
+    ['retired status', 'status=retired', ['delta-old']],
+    ['all statuses', 'status=all&osFamily=windows', ['alpha-ws', 'charlie-lap', 'delta-old']],
+  ])('filters by %s', async (_what, query, expected) => {
+    expect(names(await list(query))).toEqual(expected);
+  });
+
+  it('sorts by a whitelisted field and pages through the results', async () => {
+    const first = await list('sort=-hostname&limit=2');
+    expect(first.items.map((d) => d.hostname)).toEqual(['charlie-lap', 'bravo-srv']);
+    expect(first.total).toBe(3);
+    const second = await list('sort=-hostname&limit=2&page=2');
+    expect(second.items.map((d) => d.hostname)).toEqual(['alpha-ws']);
+    const beyond = await list('page=9');
+    expect(beyond).toMatchObject({ items: [], total: 3, page: 9 });
+  });
+
+  it.each([
+    ['sort=password', 'sort'],
+    ['limit=501', 'limit'],
+    ['page=0', 'page'],
+    ['type=toaster', 'type'],
+    ['lastSeenBefore=yesterday', 'lastSeenBefore'],
+    ['bogus=1', 'bogus'],
+  ])('rejects %s with a 400 naming the field', async (query, field) => {
+    const res = await t.http.get(`/api/devices?${query}`).set(viewer);
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+
+  it('shows a device with hardware and interfaces, and 404s an unknown one', async () => {
+    await t.db.query(`INSERT INTO hardware_components (device_id, kind, name, capacity_bytes, cores) VALUES (?, 'cpu', 'Intel Core i7-11700', NULL, 8), (?, 'memory', 'DIMM A1', 17179869184, NULL)`, [ids.alpha, ids.alpha]);
+    await t.db.query(`INSERT INTO network_interfaces (device_id, name, mac, speed_mbps, oper_status) VALUES (?, 'Ethernet0', '00:1a:2b:3c:4d:01', 1000, 'up')`, [ids.alpha]);
+    const res = await t.http.get(`/api/devices/${ids.alpha}`).set(viewer);
+    expect(res.status).toBe(200);
+    expect(res.body.hardware).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'cpu', name: 'Intel Core i7-11700', cores: 8 }),
+      expect.objectContaining({ kind: 'memory', capacityBytes: 17179869184 }),
+    ]));
+    expect(res.body.interfaces).toEqual([expect.objectContaining({ name: 'Ethernet0', speedMbps: 1000, operStatus: 'up' })]);
+    const missing = await t.http.get('/api/devices/999999').set(viewer);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it('lists a device\'s installed software and the catalogue with versions and device counts', async () => {
+    const sw = await t.http.get(`/api/devices/${ids.alpha}/software?q=fire`).set(viewer);
+    expect(sw.status).toBe(200);
+    expect(sw.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', version: '128.0', publisher: 'Mozilla' })]);
+    expect(sw.body.total).toBe(1);
+    const cat = await t.http.get('/api/software?q=firefox').set(viewer);
+    expect(cat.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', deviceCount: 2, versions: ['128.0', '115.0'] })]);
+    const who = await t.http.get(`/api/software/${cat.body.items[0].id}/devices?version=115.0`).set(viewer);
+    expect(who.body.items).toEqual([expect.objectContaining({ deviceId: ids.charlie, hostname: 'charlie-lap', version: '115.0' })]);
+  });
+
+  describe('writes', () => {
+    it('a viewer cannot create, edit, retire or import', async () => {
+      expect((await t.http.post('/api/devices').set(viewer).send({ hostname: 'viewer-made' })).status).toBe(403);
+      expect((await t.http.patch(`/api/devices/${ids.alpha}`).set(viewer).send({ location: 'x' })).status).toBe(403);
+      expect((await t.http.delete(`/api/devices/${ids.alpha}`).set(viewer)).status).toBe(403);
+      expect((await t.http.post('/api/devices/import').set(viewer).set('Content-Type', 'text/csv').send('hostname\nviewer-made\n')).status).toBe(403);
+      expect((await list('q=viewer-made')).total).toBe(0);
+    });
+
+    it('a technician creates a device by hand; it is found and carries a manual source', async () => {
+      const res = await t.http.post('/api/devices').set(tech).send({
+        hostname: 'echo-printer', type: 'printer', platform: 'printer', vendor: 'HP', tags: ['floor-3'],
+        addresses: [{ ip: '192.0.2.50', mac: '00-11-22-33-44-55' }],
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ hostname: 'echo-printer', primaryIp: '192.0.2.50', addresses: [{ ip: '192.0.2.50', mac: '00:11:22:33:44:55' }], tags: ['floor-3'] });
+      expect(res.body.sources).toEqual([expect.objectContaining({ kind: 'manual' })]);
+      ids.echo = res.body.id;
+      expect(names(await list('q=00:11:22:33'))).toEqual(['echo-printer']);
+    });
+
+    it('rejects a device without any identifier, bad addresses and control characters, naming the fields', async () => {
+      const empty = await t.http.post('/api/devices').set(tech).send({ location: 'nowhere' });
+      expect(empty.status).toBe(400);
+      const bad = await t.http.post('/api/devices').set(tech).send({ hostname: 'a\u0007b', primaryIp: '999.1.1.1', addresses: [{ mac: 'zz' }], tags: ['<script>'] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['addresses.0.mac', 'hostname', 'primaryIp', 'tags']);
+    });
+
+    it('records each change in the device history with who made it', async () => {
+      const res = await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ location: 'DC-2', osVersion: '12.5', tags: ['finance', 'dmz'], notes: 'moved <b>rack</b>' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ location: 'DC-2', osVersion: '12.5', tags: ['dmz', 'finance'], notes: 'moved <b>rack</b>' });
+      const h = await t.http.get(`/api/devices/${ids.bravo}/history`).set(viewer);
+      const items = h.body.items as Array<{ kind: string; action: string; subject: string; before?: string; after?: string; actor: string }>;
+      expect(items).toEqual(expect.arrayContaining([
+        expect.objectContaining({ kind: 'field', action: 'changed', subject: 'location', before: 'DC-1', after: 'DC-2', actor: 'technician2' }),
+        expect.objectContaining({ kind: 'os', action: 'added', subject: 'osVersion', after: '12.5' }),
+        expect.objectContaining({ kind: 'field', action: 'added', subject: 'tag dmz', after: 'dmz' }),
+      ]));
+      // the same PATCH again changes nothing and adds no history
+      await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ location: 'DC-2' });
+      const again = await t.http.get(`/api/devices/${ids.bravo}/history`).set(viewer);
+      expect(again.body.total).toBe(h.body.total);
+    });
+
+    it('DELETE retires: hidden from the default list, still readable with its history', async () => {
+      expect((await t.http.delete(`/api/devices/${ids.echo}`).set(tech)).status).toBe(204);
+      expect(names(await list('q=echo'))).toEqual([]);
+      const d = await t.http.get(`/api/devices/${ids.echo}`).set(viewer);
+      expect(d.body).toMatchObject({ status: 'retired' });
+      expect(d.body.retiredAt).toBeTruthy();
+      const h = await t.http.get(`/api/devices/${ids.echo}/history`).set(viewer);
+      expect(h.body.items[0]).toMatchObject({ subject: 'status', before: 'active', after: 'retired' });
+    });
+
+    it('writes an audit row for each device write', async () => {
+      const res = await t.http.get('/api/audit?objectType=device').set(admin);
+      const actions = res.body.items.map((a: { action: string }) => a.action);
+      expect(actions).toEqual(expect.arrayContaining(['device.create', 'device.update', 'device.retire']));
+      const update = res.body.items.find((a: { action: string }) => a.action === 'device.update');
+      expect(update).toMatchObject({ username: 'technician2', objectId: String(ids.bravo), statusCode: 200 });
+      expect(JSON.parse(update.summary)).toMatchObject({ location: 'DC-2' });
+    });
+  });
+
+  it('marks devices unseen for TEKNISI_STALE_DAYS stale', async () => {
+    const marked = await t.app.get(DevicesService).markStale();
+    expect(marked).toBe(1);
+    const body = await list('status=stale');
+    expect(names(body)).toEqual(['charlie-lap']);
+  });
+
+  describe('CSV', () => {
+    it('exports the filtered list with formula cells neutralized', async () => {
+      await t.http.patch(`/api/devices/${ids.alpha}`).set(tech).send({ assignedTo: '=HYPERLINK("http://x")', notes: '@SUM(1)' });
+      const res = await t.http.get('/api/devices.csv?tag=floor-2&sort=hostname').set(viewer);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      expect(res.headers['content-disposition']).toMatch(/attachment; filename="devices-/);
+      const lines = res.text.trim().split('\n');
+      expect(lines[0]).toBe('id,hostname,fqdn,type,platform,vendor,model,serial,osFamily,osName,osVersion,primaryIp,macs,tags,location,assignedTo,status,firstSeen,lastSeen,notes');
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain(`${ids.alpha},alpha-ws,`);
+      expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
+      expect(lines[1]).toContain(`'@SUM(1)`);
+      expect(lines[1]).toContain('finance;floor-2');
+    });
+
+    it('a bad sort on export is a JSON 400, not a half-written file', async () => {
+      const res = await t.http.get('/api/devices.csv?sort=nope').set(viewer);
+      expect(res.status).toBe(400);
+      expect(res.body.details[0].field).toBe('sort');
+    });
+
+    it('imports good rows, reports bad ones by line and field, and round-trips an export', async () => {
+      const csv = [
+        'hostname,serial,type,osFamily,tags,macs,primaryIp',
+        'foxtrot-pc,SN-FOX-1,workstation,windows,lab;floor-4,00:aa:bb:cc:dd:01,192.0.2.70',
+        'golf-pc,SN-GOLF-1,toaster,linux,,,',
+        'hotel-pc,,workstation,linux,,not-a-mac,300.1.1.1',
+        ',SN-ALPHA-1,,,,,',
+        `'=cmd|' /C calc'!A0,SN-INJ-1,workstation,,,,`,
+      ].join('\n');
+      const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(csv);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ created: 2, updated: 1, failed: 2 });
+      const byLine = Object.fromEntries(res.body.rows.map((r: { line: number }) => [r.line, r]));
+      expect(byLine[2]).toMatchObject({ status: 'created' });
+      expect(byLine[3]).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ field: 'type' })] });
+      expect(byLine[4].errors.map((e: { field: string }) => e.field).sort()).toEqual(['macs', 'primaryIp']);
+      expect(byLine[5]).toMatchObject({ status: 'updated', id: ids.alpha });
+      // a formula is stored as inert text and leaves again neutralized
+      expect(byLine[6]).toMatchObject({ status: 'created' });
+      const inj = await t.http.get('/api/devices.csv?q=SN-INJ-1').set(viewer);
+      expect(inj.text.split('\n')[1]).toContain(`,'=cmd|' /C calc'!A0,`);
+      const fox = await list('q=foxtrot');
+      expect(fox.items[0]).toMatchObject({ serial: 'SN-FOX-1', osFamily: 'windows', tags: ['floor-4', 'lab'], primaryIp: '192.0.2.70' });
+      expect(names(await list('q=golf'))).toEqual([]);
+
+      // export then re-import the same file: every row updates in place, nothing is created or lost
+      const exported = await t.http.get('/api/devices.csv?q=alpha').set(viewer);
+      const again = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(exported.text);
+      expect(again.body).toMatchObject({ created: 0, updated: 1, failed: 0 });
+      const alpha = await t.http.get(`/api/devices/${ids.alpha}`).set(viewer);
+      expect(alpha.body).toMatchObject({ assignedTo: '=HYPERLINK("http://x")', notes: '@SUM(1)', tags: ['finance', 'floor-2'] });
+      expect(alpha.body.addresses).toEqual([expect.objectContaining({ ip: '192.0.2.11', mac: '00:1a:2b:3c:4d:01' })]);
+    });
+
+    it('refuses an unreadable CSV or unknown columns as a whole', async () => {
+      const unknown = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,password\nx,y\n');
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.details).toEqual([{ field: 'password', messages: ['unknown column'] }]);
+      const ragged = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,serial\n"unterminated,x\n');
+      expect(ragged.status).toBe(400);
+      const json = await t.http.post('/api/devices/import').set(tech).send({ hostname: 'x' });
+      expect(json.status).toBe(400);
+    });
+  });
+});
+
+void installSoftware;
