@@ -3,6 +3,8 @@
 import * as crypto from 'node:crypto';
 import { deriveKey } from '../config/secret-key';
 
+const TAG_LENGTH = 16;
+
 export class SecretBox {
   private readonly key: Buffer;
   readonly keyId: string;
@@ -23,9 +25,13 @@ export class SecretBox {
   open<T = Record<string, string>>(sealed: string, aad: string): T {
     const [version, iv, tag, ct] = sealed.split(':');
     if (version !== 'v1' || !iv || !tag || ct === undefined) throw new Error('Unknown secret format');
-    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
+    // pinning the tag length: Node otherwise accepts a truncated tag (down to 4 bytes), which
+    // would let a forged ciphertext pass with far less than GCM's 128-bit protection
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'), { authTagLength: TAG_LENGTH });
     decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    const tagBytes = Buffer.from(tag, 'base64');
+    if (tagBytes.length !== TAG_LENGTH) throw new Error('Invalid authentication tag length');
+    decipher.setAuthTag(tagBytes);
     const plain = Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]);
     return JSON.parse(plain.toString('utf8')) as T;
   }
