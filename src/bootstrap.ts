@@ -12,7 +12,7 @@ import { AppConfig, ConfigError, loadConfig, redactUrl } from './config/env';
 import { loadRootKey } from './config/secret-key';
 import { checkDatabaseReachable } from './database/data-source';
 import { checkRedisReachable } from './common/redis.module';
-import { AllExceptionsFilter } from './common/http-exception.filter';
+import { AllExceptionsFilter, toErrorBody } from './common/http-exception.filter';
 import { validationPipe } from './common/validation';
 import { setupOpenApi } from './openapi';
 
@@ -32,6 +32,12 @@ export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
   if (rt.config.trustProxy !== false) app.set('trust proxy', trustProxyValue(rt.config.trustProxy));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  // body-parser failures (bad JSON, too large) answer in the house error shape
+  app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err) return next();
+    const body = toErrorBody(err);
+    res.status(body.statusCode).json(body);
+  });
   app.enableShutdownHooks();
   setupOpenApi(app);
 }
@@ -53,6 +59,9 @@ export async function createHttpApp(rt: Runtime, consume: boolean): Promise<Nest
     httpsOptions,
   });
   app.useLogger(app.get(PinoLogger));
+  // start-up lines (the generated admin password's file, applied migrations) must not wait
+  // for listen(): if listening fails they would be lost
+  app.flushLogs();
   configureHttp(app, rt);
   return app;
 }

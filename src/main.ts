@@ -10,8 +10,8 @@ run(async () => {
   if (config.role === 'worker') return startWorker(config);
   const rt = await prepareRuntime(config);
   const logger = new Logger('Main');
-  if (rt.rootKey.generated) logger.warn(`Generated the secret key file ${rt.rootKey.origin} (mode 0600); back it up: credentials cannot be read without it`);
   const app = await createHttpApp(rt, config.role === 'all');
+  if (rt.rootKey.generated) logger.warn(`Generated the secret key file ${rt.rootKey.origin} (mode 0600); back it up: credentials cannot be read without it`);
   await app.listen(config.port, config.host);
   const scheme = config.tlsCert ? 'https' : 'http';
   logger.log(`Teknisi ${config.role === 'all' ? 'API and worker' : 'API'} listening on ${scheme}://${config.host}:${config.port} (docs at /api/docs)`);

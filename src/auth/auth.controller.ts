@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CurrentUser } from '../common/current-user.decorator';
-import { Audit } from '../audit/audit.interceptor';
+import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { LoginDto, LoginResponse } from './auth.dto';
+import { LoginThrottlerGuard } from './login-throttler.guard';
 import { AuthService } from './auth.service';
 import { AuthedRequest, AuthUser, MinRole, Public } from './roles';
 import { SESSION_COOKIE } from './tokens';
@@ -23,12 +23,13 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(LoginThrottlerGuard)
   @Audit('auth.login', 'user')
   @ApiOkResponse({ type: LoginResponse })
   @ApiTooManyRequestsResponse({ description: 'too many attempts for this user name or address' })
   async login(@Body() dto: LoginDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
     const { accessToken, expiresAt, user } = await this.auth.login(dto.username, dto.password, req.ip);
+    (req as AuditableRequest).auditObjectId = user.id;
     res.cookie(SESSION_COOKIE, accessToken, {
       httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: expiresAt,
     });

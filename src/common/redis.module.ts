@@ -49,7 +49,9 @@ export function bullConnection(url: string, forWorker = false): ConnectionOption
 
 export async function checkRedisReachable(url: string): Promise<void> {
   const client = new IORedis({ ...redisOptions(url), retryStrategy: () => null, lazyConnect: true });
-  client.on('error', () => undefined);
+  // connect() itself only rejects with "Connection is closed."; the socket error says why
+  let cause: (Error & { code?: string }) | undefined;
+  client.on('error', (err) => (cause ??= err));
   try {
     await client.connect();
     await client.ping();
@@ -57,7 +59,7 @@ export async function checkRedisReachable(url: string): Promise<void> {
     const u = new URL(url);
     if (u.password) u.password = '***';
     throw new Error(
-      `Cannot reach Redis at ${u.toString()} (${(err as Error).message}): start Redis (e.g. \`docker-compose -f docker/compose.yml up -d redis\`, or \`redis-server --daemonize yes\`) or point REDIS_URL at a running server.`,
+      `Cannot reach Redis at ${u.toString()} (${cause?.code ?? cause?.message ?? (err as Error).message}): start Redis (e.g. \`docker-compose -f docker/compose.yml up -d redis\`, or \`redis-server --daemonize yes\`) or point REDIS_URL at a running server.`,
     );
   } finally {
     client.disconnect();

@@ -1,7 +1,7 @@
 // health/: /api/health reports whether MySQL and Redis answer; 503 when either does not.
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles';
@@ -23,11 +23,20 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  check() {
-    return this.health.check([
-      () => this.probe('database', () => this.ds.query('SELECT 1')),
-      () => this.probe('redis', () => this.redis.ping()),
-    ]);
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.probe('database', () => this.ds.query('SELECT 1')),
+        () => this.probe('redis', () => this.redis.ping()),
+      ]);
+    } catch (err) {
+      // Terminus puts what is down in the exception's response, which the global filter reduces
+      // to {statusCode, error, message}: say it in the message and keep the result as details.
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new ServiceUnavailableException({ message: `Unhealthy: ${down.join(' and ') || 'a check'} down`, details: result.details });
+    }
   }
 
   private async probe(key: string, fn: () => Promise<unknown>) {

@@ -43,6 +43,16 @@ export class QueueWorkerService implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    // A graceful close waits for running jobs and then sends QUIT, which sits in the offline queue
+    // forever while Redis is down: shutdown hung. Without Redis no job can finish anyway, so force.
+    await Promise.all(this.workers.map(async (w) => w.close((await redisStatus(w)) !== 'ready')));
+  }
+}
+
+async function redisStatus(w: Worker): Promise<string | undefined> {
+  try {
+    return (await w.getBackend().client).status;
+  } catch {
+    return undefined;
   }
 }

@@ -1,15 +1,43 @@
 // queue/: typed enqueueing, queue depths for /metrics, and worker presence for the API role.
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
 
 @Injectable()
 export class QueueService {
+  private readonly logger = new Logger('Queues');
   private readonly queues: Record<QueueName, Queue>;
+  private lastErrorLog = 0;
 
   constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue) {
     this.queues = { [QueueName.Maintenance]: maintenance };
+    for (const q of Object.values(this.queues)) this.guard(q);
+  }
+
+  /**
+   * While Redis is down BullMQ emits an error per reconnect attempt (printed raw to stderr when
+   * nobody listens), and closing the queue rejects ("Stream isn't writeable"), which made Nest skip
+   * the remaining shutdown hooks, the database pool's among them.
+   */
+  private guard(q: Queue): void {
+    q.on('error', (err) => {
+      if (Date.now() - this.lastErrorLog < 60_000) return;
+      this.lastErrorLog = Date.now();
+      this.logger.warn({ queue: q.name, err: err.message }, 'Redis unavailable for the job queues');
+    });
+    const hooked = q as Queue & { onApplicationShutdown?: (signal?: string) => Promise<unknown> };
+    const close = hooked.onApplicationShutdown;
+    if (!close) return;
+    hooked.onApplicationShutdown = async (signal?: string) => {
+      try {
+        return await close.call(q, signal);
+      } catch (err) {
+        this.logger.warn({ queue: q.name, err: (err as Error).message }, 'could not close the queue cleanly; dropping its connection');
+        // stops the reconnect timer; the promise may never settle when no socket is left to close
+        void q.disconnect().catch(() => undefined);
+      }
+    };
   }
 
   queue(name: QueueName): Queue {

@@ -1,0 +1,417 @@
+// auth/: login, sessions and the cookie, personal API tokens, roles, user management,
+// the login rate limit, and the shape of validation errors.
+import { ADMIN_PASSWORD, bearer, createTestApp, TestApp } from './support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+let seq = 0;
+const uniqueName = (base: string) => `u-${base}${++seq}`;
+
+/** Creates a user through the API and logs it in. */
+async function makeUser(role: 'viewer' | 'technician' | 'admin', name = uniqueName(role)) {
+  const password = `${name}-long-password`;
+  const created = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: name, password, role });
+  expect(created.status).toBe(201);
+  const login = await t.http.post('/api/auth/login').send({ username: name, password });
+  expect(login.status).toBe(200);
+  return { id: created.body.id as number, username: name, password, token: login.body.accessToken as string };
+}
+
+const me = (token: string) => t.http.get('/api/auth/me').set(bearer(token));
+
+describe('authentication', () => {
+  it('answers 401 with the error shape when no token is sent', async () => {
+    const res = await t.http.get('/api/auth/me');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/Log in first/) });
+  });
+
+  it.each([
+    ['garbage', 'Bearer not-a-token'],
+    ['a JWT signed by someone else', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjEsInNpZCI6ImFhYWEifQ.5mhBHqs5_DTLdINd9p5m7ZJ6XD0Xc55kIaCRY5r6HRA'],
+    ['an unknown API token', 'Bearer tkn_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+    ['a malformed header', 'Token abc'],
+  ])('answers 401 for %s', async (_what, header) => {
+    const res = await t.http.get('/api/auth/me').set('Authorization', header);
+    expect(res.status).toBe(401);
+  });
+
+  it('knows who the admin is', async () => {
+    const res = await me(t.adminToken);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ username: 'admin', role: 'admin', disabled: false });
+    expect(res.body.passwordHash).toBeUndefined();
+  });
+
+  it('refuses a wrong password with the same message as an unknown user', async () => {
+    const wrong = await t.http.post('/api/auth/login').send({ username: 'admin', password: 'not-the-password' });
+    const unknown = await t.http.post('/api/auth/login').send({ username: 'nobody-here', password: 'not-the-password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body.message).toBe('Wrong user name or password');
+    expect(unknown.body).toEqual(wrong.body);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('sets an HttpOnly SameSite=Strict session cookie that alone authenticates', async () => {
+    const login = await t.http.post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ username: 'admin', role: 'admin' });
+    expect(new Date(login.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 11 * 3600_000);
+    const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
+    const session = cookies.find((c) => c.startsWith('teknisi_session='));
+    expect(session).toBeDefined();
+    expect(session).toMatch(/;\s*HttpOnly/i);
+    expect(session).toMatch(/;\s*SameSite=Strict/i);
+    expect(session).toMatch(/;\s*Path=\//i);
+    const value = session!.split(';')[0];
+    expect(value).toBe(`teknisi_session=${login.body.accessToken}`);
+
+    const viaCookie = await t.http.get('/api/auth/me').set('Cookie', value);
+    expect(viaCookie.status).toBe(200);
+    expect(viaCookie.body.username).toBe('admin');
+    expect(viaCookie.body.lastLoginAt).not.toBeNull();
+  });
+
+  it('ends the session on logout: the token and the cookie stop working', async () => {
+    const login = await t.http.post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+    const token = login.body.accessToken as string;
+    expect((await me(token)).status).toBe(200);
+    const out = await t.http.post('/api/auth/logout').set(bearer(token));
+    expect(out.status).toBe(204);
+    const cleared = ([] as string[]).concat(out.headers['set-cookie'] ?? []).find((c) => c.startsWith('teknisi_session='));
+    expect(cleared).toMatch(/teknisi_session=;/);
+    expect((await me(token)).status).toBe(401);
+    expect((await t.http.get('/api/auth/me').set('Cookie', `teknisi_session=${token}`)).status).toBe(401);
+    // other sessions of the same user live on
+    expect((await me(t.adminToken)).status).toBe(200);
+  });
+
+  it('refuses an expired session', async () => {
+    const u = await makeUser('viewer');
+    expect((await me(u.token)).status).toBe(200);
+    await t.db.query('UPDATE sessions SET expires_at = ? WHERE user_id = ?', [new Date(Date.now() - 1000), u.id]);
+    expect((await me(u.token)).status).toBe(401);
+  });
+});
+
+describe('personal API tokens', () => {
+  it('shows a created token once, lists it without the secret, and it works as a bearer token', async () => {
+    const u = await makeUser('technician');
+    const created = await t.http.post('/api/tokens').set(bearer(u.token)).send({ name: 'nightly export' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'nightly export', expiresAt: null, lastUsedAt: null });
+    const token = created.body.token as string;
+    expect(token).toMatch(/^tkn_[A-Za-z0-9_-]{43}$/);
+    expect(token.startsWith(created.body.prefix)).toBe(true);
+
+    const list = await t.http.get('/api/tokens').set(bearer(u.token));
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(1);
+    expect(list.body.items[0]).toMatchObject({ id: created.body.id, name: 'nightly export', prefix: created.body.prefix });
+    expect(list.body.items[0].token).toBeUndefined();
+    expect(list.text).not.toContain(token);
+
+    const res = await me(token);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ username: u.username, role: 'technician' });
+    const used = await t.http.get('/api/tokens').set(bearer(u.token));
+    expect(used.body.items[0].lastUsedAt).not.toBeNull();
+  });
+
+  it('stops working once revoked', async () => {
+    const created = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: 'to revoke' });
+    const token = created.body.token as string;
+    expect((await me(token)).status).toBe(200);
+    const del = await t.http.delete(`/api/tokens/${created.body.id}`).set(bearer(t.adminToken));
+    expect(del.status).toBe(204);
+    expect((await me(token)).status).toBe(401);
+    const list = await t.http.get('/api/tokens').set(bearer(t.adminToken));
+    expect(list.body.items.map((i: { id: number }) => i.id)).not.toContain(created.body.id);
+    expect((await t.http.delete(`/api/tokens/${created.body.id}`).set(bearer(t.adminToken))).status).toBe(404);
+  });
+
+  it("cannot revoke another user's token (404) and leaves it working", async () => {
+    const owner = await makeUser('viewer');
+    const other = await makeUser('admin');
+    const created = await t.http.post('/api/tokens').set(bearer(owner.token)).send({ name: 'mine' });
+    const res = await t.http.delete(`/api/tokens/${created.body.id}`).set(bearer(other.token));
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe(`Token ${created.body.id} does not exist`);
+    expect((await me(created.body.token)).status).toBe(200);
+    // nor does it appear in someone else's list
+    const list = await t.http.get('/api/tokens').set(bearer(other.token));
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('refuses an expiry in the past with 400 naming expiresAt, and honours a future one', async () => {
+    const past = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: 'old', expiresAt: '2001-01-01T00:00:00Z' });
+    expect(past.status).toBe(400);
+    expect(past.body.details).toEqual([{ field: 'expiresAt', messages: [expect.stringMatching(/future/)] }]);
+    const notDate = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: 'bad', expiresAt: 'next tuesday' });
+    expect(notDate.status).toBe(400);
+    expect(notDate.body.details.map((d: { field: string }) => d.field)).toEqual(['expiresAt']);
+
+    const soon = new Date(Date.now() + 3600_000).toISOString();
+    const ok = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: 'soon', expiresAt: soon });
+    expect(ok.status).toBe(201);
+    expect(ok.body.expiresAt).toBe(soon);
+    expect((await me(ok.body.token)).status).toBe(200);
+    // once the expiry passes, the token stops working
+    await t.db.query('UPDATE api_tokens SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000), ok.body.id]);
+    expect((await me(ok.body.token)).status).toBe(401);
+  });
+
+  it("stops working when its owner is deleted", async () => {
+    const u = await makeUser('viewer');
+    const created = await t.http.post('/api/tokens').set(bearer(u.token)).send({ name: 'orphan' });
+    expect((await me(created.body.token)).status).toBe(200);
+    expect((await t.http.delete(`/api/users/${u.id}`).set(bearer(t.adminToken))).status).toBe(204);
+    expect((await me(created.body.token)).status).toBe(401);
+    expect((await me(u.token)).status).toBe(401);
+  });
+});
+
+describe('roles', () => {
+  it('lets a viewer read but not manage users', async () => {
+    const viewer = await t.tokenFor('viewer');
+    expect((await me(viewer)).body.role).toBe('viewer');
+    const create = await t.http.post('/api/users').set(bearer(viewer)).send({ username: uniqueName('x'), password: 'long-enough-password', role: 'admin' });
+    expect(create.status).toBe(403);
+    expect(create.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'This needs the admin role; you are viewer' });
+    expect((await t.http.get('/api/users').set(bearer(viewer))).status).toBe(403);
+  });
+
+  it("lets a viewer create its own API token, which carries the viewer's role", async () => {
+    const viewer = await t.tokenFor('viewer');
+    const created = await t.http.post('/api/tokens').set(bearer(viewer)).send({ name: 'my script' });
+    expect(created.status).toBe(201);
+    const token = created.body.token as string;
+    expect((await me(token)).body.role).toBe('viewer');
+    expect((await t.http.post('/api/users').set(bearer(token)).send({ username: uniqueName('y'), password: 'long-enough-password', role: 'viewer' })).status).toBe(403);
+    expect((await t.http.get('/api/audit').set(bearer(token))).status).toBe(403);
+    expect((await t.http.get('/api/tokens').set(bearer(token))).status).toBe(200);
+  });
+
+  it('refuses a technician users and the audit log', async () => {
+    const tech = await t.tokenFor('technician');
+    expect((await t.http.get('/api/users').set(bearer(tech))).status).toBe(403);
+    expect((await t.http.post('/api/users').set(bearer(tech)).send({ username: uniqueName('z'), password: 'long-enough-password', role: 'viewer' })).status).toBe(403);
+    const audit = await t.http.get('/api/audit').set(bearer(tech));
+    expect(audit.status).toBe(403);
+    expect(audit.body.message).toBe('This needs the admin role; you are technician');
+  });
+});
+
+describe('user management', () => {
+  it('creates a user (201, no hash in the answer) who can then log in', async () => {
+    const name = uniqueName('jdoe');
+    const res = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: name, password: 'a-long-password', role: 'technician', displayName: 'J. Doe' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ username: name, role: 'technician', displayName: 'J. Doe', disabled: false, lastLoginAt: null });
+    expect(Number.isInteger(res.body.id)).toBe(true);
+    expect(JSON.stringify(res.body)).not.toMatch(/password/i);
+    const login = await t.http.post('/api/auth/login').send({ username: name, password: 'a-long-password' });
+    expect(login.status).toBe(200);
+    expect(login.body.user.role).toBe('technician');
+    const got = await t.http.get(`/api/users/${res.body.id}`).set(bearer(t.adminToken));
+    expect(got.body.lastLoginAt).not.toBeNull();
+  });
+
+  it('refuses a taken user name with 409', async () => {
+    const name = uniqueName('dup');
+    await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: name, password: 'a-long-password', role: 'viewer' }).expect(201);
+    const again = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: name, password: 'another-password', role: 'admin' });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({ statusCode: 409, error: 'Conflict', message: `User name "${name}" is taken` });
+  });
+
+  it.each([
+    [{ password: 'short', role: 'viewer' }, 'password', /password must be longer than or equal to 12 characters/],
+    [{ password: 'a-long-password', role: 'root' }, 'role', /role must be one of/],
+    [{ password: 'a-long-password', role: 'viewer', username: 'bad name!' }, 'username', /username may hold letters/],
+    [{ password: 'a-long-password', role: 'viewer', isAdmin: true }, 'isAdmin', /property isAdmin should not exist/],
+  ])('refuses %p with 400 naming %s', async (body, field, message) => {
+    const res = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: uniqueName('v'), ...body });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.details).toEqual([{ field, messages: [expect.stringMatching(message)] }]);
+    expect(res.body.message).toContain(`${field}:`);
+  });
+
+  it('lists several problems at once', async () => {
+    const res = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: '', password: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['password', 'role', 'username']);
+  });
+
+  it('changes a role, which ends the old sessions; the new login carries the new role', async () => {
+    const u = await makeUser('viewer');
+    const patched = await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ role: 'technician' });
+    expect(patched.status).toBe(200);
+    expect(patched.body.role).toBe('technician');
+    expect((await me(u.token)).status).toBe(401);
+    const login = await t.http.post('/api/auth/login').send({ username: u.username, password: u.password });
+    expect((await me(login.body.accessToken)).body.role).toBe('technician');
+  });
+
+  it('changes a password: the old one stops working', async () => {
+    const u = await makeUser('viewer');
+    await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ password: 'brand-new-password' }).expect(200);
+    expect((await t.http.post('/api/auth/login').send({ username: u.username, password: u.password })).status).toBe(401);
+    expect((await t.http.post('/api/auth/login').send({ username: u.username, password: 'brand-new-password' })).status).toBe(200);
+  });
+
+  it('disabling a user ends their session and tokens and refuses their login', async () => {
+    const u = await makeUser('technician');
+    const tok = await t.http.post('/api/tokens').set(bearer(u.token)).send({ name: 'cli' });
+    const patched = await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ disabled: true });
+    expect(patched.status).toBe(200);
+    expect(patched.body.disabled).toBe(true);
+    expect((await me(u.token)).status).toBe(401);
+    expect((await me(tok.body.token)).status).toBe(401);
+    const login = await t.http.post('/api/auth/login').send({ username: u.username, password: u.password });
+    expect(login.status).toBe(401);
+    expect(login.body.message).toBe('Wrong user name or password');
+    // enabling again restores the token and allows logging in
+    await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ disabled: false }).expect(200);
+    expect((await me(tok.body.token)).status).toBe(200);
+    expect((await t.http.post('/api/auth/login').send({ username: u.username, password: u.password })).status).toBe(200);
+  });
+
+  it('never loses the last admin: demoting, disabling or deleting it is a 400', async () => {
+    const list = await t.http.get('/api/users?limit=500').set(bearer(t.adminToken));
+    const admins = list.body.items.filter((u: { role: string; disabled: boolean }) => u.role === 'admin' && !u.disabled);
+    // leave only the built-in admin
+    for (const a of admins) if (a.username !== 'admin') await t.http.delete(`/api/users/${a.id}`).set(bearer(t.adminToken)).expect(204);
+    const adminId = (await me(t.adminToken)).body.id as number;
+
+    const demote = await t.http.patch(`/api/users/${adminId}`).set(bearer(t.adminToken)).send({ role: 'viewer' });
+    expect(demote.status).toBe(400);
+    expect(demote.body.message).toBe('You cannot demote or disable yourself as the last admin');
+    const disable = await t.http.patch(`/api/users/${adminId}`).set(bearer(t.adminToken)).send({ disabled: true });
+    expect(disable.status).toBe(400);
+    const del = await t.http.delete(`/api/users/${adminId}`).set(bearer(t.adminToken));
+    expect(del.status).toBe(400);
+    expect(del.body.message).toBe('Teknisi needs at least one active admin');
+    expect((await me(t.adminToken)).body.role).toBe('admin');
+
+    // with a second admin, either may be demoted
+    const second = await makeUser('admin');
+    const demoted = await t.http.patch(`/api/users/${second.id}`).set(bearer(t.adminToken)).send({ role: 'technician' });
+    expect(demoted.status).toBe(200);
+    expect(demoted.body.role).toBe('technician');
+  });
+
+  it('deletes a user with 204; then it is gone (404)', async () => {
+    const u = await makeUser('viewer');
+    const del = await t.http.delete(`/api/users/${u.id}`).set(bearer(t.adminToken));
+    expect(del.status).toBe(204);
+    expect(del.text).toBe('');
+    const got = await t.http.get(`/api/users/${u.id}`).set(bearer(t.adminToken));
+    expect(got.status).toBe(404);
+    expect(got.body).toEqual({ statusCode: 404, error: 'Not Found', message: `User ${u.id} does not exist` });
+    expect((await t.http.delete(`/api/users/${u.id}`).set(bearer(t.adminToken))).status).toBe(404);
+  });
+
+  it('pages the user list', async () => {
+    const page = await t.http.get('/api/users?page=1&limit=2').set(bearer(t.adminToken));
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ page: 1, limit: 2 });
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.total).toBeGreaterThan(2);
+    const page2 = await t.http.get('/api/users?page=2&limit=2').set(bearer(t.adminToken));
+    expect(page2.body.items[0].username > page.body.items[1].username).toBe(true);
+  });
+});
+
+describe('request validation and errors', () => {
+  it.each([
+    ['page=0', 'page'],
+    ['page=abc', 'page'],
+    ['limit=501', 'limit'],
+    ['limit=0', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['bogus=1', 'bogus'],
+  ])('refuses ?%s with 400 naming %s', async (query, field) => {
+    const res = await t.http.get(`/api/users?${query}`).set(bearer(t.adminToken));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
+  });
+
+  it('refuses a non-numeric id with 400', async () => {
+    const res = await t.http.get('/api/users/abc').set(bearer(t.adminToken));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/numeric/) });
+  });
+
+  it('answers a malformed JSON body with a 400 JSON error', async () => {
+    const res = await t.http.post('/api/users').set(bearer(t.adminToken)).set('Content-Type', 'application/json').send('{"username": "x",');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(typeof res.body.message).toBe('string');
+  });
+
+  it('answers a body over the limit with a 413 JSON error', async () => {
+    const res = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: 'big', password: 'x'.repeat(3 * 1024 * 1024), role: 'viewer' });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+  });
+
+  it('answers an unknown route with a 404 JSON error', async () => {
+    for (const req of [t.http.get('/api/no-such-thing'), t.http.get('/api/no-such-thing').set(bearer(t.adminToken)), t.http.post('/api/users/1/nope')]) {
+      const res = await req;
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
+  });
+
+  it('echoes a request id for support', async () => {
+    const res = await t.http.get('/api/auth/me').set(bearer(t.adminToken)).set('X-Request-Id', 'ticket-4711');
+    expect(res.headers['x-request-id']).toBe('ticket-4711');
+    const generated = await t.http.get('/api/auth/me').set(bearer(t.adminToken)).set('X-Request-Id', 'bad id with spaces');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('login rate limit', () => {
+  let r: TestApp;
+  beforeAll(async () => {
+    // the harness's own admin login is the first attempt from this address and for "admin"
+    r = await createTestApp({ env: { TEKNISI_LOGIN_LIMIT_PER_USER: '3', TEKNISI_LOGIN_LIMIT_PER_ADDRESS: '7' } });
+  });
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  const attempt = (username: string, password = 'wrong-password') => r.http.post('/api/auth/login').send({ username, password });
+
+  it('locks one user name after the limit, even for the right password, but not other names until the address limit', async () => {
+    expect((await attempt('admin')).status).toBe(401); // admin attempt 2, address 2
+    expect((await attempt('ADMIN')).status).toBe(401); // names count case-insensitively: admin 3, address 3
+    const locked = await attempt('admin', ADMIN_PASSWORD); // admin 4
+    expect(locked.status).toBe(429);
+    expect(locked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'Too many login attempts: wait a while and try again' });
+    expect(locked.body.accessToken).toBeUndefined();
+
+    // another name from the same address is still judged on its password
+    expect((await attempt('bob')).status).toBe(401); // address 5
+    expect((await attempt('bob')).status).toBe(401); // address 6
+    expect((await attempt('bob')).status).toBe(401); // address 7 (bob 3: at, not over, its limit)
+    // the address is now over its limit: a fresh name is refused too
+    const carol = await attempt('carol');
+    expect(carol.status).toBe(429);
+
+    // an existing session is unaffected
+    expect((await r.http.get('/api/auth/me').set(bearer(r.adminToken))).status).toBe(200);
+  });
+});
