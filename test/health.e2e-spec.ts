@@ -1,22 +1,10 @@
 // /api/health: public, 200 while MySQL and Redis answer, 503 naming what is down.
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import * as net from 'node:net';
 import { promisify } from 'node:util';
+import { freePort } from './support/net';
 import { ADMIN_PASSWORD, createTestApp, TestApp } from './support/app';
 
 const exec = promisify(execFile);
-
-/** A free TCP port on loopback, chosen by the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway redis-server on loopback that keeps nothing on disk. */
 async function startRedis(port: number): Promise<ChildProcess> {

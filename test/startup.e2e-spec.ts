@@ -3,28 +3,16 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './support/net';
 import { createTestApp, deleteRedisKeys, dropDatabase, TestApp } from './support/app';
 import { TEST_DATABASE_SERVER, TEST_REDIS_URL } from './support/env';
 
 const ROOT = path.resolve(__dirname, '..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 const exec = promisify(execFile);
-
-/** A loopback port that nothing listens on (the kernel's pick, closed again). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface Run {
   proc: ChildProcess;
