@@ -58,14 +58,15 @@ describe('devices API', () => {
 
   it.each([
     ['hostname', 'alpha', ['alpha-ws']],
-    ['FQDN', 'corp.example', ['alpha-ws']],
+    ['FQDN', 'alpha-ws.corp', ['alpha-ws']],
     ['IP address', '198.51.100', ['bravo-srv']],
     ['MAC with colons', 'aa:bb:cc', ['bravo-srv']],
     ['MAC with dashes, upper case', 'AA-BB-CC-00-11-22', ['bravo-srv']],
     ['MAC in Cisco notation', '001a.2b3c.4d01', ['alpha-ws']],
     ['serial', 'SN-CHARLIE', ['charlie-lap']],
     ['model', 'PowerEdge', ['bravo-srv']],
-    ['installed software name', 'firefox', ['alpha-ws', 'charlie-lap']],
+    ['installed software name, any part of it', 'firefox', ['alpha-ws', 'charlie-lap']],
+    ['the middle of a hostname does not match (prefixes use the indexes)', 'ws', []],
     ['software name, other case', 'OPENSSH', ['bravo-srv']],
     ['LIKE wildcards taken literally', '%', []],
   ])('q matches by %s', async (_what, q, expected) => {

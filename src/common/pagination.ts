@@ -45,9 +45,16 @@ export function parseSort(raw: string | undefined, allowed: Record<string, strin
   return { column, direction: desc ? 'DESC' : 'ASC' };
 }
 
-/** Escapes LIKE wildcards so that user text matches literally. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** LIKE pattern: the user's text anywhere, wildcards in it taken literally. */
 export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text)}%`;
+}
+
+/** LIKE pattern: values that start with the user's text (can use an index). */
+export function likePrefix(text: string): string {
+  return `${escapeLike(text)}%`;
 }
 
 /** Every accepted value of `sort`: each field, ascending or descending. */

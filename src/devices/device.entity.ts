@@ -25,9 +25,12 @@ export const OS_FAMILIES = ['linux', 'windows', 'macos', 'bsd', 'unix', 'network
 @Entity('devices')
 @Index(['status', 'lastSeen'])
 @Index(['osFamily', 'status'])
+// the list's sort columns carry id and status so that pages, deep ones too, are index walks
+@Index(['hostname', 'id', 'status'])
+@Index(['lastSeen', 'id', 'status'])
 export class Device {
   @IdColumn() id: number;
-  @Index() @TextColumn(255) hostname: string | null;
+  @TextColumn(255) hostname: string | null;
   @Index() @TextColumn(255) fqdn: string | null;
   @Index() @Column({ type: 'varchar', length: 32, default: 'other' }) type: DeviceType;
   @Column({ type: 'varchar', length: 32, default: 'other' }) platform: Platform;
@@ -43,7 +46,7 @@ export class Device {
   @Column({ type: 'text', nullable: true }) notes: string | null;
   @Index() @TextColumn(45) primaryIp: string | null;
   @Index() @TimeColumn() firstSeen: Date;
-  @Index() @TimeColumn() lastSeen: Date;
+  @TimeColumn() lastSeen: Date;
   @TimeColumn({ nullable: true }) retiredAt: Date | null;
   @TimeColumn() createdAt: Date;
   @TimeColumn() updatedAt: Date;

@@ -3,7 +3,7 @@
 // an index-friendly query, then only those rows are loaded.
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { likeContains, SortSpec } from '../common/pagination';
+import { likeContains, likePrefix, SortSpec } from '../common/pagination';
 import { DeviceAddress } from './device-address.entity';
 import { DeviceSource, SourceKind } from './device-source.entity';
 import { DeviceTag } from './device-tag.entity';
@@ -25,15 +25,27 @@ export interface DeviceFilter {
   lastSeenAfter?: Date;
 }
 
+export type ExportRow = Device & { macs: string | null; tags: string | null };
+
 export interface DeviceRow extends Device {
   tagList: string[];
   addressList: Array<Pick<DeviceAddress, 'ip' | 'mac' | 'interfaceName'>>;
   sourceList: Array<Pick<DeviceSource, 'kind' | 'firstSeen' | 'lastSeen'>>;
 }
 
-export interface SqlWhere {
-  sql: string;
-  params: unknown[];
+/**
+ * A device list as SQL: `from` (with its own parameters) and `where`. A text search becomes a
+ * derived table of matching ids, each branch an index range (prefixes of hostname, FQDN,
+ * serial, model, IP and MAC) or the small software catalogue, so that it never scans
+ * every device row.
+ */
+export interface DeviceSql {
+  from: string;
+  fromParams: unknown[];
+  where: string;
+  whereParams: unknown[];
+  /** Only the default "not retired" condition: the total can be counted without a scan. */
+  plain: boolean;
 }
 
 /** Turns `aa-bb-cc…`, `aabb.cc…` or `AABBCC…` into the stored `aa:bb:cc…` form, for MAC searches. */
@@ -43,30 +55,33 @@ export function normalizeMacQuery(q: string): string | null {
   return hex.match(/../g)!.join(':');
 }
 
-/** The WHERE clause of a device list, shared by the page, the count and the CSV export. */
-export function deviceWhere(f: DeviceFilter): SqlWhere {
+export function deviceSql(f: DeviceFilter): DeviceSql {
   const parts: string[] = [];
-  const params: unknown[] = [];
+  const whereParams: unknown[] = [];
   if (!f.status) parts.push(`d.status <> 'retired'`);
-  else if (f.status !== 'all') (parts.push('d.status = ?'), params.push(f.status));
+  else if (f.status !== 'all') (parts.push('d.status = ?'), whereParams.push(f.status));
   for (const [col, value] of [['d.type', f.type], ['d.platform', f.platform], ['d.os_family', f.osFamily], ['d.vendor', f.vendor], ['d.location', f.location]] as const) {
-    if (value !== undefined) (parts.push(`${col} = ?`), params.push(value));
+    if (value !== undefined) (parts.push(`${col} = ?`), whereParams.push(value));
   }
-  if (f.tag !== undefined) (parts.push('d.id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)'), params.push(f.tag));
-  if (f.lastSeenBefore) (parts.push('d.last_seen < ?'), params.push(f.lastSeenBefore));
-  if (f.lastSeenAfter) (parts.push('d.last_seen >= ?'), params.push(f.lastSeenAfter));
+  if (f.tag !== undefined) (parts.push('d.id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)'), whereParams.push(f.tag));
+  if (f.lastSeenBefore) (parts.push('d.last_seen < ?'), whereParams.push(f.lastSeenBefore));
+  if (f.lastSeenAfter) (parts.push('d.last_seen >= ?'), whereParams.push(f.lastSeenAfter));
+  const where = parts.join(' AND ') || '1=1';
   const q = f.q?.trim();
-  if (q) {
-    const like = likeContains(q);
+  if (!q) return { from: 'devices d', fromParams: [], where, whereParams, plain: !f.status && parts.length === 1 };
+  const prefix = likePrefix(q);
+  const branches = ['hostname', 'fqdn', 'serial', 'model'].map((c) => `SELECT id FROM devices WHERE ${c} LIKE ?`);
+  const fromParams: unknown[] = [prefix, prefix, prefix, prefix];
+  // address branches only for text that can begin an IP or MAC address
+  if (/^[0-9a-f.:\-]+$/i.test(q)) {
+    branches.push('SELECT id FROM devices WHERE primary_ip LIKE ?', 'SELECT device_id FROM device_addresses WHERE ip LIKE ?');
+    fromParams.push(prefix, prefix);
     const mac = normalizeMacQuery(q);
-    parts.push(`(
-      d.hostname LIKE ? OR d.fqdn LIKE ? OR d.serial LIKE ? OR d.model LIKE ? OR d.primary_ip LIKE ?
-      OR d.id IN (SELECT a.device_id FROM device_addresses a WHERE a.ip LIKE ? OR a.mac LIKE ?)
-      OR d.id IN (SELECT i.device_id FROM software s JOIN installed_software i ON i.software_id = s.id WHERE s.normalized_name LIKE ?)
-    )`);
-    params.push(like, like, like, like, like, like, mac ? likeContains(mac) : like, likeContains(q.toLowerCase()));
+    if (mac || /^[0-9a-f:]+$/i.test(q)) (branches.push('SELECT device_id FROM device_addresses WHERE mac LIKE ?'), fromParams.push(likePrefix(mac ?? q.toLowerCase())));
   }
-  return { sql: parts.length ? parts.join(' AND ') : '1=1', params };
+  branches.push('SELECT i.device_id FROM software s JOIN installed_software i ON i.software_id = s.id WHERE s.normalized_name LIKE ?');
+  fromParams.push(likeContains(q.toLowerCase()));
+  return { from: `(${branches.join(' UNION ')}) m JOIN devices d ON d.id = m.id`, fromParams, where, whereParams, plain: false };
 }
 
 const DEVICE_COLUMNS = `d.id, d.hostname, d.fqdn, d.type, d.platform, d.vendor, d.model, d.serial, d.os_family AS osFamily,
@@ -80,22 +95,50 @@ export class DevicesRepository {
 
   /** One page of ids in order, and the total, for a filter. */
   async pageIds(f: DeviceFilter, sort: SortSpec, offset: number, limit: number): Promise<{ ids: number[]; total: number }> {
-    const w = deviceWhere(f);
-    const [rows, count] = await Promise.all([
+    const q = deviceSql(f);
+    const [rows, total] = await Promise.all([
       this.ds.query(
-        `SELECT d.id FROM devices d WHERE ${w.sql} ORDER BY ${sort.column} ${sort.direction}, d.id ${sort.direction} LIMIT ? OFFSET ?`,
-        [...w.params, limit, offset],
+        `SELECT d.id FROM ${q.from} WHERE ${q.where} ORDER BY ${sort.column} ${sort.direction}, d.id ${sort.direction} LIMIT ? OFFSET ?`,
+        [...q.fromParams, ...q.whereParams, limit, offset],
       ),
-      this.ds.query(`SELECT COUNT(*) AS n FROM devices d WHERE ${w.sql}`, w.params),
+      this.count(q),
     ]);
-    return { ids: rows.map((r: { id: number }) => Number(r.id)), total: Number(count[0].n) };
+    return { ids: rows.map((r: { id: number }) => Number(r.id)), total };
   }
 
-  /** Every matching id in order (for the CSV export, which then loads them in chunks). */
-  async allIds(f: DeviceFilter, sort: SortSpec): Promise<number[]> {
-    const w = deviceWhere(f);
-    const rows = await this.ds.query(`SELECT d.id FROM devices d WHERE ${w.sql} ORDER BY ${sort.column} ${sort.direction}, d.id ${sort.direction}`, w.params);
-    return rows.map((r: { id: number }) => Number(r.id));
+  private async count(q: DeviceSql): Promise<number> {
+    if (q.plain) {
+      // the default list is every device but the retired ones: two index-only counts, no range scan
+      const rows = await this.ds.query(`SELECT (SELECT COUNT(*) FROM devices) - (SELECT COUNT(*) FROM devices WHERE status = 'retired') AS n`);
+      return Number(rows[0].n);
+    }
+    // a search counts from its set of matches rather than probing that set for every device
+    const from = q.from.replace(') m JOIN devices d', ') m STRAIGHT_JOIN devices d');
+    const rows = await this.ds.query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${q.where}`, [...q.fromParams, ...q.whereParams]);
+    return Number(rows[0].n);
+  }
+
+  /**
+   * The CSV export's rows, streamed from one query on one connection: tags and MACs come
+   * along as GROUP_CONCATs, so memory stays flat however many devices match.
+   */
+  async *streamExport(f: DeviceFilter, sort: SortSpec): AsyncGenerator<ExportRow> {
+    const q = deviceSql(f);
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SET SESSION group_concat_max_len = 1048576');
+      const stream = await runner.stream(
+        `SELECT ${DEVICE_COLUMNS},
+           (SELECT GROUP_CONCAT(DISTINCT a.mac ORDER BY a.mac SEPARATOR ';') FROM device_addresses a WHERE a.device_id = d.id) AS macs,
+           (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR ';') FROM device_tags t WHERE t.device_id = d.id) AS tags
+         FROM ${q.from} WHERE ${q.where} ORDER BY ${sort.column} ${sort.direction}, d.id ${sort.direction}`,
+        [...q.fromParams, ...q.whereParams],
+      );
+      for await (const row of stream) yield row as ExportRow;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Devices with their tags, addresses and sources, in the order of `ids`. */

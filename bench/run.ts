@@ -1,0 +1,34 @@
+// bench/: `npm run bench -- <name> [flags]` runs one benchmark; `npm run bench` lists them.
+import 'reflect-metadata';
+
+interface Bench {
+  description: string;
+  load: () => Promise<{ main(argv: string[]): Promise<number> }>;
+}
+
+const BENCHES: Record<string, Bench> = {
+  'devices-list': {
+    description: 'device list, search, filters, deep page and CSV export on 100k devices / 15M installs: API vs raw SQL, server RSS',
+    load: () => import('./devices-list'),
+  },
+};
+
+async function run(): Promise<number> {
+  const [name, ...argv] = process.argv.slice(2);
+  const bench = name ? BENCHES[name] : undefined;
+  if (!bench) {
+    if (name && name !== '--help') process.stderr.write(`Unknown benchmark "${name}".\n`);
+    process.stderr.write(`Usage: npm run bench -- <name> [--flags]  (--help after the name lists its flags)\n\n`);
+    for (const [n, b] of Object.entries(BENCHES)) process.stderr.write(`  ${n.padEnd(16)} ${b.description}\n`);
+    return name && name !== '--help' ? 2 : 0;
+  }
+  return (await bench.load()).main(argv);
+}
+
+run().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);
