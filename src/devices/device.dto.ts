@@ -27,6 +27,13 @@ export const DEVICE_SORT: Record<string, string> = {
 const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class DeviceFilterQuery extends SearchPageQuery {
+  @ApiPropertyOptional({
+    description: 'matches the beginning of hostname, FQDN, serial, model, IP or MAC (any notation), or any part of an installed software title',
+    example: 'firefox',
+  })
+  @IsOptional() @IsString() @MaxLength(200)
+  declare q?: string;
+
   @ApiPropertyOptional({ enum: DEVICE_TYPES }) @IsOptional() @IsIn(DEVICE_TYPES) type?: DeviceType;
   @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: Platform;
   @ApiPropertyOptional({ example: 'linux' }) @IsOptional() @IsString() @MaxLength(32) osFamily?: string;
