@@ -3,7 +3,7 @@
 // each list request over HTTP next to the very SQL that the server runs for it, executed
 // straight through mysql2 (DevicesRepository over a thin mysql2 shim: same deviceWhere(),
 // same ORDER/LIMIT, count and loadRows, same concurrency). Also samples the server's RSS.
-import IORedis from 'ioredis';
+import { deleteKeysWithPrefix } from '../src/common/redis.module';
 import { createPool, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -299,7 +299,7 @@ export async function main(argv: string[]): Promise<number> {
     if (failed) process.stderr.write(`server log tail:\n${server.tail(20)}\n`);
     server.cleanup();
     await pool.end();
-    await deleteRedisKeys(redisUrl, queuePrefix).catch((e) => log(`could not delete Redis keys ${queuePrefix}*: ${e.message}`));
+    await deleteKeysWithPrefix(redisUrl, queuePrefix).catch((e) => log(`could not delete Redis keys ${queuePrefix}*: ${e.message}`));
   }
   if (failed) throw failed;
 
@@ -414,17 +414,3 @@ async function pickSearchTitle(q1: <T>(sql: string, p?: unknown[]) => Promise<T[
   return best.name;
 }
 
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}

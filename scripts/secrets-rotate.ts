@@ -4,16 +4,13 @@
 // Stop the API and workers first: a process still holding the old key would write rows that
 // the new key cannot read. Login sessions end (they are signed with the old key).
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { loadEnv, run } from '../src/bootstrap';
-import { checkDatabaseReachable, dataSourceOptions } from '../src/database/data-source';
+import { openDataSource } from '../src/database/data-source';
 import { RotationError, runKeyRotation } from '../src/credentials/secrets-rotation';
 
 run(async () => {
   const config = loadEnv();
-  const flavor = await checkDatabaseReachable(config.databaseUrl);
-  const ds = new DataSource(dataSourceOptions(config.databaseUrl, flavor));
-  await ds.initialize();
+  const ds = await openDataSource(config.databaseUrl);
   try {
     await runKeyRotation({ ds, config, newSecretKey: process.env.TEKNISI_NEW_SECRET_KEY, print: (line) => console.log(line) });
   } catch (err) {

@@ -65,3 +65,19 @@ export async function checkRedisReachable(url: string): Promise<void> {
     client.disconnect();
   }
 }
+
+/** Deletes every key under a prefix (a test's or a bench run's queues), SCAN by SCAN. */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new IORedis({ ...redisOptions(url), lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -100,3 +100,11 @@ export async function runMigrations(ds: DataSource, log: (msg: string) => void =
     await runner.release();
   }
 }
+
+/** For scripts: the configured database, reachable (or a clear message why not) and connected. */
+export async function openDataSource(url: string): Promise<DataSource> {
+  const flavor = await checkDatabaseReachable(url);
+  const ds = new DataSource(dataSourceOptions(url, flavor));
+  await ds.initialize();
+  return ds;
+}

@@ -3,7 +3,6 @@
 // every log line captured so that specs can assert what was (not) logged.
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createConnection } from 'mysql2/promise';
-import IORedis from 'ioredis';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +12,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { createHttpApp, prepareRuntime } from '../../src/bootstrap';
+import { deleteKeysWithPrefix } from '../../src/common/redis.module';
 import { AppConfig, loadConfig } from '../../src/config/env';
 import { TEST_DATABASE_SERVER, TEST_REDIS_URL } from './env';
 
@@ -107,18 +107,8 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
-export async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new IORedis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+export function deleteRedisKeys(prefix: string): Promise<void> {
+  return deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
