@@ -1,6 +1,7 @@
 // Devices API against the real MariaDB: search by every field, filters, sort and pages,
 // manual edits with history, retirement, roles, CSV export and import.
 import { DevicesService } from '../src/devices/devices.service';
+import { SoftwareService } from '../src/software/software.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { installSoftware, makeDevice } from './support/factories';
 
@@ -131,10 +132,28 @@ describe('devices API', () => {
     expect(sw.status).toBe(200);
     expect(sw.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', version: '128.0', publisher: 'Mozilla' })]);
     expect(sw.body.total).toBe(1);
+    await installSoftware(t.db, ids.retired, 'Mozilla Firefox', '99.0', 'Mozilla');
+    const before = await t.http.get('/api/software?q=firefox').set(viewer);
+    expect(before.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', deviceCount: 0, countedAt: null })]);
+    // the worker's hourly recount; a retired device's installs do not count
+    expect(await t.app.get(SoftwareService).recount()).toBeGreaterThanOrEqual(3);
     const cat = await t.http.get('/api/software?q=firefox').set(viewer);
-    expect(cat.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', deviceCount: 2, versions: ['128.0', '115.0'] })]);
+    expect(cat.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', deviceCount: 2, versions: ['128.0', '115.0', '99.0'] })]);
+    expect(cat.body.items[0].countedAt).toBeTruthy();
+    const popular = await t.http.get('/api/software?sort=-deviceCount&limit=1').set(viewer);
+    expect(popular.body.items[0].name).toBe('Mozilla Firefox');
     const who = await t.http.get(`/api/software/${cat.body.items[0].id}/devices?version=115.0`).set(viewer);
     expect(who.body.items).toEqual([expect.objectContaining({ deviceId: ids.charlie, hostname: 'charlie-lap', version: '115.0' })]);
+    // one item per device, its versions newest first; retired devices are left out
+    await installSoftware(t.db, ids.alpha, 'Mozilla Firefox', '127.0.1', 'Mozilla');
+    const all = await t.http.get(`/api/software/${cat.body.items[0].id}/devices`).set(viewer);
+    expect(all.body.total).toBe(2);
+    expect(all.body.items).toEqual([
+      expect.objectContaining({ hostname: 'alpha-ws', version: '128.0', versions: ['128.0', '127.0.1'] }),
+      expect.objectContaining({ hostname: 'charlie-lap', version: '115.0', versions: ['115.0'] }),
+    ]);
+    const desc = await t.http.get(`/api/software/${cat.body.items[0].id}/devices?sort=-hostname&q=char`).set(viewer);
+    expect(desc.body.items.map((d: { hostname: string }) => d.hostname)).toEqual(['charlie-lap']);
   });
 
   describe('writes', () => {
@@ -278,4 +297,3 @@ describe('devices API', () => {
   });
 });
 
-void installSoftware;

@@ -6,20 +6,24 @@ export enum QueueName {
 export enum JobName {
   MarkStaleDevices = 'devices.mark-stale',
   PurgeExpiredSessions = 'auth.purge-sessions',
+  RecountSoftware = 'software.recount',
 }
 
 export interface JobPayloads {
   [JobName.MarkStaleDevices]: Record<string, never>;
   [JobName.PurgeExpiredSessions]: Record<string, never>;
+  [JobName.RecountSoftware]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.MarkStaleDevices]: QueueName.Maintenance,
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
+  [JobName.RecountSoftware]: QueueName.Maintenance,
 };
 
 /** Recurring maintenance, upserted by every worker on start (idempotent, so Redis losing it heals itself). */
 export const RECURRING: Array<{ id: string; name: JobName; everyMs: number }> = [
   { id: 'mark-stale-devices', name: JobName.MarkStaleDevices, everyMs: 60 * 60 * 1000 },
   { id: 'purge-expired-sessions', name: JobName.PurgeExpiredSessions, everyMs: 60 * 60 * 1000 },
+  { id: 'recount-software', name: JobName.RecountSoftware, everyMs: 60 * 60 * 1000 },
 ];

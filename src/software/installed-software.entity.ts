@@ -7,6 +7,7 @@ import { Software } from './software.entity';
 @Entity('installed_software')
 @Index(['deviceId', 'softwareId', 'version', 'architecture'], { unique: true })
 @Index(['softwareId', 'deviceId'])
+@Index(['softwareId', 'version'])
 export class InstalledSoftware {
   @IdColumn() id: number;
   @RefColumn() deviceId: number;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SearchPageQuery } from '../common/pagination';
 
-export const SOFTWARE_SORT = ['name', '-name', 'publisher', '-publisher'];
+export const SOFTWARE_SORT = ['name', '-name', 'publisher', '-publisher', 'deviceCount', '-deviceCount'];
 
 export class SoftwareQuery extends SearchPageQuery {
   @ApiPropertyOptional({ enum: SOFTWARE_SORT, default: 'name' })
@@ -10,9 +10,10 @@ export class SoftwareQuery extends SearchPageQuery {
   sort?: string;
 }
 
-export const SOFTWARE_DEVICES_SORT = ['hostname', '-hostname', 'version', '-version'];
+export const SOFTWARE_DEVICES_SORT = ['hostname', '-hostname'];
 
 export class SoftwareDevicesQuery extends SearchPageQuery {
+  @ApiPropertyOptional({ description: 'matches the beginning of the hostname or IP' }) declare q?: string;
   @ApiPropertyOptional({ description: 'only devices with this exact version' }) @IsOptional() @IsString() @MaxLength(128) version?: string;
   @ApiPropertyOptional({ enum: SOFTWARE_DEVICES_SORT, default: 'hostname' })
   @IsOptional() @IsIn(SOFTWARE_DEVICES_SORT, { message: `sort must be one of ${SOFTWARE_DEVICES_SORT.join(', ')}` })
@@ -23,8 +24,9 @@ export class SoftwareView {
   @ApiProperty() id: number;
   @ApiProperty() name: string;
   @ApiProperty() publisher: string;
-  @ApiProperty({ type: [String], description: 'installed versions, newest first by text (at most 50)' }) versions: string[];
-  @ApiProperty() deviceCount: number;
+  @ApiProperty({ type: [String], description: 'installed versions, newest first (numeric parts compared as numbers; at most 50)' }) versions: string[];
+  @ApiProperty({ description: 'non-retired devices with this title, as of countedAt (the worker recounts hourly)' }) deviceCount: number;
+  @ApiPropertyOptional({ nullable: true, type: Date }) countedAt: Date | null;
 }
 
 export class InstalledView {
@@ -43,6 +45,7 @@ export class SoftwareDeviceView {
   @ApiPropertyOptional({ nullable: true, type: String }) hostname: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) primaryIp: string | null;
   @ApiProperty() status: string;
-  @ApiProperty() version: string;
+  @ApiProperty({ description: 'the newest version on this device' }) version: string;
   @ApiProperty() architecture: string;
+  @ApiProperty({ type: [String], description: 'every version of the title on this device, newest first' }) versions: string[];
 }

@@ -1,5 +1,7 @@
 // software/: the software catalogue and installs across devices.
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { JobRegistry } from '../queue/job-registry';
+import { JobName } from '../queue/queue.constants';
 import { DevicesModule } from '../devices/devices.module';
 import { SoftwareController } from './software.controller';
 import { SoftwareRepository } from './software.repository';
@@ -11,4 +13,13 @@ import { SoftwareService } from './software.service';
   providers: [SoftwareRepository, SoftwareService],
   exports: [SoftwareRepository],
 })
-export class SoftwareModule {}
+export class SoftwareModule implements OnModuleInit {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly software: SoftwareService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(JobName.RecountSoftware, async () => ({ titles: await this.software.recount() }));
+  }
+}

@@ -15,9 +15,13 @@ export class SoftwareService {
 
   async catalogue(q: SoftwareQuery): Promise<Page<SoftwareView>> {
     const { rows, total } = await this.repo.catalogue(q.q?.trim() || undefined, q.sort ?? 'name', (q.page - 1) * q.limit, q.limit);
-    const usage = await this.repo.usage(rows.map((r: { id: number }) => r.id));
-    const items = rows.map((r: { id: number; name: string; publisher: string }) => ({ ...r, ...usage.get(r.id)! }));
-    return { items, total, page: q.page, limit: q.limit };
+    const versions = await this.repo.versions(rows.map((r) => r.id));
+    return { items: rows.map((r) => ({ ...r, versions: versions.get(r.id)! })), total, page: q.page, limit: q.limit };
+  }
+
+  /** Refreshes every title's device count (the worker's software.recount job). */
+  recount(now = new Date()): Promise<number> {
+    return this.repo.recountDevices(now);
   }
 
   async onDevice(deviceId: number, q: DeviceSoftwareQuery): Promise<Page<InstalledView>> {
@@ -28,7 +32,7 @@ export class SoftwareService {
 
   async devicesWith(softwareId: number, q: SoftwareDevicesQuery): Promise<Page<SoftwareDeviceView>> {
     if (!(await this.repo.findTitle(softwareId))) throw new NotFoundException(`Software ${softwareId} does not exist`);
-    const { rows, total } = await this.repo.devicesWith(softwareId, q.version, q.q?.trim() || undefined, q.sort ?? 'hostname', (q.page - 1) * q.limit, q.limit);
+    const { rows, total } = await this.repo.devicesWith(softwareId, q.version, q.q?.trim() || undefined, q.sort === '-hostname', (q.page - 1) * q.limit, q.limit);
     return { items: rows, total, page: q.page, limit: q.limit };
   }
 }
