@@ -11,6 +11,10 @@ const BENCHES: Record<string, Bench> = {
     description: 'device list, search, filters, deep page and CSV export on 100k devices / 15M installs: API vs raw SQL, server RSS',
     load: () => import('./devices-list'),
   },
+  'software-catalogue': {
+    description: 'software catalogue pages, devices-with-title pages and the worker recount on the devices-list data',
+    load: () => import('./software-catalogue'),
+  },
 };
 
 async function run(): Promise<number> {
