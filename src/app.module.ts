@@ -16,6 +16,7 @@ import { AuditModule } from './audit/audit.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { DevicesModule } from './devices/devices.module';
 import { SoftwareModule } from './software/software.module';
+import { InventoryModule } from './inventory/inventory.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         CredentialsModule,
         DevicesModule,
         SoftwareModule,
+        InventoryModule,
         HealthModule,
         MetricsModule,
       ],

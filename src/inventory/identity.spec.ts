@@ -1,0 +1,36 @@
+import { cleanText, isUsefulMac, isUsefulSerial, normalizeMac } from './identity';
+
+describe('identity', () => {
+  it.each([
+    ['To be filled by O.E.M.', false], ['Default string', false], ['System Serial Number', false], ['0123456789', false],
+    ['00000000', false], ['FFFFFFFF', false], ['  n/a ', false], ['', false], [undefined, false], ['ab', false],
+    ['5CG1234XYZ', true], ['VMware-56 4d 12 34', true], ['SN-ALPHA-1', true],
+  ])('serial %j useful: %s', (serial, useful) => {
+    expect(isUsefulSerial(serial as string | undefined)).toBe(useful);
+  });
+
+  it.each([
+    ['00:00:00:00:00:00', false], ['ff:ff:ff:ff:ff:ff', false], ['02:42:ac:11:00:02', false], ['00:15:5d:01:02:03', false],
+    ['01:00:5e:00:00:fb', false], ['52:54:00:12:34:56', true], ['3c:52:82:aa:bb:cc', true],
+  ])('MAC %s useful: %s', (mac, useful) => {
+    expect(isUsefulMac(mac)).toBe(useful);
+  });
+
+  it.each([
+    ['AA-BB-CC-DD-EE-FF', 'aa:bb:cc:dd:ee:ff'], ['aabb.ccdd.eeff', 'aa:bb:cc:dd:ee:ff'], ['AABBCCDDEEFF', 'aa:bb:cc:dd:ee:ff'],
+    ['aa:bb:cc', null], ['zz:bb:cc:dd:ee:ff', null],
+  ])('normalizes MAC %j to %j', (raw, mac) => {
+    expect(normalizeMac(raw)).toBe(mac);
+  });
+
+  it.each([
+    ['  two  spaces ', 'two spaces'], ['nul\u0000byte', 'nul byte'], ['bell\u0007', 'bell'], ['\u0000', undefined],
+    [null, undefined], [42, '42'], ['<b>html</b>', '<b>html</b>'],
+  ])('cleans %j to %j', (raw, out) => {
+    expect(cleanText(raw)).toBe(out);
+  });
+
+  it('caps long values', () => {
+    expect(cleanText('x'.repeat(70_000), 255)).toHaveLength(255);
+  });
+});

@@ -1,0 +1,54 @@
+// inventory/: identifiers that decide whether a report is a known machine, and the junk
+// values (placeholder serials, virtual and broadcast MACs) that must never match anything.
+
+/** Serials that vendors ship as placeholders; compared case-insensitively after trimming. */
+export const JUNK_SERIALS = [
+  '', '0', '00000000', '000000000', '0000000000', '0123456789', '123456789', '1234567890', 'none', 'n/a', 'na',
+  'not specified', 'not available', 'not applicable', 'unknown', 'default string', 'to be filled by o.e.m.',
+  'to be filled by oem', 'system serial number', 'chassis serial number', 'serial number', 'invalid', 'xxxxxxxxxx',
+  'oem', 'empty', 'none provided', 'base board serial number',
+];
+
+/** MAC prefixes (lower-case, colon-separated) of virtual or shared adapters that many machines carry. */
+export const JUNK_MAC_PREFIXES = [
+  '00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff',
+  '02:00:4c:4f:4f:50', // Microsoft loopback adapter
+  '00:05:9a:3c:7a:00', // Cisco AnyConnect virtual adapter
+  '02:42:', // Docker bridges
+  '00:50:56:c0:00:', // VMware host-only/NAT adapters on the host
+  '0a:00:27:00:00:', // VirtualBox host-only adapters on the host
+  '00:15:5d:', // Hyper-V virtual switch adapters (shared across hosts)
+  '00:1c:42:00:00:', // Parallels shared networking
+  '7a:79:', // Apple AWDL-style locally administered
+  '00:ff:', // TAP-Windows adapters
+];
+
+export function normalizeMac(raw: string): string | null {
+  const hex = raw.replace(/[:.\-\s]/g, '').toLowerCase();
+  if (!/^[0-9a-f]{12}$/.test(hex)) return null;
+  return hex.match(/../g)!.join(':');
+}
+
+export function isUsefulMac(mac: string): boolean {
+  if (JUNK_MAC_PREFIXES.some((p) => mac.startsWith(p))) return false;
+  // multicast bit set: never a machine's own address
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 0;
+}
+
+export function isUsefulSerial(serial: string | undefined | null): serial is string {
+  if (!serial) return false;
+  const s = serial.trim().toLowerCase();
+  if (s.length < 3 || JUNK_SERIALS.includes(s)) return false;
+  return !/^(.)\1+$/.test(s); // 0000…, FFFF…, xxxx…
+}
+
+/**
+ * Text from a device is untrusted: invalid UTF-8 arrives already replaced by the decoder;
+ * here control characters go, white space is folded and the length is capped.
+ */
+export function cleanText(value: unknown, max = 255): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const s = String(value).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!s) return undefined;
+  return s.length > max ? s.slice(0, max) : s;
+}

@@ -1,0 +1,248 @@
+// inventory/: ingest. A report is matched to a known device (serial, then MACs, then hostname
+// with address; junk identifiers never match), then only what changed is written, each change
+// as a history row. A MySQL named lock on the report's strongest identifier makes two reports
+// of one new machine, on two workers at once, end as one device.
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Device } from '../devices/device.entity';
+import { DevicesRepository } from '../devices/devices.repository';
+import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
+import { cleanText, isUsefulMac, isUsefulSerial, normalizeMac } from './identity';
+import { IngestResult, InventoryReport } from './inventory-report';
+import { InventoryRepository, titleKey } from './inventory.repository';
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+
+type History = Omit<HistoryEntry, 'id' | 'device'>;
+
+const REPORTED_FIELDS = ['hostname', 'fqdn', 'serial', 'vendor', 'model', 'osFamily', 'osName', 'osVersion'] as const;
+const LIMITS: Record<(typeof REPORTED_FIELDS)[number], number> = {
+  hostname: 255, fqdn: 255, serial: 128, vendor: 128, model: 255, osFamily: 32, osName: 255, osVersion: 128,
+};
+const VERSION_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+interface CleanReport {
+  source: InventoryReport['source'];
+  at: Date;
+  fields: Partial<Record<(typeof REPORTED_FIELDS)[number], string>>;
+  type?: Device['type'];
+  platform?: Device['platform'];
+  macs: string[];
+  addresses: string[];
+  report: InventoryReport;
+}
+
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: InventoryRepository,
+    private readonly devices: DevicesRepository,
+  ) {}
+
+  async ingest(report: InventoryReport): Promise<IngestResult> {
+    const r = clean(report);
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    const lock = `teknisi_ingest_${createHash('sha256').update(lockKey(r)).digest('hex').slice(0, 32)}`;
+    try {
+      const [{ got }] = await runner.query('SELECT GET_LOCK(?, 30) AS got', [lock]);
+      if (Number(got) !== 1) throw new Error('Timed out waiting for another ingest of the same machine');
+      try {
+        await runner.startTransaction();
+        try {
+          const result = await this.ingestIn(runner.manager, r);
+          await runner.commitTransaction();
+          return result;
+        } catch (err) {
+          await runner.rollbackTransaction();
+          throw err;
+        }
+      } finally {
+        // released after the commit, so the next report of this machine sees this one's device
+        await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async ingestIn(m: EntityManager, r: CleanReport): Promise<IngestResult> {
+    const { id: matched, by } = await this.match(m, r);
+    const history: History[] = [];
+    const record = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) =>
+      history.push({ deviceId, at: r.at, kind, action, subject: subject.slice(0, 255), beforeValue: before, afterValue: after, source: r.source, actor: null });
+
+    let id: number;
+    if (matched === null) {
+      id = await this.devices.insertDevice(m, {
+        ...r.fields, type: r.type ?? 'other', platform: r.platform ?? 'other', status: 'active',
+        primaryIp: r.addresses[0] ?? null, firstSeen: r.at, lastSeen: r.at, createdAt: r.at, updatedAt: r.at, retiredAt: null,
+      });
+      record(id, 'field', 'added', 'device', null, r.fields.hostname ?? r.fields.serial ?? r.addresses[0] ?? null);
+    } else {
+      id = matched;
+      const current = (await this.devices.lockDevice(m, id))!;
+      const patch: Partial<Device> = {};
+      for (const [field, value] of Object.entries(r.fields) as Array<[keyof Device, string]>) {
+        const before = (current[field] as string | null) ?? null;
+        if (value === before) continue;
+        (patch as Record<string, unknown>)[field] = value;
+        record(id, field.startsWith('os') ? 'os' : 'field', before === null ? 'added' : 'changed', field, before, value);
+      }
+      // a technician's type or platform stands; a report fills them only when unknown
+      if (r.type && current.type === 'other') (patch.type = r.type), record(id, 'field', 'changed', 'type', 'other', r.type);
+      if (r.platform && current.platform === 'other') (patch.platform = r.platform), record(id, 'field', 'changed', 'platform', 'other', r.platform);
+      if (current.status === 'stale') (patch.status = 'active'), record(id, 'field', 'changed', 'status', 'stale', 'active');
+      if (r.addresses[0] && current.primaryIp !== r.addresses[0]) {
+        patch.primaryIp = r.addresses[0];
+        record(id, 'address', current.primaryIp ? 'changed' : 'added', 'primaryIp', current.primaryIp, r.addresses[0]);
+      }
+      await this.devices.updateDevice(m, id, { ...patch, lastSeen: r.at > current.lastSeen ? r.at : current.lastSeen, ...(Object.keys(patch).length ? { updatedAt: r.at } : {}) });
+    }
+    await this.syncAddresses(m, id, r, matched === null, record);
+    if (r.report.software) await this.syncSoftware(m, id, r, matched === null, record);
+    if (r.report.hardware) await this.syncHardware(m, id, r, matched === null, record);
+    if (r.report.interfaces) await this.syncInterfaces(m, id, r);
+    await this.devices.touchSource(m, id, r.source, r.at);
+    await this.devices.insertHistory(m, history);
+    return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length };
+  }
+
+  private async match(m: EntityManager, r: CleanReport): Promise<{ id: number | null; by: IngestResult['matchedBy'] }> {
+    if (r.fields.serial && isUsefulSerial(r.fields.serial)) {
+      const ids = await this.repo.idsBySerial(m, r.fields.serial);
+      if (ids.length) return { id: ids[0], by: 'serial' };
+    }
+    const macs = r.macs.filter(isUsefulMac);
+    if (macs.length) {
+      const ids = await this.repo.idsByMacs(m, macs);
+      if (ids.length) return { id: ids[0], by: 'mac' };
+    }
+    if (r.fields.hostname && r.addresses.length) {
+      const ids = await this.repo.idsByHostnameAndAddress(m, r.fields.hostname, r.addresses);
+      if (ids.length) return { id: ids[0], by: 'hostname' };
+    }
+    return { id: null, by: null };
+  }
+
+  private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
+    const next: Array<{ ip: string | null; mac: string | null; interfaceName: string | null }> = [];
+    for (const i of r.report.interfaces ?? []) {
+      const mac = i.mac ? normalizeMac(i.mac) : null;
+      const ips = (i.addresses ?? []).filter((a) => isIP(a));
+      if (!ips.length && mac) next.push({ ip: null, mac, interfaceName: cleanText(i.name) ?? null });
+      for (const ip of ips) next.push({ ip, mac, interfaceName: cleanText(i.name) ?? null });
+    }
+    for (const ip of r.addresses) if (!next.some((a) => a.ip === ip)) next.push({ ip, mac: null, interfaceName: null });
+    for (const mac of r.macs) if (!next.some((a) => a.mac === mac)) next.push({ ip: null, mac, interfaceName: null });
+    const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
+    const seen = new Set<string>();
+    const unique = next.filter((a) => !seen.has(key(a)) && seen.add(key(a)));
+    const before = (await this.devices.addressesOf(m, id)).map(key);
+    const after = unique.map(key);
+    if (before.length === after.length && before.every((k) => after.includes(k))) return;
+    if (!isNew) {
+      for (const a of after.filter((a) => !before.includes(a))) record(id, 'address', 'added', a, null, a);
+      for (const a of before.filter((a) => !after.includes(a))) record(id, 'address', 'removed', a, a, null);
+    }
+    await this.devices.replaceAddresses(m, id, unique);
+  }
+
+  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
+    const items = (r.report.software ?? [])
+      .map((s) => ({
+        name: cleanText(s.name),
+        publisher: cleanText(s.publisher) ?? '',
+        version: cleanText(s.version, 128) ?? '',
+        architecture: cleanText(s.architecture, 32) ?? '',
+        installDate: s.installDate && /^\d{4}-\d{2}-\d{2}$/.test(s.installDate) ? s.installDate : null,
+      }))
+      .filter((s): s is typeof s & { name: string } => !!s.name);
+    const titles = new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }]));
+    const ids = await this.repo.titleIds(m, [...titles.values()], r.at);
+    const wanted = new Map<string, { softwareId: number; version: string; architecture: string; installDate: string | null }>();
+    for (const s of items) {
+      const softwareId = ids.get(titleKey(s.name.toLowerCase(), s.publisher));
+      if (softwareId) wanted.set(`${softwareId}|${s.version}|${s.architecture}`, { softwareId, version: s.version, architecture: s.architecture, installDate: s.installDate });
+    }
+    const current = await this.repo.installedOf(m, id);
+    const have = new Map(current.map((c) => [`${c.softwareId}|${c.version}|${c.architecture}`, c]));
+    const toAdd = [...wanted.entries()].filter(([k]) => !have.has(k)).map(([, v]) => v);
+    const toRemove = [...have.entries()].filter(([k]) => !wanted.has(k)).map(([, v]) => v);
+    if (!toAdd.length && !toRemove.length) return;
+    await this.repo.deleteInstalled(m, toRemove.map((c) => c.id));
+    await this.repo.insertInstalled(m, id, toAdd, r.source, r.at);
+    const titlesBefore = new Set(current.map((c) => c.softwareId));
+    const titlesAfter = new Set([...wanted.values()].map((w) => w.softwareId));
+    await this.repo.adjustDeviceCounts(m, [...titlesAfter].filter((t) => !titlesBefore.has(t)), [...titlesBefore].filter((t) => !titlesAfter.has(t)));
+    if (isNew) return; // a first sighting is one "device added", not a line per package
+    const touched = [...new Set([...toAdd, ...toRemove].map((x) => x.softwareId))];
+    const names = await this.repo.namesOf(m, touched);
+    const versions = (rows: Array<{ softwareId: number; version: string }>, t: number) =>
+      rows.filter((x) => x.softwareId === t).map((x) => x.version).sort((a, b) => VERSION_ORDER.compare(a, b)).join(', ');
+    for (const t of touched) {
+      const name = names.get(t) ?? `software ${t}`;
+      const was = versions(current, t);
+      const now = versions([...wanted.values()], t);
+      if (!titlesBefore.has(t)) record(id, 'software', 'added', name, null, now);
+      else if (!titlesAfter.has(t)) record(id, 'software', 'removed', name, was, null);
+      else if (was !== now) record(id, 'software', 'changed', name, was, now);
+    }
+  }
+
+  private async syncHardware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
+    const rows = (r.report.hardware ?? []).map((h) => ({
+      kind: h.kind, name: cleanText(h.name) ?? null, manufacturer: cleanText(h.manufacturer) ?? null, model: cleanText(h.model) ?? null,
+      serial: cleanText(h.serial, 128) ?? null, capacity_bytes: count(h.capacityBytes), speed_mhz: count(h.speedMhz), cores: count(h.cores), slot: cleanText(h.slot, 64) ?? null,
+    }));
+    const describe = (h: { kind: string; name: string | null; model: string | null; slot: string | null; capacity_bytes: number | null }) =>
+      [h.kind, h.slot, h.name ?? h.model, h.capacity_bytes ? `${Math.round(Number(h.capacity_bytes) / 2 ** 20)} MiB` : null].filter(Boolean).join(' ');
+    const before = (await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id)).map(describe);
+    const after = rows.map(describe);
+    if (before.length === after.length && before.every((b, i) => b === after[i])) return;
+    if (!isNew) {
+      for (const a of after.filter((a) => !before.includes(a))) record(id, 'hardware', 'added', a, null, a);
+      for (const b of before.filter((b) => !after.includes(b))) record(id, 'hardware', 'removed', b, b, null);
+    }
+    await this.repo.replaceRows(m, 'hardware_components', id, rows);
+  }
+
+  private async syncInterfaces(m: EntityManager, id: number, r: CleanReport): Promise<void> {
+    const rows = (r.report.interfaces ?? []).slice(0, 4096).map((i) => ({
+      name: cleanText(i.name) ?? '?', description: cleanText(i.description) ?? null, if_index: count(i.ifIndex),
+      mac: i.mac ? normalizeMac(i.mac) : null, speed_mbps: count(i.speedMbps), mtu: count(i.mtu),
+      admin_status: cleanText(i.adminStatus, 16) ?? null, oper_status: cleanText(i.operStatus, 16) ?? null,
+    }));
+    await this.repo.replaceRows(m, 'network_interfaces', id, rows);
+  }
+}
+
+type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) => void;
+
+function count(n: unknown): number | null {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : null;
+}
+
+function clean(report: InventoryReport): CleanReport {
+  const fields: CleanReport['fields'] = {};
+  const id = report.identity ?? {};
+  const dev = report.device ?? {};
+  const raw: Record<(typeof REPORTED_FIELDS)[number], unknown> = {
+    hostname: id.hostname, fqdn: id.fqdn, serial: isUsefulSerial(cleanText(id.serial, 128)) ? id.serial : undefined,
+    vendor: dev.vendor, model: dev.model, osFamily: dev.osFamily, osName: dev.osName, osVersion: dev.osVersion,
+  };
+  for (const f of REPORTED_FIELDS) {
+    const v = cleanText(raw[f], LIMITS[f]);
+    if (v !== undefined) fields[f] = v;
+  }
+  const macs = [...new Set([...(id.macs ?? []), ...(report.interfaces ?? []).map((i) => i.mac ?? '')].map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
+  const addresses = [...new Set((id.addresses ?? []).filter((a) => typeof a === 'string' && isIP(a) !== 0))];
+  const at = report.collectedAt && !Number.isNaN(new Date(report.collectedAt).getTime()) ? new Date(report.collectedAt) : new Date();
+  return { source: report.source, at, fields, type: dev.type, platform: dev.platform, macs, addresses, report };
+}
+
+/** The identifier a report's lock is taken on: the one matching would try first. */
+function lockKey(r: CleanReport): string {
+  return r.fields.serial ?? r.macs.filter(isUsefulMac).sort()[0] ?? `${r.fields.hostname ?? ''}@${r.addresses[0] ?? ''}`;
+}

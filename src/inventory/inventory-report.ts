@@ -1,0 +1,61 @@
+// inventory/: the one normalized report that every source produces (SNMP and SSH collectors,
+// endpoint agents) and that ingest turns into device rows and history.
+import { DeviceType, Platform } from '../devices/device.entity';
+import { SourceKind } from '../devices/device-source.entity';
+import { HardwareKind } from '../devices/hardware-component.entity';
+
+export interface InventoryReport {
+  source: Exclude<SourceKind, 'manual'>;
+  /** when the source collected it; ingest time when absent */
+  collectedAt?: Date;
+  identity: {
+    hostname?: string;
+    fqdn?: string;
+    /** chassis / BIOS serial */
+    serial?: string;
+    /** MACs of the machine's physical interfaces */
+    macs?: string[];
+    /** the address the source reached it at, then any others */
+    addresses?: string[];
+  };
+  device?: {
+    type?: DeviceType;
+    platform?: Platform;
+    vendor?: string;
+    model?: string;
+    osFamily?: string;
+    osName?: string;
+    osVersion?: string;
+  };
+  hardware?: Array<{
+    kind: HardwareKind;
+    name?: string;
+    manufacturer?: string;
+    model?: string;
+    serial?: string;
+    capacityBytes?: number;
+    speedMhz?: number;
+    cores?: number;
+    slot?: string;
+  }>;
+  interfaces?: Array<{
+    name: string;
+    description?: string;
+    ifIndex?: number;
+    mac?: string;
+    speedMbps?: number;
+    mtu?: number;
+    adminStatus?: string;
+    operStatus?: string;
+    addresses?: string[];
+  }>;
+  software?: Array<{ name: string; version?: string; publisher?: string; architecture?: string; installDate?: string }>;
+}
+
+export interface IngestResult {
+  deviceId: number;
+  created: boolean;
+  /** what identified an existing device: serial, mac or hostname+address */
+  matchedBy: 'serial' | 'mac' | 'hostname' | null;
+  changes: number;
+}

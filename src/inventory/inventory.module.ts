@@ -1,0 +1,13 @@
+// inventory/: InventoryReport, identity matching, ingest and history. Collectors (discovery)
+// and the agents' upload endpoint hand their reports to IngestService.
+import { Module } from '@nestjs/common';
+import { DevicesModule } from '../devices/devices.module';
+import { IngestService } from './ingest.service';
+import { InventoryRepository } from './inventory.repository';
+
+@Module({
+  imports: [DevicesModule],
+  providers: [InventoryRepository, IngestService],
+  exports: [IngestService],
+})
+export class InventoryModule {}

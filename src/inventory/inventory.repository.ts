@@ -1,0 +1,113 @@
+// inventory/: the queries of ingest: identity lookups, the software catalogue, and the
+// device's installed software, hardware and interfaces, read and replaced in batches.
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface InstalledRow {
+  id: number;
+  softwareId: number;
+  version: string;
+  architecture: string;
+}
+
+export interface TitleKey {
+  name: string;
+  normalizedName: string;
+  publisher: string;
+}
+
+const titleKey = (normalizedName: string, publisher: string) => `${normalizedName}\u0000${publisher}`;
+
+@Injectable()
+export class InventoryRepository {
+  async idsBySerial(m: EntityManager, serial: string): Promise<number[]> {
+    const rows = await m.query(`SELECT id FROM devices WHERE serial = ? AND status <> 'retired' ORDER BY id LIMIT 5`, [serial]);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  async idsByMacs(m: EntityManager, macs: string[]): Promise<number[]> {
+    if (!macs.length) return [];
+    const rows = await m.query(
+      `SELECT DISTINCT d.id FROM devices d WHERE d.status <> 'retired' AND d.id IN (
+         SELECT device_id FROM device_addresses WHERE mac IN (?) UNION SELECT device_id FROM network_interfaces WHERE mac IN (?)
+       ) ORDER BY d.id LIMIT 5`,
+      [macs, macs],
+    );
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  async idsByHostnameAndAddress(m: EntityManager, hostname: string, addresses: string[]): Promise<number[]> {
+    if (!addresses.length) return [];
+    const rows = await m.query(
+      `SELECT d.id FROM devices d WHERE d.status <> 'retired' AND d.hostname = ?
+         AND (d.primary_ip IN (?) OR d.id IN (SELECT device_id FROM device_addresses WHERE ip IN (?))) ORDER BY d.id LIMIT 5`,
+      [hostname, addresses, addresses],
+    );
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** Catalogue ids for the titles, inserting the new ones. */
+  async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < titles.length; i += 500) {
+      const batch = titles.slice(i, i + 500);
+      await m.query(
+        `INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        batch.flatMap((t) => [t.name, t.normalizedName, t.publisher, now]),
+      );
+      const rows = await m.query(
+        `SELECT id, normalized_name AS n, publisher AS p FROM software WHERE (normalized_name, publisher) IN (${batch.map(() => '(?, ?)').join(', ')})`,
+        batch.flatMap((t) => [t.normalizedName, t.publisher]),
+      );
+      for (const r of rows) out.set(titleKey(r.n, r.p), Number(r.id));
+    }
+    return out;
+  }
+
+  async installedOf(m: EntityManager, deviceId: number): Promise<InstalledRow[]> {
+    const rows = await m.query('SELECT id, software_id AS softwareId, version, architecture FROM installed_software WHERE device_id = ?', [deviceId]);
+    return rows.map((r: InstalledRow) => ({ ...r, id: Number(r.id), softwareId: Number(r.softwareId) }));
+  }
+
+  async insertInstalled(m: EntityManager, deviceId: number, rows: Array<Omit<InstalledRow, 'id'> & { installDate: string | null }>, source: string, now: Date): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      await m.query(
+        `INSERT IGNORE INTO installed_software (device_id, software_id, version, architecture, install_date, source, first_seen) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        batch.flatMap((r) => [deviceId, r.softwareId, r.version, r.architecture, r.installDate, source, now]),
+      );
+    }
+  }
+
+  async deleteInstalled(m: EntityManager, ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000) await m.query('DELETE FROM installed_software WHERE id IN (?)', [ids.slice(i, i + 1000)]);
+  }
+
+  /** Keeps the catalogue's device counts current between the worker's full recounts. */
+  async adjustDeviceCounts(m: EntityManager, added: number[], removed: number[]): Promise<void> {
+    if (added.length) await m.query('UPDATE software SET device_count = device_count + 1 WHERE id IN (?)', [added]);
+    if (removed.length) await m.query('UPDATE software SET device_count = GREATEST(device_count, 1) - 1 WHERE id IN (?)', [removed]);
+  }
+
+  async namesOf(m: EntityManager, ids: number[]): Promise<Map<number, string>> {
+    if (!ids.length) return new Map();
+    const rows = await m.query('SELECT id, name FROM software WHERE id IN (?)', [ids]);
+    return new Map(rows.map((r: { id: number; name: string }) => [Number(r.id), r.name]));
+  }
+
+  async rowsOf<T>(m: EntityManager, table: 'hardware_components' | 'network_interfaces', deviceId: number): Promise<T[]> {
+    return m.query(`SELECT * FROM ${table} WHERE device_id = ? ORDER BY id`, [deviceId]);
+  }
+
+  async replaceRows(m: EntityManager, table: 'hardware_components' | 'network_interfaces', deviceId: number, rows: Array<Record<string, unknown>>): Promise<void> {
+    await m.query(`DELETE FROM ${table} WHERE device_id = ?`, [deviceId]);
+    if (!rows.length) return;
+    const cols = Object.keys(rows[0]);
+    await m.query(
+      `INSERT INTO ${table} (device_id, ${cols.join(', ')}) VALUES ${rows.map(() => `(?, ${cols.map(() => '?').join(', ')})`).join(', ')}`,
+      rows.flatMap((r) => [deviceId, ...cols.map((c) => r[c] ?? null)]),
+    );
+  }
+}
+
+export { titleKey };

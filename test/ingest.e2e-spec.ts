@@ -1,0 +1,144 @@
+// The one inventory pipeline against the real MariaDB: a report becomes a device, the same
+// machine seen by another source or at another address stays one device, junk identifiers
+// never merge machines, and a rescan writes only what changed, as history.
+import { IngestService } from '../src/inventory/ingest.service';
+import { InventoryReport } from '../src/inventory/inventory-report';
+import { SoftwareService } from '../src/software/software.service';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+const linuxHost = (over: Partial<InventoryReport> = {}): InventoryReport => ({
+  source: 'ssh',
+  identity: { hostname: 'web-01', fqdn: 'web-01.lab.example', serial: 'VMW-4C4C-0001', macs: ['52:54:00:12:34:56'], addresses: ['192.0.2.21'] },
+  device: { type: 'server', platform: 'linux', vendor: 'QEMU', model: 'Standard PC (Q35)', osFamily: 'linux', osName: 'Debian GNU/Linux 12 (bookworm)', osVersion: '12.7' },
+  hardware: [{ kind: 'cpu', name: 'AMD EPYC 7B13', cores: 2 }, { kind: 'memory', slot: 'DIMM0', capacityBytes: 4 * 2 ** 30 }],
+  interfaces: [{ name: 'eth0', mac: '52:54:00:12:34:56', addresses: ['192.0.2.21'], mtu: 1500, operStatus: 'up' }],
+  software: [
+    { name: 'openssh-server', version: '1:9.2p1-2+deb12u3', architecture: 'amd64' },
+    { name: 'nginx', version: '1.22.1-9', architecture: 'amd64' },
+    { name: 'curl', version: '7.88.1-10+deb12u7', architecture: 'amd64' },
+  ],
+  ...over,
+});
+
+describe('inventory ingest', () => {
+  let t: TestApp;
+  let ingest: IngestService;
+  let viewer: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ingest = t.app.get(IngestService);
+    viewer = bearer(await t.tokenFor('viewer'));
+  });
+  afterAll(() => t?.close());
+
+  const device = async (id: number) => (await t.http.get(`/api/devices/${id}`).set(viewer)).body;
+  const history = async (id: number) => (await t.http.get(`/api/devices/${id}/history?limit=500`).set(viewer)).body.items as Array<Record<string, string>>;
+
+  it('creates a device with its hardware, interfaces and software, and one history line', async () => {
+    const res = await ingest.ingest(linuxHost());
+    expect(res).toMatchObject({ created: true, matchedBy: null });
+    const d = await device(res.deviceId);
+    expect(d).toMatchObject({
+      hostname: 'web-01', serial: 'VMW-4C4C-0001', type: 'server', platform: 'linux', osName: 'Debian GNU/Linux 12 (bookworm)',
+      primaryIp: '192.0.2.21', status: 'active', sources: [expect.objectContaining({ kind: 'ssh' })],
+    });
+    expect(d.addresses).toEqual([{ ip: '192.0.2.21', mac: '52:54:00:12:34:56', interfaceName: 'eth0' }]);
+    expect(d.hardware).toHaveLength(2);
+    expect(d.interfaces).toEqual([expect.objectContaining({ name: 'eth0', mtu: 1500 })]);
+    const sw = await t.http.get(`/api/devices/${res.deviceId}/software`).set(viewer);
+    expect(sw.body.total).toBe(3);
+    expect(await history(res.deviceId)).toEqual([expect.objectContaining({ subject: 'device', action: 'added' })]);
+  });
+
+  it('the same report again changes nothing and writes no history', async () => {
+    const res = await ingest.ingest(linuxHost());
+    expect(res).toMatchObject({ created: false, matchedBy: 'serial', changes: 0 });
+    expect(await history(res.deviceId)).toHaveLength(1);
+  });
+
+  it('a rescan records exactly what changed: package removed, upgraded, added; memory; OS', async () => {
+    const res = await ingest.ingest(linuxHost({
+      device: { ...linuxHost().device, osName: 'Debian GNU/Linux 12 (bookworm)', osVersion: '12.8' },
+      hardware: [{ kind: 'cpu', name: 'AMD EPYC 7B13', cores: 2 }, { kind: 'memory', slot: 'DIMM0', capacityBytes: 8 * 2 ** 30 }],
+      software: [
+        { name: 'openssh-server', version: '1:9.2p1-2+deb12u4', architecture: 'amd64' },
+        { name: 'nginx', version: '1.22.1-9', architecture: 'amd64' },
+        { name: 'htop', version: '3.2.2-2', architecture: 'amd64' },
+      ],
+    }));
+    const h = (await history(res.deviceId)).filter((x) => x.subject !== 'device');
+    expect(h).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'software', action: 'removed', subject: 'curl', before: '7.88.1-10+deb12u7' }),
+      expect.objectContaining({ kind: 'software', action: 'added', subject: 'htop', after: '3.2.2-2' }),
+      expect.objectContaining({ kind: 'software', action: 'changed', subject: 'openssh-server', before: '1:9.2p1-2+deb12u3', after: '1:9.2p1-2+deb12u4' }),
+      expect.objectContaining({ kind: 'os', action: 'changed', subject: 'osVersion', before: '12.7', after: '12.8' }),
+      expect.objectContaining({ kind: 'hardware', action: 'added', subject: 'memory DIMM0 8192 MiB' }),
+      expect.objectContaining({ kind: 'hardware', action: 'removed', subject: 'memory DIMM0 4096 MiB' }),
+    ]));
+    expect(h).toHaveLength(6);
+    expect(h.every((x) => x.source === 'ssh')).toBe(true);
+  });
+
+  it('the same machine over SNMP, without a serial, at a new address, stays one device (by MAC)', async () => {
+    const res = await ingest.ingest({
+      source: 'snmp',
+      identity: { hostname: 'web-01', macs: ['52-54-00-12-34-56'], addresses: ['198.51.100.7'] },
+      device: { type: 'other' },
+    });
+    expect(res).toMatchObject({ created: false, matchedBy: 'mac' });
+    const d = await device(res.deviceId);
+    expect(d.sources.map((s: { kind: string }) => s.kind)).toEqual(['snmp', 'ssh']);
+    expect(d.primaryIp).toBe('198.51.100.7');
+    expect(d.type).toBe('server'); // a report's 'other' never downgrades what is known
+    const list = await t.http.get('/api/devices?q=web-01').set(viewer);
+    expect(list.body.total).toBe(1);
+  });
+
+  it('matches by hostname and address when there is neither serial nor MAC', async () => {
+    const first = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-3f', addresses: ['192.0.2.90'] }, device: { type: 'printer', platform: 'printer' } });
+    const again = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-3f', addresses: ['192.0.2.90'] } });
+    expect(again).toMatchObject({ deviceId: first.deviceId, matchedBy: 'hostname' });
+  });
+
+  it('junk serials and virtual MACs never merge two machines', async () => {
+    const a = await ingest.ingest({ source: 'agent', identity: { hostname: 'pc-a', serial: 'To be filled by O.E.M.', macs: ['02:42:ac:11:00:02', '00:00:00:00:00:00'], addresses: ['192.0.2.101'] } });
+    const b = await ingest.ingest({ source: 'agent', identity: { hostname: 'pc-b', serial: 'To be filled by O.E.M.', macs: ['02:42:ac:11:00:02', '00:00:00:00:00:00'], addresses: ['192.0.2.102'] } });
+    expect(a.created && b.created).toBe(true);
+    expect(a.deviceId).not.toBe(b.deviceId);
+    expect((await device(a.deviceId)).serial).toBeNull();
+  });
+
+  it('stores hostile strings inert: control characters dropped, huge values capped, HTML kept as text', async () => {
+    const res = await ingest.ingest({
+      source: 'snmp',
+      identity: { hostname: 'evil\u0000\u001b[31m-host', serial: 'EVIL-1', addresses: ['192.0.2.66'] },
+      device: { model: '<script>alert(1)</script>', osName: 'x'.repeat(65_536) },
+      software: [{ name: 'Caf\uFFFD Tool\u0007', version: '1.0' }, { name: '\u0000\u0001' }],
+    });
+    const d = await device(res.deviceId);
+    expect(d.hostname).toBe('evil [31m-host');
+    expect(d.model).toBe('<script>alert(1)</script>');
+    expect(d.osName).toHaveLength(255);
+    const sw = await t.http.get(`/api/devices/${res.deviceId}/software`).set(viewer);
+    expect(sw.body.items.map((s: { name: string }) => s.name)).toEqual(['Caf\uFFFD Tool']);
+  });
+
+  it('two workers ingesting the same new machine at once make one device', async () => {
+    const report = linuxHost({
+      identity: { hostname: 'race-01', serial: 'RACE-SERIAL-1', macs: ['52:54:00:aa:bb:01'], addresses: ['192.0.2.150'] },
+      interfaces: [{ name: 'eth0', mac: '52:54:00:aa:bb:01', addresses: ['192.0.2.150'] }],
+    });
+    const results = await Promise.all([ingest.ingest(report), ingest.ingest(report), ingest.ingest(report)]);
+    expect(new Set(results.map((r) => r.deviceId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+
+  it('keeps the catalogue device counts current between recounts', async () => {
+    const before = (await t.http.get('/api/software?q=nginx').set(viewer)).body.items[0].deviceCount;
+    await t.app.get(SoftwareService).recount();
+    const after = (await t.http.get('/api/software?q=nginx').set(viewer)).body.items[0].deviceCount;
+    expect(before).toBe(2); // web-01 and race-01, counted as they were ingested
+    expect(after).toBe(before);
+  });
+});
