@@ -2,6 +2,7 @@
 import { createConnection } from 'mysql2/promise';
 import { checkDatabaseReachable } from '../../src/database/data-source';
 import { checkRedisReachable } from '../../src/common/redis.module';
+import { ensureLabPackages } from '../lab/packages';
 import { TEST_DATABASE_SERVER, TEST_REDIS_URL } from './env';
 
 export default async function globalSetup(): Promise<void> {
@@ -11,4 +12,5 @@ export default async function globalSetup(): Promise<void> {
   await conn.query(`DROP DATABASE IF EXISTS \`${probe}\``);
   await conn.end();
   await checkRedisReachable(TEST_REDIS_URL);
+  ensureLabPackages();
 }

@@ -1,0 +1,151 @@
+// protocols/snmp: a thin client over net-snmp for v1, v2c and v3. Every call has a timeout,
+// walks are capped in rows, values come back decoded as untrusted text, and failures are
+// classified (timeout, authentication, no such object) so that a scan can say why.
+import * as snmp from 'net-snmp';
+
+export type SnmpVersion = 'v1' | 'v2c' | 'v3';
+export type SnmpAuthProtocol = 'MD5' | 'SHA' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type SnmpPrivProtocol = 'DES' | 'AES-128' | 'AES-256-B' | 'AES-256-R';
+
+export type SnmpCredential =
+  | { kind: 'snmp-v1' | 'snmp-v2c'; community: string }
+  | {
+      kind: 'snmp-v3';
+      username: string;
+      securityLevel: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+      authProtocol?: SnmpAuthProtocol;
+      authKey?: string;
+      privProtocol?: SnmpPrivProtocol;
+      privKey?: string;
+    };
+
+export interface SnmpTarget {
+  host: string;
+  port?: number;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export type SnmpValue = string | number | bigint | null;
+
+export class SnmpError extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'auth' | 'protocol',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const AUTH: Record<SnmpAuthProtocol, number> = {
+  MD5: snmp.AuthProtocols.md5, SHA: snmp.AuthProtocols.sha, 'SHA-224': snmp.AuthProtocols.sha224,
+  'SHA-256': snmp.AuthProtocols.sha256, 'SHA-384': snmp.AuthProtocols.sha384, 'SHA-512': snmp.AuthProtocols.sha512,
+};
+const PRIV: Record<SnmpPrivProtocol, number> = {
+  DES: snmp.PrivProtocols.des, 'AES-128': snmp.PrivProtocols.aes, 'AES-256-B': snmp.PrivProtocols.aes256b, 'AES-256-R': snmp.PrivProtocols.aes256r,
+};
+const LEVEL = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
+
+/** Strings from devices: UTF-8 when valid, else Windows-1252 (what Windows agents send), never raw bytes. */
+export function decodeOctets(buf: Buffer, max = 64 * 1024): string {
+  const b = buf.length > max ? buf.subarray(0, max) : buf;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return new TextDecoder('windows-1252').decode(b);
+  }
+}
+
+function toValue(vb: snmp.Varbind): SnmpValue {
+  const v = vb.value as unknown;
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return decodeOctets(v);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string') return v;
+  return String(v);
+}
+
+function classify(err: Error & { code?: number }): SnmpError {
+  if (err.name === 'RequestTimedOutError' || /timed out/i.test(err.message)) return new SnmpError('timeout', 'no answer (wrong community, filtered, or no SNMP agent)');
+  if (err.code === snmp.ResponseInvalidCode.EAuthFailure || /authenticat|digest|decrypt|unknown user|usmStats/i.test(err.message)) {
+    return new SnmpError('auth', 'the agent refused the SNMPv3 user or keys');
+  }
+  return new SnmpError('protocol', err.message.slice(0, 200));
+}
+
+export class SnmpClient {
+  private readonly session: snmp.Session;
+
+  constructor(target: SnmpTarget, cred: SnmpCredential) {
+    const options = { port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backwardsGetNexts: false, idBitsSize: 32 as const };
+    if (cred.kind === 'snmp-v3') {
+      const user: snmp.User = { name: cred.username, level: LEVEL[cred.securityLevel] };
+      if (cred.securityLevel !== 'noAuthNoPriv') Object.assign(user, { authProtocol: AUTH[cred.authProtocol ?? 'SHA'], authKey: cred.authKey });
+      if (cred.securityLevel === 'authPriv') Object.assign(user, { privProtocol: PRIV[cred.privProtocol ?? 'AES-128'], privKey: cred.privKey });
+      this.session = snmp.createV3Session(target.host, user, { ...options, version: snmp.Version3 });
+    } else {
+      this.session = snmp.createSession(target.host, cred.community, { ...options, version: cred.kind === 'snmp-v1' ? snmp.Version1 : snmp.Version2c });
+    }
+    this.session.on('error', () => undefined);
+  }
+
+  /** Values of scalar OIDs; an OID the agent does not have comes back null. */
+  get(oids: string[]): Promise<Map<string, SnmpValue>> {
+    return new Promise((resolve, reject) => {
+      this.session.get(oids, (err, varbinds) => {
+        if (err) return reject(classify(err));
+        const out = new Map<string, SnmpValue>();
+        for (const vb of varbinds ?? []) out.set(vb.oid, snmp.isVarbindError(vb) ? null : toValue(vb));
+        resolve(out);
+      });
+    });
+  }
+
+  /** Every value under a subtree, at most maxRows of them. */
+  walk(oid: string, maxRows = 10_000): Promise<Map<string, SnmpValue>> {
+    const out = new Map<string, SnmpValue>();
+    return new Promise((resolve, reject) => {
+      this.session.subtree(
+        oid,
+        20,
+        (varbinds: snmp.Varbind[]) => {
+          for (const vb of varbinds) {
+            if (out.size >= maxRows) return true; // capped: stop asking
+            if (!snmp.isVarbindError(vb)) out.set(vb.oid, toValue(vb));
+          }
+          return out.size >= maxRows;
+        },
+        (err: Error | null) => (err ? reject(classify(err)) : resolve(out)),
+      );
+    });
+  }
+
+  close(): void {
+    try {
+      this.session.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+export const SYSTEM_OIDS = {
+  sysDescr: '1.3.6.1.2.1.1.1.0',
+  sysObjectID: '1.3.6.1.2.1.1.2.0',
+  sysUpTime: '1.3.6.1.2.1.1.3.0',
+  sysContact: '1.3.6.1.2.1.1.4.0',
+  sysName: '1.3.6.1.2.1.1.5.0',
+  sysLocation: '1.3.6.1.2.1.1.6.0',
+} as const;
+
+export type SystemInfo = Record<keyof typeof SYSTEM_OIDS, string | null>;
+
+/** The system group: what every agent answers, and what classification starts from. */
+export async function readSystem(client: SnmpClient): Promise<SystemInfo> {
+  const values = await client.get(Object.values(SYSTEM_OIDS));
+  const out = {} as SystemInfo;
+  for (const [k, oid] of Object.entries(SYSTEM_OIDS) as Array<[keyof SystemInfo, string]>) {
+    const v = values.get(oid);
+    out[k] = v === null || v === undefined ? null : String(v);
+  }
+  return out;
+}

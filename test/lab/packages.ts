@@ -1,0 +1,25 @@
+// The device lab's Debian packages: installed when missing and running as root (CI, this
+// machine), else the run stops naming them.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+
+/** Debian package → a file it installs, to tell whether it is there. */
+export const LAB_PACKAGES: Record<string, string> = {
+  snmpd: '/usr/sbin/snmpd',
+  snmp: '/usr/bin/snmpget',
+};
+
+export function ensureLabPackages(): void {
+  const missing = Object.entries(LAB_PACKAGES).filter(([, file]) => !fs.existsSync(file)).map(([pkg]) => pkg);
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`The device lab needs Debian packages that are missing: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
+  } catch {
+    execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
+  }
+}

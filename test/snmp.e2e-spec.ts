@@ -1,0 +1,68 @@
+// The SNMP client against a real Net-SNMP agent of the device lab (loopback only).
+import * as crypto from 'node:crypto';
+import { readSystem, SnmpClient, SnmpError } from '../src/protocols/snmp/snmp.client';
+import { linuxProfile, SnmpdAgent } from './lab/snmpd';
+
+describe('SNMP client against a lab snmpd', () => {
+  // an address of its own, so that parallel spec files never share an agent
+  const address = `127.77.${crypto.randomInt(1, 250)}.${crypto.randomInt(2, 250)}`;
+  const profile = linuxProfile(address, 'lab-linux-01');
+  const agent = new SnmpdAgent(profile);
+  const clients: SnmpClient[] = [];
+  const client = (...args: ConstructorParameters<typeof SnmpClient>) => {
+    const c = new SnmpClient(...args);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(() => agent.start());
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await agent.stop();
+  });
+
+  const expectedSystem = {
+    sysName: 'lab-linux-01', sysDescr: profile.sysDescr, sysObjectID: '1.3.6.1.4.1.8072.3.2.10', sysLocation: 'Lab rack 1', sysContact: 'lab@example.invalid',
+  };
+
+  it('reads the system group over v2c', async () => {
+    const sys = await readSystem(client({ host: address }, { kind: 'snmp-v2c', community: profile.community }));
+    expect(sys).toMatchObject(expectedSystem);
+    expect(Number(sys.sysUpTime)).toBeGreaterThan(0);
+  });
+
+  it('reads the system group over v1', async () => {
+    expect(await readSystem(client({ host: address }, { kind: 'snmp-v1', community: profile.community }))).toMatchObject(expectedSystem);
+  });
+
+  it('reads the system group over v3 authPriv (SHA-256, AES)', async () => {
+    const sys = await readSystem(client({ host: address }, {
+      kind: 'snmp-v3', username: 'labv3', securityLevel: 'authPriv',
+      authProtocol: 'SHA-256', authKey: profile.v3.authKey, privProtocol: 'AES-128', privKey: profile.v3.privKey,
+    }));
+    expect(sys).toMatchObject(expectedSystem);
+  });
+
+  it('walks the interfaces table, capped in rows', async () => {
+    const c = client({ host: address }, { kind: 'snmp-v2c', community: profile.community });
+    const all = await c.walk('1.3.6.1.2.1.2.2.1.2'); // ifDescr: the machine's real interfaces
+    expect([...all.values()]).toContain('lo');
+    const capped = await c.walk('1.3.6.1.2.1.1', 3);
+    expect(capped.size).toBe(3);
+  });
+
+  it('a wrong community is a timeout, said as such', async () => {
+    const err = await readSystem(client({ host: address, timeoutMs: 300, retries: 0 }, { kind: 'snmp-v2c', community: 'wrong' })).catch((e) => e);
+    expect(err).toBeInstanceOf(SnmpError);
+    expect(err).toMatchObject({ reason: 'timeout' });
+  });
+
+  it('a wrong v3 key is an authentication failure, said as such', async () => {
+    const err = await readSystem(client({ host: address, timeoutMs: 500, retries: 0 }, {
+      kind: 'snmp-v3', username: 'labv3', securityLevel: 'authPriv',
+      authProtocol: 'SHA-256', authKey: 'not-the-right-key', privProtocol: 'AES-128', privKey: profile.v3.privKey,
+    })).catch((e) => e);
+    expect(err).toBeInstanceOf(SnmpError);
+    expect(err).toMatchObject({ reason: 'auth' });
+  });
+});
