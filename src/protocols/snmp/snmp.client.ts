@@ -26,7 +26,8 @@ export interface SnmpTarget {
   retries?: number;
 }
 
-export type SnmpValue = string | number | bigint | null;
+/** Octet strings stay bytes (MACs, dates); text() decodes the ones that are text. */
+export type SnmpValue = Buffer | string | number | bigint | null;
 
 export class SnmpError extends Error {
   constructor(
@@ -59,9 +60,14 @@ export function decodeOctets(buf: Buffer, max = 64 * 1024): string {
 function toValue(vb: snmp.Varbind): SnmpValue {
   const v = vb.value as unknown;
   if (v === null || v === undefined) return null;
-  if (Buffer.isBuffer(v)) return decodeOctets(v);
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string') return v;
+  if (Buffer.isBuffer(v) || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string') return v;
   return String(v);
+}
+
+/** A value as text: octet strings decoded as untrusted device text, numbers as digits. */
+export function text(v: SnmpValue | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  return Buffer.isBuffer(v) ? decodeOctets(v) : String(v);
 }
 
 function classify(err: Error & { code?: number }): SnmpError {
@@ -144,8 +150,7 @@ export async function readSystem(client: SnmpClient): Promise<SystemInfo> {
   const values = await client.get(Object.values(SYSTEM_OIDS));
   const out = {} as SystemInfo;
   for (const [k, oid] of Object.entries(SYSTEM_OIDS) as Array<[keyof SystemInfo, string]>) {
-    const v = values.get(oid);
-    out[k] = v === null || v === undefined ? null : String(v);
+    out[k] = text(values.get(oid));
   }
   return out;
 }

@@ -1,0 +1,69 @@
+// discovery/: what a device is, from its sysObjectID enterprise number and sysDescr. One
+// table each, first match wins; add a row to teach Teknisi a new vendor.
+import { DeviceType, Platform } from '../devices/device.entity';
+
+export interface Classification {
+  vendor?: string;
+  type?: DeviceType;
+  platform?: Platform;
+  osFamily?: string;
+  osName?: string;
+  osVersion?: string;
+}
+
+/** IANA private enterprise numbers (the first arc after 1.3.6.1.4.1). */
+export const ENTERPRISES: Record<number, Classification> = {
+  9: { vendor: 'Cisco', platform: 'cisco-ios', osFamily: 'network-os' },
+  11: { vendor: 'HP' },
+  63: { vendor: 'Apple', platform: 'macos', osFamily: 'macos' },
+  253: { vendor: 'Xerox', type: 'printer', platform: 'printer', osFamily: 'embedded' },
+  311: { vendor: 'Microsoft', platform: 'windows', osFamily: 'windows' },
+  367: { vendor: 'Ricoh', type: 'printer', platform: 'printer', osFamily: 'embedded' },
+  1602: { vendor: 'Canon', type: 'printer', platform: 'printer', osFamily: 'embedded' },
+  2021: { platform: 'linux', osFamily: 'linux' },
+  2435: { vendor: 'Brother', type: 'printer', platform: 'printer', osFamily: 'embedded' },
+  2636: { vendor: 'Juniper', platform: 'junos', osFamily: 'network-os', type: 'router' },
+  6876: { vendor: 'VMware', type: 'server', osFamily: 'other' },
+  8072: { platform: 'linux', osFamily: 'linux' },
+  12356: { vendor: 'Fortinet', type: 'firewall', platform: 'fortios', osFamily: 'network-os' },
+  14179: { vendor: 'Cisco', type: 'access-point', osFamily: 'network-os' },
+  14988: { vendor: 'MikroTik', type: 'router', platform: 'routeros', osFamily: 'network-os' },
+  25506: { vendor: 'H3C', type: 'switch', osFamily: 'network-os' },
+  30065: { vendor: 'Arista', type: 'switch', platform: 'eos', osFamily: 'network-os' },
+};
+
+/** sysDescr patterns; each may also pull a version out of the text. */
+export const DESCR_RULES: Array<{ pattern: RegExp; result: Classification; version?: RegExp; osName?: string }> = [
+  { pattern: /Cisco NX-OS/i, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-nxos', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco NX-OS' },
+  { pattern: /Cisco IOS.*(Switch|C2960|C3750|C3850|C9[23]00|Catalyst)/is, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
+  { pattern: /Cisco IOS/i, result: { vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
+  { pattern: /JUNOS/i, result: { vendor: 'Juniper', platform: 'junos', osFamily: 'network-os' }, version: /JUNOS ([^\s,]+)/i, osName: 'Junos' },
+  { pattern: /Arista Networks EOS/i, result: { vendor: 'Arista', type: 'switch', platform: 'eos', osFamily: 'network-os' }, version: /EOS version ([^\s,]+)/i, osName: 'Arista EOS' },
+  { pattern: /RouterOS/i, result: { vendor: 'MikroTik', type: 'router', platform: 'routeros', osFamily: 'network-os' }, version: /RouterOS ([^\s,]+)/i, osName: 'RouterOS' },
+  { pattern: /ProCurve|Aruba/i, result: { vendor: 'HPE Aruba', type: 'switch', platform: 'procurve', osFamily: 'network-os' } },
+  { pattern: /FortiGate|FortiOS/i, result: { vendor: 'Fortinet', type: 'firewall', platform: 'fortios', osFamily: 'network-os' }, version: /v(\d+\.\d+[.\d]*)/, osName: 'FortiOS' },
+  { pattern: /LaserJet|OfficeJet|imageRUNNER|MFC-|HL-|Printer|Lexmark|KYOCERA/i, result: { type: 'printer', platform: 'printer', osFamily: 'embedded' } },
+  { pattern: /Windows/i, result: { platform: 'windows', osFamily: 'windows' }, version: /Version ([\d.]+)/, osName: 'Windows' },
+  { pattern: /^Darwin/i, result: { platform: 'macos', osFamily: 'macos' }, version: /^Darwin \S+ (\S+)/, osName: 'macOS (Darwin)' },
+  { pattern: /^Linux/i, result: { platform: 'linux', osFamily: 'linux' }, version: /^Linux \S+ (\S+)/, osName: 'Linux' },
+  { pattern: /FreeBSD|OpenBSD|NetBSD/i, result: { platform: 'other', osFamily: 'bsd' }, version: /BSD \S+ (\S+)/ },
+];
+
+export function enterpriseOf(sysObjectID: string | null | undefined): number | null {
+  const m = /^\.?1\.3\.6\.1\.4\.1\.(\d+)/.exec(sysObjectID ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/** sysDescr decides where it is specific; the enterprise number fills what it leaves open. */
+export function classify(sysObjectID: string | null | undefined, sysDescr: string | null | undefined): Classification {
+  const descr = sysDescr ?? '';
+  const rule = DESCR_RULES.find((r) => r.pattern.test(descr));
+  const ent = enterpriseOf(sysObjectID);
+  const byEnterprise = ent !== null ? (ENTERPRISES[ent] ?? {}) : {};
+  const out: Classification = { ...byEnterprise, ...(rule?.result ?? {}) };
+  if (byEnterprise.vendor && !rule?.result.vendor) out.vendor = byEnterprise.vendor;
+  if (rule?.osName) out.osName = rule.osName;
+  const version = rule?.version?.exec(descr)?.[1];
+  if (version) out.osVersion = version;
+  return out;
+}
