@@ -95,6 +95,24 @@ describe('inventory ingest', () => {
     expect(list.body.total).toBe(1);
   });
 
+  it('a router reached over two of its addresses keeps one primary address and no churn', async () => {
+    const router = (reachedAt: string): InventoryReport => ({
+      source: 'snmp',
+      identity: { hostname: 'core-rtr', serial: 'FTX1234ABCD', addresses: [reachedAt] },
+      device: { type: 'router', platform: 'cisco-ios', vendor: 'Cisco' },
+      interfaces: [
+        { name: 'Gi0/0', mac: '00:1b:54:aa:00:01', addresses: ['192.0.2.1'] },
+        { name: 'Gi0/1', mac: '00:1b:54:aa:00:02', addresses: ['198.51.100.1'] },
+      ],
+    });
+    const first = await ingest.ingest(router('192.0.2.1'));
+    const second = await ingest.ingest(router('198.51.100.1'));
+    const third = await ingest.ingest(router('192.0.2.1'));
+    expect(second).toMatchObject({ deviceId: first.deviceId, changes: 0 });
+    expect(third.changes).toBe(0);
+    expect((await device(first.deviceId)).primaryIp).toBe('192.0.2.1');
+  });
+
   it('matches by hostname and address when there is neither serial nor MAC', async () => {
     const first = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-3f', addresses: ['192.0.2.90'] }, device: { type: 'printer', platform: 'printer' } });
     const again = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-3f', addresses: ['192.0.2.90'] } });

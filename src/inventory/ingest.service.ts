@@ -94,7 +94,10 @@ export class IngestService {
       if (r.type && current.type === 'other') (patch.type = r.type), record(id, 'field', 'changed', 'type', 'other', r.type);
       if (r.platform && current.platform === 'other') (patch.platform = r.platform), record(id, 'field', 'changed', 'platform', 'other', r.platform);
       if (current.status === 'stale') (patch.status = 'active'), record(id, 'field', 'changed', 'status', 'stale', 'active');
-      if (r.addresses[0] && current.primaryIp !== r.addresses[0]) {
+      // the primary address moves only when the known one is gone: a router reached over
+      // several of its addresses must not flap between them scan after scan
+      const reported = new Set([...r.addresses, ...(r.report.interfaces ?? []).flatMap((i) => i.addresses ?? [])]);
+      if (r.addresses[0] && current.primaryIp !== r.addresses[0] && !(current.primaryIp && reported.has(current.primaryIp))) {
         patch.primaryIp = r.addresses[0];
         record(id, 'address', current.primaryIp ? 'changed' : 'added', 'primaryIp', current.primaryIp, r.addresses[0]);
       }
