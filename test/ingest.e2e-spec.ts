@@ -113,6 +113,17 @@ describe('inventory ingest', () => {
     expect((await device(first.deviceId)).primaryIp).toBe('192.0.2.1');
   });
 
+  it('a report without interfaces adds its address and removes none', async () => {
+    const id = (await ingest.ingest(linuxHost())).deviceId;
+    const before = (await device(id)).addresses;
+    const res = await ingest.ingest({ source: 'agent', identity: { serial: 'VMW-4C4C-0001', addresses: ['203.0.113.9'] } });
+    expect(res.deviceId).toBe(id);
+    const after = (await device(id)).addresses;
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after).toEqual(expect.arrayContaining([expect.objectContaining({ ip: '203.0.113.9' })]));
+    expect(after).toHaveLength(before.length + 1);
+  });
+
   it('matches by hostname and address when there is neither serial nor MAC', async () => {
     const first = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-3f', addresses: ['192.0.2.90'] }, device: { type: 'printer', platform: 'printer' } });
     const again = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-3f', addresses: ['192.0.2.90'] } });

@@ -142,7 +142,11 @@ export class IngestService {
     const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
     const seen = new Set<string>();
     const unique = next.filter((a) => !seen.has(key(a)) && seen.add(key(a)));
-    const before = (await this.devices.addressesOf(m, id)).map(key);
+    const known = await this.devices.addressesOf(m, id);
+    const before = known.map(key);
+    // only a report that lists interfaces is the whole picture; one that names just the
+    // address it was reached at adds to what is known and removes nothing
+    if (!r.report.interfaces?.length) unique.unshift(...known.filter((a) => !unique.some((u) => key(u) === key(a))));
     const after = unique.map(key);
     if (before.length === after.length && before.every((k) => after.includes(k))) return;
     if (!isNew) {
