@@ -8,7 +8,8 @@ import { parseSort } from '../common/pagination';
 import { flattenValidationErrors } from '../common/validation';
 import { CreateDeviceDto, DEVICE_SORT, DeviceFilterQuery, ImportReport, ImportRowResult, UpdateDeviceDto } from './device.dto';
 import { DevicesRepository, ExportRow } from './devices.repository';
-import { Actor, DevicesService, filterOf, normalizeMac } from './devices.service';
+import { normalizeMac } from '../common/mac';
+import { Actor, DevicesService, filterOf } from './devices.service';
 
 export const CSV_COLUMNS = [
   'id', 'hostname', 'fqdn', 'type', 'platform', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion',
@@ -133,7 +134,7 @@ export class DevicesCsvService {
         const knownMacs = new Set(known.map((a) => a.mac).filter(Boolean));
         dto.addresses = [
           ...known.map((a) => ({ ip: a.ip ?? undefined, mac: a.mac ?? undefined, interfaceName: a.interfaceName ?? undefined })),
-          ...dto.addresses.filter((a) => !knownMacs.has(normalizeMac(a.mac!))),
+          ...dto.addresses.filter((a) => !knownMacs.has(normalizeMac(a.mac!) ?? '')),
         ];
       }
       if (id) {

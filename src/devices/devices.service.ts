@@ -3,6 +3,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env';
+import { normalizeMac } from '../common/mac';
 import { Page, parseSort } from '../common/pagination';
 import {
   AddressDto, CreateDeviceDto, DEVICE_SORT, DeviceDetailView, DeviceFieldsDto, DeviceFilterQuery, DeviceView,
@@ -24,11 +25,6 @@ export function toDeviceView(d: DeviceRow): DeviceView {
 export function filterOf(q: DeviceFilterQuery): DeviceFilter {
   const { q: text, type, platform, osFamily, vendor, tag, location, status, lastSeenBefore, lastSeenAfter } = q;
   return { q: text, type, platform, osFamily, vendor, tag, location, status, lastSeenBefore, lastSeenAfter };
-}
-
-/** MACs are stored lower-case with colons, whatever notation came in. */
-export function normalizeMac(mac: string): string {
-  return mac.replace(/[:.\-]/g, '').toLowerCase().match(/../g)!.join(':');
 }
 
 /** Scalar fields compared and recorded one by one; os* fields are history kind `os`. */

@@ -1,4 +1,5 @@
-import { cleanText, isUsefulMac, isUsefulSerial, normalizeMac } from './identity';
+import { normalizeMac } from '../common/mac';
+import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
 
 describe('identity', () => {
   it.each([

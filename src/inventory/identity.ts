@@ -23,12 +23,6 @@ export const JUNK_MAC_PREFIXES = [
   '00:ff:', // TAP-Windows adapters
 ];
 
-export function normalizeMac(raw: string): string | null {
-  const hex = raw.replace(/[:.\-\s]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{12}$/.test(hex)) return null;
-  return hex.match(/../g)!.join(':');
-}
-
 export function isUsefulMac(mac: string): boolean {
   if (JUNK_MAC_PREFIXES.some((p) => mac.startsWith(p))) return false;
   // multicast bit set: never a machine's own address
