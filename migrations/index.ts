@@ -1,5 +1,6 @@
 // The ordered list of migrations. Files are named <unix-ms>-<PascalVerbNoun>.ts and never edited once landed.
 import { InitialSchema1795822020250 } from './1795822020250-InitialSchema';
+import { AddDiscovery1795829154729 } from './1795829154729-AddDiscovery';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
-export const MIGRATIONS: Function[] = [InitialSchema1795822020250];
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729];

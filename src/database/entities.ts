@@ -11,6 +11,11 @@ import { Device } from '../devices/device.entity';
 import { HardwareComponent } from '../devices/hardware-component.entity';
 import { NetworkInterface } from '../devices/network-interface.entity';
 import { HistoryEntry } from '../devices/history-entry.entity';
+import { DeviceCredential } from '../devices/device-credential.entity';
+import { DeviceDistinctPair } from '../devices/device-distinct.entity';
+import { DeviceNeighbour } from '../devices/device-neighbour.entity';
+import { Scan, ScanChunk, ScanResult, ScanSchedule } from '../discovery/scan.entity';
+import { SshHostKey } from '../discovery/ssh-host-key.entity';
 import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
 
@@ -18,4 +23,6 @@ export const ENTITIES = [
   User, Session, ApiToken, AuditEntry, Credential,
   Device, DeviceTag, DeviceSource, DeviceAddress, NetworkInterface, HardwareComponent,
   Software, InstalledSoftware, HistoryEntry,
+  DeviceCredential, DeviceDistinctPair, DeviceNeighbour,
+  Scan, ScanChunk, ScanResult, ScanSchedule, SshHostKey,
 ];

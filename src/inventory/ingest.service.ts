@@ -108,6 +108,7 @@ export class IngestService {
     if (r.report.software) await this.syncSoftware(m, id, r, matched === null, record);
     if (r.report.hardware) await this.syncHardware(m, id, r, matched === null, record);
     if (r.report.interfaces) await this.syncInterfaces(m, id, r);
+    if (r.report.neighbours) await this.syncNeighbours(m, id, r);
     await this.devices.touchSource(m, id, r.source, r.at);
     await this.devices.insertHistory(m, history);
     return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length };
@@ -223,6 +224,23 @@ export class IngestService {
       admin_status: cleanText(i.adminStatus, 16) ?? null, oper_status: cleanText(i.operStatus, 16) ?? null,
     }));
     await this.repo.replaceRows(m, 'network_interfaces', id, rows);
+  }
+
+  /** Neighbours come and go with cabling; the table is replaced only when it changed, without history. */
+  private async syncNeighbours(m: EntityManager, id: number, r: CleanReport): Promise<void> {
+    const rows = (r.report.neighbours ?? []).slice(0, 4096).map((n) => ({
+      protocol: n.protocol === 'cdp' ? 'cdp' : 'lldp', local_port: cleanText(n.localPort) ?? null, remote_name: cleanText(n.remoteName) ?? null,
+      remote_port: cleanText(n.remotePort) ?? null, remote_address: n.remoteAddress && isIP(n.remoteAddress) ? n.remoteAddress : null,
+      remote_platform: cleanText(n.remotePlatform) ?? null, remote_chassis_id: cleanText(n.remoteChassisId) ?? null,
+    }));
+    const key = (n: Record<string, unknown>) => JSON.stringify([n.protocol, n.local_port, n.remote_name, n.remote_port, n.remote_address, n.remote_platform, n.remote_chassis_id]);
+    const before = (await this.repo.rowsOf<Record<string, unknown>>(m, 'device_neighbours', id)).map(key).sort();
+    const after = rows.map(key).sort();
+    if (before.length === after.length && before.every((b, i) => b === after[i])) {
+      await this.repo.touchNeighbours(m, id, r.at);
+      return;
+    }
+    await this.repo.replaceRows(m, 'device_neighbours', id, rows.map((n) => ({ ...n, last_seen: r.at })));
   }
 }
 

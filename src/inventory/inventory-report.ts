@@ -50,6 +50,16 @@ export interface InventoryReport {
     addresses?: string[];
   }>;
   software?: Array<{ name: string; version?: string; publisher?: string; architecture?: string; installDate?: string }>;
+  /** LLDP / CDP neighbours: present (even empty) only when the source read those tables */
+  neighbours?: Array<{
+    protocol: 'lldp' | 'cdp';
+    localPort?: string;
+    remoteName?: string;
+    remotePort?: string;
+    remoteAddress?: string;
+    remotePlatform?: string;
+    remoteChassisId?: string;
+  }>;
 }
 
 export interface IngestResult {

@@ -95,11 +95,15 @@ export class InventoryRepository {
     return new Map(rows.map((r: { id: number; name: string }) => [Number(r.id), r.name]));
   }
 
-  async rowsOf<T>(m: EntityManager, table: 'hardware_components' | 'network_interfaces', deviceId: number): Promise<T[]> {
+  async rowsOf<T>(m: EntityManager, table: DeviceRowTable, deviceId: number): Promise<T[]> {
     return m.query(`SELECT * FROM ${table} WHERE device_id = ? ORDER BY id`, [deviceId]);
   }
 
-  async replaceRows(m: EntityManager, table: 'hardware_components' | 'network_interfaces', deviceId: number, rows: Array<Record<string, unknown>>): Promise<void> {
+  async touchNeighbours(m: EntityManager, deviceId: number, at: Date): Promise<void> {
+    await m.query('UPDATE device_neighbours SET last_seen = ? WHERE device_id = ?', [at, deviceId]);
+  }
+
+  async replaceRows(m: EntityManager, table: DeviceRowTable, deviceId: number, rows: Array<Record<string, unknown>>): Promise<void> {
     await m.query(`DELETE FROM ${table} WHERE device_id = ?`, [deviceId]);
     if (!rows.length) return;
     const cols = Object.keys(rows[0]);
@@ -109,5 +113,8 @@ export class InventoryRepository {
     );
   }
 }
+
+/** The per-device tables that a report replaces wholesale when they change. */
+type DeviceRowTable = 'hardware_components' | 'network_interfaces' | 'device_neighbours';
 
 export { titleKey };

@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 export const LAB_PACKAGES: Record<string, string> = {
   snmpd: '/usr/sbin/snmpd',
   snmp: '/usr/bin/snmpget',
+  snmpsim: '/usr/bin/snmpsimd',
+  'openssh-server': '/usr/sbin/sshd',
+  'openssh-client': '/usr/bin/ssh-keygen',
 };
 
 export function ensureLabPackages(): void {
@@ -16,10 +19,19 @@ export function ensureLabPackages(): void {
     throw new Error(`The device lab needs Debian packages that are missing: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // the lab runs its own daemons on loopback: keep the packages' services (sshd on
+  // 0.0.0.0:22, snmpd) from being started by their install scripts
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !fs.existsSync(policy);
+  if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   try {
-    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
-  } catch {
-    execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
+    try {
+      execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
+    } catch {
+      execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
+      execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
+    }
+  } finally {
+    if (ownPolicy) fs.rmSync(policy, { force: true });
   }
 }

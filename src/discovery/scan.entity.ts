@@ -1,0 +1,90 @@
+// discovery/: a scan of address ranges, split into chunks that any worker may claim, and
+// one result row per address saying what was found there or why nothing was.
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
+import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
+
+export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ScanStatus = (typeof SCAN_STATUSES)[number];
+
+export const SCAN_RESULT_STATUSES = ['identified', 'no-response', 'auth-failed', 'refused', 'error'] as const;
+export type ScanResultStatus = (typeof SCAN_RESULT_STATUSES)[number];
+
+export const CHUNK_STATUSES = ['queued', 'running', 'done', 'cancelled'] as const;
+export type ChunkStatus = (typeof CHUNK_STATUSES)[number];
+
+export interface ScanOptions {
+  snmpPort: number;
+  sshPort: number;
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+}
+
+@Entity('scans')
+@Index(['status', 'id'])
+export class Scan {
+  @IdColumn() id: number;
+  @Column({ type: 'varchar', length: 16 }) status: ScanStatus;
+  /** the targets as the technician wrote them (CIDRs, ranges, addresses, host names) */
+  @Column({ type: 'simple-json' }) targets: string[];
+  @Column({ type: 'simple-json' }) credentialIds: number[];
+  @Column({ type: 'simple-json' }) options: ScanOptions;
+  @Column({ type: 'int', unsigned: true, default: 0 }) total: number;
+  @Column({ type: 'int', unsigned: true, default: 0 }) done: number;
+  @Column({ type: 'int', unsigned: true, default: 0 }) found: number;
+  @Index() @RefColumn({ nullable: true }) scheduleId: number | null;
+  @TextColumn(64) createdBy: string | null;
+  @TextColumn(1024) error: string | null;
+  @TimeColumn() createdAt: Date;
+  @TimeColumn({ nullable: true }) startedAt: Date | null;
+  @TimeColumn({ nullable: true }) finishedAt: Date | null;
+}
+
+/** A slice of a scan's expanded address list: the unit a worker claims under a lease. */
+@Entity('scan_chunks')
+@Index(['status', 'leaseUntil'])
+export class ScanChunk {
+  @PrimaryColumn({ type: 'int', unsigned: true }) scanId: number;
+  @PrimaryColumn({ type: 'int', unsigned: true }) chunkNo: number;
+  /** index of the chunk's first address in the scan's expanded target list */
+  @Column({ type: 'int', unsigned: true }) firstIndex: number;
+  @Column({ type: 'int', unsigned: true }) size: number;
+  @Column({ type: 'varchar', length: 16 }) status: ChunkStatus;
+  @TextColumn(64) leaseOwner: string | null;
+  @TimeColumn({ nullable: true }) leaseUntil: Date | null;
+  @Column({ type: 'int', unsigned: true, default: 0 }) attempts: number;
+  @ManyToOne(() => Scan, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'scan_id' }) scan?: Relation<Scan>;
+}
+
+@Entity('scan_results')
+@Index(['scanId', 'status'])
+export class ScanResult {
+  @PrimaryColumn({ type: 'int', unsigned: true }) scanId: number;
+  /** an IP address, or the host name as given */
+  @PrimaryColumn({ type: 'varchar', length: 255 }) address: string;
+  @Column({ type: 'varchar', length: 16 }) status: ScanResultStatus;
+  @TextColumn(1024) reason: string | null;
+  @Index() @RefColumn({ nullable: true }) deviceId: number | null;
+  /** which protocols identified it: snmp, ssh or both */
+  @TextColumn(16) via: string | null;
+  @Column({ type: 'int', unsigned: true, default: 0 }) durationMs: number;
+  @TimeColumn() at: Date;
+  @ManyToOne(() => Scan, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'scan_id' }) scan?: Relation<Scan>;
+}
+
+/** A saved range that rescans itself on a cron schedule. */
+@Entity('scan_schedules')
+export class ScanSchedule {
+  @IdColumn() id: number;
+  @Index({ unique: true }) @Column({ type: 'varchar', length: 128 }) name: string;
+  @Column({ type: 'simple-json' }) targets: string[];
+  @Column({ type: 'simple-json' }) credentialIds: number[];
+  @Column({ type: 'simple-json' }) options: Partial<ScanOptions>;
+  @Column({ type: 'varchar', length: 128 }) cron: string;
+  @Column({ type: 'varchar', length: 64, default: 'UTC' }) timezone: string;
+  @Column({ type: 'boolean', default: true }) enabled: boolean;
+  @Index() @TimeColumn({ nullable: true }) nextRunAt: Date | null;
+  @RefColumn({ nullable: true }) lastScanId: number | null;
+  @TimeColumn() createdAt: Date;
+  @TimeColumn() updatedAt: Date;
+}
