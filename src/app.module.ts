@@ -17,6 +17,7 @@ import { CredentialsModule } from './credentials/credentials.module';
 import { DevicesModule } from './devices/devices.module';
 import { SoftwareModule } from './software/software.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -46,6 +47,7 @@ export class AppModule {
         DevicesModule,
         SoftwareModule,
         InventoryModule,
+        DiscoveryModule,
         HealthModule,
         MetricsModule,
       ],

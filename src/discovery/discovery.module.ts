@@ -1,0 +1,13 @@
+// discovery/: scans of address ranges, the SNMP and SSH collectors, classification, pinned
+// SSH host keys. The API starts and reads scans; the worker runs them.
+import { Module } from '@nestjs/common';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { InventoryModule } from '../inventory/inventory.module';
+
+@Module({
+  imports: [CredentialsModule, InventoryModule],
+  controllers: [],
+  providers: [],
+  exports: [],
+})
+export class DiscoveryModule {}
