@@ -27,6 +27,8 @@ export interface AppConfig {
   trustProxy: string | false;
   loginLimitPerUser: number;
   loginLimitPerAddress: number;
+  maxScanAddresses: number;
+  scanMaxSockets: number;
 }
 
 interface VarSpec {
@@ -59,6 +61,8 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_TRUST_PROXY', help: 'Express trust proxy setting when behind a reverse proxy (e.g. loopback, 1)', default: '' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name per 15 minutes', default: '10' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
+  { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
+  { name: 'TEKNISI_SCAN_MAX_SOCKETS', help: 'most addresses a worker probes at once, over all scans (each holds a UDP or TCP socket)', default: '1024' },
 ];
 
 export class ConfigError extends Error {
@@ -145,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: trustProxyRaw === '' ? false : trustProxyRaw,
     loginLimitPerUser: int('TEKNISI_LOGIN_LIMIT_PER_USER', 1, 10000),
     loginLimitPerAddress: int('TEKNISI_LOGIN_LIMIT_PER_ADDRESS', 1, 100000),
+    maxScanAddresses: int('TEKNISI_MAX_SCAN_ADDRESSES', 1, 16_777_216),
+    scanMaxSockets: int('TEKNISI_SCAN_MAX_SOCKETS', 1, 16384),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
