@@ -15,6 +15,10 @@ const BENCHES: Record<string, Bench> = {
     description: 'software catalogue pages, devices-with-title pages and the worker recount on the devices-list data',
     load: () => import('./software-catalogue'),
   },
+  discovery: {
+    description: 'discovery [sweep|collect|ingest]: lab /24 and /22 scans vs onesixtyone and nmap, collectSnmp vs snmpbulkwalk, ingest vs raw INSERT',
+    load: () => import('./discovery'),
+  },
 };
 
 async function run(): Promise<number> {

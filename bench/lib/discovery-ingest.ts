@@ -1,0 +1,324 @@
+// bench/discovery, part "ingest": N InventoryReports (Debian machines, ~800 packages each)
+// through the server's own IngestService on a real TypeORM DataSource, beside a raw batched
+// INSERT of the same device, title and installed_software rows with mysql2, each run in its
+// own freshly migrated scratch database (dropped afterwards). Both sides write one
+// transaction per report; the figure is installed_software rows per second.
+import { createConnection, createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import { dataSourceOptions, ensureDatabase, runMigrations } from '../../src/database/data-source';
+import { DevicesRepository } from '../../src/devices/devices.repository';
+import { IngestService } from '../../src/inventory/ingest.service';
+import { InventoryReport } from '../../src/inventory/inventory-report';
+import { InventoryRepository } from '../../src/inventory/inventory.repository';
+import { buildFleet } from './discovery-reports';
+import { benchDatabaseGuard } from './seed';
+import { fmtMs, round1, summarize, Summary, table } from './stats';
+
+export interface IngestParams {
+  dbServer: string;
+  reports: number;
+  packages: number;
+  shared: number;
+  concurrency: number;
+  seed: number;
+  profile: boolean;
+}
+
+export interface RunResult {
+  side: 'ingest' | 'raw';
+  concurrency: number;
+  seconds: number;
+  installedRows: number;
+  titles: number;
+  rowsPerSecond: number;
+  reportsPerSecond: number;
+  /** per report, ms */
+  perReport: Summary;
+  /** per-report p50 of the first and the last tenth of the reports: does it slow down as the tables grow? */
+  trend: { firstTenthP50: number; lastTenthP50: number };
+  /** node's CPU (user + system) over the run, ms */
+  nodeCpuMs: number;
+  /** deadlocks and lock wait timeouts, each followed by a retry of the report (as a worker would) */
+  lockConflicts: number;
+  checksum: string;
+  migrateSeconds: number;
+}
+
+export interface StatementProfile {
+  shape: string;
+  count: number;
+  totalMs: number;
+  share: number;
+}
+
+export interface IngestBenchResult {
+  reports: number;
+  packages: number;
+  shared: number;
+  generateSeconds: number;
+  runs: RunResult[];
+  /** where ingest's time goes at concurrency 1: each SQL statement shape, summed */
+  profile?: { wallMs: number; sqlMs: number; outsideSqlMs: number; statements: StatementProfile[] };
+  sameRows: boolean;
+  goal: string;
+  ratio: number;
+  ratioConcurrent?: number;
+  pass: boolean;
+}
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Same rows on both sides: every install with its machine, title, version, architecture and date. */
+const CHECKSUM_SQL = `SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', d.serial, s.normalized_name, s.publisher, i.version, i.architecture, IFNULL(i.install_date, ''))))
+  AS c FROM installed_software i JOIN devices d ON d.id = i.device_id JOIN software s ON s.id = i.software_id`;
+
+async function scratchDatabase(dbServer: string, tag: string): Promise<{ url: string; name: string; migrateSeconds: number }> {
+  const name = `teknisi_bench_discovery_${process.pid}_${tag}`;
+  benchDatabaseGuard(name);
+  await dropDatabase(dbServer, name);
+  const url = `${dbServer}/${name}`;
+  const t = process.hrtime.bigint();
+  const flavor = await ensureDatabase(url);
+  const ds = new DataSource(dataSourceOptions(url, flavor));
+  await ds.initialize();
+  try {
+    await runMigrations(ds);
+  } finally {
+    await ds.destroy();
+  }
+  return { url, name, migrateSeconds: ms(t) / 1000 };
+}
+
+async function dropDatabase(dbServer: string, name: string): Promise<void> {
+  benchDatabaseGuard(name);
+  const conn = await createConnection({ uri: `${dbServer}/` });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function checksum(url: string): Promise<{ rows: number; titles: number; sum: string }> {
+  const conn = await createConnection({ uri: url, supportBigNumbers: true, bigNumberStrings: true });
+  try {
+    const [[row]] = await conn.query<RowDataPacket[]>(CHECKSUM_SQL);
+    const [[t]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM software');
+    return { rows: Number(row.n), titles: Number(t.n), sum: `${row.n}:${row.c}` };
+  } finally {
+    await conn.end();
+  }
+}
+
+/** MariaDB's deadlock (1213) and lock wait timeout (1205): a worker retries the report. */
+function isLockConflict(err: unknown): boolean {
+  const e = err as { errno?: number; driverError?: { errno?: number }; message?: string };
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return errno === 1213 || errno === 1205 || /Deadlock found|Lock wait timeout/.test(String(e?.message));
+}
+
+/** Runs `work` again after a deadlock or lock wait timeout (up to 10 times), counting them. */
+async function retrying(conflicts: { n: number }, work: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isLockConflict(err) || attempt >= 10) throw err;
+      conflicts.n++;
+    }
+  }
+}
+
+/** Runs `work(i)` for i in [0, n) on `concurrency` lanes; returns each call's duration. */
+async function lanes(n: number, concurrency: number, work: (i: number, lane: number) => Promise<void>): Promise<number[]> {
+  const times: number[] = new Array(n);
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async (_, lane) => {
+    for (let i = next++; i < n; i = next++) {
+      const t = process.hrtime.bigint();
+      await work(i, lane);
+      times[i] = ms(t);
+    }
+  }));
+  return times;
+}
+
+/** Times every statement that goes through the DataSource's query runners, by statement shape. */
+function profileQueries(ds: DataSource): Map<string, { count: number; ms: number }> {
+  const stats = new Map<string, { count: number; ms: number }>();
+  const create = ds.createQueryRunner.bind(ds);
+  ds.createQueryRunner = (mode?: ReplicationMode): QueryRunner => {
+    const runner = create(mode);
+    const query = runner.query.bind(runner) as (...a: unknown[]) => Promise<unknown>;
+    (runner as { query: unknown }).query = async (...args: unknown[]) => {
+      const t = process.hrtime.bigint();
+      try {
+        return await query(...args);
+      } finally {
+        const key = shape(String(args[0]));
+        const s = stats.get(key) ?? { count: 0, ms: 0 };
+        s.count++;
+        s.ms += ms(t);
+        stats.set(key, s);
+      }
+    };
+    return runner;
+  };
+  return stats;
+}
+
+function tenths(times: number[]): RunResult['trend'] {
+  const k = Math.max(1, Math.floor(times.length / 10));
+  return { firstTenthP50: round1(summarize(times.slice(0, k)).p50), lastTenthP50: round1(summarize(times.slice(-k)).p50) };
+}
+
+function shape(sql: string): string {
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/\((?:\s*\?\s*,)*\s*\?\s*\)(?:\s*,\s*\((?:\s*\?\s*,)*\s*\?\s*\))+/g, '(?, …), …')
+    .replace(/`/g, '')
+    .trim()
+    .slice(0, 140);
+}
+
+async function runIngest(reports: InventoryReport[], url: string, concurrency: number, profile: boolean) {
+  const flavor = await ensureDatabase(url);
+  const ds = new DataSource(dataSourceOptions(url, flavor));
+  await ds.initialize();
+  const stats = profile ? profileQueries(ds) : undefined;
+  try {
+    const service = new IngestService(ds, new InventoryRepository(), new DevicesRepository(ds));
+    await service.ingest(reports[0]); // warms TypeORM's metadata and the connection pool; counted below as report 0
+    const conflicts = { n: 0 };
+    const cpu = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    const times = await lanes(reports.length - 1, concurrency, (i) => retrying(conflicts, async () => {
+      const res = await service.ingest(reports[i + 1]);
+      if (!res.created) throw new Error(`report ${i + 1} matched device ${res.deviceId} by ${res.matchedBy}: the generated machines must be distinct`);
+    }));
+    const wall = ms(t);
+    const c = process.cpuUsage(cpu);
+    return { wallMs: wall, times, cpuMs: (c.user + c.system) / 1000, stats, lockConflicts: conflicts.n };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** The same rows as ingest writes for installs, with nothing but mysql2 and multi-row INSERTs. */
+async function runRaw(reports: InventoryReport[], url: string, concurrency: number) {
+  const pool: Pool = createPool({ uri: url, connectionLimit: concurrency, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true });
+  const titleIds = new Map<string, number>();
+  const one = async (conn: PoolConnection, r: InventoryReport) => {
+    const at = r.collectedAt ?? new Date();
+    await conn.beginTransaction();
+    try {
+      const [dev] = await conn.query<ResultSetHeader>(
+        `INSERT INTO devices (hostname, fqdn, type, platform, vendor, model, serial, os_family, os_name, os_version, status, primary_ip, first_seen, last_seen, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+        [r.identity.hostname, r.identity.fqdn, r.device?.type, r.device?.platform, r.device?.vendor, r.device?.model, r.identity.serial,
+          r.device?.osFamily, r.device?.osName, r.device?.osVersion, r.identity.addresses?.[0] ?? null, at, at, at, at],
+      );
+      const sw = r.software ?? [];
+      const fresh = [...new Set(sw.map((s) => s.name.toLowerCase()).filter((n) => !titleIds.has(n)))];
+      for (let i = 0; i < fresh.length; i += 1000) {
+        const batch = fresh.slice(i, i + 1000);
+        await conn.query(`INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ?`, [batch.map((n) => [n, n, '', at])]);
+        const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, normalized_name AS n FROM software WHERE publisher = '' AND normalized_name IN (?)`, [batch]);
+        for (const row of rows) titleIds.set(row.n, Number(row.id));
+      }
+      for (let i = 0; i < sw.length; i += 1000) {
+        const batch = sw.slice(i, i + 1000);
+        await conn.query(`INSERT INTO installed_software (device_id, software_id, version, architecture, install_date, source, first_seen) VALUES ?`, [
+          batch.map((s) => [dev.insertId, titleIds.get(s.name.toLowerCase()), s.version ?? '', s.architecture ?? '', s.installDate ?? null, r.source, at]),
+        ]);
+      }
+      await conn.commit();
+    } catch (err) {
+      await conn.rollback();
+      throw err;
+    }
+  };
+  try {
+    const conns = await Promise.all(Array.from({ length: concurrency }, () => pool.getConnection()));
+    await one(conns[0], reports[0]); // as on the ingest side: report 0 warms up, untimed
+    const conflicts = { n: 0 };
+    const cpu = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    const times = await lanes(reports.length - 1, concurrency, (i, lane) => retrying(conflicts, () => one(conns[lane], reports[i + 1])));
+    const wall = ms(t);
+    const c = process.cpuUsage(cpu);
+    for (const conn of conns) conn.release();
+    return { wallMs: wall, times, cpuMs: (c.user + c.system) / 1000, lockConflicts: conflicts.n };
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function benchIngest(p: IngestParams, log: (s: string) => void): Promise<IngestBenchResult> {
+  if (p.reports < 2) throw new Error('--reports must be at least 2');
+  const t = process.hrtime.bigint();
+  const fleet = buildFleet({ seed: p.seed, reports: p.reports, packages: p.packages, shared: p.shared });
+  const reports = Array.from({ length: p.reports }, (_, i) => fleet.report(i));
+  const generateSeconds = ms(t) / 1000;
+  const timedRows = reports.slice(1).reduce((a, r) => a + (r.software?.length ?? 0), 0);
+  log(`  generated ${p.reports} reports (${(timedRows + (reports[0].software?.length ?? 0)).toLocaleString('en-US')} installs) in ${generateSeconds.toFixed(1)} s; ` +
+    `report 0 warms each run up, ${(p.reports - 1).toLocaleString('en-US')} are timed`);
+
+  const plan: Array<{ side: 'ingest' | 'raw'; concurrency: number }> = [{ side: 'ingest', concurrency: 1 }, { side: 'raw', concurrency: 1 }];
+  if (p.concurrency > 1) plan.push({ side: 'ingest', concurrency: p.concurrency }, { side: 'raw', concurrency: p.concurrency });
+  const runs: RunResult[] = [];
+  let profile: IngestBenchResult['profile'];
+  for (const step of plan) {
+    const db = await scratchDatabase(p.dbServer, `${step.side}${step.concurrency}`);
+    try {
+      const wantProfile = p.profile && step.side === 'ingest' && step.concurrency === 1;
+      const r: { wallMs: number; times: number[]; cpuMs: number; lockConflicts: number; stats?: Map<string, { count: number; ms: number }> } =
+        step.side === 'ingest' ? await runIngest(reports, db.url, step.concurrency, wantProfile) : await runRaw(reports, db.url, step.concurrency);
+      const sum = await checksum(db.url);
+      const run: RunResult = {
+        side: step.side, concurrency: step.concurrency, seconds: Math.round(r.wallMs / 100) / 10, installedRows: sum.rows, titles: sum.titles,
+        rowsPerSecond: Math.round(timedRows / (r.wallMs / 1000)), reportsPerSecond: round1((p.reports - 1) / (r.wallMs / 1000)),
+        perReport: summarize(r.times), trend: tenths(r.times), nodeCpuMs: Math.round(r.cpuMs), lockConflicts: r.lockConflicts, checksum: sum.sum, migrateSeconds: round1(db.migrateSeconds),
+      };
+      runs.push(run);
+      log(`  ${step.side.padEnd(6)} c=${step.concurrency}: ${run.seconds} s, ${run.rowsPerSecond.toLocaleString('en-US')} rows/s, ` +
+        `per report p50 ${fmtMs(run.perReport.p50)} p95 ${fmtMs(run.perReport.p95)} ms (first tenth ${fmtMs(run.trend.firstTenthP50)}, last ${fmtMs(run.trend.lastTenthP50)}), node CPU ${(run.nodeCpuMs / 1000).toFixed(1)} s, ${run.lockConflicts} deadlocks retried; ` +
+        `${run.installedRows.toLocaleString('en-US')} installs, ${run.titles.toLocaleString('en-US')} titles`);
+      if (r.stats) {
+        const statements = [...r.stats.entries()].map(([s, v]) => ({ shape: s, count: v.count, totalMs: Math.round(v.ms), share: 0 })).sort((a, b) => b.totalMs - a.totalMs);
+        const sqlMs = statements.reduce((a, s) => a + s.totalMs, 0);
+        for (const s of statements) s.share = round1((100 * s.totalMs) / r.wallMs);
+        profile = { wallMs: Math.round(r.wallMs), sqlMs, outsideSqlMs: Math.round(r.wallMs - sqlMs), statements };
+      }
+    } finally {
+      await dropDatabase(p.dbServer, db.name);
+    }
+  }
+  const sameRows = runs.every((r) => r.checksum === runs[0].checksum);
+  if (!sameRows) log(`  note: the runs wrote different rows: ${runs.map((r) => `${r.side} c=${r.concurrency} ${r.checksum}`).join(', ')}`);
+  const rate = (side: string, c: number) => runs.find((r) => r.side === side && r.concurrency === c)?.rowsPerSecond;
+  const ratio = rate('ingest', 1)! / rate('raw', 1)!;
+  const ratioConcurrent = p.concurrency > 1 ? rate('ingest', p.concurrency)! / rate('raw', p.concurrency)! : undefined;
+  return {
+    reports: p.reports, packages: p.packages, shared: p.shared, generateSeconds: round1(generateSeconds), runs, profile, sameRows,
+    goal: 'ingest >= 0.5x the raw INSERT rate (concurrency 1)',
+    ratio: Math.round(ratio * 100) / 100,
+    ratioConcurrent: ratioConcurrent === undefined ? undefined : Math.round(ratioConcurrent * 100) / 100,
+    pass: ratio >= 0.5 && sameRows,
+  };
+}
+
+export function ingestTable(r: IngestBenchResult): string {
+  const rows = r.runs.map((x) => [
+    `${x.side === 'ingest' ? 'IngestService.ingest' : 'raw mysql2 INSERT'} c=${x.concurrency}`, `${x.seconds} s`, `${x.rowsPerSecond.toLocaleString('en-US')} rows/s`,
+    `${fmtMs(x.perReport.p50)} ms`, `${fmtMs(x.perReport.p95)} ms`, `${(x.nodeCpuMs / 1000).toFixed(1)} s`, String(x.lockConflicts),
+  ]);
+  rows.push([`goal: ${r.goal}`, '', `${r.ratio}x${r.ratioConcurrent !== undefined ? ` (c=${r.runs[r.runs.length - 1].concurrency}: ${r.ratioConcurrent}x)` : ''}`, '', '', '', r.pass ? 'pass' : 'FAIL']);
+  let out = table([`${r.reports} reports x ${r.packages} packages`, 'wall', 'installs/s', 'report p50', 'report p95', 'node CPU', 'deadlocks'], rows);
+  if (r.profile) {
+    out += `\n\nwhere ingest's time goes (c=1, ${(r.profile.wallMs / 1000).toFixed(1)} s wall; ${(r.profile.sqlMs / 1000).toFixed(1)} s waiting on SQL, ` +
+      `${(r.profile.outsideSqlMs / 1000).toFixed(1)} s outside it):\n`;
+    out += r.profile.statements.slice(0, 14).map((s) => `  ${String(s.totalMs).padStart(7)} ms ${String(s.share).padStart(5)}% ${String(s.count).padStart(6)}x  ${s.shape}`).join('\n');
+  }
+  return out;
+}

@@ -1,0 +1,294 @@
+// bench/discovery, part "sweep": ~20 lab snmpd agents on loopback addresses, then in one run
+// (a) Teknisi: the real server (TEKNISI_ROLE=all, its own scratch database) scanning each range
+//     through its API — POST /api/discovery/scans, polled until completed — which identifies,
+//     collects and ingests every agent; its RSS and CPU while it does;
+// (b) onesixtyone -c FILE -i HOSTS -w 0 over the same addresses;
+// (c) nmap -sU -p161 -Pn -n --script snmp-sysdescr over the same addresses.
+// The peers only find agents (one GET of sysDescr); Teknisi's figure includes collection and
+// ingest. Every address is checked to lie in 127.0.0.0/8 before anything is sent.
+import { createConnection } from 'mysql2/promise';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deleteKeysWithPrefix } from '../../src/common/redis.module';
+import { expandTargets, parseTargets } from '../../src/discovery/targets';
+import { linuxProfile, SnmpdAgent } from '../../test/lab/snmpd';
+import { runMeasured, vmHwmKb, which } from './discovery-proc';
+import { benchDatabaseGuard } from './seed';
+import { BenchClient, BenchServer, RssSampler } from './server';
+import { round1, table } from './stats';
+
+export interface SweepParams {
+  agents: number;
+  firstAgent: string;
+  ranges: string[];
+  community: string;
+  timeoutMs: number;
+  retries: number;
+  scanTimeoutS: number;
+  dbServer: string;
+  redisUrl: string;
+  serverNodeArgs: string[];
+  pollMs?: number;
+}
+
+export interface ScanRun {
+  label: string;
+  targets: string[];
+  addresses: number;
+  /** POST to the first GET that says completed */
+  seconds: number;
+  status: string;
+  progress: { done: number; total: number; found: number };
+  /** results by status (identified, no-response, refused, ...) */
+  byStatus: Record<string, number>;
+  devices: number;
+  /** the server's peak VmRSS while this scan ran (100 ms samples), MB */
+  peakRssMb: number;
+  /** the server's CPU time (user + system) during the scan, s */
+  serverCpuS: number;
+  /** what the first unidentified results said, for the record */
+  sampleReasons: string[];
+}
+
+export interface PeerRun {
+  tool: 'onesixtyone' | 'nmap';
+  range: string;
+  addresses: number;
+  command: string;
+  seconds: number;
+  found: number;
+  peakRssMb: number;
+  exitCode: number | null;
+}
+
+export interface SweepBenchResult {
+  agents: string[];
+  available: boolean;
+  unavailableReason?: string;
+  scans: ScanRun[];
+  peers: PeerRun[];
+  server?: { vmHwmMb: number; idleRssMb: number; startSeconds: number };
+  /** the range scan minus the scan of the live agents alone (both on known devices) */
+  silentWait: Array<{ range: string; silentAddresses: number; seconds: number }>;
+  goals: Array<{ goal: string; value: string; pass: boolean }>;
+}
+
+const ADMIN_PASSWORD = 'bench-admin-password-teknisi';
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+function loopbackAddresses(targets: string[]): string[] {
+  const parsed = parseTargets(targets, 1 << 20);
+  if (parsed.errors.length) throw new Error(`bad range: ${parsed.errors.join('; ')}`);
+  const addrs = expandTargets(parsed.targets);
+  const outside = addrs.find((a) => !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a));
+  if (outside) throw new Error(`the bench contacts loopback addresses only (127.0.0.0/8); ${outside} is not one`);
+  return addrs;
+}
+
+function nthAddress(first: string, k: number): string {
+  const n = first.split('.').reduce((a, o) => a * 256 + Number(o), 0) + k;
+  const addr = [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+  if (!addr.startsWith('127.')) throw new Error(`agent address ${addr} is outside 127.0.0.0/8`);
+  return addr;
+}
+
+/** utime + stime of a process, seconds. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // fields 14 and 15 of stat(5), in USER_HZ
+  } catch {
+    return 0;
+  }
+}
+
+async function runPeers(range: string, addrs: string[], community: string, dir: string): Promise<PeerRun[]> {
+  const hosts = path.join(dir, `hosts-${range.replace(/\W/g, '_')}`);
+  const comms = path.join(dir, 'communities');
+  fs.writeFileSync(hosts, `${addrs.join('\n')}\n`);
+  fs.writeFileSync(comms, `${community}\n`);
+  const out: PeerRun[] = [];
+  if (which('onesixtyone')) {
+    const args = ['-c', comms, '-i', hosts, '-w', '0'];
+    const r = await runMeasured('onesixtyone', args, { timeoutMs: 600_000 });
+    // a hit: "127.0.0.20 [community] Linux ..."
+    const found = new Set((r.stdout.match(/^(\d+\.\d+\.\d+\.\d+) \[/gm) ?? []).map((l) => l.split(' ')[0])).size;
+    out.push({ tool: 'onesixtyone', range, addresses: addrs.length, command: `onesixtyone ${args.join(' ')}`, seconds: round1(r.ms / 100) / 10, found, peakRssMb: round1(r.peakRssMb), exitCode: r.code });
+  }
+  if (which('nmap')) {
+    const args = ['-sU', '-p161', '-Pn', '-n', '--script', 'snmp-sysdescr', '--script-args', `snmpcommunity=${community}`, '-iL', hosts];
+    const r = await runMeasured('nmap', args, { timeoutMs: 1_800_000 });
+    const found = (r.stdout.match(/^\| snmp-sysdescr: /gm) ?? []).length;
+    out.push({ tool: 'nmap', range, addresses: addrs.length, command: `nmap ${args.join(' ')}`, seconds: round1(r.ms / 100) / 10, found, peakRssMb: round1(r.peakRssMb), exitCode: r.code });
+  }
+  return out;
+}
+
+interface ScanView {
+  id: number;
+  status: string;
+  progress: { done: number; total: number; found: number };
+  results?: Array<{ address: string; status: string; reason?: string | null; deviceId?: number | null }>;
+}
+
+async function runScan(client: BenchClient, server: BenchServer, label: string, targets: string[], credentialId: number, p: SweepParams, rss: RssSampler): Promise<ScanRun> {
+  const addresses = loopbackAddresses(targets).length;
+  rss.windowPeakMb();
+  const cpu0 = cpuSeconds(server.pid);
+  const t = process.hrtime.bigint();
+  const res = await client.request('POST', '/api/discovery/scans', {
+    body: { targets, credentialIds: [credentialId], options: { timeoutMs: p.timeoutMs, retries: p.retries } },
+  });
+  if (res.status !== 202) throw new Error(`POST /api/discovery/scans answered ${res.status}: ${res.body?.toString('utf8').slice(0, 500)}`);
+  const { id } = JSON.parse(res.body!.toString('utf8')) as { id: number };
+  let view: ScanView;
+  for (;;) {
+    view = (await client.json<ScanView>(`/api/discovery/scans/${id}`)).data;
+    if (!['queued', 'running'].includes(view.status)) break;
+    if (ms(t) > p.scanTimeoutS * 1000) throw new Error(`scan ${id} (${label}) still ${view.status} after ${p.scanTimeoutS} s: ${JSON.stringify(view.progress)}`);
+    await new Promise((r) => setTimeout(r, p.pollMs ?? 100));
+  }
+  const seconds = ms(t) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpu0;
+  const results = view.results ?? [];
+  const byStatus: Record<string, number> = {};
+  for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  const devices = new Set(results.map((r) => r.deviceId).filter((d) => d !== null && d !== undefined)).size;
+  const reasons = [...new Set(results.filter((r) => r.status !== 'identified').map((r) => `${r.status}: ${r.reason ?? ''}`))].slice(0, 5);
+  return {
+    label, targets, addresses, seconds: Math.round(seconds * 100) / 100, status: view.status, progress: view.progress, byStatus, devices,
+    peakRssMb: Math.round(rss.windowPeakMb()), serverCpuS: round1(cpu), sampleReasons: reasons,
+  };
+}
+
+export async function benchSweep(p: SweepParams, log: (s: string) => void): Promise<SweepBenchResult> {
+  const agentAddrs = Array.from({ length: p.agents }, (_, k) => nthAddress(p.firstAgent, k));
+  const rangeAddrs = new Map(p.ranges.map((r) => [r, loopbackAddresses([r])]));
+  const liveTarget = `${agentAddrs[0]}-${agentAddrs[agentAddrs.length - 1]}`;
+  loopbackAddresses([liveTarget]);
+  const result: SweepBenchResult = { agents: agentAddrs, available: true, scans: [], peers: [], silentWait: [], goals: [] };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-bench-sweep-'));
+  const agents = agentAddrs.map((a, k) => {
+    const profile = linuxProfile(a, `bench-sw${String(k).padStart(2, '0')}`);
+    profile.community = p.community;
+    return new SnmpdAgent(profile);
+  });
+  const database = `teknisi_bench_discovery_${process.pid}_sweep`;
+  benchDatabaseGuard(database);
+  const queuePrefix = `{teknisi-bench-${process.pid}}`;
+  let server: BenchServer | undefined;
+  let failed: Error | undefined;
+  try {
+    for (let i = 0; i < agents.length; i += 5) await Promise.all(agents.slice(i, i + 5).map((a) => a.start()));
+    log(`  ${agents.length} agents up (${agentAddrs[0]} … ${agentAddrs[agentAddrs.length - 1]}), community from --community`);
+
+    // (a) Teknisi
+    const t0 = process.hrtime.bigint();
+    server = await BenchServer.start({
+      databaseUrl: `${p.dbServer}/${database}`, redisUrl: p.redisUrl, adminPassword: ADMIN_PASSWORD, queuePrefix,
+      env: { TEKNISI_ROLE: 'all' }, nodeArgs: p.serverNodeArgs,
+    });
+    const startSeconds = ms(t0) / 1000;
+    const idleRssMb = new RssSampler(server.pid).read() / 1024;
+    const rss = new RssSampler(server.pid, 100);
+    rss.start();
+    const client = new BenchClient(server.port);
+    try {
+      const login = await client.request('POST', '/api/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+      if (login.status !== 200) throw new Error(`admin login failed (${login.status}): ${login.body?.toString('utf8')}`);
+      client.token = JSON.parse(login.body!.toString('utf8')).accessToken;
+      const probe = await client.request('GET', '/api/discovery/scans');
+      if (probe.status === 404) {
+        result.available = false;
+        result.unavailableReason = 'the server has no /api/discovery/scans yet';
+        log(`  ${result.unavailableReason}: Teknisi's side is skipped, the peers still run`);
+      } else {
+        const cred = await client.request('POST', '/api/credentials', { body: { name: `bench v2c ${crypto.randomBytes(3).toString('hex')}`, kind: 'snmp-v2c', community: p.community } });
+        if (cred.status !== 201) throw new Error(`POST /api/credentials answered ${cred.status}: ${cred.body?.toString('utf8').slice(0, 300)}`);
+        const credentialId = (JSON.parse(cred.body!.toString('utf8')) as { id: number }).id;
+        // first sighting of the agents (devices created), then rescans of known devices
+        const plan: Array<[string, string[]]> = [];
+        const [first, ...others] = p.ranges;
+        if (first) plan.push([`${first} (first scan: devices created)`, [first]]);
+        plan.push([`${liveTarget} (the ${agents.length} live agents only)`, [liveTarget]]);
+        if (first) plan.push([`${first} (rescan)`, [first]]);
+        for (const r of others) plan.push([`${r} (rescan)`, [r]]);
+        for (const [label, targets] of plan) {
+          const run = await runScan(client, server, label, targets, credentialId, p, rss);
+          result.scans.push(run);
+          log(`  Teknisi ${label}: ${run.seconds.toFixed(2)} s, ${run.status}, found ${run.progress.found}/${run.addresses} ` +
+            `(${Object.entries(run.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}), ${run.devices} devices, peak RSS ${run.peakRssMb} MB, server CPU ${run.serverCpuS} s`);
+        }
+      }
+      result.server = { vmHwmMb: Math.round(vmHwmKb(server.pid) / 1024), idleRssMb: Math.round(idleRssMb), startSeconds: round1(startSeconds) };
+    } finally {
+      rss.stop();
+      client.close();
+    }
+
+    // (b), (c): the peers over the same addresses, with the agents still up
+    for (const [range, addrs] of rangeAddrs) {
+      for (const peer of await runPeers(range, addrs, p.community, dir)) {
+        result.peers.push(peer);
+        log(`  ${peer.tool} ${range}: ${peer.seconds} s, found ${peer.found}/${peer.addresses}, peak RSS ${peer.peakRssMb} MB`);
+      }
+    }
+  } catch (err) {
+    failed = err as Error;
+  } finally {
+    if (server) {
+      await server.stop();
+      if (failed) log(`server log tail:\n${server.tail(20)}`);
+      server.cleanup();
+    }
+    await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dropDatabase(p.dbServer, database).catch((e) => log(`could not drop ${database}: ${e.message}`));
+    await deleteKeysWithPrefix(p.redisUrl, queuePrefix).catch((e) => log(`could not delete Redis keys ${queuePrefix}*: ${e.message}`));
+  }
+  if (failed) throw failed;
+
+  // silent addresses: a range rescan minus the live-only scan, both on known devices
+  const live = result.scans.find((s) => s.targets[0] === liveTarget);
+  for (const s of result.scans.filter((x) => x.label.endsWith('(rescan)'))) {
+    if (live) result.silentWait.push({ range: s.targets[0], silentAddresses: s.addresses - live.addresses, seconds: Math.round((s.seconds - live.seconds) * 100) / 100 });
+  }
+  // goal: the first /24-or-whatever scan, collection included, faster than each peer's bare sweep
+  const firstRange = p.ranges[0];
+  const headline = result.scans[0];
+  if (headline && firstRange) {
+    for (const peer of result.peers.filter((x) => x.range === firstRange)) {
+      result.goals.push({
+        goal: `Teknisi scan of ${firstRange} incl. collection (${headline.seconds.toFixed(2)} s) faster than ${peer.tool}'s bare sweep (${peer.seconds} s)`,
+        value: `${round1(headline.seconds / peer.seconds)}x of ${peer.tool}`,
+        pass: headline.status === 'completed' && headline.seconds < peer.seconds,
+      });
+    }
+  }
+  return result;
+}
+
+async function dropDatabase(dbServer: string, name: string): Promise<void> {
+  benchDatabaseGuard(name);
+  const conn = await createConnection({ uri: `${dbServer}/` });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+export function sweepTable(r: SweepBenchResult): string {
+  const rows: string[][] = [];
+  for (const s of r.scans) {
+    rows.push([`Teknisi ${s.label}`, String(s.addresses), `${s.seconds.toFixed(2)} s`, `${s.progress.found}`, `${s.peakRssMb} MB`, `server CPU ${s.serverCpuS} s, ${s.devices} devices`]);
+  }
+  if (!r.available) rows.push([`Teknisi: ${r.unavailableReason}`, '', '', '', '', '']);
+  for (const p of r.peers) rows.push([`${p.tool} ${p.range}`, String(p.addresses), `${p.seconds.toFixed(2)} s`, String(p.found), `${p.peakRssMb} MB`, p.exitCode === 0 ? '' : `exit ${p.exitCode}`]);
+  let out = table(['sweep', 'addresses', 'wall', 'found', 'peak RSS', ''], rows);
+  for (const w of r.silentWait) out += `\nwaiting on ${w.silentAddresses} silent addresses of ${w.range}: ${w.seconds.toFixed(2)} s (rescan minus the live-only scan)`;
+  if (r.server) out += `\nserver: started in ${r.server.startSeconds} s, ${r.server.idleRssMb} MB after start, VmHWM ${r.server.vmHwmMb} MB`;
+  return out;
+}
