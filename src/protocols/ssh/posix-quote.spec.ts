@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { shCommand, shQuote } from './posix-quote';
+
+// each value is quoted, then handed to a real /bin/sh, which must give it back unchanged
+const CASES: Array<[string, string]> = [
+  ['plain word', 'nginx'],
+  ['path', '/var/lib/dpkg/status'],
+  ['empty', ''],
+  ['space', 'two words'],
+  ['single quote', "it's"],
+  ['only quotes', "''"],
+  ['double quote', 'say "hi"'],
+  ['dollar expansion', '$HOME and ${PATH}'],
+  ['command substitution', '$(rm -rf /) `id`'],
+  ['glob', '*.conf ?[a-z]'],
+  ['separators', 'a; b && c || d | e & f'],
+  ['redirections', '> /etc/passwd < x 2>&1'],
+  ['backslashes', 'C:\\Program Files\\x'],
+  ['newline', 'line1\nline2'],
+  ['tab and carriage return', 'a\tb\rc'],
+  ['leading dash', '-rf'],
+  ['tilde', '~root'],
+  ['hash', '#comment'],
+  ['non-ASCII', 'Ärger 微信 🙂'],
+  ['equals', 'KEY=value'],
+];
+
+describe('shQuote', () => {
+  it.each(CASES)('%s survives a round trip through /bin/sh', (_name, value) => {
+    const out = execFileSync('/bin/sh', ['-c', `printf '%s' ${shQuote(value)}`], { encoding: 'utf8' });
+    expect(out).toBe(value);
+  });
+
+  it.each([
+    ['nginx', 'nginx'],
+    ['a b', "'a b'"],
+    ["it's", "'it'\\''s'"],
+    ['', "''"],
+    ['$x', "'$x'"],
+  ])('%j is written as %s', (value, quoted) => {
+    expect(shQuote(value)).toBe(quoted);
+  });
+
+  it('refuses a NUL character instead of cutting the value short', () => {
+    expect(() => shQuote('a\0b')).toThrow(/NUL/);
+  });
+
+  it('builds a command whose arguments arrive as separate words', () => {
+    const cmd = shCommand('printf', '%s|', 'a b', "c'd", '$(id)');
+    expect(execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' })).toBe("a b|c'd|$(id)|");
+  });
+});

@@ -1,0 +1,422 @@
+// protocols/ssh: a thin client over ssh2 for collectors and jobs. The host key is checked by a
+// caller-supplied verifier (pinning lives in discovery/), every command is capped in output
+// bytes and time, failures come back as one of five reasons, and no message ever carries a
+// password, passphrase or key.
+import { createHash } from 'node:crypto';
+import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+
+export type SshFailure = 'timeout' | 'refused' | 'auth' | 'host-key' | 'protocol';
+
+export class SshError extends Error {
+  constructor(readonly reason: SshFailure, message: string) {
+    super(message);
+    this.name = 'SshError';
+  }
+}
+
+export interface HostKeyVerifier {
+  verify(host: string, port: number, keyType: string, fingerprint: string): Promise<{ ok: true } | { ok: false; message: string }>;
+}
+
+export interface SshConnectOptions {
+  host: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKey?: string;
+  passphrase?: string;
+  /** for the TCP connect, the handshake and the login together */
+  timeoutMs: number;
+  hostKeys: HostKeyVerifier;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  /** stdout and stderr together */
+  maxBytes?: number;
+  stdin?: string;
+}
+
+export interface ExecResult {
+  /** exit status; null when the command was killed, timed out or the server sent none */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+export interface ShellOptions {
+  /** for the first prompt and for each command's prompt */
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export const SSH_LIMITS = {
+  execTimeoutMs: 60_000,
+  shellTimeoutMs: 30_000,
+  maxBytes: 16 * 1024 * 1024,
+  /** after a channel is told to close, how long to wait for the server to confirm */
+  closeGraceMs: 2_000,
+};
+
+/** The key type and OpenSSH-style fingerprint (SHA256:<base64 without padding>) of a host key blob. */
+export function hostKeyFingerprint(blob: Buffer): { keyType: string; fingerprint: string } {
+  const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  const keyType = len > 0 && len <= 64 && blob.length >= 4 + len ? blob.subarray(4, 4 + len).toString('latin1') : 'unknown';
+  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  return { keyType, fingerprint };
+}
+
+/** Output bytes as text: UTF-8, invalid sequences replaced (U+FFFD), never thrown on. */
+export function decodeOutput(chunks: Buffer[]): string {
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Removes every secret from a message that may have been built from library text. */
+function scrub(message: string, secrets: Array<string | undefined>): string {
+  let out = message;
+  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+type Ssh2Error = Error & { level?: string; code?: string };
+
+function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string | undefined): SshError {
+  const where = `${o.host}:${o.port}`;
+  if (hostKeyMessage) return new SshError('host-key', hostKeyMessage);
+  switch (err.level) {
+    case 'client-socket':
+      if (err.code === 'ECONNREFUSED') return new SshError('refused', `${where} refused the connection: no SSH server listens there`);
+      if (err.code === 'ETIMEDOUT' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
+        return new SshError('timeout', `${where} did not answer (${err.code})`);
+      }
+      return new SshError('protocol', `${where}: connection failed (${err.code ?? err.message})`);
+    case 'client-timeout':
+      return new SshError('timeout', `${where} did not complete the SSH handshake and login within ${o.timeoutMs} ms`);
+    case 'client-authentication': {
+      const methods = [o.password !== undefined && 'password', o.privateKey !== undefined && 'public key'].filter(Boolean).join(' and ') || 'none';
+      return new SshError('auth', `${where} refused the login of user ${o.username} (tried ${methods})`);
+    }
+    case 'client-dns':
+      return new SshError('protocol', `${o.host} could not be resolved (${err.code ?? 'DNS error'})`);
+    default:
+      return new SshError('protocol', `${where}: SSH protocol error: ${err.message}`);
+  }
+}
+
+export class SshClient {
+  private closed = false;
+
+  private constructor(
+    private readonly conn: Client,
+    /** host:port, for messages */
+    readonly where: string,
+    /** the server's software version from its identification line, e.g. OpenSSH_9.2p1 or Cisco-1.25 */
+    readonly serverSoftware: string,
+  ) {
+    conn.on('close', () => (this.closed = true));
+    // errors after login surface through the channel that was running; keep them from crashing the process
+    conn.on('error', () => undefined);
+  }
+
+  static connect(o: SshConnectOptions): Promise<SshClient> {
+    const secrets = [o.password, o.passphrase, o.privateKey];
+    return new Promise((resolve, reject) => {
+      const conn = new Client();
+      let hostKeyMessage: string | undefined;
+      let verifierError: unknown;
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        conn.end();
+        if (err instanceof SshError) err.message = scrub(err.message, secrets);
+        reject(err);
+      };
+      conn.on('ready', () => {
+        if (settled) return;
+        settled = true;
+        resolve(new SshClient(conn, `${o.host}:${o.port}`, (conn as unknown as { _remoteVer?: string })._remoteVer ?? ''));
+      });
+      conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage)));
+      conn.on('close', () => fail(verifierError ?? new SshError('protocol', `${o.host}:${o.port} closed the connection before login completed`)));
+      // servers with PAM ask for the password through keyboard-interactive
+      conn.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+        finish(prompts.map((p) => (o.password !== undefined && /password|passcode/i.test(p.prompt) ? o.password : '')));
+      });
+      const config: ConnectConfig = {
+        host: o.host,
+        port: o.port,
+        username: o.username,
+        password: o.password,
+        privateKey: o.privateKey,
+        passphrase: o.passphrase,
+        tryKeyboard: o.password !== undefined,
+        readyTimeout: o.timeoutMs,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          const { keyType, fingerprint } = hostKeyFingerprint(key);
+          o.hostKeys.verify(o.host, o.port, keyType, fingerprint).then(
+            (r) => {
+              if (!r.ok) hostKeyMessage = r.message;
+              verify(r.ok);
+            },
+            (err: unknown) => {
+              verifierError = err;
+              verify(false);
+            },
+          );
+        },
+      };
+      try {
+        conn.connect(config);
+      } catch (err) {
+        // ssh2 parses the private key synchronously: a bad key or passphrase lands here
+        const text = err instanceof Error ? err.message : String(err);
+        fail(new SshError('auth', `the private key for ${o.username}@${o.host}:${o.port} could not be used: ${text}`));
+      }
+    });
+  }
+
+  exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? SSH_LIMITS.execTimeoutMs;
+    const maxBytes = opts.maxBytes ?? SSH_LIMITS.maxBytes;
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new SshError('protocol', `${this.where}: the connection is closed`));
+      this.conn.exec(command, (err, ch) => {
+        if (err) return reject(new SshError('protocol', `${this.where}: the server refused to run a command: ${err.message}`));
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let bytes = 0;
+        let truncated = false;
+        let timedOut = false;
+        let code: number | null = null;
+        let done = false;
+        let grace: NodeJS.Timeout | undefined;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          clearTimeout(grace);
+          resolve({ code: truncated || timedOut ? null : code, stdout: decodeOutput(stdout), stderr: decodeOutput(stderr), truncated, timedOut });
+        };
+        const stop = () => {
+          // servers that allow it kill the command; closing the channel ends it everywhere else
+          try {
+            ch.signal('KILL');
+          } catch {
+            /* channel already closing */
+          }
+          ch.close();
+          grace = setTimeout(finish, SSH_LIMITS.closeGraceMs);
+        };
+        const take = (into: Buffer[]) => (chunk: Buffer) => {
+          if (truncated || timedOut) return;
+          const room = maxBytes - bytes;
+          if (chunk.length > room) {
+            into.push(chunk.subarray(0, room));
+            bytes = maxBytes;
+            truncated = true;
+            stop();
+          } else {
+            into.push(chunk);
+            bytes += chunk.length;
+          }
+        };
+        ch.on('data', take(stdout));
+        ch.stderr.on('data', take(stderr));
+        ch.on('exit', (c: number | null) => (code = typeof c === 'number' ? c : null));
+        ch.on('close', finish);
+        const timer = setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, timeoutMs);
+        ch.end(opts.stdin);
+      });
+    });
+  }
+
+  /**
+   * Runs commands one after another in an interactive shell (network CLIs without exec) and
+   * returns the whole transcript, prompts and echoed commands included.
+   */
+  async shell(commands: string[], opts: ShellOptions = {}): Promise<string> {
+    return (await this.runShell(commands, opts)).transcript;
+  }
+
+  /** Like shell(), but each command's output on its own: the echoed command and the prompt removed. */
+  async shellEach(commands: string[], opts: ShellOptions = {}): Promise<string[]> {
+    return (await this.runShell(commands, opts)).outputs;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.conn.end();
+  }
+
+  private openShell(): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new SshError('protocol', `${this.where}: the connection is closed`));
+      // a wide terminal so that the device does not wrap long lines
+      this.conn.shell({ term: 'vt100', cols: 511, rows: 24 }, (err, ch) =>
+        err ? reject(new SshError('protocol', `${this.where}: the server refused an interactive shell: ${err.message}`)) : resolve(ch),
+      );
+    });
+  }
+
+  private async runShell(commands: string[], opts: ShellOptions): Promise<{ transcript: string; outputs: string[] }> {
+    const timeoutMs = opts.timeoutMs ?? SSH_LIMITS.shellTimeoutMs;
+    const maxBytes = opts.maxBytes ?? SSH_LIMITS.maxBytes;
+    const ch = await this.openShell();
+    const screen = new ShellScreen(maxBytes);
+    let ended = false;
+    let wake: (() => void) | undefined;
+    ch.on('data', (d: Buffer) => {
+      screen.push(d);
+      if (screen.paging()) ch.write(' ');
+      wake?.();
+    });
+    ch.stderr.on('data', (d: Buffer) => {
+      screen.push(d);
+      wake?.();
+    });
+    ch.on('close', () => {
+      ended = true;
+      wake?.();
+    });
+
+    /** Waits until `ready` holds for the text so far; fails on the cap, a closed channel or the time limit. */
+    const waitFor = (ready: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (screen.overflow) return done(new SshError('protocol', `${this.where}: shell output exceeded ${maxBytes} bytes ${what}`));
+          if (ready()) return done();
+          if (ended) return done(new SshError('protocol', `${this.where}: the shell closed ${what}`));
+        };
+        const timer = setTimeout(() => done(new SshError('timeout', `${this.where}: no prompt within ${timeoutMs} ms ${what}`)), timeoutMs);
+        const done = (err?: Error) => {
+          clearTimeout(timer);
+          wake = undefined;
+          if (err) reject(err);
+          else resolve();
+        };
+        wake = check;
+        check();
+      });
+
+    try {
+      // the first prompt: a line that looks like one, confirmed by pressing Enter and seeing it again
+      await waitFor(() => screen.lastLineLooksLikePrompt(), 'after login');
+      const prompt = screen.lastLine();
+      let mark = screen.mark();
+      ch.write('\n');
+      await waitFor(() => screen.promptAfter(mark, prompt), 'after Enter');
+      const outputs: string[] = [];
+      for (const command of commands) {
+        mark = screen.mark();
+        const current = screen.lastLine();
+        ch.write(`${command}\n`);
+        await waitFor(() => screen.promptAfter(mark, current), `after "${command}"`);
+        outputs.push(screen.outputSince(mark, command));
+      }
+      return { transcript: screen.text(), outputs };
+    } finally {
+      if (!ended) {
+        ch.write('exit\n');
+        ch.close();
+      }
+    }
+  }
+}
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
+const PAGER = /-+ ?More ?-+ ?$/;
+/** hostname followed by #, >, $ or % (IOS, NX-OS, Junos, Linux shells), nothing after it but a space */
+const PROMPT_LIKE = /^[^\s#>$%][^\n#>$%]{0,127}[#>$%] ?$/;
+
+/** One terminal line as a person would read it: no escape sequences, overwrites and erasures applied. */
+function readableLine(line: string): string {
+  let l = line.replace(ANSI, '').replace(/\r+$/, '');
+  const cr = l.lastIndexOf('\r');
+  if (cr >= 0) l = l.slice(cr + 1); // a bare CR rewrites the line from its start
+  if (l.includes('\b')) {
+    const out: string[] = [];
+    for (const c of l) {
+      if (c === '\b') out.pop();
+      else out.push(c);
+    }
+    l = out.join('');
+  }
+  return l.replace(/ ?-+ ?More ?-+ ?/g, '').replace(/ +$/, (m) => (m.length === 1 ? m : ''));
+}
+
+/**
+ * The text of an interactive session, built a line at a time so that a large output costs
+ * linear time: complete lines are cleaned once, only the unfinished last line is redone.
+ */
+class ShellScreen {
+  private lines = '';
+  private pending: Buffer = Buffer.alloc(0);
+  private bytes = 0;
+  overflow = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      this.overflow = true;
+      return;
+    }
+    const all = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const nl = all.lastIndexOf(0x0a); // a newline byte never sits inside a UTF-8 sequence
+    if (nl < 0) {
+      this.pending = all;
+      return;
+    }
+    this.lines += all.subarray(0, nl).toString('utf8').split('\n').map(readableLine).join('\n') + '\n';
+    this.pending = Buffer.from(all.subarray(nl + 1));
+  }
+
+  text(): string {
+    return this.lines + this.lastLine();
+  }
+
+  /** The device waits at a pager (--More--) for a key. */
+  paging(): boolean {
+    return PAGER.test(this.pending.toString('utf8').replace(ANSI, ''));
+  }
+
+  lastLine(): string {
+    return readableLine(this.pending.toString('utf8'));
+  }
+
+  lastLineLooksLikePrompt(): boolean {
+    return PROMPT_LIKE.test(this.lastLine());
+  }
+
+  /** After a command: a new line that is a prompt of the same host (its mode may have changed). */
+  promptAfter(mark: number, before: string): boolean {
+    if (this.lines.length <= mark) return false; // not even the echo's line break yet
+    const last = this.lastLine();
+    if (last === before) return true;
+    // "lab-rtr01#" may become "lab-rtr01(config)#"; a Linux prompt's directory may change
+    const stem = before.replace(/[(:].*$|[#>$%] ?$/, '');
+    return stem.length > 0 && last.startsWith(stem) && PROMPT_LIKE.test(last);
+  }
+
+  /** The output of the command run at `mark`: without its echo line and without the prompt after it. */
+  outputSince(mark: number, command: string): string {
+    const lines = this.lines.slice(mark).split('\n');
+    lines.pop(); // what follows the last line break is the new prompt
+    if (lines.length && lines[0].trimEnd().endsWith(command)) lines.shift();
+    return lines.join('\n');
+  }
+
+  /** Where the next command's output will start. */
+  mark(): number {
+    return this.lines.length;
+  }
+}

@@ -1,0 +1,78 @@
+#!/bin/sh
+# The device lab's Linux host session: sshd's ForceCommand, run as the lab user. Many lab hosts
+# share this machine, so each session enters new user, mount, UTS, network and PID namespaces,
+# puts the host's own files in place (hostname, machine-id, os-release, dpkg database, apt
+# sources, DMI), gives it an interface carrying the host's MAC, and only then runs the
+# client's command, or a login shell, as the lab user again. Nothing outside the namespaces
+# changes; everything vanishes when the session ends (the command runs as PID 1 of its own PID
+# namespace, so its children go with it).
+#
+# The host's files sit beside this script (written by test/lab/sshd.ts):
+#   hostname  macs  addresses  etc/{hostname,machine-id,os-release}  dpkg/  apt/  dmi/
+set -eu
+HOST_DIR=$(dirname "$0")
+
+if [ "${1:-}" != --inside ]; then
+  # user namespace first: it is what lets an unprivileged user own the other namespaces
+  exec unshare --user --map-root-user --mount --uts --net --pid --fork --kill-child --mount-proc \
+    -- /bin/sh "$0" --inside
+fi
+
+fail() { echo "lab session: $*" >&2; exit 1; }
+
+# --- identity files -----------------------------------------------------------------------
+hostname "$(cat "$HOST_DIR/hostname")"
+mount --bind "$HOST_DIR/etc/hostname" /etc/hostname
+mount --bind "$HOST_DIR/etc/machine-id" /etc/machine-id
+# Debian's /etc/os-release is a link to /usr/lib/os-release; cover both cases
+mount --bind "$HOST_DIR/etc/os-release" /usr/lib/os-release
+[ -L /etc/os-release ] || mount --bind "$HOST_DIR/etc/os-release" /etc/os-release
+
+# --- packages: this host's own dpkg status; the file lists (info/) are shared read-only -----
+mount --bind /var/lib/dpkg/info "$HOST_DIR/dpkg/info"
+mount --rbind "$HOST_DIR/dpkg" /var/lib/dpkg
+mount --bind "$HOST_DIR/apt" /etc/apt
+
+# --- network: lo, and one veth per MAC whose far ends live in a holder namespace ----------
+ip link set lo up
+unshare --net sleep 2147483647 &
+HOLDER=$!
+SELF_NET=$(readlink /proc/self/ns/net)
+tries=0
+while [ "$(readlink "/proc/$HOLDER/ns/net" 2>/dev/null || echo "$SELF_NET")" = "$SELF_NET" ]; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 5000 ] || fail "the veth holder namespace did not appear"
+done
+# /sys shows the network namespace it was mounted in: remount it for this one when allowed
+mount -t sysfs sysfs /sys 2>/dev/null || true
+n=0
+while read -r mac; do
+  [ -n "$mac" ] || continue
+  ip link add "eth$n" type veth peer name "eth$n" netns "$HOLDER"
+  ip link set "eth$n" address "$mac"
+  nsenter --net="/proc/$HOLDER/ns/net" ip link set "eth$n" up
+  ip link set "eth$n" up
+  n=$((n + 1))
+done < "$HOST_DIR/macs"
+while read -r addr; do
+  [ -n "$addr" ] && ip addr add "$addr" dev eth0
+done < "$HOST_DIR/addresses"
+
+# --- DMI: where the machine has it, each host shows its own (else all would share a serial) --
+if [ -d /sys/class/dmi/id ]; then
+  mount -t tmpfs -o size=64k,mode=0755 lab-dmi /sys/class/dmi/id
+  cp "$HOST_DIR"/dmi/* /sys/class/dmi/id/
+  # as on a real machine, only root may read these two
+  chmod 000 /sys/class/dmi/id/product_serial /sys/class/dmi/id/product_uuid
+fi
+
+# --- back to the lab user, in a user namespace of its own, and run the client's command -----
+set -- $(cat /proc/self/uid_map)
+LAB_UID=$2
+set -- $(cat /proc/self/gid_map)
+LAB_GID=$2
+cd "${HOME:-/}" 2>/dev/null || cd /
+if [ -n "${SSH_ORIGINAL_COMMAND+set}" ]; then
+  exec unshare --user --map-user="$LAB_UID" --map-group="$LAB_GID" -- "${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND"
+fi
+exec unshare --user --map-user="$LAB_UID" --map-group="$LAB_GID" -- "${SHELL:-/bin/sh}" -l

@@ -1,0 +1,429 @@
+// The device lab's SSH side: one OpenSSH sshd process per lab host, bound to the host's own
+// loopback address with its own host key. Linux hosts run each session through
+// ssh-session.sh, which gives the session the host's own namespaces (hostname, machine-id,
+// os-release, dpkg database, apt sources, MAC); see that script. Sessions log in as one lab Unix
+// user, created on first use with a random password kept root-only in /etc.
+import { ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { LabIdentity } from './identities';
+
+const run = promisify(execFile);
+
+export const LAB_SSH_USER = 'teknisi-lab';
+const LAB_USER_HOME = '/var/lib/teknisi-lab';
+const LAB_PASSWORD_FILE = '/etc/teknisi-lab.secret';
+/** the only apt source a lab host knows: the lab's local repository */
+export const LAB_APT_SOURCE = 'deb [trusted=yes] file:/var/lib/teknisi-lab-repo ./';
+
+export interface LabSshCredentials {
+  username: string;
+  port: number;
+  password: string;
+  /** OpenSSH-format private key block, authorized on this host only */
+  privateKey: string;
+  /** a second key, encrypted, authorized on this host too */
+  encryptedKey: { privateKey: string; passphrase: string };
+}
+
+interface LabUser {
+  username: string;
+  password: string;
+}
+
+/** Retries a command that fails while another process holds /etc/passwd or /etc/shadow locked. */
+function withPasswdLock(file: string, args: string[], input?: string): void {
+  for (let i = 0; ; i++) {
+    try {
+      execFileSync(file, args, { input, stdio: ['pipe', 'ignore', 'pipe'] });
+      return;
+    } catch (err) {
+      const text = String((err as { stderr?: Buffer }).stderr ?? '');
+      if (/already exists/.test(text)) return;
+      if (i >= 50 || !/lock|try again/i.test(text)) throw new Error(`${file} failed: ${text.trim()}`);
+      execFileSync('sleep', ['0.1']);
+    }
+  }
+}
+
+/** The lab's Unix user: created when missing, with a password only root can read. */
+export function ensureLabUser(): LabUser {
+  if (process.getuid?.() !== 0) throw new Error('the SSH lab runs sshd and creates its lab user: run the tests as root');
+  let fresh = false;
+  try {
+    execFileSync('getent', ['passwd', LAB_SSH_USER], { stdio: 'ignore' });
+  } catch {
+    withPasswdLock('useradd', ['--system', '--create-home', '--home-dir', LAB_USER_HOME, '--shell', '/bin/bash', '--comment', 'Teknisi device lab', LAB_SSH_USER]);
+    fresh = true;
+  }
+  let password: string;
+  try {
+    password = crypto.randomBytes(18).toString('base64url');
+    fs.writeFileSync(LAB_PASSWORD_FILE, password, { flag: 'wx', mode: 0o600 });
+    fresh = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    password = fs.readFileSync(LAB_PASSWORD_FILE, 'utf8').trim();
+  }
+  if (fresh) withPasswdLock('chpasswd', [], `${LAB_SSH_USER}:${password}\n`);
+  return { username: LAB_SSH_USER, password };
+}
+
+function sshdVersion(): [number, number] {
+  const r = spawnSync('/usr/sbin/sshd', ['-V'], { encoding: 'utf8' });
+  const m = /OpenSSH_(\d+)\.(\d+)/.exec(`${r.stderr}${r.stdout}`);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+/** Every process below `pid`, deepest first, from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      walk(c);
+      out.push(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** Processes whose command line mentions `marker` (this lab host's own temp directory). */
+function processesMentioning(marker: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) out.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+function kill(pids: number[]): void {
+  for (const p of pids) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export interface LabSshdOptions {
+  address: string;
+  port?: number;
+  /** the lab host's directory: config, keys and whatever the ForceCommand needs */
+  dir: string;
+  forceCommand: string;
+  name: string;
+}
+
+/** One sshd process: its own config, host key and authorized keys, in `dir`. */
+export class LabSshd {
+  private proc?: ChildProcess;
+  private output = '';
+  readonly port: number;
+  readonly user: LabUser;
+  private clientKey?: string;
+  private encrypted?: { privateKey: string; passphrase: string };
+
+  constructor(private readonly o: LabSshdOptions) {
+    if (!o.address.startsWith('127.')) throw new Error(`lab hosts bind loopback addresses only, not ${o.address}`);
+    this.port = o.port ?? 22;
+    this.user = ensureLabUser();
+  }
+
+  get credentials(): LabSshCredentials {
+    if (!this.clientKey || !this.encrypted) throw new Error(`lab host ${this.o.name} has not been started`);
+    return { username: this.user.username, port: this.port, password: this.user.password, privateKey: this.clientKey, encryptedKey: this.encrypted };
+  }
+
+  /** The host key's fingerprint as ssh-keygen prints it (SHA256:…). */
+  hostKeyFingerprint(): string {
+    const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', this.file('ssh_host_ed25519_key.pub')], { encoding: 'utf8' });
+    return out.split(/\s+/)[1];
+  }
+
+  file(name: string): string {
+    return path.join(this.o.dir, name);
+  }
+
+  async start(): Promise<void> {
+    fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation directory
+    if (!fs.existsSync(this.file('ssh_host_ed25519_key'))) await this.newHostKey();
+    if (!this.clientKey) await this.newClientKeys();
+    const [major, minor] = sshdVersion();
+    fs.writeFileSync(
+      this.file('sshd_config'),
+      [
+        `ListenAddress ${this.o.address}:${this.port}`,
+        `HostKey ${this.file('ssh_host_ed25519_key')}`,
+        `PidFile ${this.file('sshd.pid')}`,
+        `AuthorizedKeysFile ${this.file('authorized_keys')}`,
+        `AllowUsers ${this.user.username}`,
+        'PermitRootLogin no',
+        'UsePAM no',
+        'PasswordAuthentication yes',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        // the lab's files live under /tmp, which StrictModes rejects for its sticky, world-writable bit
+        'StrictModes no',
+        // the default 10:30:100 drops concurrent handshakes, and scans open many at once
+        'MaxStartups 100:30:200',
+        'MaxSessions 64',
+        'MaxAuthTries 6',
+        'LoginGraceTime 30',
+        'UseDNS no',
+        'PrintMotd no',
+        'PrintLastLog no',
+        'X11Forwarding no',
+        'AllowTcpForwarding no',
+        'AllowAgentForwarding no',
+        'PermitTunnel no',
+        'LogLevel VERBOSE',
+        // since 9.8 sshd penalizes addresses with failed logins; the lab's tests fail logins on purpose
+        ...(major > 9 || (major === 9 && minor >= 8) ? ['PerSourcePenalties no'] : []),
+        `ForceCommand ${this.o.forceCommand}`,
+        '',
+      ].join('\n'),
+    );
+    this.output = '';
+    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', this.file('sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = proc;
+    const listening = new Promise<void>((resolve, reject) => {
+      proc.stderr!.on('data', (d) => {
+        this.output = (this.output + d).slice(-8000);
+        if (this.output.includes('Server listening on')) resolve();
+      });
+      proc.once('exit', (code) => reject(new Error(`sshd for lab host ${this.o.name} on ${this.o.address}:${this.port} exited (${code}):\n${this.output}`)));
+    });
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`sshd for lab host ${this.o.name} did not start listening:\n${this.output}`)), 10_000).unref(),
+    );
+    try {
+      await Promise.race([listening, timeout]);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops sshd and every session it started; the directory stays. */
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const below = descendants(proc.pid!);
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      kill(below);
+    }
+    // sessions orphaned earlier still name this host's directory on their command line
+    kill(processesMentioning(this.o.dir));
+  }
+
+  async rotateHostKey(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.file('ssh_host_ed25519_key'), { force: true });
+    fs.rmSync(this.file('ssh_host_ed25519_key.pub'), { force: true });
+    await this.newHostKey();
+    await this.start();
+  }
+
+  /** Runs a fixed command on the host with OpenSSH's own client (independent of the code under test). */
+  async ssh(command: string): Promise<string> {
+    const { stdout } = await run('ssh', [
+      '-i', this.file('client_key'), '-p', String(this.port),
+      '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+      '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=10',
+      `${this.user.username}@${this.o.address}`, command,
+    ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  }
+
+  private async newHostKey(): Promise<void> {
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${this.o.name} host key`, '-f', this.file('ssh_host_ed25519_key')]);
+  }
+
+  private async newClientKeys(): Promise<void> {
+    const passphrase = crypto.randomBytes(12).toString('base64url');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `teknisi@${this.o.name}`, '-f', this.file('client_key')]);
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', `teknisi-encrypted@${this.o.name}`, '-f', this.file('client_key_encrypted')]);
+    fs.writeFileSync(this.file('authorized_keys'), [this.file('client_key.pub'), this.file('client_key_encrypted.pub')].map((f) => fs.readFileSync(f, 'utf8')).join(''), { mode: 0o644 });
+    this.clientKey = fs.readFileSync(this.file('client_key'), 'utf8');
+    this.encrypted = { privateKey: fs.readFileSync(this.file('client_key_encrypted'), 'utf8'), passphrase };
+  }
+}
+
+/** A lab directory that the lab user can read and traverse (mkdtemp makes it 0700). */
+export function labDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `teknisi-ssh-${prefix}-`));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+export const OS_RELEASES = {
+  debian12: [
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', 'NAME="Debian GNU/Linux"', 'VERSION_ID="12"', 'VERSION="12 (bookworm)"',
+    'VERSION_CODENAME=bookworm', 'ID=debian', 'HOME_URL="https://www.debian.org/"', 'SUPPORT_URL="https://www.debian.org/support"',
+    'BUG_REPORT_URL="https://bugs.debian.org/"',
+  ],
+  debian11: [
+    'PRETTY_NAME="Debian GNU/Linux 11 (bullseye)"', 'NAME="Debian GNU/Linux"', 'VERSION_ID="11"', 'VERSION="11 (bullseye)"',
+    'VERSION_CODENAME=bullseye', 'ID=debian', 'HOME_URL="https://www.debian.org/"', 'SUPPORT_URL="https://www.debian.org/support"',
+    'BUG_REPORT_URL="https://bugs.debian.org/"',
+  ],
+  ubuntu2204: [
+    'PRETTY_NAME="Ubuntu 22.04.4 LTS"', 'NAME="Ubuntu"', 'VERSION_ID="22.04"', 'VERSION="22.04.4 LTS (Jammy Jellyfish)"',
+    'VERSION_CODENAME=jammy', 'ID=ubuntu', 'ID_LIKE=debian', 'HOME_URL="https://www.ubuntu.com/"', 'SUPPORT_URL="https://help.ubuntu.com/"',
+    'BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"', 'UBUNTU_CODENAME=jammy',
+  ],
+  ubuntu2404: [
+    'PRETTY_NAME="Ubuntu 24.04.1 LTS"', 'NAME="Ubuntu"', 'VERSION_ID="24.04"', 'VERSION="24.04.1 LTS (Noble Numbat)"',
+    'VERSION_CODENAME=noble', 'ID=ubuntu', 'ID_LIKE=debian', 'HOME_URL="https://www.ubuntu.com/"', 'SUPPORT_URL="https://help.ubuntu.com/"',
+    'BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"', 'UBUNTU_CODENAME=noble', 'LOGO=ubuntu-logo',
+  ],
+} as const;
+export type LabOsRelease = keyof typeof OS_RELEASES;
+
+export interface LabSshHostOptions {
+  /** a loopback address of its own, e.g. 127.77.x.y */
+  address: string;
+  port?: number;
+  identity: LabIdentity;
+  osRelease?: LabOsRelease;
+}
+
+/**
+ * A Linux machine of the lab: its own sshd on its own address, and sessions that see its own
+ * hostname, machine-id, os-release, dpkg database, apt sources, DMI and MACs.
+ */
+export class LabSshHost {
+  readonly address: string;
+  readonly identity: LabIdentity;
+  readonly osRelease: LabOsRelease;
+  private readonly dir: string;
+  private readonly sshd: LabSshd;
+
+  constructor(o: LabSshHostOptions) {
+    this.address = o.address;
+    this.identity = o.identity;
+    this.osRelease = o.osRelease ?? 'debian12';
+    this.dir = labDir(o.identity.hostname);
+    this.sshd = new LabSshd({ address: o.address, port: o.port, dir: this.dir, forceCommand: path.join(this.dir, 'session.sh'), name: o.identity.hostname });
+  }
+
+  get port(): number {
+    return this.sshd.port;
+  }
+
+  get credentials(): LabSshCredentials {
+    return this.sshd.credentials;
+  }
+
+  hostKeyFingerprint(): string {
+    return this.sshd.hostKeyFingerprint();
+  }
+
+  async start(): Promise<void> {
+    this.writeHostFiles();
+    await this.sshd.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sshd.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** A new host key and a restarted sshd: what a reinstalled (or impersonated) machine looks like. */
+  rotateHostKey(): Promise<void> {
+    return this.sshd.rotateHostKey();
+  }
+
+  /** Runs a fixed command inside the host (its namespaces), through OpenSSH's own client. */
+  run(command: string): Promise<string> {
+    return this.sshd.ssh(command);
+  }
+
+  /** Installed packages as dpkg itself counts them, asked inside this host. */
+  async dpkgInstalledCount(): Promise<number> {
+    const out = await this.run("dpkg-query -W -f='${db:Status-Abbrev}\\n' | grep -c '^ii'");
+    return Number(out.trim());
+  }
+
+  /**
+   * Removes a package from this host's own dpkg status, as `apt-get remove` would leave it: a
+   * package with configuration files stays as "rc" (deinstall ok config-files), one without
+   * is forgotten. Never touches the real system's database.
+   */
+  removePackage(name: string): void {
+    const file = path.join(this.dir, 'dpkg', 'status');
+    const stanzas = fs.readFileSync(file, 'utf8').split(/\n\n+/).filter((s) => s.trim());
+    let found = false;
+    const kept: string[] = [];
+    for (const s of stanzas) {
+      if (!new RegExp(`^Package: ${name.replace(/[.+]/g, '\\$&')}$`, 'm').test(s)) {
+        kept.push(s);
+        continue;
+      }
+      found = true;
+      if (/^Conffiles:/m.test(s)) kept.push(s.replace(/^Status: .*$/m, 'Status: deinstall ok config-files'));
+    }
+    if (!found) throw new Error(`lab host ${this.identity.hostname} has no package ${name}`);
+    fs.writeFileSync(`${file}.new`, `${kept.join('\n\n')}\n`);
+    fs.renameSync(`${file}.new`, file);
+  }
+
+  private writeHostFiles(): void {
+    const id = this.identity;
+    const put = (rel: string, content: string) => {
+      const f = path.join(this.dir, rel);
+      fs.mkdirSync(path.dirname(f), { recursive: true, mode: 0o755 });
+      fs.writeFileSync(f, content, { mode: 0o644 });
+    };
+    fs.copyFileSync(path.join(__dirname, 'ssh-session.sh'), path.join(this.dir, 'session.sh'));
+    fs.chmodSync(path.join(this.dir, 'session.sh'), 0o755);
+    put('hostname', `${id.hostname}\n`);
+    put('macs', `${id.macs.join('\n')}\n`);
+    put('addresses', `${id.innerAddresses.join('\n')}\n`);
+    put('etc/hostname', `${id.hostname}\n`);
+    put('etc/machine-id', `${id.machineId}\n`);
+    put('etc/os-release', `${OS_RELEASES[this.osRelease].join('\n')}\n`);
+    // QEMU's DMI, with a per-host UUID; QEMU leaves the serial empty
+    put('dmi/sys_vendor', 'QEMU\n');
+    put('dmi/product_name', 'Standard PC (Q35 + ICH9, 2009)\n');
+    put('dmi/product_serial', '\n');
+    put('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
+    put('dmi/bios_vendor', 'SeaBIOS\n');
+    // this machine's dpkg database, the host's own copy (the file lists in info/ are bind-mounted, shared)
+    const dpkg = path.join(this.dir, 'dpkg');
+    fs.cpSync('/var/lib/dpkg', dpkg, { recursive: true, filter: (src) => src !== '/var/lib/dpkg/info' && !src.startsWith('/var/lib/dpkg/info/') });
+    fs.mkdirSync(path.join(dpkg, 'info'), { recursive: true });
+    // apt: this machine's settings, but sources that name only the lab's repository
+    const apt = path.join(this.dir, 'apt');
+    fs.cpSync('/etc/apt', apt, { recursive: true });
+    fs.rmSync(path.join(apt, 'sources.list.d'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(apt, 'sources.list.d'), { mode: 0o755 });
+    put('apt/sources.list', `# the Teknisi device lab's local repository only\n${LAB_APT_SOURCE}\n`);
+    execFileSync('chmod', ['-R', 'a+rX', dpkg, apt]);
+  }
+}

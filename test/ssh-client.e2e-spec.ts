@@ -1,0 +1,126 @@
+// The SSH client against a real lab sshd: logins, host-key checks, output and time caps,
+// decoding, interactive shells and classified failures, with no secret in any message.
+import * as crypto from 'node:crypto';
+import { HostKeyVerifier, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
+import { LINUX_HOSTS } from './lab/identities';
+import { LabSshHost } from './lab/sshd';
+import { freePort } from './support/net';
+
+const labAddress = () => `127.77.${crypto.randomInt(1, 250)}.${crypto.randomInt(2, 250)}`;
+
+/** Remembers what it was asked and answers as told. */
+class RecordingVerifier implements HostKeyVerifier {
+  seen: Array<{ host: string; port: number; keyType: string; fingerprint: string }> = [];
+  constructor(private readonly answer: { ok: true } | { ok: false; message: string } = { ok: true }) {}
+  async verify(host: string, port: number, keyType: string, fingerprint: string) {
+    this.seen.push({ host, port, keyType, fingerprint });
+    return this.answer;
+  }
+}
+
+async function failure(p: Promise<unknown>): Promise<SshError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(SshError);
+  return err as SshError;
+}
+
+describe('SSH client', () => {
+  const host = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.app01 });
+  let client: SshClient;
+  const opts = (extra: Partial<SshConnectOptions> = {}): SshConnectOptions => ({
+    host: host.address, port: host.port, username: host.credentials.username, timeoutMs: 10_000, hostKeys: new RecordingVerifier(), ...extra,
+  });
+
+  beforeAll(async () => {
+    await host.start();
+    client = await SshClient.connect(opts({ privateKey: host.credentials.privateKey }));
+  });
+  afterAll(async () => {
+    client?.close();
+    await host.stop();
+  });
+
+  it('logs in with a password, a key, or an encrypted key and its passphrase, and runs a command in the host', async () => {
+    const { password, privateKey, encryptedKey } = host.credentials;
+    for (const login of [{ password }, { privateKey }, { privateKey: encryptedKey.privateKey, passphrase: encryptedKey.passphrase }]) {
+      const c = await SshClient.connect(opts(login));
+      try {
+        const r = await c.exec('hostname; cat /etc/machine-id');
+        expect(r).toMatchObject({ code: 0, stdout: `lab-app01\n${LINUX_HOSTS.app01.machineId}\n`, truncated: false, timedOut: false });
+        expect(c.serverSoftware).toMatch(/^OpenSSH_/);
+      } finally {
+        c.close();
+      }
+    }
+  });
+
+  it('hands the verifier the host key fingerprint exactly as ssh-keygen prints it', async () => {
+    const verifier = new RecordingVerifier();
+    const c = await SshClient.connect(opts({ password: host.credentials.password, hostKeys: verifier }));
+    c.close();
+    expect(verifier.seen).toEqual([{ host: host.address, port: host.port, keyType: 'ssh-ed25519', fingerprint: host.hostKeyFingerprint() }]);
+  });
+
+  it('refuses a host whose key the verifier rejects, with the verifier\'s explanation', async () => {
+    const verifier = new RecordingVerifier({ ok: false, message: 'host key for the lab host changed' });
+    const err = await failure(SshClient.connect(opts({ password: host.credentials.password, hostKeys: verifier })));
+    expect(err).toMatchObject({ reason: 'host-key', message: 'host key for the lab host changed' });
+  });
+
+  it('says "auth" for a wrong password or key, naming the user but never the secret', async () => {
+    const wrongPassword = `not-the-password-${crypto.randomBytes(6).toString('hex')}`;
+    const err = await failure(SshClient.connect(opts({ password: wrongPassword })));
+    expect(err.reason).toBe('auth');
+    expect(err.message).toContain('teknisi-lab');
+    expect(err.message).not.toContain(wrongPassword);
+
+    const other = crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect((await failure(SshClient.connect(opts({ privateKey: other })))).reason).toBe('auth');
+
+    const { encryptedKey } = host.credentials;
+    const badPassphrase = await failure(SshClient.connect(opts({ privateKey: encryptedKey.privateKey, passphrase: 'wrong-passphrase-123' })));
+    expect(badPassphrase.reason).toBe('auth');
+    expect(badPassphrase.message).not.toContain('wrong-passphrase-123');
+    expect(badPassphrase.message).not.toContain(encryptedKey.privateKey.split('\n')[1]);
+  });
+
+  it('says "refused" when nothing listens on the port', async () => {
+    const err = await failure(SshClient.connect(opts({ port: await freePort(), password: host.credentials.password })));
+    expect(err.reason).toBe('refused');
+  });
+
+  it('reports exit status and keeps stdout and stderr apart', async () => {
+    const r = await client.exec('echo out; echo err >&2; exit 3');
+    expect(r).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n', truncated: false, timedOut: false });
+  });
+
+  it('feeds stdin to the command', async () => {
+    const r = await client.exec('tr a-z A-Z', { stdin: 'hello lab\n' });
+    expect(r.stdout).toBe('HELLO LAB\n');
+  });
+
+  it('caps output at maxBytes and says it was truncated', async () => {
+    const r = await client.exec('head -c 5000000 /dev/zero | tr "\\0" x', { maxBytes: 1000 });
+    expect(r).toMatchObject({ truncated: true, code: null });
+    expect(r.stdout).toBe('x'.repeat(1000));
+  });
+
+  it('gives up on a command that runs past its time limit and says so', async () => {
+    const r = await client.exec('echo started; sleep 30; echo never', { timeoutMs: 500 });
+    expect(r).toMatchObject({ timedOut: true, code: null, stdout: 'started\n' });
+    // the connection is still usable afterwards
+    expect((await client.exec('echo still here')).stdout).toBe('still here\n');
+  });
+
+  it('decodes UTF-8 and replaces invalid bytes instead of failing', async () => {
+    const r = await client.exec("printf 'caf\\303\\251 \\377\\376 end'");
+    expect(r.stdout).toBe('café \ufffd\ufffd end');
+  });
+
+  it('runs commands in an interactive shell and returns each one\'s output', async () => {
+    const outputs = await client.shellEach(['hostname', 'echo one; echo two', 'true']);
+    expect(outputs).toEqual(['lab-app01', 'one\ntwo', '']);
+    const transcript = await client.shell(['hostname']);
+    expect(transcript).toMatch(/lab-app01[^\n]*[$#] hostname\nlab-app01\n/);
+  });
+});
