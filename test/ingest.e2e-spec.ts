@@ -163,6 +163,26 @@ describe('inventory ingest', () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
   });
 
+  it('an SNMP report (MAC only) and an SSH report (serial and MAC) of one new machine, at the same instant, make one device', async () => {
+    const machines = Array.from({ length: 20 }, (_, i) => {
+      const n = String(i + 1).padStart(2, '0');
+      const mac = `52:54:00:cc:00:${n}`;
+      const address = `198.51.100.${100 + i}`;
+      const snmp: InventoryReport = { source: 'snmp', identity: { hostname: `twin-${n}`, macs: [mac], addresses: [address] }, device: { type: 'workstation' } };
+      const ssh: InventoryReport = {
+        source: 'ssh', identity: { hostname: `twin-${n}`, serial: `TWIN-SERIAL-${n}`, macs: [mac], addresses: [address] },
+        interfaces: [{ name: 'eth0', mac, addresses: [address] }],
+      };
+      return { n, snmp, ssh };
+    });
+    await Promise.all(machines.flatMap((m) => [ingest.ingest(m.snmp), ingest.ingest(m.ssh)]));
+    for (const m of machines) {
+      const list = (await t.http.get(`/api/devices?q=twin-${m.n}`).set(viewer)).body;
+      expect({ machine: m.n, total: list.total }).toEqual({ machine: m.n, total: 1 });
+      expect(list.items[0].sources.map((s: { kind: string }) => s.kind)).toEqual(['snmp', 'ssh']);
+    }
+  });
+
   it('keeps the catalogue device counts current between recounts', async () => {
     const before = (await t.http.get('/api/software?q=nginx').set(viewer)).body.items[0].deviceCount;
     await t.app.get(SoftwareService).recount();

@@ -1,7 +1,9 @@
 // inventory/: ingest. A report is matched to a known device (serial, then MACs, then hostname
 // with address; junk identifiers never match), then only what changed is written, each change
-// as a history row. A MySQL named lock on the report's strongest identifier makes two reports
-// of one new machine, on two workers at once, end as one device.
+// as a history row. MySQL named locks on every identifier of the report (serial, MACs,
+// hostname@address) make two reports of one new machine, on two workers at once, end as one
+// device even when they share only one identifier (SNMP sees the MAC, SSH the serial too).
+// Devices a technician marked distinct are never given each other's reports.
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Device } from '../devices/device.entity';
@@ -9,6 +11,7 @@ import { DevicesRepository } from '../devices/devices.repository';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
 import { normalizeMac } from '../common/mac';
 import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
+import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, titleKey } from './inventory.repository';
 import { createHash } from 'node:crypto';
@@ -45,25 +48,31 @@ export class IngestService {
     const r = clean(report);
     const runner = this.ds.createQueryRunner();
     await runner.connect();
-    const lock = `teknisi_ingest_${createHash('sha256').update(lockKey(r)).digest('hex').slice(0, 32)}`;
+    const held: string[] = [];
     try {
-      const [{ got }] = await runner.query('SELECT GET_LOCK(?, 30) AS got', [lock]);
-      if (Number(got) !== 1) throw new Error('Timed out waiting for another ingest of the same machine');
-      try {
-        await runner.startTransaction();
+      // in one global order, so that two reports sharing identifiers never wait on each other in a cycle
+      for (const lock of lockNames(r)) {
+        const [{ got }] = await runner.query('SELECT GET_LOCK(?, 30) AS got', [lock]);
+        if (Number(got) !== 1) throw new Error('Timed out waiting for another ingest of the same machine');
+        held.push(lock);
+      }
+      for (let attempt = 1; ; attempt++) {
+        // READ COMMITTED: no gap locks between unrelated machines' inserts, and each query sees
+        // what was committed before it (a merge that finished while this report waited)
+        await runner.startTransaction('READ COMMITTED');
         try {
           const result = await this.ingestIn(runner.manager, r);
           await runner.commitTransaction();
           return result;
         } catch (err) {
           await runner.rollbackTransaction();
-          throw err;
+          if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+          await new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
         }
-      } finally {
-        // released after the commit, so the next report of this machine sees this one's device
-        await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
       }
     } finally {
+      // released after the commit, so the next report of this machine sees this one's device
+      for (const lock of held.reverse()) await runner.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
       await runner.release();
     }
   }
@@ -83,7 +92,8 @@ export class IngestService {
       record(id, 'field', 'added', 'device', null, r.fields.hostname ?? r.fields.serial ?? r.addresses[0] ?? null);
     } else {
       id = matched;
-      const current = (await this.devices.lockDevice(m, id))!;
+      const current = await this.devices.lockDevice(m, id);
+      if (!current) throw new DeviceVanished(id); // merged away between matching and locking: match again
       const patch: Partial<Device> = {};
       for (const [field, value] of Object.entries(r.fields) as Array<[keyof Device, string]>) {
         const before = (current[field] as string | null) ?? null;
@@ -114,19 +124,26 @@ export class IngestService {
     return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length };
   }
 
-  private async match(m: EntityManager, r: CleanReport): Promise<{ id: number | null; by: IngestResult['matchedBy'] }> {
-    if (r.fields.serial && isUsefulSerial(r.fields.serial)) {
-      const ids = await this.repo.idsBySerial(m, r.fields.serial);
-      if (ids.length) return { id: ids[0], by: 'serial' };
-    }
-    const macs = r.macs.filter(isUsefulMac);
-    if (macs.length) {
-      const ids = await this.repo.idsByMacs(m, macs);
-      if (ids.length) return { id: ids[0], by: 'mac' };
-    }
-    if (r.fields.hostname && r.addresses.length) {
-      const ids = await this.repo.idsByHostnameAndAddress(m, r.fields.hostname, r.addresses);
-      if (ids.length) return { id: ids[0], by: 'hostname' };
+  /**
+   * Serial, then MACs, then hostname with address: the first identifier that finds devices
+   * decides, and the oldest of them wins. When those devices include two that a technician
+   * marked distinct, the rest of the evidence picks between them (see disambiguate); when it
+   * cannot, the report becomes a device of its own rather than one machine's data on another.
+   */
+  private async match(m: EntityManager, r: CleanReport): Promise<{ id: number | null; by: MatchedBy | null }> {
+    const identity = { serial: r.fields.serial, macs: r.macs.filter(isUsefulMac), hostname: r.fields.hostname, addresses: r.addresses };
+    const finders: Array<[MatchedBy, () => Promise<number[]>]> = [
+      ['serial', async () => (identity.serial && isUsefulSerial(identity.serial) ? this.repo.idsBySerial(m, identity.serial) : [])],
+      ['mac', async () => (identity.macs.length ? this.repo.idsByMacs(m, identity.macs) : [])],
+      ['hostname', async () => (identity.hostname && identity.addresses.length ? this.repo.idsByHostnameAndAddress(m, identity.hostname, identity.addresses) : [])],
+    ];
+    for (const [by, find] of finders) {
+      const ids = await find();
+      if (!ids.length) continue;
+      const pairs = await this.repo.distinctPairsAmong(m, ids);
+      if (!hasDistinctPair(ids, pairs)) return { id: ids[0], by };
+      const facts = await this.repo.identityFacts(m, ids, identity.macs, identity.addresses);
+      return disambiguate(ids, pairs, facts, identity, by);
     }
     return { id: null, by: null };
   }
@@ -268,7 +285,33 @@ function clean(report: InventoryReport): CleanReport {
   return { source: report.source, at, fields, type: dev.type, platform: dev.platform, macs, addresses, report };
 }
 
-/** The identifier a report's lock is taken on: the one matching would try first. */
-function lockKey(r: CleanReport): string {
-  return r.fields.serial ?? r.macs.filter(isUsefulMac).sort()[0] ?? `${r.fields.hostname ?? ''}@${r.addresses[0] ?? ''}`;
+const MAX_ATTEMPTS = 4;
+const LOCKED_MACS = 16;
+const LOCKED_ADDRESSES = 8;
+
+/** The device matched was deleted (merged into another) before this ingest could lock it. */
+class DeviceVanished extends Error {
+  constructor(id: number) {
+    super(`Device ${id} disappeared while a report was being ingested`);
+  }
+}
+
+/** InnoDB deadlocks and lock wait timeouts undo the whole transaction: doing it again is safe. */
+function isRetryable(err: unknown): boolean {
+  const code = (err as { driverError?: { errno?: number }; errno?: number }).driverError?.errno ?? (err as { errno?: number }).errno;
+  return err instanceof DeviceVanished || code === 1213 || code === 1205;
+}
+
+/**
+ * A named lock for each identifier that matching may use, so that any two reports that could
+ * match one device (or create it) run one after the other. Case-folded as the database
+ * compares them; hashed to fit MySQL's 64-character lock names; sorted for one global order.
+ */
+function lockNames(r: CleanReport): string[] {
+  const keys: string[] = [];
+  if (r.fields.serial) keys.push(`serial:${r.fields.serial.toLowerCase()}`);
+  for (const mac of r.macs.filter(isUsefulMac).sort().slice(0, LOCKED_MACS)) keys.push(`mac:${mac}`);
+  if (r.fields.hostname) for (const a of r.addresses.slice(0, LOCKED_ADDRESSES)) keys.push(`host:${r.fields.hostname.toLowerCase()}@${a}`);
+  const names = keys.map((k) => `teknisi_ingest_${createHash('sha256').update(k).digest('hex').slice(0, 32)}`);
+  return [...new Set(names)].sort();
 }

@@ -2,6 +2,7 @@
 // device's installed software, hardware and interfaces, read and replaced in batches.
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CandidateFacts } from './identity-match';
 
 export interface InstalledRow {
   id: number;
@@ -18,10 +19,16 @@ export interface TitleKey {
 
 const titleKey = (normalizedName: string, publisher: string) => `${normalizedName}\u0000${publisher}`;
 
+/**
+ * How many devices one identifier may point at before ingest stops looking: enough to see
+ * every device in a distinct pair that shares a cloned MAC, few enough to stay cheap.
+ */
+const CANDIDATES = 50;
+
 @Injectable()
 export class InventoryRepository {
   async idsBySerial(m: EntityManager, serial: string): Promise<number[]> {
-    const rows = await m.query(`SELECT id FROM devices WHERE serial = ? AND status <> 'retired' ORDER BY id LIMIT 5`, [serial]);
+    const rows = await m.query(`SELECT id FROM devices WHERE serial = ? AND status <> 'retired' ORDER BY id LIMIT ${CANDIDATES}`, [serial]);
     return rows.map((r: { id: number }) => Number(r.id));
   }
 
@@ -30,7 +37,7 @@ export class InventoryRepository {
     const rows = await m.query(
       `SELECT DISTINCT d.id FROM devices d WHERE d.status <> 'retired' AND d.id IN (
          SELECT device_id FROM device_addresses WHERE mac IN (?) UNION SELECT device_id FROM network_interfaces WHERE mac IN (?)
-       ) ORDER BY d.id LIMIT 5`,
+       ) ORDER BY d.id LIMIT ${CANDIDATES}`,
       [macs, macs],
     );
     return rows.map((r: { id: number }) => Number(r.id));
@@ -40,10 +47,38 @@ export class InventoryRepository {
     if (!addresses.length) return [];
     const rows = await m.query(
       `SELECT d.id FROM devices d WHERE d.status <> 'retired' AND d.hostname = ?
-         AND (d.primary_ip IN (?) OR d.id IN (SELECT device_id FROM device_addresses WHERE ip IN (?))) ORDER BY d.id LIMIT 5`,
+         AND (d.primary_ip IN (?) OR d.id IN (SELECT device_id FROM device_addresses WHERE ip IN (?))) ORDER BY d.id LIMIT ${CANDIDATES}`,
       [hostname, addresses, addresses],
     );
     return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** Pairs among `ids` that a technician marked as distinct machines, each as [lower, higher]. */
+  async distinctPairsAmong(m: EntityManager, ids: number[]): Promise<Array<[number, number]>> {
+    if (ids.length < 2) return [];
+    const rows = await m.query('SELECT device_id AS a, other_id AS b FROM device_distinct_pairs WHERE device_id IN (?) AND other_id IN (?)', [ids, ids]);
+    return rows.map((r: { a: number; b: number }) => [Number(r.a), Number(r.b)]);
+  }
+
+  /** For each candidate device: its serial and hostname, and which of the report's MACs and addresses it has. */
+  async identityFacts(m: EntityManager, ids: number[], macs: string[], addresses: string[]): Promise<CandidateFacts[]> {
+    if (!ids.length) return [];
+    const [devices, macRows, ipRows] = await Promise.all([
+      m.query('SELECT id, serial, hostname, primary_ip AS primaryIp FROM devices WHERE id IN (?)', [ids]),
+      macs.length
+        ? m.query('SELECT device_id AS id, mac FROM device_addresses WHERE device_id IN (?) AND mac IN (?) UNION SELECT device_id, mac FROM network_interfaces WHERE device_id IN (?) AND mac IN (?)', [ids, macs, ids, macs])
+        : [],
+      addresses.length ? m.query('SELECT DISTINCT device_id AS id, ip FROM device_addresses WHERE device_id IN (?) AND ip IN (?)', [ids, addresses]) : [],
+    ]);
+    return devices.map((d: { id: number; serial: string | null; hostname: string | null; primaryIp: string | null }) => {
+      const id = Number(d.id);
+      const ips = new Set<string>(ipRows.filter((r: { id: number }) => Number(r.id) === id).map((r: { ip: string }) => r.ip));
+      if (d.primaryIp && addresses.includes(d.primaryIp)) ips.add(d.primaryIp);
+      return {
+        id, serial: d.serial, hostname: d.hostname, addresses: [...ips],
+        macs: [...new Set<string>(macRows.filter((r: { id: number }) => Number(r.id) === id).map((r: { mac: string }) => r.mac))],
+      };
+    });
   }
 
   /** Catalogue ids for the titles, inserting the new ones. */
