@@ -3,11 +3,13 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { InventoryModule } from '../inventory/inventory.module';
+import { HostKeysController } from './host-keys.controller';
+import { HostKeysRepository } from './host-keys.repository';
 
 @Module({
   imports: [CredentialsModule, InventoryModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [HostKeysController],
+  providers: [HostKeysRepository],
+  exports: [HostKeysRepository],
 })
 export class DiscoveryModule {}
