@@ -24,6 +24,8 @@ export interface SnmpTarget {
   port?: number;
   timeoutMs?: number;
   retries?: number;
+  /** each retry waits this many times longer than the one before (1 = fixed interval) */
+  backoff?: number;
 }
 
 /** Octet strings stay bytes (MACs, dates); text() decodes the ones that are text. */
@@ -47,14 +49,26 @@ const PRIV: Record<SnmpPrivProtocol, number> = {
 };
 const LEVEL = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
 
-/** Strings from devices: UTF-8 when valid, else Windows-1252 (what Windows agents send), never raw bytes. */
+/** Windows-1252's 0x80–0x9F (the rest is Latin-1); the five unassigned bytes stay C1 controls, as WHATWG maps them. */
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Strings from devices: UTF-8 when valid, else Windows-1252 (what Windows agents send), never
+ * raw bytes. Decoded by hand: Node 20's TextDecoder('windows-1252') is Latin-1 (™ → U+0099).
+ */
 export function decodeOctets(buf: Buffer, max = 64 * 1024): string {
   const b = buf.length > max ? buf.subarray(0, max) : buf;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b);
-  } catch {
-    return new TextDecoder('windows-1252').decode(b);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  // a capped value may end inside a UTF-8 sequence: up to 3 bytes of it go, not the whole decoding
+  for (let cut = 0; cut <= (b.length < buf.length ? 3 : 0); cut++) {
+    try {
+      return utf8.decode(b.subarray(0, b.length - cut));
+    } catch {
+      // not (this much) UTF-8
+    }
   }
+  return b.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 function toValue(vb: snmp.Varbind): SnmpValue {
@@ -82,7 +96,10 @@ export class SnmpClient {
   private readonly session: snmp.Session;
 
   constructor(target: SnmpTarget, cred: SnmpCredential) {
-    const options = { port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backwardsGetNexts: false, idBitsSize: 32 as const };
+    const options = {
+      port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backoff: target.backoff ?? 1.5,
+      backwardsGetNexts: false, idBitsSize: 32 as const,
+    };
     if (cred.kind === 'snmp-v3') {
       const user: snmp.User = { name: cred.username, level: LEVEL[cred.securityLevel] };
       if (cred.securityLevel !== 'noAuthNoPriv') Object.assign(user, { authProtocol: AUTH[cred.authProtocol ?? 'SHA'], authKey: cred.authKey });
@@ -106,13 +123,17 @@ export class SnmpClient {
     });
   }
 
-  /** Every value under a subtree, at most maxRows of them. */
-  walk(oid: string, maxRows = 10_000): Promise<Map<string, SnmpValue>> {
+  /**
+   * Every value under a subtree, at most maxRows of them, by GetBulk (GetNext over v1).
+   * 25 rows a request keeps a response of long strings (software names) within what
+   * agents send in one datagram, while a 48-port column takes two round trips.
+   */
+  walk(oid: string, maxRows = 10_000, maxRepetitions = 25): Promise<Map<string, SnmpValue>> {
     const out = new Map<string, SnmpValue>();
     return new Promise((resolve, reject) => {
       this.session.subtree(
         oid,
-        20,
+        Math.max(1, Math.min(maxRepetitions, maxRows)),
         (varbinds: snmp.Varbind[]) => {
           for (const vb of varbinds) {
             if (out.size >= maxRows) return true; // capped: stop asking

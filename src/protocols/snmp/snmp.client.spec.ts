@@ -1,0 +1,26 @@
+import { decodeOctets, text } from './snmp.client';
+
+describe('decoding device strings', () => {
+  it.each([
+    ['valid UTF-8 as such', Buffer.from('Björn’s Tools ™', 'utf8'), 'Björn’s Tools ™'],
+    ['plain ASCII', Buffer.from('7-Zip 23.01 (x64)'), '7-Zip 23.01 (x64)'],
+    ['Windows-1252 Latin letters', Buffer.from('Bj\xf6rn Caf\xe9 M\xfcller', 'latin1'), 'Björn Café Müller'],
+    ['Windows-1252 0x80-0x9F: ™ € “ ” – Š', Buffer.from([0x99, 0x20, 0x80, 0x20, 0x93, 0x94, 0x20, 0x96, 0x20, 0x8a]), '™ € “” – Š'],
+    ['an unassigned Windows-1252 byte as its C1 control (cleaned later)', Buffer.from([0x41, 0x81, 0x42]), 'A\u0081B'],
+    ['a control character kept for the cleaner', Buffer.from('Legacy\x07Tool'), 'Legacy\x07Tool'],
+  ])('%s', (_, bytes, decoded) => {
+    expect(decodeOctets(bytes)).toBe(decoded);
+  });
+
+  it('caps long values without turning UTF-8 cut mid-character into mojibake', () => {
+    const long = Buffer.from('é'.repeat(10), 'utf8'); // 20 bytes
+    expect(decodeOctets(long, 5)).toBe('éé');
+    expect(decodeOctets(Buffer.from('a'.repeat(100)), 10)).toBe('a'.repeat(10));
+  });
+
+  it('says numbers as digits and missing values as null', () => {
+    expect(text(42)).toBe('42');
+    expect(text(null)).toBeNull();
+    expect(text(undefined)).toBeNull();
+  });
+});
