@@ -1,5 +1,5 @@
-// discovery/: what a device is, from its sysObjectID enterprise number and sysDescr. One
-// table each, first match wins; add a row to teach Teknisi a new vendor.
+// discovery/: what a device is, from its sysObjectID enterprise number, product OID and
+// sysDescr. One table each, first match wins; add a row to teach Teknisi a new vendor.
 import { DeviceType, Platform } from '../devices/device.entity';
 
 export interface Classification {
@@ -32,8 +32,47 @@ export const ENTERPRISES: Record<number, Classification> = {
   30065: { vendor: 'Arista', type: 'switch', platform: 'eos', osFamily: 'network-os' },
 };
 
-/** sysDescr patterns; each may also pull a version out of the text. */
-export const DESCR_RULES: Array<{ pattern: RegExp; result: Classification; version?: RegExp; osName?: string }> = [
+/** Product OIDs (sysObjectID prefixes) that say more than the vendor: the kind of box. */
+export const OBJECT_IDS: Array<[prefix: string, result: Classification]> = [
+  ['1.3.6.1.4.1.311.1.1.3.1.1', { type: 'workstation' }], // Windows workstation
+  ['1.3.6.1.4.1.311.1.1.3.1.2', { type: 'server' }], // Windows server
+  ['1.3.6.1.4.1.311.1.1.3.1.3', { type: 'server' }], // Windows domain controller
+  ['1.3.6.1.4.1.9.1.1208', { type: 'switch' }], // Catalyst 2960X-48FPD-L
+  ['1.3.6.1.4.1.11.2.3.9.1', { type: 'printer', platform: 'printer', osFamily: 'embedded' }], // HP JetDirect
+];
+
+/** Windows builds → release names; the sysDescr of every Windows since 8.1 says "Version 6.3". */
+export const WINDOWS_BUILDS: Array<{ minBuild: number; workstation: string; server: string }> = [
+  { minBuild: 26100, workstation: 'Windows 11', server: 'Windows Server 2025' },
+  { minBuild: 22000, workstation: 'Windows 11', server: 'Windows Server 2022' },
+  { minBuild: 20348, workstation: 'Windows 10', server: 'Windows Server 2022' },
+  { minBuild: 17763, workstation: 'Windows 10', server: 'Windows Server 2019' },
+  { minBuild: 14393, workstation: 'Windows 10', server: 'Windows Server 2016' },
+  { minBuild: 10240, workstation: 'Windows 10', server: 'Windows Server 2016' },
+  { minBuild: 9600, workstation: 'Windows 8.1', server: 'Windows Server 2012 R2' },
+  { minBuild: 9200, workstation: 'Windows 8', server: 'Windows Server 2012' },
+  { minBuild: 7600, workstation: 'Windows 7', server: 'Windows Server 2008 R2' },
+  { minBuild: 6000, workstation: 'Windows Vista', server: 'Windows Server 2008' },
+];
+
+/** "… Windows Version 6.3 (Build 19045 Multiprocessor Free)" → Windows 10, 10.0.19045, as Windows itself names it. */
+function windowsDetail(descr: string, type: DeviceType | undefined): Classification {
+  const m = /Version ([\d.]+) \(Build (\d+)/.exec(descr);
+  if (!m) return { osName: 'Windows' };
+  const build = Number(m[2]);
+  const release = WINDOWS_BUILDS.find((b) => build >= b.minBuild);
+  const osName = release ? (type === 'server' ? release.server : release.workstation) : 'Windows';
+  return { osName, osVersion: build >= 10240 ? `10.0.${build}` : `${m[1]}.${build}` };
+}
+
+/** sysDescr patterns; each may also pull a version out of the text, or more (detail). */
+export const DESCR_RULES: Array<{
+  pattern: RegExp;
+  result: Classification;
+  version?: RegExp;
+  osName?: string;
+  detail?: (descr: string, type: DeviceType | undefined) => Classification;
+}> = [
   { pattern: /Cisco NX-OS/i, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-nxos', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco NX-OS' },
   { pattern: /Cisco IOS.*(Switch|C2960|C3750|C3850|C9[23]00|Catalyst)/is, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
   { pattern: /Cisco IOS/i, result: { vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
@@ -42,8 +81,8 @@ export const DESCR_RULES: Array<{ pattern: RegExp; result: Classification; versi
   { pattern: /RouterOS/i, result: { vendor: 'MikroTik', type: 'router', platform: 'routeros', osFamily: 'network-os' }, version: /RouterOS ([^\s,]+)/i, osName: 'RouterOS' },
   { pattern: /ProCurve|Aruba/i, result: { vendor: 'HPE Aruba', type: 'switch', platform: 'procurve', osFamily: 'network-os' } },
   { pattern: /FortiGate|FortiOS/i, result: { vendor: 'Fortinet', type: 'firewall', platform: 'fortios', osFamily: 'network-os' }, version: /v(\d+\.\d+[.\d]*)/, osName: 'FortiOS' },
-  { pattern: /LaserJet|OfficeJet|imageRUNNER|MFC-|HL-|Printer|Lexmark|KYOCERA/i, result: { type: 'printer', platform: 'printer', osFamily: 'embedded' } },
-  { pattern: /Windows/i, result: { platform: 'windows', osFamily: 'windows' }, version: /Version ([\d.]+)/, osName: 'Windows' },
+  { pattern: /LaserJet|OfficeJet|JETDIRECT|imageRUNNER|MFC-|HL-|Printer|Lexmark|KYOCERA/i, result: { type: 'printer', platform: 'printer', osFamily: 'embedded' } },
+  { pattern: /Windows/i, result: { platform: 'windows', osFamily: 'windows' }, detail: windowsDetail },
   { pattern: /^Darwin/i, result: { platform: 'macos', osFamily: 'macos' }, version: /^Darwin \S+ (\S+)/, osName: 'macOS (Darwin)' },
   { pattern: /^Linux/i, result: { platform: 'linux', osFamily: 'linux' }, version: /^Linux \S+ (\S+)/, osName: 'Linux' },
   { pattern: /FreeBSD|OpenBSD|NetBSD/i, result: { platform: 'other', osFamily: 'bsd' }, version: /BSD \S+ (\S+)/ },
@@ -54,16 +93,22 @@ export function enterpriseOf(sysObjectID: string | null | undefined): number | n
   return m ? Number(m[1]) : null;
 }
 
-/** sysDescr decides where it is specific; the enterprise number fills what it leaves open. */
+/**
+ * sysDescr decides where it is specific; the enterprise number fills what it leaves open,
+ * and a known product OID has the last word on the kind of box.
+ */
 export function classify(sysObjectID: string | null | undefined, sysDescr: string | null | undefined): Classification {
   const descr = sysDescr ?? '';
+  const oid = (sysObjectID ?? '').replace(/^\./, '');
   const rule = DESCR_RULES.find((r) => r.pattern.test(descr));
   const ent = enterpriseOf(sysObjectID);
   const byEnterprise = ent !== null ? (ENTERPRISES[ent] ?? {}) : {};
-  const out: Classification = { ...byEnterprise, ...(rule?.result ?? {}) };
+  const byProduct = OBJECT_IDS.find(([prefix]) => oid === prefix || oid.startsWith(`${prefix}.`))?.[1] ?? {};
+  const out: Classification = { ...byEnterprise, ...(rule?.result ?? {}), ...byProduct };
   if (byEnterprise.vendor && !rule?.result.vendor) out.vendor = byEnterprise.vendor;
   if (rule?.osName) out.osName = rule.osName;
   const version = rule?.version?.exec(descr)?.[1];
   if (version) out.osVersion = version;
+  if (rule?.detail) Object.assign(out, rule.detail(descr, out.type));
   return out;
 }
