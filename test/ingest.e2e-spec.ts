@@ -183,6 +183,37 @@ describe('inventory ingest', () => {
     }
   });
 
+  it('shows a switch\'s LLDP/CDP neighbours, each linked to the known device on the other end', async () => {
+    const web = (await t.http.get('/api/devices?q=web-01').set(viewer)).body.items[0].id;
+    const race = (await t.http.get('/api/devices?q=race-01').set(viewer)).body.items[0].id;
+    const sw = (at: string, neighbours: InventoryReport['neighbours']): InventoryReport => ({
+      source: 'snmp', collectedAt: new Date(at),
+      identity: { hostname: 'access-sw-2f', serial: 'FOC2233X0AB', addresses: ['192.0.2.2'] },
+      device: { type: 'switch', platform: 'cisco-ios', vendor: 'Cisco' },
+      neighbours,
+    });
+    const cabling: InventoryReport['neighbours'] = [
+      // known by its FQDN only
+      { protocol: 'lldp', localPort: 'Gi1/0/1', remoteName: 'web-01.lab.example', remotePort: 'eth0', remoteChassisId: '52:54:00:12:34:56', remotePlatform: 'Debian GNU/Linux 12' },
+      // known by the address it advertises, whatever it calls itself
+      { protocol: 'lldp', localPort: 'Gi1/0/2', remoteName: 'race-01.example', remotePort: 'eth0', remoteAddress: '192.0.2.150' },
+      // a phone nobody has scanned
+      { protocol: 'cdp', localPort: 'Gi1/0/3', remoteName: 'SEP001122334455', remotePort: 'Port 1', remoteAddress: '203.0.113.50', remotePlatform: 'Cisco IP Phone 8841' },
+    ];
+    const id = (await ingest.ingest(sw('2025-05-01T09:00:00Z', cabling))).deviceId;
+    expect((await device(id)).neighbours).toEqual([
+      { protocol: 'lldp', localPort: 'Gi1/0/1', remoteName: 'web-01.lab.example', remotePort: 'eth0', remoteAddress: null, remotePlatform: 'Debian GNU/Linux 12', remoteChassisId: '52:54:00:12:34:56', remoteDeviceId: web, lastSeen: '2025-05-01T09:00:00.000Z' },
+      { protocol: 'lldp', localPort: 'Gi1/0/2', remoteName: 'race-01.example', remotePort: 'eth0', remoteAddress: '192.0.2.150', remotePlatform: null, remoteChassisId: null, remoteDeviceId: race, lastSeen: '2025-05-01T09:00:00.000Z' },
+      { protocol: 'cdp', localPort: 'Gi1/0/3', remoteName: 'SEP001122334455', remotePort: 'Port 1', remoteAddress: '203.0.113.50', remotePlatform: 'Cisco IP Phone 8841', remoteChassisId: null, remoteDeviceId: null, lastSeen: '2025-05-01T09:00:00.000Z' },
+    ]);
+    // the same cabling a day later: still there, seen again
+    await ingest.ingest(sw('2025-05-02T09:00:00Z', cabling));
+    expect((await device(id)).neighbours.map((n: { lastSeen: string }) => n.lastSeen)).toEqual(Array(3).fill('2025-05-02T09:00:00.000Z'));
+    // the phone unplugged: gone from the list
+    await ingest.ingest(sw('2025-05-03T09:00:00Z', cabling.slice(0, 2)));
+    expect((await device(id)).neighbours.map((n: { localPort: string }) => n.localPort)).toEqual(['Gi1/0/1', 'Gi1/0/2']);
+  });
+
   it('keeps the catalogue device counts current between recounts', async () => {
     const before = (await t.http.get('/api/software?q=nginx').set(viewer)).body.items[0].deviceCount;
     await t.app.get(SoftwareService).recount();

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsDate, IsIn, IsIP, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { SearchPageQuery, sortValues } from '../common/pagination';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, PLATFORMS, Platform } from './device.entity';
@@ -89,6 +89,13 @@ export class UpdateDeviceDto extends CreateDeviceDto {
   status?: DeviceStatus;
 }
 
+/** The other device of a merge or of a distinct pair. */
+export class OtherDeviceDto {
+  @ApiProperty({ example: 42, description: 'id of the other device' })
+  @IsInt({ message: 'otherId must be a device id (an integer)' }) @Min(1) @Max(4_294_967_295)
+  otherId: number;
+}
+
 export class HistoryQuery extends SearchPageQuery {
   @ApiPropertyOptional({ enum: HISTORY_KINDS }) @IsOptional() @IsIn(HISTORY_KINDS) kind?: string;
 }
@@ -159,6 +166,19 @@ export class InterfaceView {
   @ApiPropertyOptional({ nullable: true, type: String }) operStatus: string | null;
 }
 
+export class NeighbourView {
+  @ApiProperty({ enum: ['lldp', 'cdp'] }) protocol: 'lldp' | 'cdp';
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'this device\'s port' }) localPort: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) remoteName: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) remotePort: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) remoteAddress: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) remotePlatform: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) remoteChassisId: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the known device with that address, else with that hostname or FQDN' })
+  remoteDeviceId: number | null;
+  @ApiProperty() lastSeen: Date;
+}
+
 export class DeviceDetailView extends DeviceView {
   @ApiPropertyOptional({ nullable: true, type: String }) notes: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) retiredAt: Date | null;
@@ -166,6 +186,9 @@ export class DeviceDetailView extends DeviceView {
   @ApiProperty() updatedAt: Date;
   @ApiProperty({ type: [HardwareView] }) hardware: HardwareView[];
   @ApiProperty({ type: [InterfaceView] }) interfaces: InterfaceView[];
+  @ApiProperty({ type: [NeighbourView], description: 'what LLDP/CDP last said is on the other end of each port' }) neighbours: NeighbourView[];
+  @ApiProperty({ type: [Number], description: 'devices a technician marked as different machines; ingest never gives them each other\'s reports' })
+  distinctFrom: number[];
 }
 
 export class DevicePage {

@@ -1,15 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
+  ApiOperation, ApiProduces, ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
 import { AuthUser, MinRole } from '../auth/roles';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { CurrentUser } from '../common/current-user.decorator';
 import {
-  CreateDeviceDto, DeviceDetailView, DeviceFilterQuery, DevicePage, HistoryQuery, ImportReport, UpdateDeviceDto,
+  CreateDeviceDto, DeviceDetailView, DeviceFilterQuery, DevicePage, HistoryQuery, ImportReport, OtherDeviceDto, UpdateDeviceDto,
 } from './device.dto';
 import { DevicesCsvService } from './devices-csv.service';
+import { DevicesMergeService } from './devices-merge.service';
 import { DevicesService } from './devices.service';
+
+/** A path id that, when it is not one, answers 400 naming the parameter like any other field. */
+const IdParam = (name: string) =>
+  Param(name, new ParseIntPipe({ exceptionFactory: () => new BadRequestException({ message: `${name}: must be an integer id`, details: [{ field: name, messages: ['must be an integer id'] }] }) }));
 
 @ApiTags('devices')
 @ApiBearerAuth()
@@ -18,6 +26,7 @@ export class DevicesController {
   constructor(
     private readonly devices: DevicesService,
     private readonly csv: DevicesCsvService,
+    private readonly merges: DevicesMergeService,
   ) {}
 
   @Get('devices')
@@ -80,6 +89,39 @@ export class DevicesController {
   @Audit('device.retire', 'device')
   retire(@Param('id', ParseIntPipe) id: number, @CurrentUser() me: AuthUser) {
     return this.devices.retire(id, me);
+  }
+
+  @Post('devices/:id/merge')
+  @MinRole('technician')
+  @HttpCode(200)
+  @Audit('device.merge', 'device')
+  @ApiOperation({ summary: 'Merge device otherId into this one (its identifiers, software, history…); otherId is deleted' })
+  @ApiOkResponse({ type: DeviceDetailView })
+  @ApiNotFoundResponse({ description: 'either device does not exist' })
+  @ApiConflictResponse({ description: 'the two are marked as distinct machines' })
+  merge(@IdParam('id') id: number, @Body() dto: OtherDeviceDto, @CurrentUser() me: AuthUser) {
+    return this.merges.merge(id, dto.otherId, me);
+  }
+
+  @Post('devices/:id/distinct')
+  @MinRole('technician')
+  @HttpCode(200)
+  @Audit('device.distinct', 'device')
+  @ApiOperation({ summary: 'Mark two devices as different machines, so that ingest never gives one the other\'s reports' })
+  @ApiOkResponse({ type: DeviceDetailView })
+  markDistinct(@IdParam('id') id: number, @Body() dto: OtherDeviceDto, @CurrentUser() me: AuthUser) {
+    return this.merges.markDistinct(id, dto.otherId, me);
+  }
+
+  @Delete('devices/:id/distinct/:otherId')
+  @MinRole('technician')
+  @HttpCode(204)
+  @Audit('device.distinct.remove', 'device')
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'the two are not marked as distinct' })
+  unmarkDistinct(@IdParam('id') id: number, @IdParam('otherId') otherId: number, @CurrentUser() me: AuthUser, @Req() req: AuditableRequest) {
+    req.auditSummary = { otherId };
+    return this.merges.unmarkDistinct(id, otherId, me);
   }
 
   @Get('devices/:id/history')

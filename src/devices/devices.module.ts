@@ -1,15 +1,18 @@
-// devices/: devices, hardware, interfaces, addresses, tags, locations, history, search, CSV.
+// devices/: devices, hardware, interfaces, addresses, tags, locations, history, search, CSV,
+// merging two records of one machine and marking two devices as distinct machines.
 import { Module, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../queue/job-registry';
 import { JobName } from '../queue/queue.constants';
 import { DevicesCsvService } from './devices-csv.service';
+import { DevicesMergeRepository } from './devices-merge.repository';
+import { DevicesMergeService } from './devices-merge.service';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
 
 @Module({
   controllers: [DevicesController],
-  providers: [DevicesRepository, DevicesService, DevicesCsvService],
+  providers: [DevicesRepository, DevicesService, DevicesCsvService, DevicesMergeRepository, DevicesMergeService],
   exports: [DevicesRepository, DevicesService],
 })
 export class DevicesModule implements OnModuleInit {

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { likeContains, likePrefix, SortSpec } from '../common/pagination';
 import { DeviceAddress } from './device-address.entity';
+import { DeviceNeighbour } from './device-neighbour.entity';
 import { DeviceSource, SourceKind } from './device-source.entity';
 import { DeviceTag } from './device-tag.entity';
 import { Device, DeviceStatus } from './device.entity';
@@ -26,6 +27,8 @@ export interface DeviceFilter {
 }
 
 export type ExportRow = Device & { macs: string | null; tags: string | null };
+
+export type NeighbourRow = Omit<DeviceNeighbour, 'id' | 'deviceId' | 'device'> & { remoteDeviceId: number | null };
 
 export interface DeviceRow extends Device {
   tagList: string[];
@@ -168,6 +171,36 @@ export class DevicesRepository {
 
   findInterfaces(deviceId: number): Promise<NetworkInterface[]> {
     return this.ds.getRepository(NetworkInterface).find({ where: { deviceId }, order: { ifIndex: 'ASC', name: 'ASC' } });
+  }
+
+  /** Ids of the devices marked as different machines from this one. */
+  async distinctFrom(deviceId: number): Promise<number[]> {
+    const rows = await this.ds.query(
+      'SELECT other_id AS id FROM device_distinct_pairs WHERE device_id = ? UNION SELECT device_id FROM device_distinct_pairs WHERE other_id = ? ORDER BY id',
+      [deviceId, deviceId],
+    );
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /**
+   * The device's LLDP/CDP neighbours, each with the known device on the other end: the one
+   * holding the advertised address, else the one with that hostname, FQDN or short name.
+   */
+  async neighboursOf(deviceId: number): Promise<NeighbourRow[]> {
+    const known = `d.status <> 'retired' AND d.id <> n.device_id`;
+    const rows = await this.ds.query(
+      `SELECT n.protocol, n.local_port AS localPort, n.remote_name AS remoteName, n.remote_port AS remotePort,
+         n.remote_address AS remoteAddress, n.remote_platform AS remotePlatform, n.remote_chassis_id AS remoteChassisId, n.last_seen AS lastSeen,
+         COALESCE(
+           (SELECT MIN(d.id) FROM devices d WHERE ${known} AND (d.primary_ip = n.remote_address
+              OR d.id IN (SELECT a.device_id FROM device_addresses a WHERE a.ip = n.remote_address))),
+           (SELECT MIN(d.id) FROM devices d WHERE ${known} AND (d.hostname = n.remote_name OR d.fqdn = n.remote_name
+              OR d.hostname = SUBSTRING_INDEX(n.remote_name, '.', 1)))
+         ) AS remoteDeviceId
+       FROM device_neighbours n WHERE n.device_id = ? ORDER BY n.id`,
+      [deviceId],
+    );
+    return rows.map((r: NeighbourRow) => ({ ...r, remoteDeviceId: r.remoteDeviceId === null ? null : Number(r.remoteDeviceId) }));
   }
 
   /** Non-retired devices carrying this serial (for CSV import matching). */

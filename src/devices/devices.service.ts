@@ -54,7 +54,9 @@ export class DevicesService {
   async get(id: number): Promise<DeviceDetailView> {
     const row = await this.repo.findRow(id);
     if (!row) throw new NotFoundException(`Device ${id} does not exist`);
-    const [hardware, interfaces] = await Promise.all([this.repo.findHardware(id), this.repo.findInterfaces(id)]);
+    const [hardware, interfaces, neighbours, distinctFrom] = await Promise.all([
+      this.repo.findHardware(id), this.repo.findInterfaces(id), this.repo.neighboursOf(id), this.repo.distinctFrom(id),
+    ]);
     return {
       ...toDeviceView(row), notes: row.notes, retiredAt: row.retiredAt, createdAt: row.createdAt, updatedAt: row.updatedAt,
       hardware: hardware.map(({ kind, name, manufacturer, model, serial, capacityBytes, speedMhz, cores, slot }) => ({
@@ -63,6 +65,7 @@ export class DevicesService {
       interfaces: interfaces.map(({ name, description, ifIndex, mac, speedMbps, mtu, adminStatus, operStatus }) => ({
         name, description, ifIndex, mac, speedMbps, mtu, adminStatus, operStatus,
       })),
+      neighbours, distinctFrom,
     };
   }
 

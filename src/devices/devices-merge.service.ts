@@ -1,0 +1,169 @@
+// devices/: a technician's word on identity. Merging folds two records of one machine into
+// one, so its past, software and identifiers live on the survivor (and later reports of
+// either identity land there); marking two devices distinct tells ingest never to give one
+// machine's report to the other, even when they share a cloned MAC or a reused serial.
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DeviceDetailView, MANUAL_SOURCE } from './device.dto';
+import { Device, DeviceStatus } from './device.entity';
+import { DevicesMergeRepository } from './devices-merge.repository';
+import { DevicesRepository } from './devices.repository';
+import { Actor, DevicesService } from './devices.service';
+import { HistoryEntry } from './history-entry.entity';
+
+type History = Omit<HistoryEntry, 'id' | 'device'>;
+
+/** Fields the survivor takes from the merged device when it has none of its own. */
+const FILLED = ['hostname', 'fqdn', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion', 'primaryIp', 'location', 'assignedTo', 'notes'] as const;
+const LIVELINESS: Record<DeviceStatus, number> = { retired: 0, stale: 1, active: 2 };
+
+@Injectable()
+export class DevicesMergeService {
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly repo: DevicesRepository,
+    private readonly merges: DevicesMergeRepository,
+  ) {}
+
+  /** Merges device `otherId` into device `id` in one transaction; `otherId` is deleted. */
+  async merge(id: number, otherId: number, actor: Actor): Promise<DeviceDetailView> {
+    if (id === otherId) throw sameDevice('A device cannot be merged into itself');
+    await retryOnDeadlock(() => this.repo.transaction((m) => this.mergeIn(m, id, otherId, actor)));
+    return this.devices.get(id);
+  }
+
+  async markDistinct(id: number, otherId: number, actor: Actor): Promise<DeviceDetailView> {
+    if (id === otherId) throw sameDevice('A device cannot be distinct from itself');
+    await this.repo.transaction(async (m) => {
+      const [self, other] = await this.both(m, id, otherId);
+      const now = new Date();
+      if (await this.merges.markDistinct(m, id, otherId, actor.username, now)) {
+        await this.repo.insertHistory(m, [
+          note(id, now, 'added', `distinct from #${otherId} (${nameOf(other)})`, actor),
+          note(otherId, now, 'added', `distinct from #${id} (${nameOf(self)})`, actor),
+        ]);
+      }
+    });
+    return this.devices.get(id);
+  }
+
+  async unmarkDistinct(id: number, otherId: number, actor: Actor): Promise<void> {
+    await this.repo.transaction(async (m) => {
+      const [self, other] = await this.both(m, id, otherId);
+      if (!(await this.merges.unmarkDistinct(m, id, otherId))) throw new NotFoundException(`Devices ${id} and ${otherId} are not marked as distinct`);
+      const now = new Date();
+      await this.repo.insertHistory(m, [
+        note(id, now, 'removed', `distinct from #${otherId} (${nameOf(other)})`, actor),
+        note(otherId, now, 'removed', `distinct from #${id} (${nameOf(self)})`, actor),
+      ]);
+    });
+  }
+
+  private async mergeIn(m: EntityManager, id: number, otherId: number, actor: Actor): Promise<void> {
+    const [survivor, other] = await this.both(m, id, otherId);
+    if (await this.merges.isDistinct(m, id, otherId)) {
+      throw new ConflictException(
+        `Devices ${id} and ${otherId} are marked as distinct machines; if they are one machine after all, undo that first with DELETE /api/devices/${id}/distinct/${otherId}`,
+      );
+    }
+    const now = new Date();
+    const patch = mergedFields(survivor, other, now);
+    await this.moveSoftware(m, survivor, other, (patch.status ?? survivor.status) !== 'retired');
+    for (const table of ['device_addresses', 'device_tags', 'device_neighbours'] as const) await this.merges.moveRows(m, table, otherId, id);
+    // interfaces and hardware describe one machine as one source saw it: never a mix of two
+    for (const table of ['network_interfaces', 'hardware_components'] as const) {
+      if ((await this.merges.countRows(m, table, id)) === 0) await this.merges.moveRows(m, table, otherId, id);
+    }
+    await this.merges.mergeSources(m, otherId, id);
+    await this.merges.mergeCredentials(m, otherId, id);
+    await this.merges.repoint(m, otherId, id);
+    await this.merges.moveDistinctPairs(m, otherId, id, now);
+    await this.merges.deleteDevice(m, otherId);
+    await this.repo.updateDevice(m, id, patch);
+
+    const history: History[] = [];
+    for (const f of FILLED) {
+      if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: f.startsWith('os') ? 'os' : 'field', action: 'added', subject: f, beforeValue: null, afterValue: String(patch[f]), source: MANUAL_SOURCE, actor: actor.username });
+    }
+    for (const f of ['type', 'platform', 'status'] as const) {
+      if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: 'field', action: 'changed', subject: f, beforeValue: survivor[f], afterValue: patch[f]!, source: MANUAL_SOURCE, actor: actor.username });
+    }
+    // last, so that it heads the history (newest first) above the fields it filled
+    history.push({
+      deviceId: id, at: now, kind: 'field', action: 'changed', subject: `merged device #${otherId} (${nameOf(other)})`.slice(0, 255),
+      beforeValue: describe(other), afterValue: null, source: MANUAL_SOURCE, actor: actor.username,
+    });
+    await this.repo.insertHistory(m, history);
+  }
+
+  /**
+   * Installs move (the survivor keeps its own where both have one), and each title's device
+   * count changes by what the merge changes: a title both had loses a device, a title only
+   * the merged device had moves with it, and retired devices count for nothing.
+   */
+  private async moveSoftware(m: EntityManager, survivor: Device, other: Device, countedAfter: boolean): Promise<void> {
+    const mine = new Set(await this.merges.titlesOf(m, survivor.id));
+    const theirs = new Set(await this.merges.titlesOf(m, other.id));
+    const added: number[] = [];
+    const removed: number[] = [];
+    for (const t of new Set([...mine, ...theirs])) {
+      const before = (survivor.status !== 'retired' && mine.has(t) ? 1 : 0) + (other.status !== 'retired' && theirs.has(t) ? 1 : 0);
+      const delta = (countedAfter ? 1 : 0) - before;
+      if (delta > 0) added.push(t);
+      else if (delta < 0) removed.push(t);
+    }
+    await this.merges.keepEarliestInstalls(m, other.id, survivor.id);
+    await this.merges.moveRows(m, 'installed_software', other.id, survivor.id);
+    await this.merges.adjustDeviceCounts(m, added, removed);
+  }
+
+  /** Both devices locked, or a 404 naming the one that is missing. */
+  private async both(m: EntityManager, id: number, otherId: number): Promise<[Device, Device]> {
+    const rows = await this.merges.lockBoth(m, id, otherId);
+    for (const x of [id, otherId]) if (!rows.has(x)) throw new NotFoundException(`Device ${x} does not exist`);
+    return [rows.get(id)!, rows.get(otherId)!];
+  }
+}
+
+/** What the survivor's row becomes: empty fields filled, the wider seen-span, the livelier status. */
+export function mergedFields(survivor: Device, other: Device, now: Date): Partial<Device> {
+  const patch: Partial<Device> = { updatedAt: now };
+  for (const f of FILLED) if (survivor[f] === null && other[f] !== null) (patch as Record<string, unknown>)[f] = other[f];
+  if (survivor.type === 'other' && other.type !== 'other') patch.type = other.type;
+  if (survivor.platform === 'other' && other.platform !== 'other') patch.platform = other.platform;
+  if (other.firstSeen < survivor.firstSeen) patch.firstSeen = other.firstSeen;
+  if (other.lastSeen > survivor.lastSeen) patch.lastSeen = other.lastSeen;
+  // a live sighting merged into a retired record brings it back: ingest never matches retired devices
+  if (LIVELINESS[other.status] > LIVELINESS[survivor.status]) (patch.status = other.status), (patch.retiredAt = null);
+  return patch;
+}
+
+function nameOf(d: Device): string {
+  return d.hostname ?? d.serial ?? d.primaryIp ?? `device ${d.id}`;
+}
+
+/** The merged device as it was, kept in the history row since its own row is gone. */
+function describe(d: Device): string {
+  return [d.hostname && `hostname ${d.hostname}`, d.serial && `serial ${d.serial}`, d.primaryIp && `address ${d.primaryIp}`, d.model && `model ${d.model}`]
+    .filter(Boolean).join(', ') || `device ${d.id}`;
+}
+
+function note(deviceId: number, at: Date, action: 'added' | 'removed', subject: string, actor: Actor): History {
+  return { deviceId, at, kind: 'field', action, subject: subject.slice(0, 255), beforeValue: null, afterValue: null, source: MANUAL_SOURCE, actor: actor.username };
+}
+
+function sameDevice(message: string): BadRequestException {
+  return new BadRequestException({ message, details: [{ field: 'otherId', messages: ['must be another device'] }] });
+}
+
+/** A merge touches many rows that concurrent ingests also lock; InnoDB may pick it as a deadlock victim. */
+async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const errno = (err as { driverError?: { errno?: number } }).driverError?.errno;
+      if (i >= attempts || errno !== 1213) throw err;
+    }
+  }
+}

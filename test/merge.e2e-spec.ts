@@ -1,0 +1,285 @@
+// A technician's word on identity, against the real MariaDB: merging two records of one
+// machine (everything moves to the survivor, later reports of either identity land there)
+// and marking two devices as distinct machines (ingest keeps their reports apart even when
+// they share a cloned MAC, and does not churn that MAC between them).
+import { IngestService } from '../src/inventory/ingest.service';
+import { InventoryReport } from '../src/inventory/inventory-report';
+import { SoftwareService } from '../src/software/software.service';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('merging devices and marking them distinct', () => {
+  let t: TestApp;
+  let ingest: IngestService;
+  let admin: Record<string, string>;
+  let tech: Record<string, string>;
+  let viewer: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ingest = t.app.get(IngestService);
+    admin = bearer(t.adminToken);
+    tech = bearer(await t.tokenFor('technician', 'tina'));
+    viewer = bearer(await t.tokenFor('viewer'));
+  });
+  afterAll(() => t?.close());
+
+  const device = async (id: number) => (await t.http.get(`/api/devices/${id}`).set(viewer)).body as Json;
+  const history = async (id: number) => (await t.http.get(`/api/devices/${id}/history?limit=500`).set(viewer)).body.items as Json[];
+  const deviceCount = async (title: string) => (await t.http.get(`/api/software?q=${title}`).set(viewer)).body.items.find((s: Json) => s.name === title)?.deviceCount;
+  const merge = (id: number, otherId: unknown, headers = tech) => t.http.post(`/api/devices/${id}/merge`).set(headers).send({ otherId });
+  const markDistinct = (id: number, otherId: unknown, headers = tech) => t.http.post(`/api/devices/${id}/distinct`).set(headers).send({ otherId });
+  const create = async (body: Json) => {
+    const res = await t.http.post('/api/devices').set(tech).send(body);
+    expect(res.status).toBe(201);
+    return res.body.id as number;
+  };
+
+  describe('merge', () => {
+    // one office PC seen twice: over SSH with its serial and wired NIC, and earlier over SNMP
+    // under another name through its Wi-Fi adapter
+    const sshReport = (): InventoryReport => ({
+      source: 'ssh', collectedAt: new Date('2025-03-01T10:00:00Z'),
+      identity: { hostname: 'pc-17', serial: 'PC17-SERIAL', macs: ['3c:52:82:00:17:01'], addresses: ['192.0.2.17'] },
+      device: { type: 'workstation', platform: 'linux', osFamily: 'linux', osName: 'Debian GNU/Linux 12 (bookworm)' },
+      hardware: [{ kind: 'memory', slot: 'DIMM0', capacityBytes: 8 * 2 ** 30 }],
+      interfaces: [{ name: 'eno1', mac: '3c:52:82:00:17:01', addresses: ['192.0.2.17'] }],
+      software: [{ name: 'nginx', version: '1.22.1' }, { name: 'curl', version: '7.88.1' }],
+    });
+    const snmpReport = (): InventoryReport => ({
+      source: 'snmp', collectedAt: new Date('2024-11-05T08:00:00Z'),
+      identity: { hostname: 'PC17-WIFI', fqdn: 'pc17-wifi.corp.example', macs: ['3c:52:82:00:17:99'], addresses: ['198.51.100.17'] },
+      device: { type: 'workstation', model: 'EliteDesk 800 G6' },
+      hardware: [{ kind: 'memory', slot: 'BANK 0', capacityBytes: 8 * 2 ** 30 }],
+      interfaces: [{ name: 'wlan0', mac: '3c:52:82:00:17:99', addresses: ['198.51.100.17'] }],
+      software: [{ name: 'curl', version: '7.88.1' }, { name: 'htop', version: '3.2.2' }],
+      neighbours: [{ protocol: 'lldp', localPort: 'wlan0', remoteName: 'ap-2f', remotePort: 'radio1' }],
+    });
+    let survivor: number;
+    let other: number;
+    let bystander: number;
+
+    beforeAll(async () => {
+      survivor = (await ingest.ingest(sshReport())).deviceId;
+      other = (await ingest.ingest(snmpReport())).deviceId;
+      bystander = await create({ hostname: 'pc-18', serial: 'PC18-SERIAL' });
+      expect(new Set([survivor, other, bystander]).size).toBe(3);
+      await t.http.patch(`/api/devices/${survivor}`).set(tech).send({ tags: ['finance'] });
+      await t.http.patch(`/api/devices/${other}`).set(tech).send({ tags: ['floor-2', 'finance'], location: 'Floor 2' });
+      expect((await markDistinct(other, bystander)).status).toBe(200);
+      // what discovery recorded against the SNMP record: the credential that worked, a pinned host key, a scan result
+      await t.db.query(`INSERT INTO device_credentials (device_id, protocol, credential_id, last_ok_at) VALUES (?, 'snmp', 7, ?)`, [other, new Date()]);
+      await t.db.query(`INSERT INTO ssh_host_keys (host, port, key_type, fingerprint, device_id, first_seen, last_seen) VALUES ('198.51.100.17', 22, 'ssh-ed25519', 'SHA256:abc', ?, ?, ?)`, [other, new Date(), new Date()]);
+      const scan = await t.db.query(`INSERT INTO scans (status, targets, credential_ids, options, created_at) VALUES ('completed', '[]', '[]', '{}', ?)`, [new Date()]);
+      await t.db.query(`INSERT INTO scan_results (scan_id, address, status, device_id, at) VALUES (?, '198.51.100.17', 'identified', ?, ?)`, [scan.insertId, other, new Date()]);
+      expect(await deviceCount('curl')).toBe(2);
+    });
+
+    it('moves everything to the survivor and answers with the survivor as GET shows it', async () => {
+      const res = await merge(survivor, other);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(await device(survivor));
+      expect(res.body).toMatchObject({
+        id: survivor, hostname: 'pc-17', serial: 'PC17-SERIAL', osName: 'Debian GNU/Linux 12 (bookworm)',
+        // empty fields filled from the merged record
+        fqdn: 'pc17-wifi.corp.example', model: 'EliteDesk 800 G6', location: 'Floor 2',
+        tags: ['finance', 'floor-2'], primaryIp: '192.0.2.17', distinctFrom: [bystander],
+        firstSeen: '2024-11-05T08:00:00.000Z', lastSeen: '2025-03-01T10:00:00.000Z',
+      });
+      expect(res.body.addresses.map((a: Json) => a.mac).sort()).toEqual(['3c:52:82:00:17:01', '3c:52:82:00:17:99']);
+      expect(res.body.sources).toEqual([
+        { kind: 'snmp', firstSeen: '2024-11-05T08:00:00.000Z', lastSeen: '2024-11-05T08:00:00.000Z' },
+        { kind: 'ssh', firstSeen: '2025-03-01T10:00:00.000Z', lastSeen: '2025-03-01T10:00:00.000Z' },
+      ]);
+      // interfaces and hardware stay the survivor's own: never half of one source and half of another
+      expect(res.body.interfaces.map((i: Json) => i.name)).toEqual(['eno1']);
+      expect(res.body.hardware.map((h: Json) => h.slot)).toEqual(['DIMM0']);
+      expect(res.body.neighbours).toEqual([expect.objectContaining({ protocol: 'lldp', localPort: 'wlan0', remoteName: 'ap-2f' })]);
+      expect((await t.http.get(`/api/devices/${other}`).set(viewer)).status).toBe(404);
+      expect((await device(bystander)).distinctFrom).toEqual([survivor]);
+    });
+
+    it('keeps both pasts in the survivor\'s history, with who merged', async () => {
+      const h = await history(survivor);
+      expect(h[0]).toMatchObject({ subject: `merged device #${other} (PC17-WIFI)`, actor: 'tina', source: 'manual', before: expect.stringContaining('hostname PC17-WIFI') });
+      expect(h).toEqual(expect.arrayContaining([
+        expect.objectContaining({ subject: 'fqdn', action: 'added', after: 'pc17-wifi.corp.example', actor: 'tina' }),
+        // the merged record's own past, re-pointed
+        expect.objectContaining({ subject: 'device', action: 'added', after: 'PC17-WIFI', source: 'snmp' }),
+        expect.objectContaining({ subject: 'location', after: 'Floor 2' }),
+        // the survivor's own past
+        expect.objectContaining({ subject: 'device', action: 'added', after: 'pc-17', source: 'ssh' }),
+      ]));
+    });
+
+    it('unions installed software and keeps the catalogue device counts right', async () => {
+      const sw = (await t.http.get(`/api/devices/${survivor}/software`).set(viewer)).body;
+      expect(sw.items.map((s: Json) => s.name).sort()).toEqual(['curl', 'htop', 'nginx']);
+      expect([await deviceCount('curl'), await deviceCount('htop'), await deviceCount('nginx')]).toEqual([1, 1, 1]);
+      await t.app.get(SoftwareService).recount();
+      expect([await deviceCount('curl'), await deviceCount('htop'), await deviceCount('nginx')]).toEqual([1, 1, 1]);
+    });
+
+    it('moves what discovery recorded: the working credential, pinned host keys, scan results', async () => {
+      const [cred] = await t.db.query('SELECT device_id AS d, credential_id AS c FROM device_credentials WHERE protocol = ?', ['snmp']);
+      const [key] = await t.db.query('SELECT device_id AS d FROM ssh_host_keys WHERE host = ?', ['198.51.100.17']);
+      const [result] = await t.db.query('SELECT device_id AS d FROM scan_results WHERE address = ?', ['198.51.100.17']);
+      expect([Number(cred.d), Number(cred.c), Number(key.d), Number(result.d)]).toEqual([survivor, 7, survivor, survivor]);
+    });
+
+    it('later reports of either old identity land on the survivor', async () => {
+      const bySnmp = await ingest.ingest({ ...snmpReport(), collectedAt: new Date('2025-03-02T10:00:00Z') });
+      const bySsh = await ingest.ingest({ ...sshReport(), collectedAt: new Date('2025-03-03T10:00:00Z') });
+      expect(bySnmp).toMatchObject({ deviceId: survivor, created: false, matchedBy: 'mac' });
+      expect(bySsh).toMatchObject({ deviceId: survivor, created: false, matchedBy: 'serial' });
+      expect((await t.http.get('/api/devices?q=pc17').set(viewer)).body.total).toBe(1);
+    });
+
+    it('fills an empty survivor\'s serial, interfaces and hardware, so the serial then finds it', async () => {
+      const manual = await create({ hostname: 'printer-4f', location: 'Floor 4' });
+      const seen = (await ingest.ingest({
+        source: 'snmp', identity: { hostname: 'NPI4F21', serial: 'PRN-4F-0001', macs: ['00:1b:a9:4f:00:01'], addresses: ['192.0.2.44'] },
+        device: { type: 'printer', platform: 'printer', vendor: 'Brother' },
+        interfaces: [{ name: 'eth0', mac: '00:1b:a9:4f:00:01', addresses: ['192.0.2.44'] }],
+        hardware: [{ kind: 'other', name: 'toner cartridge' }],
+      })).deviceId;
+      const res = await merge(manual, seen);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        hostname: 'printer-4f', serial: 'PRN-4F-0001', type: 'printer', platform: 'printer', vendor: 'Brother', location: 'Floor 4', primaryIp: '192.0.2.44',
+        interfaces: [expect.objectContaining({ name: 'eth0', mac: '00:1b:a9:4f:00:01' })], hardware: [expect.objectContaining({ name: 'toner cartridge' })],
+      });
+      const again = await ingest.ingest({ source: 'agent', identity: { serial: 'PRN-4F-0001' } });
+      expect(again).toMatchObject({ deviceId: manual, matchedBy: 'serial' });
+    });
+
+    it('refuses a merge with itself (400), with a missing device (404), and a bad body (400 naming otherId)', async () => {
+      const self = await merge(survivor, survivor);
+      expect(self.status).toBe(400);
+      expect(self.body.details).toEqual([{ field: 'otherId', messages: ['must be another device'] }]);
+      expect(await merge(survivor, 999_999)).toMatchObject({ status: 404, body: { message: 'Device 999999 does not exist' } });
+      expect(await merge(999_999, survivor)).toMatchObject({ status: 404, body: { message: 'Device 999999 does not exist' } });
+      for (const body of [{}, { otherId: 'abc' }, { otherId: 1.5 }, { otherId: 0 }, { otherId: bystander, extra: 1 }]) {
+        const res = await t.http.post(`/api/devices/${survivor}/merge`).set(tech).send(body);
+        expect(res.status).toBe(400);
+        expect(res.body.details.map((d: Json) => d.field)).toEqual([Object.keys(body).find((k) => k !== 'otherId') ?? 'otherId']);
+      }
+      const badPath = await t.http.post('/api/devices/abc/merge').set(tech).send({ otherId: bystander });
+      expect(badPath).toMatchObject({ status: 400, body: { details: [{ field: 'id', messages: ['must be an integer id'] }] } });
+      expect((await device(bystander)).id).toBe(bystander);
+    });
+
+    it('only technicians and admins may merge', async () => {
+      const a = await create({ hostname: 'dup-a' });
+      const b = await create({ hostname: 'dup-b' });
+      expect((await merge(a, b, viewer)).status).toBe(403);
+      expect((await device(b)).hostname).toBe('dup-b');
+      expect((await merge(a, b, admin)).status).toBe(200);
+    });
+
+    it('writes an audit row naming the survivor and the merged device', async () => {
+      const res = await t.http.get('/api/audit?action=device.merge').set(admin);
+      const row = res.body.items.find((a: Json) => a.objectId === String(survivor) && a.statusCode === 200);
+      expect(row).toMatchObject({ username: 'tina', objectType: 'device' });
+      expect(JSON.parse(row.summary)).toEqual({ otherId: other });
+    });
+  });
+
+  describe('distinct', () => {
+    it('marks, shows on both devices with a history line, and undoes', async () => {
+      const a = await create({ hostname: 'twin-a' });
+      const b = await create({ hostname: 'twin-b' });
+      const res = await markDistinct(a, b);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: a, distinctFrom: [b] });
+      expect((await device(b)).distinctFrom).toEqual([a]);
+      expect((await markDistinct(b, a)).status).toBe(200); // marking again is harmless
+      expect((await history(a))[0]).toMatchObject({ subject: `distinct from #${b} (twin-b)`, action: 'added', actor: 'tina' });
+      expect((await history(b)).filter((h) => h.subject.startsWith('distinct'))).toHaveLength(1);
+
+      const refused = await merge(a, b);
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toContain(`DELETE /api/devices/${a}/distinct/${b}`);
+
+      expect((await t.http.delete(`/api/devices/${b}/distinct/${a}`).set(viewer)).status).toBe(403);
+      expect((await t.http.delete(`/api/devices/${b}/distinct/${a}`).set(tech)).status).toBe(204);
+      expect((await device(a)).distinctFrom).toEqual([]);
+      expect((await history(b))[0]).toMatchObject({ subject: `distinct from #${a} (twin-a)`, action: 'removed' });
+      expect(await t.http.delete(`/api/devices/${b}/distinct/${a}`).set(tech)).toMatchObject({ status: 404, body: { message: `Devices ${b} and ${a} are not marked as distinct` } });
+      expect((await merge(a, b)).status).toBe(200);
+    });
+
+    it('validates and authorizes like every write', async () => {
+      const a = await create({ hostname: 'lone' });
+      expect((await markDistinct(a, a)).body.details).toEqual([{ field: 'otherId', messages: ['must be another device'] }]);
+      expect(await markDistinct(a, 999_999)).toMatchObject({ status: 404, body: { message: 'Device 999999 does not exist' } });
+      expect((await markDistinct(a, 'x')).body.details.map((d: Json) => d.field)).toEqual(['otherId']);
+      expect((await markDistinct(a, a + 1, viewer)).status).toBe(403);
+      const badPath = await t.http.delete(`/api/devices/${a}/distinct/nope`).set(tech);
+      expect(badPath).toMatchObject({ status: 400, body: { details: [{ field: 'otherId', messages: ['must be an integer id'] }] } });
+      const audit = await t.http.get('/api/audit?action=device.distinct').set(admin);
+      expect(audit.body.items.length).toBeGreaterThan(0);
+    });
+
+    describe('ingest respects it: two cloned VMs carrying the same MAC', () => {
+      const CLONED = '52:54:00:c1:0e:01';
+      // over SSH each has its own serial; over SNMP only hostname, address and the cloned MAC
+      const ssh = (name: string, serial: string, ip: string): InventoryReport => ({
+        source: 'ssh', identity: { hostname: name, serial, macs: [CLONED], addresses: [ip] },
+        device: { type: 'virtual-machine', platform: 'linux' }, interfaces: [{ name: 'ens18', mac: CLONED, addresses: [ip] }],
+      });
+      const snmp = (name: string, ip: string): InventoryReport => ({
+        source: 'snmp', identity: { hostname: name, macs: [CLONED], addresses: [ip] }, interfaces: [{ name: 'ens18', mac: CLONED, addresses: [ip] }],
+      });
+      let vmA: number;
+      let vmB: number;
+
+      beforeAll(async () => {
+        vmA = (await ingest.ingest(ssh('vm-a', 'VMW-CLONE-A', '192.0.2.201'))).deviceId;
+        // the clone was entered by hand before anyone noticed the shared MAC
+        vmB = await create({ hostname: 'vm-b', serial: 'VMW-CLONE-B' });
+        expect((await markDistinct(vmA, vmB)).status).toBe(200);
+      });
+
+      it('each report goes to its own machine: by serial, then by hostname and address', async () => {
+        expect(await ingest.ingest(ssh('vm-b', 'VMW-CLONE-B', '192.0.2.202'))).toMatchObject({ deviceId: vmB, matchedBy: 'serial' });
+        // now both carry the MAC; an SNMP report names only the MAC, hostname and address
+        expect(await ingest.ingest(snmp('vm-b', '192.0.2.202'))).toMatchObject({ deviceId: vmB, created: false, matchedBy: 'hostname' });
+        expect(await ingest.ingest(snmp('vm-a', '192.0.2.201'))).toMatchObject({ deviceId: vmA, created: false, matchedBy: 'hostname' });
+        // moved to a new DHCP address: the hostname still tells them apart
+        expect(await ingest.ingest(snmp('vm-b', '192.0.2.222'))).toMatchObject({ deviceId: vmB, matchedBy: 'hostname' });
+        const [a, b] = [await device(vmA), await device(vmB)];
+        expect([a.serial, a.hostname, b.serial, b.hostname]).toEqual(['VMW-CLONE-A', 'vm-a', 'VMW-CLONE-B', 'vm-b']);
+        expect(a.addresses.map((x: Json) => x.mac)).toEqual([CLONED]);
+        expect(b.addresses.map((x: Json) => x.mac)).toEqual([CLONED]);
+      });
+
+      it('rescans of both, in turns, write no history: the shared MAC does not churn between them', async () => {
+        const before = [(await history(vmA)).length, (await history(vmB)).length];
+        for (let round = 0; round < 3; round++) {
+          for (const r of [ssh('vm-a', 'VMW-CLONE-A', '192.0.2.201'), snmp('vm-b', '192.0.2.222'), snmp('vm-a', '192.0.2.201'), ssh('vm-b', 'VMW-CLONE-B', '192.0.2.222')]) {
+            expect((await ingest.ingest(r)).changes).toBe(0);
+          }
+        }
+        expect([(await history(vmA)).length, (await history(vmB)).length]).toEqual(before);
+      });
+
+      it('a report that cannot be told apart becomes a device of its own, and the next such report lands there too', async () => {
+        const unknown = (): InventoryReport => ({ source: 'snmp', identity: { hostname: 'localhost', macs: [CLONED], addresses: ['192.0.2.250'] } });
+        const first = await ingest.ingest(unknown());
+        expect(first.created).toBe(true);
+        expect([vmA, vmB]).not.toContain(first.deviceId);
+        expect(await ingest.ingest(unknown())).toMatchObject({ deviceId: first.deviceId, created: false });
+        expect((await device(vmA)).hostname).toBe('vm-a');
+        expect((await device(vmB)).hostname).toBe('vm-b');
+      });
+
+      it('without the mark, the shared MAC would have put vm-b\'s report on vm-a', async () => {
+        expect((await t.http.delete(`/api/devices/${vmA}/distinct/${vmB}`).set(tech)).status).toBe(204);
+        const res = await ingest.ingest({ source: 'snmp', identity: { hostname: 'vm-b', macs: [CLONED], addresses: ['192.0.2.222'] } });
+        expect(res.deviceId).toBe(vmA);
+      });
+    });
+  });
+});
