@@ -54,6 +54,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'concurrency', help: 'parallel ingests in the second ingest run (0 skips it)', default: '4' },
   { name: 'seed', help: 'PRNG seed of the generated reports', default: '1' },
   { name: 'profile', help: 'time each SQL statement of ingest by shape (adds a little overhead to the c=1 run)', boolean: true },
+  { name: 'what-if', help: 'also run ingest with cheaper InventoryRepository variants (bench/lib/discovery-whatif.ts), each beside the raw INSERT', boolean: true },
   // all
   { name: 'max-load', help: 'wait (up to 10 min) until the 1-minute load average is at most this before measuring' },
   { name: 'results-dir', help: 'where the JSON result goes', default: 'bench/results' },
@@ -104,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     log(`ingest: ${flags.int('reports', 1)} reports x ${flags.int('packages', 1)} packages...`);
     ingest = await benchIngest({
       dbServer, reports: flags.int('reports', 1), packages: flags.int('packages', 1), shared: Number(flags.str('shared')),
-      concurrency: flags.int('concurrency'), seed: flags.int('seed'), profile: flags.bool('profile'),
+      concurrency: flags.int('concurrency'), seed: flags.int('seed'), profile: flags.bool('profile'), whatIf: flags.bool('what-if'),
     }, log);
     stamp('ingest');
     log(`\n${ingestTable(ingest)}\n`);

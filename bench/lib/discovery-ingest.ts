@@ -1,8 +1,9 @@
 // bench/discovery, part "ingest": N InventoryReports (Debian machines, ~800 packages each)
 // through the server's own IngestService on a real TypeORM DataSource, beside a raw batched
-// INSERT of the same device, title and installed_software rows with mysql2, each run in its
-// own freshly migrated scratch database (dropped afterwards). Both sides write one
-// transaction per report; the figure is installed_software rows per second.
+// INSERT of the same device, title and installed_software rows with mysql2, each side in its
+// own freshly migrated scratch database (dropped afterwards), the two taking turns in blocks
+// of reports. Both write one transaction per report; the figure is installed_software rows
+// per second. Concurrent lanes retry a report after a deadlock, as a queue worker would.
 import { createConnection, createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 import { dataSourceOptions, ensureDatabase, runMigrations } from '../../src/database/data-source';
@@ -11,6 +12,7 @@ import { IngestService } from '../../src/inventory/ingest.service';
 import { InventoryReport } from '../../src/inventory/inventory-report';
 import { InventoryRepository } from '../../src/inventory/inventory.repository';
 import { buildFleet } from './discovery-reports';
+import { WHAT_IF } from './discovery-whatif';
 import { benchDatabaseGuard } from './seed';
 import { fmtMs, round1, summarize, Summary, table } from './stats';
 
@@ -22,6 +24,7 @@ export interface IngestParams {
   concurrency: number;
   seed: number;
   profile: boolean;
+  whatIf: boolean;
 }
 
 export interface RunResult {
@@ -40,6 +43,8 @@ export interface RunResult {
   nodeCpuMs: number;
   /** deadlocks and lock wait timeouts, each followed by a retry of the report (as a worker would) */
   lockConflicts: number;
+  /** the most attempts one report needed */
+  maxAttempts: number;
   checksum: string;
   migrateSeconds: number;
 }
@@ -57,15 +62,19 @@ export interface IngestBenchResult {
   shared: number;
   generateSeconds: number;
   runs: RunResult[];
-  /** where ingest's time goes at concurrency 1: each SQL statement shape, summed */
+  /** where ingest's time goes at concurrency 1: each SQL statement shape, summed (time from the call to its result, in node) */
   profile?: { wallMs: number; sqlMs: number; outsideSqlMs: number; statements: StatementProfile[] };
   sameRows: boolean;
+  /** --what-if: InventoryRepository variants (bench/lib/discovery-whatif.ts) beside the raw INSERT */
+  whatIf?: Array<{ variant: string; label: string; concurrency: number; ingest: RunResult; raw: RunResult; ratio: number; sameRows: boolean }>;
   goal: string;
   ratio: number;
   ratioConcurrent?: number;
   pass: boolean;
 }
 
+/** reports per block: the two sides take turns, a block each */
+const BLOCK = 50;
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** Same rows on both sides: every install with its machine, title, version, architecture and date. */
@@ -117,14 +126,17 @@ function isLockConflict(err: unknown): boolean {
   return errno === 1213 || errno === 1205 || /Deadlock found|Lock wait timeout/.test(String(e?.message));
 }
 
-/** Runs `work` again after a deadlock or lock wait timeout (up to 10 times), counting them. */
-async function retrying(conflicts: { n: number }, work: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+/** Runs `work` again after a deadlock or lock wait timeout (up to 100 times, with a short random back-off), counting them. */
+async function retrying(conflicts: { n: number; maxAttempts: number }, work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await work();
+      await work();
+      conflicts.maxAttempts = Math.max(conflicts.maxAttempts, attempt);
+      return;
     } catch (err) {
-      if (!isLockConflict(err) || attempt >= 10) throw err;
+      if (!isLockConflict(err) || attempt >= 100) throw err;
       conflicts.n++;
+      await new Promise((r) => setTimeout(r, Math.random() * 20));
     }
   }
 }
@@ -181,77 +193,104 @@ function shape(sql: string): string {
     .slice(0, 140);
 }
 
-async function runIngest(reports: InventoryReport[], url: string, concurrency: number, profile: boolean) {
+interface Side {
+  one(r: InventoryReport, lane: number): Promise<void>;
+  close(): Promise<void>;
+  stats?: Map<string, { count: number; ms: number }>;
+}
+
+async function openIngest(url: string, profile: boolean, repo: InventoryRepository): Promise<Side> {
   const flavor = await ensureDatabase(url);
   const ds = new DataSource(dataSourceOptions(url, flavor));
   await ds.initialize();
   const stats = profile ? profileQueries(ds) : undefined;
-  try {
-    const service = new IngestService(ds, new InventoryRepository(), new DevicesRepository(ds));
-    await service.ingest(reports[0]); // warms TypeORM's metadata and the connection pool; counted below as report 0
-    const conflicts = { n: 0 };
-    const cpu = process.cpuUsage();
-    const t = process.hrtime.bigint();
-    const times = await lanes(reports.length - 1, concurrency, (i) => retrying(conflicts, async () => {
-      const res = await service.ingest(reports[i + 1]);
-      if (!res.created) throw new Error(`report ${i + 1} matched device ${res.deviceId} by ${res.matchedBy}: the generated machines must be distinct`);
-    }));
-    const wall = ms(t);
-    const c = process.cpuUsage(cpu);
-    return { wallMs: wall, times, cpuMs: (c.user + c.system) / 1000, stats, lockConflicts: conflicts.n };
-  } finally {
-    await ds.destroy();
-  }
+  const service = new IngestService(ds, repo, new DevicesRepository(ds));
+  return {
+    stats,
+    async one(r) {
+      const res = await service.ingest(r);
+      if (!res.created) throw new Error(`${r.identity.hostname} matched device ${res.deviceId} by ${res.matchedBy}: the generated machines must be distinct`);
+    },
+    close: () => ds.destroy(),
+  };
 }
 
 /** The same rows as ingest writes for installs, with nothing but mysql2 and multi-row INSERTs. */
-async function runRaw(reports: InventoryReport[], url: string, concurrency: number) {
+async function openRaw(url: string, concurrency: number): Promise<Side> {
   const pool: Pool = createPool({ uri: url, connectionLimit: concurrency, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true });
+  const conns: PoolConnection[] = await Promise.all(Array.from({ length: concurrency }, () => pool.getConnection()));
   const titleIds = new Map<string, number>();
-  const one = async (conn: PoolConnection, r: InventoryReport) => {
-    const at = r.collectedAt ?? new Date();
-    await conn.beginTransaction();
-    try {
-      const [dev] = await conn.query<ResultSetHeader>(
-        `INSERT INTO devices (hostname, fqdn, type, platform, vendor, model, serial, os_family, os_name, os_version, status, primary_ip, first_seen, last_seen, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
-        [r.identity.hostname, r.identity.fqdn, r.device?.type, r.device?.platform, r.device?.vendor, r.device?.model, r.identity.serial,
-          r.device?.osFamily, r.device?.osName, r.device?.osVersion, r.identity.addresses?.[0] ?? null, at, at, at, at],
-      );
-      const sw = r.software ?? [];
-      const fresh = [...new Set(sw.map((s) => s.name.toLowerCase()).filter((n) => !titleIds.has(n)))];
-      for (let i = 0; i < fresh.length; i += 1000) {
-        const batch = fresh.slice(i, i + 1000);
-        await conn.query(`INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ?`, [batch.map((n) => [n, n, '', at])]);
-        const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, normalized_name AS n FROM software WHERE publisher = '' AND normalized_name IN (?)`, [batch]);
-        for (const row of rows) titleIds.set(row.n, Number(row.id));
+  return {
+    async one(r, lane) {
+      const conn = conns[lane];
+      const at = r.collectedAt ?? new Date();
+      await conn.beginTransaction();
+      try {
+        const [dev] = await conn.query<ResultSetHeader>(
+          `INSERT INTO devices (hostname, fqdn, type, platform, vendor, model, serial, os_family, os_name, os_version, status, primary_ip, first_seen, last_seen, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+          [r.identity.hostname, r.identity.fqdn, r.device?.type, r.device?.platform, r.device?.vendor, r.device?.model, r.identity.serial,
+            r.device?.osFamily, r.device?.osName, r.device?.osVersion, r.identity.addresses?.[0] ?? null, at, at, at, at],
+        );
+        const sw = r.software ?? [];
+        // titles this process has not seen yet: inserted, then their ids read back
+        const fresh = [...new Set(sw.map((s) => s.name.toLowerCase()).filter((n) => !titleIds.has(n)))];
+        for (let i = 0; i < fresh.length; i += 1000) {
+          const batch = fresh.slice(i, i + 1000);
+          await conn.query(`INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ?`, [batch.map((n) => [n, n, '', at])]);
+          const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, normalized_name AS n FROM software WHERE publisher = '' AND normalized_name IN (?)`, [batch]);
+          for (const row of rows) titleIds.set(row.n, Number(row.id));
+        }
+        for (let i = 0; i < sw.length; i += 1000) {
+          const batch = sw.slice(i, i + 1000);
+          await conn.query(`INSERT INTO installed_software (device_id, software_id, version, architecture, install_date, source, first_seen) VALUES ?`, [
+            batch.map((s) => [dev.insertId, titleIds.get(s.name.toLowerCase()), s.version ?? '', s.architecture ?? '', s.installDate ?? null, r.source, at]),
+          ]);
+        }
+        await conn.commit();
+      } catch (err) {
+        await conn.rollback();
+        throw err;
       }
-      for (let i = 0; i < sw.length; i += 1000) {
-        const batch = sw.slice(i, i + 1000);
-        await conn.query(`INSERT INTO installed_software (device_id, software_id, version, architecture, install_date, source, first_seen) VALUES ?`, [
-          batch.map((s) => [dev.insertId, titleIds.get(s.name.toLowerCase()), s.version ?? '', s.architecture ?? '', s.installDate ?? null, r.source, at]),
-        ]);
-      }
-      await conn.commit();
-    } catch (err) {
-      await conn.rollback();
-      throw err;
-    }
+    },
+    async close() {
+      for (const c of conns) c.release();
+      await pool.end();
+    },
   };
-  try {
-    const conns = await Promise.all(Array.from({ length: concurrency }, () => pool.getConnection()));
-    await one(conns[0], reports[0]); // as on the ingest side: report 0 warms up, untimed
-    const conflicts = { n: 0 };
-    const cpu = process.cpuUsage();
-    const t = process.hrtime.bigint();
-    const times = await lanes(reports.length - 1, concurrency, (i, lane) => retrying(conflicts, () => one(conns[lane], reports[i + 1])));
-    const wall = ms(t);
-    const c = process.cpuUsage(cpu);
-    for (const conn of conns) conn.release();
-    return { wallMs: wall, times, cpuMs: (c.user + c.system) / 1000, lockConflicts: conflicts.n };
-  } finally {
-    await pool.end();
+}
+
+interface Tally {
+  wallMs: number;
+  cpuMs: number;
+  times: number[];
+  conflicts: { n: number; maxAttempts: number };
+}
+
+/**
+ * Both sides at one concurrency, in alternating blocks of reports (the order flips each block),
+ * so that load from other work on this machine falls on both alike.
+ */
+async function runPair(reports: InventoryReport[], ingest: Side, raw: Side, concurrency: number, block: number): Promise<{ ingest: Tally; raw: Tally }> {
+  const tally = (): Tally => ({ wallMs: 0, cpuMs: 0, times: [], conflicts: { n: 0, maxAttempts: 1 } });
+  const out = { ingest: tally(), raw: tally() };
+  // report 0 warms each side up (TypeORM metadata, pools, the statement paths): untimed
+  await ingest.one(reports[0], 0);
+  await raw.one(reports[0], 0);
+  for (let from = 1, k = 0; from < reports.length; from += block, k++) {
+    const slice = reports.slice(from, Math.min(reports.length, from + block));
+    const order: Array<['ingest' | 'raw', Side]> = k % 2 === 0 ? [['ingest', ingest], ['raw', raw]] : [['raw', raw], ['ingest', ingest]];
+    for (const [name, side] of order) {
+      const t = out[name];
+      const cpu = process.cpuUsage();
+      const start = process.hrtime.bigint();
+      t.times.push(...(await lanes(slice.length, concurrency, (i, lane) => retrying(t.conflicts, () => side.one(slice[i], lane)))));
+      t.wallMs += ms(start);
+      const c = process.cpuUsage(cpu);
+      t.cpuMs += (c.user + c.system) / 1000;
+    }
   }
+  return out;
 }
 
 export async function benchIngest(p: IngestParams, log: (s: string) => void): Promise<IngestBenchResult> {
@@ -262,36 +301,70 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
   const generateSeconds = ms(t) / 1000;
   const timedRows = reports.slice(1).reduce((a, r) => a + (r.software?.length ?? 0), 0);
   log(`  generated ${p.reports} reports (${(timedRows + (reports[0].software?.length ?? 0)).toLocaleString('en-US')} installs) in ${generateSeconds.toFixed(1)} s; ` +
-    `report 0 warms each run up, ${(p.reports - 1).toLocaleString('en-US')} are timed`);
+    `report 0 warms each side up, ${(p.reports - 1).toLocaleString('en-US')} are timed, in alternating blocks of ${BLOCK}`);
 
-  const plan: Array<{ side: 'ingest' | 'raw'; concurrency: number }> = [{ side: 'ingest', concurrency: 1 }, { side: 'raw', concurrency: 1 }];
-  if (p.concurrency > 1) plan.push({ side: 'ingest', concurrency: p.concurrency }, { side: 'raw', concurrency: p.concurrency });
+  const levels = p.concurrency > 1 ? [1, p.concurrency] : [1];
+  /** One pairing (ingest with `repo` beside raw) at concurrency c, in two fresh databases. */
+  const pairAt = async (c: number, repo: InventoryRepository, profile: boolean, tag: string) => {
+    const dbs = { ingest: await scratchDatabase(p.dbServer, `${tag}${c}`), raw: await scratchDatabase(p.dbServer, `raw${c}`) };
+    try {
+      const ingest = await openIngest(dbs.ingest.url, profile, repo);
+      const raw = await openRaw(dbs.raw.url, c);
+      let pair: { ingest: Tally; raw: Tally };
+      try {
+        pair = await runPair(reports, ingest, raw, c, BLOCK);
+      } finally {
+        await ingest.close();
+        await raw.close();
+      }
+      const out: RunResult[] = [];
+      for (const side of ['ingest', 'raw'] as const) {
+        const r = pair[side];
+        const sum = await checksum(dbs[side].url);
+        out.push({
+          side, concurrency: c, seconds: Math.round(r.wallMs / 100) / 10, installedRows: sum.rows, titles: sum.titles,
+          rowsPerSecond: Math.round(timedRows / (r.wallMs / 1000)), reportsPerSecond: round1((p.reports - 1) / (r.wallMs / 1000)),
+          perReport: summarize(r.times), trend: tenths(r.times), nodeCpuMs: Math.round(r.cpuMs),
+          lockConflicts: r.conflicts.n, maxAttempts: r.conflicts.maxAttempts, checksum: sum.sum, migrateSeconds: round1(dbs[side].migrateSeconds),
+        });
+      }
+      return { runs: out, wallMs: pair.ingest.wallMs, stats: ingest.stats };
+    } finally {
+      await dropDatabase(p.dbServer, dbs.ingest.name);
+      await dropDatabase(p.dbServer, dbs.raw.name);
+    }
+  };
+  const describe = (label: string, run: RunResult) =>
+    log(`  ${label.padEnd(6)} c=${run.concurrency}: ${run.seconds} s, ${run.rowsPerSecond.toLocaleString('en-US')} rows/s, ` +
+      `per report p50 ${fmtMs(run.perReport.p50)} p95 ${fmtMs(run.perReport.p95)} ms (first tenth ${fmtMs(run.trend.firstTenthP50)}, last ${fmtMs(run.trend.lastTenthP50)}), ` +
+      `node CPU ${(run.nodeCpuMs / 1000).toFixed(1)} s, ${run.lockConflicts} deadlocks retried (at most ${run.maxAttempts} attempts); ` +
+      `${run.installedRows.toLocaleString('en-US')} installs, ${run.titles.toLocaleString('en-US')} titles`);
+
   const runs: RunResult[] = [];
   let profile: IngestBenchResult['profile'];
-  for (const step of plan) {
-    const db = await scratchDatabase(p.dbServer, `${step.side}${step.concurrency}`);
-    try {
-      const wantProfile = p.profile && step.side === 'ingest' && step.concurrency === 1;
-      const r: { wallMs: number; times: number[]; cpuMs: number; lockConflicts: number; stats?: Map<string, { count: number; ms: number }> } =
-        step.side === 'ingest' ? await runIngest(reports, db.url, step.concurrency, wantProfile) : await runRaw(reports, db.url, step.concurrency);
-      const sum = await checksum(db.url);
-      const run: RunResult = {
-        side: step.side, concurrency: step.concurrency, seconds: Math.round(r.wallMs / 100) / 10, installedRows: sum.rows, titles: sum.titles,
-        rowsPerSecond: Math.round(timedRows / (r.wallMs / 1000)), reportsPerSecond: round1((p.reports - 1) / (r.wallMs / 1000)),
-        perReport: summarize(r.times), trend: tenths(r.times), nodeCpuMs: Math.round(r.cpuMs), lockConflicts: r.lockConflicts, checksum: sum.sum, migrateSeconds: round1(db.migrateSeconds),
-      };
-      runs.push(run);
-      log(`  ${step.side.padEnd(6)} c=${step.concurrency}: ${run.seconds} s, ${run.rowsPerSecond.toLocaleString('en-US')} rows/s, ` +
-        `per report p50 ${fmtMs(run.perReport.p50)} p95 ${fmtMs(run.perReport.p95)} ms (first tenth ${fmtMs(run.trend.firstTenthP50)}, last ${fmtMs(run.trend.lastTenthP50)}), node CPU ${(run.nodeCpuMs / 1000).toFixed(1)} s, ${run.lockConflicts} deadlocks retried; ` +
-        `${run.installedRows.toLocaleString('en-US')} installs, ${run.titles.toLocaleString('en-US')} titles`);
-      if (r.stats) {
-        const statements = [...r.stats.entries()].map(([s, v]) => ({ shape: s, count: v.count, totalMs: Math.round(v.ms), share: 0 })).sort((a, b) => b.totalMs - a.totalMs);
-        const sqlMs = statements.reduce((a, s) => a + s.totalMs, 0);
-        for (const s of statements) s.share = round1((100 * s.totalMs) / r.wallMs);
-        profile = { wallMs: Math.round(r.wallMs), sqlMs, outsideSqlMs: Math.round(r.wallMs - sqlMs), statements };
+  for (const c of levels) {
+    const r = await pairAt(c, new InventoryRepository(), p.profile && c === 1, 'ingest');
+    for (const run of r.runs) (runs.push(run), describe(run.side, run));
+    if (r.stats) {
+      const statements = [...r.stats.entries()].map(([s, v]) => ({ shape: s, count: v.count, totalMs: Math.round(v.ms), share: 0 })).sort((a, b) => b.totalMs - a.totalMs);
+      const sqlMs = statements.reduce((a, s) => a + s.totalMs, 0);
+      for (const s of statements) s.share = round1((100 * s.totalMs) / r.wallMs);
+      profile = { wallMs: Math.round(r.wallMs), sqlMs, outsideSqlMs: Math.round(r.wallMs - sqlMs), statements };
+    }
+  }
+  const whatIf: NonNullable<IngestBenchResult['whatIf']> = [];
+  if (p.whatIf) {
+    for (const [key, v] of Object.entries(WHAT_IF)) {
+      for (const c of levels) {
+        const r = await pairAt(c, v.repo(), false, key.replace(/\W/g, '').slice(0, 12));
+        const [ing, raw] = r.runs;
+        describe(`what-if ${key}`, ing);
+        describe('raw', raw);
+        whatIf.push({
+          variant: key, label: v.label, concurrency: c, ingest: ing, raw, ratio: Math.round((ing.rowsPerSecond / raw.rowsPerSecond) * 100) / 100,
+          sameRows: ing.checksum === runs[0].checksum,
+        });
       }
-    } finally {
-      await dropDatabase(p.dbServer, db.name);
     }
   }
   const sameRows = runs.every((r) => r.checksum === runs[0].checksum);
@@ -304,6 +377,7 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
     goal: 'ingest >= 0.5x the raw INSERT rate (concurrency 1)',
     ratio: Math.round(ratio * 100) / 100,
     ratioConcurrent: ratioConcurrent === undefined ? undefined : Math.round(ratioConcurrent * 100) / 100,
+    whatIf: whatIf.length ? whatIf : undefined,
     pass: ratio >= 0.5 && sameRows,
   };
 }
@@ -314,6 +388,12 @@ export function ingestTable(r: IngestBenchResult): string {
     `${fmtMs(x.perReport.p50)} ms`, `${fmtMs(x.perReport.p95)} ms`, `${(x.nodeCpuMs / 1000).toFixed(1)} s`, String(x.lockConflicts),
   ]);
   rows.push([`goal: ${r.goal}`, '', `${r.ratio}x${r.ratioConcurrent !== undefined ? ` (c=${r.runs[r.runs.length - 1].concurrency}: ${r.ratioConcurrent}x)` : ''}`, '', '', '', r.pass ? 'pass' : 'FAIL']);
+  for (const w of r.whatIf ?? []) {
+    rows.push([`what if: ${w.label}, c=${w.concurrency}`, `${w.ingest.seconds} s`, `${w.ingest.rowsPerSecond.toLocaleString('en-US')} rows/s`,
+      `${fmtMs(w.ingest.perReport.p50)} ms`, `${fmtMs(w.ingest.perReport.p95)} ms`, `${(w.ingest.nodeCpuMs / 1000).toFixed(1)} s`, String(w.ingest.lockConflicts)]);
+    rows.push([`  raw beside it, c=${w.concurrency}: ratio ${w.ratio}x${w.sameRows ? '' : ' (rows differ!)'}`, `${w.raw.seconds} s`, `${w.raw.rowsPerSecond.toLocaleString('en-US')} rows/s`,
+      `${fmtMs(w.raw.perReport.p50)} ms`, `${fmtMs(w.raw.perReport.p95)} ms`, `${(w.raw.nodeCpuMs / 1000).toFixed(1)} s`, String(w.raw.lockConflicts)]);
+  }
   let out = table([`${r.reports} reports x ${r.packages} packages`, 'wall', 'installs/s', 'report p50', 'report p95', 'node CPU', 'deadlocks'], rows);
   if (r.profile) {
     out += `\n\nwhere ingest's time goes (c=1, ${(r.profile.wallMs / 1000).toFixed(1)} s wall; ${(r.profile.sqlMs / 1000).toFixed(1)} s waiting on SQL, ` +
