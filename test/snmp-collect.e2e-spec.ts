@@ -1,6 +1,7 @@
 // SNMP collection end to end: a lab snmpd (this machine's real interfaces and packages,
 // the lab profile's system group) collected into an InventoryReport and ingested.
 import * as crypto from 'node:crypto';
+import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { collectSnmp } from '../src/discovery/snmp.collector';
 import { IngestService } from '../src/inventory/ingest.service';
@@ -43,8 +44,10 @@ describe('SNMP collection into the inventory', () => {
     expect(report.software).toHaveLength(installed.length);
     const [, pkg, version, arch] = installed[0];
     expect(report.software).toEqual(expect.arrayContaining([expect.objectContaining({ name: pkg, version, architecture: arch })]));
-    expect(report.hardware).toEqual([expect.objectContaining({ kind: 'memory' })]);
-    expect(report.hardware![0].capacityBytes).toBeGreaterThan(2 ** 30);
+    // HOST-RESOURCES-MIB: this machine's memory and its processors, as the kernel counts them
+    expect(report.hardware![0]).toEqual({ kind: 'memory', name: 'total memory', capacityBytes: os.totalmem() });
+    const cpus = report.hardware!.filter((h) => h.kind === 'cpu');
+    expect(cpus.reduce((n, c) => n + (c.cores ?? 0), 0)).toBe(os.cpus().length);
   });
 
   it('ingests it as one device, and a second collection changes nothing', async () => {

@@ -1,4 +1,6 @@
 import { splitSoftwareName, macFromOctets, dateFromOctets } from './snmp.collector';
+import { ipFromBytes, ipFromIndex } from './snmp-tables';
+import { supplyLevel } from './snmp-mibs';
 
 describe('SNMP value parsing', () => {
   it.each([
@@ -6,8 +8,30 @@ describe('SNMP value parsing', () => {
     ['libc6_2.36-9+deb12u9_amd64', { name: 'libc6', version: '2.36-9+deb12u9', architecture: 'amd64' }],
     ['openssh-server-8.7p1-38.el9.x86_64', { name: 'openssh-server', version: '8.7p1-38.el9', architecture: 'x86_64' }],
     ['Mozilla Firefox 128.0.3', { name: 'Mozilla Firefox', version: '128.0.3' }],
-    ['Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.38.33135', { name: 'Microsoft Visual C++ 2015-2022 Redistributable (x64)', version: '14.38.33135' }],
-    ['Notepad++ (64-bit x64)', { name: 'Notepad++ (64-bit x64)', version: '' }],
+    // Windows display names: the architecture marker leaves the name, so x86 and x64 installs are one title
+    ['Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.38.33135', { name: 'Microsoft Visual C++ 2015-2022 Redistributable', version: '14.38.33135', architecture: 'x64' }],
+    ['Microsoft Visual C++ 2013 Redistributable (x86) - 12.0.40664', { name: 'Microsoft Visual C++ 2013 Redistributable', version: '12.0.40664', architecture: 'x86' }],
+    ['Notepad++ (64-bit x64)', { name: 'Notepad++', version: '', architecture: 'x64' }],
+    ['7-Zip 23.01 (x64)', { name: '7-Zip', version: '23.01', architecture: 'x64' }],
+    ['Mozilla Firefox (x64 en-US) 128.0', { name: 'Mozilla Firefox', version: '128.0', architecture: 'x64' }],
+    ['Mozilla Thunderbird (x64 de) 115.12.2', { name: 'Mozilla Thunderbird', version: '115.12.2', architecture: 'x64' }],
+    ['Microsoft Windows Desktop Runtime - 8.0.6 (x64)', { name: 'Microsoft Windows Desktop Runtime', version: '8.0.6', architecture: 'x64' }],
+    ['Python 3.12.4 (64-bit)', { name: 'Python', version: '3.12.4', architecture: 'x64' }],
+    ['Zoom Workplace (64-bit)', { name: 'Zoom Workplace', version: '', architecture: 'x64' }],
+    ['IrfanView 4.67 (32-bit)', { name: 'IrfanView', version: '4.67', architecture: 'x86' }],
+    ['PuTTY release 0.81 (64-bit)', { name: 'PuTTY', version: '0.81', architecture: 'x64' }],
+    ['Wireshark 4.2.5 x64', { name: 'Wireshark', version: '4.2.5', architecture: 'x64' }],
+    ['OpenVPN 2.6.10-I001 amd64', { name: 'OpenVPN', version: '2.6.10-I001', architecture: 'x64' }],
+    ['PowerShell 7-x64', { name: 'PowerShell', version: '7', architecture: 'x64' }],
+    ['Cisco Secure Client - AnyConnect VPN 5.1.2.42', { name: 'Cisco Secure Client - AnyConnect VPN', version: '5.1.2.42' }],
+    ['Intel(R) Network Connections 28.2.501.4', { name: 'Intel(R) Network Connections', version: '28.2.501.4' }],
+    // what is not a version stays in the name
+    ['Intel(R) Management Engine Components', { name: 'Intel(R) Management Engine Components', version: '' }],
+    ['Update for Windows 10 for x64-based Systems (KB5001716)', { name: 'Update for Windows 10 for x64-based Systems (KB5001716)', version: '' }],
+    ['Microsoft 365 Apps for enterprise - en-us', { name: 'Microsoft 365 Apps for enterprise - en-us', version: '' }],
+    ['Microsoft Office Professional Plus 2016', { name: 'Microsoft Office Professional Plus 2016', version: '' }],
+    ['Microsoft Visual Studio Code (User)', { name: 'Microsoft Visual Studio Code (User)', version: '' }],
+    ['(x64)', { name: '(x64)', version: '' }],
   ])('splits %j', (full, parts) => {
     expect(splitSoftwareName(full)).toEqual(parts);
   });
@@ -18,5 +42,26 @@ describe('SNMP value parsing', () => {
     expect(macFromOctets('52:54:00:12:34:56')).toBeUndefined();
     expect(dateFromOctets(Buffer.from([0x07, 0xe8, 11, 27, 10, 0, 0, 0]))).toBe('2024-11-27');
     expect(dateFromOctets(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
+  });
+
+  it('reads IPv4 and IPv6 addresses from bytes and from table indexes', () => {
+    expect(ipFromBytes([10, 20, 0, 2])).toBe('10.20.0.2');
+    expect(ipFromBytes(Buffer.from('20010db8002000000000000000000002', 'hex'))).toBe('2001:db8:20::2');
+    expect(ipFromBytes(Buffer.from('00000000000000000000000000000001', 'hex'))).toBe('::1');
+    expect(ipFromBytes([1, 2, 3])).toBeUndefined();
+    expect(ipFromIndex('1.4.10.20.0.2'.split('.'))).toEqual({ ip: '10.20.0.2', rest: [] });
+    expect(ipFromIndex('2.16.254.128.0.0.0.0.0.0.2.27.84.255.254.170.16.64'.split('.'))?.ip).toBe('fe80::21b:54ff:feaa:1040');
+    expect(ipFromIndex('1.4.10.20.0.1.7'.split('.'))).toEqual({ ip: '10.20.0.1', rest: ['7'] });
+    expect(ipFromIndex('4.20.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.2'.split('.'))).toBeUndefined(); // zoned
+  });
+
+  it.each([
+    [3000, 1860, '62%'],
+    [100, 100, '100%'],
+    [-2, -3, 'some remaining'],
+    [3000, -2, 'level unknown'],
+    [-1, 40, '40'],
+  ])('says a supply level of %s / %s as %s', (max, level, said) => {
+    expect(supplyLevel(max, level)).toBe(said);
   });
 });

@@ -1,0 +1,133 @@
+// discovery/: reading SNMP tables column by column (GetBulk walks, a few at a time so that a
+// slow agent is not flooded) and turning their raw values — MACs, addresses in table
+// indexes, DateAndTime — into what an InventoryReport holds. An agent that lacks a table
+// gives an empty one; one that stops answering throws.
+import { SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
+
+/** A table: row index (the OID suffix after the column) → column number → value. */
+export type Table = Map<string, Map<number, SnmpValue>>;
+
+export class TableReader {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly client: SnmpClient,
+    private readonly concurrency = 6,
+  ) {}
+
+  /** The given columns of a table entry (e.g. ifEntry 1.3.6.1.2.1.2.2.1), at most maxRows rows each. */
+  async table(entry: string, columns: number[], maxRows: number): Promise<Table> {
+    const walks = await Promise.all(columns.map((col) => this.column(`${entry}.${col}`, maxRows)));
+    const rows: Table = new Map();
+    walks.forEach((values, i) => {
+      for (const [index, v] of values) {
+        if (!rows.has(index)) rows.set(index, new Map());
+        rows.get(index)!.set(columns[i], v);
+      }
+    });
+    return rows;
+  }
+
+  /**
+   * One column: row index → value. A column the agent lacks is empty (SNMPv1 agents even
+   * answer an error); a timeout is not absence and is thrown, so that no one takes it for "none".
+   */
+  async column(oid: string, maxRows: number): Promise<Map<string, SnmpValue>> {
+    const values = await this.slot(() => this.client.walk(oid, maxRows)).catch(absentUnlessSilent);
+    const out = new Map<string, SnmpValue>();
+    for (const [o, v] of values) if (o.startsWith(`${oid}.`)) out.set(o.slice(oid.length + 1), v);
+    return out;
+  }
+
+  /**
+   * Scalars in one request; if the agent refuses the request as a whole (SNMPv1 answers
+   * noSuchName for the PDU when one OID is missing), one request each.
+   */
+  async scalars(oids: string[]): Promise<Map<string, SnmpValue>> {
+    try {
+      return await this.slot(() => this.client.get(oids));
+    } catch (err) {
+      absentUnlessSilent(err);
+      const each = await Promise.all(oids.map((oid) => this.slot(() => this.client.get([oid])).catch(absentUnlessSilent)));
+      return new Map(each.flatMap((m) => [...m]));
+    }
+  }
+
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    // a finished walk hands its slot straight to the next waiting one
+    if (this.running >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+function absentUnlessSilent(err: unknown): Map<string, SnmpValue> {
+  if (err instanceof SnmpError && err.reason !== 'protocol') throw err;
+  return new Map();
+}
+
+/** Rows of a whole-table walk: index → column number → value. */
+export function tableRows(values: Map<string, SnmpValue>, base: string): Table {
+  const rows: Table = new Map();
+  for (const [oid, v] of values) {
+    if (!oid.startsWith(`${base}.`)) continue;
+    const [col, ...index] = oid.slice(base.length + 1).split('.');
+    const key = index.join('.');
+    if (!rows.has(key)) rows.set(key, new Map());
+    rows.get(key)!.set(Number(col), v);
+  }
+  return rows;
+}
+
+/** 6 raw bytes → aa:bb:cc:dd:ee:ff; anything else is not a MAC. */
+export function macFromOctets(v: SnmpValue | undefined): string | undefined {
+  if (!Buffer.isBuffer(v) || v.length !== 6) return undefined;
+  return [...v].map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** SNMP DateAndTime (8 or 11 octets) → YYYY-MM-DD. */
+export function dateFromOctets(v: SnmpValue | undefined): string | undefined {
+  if (!Buffer.isBuffer(v) || v.length < 8) return undefined;
+  const year = v.readUInt16BE(0);
+  if (year < 1980 || year > 2100 || v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > 31) return undefined;
+  return `${year}-${String(v[2]).padStart(2, '0')}-${String(v[3]).padStart(2, '0')}`;
+}
+
+/** 4 or 16 address bytes → dotted IPv4 or compressed IPv6 text. */
+export function ipFromBytes(bytes: number[] | Buffer): string | undefined {
+  const b = [...bytes];
+  if (b.length === 4 && b.every((x) => x >= 0 && x <= 255)) return b.join('.');
+  if (b.length !== 16) return undefined;
+  const groups = Array.from({ length: 8 }, (_, i) => ((b[2 * i] << 8) | b[2 * i + 1]).toString(16));
+  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1); // WHATWG URL compresses it
+}
+
+/**
+ * An InetAddress written into a table index: "type.length.bytes…" (ipAddressTable,
+ * lldpRemManAddrTable). Only plain IPv4 (1) and IPv6 (2); zoned ones are link-local.
+ */
+export function ipFromIndex(parts: string[]): { ip: string; rest: string[] } | undefined {
+  const [type, len, ...tail] = parts.map(Number);
+  if ((type !== 1 && type !== 2) || len !== (type === 1 ? 4 : 16) || tail.length < len) return undefined;
+  const ip = ipFromBytes(tail.slice(0, len));
+  return ip ? { ip, rest: parts.slice(2 + len) } : undefined;
+}
+
+/** Link-local IPv6 (fe80::/10) is derived from the MAC and names no reachable address. */
+export function isLinkLocal(ip: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(ip);
+}
+
+/** A number from an INTEGER/Gauge/Counter value; null for anything else. */
+export function num(v: SnmpValue | undefined): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return null;
+}
