@@ -154,6 +154,25 @@ describe('merging devices and marking them distinct', () => {
       expect(again).toMatchObject({ deviceId: manual, matchedBy: 'serial' });
     });
 
+    it('a report of the merged device that was being ingested during the merge lands on the survivor', async () => {
+      const report = (name: string, mac: string, serial?: string): InventoryReport => ({ source: 'agent', identity: { hostname: name, serial, macs: [mac], addresses: ['192.0.2.60'] } });
+      const keep = (await ingest.ingest(report('lab-60', '3c:52:82:00:60:01', 'LAB60-SERIAL'))).deviceId;
+      const gone = (await ingest.ingest(report('lab-60-old', '3c:52:82:00:60:02'))).deviceId;
+      // hold the merged device's row so that the merge and then the report queue behind it
+      const blocker = t.db.createQueryRunner();
+      await blocker.startTransaction();
+      await blocker.query('SELECT id FROM devices WHERE id = ? FOR UPDATE', [gone]);
+      const merging = merge(keep, gone).then((r) => r); // supertest sends on then()
+      await new Promise((done) => setTimeout(done, 300));
+      const ingesting = ingest.ingest(report('lab-60-old', '3c:52:82:00:60:02'));
+      await new Promise((done) => setTimeout(done, 300));
+      await blocker.rollbackTransaction();
+      await blocker.release();
+      expect((await merging).status).toBe(200);
+      expect(await ingesting).toMatchObject({ deviceId: keep, created: false, matchedBy: 'mac' });
+      expect((await t.http.get('/api/devices?q=lab-60').set(viewer)).body.total).toBe(1);
+    });
+
     it('refuses a merge with itself (400), with a missing device (404), and a bad body (400 naming otherId)', async () => {
       const self = await merge(survivor, survivor);
       expect(self.status).toBe(400);
