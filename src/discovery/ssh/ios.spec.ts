@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isIosRejection, parseIos, parseShowInterfaces, parseShowInventory, parseShowVersion } from './ios';
+
+const unit = (dir: string, file: string) => fs.readFileSync(path.join(__dirname, 'fixtures', dir, file), 'utf8');
+// the lab's emulated router serves these same files over SSH
+const lab = (file: string) => fs.readFileSync(path.join(__dirname, '../../../test/lab/fixtures/ios', file), 'utf8');
+
+describe('Cisco IOS XE over SSH: an ISR 4331 router', () => {
+  const report = parseIos({ version: lab('show-version.txt'), inventory: lab('show-inventory.txt'), interfaces: lab('show-interfaces.txt') }, '172.16.99.11');
+
+  it('identifies it by chassis serial, host name and the burned-in MACs of its ports', () => {
+    expect(report.identity).toEqual({
+      hostname: 'lab-rtr01', serial: 'FDO2213A0GL',
+      macs: ['70:ea:1a:5c:3e:10', '70:ea:1a:5c:3e:11', '70:ea:1a:5c:3e:12', '70:ea:1a:5c:3e:1f'],
+      addresses: ['172.16.99.11', '192.0.2.2', '10.10.0.1', '10.255.0.1'],
+    });
+  });
+
+  it('is a Cisco router with its model and IOS XE version', () => {
+    expect(report.device).toEqual({
+      vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os', model: 'ISR4331/K9', osName: 'Cisco IOS XE', osVersion: '17.09.04a',
+    });
+  });
+
+  it('lists memory and the serial-numbered parts, not the chassis again', () => {
+    expect(report.hardware).toEqual([
+      { kind: 'memory', name: 'total memory', capacityBytes: 4194304 * 1024 },
+      { kind: 'other', name: '250W AC Power Supply for Cisco ISR 4330', model: 'PWR-4330-AC', serial: 'PST2211A1BC', slot: 'Power Supply Module 0' },
+      { kind: 'other', name: 'GE T', model: 'GLC-TE', serial: 'AGM2218L0QZ', slot: 'subslot 0/0 transceiver 2' },
+      { kind: 'other', name: 'Cisco ISR4331 Route Processor', model: 'ISR4331/K9', serial: 'FOC22125K3M', slot: 'module R0' },
+    ]);
+  });
+
+  it('reads ports with description, state, speed, MTU and address', () => {
+    expect(report.interfaces).toEqual([
+      { name: 'GigabitEthernet0/0/0', description: 'WAN uplink to ISP (circuit 4711-0815)', mac: '70:ea:1a:5c:3e:10', adminStatus: 'up', operStatus: 'up', mtu: 1500, speedMbps: 1000, addresses: ['192.0.2.2'] },
+      { name: 'GigabitEthernet0/0/1', description: 'LAN core', mac: '70:ea:1a:5c:3e:11', adminStatus: 'up', operStatus: 'up', mtu: 1500, speedMbps: 1000, addresses: ['10.10.0.1'] },
+      { name: 'GigabitEthernet0/0/2', mac: '70:ea:1a:5c:3e:12', adminStatus: 'down', operStatus: 'down', mtu: 1500, speedMbps: 1000, addresses: [] },
+      { name: 'GigabitEthernet0', description: 'OOB management', mac: '70:ea:1a:5c:3e:1f', adminStatus: 'up', operStatus: 'up', mtu: 1500, speedMbps: 100, addresses: ['172.16.99.11'] },
+      { name: 'Loopback0', description: 'router id', adminStatus: 'up', operStatus: 'up', mtu: 1514, speedMbps: 8000, addresses: ['10.255.0.1'] },
+    ]);
+  });
+
+  it('reads the uptime from show version', () => {
+    expect(parseShowVersion(lab('show-version.txt')).uptime).toBe('12 weeks, 3 days, 4 hours, 17 minutes');
+  });
+});
+
+describe('Cisco IOS XE over SSH: a stack of two Catalyst 9300', () => {
+  const f = (file: string) => unit('ios-c9300', file);
+  const report = parseIos({ version: f('show-version.txt'), inventory: f('show-inventory.txt'), interfaces: f('show-interfaces.txt') }, '172.16.99.2');
+
+  it('is a switch, identified by the active member\'s serial', () => {
+    expect(report.device).toMatchObject({ type: 'switch', model: 'C9300-24T', osName: 'Cisco IOS XE', osVersion: '17.09.05' });
+    expect(report.identity.serial).toBe('FOC2424L0XY');
+    expect(report.identity.macs).toContain('4c:e1:76:2b:9a:00');
+  });
+
+  it('lists the second member, power supplies, the uplink module and optics as parts', () => {
+    expect(report.hardware!.map((h) => [h.slot, h.serial])).toEqual([
+      [undefined, undefined],
+      ['Switch 1 - Power Supply A', 'DTN2419V2PQ'],
+      ['Switch 1 FRU Uplink Module 1', 'FOC24196TK0'],
+      ['Te1/1/1', 'AVD2211K3LM'],
+      ['Switch 2', 'FOC2424L1ZZ'],
+      ['Switch 2 - Power Supply A', 'DTN2419V3AB'],
+    ]);
+    expect(report.hardware![0]).toEqual({ kind: 'memory', name: 'total memory', capacityBytes: 8388608 * 1024 });
+  });
+
+  it('reads SVIs, negotiated speeds (1000Mb/s, 10Gb/s) and unconnected ports', () => {
+    const byName = new Map(report.interfaces!.map((i) => [i.name, i]));
+    expect(byName.get('Vlan1')).toMatchObject({ adminStatus: 'down', operStatus: 'down' });
+    expect(byName.get('Vlan20')).toMatchObject({ description: 'servers', addresses: ['10.20.0.2'] });
+    expect(byName.get('GigabitEthernet1/0/1')).toMatchObject({ speedMbps: 1000, mtu: 9198, operStatus: 'up' });
+    expect(byName.get('GigabitEthernet1/0/2')).toMatchObject({ speedMbps: 10, adminStatus: 'up', operStatus: 'down' });
+    expect(byName.get('TenGigabitEthernet1/1/1')).toMatchObject({ speedMbps: 10000, description: 'uplink dist-sw01 Te1/0/48' });
+  });
+});
+
+describe('Cisco IOS parsers', () => {
+  it('reads classic IOS 15 show version on a Catalyst 2960-X', () => {
+    const v = parseShowVersion(unit('ios-c2960x', 'show-version.txt'));
+    expect(v).toMatchObject({
+      hostname: 'acc-sw03', osName: 'Cisco IOS', osVersion: '15.2(7)E8', model: 'WS-C2960X-24PS-L', serial: 'FOC2209S1AB',
+      baseMac: '70:18:a7:3c:5e:80', memoryBytes: 524288 * 1024, uptime: '1 year, 8 weeks, 2 days, 3 hours, 41 minutes',
+    });
+    expect(parseIos({ version: unit('ios-c2960x', 'show-version.txt') }, '10.1.1.3').device).toMatchObject({ type: 'switch', model: 'WS-C2960X-24PS-L' });
+  });
+
+  it('falls back to show version\'s serial and model when show inventory is missing, and leaves parts out', () => {
+    const r = parseIos({ version: lab('show-version.txt') }, '10.0.0.1');
+    expect(r.identity.serial).toBe('FDO2213A0GL');
+    expect(r.device!.model).toBe('ISR4331/K9');
+    expect(r.hardware).toBeUndefined();
+    expect(r.interfaces).toBeUndefined();
+  });
+
+  it.each([
+    ["% Invalid input detected at '^' marker.", true],
+    ["        ^\n% Invalid input detected at '^' marker.\n", true],
+    ['% Unknown command or computer name, or unable to find computer address', true],
+    ['% Ambiguous command:  "sh i"', true],
+    ['Linux', false],
+    ['100% Invalid input rate', false],
+  ])('%j is IOS refusing a command: %s', (text, expected) => {
+    expect(isIosRejection(text)).toBe(expected);
+  });
+
+  it('ignores text that is not inventory items, and caps what it reads', () => {
+    expect(parseShowInventory('garbage\nNAME: "x"\n')).toEqual([]);
+    expect(parseShowInterfaces(`${'Gi1 is up, line protocol is up\n'.repeat(5000)}`)).toHaveLength(4096);
+  });
+});

@@ -1,0 +1,159 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseCpu, parseDmi, parseIpAddr, parseLinux, parseOsRelease, parsePackages } from './linux';
+
+const fixture = (dir: string, file: string) => fs.readFileSync(path.join(__dirname, 'fixtures', dir, file), 'utf8');
+
+describe('Linux over SSH: a Debian 12 Dell server', () => {
+  const f = (file: string) => fixture('linux-debian12-r650', file);
+  const report = parseLinux({
+    osRelease: f('os-release.txt'), hostname: f('hostname.txt'), machineId: f('machine-id.txt'), dmi: f('dmi.txt'),
+    cpu: f('lscpu.txt'), memory: f('meminfo.txt'), disks: f('lsblk.json'), network: f('ip-addr.json'), packages: f('dpkg.txt'),
+  }, '10.20.30.41');
+
+  it('identifies the machine by hostname, DMI serial, and the MACs and addresses of its own ports', () => {
+    expect(report.source).toBe('ssh');
+    expect(report.identity).toEqual({
+      hostname: 'files01', serial: '7XK2Q53',
+      // docker0 and the container's veth say nothing about which machine this is
+      macs: ['b0:7b:25:d4:1a:10', 'b0:7b:25:d4:1a:11', '04:3f:72:c3:8e:20'],
+      addresses: ['10.20.30.41', '10.99.4.41'],
+    });
+  });
+
+  it('names the OS with its point release, and the vendor, model and kind of machine', () => {
+    expect(report.device).toEqual({
+      type: 'server', platform: 'linux', osFamily: 'linux', vendor: 'Dell Inc.', model: 'PowerEdge R650', osName: 'Debian GNU/Linux', osVersion: '12.8',
+    });
+  });
+
+  it('lists both processor sockets, memory, the real disks and the machine id', () => {
+    expect(report.hardware).toEqual([
+      { kind: 'cpu', name: 'Intel(R) Xeon(R) Gold 6330 CPU @ 2.00GHz', manufacturer: 'Intel', cores: 28, speedMhz: 3100, slot: 'socket 0' },
+      { kind: 'cpu', name: 'Intel(R) Xeon(R) Gold 6330 CPU @ 2.00GHz', manufacturer: 'Intel', cores: 28, speedMhz: 3100, slot: 'socket 1' },
+      { kind: 'memory', name: 'total memory', capacityBytes: 263710352 * 1024 },
+      { kind: 'disk', name: 'sda', model: 'PERC H755 Front', serial: '6f4ee08018d1a2002c1b8e3d0a6f2b11', manufacturer: 'DELL', capacityBytes: 959656755200 },
+      { kind: 'disk', name: 'nvme0n1', model: 'Dell Ent NVMe P5600 MU U.2 1.6TB', serial: 'PHAB125300A91P6DGN', manufacturer: undefined, capacityBytes: 1600321314816 },
+      { kind: 'other', name: 'machine-id', serial: '3e1d7a5c9b2f4e80a6c1d2e3f4a5b6c7' },
+    ]);
+  });
+
+  it('lists every interface but loopback with state, MTU and routable addresses', () => {
+    expect(report.interfaces!.map((i) => i.name)).toEqual(['eno8303', 'eno8403', 'ens1f0np0', 'docker0', 'veth3f2a1b9']);
+    expect(report.interfaces![0]).toEqual({ name: 'eno8303', mac: 'b0:7b:25:d4:1a:10', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['10.20.30.41'] });
+    expect(report.interfaces![1]).toMatchObject({ operStatus: 'down', addresses: [] });
+    expect(report.interfaces![2].addresses).toEqual(['10.99.4.41', '2001:db8:4::41']);
+  });
+
+  it('counts installed packages only: held ones yes, removed-with-config (rc) and unknown (un) no', () => {
+    const names = report.software!.map((s) => `${s.name}:${s.architecture}`);
+    expect(names).toHaveLength(19);
+    expect(names).toEqual(expect.arrayContaining(['docker-ce:amd64', 'libc6:amd64', 'libc6:i386']));
+    expect(names).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(postfix|vim-tiny|linux-image-6\.1\.0-26-amd64):/)]));
+    expect(report.software).toContainEqual({ name: 'openssh-server', version: '1:9.2p1-2+deb12u3', architecture: 'amd64' });
+  });
+});
+
+describe('Linux over SSH: a Rocky 9 VMware guest with older tools', () => {
+  const f = (file: string) => fixture('linux-rocky9-vmware', file);
+  const report = parseLinux({
+    osRelease: f('os-release.txt'), hostname: f('hostname.txt'), machineId: f('machine-id.txt'), dmi: f('dmi.txt'),
+    cpu: f('cpuinfo.txt'), memory: f('meminfo.txt'), disks: f('lsblk.json'), network: f('ip-addr.txt'), packages: f('rpm.txt'),
+  }, '10.40.1.22');
+
+  it('reads the FQDN, the VMware serial and both NICs from the text form of ip addr', () => {
+    expect(report.identity).toEqual({
+      hostname: 'erp-db02', fqdn: 'erp-db02.corp.example', serial: 'VMware-42 1a 7c 3e 9b 55 0d 21-6f 8a 3c 19 e2 47 b0 5d',
+      macs: ['00:50:56:9a:3b:7c', '00:50:56:9a:c4:01'], addresses: ['10.40.1.22', '10.40.1.23'],
+    });
+    expect(report.interfaces).toEqual([
+      { name: 'ens192', mac: '00:50:56:9a:3b:7c', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['10.40.1.22', '10.40.1.23'] },
+      { name: 'ens224', mac: '00:50:56:9a:c4:01', mtu: 1500, adminStatus: 'down', operStatus: 'down', addresses: [] },
+    ]);
+  });
+
+  it('is a virtual machine running Rocky Linux 9.4', () => {
+    expect(report.device).toMatchObject({ type: 'virtual-machine', vendor: 'VMware, Inc.', model: 'VMware Virtual Platform', osName: 'Rocky Linux', osVersion: '9.4' });
+  });
+
+  it('counts sockets and cores from /proc/cpuinfo when lscpu is missing', () => {
+    expect(report.hardware!.filter((h) => h.kind === 'cpu')).toEqual([
+      { kind: 'cpu', name: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz', manufacturer: 'Intel', cores: 2, speedMhz: 2195, slot: 'socket 0' },
+      { kind: 'cpu', name: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz', manufacturer: 'Intel', cores: 2, speedMhz: 2195, slot: 'socket 1' },
+    ]);
+    // string sizes (older lsblk) and no optical drive
+    expect(report.hardware!.filter((h) => h.kind === 'disk').map((d) => [d.name, d.capacityBytes, d.manufacturer])).toEqual([
+      ['sda', 107374182400, 'VMware'], ['sdb', 536870912000, 'VMware'],
+    ]);
+  });
+
+  it('reads RPMs with vendor, epoch and install date, two kernels side by side, no gpg-pubkey', () => {
+    expect(report.software).toHaveLength(9);
+    expect(report.software).toContainEqual({ name: 'openssl', version: '1:3.0.7-27.el9', architecture: 'x86_64', publisher: 'Rocky Enterprise Software Foundation', installDate: '2024-05-13' });
+    expect(report.software!.filter((s) => s.name === 'kernel').map((s) => s.version)).toEqual(['5.14.0-427.13.1.el9_4', '5.14.0-427.22.1.el9_4']);
+    expect(report.software!.map((s) => s.name)).not.toContain('gpg-pubkey');
+  });
+});
+
+describe('Linux parsers', () => {
+  it.each([
+    ['Debian point release', 'NAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\nDEBIAN_VERSION=12.8', { osName: 'Debian GNU/Linux', osVersion: '12.8' }],
+    ['Debian testing', 'NAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\nDEBIAN_VERSION=trixie/sid', { osName: 'Debian GNU/Linux', osVersion: '12' }],
+    ['Ubuntu point release', 'NAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nDEBIAN_VERSION=bookworm/sid', { osName: 'Ubuntu', osVersion: '22.04.4' }],
+    ['Alpine', 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"', { osName: 'Alpine Linux', osVersion: '3.20.3' }],
+    ['Arch (rolling)', 'NAME="Arch Linux"\nPRETTY_NAME="Arch Linux"\nID=arch\nBUILD_ID=rolling', { osName: 'Arch Linux', osVersion: 'rolling' }],
+    ['single quotes', "NAME='Gentoo'\nVERSION_ID='2.15'", { osName: 'Gentoo', osVersion: '2.15' }],
+    ['nothing readable', '', { osName: 'Linux', osVersion: undefined }],
+  ])('os-release: %s', (_name, text, expected) => {
+    expect(parseOsRelease(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['apk list -I', '#apk\nbusybox-1.36.1-r29 x86_64 {busybox} (GPL-2.0-only) [installed]\nca-certificates-bundle-20240705-r0 x86_64 {ca-certificates} (MPL-2.0 AND MIT) [installed]\n',
+      [{ name: 'busybox', version: '1.36.1-r29', architecture: 'x86_64' }, { name: 'ca-certificates-bundle', version: '20240705-r0', architecture: 'x86_64' }]],
+    ['apk info -v', '#apk\nmusl-1.2.5-r0\nlibcrypto3-3.3.2-r0\n', [{ name: 'musl', version: '1.2.5-r0', architecture: undefined }, { name: 'libcrypto3', version: '3.3.2-r0', architecture: undefined }]],
+    ['pacman -Q', '#pacman\nbash 5.2.037-1\nlinux 6.11.5.arch1-1\n', [{ name: 'bash', version: '5.2.037-1' }, { name: 'linux', version: '6.11.5.arch1-1' }]],
+    ['dpkg with nothing installed', '#dpkg\n', []],
+  ])('packages: %s', (_name, text, expected) => {
+    expect(parsePackages(text)).toEqual(expected);
+  });
+
+  it('leaves software out, rather than empty, when no package manager answered', () => {
+    expect(parsePackages('')).toBeUndefined();
+    expect(parsePackages('sh: 1: dpkg-query: Permission denied\n')).toBeUndefined();
+  });
+
+  it('caps a hostile package list', () => {
+    const lines = Array.from({ length: 25_000 }, (_, i) => `ii \tpkg${i}\t1.0\tamd64`).join('\n');
+    expect(parsePackages(`#dpkg\n${lines}\n`)).toHaveLength(20_000);
+    const long = parsePackages(`#dpkg\nii \t${'x'.repeat(100_000)}\t1\tamd64\n`)!;
+    expect(long[0].name).toHaveLength(255);
+  });
+
+  it.each([
+    ['junk placeholders', 'sys_vendor=To Be Filled By O.E.M.\nproduct_name=Default string\nproduct_serial=Default string\nchassis_type=3', { vendor: undefined, model: undefined, serial: undefined, uuid: undefined, type: 'workstation' }],
+    ['a laptop with root-only serial', 'sys_vendor=LENOVO\nproduct_name=21AH\nproduct_serial=\nchassis_type=10', { vendor: 'LENOVO', model: '21AH', serial: undefined, uuid: undefined, type: 'laptop' }],
+    ['KVM guest', 'sys_vendor=QEMU\nproduct_name=Standard PC (Q35 + ICH9, 2009)\nchassis_type=1', { vendor: 'QEMU', model: 'Standard PC (Q35 + ICH9, 2009)', serial: undefined, uuid: undefined, type: 'virtual-machine' }],
+    ['no DMI at all (containers, ARM boards)', '', { vendor: undefined, model: undefined, serial: undefined, uuid: undefined, type: undefined }],
+  ])('DMI: %s', (_name, text, expected) => {
+    expect(parseDmi(text)).toEqual(expected);
+  });
+
+  it('reads an ARM lscpu without sockets as one processor', () => {
+    const arm = 'Architecture:            aarch64\nCPU(s):                  4\nVendor ID:               ARM\nModel name:              Cortex-A72\nThread(s) per core:      1\nCore(s) per cluster:     4\nSocket(s):               -\nCluster(s):              1\nCPU max MHz:             1800.0000\n';
+    expect(parseCpu(arm)).toEqual([{ kind: 'cpu', name: 'Cortex-A72', manufacturer: 'ARM', cores: 4, speedMhz: 1800, slot: 'socket 0' }]);
+  });
+
+  it('keeps the parts of a report whose commands failed out of it, so ingest keeps what it knew', () => {
+    const r = parseLinux({ hostname: 'web01\n', osRelease: 'NAME="Debian GNU/Linux"\nVERSION_ID="12"' }, '10.0.0.5');
+    expect(r).toEqual({
+      source: 'ssh', identity: { hostname: 'web01', serial: undefined, macs: [], addresses: ['10.0.0.5'] },
+      device: { type: undefined, platform: 'linux', osFamily: 'linux', vendor: undefined, model: undefined, osName: 'Debian GNU/Linux', osVersion: '12' },
+    });
+  });
+
+  it('does not take an error message for a hostname or an interface list', () => {
+    expect(parseLinux({ hostname: 'hostname: command not found\n' }, '10.0.0.5').identity.hostname).toBeUndefined();
+    expect(parseIpAddr('Object "addr" is unknown, try "ip help".\n')).toEqual([]);
+  });
+});

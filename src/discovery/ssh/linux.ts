@@ -1,0 +1,261 @@
+// discovery/ssh: a Linux machine over SSH. Fixed commands (no user input in any of them), each
+// run on its own and allowed to fail: what is missing is left out of the report, not guessed.
+import { InventoryReport } from '../../inventory/inventory-report';
+import { DeviceType } from '../../devices/device.entity';
+import { asArray, CAPS, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, str } from './text';
+
+export const LINUX_COMMANDS = {
+  osRelease: "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; printf 'DEBIAN_VERSION=%s\\n' \"$(cat /etc/debian_version 2>/dev/null)\"",
+  hostname: 'hostname',
+  machineId: 'cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id',
+  // unreadable files (product_serial is root-only on most systems) come out empty
+  dmi: "for f in sys_vendor product_name product_serial product_uuid chassis_type; do printf '%s=%s\\n' \"$f\" \"$(cat /sys/class/dmi/id/$f 2>/dev/null)\"; done",
+  cpu: 'LC_ALL=C lscpu 2>/dev/null || cat /proc/cpuinfo',
+  memory: 'cat /proc/meminfo',
+  disks: 'lsblk -J -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR,TRAN 2>/dev/null',
+  network: 'ip -j addr show 2>/dev/null || ip addr show',
+  packages: [
+    'if command -v dpkg-query >/dev/null 2>&1; then echo "#dpkg"; dpkg-query -W -f=\'${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n\';',
+    'elif command -v rpm >/dev/null 2>&1; then echo "#rpm"; rpm -qa --qf \'%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{VENDOR}\\t%{INSTALLTIME}\\n\';',
+    'elif command -v apk >/dev/null 2>&1; then echo "#apk"; apk list -I 2>/dev/null || apk info -v;',
+    'elif command -v pacman >/dev/null 2>&1; then echo "#pacman"; pacman -Q;',
+    'fi',
+  ].join(' '),
+} as const;
+
+export type LinuxCommand = keyof typeof LINUX_COMMANDS;
+/** stdout of each command */
+export type LinuxOutputs = Partial<Record<LinuxCommand, string>>;
+
+type Software = NonNullable<InventoryReport['software']>[number];
+type Interface = NonNullable<InventoryReport['interfaces']>[number];
+type Hardware = NonNullable<InventoryReport['hardware']>[number];
+
+const JUNK_DMI = /^(to be filled by o\.?e\.?m\.?|default string|system product name|system manufacturer|not specified|none|n\/a|0+)$/i;
+const dmiValue = (v: string | undefined) => (v && !JUNK_DMI.test(v.trim()) ? str(v, 255) : undefined);
+
+/** Interfaces whose MACs say nothing about which machine this is (bridges, containers, tunnels). */
+const VIRTUAL_IFACE = /^(lo|veth|docker|br-|virbr|vnet|tun|tap|cni|flannel|cali|kube|lxc|lxd|wg|vxlan|genev|tailscale|zt|dummy|ifb|bond\d+\.|team)/;
+
+export function parseOsRelease(text: string | undefined): Pick<NonNullable<InventoryReport['device']>, 'osName' | 'osVersion'> {
+  const kv = keyValues(text ?? '', /=/);
+  const get = (k: string) => str(kv.get(k.toLowerCase())?.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'), 128);
+  const id = get('ID');
+  const versionId = get('VERSION_ID');
+  const version = get('VERSION');
+  const debian = get('DEBIAN_VERSION');
+  let osVersion = versionId;
+  if (id === 'debian' && debian && versionId && debian.startsWith(`${versionId}.`)) osVersion = debian;
+  else if (versionId && version) {
+    // Ubuntu's VERSION carries the point release: "22.04.4 LTS (Jammy Jellyfish)"
+    const precise = /^(\d[\w.]*)/.exec(version)?.[1];
+    if (precise && precise.startsWith(`${versionId}.`)) osVersion = precise;
+  }
+  return { osName: get('NAME') ?? get('PRETTY_NAME') ?? 'Linux', osVersion: osVersion ?? get('BUILD_ID') };
+}
+
+/** DMI chassis types (SMBIOS 7.4.1) that say what kind of machine it is. */
+const CHASSIS: Record<number, DeviceType> = {
+  3: 'workstation', 4: 'workstation', 5: 'workstation', 6: 'workstation', 7: 'workstation', 13: 'workstation', 15: 'workstation', 16: 'workstation', 35: 'workstation', 36: 'workstation',
+  8: 'laptop', 9: 'laptop', 10: 'laptop', 14: 'laptop', 30: 'laptop', 31: 'laptop', 32: 'laptop',
+  17: 'server', 23: 'server', 25: 'server', 28: 'server', 29: 'server',
+};
+
+export function parseDmi(text: string | undefined): { vendor?: string; model?: string; serial?: string; uuid?: string; type?: DeviceType } {
+  const kv = keyValues(text ?? '', /=/);
+  const vendor = dmiValue(kv.get('sys_vendor'));
+  const model = dmiValue(kv.get('product_name'));
+  const type = isVirtualHardware(vendor, model) ? 'virtual-machine' : CHASSIS[Number(kv.get('chassis_type'))];
+  return { vendor, model, serial: dmiValue(kv.get('product_serial')), uuid: dmiValue(kv.get('product_uuid')), type };
+}
+
+const CPU_VENDORS: Record<string, string> = { GenuineIntel: 'Intel', AuthenticAMD: 'AMD', HygonGenuine: 'Hygon', CentaurHauls: 'Centaur' };
+
+/** lscpu (C locale), else /proc/cpuinfo: one entry per socket. */
+export function parseCpu(text: string | undefined): Hardware[] {
+  if (!text?.trim()) return [];
+  const kv = keyValues(text);
+  const isLscpu = kv.has('cpu(s)') || kv.has('socket(s)');
+  let model: string | undefined, vendor: string | undefined, sockets: number, cores: number | undefined, mhz: number | undefined;
+  if (isLscpu) {
+    model = kv.get('model name');
+    vendor = kv.get('vendor id');
+    sockets = num(kv.get('socket(s)')) || num(kv.get('cluster(s)')) || 1;
+    const perSocket = num(kv.get('core(s) per socket')) ?? num(kv.get('core(s) per cluster'));
+    cores = perSocket ?? (num(kv.get('cpu(s)')) ? Math.max(1, Math.floor(num(kv.get('cpu(s)'))! / sockets)) : undefined);
+    mhz = num(kv.get('cpu max mhz')) ?? num(kv.get('cpu mhz'));
+  } else {
+    model = kv.get('model name') ?? kv.get('hardware') ?? kv.get('cpu model');
+    vendor = kv.get('vendor_id');
+    const physical = new Set<string>();
+    let processors = 0;
+    for (const line of text.split('\n')) {
+      const m = /^(physical id|processor)\s*:\s*(\S+)/.exec(line);
+      if (m?.[1] === 'physical id') physical.add(m[2]);
+      else if (m) processors++;
+    }
+    sockets = Math.max(1, physical.size);
+    cores = num(kv.get('cpu cores')) ?? (processors ? Math.max(1, Math.floor(processors / sockets)) : undefined);
+    mhz = num(kv.get('cpu mhz'));
+  }
+  const name = str(model?.replace(/\s+/g, ' '), 255);
+  if (!name && !vendor) return [];
+  return Array.from({ length: Math.min(sockets, CAPS.cpus) }, (_, i) => ({
+    kind: 'cpu' as const,
+    name,
+    manufacturer: str(vendor ? (CPU_VENDORS[vendor] ?? vendor) : undefined, 128),
+    cores: cores ? Math.round(cores) : undefined,
+    speedMhz: mhz ? Math.round(mhz) : undefined,
+    slot: `socket ${i}`,
+  }));
+}
+
+export function parseMeminfo(text: string | undefined): Hardware[] {
+  const kb = num(/^MemTotal:\s+(\d+)\s*kB/m.exec(text ?? '')?.[1]);
+  return kb ? [{ kind: 'memory', name: 'total memory', capacityBytes: kb * 1024 }] : [];
+}
+
+export function parseLsblk(text: string | undefined): Hardware[] {
+  const doc = parseJson(text);
+  if (!isRecord(doc)) return [];
+  const out: Hardware[] = [];
+  for (const d of asArray(doc.blockdevices as unknown[])) {
+    if (!isRecord(d) || d.type !== 'disk') continue;
+    const name = str(d.name, 64);
+    const size = num(d.size);
+    if (!name || !size || /^(zram|loop|ram|fd|nbd)/.test(name)) continue;
+    const vendor = str(d.vendor, 64);
+    out.push({
+      kind: 'disk',
+      name,
+      model: str(d.model, 255),
+      serial: str(d.serial, 128),
+      // virtio reports its PCI vendor id (0x1af4), which names nobody
+      manufacturer: vendor && !/^0x[0-9a-f]+$/i.test(vendor) ? vendor : undefined,
+      capacityBytes: size,
+    });
+    if (out.length >= CAPS.disks) break;
+  }
+  return out;
+}
+
+const usableAddress = (scope: unknown) => scope !== 'link' && scope !== 'host';
+
+/** `ip -j addr show`, or the text of `ip addr show` where iproute2 is too old for JSON. */
+export function parseIpAddr(text: string | undefined): Interface[] {
+  const doc = parseJson(text);
+  const out: Interface[] = [];
+  if (Array.isArray(doc)) {
+    for (const i of doc) {
+      if (!isRecord(i) || i.link_type === 'loopback') continue;
+      const name = str(i.ifname, 64);
+      if (!name) continue;
+      const flags = asArray(i.flags as string[]);
+      out.push({
+        name,
+        mac: i.link_type === 'ether' ? mac(i.address) : undefined,
+        mtu: num(i.mtu),
+        adminStatus: flags.includes('UP') ? 'up' : 'down',
+        operStatus: str(i.operstate, 32)?.toLowerCase(),
+        addresses: asArray(i.addr_info as unknown[])
+          .filter((a): a is Record<string, unknown> => isRecord(a) && usableAddress(a.scope))
+          .map((a) => str(a.local, 64))
+          .filter((a): a is string => !!a)
+          .slice(0, CAPS.addressesPerInterface),
+      });
+      if (out.length >= CAPS.interfaces) break;
+    }
+    return out;
+  }
+  const loopbacks = new Set<Interface>();
+  let current: Interface | undefined;
+  for (const line of (text ?? '').split('\n')) {
+    const head = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>(?:.*\bmtu (\d+))?(?:.*\bstate (\S+))?/.exec(line);
+    if (head) {
+      if (out.length >= CAPS.interfaces) break;
+      const flags = head[2].split(',');
+      current = { name: head[1], mtu: num(head[3]), adminStatus: flags.includes('UP') ? 'up' : 'down', operStatus: head[4]?.toLowerCase(), addresses: [] };
+      if (flags.includes('LOOPBACK')) loopbacks.add(current);
+      out.push(current);
+      continue;
+    }
+    if (!current) continue;
+    const link = /^\s+link\/(\S+)\s+(\S+)/.exec(line);
+    if (link && link[1] === 'ether') current.mac = mac(link[2]);
+    const inet = /^\s+inet6?\s+([^/\s]+)\S*.*?\bscope (\w+)/.exec(line);
+    if (inet && usableAddress(inet[2]) && current.addresses!.length < CAPS.addressesPerInterface) current.addresses!.push(inet[1]);
+  }
+  return out.filter((i) => !loopbacks.has(i));
+}
+
+const DPKG_LINE = /^(\S{2,3})\s*\t([^\t]+)\t([^\t]*)\t([^\t]*)$/;
+
+/** The package list, from whichever manager the machine has (the first line names it). */
+export function parsePackages(text: string | undefined): Software[] | undefined {
+  const lines = (text ?? '').split('\n');
+  const manager = lines.shift()?.trim();
+  const out: Software[] = [];
+  const add = (s: Software) => {
+    if (out.length < CAPS.software && s.name) out.push(s);
+  };
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    if (manager === '#dpkg') {
+      const m = DPKG_LINE.exec(line);
+      // installed is the second status letter: ii, and hi (held) too; rc (config files left) is not
+      if (m && m[1][1] === 'i') add({ name: str(m[2], 255)!, version: str(m[3], 128), architecture: str(m[4], 32) });
+    } else if (manager === '#rpm') {
+      const [name, version, arch, vendor, installed] = line.split('\t');
+      if (!name || name === 'gpg-pubkey') continue;
+      const when = num(installed);
+      add({
+        name: str(name, 255)!, version: str(version?.replace(/^0:/, ''), 128), architecture: arch && arch !== '(none)' ? str(arch, 32) : undefined,
+        publisher: vendor && vendor !== '(none)' ? str(vendor, 255) : undefined,
+        installDate: when ? new Date(when * 1000).toISOString().slice(0, 10) : undefined,
+      });
+    } else if (manager === '#apk') {
+      const m = /^(\S+?)-(\d[^-\s]*-r\d+)(?:\s+(\S+))?/.exec(line);
+      if (m) add({ name: m[1], version: m[2], architecture: m[3] });
+    } else if (manager === '#pacman') {
+      const [name, version] = line.trim().split(/\s+/);
+      if (name) add({ name: str(name, 255)!, version: str(version, 128) });
+    }
+  }
+  return manager && /^#(dpkg|rpm|apk|pacman)$/.test(manager) ? out : undefined;
+}
+
+export function parseLinux(o: LinuxOutputs, address: string): InventoryReport {
+  const dmi = parseDmi(o.dmi);
+  // a command that failed or was cut short leaves its part out, so that ingest keeps what it knew
+  const interfaces = o.network === undefined ? undefined : parseIpAddr(o.network);
+  const machineId = /^[0-9a-f]{32}$/.exec(o.machineId?.trim() ?? '')?.[0];
+  const software = parsePackages(o.packages);
+  const hardwareKnown = o.cpu !== undefined && o.memory !== undefined && o.disks !== undefined && o.machineId !== undefined;
+  // bridges, containers and tunnels carry the same MACs and addresses on many machines
+  const own = (interfaces ?? []).filter((i) => !VIRTUAL_IFACE.test(i.name));
+  const macs = own.filter((i) => i.mac).map((i) => i.mac!);
+  const addresses = own.flatMap((i) => i.addresses ?? []).filter((a) => a !== address && !a.includes(':'));
+  return {
+    source: 'ssh',
+    identity: {
+      ...parseHostname(o.hostname),
+      serial: dmi.serial,
+      macs: [...new Set(macs)],
+      addresses: [address, ...new Set(addresses)],
+    },
+    device: { type: dmi.type, platform: 'linux', osFamily: 'linux', vendor: dmi.vendor, model: dmi.model, ...parseOsRelease(o.osRelease) },
+    ...(hardwareKnown
+      ? {
+          hardware: [
+            ...parseCpu(o.cpu),
+            ...parseMeminfo(o.memory),
+            ...parseLsblk(o.disks),
+            // the systemd machine id tells a technician which install this is (clones share it)
+            ...(machineId ? [{ kind: 'other' as const, name: 'machine-id', serial: machineId }] : []),
+          ],
+        }
+      : {}),
+    ...(interfaces ? { interfaces } : {}),
+    ...(software ? { software } : {}),
+  };
+}

@@ -1,0 +1,75 @@
+// discovery/ssh: small helpers shared by the per-platform parsers. Everything a device prints is
+// untrusted: values are trimmed and capped here, lists are capped by the parsers.
+
+export const CAPS = { value: 512, software: 20_000, interfaces: 4096, addressesPerInterface: 64, disks: 256, cpus: 64 };
+
+/** Trimmed text, capped; undefined when empty. */
+export function str(value: unknown, max = CAPS.value): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const s = String(value).trim();
+  if (!s) return undefined;
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+/** A finite, non-negative number or undefined. */
+export function num(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value.trim()) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** Any MAC notation (aa:bb.., aa-bb.., aabb.ccdd.eeff, aabbccddeeff) → aa:bb:cc:dd:ee:ff, else undefined. */
+export function mac(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const hex = value.trim().toLowerCase().replace(/[:.\-]/g, '');
+  if (!/^[0-9a-f]{12}$/.test(hex)) return undefined;
+  return hex.match(/../g)!.join(':');
+}
+
+/** `Key: value` or `Key=value` lines into a map with lower-case keys; the first of a repeated key wins. */
+export function keyValues(text: string, separator: RegExp = /\s*:\s*/): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = separator.exec(line);
+    if (!m || m.index === 0) continue;
+    const key = line.slice(0, m.index).trim().toLowerCase();
+    if (!out.has(key)) out.set(key, line.slice(m.index + m[0].length).trim());
+  }
+  return out;
+}
+
+/** JSON that a device printed, or undefined when it is not JSON. */
+export function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  const start = text.search(/[[{]/);
+  if (start < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(start));
+  } catch {
+    return undefined;
+  }
+}
+
+/** PowerShell's ConvertTo-Json writes a one-element list as the element itself. */
+export function asArray<T>(value: T | T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const VIRTUAL = /\b(VMware|VirtualBox|innotek|QEMU|KVM|Xen|HVM domU|Virtual Machine|Bochs|Parallels|Standard PC \(|Amazon EC2|Google Compute Engine|OpenStack|DigitalOcean|Hyper-V)\b/i;
+
+/** Whether a vendor or model string names a hypervisor's virtual hardware. */
+export function isVirtualHardware(...values: Array<string | undefined>): boolean {
+  return values.some((v) => !!v && VIRTUAL.test(v));
+}
+
+/** `hostname` output → short name, and the FQDN when it has dots. */
+export function parseHostname(text: string | undefined): { hostname?: string; fqdn?: string } {
+  const name = str(text?.split('\n')[0], 255);
+  if (!name || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return {};
+  const short = name.split('.')[0];
+  return name.includes('.') ? { hostname: short, fqdn: name } : { hostname: short };
+}

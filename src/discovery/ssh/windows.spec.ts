@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseWindows, parseWindowsSoftware, WINDOWS_COMMAND } from './windows';
+
+const output = fs.readFileSync(path.join(__dirname, 'fixtures', 'windows-thinkpad', 'inventory.json'), 'utf8');
+
+describe('Windows over its built-in OpenSSH: a domain-joined ThinkPad', () => {
+  const report = parseWindows(output, '10.30.12.87');
+
+  it('identifies it by BIOS serial, its NICs\' MACs and its domain name', () => {
+    expect(report.identity).toEqual({
+      hostname: 'FIN-LT-0042', fqdn: 'fin-lt-0042.corp.example', serial: 'PF3KX7B2',
+      macs: ['9c:2d:cd:41:7e:0a', 'f4:26:79:1b:c3:58', 'f4:26:79:1b:c3:5c'],
+      addresses: ['10.30.12.87'],
+    });
+  });
+
+  it('is a Lenovo laptop running Windows 11 Pro', () => {
+    expect(report.device).toEqual({
+      type: 'laptop', platform: 'windows', osFamily: 'windows', vendor: 'LENOVO', model: '21AHCTO1WW', osName: 'Microsoft Windows 11 Pro', osVersion: '10.0.22631',
+    });
+  });
+
+  it('lists the processor, memory and the disk, not an empty card reader', () => {
+    expect(report.hardware).toEqual([
+      { kind: 'cpu', name: '12th Gen Intel(R) Core(TM) i7-1265U', manufacturer: 'Intel', cores: 10, speedMhz: 1800, slot: 'socket 0' },
+      { kind: 'memory', name: 'total memory', capacityBytes: 34044276736 },
+      { kind: 'disk', name: 'disk 0', model: 'SAMSUNG MZVL2512HCJQ-00BL7', serial: '0025_38B5_21C4_7A1D.', capacityBytes: 512105932800 },
+    ]);
+  });
+
+  it('names adapters as Windows shows them, with link state, speed and IPv4/IPv6 addresses but no link-local', () => {
+    expect(report.interfaces).toEqual([
+      { name: 'Ethernet', description: 'Intel(R) Ethernet Connection (16) I219-LM', ifIndex: 1, mac: '9c:2d:cd:41:7e:0a', speedMbps: undefined, operStatus: 'down', addresses: [] },
+      { name: 'WLAN', description: 'Intel(R) Wi-Fi 6E AX211 160MHz', ifIndex: 2, mac: 'f4:26:79:1b:c3:58', speedMbps: 867, operStatus: 'up', addresses: ['10.30.12.87'] },
+      { name: 'Bluetooth-Netzwerkverbindung', description: 'Bluetooth Device (Personal Area Network)', ifIndex: 7, mac: 'f4:26:79:1b:c3:5c', speedMbps: 3, operStatus: 'down', addresses: [] },
+    ]);
+  });
+
+  it('lists software from both hives with architecture, non-ASCII names intact, each once', () => {
+    expect(report.software).toHaveLength(13);
+    expect(report.software).toContainEqual({ name: '微信', version: '3.9.10.19', publisher: '腾讯科技(深圳)有限公司', architecture: 'x86', installDate: '2024-04-01' });
+    expect(report.software).toContainEqual({ name: 'Intel® Graphics Command Center', version: '1.100.5185.0', publisher: 'Intel Corporation', architecture: 'x64', installDate: '2024-02-12' });
+    // PowerShell 5.1 escapes & < > ' in JSON; a malformed install date is dropped, not stored
+    expect(report.software).toContainEqual({ name: 'AT&T Global Network Client', version: '10.0.2', publisher: 'AT&T', architecture: 'x86', installDate: undefined });
+    expect(report.software).toContainEqual({ name: 'Kärcher Fleet Connect <Beta>', version: '2.1', publisher: 'Alfred Kärcher SE & Co. KG', architecture: 'x86', installDate: undefined });
+    expect(report.software!.filter((s) => s.name === 'Mozilla Firefox (x64 de)')).toHaveLength(1);
+  });
+});
+
+describe('Windows command and parsers', () => {
+  it('sends the script so that it fits cmd.exe\'s command line and decodes back to PowerShell', () => {
+    expect(WINDOWS_COMMAND.length).toBeLessThan(8191);
+    const script = Buffer.from(WINDOWS_COMMAND.split(' ').pop()!, 'base64').toString('utf16le');
+    expect(script).toContain('ConvertTo-Json -Depth 4 -Compress');
+    expect(script).toContain('WOW6432Node');
+    expect(script).toContain('[Console]::OutputEncoding');
+  });
+
+  it('reads a single item as PowerShell writes it (an object, not a list)', () => {
+    const sw = parseWindowsSoftware({ DisplayName: 'Only One', DisplayVersion: '1.0', Hive: 'SOFTWARE' }, true);
+    expect(sw).toEqual([{ name: 'Only One', version: '1.0', publisher: undefined, architecture: 'x64', installDate: undefined }]);
+  });
+
+  it('calls a Hyper-V guest a virtual machine and Windows Server a server', () => {
+    const vm = parseWindows(JSON.stringify({ cs: { Name: 'APP01', Manufacturer: 'Microsoft Corporation', Model: 'Virtual Machine', PCSystemType: 1 }, os: { ProductType: 3 } }), '10.0.0.4');
+    expect(vm.device!.type).toBe('virtual-machine');
+    const server = parseWindows(JSON.stringify({ cs: { Name: 'DC01', Manufacturer: 'HPE', Model: 'ProLiant DL360 Gen10', PCSystemType: 4 }, os: { ProductType: 2 } }), '10.0.0.5');
+    expect(server.device!.type).toBe('server');
+    expect(server.software).toBeUndefined();
+  });
+
+  it('refuses output that is not the script\'s JSON', () => {
+    expect(() => parseWindows("'powershell' is not recognized as an internal or external command,\r\n", '10.0.0.6')).toThrow(/no JSON/);
+  });
+});
