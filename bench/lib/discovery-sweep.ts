@@ -65,6 +65,8 @@ export interface PeerRun {
 
 export interface SweepBenchResult {
   agents: string[];
+  /** UDP 161 listeners in the swept ranges that the bench did not start (they skew "found" and the peers' times) */
+  foreignListeners?: string[];
   available: boolean;
   unavailableReason?: string;
   scans: ScanRun[];
@@ -85,6 +87,16 @@ function loopbackAddresses(targets: string[]): string[] {
   const outside = addrs.find((a) => !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a));
   if (outside) throw new Error(`the bench contacts loopback addresses only (127.0.0.0/8); ${outside} is not one`);
   return addrs;
+}
+
+/** UDP port 161 listeners on these addresses (or on all addresses) that are not ours: they answer the sweeps too. */
+async function foreignListeners(addrs: Set<string>, ours: Set<string>): Promise<string[]> {
+  const r = await runMeasured('ss', ['-Hnlup']).catch(() => null);
+  if (!r || r.code !== 0) return [];
+  return r.stdout.split('\n').filter((l) => {
+    const m = /\s(\S+):161\s/.exec(l);
+    return m && !ours.has(m[1]) && (addrs.has(m[1]) || m[1] === '0.0.0.0' || m[1] === '*');
+  }).map((l) => l.trim().replace(/\s+/g, ' '));
 }
 
 function nthAddress(first: string, k: number): string {
@@ -115,13 +127,16 @@ async function runPeers(range: string, addrs: string[], community: string, dir: 
     const r = await runMeasured('onesixtyone', args, { timeoutMs: 600_000 });
     // a hit: "127.0.0.20 [community] Linux ..."
     const found = new Set((r.stdout.match(/^(\d+\.\d+\.\d+\.\d+) \[/gm) ?? []).map((l) => l.split(' ')[0])).size;
-    out.push({ tool: 'onesixtyone', range, addresses: addrs.length, command: `onesixtyone ${args.join(' ')}`, seconds: round1(r.ms / 100) / 10, found, peakRssMb: round1(r.peakRssMb), exitCode: r.code });
+    out.push({ tool: 'onesixtyone', range, addresses: addrs.length, command: `onesixtyone ${args.join(' ')}`, seconds: Math.round(r.ms / 10) / 100, found, peakRssMb: round1(r.peakRssMb), exitCode: r.code });
   }
   if (which('nmap')) {
-    const args = ['-sU', '-p161', '-Pn', '-n', '--script', 'snmp-sysdescr', '--script-args', `snmpcommunity=${community}`, '-iL', hosts];
+    // nmap 7.x takes the community from its credentials library (creds.snmp=user:pass, the
+    // pass being the community); the old snmpcommunity argument is ignored, leaving "public"
+    // and each script waiting out its 5 s timeout
+    const args = ['-sU', '-p161', '-Pn', '-n', '--script', 'snmp-sysdescr', '--script-args', `creds.snmp=:${community}`, '-iL', hosts];
     const r = await runMeasured('nmap', args, { timeoutMs: 1_800_000 });
     const found = (r.stdout.match(/^\| snmp-sysdescr: /gm) ?? []).length;
-    out.push({ tool: 'nmap', range, addresses: addrs.length, command: `nmap ${args.join(' ')}`, seconds: round1(r.ms / 100) / 10, found, peakRssMb: round1(r.peakRssMb), exitCode: r.code });
+    out.push({ tool: 'nmap', range, addresses: addrs.length, command: `nmap ${args.join(' ')}`, seconds: Math.round(r.ms / 10) / 100, found, peakRssMb: round1(r.peakRssMb), exitCode: r.code });
   }
   return out;
 }
@@ -183,6 +198,11 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
   try {
     for (let i = 0; i < agents.length; i += 5) await Promise.all(agents.slice(i, i + 5).map((a) => a.start()));
     log(`  ${agents.length} agents up (${agentAddrs[0]} … ${agentAddrs[agentAddrs.length - 1]}), community from --community`);
+    const swept = new Set([...rangeAddrs.values()].flat());
+    result.foreignListeners = await foreignListeners(swept, new Set(agentAddrs));
+    if (result.foreignListeners.length) {
+      log(`  note: other SNMP listeners answer in the swept ranges (someone else's lab?); they count as found or cost the peers their timeouts:\n    ${result.foreignListeners.join('\n    ')}`);
+    }
 
     // (a) Teknisi
     const t0 = process.hrtime.bigint();
