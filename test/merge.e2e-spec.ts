@@ -30,6 +30,18 @@ describe('merging devices and marking them distinct', () => {
   const deviceCount = async (title: string) => (await t.http.get(`/api/software?q=${title}`).set(viewer)).body.items.find((s: Json) => s.name === title)?.deviceCount;
   const merge = (id: number, otherId: unknown, headers = tech) => t.http.post(`/api/devices/${id}/merge`).set(headers).send({ otherId });
   const markDistinct = (id: number, otherId: unknown, headers = tech) => t.http.post(`/api/devices/${id}/distinct`).set(headers).send({ otherId });
+  /** Until `n` sessions of this spec's database sit in a SELECT … FOR UPDATE (waiting for a row lock). */
+  const lockWaits = async (n: number) => {
+    for (let i = 0; i < 200; i++) {
+      const [{ waiting }] = await t.db.query(
+        `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE '%FOR UPDATE'`,
+        [t.dbName],
+      );
+      if (Number(waiting) >= n) return;
+      await new Promise((done) => setTimeout(done, 25));
+    }
+    throw new Error(`fewer than ${n} sessions waiting for a row lock`);
+  };
   const create = async (body: Json) => {
     const res = await t.http.post('/api/devices').set(tech).send(body);
     expect(res.status).toBe(201);
@@ -163,9 +175,9 @@ describe('merging devices and marking them distinct', () => {
       await blocker.startTransaction();
       await blocker.query('SELECT id FROM devices WHERE id = ? FOR UPDATE', [gone]);
       const merging = merge(keep, gone).then((r) => r); // supertest sends on then()
-      await new Promise((done) => setTimeout(done, 300));
+      await lockWaits(1);
       const ingesting = ingest.ingest(report('lab-60-old', '3c:52:82:00:60:02'));
-      await new Promise((done) => setTimeout(done, 300));
+      await lockWaits(2);
       await blocker.rollbackTransaction();
       await blocker.release();
       expect((await merging).status).toBe(200);
