@@ -20,8 +20,11 @@ fi
 
 fail() { echo "lab session: $*" >&2; exit 1; }
 
+# This runs for every SSH session, so it spawns as few processes as it can (builtins, one ip).
+
 # --- identity files -----------------------------------------------------------------------
-hostname "$(cat "$HOST_DIR/hostname")"
+read -r name < "$HOST_DIR/hostname"
+hostname "$name"
 mount --bind "$HOST_DIR/etc/hostname" /etc/hostname
 mount --bind "$HOST_DIR/etc/machine-id" /etc/machine-id
 # Debian's /etc/os-release is a link to /usr/lib/os-release; cover both cases
@@ -34,29 +37,34 @@ mount --rbind "$HOST_DIR/dpkg" /var/lib/dpkg
 mount --bind "$HOST_DIR/apt" /etc/apt
 
 # --- network: lo, and one veth per MAC whose far ends live in a holder namespace ----------
-ip link set lo up
 unshare --net sleep 2147483647 &
 HOLDER=$!
-SELF_NET=$(readlink /proc/self/ns/net)
 tries=0
-while [ "$(readlink "/proc/$HOLDER/ns/net" 2>/dev/null || echo "$SELF_NET")" = "$SELF_NET" ]; do
+while [ "/proc/$HOLDER/ns/net" -ef /proc/self/ns/net ]; do
   tries=$((tries + 1))
-  [ "$tries" -lt 5000 ] || fail "the veth holder namespace did not appear"
+  [ "$tries" -lt 2000 ] || sleep 0.01
+  [ "$tries" -lt 3000 ] || fail "the veth holder namespace did not appear"
 done
 # /sys shows the network namespace it was mounted in: remount it for this one when allowed
 mount -t sysfs sysfs /sys 2>/dev/null || true
 n=0
+links=''
+peers=''
 while read -r mac; do
   [ -n "$mac" ] || continue
-  ip link add "eth$n" type veth peer name "eth$n" netns "$HOLDER"
-  ip link set "eth$n" address "$mac"
-  nsenter --net="/proc/$HOLDER/ns/net" ip link set "eth$n" up
-  ip link set "eth$n" up
+  links="${links}link add eth$n address $mac type veth peer name eth$n netns $HOLDER
+link set eth$n up
+"
+  peers="${peers}link set eth$n up
+"
   n=$((n + 1))
 done < "$HOST_DIR/macs"
 while read -r addr; do
-  [ -n "$addr" ] && ip addr add "$addr" dev eth0
+  [ -n "$addr" ] && links="${links}addr add $addr dev eth0
+"
 done < "$HOST_DIR/addresses"
+printf 'link set lo up\n%s' "$links" | ip -batch -
+[ -z "$peers" ] || printf '%s' "$peers" | nsenter --net="/proc/$HOLDER/ns/net" ip -batch -
 
 # --- DMI: where the machine has it, each host shows its own (else all would share a serial) --
 if [ -d /sys/class/dmi/id ]; then
@@ -67,10 +75,8 @@ if [ -d /sys/class/dmi/id ]; then
 fi
 
 # --- back to the lab user, in a user namespace of its own, and run the client's command -----
-set -- $(cat /proc/self/uid_map)
-LAB_UID=$2
-set -- $(cat /proc/self/gid_map)
-LAB_GID=$2
+read -r _ LAB_UID _ < /proc/self/uid_map
+read -r _ LAB_GID _ < /proc/self/gid_map
 cd "${HOME:-/}" 2>/dev/null || cd /
 if [ -n "${SSH_ORIGINAL_COMMAND+set}" ]; then
   exec unshare --user --map-user="$LAB_UID" --map-group="$LAB_GID" -- "${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND"

@@ -1,0 +1,101 @@
+// discovery/: collects one device over SSH into an InventoryReport. The platform comes from the
+// first reply (or, for Cisco, from the server's SSH identification); each platform's fixed
+// commands and parsers live in ssh/. Every command is capped in time and output; one that fails
+// or is cut short leaves its part of the report out rather than reporting it empty.
+import { InventoryReport } from '../inventory/inventory-report';
+import { ExecResult, SshClient, SshError } from '../protocols/ssh/ssh.client';
+import { IOS_COMMANDS, isIosRejection, parseIos } from './ssh/ios';
+import { LINUX_COMMANDS, parseLinux } from './ssh/linux';
+import { MACOS_COMMANDS, parseMacos } from './ssh/macos';
+import { parseWindows, WINDOWS_COMMAND } from './ssh/windows';
+
+export type SshPlatform = 'linux' | 'macos' | 'windows' | 'cisco-ios';
+
+export interface SshCollectOptions {
+  /** per command */
+  timeoutMs?: number;
+  /** per command's output */
+  maxBytes?: number;
+  /** commands in flight at once on the one connection (OpenSSH allows 10 sessions by default) */
+  parallel?: number;
+  /** IOS: an interactive shell (default; works everywhere) or one exec channel per command */
+  iosMode?: 'shell' | 'exec';
+}
+
+const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, parallel: 4, iosMode: 'shell' };
+const PROBE = 'uname -s';
+
+/** What the probe's answer says the machine is, or null when nothing recognisable came back. */
+export function platformFromReply(reply: string): SshPlatform | null {
+  const first = reply.trim().split('\n')[0]?.trim() ?? '';
+  if (/^Linux\b/.test(first)) return 'linux';
+  if (/^Darwin\b/.test(first)) return 'macos';
+  // cmd.exe, Windows PowerShell, PowerShell 7; or Git for Windows / Cygwin's own uname
+  if (/is not recognized as (an internal or external command|the name of a cmdlet|a name of a cmdlet)/i.test(reply)) return 'windows';
+  if (/^(MINGW|MSYS|CYGWIN)/i.test(first)) return 'windows';
+  if (isIosRejection(reply)) return 'cisco-ios';
+  return null;
+}
+
+export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
+  // IOS's own SSH server ("SSH-2.0-Cisco-1.25") may close the connection after one exec: ask nothing
+  if (/^Cisco/i.test(client.serverSoftware)) return 'cisco-ios';
+  const probe = await client.exec(PROBE, { timeoutMs: 15_000, maxBytes: 64 * 1024 });
+  const reply = `${probe.stdout}\n${probe.stderr}`;
+  const platform = platformFromReply(reply);
+  if (!platform) {
+    const said = reply.trim().split('\n')[0]?.slice(0, 80) ?? '';
+    throw new SshError('protocol', `${client.where}: unrecognised system: "${PROBE}" answered ${said ? JSON.stringify(said) : 'nothing'}`);
+  }
+  return platform;
+}
+
+/** Runs named commands, a few at a time; a failed, timed-out or truncated one comes back undefined. */
+export async function runCommands<K extends string>(
+  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>,
+): Promise<Partial<Record<K, string>>> {
+  const out: Partial<Record<K, string>> = {};
+  const queue = Object.entries(commands) as Array<[K, string]>;
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [name, command] = next;
+      const r: ExecResult = await client.exec(command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+      if (!r.timedOut && !r.truncated) out[name] = r.stdout;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
+  return out;
+}
+
+async function collectIos(client: SshClient, address: string, o: Required<SshCollectOptions>): Promise<InventoryReport> {
+  const [, version, inventory, interfaces] = IOS_COMMANDS;
+  if (o.iosMode === 'exec') {
+    // exec channels are not paged; each command runs on its own
+    const out = await runCommands(client, { version, inventory, interfaces }, { ...o, parallel: 1 });
+    const usable = (s?: string) => (s === undefined || isIosRejection(s) ? undefined : s);
+    return parseIos({ version: usable(out.version), inventory: usable(out.inventory), interfaces: usable(out.interfaces) }, address);
+  }
+  const [, v, inv, ifs] = await client.shellEach([...IOS_COMMANDS], { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+  const usable = (s: string) => (isIosRejection(s) ? undefined : s);
+  return parseIos({ version: usable(v), inventory: usable(inv), interfaces: usable(ifs) }, address);
+}
+
+export async function collectSsh(client: SshClient, address: string, opts: SshCollectOptions = {}): Promise<InventoryReport> {
+  const o: Required<SshCollectOptions> = { ...DEFAULTS, ...opts };
+  const platform = await detectPlatform(client);
+  switch (platform) {
+    case 'linux':
+      return parseLinux(await runCommands(client, LINUX_COMMANDS, o), address);
+    case 'macos':
+      return parseMacos(await runCommands(client, MACOS_COMMANDS, o), address);
+    case 'windows': {
+      const r = await client.exec(WINDOWS_COMMAND, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+      if (r.timedOut || r.truncated) {
+        throw new SshError(r.timedOut ? 'timeout' : 'protocol', `${client.where}: the Windows inventory script ${r.timedOut ? `did not finish within ${o.timeoutMs} ms` : `printed more than ${o.maxBytes} bytes`}`);
+      }
+      return parseWindows(r.stdout, address);
+    }
+    case 'cisco-ios':
+      return collectIos(client, address, o);
+  }
+}
