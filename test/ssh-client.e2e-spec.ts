@@ -1,9 +1,11 @@
 // The SSH client against a real lab sshd: logins, host-key checks, output and time caps,
 // decoding, interactive shells and classified failures, with no secret in any message.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { HostKeyVerifier, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { LINUX_HOSTS } from './lab/identities';
-import { LabSshHost } from './lab/sshd';
+import { LAB_USER_HOME, LabSshHost } from './lab/sshd';
 import { freePort } from './support/net';
 
 const labAddress = () => `127.77.${crypto.randomInt(1, 250)}.${crypto.randomInt(2, 250)}`;
@@ -122,5 +124,18 @@ describe('SSH client', () => {
     expect(outputs).toEqual(['lab-app01', 'one\ntwo', '']);
     const transcript = await client.shell(['hostname']);
     expect(transcript).toMatch(/lab-app01[^\n]*[$#] hostname\nlab-app01\n/);
+  });
+
+  // last: it stops the host
+  it('fails a command whose connection is lost instead of passing off partial output as its answer', async () => {
+    // the lab user's home is the real one, so the test can see when the command is under way
+    const marker = `started-${crypto.randomBytes(6).toString('hex')}`;
+    const running = client.exec(`echo partial; touch ~/${marker}; sleep 20; echo rest`);
+    const markerPath = path.join(LAB_USER_HOME, marker);
+    while (!fs.existsSync(markerPath)) await new Promise((r) => setTimeout(r, 50));
+    fs.rmSync(markerPath);
+    await host.stop();
+    const err = await failure(running);
+    expect(err).toMatchObject({ reason: 'protocol', message: `${host.address}:22: the connection closed before the command finished` });
   });
 });

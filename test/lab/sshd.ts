@@ -14,7 +14,8 @@ import { LabIdentity } from './identities';
 const run = promisify(execFile);
 
 export const LAB_SSH_USER = 'teknisi-lab';
-const LAB_USER_HOME = '/var/lib/teknisi-lab';
+/** the lab user's real home: the same in every lab host's sessions */
+export const LAB_USER_HOME = '/var/lib/teknisi-lab';
 const LAB_PASSWORD_FILE = '/etc/teknisi-lab.secret';
 /** the only apt source a lab host knows: the lab's local repository */
 export const LAB_APT_SOURCE = 'deb [trusted=yes] file:/var/lib/teknisi-lab-repo ./';

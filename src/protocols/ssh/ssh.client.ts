@@ -193,6 +193,7 @@ export class SshClient {
         let truncated = false;
         let timedOut = false;
         let code: number | null = null;
+        let exited = false;
         let done = false;
         let grace: NodeJS.Timeout | undefined;
         const finish = () => {
@@ -200,6 +201,10 @@ export class SshClient {
           done = true;
           clearTimeout(timer);
           clearTimeout(grace);
+          // output cut off by a lost connection must not pass for the command's whole answer
+          if (!exited && !truncated && !timedOut && this.closed) {
+            return reject(new SshError('protocol', `${this.where}: the connection closed before the command finished`));
+          }
           resolve({ code: truncated || timedOut ? null : code, stdout: decodeOutput(stdout), stderr: decodeOutput(stderr), truncated, timedOut });
         };
         const stop = () => {
@@ -227,7 +232,10 @@ export class SshClient {
         };
         ch.on('data', take(stdout));
         ch.stderr.on('data', take(stderr));
-        ch.on('exit', (c: number | null) => (code = typeof c === 'number' ? c : null));
+        ch.on('exit', (c: number | null) => {
+          exited = true;
+          code = typeof c === 'number' ? c : null;
+        });
         ch.on('close', finish);
         const timer = setTimeout(() => {
           timedOut = true;
