@@ -42,6 +42,7 @@ export class LabIosHost {
   }
 
   async start(): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     fs.copyFileSync(path.join(__dirname, 'ios-cli.sh'), path.join(this.dir, 'cli.sh'));
     fs.chmodSync(path.join(this.dir, 'cli.sh'), 0o755);
     fs.writeFileSync(path.join(this.dir, 'hostname'), `${LAB_IOS.hostname}\n`, { mode: 0o644 });

@@ -141,18 +141,18 @@ export class LabSshd {
   private proc?: ChildProcess;
   private output = '';
   readonly port: number;
-  readonly user: LabUser;
+  /** set by start(): constructing a lab host changes nothing on the machine */
+  private user?: LabUser;
   private clientKey?: string;
   private encrypted?: { privateKey: string; passphrase: string };
 
   constructor(private readonly o: LabSshdOptions) {
     if (!o.address.startsWith('127.')) throw new Error(`lab hosts bind loopback addresses only, not ${o.address}`);
     this.port = o.port ?? 22;
-    this.user = ensureLabUser();
   }
 
   get credentials(): LabSshCredentials {
-    if (!this.clientKey || !this.encrypted) throw new Error(`lab host ${this.o.name} has not been started`);
+    if (!this.user || !this.clientKey || !this.encrypted) throw new Error(`lab host ${this.o.name} has not been started`);
     return { username: this.user.username, port: this.port, password: this.user.password, privateKey: this.clientKey, encryptedKey: this.encrypted };
   }
 
@@ -167,6 +167,8 @@ export class LabSshd {
   }
 
   async start(): Promise<void> {
+    this.user = ensureLabUser();
+    fs.mkdirSync(this.o.dir, { recursive: true, mode: 0o755 });
     fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation directory
     if (!fs.existsSync(this.file('ssh_host_ed25519_key'))) await this.newHostKey();
     if (!this.clientKey) await this.newClientKeys();
@@ -256,7 +258,7 @@ export class LabSshd {
       '-i', this.file('client_key'), '-p', String(this.port),
       '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
       '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=10',
-      `${this.user.username}@${this.o.address}`, command,
+      `${this.credentials.username}@${this.o.address}`, command,
     ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     return stdout;
   }
@@ -275,11 +277,9 @@ export class LabSshd {
   }
 }
 
-/** A lab directory that the lab user can read and traverse (mkdtemp makes it 0700). */
+/** Where a lab host keeps its files (created on start): a fresh name the lab user can traverse. */
 export function labDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `teknisi-ssh-${prefix}-`));
-  fs.chmodSync(dir, 0o755);
-  return dir;
+  return path.join(os.tmpdir(), `teknisi-ssh-${prefix}-${crypto.randomBytes(6).toString('hex')}`);
 }
 
 export const OS_RELEASES = {
@@ -395,6 +395,7 @@ export class LabSshHost {
   }
 
   private writeHostFiles(): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     const id = this.identity;
     const put = (rel: string, content: string) => {
       const f = path.join(this.dir, rel);
