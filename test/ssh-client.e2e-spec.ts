@@ -2,6 +2,7 @@
 // decoding, interactive shells and classified failures, with no secret in any message.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { HostKeyVerifier, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { LINUX_HOSTS } from './lab/identities';
@@ -89,6 +90,20 @@ describe('SSH client', () => {
   it('says "refused" when nothing listens on the port', async () => {
     const err = await failure(SshClient.connect(opts({ port: await freePort(), password: host.credentials.password })));
     expect(err.reason).toBe('refused');
+  });
+
+  it('says "timeout" for a server that accepts but never speaks SSH, "protocol" for one that speaks something else', async () => {
+    const silent = net.createServer(() => undefined);
+    const http = net.createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    const listen = (srv: net.Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as net.AddressInfo).port)));
+    try {
+      const err = await failure(SshClient.connect(opts({ host: '127.0.0.1', port: await listen(silent), password: 'x', timeoutMs: 500 })));
+      expect(err).toMatchObject({ reason: 'timeout', message: expect.stringContaining('did not complete the SSH handshake and login within 500 ms') });
+      expect((await failure(SshClient.connect(opts({ host: '127.0.0.1', port: await listen(http), password: 'x' })))).reason).toBe('protocol');
+    } finally {
+      silent.close();
+      http.close();
+    }
   });
 
   it('reports exit status and keeps stdout and stderr apart', async () => {
