@@ -44,16 +44,17 @@ const FLAGS: FlagSpec[] = [
   { name: 'server-node-args', help: 'node flags for the server, space-separated', default: '' },
   // collect
   { name: 'collect-address', help: 'address of the lab agent collected from', default: '127.0.0.60' },
-  { name: 'collect-iterations', help: 'timed collections per side', default: '20' },
+  { name: 'collect-iterations', help: 'timed collections per side', default: '15' },
   { name: 'collect-warmup', help: 'untimed collections per side first', default: '2' },
   { name: 'max-repetitions', help: 'snmpbulkwalk -Cr (GetBulk max-repetitions)', default: '25' },
   // ingest
   { name: 'reports', help: 'InventoryReports ingested', default: '1000' },
   { name: 'packages', help: 'packages per report', default: '800' },
   { name: 'shared', help: 'share of each report\'s packages that (nearly) every machine has', default: '0.6' },
-  { name: 'concurrency', help: 'parallel ingests in the second ingest run (0 skips it)', default: '4' },
+  { name: 'concurrency', help: 'parallel ingests in the second pairing (0 skips it)', default: '4' },
+  { name: 'concurrent-reports', help: 'reports in the concurrent pairing (the first ones of the same fleet)', default: '400' },
   { name: 'seed', help: 'PRNG seed of the generated reports', default: '1' },
-  { name: 'profile', help: 'time each SQL statement of ingest by shape (adds a little overhead to the c=1 run)', boolean: true },
+  { name: 'profile', help: 'time each SQL statement of ingest by shape (--profile false to skip)', boolean: true, default: 'true' },
   { name: 'what-if', help: 'also run ingest with cheaper InventoryRepository variants (bench/lib/discovery-whatif.ts), each beside the raw INSERT', boolean: true },
   // all
   { name: 'max-load', help: 'wait (up to 10 min) until the 1-minute load average is at most this before measuring' },
@@ -105,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     log(`ingest: ${flags.int('reports', 1)} reports x ${flags.int('packages', 1)} packages...`);
     ingest = await benchIngest({
       dbServer, reports: flags.int('reports', 1), packages: flags.int('packages', 1), shared: Number(flags.str('shared')),
-      concurrency: flags.int('concurrency'), seed: flags.int('seed'), profile: flags.bool('profile'), whatIf: flags.bool('what-if'),
+      concurrency: flags.int('concurrency'), concurrentReports: flags.int('concurrent-reports', 2), seed: flags.int('seed'), profile: flags.bool('profile'), whatIf: flags.bool('what-if'),
     }, log);
     stamp('ingest');
     log(`\n${ingestTable(ingest)}\n`);

@@ -22,6 +22,8 @@ export interface IngestParams {
   packages: number;
   shared: number;
   concurrency: number;
+  /** reports in the concurrent pairing */
+  concurrentReports: number;
   seed: number;
   profile: boolean;
   whatIf: boolean;
@@ -30,6 +32,8 @@ export interface IngestParams {
 export interface RunResult {
   side: 'ingest' | 'raw';
   concurrency: number;
+  /** reports written (the first one untimed) */
+  reports: number;
   seconds: number;
   installedRows: number;
   titles: number;
@@ -62,8 +66,11 @@ export interface IngestBenchResult {
   shared: number;
   generateSeconds: number;
   runs: RunResult[];
-  /** where ingest's time goes at concurrency 1: each SQL statement shape, summed (time from the call to its result, in node) */
-  profile?: { wallMs: number; sqlMs: number; outsideSqlMs: number; statements: StatementProfile[] };
+  /**
+   * Where ingest's time goes, per concurrency: each SQL statement shape, summed (from the call to
+   * its result, in node; with several lanes the sums overlap and exceed the wall time).
+   */
+  profiles?: Array<{ concurrency: number; wallMs: number; sqlMs: number; outsideSqlMs: number; rollbacks: number; statements: StatementProfile[] }>;
   sameRows: boolean;
   /** --what-if: InventoryRepository variants (bench/lib/discovery-whatif.ts) beside the raw INSERT */
   whatIf?: Array<{ variant: string; label: string; concurrency: number; ingest: RunResult; raw: RunResult; ratio: number; sameRows: boolean }>;
@@ -305,14 +312,18 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
 
   const levels = p.concurrency > 1 ? [1, p.concurrency] : [1];
   /** One pairing (ingest with `repo` beside raw) at concurrency c, in two fresh databases. */
+  // the concurrent pairing takes the first `concurrentReports` reports (it is the slow one)
+  const subset = (c: number) => (c === 1 ? reports : reports.slice(0, Math.max(2, Math.min(reports.length, p.concurrentReports))));
   const pairAt = async (c: number, repo: InventoryRepository, profile: boolean, tag: string) => {
+    const rs = subset(c);
+    const rows = rs.slice(1).reduce((a, r) => a + (r.software?.length ?? 0), 0);
     const dbs = { ingest: await scratchDatabase(p.dbServer, `${tag}${c}`), raw: await scratchDatabase(p.dbServer, `raw${c}`) };
     try {
       const ingest = await openIngest(dbs.ingest.url, profile, repo);
       const raw = await openRaw(dbs.raw.url, c);
       let pair: { ingest: Tally; raw: Tally };
       try {
-        pair = await runPair(reports, ingest, raw, c, BLOCK);
+        pair = await runPair(rs, ingest, raw, c, BLOCK);
       } finally {
         await ingest.close();
         await raw.close();
@@ -322,8 +333,8 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
         const r = pair[side];
         const sum = await checksum(dbs[side].url);
         out.push({
-          side, concurrency: c, seconds: Math.round(r.wallMs / 100) / 10, installedRows: sum.rows, titles: sum.titles,
-          rowsPerSecond: Math.round(timedRows / (r.wallMs / 1000)), reportsPerSecond: round1((p.reports - 1) / (r.wallMs / 1000)),
+          side, concurrency: c, reports: rs.length, seconds: Math.round(r.wallMs / 100) / 10, installedRows: sum.rows, titles: sum.titles,
+          rowsPerSecond: Math.round(rows / (r.wallMs / 1000)), reportsPerSecond: round1((rs.length - 1) / (r.wallMs / 1000)),
           perReport: summarize(r.times), trend: tenths(r.times), nodeCpuMs: Math.round(r.cpuMs),
           lockConflicts: r.conflicts.n, maxAttempts: r.conflicts.maxAttempts, checksum: sum.sum, migrateSeconds: round1(dbs[side].migrateSeconds),
         });
@@ -338,18 +349,21 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
     log(`  ${label.padEnd(6)} c=${run.concurrency}: ${run.seconds} s, ${run.rowsPerSecond.toLocaleString('en-US')} rows/s, ` +
       `per report p50 ${fmtMs(run.perReport.p50)} p95 ${fmtMs(run.perReport.p95)} ms (first tenth ${fmtMs(run.trend.firstTenthP50)}, last ${fmtMs(run.trend.lastTenthP50)}), ` +
       `node CPU ${(run.nodeCpuMs / 1000).toFixed(1)} s, ${run.lockConflicts} deadlocks retried (at most ${run.maxAttempts} attempts); ` +
-      `${run.installedRows.toLocaleString('en-US')} installs, ${run.titles.toLocaleString('en-US')} titles`);
+      `${run.reports} reports, ${run.installedRows.toLocaleString('en-US')} installs, ${run.titles.toLocaleString('en-US')} titles`);
 
   const runs: RunResult[] = [];
-  let profile: IngestBenchResult['profile'];
+  const profiles: NonNullable<IngestBenchResult['profiles']> = [];
   for (const c of levels) {
-    const r = await pairAt(c, new InventoryRepository(), p.profile && c === 1, 'ingest');
+    const r = await pairAt(c, new InventoryRepository(), p.profile, 'ingest');
     for (const run of r.runs) (runs.push(run), describe(run.side, run));
     if (r.stats) {
       const statements = [...r.stats.entries()].map(([s, v]) => ({ shape: s, count: v.count, totalMs: Math.round(v.ms), share: 0 })).sort((a, b) => b.totalMs - a.totalMs);
       const sqlMs = statements.reduce((a, s) => a + s.totalMs, 0);
       for (const s of statements) s.share = round1((100 * s.totalMs) / r.wallMs);
-      profile = { wallMs: Math.round(r.wallMs), sqlMs, outsideSqlMs: Math.round(r.wallMs - sqlMs), statements };
+      // ingest retries a deadlocked report itself: its ROLLBACKs count them
+      const rollbacks = statements.find((s) => /^ROLLBACK/i.test(s.shape))?.count ?? 0;
+      profiles.push({ concurrency: c, wallMs: Math.round(r.wallMs), sqlMs, outsideSqlMs: Math.round(r.wallMs - sqlMs), rollbacks, statements });
+      if (rollbacks) log(`  ingest c=${c}: ${rollbacks} transactions rolled back and retried inside IngestService (deadlocks, lock wait timeouts)`);
     }
   }
   const whatIf: NonNullable<IngestBenchResult['whatIf']> = [];
@@ -362,18 +376,19 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
         describe('raw', raw);
         whatIf.push({
           variant: key, label: v.label, concurrency: c, ingest: ing, raw, ratio: Math.round((ing.rowsPerSecond / raw.rowsPerSecond) * 100) / 100,
-          sameRows: ing.checksum === runs[0].checksum,
+          sameRows: ing.checksum === raw.checksum,
         });
       }
     }
   }
-  const sameRows = runs.every((r) => r.checksum === runs[0].checksum);
+  // ingest and raw wrote the same install rows (same machine, title, version, architecture, date)
+  const sameRows = runs.every((r) => r.checksum === runs.find((x) => x.reports === r.reports)!.checksum);
   if (!sameRows) log(`  note: the runs wrote different rows: ${runs.map((r) => `${r.side} c=${r.concurrency} ${r.checksum}`).join(', ')}`);
   const rate = (side: string, c: number) => runs.find((r) => r.side === side && r.concurrency === c)?.rowsPerSecond;
   const ratio = rate('ingest', 1)! / rate('raw', 1)!;
   const ratioConcurrent = p.concurrency > 1 ? rate('ingest', p.concurrency)! / rate('raw', p.concurrency)! : undefined;
   return {
-    reports: p.reports, packages: p.packages, shared: p.shared, generateSeconds: round1(generateSeconds), runs, profile, sameRows,
+    reports: p.reports, packages: p.packages, shared: p.shared, generateSeconds: round1(generateSeconds), runs, profiles: profiles.length ? profiles : undefined, sameRows,
     goal: 'ingest >= 0.5x the raw INSERT rate (concurrency 1)',
     ratio: Math.round(ratio * 100) / 100,
     ratioConcurrent: ratioConcurrent === undefined ? undefined : Math.round(ratioConcurrent * 100) / 100,
@@ -384,7 +399,7 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
 
 export function ingestTable(r: IngestBenchResult): string {
   const rows = r.runs.map((x) => [
-    `${x.side === 'ingest' ? 'IngestService.ingest' : 'raw mysql2 INSERT'} c=${x.concurrency}`, `${x.seconds} s`, `${x.rowsPerSecond.toLocaleString('en-US')} rows/s`,
+    `${x.side === 'ingest' ? 'IngestService.ingest' : 'raw mysql2 INSERT'} c=${x.concurrency}${x.reports !== r.reports ? ` (${x.reports} reports)` : ''}`, `${x.seconds} s`, `${x.rowsPerSecond.toLocaleString('en-US')} rows/s`,
     `${fmtMs(x.perReport.p50)} ms`, `${fmtMs(x.perReport.p95)} ms`, `${(x.nodeCpuMs / 1000).toFixed(1)} s`, String(x.lockConflicts),
   ]);
   rows.push([`goal: ${r.goal}`, '', `${r.ratio}x${r.ratioConcurrent !== undefined ? ` (c=${r.runs[r.runs.length - 1].concurrency}: ${r.ratioConcurrent}x)` : ''}`, '', '', '', r.pass ? 'pass' : 'FAIL']);
@@ -395,10 +410,10 @@ export function ingestTable(r: IngestBenchResult): string {
       `${fmtMs(w.raw.perReport.p50)} ms`, `${fmtMs(w.raw.perReport.p95)} ms`, `${(w.raw.nodeCpuMs / 1000).toFixed(1)} s`, String(w.raw.lockConflicts)]);
   }
   let out = table([`${r.reports} reports x ${r.packages} packages`, 'wall', 'installs/s', 'report p50', 'report p95', 'node CPU', 'deadlocks'], rows);
-  if (r.profile) {
-    out += `\n\nwhere ingest's time goes (c=1, ${(r.profile.wallMs / 1000).toFixed(1)} s wall; ${(r.profile.sqlMs / 1000).toFixed(1)} s waiting on SQL, ` +
-      `${(r.profile.outsideSqlMs / 1000).toFixed(1)} s outside it):\n`;
-    out += r.profile.statements.slice(0, 14).map((s) => `  ${String(s.totalMs).padStart(7)} ms ${String(s.share).padStart(5)}% ${String(s.count).padStart(6)}x  ${s.shape}`).join('\n');
+  for (const pr of r.profiles ?? []) {
+    out += `\n\nwhere ingest's time goes (c=${pr.concurrency}, ${(pr.wallMs / 1000).toFixed(1)} s wall; ${(pr.sqlMs / 1000).toFixed(1)} s in SQL calls` +
+      (pr.concurrency === 1 ? `, ${(pr.outsideSqlMs / 1000).toFixed(1)} s outside them` : ` summed over ${pr.concurrency} lanes`) + `; ${pr.rollbacks} rollbacks):\n`;
+    out += pr.statements.slice(0, pr.concurrency === 1 ? 14 : 8).map((s) => `  ${String(s.totalMs).padStart(7)} ms ${String(s.share).padStart(5)}% ${String(s.count).padStart(6)}x  ${s.shape}`).join('\n');
   }
   return out;
 }
