@@ -126,7 +126,8 @@ export async function main(argv: string[]): Promise<number> {
   const date = new Date().toISOString().slice(0, 10);
   const dir = path.resolve(REPO_ROOT, flags.str('results-dir'));
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `discovery-${date}.json`);
+  // a --what-if run (long, and about src/ changes not made) keeps its own file
+  const file = path.join(dir, `discovery-${flags.bool('what-if') ? 'whatif-' : ''}${date}.json`);
   // one file per day: a run of some parts keeps the other parts of an earlier run that day
   let previous: Partial<DiscoveryResults> = {};
   if (parts.length < PARTS.length) {
