@@ -278,6 +278,9 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
   // goal: the first /24-or-whatever scan, collection included, faster than each peer's bare sweep
   const firstRange = p.ranges[0];
   const headline = result.scans[0];
+  if (!result.available && firstRange) {
+    result.goals.push({ goal: `Teknisi scan of ${firstRange} incl. collection faster than each peer's bare sweep`, value: `not measured: ${result.unavailableReason}`, pass: false });
+  }
   if (headline && firstRange) {
     for (const peer of result.peers.filter((x) => x.range === firstRange)) {
       result.goals.push({
