@@ -148,7 +148,7 @@ interface ScanView {
   results?: Array<{ address: string; status: string; reason?: string | null; deviceId?: number | null }>;
 }
 
-async function runScan(client: BenchClient, server: BenchServer, label: string, targets: string[], credentialId: number, p: SweepParams, rss: RssSampler): Promise<ScanRun> {
+export async function runScan(client: BenchClient, server: BenchServer, label: string, targets: string[], credentialId: number, p: SweepParams, rss: RssSampler): Promise<ScanRun> {
   const addresses = loopbackAddresses(targets).length;
   rss.windowPeakMb();
   const cpu0 = cpuSeconds(server.pid);
