@@ -39,7 +39,10 @@ export interface ScanRun {
   addresses: number;
   /** POST to the first GET that says completed */
   seconds: number;
+  /** the scan's own createdAt to finishedAt */
+  serverSeconds?: number;
   status: string;
+  error?: string;
   progress: { done: number; total: number; found: number };
   /** results by status (identified, no-response, refused, ...) */
   byStatus: Record<string, number>;
@@ -145,6 +148,10 @@ interface ScanView {
   id: number;
   status: string;
   progress: { done: number; total: number; found: number };
+  counts?: Record<string, number>;
+  error?: string | null;
+  createdAt?: string;
+  finishedAt?: string | null;
   results?: Array<{ address: string; status: string; reason?: string | null; deviceId?: number | null }>;
 }
 
@@ -158,23 +165,34 @@ export async function runScan(client: BenchClient, server: BenchServer, label: s
   });
   if (res.status !== 202) throw new Error(`POST /api/discovery/scans answered ${res.status}: ${res.body?.toString('utf8').slice(0, 500)}`);
   const { id } = JSON.parse(res.body!.toString('utf8')) as { id: number };
+  // polls ask for no result rows (resultsLimit=0) when the server allows it; the rows are read once, after
+  let pollPath = `/api/discovery/scans/${id}?resultsLimit=0`;
   let view: ScanView;
   for (;;) {
-    view = (await client.json<ScanView>(`/api/discovery/scans/${id}`)).data;
+    const r = await client.request('GET', pollPath);
+    if (r.status === 400 && pollPath.includes('?')) {
+      pollPath = `/api/discovery/scans/${id}`;
+      continue;
+    }
+    if (r.status !== 200) throw new Error(`GET ${pollPath} answered ${r.status}: ${r.body?.toString('utf8').slice(0, 300)}`);
+    view = JSON.parse(r.body!.toString('utf8')) as ScanView;
     if (!['queued', 'running'].includes(view.status)) break;
     if (ms(t) > p.scanTimeoutS * 1000) throw new Error(`scan ${id} (${label}) still ${view.status} after ${p.scanTimeoutS} s: ${JSON.stringify(view.progress)}`);
     await new Promise((r) => setTimeout(r, p.pollMs ?? 100));
   }
   const seconds = ms(t) / 1000;
   const cpu = cpuSeconds(server.pid) - cpu0;
-  const results = view.results ?? [];
-  const byStatus: Record<string, number> = {};
-  for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  const peakRssMb = Math.round(rss.windowPeakMb());
+  const full = await client.request('GET', `/api/discovery/scans/${id}?resultsLimit=5000`);
+  const results = full.status === 200 ? ((JSON.parse(full.body!.toString('utf8')) as ScanView).results ?? []) : (view.results ?? []);
+  const byStatus: Record<string, number> = { ...(view.counts ?? {}) };
+  if (!view.counts) for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
   const devices = new Set(results.map((r) => r.deviceId).filter((d) => d !== null && d !== undefined)).size;
   const reasons = [...new Set(results.filter((r) => r.status !== 'identified').map((r) => `${r.status}: ${r.reason ?? ''}`))].slice(0, 5);
+  const serverSeconds = view.finishedAt && view.createdAt ? (Date.parse(view.finishedAt) - Date.parse(view.createdAt)) / 1000 : undefined;
   return {
-    label, targets, addresses, seconds: Math.round(seconds * 100) / 100, status: view.status, progress: view.progress, byStatus, devices,
-    peakRssMb: Math.round(rss.windowPeakMb()), serverCpuS: round1(cpu), sampleReasons: reasons,
+    label, targets, addresses, seconds: Math.round(seconds * 100) / 100, serverSeconds, status: view.status, error: view.error ?? undefined,
+    progress: view.progress, byStatus, devices, peakRssMb, serverCpuS: round1(cpu), sampleReasons: reasons,
   };
 }
 
