@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiProduces, ApiTags,
@@ -14,10 +14,7 @@ import {
 import { DevicesCsvService } from './devices-csv.service';
 import { DevicesMergeService } from './devices-merge.service';
 import { DevicesService } from './devices.service';
-
-/** A path id that, when it is not one, answers 400 naming the parameter like any other field. */
-const IdParam = (name: string) =>
-  Param(name, new ParseIntPipe({ exceptionFactory: () => new BadRequestException({ message: `${name}: must be an integer id`, details: [{ field: name, messages: ['must be an integer id'] }] }) }));
+import { IdParam } from '../common/id-param';
 
 @ApiTags('devices')
 @ApiBearerAuth()

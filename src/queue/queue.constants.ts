@@ -1,24 +1,35 @@
 // queue/: queue and job names, and the payload each job carries (ids, never objects).
 export enum QueueName {
   Maintenance = 'maintenance',
+  Discovery = 'discovery',
 }
 
 export enum JobName {
   MarkStaleDevices = 'devices.mark-stale',
   PurgeExpiredSessions = 'auth.purge-sessions',
   RecountSoftware = 'software.recount',
+  ScanChunk = 'discovery.scan-chunk',
+  ReconcileScans = 'discovery.reconcile',
+  FireScanSchedules = 'discovery.fire-schedules',
 }
 
 export interface JobPayloads {
   [JobName.MarkStaleDevices]: Record<string, never>;
   [JobName.PurgeExpiredSessions]: Record<string, never>;
   [JobName.RecountSoftware]: Record<string, never>;
+  [JobName.ScanChunk]: { scanId: number; chunkNo: number };
+  [JobName.ReconcileScans]: Record<string, never>;
+  [JobName.FireScanSchedules]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.MarkStaleDevices]: QueueName.Maintenance,
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
   [JobName.RecountSoftware]: QueueName.Maintenance,
+  [JobName.ScanChunk]: QueueName.Discovery,
+  // on the maintenance queue so that long scan chunks never hold them up
+  [JobName.ReconcileScans]: QueueName.Maintenance,
+  [JobName.FireScanSchedules]: QueueName.Maintenance,
 };
 
 /** Recurring maintenance, upserted by every worker on start (idempotent, so Redis losing it heals itself). */
@@ -26,4 +37,6 @@ export const RECURRING: Array<{ id: string; name: JobName; everyMs: number }> = 
   { id: 'mark-stale-devices', name: JobName.MarkStaleDevices, everyMs: 60 * 60 * 1000 },
   { id: 'purge-expired-sessions', name: JobName.PurgeExpiredSessions, everyMs: 60 * 60 * 1000 },
   { id: 'recount-software', name: JobName.RecountSoftware, everyMs: 60 * 60 * 1000 },
+  { id: 'reconcile-scans', name: JobName.ReconcileScans, everyMs: 30 * 1000 },
+  { id: 'fire-scan-schedules', name: JobName.FireScanSchedules, everyMs: 20 * 1000 },
 ];

@@ -10,8 +10,8 @@ export class QueueService {
   private readonly queues: Record<QueueName, Queue>;
   private lastErrorLog = 0;
 
-  constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue) {
-    this.queues = { [QueueName.Maintenance]: maintenance };
+  constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue, @InjectQueue(QueueName.Discovery) discovery: Queue) {
+    this.queues = { [QueueName.Maintenance]: maintenance, [QueueName.Discovery]: discovery };
     for (const q of Object.values(this.queues)) this.guard(q);
   }
 

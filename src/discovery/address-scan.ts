@@ -1,0 +1,197 @@
+// discovery/: what a scan does at one address. Cheap first: a credential-free SNMP probe and a
+// TCP probe of the SSH port run alongside the SNMP credentials (all at once: a wrong community
+// only ever times out, so trying them one after another would multiply the wait); a closed
+// port ends the SNMP side at once. SSH is tried only where its port is open, credentials in
+// turn (a wrong one fails fast). Whatever answered is collected and ingested, and the address
+// gets one result saying what was found, or why nothing was.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { RevealedCredential } from '../credentials/credentials.service';
+import { IngestResult, InventoryReport } from '../inventory/inventory-report';
+import { readSystem, SnmpClient, SnmpError } from '../protocols/snmp/snmp.client';
+import { HostKeyVerifier, SshClient, SshError } from '../protocols/ssh/ssh.client';
+import { probeTcp, probeUdp, ProbeResult } from './probes';
+import type { ResultRow } from './scans.repository';
+import { ScanOptions } from './scan.entity';
+import { collectSnmp } from './snmp.collector';
+import { collectSsh } from './ssh.collector';
+
+type SnmpCred = Extract<RevealedCredential, { kind: 'snmp-v1' | 'snmp-v2c' | 'snmp-v3' }>;
+type SshCred = Extract<RevealedCredential, { kind: 'ssh' }>;
+
+export interface AddressScanDeps {
+  ingest(report: InventoryReport): Promise<IngestResult>;
+  hostKeys: HostKeyVerifier;
+  /** after ingest: which credential worked and which device a pinned host key belongs to */
+  identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, address: string): Promise<void>;
+}
+
+interface Side {
+  report?: InventoryReport;
+  credentialId?: number;
+  /** what to tell the technician about this protocol */
+  note: string;
+  outcome: 'identified' | 'refused' | 'silent' | 'auth' | 'error' | 'skipped';
+}
+
+const quote = (c: { name: string }) => `"${c.name}"`;
+
+/** Credentials in the order to try them: the one that last worked for this device first. */
+export function ordered<T extends { id: number }>(creds: T[], rememberedId: number | undefined): T[] {
+  const first = creds.filter((c) => c.id === rememberedId);
+  return [...first, ...creds.filter((c) => c.id !== rememberedId)];
+}
+
+export async function scanAddress(
+  target: string,
+  creds: RevealedCredential[],
+  remembered: Map<string, number> | undefined,
+  o: ScanOptions,
+  deps: AddressScanDeps,
+): Promise<ResultRow> {
+  const started = Date.now();
+  const result = (status: ResultRow['status'], reason: string | null, extra: Partial<ResultRow> = {}): ResultRow => ({
+    address: target, status, reason, deviceId: null, via: null, durationMs: Date.now() - started, at: new Date(), ...extra,
+  });
+  let ip = target;
+  if (!isIP(target)) {
+    try {
+      ip = (await lookup(target)).address;
+    } catch (err) {
+      return result('error', `host name ${target} did not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
+    }
+  }
+  const snmpCreds = ordered(creds.filter((c): c is SnmpCred => c.kind !== 'ssh'), remembered?.get('snmp'));
+  const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));
+  const [snmp, ssh] = await Promise.all([
+    snmpCreds.length ? snmpSide(ip, snmpCreds, o) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
+    sshCreds.length ? sshSide(ip, sshCreds, o, deps.hostKeys) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
+  ]);
+  const notes = [snmp.note, ssh.note].filter(Boolean);
+  /** problems worth showing even when the address was identified */
+  const problems = [snmp, ssh].filter((x) => x.outcome === 'auth' || x.outcome === 'error').map((x) => x.note);
+
+  const ingested: Array<{ via: 'snmp' | 'ssh'; r: IngestResult }> = [];
+  // SSH first: its report is the fuller one (serial, packages); SNMP then joins it by MAC or serial
+  for (const [via, side] of [['ssh', ssh], ['snmp', snmp]] as const) {
+    if (!side.report) continue;
+    try {
+      ingested.push({ via, r: await deps.ingest(side.report) });
+    } catch (err) {
+      const message = `${via.toUpperCase()} inventory could not be stored: ${(err as Error).message}`;
+      notes.push(message);
+      problems.push(message);
+    }
+  }
+  if (ingested.length) {
+    const deviceId = ingested[0].r.deviceId;
+    if (ingested.some((i) => i.r.deviceId !== deviceId)) {
+      problems.push(`SNMP and SSH identified different devices (${ingested.map((i) => `${i.via}: #${i.r.deviceId}`).join(', ')}); merge them if they are one machine`);
+    }
+    const worked: { snmp?: number; ssh?: number } = {};
+    for (const i of ingested) worked[i.via] = (i.via === 'snmp' ? snmp : ssh).credentialId;
+    await deps.identified(deviceId, worked, o.sshPort, ip).catch(() => undefined);
+    return result('identified', problems.join('; ') || null, { deviceId, via: ingested.map((i) => i.via).sort().join('+') });
+  }
+  const outcomes = [snmp.outcome, ssh.outcome].filter((x) => x !== 'skipped');
+  const status: ResultRow['status'] = outcomes.includes('error') || snmp.report || ssh.report ? 'error'
+    : outcomes.includes('auth') ? 'auth-failed'
+      : outcomes.every((x) => x === 'refused') ? 'refused'
+        : 'no-response';
+  return result(status, notes.join('; ') || null);
+}
+
+async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions): Promise<Side> {
+  const port = o.snmpPort;
+  const abort = new AbortController();
+  const probe = probeUdp(ip, port, o.timeoutMs, o.retries, abort.signal);
+  const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1 }, c));
+  const failures: string[] = [];
+  let authFailed = false;
+  try {
+    const attempts = clients.map((client, i) =>
+      readSystem(client).then(
+        (sys) => ({ i, sys }),
+        (err: unknown) => {
+          const reason = err instanceof SnmpError ? err.reason : 'protocol';
+          if (reason === 'auth') authFailed = true;
+          failures.push(`${quote(creds[i])} ${reason === 'timeout' ? (creds[i].kind === 'snmp-v3' ? 'got no answer' : 'got no answer to its community') : reason === 'auth' ? 'was refused (wrong user or key)' : `failed: ${(err as Error).message}`}`);
+          return null;
+        },
+      ),
+    );
+    const closedPort = probe.then((r) => (r === 'refused' || r === 'unreachable' ? r : new Promise<never>(() => undefined)));
+    const first = firstNonNull(attempts);
+    const outcome = await Promise.race([first, closedPort]);
+    if (outcome === 'refused') return { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' };
+    if (outcome === 'unreachable') return { note: `UDP ${port}: host unreachable`, outcome: 'refused' };
+    if (outcome && typeof outcome === 'object') {
+      const cred = creds[outcome.i];
+      try {
+        const report = await collectSnmp(clients[outcome.i], ip);
+        return { report, credentialId: cred.id, note: `identified over SNMP with ${quote(cred)}`, outcome: 'identified' };
+      } catch (err) {
+        return { note: `SNMP with ${quote(cred)} answered the system group but collection failed: ${(err as Error).message}`, outcome: 'error' };
+      }
+    }
+    // every credential failed: did an agent answer at all?
+    const seen: ProbeResult = await probe;
+    if (seen === 'reply' || authFailed) {
+      return { note: `SNMP agent on UDP ${port} answers but accepted no credential: ${failures.join(', ')}`, outcome: 'auth' };
+    }
+    if (seen === 'refused' || seen === 'unreachable') return { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' };
+    return { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
+  } finally {
+    abort.abort();
+    for (const c of clients) c.close();
+  }
+}
+
+/** The first attempt that resolves to a value, or null once all resolved to null. */
+function firstNonNull<T>(attempts: Array<Promise<T | null>>): Promise<T | null> {
+  return new Promise((resolve) => {
+    let left = attempts.length;
+    if (!left) resolve(null);
+    for (const a of attempts) {
+      void a.then((v) => {
+        if (v !== null) resolve(v);
+        else if (--left === 0) resolve(null);
+      });
+    }
+  });
+}
+
+async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: HostKeyVerifier): Promise<Side> {
+  const port = o.sshPort;
+  const open = await probeTcp(ip, port, o.timeoutMs);
+  if (open === 'refused' || open === 'unreachable') return { note: `TCP ${port} (SSH) ${open === 'refused' ? 'refused' : 'unreachable'}`, outcome: 'refused' };
+  if (open === 'silent') return { note: `no answer on TCP ${port} (SSH) within ${o.timeoutMs} ms`, outcome: 'silent' };
+  const refused: string[] = [];
+  for (const cred of creds) {
+    let client: SshClient | undefined;
+    try {
+      client = await SshClient.connect({
+        host: ip, port, username: cred.username, password: cred.password, privateKey: cred.privateKey, passphrase: cred.passphrase,
+        // a handshake takes a few round trips and some key maths: more than one SNMP request
+        timeoutMs: Math.max(o.timeoutMs * 4, 10_000), hostKeys,
+      });
+    } catch (err) {
+      const reason = err instanceof SshError ? err.reason : 'protocol';
+      if (reason === 'auth') {
+        refused.push(quote(cred));
+        continue;
+      }
+      const what = reason === 'host-key' ? (err as Error).message : `SSH with ${quote(cred)} failed (${reason}): ${(err as Error).message}`;
+      return { note: what, outcome: reason === 'timeout' ? 'silent' : 'error' };
+    }
+    try {
+      const report = await collectSsh(client, ip);
+      return { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified' };
+    } catch (err) {
+      return { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };
+    } finally {
+      client.close();
+    }
+  }
+  return { note: `SSH on TCP ${port} refused the login of ${refused.join(', ')}`, outcome: 'auth' };
+}

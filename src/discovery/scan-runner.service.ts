@@ -1,0 +1,167 @@
+// discovery/: the worker side of scans. A chunk is claimed under a lease in MySQL (renewed
+// while it runs), its addresses are probed with the scan's concurrency inside this worker's
+// socket cap, results land in batches, and the reconciler hands chunks whose worker died — or
+// whose queue job Redis lost — to whoever is alive. Every step is idempotent.
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import * as crypto from 'node:crypto';
+import * as os from 'node:os';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { CredentialsService, RevealedCredential } from '../credentials/credentials.service';
+import { IngestService } from '../inventory/ingest.service';
+import { JobName } from '../queue/queue.constants';
+import { QueueService } from '../queue/queue.service';
+import { scanAddress } from './address-scan';
+import { HostKeysRepository } from './host-keys.repository';
+import { Semaphore } from './probes';
+import { ResultRow, ScansRepository, TERMINAL } from './scans.repository';
+import { chunkJobId } from './scans.service';
+import { parseTargets, expandTargets } from './targets';
+
+const LEASE_MS = 60_000;
+const RENEW_MS = 15_000;
+const CANCEL_CHECK_MS = 1_000;
+const FLUSH_EVERY = 25;
+const FLUSH_MS = 500;
+/** claims of one chunk before its remaining addresses are given up as errors */
+const MAX_ATTEMPTS = 5;
+
+@Injectable()
+export class ScanRunner {
+  private readonly logger = new Logger('ScanRunner');
+  /** one worker's cap on addresses in flight over all its scans: each holds a few sockets */
+  private readonly slots: Semaphore;
+  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+
+  constructor(
+    private readonly repo: ScansRepository,
+    private readonly credentials: CredentialsService,
+    private readonly ingest: IngestService,
+    private readonly hostKeys: HostKeysRepository,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.slots = new Semaphore(config.scanMaxSockets);
+  }
+
+  async runChunk(scanId: number, chunkNo: number): Promise<{ scanned: number } | { skipped: string }> {
+    const scan = await this.repo.findScan(scanId);
+    if (!scan) return { skipped: 'scan deleted' };
+    if (TERMINAL.includes(scan.status)) return { skipped: `scan ${scan.status}` };
+    const now = new Date();
+    const chunk = await this.repo.claimChunk(scanId, chunkNo, this.owner, new Date(now.getTime() + LEASE_MS), now);
+    if (!chunk) return { skipped: 'chunk held by another worker or finished' };
+    await this.repo.markRunning(scanId, now);
+
+    const addresses = expandTargets(parseTargets(scan.targets, Number.MAX_SAFE_INTEGER).targets).slice(chunk.firstIndex, chunk.firstIndex + chunk.size);
+    const done = await this.repo.addressesDone(scanId, addresses);
+    const todo = addresses.filter((a) => !done.has(a));
+    const pending: ResultRow[] = [];
+    const flush = async () => {
+      const rows = pending.splice(0);
+      await this.repo.saveResults(scanId, rows);
+    };
+
+    if (chunk.attempts > MAX_ATTEMPTS) {
+      const at = new Date();
+      pending.push(...todo.map((address) => ({ address, status: 'error' as const, reason: `given up: workers stopped ${chunk.attempts - 1} times while scanning this address range`, deviceId: null, via: null, durationMs: 0, at })));
+      await flush();
+      await this.finish(scanId, chunkNo, 'done');
+      return { scanned: todo.length };
+    }
+
+    const creds = await this.reveal(scan.credentialIds);
+    if (!creds.length) {
+      await this.repo.failScan(scanId, 'every credential of this scan has been deleted', new Date());
+      await this.repo.finishChunk(scanId, chunkNo, this.owner, 'cancelled');
+      return { skipped: 'no credentials' };
+    }
+    const remembered = await this.repo.rememberedCredentials(todo.filter((a) => !/[a-z]/i.test(a) || a.includes(':')));
+
+    let stop: 'cancelled' | 'lost' | null = null;
+    const renew = setInterval(() => {
+      void this.repo.renewLease(scanId, chunkNo, this.owner, new Date(Date.now() + LEASE_MS)).then((ok) => (ok ? undefined : (stop ??= 'lost')), () => undefined);
+    }, RENEW_MS);
+    const watch = setInterval(() => {
+      void this.repo.scanStatus(scanId).then((s) => (s === 'cancelled' || s === 'failed' || s === null ? (stop ??= 'cancelled') : undefined), () => undefined);
+    }, CANCEL_CHECK_MS);
+    let lastFlush = Date.now();
+    try {
+      let next = 0;
+      const deps = {
+        ingest: (r: Parameters<IngestService['ingest']>[0]) => this.ingest.ingest(r),
+        hostKeys: this.hostKeys.verifier(),
+        identified: (deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string) => this.identified(deviceId, worked, sshPort, ip),
+      };
+      const lane = async () => {
+        while (!stop && next < todo.length) {
+          const address = todo[next++];
+          const release = await this.slots.acquire();
+          try {
+            if (stop) return;
+            pending.push(await scanAddress(address, creds, remembered.get(address), scan.options, deps).catch((err: Error) => ({
+              address, status: 'error' as const, reason: `scan of this address failed: ${err.message}`, deviceId: null, via: null, durationMs: 0, at: new Date(),
+            })));
+          } finally {
+            release();
+          }
+          if (pending.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_MS) {
+            lastFlush = Date.now();
+            await flush();
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(scan.options.concurrency, todo.length) }, lane));
+      await flush();
+    } finally {
+      clearInterval(renew);
+      clearInterval(watch);
+    }
+    if (stop === 'lost') {
+      this.logger.warn({ scanId, chunkNo }, 'lease lost (another worker took the chunk over); stopping');
+      return { scanned: 0 };
+    }
+    await this.finish(scanId, chunkNo, stop === 'cancelled' ? 'cancelled' : 'done');
+    return { scanned: todo.length };
+  }
+
+  private async finish(scanId: number, chunkNo: number, status: 'done' | 'cancelled'): Promise<void> {
+    await this.repo.finishChunk(scanId, chunkNo, this.owner, status);
+    if (await this.repo.completeIfDone(scanId, new Date())) {
+      const s = await this.repo.findScan(scanId);
+      this.logger.log({ scanId, total: s?.total, found: s?.found }, 'scan completed');
+    }
+  }
+
+  private async reveal(ids: number[]): Promise<RevealedCredential[]> {
+    const out: RevealedCredential[] = [];
+    for (const id of ids) {
+      try {
+        out.push(await this.credentials.reveal(id));
+      } catch (err) {
+        if (!(err instanceof NotFoundException)) throw err;
+        this.logger.warn({ credentialId: id }, 'a credential of the scan was deleted; scanning without it');
+      }
+    }
+    return out;
+  }
+
+  private async identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string): Promise<void> {
+    const at = new Date();
+    if (worked.snmp) await this.repo.rememberCredential(deviceId, 'snmp', worked.snmp, at);
+    if (worked.ssh) {
+      await this.repo.rememberCredential(deviceId, 'ssh', worked.ssh, at);
+      await this.hostKeys.linkDevice(ip, sshPort, deviceId);
+    }
+  }
+
+  /** Re-enqueues chunks that no live worker holds, and closes scans a crash left open. */
+  async reconcile(): Promise<{ requeued: number; completed: number }> {
+    const now = new Date();
+    const orphans = await this.repo.orphanedChunks(now, new Date(now.getTime() - 30_000));
+    for (const c of orphans) await this.queues.add(JobName.ScanChunk, { scanId: c.scanId, chunkNo: c.chunkNo }, { jobId: chunkJobId(c.scanId, c.chunkNo, c.attempts), removeOnComplete: true, removeOnFail: true });
+    let completed = 0;
+    for (const id of await this.repo.unfinishedScans()) if (await this.repo.completeIfDone(id, now)) completed++;
+    if (orphans.length || completed) this.logger.log({ requeued: orphans.length, completed }, 'scans reconciled');
+    return { requeued: orphans.length, completed };
+  }
+}

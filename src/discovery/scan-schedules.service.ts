@@ -1,0 +1,130 @@
+// discovery/: saved ranges that rescan on a cron schedule in their own time zone. Any number
+// of processes may fire them: a firing is claimed by moving next_run_at with a conditional
+// UPDATE, so each firing starts exactly one scan. cron-parser does the calendar maths.
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { CronExpressionParser } from 'cron-parser';
+import { QueryFailedError } from 'typeorm';
+import { Page, PageQuery } from '../common/pagination';
+import { CreateScheduleDto, ScheduleView, UpdateScheduleDto } from './scan.dto';
+import { ScanSchedule } from './scan.entity';
+import { ScansRepository } from './scans.repository';
+import { ScansService, withDefaults } from './scans.service';
+
+/** The next firing strictly after `after`; a 400 naming the field when the expression or zone is wrong. */
+export function nextFiring(cron: string, timezone: string, after: Date): Date {
+  try {
+    Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    throw fieldError('timezone', `timezone "${timezone}" is not an IANA time zone (like Europe/Berlin or UTC)`);
+  }
+  try {
+    return CronExpressionParser.parse(cron, { currentDate: after, tz: timezone }).next().toDate();
+  } catch (err) {
+    throw fieldError('cron', `cron "${cron}" is not valid: ${(err as Error).message}`);
+  }
+}
+
+function fieldError(field: string, message: string): BadRequestException {
+  return new BadRequestException({ message: `${field}: ${message}`, details: [{ field, messages: [message] }] });
+}
+
+const toView = (s: ScanSchedule): ScheduleView => ({
+  id: s.id, name: s.name, targets: s.targets, credentialIds: s.credentialIds, options: s.options, cron: s.cron, timezone: s.timezone,
+  enabled: s.enabled, nextRunAt: s.nextRunAt, lastScanId: s.lastScanId, createdAt: s.createdAt, updatedAt: s.updatedAt,
+});
+
+@Injectable()
+export class ScanSchedulesService {
+  private readonly logger = new Logger('ScanSchedules');
+
+  constructor(
+    private readonly repo: ScansRepository,
+    private readonly scans: ScansService,
+  ) {}
+
+  async list(q: PageQuery): Promise<Page<ScheduleView>> {
+    const [rows, total] = await this.repo.listSchedules((q.page - 1) * q.limit, q.limit);
+    return { items: rows.map(toView), total, page: q.page, limit: q.limit };
+  }
+
+  async get(id: number): Promise<ScheduleView> {
+    return toView(await this.find(id));
+  }
+
+  async create(dto: CreateScheduleDto): Promise<ScheduleView> {
+    const timezone = dto.timezone ?? 'UTC';
+    const now = new Date();
+    const next = nextFiring(dto.cron, timezone, now);
+    await this.scans.validate(dto);
+    const enabled = dto.enabled ?? true;
+    const id = await this.unique(() => this.repo.insertSchedule({
+      name: dto.name.trim(), targets: dto.targets.map((t) => t.trim()), credentialIds: dto.credentialIds, options: dto.options ?? {}, cron: dto.cron.trim(), timezone,
+      enabled, nextRunAt: enabled ? next : null, lastScanId: null, createdAt: now, updatedAt: now,
+    }), dto.name);
+    return this.get(id);
+  }
+
+  async update(id: number, dto: UpdateScheduleDto): Promise<ScheduleView> {
+    const s = await this.find(id);
+    const merged = { ...s, ...Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) } as ScanSchedule;
+    const now = new Date();
+    const next = nextFiring(merged.cron, merged.timezone, now);
+    if (dto.targets || dto.credentialIds) await this.scans.validate(merged);
+    await this.unique(() => this.repo.updateSchedule(id, {
+      name: merged.name.trim(), targets: merged.targets, credentialIds: merged.credentialIds, options: merged.options, cron: merged.cron.trim(),
+      timezone: merged.timezone, enabled: merged.enabled, nextRunAt: merged.enabled ? next : null, updatedAt: now,
+    }), merged.name);
+    return this.get(id);
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.repo.deleteSchedule(id))) throw new NotFoundException(`Saved range ${id} does not exist`);
+  }
+
+  /** Starts a scan of the saved range now, outside its schedule. */
+  async runNow(id: number, actor: string): Promise<{ id: number }> {
+    const s = await this.find(id);
+    const scan = await this.scans.start({ targets: s.targets, credentialIds: s.credentialIds, options: withDefaults(s.options) }, actor, s.id);
+    await this.repo.updateSchedule(id, { lastScanId: scan.id });
+    return scan;
+  }
+
+  /** Starts a scan for every saved range that is due; returns the scans started. */
+  async fireDue(now = new Date()): Promise<number[]> {
+    const started: number[] = [];
+    for (const s of await this.repo.dueSchedules(now)) {
+      let next: Date | null;
+      try {
+        next = nextFiring(s.cron, s.timezone, now);
+      } catch {
+        next = null; // an expression that no longer parses stops firing rather than firing every tick
+      }
+      if (!(await this.repo.claimFiring(s.id, s.nextRunAt!, next))) continue; // another process fired it
+      try {
+        const scan = await this.scans.start({ targets: s.targets, credentialIds: s.credentialIds, options: withDefaults(s.options) }, `schedule:${s.name}`.slice(0, 64), s.id);
+        await this.repo.updateSchedule(s.id, { lastScanId: scan.id });
+        started.push(scan.id);
+      } catch (err) {
+        this.logger.warn({ scheduleId: s.id, err: (err as Error).message }, 'saved range could not start its scan');
+      }
+    }
+    return started;
+  }
+
+  private async find(id: number): Promise<ScanSchedule> {
+    const s = await this.repo.findSchedule(id);
+    if (!s) throw new NotFoundException(`Saved range ${id} does not exist`);
+    return s;
+  }
+
+  private async unique<T>(write: () => Promise<T>, name: string): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === 'ER_DUP_ENTRY') {
+        throw new ConflictException({ message: `name: a saved range called "${name}" already exists`, details: [{ field: 'name', messages: ['already exists'] }] });
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// discovery/: request and response shapes of scans and saved ranges.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
+
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = { snmpPort: 161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 };
+
+export class ScanOptionsDto {
+  @ApiPropertyOptional({ default: 161 }) @IsOptional() @IsInt() @Min(1) @Max(65535) snmpPort?: number;
+  @ApiPropertyOptional({ default: 22 }) @IsOptional() @IsInt() @Min(1) @Max(65535) sshPort?: number;
+  @ApiPropertyOptional({ default: 1500, minimum: 100, maximum: 30000, description: 'per SNMP request and SSH connection' })
+  @IsOptional() @IsInt() @Min(100) @Max(30000) timeoutMs?: number;
+  @ApiPropertyOptional({ default: 1, minimum: 0, maximum: 5, description: 'SNMP retries after a timeout' })
+  @IsOptional() @IsInt() @Min(0) @Max(5) retries?: number;
+  @ApiPropertyOptional({ default: 256, minimum: 1, maximum: 4096, description: 'addresses probed at once by each worker' })
+  @IsOptional() @IsInt() @Min(1) @Max(4096) concurrency?: number;
+}
+
+export class CreateScanDto {
+  @ApiProperty({ example: ['192.0.2.0/24', '192.0.2.5-192.0.2.9', 'host.example'], description: 'CIDR blocks, ranges (a-b or a-lastOctet), addresses, host names' })
+  @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true })
+  targets: string[];
+
+  @ApiProperty({ example: [1, 2], description: 'SNMP and SSH credentials to try; the one that worked for a device is tried first next time' })
+  @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true })
+  credentialIds: number[];
+
+  @ApiPropertyOptional({ type: ScanOptionsDto })
+  @IsOptional() @ValidateNested() @Type(() => ScanOptionsDto)
+  options?: ScanOptionsDto;
+}
+
+export class ScanListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: SCAN_STATUSES }) @IsOptional() @IsIn(SCAN_STATUSES) status?: ScanStatus;
+}
+
+export class ScanDetailQuery {
+  @ApiPropertyOptional({ enum: SCAN_RESULT_STATUSES, description: 'only results with this status' })
+  @IsOptional() @IsIn(SCAN_RESULT_STATUSES) resultStatus?: ScanResultStatus;
+  @ApiPropertyOptional({ default: 0, minimum: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) resultsOffset: number = 0;
+  @ApiPropertyOptional({ default: 1000, minimum: 0, maximum: 5000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000) resultsLimit: number = 1000;
+}
+
+export class ScanProgress {
+  @ApiProperty({ description: 'addresses finished' }) done: number;
+  @ApiProperty({ description: 'addresses in the scan' }) total: number;
+  @ApiProperty({ description: 'addresses identified as a device' }) found: number;
+}
+
+export class ScanResultView {
+  @ApiProperty({ example: '192.0.2.7' }) address: string;
+  @ApiProperty({ enum: SCAN_RESULT_STATUSES }) status: ScanResultStatus;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'no reply on UDP 161 (SNMP) within 1500 ms × 2 tries; TCP 22 (SSH) refused' })
+  reason: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) deviceId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'snmp+ssh', description: 'what identified it' }) via: string | null;
+  @ApiProperty() durationMs: number;
+  @ApiProperty() at: Date;
+}
+
+export class ScanView {
+  @ApiProperty() id: number;
+  @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
+  @ApiProperty({ type: [String] }) targets: string[];
+  @ApiProperty({ type: [Number] }) credentialIds: number[];
+  @ApiProperty({ type: ScanOptionsDto }) options: ScanOptions;
+  @ApiProperty({ type: ScanProgress }) progress: ScanProgress;
+  @ApiProperty({ description: 'finished addresses per result status', example: { identified: 3, 'no-response': 250 } })
+  counts: Partial<Record<ScanResultStatus, number>>;
+  @ApiPropertyOptional({ nullable: true, type: Number }) scheduleId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+}
+
+export class ScanDetailView extends ScanView {
+  @ApiProperty({ type: [ScanResultView], description: 'one page of results (resultsOffset, resultsLimit), oldest first' }) results: ScanResultView[];
+}
+
+export class ScanPage {
+  @ApiProperty({ type: [ScanView] }) items: ScanView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
+export class ScanCreated {
+  @ApiProperty() id: number;
+}
+
+// saved ranges
+
+export class CreateScheduleDto extends CreateScanDto {
+  @ApiProperty({ example: 'Office LAN nightly' }) @IsString() @MinLength(1) @MaxLength(128) name: string;
+  @ApiProperty({ example: '0 2 * * *', description: 'five-field cron expression (minute hour day month weekday)' })
+  @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' })
+  cron: string;
+  @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class UpdateScheduleDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(128) name?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
+  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
+  @ApiPropertyOptional({ type: ScanOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ScanOptionsDto) options?: ScanOptionsDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' }) cron?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class ScheduleView {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [String] }) targets: string[];
+  @ApiProperty({ type: [Number] }) credentialIds: number[];
+  @ApiProperty({ type: ScanOptionsDto }) options: Partial<ScanOptions>;
+  @ApiProperty() cron: string;
+  @ApiProperty() timezone: string;
+  @ApiProperty() enabled: boolean;
+  @ApiPropertyOptional({ nullable: true, type: Date }) nextRunAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) lastScanId: number | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class SchedulePage {
+  @ApiProperty({ type: [ScheduleView] }) items: ScheduleView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}

@@ -1,0 +1,283 @@
+// discovery/: every query on scans, their chunks and results, saved ranges, and the
+// credential that last worked per device. Chunks are claimed with conditional UPDATEs that
+// set a lease, so any number of workers can share a scan and a dead one's work returns.
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ChunkStatus, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
+
+export interface NewScan {
+  targets: string[];
+  credentialIds: number[];
+  options: ScanOptions;
+  total: number;
+  createdBy: string | null;
+  scheduleId: number | null;
+}
+
+export interface ResultRow {
+  address: string;
+  status: ScanResultStatus;
+  reason: string | null;
+  deviceId: number | null;
+  via: string | null;
+  durationMs: number;
+  at: Date;
+}
+
+export interface ChunkRow {
+  scanId: number;
+  chunkNo: number;
+  firstIndex: number;
+  size: number;
+  status: ChunkStatus;
+  attempts: number;
+}
+
+const TERMINAL: ScanStatus[] = ['completed', 'failed', 'cancelled'];
+
+@Injectable()
+export class ScansRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** The scan and its chunks in one transaction: a scan row never exists without its work. */
+  async insertScan(s: NewScan, chunkSize: number, at: Date): Promise<{ id: number; chunks: number }> {
+    return this.ds.transaction(async (m) => {
+      const res = await m.query(
+        `INSERT INTO scans (status, targets, credential_ids, options, total, done, found, schedule_id, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.total, s.scheduleId, s.createdBy, at],
+      );
+      const id = Number(res.insertId);
+      const chunks: unknown[][] = [];
+      for (let first = 0, no = 0; first < s.total; first += chunkSize, no++) chunks.push([id, no, first, Math.min(chunkSize, s.total - first), 'queued']);
+      for (let i = 0; i < chunks.length; i += 1000) {
+        const batch = chunks.slice(i, i + 1000);
+        await m.query(`INSERT INTO scan_chunks (scan_id, chunk_no, first_index, size, status) VALUES ${batch.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, batch.flat());
+      }
+      if (!s.total) await m.query('UPDATE scans SET started_at = ?, finished_at = ? WHERE id = ?', [at, at, id]);
+      return { id, chunks: chunks.length };
+    });
+  }
+
+  findScan(id: number): Promise<Scan | null> {
+    return this.ds.getRepository(Scan).findOneBy({ id });
+  }
+
+  listScans(status: ScanStatus | undefined, offset: number, limit: number): Promise<[Scan[], number]> {
+    return this.ds.getRepository(Scan).findAndCount({ where: status ? { status } : {}, order: { id: 'DESC' }, skip: offset, take: limit });
+  }
+
+  async results(scanId: number, status: ScanResultStatus | undefined, offset: number, limit: number): Promise<ResultRow[]> {
+    const rows = await this.ds.query(
+      `SELECT address, status, reason, device_id AS deviceId, via, duration_ms AS durationMs, at FROM scan_results
+       WHERE scan_id = ? ${status ? 'AND status = ?' : ''} ORDER BY at, address LIMIT ? OFFSET ?`,
+      [scanId, ...(status ? [status] : []), limit, offset],
+    );
+    return rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
+  }
+
+  async countsByStatus(scanId: number): Promise<Partial<Record<ScanResultStatus, number>>> {
+    const rows: Array<{ status: ScanResultStatus; n: string }> = await this.ds.query('SELECT status, COUNT(*) AS n FROM scan_results WHERE scan_id = ? GROUP BY status', [scanId]);
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Claims a chunk that is queued, or running under a lease that has run out. */
+  async claimChunk(scanId: number, chunkNo: number, owner: string, leaseUntil: Date, now: Date): Promise<ChunkRow | null> {
+    const res = await this.ds.query(
+      `UPDATE scan_chunks SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+       WHERE scan_id = ? AND chunk_no = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ?))`,
+      [owner, leaseUntil, scanId, chunkNo, now],
+    );
+    if (!affected(res)) return null;
+    const [row] = await this.ds.query(
+      'SELECT scan_id AS scanId, chunk_no AS chunkNo, first_index AS firstIndex, size, status, attempts FROM scan_chunks WHERE scan_id = ? AND chunk_no = ?',
+      [scanId, chunkNo],
+    );
+    return row ? { ...row, scanId: Number(row.scanId), chunkNo: Number(row.chunkNo), firstIndex: Number(row.firstIndex), size: Number(row.size), attempts: Number(row.attempts) } : null;
+  }
+
+  /** False when the lease was lost (expired and taken by another worker): stop working on it. */
+  async renewLease(scanId: number, chunkNo: number, owner: string, leaseUntil: Date): Promise<boolean> {
+    const res = await this.ds.query(
+      `UPDATE scan_chunks SET lease_until = ? WHERE scan_id = ? AND chunk_no = ? AND lease_owner = ? AND status = 'running'`,
+      [leaseUntil, scanId, chunkNo, owner],
+    );
+    return affected(res) > 0;
+  }
+
+  async finishChunk(scanId: number, chunkNo: number, owner: string, status: 'done' | 'cancelled'): Promise<void> {
+    await this.ds.query(
+      `UPDATE scan_chunks SET status = ?, lease_owner = NULL, lease_until = NULL WHERE scan_id = ? AND chunk_no = ? AND lease_owner = ? AND status = 'running'`,
+      [status, scanId, chunkNo, owner],
+    );
+  }
+
+  async markRunning(scanId: number, at: Date): Promise<void> {
+    await this.ds.query(`UPDATE scans SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'queued'`, [at, scanId]);
+  }
+
+  async scanStatus(scanId: number): Promise<ScanStatus | null> {
+    const [row] = await this.ds.query('SELECT status FROM scans WHERE id = ?', [scanId]);
+    return row?.status ?? null;
+  }
+
+  async addressesDone(scanId: number, addresses: string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (let i = 0; i < addresses.length; i += 1000) {
+      const batch = addresses.slice(i, i + 1000);
+      const rows: Array<{ address: string }> = await this.ds.query(
+        `SELECT address FROM scan_results WHERE scan_id = ? AND address IN (${batch.map(() => '?').join(', ')})`,
+        [scanId, ...batch],
+      );
+      for (const r of rows) done.add(r.address);
+    }
+    return done;
+  }
+
+  /** Results land idempotently (a chunk redone after a crash rewrites its rows), then the counters follow the rows. */
+  async saveResults(scanId: number, rows: ResultRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.ds.query(
+      `INSERT INTO scan_results (scan_id, address, status, reason, device_id, via, duration_ms, at) VALUES
+       ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason), device_id = VALUES(device_id),
+         via = VALUES(via), duration_ms = VALUES(duration_ms), at = VALUES(at)`,
+      rows.flatMap((r) => [scanId, r.address, r.status, r.reason?.slice(0, 1024) ?? null, r.deviceId, r.via, Math.min(r.durationMs, 4_000_000_000), r.at]),
+    );
+    await this.refreshCounters(scanId);
+  }
+
+  async refreshCounters(scanId: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE scans s SET
+         done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
+         found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified')
+       WHERE s.id = ?`,
+      [scanId],
+    );
+  }
+
+  /** Completes a running scan once no chunk is left; true when this call completed it. */
+  async completeIfDone(scanId: number, at: Date): Promise<boolean> {
+    const res = await this.ds.query(
+      `UPDATE scans SET status = 'completed', finished_at = ?
+       WHERE id = ? AND status IN ('queued', 'running')
+         AND NOT EXISTS (SELECT 1 FROM scan_chunks c WHERE c.scan_id = ? AND c.status IN ('queued', 'running'))`,
+      [at, scanId, scanId],
+    );
+    return affected(res) > 0;
+  }
+
+  async failScan(scanId: number, error: string, at: Date): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(`UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`, [error.slice(0, 1024), at, scanId]);
+      await m.query(`UPDATE scan_chunks SET status = 'cancelled' WHERE scan_id = ? AND status = 'queued'`, [scanId]);
+    });
+  }
+
+  /** Cancels a scan that has not finished: queued chunks never start, running ones stop at their next check. */
+  async cancel(scanId: number, at: Date): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const res = await m.query(`UPDATE scans SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`, [at, scanId]);
+      if (!affected(res)) return false;
+      await m.query(`UPDATE scan_chunks SET status = 'cancelled' WHERE scan_id = ? AND status = 'queued'`, [scanId]);
+      return true;
+    });
+  }
+
+  /**
+   * Chunks whose work no worker holds: queued ones (their queue job may be gone with Redis) and
+   * running ones whose lease ran out (their worker died). Both go (back) to queued.
+   */
+  async orphanedChunks(now: Date, queuedBefore: Date, limit = 5000): Promise<Array<{ scanId: number; chunkNo: number; attempts: number }>> {
+    await this.ds.query(
+      `UPDATE scan_chunks c JOIN scans s ON s.id = c.scan_id
+       SET c.status = 'queued', c.lease_owner = NULL, c.lease_until = NULL
+       WHERE c.status = 'running' AND c.lease_until < ? AND s.status IN ('queued', 'running')`,
+      [now],
+    );
+    const rows = await this.ds.query(
+      `SELECT c.scan_id AS scanId, c.chunk_no AS chunkNo, c.attempts FROM scan_chunks c JOIN scans s ON s.id = c.scan_id
+       WHERE c.status = 'queued' AND s.status IN ('queued', 'running') AND s.created_at < ? ORDER BY c.scan_id, c.chunk_no LIMIT ?`,
+      [queuedBefore, limit],
+    );
+    return rows.map((r: Record<string, unknown>) => ({ scanId: Number(r.scanId), chunkNo: Number(r.chunkNo), attempts: Number(r.attempts) }));
+  }
+
+  /** Scans whose chunks are all finished but that a crash left open. */
+  async unfinishedScans(): Promise<number[]> {
+    const rows = await this.ds.query(
+      `SELECT s.id FROM scans s WHERE s.status IN ('queued', 'running')
+         AND NOT EXISTS (SELECT 1 FROM scan_chunks c WHERE c.scan_id = s.id AND c.status IN ('queued', 'running'))`,
+    );
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** address → protocol → the credential that last worked for the device holding that address. */
+  async rememberedCredentials(addresses: string[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>();
+    for (let i = 0; i < addresses.length; i += 1000) {
+      const batch = addresses.slice(i, i + 1000);
+      const rows: Array<{ ip: string; protocol: string; credentialId: number }> = await this.ds.query(
+        `SELECT a.ip, dc.protocol, dc.credential_id AS credentialId FROM device_addresses a
+         JOIN device_credentials dc ON dc.device_id = a.device_id WHERE a.ip IN (${batch.map(() => '?').join(', ')})`,
+        batch,
+      );
+      for (const r of rows) {
+        if (!out.has(r.ip)) out.set(r.ip, new Map());
+        out.get(r.ip)!.set(r.protocol, Number(r.credentialId));
+      }
+    }
+    return out;
+  }
+
+  async rememberCredential(deviceId: number, protocol: 'snmp' | 'ssh', credentialId: number, at: Date): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO device_credentials (device_id, protocol, credential_id, last_ok_at) VALUES (?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE credential_id = VALUES(credential_id), last_ok_at = VALUES(last_ok_at)`,
+      [deviceId, protocol, credentialId, at],
+    );
+  }
+
+  // saved ranges
+
+  listSchedules(offset: number, limit: number): Promise<[ScanSchedule[], number]> {
+    return this.ds.getRepository(ScanSchedule).findAndCount({ order: { name: 'ASC' }, skip: offset, take: limit });
+  }
+
+  findSchedule(id: number): Promise<ScanSchedule | null> {
+    return this.ds.getRepository(ScanSchedule).findOneBy({ id });
+  }
+
+  async insertSchedule(s: Omit<ScanSchedule, 'id'>): Promise<number> {
+    const res = await this.ds.getRepository(ScanSchedule).insert(s);
+    return Number(res.identifiers[0].id);
+  }
+
+  async updateSchedule(id: number, patch: Partial<ScanSchedule>): Promise<void> {
+    await this.ds.getRepository(ScanSchedule).update({ id }, patch);
+  }
+
+  async deleteSchedule(id: number): Promise<boolean> {
+    const res = await this.ds.getRepository(ScanSchedule).delete({ id });
+    return (res.affected ?? 0) > 0;
+  }
+
+  dueSchedules(now: Date, limit = 100): Promise<ScanSchedule[]> {
+    return this.ds.getRepository(ScanSchedule).createQueryBuilder('s').where('s.enabled = 1 AND s.next_run_at <= :now', { now }).orderBy('s.next_run_at').limit(limit).getMany();
+  }
+
+  /** Moves a schedule to its next firing only if nobody else did: the caller that wins starts the scan. */
+  async claimFiring(id: number, expected: Date, next: Date | null, m?: EntityManager): Promise<boolean> {
+    const res = await (m ?? this.ds).query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ?', [next, id, expected]);
+    return affected(res) > 0;
+  }
+}
+
+function affected(res: unknown): number {
+  // mysql2 through TypeORM: an OkPacket, or [rows, affected] depending on the driver path
+  if (Array.isArray(res)) return Number(res[1] ?? 0);
+  return Number((res as { affectedRows?: number }).affectedRows ?? 0);
+}
+
+export { TERMINAL };

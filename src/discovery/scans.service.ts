@@ -1,0 +1,125 @@
+// discovery/: starting, reading and cancelling scans (API side). A scan is rows first — the
+// scan, its chunks — and queue jobs second; if Redis refuses the jobs the reconciler enqueues
+// them later, so a 202 never loses a scan.
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { Page } from '../common/pagination';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { CredentialsService } from '../credentials/credentials.service';
+import { QueueService } from '../queue/queue.service';
+import { JobName } from '../queue/queue.constants';
+import { FieldError } from '../common/validation';
+import { CreateScanDto, DEFAULT_SCAN_OPTIONS, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
+import { Scan, ScanOptions } from './scan.entity';
+import { ScansRepository, TERMINAL } from './scans.repository';
+import { expandTargets, parseTargets } from './targets';
+
+/** Addresses per chunk: the unit one worker claims; several workers share a big scan. */
+export const CHUNK_SIZE = 256;
+
+export function chunkJobId(scanId: number, chunkNo: number, attempt: number): string {
+  return `scan-${scanId}-${chunkNo}-${attempt}`;
+}
+
+export function toScanView(s: Scan, counts: ScanView['counts']): ScanView {
+  return {
+    id: s.id, status: s.status, targets: s.targets, credentialIds: s.credentialIds, options: s.options,
+    progress: { done: s.done, total: s.total, found: s.found }, counts, scheduleId: s.scheduleId, createdBy: s.createdBy,
+    error: s.error, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
+  };
+}
+
+@Injectable()
+export class ScansService {
+  private readonly logger = new Logger('Scans');
+
+  constructor(
+    private readonly repo: ScansRepository,
+    private readonly credentials: CredentialsService,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Checks targets and credentials; every problem is a 400 naming its field. */
+  async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds'>): Promise<{ total: number }> {
+    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses);
+    const details: FieldError[] = parsed.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+    for (const [i, id] of dto.credentialIds.entries()) {
+      const cred = await this.credentials.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
+      if (!cred) details.push({ field: `credentialIds.${i}`, messages: [`credential ${id} does not exist`] });
+    }
+    if (new Set(dto.credentialIds).size !== dto.credentialIds.length) details.push({ field: 'credentialIds', messages: ['credentialIds lists a credential twice'] });
+    if (details.length) throw new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
+    // within the address cap, so expanding is bounded; an address two targets share counts once
+    return { total: expandTargets(parsed.targets).length };
+  }
+
+  async start(dto: CreateScanDto, createdBy: string | null, scheduleId: number | null = null): Promise<{ id: number }> {
+    const { total } = await this.validate(dto);
+    const options = withDefaults(dto.options);
+    const { id, chunks } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), credentialIds: dto.credentialIds, options, total, createdBy, scheduleId }, CHUNK_SIZE, new Date());
+    try {
+      for (let no = 0; no < chunks; no++) await this.queues.add(JobName.ScanChunk, { scanId: id, chunkNo: no }, { jobId: chunkJobId(id, no, 0), removeOnComplete: true, removeOnFail: true });
+    } catch (err) {
+      this.logger.warn({ scanId: id, err: (err as Error).message }, 'could not enqueue the scan now; the reconciler will');
+    }
+    this.logger.log({ scanId: id, total, chunks, createdBy }, 'scan queued');
+    return { id };
+  }
+
+  async list(q: ScanListQuery): Promise<Page<ScanView>> {
+    const [rows, total] = await this.repo.listScans(q.status, (q.page - 1) * q.limit, q.limit);
+    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.repo.countsByStatus(s.id))));
+    return { items, total, page: q.page, limit: q.limit };
+  }
+
+  async view(id: number): Promise<ScanView> {
+    const s = await this.repo.findScan(id);
+    if (!s) throw new NotFoundException(`Scan ${id} does not exist`);
+    return toScanView(s, await this.repo.countsByStatus(id));
+  }
+
+  async get(id: number, q: ScanDetailQuery): Promise<ScanDetailView> {
+    const view = await this.view(id);
+    return { ...view, results: await this.repo.results(id, q.resultStatus, q.resultsOffset, q.resultsLimit) };
+  }
+
+  async cancel(id: number): Promise<ScanView> {
+    const s = await this.repo.findScan(id);
+    if (!s) throw new NotFoundException(`Scan ${id} does not exist`);
+    if (!(await this.repo.cancel(id, new Date()))) throw new ConflictException(`Scan ${id} is already ${s.status}`);
+    this.logger.log({ scanId: id }, 'scan cancelled');
+    return this.view(id);
+  }
+
+  /** Progress as server-sent events: `progress` while it runs (what GET shows, without results), then `done`. */
+  events(id: number, everyMs = 1000): Observable<{ type: string; data: ScanView }> {
+    return new Observable((sub) => {
+      let timer: NodeJS.Timeout | undefined;
+      let last = '';
+      let closed = false;
+      const tick = async () => {
+        try {
+          const view = await this.view(id);
+          const terminal = TERMINAL.includes(view.status);
+          const key = JSON.stringify([view.status, view.progress, view.counts]);
+          if (key !== last || terminal) sub.next({ type: terminal ? 'done' : 'progress', data: view });
+          last = key;
+          if (terminal) return sub.complete();
+          if (!closed) timer = setTimeout(tick, everyMs);
+        } catch (err) {
+          sub.error(err);
+        }
+      };
+      void tick();
+      return () => {
+        closed = true;
+        clearTimeout(timer);
+      };
+    });
+  }
+}
+
+export function withDefaults(o: ScanOptionsDto | Partial<ScanOptions> | undefined): ScanOptions {
+  return { ...DEFAULT_SCAN_OPTIONS, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+}

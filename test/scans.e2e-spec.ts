@@ -1,0 +1,241 @@
+// Discovery end to end: a scan started from the API sweeps a range of the device lab (real
+// snmpd and snmpsimd agents, namespaced sshd hosts) and fills the inventory with one device per
+// machine, a reason for every address it could not identify, progress while it runs, cancel,
+// saved ranges that rescan on their own, and a reconciler that loses nothing when Redis does.
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ScanRunner } from '../src/discovery/scan-runner.service';
+import { ScanSchedulesService } from '../src/discovery/scan-schedules.service';
+import { ScansRepository } from '../src/discovery/scans.repository';
+import { LINUX_HOSTS } from './lab/identities';
+import { expectedIdentity, SnmpsimAgent } from './lab/snmpsim';
+import { linuxProfile, SnmpdAgent } from './lab/snmpd';
+import { LabSshHost } from './lab/sshd';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+jest.setTimeout(180_000);
+
+const net = `127.79.${crypto.randomInt(1, 250)}`;
+const at = (n: number) => `${net}.${n}`;
+
+interface ScanBody {
+  id: number;
+  status: string;
+  progress: { done: number; total: number; found: number };
+  counts: Record<string, number>;
+  results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; via: string | null }>;
+}
+
+describe('discovery scans', () => {
+  const linux = new SnmpdAgent(linuxProfile(at(2), 'lab-snmp-linux'));
+  const sw = new SnmpsimAgent('switch', at(3));
+  const printer = new SnmpsimAgent('printer', at(4));
+  const windows = new SnmpsimAgent('windows', at(5));
+  const web01Snmp = new SnmpsimAgent('web01', at(6));
+  const web01 = new LabSshHost({ address: at(6), identity: LINUX_HOSTS.web01 });
+  const db01 = new LabSshHost({ address: at(7), identity: LINUX_HOSTS.db01 });
+  let t: TestApp;
+  let tech: string;
+  const cred: Record<string, number> = {};
+
+  const api = () => t.http;
+  const scanOf = async (id: number, query = ''): Promise<ScanBody> => (await api().get(`/api/discovery/scans/${id}${query}`).set(bearer(tech)).expect(200)).body;
+  const until = async (id: number, statuses = ['completed', 'failed', 'cancelled'], ms = 120_000): Promise<ScanBody> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const s = await scanOf(id);
+      if (statuses.includes(s.status)) return scanOf(id, '?resultsLimit=5000');
+      if (Date.now() > end) throw new Error(`scan ${id} still ${s.status} after ${ms} ms: ${JSON.stringify(s.progress)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const startScan = async (body: object) => (await api().post('/api/discovery/scans').set(bearer(tech)).send(body).expect(202)).body.id as number;
+  const credential = async (body: object) => (await api().post('/api/credentials').set(bearer(t.adminToken)).send(body).expect(201)).body.id as number;
+
+  beforeAll(async () => {
+    await Promise.all([linux.start(), sw.start(), printer.start(), windows.start(), web01Snmp.start(), web01.start(), db01.start()]);
+    t = await createTestApp({ consume: true });
+    tech = await t.tokenFor('technician');
+    for (const a of [sw, printer, windows, web01Snmp]) cred[a.profile] = await credential({ name: `sim ${a.profile}`, kind: 'snmp-v2c', community: a.credentials.community });
+    cred.linux = await credential({ name: 'linux v2c', kind: 'snmp-v2c', community: linux.profile.community });
+    const v3 = linux.profile.v3;
+    cred.linuxV3 = await credential({ name: 'linux v3', kind: 'snmp-v3', username: v3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: v3.authKey, privProtocol: 'AES-128', privKey: v3.privKey });
+    cred.web01Ssh = await credential({ name: 'web01 key', kind: 'ssh', username: web01.credentials.username, privateKey: web01.credentials.privateKey });
+    cred.db01Ssh = await credential({ name: 'db01 password', kind: 'ssh', username: db01.credentials.username, password: db01.credentials.password });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await Promise.allSettled([linux.stop(), sw.stop(), printer.stop(), windows.stop(), web01Snmp.stop(), web01.stop(), db01.stop()]);
+  });
+
+  it('refuses bad targets, unknown credentials and too large scans, naming the field', async () => {
+    const bad = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.0/24', '10.0.0.0/33', 'nope!'], credentialIds: [cred.linux] }).expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['targets.1', 'targets.2']);
+    const unknown = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], credentialIds: [cred.linux, 99999] }).expect(400);
+    expect(unknown.body.details).toEqual([{ field: 'credentialIds.1', messages: ['credential 99999 does not exist'] }]);
+    const huge = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.0/8'], credentialIds: [cred.linux] }).expect(400);
+    expect(huge.body.message).toContain('16,777,214 addresses is more than one scan may cover (65,536');
+    const opts = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], credentialIds: [cred.linux], options: { timeoutMs: 5, bogus: 1 } }).expect(400);
+    expect(opts.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['options.bogus', 'options.timeoutMs']);
+    const viewer = await t.tokenFor('viewer');
+    await api().post('/api/discovery/scans').set(bearer(viewer)).send({ targets: ['127.0.0.1'], credentialIds: [cred.linux] }).expect(403);
+  });
+
+  it('sweeps a range and fills the inventory with one device per machine and a reason for every other address', async () => {
+    const id = await startScan({ targets: [`${net}.0/27`], credentialIds: Object.values(cred), options: { timeoutMs: 1000, retries: 1 } });
+    const scan = await until(id);
+    expect(scan.status).toBe('completed');
+    expect(scan.progress).toEqual({ total: 30, done: 30, found: 6 });
+    const byAddress = new Map(scan.results.map((r) => [r.address, r]));
+    expect(byAddress.size).toBe(30);
+    for (const n of [2, 3, 4, 5, 6, 7]) expect(byAddress.get(at(n))).toMatchObject({ status: 'identified', deviceId: expect.any(Number) });
+    expect(byAddress.get(at(6))!.via).toBe('snmp+ssh');
+    expect(byAddress.get(at(7))!.via).toBe('ssh');
+    expect(byAddress.get(at(3))!.via).toBe('snmp');
+    // silent loopback addresses: closed ports, said so
+    expect(byAddress.get(at(20))).toMatchObject({ status: 'refused', reason: expect.stringContaining('UDP 161 closed (ICMP port unreachable)') });
+    expect(byAddress.get(at(20))!.reason).toContain('TCP 22 (SSH) refused');
+
+    const devices = (await api().get('/api/devices?limit=100').set(bearer(tech)).expect(200)).body;
+    expect(devices.total).toBe(6); // web01 answered SNMP and SSH and is one device
+    const byName = new Map(devices.items.map((d: { hostname: string; id: number }) => [d.hostname, d]));
+    expect([...byName.keys()].sort()).toEqual(['LAB-PC07', 'lab-db01', 'lab-prn01', 'lab-snmp-linux', 'lab-sw01', 'lab-web01'].sort());
+    expect(byName.get('lab-sw01')).toMatchObject({ serial: expectedIdentity('switch').serial, model: expectedIdentity('switch').model, type: 'switch' });
+    expect(byName.get('lab-prn01')).toMatchObject({ type: 'printer', serial: expectedIdentity('printer').serial });
+    const web = (await api().get(`/api/devices/${byAddress.get(at(6))!.deviceId}`).set(bearer(tech)).expect(200)).body;
+    expect(web.sources.map((s: { kind: string }) => s.kind).sort()).toEqual(['snmp', 'ssh']);
+    expect(web.addresses.map((a: { mac: string | null }) => a.mac)).toContain(LINUX_HOSTS.web01.macs[0]);
+    // the SSH host's software, as its own dpkg counts it
+    const db = byAddress.get(at(7))!.deviceId;
+    const software = (await api().get(`/api/devices/${db}/software?limit=1`).set(bearer(tech)).expect(200)).body;
+    expect(software.total).toBe(await db01.dpkgInstalledCount());
+  });
+
+  it('says which credential an agent refused, and that an SSH login was refused', async () => {
+    const wrongCommunity = await credential({ name: 'wrong community', kind: 'snmp-v2c', community: 'not-the-community' });
+    const v3 = linux.profile.v3;
+    const wrongKey = await credential({ name: 'wrong v3 key', kind: 'snmp-v3', username: v3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: 'not-the-auth-key', privProtocol: 'AES-128', privKey: v3.privKey });
+    const wrongSsh = await credential({ name: 'wrong ssh key', kind: 'ssh', username: db01.credentials.username, privateKey: web01.credentials.privateKey });
+    const id = await startScan({ targets: [at(2), at(7)], credentialIds: [wrongCommunity, wrongKey, wrongSsh], options: { timeoutMs: 500, retries: 0 } });
+    const scan = await until(id);
+    const snmp = scan.results.find((r) => r.address === at(2))!;
+    expect(snmp.status).toBe('auth-failed');
+    expect(snmp.reason).toContain('answers but accepted no credential');
+    expect(snmp.reason).toContain('"wrong community" got no answer to its community');
+    expect(snmp.reason).toContain('"wrong v3 key" was refused (wrong user or key)');
+    const ssh = scan.results.find((r) => r.address === at(7))!;
+    expect(ssh).toMatchObject({ status: 'auth-failed', reason: expect.stringContaining('SSH on TCP 22 refused the login of "wrong ssh key"') });
+  });
+
+  it('streams progress as server-sent events and ends with done', async () => {
+    // four addresses whose UDP 161 swallows requests, like a firewall that drops: the scan takes
+    // seconds; the lab's snmpsimd agents answer but not to this community (auth-failed)
+    const dgram = await import('node:dgram');
+    const sinks = await Promise.all([9, 10, 11, 12].map(async (n) => {
+      const s = dgram.createSocket('udp4');
+      await new Promise<void>((r) => s.bind(161, at(n), r));
+      return s;
+    }));
+    const id = await startScan({ targets: [`${net}.0/28`], credentialIds: [cred.linux], options: { timeoutMs: 700, retries: 0, concurrency: 1 } });
+    const server = t.app.getHttpServer() as http.Server;
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const events = await new Promise<Array<{ event: string; data: ScanBody }>>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: `/api/discovery/scans/${id}/events`, headers: bearer(tech) }, (res) => {
+        expect(res.headers['content-type']).toContain('text/event-stream');
+        let buf = '';
+        res.on('data', (d) => (buf += d));
+        res.on('end', () => resolve(buf.split('\n\n').filter((b) => b.includes('data:')).map((b) => ({
+          event: /event: (.*)/.exec(b)?.[1] ?? 'message', data: JSON.parse(/data: (.*)/.exec(b)![1]),
+        }))));
+      });
+      req.on('error', reject);
+    });
+    for (const s of sinks) s.close();
+    const last = events[events.length - 1];
+    // progress while it ran: counts that grew, below the total
+    const progress = events.filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.some((e) => e.data.progress.done > 0 && e.data.progress.done < 14)).toBe(true);
+    expect(last.event).toBe('done');
+    expect(last.data).toMatchObject({ id, status: 'completed', progress: { total: 14, done: 14, found: 1 }, counts: { identified: 1, 'auth-failed': 4, 'no-response': 4, refused: 5 } });
+    for (const e of events.slice(0, -1)) expect(e.event).toBe('progress');
+    await api().get('/api/discovery/scans/999999/events').set(bearer(tech)).expect(404);
+  });
+
+  it('cancels a scan mid-way: no further addresses are scanned', async () => {
+    // 4,094 closed ports one at a time: long enough to cancel in the middle
+    const id = await startScan({ targets: [`127.80.${crypto.randomInt(0, 15) * 16}.0/20`], credentialIds: [cred.linux], options: { concurrency: 1, timeoutMs: 1000 } });
+    await until(id, ['running']);
+    const cancelled = (await api().post(`/api/discovery/scans/${id}/cancel`).set(bearer(tech)).expect(200)).body;
+    expect(cancelled.status).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 2500));
+    const a = await scanOf(id);
+    await new Promise((r) => setTimeout(r, 1500));
+    const b = await scanOf(id);
+    expect(b.status).toBe('cancelled');
+    expect(b.progress.done).toBe(a.progress.done);
+    expect(b.progress.done).toBeLessThan(4094);
+    await api().post(`/api/discovery/scans/${id}/cancel`).set(bearer(tech)).expect(409);
+  });
+
+  it('finishes a mostly silent /24 far below the serial time', async () => {
+    const started = Date.now();
+    const id = await startScan({ targets: [`${net}.0/24`], credentialIds: [cred.linux, cred[sw.profile]], options: { timeoutMs: 1000, retries: 1 } });
+    const scan = await until(id);
+    expect(scan.progress).toMatchObject({ total: 254, done: 254, found: 2 });
+    // one address after another would take 254 × 2 credentials × 2 tries × 1 s
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('re-enqueues work that Redis lost and takes over chunks whose worker died', async () => {
+    const repo = t.app.get(ScansRepository);
+    const runner = t.app.get(ScanRunner);
+    // a scan whose queue jobs never reached Redis, and one whose worker died holding its chunk
+    const options = { snmpPort: 161, sshPort: 22, timeoutMs: 300, retries: 0, concurrency: 16 };
+    const lost = await repo.insertScan({ targets: [`${net}.0/29`], credentialIds: [cred.linux], options, total: 6, createdBy: 'test', scheduleId: null }, 256, new Date(Date.now() - 60_000));
+    const dead = await repo.insertScan({ targets: [`${net}.0/29`], credentialIds: [cred.linux], options, total: 6, createdBy: 'test', scheduleId: null }, 256, new Date(Date.now() - 60_000));
+    expect(await repo.claimChunk(dead.id, 0, 'dead-worker', new Date(Date.now() - 1000), new Date())).not.toBeNull();
+    expect((await runner.reconcile()).requeued).toBeGreaterThanOrEqual(2);
+    for (const id of [lost.id, dead.id]) {
+      const scan = await until(id);
+      expect(scan).toMatchObject({ status: 'completed', progress: { total: 6, done: 6, found: 1 } });
+    }
+  });
+
+  it('rescans a saved range on its schedule and records exactly what changed on a host', async () => {
+    const created = await api().post('/api/discovery/schedules').set(bearer(tech))
+      .send({ name: 'lab db01', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '0 3 * * *', timezone: 'Europe/Berlin', options: { timeoutMs: 1000 } }).expect(201);
+    expect(new Date(created.body.nextRunAt).getUTCHours()).toBe(new Date('2026-01-15T03:00:00+01:00').getUTCHours());
+    await api().post('/api/discovery/schedules').set(bearer(tech)).send({ name: 'bad', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '61 * * * *' }).expect(400);
+    await api().post('/api/discovery/schedules').set(bearer(tech)).send({ name: 'bad', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '0 3 * * *', timezone: 'Mars/Olympus' }).expect(400);
+
+    db01.removePackage('openssh-server');
+    // due now; two processes firing at once start one scan
+    await t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 1000), created.body.id]);
+    const fired = await Promise.all([t.app.get(ScanSchedulesService).fireDue(), t.app.get(ScanSchedulesService).fireDue()]);
+    expect(fired.flat()).toHaveLength(1);
+    const scan = await until(fired.flat()[0]);
+    expect(scan.status).toBe('completed');
+    const schedule = (await api().get(`/api/discovery/schedules/${created.body.id}`).set(bearer(tech)).expect(200)).body;
+    expect(schedule.lastScanId).toBe(scan.id);
+    expect(new Date(schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+    const deviceId = scan.results[0].deviceId;
+    const history = (await api().get(`/api/devices/${deviceId}/history?limit=100`).set(bearer(tech)).expect(200)).body.items as Array<{ kind: string; action: string; subject: string; source: string }>;
+    const sinceScan = history.filter((h) => h.source === 'ssh' && h.kind === 'software');
+    expect(sinceScan).toEqual([expect.objectContaining({ kind: 'software', action: 'removed', subject: 'openssh-server' })]);
+  });
+
+  it('refuses a host whose SSH key changed since it was pinned, and says how to accept it', async () => {
+    await db01.rotateHostKey();
+    const id = await startScan({ targets: [at(7)], credentialIds: [cred.db01Ssh], options: { timeoutMs: 1000 } });
+    const scan = await until(id);
+    expect(scan.results[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/host key for .* changed: pinned SHA256:.*, offered SHA256:/) });
+    const keys = (await api().get('/api/discovery/host-keys?rejected=true').set(bearer(tech)).expect(200)).body.items;
+    expect(keys).toEqual([expect.objectContaining({ host: at(7), rejectedFingerprint: db01.hostKeyFingerprint() })]);
+    await api().delete(`/api/discovery/host-keys/${at(7)}/22`).set(bearer(tech)).expect(204);
+    const again = await until(await startScan({ targets: [at(7)], credentialIds: [cred.db01Ssh], options: { timeoutMs: 1000 } }));
+    expect(again.results[0]).toMatchObject({ status: 'identified', via: 'ssh' });
+  });
+});
