@@ -1,0 +1,50 @@
+import { deviceClass, FieldGroup, outrankedBy, ReportSource, Sighting } from './source-precedence';
+
+const AT = new Date('2025-06-01T12:00:00Z');
+const daysBefore = (days: number) => new Date(AT.getTime() - days * 86_400_000);
+const ALL: FieldGroup[] = ['os', 'device', 'hardware', 'software', 'interfaces'];
+const every = (by: ReportSource, groups = ALL) => Object.fromEntries(groups.map((g) => [g, by]));
+
+describe('deviceClass', () => {
+  it.each([
+    ['linux', 'server', 'computer'],
+    ['windows', 'workstation', 'computer'],
+    ['other', 'virtual-machine', 'computer'],
+    ['other', 'other', 'computer'],
+    [undefined, undefined, 'computer'],
+    ['cisco-ios', 'other', 'network'],
+    ['other', 'switch', 'network'],
+    ['printer', 'printer', 'network'],
+    ['fortios', 'firewall', 'network'],
+    ['other', 'access-point', 'network'],
+  ] as const)('platform %s, type %s: %s', (platform, type, cls) => {
+    expect(deviceClass(platform, type)).toBe(cls);
+  });
+});
+
+describe('outrankedBy', () => {
+  const cases: Array<[string, ReportSource, 'computer' | 'network', Sighting[], Record<string, ReportSource>]> = [
+    ['nobody else saw it', 'snmp', 'computer', [{ kind: 'snmp', lastSeen: daysBefore(0) }], {}],
+    ['SSH saw a computer yesterday: SNMP writes none of the groups', 'snmp', 'computer', [{ kind: 'ssh', lastSeen: daysBefore(1) }], every('ssh')],
+    ['SSH exactly at the window edge still holds', 'snmp', 'computer', [{ kind: 'ssh', lastSeen: daysBefore(30) }], every('ssh')],
+    ['SSH silent for longer than the window: SNMP takes over', 'snmp', 'computer', [{ kind: 'ssh', lastSeen: daysBefore(30.01) }], {}],
+    ['SSH is never held back by SNMP', 'ssh', 'computer', [{ kind: 'snmp', lastSeen: daysBefore(0) }], {}],
+    ['an agent outranks SSH and SNMP', 'ssh', 'computer', [{ kind: 'agent', lastSeen: daysBefore(2) }, { kind: 'snmp', lastSeen: daysBefore(0) }], every('agent')],
+    ['the best fresh source is named', 'snmp', 'computer', [{ kind: 'agent', lastSeen: daysBefore(3) }, { kind: 'ssh', lastSeen: daysBefore(1) }], every('agent')],
+    ['a stale agent leaves the lead to a fresh SSH', 'snmp', 'computer', [{ kind: 'agent', lastSeen: daysBefore(90) }, { kind: 'ssh', lastSeen: daysBefore(1) }], every('ssh')],
+    ['a technician\'s edit (manual) holds nothing', 'snmp', 'computer', [{ kind: 'manual', lastSeen: daysBefore(0) }], {}],
+    ['a sighting after the report (a late report) holds too', 'snmp', 'computer', [{ kind: 'ssh', lastSeen: new Date(AT.getTime() + 3_600_000) }], every('ssh')],
+    ['network gear: SSH holds OS and hardware, not the interface table', 'snmp', 'network', [{ kind: 'ssh', lastSeen: daysBefore(1) }], every('ssh', ['os', 'device', 'hardware', 'software'])],
+    ['network gear: SNMP holds the interface table against SSH', 'ssh', 'network', [{ kind: 'snmp', lastSeen: daysBefore(1) }], { interfaces: 'snmp' }],
+    ['network gear: a stale SNMP lets SSH write interfaces', 'ssh', 'network', [{ kind: 'snmp', lastSeen: daysBefore(31) }], {}],
+  ];
+  it.each(cases)('%s', (_, source, cls, sightings, expected) => {
+    expect(outrankedBy(source, AT, cls, sightings, 30)).toEqual(expected);
+  });
+
+  it('follows the configured window', () => {
+    const ssh = [{ kind: 'ssh' as const, lastSeen: daysBefore(10) }];
+    expect(outrankedBy('snmp', AT, 'computer', ssh, 7)).toEqual({});
+    expect(outrankedBy('snmp', AT, 'computer', ssh, 14)).toEqual(every('ssh'));
+  });
+});
