@@ -3,9 +3,12 @@
 // as a history row. MySQL named locks on every identifier of the report (serial, MACs,
 // hostname@address) make two reports of one new machine, on two workers at once, end as one
 // device even when they share only one identifier (SNMP sees the MAC, SSH the serial too).
-// Devices a technician marked distinct are never given each other's reports.
-import { Injectable } from '@nestjs/common';
+// Devices a technician marked distinct are never given each other's reports. When several
+// sources see one machine, each group of fields keeps the best recent source's view (see
+// source-precedence.ts), so that alternating SNMP and SSH scans don't rewrite each other.
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { Device } from '../devices/device.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
@@ -14,10 +17,13 @@ import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, titleKey } from './inventory.repository';
+import { deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource } from './source-precedence';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
 type History = Omit<HistoryEntry, 'id' | 'device'>;
+/** The groups a report leaves alone, each with the better source whose view stands. */
+type Held = Partial<Record<FieldGroup, ReportSource>>;
 
 const REPORTED_FIELDS = ['hostname', 'fqdn', 'serial', 'vendor', 'model', 'osFamily', 'osName', 'osVersion'] as const;
 const LIMITS: Record<(typeof REPORTED_FIELDS)[number], number> = {
@@ -42,6 +48,8 @@ export class IngestService {
     private readonly ds: DataSource,
     private readonly repo: InventoryRepository,
     private readonly devices: DevicesRepository,
+    // optional for callers outside Nest (bench/): they get TEKNISI_STALE_DAYS's default
+    @Optional() @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'staleDays'> = { staleDays: 30 },
   ) {}
 
   async ingest(report: InventoryReport): Promise<IngestResult> {
@@ -84,6 +92,7 @@ export class IngestService {
       history.push({ deviceId, at: r.at, kind, action, subject: subject.slice(0, 255), beforeValue: before, afterValue: after, source: r.source, actor: null });
 
     let id: number;
+    let held: Held = {};
     if (matched === null) {
       id = await this.devices.insertDevice(m, {
         ...r.fields, type: r.type ?? 'other', platform: r.platform ?? 'other', status: 'active',
@@ -94,8 +103,13 @@ export class IngestService {
       id = matched;
       const current = await this.devices.lockDevice(m, id);
       if (!current) throw new DeviceVanished(id); // merged away between matching and locking: match again
+      held = await this.heldGroups(m, current, r);
+      // the OS's name and version only make sense together; vendor, model and serial are
+      // separate facts (and a serial is identity too), so a lower source still fills an empty one
+      const heldFields = new Set<string>([...(held.os ? GROUP_FIELDS.os : []), ...(held.device ? GROUP_FIELDS.device.filter((f) => current[f] !== null) : [])]);
       const patch: Partial<Device> = {};
       for (const [field, value] of Object.entries(r.fields) as Array<[keyof Device, string]>) {
+        if (heldFields.has(field)) continue;
         const before = (current[field] as string | null) ?? null;
         if (value === before) continue;
         (patch as Record<string, unknown>)[field] = value;
@@ -114,14 +128,45 @@ export class IngestService {
       }
       await this.devices.updateDevice(m, id, { ...patch, lastSeen: r.at > current.lastSeen ? r.at : current.lastSeen, ...(Object.keys(patch).length ? { updatedAt: r.at } : {}) });
     }
-    await this.syncAddresses(m, id, r, matched === null, record);
-    if (r.report.software) await this.syncSoftware(m, id, r, matched === null, record);
-    if (r.report.hardware) await this.syncHardware(m, id, r, matched === null, record);
-    if (r.report.interfaces) await this.syncInterfaces(m, id, r);
+    await this.syncAddresses(m, id, r, matched === null, !!held.interfaces, record);
+    if (r.report.software && !held.software) await this.syncSoftware(m, id, r, matched === null, record);
+    if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, matched === null, record);
+    if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r);
     if (r.report.neighbours) await this.syncNeighbours(m, id, r);
     await this.devices.touchSource(m, id, r.source, r.at);
     await this.devices.insertHistory(m, history);
-    return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length };
+    return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length, outrankedBy: held };
+  }
+
+  /**
+   * The groups this report must not write: a source ranked above it saw the device within the
+   * stale window, and the device already knows something of the group (what nobody better has
+   * told, a lower source still fills). Held only for groups this report carries.
+   */
+  private async heldGroups(m: EntityManager, current: Device, r: CleanReport): Promise<Held> {
+    const platform = current.platform !== 'other' ? current.platform : r.platform;
+    const type = current.type !== 'other' ? current.type : r.type;
+    const outranked = outrankedBy(r.source, r.at, deviceClass(platform, type), await this.repo.sightingsOf(m, current.id), this.config.staleDays);
+    const carried: Record<FieldGroup, boolean> = {
+      os: GROUP_FIELDS.os.some((f) => r.fields[f] !== undefined),
+      device: GROUP_FIELDS.device.some((f) => r.fields[f] !== undefined),
+      hardware: !!r.report.hardware,
+      software: !!r.report.software,
+      interfaces: !!r.report.interfaces,
+    };
+    const held: Held = {};
+    for (const [group, by] of Object.entries(outranked) as Array<[FieldGroup, ReportSource]>) if (carried[group]) held[group] = by;
+    if (!Object.keys(held).length) return held;
+    const lists = held.hardware || held.software || held.interfaces ? await this.repo.listsKnown(m, current.id) : null;
+    const known: Record<FieldGroup, boolean> = {
+      os: GROUP_FIELDS.os.some((f) => current[f] !== null),
+      device: GROUP_FIELDS.device.some((f) => current[f] !== null),
+      hardware: !!lists?.hardware,
+      software: !!lists?.software,
+      interfaces: !!lists?.interfaces,
+    };
+    for (const group of Object.keys(held) as FieldGroup[]) if (!known[group]) delete held[group];
+    return held;
   }
 
   /**
@@ -148,24 +193,36 @@ export class IngestService {
     return { id: null, by: null };
   }
 
-  private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
-    const next: Array<{ ip: string | null; mac: string | null; interfaceName: string | null }> = [];
-    for (const i of r.report.interfaces ?? []) {
-      const mac = i.mac ? normalizeMac(i.mac) : null;
-      const ips = (i.addresses ?? []).filter((a) => isIP(a));
-      if (!ips.length && mac) next.push({ ip: null, mac, interfaceName: cleanText(i.name) ?? null });
-      for (const ip of ips) next.push({ ip, mac, interfaceName: cleanText(i.name) ?? null });
-    }
-    for (const ip of r.addresses) if (!next.some((a) => a.ip === ip)) next.push({ ip, mac: null, interfaceName: null });
-    for (const mac of r.macs) if (!next.some((a) => a.mac === mac)) next.push({ ip: null, mac, interfaceName: null });
+  /**
+   * Only a report that lists interfaces, from a source that is not outranked for them, is the
+   * whole picture. Any other adds the addresses it reached the device at (and, when it listed no
+   * interfaces, its MACs) that the device does not have yet on any row, and removes nothing.
+   * An outranked report's MACs stay out: the better source lists the machine's own, and one it
+   * does not list (a base MAC, a Windows pseudo-adapter) would be added and removed by turns.
+   */
+  private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, outranked: boolean, record: RecordFn): Promise<void> {
+    type Row = { ip: string | null; mac: string | null; interfaceName: string | null };
     const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
-    const seen = new Set<string>();
-    const unique = next.filter((a) => !seen.has(key(a)) && seen.add(key(a)));
     const known = await this.devices.addressesOf(m, id);
     const before = known.map(key);
-    // only a report that lists interfaces is the whole picture; one that names just the
-    // address it was reached at adds to what is known and removes nothing
-    if (!r.report.interfaces?.length) unique.unshift(...known.filter((a) => !unique.some((u) => key(u) === key(a))));
+    let unique: Row[];
+    if (!outranked && r.report.interfaces?.length) {
+      const next: Row[] = [];
+      for (const i of r.report.interfaces) {
+        const mac = i.mac ? normalizeMac(i.mac) : null;
+        const ips = (i.addresses ?? []).filter((a) => isIP(a));
+        if (!ips.length && mac) next.push({ ip: null, mac, interfaceName: cleanText(i.name) ?? null });
+        for (const ip of ips) next.push({ ip, mac, interfaceName: cleanText(i.name) ?? null });
+      }
+      for (const ip of r.addresses) if (!next.some((a) => a.ip === ip)) next.push({ ip, mac: null, interfaceName: null });
+      for (const mac of r.macs) if (!next.some((a) => a.mac === mac)) next.push({ ip: null, mac, interfaceName: null });
+      const seen = new Set<string>();
+      unique = next.filter((a) => !seen.has(key(a)) && seen.add(key(a)));
+    } else {
+      unique = known.map((a) => ({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName }));
+      for (const ip of r.addresses) if (!unique.some((a) => a.ip === ip)) unique.push({ ip, mac: null, interfaceName: null });
+      if (!outranked) for (const mac of r.macs) if (!unique.some((a) => a.mac === mac)) unique.push({ ip: null, mac, interfaceName: null });
+    }
     const after = unique.map(key);
     if (before.length === after.length && before.every((k) => after.includes(k))) return;
     if (!isNew) {

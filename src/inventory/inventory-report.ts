@@ -3,6 +3,7 @@
 import { DeviceType, Platform } from '../devices/device.entity';
 import { SourceKind } from '../devices/device-source.entity';
 import { HardwareKind } from '../devices/hardware-component.entity';
+import { FieldGroup, ReportSource } from './source-precedence';
 
 export interface InventoryReport {
   source: Exclude<SourceKind, 'manual'>;
@@ -68,4 +69,6 @@ export interface IngestResult {
   /** what identified an existing device: serial, mac or hostname+address */
   matchedBy: 'serial' | 'mac' | 'hostname' | null;
   changes: number;
+  /** groups where a better source's recent view stood, by that source: the report only filled what was empty (source-precedence.ts) */
+  outrankedBy?: Partial<Record<FieldGroup, ReportSource>>;
 }

@@ -1,8 +1,10 @@
 // inventory/: the queries of ingest: identity lookups, the software catalogue, and the
-// device's installed software, hardware and interfaces, read and replaced in batches.
+// device's installed software, hardware and interfaces, read and replaced in batches, and which
+// sources saw it (for source precedence).
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CandidateFacts } from './identity-match';
+import { Sighting } from './source-precedence';
 
 export interface InstalledRow {
   id: number;
@@ -79,6 +81,23 @@ export class InventoryRepository {
         macs: [...new Set<string>(macRows.filter((r: { id: number }) => Number(r.id) === id).map((r: { mac: string }) => r.mac))],
       };
     });
+  }
+
+  /** Which sources saw the device, and when last (source precedence is computed from this). */
+  async sightingsOf(m: EntityManager, deviceId: number): Promise<Sighting[]> {
+    const rows = await m.query('SELECT kind, last_seen AS lastSeen FROM device_sources WHERE device_id = ?', [deviceId]);
+    return rows.map((r: { kind: Sighting['kind']; lastSeen: Date }) => ({ kind: r.kind, lastSeen: new Date(r.lastSeen) }));
+  }
+
+  /** Whether the device has any hardware, installed software and interfaces at all. */
+  async listsKnown(m: EntityManager, deviceId: number): Promise<{ hardware: boolean; software: boolean; interfaces: boolean }> {
+    const [row] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM hardware_components WHERE device_id = ?) AS hardware,
+         EXISTS (SELECT 1 FROM installed_software WHERE device_id = ?) AS software,
+         EXISTS (SELECT 1 FROM network_interfaces WHERE device_id = ?) AS interfaces`,
+      [deviceId, deviceId, deviceId],
+    );
+    return { hardware: Number(row.hardware) === 1, software: Number(row.software) === 1, interfaces: Number(row.interfaces) === 1 };
   }
 
   /** Catalogue ids for the titles, inserting the new ones. */
