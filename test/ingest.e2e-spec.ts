@@ -113,6 +113,13 @@ describe('inventory ingest', () => {
     expect((await device(first.deviceId)).primaryIp).toBe('192.0.2.1');
   });
 
+  it('a report without interfaces whose MAC and address the device has on an interface adds nothing', async () => {
+    const id = (await ingest.ingest(linuxHost())).deviceId;
+    const res = await ingest.ingest({ source: 'snmp', identity: { hostname: 'web-01', macs: ['52:54:00:12:34:56'], addresses: ['192.0.2.21'] } });
+    expect(res).toMatchObject({ deviceId: id, changes: 0 });
+    expect((await device(id)).addresses).toEqual([{ ip: '192.0.2.21', mac: '52:54:00:12:34:56', interfaceName: 'eth0' }]);
+  });
+
   it('a report without interfaces adds its address and removes none', async () => {
     const id = (await ingest.ingest(linuxHost())).deviceId;
     const before = (await device(id)).addresses;
