@@ -34,8 +34,12 @@ const FLAGS: FlagSpec[] = [
   { name: 'community', help: 'v2c community of every lab agent', default: 'teknisi-bench' },
   // sweep
   { name: 'agents', help: 'lab snmpd agents alive during the sweep', default: '20' },
-  { name: 'first-agent', help: 'address of the first agent (the others follow it)', default: '127.0.0.20' },
-  { name: 'ranges', help: 'ranges swept, comma-separated (loopback only)', default: '127.0.0.0/24,127.0.0.0/22' },
+  // 127.90/16: the lab (`npm run lab`) holds 127.0.0.11-18 and the tests 127.77-80.x
+  { name: 'first-agent', help: 'address of the first agent (the others follow it)', default: '127.90.0.20' },
+  { name: 'ranges', help: 'ranges swept, comma-separated (loopback only); the first is the headline', default: '127.90.0.0/24,127.90.0.0/22' },
+  { name: 'distinct-macs', help: 'give each sweep agent MACs of its own (snmpd override lines), so that they are distinct machines (--distinct-macs false: one machine, as the lab reports it)', boolean: true, default: 'true' },
+  { name: 'silent', help: 'addresses in the first range that swallow UDP 161 for a last rescan (0: skip it)', default: '20' },
+  { name: 'silent-first', help: 'the first silent address (the others follow it)', default: '127.90.0.100' },
   { name: 'timeout-ms', help: 'SNMP timeout per request, for the scan and collectSnmp (the peers keep their own)', default: '1000' },
   { name: 'retries', help: 'SNMP retries, for the scan and collectSnmp', default: '1' },
   { name: 'scan-timeout', help: 'seconds to wait for one scan to complete', default: '600' },
@@ -43,7 +47,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'redis-url', help: 'Redis for the server (keys under its own prefix, deleted afterwards)', default: 'redis://127.0.0.1:6379' },
   { name: 'server-node-args', help: 'node flags for the server, space-separated', default: '' },
   // collect
-  { name: 'collect-address', help: 'address of the lab agent collected from', default: '127.0.0.60' },
+  { name: 'collect-address', help: 'address of the lab agent collected from', default: '127.90.8.60' },
   { name: 'collect-iterations', help: 'timed collections per side', default: '15' },
   { name: 'collect-warmup', help: 'untimed collections per side first', default: '2' },
   { name: 'max-repetitions', help: 'snmpbulkwalk -Cr (GetBulk max-repetitions)', default: '25' },
@@ -116,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     sweep = await benchSweep({
       agents: flags.int('agents', 1), firstAgent: flags.str('first-agent'), ranges: flags.str('ranges').split(',').map((s) => s.trim()).filter(Boolean),
       community, timeoutMs, retries, scanTimeoutS: flags.int('scan-timeout', 1), dbServer, redisUrl,
-      serverNodeArgs: flags.str('server-node-args').split(/\s+/).filter(Boolean),
+      serverNodeArgs: flags.str('server-node-args').split(/\s+/).filter(Boolean), silent: flags.int('silent'), distinctMacs: flags.bool('distinct-macs'), silentFirst: flags.str('silent-first'),
     }, log);
     stamp('sweep');
     log(`\n${sweepTable(sweep)}\n`);
