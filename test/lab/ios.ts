@@ -4,6 +4,7 @@
 // switch recording, so the two stay two devices.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LAB_SOURCE_DIR } from './paths';
 import { LabSshCredentials, LabSshd, labDir } from './sshd';
 
 /** What the fixtures say about the router, for assertions. */
@@ -16,7 +17,7 @@ export const LAB_IOS = {
   macs: ['70:ea:1a:5c:3e:10', '70:ea:1a:5c:3e:11', '70:ea:1a:5c:3e:12', '70:ea:1a:5c:3e:1f'],
 } as const;
 
-export const IOS_FIXTURES = path.join(__dirname, 'fixtures', 'ios');
+export const IOS_FIXTURES = path.join(LAB_SOURCE_DIR, 'fixtures', 'ios');
 
 export class LabIosHost {
   readonly address: string;
@@ -43,7 +44,7 @@ export class LabIosHost {
 
   async start(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
-    fs.copyFileSync(path.join(__dirname, 'ios-cli.sh'), path.join(this.dir, 'cli.sh'));
+    fs.copyFileSync(path.join(LAB_SOURCE_DIR, 'ios-cli.sh'), path.join(this.dir, 'cli.sh'));
     fs.chmodSync(path.join(this.dir, 'cli.sh'), 0o755);
     fs.writeFileSync(path.join(this.dir, 'hostname'), `${LAB_IOS.hostname}\n`, { mode: 0o644 });
     fs.cpSync(IOS_FIXTURES, path.join(this.dir, 'ios'), { recursive: true });

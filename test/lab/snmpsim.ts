@@ -6,13 +6,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LAB_SOURCE_DIR } from './paths';
 import { readSystem, SnmpClient, SnmpCredential } from '../../src/protocols/snmp/snmp.client';
 import { LINUX_HOSTS, SNMP_DEVICES } from './identities';
 
 export const SNMPSIM_PROFILES = ['switch', 'printer', 'windows', 'web01'] as const;
 export type SnmpsimProfile = (typeof SNMPSIM_PROFILES)[number];
 
-export const RECORDINGS_DIR = path.join(__dirname, 'recordings');
+export const RECORDINGS_DIR = path.join(LAB_SOURCE_DIR, 'recordings');
 
 export interface SnmpsimCredentials {
   community: string;

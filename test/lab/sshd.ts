@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LAB_SOURCE_DIR } from './paths';
 import { promisify } from 'node:util';
 import { LabIdentity } from './identities';
 
@@ -402,7 +403,7 @@ export class LabSshHost {
       fs.mkdirSync(path.dirname(f), { recursive: true, mode: 0o755 });
       fs.writeFileSync(f, content, { mode: 0o644 });
     };
-    fs.copyFileSync(path.join(__dirname, 'ssh-session.sh'), path.join(this.dir, 'session.sh'));
+    fs.copyFileSync(path.join(LAB_SOURCE_DIR, 'ssh-session.sh'), path.join(this.dir, 'session.sh'));
     fs.chmodSync(path.join(this.dir, 'session.sh'), 0o755);
     put('hostname', `${id.hostname}\n`);
     put('macs', `${id.macs.join('\n')}\n`);
