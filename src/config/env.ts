@@ -28,7 +28,7 @@ export interface AppConfig {
   loginLimitPerUser: number;
   loginLimitPerAddress: number;
   maxScanAddresses: number;
-  scanMaxSockets: number;
+  scanMaxInFlight: number;
 }
 
 interface VarSpec {
@@ -62,7 +62,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name per 15 minutes', default: '10' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
-  { name: 'TEKNISI_SCAN_MAX_SOCKETS', help: 'most addresses a worker probes at once, over all scans (each holds a UDP or TCP socket)', default: '1024' },
+  { name: 'TEKNISI_SCAN_MAX_IN_FLIGHT', help: 'most addresses one worker probes at once over all its scans (each holds a socket per SNMP credential plus two for the probes)', default: '256' },
 ];
 
 export class ConfigError extends Error {
@@ -150,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLimitPerUser: int('TEKNISI_LOGIN_LIMIT_PER_USER', 1, 10000),
     loginLimitPerAddress: int('TEKNISI_LOGIN_LIMIT_PER_ADDRESS', 1, 100000),
     maxScanAddresses: int('TEKNISI_MAX_SCAN_ADDRESSES', 1, 16_777_216),
-    scanMaxSockets: int('TEKNISI_SCAN_MAX_SOCKETS', 1, 16384),
+    scanMaxInFlight: int('TEKNISI_SCAN_MAX_IN_FLIGHT', 1, 16384),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
