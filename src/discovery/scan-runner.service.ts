@@ -40,7 +40,7 @@ export class ScanRunner {
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.slots = new Semaphore(config.scanMaxSockets);
+    this.slots = new Semaphore(config.scanMaxInFlight);
   }
 
   async runChunk(scanId: number, chunkNo: number): Promise<{ scanned: number } | { skipped: string }> {
