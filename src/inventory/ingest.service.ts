@@ -196,7 +196,10 @@ export class IngestService {
   /**
    * Only a report that lists interfaces, from a source that is not outranked for them, is the
    * whole picture. Any other adds the addresses it reached the device at (and, when it listed no
-   * interfaces, its MACs) that the device does not have yet on any row, and removes nothing.
+   * interfaces, its MACs) that the device does not have yet on any row, and removes nothing but
+   * a moved address: when its own interface table puts a new address on a MAC the device already
+   * has, the address joins that MAC's row, replacing an address of it that the report no longer
+   * sees anywhere (a new DHCP lease), so that the better source's next report finds its own rows.
    * An outranked report's MACs stay out: the better source lists the machine's own, and one it
    * does not list (a base MAC, a Windows pseudo-adapter) would be added and removed by turns.
    */
@@ -220,7 +223,26 @@ export class IngestService {
       unique = next.filter((a) => !seen.has(key(a)) && seen.add(key(a)));
     } else {
       unique = known.map((a) => ({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName }));
-      for (const ip of r.addresses) if (!unique.some((a) => a.ip === ip)) unique.push({ ip, mac: null, interfaceName: null });
+      // every address the report sees the machine at: the ones it reached, and its interfaces'
+      const seen = new Set([...r.addresses, ...(r.report.interfaces ?? []).flatMap((i) => i.addresses ?? [])]);
+      for (const ip of r.addresses) {
+        if (unique.some((a) => a.ip === ip)) continue;
+        // the report's own interface table puts the new address on a MAC the device already
+        // has (the better source listed it): it goes on that MAC's row, not on an IP-only row
+        // beside it. A row of that MAC whose address the report sees nowhere is the old lease
+        // (a VM that moved to a new DHCP address): replaced, as the primary address is
+        const ifMac = (r.report.interfaces ?? []).find((i) => i.mac && (i.addresses ?? []).includes(ip))?.mac;
+        const mac = ifMac ? normalizeMac(ifMac) : null;
+        const same = mac ? unique.filter((a) => a.mac === mac) : [];
+        if (!mac || !same.length) {
+          unique.push({ ip, mac: null, interfaceName: null });
+          continue;
+        }
+        const gone = same.filter((a) => !a.ip || !seen.has(a.ip));
+        const row = { ip, mac, interfaceName: (gone[0] ?? same[0]).interfaceName };
+        if (!gone.length) unique.push(row);
+        else unique = unique.flatMap((a) => (a === gone[0] ? [row] : gone.includes(a) ? [] : [a]));
+      }
       if (!outranked) for (const mac of r.macs) if (!unique.some((a) => a.mac === mac)) unique.push({ ip: null, mac, interfaceName: null });
     }
     const after = unique.map(key);
