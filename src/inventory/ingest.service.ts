@@ -68,9 +68,12 @@ export class IngestService {
         // READ COMMITTED: no gap locks between unrelated machines' inserts, and each query sees
         // what was committed before it (a merge that finished while this report waited)
         await runner.startTransaction('READ COMMITTED');
+        const counts: CountDelta = { added: [], removed: [] };
         try {
-          const result = await this.ingestIn(runner.manager, r);
+          const result = await this.ingestIn(runner.manager, r, counts);
           await runner.commitTransaction();
+          // outside the transaction; a count lost to a crash here is fixed by the hourly recount
+          await this.repo.adjustDeviceCounts(runner.manager, counts.added, counts.removed).catch(() => undefined);
           return result;
         } catch (err) {
           await runner.rollbackTransaction();
@@ -85,7 +88,7 @@ export class IngestService {
     }
   }
 
-  private async ingestIn(m: EntityManager, r: CleanReport): Promise<IngestResult> {
+  private async ingestIn(m: EntityManager, r: CleanReport, counts: CountDelta): Promise<IngestResult> {
     const { id: matched, by } = await this.match(m, r);
     const history: History[] = [];
     const record = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) =>
@@ -129,7 +132,7 @@ export class IngestService {
       await this.devices.updateDevice(m, id, { ...patch, lastSeen: r.at > current.lastSeen ? r.at : current.lastSeen, ...(Object.keys(patch).length ? { updatedAt: r.at } : {}) });
     }
     await this.syncAddresses(m, id, r, matched === null, !!held.interfaces, record);
-    if (r.report.software && !held.software) await this.syncSoftware(m, id, r, matched === null, record);
+    if (r.report.software && !held.software) await this.syncSoftware(m, id, r, matched === null, record, counts);
     if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, matched === null, record);
     if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r);
     if (r.report.neighbours) await this.syncNeighbours(m, id, r);
@@ -254,7 +257,7 @@ export class IngestService {
     await this.devices.replaceAddresses(m, id, unique);
   }
 
-  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
+  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {
     const items = (r.report.software ?? [])
       .map((s) => ({
         name: cleanText(s.name),
@@ -280,7 +283,8 @@ export class IngestService {
     await this.repo.insertInstalled(m, id, toAdd, r.source, r.at);
     const titlesBefore = new Set(current.map((c) => c.softwareId));
     const titlesAfter = new Set([...wanted.values()].map((w) => w.softwareId));
-    await this.repo.adjustDeviceCounts(m, [...titlesAfter].filter((t) => !titlesBefore.has(t)), [...titlesBefore].filter((t) => !titlesAfter.has(t)));
+    counts.added.push(...[...titlesAfter].filter((t) => !titlesBefore.has(t)));
+    counts.removed.push(...[...titlesBefore].filter((t) => !titlesAfter.has(t)));
     if (isNew) return; // a first sighting is one "device added", not a line per package
     const touched = [...new Set([...toAdd, ...toRemove].map((x) => x.softwareId))];
     const names = await this.repo.namesOf(m, touched);
@@ -338,6 +342,12 @@ export class IngestService {
     }
     await this.repo.replaceRows(m, 'device_neighbours', id, rows.map((n) => ({ ...n, last_seen: r.at })));
   }
+}
+
+/** Catalogue titles that gained or lost this device; applied to software.device_count after commit. */
+interface CountDelta {
+  added: number[];
+  removed: number[];
 }
 
 type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) => void;

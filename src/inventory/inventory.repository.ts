@@ -101,19 +101,31 @@ export class InventoryRepository {
   }
 
   /** Catalogue ids for the titles, inserting the new ones. */
+  /**
+   * Catalogue ids of the titles, inserting the ones not seen before. Known titles — nearly all,
+   * after the first machines — are only read (per publisher, an index range): an INSERT IGNORE
+   * of an existing row would hold shared next-key locks on the unique index until the report
+   * commits, which made concurrent ingests deadlock on popular titles.
+   */
   async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (let i = 0; i < titles.length; i += 500) {
-      const batch = titles.slice(i, i + 500);
+    const lookup = async (batch: TitleKey[]) => {
+      const byPublisher = new Map<string, string[]>();
+      for (const t of batch) byPublisher.set(t.publisher, [...(byPublisher.get(t.publisher) ?? []), t.normalizedName]);
+      for (const [publisher, names] of byPublisher) {
+        const rows = await m.query('SELECT id, normalized_name AS n FROM software WHERE publisher = ? AND normalized_name IN (?)', [publisher, names]);
+        for (const r of rows) out.set(titleKey(r.n, publisher), Number(r.id));
+      }
+    };
+    for (let i = 0; i < titles.length; i += 500) await lookup(titles.slice(i, i + 500));
+    const missing = titles.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
+    for (let i = 0; i < missing.length; i += 500) {
+      const batch = missing.slice(i, i + 500);
       await m.query(
         `INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
         batch.flatMap((t) => [t.name, t.normalizedName, t.publisher, now]),
       );
-      const rows = await m.query(
-        `SELECT id, normalized_name AS n, publisher AS p FROM software WHERE (normalized_name, publisher) IN (${batch.map(() => '(?, ?)').join(', ')})`,
-        batch.flatMap((t) => [t.normalizedName, t.publisher]),
-      );
-      for (const r of rows) out.set(titleKey(r.n, r.p), Number(r.id));
+      await lookup(batch);
     }
     return out;
   }
@@ -137,7 +149,11 @@ export class InventoryRepository {
     for (let i = 0; i < ids.length; i += 1000) await m.query('DELETE FROM installed_software WHERE id IN (?)', [ids.slice(i, i + 1000)]);
   }
 
-  /** Keeps the catalogue's device counts current between the worker's full recounts. */
+  /**
+   * Keeps the catalogue's device counts current between the worker's full recounts. Called
+   * after the report's transaction commits (each UPDATE its own short transaction): inside it,
+   * the exclusive locks on titles that every machine has serialized all concurrent ingests.
+   */
   async adjustDeviceCounts(m: EntityManager, added: number[], removed: number[]): Promise<void> {
     if (added.length) await m.query('UPDATE software SET device_count = device_count + 1 WHERE id IN (?)', [added]);
     if (removed.length) await m.query('UPDATE software SET device_count = GREATEST(device_count, 1) - 1 WHERE id IN (?)', [removed]);
