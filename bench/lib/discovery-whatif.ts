@@ -4,44 +4,58 @@
 import { EntityManager } from 'typeorm';
 import { InventoryRepository, titleKey, TitleKey } from '../../src/inventory/inventory.repository';
 
+/** The catalogue's device counts left to the worker's recount: no UPDATE of ~800 shared rows per report. */
+export class NoCounts extends InventoryRepository {
+  async adjustDeviceCounts(): Promise<void> {
+    // counts catch up at the next recount
+  }
+}
+
 /**
- * Titles looked up first (per publisher, `normalized_name IN (…)`, an index range) and only the
- * missing ones inserted: a known title costs no INSERT IGNORE, so no shared next-key locks on
- * the catalogue's unique index are held to the end of the report's transaction.
+ * Title ids kept in memory once read: a report looks up only titles this process has not
+ * seen. Only ids read as committed rows are kept — an id this report's own INSERT made would
+ * be wrong if the transaction rolled back (and INSERT IGNORE INTO installed_software turns the
+ * foreign-key failure into a warning, silently dropping rows). Still unsafe as it stands: a
+ * title deleted meanwhile would leave a stale id; a real cache needs invalidation.
  */
-export class SelectFirstTitles extends InventoryRepository {
+export class CachedTitles extends InventoryRepository {
+  private readonly cache = new Map<string, number>();
+
   async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const lookup = async (batch: TitleKey[]) => {
+    let unknown: TitleKey[] = [];
+    for (const t of titles) {
+      const id = this.cache.get(titleKey(t.normalizedName, t.publisher));
+      if (id === undefined) unknown.push(t);
+      else out.set(titleKey(t.normalizedName, t.publisher), id);
+    }
+    // committed titles (READ COMMITTED, and nothing of this report's inserted yet): cached
+    for (let i = 0; i < unknown.length; i += 500) {
       const byPublisher = new Map<string, string[]>();
-      for (const t of batch) byPublisher.set(t.publisher, [...(byPublisher.get(t.publisher) ?? []), t.normalizedName]);
+      for (const t of unknown.slice(i, i + 500)) byPublisher.set(t.publisher, [...(byPublisher.get(t.publisher) ?? []), t.normalizedName]);
       for (const [publisher, names] of byPublisher) {
         const rows = await m.query('SELECT id, normalized_name AS n FROM software WHERE publisher = ? AND normalized_name IN (?)', [publisher, names]);
-        for (const r of rows) out.set(titleKey(r.n, publisher), Number(r.id));
+        for (const r of rows) {
+          out.set(titleKey(r.n, publisher), Number(r.id));
+          this.cache.set(titleKey(r.n, publisher), Number(r.id));
+        }
       }
-    };
-    for (let i = 0; i < titles.length; i += 500) await lookup(titles.slice(i, i + 500));
-    const missing = titles.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
-    for (let i = 0; i < missing.length; i += 500) {
-      const batch = missing.slice(i, i + 500);
-      await m.query(
-        `INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
-        batch.flatMap((t) => [t.name, t.normalizedName, t.publisher, now]),
-      );
-      await lookup(batch);
     }
+    unknown = unknown.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
+    // new titles: inserted by the repository as usual, not cached until read as committed
+    if (unknown.length) for (const [k, id] of await super.titleIds(m, unknown, now)) out.set(k, id);
     return out;
   }
 }
 
-/** As above, and the catalogue's device counts left to the worker's recount (no per-report UPDATE of ~800 shared rows). */
-export class SelectFirstNoCounts extends SelectFirstTitles {
+export class CachedTitlesNoCounts extends CachedTitles {
   async adjustDeviceCounts(): Promise<void> {
     // counts catch up at the next recount
   }
 }
 
 export const WHAT_IF: Record<string, { label: string; repo: () => InventoryRepository }> = {
-  'select-first': { label: 'titles: SELECT first, INSERT only the missing', repo: () => new SelectFirstTitles() },
-  'select-first-no-counts': { label: 'the same, and no per-report device_count UPDATE', repo: () => new SelectFirstNoCounts() },
+  'no-counts': { label: 'no device_count UPDATE per report (left to the recount)', repo: () => new NoCounts() },
+  'title-cache': { label: 'title ids cached in the process', repo: () => new CachedTitles() },
+  'title-cache-no-counts': { label: 'both', repo: () => new CachedTitlesNoCounts() },
 };
