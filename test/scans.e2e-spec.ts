@@ -70,7 +70,7 @@ describe('discovery scans', () => {
   });
 
   it('refuses bad targets, unknown credentials and too large scans, naming the field', async () => {
-    const bad = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.0/24', '10.0.0.0/33', 'nope!'], credentialIds: [cred.linux] }).expect(400);
+    const bad = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.0/24', '192.0.2.0/33', 'nope!'], credentialIds: [cred.linux] }).expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['targets.1', 'targets.2']);
     const unknown = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], credentialIds: [cred.linux, 99999] }).expect(400);
     expect(unknown.body.details).toEqual([{ field: 'credentialIds.1', messages: ['credential 99999 does not exist'] }]);

@@ -9,7 +9,7 @@ describe('scan targets', () => {
     ['192.0.2.77/24', 254, '192.0.2.1', '192.0.2.254'],
     ['127.0.0.5-127.0.0.9', 5, '127.0.0.5', '127.0.0.9'],
     ['127.0.0.5-9', 5, '127.0.0.5', '127.0.0.9'],
-    ['10.0.0.250-10.0.1.3', 10, '10.0.0.250', '10.0.1.3'],
+    ['198.51.100.250-198.51.101.3', 10, '198.51.100.250', '198.51.101.3'],
     ['2001:db8::/126', 3, '2001:db8::1', '2001:db8::3'],
     ['2001:db8::1-2001:db8::4', 4, '2001:db8::1', '2001:db8::4'],
     [' 127.0.0.1 ', 1, '127.0.0.1', '127.0.0.1'],
@@ -39,9 +39,9 @@ describe('scan targets', () => {
   });
 
   it('names each bad target by its position and counts without expanding', () => {
-    const r = parseTargets(['192.0.2.0/24', 'nope!', '10.0.0.0/33'], 65_536);
-    expect(r.errors).toEqual([expect.stringMatching(/^targets\.1: "nope!"/), expect.stringMatching(/^targets\.2: "10\.0\.0\.0\/33"/)]);
-    const huge = parseTargets(['10.0.0.0/8', '2001:db8::/32'], 65_536);
+    const r = parseTargets(['192.0.2.0/24', 'nope!', '203.0.113.0/33'], 65_536);
+    expect(r.errors).toEqual([expect.stringMatching(/^targets\.1: "nope!"/), expect.stringMatching(/^targets\.2: "203\.0\.113\.0\/33"/)]);
+    const huge = parseTargets(['198.18.0.0/15', '2001:db8::/32'], 65_536);
     expect(huge.errors).toEqual([expect.stringContaining('more than one scan may cover (65,536')]);
   });
 

@@ -1,13 +1,13 @@
 import { CandidateFacts, Choice, disambiguate, MatchedBy, ReportIdentity } from './identity-match';
 
-// Two cloned VMs, 1 (vm-a at 10.0.0.1) and 2 (vm-b at 10.0.0.2), both carrying MAC x and
+// Two cloned VMs, 1 (vm-a at 192.0.2.1) and 2 (vm-b at 192.0.2.2), both carrying MAC x and
 // marked distinct; 1 also has MAC y, 2 has MAC z. Device 3 is an earlier ambiguous sighting.
 const X = '52:54:00:00:00:0x';
 const Y = '52:54:00:00:00:0y';
 const Z = '52:54:00:00:00:0z';
 const devices: Record<number, { serial: string | null; hostname: string | null; macs: string[]; ips: string[] }> = {
-  1: { serial: 'SER-A', hostname: 'vm-a', macs: [X, Y], ips: ['10.0.0.1'] },
-  2: { serial: 'SER-B', hostname: 'vm-b', macs: [X, Z], ips: ['10.0.0.2'] },
+  1: { serial: 'SER-A', hostname: 'vm-a', macs: [X, Y], ips: ['192.0.2.1'] },
+  2: { serial: 'SER-B', hostname: 'vm-b', macs: [X, Z], ips: ['192.0.2.2'] },
   3: { serial: null, hostname: null, macs: [X], ips: [] },
   4: { serial: 'SER-A', hostname: 'old-a', macs: [], ips: [] },
 };
@@ -24,9 +24,9 @@ describe('disambiguate', () => {
   it.each<[string, number[], Array<[number, number]>, ReportIdentity, MatchedBy, Choice]>([
     ['serial tells cloned machines apart', [1, 2], [[1, 2]], { serial: 'SER-B', macs: [X], addresses: [] }, 'mac', { id: 2, by: 'serial' }],
     ['another MAC tells them apart', [1, 2], [[1, 2]], { macs: [X, Z], addresses: [] }, 'mac', { id: 2, by: 'mac' }],
-    ['hostname with address tells them apart', [1, 2], [[1, 2]], { macs: [X], hostname: 'VM-A', addresses: ['10.0.0.1'] }, 'mac', { id: 1, by: 'hostname' }],
+    ['hostname with address tells them apart', [1, 2], [[1, 2]], { macs: [X], hostname: 'VM-A', addresses: ['192.0.2.1'] }, 'mac', { id: 1, by: 'hostname' }],
     ['hostname alone (new DHCP address) tells them apart', [1, 2], [[1, 2]], { macs: [X], hostname: 'vm-b', addresses: ['10.9.9.9'] }, 'mac', { id: 2, by: 'hostname' }],
-    ['nothing tells them apart: no device', [1, 2], [[1, 2]], { macs: [X], hostname: 'vm-c', addresses: ['10.0.0.3'] }, 'mac', { id: null, by: null }],
+    ['nothing tells them apart: no device', [1, 2], [[1, 2]], { macs: [X], hostname: 'vm-c', addresses: ['192.0.2.3'] }, 'mac', { id: null, by: null }],
     ['one MAC of each: no device', [1, 2], [[1, 2]], { macs: [Y, Z], addresses: [] }, 'mac', { id: null, by: null }],
     ['nothing tells them apart, an earlier ambiguous sighting takes it', [1, 2, 3], [[1, 2]], { macs: [X], addresses: [] }, 'mac', { id: 3, by: 'mac' }],
     ['a reused serial, told apart by MAC', [1, 4], [[1, 4]], { serial: 'SER-A', macs: [Y], addresses: [] }, 'serial', { id: 1, by: 'mac' }],

@@ -90,7 +90,7 @@ describe('Cisco IOS parsers', () => {
   });
 
   it('falls back to show version\'s serial and model when show inventory is missing, and leaves parts out', () => {
-    const r = parseIos({ version: lab('show-version.txt') }, '10.0.0.1');
+    const r = parseIos({ version: lab('show-version.txt') }, '192.0.2.1');
     expect(r.identity.serial).toBe('FDO2213A0GL');
     expect(r.device!.model).toBe('ISR4331/K9');
     expect(r.hardware).toBeUndefined();
