@@ -274,9 +274,8 @@ export class ScansRepository {
   }
 }
 
+/** Rows an UPDATE or INSERT changed (mysql2's result header, as TypeORM's query() returns it). */
 function affected(res: unknown): number {
-  // mysql2 through TypeORM: an OkPacket, or [rows, affected] depending on the driver path
-  if (Array.isArray(res)) return Number(res[1] ?? 0);
   return Number((res as { affectedRows?: number }).affectedRows ?? 0);
 }
 
