@@ -5,6 +5,7 @@
 // installed software from both Uninstall hives (64- and 32-bit).
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
+import { powershellCommand } from '../../protocols/ssh/powershell';
 import { asArray, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, str } from './text';
 
 const SCRIPT = [
@@ -26,7 +27,7 @@ const SCRIPT = [
 ].join('\n');
 
 /** The one command run on Windows: fits cmd.exe's 8,191-character command line. */
-export const WINDOWS_COMMAND = `powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${Buffer.from(SCRIPT, 'utf16le').toString('base64')}`;
+export const WINDOWS_COMMAND = powershellCommand(SCRIPT);
 
 type Software = NonNullable<InventoryReport['software']>[number];
 type Hardware = NonNullable<InventoryReport['hardware']>[number];
