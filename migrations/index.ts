@@ -1,6 +1,7 @@
 // The ordered list of migrations. Files are named <unix-ms>-<PascalVerbNoun>.ts and never edited once landed.
 import { InitialSchema1795822020250 } from './1795822020250-InitialSchema';
 import { AddDiscovery1795829154729 } from './1795829154729-AddDiscovery';
+import { AddMaintenanceWindows1795890000000 } from './1795890000000-AddMaintenanceWindows';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
-export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729];
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000];

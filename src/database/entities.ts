@@ -18,6 +18,7 @@ import { Scan, ScanChunk, ScanResult, ScanSchedule } from '../discovery/scan.ent
 import { SshHostKey } from '../discovery/ssh-host-key.entity';
 import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
+import { MaintenanceWindow, MaintenanceWindowTag } from '../jobs/windows/maintenance-window.entity';
 
 export const ENTITIES = [
   User, Session, ApiToken, AuditEntry, Credential,
@@ -25,4 +26,5 @@ export const ENTITIES = [
   Software, InstalledSoftware, HistoryEntry,
   DeviceCredential, DeviceDistinctPair, DeviceNeighbour,
   Scan, ScanChunk, ScanResult, ScanSchedule, SshHostKey,
+  MaintenanceWindow, MaintenanceWindowTag,
 ];
