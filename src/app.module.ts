@@ -18,6 +18,7 @@ import { DevicesModule } from './devices/devices.module';
 import { SoftwareModule } from './software/software.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { WindowsModule } from './jobs/windows/windows.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -48,6 +49,7 @@ export class AppModule {
         SoftwareModule,
         InventoryModule,
         DiscoveryModule,
+        WindowsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -22,6 +22,9 @@ export interface WindowRange {
 }
 
 export interface Window {
+  /** Which stored window this is, for messages; the time functions ignore both. */
+  id?: number;
+  name?: string;
   /** IANA name, e.g. Europe/Berlin. */
   timezone: string;
   ranges: WindowRange[];
