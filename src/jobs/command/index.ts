@@ -1,0 +1,176 @@
+// jobs/command: the host side of the `command` job kind — a script with parameters, in sh, bash
+// or PowerShell. Parameters reach the script as environment variables; no value is ever pasted
+// into the script or a command line unquoted.
+import { shQuote } from '../../protocols/ssh/posix-quote';
+import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
+import { HostAccess, TaskOutcome } from '../drivers/types';
+
+export const COMMAND_SHELLS = ['sh', 'bash', 'powershell'] as const;
+export type CommandShell = typeof COMMAND_SHELLS[number];
+
+export interface CommandParams {
+  script: string;
+  shell?: CommandShell;
+  /** 1..86,400; default 600 */
+  timeoutSec?: number;
+  /** name → value, exported to the script's environment */
+  parameters?: Record<string, string>;
+  /** sh and bash only: run the script as root through sudo */
+  sudo?: boolean;
+}
+
+export interface ParamProblem {
+  field: string;
+  message: string;
+}
+
+export const COMMAND_LIMITS = {
+  scriptBytes: 64 * 1024,
+  valueBytes: 4 * 1024,
+  parameters: 50,
+  timeoutSec: { min: 1, max: 86_400, default: 600 },
+  logBytes: 1024 * 1024,
+  /** both streams of the command; reaching it stops the command */
+  execMaxBytes: 16 * 1024 * 1024,
+};
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function validateCommandParams(p: Partial<Record<keyof CommandParams, unknown>> & Record<string, unknown>): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  if (p === null || typeof p !== 'object') return [{ field: '', message: 'params must be an object' }];
+  for (const k of Object.keys(p)) {
+    if (!['script', 'shell', 'timeoutSec', 'parameters', 'sudo'].includes(k)) problems.push({ field: k, message: `unknown parameter ${k}` });
+  }
+  if (typeof p.script !== 'string' || !p.script.trim()) problems.push({ field: 'script', message: 'script must be a non-empty string' });
+  else {
+    if (Buffer.byteLength(p.script) > COMMAND_LIMITS.scriptBytes) problems.push({ field: 'script', message: `script must be at most ${COMMAND_LIMITS.scriptBytes} bytes` });
+    if (p.script.includes('\0')) problems.push({ field: 'script', message: 'script must not contain NUL characters' });
+  }
+  if (p.shell !== undefined && !COMMAND_SHELLS.includes(p.shell as CommandShell)) problems.push({ field: 'shell', message: `shell must be one of ${COMMAND_SHELLS.join(', ')}` });
+  if (p.timeoutSec !== undefined) {
+    const t = p.timeoutSec;
+    const { min, max } = COMMAND_LIMITS.timeoutSec;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < min || t > max) problems.push({ field: 'timeoutSec', message: `timeoutSec must be an integer from ${min} to ${max}` });
+  }
+  if (p.sudo !== undefined && typeof p.sudo !== 'boolean') problems.push({ field: 'sudo', message: 'sudo must be true or false' });
+  if (p.sudo === true && p.shell === 'powershell') problems.push({ field: 'sudo', message: 'sudo applies to sh and bash; Windows runs as the account the credential names' });
+  if (p.parameters !== undefined) {
+    const params = p.parameters;
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) problems.push({ field: 'parameters', message: 'parameters must be an object of name → string' });
+    else {
+      const entries = Object.entries(params as Record<string, unknown>);
+      if (entries.length > COMMAND_LIMITS.parameters) problems.push({ field: 'parameters', message: `at most ${COMMAND_LIMITS.parameters} parameters` });
+      for (const [name, value] of entries) {
+        const field = `parameters.${name}`;
+        if (!PARAM_NAME.test(name)) problems.push({ field, message: 'parameter names are letters, digits and _, not starting with a digit, at most 64 characters' });
+        if (typeof value !== 'string') problems.push({ field, message: 'parameter values must be strings' });
+        else {
+          if (Buffer.byteLength(value) > COMMAND_LIMITS.valueBytes) problems.push({ field, message: `parameter values must be at most ${COMMAND_LIMITS.valueBytes} bytes` });
+          if (value.includes('\0')) problems.push({ field, message: 'parameter values must not contain NUL characters' });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+export interface BuiltCommand {
+  command: string;
+  /** what stdin carries: the script (sh, bash, a long PowerShell script), after the sudo password when sudo needs one */
+  stdin?: string;
+  /** the command as the log shows it */
+  shown: string;
+}
+
+/**
+ * sh and bash: the script travels on stdin, the parameters as `env NAME=value` words made with
+ * shQuote, so no value is ever parsed as shell text. The shell reads the whole script before
+ * running it (`eval "$(cat)"` rather than `sh -s`), so a command in the script that reads stdin
+ * gets end-of-file instead of the rest of the script.
+ */
+export function buildPosixCommand(p: CommandParams, sudo: false | { password?: string }): BuiltCommand {
+  const shell = p.shell === 'bash' ? 'bash' : 'sh';
+  const env = Object.entries(p.parameters ?? {}).map(([k, v]) => shQuote(`${k}=${v}`));
+  const run = `env ${env.length ? `${env.join(' ')} ` : ''}${shell} -c 'eval "$(cat)"'`;
+  if (!sudo) return { command: run, stdin: p.script, shown: run };
+  if (sudo.password === undefined) {
+    const command = `sudo -n -- ${run}`;
+    return { command, stdin: p.script, shown: command };
+  }
+  // only when `sudo -n true` said a password is needed: sudo then takes the first line of stdin
+  // and the shell reads the rest (had sudo not asked, the password would have become script text)
+  const command = `sudo -S -p '' -- ${run}`;
+  return { command, stdin: `${sudo.password}\n${p.script}`, shown: command };
+}
+
+/**
+ * PowerShell: `$env:NAME = '<value, quotes doubled>'` lines, then the script, all inside
+ * -EncodedCommand. A payload too long for cmd.exe's command line goes on stdin instead, as
+ * base64 (no console code page can bend it), read and run by a short encoded loader.
+ */
+export function buildPowerShellCommand(p: CommandParams): BuiltCommand {
+  const env = Object.entries(p.parameters ?? {}).map(([k, v]) => `$env:${k} = ${psQuote(v)}`);
+  const payload = [...env, p.script].join('\n');
+  const inline = powershellCommand(payload);
+  if (inline.length <= CMD_EXE_MAX) return { command: inline, shown: `powershell -EncodedCommand <<< ${payload}` };
+  const loader = "$t = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([Console]::In.ReadToEnd())); . ([scriptblock]::Create($t))";
+  return { command: powershellCommand(loader), stdin: Buffer.from(payload, 'utf8').toString('base64'), shown: `powershell -EncodedCommand <<< ${payload}` };
+}
+
+function scrub(text: string, password?: string): string {
+  return password && password.length >= 3 ? text.split(password).join('[redacted]') : text;
+}
+
+function capLog(text: string): string {
+  if (Buffer.byteLength(text) <= COMMAND_LIMITS.logBytes) return text;
+  return `${Buffer.from(text).subarray(0, COMMAND_LIMITS.logBytes - 20).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated]\n`;
+}
+
+const SUDO_REFUSED: Array<[RegExp, string]> = [
+  [/sudo: (?:a )?password is required|sudo: no password was provided/, 'sudo refused: a password is required and the credential has none'],
+  [/Sorry, try again\.|incorrect password/, 'sudo refused: wrong password'],
+  [/(\S+) is not in the sudoers file/, 'sudo refused: this account may not use sudo'],
+  [/sudo: (?:no tty present|sorry, you must have a tty)/, 'sudo refused: it requires a terminal (requiretty)'],
+];
+
+export async function runCommandTask(host: HostAccess, params: CommandParams, signal?: AbortSignal): Promise<TaskOutcome> {
+  const timeoutSec = params.timeoutSec ?? COMMAND_LIMITS.timeoutSec.default;
+  const password = host.sudoPassword;
+  const parts: string[] = [];
+  const done = (o: TaskOutcome): TaskOutcome => ({ ...o, reason: scrub(o.reason, password), log: capLog(scrub(parts.join(''), password)) } as TaskOutcome);
+  if (signal?.aborted) return done({ status: 'failed', transient: false, reason: 'cancelled', exitCode: null, log: '' });
+
+  let built: BuiltCommand;
+  if (params.shell === 'powershell') built = buildPowerShellCommand(params);
+  else if (!params.sudo) built = buildPosixCommand(params, false);
+  else if (password === undefined) built = buildPosixCommand(params, {});
+  else {
+    // does sudo want the password? (see buildPosixCommand: the answer decides what stdin carries)
+    const probe = await host.exec('sudo -n true', { timeoutMs: 30_000, maxBytes: 64 * 1024 });
+    parts.push(`$ sudo -n true\n${probe.stderr}[exit ${probe.code ?? 'unknown'}]\n`);
+    built = buildPosixCommand(params, probe.code === 0 ? {} : { password });
+  }
+
+  parts.push(`$ ${built.shown}\n`);
+  const r = await host.exec(built.command, { timeoutMs: timeoutSec * 1000, maxBytes: COMMAND_LIMITS.execMaxBytes, ...(built.stdin !== undefined ? { stdin: built.stdin } : {}) });
+  parts.push(r.stdout, r.stdout && !r.stdout.endsWith('\n') ? '\n' : '');
+  if (r.stderr) parts.push('[stderr]\n', r.stderr, r.stderr.endsWith('\n') ? '' : '\n');
+
+  if (r.timedOut) {
+    parts.push(`[timed out after ${timeoutSec} s]\n`);
+    // not transient: a script stopped part-way may have done part of its work, and unlike a
+    // package task there is no precheck to make a blind retry safe
+    return done({ status: 'failed', transient: false, reason: `timed out after ${timeoutSec}s`, exitCode: null, log: '' });
+  }
+  if (r.truncated) {
+    parts.push('[output cap reached: command stopped]\n');
+    return done({ status: 'failed', transient: false, reason: `output exceeded ${COMMAND_LIMITS.execMaxBytes / 1024 / 1024} MiB; the command was stopped`, exitCode: null, log: '' });
+  }
+  parts.push(`[exit ${r.code ?? 'unknown'}]\n`);
+  if (params.sudo) {
+    for (const [re, reason] of SUDO_REFUSED) if (re.test(r.stderr) && r.code !== 0) return done({ status: 'failed', transient: false, reason, exitCode: r.code, log: '' });
+  }
+  if (r.code === 0) return done({ status: 'succeeded', reason: 'exited with code 0', exitCode: 0, log: '', rebootRequired: false, changed: [] });
+  return done({ status: 'failed', transient: false, reason: `exited with code ${r.code ?? 'unknown'}`, exitCode: r.code, log: '' });
+}

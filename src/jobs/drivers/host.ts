@@ -1,0 +1,119 @@
+// jobs/drivers: running one task's commands on a host — sudo, PowerShell encoding, time left,
+// and the log. The sudo password travels on stdin only, and is scrubbed from anything kept.
+import { ExecResult } from '../../protocols/ssh/ssh.client';
+import { shQuote } from '../../protocols/ssh/posix-quote';
+import { powershellCommand, psQuote } from '../../protocols/ssh/powershell';
+import { HostAccess } from './types';
+
+export const LOG_CAP = 1024 * 1024;
+/** per command, both streams: generous, because hitting it stops the command mid-install */
+export const EXEC_MAX_BYTES = 16 * 1024 * 1024;
+/** queries get at most this much of the task's time each */
+export const QUERY_TIMEOUT_MS = 120_000;
+
+export interface Cmd {
+  /**
+   * POSIX: a command line built from fixed words and shQuote'd values only (no operators when
+   * privileged: the words are handed to sudo as an argument list). Windows: a PowerShell script.
+   */
+  line: string;
+  /** run through sudo when the host says so (package changes, metadata refresh) */
+  privileged?: boolean;
+  /** environment for the command; names and values are fixed strings, quoted all the same */
+  env?: Record<string, string>;
+  /** a query (short timeout) rather than the change itself (the task's whole remaining time) */
+  query?: boolean;
+}
+
+export class TaskAborted extends Error {}
+export class TaskTimedOut extends Error {}
+
+export class HostSession {
+  private readonly parts: string[] = [];
+  private size = 0;
+  private cut = false;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly host: HostAccess,
+    /** PowerShell hosts take scripts; everything else POSIX sh */
+    private readonly powershell: boolean,
+    timeoutMs: number,
+    private readonly signal?: AbortSignal,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.deadline = now() + timeoutMs;
+  }
+
+  /** The command line as sent, and what stdin carries (the sudo password, when one is needed). */
+  build(cmd: Cmd): { command: string; stdin?: string; shown: string } {
+    if (this.powershell) {
+      // Windows OpenSSH sessions of an administrator are already elevated: no sudo there
+      const env = Object.entries(cmd.env ?? {}).map(([k, v]) => `$env:${k} = ${psQuote(v)}`);
+      const script = [...env, cmd.line].join('\n');
+      return { command: powershellCommand(script), shown: `powershell -EncodedCommand <<< ${script}` };
+    }
+    const env = Object.entries(cmd.env ?? {}).map(([k, v]) => shQuote(`${k}=${v}`));
+    const words = env.length ? `env ${env.join(' ')} ${cmd.line}` : cmd.line;
+    if (!cmd.privileged || !this.host.sudo) return { command: words, shown: words };
+    if (this.host.sudoPassword === undefined) {
+      const command = `sudo -n -- ${words}`;
+      return { command, shown: command };
+    }
+    // sudo -S reads the password line from stdin only when it needs one (no NOPASSWD rule, no
+    // cached ticket); otherwise the line would reach the command's stdin. The inner sh gives the
+    // command /dev/null instead, so the password never reaches a package script.
+    const command = `sudo -S -p '' -- sh -c 'exec "$@" </dev/null' sh ${words}`;
+    return { command, stdin: `${this.host.sudoPassword}\n`, shown: command };
+  }
+
+  remainingMs(): number {
+    return this.deadline - this.now();
+  }
+
+  async run(cmd: Cmd): Promise<ExecResult> {
+    if (this.signal?.aborted) throw new TaskAborted('cancelled');
+    const left = this.remainingMs();
+    if (left <= 0) throw new TaskTimedOut('the task ran out of time');
+    const { command, stdin, shown } = this.build(cmd);
+    const timeoutMs = cmd.query ? Math.min(left, QUERY_TIMEOUT_MS) : left;
+    this.append(`$ ${shown}\n`);
+    const r = await this.host.exec(command, { timeoutMs, maxBytes: EXEC_MAX_BYTES, ...(stdin !== undefined ? { stdin } : {}) });
+    this.record(r, timeoutMs);
+    return r;
+  }
+
+  private record(r: ExecResult, timeoutMs: number): void {
+    const out = r.stdout + (r.stdout && !r.stdout.endsWith('\n') ? '\n' : '');
+    const err = r.stderr + (r.stderr && !r.stderr.endsWith('\n') ? '\n' : '');
+    const status = r.timedOut ? `[timed out after ${Math.round(timeoutMs / 1000)} s]` : r.truncated ? '[output cap reached: command stopped]' : `[exit ${r.code ?? 'unknown'}]`;
+    this.append(`${out}${err ? `[stderr]\n${err}` : ''}${status}\n`);
+  }
+
+  note(text: string): void {
+    this.append(`# ${text}\n`);
+  }
+
+  private append(text: string): void {
+    if (this.cut) return;
+    const clean = this.scrub(text);
+    const room = LOG_CAP - this.size - 20;
+    if (Buffer.byteLength(clean) > room) {
+      this.parts.push(`${Buffer.from(clean).subarray(0, Math.max(0, room)).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated]\n`);
+      this.cut = true;
+      return;
+    }
+    this.parts.push(clean);
+    this.size += Buffer.byteLength(clean);
+  }
+
+  /** Anything kept (log, reason) without the sudo password, should a host ever echo it. */
+  scrub(text: string): string {
+    const p = this.host.sudoPassword;
+    return p && p.length >= 3 ? text.split(p).join('[redacted]') : text;
+  }
+
+  log(): string {
+    return this.parts.join('');
+  }
+}
