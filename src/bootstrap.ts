@@ -15,6 +15,7 @@ import { checkRedisReachable } from './common/redis.module';
 import { AllExceptionsFilter, toErrorBody } from './common/http-exception.filter';
 import { validationPipe } from './common/validation';
 import { setupOpenApi } from './openapi';
+import { mountQueueBoard } from './admin/queue-board';
 
 export async function prepareRuntime(config: AppConfig, logStream?: Runtime['logStream']): Promise<Runtime> {
   const flavor = await checkDatabaseReachable(config.databaseUrl);
@@ -63,6 +64,8 @@ export async function createHttpApp(rt: Runtime, consume: boolean): Promise<Nest
   // for listen(): if listening fails they would be lost
   app.flushLogs();
   configureHttp(app, rt);
+  // only here: a worker serves no HTTP, and the board must precede Nest's routes (mounted at init)
+  mountQueueBoard(app);
   return app;
 }
 
