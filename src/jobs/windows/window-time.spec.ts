@@ -73,6 +73,11 @@ describe('one window', () => {
     expect(iso(nextOpening(officeUtc, d('2026-03-02T18:00:00Z'), 7 * 24 * 3600_000))).toBe('2026-03-09T09:00:00.000Z');
   });
 
+  it('refuses an invalid date rather than answer nonsense', () => {
+    expect(() => isOpen(officeUtc, new Date('not a date'))).toThrow(RangeError);
+    expect(() => nextAllowed([], new Date(NaN))).toThrow(RangeError);
+  });
+
   it('refuses an unknown time zone', () => {
     expect(() => isOpen(win('Mars/Olympus', { days: ['mon'], start: '00:00', end: '01:00' }), d('2026-03-02T00:00:00Z'))).toThrow(/unknown time zone "Mars\/Olympus"/);
   });

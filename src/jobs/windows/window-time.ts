@@ -182,6 +182,7 @@ function allowedIntervals(constraints: Window[][], from: number, to: number): Ar
  */
 export function openInterval(constraints: Window[][], at: Date, horizonMs = WINDOW_HORIZON_MS): Interval | null {
   const from = at.getTime();
+  if (!Number.isFinite(from)) throw new RangeError('openInterval needs a valid date');
   const limit = from + horizonMs;
   // most answers lie within the week: look there first, then over the whole horizon
   for (const to of [Math.min(from + 7 * DAY, limit), limit]) {
@@ -199,6 +200,7 @@ export function nextAllowed(constraints: Window[][], at: Date, horizonMs = WINDO
 
 export function isOpen(w: Window, at: Date): boolean {
   const t = at.getTime();
+  if (!Number.isFinite(t)) throw new RangeError('isOpen needs a valid date');
   return windowIntervals(w, t, t + 1).some(([s, e]) => s <= t && t < e);
 }
 

@@ -11,7 +11,6 @@ import { WindowInUseError, WindowRow, WindowsRepository } from './windows.reposi
 const CACHE_TTL_MS = 15_000;
 
 interface ActiveWindows {
-  loadedAt: number;
   byId: Map<number, Window>;
   /** lower-cased tag → its enabled windows (MySQL compares tags case-insensitively too) */
   byTag: Map<string, Window[]>;
@@ -30,7 +29,8 @@ function uniqTags(tags: string[]): string[] {
 @Injectable()
 export class WindowsService {
   private readonly logger = new Logger('Windows');
-  private cache: Promise<ActiveWindows> | null = null;
+  /** One load shared by concurrent callers; dropped after CACHE_TTL_MS or by a write here. */
+  private cache: { startedAt: number; loading: Promise<ActiveWindows> } | null = null;
 
   constructor(private readonly repo: WindowsRepository) {}
 
@@ -130,16 +130,13 @@ export class WindowsService {
   }
 
   private active(): Promise<ActiveWindows> {
-    const cached = this.cache;
-    if (cached) return cached.then((c) => (Date.now() - c.loadedAt < CACHE_TTL_MS ? c : this.reload()));
-    return this.reload();
-  }
-
-  private reload(): Promise<ActiveWindows> {
+    if (this.cache && Date.now() - this.cache.startedAt < CACHE_TTL_MS) return this.cache.loading;
     const loading = this.load();
-    this.cache = loading;
+    const entry = { startedAt: Date.now(), loading };
+    this.cache = entry;
+    // a failed load is not kept: the next caller tries again
     loading.catch(() => {
-      if (this.cache === loading) this.cache = null;
+      if (this.cache === entry) this.cache = null;
     });
     return loading;
   }
@@ -159,7 +156,7 @@ export class WindowsService {
       for (const t of r.tags) byTag.set(tagKey(t), [...(byTag.get(tagKey(t)) ?? []), w]);
     }
     const tagNames = rows.flatMap((r) => r.tags);
-    return { loadedAt: Date.now(), byId, byTag, tagNames: [...new Set(tagNames)] };
+    return { byId, byTag, tagNames: [...new Set(tagNames)] };
   }
 
   private toView(r: WindowRow, now: Date): WindowView {
