@@ -34,10 +34,20 @@ const SUDO: Rule[] = [
 /** Network and mirror trouble any tool reports the same way (curl, glibc resolver). */
 export const NETWORK: Rule[] = [
   { re: /Temporary failure (?:resolving|in name resolution) '?([^'\s]+)?/, transient: true, reason: (m) => `network: temporary failure resolving ${m[1] ?? 'a mirror name'}` },
-  { re: /Could not resolve (?:host|hostname)?:? ?'?([^'\s;]+)?/i, transient: true, reason: (m) => `network: could not resolve ${m[1] ?? 'a mirror name'}` },
+  { re: /Could not resolve (?:host|hostname)?:? ?'?([^'\s;,()[\]]+)?/i, transient: true, reason: (m) => `network: could not resolve ${m[1] ?? 'a mirror name'}` },
   { re: /Couldn't resolve host name/i, transient: true, reason: () => 'network: could not resolve a mirror name' },
   { re: /(?:Connection timed out|Operation timed out|Network is unreachable|Connection refused|Connection reset by peer)/, transient: true, reason: (m) => `network: ${m[0].toLowerCase()} while downloading` },
 ];
+
+/** sudo's refusal, when the output holds one: nothing after it can work either. */
+export function sudoRefusal(r: ExecResult): Failure | null {
+  const text = `${r.stderr}\n${r.stdout}`;
+  for (const rule of SUDO) {
+    const m = rule.re!.exec(text);
+    if (m) return { transient: false, reason: rule.reason(m) };
+  }
+  return null;
+}
 
 const firstLine = (s: string) => s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
 

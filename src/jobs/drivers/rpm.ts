@@ -46,12 +46,12 @@ function dnfLike(tool: 'dnf' | 'yum'): Driver {
     pending: (names) => ({ line: names ? `${tool} -q check-update -- ${words(names)}` : `${tool} -q check-update`, privileged: true, query: true }),
     // 100: updates available, 0: none
     pendingOk: (r) => r.code === 0 || r.code === 100,
-    parsePending(r) {
+    parsePending(r, names) {
       const out: Pending[] = [];
       for (const l of lines(r.stdout)) {
         if (/^(Obsoleting|Security:)/.test(l)) break;
         const m = /^(\S+)\.([^.\s]+)\s+(\S+)\s+(\S+)$/.exec(l);
-        if (m) out.push({ name: m[1], to: m[3] });
+        if (m && (!names || names.includes(m[1]))) out.push({ name: m[1], to: m[3] });
       }
       return out;
     },

@@ -1,7 +1,7 @@
 // jobs/drivers: one software task on one host — precheck, change, verify. Already in the wanted
 // state → skipped, so that a retry or a re-run after a lost worker changes nothing.
 import { ExecResult } from '../../protocols/ssh/ssh.client';
-import { classify, Failure } from './classify';
+import { classify, Failure, sudoRefusal } from './classify';
 import { Driver, Pending } from './driver';
 import { HostSession, TaskAborted, TaskTimedOut } from './host';
 import { validatePackageName } from './names';
@@ -45,7 +45,7 @@ export async function runSoftwareTask(host: HostAccess, manager: PackageManager,
     return r;
   };
   // a query answers with any exit status (rpm -q counts missing packages in it) unless it did not run at all
-  const answered = (r: ExecResult) => !r.timedOut && !r.truncated && r.code !== null && r.code !== 127 && !/^sudo: /m.test(r.stderr);
+  const answered = (r: ExecResult) => !r.timedOut && !r.truncated && r.code !== null && r.code !== 127 && !(r.code !== 0 && sudoRefusal(r));
   const query = async (list: string[]) => d.parseQuery(await step(d.query(list), answered), list);
   const pending = async (list: string[] | null): Promise<Pending[]> => {
     const r = await step(d.pending(list), (x) => answered(x) && (d.pendingOk ? d.pendingOk(x) : x.code === 0));
@@ -147,8 +147,7 @@ export async function runSoftwareTask(host: HostAccess, manager: PackageManager,
 async function refreshStep(s: HostSession, cmd: ReturnType<Driver['query']>): Promise<void> {
   const r = await s.run(cmd);
   if (r.code === 0 && !r.timedOut) return;
-  if (/^sudo: |Sorry, try again|incorrect password/m.test(r.stderr)) {
-    throw new StepFailed(classify('sudo', r, [], s.remainingMs()), r.code);
-  }
+  const refused = sudoRefusal(r);
+  if (refused) throw new StepFailed(refused, r.code);
   s.note('metadata refresh failed; going on with the package lists as they are');
 }
