@@ -1,0 +1,103 @@
+import { fakeHost, fx } from './fixtures/fake-host';
+import { WINGET } from './windows';
+import { runSoftwareTask } from './run';
+
+const task = (action: 'install' | 'uninstall' | 'upgrade', packages = ['Git.Git']) => ({ action, packages, timeoutMs: 600_000 });
+const NO_REBOOT = [/reboot-required/, { code: 0, stdout: 'no-reboot\n' }] as [RegExp, { code: number; stdout: string }];
+
+describe('winget driver', () => {
+  it('sends every command as PowerShell -EncodedCommand, never through sudo, ids quoted', async () => {
+    const { host, calls } = fakeHost([
+      [/winget list --id \$id --exact/, [fx('winget-list-missing'), fx('winget-list-installed')]],
+      [/winget install --id \$id --exact --silent --accept-package-agreements --accept-source-agreements --disable-interactivity/, fx('winget-install-success')],
+      NO_REBOOT,
+    ], { sudo: true, sudoPassword: 'winpass' });
+    const out = await runSoftwareTask(host, 'winget', task('install'));
+    expect(out).toMatchObject({ status: 'succeeded', reason: 'installed Git.Git 2.43.0', rebootRequired: false, changed: ['Git.Git'] });
+    for (const c of calls) {
+      expect(c.command).toMatch(/^powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand [A-Za-z0-9+/=]+$/);
+      expect(c.stdin).toBeUndefined();
+    }
+    expect(calls[1].text).toContain("foreach ($id in @('Git.Git')) {");
+    expect(calls[1].text).toContain('exit $rc');
+    expect(out.log).toContain('$ powershell -EncodedCommand <<< ');
+  });
+
+  it('skips what winget list shows installed', async () => {
+    const { host } = fakeHost([[/winget list/, fx('winget-list-installed')]]);
+    expect(await runSoftwareTask(host, 'winget', task('install'))).toMatchObject({ status: 'skipped', reason: 'Git.Git 2.43.0 already installed' });
+  });
+
+  it.each([
+    ['no package (0x8A150014, as the unsigned status SSH carries)', fx('winget-install-not-found', 2316632084), false, 'winget: no package found matching the id (0x8A150014)'],
+    ['no package (0x8A150014, signed)', fx('winget-install-not-found', -1978335212), false, 'winget: no package found matching the id (0x8A150014)'],
+    ['installer exit code 1603', fx('winget-install-1603', -1978335226), false, 'winget: installer failed with exit code 1603'],
+    ['another installation in progress', { code: WINGET.INSTALL_IN_PROGRESS, stdout: 'Another installation is already in progress. Try again later.\n' }, true, 'winget: another installation is in progress (0x8A150102)'],
+    ['download failed', { code: WINGET.DOWNLOAD_FAILED }, true, 'winget: downloading the installer failed (0x8A150008)'],
+  ])('%s → transient %s', async (_what, reply, transient, reason) => {
+    const { host } = fakeHost([[/winget list/, fx('winget-list-missing')], [/winget install/, reply]]);
+    expect(await runSoftwareTask(host, 'winget', task('install'))).toMatchObject({ status: 'failed', transient, reason });
+  });
+
+  it('takes "restart to finish" (0x8A150109) as done, reboot required', async () => {
+    const { host } = fakeHost([
+      [/winget list/, [fx('winget-list-missing'), fx('winget-list-installed')]],
+      [/winget install/, { code: WINGET.INSTALL_REBOOT_REQUIRED_TO_FINISH }],
+    ]);
+    expect(await runSoftwareTask(host, 'winget', task('install'))).toMatchObject({ status: 'succeeded', rebootRequired: true });
+  });
+
+  it('upgrades a named package when winget list shows an Available version', async () => {
+    const { host } = fakeHost([
+      [/winget list/, [fx('winget-list-upgradable'), fx('winget-list-upgradable'), fx('winget-list-upgraded')]],
+      [/winget upgrade --id \$id --exact --silent/, { code: 0, stdout: 'Successfully installed\n' }],
+      [/reboot-required/, { code: 0, stdout: 'reboot-required\n' }],
+    ]);
+    expect(await runSoftwareTask(host, 'winget', task('upgrade'))).toMatchObject({ status: 'succeeded', reason: 'upgraded Git.Git 2.43.0 → 2.44.0; reboot required', rebootRequired: true });
+  });
+
+  it('patches what winget upgrade lists, leaving out packages that need explicit targeting', async () => {
+    const { host, calls } = fakeHost([
+      [/^.*winget upgrade --accept-source-agreements --disable-interactivity$/s, [fx('winget-upgrade-table'), fx('winget-upgrade-none', WINGET.NO_APPLICATIONS_FOUND)]],
+      [/winget upgrade --all --silent/, { code: 0 }],
+      NO_REBOOT,
+    ]);
+    expect(await runSoftwareTask(host, 'winget', task('upgrade', []))).toMatchObject({ status: 'succeeded', changed: ['Mozilla.Firefox.de', 'Git.Git'] });
+    expect(calls[1].text).toContain('winget upgrade --all --silent --accept-package-agreements --accept-source-agreements --disable-interactivity');
+  });
+
+  it('lists ids in the script as PowerShell string literals', async () => {
+    const { host, calls } = fakeHost([[/winget list/, { code: 0, stdout: '' }], [/winget uninstall/, { code: 0 }]]);
+    await runSoftwareTask(host, 'winget', task('uninstall', ['Git.Git']));
+    expect(calls[0].text).toMatch(/@\('Git\.Git'\)/);
+  });
+});
+
+describe('choco driver', () => {
+  it('installs with -y --no-progress and reads 3010 as done with a reboot', async () => {
+    const { host, calls } = fakeHost([
+      [/\.nuspec/, [{ code: 0 }, fx('choco-query-installed')]],
+      [/choco install 'git' -y --no-progress/, fx('choco-install-success', 3010)],
+    ]);
+    expect(await runSoftwareTask(host, 'choco', task('install', ['git']))).toMatchObject({ status: 'succeeded', reason: 'installed git 2.43.0; reboot required', exitCode: 3010, rebootRequired: true });
+    expect(calls[0].text).toContain("foreach ($id in @('git')) {");
+  });
+
+  it.each([
+    ['choco-install-not-found', false, 'choco: teknisi-nope not found in the configured sources'],
+    ['choco-install-lock', true, 'choco: another Chocolatey process holds the lock'],
+  ])('%s → transient %s', async (fixture, transient, reason) => {
+    const { host } = fakeHost([[/\.nuspec/, { code: 0 }], [/choco install/, fx(fixture, 1)]]);
+    expect(await runSoftwareTask(host, 'choco', task('install', ['teknisi-nope']))).toMatchObject({ status: 'failed', transient, reason });
+  });
+
+  it('reads choco outdated, leaving pinned packages alone', async () => {
+    const { host, calls } = fakeHost([
+      [/choco outdated --limit-output --ignore-unfound/, [fx('choco-outdated'), { code: 0, stdout: 'vlc|3.0.18|3.0.20|true\n' }]],
+      [/choco upgrade all -y --no-progress/, { code: 0 }],
+      NO_REBOOT,
+    ]);
+    expect(await runSoftwareTask(host, 'choco', task('upgrade', []))).toMatchObject({ status: 'succeeded', changed: ['git'] });
+    expect(calls).toHaveLength(4);
+  });
+});
