@@ -55,7 +55,7 @@ describe('pacman driver', () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, boolean, string, { stderr?: string }?]>([
     ['pacman-S-not-found', false, 'pacman: target not found: teknisi-nope'],
     ['pacman-db-lck', true, 'pacman database locked (/var/lib/pacman/db.lck: another pacman is running, or a stale lock)'],
     ['pacman-S-not-found', true, 'network: could not resolve geo.mirror.pkgbuild.com', { stderr: "error: failed retrieving file 'core.db' from geo.mirror.pkgbuild.com : Could not resolve host: geo.mirror.pkgbuild.com\n" }],
