@@ -2,6 +2,7 @@
 import { InitialSchema1795822020250 } from './1795822020250-InitialSchema';
 import { AddDiscovery1795829154729 } from './1795829154729-AddDiscovery';
 import { AddMaintenanceWindows1795890000000 } from './1795890000000-AddMaintenanceWindows';
+import { AddJobs1795890100000 } from './1795890100000-AddJobs';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
-export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000];
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000];

@@ -19,6 +19,7 @@ import { SoftwareModule } from './software/software.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { WindowsModule } from './jobs/windows/windows.module';
+import { JobsModule } from './jobs/jobs.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -50,6 +51,7 @@ export class AppModule {
         InventoryModule,
         DiscoveryModule,
         WindowsModule,
+        JobsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -16,6 +16,7 @@ import { DeviceDistinctPair } from '../devices/device-distinct.entity';
 import { DeviceNeighbour } from '../devices/device-neighbour.entity';
 import { Scan, ScanChunk, ScanResult, ScanSchedule } from '../discovery/scan.entity';
 import { SshHostKey } from '../discovery/ssh-host-key.entity';
+import { DeviceLease, Job, JobRun, JobRunTarget, JobTargetLog, JobWindow } from '../jobs/job.entity';
 import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
 import { MaintenanceWindow, MaintenanceWindowTag } from '../jobs/windows/maintenance-window.entity';
@@ -26,5 +27,6 @@ export const ENTITIES = [
   Software, InstalledSoftware, HistoryEntry,
   DeviceCredential, DeviceDistinctPair, DeviceNeighbour,
   Scan, ScanChunk, ScanResult, ScanSchedule, SshHostKey,
+  Job, JobWindow, JobRun, JobRunTarget, JobTargetLog, DeviceLease,
   MaintenanceWindow, MaintenanceWindowTag,
 ];

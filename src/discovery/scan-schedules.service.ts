@@ -1,32 +1,14 @@
 // discovery/: saved ranges that rescan on a cron schedule in their own time zone. Any number
 // of processes may fire them: a firing is claimed by moving next_run_at with a conditional
 // UPDATE, so each firing starts exactly one scan. cron-parser does the calendar maths.
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { CronExpressionParser } from 'cron-parser';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
 import { CreateScheduleDto, ScheduleView, UpdateScheduleDto } from './scan.dto';
 import { ScanSchedule } from './scan.entity';
 import { ScansRepository } from './scans.repository';
 import { ScansService, withDefaults } from './scans.service';
-
-/** The next firing strictly after `after`; a 400 naming the field when the expression or zone is wrong. */
-export function nextFiring(cron: string, timezone: string, after: Date): Date {
-  try {
-    Intl.DateTimeFormat('en', { timeZone: timezone });
-  } catch {
-    throw fieldError('timezone', `timezone "${timezone}" is not an IANA time zone (like Europe/Berlin or UTC)`);
-  }
-  try {
-    return CronExpressionParser.parse(cron, { currentDate: after, tz: timezone }).next().toDate();
-  } catch (err) {
-    throw fieldError('cron', `cron "${cron}" is not valid: ${(err as Error).message}`);
-  }
-}
-
-function fieldError(field: string, message: string): BadRequestException {
-  return new BadRequestException({ message: `${field}: ${message}`, details: [{ field, messages: [message] }] });
-}
 
 const toView = (s: ScanSchedule): ScheduleView => ({
   id: s.id, name: s.name, targets: s.targets, credentialIds: s.credentialIds, options: s.options, cron: s.cron, timezone: s.timezone,

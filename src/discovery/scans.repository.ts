@@ -231,6 +231,11 @@ export class ScansRepository {
     return out;
   }
 
+  async rememberedCredential(deviceId: number, protocol: 'snmp' | 'ssh'): Promise<number | null> {
+    const [r] = await this.ds.query('SELECT credential_id AS id FROM device_credentials WHERE device_id = ? AND protocol = ?', [deviceId, protocol]);
+    return r ? Number(r.id) : null;
+  }
+
   async rememberCredential(deviceId: number, protocol: 'snmp' | 'ssh', credentialId: number, at: Date): Promise<void> {
     await this.ds.query(
       `INSERT INTO device_credentials (device_id, protocol, credential_id, last_ok_at) VALUES (?, ?, ?, ?)

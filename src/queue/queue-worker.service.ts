@@ -30,7 +30,13 @@ export class QueueWorkerService implements OnApplicationBootstrap, OnApplication
           this.logger.debug({ jobId: job.id, job: job.name }, 'job started');
           return handler(job.data, String(job.id));
         },
-        { connection: bullConnection(this.config.redisUrl, true), prefix: this.config.queuePrefix, concurrency: 4, autorun: true },
+        {
+          connection: bullConnection(this.config.redisUrl, true), prefix: this.config.queuePrefix, autorun: true,
+          // a job lane holds one target (one SSH session) at a time: this is the worker's global cap
+          concurrency: name === QueueName.Jobs ? this.config.jobMaxParallel : 4,
+          // a lane may run a long install; its target's lease in MySQL, not BullMQ's lock, guards it
+          ...(name === QueueName.Jobs ? { lockDuration: 60_000, maxStalledCount: 1000 } : {}),
+        },
       );
       worker.on('failed', (job, err) => this.logger.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
       worker.on('error', (err) => this.logger.warn({ err: err.message }, 'worker connection error'));

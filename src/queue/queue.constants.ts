@@ -2,6 +2,7 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Discovery = 'discovery',
+  Jobs = 'jobs',
 }
 
 export enum JobName {
@@ -11,6 +12,7 @@ export enum JobName {
   ScanChunk = 'discovery.scan-chunk',
   ReconcileScans = 'discovery.reconcile',
   FireScanSchedules = 'discovery.fire-schedules',
+  JobLane = 'jobs.lane',
 }
 
 export interface JobPayloads {
@@ -20,6 +22,8 @@ export interface JobPayloads {
   [JobName.ScanChunk]: { scanId: number; chunkNo: number };
   [JobName.ReconcileScans]: Record<string, never>;
   [JobName.FireScanSchedules]: Record<string, never>;
+  /** one of a run's `concurrency` lanes: claims the run's due targets one after another */
+  [JobName.JobLane]: { runId: number; lane: number };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -30,6 +34,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   // on the maintenance queue so that long scan chunks never hold them up
   [JobName.ReconcileScans]: QueueName.Maintenance,
   [JobName.FireScanSchedules]: QueueName.Maintenance,
+  [JobName.JobLane]: QueueName.Jobs,
 };
 
 /** Recurring maintenance, upserted by every worker on start (idempotent, so Redis losing it heals itself). */

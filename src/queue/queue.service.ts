@@ -10,8 +10,12 @@ export class QueueService {
   private readonly queues: Record<QueueName, Queue>;
   private lastErrorLog = 0;
 
-  constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue, @InjectQueue(QueueName.Discovery) discovery: Queue) {
-    this.queues = { [QueueName.Maintenance]: maintenance, [QueueName.Discovery]: discovery };
+  constructor(
+    @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Discovery) discovery: Queue,
+    @InjectQueue(QueueName.Jobs) jobs: Queue,
+  ) {
+    this.queues = { [QueueName.Maintenance]: maintenance, [QueueName.Discovery]: discovery, [QueueName.Jobs]: jobs };
     for (const q of Object.values(this.queues)) this.guard(q);
   }
 
@@ -47,6 +51,14 @@ export class QueueService {
   async add<N extends JobName>(name: N, payload: JobPayloads[N], opts?: JobsOptions): Promise<string | undefined> {
     const job = await this.queues[JOB_QUEUE[name]].add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, ...opts });
     return job.id;
+  }
+
+  /** Many jobs in one round trip; all must go to the same queue. */
+  async addBulk<N extends JobName>(jobs: Array<{ name: N; payload: JobPayloads[N]; opts?: JobsOptions }>): Promise<void> {
+    if (!jobs.length) return;
+    const queue = JOB_QUEUE[jobs[0].name];
+    if (jobs.some((j) => JOB_QUEUE[j.name] !== queue)) throw new Error('addBulk: every job must go to the same queue');
+    await this.queues[queue].addBulk(jobs.map((j) => ({ name: j.name, data: j.payload, opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.opts } })));
   }
 
   async depths(): Promise<Array<{ queue: QueueName; state: string; count: number }>> {

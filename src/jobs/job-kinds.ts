@@ -1,0 +1,88 @@
+// jobs/: the registry of job kinds. A kind lives with the module that owns it and registers
+// itself here (software.* and command in jobs/, inventory.refresh in discovery/, config.* in
+// configs/); jobs/ imports none of them. How a worker opens a session on a device is provided
+// the same way (by discovery/, which owns credentials-per-device and pinned host keys).
+import { Injectable } from '@nestjs/common';
+import type { HostAccess, TaskOutcome } from './drivers/types';
+
+export interface ParamProblem {
+  /** under params, e.g. `packages.0` (the API prefixes `params.`) */
+  field: string;
+  message: string;
+}
+
+/** What a kind knows of its target device (a row read when the target starts). */
+export interface TargetDevice {
+  id: number;
+  hostname: string | null;
+  primaryIp: string | null;
+  platform: string | null;
+  osFamily: string | null;
+  osName: string | null;
+  osVersion: string | null;
+  type: string | null;
+}
+
+export interface HostSession {
+  access: HostAccess;
+  /** where the session went, for the log (user@address:port) */
+  where: string;
+  /** re-collects and ingests the device's inventory over this session */
+  refreshInventory(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type HostOpener = (device: TargetDevice, credentialId: number | null) => Promise<HostSession>;
+
+export interface KindContext {
+  runId: number;
+  device: TargetDevice;
+  params: Record<string, unknown>;
+  /** aborted when the target must stop (its lease was lost, or a cancel of a kind that stops) */
+  signal: AbortSignal;
+  credentialId: number | null;
+  /** opens an SSH session on the device (the caller closes it) */
+  open(): Promise<HostSession>;
+}
+
+export interface JobKind {
+  name: string;
+  description: string;
+  /** a copy of the params with defaults applied, and every problem; nothing user-supplied reaches a shell unchecked */
+  validate(params: unknown): { params: Record<string, unknown>; problems: ParamProblem[] };
+  run(ctx: KindContext): Promise<TaskOutcome>;
+  /**
+   * On cancel, running targets of this kind are stopped (their command killed). Kinds that
+   * must not be interrupted half-way — a package manager in the middle of dpkg — finish instead.
+   */
+  stopOnCancel: boolean;
+}
+
+@Injectable()
+export class JobKindRegistry {
+  private readonly kinds = new Map<string, JobKind>();
+  private opener?: HostOpener;
+
+  register(kind: JobKind): void {
+    if (this.kinds.has(kind.name)) throw new Error(`Job kind ${kind.name} is registered twice`);
+    this.kinds.set(kind.name, kind);
+  }
+
+  get(name: string): JobKind | undefined {
+    return this.kinds.get(name);
+  }
+
+  names(): string[] {
+    return [...this.kinds.keys()].sort();
+  }
+
+  provideHostOpener(opener: HostOpener): void {
+    if (this.opener) throw new Error('The host opener is provided twice');
+    this.opener = opener;
+  }
+
+  hostOpener(): HostOpener {
+    if (!this.opener) throw new Error('No module provides SSH sessions to devices (discovery/ does)');
+    return this.opener;
+  }
+}

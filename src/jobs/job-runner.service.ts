@@ -1,0 +1,260 @@
+// jobs/: the worker side. A run has `concurrency` lanes; a lane is a queue job that claims the
+// run's due targets one after another under a lease in MySQL (renewed while it works), with the
+// device's own lease so one job at a time touches a machine, whichever worker runs it. Targets
+// outside their maintenance window, on a busy device or backing off after a transient failure
+// go back to waiting with a time and a reason. Every worker reconciles on a timer: expired
+// leases back to queued, lanes re-enqueued for due targets no queue holds (Redis flushed or
+// restarted), deadlines applied, due schedules fired. At-least-once, made safe by each kind's
+// precheck.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import * as crypto from 'node:crypto';
+import * as os from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { QueueWorkerService } from '../queue/queue-worker.service';
+import type { TaskOutcome } from './drivers/types';
+import { Job, JobRun } from './job.entity';
+import { JobKindRegistry, KindContext, TargetDevice } from './job-kinds';
+import { JobsClock } from './jobs.clock';
+import { JobsRepository, TargetRow } from './jobs.repository';
+import { JobsService } from './jobs.service';
+import { WindowsService } from './windows/windows.service';
+import { nextAllowed, Window } from './windows/window-time';
+
+/** a lane waits in place for a target due this soon; later ones are the reconciler's to wake */
+const LANE_WAIT_MAX_MS = 30_000;
+const CANCEL_CHECK_MS = 1_000;
+const BUSY_DEVICE_RETRY_MS = 5_000;
+const MAX_LOG_BYTES = 1024 * 1024;
+/** claims of one target (worker crashes included) before it is given up */
+const MAX_CLAIMS = 20;
+
+export function retryDelayMs(job: Pick<Job, 'retryDelaySec'>, attempt: number): number {
+  return Math.min(job.retryDelaySec * 1000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
+
+@Injectable()
+export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('JobRunner');
+  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  private timer?: NodeJS.Timeout;
+  private reconciling = false;
+  private stopping = false;
+
+  constructor(
+    private readonly repo: JobsRepository,
+    private readonly jobs: JobsService,
+    private readonly kinds: JobKindRegistry,
+    private readonly windows: WindowsService,
+    private readonly clock: JobsClock,
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Only processes that consume the queues reconcile (the API role never runs job work). */
+  onApplicationBootstrap(): void {
+    try {
+      this.moduleRef.get(QueueWorkerService, { strict: false });
+    } catch {
+      return;
+    }
+    const tick = () => {
+      void this.reconcile().catch((err: Error) => this.logger.warn({ err: err.message }, 'job reconcile failed; next tick retries'));
+    };
+    tick();
+    this.timer = setInterval(tick, this.config.jobReconcileMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+    clearInterval(this.timer);
+  }
+
+  private leaseUntil(): Date {
+    return new Date(this.clock.now().getTime() + this.config.jobLeaseMs);
+  }
+
+  /** One lane of a run: claims due targets until none is left for now. */
+  async runLane(runId: number, lane: number): Promise<{ ran: number } | { skipped: string }> {
+    let ran = 0;
+    let job: Job | null = null;
+    for (;;) {
+      if (this.stopping) return { ran };
+      const run = await this.repo.findRun(runId);
+      if (!run) return { skipped: 'run deleted' };
+      if (run.status !== 'running') return ran ? { ran } : { skipped: `run ${run.status}` };
+      job ??= await this.repo.findJob(run.jobId);
+      if (!job) return { skipped: 'job deleted' };
+      const now = this.clock.now();
+      if (run.deadlineAt && now > run.deadlineAt) {
+        await this.repo.applyDeadline(runId, now);
+        await this.repo.completeIfDone(runId, now);
+        return { ran };
+      }
+      const target = await this.repo.claimTarget(runId, lane, this.owner, this.leaseUntil(), now);
+      if (target === 'lane-busy') return { skipped: 'lane held by another worker' };
+      if (!target) {
+        const due = await this.repo.nextDue(runId);
+        if (!due) {
+          await this.repo.completeIfDone(runId, this.clock.now());
+          return { ran };
+        }
+        const wait = due.getTime() - this.clock.now().getTime();
+        if (wait > LANE_WAIT_MAX_MS) return { ran };
+        await sleep(Math.min(Math.max(wait, 100), CANCEL_CHECK_MS * 5));
+        continue;
+      }
+      await this.runTarget(run, job, target);
+      ran++;
+    }
+  }
+
+  private async runTarget(run: JobRun, job: Job, t: TargetRow): Promise<void> {
+    const at = () => this.clock.now();
+    const finish = (status: TaskOutcome['status'] | 'cancelled', reason: string | null, exitCode: number | null = null) =>
+      this.repo.finishTarget(run.id, t.deviceId, this.owner, { status, reason, exitCode, at: at() });
+    const kind = this.kinds.get(job.kind);
+    if (!kind) return void (await finish('failed', `this worker does not know the job kind "${job.kind}" (a module that registers it is missing)`));
+    const device = await this.repo.device(t.deviceId);
+    if (!device) return void (await finish('failed', 'the device was deleted'));
+    if (t.attempts > MAX_CLAIMS) return void (await finish('failed', `given up after ${t.attempts - 1} attempts (workers stopped while running it)`));
+
+    // maintenance windows: the job's (any of them) and each tag's (any of that tag's)
+    const constraints = (await this.windows.constraintsForDevices([device.id], await this.repo.windowIdsOf(job.id))).get(device.id) ?? [];
+    if (constraints.length) {
+      const now = at();
+      const open = nextAllowed(constraints, now);
+      if (!open) return void (await finish('failed', `no maintenance window of this target opens within 8 weeks (${describe(constraints)})`));
+      if (open.getTime() > now.getTime()) {
+        await this.repo.deferTarget(run.id, t.deviceId, this.owner, {
+          status: 'waiting-for-window', nextAttemptAt: open, undoAttempt: true,
+          reason: `outside its maintenance window (${describe(constraints)}); waits for the next opening at ${open.toISOString()}`,
+        });
+        return;
+      }
+    }
+
+    // the device lease's owner names the run too: two runs' lanes in one process must not share it
+    const holder = `${this.owner}/${run.id}`;
+    const lease = await this.repo.acquireDevice(device.id, holder, run.id, this.leaseUntil(), at());
+    if (!lease.ok) {
+      await this.repo.deferTarget(run.id, t.deviceId, this.owner, {
+        status: 'queued', nextAttemptAt: new Date(at().getTime() + BUSY_DEVICE_RETRY_MS), undoAttempt: true,
+        reason: `waiting: ${lease.runId === run.id ? 'this run' : `job run ${lease.runId}`} is working on this device`,
+      });
+      return;
+    }
+
+    const abort = new AbortController();
+    let stop: 'lost' | 'cancelled' | null = null;
+    const renew = setInterval(() => {
+      const until = this.leaseUntil();
+      void Promise.all([this.repo.renewTarget(run.id, t.deviceId, this.owner, until), this.repo.renewDevice(device.id, holder, until)]).then(([a]) => {
+        if (!a && !stop) (stop = 'lost'), abort.abort(new Error('lease lost'));
+      }, () => undefined);
+    }, Math.max(500, Math.floor(this.config.jobLeaseMs / 4)));
+    const watch = setInterval(() => {
+      void this.repo.findRun(run.id).then((r) => {
+        if (stop || !r) return;
+        if (r.status === 'cancelled' && (kind.stopOnCancel || r.stopRunning)) (stop = 'cancelled'), abort.abort(new Error('cancelled'));
+      }, () => undefined);
+    }, CANCEL_CHECK_MS);
+
+    let outcome: TaskOutcome;
+    const started = Date.now();
+    try {
+      const ctx: KindContext = {
+        runId: run.id, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
+        // a stop (cancel, lost lease) closes the session, which kills what runs in it
+        open: async () => {
+          const session = await this.kinds.hostOpener()(device, job.credentialId);
+          if (abort.signal.aborted) void session.close().catch(() => undefined);
+          else abort.signal.addEventListener('abort', () => void session.close().catch(() => undefined), { once: true });
+          return session;
+        },
+      };
+      outcome = await kind.run(ctx);
+    } catch (err) {
+      outcome = { status: 'failed', transient: isTransientError(err), reason: oneLine((err as Error).message ?? String(err)), exitCode: null, log: '' };
+    } finally {
+      clearInterval(renew);
+      clearInterval(watch);
+    }
+    try {
+      if (stop === 'lost') {
+        this.logger.warn({ runId: run.id, deviceId: device.id }, 'lease lost (another worker took the target over); its result is dropped');
+        return;
+      }
+      const log = header(job, device, t, started) + outcome.log;
+      const bytes = Buffer.byteLength(log);
+      const text = bytes > MAX_LOG_BYTES ? Buffer.from(log).subarray(0, MAX_LOG_BYTES) : Buffer.from(log);
+      await this.repo.saveLog(run.id, device.id, gzipSync(text), Math.min(bytes, MAX_LOG_BYTES), bytes > MAX_LOG_BYTES, at());
+      const exitCode = outcome.status === 'skipped' ? null : outcome.exitCode;
+      if (stop === 'cancelled') await finish('cancelled', `stopped by cancel after ${Math.round((Date.now() - started) / 1000)} s`, exitCode);
+      else if (outcome.status === 'failed' && outcome.transient && t.attempts <= job.retries) {
+        const next = new Date(at().getTime() + retryDelayMs(job, t.attempts));
+        await this.repo.deferTarget(run.id, device.id, this.owner, {
+          status: 'queued', nextAttemptAt: next, exitCode,
+          reason: `attempt ${t.attempts} of ${job.retries + 1} failed: ${outcome.reason}; retrying at ${next.toISOString()}`,
+        });
+      } else {
+        const tries = outcome.status === 'failed' && outcome.transient && t.attempts > 1 ? ` (after ${t.attempts} attempts)` : '';
+        await finish(outcome.status, `${outcome.reason}${tries}`, exitCode);
+      }
+    } finally {
+      await this.repo.releaseDevice(device.id, holder).catch(() => undefined);
+    }
+    await this.repo.completeIfDone(run.id, at());
+  }
+
+  /** Idempotent; every worker runs it on its timer. */
+  async reconcile(): Promise<{ released: number; lanes: number; deadlines: number; completed: number; fired: number }> {
+    if (this.reconciling) return { released: 0, lanes: 0, deadlines: 0, completed: 0, fired: 0 };
+    this.reconciling = true;
+    try {
+      const now = this.clock.now();
+      const released = await this.repo.releaseExpired(now);
+      let deadlines = 0;
+      for (const id of await this.repo.runsPastDeadline(now)) deadlines += await this.repo.applyDeadline(id, now);
+      const fired = await this.jobs.fireDue();
+      let lanes = 0;
+      for (const r of await this.repo.runsWithDueTargets(this.clock.now())) {
+        const n = Math.min(r.concurrency, r.due);
+        await this.jobs.enqueueLanes(r.runId, n);
+        lanes += n;
+      }
+      let completed = 0;
+      for (const id of await this.repo.finishedOpenRuns()) if (await this.repo.completeIfDone(id, this.clock.now())) completed++;
+      if (released || deadlines || completed || fired) this.logger.log({ released, deadlines, completed, fired }, 'job runs reconciled');
+      return { released, lanes, deadlines, completed, fired };
+    } finally {
+      this.reconciling = false;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').slice(0, 1000);
+}
+
+/** Errors thrown (rather than returned) by a kind: connection trouble may pass, the rest will not. */
+function isTransientError(err: unknown): boolean {
+  const reason = (err as { reason?: string }).reason;
+  if (reason) return reason === 'timeout' || reason === 'refused' || reason === 'protocol';
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out/i.test(String((err as Error).message));
+}
+
+function describe(constraints: Window[][]): string {
+  const name = (w: Window) => (w as Window & { name?: string }).name ?? 'window';
+  return constraints.map((g) => g.map((w) => `"${name(w)}" ${w.timezone}`).join(' or ')).join('; and ').slice(0, 400);
+}
+
+function header(job: Job, device: TargetDevice, t: TargetRow, startedMs: number): string {
+  return `# job ${job.id} (${job.kind}) on ${device.hostname ?? `device ${device.id}`} (${device.primaryIp ?? 'no address'}), attempt ${t.attempts}, started ${new Date(startedMs).toISOString()}\n`;
+}

@@ -1,0 +1,203 @@
+// jobs/: request and response shapes of jobs, runs and run targets.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { DeviceFilterQuery, ONE_LINE, TAG } from '../devices/device.dto';
+import { RUN_STATUSES, RunStatus, TARGET_STATUSES, TargetStatus } from './job.entity';
+
+/** The device filter fields a job may save (the device list's, without paging and sort). */
+export const FILTER_FIELDS = ['q', 'type', 'platform', 'osFamily', 'vendor', 'tag', 'location', 'status', 'lastSeenBefore', 'lastSeenAfter'] as const;
+
+export class JobTargetDto {
+  @ApiPropertyOptional({ type: [Number], description: 'these devices' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100_000) @IsInt({ each: true }) @Min(1, { each: true }) @Max(4_294_967_295, { each: true })
+  deviceIds?: number[];
+
+  @ApiPropertyOptional({ type: [String], description: 'devices carrying any of these tags' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, { each: true, message: 'each tag is 1 to 64 letters, digits, spaces or _ . : / - starting with a letter or digit' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: DeviceFilterQuery, description: 'a saved inventory filter (the device list\'s query fields), evaluated when each run starts' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DeviceFilterQuery)
+  filter?: DeviceFilterQuery;
+}
+
+export class JobScheduleDto {
+  @ApiPropertyOptional({ description: 'ISO 8601; a one-off job starts then (now when absent)' })
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'schedule.runAt must be an ISO 8601 date-time' })
+  runAt?: Date;
+
+  @ApiPropertyOptional({ example: '0 2 * * 0', description: 'five-field cron (or six, with seconds); a run per firing' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, { message: 'schedule.cron must be one line' })
+  cron?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC', description: 'IANA time zone of the cron expression' })
+  @IsOptional() @IsString() @MaxLength(64)
+  timezone?: string;
+}
+
+export class CreateJobDto {
+  @ApiPropertyOptional({ example: 'Install 7-Zip in the lab' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, { message: 'name must be one line' })
+  name?: string;
+
+  @ApiProperty({ example: 'software.install', description: 'software.install, software.uninstall, software.upgrade, command, inventory.refresh, noop, and kinds other modules register' })
+  @IsString() @MaxLength(64)
+  kind: string;
+
+  @ApiPropertyOptional({
+    example: { packages: ['htop'] },
+    description: 'software kinds: {packages: [..] (empty for upgrade = all pending updates), manager?, reboot?: never|if-required|always}; command: {script, shell?: sh|bash|powershell, timeoutSec?, parameters?: {NAME: value}}',
+  })
+  @IsOptional() @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiProperty({ type: JobTargetDto })
+  @IsObject() @ValidateNested() @Type(() => JobTargetDto)
+  target: JobTargetDto;
+
+  @ApiPropertyOptional({ type: JobScheduleDto, description: 'absent: now' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => JobScheduleDto)
+  schedule?: JobScheduleDto;
+
+  @ApiPropertyOptional({ type: [Number], description: 'maintenance windows: a target starts only while one of them is open (and while a window of each of its tags is)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true })
+  windowIds?: number[];
+
+  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 1000, description: 'targets of one run at once, over all workers' })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  concurrency?: number;
+
+  @ApiPropertyOptional({ description: 'ISO 8601: targets not started by then become missed' })
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'deadline must be an ISO 8601 date-time' })
+  deadline?: Date;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 40320, description: 'minutes after each run starts after which unstarted targets become missed' })
+  @IsOptional() @IsInt() @Min(1) @Max(40320)
+  deadlineMinutes?: number;
+
+  @ApiPropertyOptional({ default: 3, minimum: 0, maximum: 10, description: 'retries of a transient failure (unreachable, timeout, lock held)' })
+  @IsOptional() @IsInt() @Min(0) @Max(10)
+  retries?: number;
+
+  @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 3600, description: 'seconds before the first retry, doubled for each next one (capped at an hour)' })
+  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  retryDelaySec?: number;
+
+  @ApiPropertyOptional({ description: 'SSH credential to use on every target; default: the one that last worked for each device in a scan' })
+  @IsOptional() @IsInt() @Min(1) @Max(4_294_967_295)
+  credentialId?: number;
+}
+
+export class JobListQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) kind?: string;
+  @ApiPropertyOptional({ enum: ['active', 'cancelled'] }) @IsOptional() @IsIn(['active', 'cancelled']) state?: 'active' | 'cancelled';
+  @ApiPropertyOptional({ description: 'in the name' }) @IsOptional() @IsString() @MaxLength(128) q?: string;
+}
+
+export class TargetsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TARGET_STATUSES }) @IsOptional() @IsIn(TARGET_STATUSES) status?: TargetStatus;
+}
+
+export class CancelQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'also stop running targets of kinds that normally finish (package managers)' })
+  @IsOptional() @IsIn(['true', 'false']) force?: 'true' | 'false';
+}
+
+export class JobCreated {
+  @ApiProperty() id: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the run started now, if any' }) runId: number | null;
+}
+
+export class TargetCounts {
+  @ApiProperty() queued: number;
+  @ApiProperty() waitingForWindow: number;
+  @ApiProperty() running: number;
+  @ApiProperty() succeeded: number;
+  @ApiProperty() skipped: number;
+  @ApiProperty() failed: number;
+  @ApiProperty() cancelled: number;
+  @ApiProperty() missed: number;
+}
+
+export class TargetView {
+  @ApiProperty() deviceId: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) hostname: string | null;
+  @ApiProperty({ enum: TARGET_STATUSES }) status: TargetStatus;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'outside maintenance window "Sunday night"; next opening 2026-11-29T01:00:00.000Z' }) reason: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) exitCode: number | null;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'not before this (retry backoff, window opening, busy device)' }) nextAttemptAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+}
+
+export class RunView {
+  @ApiProperty() id: number;
+  @ApiProperty() jobId: number;
+  @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
+  @ApiProperty({ enum: ['now', 'schedule', 'manual'] }) trigger: string;
+  @ApiProperty() firedAt: Date;
+  @ApiProperty() concurrency: number;
+  @ApiPropertyOptional({ nullable: true, type: Date }) deadlineAt: Date | null;
+  @ApiProperty() total: number;
+  @ApiProperty({ type: TargetCounts }) counts: TargetCounts;
+  @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;
+  @ApiProperty() startedAt: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+}
+
+export class RunDetailView extends RunView {
+  @ApiProperty({ type: [TargetView], description: 'the first 1,000 targets; page through /targets for the rest' }) targets: TargetView[];
+}
+
+export class JobView {
+  @ApiProperty() id: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) name: string | null;
+  @ApiProperty() kind: string;
+  @ApiProperty({ enum: ['scheduled', 'running', 'paused', 'completed', 'cancelled'], description: 'completed once every target of the latest run is final, whatever each outcome' })
+  status: 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+  @ApiProperty() params: Record<string, unknown>;
+  @ApiProperty({ type: JobTargetDto }) target: Record<string, unknown>;
+  @ApiProperty({ description: '{runAt, cron, timezone}' }) schedule: { runAt: Date | null; cron: string | null; timezone: string };
+  @ApiPropertyOptional({ nullable: true, type: Date }) nextRunAt: Date | null;
+  @ApiProperty({ type: [Number] }) windowIds: number[];
+  @ApiProperty() concurrency: number;
+  @ApiPropertyOptional({ nullable: true, type: Date }) deadline: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) deadlineMinutes: number | null;
+  @ApiProperty() retries: number;
+  @ApiProperty() retryDelaySec: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) credentialId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the latest run' }) runId: number | null;
+  @ApiProperty({ type: TargetCounts, description: 'of the latest run (all zero before the first)' }) counts: TargetCounts;
+  @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class JobDetailView extends JobView {
+  @ApiProperty({ type: [TargetView], description: 'the latest run\'s first 1,000 targets' }) targets: TargetView[];
+}
+
+export class JobPage {
+  @ApiProperty({ type: [JobView] }) items: JobView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
+export class RunPage {
+  @ApiProperty({ type: [RunView] }) items: RunView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
+export class TargetPage {
+  @ApiProperty({ type: [TargetView] }) items: TargetView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}

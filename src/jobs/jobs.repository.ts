@@ -1,0 +1,426 @@
+// jobs/: every query on jobs, runs, run targets, their logs and device leases. Workers claim
+// targets and devices with conditional UPDATEs/INSERTs that set a lease, so any number of them
+// share a run, one job at a time runs per device, and a dead worker's targets come back.
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { deviceSql, DeviceFilter } from '../devices/devices.repository';
+import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
+import type { TargetDevice } from './job-kinds';
+
+const OPEN_TARGET = `('queued', 'waiting-for-window', 'running')`;
+const UNSTARTED = `('queued', 'waiting-for-window')`;
+
+export interface TargetRow {
+  runId: number;
+  deviceId: number;
+  hostname: string | null;
+  status: TargetStatus;
+  reason: string | null;
+  exitCode: number | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface JobListFilter {
+  kind?: string;
+  state?: string;
+  q?: string;
+}
+
+const TARGET_COLUMNS = `run_id AS runId, device_id AS deviceId, hostname, status, reason, exit_code AS exitCode, attempts,
+  next_attempt_at AS nextAttemptAt, started_at AS startedAt, finished_at AS finishedAt`;
+
+function toTarget(r: Record<string, unknown>): TargetRow {
+  return {
+    runId: Number(r.runId), deviceId: Number(r.deviceId), hostname: (r.hostname as string) ?? null, status: r.status as TargetStatus,
+    reason: (r.reason as string) ?? null, exitCode: r.exitCode === null || r.exitCode === undefined ? null : Number(r.exitCode),
+    attempts: Number(r.attempts), nextAttemptAt: (r.nextAttemptAt as Date) ?? null, startedAt: (r.startedAt as Date) ?? null, finishedAt: (r.finishedAt as Date) ?? null,
+  };
+}
+
+/** Rows an UPDATE, INSERT or DELETE changed (mysql2's result header, as TypeORM's query() returns it). */
+function affected(res: unknown): number {
+  return Number((res as { affectedRows?: number }).affectedRows ?? 0);
+}
+
+function isDuplicate(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string } };
+  return e.code === 'ER_DUP_ENTRY' || e.errno === 1062 || e.driverError?.code === 'ER_DUP_ENTRY';
+}
+
+function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(e.code ?? e.driverError?.code ?? '');
+}
+
+async function retryDeadlocks<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDeadlock(err) || i >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * (i + 1)));
+    }
+  }
+}
+
+@Injectable()
+export class JobsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  // jobs
+
+  async insertJob(j: Omit<Job, 'id'>, windowIds: number[]): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      // params is free-form JSON, which TypeORM's deep-partial type cannot follow
+      const res = await m.getRepository(Job).insert(j as QueryDeepPartialEntity<Job>);
+      const id = Number(res.identifiers[0].id);
+      if (windowIds.length) await m.query(`INSERT INTO job_windows (job_id, window_id) VALUES ${windowIds.map(() => '(?, ?)').join(', ')}`, windowIds.flatMap((w) => [id, w]));
+      return id;
+    });
+  }
+
+  findJob(id: number): Promise<Job | null> {
+    return this.ds.getRepository(Job).findOneBy({ id });
+  }
+
+  async listJobs(f: JobListFilter, offset: number, limit: number): Promise<[Job[], number]> {
+    const qb = this.ds.getRepository(Job).createQueryBuilder('j').orderBy('j.id', 'DESC').skip(offset).take(limit);
+    if (f.kind) qb.andWhere('j.kind = :kind', { kind: f.kind });
+    if (f.state) qb.andWhere('j.state = :state', { state: f.state });
+    if (f.q) qb.andWhere('j.name LIKE :q', { q: `%${f.q.replace(/[\\%_]/g, '\\$&')}%` });
+    return qb.getManyAndCount();
+  }
+
+  async windowIdsOf(jobId: number): Promise<number[]> {
+    const rows: Array<{ windowId: number }> = await this.ds.query('SELECT window_id AS windowId FROM job_windows WHERE job_id = ? ORDER BY window_id', [jobId]);
+    return rows.map((r) => Number(r.windowId));
+  }
+
+  async existingWindowIds(ids: number[]): Promise<Set<number>> {
+    if (!ids.length) return new Set();
+    const rows: Array<{ id: number }> = await this.ds.query(`SELECT id FROM maintenance_windows WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  async existingDeviceIds(ids: number[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const batch = ids.slice(i, i + 1000);
+      const rows: Array<{ id: number }> = await this.ds.query(`SELECT id FROM devices WHERE id IN (${batch.map(() => '?').join(', ')})`, batch);
+      for (const r of rows) out.add(Number(r.id));
+    }
+    return out;
+  }
+
+  async setJobState(id: number, state: Job['state'], at: Date): Promise<void> {
+    await this.ds.query('UPDATE jobs SET state = ?, next_run_at = IF(? = \'cancelled\', NULL, next_run_at), updated_at = ? WHERE id = ?', [state, state, at, id]);
+  }
+
+  dueJobs(now: Date, limit = 100): Promise<Job[]> {
+    return this.ds.getRepository(Job).createQueryBuilder('j').where(`j.state = 'active' AND j.next_run_at <= :now`, { now }).orderBy('j.next_run_at').limit(limit).getMany();
+  }
+
+  /** Moves a job to its next firing only if nobody else did: the caller that wins starts the run. */
+  async claimFiring(id: number, expected: Date, next: Date | null): Promise<boolean> {
+    return affected(await this.ds.query('UPDATE jobs SET next_run_at = ? WHERE id = ? AND next_run_at = ?', [next, id, expected])) > 0;
+  }
+
+  /**
+   * The devices a selector picks, now: listed ids that exist, devices with any of the tags, and
+   * those the saved filter matches (which, like the device list, leaves retired ones out).
+   */
+  async resolveTargets(sel: JobTargetSelector, limit: number): Promise<Array<{ id: number; hostname: string | null }>> {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (sel.deviceIds?.length) (parts.push(`SELECT id FROM devices WHERE id IN (${sel.deviceIds.map(() => '?').join(', ')})`), params.push(...sel.deviceIds));
+    if (sel.tags?.length) {
+      parts.push(`SELECT t.device_id AS id FROM device_tags t JOIN devices d ON d.id = t.device_id WHERE d.status <> 'retired' AND t.tag IN (${sel.tags.map(() => '?').join(', ')})`);
+      params.push(...sel.tags);
+    }
+    if (sel.filter) {
+      const q = deviceSql(sel.filter as DeviceFilter);
+      parts.push(`SELECT d.id FROM ${q.from} WHERE ${q.where}`);
+      params.push(...q.fromParams, ...q.whereParams);
+    }
+    if (!parts.length) return [];
+    const rows: Array<{ id: number; hostname: string | null }> = await this.ds.query(
+      `SELECT d.id, d.hostname FROM devices d JOIN (${parts.join(' UNION ')}) pick ON pick.id = d.id ORDER BY d.id LIMIT ?`,
+      [...params, limit],
+    );
+    return rows.map((r) => ({ id: Number(r.id), hostname: r.hostname }));
+  }
+
+  async device(id: number): Promise<TargetDevice | null> {
+    const [r] = await this.ds.query(
+      `SELECT id, hostname, primary_ip AS primaryIp, platform, os_family AS osFamily, os_name AS osName, os_version AS osVersion, type
+       FROM devices WHERE id = ?`,
+      [id],
+    );
+    return r ? { ...r, id: Number(r.id) } : null;
+  }
+
+  // runs
+
+  /**
+   * The run and all its targets in one transaction: a run row never exists without its work.
+   * Null when this firing already has its run (another process fired it first).
+   */
+  async insertRun(r: Omit<JobRun, 'id' | 'finishedAt' | 'total'>, targets: Array<{ id: number; hostname: string | null }>): Promise<number | null> {
+    try {
+      return await this.ds.transaction(async (m) => {
+        const res = await m.query(
+          `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, deadline_at, total, created_by, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [r.jobId, targets.length ? r.status : 'completed', r.firedAt, r.trigger, r.concurrency, r.deadlineAt, targets.length, r.createdBy, r.startedAt, targets.length ? null : r.startedAt],
+        );
+        const id = Number(res.insertId);
+        for (let i = 0; i < targets.length; i += 2000) {
+          const batch = targets.slice(i, i + 2000);
+          await m.query(
+            `INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts) VALUES ${batch.map(() => `(?, ?, ?, 'queued', 0)`).join(', ')}`,
+            batch.flatMap((t) => [id, t.id, t.hostname?.slice(0, 255) ?? null]),
+          );
+        }
+        return id;
+      });
+    } catch (err) {
+      if (isDuplicate(err)) return null;
+      throw err;
+    }
+  }
+
+  findRun(id: number): Promise<JobRun | null> {
+    return this.ds.getRepository(JobRun).findOneBy({ id });
+  }
+
+  async latestRun(jobId: number): Promise<JobRun | null> {
+    return this.ds.getRepository(JobRun).findOne({ where: { jobId }, order: { id: 'DESC' } });
+  }
+
+  listRuns(jobId: number, offset: number, limit: number): Promise<[JobRun[], number]> {
+    return this.ds.getRepository(JobRun).findAndCount({ where: { jobId }, order: { id: 'DESC' }, skip: offset, take: limit });
+  }
+
+  async runStatus(id: number): Promise<RunStatus | null> {
+    const [row] = await this.ds.query('SELECT status FROM job_runs WHERE id = ?', [id]);
+    return row?.status ?? null;
+  }
+
+  async counts(runId: number): Promise<Partial<Record<TargetStatus, number>>> {
+    const rows: Array<{ status: TargetStatus; n: string }> = await this.ds.query('SELECT status, COUNT(*) AS n FROM job_run_targets WHERE run_id = ? GROUP BY status', [runId]);
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async targets(runId: number, status: TargetStatus | undefined, offset: number, limit: number): Promise<TargetRow[]> {
+    const rows = await this.ds.query(
+      `SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? ${status ? 'AND status = ?' : ''} ORDER BY device_id LIMIT ? OFFSET ?`,
+      [runId, ...(status ? [status] : []), limit, offset],
+    );
+    return rows.map(toTarget);
+  }
+
+  async target(runId: number, deviceId: number): Promise<TargetRow | null> {
+    const [r] = await this.ds.query(`SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? AND device_id = ?`, [runId, deviceId]);
+    return r ? toTarget(r) : null;
+  }
+
+  async log(runId: number, deviceId: number): Promise<{ log: Buffer; bytes: number; truncated: boolean; at: Date } | null> {
+    const [r] = await this.ds.query('SELECT log, bytes, truncated, at FROM job_target_logs WHERE run_id = ? AND device_id = ?', [runId, deviceId]);
+    return r ? { log: r.log as Buffer, bytes: Number(r.bytes), truncated: Boolean(r.truncated), at: r.at } : null;
+  }
+
+  async saveLog(runId: number, deviceId: number, gz: Buffer, bytes: number, truncated: boolean, at: Date): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO job_target_logs (run_id, device_id, log, bytes, truncated, at) VALUES (?, ?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE log = VALUES(log), bytes = VALUES(bytes), truncated = VALUES(truncated), at = VALUES(at)`,
+      [runId, deviceId, gz, bytes, truncated, at],
+    );
+  }
+
+  // claiming and leases
+
+  /**
+   * Claims the run's next due target for one lane: queued (or waiting for a window that has
+   * opened), not before its next attempt. `lane-busy` when another worker holds the lane (the
+   * unique (run_id, lane) index keeps a run within its concurrency across workers).
+   */
+  async claimTarget(runId: number, lane: number, owner: string, leaseUntil: Date, now: Date): Promise<TargetRow | null | 'lane-busy'> {
+    try {
+      const res = await retryDeadlocks(() =>
+        this.ds.query(
+          `UPDATE job_run_targets SET status = 'running', lane = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1, started_at = ?, finished_at = NULL
+           WHERE run_id = ? AND status IN ${UNSTARTED} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+           ORDER BY next_attempt_at, device_id LIMIT 1`,
+          [lane, owner, leaseUntil, now, runId, now],
+        ),
+      );
+      if (!affected(res)) return null;
+    } catch (err) {
+      if (isDuplicate(err)) return 'lane-busy';
+      throw err;
+    }
+    const [r] = await this.ds.query(`SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? AND lane = ? AND lease_owner = ?`, [runId, lane, owner]);
+    return r ? toTarget(r) : null;
+  }
+
+  /** When the run's next unstarted target becomes due (null: none left unstarted). */
+  async nextDue(runId: number): Promise<Date | null> {
+    const [r] = await this.ds.query(`SELECT MIN(COALESCE(next_attempt_at, '1970-01-01')) AS at FROM job_run_targets WHERE run_id = ? AND status IN ${UNSTARTED}`, [runId]);
+    return r?.at ? new Date(r.at) : null;
+  }
+
+  /** False when the lease was lost (expired and taken over): the worker stops. */
+  async renewTarget(runId: number, deviceId: number, owner: string, leaseUntil: Date): Promise<boolean> {
+    return affected(await this.ds.query(
+      `UPDATE job_run_targets SET lease_until = ? WHERE run_id = ? AND device_id = ? AND lease_owner = ? AND status = 'running'`,
+      [leaseUntil, runId, deviceId, owner],
+    )) > 0;
+  }
+
+  /** A final state, only by the worker that holds the target; false when it no longer does. */
+  async finishTarget(runId: number, deviceId: number, owner: string, f: { status: TargetStatus; reason: string | null; exitCode: number | null; at: Date }): Promise<boolean> {
+    return affected(await retryDeadlocks(() => this.ds.query(
+      `UPDATE job_run_targets SET status = ?, reason = ?, exit_code = ?, finished_at = ?, lane = NULL, lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL
+       WHERE run_id = ? AND device_id = ? AND lease_owner = ? AND status = 'running'`,
+      [f.status, f.reason?.slice(0, 1024) ?? null, f.exitCode, f.at, runId, deviceId, owner],
+    ))) > 0;
+  }
+
+  /** Back to waiting (a retry's backoff, a closed window, a busy device), by the worker that holds it. */
+  async deferTarget(runId: number, deviceId: number, owner: string, d: { status: 'queued' | 'waiting-for-window'; reason: string; nextAttemptAt: Date; exitCode?: number | null; undoAttempt?: boolean }): Promise<boolean> {
+    return affected(await retryDeadlocks(() => this.ds.query(
+      `UPDATE job_run_targets SET status = ?, reason = ?, next_attempt_at = ?, exit_code = ?, attempts = attempts - ?, started_at = IF(? > 0, NULL, started_at), lane = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE run_id = ? AND device_id = ? AND lease_owner = ? AND status = 'running'`,
+      [d.status, d.reason.slice(0, 1024), d.nextAttemptAt, d.exitCode ?? null, d.undoAttempt ? 1 : 0, d.undoAttempt ? 1 : 0, runId, deviceId, owner],
+    ))) > 0;
+  }
+
+  /** One job at a time per device: takes the device's lease when free or expired. */
+  async acquireDevice(deviceId: number, owner: string, runId: number, leaseUntil: Date, now: Date): Promise<{ ok: true } | { ok: false; runId: number }> {
+    await this.ds.query('DELETE FROM device_leases WHERE device_id = ? AND lease_until < ?', [deviceId, now]);
+    const res = await this.ds.query('INSERT IGNORE INTO device_leases (device_id, owner, run_id, lease_until) VALUES (?, ?, ?, ?)', [deviceId, owner, runId, leaseUntil]);
+    if (affected(res)) return { ok: true };
+    const [r] = await this.ds.query('SELECT owner, run_id AS runId FROM device_leases WHERE device_id = ?', [deviceId]);
+    if (r?.owner === owner) return { ok: true };
+    return { ok: false, runId: Number(r?.runId ?? 0) };
+  }
+
+  async renewDevice(deviceId: number, owner: string, leaseUntil: Date): Promise<boolean> {
+    return affected(await this.ds.query('UPDATE device_leases SET lease_until = ? WHERE device_id = ? AND owner = ?', [leaseUntil, deviceId, owner])) > 0;
+  }
+
+  async releaseDevice(deviceId: number, owner: string): Promise<void> {
+    await this.ds.query('DELETE FROM device_leases WHERE device_id = ? AND owner = ?', [deviceId, owner]);
+  }
+
+  // run state
+
+  /** Completes a run once every target is final; true when this call completed it. */
+  async completeIfDone(runId: number, at: Date): Promise<boolean> {
+    return affected(await retryDeadlocks(() => this.ds.query(
+      `UPDATE job_runs SET status = 'completed', finished_at = ?
+       WHERE id = ? AND status IN ('running', 'paused')
+         AND NOT EXISTS (SELECT 1 FROM job_run_targets t WHERE t.run_id = ? AND t.status IN ${OPEN_TARGET})`,
+      [at, runId, runId],
+    ))) > 0;
+  }
+
+  /** Cancels a run: unstarted targets are cancelled at once; running ones are settled by their workers. */
+  async cancelRun(runId: number, at: Date): Promise<boolean> {
+    return retryDeadlocks(() => this.ds.transaction(async (m) => {
+      const res = await m.query(`UPDATE job_runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('running', 'paused')`, [at, runId]);
+      if (!affected(res)) return false;
+      await m.query(
+        `UPDATE job_run_targets SET status = 'cancelled', reason = 'cancelled before it started', finished_at = ?, next_attempt_at = NULL WHERE run_id = ? AND status IN ${UNSTARTED}`,
+        [at, runId],
+      );
+      return true;
+    }));
+  }
+
+  async setStopRunning(runId: number): Promise<void> {
+    await this.ds.query('UPDATE job_runs SET stop_running = 1 WHERE id = ?', [runId]);
+  }
+
+  async setRunStatus(runId: number, from: RunStatus, to: RunStatus): Promise<boolean> {
+    return affected(await this.ds.query('UPDATE job_runs SET status = ? WHERE id = ? AND status = ?', [to, runId, from])) > 0;
+  }
+
+  /** Past the deadline: never-started targets are missed; those waiting to retry have failed. */
+  async applyDeadline(runId: number, now: Date): Promise<number> {
+    return retryDeadlocks(() => this.ds.transaction(async (m) => {
+      const a = await m.query(
+        `UPDATE job_run_targets SET status = 'missed', reason = 'the deadline passed before it could start', finished_at = ?, next_attempt_at = NULL
+         WHERE run_id = ? AND status IN ${UNSTARTED} AND attempts = 0`,
+        [now, runId],
+      );
+      const b = await m.query(
+        `UPDATE job_run_targets SET status = 'failed', reason = LEFT(CONCAT('the deadline passed before the next retry; last attempt: ', COALESCE(reason, '?')), 1024), finished_at = ?, next_attempt_at = NULL
+         WHERE run_id = ? AND status IN ${UNSTARTED} AND attempts > 0`,
+        [now, runId],
+      );
+      return affected(a) + affected(b);
+    }));
+  }
+
+  // reconciling
+
+  /**
+   * Targets whose worker stopped renewing (killed, hung, cut off): back to queued, or cancelled
+   * when their run was cancelled meanwhile. Their device leases run out the same way.
+   */
+  async releaseExpired(now: Date): Promise<number> {
+    const a = await retryDeadlocks(() => this.ds.query(
+      `UPDATE job_run_targets t JOIN job_runs r ON r.id = t.run_id
+       SET t.status = IF(r.status = 'cancelled', 'cancelled', 'queued'),
+           t.reason = IF(r.status = 'cancelled', 'cancelled; its worker stopped', 'its worker stopped (lease expired); queued again'),
+           t.finished_at = IF(r.status = 'cancelled', ?, NULL), t.lane = NULL, t.lease_owner = NULL, t.lease_until = NULL, t.next_attempt_at = NULL
+       WHERE t.status = 'running' AND t.lease_until < ?`,
+      [now, now],
+    ));
+    await this.ds.query('DELETE FROM device_leases WHERE lease_until < ?', [now]);
+    return affected(a);
+  }
+
+  /** Running runs with targets due now, and how many: each needs that many lanes (up to its concurrency). */
+  async runsWithDueTargets(now: Date): Promise<Array<{ runId: number; concurrency: number; due: number }>> {
+    const rows = await this.ds.query(
+      `SELECT r.id AS runId, r.concurrency, COUNT(*) AS due FROM job_runs r JOIN job_run_targets t ON t.run_id = r.id
+       WHERE r.status = 'running' AND t.status IN ${UNSTARTED} AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ?)
+       GROUP BY r.id, r.concurrency`,
+      [now],
+    );
+    return rows.map((r: Record<string, unknown>) => ({ runId: Number(r.runId), concurrency: Number(r.concurrency), due: Number(r.due) }));
+  }
+
+  async runsPastDeadline(now: Date): Promise<number[]> {
+    const rows = await this.ds.query(`SELECT id FROM job_runs WHERE status IN ('running', 'paused') AND deadline_at < ?`, [now]);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** Runs a crash (or a cancel) left open although every target is final. */
+  async finishedOpenRuns(): Promise<number[]> {
+    const rows = await this.ds.query(
+      `SELECT r.id FROM job_runs r WHERE r.status IN ('running', 'paused')
+         AND NOT EXISTS (SELECT 1 FROM job_run_targets t WHERE t.run_id = r.id AND t.status IN ${OPEN_TARGET})`,
+    );
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** Device tags for window constraints, for many devices at once. */
+  async tagsOf(deviceIds: number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (!deviceIds.length) return out;
+    const rows: Array<{ deviceId: number; tag: string }> = await this.ds.query(
+      `SELECT device_id AS deviceId, tag FROM device_tags WHERE device_id IN (${deviceIds.map(() => '?').join(', ')})`,
+      deviceIds,
+    );
+    for (const r of rows) out.set(Number(r.deviceId), [...(out.get(Number(r.deviceId)) ?? []), r.tag]);
+    return out;
+  }
+}
+
+export { FINAL_TARGET_STATUSES };

@@ -1,0 +1,318 @@
+// jobs/: creating, reading, cancelling, pausing and resuming jobs (API side), and starting a
+// run: its targets are resolved when it starts and stored with it, rows first and queue jobs
+// second — if Redis refuses the lane jobs, every worker's reconciler enqueues them later.
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { checkTimezone, nextFiring } from '../common/cron';
+import { Page } from '../common/pagination';
+import { FieldError } from '../common/validation';
+import { CredentialsService } from '../credentials/credentials.service';
+import { JobName } from '../queue/queue.constants';
+import { QueueService } from '../queue/queue.service';
+import { JobsClock } from './jobs.clock';
+import { CancelQuery, CreateJobDto, FILTER_FIELDS, JobDetailView, JobListQuery, JobView, RunDetailView, RunView, TargetCounts, TargetPage, TargetsQuery, TargetView } from './job.dto';
+import { Job, JobRun, JobTargetSelector, TargetStatus } from './job.entity';
+import { JobKindRegistry } from './job-kinds';
+import { JobsRepository, TargetRow } from './jobs.repository';
+
+/** Most devices one run may target. */
+export const MAX_RUN_TARGETS = 100_000;
+const DETAIL_TARGETS = 1000;
+
+export function laneJobId(runId: number, lane: number): string {
+  return `jobrun-${runId}-lane-${lane}`;
+}
+
+function toCounts(c: Partial<Record<TargetStatus, number>>): TargetCounts {
+  return {
+    queued: c.queued ?? 0, waitingForWindow: c['waiting-for-window'] ?? 0, running: c.running ?? 0, succeeded: c.succeeded ?? 0,
+    skipped: c.skipped ?? 0, failed: c.failed ?? 0, cancelled: c.cancelled ?? 0, missed: c.missed ?? 0,
+  };
+}
+
+const toTargetView = (t: TargetRow): TargetView => ({
+  deviceId: t.deviceId, hostname: t.hostname, status: t.status, reason: t.reason, exitCode: t.exitCode, attempts: t.attempts,
+  nextAttemptAt: t.nextAttemptAt, startedAt: t.startedAt, finishedAt: t.finishedAt,
+});
+
+function badRequest(details: FieldError[]): BadRequestException {
+  return new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
+}
+
+@Injectable()
+export class JobsService {
+  private readonly logger = new Logger('Jobs');
+
+  constructor(
+    private readonly repo: JobsRepository,
+    private readonly kinds: JobKindRegistry,
+    private readonly credentials: CredentialsService,
+    private readonly queues: QueueService,
+    private readonly clock: JobsClock,
+  ) {}
+
+  async create(dto: CreateJobDto, createdBy: string | null): Promise<{ id: number; runId: number | null }> {
+    const details: FieldError[] = [];
+    const kind = this.kinds.get(dto.kind);
+    let params: Record<string, unknown> = {};
+    if (!kind) details.push({ field: 'kind', messages: [`unknown kind "${String(dto.kind).slice(0, 64)}"; one of ${this.kinds.names().join(', ')}`] });
+    else {
+      const v = kind.validate(dto.params ?? {});
+      params = v.params;
+      for (const p of v.problems) details.push({ field: p.field ? `params.${p.field}` : 'params', messages: [p.message] });
+    }
+    const target: JobTargetSelector = {};
+    if (dto.target.deviceIds?.length) target.deviceIds = [...new Set(dto.target.deviceIds)];
+    if (dto.target.tags?.length) target.tags = [...new Set(dto.target.tags)];
+    if (dto.target.filter) {
+      const f = dto.target.filter as unknown as Record<string, unknown>;
+      target.filter = Object.fromEntries(FILTER_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, f[k] instanceof Date ? (f[k] as Date).toISOString() : String(f[k])]));
+    }
+    if (!target.deviceIds && !target.tags && !target.filter) details.push({ field: 'target', messages: ['target must name deviceIds, tags or a filter'] });
+    if (target.deviceIds) {
+      const known = await this.repo.existingDeviceIds(target.deviceIds);
+      const missing = dto.target.deviceIds!.map((id, i) => [id, i] as const).filter(([id]) => !known.has(id)).slice(0, 20);
+      for (const [id, i] of missing) details.push({ field: `target.deviceIds.${i}`, messages: [`device ${id} does not exist`] });
+    }
+    const windowIds = [...new Set(dto.windowIds ?? [])];
+    if (windowIds.length) {
+      const known = await this.repo.existingWindowIds(windowIds);
+      for (const [i, id] of (dto.windowIds ?? []).entries()) if (!known.has(id)) details.push({ field: `windowIds.${i}`, messages: [`maintenance window ${id} does not exist`] });
+    }
+    if (dto.credentialId !== undefined) {
+      const cred = await this.credentials.get(dto.credentialId).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
+      if (!cred) details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} does not exist`] });
+      else if (cred.kind !== 'ssh') details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} is ${cred.kind}, not ssh`] });
+    }
+    const now = this.clock.now();
+    const s = dto.schedule ?? {};
+    const timezone = s.timezone ?? 'UTC';
+    let nextRunAt: Date | null = null;
+    if (s.runAt && s.cron) details.push({ field: 'schedule', messages: ['schedule takes runAt or cron, not both'] });
+    try {
+      if (s.timezone !== undefined) checkTimezone(timezone, 'schedule.timezone');
+      if (s.cron) nextRunAt = nextFiring(s.cron, timezone, now, { cron: 'schedule.cron', timezone: 'schedule.timezone' });
+    } catch (err) {
+      const body = (err as BadRequestException).getResponse?.() as { details?: FieldError[] } | undefined;
+      if (!body?.details) throw err;
+      details.push(...body.details);
+    }
+    if (s.runAt && s.runAt.getTime() > now.getTime()) nextRunAt = s.runAt;
+    if (dto.deadline && dto.deadline.getTime() <= now.getTime()) details.push({ field: 'deadline', messages: ['deadline must be in the future'] });
+    if (details.length) throw badRequest(details);
+
+    const job: Omit<Job, 'id'> = {
+      name: dto.name?.trim() ?? null, kind: dto.kind, params, target, state: 'active', runAt: s.runAt ?? null, cron: s.cron ?? null, timezone,
+      nextRunAt, concurrency: dto.concurrency ?? 10, deadline: dto.deadline ?? null, deadlineMinutes: dto.deadlineMinutes ?? null,
+      retries: dto.retries ?? 3, retryDelaySec: dto.retryDelaySec ?? 30, credentialId: dto.credentialId ?? null, createdBy, createdAt: now, updatedAt: now,
+    };
+    const id = await this.repo.insertJob(job, windowIds);
+    const runId = nextRunAt || s.cron ? null : await this.startRun({ ...job, id }, now, 'now', createdBy);
+    this.logger.log({ jobId: id, kind: dto.kind, runId, nextRunAt, createdBy }, 'job created');
+    return { id, runId };
+  }
+
+  /**
+   * One run of a job, answering the firing at `firedAt`: targets resolved now and stored with
+   * the run, then one queue job per lane (the run's concurrency). Null when the firing already
+   * has its run.
+   */
+  async startRun(job: Job, firedAt: Date, trigger: JobRun['trigger'], createdBy: string | null): Promise<number | null> {
+    const now = this.clock.now();
+    const targets = await this.repo.resolveTargets(job.target, MAX_RUN_TARGETS);
+    const deadlines = [job.deadline, job.deadlineMinutes ? new Date(now.getTime() + job.deadlineMinutes * 60_000) : null].filter((d): d is Date => !!d);
+    const deadlineAt = deadlines.length ? new Date(Math.min(...deadlines.map((d) => d.getTime()))) : null;
+    const runId = await this.repo.insertRun(
+      { jobId: job.id, status: 'running', firedAt, trigger, concurrency: job.concurrency, deadlineAt, stopRunning: false, createdBy, startedAt: now },
+      targets,
+    );
+    if (runId === null) return null;
+    await this.enqueueLanes(runId, Math.min(job.concurrency, targets.length));
+    this.logger.log({ jobId: job.id, runId, targets: targets.length, trigger }, 'job run started');
+    return runId;
+  }
+
+  /** Lane jobs have fixed ids, so enqueueing a lane that is already queued or running adds nothing. */
+  async enqueueLanes(runId: number, lanes: number): Promise<void> {
+    if (lanes <= 0) return;
+    try {
+      await this.queues.addBulk(Array.from({ length: lanes }, (_, lane) => ({
+        name: JobName.JobLane, payload: { runId, lane }, opts: { jobId: laneJobId(runId, lane), removeOnComplete: true, removeOnFail: true },
+      })));
+    } catch (err) {
+      this.logger.warn({ runId, err: (err as Error).message }, 'could not enqueue the run now; the reconciler will');
+    }
+  }
+
+  async list(q: JobListQuery): Promise<Page<JobView>> {
+    const [rows, total] = await this.repo.listJobs(q, (q.page - 1) * q.limit, q.limit);
+    const items = await Promise.all(rows.map((j) => this.view(j)));
+    return { items, total, page: q.page, limit: q.limit };
+  }
+
+  async get(id: number): Promise<JobDetailView> {
+    const job = await this.find(id);
+    const view = await this.view(job);
+    return { ...view, targets: view.runId ? (await this.repo.targets(view.runId, undefined, 0, DETAIL_TARGETS)).map(toTargetView) : [] };
+  }
+
+  async view(job: Job): Promise<JobView> {
+    const run = await this.repo.latestRun(job.id);
+    const counts = toCounts(run ? await this.repo.counts(run.id) : {});
+    let status: JobView['status'];
+    if (run && (run.status === 'running' || run.status === 'paused')) status = run.status;
+    else if (job.state === 'cancelled') status = 'cancelled';
+    else if (job.nextRunAt) status = 'scheduled';
+    else status = run ? run.status === 'cancelled' ? 'cancelled' : 'completed' : 'scheduled';
+    return {
+      id: job.id, name: job.name, kind: job.kind, status, params: job.params, target: job.target as Record<string, unknown>,
+      schedule: { runAt: job.runAt, cron: job.cron, timezone: job.timezone }, nextRunAt: job.nextRunAt, windowIds: await this.repo.windowIdsOf(job.id),
+      concurrency: job.concurrency, deadline: job.deadline, deadlineMinutes: job.deadlineMinutes, retries: job.retries, retryDelaySec: job.retryDelaySec,
+      credentialId: job.credentialId, runId: run?.id ?? null, counts, createdBy: job.createdBy, createdAt: job.createdAt,
+    };
+  }
+
+  async runs(jobId: number, page: number, limit: number): Promise<Page<RunView>> {
+    await this.find(jobId);
+    const [rows, total] = await this.repo.listRuns(jobId, (page - 1) * limit, limit);
+    return { items: await Promise.all(rows.map((r) => this.runView(r))), total, page, limit };
+  }
+
+  async run(jobId: number, runId: number): Promise<RunDetailView> {
+    const run = await this.findRun(jobId, runId);
+    return { ...(await this.runView(run)), targets: (await this.repo.targets(run.id, undefined, 0, DETAIL_TARGETS)).map(toTargetView) };
+  }
+
+  async targets(jobId: number, runId: number, q: TargetsQuery): Promise<TargetPage> {
+    const run = await this.findRun(jobId, runId);
+    const counts = await this.repo.counts(run.id);
+    const total = q.status ? counts[q.status] ?? 0 : Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+    return { items: (await this.repo.targets(run.id, q.status, (q.page - 1) * q.limit, q.limit)).map(toTargetView), total, page: q.page, limit: q.limit };
+  }
+
+  /** A target's output as text: the latest run's when runId is absent. */
+  async log(jobId: number, runId: number | null, deviceId: number): Promise<{ text: Buffer; target: TargetRow; truncated: boolean }> {
+    const run = runId === null ? await this.repo.latestRun(jobId) : await this.findRun(jobId, runId);
+    if (!run || run.jobId !== jobId) throw new NotFoundException(`Job ${jobId} has not run yet`);
+    const target = await this.repo.target(run.id, deviceId);
+    if (!target) throw new NotFoundException(`Device ${deviceId} is not a target of run ${run.id}`);
+    const log = await this.repo.log(run.id, deviceId);
+    if (!log) return { text: Buffer.from(target.status === 'running' ? '(running: the output is stored when this target finishes)\n' : '(no output)\n'), target, truncated: false };
+    const { gunzipSync } = await import('node:zlib');
+    return { text: gunzipSync(log.log), target, truncated: log.truncated };
+  }
+
+  /** Cancels the job: no further firings; the latest run's unstarted targets are cancelled. */
+  async cancel(id: number, q: CancelQuery): Promise<JobView> {
+    const job = await this.find(id);
+    const run = await this.repo.latestRun(id);
+    const open = run && (run.status === 'running' || run.status === 'paused');
+    if (job.state === 'cancelled' && !open) throw new ConflictException(`Job ${id} is already cancelled`);
+    await this.repo.setJobState(id, 'cancelled', this.clock.now());
+    if (open) {
+      if (q.force === 'true') await this.repo.setStopRunning(run.id);
+      await this.repo.cancelRun(run.id, this.clock.now());
+      await this.repo.completeIfDone(run.id, this.clock.now());
+    }
+    this.logger.log({ jobId: id, runId: run?.id, force: q.force === 'true' }, 'job cancelled');
+    return this.view(await this.find(id));
+  }
+
+  async pause(id: number): Promise<JobView> {
+    const run = await this.openRun(id, 'running', 'pause');
+    await this.repo.setRunStatus(run.id, 'running', 'paused');
+    this.logger.log({ jobId: id, runId: run.id }, 'job run paused');
+    return this.view(await this.find(id));
+  }
+
+  async resume(id: number): Promise<JobView> {
+    const run = await this.openRun(id, 'paused', 'resume');
+    await this.repo.setRunStatus(run.id, 'paused', 'running');
+    await this.enqueueLanes(run.id, run.concurrency);
+    this.logger.log({ jobId: id, runId: run.id }, 'job run resumed');
+    return this.view(await this.find(id));
+  }
+
+  /** Progress as server-sent events: `progress` on each change (the job as GET shows it, without targets), then `done`. */
+  events(id: number, everyMs = 1000): Observable<{ type: string; data: JobView }> {
+    return new Observable((sub) => {
+      let timer: NodeJS.Timeout | undefined;
+      let last = '';
+      let closed = false;
+      const tick = async () => {
+        try {
+          const view = await this.view(await this.find(id));
+          const terminal = view.status === 'completed' || view.status === 'cancelled';
+          const key = JSON.stringify([view.status, view.runId, view.counts]);
+          if (key !== last || terminal) sub.next({ type: terminal ? 'done' : 'progress', data: view });
+          last = key;
+          if (terminal) return sub.complete();
+          if (!closed) timer = setTimeout(tick, everyMs);
+        } catch (err) {
+          sub.error(err);
+        }
+      };
+      void tick();
+      return () => {
+        closed = true;
+        clearTimeout(timer);
+      };
+    });
+  }
+
+  /** Starts a run for every job whose firing is due; any number of processes may call it. */
+  async fireDue(): Promise<number> {
+    const now = this.clock.now();
+    let started = 0;
+    for (const job of await this.repo.dueJobs(now)) {
+      const firedAt = job.nextRunAt!;
+      let next: Date | null = null;
+      if (job.cron) {
+        try {
+          next = nextFiring(job.cron, job.timezone, now);
+        } catch (err) {
+          this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'the job\'s schedule no longer parses; not firing it again');
+        }
+      }
+      // the run first (one per firing, by a unique key), then the schedule moves on: a crash in
+      // between fires the same firing again, which finds its run and only moves the schedule
+      try {
+        const runId = await this.startRun(job, firedAt, 'schedule', job.createdBy);
+        if (runId !== null) started++;
+      } catch (err) {
+        // one job's broken firing must not hold up the others; it is tried again next tick
+        this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'could not start the job\'s scheduled run');
+        continue;
+      }
+      await this.repo.claimFiring(job.id, firedAt, next);
+    }
+    return started;
+  }
+
+  private async openRun(jobId: number, status: 'running' | 'paused', verb: string): Promise<JobRun> {
+    await this.find(jobId);
+    const run = await this.repo.latestRun(jobId);
+    if (!run || run.status !== status) throw new ConflictException(`Job ${jobId} has no ${status} run to ${verb}${run ? ` (its latest run is ${run.status})` : ''}`);
+    return run;
+  }
+
+  private async runView(r: JobRun): Promise<RunView> {
+    return {
+      id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, firedAt: r.firedAt, concurrency: r.concurrency, deadlineAt: r.deadlineAt,
+      total: r.total, counts: toCounts(await this.repo.counts(r.id)), createdBy: r.createdBy, startedAt: r.startedAt, finishedAt: r.finishedAt,
+    };
+  }
+
+  private async find(id: number): Promise<Job> {
+    const job = await this.repo.findJob(id);
+    if (!job) throw new NotFoundException(`Job ${id} does not exist`);
+    return job;
+  }
+
+  private async findRun(jobId: number, runId: number): Promise<JobRun> {
+    await this.find(jobId);
+    const run = await this.repo.findRun(runId);
+    if (!run || run.jobId !== jobId) throw new NotFoundException(`Run ${runId} of job ${jobId} does not exist`);
+    return run;
+  }
+}

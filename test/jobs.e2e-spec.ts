@@ -1,0 +1,328 @@
+// Jobs (issue 4), the machinery without a device: validation and injection, roles and audit,
+// runs across devices with the `noop` kind (concurrency, per-device lock, cancel, pause and
+// resume, log), schedules, maintenance windows and deadlines on an injected clock.
+import { DataSource } from 'typeorm';
+import { JobsClock } from '../src/jobs/jobs.clock';
+import { JobRunner } from '../src/jobs/job-runner.service';
+import { makeDevice } from './support/factories';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+jest.setTimeout(120_000);
+
+let t: TestApp;
+let admin: { Authorization: string };
+let clock: JobsClock;
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function job(id: number) {
+  const res = await t.http.get(`/api/jobs/${id}`).set(admin);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+const finished = (id: number, ms?: number) => until(`job ${id} to finish`, async () => {
+  const j = await job(id);
+  return ['completed', 'cancelled'].includes(j.status) && j.counts.running === 0 && j;
+}, ms);
+
+async function targetRows(db: DataSource, runId: number): Promise<Array<{ deviceId: number; status: string; startedAt: Date; finishedAt: Date; reason: string }>> {
+  return db.query('SELECT device_id AS deviceId, status, started_at AS startedAt, finished_at AS finishedAt, reason FROM job_run_targets WHERE run_id = ? ORDER BY device_id', [runId]);
+}
+
+/** The most intervals that overlap at any instant. */
+function maxOverlap(intervals: Array<[number, number]>): number {
+  const edges = intervals.flatMap(([a, b]) => [[a, 1], [b, -1]] as Array<[number, number]>).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let cur = 0;
+  let max = 0;
+  for (const [, d] of edges) max = Math.max(max, (cur += d));
+  return max;
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ consume: true, env: { TEKNISI_JOB_RECONCILE_MS: '300', TEKNISI_JOB_LEASE_MS: '4000' } });
+  admin = bearer(t.adminToken);
+  clock = t.app.get(JobsClock);
+});
+
+afterAll(async () => {
+  clock?.reset();
+  await t?.close();
+});
+
+afterEach(() => clock?.reset());
+
+describe('POST /api/jobs validation', () => {
+  let device: number;
+  beforeAll(async () => {
+    device = await makeDevice(t.db, { hostname: 'val-1' });
+  });
+
+  const post = (body: unknown) => t.http.post('/api/jobs').set(admin).send(body as object);
+  const fields = (res: { body: { details?: Array<{ field: string }> } }) => (res.body.details ?? []).map((d) => d.field);
+
+  it.each([
+    ['an unknown kind', { kind: 'software.frobnicate', target: { deviceIds: [1] } }, 'kind'],
+    ['no target', { kind: 'noop', target: {} }, 'target'],
+    ['an unknown device', { kind: 'noop', target: { deviceIds: [987654] } }, 'target.deviceIds.0'],
+    ['a bad tag', { kind: 'noop', target: { tags: ['; rm -rf /'] } }, 'target.tags'],
+    ['a bad cron', { kind: 'noop', target: { tags: ['x'] }, schedule: { cron: 'every tuesday' } }, 'schedule.cron'],
+    ['a bad time zone', { kind: 'noop', target: { tags: ['x'] }, schedule: { cron: '0 2 * * 0', timezone: 'Mars/Olympus' } }, 'schedule.timezone'],
+    ['runAt and cron', { kind: 'noop', target: { tags: ['x'] }, schedule: { cron: '0 2 * * 0', runAt: '2030-01-01T00:00:00Z' } }, 'schedule'],
+    ['an unknown window', { kind: 'noop', target: { tags: ['x'] }, windowIds: [4242] }, 'windowIds.0'],
+    ['concurrency 0', { kind: 'noop', target: { tags: ['x'] }, concurrency: 0 }, 'concurrency'],
+    ['a past deadline', { kind: 'noop', target: { tags: ['x'] }, deadline: '2001-01-01T00:00:00Z' }, 'deadline'],
+    ['an unknown field', { kind: 'noop', target: { tags: ['x'] }, priority: 'high' }, 'priority'],
+    ['an unknown parameter', { kind: 'noop', target: { tags: ['x'] }, params: { sleepMs: 1, evil: true } }, 'params.evil'],
+    ['install without packages', { kind: 'software.install', target: { tags: ['x'] }, params: { packages: [] } }, 'params.packages'],
+    ['an unknown manager', { kind: 'software.install', target: { tags: ['x'] }, params: { packages: ['htop'], manager: 'emerge' } }, 'params.manager'],
+    ['a bad reboot policy', { kind: 'software.upgrade', target: { tags: ['x'] }, params: { reboot: 'sometimes' } }, 'params.reboot'],
+    ['an unknown shell', { kind: 'command', target: { tags: ['x'] }, params: { script: 'true', shell: 'zsh' } }, 'params.shell'],
+  ])('%s is a 400 naming the field', async (_, body, field) => {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(fields(res)).toContain(field);
+  });
+
+  it.each(['vim; rm -rf /', '$(id)', '`id`', 'vim\nrm -rf /', '-o APT::Get::Assume-Yes=true', '--reinstall', 'vim rm', "vim'", 'vim&&id', 'vim|id', 'vim>x', 'ｖｉｍ'])(
+    'package name %j is refused for every manager (400 naming params.packages.0), and nothing is stored',
+    async (name) => {
+      for (const manager of [undefined, 'apt', 'dnf', 'yum', 'zypper', 'apk', 'pacman', 'brew', 'winget', 'choco']) {
+        const res = await post({ kind: 'software.install', target: { deviceIds: [device] }, params: { packages: [name], ...(manager ? { manager } : {}) } });
+        expect(res.status).toBe(400);
+        expect(fields(res)).toContain('params.packages.0');
+      }
+      const [{ n }] = await t.db.query('SELECT COUNT(*) AS n FROM jobs');
+      expect(Number(n)).toBe(0);
+    },
+  );
+
+  it('command parameters with a bad name are refused; values are free text', async () => {
+    const bad = await post({ kind: 'command', target: { deviceIds: [device] }, params: { script: 'echo "$X"', parameters: { 'X; id': 'v' } } });
+    expect(bad.status).toBe(400);
+    expect(fields(bad).some((f) => f.startsWith('params.parameters'))).toBe(true);
+  });
+});
+
+describe('roles and audit', () => {
+  it('a viewer reads but cannot create or cancel; create and cancel are audited', async () => {
+    const d = await makeDevice(t.db, { hostname: 'roles-1' });
+    const viewer = bearer(await t.tokenFor('viewer'));
+    expect((await t.http.post('/api/jobs').set(viewer).send({ kind: 'noop', target: { deviceIds: [d] } })).status).toBe(403);
+    const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [d] }, schedule: { runAt: '2099-01-01T00:00:00Z' } });
+    expect(created.status).toBe(201);
+    expect((await t.http.get(`/api/jobs/${created.body.id}`).set(viewer)).status).toBe(200);
+    expect((await t.http.post(`/api/jobs/${created.body.id}/cancel`).set(viewer)).status).toBe(403);
+    const cancelled = await t.http.post(`/api/jobs/${created.body.id}/cancel`).set(admin);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await t.http.post(`/api/jobs/${created.body.id}/cancel`).set(admin)).status).toBe(409);
+    const audit = await t.db.query(`SELECT action, status_code AS statusCode FROM audit_log WHERE object_type = 'job' AND object_id = ? ORDER BY id`, [String(created.body.id)]);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['job.create', 'job.cancel']);
+  });
+});
+
+describe('runs', () => {
+  it('runs every target within the run concurrency, and shows counts, targets and a log per machine', async () => {
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push(await makeDevice(t.db, { hostname: `conc-${i}` }));
+    const res = await t.http.post('/api/jobs').set(admin).send({ name: 'noop six', kind: 'noop', params: { sleepMs: 400 }, target: { deviceIds: ids }, concurrency: 2 });
+    expect(res.status).toBe(201);
+    expect(res.body.runId).toEqual(expect.any(Number));
+    const j = await finished(res.body.id);
+    expect(j.status).toBe('completed');
+    expect(j.counts).toMatchObject({ succeeded: 6, queued: 0, running: 0, failed: 0 });
+    expect(j.targets.map((x: { hostname: string }) => x.hostname).sort()).toEqual(ids.map((_, i) => `conc-${i}`));
+    const rows = await targetRows(t.db, j.runId);
+    expect(maxOverlap(rows.map((r) => [new Date(r.startedAt).getTime(), new Date(r.finishedAt).getTime()]))).toBeLessThanOrEqual(2);
+    // two at a time, 400 ms each: at least three rounds
+    const span = Math.max(...rows.map((r) => new Date(r.finishedAt).getTime())) - Math.min(...rows.map((r) => new Date(r.startedAt).getTime()));
+    expect(span).toBeGreaterThanOrEqual(1150);
+
+    const runs = await t.http.get(`/api/jobs/${j.id}/runs`).set(admin);
+    expect(runs.body.items).toHaveLength(1);
+    expect(runs.body.items[0]).toMatchObject({ id: j.runId, status: 'completed', total: 6, trigger: 'now' });
+    const page = await t.http.get(`/api/jobs/${j.id}/runs/${j.runId}/targets?limit=4&page=2`).set(admin);
+    expect(page.body).toMatchObject({ total: 6, page: 2, limit: 4 });
+    expect(page.body.items).toHaveLength(2);
+    const log = await t.http.get(`/api/jobs/${j.id}/targets/${ids[0]}/log`).set(admin);
+    expect(log.status).toBe(200);
+    expect(log.headers['content-type']).toMatch(/^text\/plain/);
+    expect(log.text).toContain('on conc-0');
+    expect((await t.http.get(`/api/jobs/${j.id}/runs/${j.runId}/targets/999999/log`).set(admin)).status).toBe(404);
+  });
+
+  it('one job at a time per device: two jobs on the same machines never overlap on one of them', async () => {
+    const ids = [await makeDevice(t.db, { hostname: 'lock-1' }), await makeDevice(t.db, { hostname: 'lock-2' })];
+    const a = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 700 }, target: { deviceIds: ids }, concurrency: 2 });
+    const b = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 700 }, target: { deviceIds: ids }, concurrency: 2 });
+    const [ja, jb] = [await finished(a.body.id), await finished(b.body.id)];
+    expect(ja.counts.succeeded).toBe(2);
+    expect(jb.counts.succeeded).toBe(2);
+    const rows = [...(await targetRows(t.db, ja.runId)), ...(await targetRows(t.db, jb.runId))];
+    for (const id of ids) {
+      const mine = rows.filter((r) => r.deviceId === id).map((r) => [new Date(r.startedAt).getTime(), new Date(r.finishedAt).getTime()] as [number, number]);
+      expect(maxOverlap(mine)).toBe(1);
+    }
+  });
+
+  it('cancel stops a running target of a stoppable kind and cancels the queued ones', async () => {
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await makeDevice(t.db, { hostname: `cancel-${i}` }));
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 60_000 }, target: { deviceIds: ids }, concurrency: 1 });
+    await until('a target to run', async () => (await job(res.body.id)).counts.running === 1);
+    const c = await t.http.post(`/api/jobs/${res.body.id}/cancel`).set(admin);
+    expect(c.status).toBe(200);
+    const j = await finished(res.body.id, 10_000);
+    expect(j.status).toBe('cancelled');
+    expect(j.counts).toMatchObject({ cancelled: 4, succeeded: 0, running: 0 });
+    const reasons = j.targets.map((x: { reason: string }) => x.reason);
+    expect(reasons.filter((r: string) => /stopped by cancel/.test(r))).toHaveLength(1);
+    expect(reasons.filter((r: string) => /cancelled before it started/.test(r))).toHaveLength(3);
+  });
+
+  it('pause lets the running target finish and starts no other; resume goes on', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await makeDevice(t.db, { hostname: `pause-${i}` }));
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 800 }, target: { deviceIds: ids }, concurrency: 1 });
+    await until('a target to run', async () => (await job(res.body.id)).counts.running === 1);
+    expect((await t.http.post(`/api/jobs/${res.body.id}/pause`).set(admin)).body.status).toBe('paused');
+    expect((await t.http.post(`/api/jobs/${res.body.id}/pause`).set(admin)).status).toBe(409);
+    await until('the running one to finish', async () => (await job(res.body.id)).counts.succeeded === 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    let j = await job(res.body.id);
+    expect(j).toMatchObject({ status: 'paused', counts: { succeeded: 1, queued: 2, running: 0 } });
+    expect((await t.http.post(`/api/jobs/${res.body.id}/resume`).set(admin)).status).toBe(200);
+    j = await finished(res.body.id);
+    expect(j).toMatchObject({ status: 'completed', counts: { succeeded: 3 } });
+  });
+
+  it('streams progress as server-sent events until done', async () => {
+    const d = await makeDevice(t.db, { hostname: 'sse-1' });
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 1500 }, target: { deviceIds: [d] } });
+    const sse = await t.http.get(`/api/jobs/${res.body.id}/events`).set(admin).buffer(true).parse((r, cb) => {
+      let text = '';
+      r.on('data', (c: Buffer) => (text += c));
+      r.on('end', () => cb(null, text));
+    });
+    expect(sse.headers['content-type']).toMatch(/text\/event-stream/);
+    const body = sse.body as string;
+    expect(body).toMatch(/event: progress\ndata: .*"status":"running"/);
+    expect(body).toMatch(/event: done\ndata: .*"status":"completed"/);
+    expect((await t.http.get('/api/jobs/999999/events').set(admin)).status).toBe(404);
+  });
+});
+
+describe('schedules, windows and deadlines on an injected clock', () => {
+  it('a cron job fires in its time zone and resolves a tag when each run starts (machines added later are included)', async () => {
+    await makeDevice(t.db, { hostname: 'cron-1', tags: ['cron-lab'] });
+    // Friday 2030-01-04 12:00 UTC; the job fires on Sundays at 02:00 in Berlin = Saturday 01:00 UTC
+    clock.set(new Date('2030-01-04T12:00:00Z'));
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { tags: ['cron-lab'] }, schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' } });
+    expect(res.status).toBe(201);
+    expect(res.body.runId).toBeNull();
+    let j = await job(res.body.id);
+    expect(j).toMatchObject({ status: 'scheduled', nextRunAt: '2030-01-06T01:00:00.000Z', runId: null });
+    await makeDevice(t.db, { hostname: 'cron-2', tags: ['cron-lab'] });
+    clock.set(new Date('2030-01-06T01:00:05Z'));
+    j = await until('the firing', async () => {
+      const v = await job(res.body.id);
+      return v.runId && v.counts.succeeded === 2 && v;
+    }).catch((err) => {
+      console.log(t.logs.filter((l) => /warn|error|Job/i.test(l)).slice(-20).join(''));
+      throw err;
+    });
+    expect(j.status).toBe('scheduled');
+    expect(j.nextRunAt).toBe('2030-01-13T01:00:00.000Z');
+    const runs = (await t.http.get(`/api/jobs/${res.body.id}/runs`).set(admin)).body.items;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: 'schedule', firedAt: '2030-01-06T01:00:00.000Z', total: 2 });
+    // later ticks do not fire the same firing again
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await t.http.get(`/api/jobs/${res.body.id}/runs`).set(admin)).body.items).toHaveLength(1);
+    await t.http.post(`/api/jobs/${res.body.id}/cancel`).set(admin);
+  });
+
+  it('a target outside its window waits and says until when, then runs when the window opens', async () => {
+    const w = await t.http.post('/api/windows').set(admin).send({ name: 'Sunday night', timezone: 'Europe/Berlin', ranges: [{ days: ['sun'], start: '02:00', end: '04:00' }] });
+    expect(w.status).toBe(201);
+    const d = await makeDevice(t.db, { hostname: 'window-1' });
+    clock.set(new Date('2030-01-04T12:00:00Z')); // a Friday
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [d] }, windowIds: [w.body.id] });
+    let j = await until('the target to wait', async () => {
+      const v = await job(res.body.id);
+      return v.counts.waitingForWindow === 1 && v;
+    });
+    expect(j.status).toBe('running');
+    expect(j.targets[0].reason).toMatch(/outside its maintenance window \("Sunday night" Europe\/Berlin\); waits for the next opening at 2030-01-06T01:00:00.000Z/);
+    expect(j.targets[0].nextAttemptAt).toBe('2030-01-06T01:00:00.000Z');
+    expect(j.targets[0].attempts).toBe(0);
+    clock.set(new Date('2030-01-06T01:30:00Z')); // Sunday 02:30 in Berlin
+    j = await finished(res.body.id);
+    expect(j.counts.succeeded).toBe(1);
+    // a window in use cannot be deleted
+    expect((await t.http.delete(`/api/windows/${w.body.id}`).set(admin)).status).toBe(409);
+  });
+
+  it('a window attached to a tag holds that tag\'s machines; others run at once', async () => {
+    const w = await t.http.post('/api/windows').set(admin).send({ name: 'servers at night', timezone: 'UTC', ranges: [{ days: ['sat'], start: '22:00', end: '06:00' }], tags: ['night-only'] });
+    expect(w.status).toBe(201);
+    const held = await makeDevice(t.db, { hostname: 'tagwin-1', tags: ['night-only'] });
+    const free = await makeDevice(t.db, { hostname: 'tagwin-2' });
+    clock.set(new Date('2030-01-04T12:00:00Z'));
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [held, free] } });
+    const j = await until('one to run and one to wait', async () => {
+      const v = await job(res.body.id);
+      return v.counts.succeeded === 1 && v.counts.waitingForWindow === 1 && v;
+    });
+    expect(j.targets.find((x: { deviceId: number }) => x.deviceId === held).nextAttemptAt).toBe('2030-01-05T22:00:00.000Z');
+    await t.http.post(`/api/jobs/${res.body.id}/cancel`).set(admin);
+  });
+
+  it('past the deadline, targets that never started are missed', async () => {
+    const w = await t.http.post('/api/windows').set(admin).send({ name: 'far away', timezone: 'UTC', ranges: [{ days: ['mon'], start: '03:00', end: '04:00' }] });
+    const d = await makeDevice(t.db, { hostname: 'deadline-1' });
+    clock.set(new Date('2030-01-04T12:00:00Z'));
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [d] }, windowIds: [w.body.id], deadline: '2030-01-05T00:00:00Z' });
+    await until('the target to wait', async () => (await job(res.body.id)).counts.waitingForWindow === 1);
+    clock.set(new Date('2030-01-05T00:00:01Z'));
+    const j = await finished(res.body.id);
+    expect(j).toMatchObject({ status: 'completed', counts: { missed: 1 } });
+    expect(j.targets[0].reason).toMatch(/deadline passed before it could start/);
+  });
+
+  it('the reconciler re-enqueues targets whose queue jobs are gone and frees targets of a dead worker', async () => {
+    const d = await makeDevice(t.db, { hostname: 'reconcile-1' });
+    // a run as a crashed API would leave it: rows, but no lane in Redis
+    const [{ insertId: jobId }] = [await t.db.query(
+      `INSERT INTO jobs (kind, params, target, state, timezone, concurrency, retries, retry_delay_sec, created_at, updated_at)
+       VALUES ('noop', '{"sleepMs":0}', ?, 'active', 'UTC', 10, 3, 30, NOW(3), NOW(3))`, [JSON.stringify({ deviceIds: [d] })])];
+    const run = await t.db.query(
+      `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at) VALUES (?, 'running', NOW(3), 'now', 10, 1, NOW(3))`, [jobId]);
+    await t.db.query(`INSERT INTO job_run_targets (run_id, device_id, hostname, status) VALUES (?, ?, 'reconcile-1', 'queued')`, [run.insertId, d]);
+    // and a target held by a worker that died (its lease long gone)
+    const d2 = await makeDevice(t.db, { hostname: 'reconcile-2' });
+    await t.db.query(
+      `INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts, lane, lease_owner, lease_until, started_at)
+       VALUES (?, ?, 'reconcile-2', 'running', 1, 7, 'dead-worker:1:abc', NOW(3) - INTERVAL 1 MINUTE, NOW(3) - INTERVAL 2 MINUTE)`, [run.insertId, d2]);
+    await t.db.query('UPDATE job_runs SET total = 2 WHERE id = ?', [run.insertId]);
+    await t.app.get(JobRunner).reconcile();
+    const j = await finished(Number(jobId));
+    expect(j.counts).toMatchObject({ succeeded: 2 });
+    const rows = await targetRows(t.db, run.insertId);
+    expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+  });
+});
