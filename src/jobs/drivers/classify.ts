@@ -69,5 +69,7 @@ export function classify(tool: string, r: ExecResult, rules: Rule[], timeoutMs: 
   }
   if (r.code === 127) return { transient: false, reason: `${tool} is not installed on the host (command not found)` };
   const line = errorLine(text);
-  return { transient: false, reason: `${tool} exited with code ${r.code ?? 'unknown'}${line ? `: ${line}` : ''}` };
+  // HRESULTs (Windows) read better in hex: 0x8A150003, not 2316632067
+  const code = r.code === null ? 'unknown' : Math.abs(r.code) > 0xffff ? `0x${u32(r.code)!.toString(16).toUpperCase()}` : String(r.code);
+  return { transient: false, reason: `${tool} exited with code ${code}${line ? `: ${line}` : ''}` };
 }

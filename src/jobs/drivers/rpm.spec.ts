@@ -16,12 +16,12 @@ describe('dnf driver', () => {
   it('installs with dnf -y through sudo, verifies with rpm and asks needs-restarting', async () => {
     const { host, calls } = fakeHost([
       [/^rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
-      [/dnf -y install -- teknisi-hello$/, fx('dnf-install-success')],
+      [/dnf -y install teknisi-hello$/, fx('dnf-install-success')],
       [/^needs-restarting -r$/, fx('needs-restarting-yes', 1)],
     ], { sudo: true, sudoPassword: PASSWORD });
     const out = await runSoftwareTask(host, 'dnf', task('install'));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'installed teknisi-hello 1.0-1.el9; reboot required', rebootRequired: true, changed: ['teknisi-hello'] });
-    expect(calls.map((c) => c.command)).toEqual([RPM_Q, `${SUDO}dnf -y install -- teknisi-hello`, RPM_Q, 'needs-restarting -r']);
+    expect(calls.map((c) => c.command)).toEqual([RPM_Q, `${SUDO}dnf -y install teknisi-hello`, RPM_Q, 'needs-restarting -r']);
     expect(calls[1].stdin).toBe(`${PASSWORD}\n`);
     expect(out.log).not.toContain(PASSWORD);
   });
@@ -43,13 +43,13 @@ describe('dnf driver', () => {
   it('upgrades a named package only when check-update offers one (exit 100)', async () => {
     const { host, calls } = fakeHost([
       [/^rpm -q/, [fx('rpm-q-installed'), fx('rpm-q-upgraded')]],
-      [/dnf -q check-update -- teknisi-hello$/, fx('dnf-check-update', 100)],
-      [/dnf -y upgrade -- teknisi-hello$/, { code: 0, stdout: 'Complete!\n' }],
+      [/dnf -q check-update teknisi-hello$/, fx('dnf-check-update', 100)],
+      [/dnf -y upgrade teknisi-hello$/, { code: 0, stdout: 'Complete!\n' }],
       [/^needs-restarting/, { code: 0, stdout: 'No core libraries or services have been updated since boot-up.\nReboot should not be necessary.\n' }],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'dnf', task('upgrade'));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'upgraded teknisi-hello 1.0-1.el9 → 1.1-1.el9', rebootRequired: false });
-    expect(calls[1].command).toBe('sudo -n -- dnf -q check-update -- teknisi-hello');
+    expect(calls[1].command).toBe('sudo -n -- dnf -q check-update teknisi-hello');
   });
 
   it('skips an upgrade when check-update exits 0', async () => {
@@ -76,9 +76,9 @@ describe('dnf driver', () => {
 
 describe('yum driver', () => {
   it('uses yum and calls its lock transient', async () => {
-    const { host, calls } = fakeHost([[/^rpm -q/, fx('rpm-q-missing', 1)], [/yum -y install -- teknisi-hello$/, fx('yum-lock', 1)]], { sudo: true });
+    const { host, calls } = fakeHost([[/^rpm -q/, fx('rpm-q-missing', 1)], [/yum -y install teknisi-hello$/, fx('yum-lock', 1)]], { sudo: true });
     expect(await runSoftwareTask(host, 'yum', task('install'))).toMatchObject({ status: 'failed', transient: true, reason: 'yum lock held by another process (pid 1875)' });
-    expect(calls[1].command).toBe('sudo -n -- yum -y install -- teknisi-hello');
+    expect(calls[1].command).toBe('sudo -n -- yum -y install teknisi-hello');
   });
 
   it('says yum, not dnf, for a missing package', async () => {

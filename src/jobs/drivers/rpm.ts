@@ -43,7 +43,8 @@ function dnfLike(tool: 'dnf' | 'yum'): Driver {
     query: (names) => ({ line: `${RPM_QUERY} -- ${words(names)}`, query: true }),
     parseQuery: parseRpmQuery,
     // check-update refreshes expired metadata itself; as root it shares the system cache
-    pending: (names) => ({ line: names ? `${tool} -q check-update -- ${words(names)}` : `${tool} -q check-update`, privileged: true, query: true }),
+    // no `--` before names for dnf/yum (dnf5's parser is not getopt); names never start with "-"
+    pending: (names) => ({ line: names ? `${tool} -q check-update ${words(names)}` : `${tool} -q check-update`, privileged: true, query: true }),
     // 100: updates available, 0: none
     pendingOk: (r) => r.code === 0 || r.code === 100,
     parsePending(r, names) {
@@ -57,7 +58,7 @@ function dnfLike(tool: 'dnf' | 'yum'): Driver {
     },
     change(action: SoftwareAction, names: string[]): Cmd {
       const verb = action === 'install' ? 'install' : action === 'uninstall' ? 'remove' : 'upgrade';
-      return { line: names.length ? `${tool} -y ${verb} -- ${words(names)}` : `${tool} -y ${verb}`, privileged: true };
+      return { line: names.length ? `${tool} -y ${verb} ${words(names)}` : `${tool} -y ${verb}`, privileged: true };
     },
     // needs-restarting (dnf-utils / yum-utils): exit 1 = reboot required, 0 = not; missing = unknown, taken as no
     reboot: { cmd: { line: 'needs-restarting -r', query: true }, required: (r) => r.code === 1 && /Reboot is required/i.test(r.stdout) },

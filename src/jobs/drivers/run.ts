@@ -25,11 +25,10 @@ class StepFailed extends Error {
 const described = (names: string[], versions: Map<string, string>) => names.map((n) => (versions.get(n) ? `${n} ${versions.get(n)}` : n)).join(', ');
 
 export async function runSoftwareTask(host: HostAccess, manager: PackageManager, task: SoftwareTask): Promise<TaskOutcome> {
-  const d = DRIVERS[manager];
+  const d = DRIVERS[manager] as Driver | undefined;
+  if (!d) return { status: 'failed', transient: false, reason: `unknown package manager ${String(manager)}`, exitCode: null, log: '' };
   const s = new HostSession(host, !!d.powershell, task.timeoutMs, task.signal);
   const fail = (f: Failure, exitCode: number | null): TaskOutcome => ({ status: 'failed', transient: f.transient, reason: s.scrub(f.reason), exitCode, log: s.log() });
-
-  if (!d) return fail({ transient: false, reason: `unknown package manager ${String(manager)}` }, null);
   const names = [...new Set(task.packages)];
   for (const n of names) {
     const problem = validatePackageName(n, manager);

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { HostSession, LOG_CAP, QUERY_TIMEOUT_MS, TaskTimedOut } from './host';
+import { fakeHost } from './fixtures/fake-host';
+import { classify } from './classify';
+
+describe('HostSession.build', () => {
+  const session = (sudo: boolean, sudoPassword?: string) => new HostSession({ exec: async () => ({ code: 0, stdout: '', stderr: '', truncated: false, timedOut: false }), sudo, sudoPassword }, false, 60_000);
+
+  it('runs unprivileged commands as they are, even with sudo on', () => {
+    expect(session(true, 'pw').build({ line: 'dpkg-query -W -- bash' })).toEqual({ command: 'dpkg-query -W -- bash', shown: 'dpkg-query -W -- bash' });
+  });
+
+  it('puts environment after sudo through env, quoted', () => {
+    expect(session(true).build({ line: 'apt-get update', privileged: true, env: { DEBIAN_FRONTEND: 'noninteractive', ODD: "a b'c" } }).command)
+      .toBe("sudo -n -- env DEBIAN_FRONTEND=noninteractive 'ODD=a b'\\''c' apt-get update");
+  });
+
+  it('with a password: sudo -S, an empty prompt, the password as the only stdin', () => {
+    const b = session(true, 'pw').build({ line: 'apt-get update', privileged: true });
+    expect(b).toEqual({ command: "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh apt-get update", stdin: 'pw\n', shown: b.command });
+  });
+
+  it('gives the command /dev/null, so a password sudo did not need never reaches it (real sh, sudo left out)', () => {
+    const b = session(true, 'hunter2').build({ line: "sh -c 'if read x; then echo \"got $x\"; else echo eof; fi'", privileged: true });
+    const afterSudo = b.command.replace(/^sudo -S -p '' -- /, '');
+    expect(execFileSync('sh', ['-c', afterSudo], { input: b.stdin, encoding: 'utf8' })).toBe('eof\n');
+  });
+
+  it('sends PowerShell with -EncodedCommand and no sudo', () => {
+    const s = new HostSession({ exec: async () => ({ code: 0, stdout: '', stderr: '', truncated: false, timedOut: false }), sudo: true, sudoPassword: 'pw' }, true, 60_000);
+    const b = s.build({ line: "winget list --id 'Git.Git'", privileged: true });
+    expect(b.command).toMatch(/^powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand /);
+    expect(b.stdin).toBeUndefined();
+    expect(b.shown).toBe("powershell -EncodedCommand <<< winget list --id 'Git.Git'");
+  });
+});
+
+describe('HostSession.run', () => {
+  it('gives a query at most 2 minutes and the change the time left', async () => {
+    let now = 0;
+    const { host, calls } = fakeHost([[/./, { code: 0 }]]);
+    const s = new HostSession(host, false, 600_000, undefined, () => now);
+    await s.run({ line: 'q', query: true });
+    now = 100_000;
+    await s.run({ line: 'change' });
+    expect(calls.map((c) => c.timeoutMs)).toEqual([QUERY_TIMEOUT_MS, 500_000]);
+    now = 600_000;
+    await expect(s.run({ line: 'late' })).rejects.toBeInstanceOf(TaskTimedOut);
+  });
+
+  it('caps the log at 1 MiB and says where it was cut', async () => {
+    const { host } = fakeHost([[/./, { code: 0, stdout: 'x'.repeat(700 * 1024) }]]);
+    const s = new HostSession(host, false, 60_000);
+    await s.run({ line: 'one' });
+    await s.run({ line: 'two' });
+    const log = s.log();
+    expect(Buffer.byteLength(log)).toBeLessThanOrEqual(LOG_CAP);
+    expect(log).toMatch(/\[… truncated\]\n$/);
+    expect(log.startsWith('$ one\n')).toBe(true);
+  });
+
+  it('scrubs the sudo password from output that echoes it', async () => {
+    const { host } = fakeHost([[/./, { code: 1, stderr: 'bad password s3cr3t-pw\n' }]], { sudo: true, sudoPassword: 's3cr3t-pw' });
+    const s = new HostSession(host, false, 60_000);
+    await s.run({ line: 'x', privileged: true });
+    expect(s.log()).not.toContain('s3cr3t-pw');
+  });
+});
+
+describe('classify', () => {
+  const r = (code: number | null, stderr = '', stdout = '') => ({ code, stderr, stdout, truncated: false, timedOut: false });
+  it('calls a missing tool definite', () => expect(classify('zypper', r(127, 'sh: 1: zypper: not found\n'), [], 1000)).toEqual({ transient: false, reason: 'zypper is not installed on the host (command not found)' }));
+  it('falls back to the exit code and the error line', () => expect(classify('dnf', r(1, 'Error: Some odd thing\n'), [], 1000)).toEqual({ transient: false, reason: 'dnf exited with code 1: Error: Some odd thing' }));
+  it('writes HRESULTs in hex', () => expect(classify('winget', r(2316632067), [], 1000).reason).toBe('winget exited with code 0x8A150003'));
+});
