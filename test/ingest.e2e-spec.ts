@@ -3,6 +3,7 @@
 // never merge machines, and a rescan writes only what changed, as history.
 import { IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
+import { DeviceCountsService } from '../src/software/device-counts.service';
 import { SoftwareService } from '../src/software/software.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 
@@ -222,6 +223,8 @@ describe('inventory ingest', () => {
   });
 
   it('keeps the catalogue device counts current between recounts', async () => {
+    // ingest's count changes are written in batches, about a second later: now
+    await t.app.get(DeviceCountsService).flush();
     const before = (await t.http.get('/api/software?q=nginx').set(viewer)).body.items[0].deviceCount;
     await t.app.get(SoftwareService).recount();
     const after = (await t.http.get('/api/software?q=nginx').set(viewer)).body.items[0].deviceCount;

@@ -11,6 +11,8 @@ import { DevicesRepository } from '../../src/devices/devices.repository';
 import { IngestService } from '../../src/inventory/ingest.service';
 import { InventoryReport } from '../../src/inventory/inventory-report';
 import { InventoryRepository } from '../../src/inventory/inventory.repository';
+import { DeviceCountsService } from '../../src/software/device-counts.service';
+import { SoftwareRepository } from '../../src/software/software.repository';
 import { buildFleet } from './discovery-reports';
 import { WHAT_IF } from './discovery-whatif';
 import { benchDatabaseGuard } from './seed';
@@ -51,6 +53,8 @@ export interface RunResult {
   maxAttempts: number;
   checksum: string;
   migrateSeconds: number;
+  /** ingest: every title's device_count equals a fresh count of its devices in installed_software (after the last flush) */
+  countsExact?: boolean;
 }
 
 export interface StatementProfile {
@@ -74,6 +78,8 @@ export interface IngestBenchResult {
   sameRows: boolean;
   /** --what-if: InventoryRepository variants (bench/lib/discovery-whatif.ts) beside the raw INSERT */
   whatIf?: Array<{ variant: string; label: string; concurrency: number; ingest: RunResult; raw: RunResult; ratio: number; sameRows: boolean }>;
+  /** every ingest run ended with exact catalogue device counts (DeviceCountsService flushed) */
+  countsExact: boolean;
   goal: string;
   ratio: number;
   ratioConcurrent?: number;
@@ -115,12 +121,17 @@ async function dropDatabase(dbServer: string, name: string): Promise<void> {
   }
 }
 
-async function checksum(url: string): Promise<{ rows: number; titles: number; sum: string }> {
+/** Titles whose device_count differs from a fresh count of their (non-retired) devices. */
+const WRONG_COUNTS_SQL = `SELECT COUNT(*) AS n FROM software s LEFT JOIN (SELECT i.software_id, COUNT(DISTINCT i.device_id) AS n FROM installed_software i
+  JOIN devices d ON d.id = i.device_id AND d.status <> 'retired' GROUP BY i.software_id) c ON c.software_id = s.id WHERE s.device_count <> IFNULL(c.n, 0)`;
+
+async function checksum(url: string): Promise<{ rows: number; titles: number; sum: string; wrongCounts: number }> {
   const conn = await createConnection({ uri: url, supportBigNumbers: true, bigNumberStrings: true });
   try {
     const [[row]] = await conn.query<RowDataPacket[]>(CHECKSUM_SQL);
     const [[t]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM software');
-    return { rows: Number(row.n), titles: Number(t.n), sum: `${row.n}:${row.c}` };
+    const [[w]] = await conn.query<RowDataPacket[]>(WRONG_COUNTS_SQL);
+    return { rows: Number(row.n), titles: Number(t.n), sum: `${row.n}:${row.c}`, wrongCounts: Number(w.n) };
   } finally {
     await conn.end();
   }
@@ -202,25 +213,35 @@ function shape(sql: string): string {
 
 interface Side {
   one(r: InventoryReport, lane: number): Promise<void>;
+  /** at the end of each timed block, inside its time: ingest writes the catalogue counts it still holds */
+  settle?(): Promise<void>;
   close(): Promise<void>;
   stats?: Map<string, { count: number; ms: number }>;
 }
 
-async function openIngest(url: string, profile: boolean, repo: InventoryRepository): Promise<Side> {
+async function openIngest(url: string, profile: boolean, repo: InventoryRepository, makeCounts: CountsFactory): Promise<Side> {
   const flavor = await ensureDatabase(url);
   const ds = new DataSource(dataSourceOptions(url, flavor));
   await ds.initialize();
   const stats = profile ? profileQueries(ds) : undefined;
-  const service = new IngestService(ds, repo, new DevicesRepository(ds));
+  // as the server runs it: flushed by its own timer (~1 s) and past FLUSH_AT_TITLES titles
+  const counts = makeCounts(new SoftwareRepository(ds));
+  const service = new IngestService(ds, repo, new DevicesRepository(ds), counts);
   return {
     stats,
     async one(r) {
       const res = await service.ingest(r);
       if (!res.created) throw new Error(`${r.identity.hostname} matched device ${res.deviceId} by ${res.matchedBy}: the generated machines must be distinct`);
     },
-    close: () => ds.destroy(),
+    settle: () => counts.flush(),
+    async close() {
+      await counts.onApplicationShutdown();
+      await ds.destroy();
+    },
   };
 }
+
+export type CountsFactory = (repo: SoftwareRepository) => DeviceCountsService;
 
 /** The same rows as ingest writes for installs, with nothing but mysql2 and multi-row INSERTs. */
 async function openRaw(url: string, concurrency: number): Promise<Side> {
@@ -283,6 +304,7 @@ async function runPair(reports: InventoryReport[], ingest: Side, raw: Side, conc
   const out = { ingest: tally(), raw: tally() };
   // report 0 warms each side up (TypeORM metadata, pools, the statement paths): untimed
   await ingest.one(reports[0], 0);
+  await ingest.settle?.();
   await raw.one(reports[0], 0);
   for (let from = 1, k = 0; from < reports.length; from += block, k++) {
     const slice = reports.slice(from, Math.min(reports.length, from + block));
@@ -292,6 +314,7 @@ async function runPair(reports: InventoryReport[], ingest: Side, raw: Side, conc
       const cpu = process.cpuUsage();
       const start = process.hrtime.bigint();
       t.times.push(...(await lanes(slice.length, concurrency, (i, lane) => retrying(t.conflicts, () => side.one(slice[i], lane)))));
+      await side.settle?.();
       t.wallMs += ms(start);
       const c = process.cpuUsage(cpu);
       t.cpuMs += (c.user + c.system) / 1000;
@@ -314,12 +337,12 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
   /** One pairing (ingest with `repo` beside raw) at concurrency c, in two fresh databases. */
   // the concurrent pairing takes the first `concurrentReports` reports (it is the slow one)
   const subset = (c: number) => (c === 1 ? reports : reports.slice(0, Math.max(2, Math.min(reports.length, p.concurrentReports))));
-  const pairAt = async (c: number, repo: InventoryRepository, profile: boolean, tag: string) => {
+  const pairAt = async (c: number, repo: InventoryRepository, counts: CountsFactory, profile: boolean, tag: string) => {
     const rs = subset(c);
     const rows = rs.slice(1).reduce((a, r) => a + (r.software?.length ?? 0), 0);
     const dbs = { ingest: await scratchDatabase(p.dbServer, `${tag}${c}`), raw: await scratchDatabase(p.dbServer, `raw${c}`) };
     try {
-      const ingest = await openIngest(dbs.ingest.url, profile, repo);
+      const ingest = await openIngest(dbs.ingest.url, profile, repo, counts);
       const raw = await openRaw(dbs.raw.url, c);
       let pair: { ingest: Tally; raw: Tally };
       try {
@@ -337,6 +360,8 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
           rowsPerSecond: Math.round(rows / (r.wallMs / 1000)), reportsPerSecond: round1((rs.length - 1) / (r.wallMs / 1000)),
           perReport: summarize(r.times), trend: tenths(r.times), nodeCpuMs: Math.round(r.cpuMs),
           lockConflicts: r.conflicts.n, maxAttempts: r.conflicts.maxAttempts, checksum: sum.sum, migrateSeconds: round1(dbs[side].migrateSeconds),
+          // raw keeps no counts at all
+          ...(side === 'ingest' ? { countsExact: sum.wrongCounts === 0 } : {}),
         });
       }
       return { runs: out, wallMs: pair.ingest.wallMs, stats: ingest.stats };
@@ -354,7 +379,7 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
   const runs: RunResult[] = [];
   const profiles: NonNullable<IngestBenchResult['profiles']> = [];
   for (const c of levels) {
-    const r = await pairAt(c, new InventoryRepository(), p.profile, 'ingest');
+    const r = await pairAt(c, new InventoryRepository(), (sr) => new DeviceCountsService(sr), p.profile, 'ingest');
     for (const run of r.runs) (runs.push(run), describe(run.side, run));
     if (r.stats) {
       const statements = [...r.stats.entries()].map(([s, v]) => ({ shape: s, count: v.count, totalMs: Math.round(v.ms), share: 0 })).sort((a, b) => b.totalMs - a.totalMs);
@@ -370,7 +395,7 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
   if (p.whatIf) {
     for (const [key, v] of Object.entries(WHAT_IF)) {
       for (const c of levels) {
-        const r = await pairAt(c, v.repo(), false, key.replace(/\W/g, '').slice(0, 12));
+        const r = await pairAt(c, v.repo?.() ?? new InventoryRepository(), v.counts ?? ((sr) => new DeviceCountsService(sr)), false, key.replace(/\W/g, '').slice(0, 12));
         const [ing, raw] = r.runs;
         describe(`what-if ${key}`, ing);
         describe('raw', raw);
@@ -387,13 +412,16 @@ export async function benchIngest(p: IngestParams, log: (s: string) => void): Pr
   const rate = (side: string, c: number) => runs.find((r) => r.side === side && r.concurrency === c)?.rowsPerSecond;
   const ratio = rate('ingest', 1)! / rate('raw', 1)!;
   const ratioConcurrent = p.concurrency > 1 ? rate('ingest', p.concurrency)! / rate('raw', p.concurrency)! : undefined;
+  const countsExact = runs.every((r) => r.side !== 'ingest' || r.countsExact);
+  if (!countsExact) log(`  note: catalogue device counts differ from a fresh count after ingest: ${runs.filter((r) => r.countsExact === false).map((r) => `c=${r.concurrency}`).join(', ')}`);
   return {
     reports: p.reports, packages: p.packages, shared: p.shared, generateSeconds: round1(generateSeconds), runs, profiles: profiles.length ? profiles : undefined, sameRows,
     goal: 'ingest >= 0.5x the raw INSERT rate (concurrency 1)',
     ratio: Math.round(ratio * 100) / 100,
     ratioConcurrent: ratioConcurrent === undefined ? undefined : Math.round(ratioConcurrent * 100) / 100,
     whatIf: whatIf.length ? whatIf : undefined,
-    pass: ratio >= 0.5 && sameRows,
+    countsExact,
+    pass: ratio >= 0.5 && sameRows && countsExact,
   };
 }
 

@@ -149,16 +149,6 @@ export class InventoryRepository {
     for (let i = 0; i < ids.length; i += 1000) await m.query('DELETE FROM installed_software WHERE id IN (?)', [ids.slice(i, i + 1000)]);
   }
 
-  /**
-   * Keeps the catalogue's device counts current between the worker's full recounts. Called
-   * after the report's transaction commits (each UPDATE its own short transaction): inside it,
-   * the exclusive locks on titles that every machine has serialized all concurrent ingests.
-   */
-  async adjustDeviceCounts(m: EntityManager, added: number[], removed: number[]): Promise<void> {
-    if (added.length) await m.query('UPDATE software SET device_count = device_count + 1 WHERE id IN (?)', [added]);
-    if (removed.length) await m.query('UPDATE software SET device_count = GREATEST(device_count, 1) - 1 WHERE id IN (?)', [removed]);
-  }
-
   async namesOf(m: EntityManager, ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
     const rows = await m.query('SELECT id, name FROM software WHERE id IN (?)', [ids]);

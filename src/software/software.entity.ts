@@ -10,7 +10,7 @@ export class Software {
   @Column({ type: 'varchar', length: 255 }) normalizedName: string;
   @Column({ type: 'varchar', length: 255, default: '' }) publisher: string;
   @TimeColumn() createdAt: Date;
-  /** Non-retired devices with this title, as of countedAt (recounted by the worker). */
+  /** Non-retired devices with this title: recounted by the worker (countedAt), adjusted by ingest in between (DeviceCountsService). */
   @Column({ type: 'int', unsigned: true, default: 0 }) deviceCount: number;
   @TimeColumn({ nullable: true }) countedAt: Date | null;
 }

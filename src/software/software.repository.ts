@@ -83,6 +83,15 @@ export class SoftwareRepository {
     return titles;
   }
 
+  /**
+   * Adds `delta` to each title's device count, never below 0 (a count the recount set lower
+   * than the deltas that follow it assumed). One autocommit statement; ids ascending.
+   */
+  async adjustDeviceCounts(delta: number, ids: number[]): Promise<void> {
+    if (!ids.length || !delta) return;
+    await this.ds.query('UPDATE software SET device_count = GREATEST(CAST(device_count AS SIGNED) + ?, 0) WHERE id IN (?)', [delta, ids]);
+  }
+
   async installedOn(deviceId: number, q: string | undefined, sort: string, offset: number, limit: number) {
     const where = ['i.device_id = ?'];
     const params: unknown[] = [deviceId];
