@@ -1,6 +1,7 @@
 // The device lab's machine identities, shared by its SNMP side (snmpsimd recordings) and its
 // SSH side (namespaced sshd hosts), so that a host answering both is recognisably one machine.
 // Every MAC here is a real vendor OUI with made-up low bytes; none is on the junk list.
+import { createHash } from 'node:crypto';
 
 export interface LabIdentity {
   hostname: string;
@@ -25,3 +26,17 @@ export const SNMP_DEVICES = {
   printer: { hostname: 'lab-prn01', serial: 'VNB3K12345', model: 'HP LaserJet Pro M404dn', mac: '3c:d9:2b:41:22:01' },
   windows: { hostname: 'LAB-PC07', serial: '5CG1234XYZ', mac: '00:14:22:5a:07:07' },
 } as const;
+
+/**
+ * A made-up identity for one of many generated lab hosts (fan-out benchmarks, package hosts):
+ * `n` (0–65535) makes the MAC and the inner address unique within `hostname`'s family, the
+ * machine-id follows from the hostname. QEMU's OUI, like LINUX_HOSTS, but never 7e:01:xx.
+ */
+export function generatedIdentity(hostname: string, n: number): LabIdentity {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new Error(`generated lab identity number out of range: ${n}`);
+  const machineId = createHash('sha256').update(`teknisi-lab ${hostname}`).digest('hex').slice(0, 32);
+  const hi = (n >> 8).toString(16).padStart(2, '0');
+  const lo = (n & 0xff).toString(16).padStart(2, '0');
+  // the benchmark range (198.18.0.0/15): an address inside the host's own namespace, never contacted
+  return { hostname, machineId, macs: [`52:54:00:9a:${hi}:${lo}`], innerAddresses: [`198.18.${n >> 8}.${n & 0xff}/15`] };
+}

@@ -32,8 +32,11 @@ mount --bind "$HOST_DIR/etc/os-release" /usr/lib/os-release
 [ -L /etc/os-release ] || mount --bind "$HOST_DIR/etc/os-release" /etc/os-release
 
 # --- packages: this host's own dpkg status; the file lists (info/) are shared read-only -----
-mount --bind /var/lib/dpkg/info "$HOST_DIR/dpkg/info"
-mount --rbind "$HOST_DIR/dpkg" /var/lib/dpkg
+# (a link instead of a directory: the host reads this machine's own database, see sharedDpkg)
+if [ ! -L "$HOST_DIR/dpkg" ]; then
+  mount --bind /var/lib/dpkg/info "$HOST_DIR/dpkg/info"
+  mount --rbind "$HOST_DIR/dpkg" /var/lib/dpkg
+fi
 mount --bind "$HOST_DIR/apt" /etc/apt
 
 # --- network: lo, and one veth per MAC whose far ends live in a holder namespace ----------

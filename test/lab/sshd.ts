@@ -135,6 +135,8 @@ export interface LabSshdOptions {
   dir: string;
   forceCommand: string;
   name: string;
+  /** what else names this host's sessions on their command line, for stop() to find strays */
+  sessionMarker?: string;
 }
 
 /** One sshd process: its own config, host key and authorized keys, in `dir`. */
@@ -243,6 +245,7 @@ export class LabSshd {
     }
     // sessions orphaned earlier still name this host's directory on their command line
     kill(processesMentioning(this.o.dir));
+    if (this.o.sessionMarker) kill(processesMentioning(this.o.sessionMarker));
   }
 
   async rotateHostKey(): Promise<void> {
@@ -253,14 +256,19 @@ export class LabSshd {
     await this.start();
   }
 
-  /** Runs a fixed command on the host with OpenSSH's own client (independent of the code under test). */
-  async ssh(command: string): Promise<string> {
-    const { stdout } = await run('ssh', [
+  /**
+   * Runs a fixed command on the host with OpenSSH's own client (independent of the code under
+   * test); `input` goes to the command's standard input (e.g. a password for `sudo -S`).
+   */
+  async ssh(command: string, input?: string): Promise<string> {
+    const call = run('ssh', [
       '-i', this.file('client_key'), '-p', String(this.port),
       '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
       '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=10',
       `${this.credentials.username}@${this.o.address}`, command,
     ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    call.child.stdin?.end(input ?? '');
+    const { stdout } = await call;
     return stdout;
   }
 
@@ -313,6 +321,12 @@ export interface LabSshHostOptions {
   port?: number;
   identity: LabIdentity;
   osRelease?: LabOsRelease;
+  /**
+   * Sessions read this machine's dpkg database itself (read-only) instead of a copy of their
+   * own: starts much faster (the copy is most of a host's start-up), for hosts whose packages
+   * no test changes; removePackage() refuses on such a host.
+   */
+  sharedDpkg?: boolean;
 }
 
 /**
@@ -323,15 +337,22 @@ export class LabSshHost {
   readonly address: string;
   readonly identity: LabIdentity;
   readonly osRelease: LabOsRelease;
-  private readonly dir: string;
-  private readonly sshd: LabSshd;
+  protected readonly dir: string;
+  protected readonly sshd: LabSshd;
+  private readonly sharedDpkg: boolean;
 
-  constructor(o: LabSshHostOptions) {
+  /** `session`: what else sshd runs for this host's sessions (a subclass's), given its directory */
+  constructor(o: LabSshHostOptions, session?: (dir: string) => { forceCommand: string; marker: string }) {
     this.address = o.address;
     this.identity = o.identity;
     this.osRelease = o.osRelease ?? 'debian12';
+    this.sharedDpkg = o.sharedDpkg ?? false;
     this.dir = labDir(o.identity.hostname);
-    this.sshd = new LabSshd({ address: o.address, port: o.port, dir: this.dir, forceCommand: path.join(this.dir, 'session.sh'), name: o.identity.hostname });
+    const own = session?.(this.dir);
+    this.sshd = new LabSshd({
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname,
+      forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
+    });
   }
 
   get port(): number {
@@ -347,13 +368,24 @@ export class LabSshHost {
   }
 
   async start(): Promise<void> {
-    this.writeHostFiles();
+    await this.prepare();
     await this.sshd.start();
   }
 
   async stop(): Promise<void> {
     await this.sshd.stop();
+    await this.cleanUp();
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Puts in place what the host's sessions need, before its sshd starts. */
+  protected async prepare(): Promise<void> {
+    this.writeHostFiles();
+  }
+
+  /** Removes what prepare() made outside the host's directory, after its sshd and sessions are gone. */
+  protected async cleanUp(): Promise<void> {
+    /* all of it is in the directory */
   }
 
   /** A new host key and a restarted sshd: what a reinstalled (or impersonated) machine looks like. */
@@ -362,8 +394,8 @@ export class LabSshHost {
   }
 
   /** Runs a fixed command inside the host (its namespaces), through OpenSSH's own client. */
-  run(command: string): Promise<string> {
-    return this.sshd.ssh(command);
+  run(command: string, input?: string): Promise<string> {
+    return this.sshd.ssh(command, input);
   }
 
   /** Installed packages as dpkg itself counts them, asked inside this host. */
@@ -378,6 +410,7 @@ export class LabSshHost {
    * is forgotten. Never touches the real system's database.
    */
   removePackage(name: string): void {
+    if (this.sharedDpkg) throw new Error(`lab host ${this.identity.hostname} reads this machine's own dpkg database: start it without sharedDpkg`);
     const file = path.join(this.dir, 'dpkg', 'status');
     const stanzas = fs.readFileSync(file, 'utf8').split(/\n\n+/).filter((s) => s.trim());
     let found = false;
@@ -417,16 +450,21 @@ export class LabSshHost {
     put('dmi/product_serial', '\n');
     put('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
     put('dmi/bios_vendor', 'SeaBIOS\n');
-    // this machine's dpkg database, the host's own copy (the file lists in info/ are bind-mounted, shared)
+    // this machine's dpkg database, the host's own copy (the file lists in info/ are bind-mounted,
+    // shared), or for a sharedDpkg host a link to the machine's own (sessions cannot write it)
     const dpkg = path.join(this.dir, 'dpkg');
-    fs.cpSync('/var/lib/dpkg', dpkg, { recursive: true, filter: (src) => src !== '/var/lib/dpkg/info' && !src.startsWith('/var/lib/dpkg/info/') });
-    fs.mkdirSync(path.join(dpkg, 'info'), { recursive: true });
+    if (this.sharedDpkg) {
+      fs.symlinkSync('/var/lib/dpkg', dpkg);
+    } else {
+      fs.cpSync('/var/lib/dpkg', dpkg, { recursive: true, filter: (src) => src !== '/var/lib/dpkg/info' && !src.startsWith('/var/lib/dpkg/info/') });
+      fs.mkdirSync(path.join(dpkg, 'info'), { recursive: true });
+    }
     // apt: this machine's settings, but sources that name only the lab's repository
     const apt = path.join(this.dir, 'apt');
     fs.cpSync('/etc/apt', apt, { recursive: true });
     fs.rmSync(path.join(apt, 'sources.list.d'), { recursive: true, force: true });
     fs.mkdirSync(path.join(apt, 'sources.list.d'), { mode: 0o755 });
     put('apt/sources.list', `# the Teknisi device lab's local repository only\n${LAB_APT_SOURCE}\n`);
-    execFileSync('chmod', ['-R', 'a+rX', dpkg, apt]);
+    execFileSync('chmod', ['-R', 'a+rX', ...(this.sharedDpkg ? [] : [dpkg]), apt]);
   }
 }

@@ -1,0 +1,114 @@
+#!/bin/sh
+# The device lab's package host session: sshd's ForceCommand runs it as real root through a
+# sudoers rule that names only this script (test/lab/package-host.ts installs both). Unlike
+# ssh-session.sh it enters no user namespace, so `sudo apt-get install` inside really installs:
+# the session's root is the host's own root, built once by package-host.ts under
+# /run/teknisi-lab/NAME/root from overlays whose upper layers live on that host's tmpfs (the real
+# /usr, /etc, /var, ... are only ever read). Each session then gets new mount, UTS, network, IPC
+# and PID namespaces, pivots into that root with a private /proc, /sys (read-only), /dev, /tmp
+# and /run, and drops to the lab user with a bounding set that keeps what dpkg and apt need and
+# none of what could reach the real machine (no CAP_SYS_ADMIN to undo the mounts, no
+# CAP_MKNOD/CAP_SYS_RAWIO for disks, no CAP_DAC_READ_SEARCH for open_by_handle_at, no module
+# loading). The command runs as PID 1 of its PID namespace: everything it started goes with it.
+#
+#   package-session NAME            (sudoers keeps SSH_ORIGINAL_COMMAND for it)
+# The host's files: /run/teknisi-lab/NAME/{root/,files/{hostname,macs,addresses,user,dmi/}}
+set -eu
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+fail() { echo "lab package session: $*" >&2; exit 1; }
+
+name=${1:-}
+case "$name" in '' | *[!a-z0-9-]*) fail "bad host name '$name'" ;; esac
+H=/run/teknisi-lab/$name
+R=$H/root
+[ -d "$R/usr/bin" ] || fail "no package host $name"
+
+if [ "${2:-}" != --inside ]; then
+  exec unshare --mount --uts --net --ipc --pid --fork --kill-child -- /bin/sh "$0" "$name" --inside
+fi
+
+# this PID namespace's own /proc, before anything reads a PID of it there
+mount -t proc -o nosuid,nodev,noexec proc /proc
+
+# --- identity and network, before leaving the real root --------------------------------------
+read -r host < "$H/files/hostname"
+hostname "$host"
+unshare --net sleep 2147483647 &
+HOLDER=$!
+tries=0
+while [ "/proc/$HOLDER/ns/net" -ef /proc/self/ns/net ]; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 2000 ] || sleep 0.01
+  [ "$tries" -lt 3000 ] || fail "the veth holder namespace did not appear"
+done
+n=0
+links=''
+peers=''
+while read -r mac; do
+  [ -n "$mac" ] || continue
+  links="${links}link add eth$n address $mac type veth peer name eth$n netns $HOLDER
+link set eth$n up
+"
+  peers="${peers}link set eth$n up
+"
+  n=$((n + 1))
+done < "$H/files/macs"
+while read -r addr; do
+  [ -n "$addr" ] && links="${links}addr add $addr dev eth0
+"
+done < "$H/files/addresses"
+printf 'link set lo up\n%s' "$links" | ip -batch -
+[ -z "$peers" ] || printf '%s' "$peers" | nsenter --net="/proc/$HOLDER/ns/net" ip -batch -
+
+# --- the host's root, with this session's own kernel file systems ----------------------------
+mount --rbind "$R" "$R" # pivot_root wants a mount point; r: with the overlays on it
+mount -t proc -o nosuid,nodev,noexec proc "$R/proc"
+# root may write sysctls and the sysrq trigger by file mode alone: make both read-only here
+mount --bind "$R/proc/sys" "$R/proc/sys"
+mount -o remount,bind,ro "$R/proc/sys"
+[ ! -e "$R/proc/sysrq-trigger" ] || mount --bind /dev/null "$R/proc/sysrq-trigger"
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$R/sys"
+if [ -d "$R/sys/class/dmi/id" ]; then
+  mount -t tmpfs -o size=64k,mode=0755 lab-dmi "$R/sys/class/dmi/id"
+  cp "$H"/files/dmi/* "$R/sys/class/dmi/id/"
+  chmod 000 "$R/sys/class/dmi/id/product_serial" "$R/sys/class/dmi/id/product_uuid"
+fi
+# /dev: the harmless character devices only (never a disk), and a devpts of its own
+mount -t tmpfs -o size=64k,mode=0755,nosuid lab-dev "$R/dev"
+for d in null zero full random urandom tty; do
+  : > "$R/dev/$d"
+  mount --bind "/dev/$d" "$R/dev/$d"
+done
+mkdir "$R/dev/pts" "$R/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec lab-devpts "$R/dev/pts"
+ln -s pts/ptmx "$R/dev/ptmx"
+ln -s /proc/self/fd "$R/dev/fd"
+ln -s /proc/self/fd/0 "$R/dev/stdin"
+ln -s /proc/self/fd/1 "$R/dev/stdout"
+ln -s /proc/self/fd/2 "$R/dev/stderr"
+mount -t tmpfs -o mode=1777,nosuid,nodev lab-shm "$R/dev/shm"
+mount -t tmpfs -o mode=1777,nosuid,nodev lab-tmp "$R/tmp"
+mount -t tmpfs -o mode=0755,nosuid,nodev lab-run "$R/run"
+mkdir -m 1777 "$R/run/lock"
+
+read -r user < "$H/files/user"
+cd "$R"
+pivot_root . .
+umount -l .
+cd /
+
+# --- the lab user, as sshd would have started it ----------------------------------------------
+entry=$(getent passwd "$user") || fail "no user $user"
+home=$(echo "$entry" | cut -d: -f6)
+gid=$(echo "$entry" | cut -d: -f4)
+cd "$home" 2>/dev/null || cd /
+set -- env -i HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash TERM="${TERM:-dumb}" LANG=C.UTF-8 \
+  PATH=/usr/local/bin:/usr/bin:/bin:/usr/games \
+  ${SSH_CONNECTION:+SSH_CONNECTION="$SSH_CONNECTION"} ${SSH_CLIENT:+SSH_CLIENT="$SSH_CLIENT"} \
+  setpriv --reuid="$user" --regid="$gid" --init-groups \
+  --bounding-set=-all,+chown,+dac_override,+fowner,+fsetid,+kill,+setgid,+setuid,+setpcap,+net_bind_service,+net_raw,+sys_chroot,+audit_write,+setfcap \
+  --
+if [ -n "${SSH_ORIGINAL_COMMAND+set}" ]; then
+  exec "$@" /bin/bash -c "$SSH_ORIGINAL_COMMAND"
+fi
+exec "$@" /bin/bash -l
