@@ -10,6 +10,10 @@ export const LAB_PACKAGES: Record<string, string> = {
   snmpsim: '/usr/bin/snmpsimd',
   'openssh-server': '/usr/sbin/sshd',
   'openssh-client': '/usr/bin/ssh-keygen',
+  // package hosts (package-host.ts): sshd reaches their root session through sudo, and their
+  // users sudo inside; the lab's apt repository is indexed with dpkg-scanpackages
+  sudo: '/usr/bin/sudo',
+  'dpkg-dev': '/usr/bin/dpkg-scanpackages',
 };
 
 export function ensureLabPackages(): void {
