@@ -25,18 +25,20 @@ export class DeviceSessions {
   async open(device: TargetDevice, credentialId: number | null): Promise<HostSession> {
     const id = credentialId ?? (await this.scans.rememberedCredential(device.id, 'ssh'));
     if (!id) throw new Error('no SSH credential has worked on this device yet: scan it with one, or give the job a credentialId');
-    if (!device.primaryIp) throw new Error('the device has no known address');
+    // where a scan last reached it over SSH (the address and port it answered on), else its primary address
+    const reached = await this.hostKeys.lastReached(device.id);
+    const address = reached?.host ?? device.primaryIp;
+    if (!address) throw new Error('the device has no known address');
     const cred = await this.credentials.reveal(id).catch((err) => {
       throw err instanceof NotFoundException ? new Error(`SSH credential ${id} was deleted`) : err;
     });
     if (cred.kind !== 'ssh') throw new Error(`credential ${id} is ${cred.kind}, not ssh`);
     const client = await SshClient.connect({
-      host: device.primaryIp, port: cred.port, username: cred.username, password: cred.password, privateKey: cred.privateKey,
+      host: address, port: reached?.port ?? cred.port, username: cred.username, password: cred.password, privateKey: cred.privateKey,
       passphrase: cred.passphrase, timeoutMs: CONNECT_TIMEOUT_MS, hostKeys: this.hostKeys.verifier(),
     });
-    const address = device.primaryIp;
     return {
-      where: `${cred.username}@${address}:${cred.port}`,
+      where: `${cred.username}@${address}:${reached?.port ?? cred.port}`,
       access: {
         exec: (command, o) => client.exec(command, o),
         sudo: cred.username !== 'root',

@@ -87,4 +87,10 @@ export class HostKeysRepository {
   async linkDevice(host: string, port: number, deviceId: number): Promise<void> {
     await this.keys.update({ host: hostKeyHost(host), port }, { deviceId });
   }
+
+  /** Where SSH last reached the device (address and port), if a scan ever did. */
+  async lastReached(deviceId: number): Promise<{ host: string; port: number } | null> {
+    const row = await this.keys.findOne({ where: { deviceId }, order: { lastSeen: 'DESC' } });
+    return row ? { host: row.host, port: row.port } : null;
+  }
 }
