@@ -19,6 +19,10 @@ const BENCHES: Record<string, Bench> = {
     description: 'discovery [sweep|collect|ingest]: lab /24 and /22 scans vs onesixtyone and nmap, collectSnmp vs snmpbulkwalk, ingest vs raw INSERT',
     load: () => import('./discovery'),
   },
+  fanout: {
+    description: 'fanout [hosts|queue]: a command on 50 lab SSH hosts at c=10/25/50 vs ansible -m raw and xargs -P ssh; a 5,000-target noop run queued',
+    load: () => import('./fanout'),
+  },
 };
 
 async function run(): Promise<number> {
