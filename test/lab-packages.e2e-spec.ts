@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { labPackageVersionFile, publishLabPackage, unpublishLabPackage } from './lab/apt-repo';
+import { LabFleet, labAddresses } from './lab/fleet';
 import { generatedIdentity } from './lab/identities';
 import { LabPackageHost } from './lab/package-host';
 
@@ -128,5 +129,24 @@ describe('lab package hosts', () => {
     expect(fs.existsSync(two.runDir)).toBe(false);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(two.runDir);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).toContain(one.runDir);
+  });
+});
+
+describe('a lab fleet', () => {
+  it('starts many hosts at once, each its own machine, all reached with one credential', async () => {
+    const fleet = await LabFleet.start({ addresses: labAddresses('127.93.1.1', 5), hostnamePrefix: 'lab-fleet' });
+    try {
+      const seen = await Promise.all(fleet.hosts.map((h) => h.run('hostname; cat /etc/machine-id /sys/class/net/eth0/address')));
+      expect(seen.map((s) => s.split('\n')[0])).toEqual(['lab-fleet001', 'lab-fleet002', 'lab-fleet003', 'lab-fleet004', 'lab-fleet005']);
+      expect(new Set(seen.map((s) => s.split('\n')[1])).size).toBe(5);
+      expect(new Set(seen.map((s) => s.split('\n')[2])).size).toBe(5);
+      expect(new Set(fleet.hosts.map((h) => h.hostKeyFingerprint())).size).toBe(5);
+      expect(new Set(fleet.hosts.map((h) => h.credentials.privateKey)).size).toBe(1);
+      // the machine's own package database, read-only
+      expect(await fleet.hosts[0].dpkgInstalledCount()).toBeGreaterThan(100);
+      expect(() => fleet.hosts[0].removePackage('sudo')).toThrow(/sharedDpkg/);
+    } finally {
+      await fleet.stop();
+    }
   });
 });

@@ -51,9 +51,13 @@ function withPasswdLock(file: string, args: string[], input?: string): void {
   }
 }
 
+let labUser: LabUser | undefined;
+
 /** The lab's Unix user: created when missing, with a password only root can read. */
 export function ensureLabUser(): LabUser {
   if (process.getuid?.() !== 0) throw new Error('the SSH lab runs sshd and creates its lab user: run the tests as root');
+  // once per process: the checks spawn processes, and fleets start many hosts at once
+  if (labUser && fs.existsSync(LAB_PASSWORD_FILE)) return labUser;
   let fresh = false;
   try {
     execFileSync('getent', ['passwd', LAB_SSH_USER], { stdio: 'ignore' });
@@ -71,13 +75,38 @@ export function ensureLabUser(): LabUser {
     password = fs.readFileSync(LAB_PASSWORD_FILE, 'utf8').trim();
   }
   if (fresh) withPasswdLock('chpasswd', [], `${LAB_SSH_USER}:${password}\n`);
-  return { username: LAB_SSH_USER, password };
+  labUser = { username: LAB_SSH_USER, password };
+  return labUser;
 }
 
+let version: [number, number] | undefined;
+
 function sshdVersion(): [number, number] {
+  if (version) return version;
   const r = spawnSync('/usr/sbin/sshd', ['-V'], { encoding: 'utf8' });
   const m = /OpenSSH_(\d+)\.(\d+)/.exec(`${r.stderr}${r.stdout}`);
-  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  version = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  return version;
+}
+
+/** A client key pair and a passphrase-protected one, as files in a directory. */
+export interface LabClientKeys {
+  /** holds client_key(.pub) and client_key_encrypted(.pub) */
+  dir: string;
+  passphrase: string;
+}
+
+/**
+ * Generates the client keys a lab host authorizes. Hosts given the same keys (a fleet) accept
+ * one SSH credential, as a real fleet with one admin key does; the passphrase-protected key is
+ * also the slow one to make (bcrypt), which a fleet then makes once.
+ */
+export async function makeLabClientKeys(dir: string, comment: string): Promise<LabClientKeys> {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const passphrase = crypto.randomBytes(12).toString('base64url');
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `teknisi@${comment}`, '-f', path.join(dir, 'client_key')]);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', `teknisi-encrypted@${comment}`, '-f', path.join(dir, 'client_key_encrypted')]);
+  return { dir, passphrase };
 }
 
 /** Every process below `pid`, deepest first, from /proc. */
@@ -137,6 +166,8 @@ export interface LabSshdOptions {
   name: string;
   /** what else names this host's sessions on their command line, for stop() to find strays */
   sessionMarker?: string;
+  /** keys to authorize instead of a pair of the host's own */
+  clientKeys?: LabClientKeys;
 }
 
 /** One sshd process: its own config, host key and authorized keys, in `dir`. */
@@ -277,9 +308,13 @@ export class LabSshd {
   }
 
   private async newClientKeys(): Promise<void> {
-    const passphrase = crypto.randomBytes(12).toString('base64url');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `teknisi@${this.o.name}`, '-f', this.file('client_key')]);
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', `teknisi-encrypted@${this.o.name}`, '-f', this.file('client_key_encrypted')]);
+    let passphrase: string;
+    if (this.o.clientKeys) {
+      for (const f of ['client_key', 'client_key.pub', 'client_key_encrypted', 'client_key_encrypted.pub']) fs.copyFileSync(path.join(this.o.clientKeys.dir, f), this.file(f));
+      passphrase = this.o.clientKeys.passphrase;
+    } else {
+      passphrase = (await makeLabClientKeys(this.o.dir, this.o.name)).passphrase;
+    }
     fs.writeFileSync(this.file('authorized_keys'), [this.file('client_key.pub'), this.file('client_key_encrypted.pub')].map((f) => fs.readFileSync(f, 'utf8')).join(''), { mode: 0o644 });
     this.clientKey = fs.readFileSync(this.file('client_key'), 'utf8');
     this.encrypted = { privateKey: fs.readFileSync(this.file('client_key_encrypted'), 'utf8'), passphrase };
@@ -321,6 +356,8 @@ export interface LabSshHostOptions {
   port?: number;
   identity: LabIdentity;
   osRelease?: LabOsRelease;
+  /** client keys shared with other hosts (LabFleet), instead of a pair of this host's own */
+  clientKeys?: LabClientKeys;
   /**
    * Sessions read this machine's dpkg database itself (read-only) instead of a copy of their
    * own: starts much faster (the copy is most of a host's start-up), for hosts whose packages
@@ -350,7 +387,7 @@ export class LabSshHost {
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
-      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname,
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }
