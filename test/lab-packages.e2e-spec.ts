@@ -109,6 +109,18 @@ describe('lab package hosts', () => {
     expect(Number(processes)).toBeLessThan(10);
   });
 
+  it("give the lab user's sudo rule on this machine nothing but a session in a host, whatever the arguments", () => {
+    const realHostname = execFileSync('hostname', { encoding: 'utf8' });
+    const out = execFileSync(
+      'runuser',
+      ['-u', 'teknisi-lab', '--', 'sudo', '-n', '/run/teknisi-lab/package-session', one.runDir.split('/').pop()!, '--inside'],
+      { encoding: 'utf8', env: { ...process.env, SSH_ORIGINAL_COMMAND: 'hostname; id -un' } },
+    );
+    expect(out).toBe('lab-pkg01\nteknisi-lab\n');
+    expect(execFileSync('hostname', { encoding: 'utf8' })).toBe(realHostname);
+    expect(() => execFileSync('runuser', ['-u', 'teknisi-lab', '--', 'sudo', '-n', '/bin/true'], { stdio: 'pipe' })).toThrow();
+  });
+
   it('upgrade to a version published later', async () => {
     publishLabPackage({ name: PKG, version: '1.1', command: true });
     await sudo(one, 'apt-get update -q');

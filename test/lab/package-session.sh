@@ -11,7 +11,7 @@
 # CAP_MKNOD/CAP_SYS_RAWIO for disks, no CAP_DAC_READ_SEARCH for open_by_handle_at, no module
 # loading). The command runs as PID 1 of its PID namespace: everything it started goes with it.
 #
-#   package-session NAME            (sudoers keeps SSH_ORIGINAL_COMMAND for it)
+#   package-session NAME            (sudoers keeps SSH_ORIGINAL_COMMAND for it; other arguments are ignored)
 # The host's files: /run/teknisi-lab/NAME/{root/,files/{hostname,macs,addresses,user,dmi/}}
 set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -23,8 +23,12 @@ H=/run/teknisi-lab/$name
 R=$H/root
 [ -d "$R/usr/bin" ] || fail "no package host $name"
 
-if [ "${2:-}" != --inside ]; then
-  exec unshare --mount --uts --net --ipc --pid --fork --kill-child -- /bin/sh "$0" "$name" --inside
+# The second stage is this script again as PID 1 of the new PID namespace, and nothing else:
+# sudo lets the lab user pass any arguments, and a stage run in the real namespaces would mount
+# over this machine's /proc and pivot its root. Only root can make a PID namespace without a user
+# namespace (in which sudo would not be root), so PID 1 here means unshare below made it.
+if [ "$$" -ne 1 ]; then
+  exec unshare --mount --uts --net --ipc --pid --fork --kill-child -- /bin/sh "$0" "$name"
 fi
 
 # this PID namespace's own /proc, before anything reads a PID of it there
