@@ -1,31 +1,8 @@
 // /api/health: public, 200 while MySQL and Redis answer, 503 naming what is down.
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { ChildProcess } from 'node:child_process';
 import { freePort } from './support/net';
+import { startRedis, stopRedis } from './support/redis';
 import { ADMIN_PASSWORD, createTestApp, TestApp } from './support/app';
-
-const exec = promisify(execFile);
-
-/** A throwaway redis-server on loopback that keeps nothing on disk. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await exec('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping']).then((r) => r.stdout.trim() === 'PONG', () => false);
-    if (ok) return proc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  proc.kill('SIGKILL');
-  throw new Error(`redis-server on port ${port} did not start`);
-}
-
-async function stopRedis(port: number, proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  await exec('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'shutdown', 'nosave']).catch(() => proc.kill('SIGTERM'));
-  await exited;
-}
 
 describe('health with MySQL and Redis up', () => {
   let t: TestApp;

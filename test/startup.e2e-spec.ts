@@ -1,18 +1,15 @@
 // Start-up as an admin meets it: the compiled server run as a child process, its messages when
 // MySQL, Redis or the configuration are wrong, and the first start's generated secrets.
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { buildServer, MAIN } from './support/build';
 import { freePort } from './support/net';
 import { createTestApp, deleteRedisKeys, dropDatabase, TestApp } from './support/app';
 import { TEST_DATABASE_SERVER, TEST_REDIS_URL } from './support/env';
 
-const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'dist/src/main.js');
-const exec = promisify(execFile);
 
 interface Run {
   proc: ChildProcess;
@@ -48,8 +45,7 @@ const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+[(:]\d
 
 beforeAll(async () => {
   // the child runs what `npm start` runs: the compiled server
-  await exec('npm', ['run', 'build', '--silent'], { cwd: ROOT, timeout: 180_000 });
-  expect(fs.existsSync(MAIN)).toBe(true);
+  await buildServer();
 }, 200_000);
 
 afterAll(() => {

@@ -25,7 +25,7 @@ import { nextAllowed, Window } from './windows/window-time';
 /** a lane waits in place for a target due this soon; later ones are the reconciler's to wake */
 const LANE_WAIT_MAX_MS = 30_000;
 const CANCEL_CHECK_MS = 1_000;
-const BUSY_DEVICE_RETRY_MS = 5_000;
+const BUSY_DEVICE_RETRY_MS = 2_000;
 const MAX_LOG_BYTES = 1024 * 1024;
 /** claims of one target (worker crashes included) before it is given up */
 const MAX_CLAIMS = 20;
@@ -147,6 +147,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       return;
     }
 
+    await this.repo.markStarted(run.id, t.deviceId, this.owner, at());
     const abort = new AbortController();
     let stop: 'lost' | 'cancelled' | null = null;
     const renew = setInterval(() => {
@@ -187,7 +188,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         this.logger.warn({ runId: run.id, deviceId: device.id }, 'lease lost (another worker took the target over); its result is dropped');
         return;
       }
-      const log = header(job, device, t, started) + outcome.log;
+      const log = header(job, device, t, started, this.owner) + outcome.log;
       const bytes = Buffer.byteLength(log);
       const text = bytes > MAX_LOG_BYTES ? Buffer.from(log).subarray(0, MAX_LOG_BYTES) : Buffer.from(log);
       await this.repo.saveLog(run.id, device.id, gzipSync(text), Math.min(bytes, MAX_LOG_BYTES), bytes > MAX_LOG_BYTES, at());
@@ -215,7 +216,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     this.reconciling = true;
     try {
       const now = this.clock.now();
-      const released = await this.repo.releaseExpired(now);
+      const freed = await this.repo.releaseExpired(now);
+      const released = freed.length;
+      const byRun = new Map<number, number[]>();
+      for (const f of freed) byRun.set(f.runId, [...(byRun.get(f.runId) ?? []), f.lane]);
+      for (const [runId, lanes] of byRun) await this.jobs.enqueueLanes(runId, lanes, true);
       let deadlines = 0;
       for (const id of await this.repo.runsPastDeadline(now)) deadlines += await this.repo.applyDeadline(id, now);
       const fired = await this.jobs.fireDue();
@@ -255,6 +260,6 @@ function describe(constraints: Window[][]): string {
   return constraints.map((g) => g.map((w) => `"${name(w)}" ${w.timezone}`).join(' or ')).join('; and ').slice(0, 400);
 }
 
-function header(job: Job, device: TargetDevice, t: TargetRow, startedMs: number): string {
-  return `# job ${job.id} (${job.kind}) on ${device.hostname ?? `device ${device.id}`} (${device.primaryIp ?? 'no address'}), attempt ${t.attempts}, started ${new Date(startedMs).toISOString()}\n`;
+function header(job: Job, device: TargetDevice, t: TargetRow, startedMs: number, worker: string): string {
+  return `# job ${job.id} (${job.kind}) on ${device.hostname ?? `device ${device.id}`} (${device.primaryIp ?? 'no address'}), attempt ${t.attempts}, started ${new Date(startedMs).toISOString()} by worker ${worker}\n`;
 }

@@ -251,10 +251,10 @@ export class JobsRepository {
     try {
       const res = await retryDeadlocks(() =>
         this.ds.query(
-          `UPDATE job_run_targets SET status = 'running', lane = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1, started_at = ?, finished_at = NULL
+          `UPDATE job_run_targets SET status = 'running', lane = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1, started_at = NULL, finished_at = NULL
            WHERE run_id = ? AND status IN ${UNSTARTED} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
            ORDER BY next_attempt_at, device_id LIMIT 1`,
-          [lane, owner, leaseUntil, now, runId, now],
+          [lane, owner, leaseUntil, runId, now],
         ),
       );
       if (!affected(res)) return null;
@@ -264,6 +264,11 @@ export class JobsRepository {
     }
     const [r] = await this.ds.query(`SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? AND lane = ? AND lease_owner = ?`, [runId, lane, owner]);
     return r ? toTarget(r) : null;
+  }
+
+  /** The target's work begins (its window is open and its device is ours): what startedAt shows. */
+  async markStarted(runId: number, deviceId: number, owner: string, at: Date): Promise<void> {
+    await this.ds.query('UPDATE job_run_targets SET started_at = ? WHERE run_id = ? AND device_id = ? AND lease_owner = ?', [at, runId, deviceId, owner]);
   }
 
   /** When the run's next unstarted target becomes due (null: none left unstarted). */
@@ -292,9 +297,9 @@ export class JobsRepository {
   /** Back to waiting (a retry's backoff, a closed window, a busy device), by the worker that holds it. */
   async deferTarget(runId: number, deviceId: number, owner: string, d: { status: 'queued' | 'waiting-for-window'; reason: string; nextAttemptAt: Date; exitCode?: number | null; undoAttempt?: boolean }): Promise<boolean> {
     return affected(await retryDeadlocks(() => this.ds.query(
-      `UPDATE job_run_targets SET status = ?, reason = ?, next_attempt_at = ?, exit_code = ?, attempts = attempts - ?, started_at = IF(? > 0, NULL, started_at), lane = NULL, lease_owner = NULL, lease_until = NULL
+      `UPDATE job_run_targets SET status = ?, reason = ?, next_attempt_at = ?, exit_code = ?, attempts = attempts - ?, lane = NULL, lease_owner = NULL, lease_until = NULL
        WHERE run_id = ? AND device_id = ? AND lease_owner = ? AND status = 'running'`,
-      [d.status, d.reason.slice(0, 1024), d.nextAttemptAt, d.exitCode ?? null, d.undoAttempt ? 1 : 0, d.undoAttempt ? 1 : 0, runId, deviceId, owner],
+      [d.status, d.reason.slice(0, 1024), d.nextAttemptAt, d.exitCode ?? null, d.undoAttempt ? 1 : 0, runId, deviceId, owner],
     ))) > 0;
   }
 
@@ -372,8 +377,14 @@ export class JobsRepository {
    * Targets whose worker stopped renewing (killed, hung, cut off): back to queued, or cancelled
    * when their run was cancelled meanwhile. Their device leases run out the same way.
    */
-  async releaseExpired(now: Date): Promise<number> {
-    const a = await retryDeadlocks(() => this.ds.query(
+  async releaseExpired(now: Date): Promise<Array<{ runId: number; lane: number }>> {
+    const held: Array<{ runId: number; lane: number | null }> = await this.ds.query(
+      `SELECT run_id AS runId, lane FROM job_run_targets WHERE status = 'running' AND lease_until < ?`, [now]);
+    if (!held.length) {
+      await this.ds.query('DELETE FROM device_leases WHERE lease_until < ?', [now]);
+      return [];
+    }
+    await retryDeadlocks(() => this.ds.query(
       `UPDATE job_run_targets t JOIN job_runs r ON r.id = t.run_id
        SET t.status = IF(r.status = 'cancelled', 'cancelled', 'queued'),
            t.reason = IF(r.status = 'cancelled', 'cancelled; its worker stopped', 'its worker stopped (lease expired); queued again'),
@@ -382,7 +393,7 @@ export class JobsRepository {
       [now, now],
     ));
     await this.ds.query('DELETE FROM device_leases WHERE lease_until < ?', [now]);
-    return affected(a);
+    return held.filter((h) => h.lane !== null).map((h) => ({ runId: Number(h.runId), lane: Number(h.lane) }));
   }
 
   /** Running runs with targets due now, and how many: each needs that many lanes (up to its concurrency). */

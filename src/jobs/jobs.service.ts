@@ -133,11 +133,15 @@ export class JobsService {
   }
 
   /** Lane jobs have fixed ids, so enqueueing a lane that is already queued or running adds nothing. */
-  async enqueueLanes(runId: number, lanes: number): Promise<void> {
-    if (lanes <= 0) return;
+  async enqueueLanes(runId: number, lanes: number | number[], fresh = false): Promise<void> {
+    const list = Array.isArray(lanes) ? lanes : Array.from({ length: Math.max(0, lanes) }, (_, i) => i);
+    if (!list.length) return;
+    // a dead worker's lane job stays "active" in Redis until BullMQ finds it stalled (half a
+    // minute or more): lanes freed from a dead worker get a new id so they start now
+    const suffix = fresh ? `-r${Date.now()}` : '';
     try {
-      await this.queues.addBulk(Array.from({ length: lanes }, (_, lane) => ({
-        name: JobName.JobLane, payload: { runId, lane }, opts: { jobId: laneJobId(runId, lane), removeOnComplete: true, removeOnFail: true },
+      await this.queues.addBulk(list.map((lane) => ({
+        name: JobName.JobLane, payload: { runId, lane }, opts: { jobId: `${laneJobId(runId, lane)}${suffix}`, removeOnComplete: true, removeOnFail: true },
       })));
     } catch (err) {
       this.logger.warn({ runId, err: (err as Error).message }, 'could not enqueue the run now; the reconciler will');

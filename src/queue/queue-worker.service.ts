@@ -34,8 +34,9 @@ export class QueueWorkerService implements OnApplicationBootstrap, OnApplication
           connection: bullConnection(this.config.redisUrl, true), prefix: this.config.queuePrefix, autorun: true,
           // a job lane holds one target (one SSH session) at a time: this is the worker's global cap
           concurrency: name === QueueName.Jobs ? this.config.jobMaxParallel : 4,
-          // a lane may run a long install; its target's lease in MySQL, not BullMQ's lock, guards it
-          ...(name === QueueName.Jobs ? { lockDuration: 60_000, maxStalledCount: 1000 } : {}),
+          // a lane's work is guarded by its target's lease in MySQL; a stalled lane job (its worker
+          // died) may run again any number of times, finding its lane held or its targets done
+          ...(name === QueueName.Jobs ? { maxStalledCount: 1000 } : {}),
         },
       );
       worker.on('failed', (job, err) => this.logger.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
