@@ -8,10 +8,11 @@
 // Inside, the lab user may sudo with its own password, as on a real server.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { LAB_REPO_DIR, ensureLabRepo } from './apt-repo';
 import { LAB_SOURCE_DIR } from './paths';
-import { LAB_APT_SOURCE, LAB_SSH_USER, LabSshHost, LabSshHostOptions, OS_RELEASES, ensureLabUser } from './sshd';
+import { LAB_APT_SOURCE, LAB_SSH_USER, LabSshHost, LabSshHostOptions, OS_RELEASES, ensureLabUser, killProcessesMentioning } from './sshd';
 
 export const LAB_RUN_DIR = '/run/teknisi-lab';
 const SESSION = path.join(LAB_RUN_DIR, 'package-session');
@@ -66,6 +67,39 @@ export function ensurePackageHostSupport(): void {
   fs.chmodSync(LAB_RUN_DIR, 0o755);
   writeIfChanged(SESSION, fs.readFileSync(path.join(LAB_SOURCE_DIR, 'package-session.sh'), 'utf8'), 0o755);
   writeSudoers(OUTER_RULE, OUTER_SUDOERS);
+  removeOrphanedHosts();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Unmounts the hosts of test processes that died without stopping them (their tmpfs holds memory). */
+function removeOrphanedHosts(): void {
+  for (const name of fs.readdirSync(LAB_RUN_DIR)) {
+    const dir = path.join(LAB_RUN_DIR, name);
+    let owner: number;
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, 'owner'), 'utf8'));
+    } catch {
+      continue; // the session script, or a host still being set up
+    }
+    if (!owner || alive(owner)) continue;
+    // its sshd (configured in /tmp/teknisi-ssh-<name>/) and sessions (started with <name>)
+    killProcessesMentioning(name);
+    fs.rmSync(path.join(os.tmpdir(), `teknisi-ssh-${name}`), { recursive: true, force: true });
+    try {
+      execFileSync('umount', ['--recursive', '--lazy', dir], { stdio: 'ignore' });
+    } catch {
+      /* its tmpfs never got mounted */
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function runName(dir: string): string {
@@ -103,6 +137,7 @@ export class LabPackageHost extends LabSshHost {
     fs.mkdirSync(this.runDir, { mode: 0o700 });
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'mode=0700,size=2g', 'teknisi-lab-host', this.runDir]);
+      fs.writeFileSync(path.join(this.runDir, 'owner'), String(process.pid));
       this.mountRoot();
       this.writeIdentity();
     } catch (err) {

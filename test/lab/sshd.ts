@@ -147,6 +147,11 @@ function processesMentioning(marker: string): number[] {
   return out;
 }
 
+/** Kills the processes whose command line mentions `marker` (a lab host's unique directory or name). */
+export function killProcessesMentioning(marker: string): void {
+  kill(processesMentioning(marker));
+}
+
 function kill(pids: number[]): void {
   for (const p of pids) {
     try {
@@ -406,7 +411,13 @@ export class LabSshHost {
 
   async start(): Promise<void> {
     await this.prepare();
-    await this.sshd.start();
+    try {
+      await this.sshd.start();
+    } catch (err) {
+      await this.cleanUp();
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   async stop(): Promise<void> {
