@@ -13,8 +13,8 @@ const REBOOT_POLICIES: RebootPolicy[] = ['never', 'if-required', 'always'];
 const MAX_PACKAGES = 100;
 /** a package manager's whole run on one machine */
 const SOFTWARE_TIMEOUT_MS = 30 * 60_000;
-const REBOOT_WAIT_MS = 15 * 60_000;
-const REBOOT_POLL_MS = 5_000;
+/** how long a rebooted host may take to come back, and how often to try it (specs shorten them) */
+export const REBOOT = { waitMs: 15 * 60_000, pollMs: 5_000 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,8 +62,8 @@ async function rebootAndWait(ctx: KindContext, s: HostSession, sudo: boolean, su
   // the connection usually drops with the reboot; a clean non-zero exit is a refusal
   if (typeof r.code === 'number' && r.code !== 0) return { ok: false, log, reason: `reboot refused (exit code ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
   await s.close().catch(() => undefined);
-  const deadline = Date.now() + REBOOT_WAIT_MS;
-  await new Promise((res) => setTimeout(res, REBOOT_POLL_MS));
+  const deadline = Date.now() + REBOOT.waitMs;
+  await new Promise((res) => setTimeout(res, REBOOT.pollMs));
   while (Date.now() < deadline && !ctx.signal.aborted) {
     const again = await ctx.open().catch(() => null);
     if (again) {
@@ -77,9 +77,9 @@ async function rebootAndWait(ctx: KindContext, s: HostSession, sudo: boolean, su
         await again.close().catch(() => undefined);
       }
     }
-    await new Promise((res) => setTimeout(res, REBOOT_POLL_MS));
+    await new Promise((res) => setTimeout(res, REBOOT.pollMs));
   }
-  return { ok: false, log, reason: `the host did not come back within ${REBOOT_WAIT_MS / 60_000} minutes after the reboot` };
+  return { ok: false, log, reason: `the host did not come back within ${Math.round(REBOOT.waitMs / 1000)} s after the reboot` };
 }
 
 function softwareKind(action: SoftwareAction): JobKind {
@@ -115,7 +115,7 @@ function softwareKind(action: SoftwareAction): JobKind {
           if (!rb.ok) return { status: 'failed', transient: false, exitCode: null, log, reason: `${out.reason}; then ${rb.reason}` };
           return { ...out, log, reason: `${out.reason}; ${rb.reason}` };
         }
-        return { ...out, log, reason: out.rebootRequired ? `${out.reason} (a reboot is required)` : out.reason };
+        return { ...out, log };
       } finally {
         await session.close().catch(() => undefined);
       }

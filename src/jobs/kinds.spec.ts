@@ -1,0 +1,89 @@
+// The software kinds around the drivers: manager picked from the device, parameters checked
+// again against it, the inventory refreshed after a change, and a reboot waited for (a new
+// boot id) — over recorded apt outputs and fake sessions; nothing is contacted.
+import { fakeHost, fx } from './drivers/fixtures/fake-host';
+import { HostSession, KindContext } from './job-kinds';
+import { JOBS_OWN_KINDS, REBOOT, validateSoftwareParams } from './kinds';
+
+const install = JOBS_OWN_KINDS.find((k) => k.name === 'software.install')!;
+const DEBIAN = { id: 7, hostname: 'web01', primaryIp: '192.0.2.7', platform: 'linux', osFamily: 'linux', osName: 'Debian GNU/Linux 12 (bookworm)', osVersion: '12', type: 'server' };
+
+function aptRoutes(bootId: string, rebootRequired: boolean) {
+  return fakeHost([
+    [/^dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],
+    [/apt-get -o DPkg::Lock::Timeout=120 update$/, fx('apt-get-update')],
+    [/ install -- teknisi-hello$/, fx('apt-get-install-success')],
+    [/^test -e \/var\/run\/reboot-required$/, { code: rebootRequired ? 0 : 1 }],
+    [/boot_id$/, { stdout: `${bootId}\n` }],
+    // the connection drops as the machine goes down
+    [/shutdown -r now$/, { code: null }],
+  ], { sudo: true, sudoPassword: 'sudo-secret' });
+}
+
+function ctxWith(sessions: Array<ReturnType<typeof aptRoutes> | Error>, params: object) {
+  const opened: number[] = [];
+  let refreshed = 0;
+  const ctx: KindContext = {
+    runId: 1, device: DEBIAN, params: validateSoftwareParams('install', params).params, signal: new AbortController().signal, credentialId: null,
+    open: async (): Promise<HostSession> => {
+      const s = sessions[Math.min(opened.length, sessions.length - 1)];
+      opened.push(opened.length);
+      if (s instanceof Error) throw s;
+      return { access: s.host, where: 'lab@192.0.2.7:22', refreshInventory: async () => void refreshed++, close: async () => undefined };
+    },
+  };
+  return { ctx, opened, refreshed: () => refreshed };
+}
+
+beforeAll(() => {
+  REBOOT.pollMs = 10;
+  REBOOT.waitMs = 500;
+});
+
+describe('software.install', () => {
+  it('installs with the manager the device\'s OS implies and refreshes the inventory after the change', async () => {
+    const first = aptRoutes('boot-a', false);
+    const { ctx, refreshed } = ctxWith([first], { packages: ['teknisi-hello'] });
+    const out = await install.run(ctx);
+    expect(out).toMatchObject({ status: 'succeeded', reason: 'installed teknisi-hello 1.0' });
+    expect(refreshed()).toBe(1);
+    expect(first.calls.some((c) => /shutdown/.test(c.command))).toBe(false);
+  });
+
+  it('reboot if-required: reboots, waits for a new boot id, and says so', async () => {
+    const first = aptRoutes('boot-a', true);
+    const { ctx, opened, refreshed } = ctxWith([first, new Error('connect ECONNREFUSED'), aptRoutes('boot-a', true), aptRoutes('boot-b', false)], { packages: ['teknisi-hello'], reboot: 'if-required' });
+    const out = await install.run(ctx);
+    expect(out.status).toBe('succeeded');
+    expect(out.reason).toMatch(/reboot required; rebooted and back/);
+    expect(out.log).toMatch(/\$ sudo -S -p '' -- shutdown -r now/);
+    expect(out.log).toMatch(/host back after reboot \(boot id boot-b\)/);
+    expect(out.log).not.toContain('sudo-secret');
+    expect(first.calls.find((c) => /shutdown/.test(c.command))!.stdin).toBe('sudo-secret\n');
+    expect(opened.length).toBe(4);
+    expect(refreshed()).toBe(2);
+  });
+
+  it('reboot if-required: a host that never comes back fails the target, definitely', async () => {
+    const { ctx } = ctxWith([aptRoutes('boot-a', true), new Error('connect ECONNREFUSED')], { packages: ['teknisi-hello'], reboot: 'if-required' });
+    const out = await install.run(ctx);
+    expect(out).toMatchObject({ status: 'failed', transient: false });
+    expect(out.reason).toMatch(/did not come back within 1 s after the reboot/);
+  });
+
+  it('a device whose OS names no package manager fails with a reason that says what to do', async () => {
+    const { ctx } = ctxWith([aptRoutes('x', false)], { packages: ['teknisi-hello'] });
+    const out = await install.run({ ...ctx, device: { ...DEBIAN, platform: null, osFamily: null, osName: null, osVersion: null } });
+    expect(out).toMatchObject({ status: 'failed', transient: false });
+    expect(out.reason).toMatch(/no package manager known for this device.*params\.manager/);
+  });
+
+  it('a name valid in general but not for the device\'s manager is refused before anything runs', async () => {
+    const session = aptRoutes('x', false);
+    const { ctx } = ctxWith([session], { packages: ['Teknisi_Hello'] });
+    const out = await install.run(ctx);
+    expect(out).toMatchObject({ status: 'failed', transient: false });
+    expect(out.reason).toMatch(/not a valid apt package name/);
+    expect(session.calls).toHaveLength(0);
+  });
+});
