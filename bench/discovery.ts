@@ -59,7 +59,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'concurrent-reports', help: 'reports in the concurrent pairing (the first ones of the same fleet)', default: '400' },
   { name: 'seed', help: 'PRNG seed of the generated reports', default: '1' },
   { name: 'profile', help: 'time each SQL statement of ingest by shape (--profile false to skip)', boolean: true, default: 'true' },
-  { name: 'what-if', help: 'also run ingest with cheaper InventoryRepository variants (bench/lib/discovery-whatif.ts), each beside the raw INSERT', boolean: true },
+  { name: 'what-if', help: 'also run ingest with cheaper variants of its repository or its catalogue counts (bench/lib/discovery-whatif.ts), each beside the raw INSERT', boolean: true },
   // all
   { name: 'max-load', help: 'wait (up to 10 min) until the 1-minute load average is at most this before measuring' },
   { name: 'results-dir', help: 'where the JSON result goes', default: 'bench/results' },
