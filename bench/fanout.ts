@@ -47,7 +47,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'help', help: 'this list', boolean: true },
 ];
 
-type Tool = 'teknisi' | 'ssh' | 'ansible' | 'ssh2';
+type Tool = 'teknisi' | 'ssh' | 'ansible' | 'ssh2' | 'noop';
 
 interface Row {
   concurrency: number;
@@ -155,15 +155,15 @@ export async function main(argv: string[]): Promise<number> {
       const hostnames = new Map(hosts.map((h) => [found.devices.get(h.address)!, h.hostname]));
       if (new Set(deviceIds).size !== hosts.length) throw new Error(`the ${hosts.length} lab hosts became ${new Set(deviceIds).size} devices`);
 
-      const raw: Record<Tool, Array<TeknisiRun | PeerRun | RawSshRun>> = { teknisi: [], ssh: [], ansible: [], ssh2: [] };
+      const raw: Record<Tool, Array<TeknisiRun | PeerRun | RawSshRun>> = { teknisi: [], ssh: [], ansible: [], ssh2: [], noop: [] };
       const top = Math.max(...concurrencies);
       const once = async (tool: Tool, c: number, keep: boolean) => {
         let r: TeknisiRun | PeerRun | RawSshRun;
         let line: string;
-        if (tool === 'teknisi') {
-          const t = await commandRun(server!, script, deviceIds, hostnames, c, pollMs, 600);
+        if (tool === 'teknisi' || tool === 'noop') {
+          const t = await commandRun(server!, tool === 'noop' ? null : script, deviceIds, hostnames, c, pollMs, 600);
           r = t;
-          line = `${t.seconds.toFixed(2)} s (server ${t.serverSeconds.toFixed(2)} s), ${t.counts.succeeded}/${t.targets} succeeded, ${t.answered} answered, target p50 ${t.targetMs.p50} ms, peak RSS ${t.peakRssMb} MB, CPU ${t.cpuS} s${t.failures.length ? `; ${t.failures[0]}` : ''}`;
+          line = `${t.seconds.toFixed(2)} s (server ${t.serverSeconds.toFixed(2)} s), ${t.counts.succeeded}/${t.targets} succeeded, ${t.answered} answered, POST ${t.postMs} ms, first claim +${t.firstClaimMs} ms, target p50 ${t.targetMs.p50} ms (sum ${t.targetMs.sum} ms), last finish → seen ${t.tailMs} ms, ${t.polls} polls, peak RSS ${t.peakRssMb} MB, CPU ${t.cpuS} s${t.failures.length ? `; ${t.failures[0]}` : ''}`;
         } else if (tool === 'ssh2') {
           const t = await rawSsh(hosts, script, c);
           r = t;
@@ -178,12 +178,12 @@ export async function main(argv: string[]): Promise<number> {
         if (keep) raw[tool].push(r);
       };
       log('  warm-up (not counted):');
-      for (const tool of ['teknisi', 'ssh', 'ansible', 'ssh2'] as Tool[]) await once(tool, top, false);
+      for (const tool of ['teknisi', 'ssh', 'ansible', 'ssh2', 'noop'] as Tool[]) await once(tool, top, false);
       const order: Tool[] = ['teknisi', 'ssh', 'ansible', 'ssh2'];
       for (let it = 0; it < iterations; it++) {
         log(`  iteration ${it + 1}/${iterations} (load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}):`);
         // the tools take turns, the order rotating, so that load from other work falls on all
-        const turn = [...order.slice(it % 3, 3), ...order.slice(0, it % 3), 'ssh2' as Tool];
+        const turn: Tool[] = [...order.slice(it % 3, 3), ...order.slice(0, it % 3), 'ssh2', 'noop'];
         for (const c of concurrencies) for (const tool of turn) await once(tool, c, true);
       }
       loads.hostsEnd = os.loadavg().map(round1);
@@ -196,12 +196,12 @@ export async function main(argv: string[]): Promise<number> {
       fleet = undefined;
 
       for (const c of concurrencies) {
-        for (const tool of ['teknisi', 'ssh', 'ansible', 'ssh2'] as Tool[]) {
+        for (const tool of ['teknisi', 'ssh', 'ansible', 'ssh2', 'noop'] as Tool[]) {
           const runs = raw[tool].filter((r) => r.concurrency === c);
           if (!runs.length) continue;
           const secs = runs.map((r) => r.seconds);
-          const complete = runs.every((r) => tool === 'teknisi' ? (r as TeknisiRun).answered === hosts.length : tool === 'ssh2' ? (r as RawSshRun).ok === hosts.length : (r as PeerRun).answered === hosts.length);
-          const rss = tool === 'teknisi' ? runs.map((r) => (r as TeknisiRun).peakRssMb) : tool === 'ssh2' ? [] : runs.map((r) => (r as PeerRun).treeRssMb);
+          const complete = runs.every((r) => tool === 'teknisi' || tool === 'noop' ? (r as TeknisiRun).answered === hosts.length : tool === 'ssh2' ? (r as RawSshRun).ok === hosts.length : (r as PeerRun).answered === hosts.length);
+          const rss = tool === 'teknisi' || tool === 'noop' ? runs.map((r) => (r as TeknisiRun).peakRssMb) : tool === 'ssh2' ? [] : runs.map((r) => (r as PeerRun).treeRssMb);
           rows.push({
             concurrency: c, tool, runs: runs.length, seconds: round3(median(secs)), all: secs, perTargetMs: Math.round((median(secs) * 1000 * c) / hosts.length),
             rssMb: Math.round(median(rss)), maxProcRssMb: tool === 'ssh' || tool === 'ansible' ? round1(median(runs.map((r) => (r as PeerRun).maxProcRssMb))) : undefined,
@@ -228,6 +228,7 @@ export async function main(argv: string[]): Promise<number> {
         commands: {
           teknisi: `POST /api/jobs {kind: 'command', params: {script: ${JSON.stringify(script)}}, target: {deviceIds: [${hosts.length} ids]}, concurrency: N, retries: 0}, GET /api/jobs/:id every ${pollMs} ms until completed`,
           ssh: peers.sshCommandLine(0).replace('-P 0', '-P N'), ansible: peers.ansibleCommandLine(0).replace('-f 0', '-f N'),
+          noop: `the same POST with {kind: 'noop', params: {}}: claims, leases, logs and polling without SSH`,
           ssh2: 'in the bench process: SshClient.connect (password) + exec "env sh -c \'eval "$(cat)"\'" with the script on stdin, N lanes',
           ansibleSshArgs: flags.opt('ansible-ssh-args') ?? 'default (-C -o ControlMaster=auto -o ControlPersist=60s), ANSIBLE_SSH_CONTROL_PATH_DIR fresh per run, its masters stopped after each run',
         },
@@ -296,6 +297,16 @@ export async function main(argv: string[]): Promise<number> {
   const outDir = path.resolve(REPO_ROOT, flags.str('results-dir'));
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `fanout-${date}.json`);
+  // one file per day: the latest run in full, the earlier runs of that day by their summaries
+  try {
+    const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> & { earlier?: unknown[]; hosts?: { summary?: unknown; floor?: unknown }; queue?: { summary?: unknown } };
+    result.earlier = [...(prev.earlier ?? []), {
+      date: prev.date, command: prev.command, loadAverage: (prev.machine as { loadAverage?: unknown } | undefined)?.loadAverage,
+      hosts: prev.hosts?.summary, floor: prev.hosts?.floor, queue: prev.queue?.summary, goals: prev.goals, pass: prev.pass,
+    }];
+  } catch {
+    // the first run of the day
+  }
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   log('\ngoals:');
   for (const g of goals) log(`  ${g.pass ? 'pass' : 'FAIL'}  ${g.goal}: ${g.value}`);
@@ -350,12 +361,15 @@ function ensureAnsible(install: boolean, log: (s: string) => void): string | nul
 }
 
 function hostsTable(rows: Row[], hosts: number): string {
-  const name: Record<Tool, string> = { teknisi: 'Teknisi job (POST → completed)', ansible: 'ansible -m raw', ssh: 'xargs -P + ssh', ssh2: '(profile) SshClient in-process, no jobs' };
+  const name: Record<Tool, string> = {
+    teknisi: 'Teknisi job (POST → completed)', ansible: 'ansible -m raw', ssh: 'xargs -P + ssh',
+    ssh2: '(profile) SshClient in-process, no jobs', noop: '(profile) noop job: machinery, no SSH',
+  };
   return table(
     ['c', 'tool', 'wall p50', 'per target', 'peak RSS', 'CPU', `all ${hosts}`, 'runs (s)'],
     rows.map((r) => [
       String(r.concurrency), name[r.tool], `${r.seconds.toFixed(2)} s`, `${r.perTargetMs} ms`,
-      r.tool === 'ssh2' ? '-' : r.tool === 'teknisi' ? `${r.rssMb} MB` : `${r.rssMb} MB (1 proc ${r.maxProcRssMb} MB)`,
+      r.tool === 'ssh2' ? '-' : r.tool === 'teknisi' || r.tool === 'noop' ? `${r.rssMb} MB` : `${r.rssMb} MB (1 proc ${r.maxProcRssMb} MB)`,
       `${r.cpuS.toFixed(2)} s`, r.complete ? 'yes' : 'NO', r.all.map((x) => x.toFixed(2)).join(' '),
     ]),
   );

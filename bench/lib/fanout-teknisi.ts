@@ -184,12 +184,17 @@ export async function discover(t: TeknisiServer, addresses: string[], credential
 }
 
 /** One `command` job on the devices, POST to completed, with its per-target timings and outputs checked. */
-export async function commandRun(t: TeknisiServer, script: string, deviceIds: number[], hostnames: Map<number, string>, concurrency: number, pollMs: number, timeoutS: number): Promise<TeknisiRun> {
+/**
+ * One job on the devices, POST to completed, with its per-target timings and outputs checked.
+ * `noop` (script null) goes through the same claims, leases, logs and polling without SSH: the
+ * job machinery alone.
+ */
+export async function commandRun(t: TeknisiServer, script: string | null, deviceIds: number[], hostnames: Map<number, string>, concurrency: number, pollMs: number, timeoutS: number): Promise<TeknisiRun> {
   t.rss.windowPeakMb();
   const cpu0 = cpuSeconds(t.server.pid);
   const start = process.hrtime.bigint();
   const res = await t.client.request('POST', '/api/jobs', {
-    body: { name: `bench fanout c=${concurrency}`, kind: 'command', params: { script }, target: { deviceIds }, concurrency, retries: 0 },
+    body: { name: `bench fanout c=${concurrency}`, ...(script === null ? { kind: 'noop', params: {} } : { kind: 'command', params: { script } }), target: { deviceIds }, concurrency, retries: 0 },
   });
   const postMs = ms(start);
   if (res.status !== 201) throw new Error(`POST /api/jobs answered ${res.status}: ${res.body?.toString('utf8').slice(0, 500)}`);
@@ -215,6 +220,10 @@ export async function commandRun(t: TeknisiServer, script: string, deviceIds: nu
   for (const tv of view.targets) {
     if (tv.status !== 'succeeded') {
       failures.push(`device ${tv.deviceId}: ${tv.status} ${tv.reason ?? ''}`.slice(0, 300));
+      continue;
+    }
+    if (script === null) {
+      answered++;
       continue;
     }
     const logRes = await t.client.request('GET', `/api/jobs/${id}/targets/${tv.deviceId}/log`);
