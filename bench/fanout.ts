@@ -13,7 +13,7 @@ import { LabFleet, labAddresses } from '../test/lab/fleet';
 import { FlagSpec, Flags } from './lib/args';
 import { waitForLoad } from './lib/discovery-proc';
 import { Peers, PeerRun } from './lib/fanout-peers';
-import { listenersOn, median, which } from './lib/fanout-proc';
+import { listenersOn, median, stopRunning, which } from './lib/fanout-proc';
 import {
   commandRun, createCredential, discover, insertDevices, LabTarget, queueRun, QueueRun, rawSsh, RawSshRun, TeknisiRun, TeknisiServer,
 } from './lib/fanout-teknisi';
@@ -106,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
   let server: TeknisiServer | undefined;
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= (async () => {
+    stopRunning();
     if (server) await server.stop().catch((e) => log(`could not stop the server: ${e.message}`));
     if (server) server.server.cleanup();
     server = undefined;

@@ -69,6 +69,24 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** Commands running now (GNU time's pid → its figures file), for stopRunning(). */
+const running = new Map<number, string>();
+
+/** Stops every command runTree() is running (an interrupted bench), and removes their files. */
+export function stopRunning(): void {
+  for (const [pid, file] of running) {
+    for (const p of tree(pid).reverse()) {
+      try {
+        process.kill(p, 'SIGTERM');
+      } catch {
+        // gone
+      }
+    }
+    fs.rmSync(file, { force: true });
+  }
+  running.clear();
+}
+
 /** Runs a command to its end under GNU time, sampling its process tree's RSS. */
 export function runTree(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; sampleMs?: number } = {}): Promise<TreeRun> {
   if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: apt-get install time`);
@@ -76,6 +94,7 @@ export function runTree(cmd: string, args: string[], opts: { env?: NodeJS.Proces
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, cmd, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) running.set(child.pid, timeFile);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -107,6 +126,7 @@ export function runTree(cmd: string, args: string[], opts: { env?: NodeJS.Proces
         // no figures
       }
       fs.rmSync(timeFile, { force: true });
+      if (child.pid) running.delete(child.pid);
       resolve({
         ms, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
         maxProcRssMb: maxKb / 1024, treeRssMb: treeKb / 1024, maxProcs, cpuS,
