@@ -4,6 +4,7 @@
 // (checked with dpkg inside each host); re-runs skipped by the precheck; an unknown package
 // failing at once while an unreachable host is retried; commands with hostile parameters; cancel.
 // The hosts here are this spec's own (127.95.0.x): no other spec reads their packages.
+import * as fs from 'node:fs';
 import { JobsClock } from '../src/jobs/jobs.clock';
 import { publishLabPackage, unpublishLabPackage } from './lab/apt-repo';
 import { generatedIdentity } from './lab/identities';
@@ -192,16 +193,29 @@ describe('command jobs on lab hosts', () => {
     expect(await log(id, dev.c)).toContain('about to fail');
   });
 
+  it('runs a command as root through a real sudo that asks for the password, which stays out of the log', async () => {
+    const id = await create({ kind: 'command', params: { script: 'id -u; printf "%s\\n" "$WHO"', parameters: { WHO: '$(id -un)' }, sudo: true }, target: { deviceIds: [dev.a] } });
+    const j = await finished(id);
+    expect(j.targets[0]).toMatchObject({ status: 'succeeded', exitCode: 0 });
+    const out = await log(id, dev.a);
+    expect(out).toMatch(/^\$ sudo -S -p '' -- env /m);
+    expect(out).toMatch(/^0\n\$\(id -un\)\n/m);
+    expect(out).not.toContain(hostA.sudoPassword);
+  });
+
   it('cancel stops a running command on the machine', async () => {
     const marker = `/tmp/teknisi-cancel-${Date.now()}`;
-    const id = await create({ kind: 'command', params: { script: `sleep 30; touch ${marker}` }, target: { deviceIds: [dev.c] } });
+    const id = await create({ kind: 'command', params: { script: `sleep 6; touch ${marker}` }, target: { deviceIds: [dev.c] } });
     await until('the command to run', async () => (await job(id)).counts.running === 1);
     await new Promise((r) => setTimeout(r, 1000));
     const started = Date.now();
     await t.http.post(`/api/jobs/${id}/cancel`).set(admin).expect(200);
     const j = await finished(id, 15_000);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(j.targets[0]).toMatchObject({ status: 'cancelled' });
     expect(j.targets[0].reason).toMatch(/stopped by cancel/);
+    // the script itself was stopped on the host, not just abandoned: it never reaches its end
+    await new Promise((r) => setTimeout(r, 6_000 - (Date.now() - started) + 1_500));
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

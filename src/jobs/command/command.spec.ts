@@ -1,18 +1,38 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodePowerShellCommand } from '../../protocols/ssh/powershell';
 import { fakeHost } from '../drivers/fixtures/fake-host';
 import { Exec } from '../drivers/types';
-import { buildPosixCommand, buildPowerShellCommand, runCommandTask, validateCommandParams } from '.';
+import { shQuote } from '../../protocols/ssh/posix-quote';
+import { buildPosixCommand, buildPowerShellCommand, POSIX_TETHER, runCommandTask, validateCommandParams } from '.';
 
-/** Runs a built command with this machine's sh, stdin as given: nothing but sh runs. */
-const localExec: Exec = (command, opts = {}) =>
-  new Promise((resolve) => {
-    const child = execFile('sh', ['-c', command], { timeout: opts.timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: unknown; killed?: boolean }) | null;
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr, truncated: false, timedOut: !!e?.killed });
-    });
-    child.stdin!.end(opts.stdin ?? '');
+/**
+ * Runs a built command with this machine's sh, stdin as given, in a session of its own as sshd
+ * would (the tether hangs up its whole process group): nothing but sh runs. `drop` closes stdin
+ * early, as a lost connection would.
+ */
+function localRun(command: string, opts: { stdin?: string; holdStdin?: boolean; dropAfterMs?: number } = {}) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (!opts.holdStdin) child.stdin.end(opts.stdin ?? '');
+    else {
+      child.stdin.write(opts.stdin ?? '');
+      if (opts.dropAfterMs !== undefined) setTimeout(() => child.stdin.end(), opts.dropAfterMs);
+    }
   });
+}
+const localExec: Exec = async (command, opts = {}) => {
+  const r = await localRun(command, opts);
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, truncated: false, timedOut: false };
+};
+const MARK = /^(?:[^\n]*\n)*TEKNISI_SCRIPT_END_[0-9a-f]{32}\n$/;
 
 const TRICKY: Record<string, string> = {
   QUOTE: "it's a 'quote'",
@@ -76,8 +96,9 @@ describe('sh and bash commands carry parameters as literal values (run for real 
   it.each(['sh', 'bash'] as const)('%s: every tricky value arrives intact, and the script is not pasted anywhere', async (shell) => {
     const built = buildPosixCommand({ script: PRINT_ALL, shell, parameters: TRICKY }, false);
     expect(built.command).not.toContain(PRINT_ALL);
-    expect(built.stdin).toBe(PRINT_ALL);
-    const r = await localExec(built.command, { stdin: built.stdin });
+    expect(built.stdin!.startsWith(`${PRINT_ALL}\n`)).toBe(true);
+    expect(built.stdin).toMatch(MARK);
+    const r = await localExec(built.command, { stdin: built.stdin, holdStdin: built.holdStdin });
     expect(r.code).toBe(0);
     const got = Object.fromEntries(r.stdout.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     expect(got).toEqual(TRICKY);
@@ -85,25 +106,82 @@ describe('sh and bash commands carry parameters as literal values (run for real 
 
   it('gives a command in the script that reads stdin end-of-file, not the rest of the script', async () => {
     const built = buildPosixCommand({ script: 'if read line; then echo "stole: $line"; else echo eof; fi\necho after' }, false);
-    const r = await localExec(built.command, { stdin: built.stdin });
+    const r = await localExec(built.command, { stdin: built.stdin, holdStdin: true });
     expect(r.stdout).toBe('eof\nafter\n');
   });
 
   it('runs bash features under bash', async () => {
     const built = buildPosixCommand({ script: 'a=(x y z); echo "${#a[@]} ${BASH_VERSION%%.*}"', shell: 'bash' }, false);
-    const r = await localExec(built.command, { stdin: built.stdin });
+    const r = await localExec(built.command, { stdin: built.stdin, holdStdin: true });
     expect(r.stdout).toMatch(/^3 \d+\n$/);
   });
 
   it('builds the sudo forms: -n without a password; -S with the password as the first stdin line', () => {
-    expect(buildPosixCommand({ script: 'id -u', parameters: { A: "x'y" } }, {})).toEqual({
-      command: `sudo -n -- env 'A=x'\\''y' sh -c 'eval "$(cat)"'`,
-      stdin: 'id -u',
-      shown: `sudo -n -- env 'A=x'\\''y' sh -c 'eval "$(cat)"'`,
+    const M = 'TEKNISI_SCRIPT_END_0123';
+    expect(buildPosixCommand({ script: 'id -u', parameters: { A: "x'y" } }, {}, M)).toEqual({
+      command: `sudo -n -- env 'A=x'\\''y' sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`,
+      stdin: `id -u\n${M}\n`,
+      shown: `sudo -n -- env 'A=x'\\''y' sh -c <the script, stopped if the connection drops>`,
+      holdStdin: true,
     });
-    const withPassword = buildPosixCommand({ script: 'id -u' }, { password: 's3cret' });
-    expect(withPassword.command).toBe(`sudo -S -p '' -- env sh -c 'eval "$(cat)"'`);
-    expect(withPassword.stdin).toBe('s3cret\nid -u');
+    const withPassword = buildPosixCommand({ script: 'id -u' }, { password: 's3cret' }, M);
+    expect(withPassword.command).toBe(`sudo -S -p '' -- env sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`);
+    expect(withPassword.stdin).toBe(`s3cret\nid -u\n${M}\n`);
+  });
+
+  it('picks a marker that no line of the script holds', () => {
+    const a = buildPosixCommand({ script: 'true' }, false);
+    const b = buildPosixCommand({ script: 'true' }, false);
+    expect(a.command).not.toBe(b.command);
+    expect(a.stdin).toMatch(MARK);
+  });
+});
+
+describe('the tether: a script never outlives the channel that started it (real sh, in a session of its own)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'teknisi-tether-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('runs to the end while stdin stays open, with the exit code of the script', async () => {
+    const mark = join(dir, 'done');
+    const built = buildPosixCommand({ script: `sleep 1; echo done > "$MARK"; exit 7`, parameters: { MARK: mark } }, false);
+    const r = await localRun(built.command, { stdin: built.stdin, holdStdin: true });
+    expect(r.code).toBe(7);
+    expect(existsSync(mark)).toBe(true);
+  });
+
+  it('hangs up the script and its children when stdin closes (the connection dropped)', async () => {
+    const mark = join(dir, 'done');
+    const child = join(dir, 'child');
+    const built = buildPosixCommand({ script: `(sleep 2; echo x > "$CHILD") & sleep 2; echo done > "$MARK"`, parameters: { MARK: mark, CHILD: child } }, false);
+    const started = Date.now();
+    const r = await localRun(built.command, { stdin: built.stdin, holdStdin: true, dropAfterMs: 300 });
+    expect(Date.now() - started).toBeLessThan(1_900);
+    expect(r.code === 0 && r.signal === null).toBe(false);
+    await wait(2_500);
+    expect(existsSync(mark)).toBe(false);
+    expect(existsSync(child)).toBe(false);
+  });
+
+  it('kills, a few seconds later, a script that ignores the hang-up', async () => {
+    const mark = join(dir, 'done');
+    const built = buildPosixCommand({ script: `trap '' HUP TERM; sleep 6; echo done > "$MARK"`, parameters: { MARK: mark } }, false);
+    await localRun(built.command, { stdin: built.stdin, holdStdin: true, dropAfterMs: 300 });
+    await wait(6_500);
+    expect(existsSync(mark)).toBe(false);
+  });
+
+  it('refuses a script cut short (no marker before end-of-file) and runs none of it', async () => {
+    const mark = join(dir, 'ran');
+    const built = buildPosixCommand({ script: `echo ran > "$MARK"\necho more`, parameters: { MARK: mark } }, false);
+    const cut = built.stdin!.slice(0, built.stdin!.indexOf('\n') + 1);
+    const r = await localRun(built.command, { stdin: cut });
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain('the script did not arrive whole');
+    expect(existsSync(mark)).toBe(false);
   });
 });
 
@@ -113,7 +191,7 @@ describe('runCommandTask', () => {
     expect(out).toMatchObject({ status: 'succeeded', exitCode: 0, rebootRequired: false, changed: [] });
     expect(out.log).toContain('hello $(id)\n');
     expect(out.log).toContain('[stderr]\noops\n[exit 0]');
-    expect(out.log).toMatch(/^\$ env 'WHO=\$\(id\)' sh -c 'eval "\$\(cat\)"'\n/);
+    expect(out.log).toMatch(/^\$ env 'WHO=\$\(id\)' sh -c <the script, stopped if the connection drops>\n/);
   });
 
   it('fails, not transient, with the exit code', async () => {
@@ -140,8 +218,8 @@ describe('runCommandTask', () => {
     const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 1, stderr: 'sudo: a password is required\n' }], [/^sudo -S/, { code: 0, stdout: `0\n${PASSWORD}\n` }]], { sudo: true, sudoPassword: PASSWORD });
     const out = await runCommandTask(host, { script: 'id -u', sudo: true });
     expect(out.status).toBe('succeeded');
-    expect(calls[1].command).toBe(`sudo -S -p '' -- env sh -c 'eval "$(cat)"'`);
-    expect(calls[1].stdin).toBe(`${PASSWORD}\nid -u`);
+    expect(calls[1].command).toMatch(/^sudo -S -p '' -- env sh -c '/);
+    expect(calls[1].stdin).toMatch(new RegExp(`^${PASSWORD.replace(/[$()]/g, '\\$&')}\\nid -u\\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\\n$`));
     expect(calls.every((c) => !c.command.includes(PASSWORD))).toBe(true);
     expect(out.log).not.toContain(PASSWORD);
   });
@@ -149,7 +227,7 @@ describe('runCommandTask', () => {
   it('keeps the password off stdin when sudo does not need it (it would become script text)', async () => {
     const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 0 }], [/^sudo -n -- env/, { code: 0 }]], { sudo: true, sudoPassword: 'pw-unused' });
     await runCommandTask(host, { script: 'id -u', sudo: true });
-    expect(calls[1].stdin).toBe('id -u');
+    expect(calls[1].stdin).toMatch(/^id -u\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\n$/);
   });
 
   it.each([

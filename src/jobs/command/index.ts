@@ -1,6 +1,7 @@
 // jobs/command: the host side of the `command` job kind — a script with parameters, in sh, bash
 // or PowerShell. Parameters reach the script as environment variables; no value is ever pasted
 // into the script or a command line unquoted.
+import { randomBytes } from 'node:crypto';
 import { shQuote } from '../../protocols/ssh/posix-quote';
 import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
 import { HostAccess, TaskOutcome } from '../drivers/types';
@@ -81,27 +82,60 @@ export interface BuiltCommand {
   stdin?: string;
   /** the command as the log shows it */
   shown: string;
+  /** keep the channel's stdin open until the command ends (POSIX_TETHER watches it) */
+  holdStdin?: boolean;
+}
+
+/**
+ * The POSIX side of a command, run as `sh -c TETHER teknisi MARKER`. It reads the script from
+ * stdin up to the MARKER line (refusing a script cut short), then runs it in a subshell with
+ * stdin at end-of-file, while a watcher keeps reading the SSH channel's stdin, which Teknisi
+ * holds open until the command ends. Should the channel close first — the worker killed, the
+ * connection lost, the job cancelled or timed out — the watcher reads end-of-file and hangs up
+ * the command's whole process group (sshd made it a session of its own), then kills what
+ * ignored the hang-up: a script is never left running on a host that Teknisi will hand to
+ * another worker, so a retried target cannot run the same script twice at once, or twice to
+ * completion. Builtins only, apart from sed and sleep.
+ */
+export const POSIX_TETHER = [
+  's=$(sed "/^$1\\$/q")',
+  'case $s in *"$1") s=${s%"$1"} ;; *) echo "teknisi: the script did not arrive whole" >&2; exit 125 ;; esac',
+  'exec 3<&0 </dev/null',
+  '{ trap "" HUP; while IFS= read -r _ <&3; do :; done; kill -HUP 0; sleep 3; kill -KILL 0; } >/dev/null 2>&1 &',
+  'w=$!',
+  'exec 3<&-',
+  'trap \'kill $w 2>/dev/null\' EXIT',
+  '(eval "$s")',
+].join('\n');
+
+/** A line that ends the script on stdin: random, so no script line can equal it by chance. */
+export function scriptMarker(script: string): string {
+  for (;;) {
+    const m = `TEKNISI_SCRIPT_END_${randomBytes(16).toString('hex')}`;
+    if (!script.includes(m)) return m;
+  }
 }
 
 /**
  * sh and bash: the script travels on stdin, the parameters as `env NAME=value` words made with
  * shQuote, so no value is ever parsed as shell text. The shell reads the whole script before
- * running it (`eval "$(cat)"` rather than `sh -s`), so a command in the script that reads stdin
- * gets end-of-file instead of the rest of the script.
+ * running it (up to a marker line, see POSIX_TETHER), so a command in the script that reads
+ * stdin gets end-of-file instead of the rest of the script. The caller keeps stdin open while
+ * the command runs (holdStdin).
  */
-export function buildPosixCommand(p: CommandParams, sudo: false | { password?: string }): BuiltCommand {
+export function buildPosixCommand(p: CommandParams, sudo: false | { password?: string }, marker = scriptMarker(p.script)): BuiltCommand {
   const shell = p.shell === 'bash' ? 'bash' : 'sh';
   const env = Object.entries(p.parameters ?? {}).map(([k, v]) => shQuote(`${k}=${v}`));
-  const run = `env ${env.length ? `${env.join(' ')} ` : ''}${shell} -c 'eval "$(cat)"'`;
-  if (!sudo) return { command: run, stdin: p.script, shown: run };
-  if (sudo.password === undefined) {
-    const command = `sudo -n -- ${run}`;
-    return { command, stdin: p.script, shown: command };
-  }
+  const prefix = `env ${env.length ? `${env.join(' ')} ` : ''}${shell} -c`;
+  const run = `${prefix} ${shQuote(POSIX_TETHER)} teknisi ${marker}`;
+  // the log shows what ran without the wrapper's text, which is the same every time
+  const shownRun = `${prefix} <the script, stopped if the connection drops>`;
+  const script = `${p.script}\n${marker}\n`;
+  if (!sudo) return { command: run, stdin: script, shown: shownRun, holdStdin: true };
+  if (sudo.password === undefined) return { command: `sudo -n -- ${run}`, stdin: script, shown: `sudo -n -- ${shownRun}`, holdStdin: true };
   // only when `sudo -n true` said a password is needed: sudo then takes the first line of stdin
   // and the shell reads the rest (had sudo not asked, the password would have become script text)
-  const command = `sudo -S -p '' -- ${run}`;
-  return { command, stdin: `${sudo.password}\n${p.script}`, shown: command };
+  return { command: `sudo -S -p '' -- ${run}`, stdin: `${sudo.password}\n${script}`, shown: `sudo -S -p '' -- ${shownRun}`, holdStdin: true };
 }
 
 /**
@@ -153,7 +187,7 @@ export async function runCommandTask(host: HostAccess, params: CommandParams, si
   }
 
   parts.push(`$ ${built.shown}\n`);
-  const r = await host.exec(built.command, { timeoutMs: timeoutSec * 1000, maxBytes: COMMAND_LIMITS.execMaxBytes, ...(built.stdin !== undefined ? { stdin: built.stdin } : {}) });
+  const r = await host.exec(built.command, { timeoutMs: timeoutSec * 1000, maxBytes: COMMAND_LIMITS.execMaxBytes, ...(built.stdin !== undefined ? { stdin: built.stdin } : {}), ...(built.holdStdin ? { holdStdin: true } : {}) });
   parts.push(r.stdout, r.stdout && !r.stdout.endsWith('\n') ? '\n' : '');
   if (r.stderr) parts.push('[stderr]\n', r.stderr, r.stderr.endsWith('\n') ? '' : '\n');
 

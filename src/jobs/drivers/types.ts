@@ -6,7 +6,7 @@ export const PACKAGE_MANAGERS = ['apt', 'dnf', 'yum', 'zypper', 'apk', 'pacman',
 export type PackageManager = typeof PACKAGE_MANAGERS[number];
 export type SoftwareAction = 'install' | 'uninstall' | 'upgrade';
 export type RebootPolicy = 'never' | 'if-required' | 'always';
-export type Exec = (command: string, opts?: { timeoutMs?: number; stdin?: string; maxBytes?: number }) => Promise<ExecResult>;
+export type Exec = (command: string, opts?: { timeoutMs?: number; stdin?: string; maxBytes?: number; holdStdin?: boolean }) => Promise<ExecResult>;
 export interface HostAccess {
   exec: Exec;
   /** run privileged commands through sudo */

@@ -35,6 +35,11 @@ export interface ExecOptions {
   /** stdout and stderr together */
   maxBytes?: number;
   stdin?: string;
+  /**
+   * Send stdin but keep the channel's input open until the command ends, so that the remote
+   * side sees end-of-file only when this end stops (or dies): see jobs/command's POSIX_TETHER.
+   */
+  holdStdin?: boolean;
 }
 
 export interface ExecResult {
@@ -241,7 +246,8 @@ export class SshClient {
           timedOut = true;
           stop();
         }, timeoutMs);
-        ch.end(opts.stdin);
+        if (!opts.holdStdin) ch.end(opts.stdin);
+        else if (opts.stdin) ch.write(opts.stdin);
       });
     });
   }
