@@ -230,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
           teknisi: `POST /api/jobs {kind: 'command', params: {script: ${JSON.stringify(script)}}, target: {deviceIds: [${hosts.length} ids]}, concurrency: N, retries: 0}, GET /api/jobs/:id every ${pollMs} ms until completed`,
           ssh: peers.sshCommandLine(0).replace('-P 0', '-P N'), ansible: peers.ansibleCommandLine(0).replace('-f 0', '-f N'),
           noop: `the same POST with {kind: 'noop', params: {}}: claims, leases, logs and polling without SSH`,
-          ssh2: 'in the bench process: SshClient.connect (password) + exec "env sh -c \'eval "$(cat)"\'" with the script on stdin, N lanes',
+          ssh2: 'in the bench process: SshClient.connect (password) + exec of the command as the command kind builds it (buildPosixCommand: the script on a held-open stdin), N lanes',
           ansibleSshArgs: flags.opt('ansible-ssh-args') ?? 'default (-C -o ControlMaster=auto -o ControlPersist=60s), ANSIBLE_SSH_CONTROL_PATH_DIR fresh per run, its masters stopped after each run',
         },
         floor: { sshTrueMs: Math.round(median(floorTrue)), sshScriptMs: Math.round(median(floorCmd)), samples: floorTrue.map(Math.round) },

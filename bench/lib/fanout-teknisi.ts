@@ -10,6 +10,7 @@ import { createConnection } from 'mysql2/promise';
 import * as crypto from 'node:crypto';
 import { bullConnection } from '../../src/common/redis.module';
 import { laneJobId } from '../../src/jobs/jobs.service';
+import { buildPosixCommand } from '../../src/jobs/command';
 import { SshClient } from '../../src/protocols/ssh/ssh.client';
 import { QueueName } from '../../src/queue/queue.constants';
 import { cpuSeconds, median } from './fanout-proc';
@@ -246,8 +247,8 @@ export async function commandRun(t: TeknisiServer, script: string | null, device
 /**
  * The SSH part of a target without the job machinery: the server's own SshClient in this
  * process, `concurrency` lanes over the hosts, each connecting with the password, running the
- * command exactly as the command kind sends it (script on stdin to `sh -c 'eval "$(cat)"'`) and
- * closing.
+ * command exactly as the command kind sends it (buildPosixCommand: the script on a held-open
+ * stdin to the tether of jobs/command) and closing.
  */
 export async function rawSsh(hosts: LabTarget[], script: string, concurrency: number): Promise<RawSshRun> {
   const accept = { verify: async () => ({ ok: true as const }) };
@@ -264,7 +265,8 @@ export async function rawSsh(hosts: LabTarget[], script: string, concurrency: nu
       connect.push(ms(t0));
       const t1 = process.hrtime.bigint();
       try {
-        const r = await c.exec(`env sh -c 'eval "$(cat)"'`, { stdin: script, timeoutMs: 60_000 });
+        const built = buildPosixCommand({ script }, false);
+        const r = await c.exec(built.command, { stdin: built.stdin, holdStdin: built.holdStdin, timeoutMs: 60_000 });
         if (r.code === 0 && r.stdout.trim() === h.hostname) ok++;
       } finally {
         c.close();

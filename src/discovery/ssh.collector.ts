@@ -37,10 +37,15 @@ export function platformFromReply(reply: string): SshPlatform | null {
   return null;
 }
 
+/** how long the first command may take: a busy host's login (profile scripts, PAM) counts too */
+const PROBE_TIMEOUT_MS = 15_000;
+
 export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
   // IOS's own SSH server ("SSH-2.0-Cisco-1.25") may close the connection after one exec: ask nothing
   if (/^Cisco/i.test(client.serverSoftware)) return 'cisco-ios';
-  const probe = await client.exec(PROBE, { timeoutMs: 15_000, maxBytes: 64 * 1024 });
+  const probe = await client.exec(PROBE, { timeoutMs: PROBE_TIMEOUT_MS, maxBytes: 64 * 1024 });
+  // a slow host is not an unknown one: say so, as a time-out (retried like any other)
+  if (probe.timedOut) throw new SshError('timeout', `${client.where}: "${PROBE}" did not answer within ${PROBE_TIMEOUT_MS / 1000} s`);
   const reply = `${probe.stdout}\n${probe.stderr}`;
   const platform = platformFromReply(reply);
   if (!platform) {

@@ -41,6 +41,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private timer?: NodeJS.Timeout;
   private reconciling = false;
   private stopping = false;
+  /** one cancel check per run and process, shared by the targets of that run running here */
+  private readonly runWatches = new Map<number, { listeners: Set<(run: JobRun) => void>; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly repo: JobsRepository,
@@ -70,6 +72,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationShutdown(): void {
     this.stopping = true;
     clearInterval(this.timer);
+    for (const w of this.runWatches.values()) clearInterval(w.timer);
   }
 
   private leaseUntil(): Date {
@@ -156,12 +159,10 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         if (!a && !stop) (stop = 'lost'), abort.abort(new Error('lease lost'));
       }, () => undefined);
     }, Math.max(500, Math.floor(this.config.jobLeaseMs / 4)));
-    const watch = setInterval(() => {
-      void this.repo.findRun(run.id).then((r) => {
-        if (stop || !r) return;
-        if (r.status === 'cancelled' && (kind.stopOnCancel || r.stopRunning)) (stop = 'cancelled'), abort.abort(new Error('cancelled'));
-      }, () => undefined);
-    }, CANCEL_CHECK_MS);
+    const unwatch = this.watchRun(run.id, (r) => {
+      if (stop) return;
+      if (r.status === 'cancelled' && (kind.stopOnCancel || r.stopRunning)) (stop = 'cancelled'), abort.abort(new Error('cancelled'));
+    });
 
     let outcome: TaskOutcome;
     const started = Date.now();
@@ -181,7 +182,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       outcome = { status: 'failed', transient: isTransientError(err), reason: oneLine((err as Error).message ?? String(err)), exitCode: null, log: '' };
     } finally {
       clearInterval(renew);
-      clearInterval(watch);
+      unwatch();
     }
     try {
       if (stop === 'lost') {
@@ -208,6 +209,33 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.repo.releaseDevice(device.id, holder).catch(() => undefined);
     }
     await this.repo.completeIfDone(run.id, at());
+  }
+
+  /**
+   * Calls `listener` with the run as MySQL has it, every CANCEL_CHECK_MS, until the returned
+   * function is called. The targets of one run running in this process share one query.
+   */
+  private watchRun(runId: number, listener: (run: JobRun) => void): () => void {
+    let w = this.runWatches.get(runId);
+    if (!w) {
+      const listeners = new Set<(run: JobRun) => void>();
+      const timer = setInterval(() => {
+        void this.repo.findRun(runId).then((r) => {
+          if (r) for (const l of listeners) l(r);
+        }, () => undefined);
+      }, CANCEL_CHECK_MS);
+      w = { listeners, timer };
+      this.runWatches.set(runId, w);
+    }
+    const watch = w;
+    watch.listeners.add(listener);
+    return () => {
+      watch.listeners.delete(listener);
+      if (watch.listeners.size === 0) {
+        clearInterval(watch.timer);
+        if (this.runWatches.get(runId) === watch) this.runWatches.delete(runId);
+      }
+    };
   }
 
   /** Idempotent; every worker runs it on its timer. */
