@@ -1,0 +1,75 @@
+import { execSync } from 'child_process';
+import { execOk, fakeSession, fixture } from '../fixtures/fake-session';
+import { linuxSource, readFileCommand, validateConfigFiles } from './linux';
+
+const opts = { timeoutMs: 20_000, maxBytes: 1_000_000 };
+const sshd = fixture('linux-sshd_config.txt');
+
+describe('linux source', () => {
+  it('reads each file with one fixed command and puts a "### <path>" header before each', async () => {
+    const s = fakeSession({
+      exec: {
+        [readFileCommand('/etc/ssh/sshd_config')]: execOk(sshd),
+        [readFileCommand('/etc/resolv.conf')]: execOk('nameserver 10.20.0.53\nsearch branch.example.net'),
+      },
+    });
+    const got = await linuxSource.fetch(s, { ...opts, files: ['/etc/ssh/sshd_config', '/etc/resolv.conf'] });
+    expect(got.text).toBe(`### /etc/ssh/sshd_config\n${sshd}### /etc/resolv.conf\nnameserver 10.20.0.53\nsearch branch.example.net\n`);
+    expect(got.source).toBe('cat /etc/ssh/sshd_config /etc/resolv.conf');
+    expect(s.calls.map((c) => c.command)).toEqual([
+      "test -e /etc/ssh/sshd_config || exit 3; test -f /etc/ssh/sshd_config && test -r /etc/ssh/sshd_config || exit 4; exec cat -- /etc/ssh/sshd_config",
+      'test -e /etc/resolv.conf || exit 3; test -f /etc/resolv.conf && test -r /etc/resolv.conf || exit 4; exec cat -- /etc/resolv.conf',
+    ]);
+  });
+
+  it('quotes a path with a space, a quote and a $(id) so that the shell runs nothing of it', () => {
+    const path = "/srv/my app/it's $(id).conf";
+    const cmd = readFileCommand(path);
+    expect(cmd).toContain(`cat -- '/srv/my app/it'\\''s $(id).conf'`);
+    // the real sh reads the quoted word back as the path, unexpanded
+    const word = cmd.slice(cmd.indexOf('cat -- ') + 'cat -- '.length);
+    expect(execSync(`printf '%s' ${word}`, { shell: '/bin/sh' }).toString()).toBe(path);
+  });
+
+  it('reads a missing and an unreadable file as a header line, not a failure', async () => {
+    const s = fakeSession({
+      exec: (c) => (c.includes('/etc/gone.conf') ? execOk('', { code: 3 }) : c.includes('/etc/shadow') ? execOk('', { code: 4 }) : execOk('x 1\n')),
+    });
+    const got = await linuxSource.fetch(s, { ...opts, files: ['/etc/gone.conf', '/etc/shadow', '/etc/x.conf'] });
+    expect(got.text).toBe('### /etc/gone.conf (missing)\n### /etc/shadow (unreadable)\n### /etc/x.conf\nx 1\n');
+  });
+
+  it.each([
+    [[], /no files listed/],
+    [['etc/ssh/sshd_config'], /not an absolute path/],
+    [['/etc/a\nb'], /NUL or a line break/],
+    [['/etc/a\0b'], /NUL or a line break/],
+    [Array.from({ length: 65 }, (_, i) => `/etc/f${i}`), /65 files listed; at most 64/],
+  ])('refuses the file list %j before running anything', async (files, message) => {
+    const s = fakeSession({ exec: () => execOk('') });
+    await expect(linuxSource.fetch(s, { ...opts, files: files as string[] })).rejects.toThrow(message);
+    expect(s.calls).toEqual([]);
+  });
+
+  it('accepts 64 files', () => {
+    expect(validateConfigFiles(Array.from({ length: 64 }, (_, i) => `/etc/f${i}`))).toBeNull();
+  });
+
+  it('fails over the cap instead of storing a cut configuration, and passes the remaining budget on', async () => {
+    const s = fakeSession({ exec: (c) => (c.includes('/etc/big') ? execOk('x'.repeat(500), { truncated: true }) : execOk('a'.repeat(400))) });
+    await expect(linuxSource.fetch(s, { ...opts, maxBytes: 1000, files: ['/etc/small', '/etc/big'] })).rejects.toThrow(
+      'reading /etc/big: the configuration exceeds the cap of 1000 bytes',
+    );
+    expect(s.calls[0].opts?.maxBytes).toBe(1000);
+    expect(s.calls[1].opts?.maxBytes).toBe(1000 - '### /etc/small\n'.length - 401);
+  });
+
+  it('fails on a time-out, naming the file', async () => {
+    const s = fakeSession({ exec: () => execOk('', { code: null, timedOut: true }) });
+    await expect(linuxSource.fetch(s, { ...opts, files: ['/etc/hosts'] })).rejects.toThrow('reading /etc/hosts: no complete answer within 20000 ms');
+  });
+
+  it('has no push', () => {
+    expect(linuxSource.push).toBeUndefined();
+  });
+});
