@@ -8,7 +8,7 @@
 # namespace, so its children go with it).
 #
 # The host's files sit beside this script (written by test/lab/sshd.ts):
-#   hostname  macs  addresses  etc/{hostname,machine-id,os-release}  dpkg/  apt/  dmi/
+#   hostname  macs  addresses  etc/{hostname,machine-id,os-release,sshd_config}  dpkg/  apt/  dmi/
 set -eu
 HOST_DIR=$(dirname "$0")
 
@@ -30,6 +30,9 @@ mount --bind "$HOST_DIR/etc/machine-id" /etc/machine-id
 # Debian's /etc/os-release is a link to /usr/lib/os-release; cover both cases
 mount --bind "$HOST_DIR/etc/os-release" /usr/lib/os-release
 [ -L /etc/os-release ] || mount --bind "$HOST_DIR/etc/os-release" /etc/os-release
+# the host's own sshd_config, for configuration backups (the lab's sshd reads its own file, and
+# this machine's real one is only covered, in this namespace)
+[ ! -f /etc/ssh/sshd_config ] || mount --bind "$HOST_DIR/etc/sshd_config" /etc/ssh/sshd_config
 
 # --- packages: this host's own dpkg status; the file lists (info/) are shared read-only -----
 # (a link instead of a directory: the host reads this machine's own database, see sharedDpkg)

@@ -409,6 +409,15 @@ export class LabSshHost {
     return this.sshd.hostKeyFingerprint();
   }
 
+  /**
+   * The host's own /etc/ssh/sshd_config as its sessions see it (bind-mounted over the real one
+   * inside each session): edit this file from outside and the next session reads the edit.
+   * Not the configuration of the lab's sshd daemon, which is another file.
+   */
+  get sshdConfigPath(): string {
+    return path.join(this.dir, 'etc', 'sshd_config');
+  }
+
   async start(): Promise<void> {
     await this.prepare();
     try {
@@ -492,6 +501,7 @@ export class LabSshHost {
     put('etc/hostname', `${id.hostname}\n`);
     put('etc/machine-id', `${id.machineId}\n`);
     put('etc/os-release', `${OS_RELEASES[this.osRelease].join('\n')}\n`);
+    put('etc/sshd_config', fs.readFileSync(path.join(LAB_SOURCE_DIR, 'fixtures', 'sshd_config'), 'utf8'));
     // QEMU's DMI, with a per-host UUID; QEMU leaves the serial empty
     put('dmi/sys_vendor', 'QEMU\n');
     put('dmi/product_name', 'Standard PC (Q35 + ICH9, 2009)\n');
