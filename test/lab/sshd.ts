@@ -79,6 +79,19 @@ export function ensureLabUser(): LabUser {
   return labUser;
 }
 
+let labIds: { uid: number; gid: number } | undefined;
+
+/** The lab user's uid and gid, for files its sessions may write (an emulated router's running config). */
+export function labUserIds(): { uid: number; gid: number } {
+  if (labIds) return labIds;
+  ensureLabUser();
+  const entry = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${LAB_SSH_USER}:`));
+  if (!entry) throw new Error(`the lab user ${LAB_SSH_USER} is not in /etc/passwd`);
+  const [, , uid, gid] = entry.split(':');
+  labIds = { uid: Number(uid), gid: Number(gid) };
+  return labIds;
+}
+
 let version: [number, number] | undefined;
 
 function sshdVersion(): [number, number] {
@@ -162,8 +175,13 @@ function kill(pids: number[]): void {
   }
 }
 
+/** sshd listens on at most this many addresses (OpenSSH's MAX_LISTEN_SOCKS) */
+export const SSHD_MAX_ADDRESSES = 16;
+
 export interface LabSshdOptions {
   address: string;
+  /** further addresses the same process listens on (a fleet's devices): at most 15 more */
+  addresses?: string[];
   port?: number;
   /** the lab host's directory: config, keys and whatever the ForceCommand needs */
   dir: string;
@@ -175,7 +193,10 @@ export interface LabSshdOptions {
   clientKeys?: LabClientKeys;
 }
 
-/** One sshd process: its own config, host key and authorized keys, in `dir`. */
+/**
+ * One sshd process: its own config, host key and authorized keys, in `dir`, listening on one
+ * address or on up to 16 (a fleet of emulated routers sharing the process and its host key).
+ */
 export class LabSshd {
   private proc?: ChildProcess;
   private output = '';
@@ -185,8 +206,12 @@ export class LabSshd {
   private clientKey?: string;
   private encrypted?: { privateKey: string; passphrase: string };
 
+  private readonly addresses: string[];
+
   constructor(private readonly o: LabSshdOptions) {
-    if (!o.address.startsWith('127.')) throw new Error(`lab hosts bind loopback addresses only, not ${o.address}`);
+    this.addresses = [o.address, ...(o.addresses ?? [])];
+    for (const a of this.addresses) if (!a.startsWith('127.')) throw new Error(`lab hosts bind loopback addresses only, not ${a}`);
+    if (this.addresses.length > SSHD_MAX_ADDRESSES) throw new Error(`one sshd listens on at most ${SSHD_MAX_ADDRESSES} addresses, not ${this.addresses.length}`);
     this.port = o.port ?? 22;
   }
 
@@ -215,7 +240,7 @@ export class LabSshd {
     fs.writeFileSync(
       this.file('sshd_config'),
       [
-        `ListenAddress ${this.o.address}:${this.port}`,
+        ...this.addresses.map((a) => `ListenAddress ${a}:${this.port}`),
         `HostKey ${this.file('ssh_host_ed25519_key')}`,
         `PidFile ${this.file('sshd.pid')}`,
         `AuthorizedKeysFile ${this.file('authorized_keys')}`,
@@ -252,7 +277,7 @@ export class LabSshd {
     const listening = new Promise<void>((resolve, reject) => {
       proc.stderr!.on('data', (d) => {
         this.output = (this.output + d).slice(-8000);
-        if (this.output.includes('Server listening on')) resolve();
+        if (this.output.split('Server listening on').length > this.addresses.length) resolve();
       });
       proc.once('exit', (code) => reject(new Error(`sshd for lab host ${this.o.name} on ${this.o.address}:${this.port} exited (${code}):\n${this.output}`)));
     });
