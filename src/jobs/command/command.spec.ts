@@ -199,6 +199,15 @@ describe('runCommandTask', () => {
     expect(out).toEqual({ status: 'failed', transient: false, reason: 'exited with code 3', exitCode: 3, log: expect.any(String) });
   });
 
+  it('says when the host killed the script with a signal', async () => {
+    const { host } = fakeHost([[/sh -c/, { code: null, stdout: 'half\n' }]]);
+    const exec = host.exec;
+    host.exec = async (c, o) => ({ ...(await exec(c, o)), signal: 'TERM' });
+    const out = await runCommandTask(host, { script: 'sleep 100' });
+    expect(out).toMatchObject({ status: 'failed', transient: false, reason: 'killed by SIGTERM on the host', exitCode: null });
+    expect(out.log).toContain('[killed by SIGTERM]');
+  });
+
   it('fails a time-out without a retry (the script may have done part of its work)', async () => {
     const { host, calls } = fakeHost([[/sh -c/, { timedOut: true, stdout: 'step 1 done\n' }]]);
     const out = await runCommandTask(host, { script: 'sleep 100', timeoutSec: 5 });

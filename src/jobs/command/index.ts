@@ -201,10 +201,10 @@ export async function runCommandTask(host: HostAccess, params: CommandParams, si
     parts.push('[output cap reached: command stopped]\n');
     return done({ status: 'failed', transient: false, reason: `output exceeded ${COMMAND_LIMITS.execMaxBytes / 1024 / 1024} MiB; the command was stopped`, exitCode: null, log: '' });
   }
-  parts.push(`[exit ${r.code ?? 'unknown'}]\n`);
+  parts.push(r.code === null && r.signal ? `[killed by SIG${r.signal}]\n` : `[exit ${r.code ?? 'unknown'}]\n`);
   if (params.sudo) {
     for (const [re, reason] of SUDO_REFUSED) if (re.test(r.stderr) && r.code !== 0) return done({ status: 'failed', transient: false, reason, exitCode: r.code, log: '' });
   }
   if (r.code === 0) return done({ status: 'succeeded', reason: 'exited with code 0', exitCode: 0, log: '', rebootRequired: false, changed: [] });
-  return done({ status: 'failed', transient: false, reason: `exited with code ${r.code ?? 'unknown'}`, exitCode: r.code, log: '' });
+  return done({ status: 'failed', transient: false, reason: r.code === null && r.signal ? `killed by SIG${r.signal} on the host` : `exited with code ${r.code ?? 'unknown'}`, exitCode: r.code, log: '' });
 }

@@ -49,6 +49,8 @@ export interface ExecResult {
   stderr: string;
   truncated: boolean;
   timedOut: boolean;
+  /** the signal that ended the command on the server (`TERM`, `KILL`…), when the server said so */
+  signal?: string;
 }
 
 export interface ShellOptions {
@@ -199,6 +201,7 @@ export class SshClient {
         let timedOut = false;
         let code: number | null = null;
         let exited = false;
+        let signal: string | undefined;
         let done = false;
         let grace: NodeJS.Timeout | undefined;
         const finish = () => {
@@ -210,7 +213,7 @@ export class SshClient {
           if (!exited && !truncated && !timedOut && this.closed) {
             return reject(new SshError('protocol', `${this.where}: the connection closed before the command finished`));
           }
-          resolve({ code: truncated || timedOut ? null : code, stdout: decodeOutput(stdout), stderr: decodeOutput(stderr), truncated, timedOut });
+          resolve({ code: truncated || timedOut ? null : code, stdout: decodeOutput(stdout), stderr: decodeOutput(stderr), truncated, timedOut, ...(signal && !truncated && !timedOut ? { signal } : {}) });
         };
         const stop = () => {
           // servers that allow it kill the command; closing the channel ends it everywhere else
@@ -237,9 +240,10 @@ export class SshClient {
         };
         ch.on('data', take(stdout));
         ch.stderr.on('data', take(stderr));
-        ch.on('exit', (c: number | null) => {
+        ch.on('exit', (c: number | null, sig?: string) => {
           exited = true;
           code = typeof c === 'number' ? c : null;
+          if (code === null && typeof sig === 'string') signal = sig;
         });
         ch.on('close', finish);
         const timer = setTimeout(() => {
