@@ -3,6 +3,7 @@ import { InitialSchema1795822020250 } from './1795822020250-InitialSchema';
 import { AddDiscovery1795829154729 } from './1795829154729-AddDiscovery';
 import { AddMaintenanceWindows1795890000000 } from './1795890000000-AddMaintenanceWindows';
 import { AddJobs1795890100000 } from './1795890100000-AddJobs';
+import { AddConfigs1795890200000 } from './1795890200000-AddConfigs';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
-export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000];
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000, AddConfigs1795890200000];

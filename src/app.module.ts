@@ -20,6 +20,7 @@ import { InventoryModule } from './inventory/inventory.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { WindowsModule } from './jobs/windows/windows.module';
 import { JobsModule } from './jobs/jobs.module';
+import { ConfigsModule } from './configs/configs.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -52,6 +53,7 @@ export class AppModule {
         DiscoveryModule,
         WindowsModule,
         JobsModule,
+        ConfigsModule,
         HealthModule,
         MetricsModule,
       ],

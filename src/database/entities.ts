@@ -20,6 +20,7 @@ import { DeviceLease, Job, JobRun, JobRunTarget, JobTargetLog, JobWindow } from 
 import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
 import { MaintenanceWindow, MaintenanceWindowTag } from '../jobs/windows/maintenance-window.entity';
+import { ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigRuleResult, ConfigVersion, DeviceConfig } from '../configs/config.entities';
 
 export const ENTITIES = [
   User, Session, ApiToken, AuditEntry, Credential,
@@ -29,4 +30,5 @@ export const ENTITIES = [
   Scan, ScanChunk, ScanResult, ScanSchedule, SshHostKey,
   Job, JobWindow, JobRun, JobRunTarget, JobTargetLog, DeviceLease,
   MaintenanceWindow, MaintenanceWindowTag,
+  ConfigVersion, DeviceConfig, ConfigNormalizationRule, ConfigBaseline, ConfigRule, ConfigRuleResult,
 ];

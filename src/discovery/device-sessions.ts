@@ -44,6 +44,7 @@ export class DeviceSessions {
         sudo: cred.username !== 'root',
         sudoPassword: cred.sudoPassword ?? cred.password,
       },
+      shell: (commands, o) => client.shellEach(commands, o),
       refreshInventory: async () => {
         await this.ingest.ingest(await collectSsh(client, address));
       },

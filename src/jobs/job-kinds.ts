@@ -27,6 +27,8 @@ export interface HostSession {
   access: HostAccess;
   /** where the session went, for the log (user@address:port) */
   where: string;
+  /** runs commands one after another in an interactive shell (network CLIs): each one's own output */
+  shell(commands: string[], opts?: { timeoutMs?: number; maxBytes?: number }): Promise<string[]>;
   /** re-collects and ingests the device's inventory over this session */
   refreshInventory(): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +38,8 @@ export type HostOpener = (device: TargetDevice, credentialId: number | null) => 
 
 export interface KindContext {
   runId: number;
+  /** how the run started: now (a one-off job), schedule (a firing), manual */
+  runTrigger: 'now' | 'schedule' | 'manual';
   device: TargetDevice;
   params: Record<string, unknown>;
   /** aborted when the target must stop (its lease was lost, or a cancel of a kind that stops) */

@@ -168,7 +168,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     const started = Date.now();
     try {
       const ctx: KindContext = {
-        runId: run.id, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
+        runId: run.id, runTrigger: run.trigger, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
         // a stop (cancel, lost lease) closes the session, which kills what runs in it
         open: async () => {
           const session = await this.kinds.hostOpener()(device, job.credentialId);

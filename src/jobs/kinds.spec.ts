@@ -24,12 +24,12 @@ function ctxWith(sessions: Array<ReturnType<typeof aptRoutes> | Error>, params: 
   const opened: number[] = [];
   let refreshed = 0;
   const ctx: KindContext = {
-    runId: 1, device: DEBIAN, params: validateSoftwareParams('install', params).params, signal: new AbortController().signal, credentialId: null,
+    runId: 1, runTrigger: 'now', device: DEBIAN, params: validateSoftwareParams('install', params).params, signal: new AbortController().signal, credentialId: null,
     open: async (): Promise<HostSession> => {
       const s = sessions[Math.min(opened.length, sessions.length - 1)];
       opened.push(opened.length);
       if (s instanceof Error) throw s;
-      return { access: s.host, where: 'lab@192.0.2.7:22', refreshInventory: async () => void refreshed++, close: async () => undefined };
+      return { access: s.host, where: 'lab@192.0.2.7:22', shell: async () => { throw new Error('no shell here'); }, refreshInventory: async () => void refreshed++, close: async () => undefined };
     },
   };
   return { ctx, opened, refreshed: () => refreshed };

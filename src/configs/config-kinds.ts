@@ -1,0 +1,98 @@
+// configs/: the job kinds this module registers into the jobs registry — config.backup (fetch,
+// normalize, version when changed) and config.push (config mode lines, then a backup).
+import type { JobKind, HostSession, ParamProblem } from '../jobs/job-kinds';
+import { ConfigsService } from './configs.service';
+import { normalize } from './normalize';
+import { configSourceFor } from './sources';
+import { validateConfigFiles } from './sources/linux';
+import type { ConfigSession } from './types';
+
+/** Linux and other Unix hosts: what a backup reads when the job names no files. */
+export const DEFAULT_LINUX_FILES = ['/etc/ssh/sshd_config'];
+export const PUSH_LIMITS = { lines: 2_000, lineChars: 1_000 };
+
+const sessionOf = (s: HostSession): ConfigSession => ({ exec: (c, o) => s.access.exec(c, o), shell: (c, o) => s.shell(c, o) });
+
+function objectParams(raw: unknown, allowed: string[]): { p: Record<string, unknown>; problems: ParamProblem[] } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { p: {}, problems: [{ field: '', message: 'params must be an object' }] };
+  const p = raw as Record<string, unknown>;
+  return { p, problems: Object.keys(p).filter((k) => !allowed.includes(k)).map((k) => ({ field: k.slice(0, 64), message: `unknown parameter ${k.slice(0, 64)}` })) };
+}
+
+export function configKinds(configs: ConfigsService): JobKind[] {
+  const backup: JobKind = {
+    name: 'config.backup',
+    description: "backs up the device's configuration (running config; chosen files on Linux hosts) and stores a new version when it changed",
+    stopOnCancel: true,
+    validate: (raw) => {
+      const { p, problems } = objectParams(raw ?? {}, ['files']);
+      if (p.files !== undefined) {
+        const problem = validateConfigFiles(p.files);
+        if (problem) problems.push({ field: 'files', message: problem });
+      }
+      return { params: p.files !== undefined ? { files: p.files } : {}, problems };
+    },
+    run: async (ctx) => {
+      const source = configSourceFor(ctx.device.platform);
+      if (!source) return { status: 'skipped', reason: `no configuration source for platform ${ctx.device.platform ?? 'unknown'}`, log: '' };
+      const files = source.platform === 'linux' ? ((ctx.params.files as string[] | undefined) ?? DEFAULT_LINUX_FILES) : undefined;
+      const s = await ctx.open();
+      try {
+        const r = await configs.backup(ctx.device.id, sessionOf(s), { trigger: ctx.runTrigger === 'schedule' ? 'schedule' : 'manual', jobRunId: ctx.runId, files });
+        const log = `# ${s.where}\n$ ${r.source}\n${r.dropped} volatile lines dropped, ${r.masked} secrets masked\n`;
+        const reason = r.changed
+          ? `new version ${r.versionId}${r.previousId ? ` (+${r.added} −${r.removed} lines since version ${r.previousId})` : ' (the first)'}`
+          : `unchanged since version ${r.versionId}`;
+        return { status: 'succeeded', reason, exitCode: 0, log: log + reason + '\n', rebootRequired: false, changed: [] };
+      } finally {
+        await s.close();
+      }
+    },
+  };
+
+  const push: JobKind = {
+    name: 'config.push',
+    description: 'enters configuration mode and applies lines (remediation), saves, then backs the configuration up',
+    // a device half-way through a list of configuration lines is left as the device is: finish
+    stopOnCancel: false,
+    validate: (raw) => {
+      const { p, problems } = objectParams(raw, ['lines', 'baselineId']);
+      const lines = p.lines;
+      if (!Array.isArray(lines) || lines.length === 0) problems.push({ field: 'lines', message: 'lines must be a non-empty array of configuration lines' });
+      else {
+        if (lines.length > PUSH_LIMITS.lines) problems.push({ field: 'lines', message: `at most ${PUSH_LIMITS.lines} lines` });
+        lines.slice(0, PUSH_LIMITS.lines).forEach((l, i) => {
+          // eslint-disable-next-line no-control-regex
+          if (typeof l !== 'string' || !l.trim() || l.length > PUSH_LIMITS.lineChars || /[\x00-\x08\x0a-\x1f\x7f]/.test(l)) {
+            problems.push({ field: `lines.${i}`, message: `each line is one line of text, 1 to ${PUSH_LIMITS.lineChars} characters, no control characters` });
+          }
+        });
+      }
+      if (p.baselineId !== undefined && !(Number.isInteger(p.baselineId) && (p.baselineId as number) > 0)) problems.push({ field: 'baselineId', message: 'baselineId must be a positive integer' });
+      return { params: { lines, ...(p.baselineId !== undefined ? { baselineId: p.baselineId } : {}) }, problems };
+    },
+    run: async (ctx) => {
+      const source = configSourceFor(ctx.device.platform);
+      if (!source?.push) return { status: 'failed', transient: false, reason: `Teknisi cannot push configuration to platform ${ctx.device.platform ?? 'unknown'}`, exitCode: null, log: '' };
+      const lines = ctx.params.lines as string[];
+      const s = await ctx.open();
+      try {
+        const r = await source.push(sessionOf(s), lines, { timeoutMs: 120_000, maxBytes: 4 * 1024 * 1024 });
+        // the transcript echoes the lines: mask secrets with the normalization rules' masks
+        const masks = (await configs.normalizationRules()).filter((x) => x.action === 'mask');
+        const transcript = normalize(r.transcript, source.platform, masks).text;
+        let log = `# ${s.where}\n${transcript}`;
+        if (r.errors.length) {
+          const errors = normalize(r.errors.join('\n'), source.platform, masks).text.trim();
+          return { status: 'failed', transient: false, reason: `the device refused ${r.errors.length} of ${lines.length} lines: ${errors.split('\n')[0]}`, exitCode: null, log: `${log}\n[refused]\n${errors}\n` };
+        }
+        const b = await configs.backup(ctx.device.id, sessionOf(s), { trigger: 'push', jobRunId: ctx.runId });
+        log += `\n[backup after the push] ${b.changed ? `new version ${b.versionId}` : `unchanged (version ${b.versionId})`}\n`;
+        return { status: 'succeeded', reason: `${lines.length} lines applied; ${b.changed ? `new version ${b.versionId}` : 'the configuration did not change'}`, exitCode: 0, log, rebootRequired: false, changed: [] };
+      } finally {
+        await s.close();
+      }
+    },
+  };
+  return [backup, push];
+}

@@ -1,0 +1,497 @@
+// configs/: backups (fetch → normalize → a new version only when the SHA-256 changes), the
+// evaluation of each new version against its baseline (drift) and the compliance rules, and
+// what the API reads and edits. MySQL holds everything; any worker may back up any device.
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DataSource } from 'typeorm';
+import { FieldError } from '../common/validation';
+import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
+import { evaluateRule, validateComplianceRule } from './compliance';
+import { diffConfigs } from './diff';
+import { DEFAULT_NORMALIZATION_RULES, normalize, validateRulePattern } from './normalize';
+import { missingLines, Remediation } from './remediation';
+import { configSourceFor } from './sources';
+import { renderTemplate, templateVars, validateTemplate } from './template';
+import { CONFIG_PLATFORMS, ComplianceRule, ConfigPlatform, ConfigSession, NormalizationRule } from './types';
+
+/** the raw configuration's cap; more fails the backup rather than storing half a config */
+export const CONFIG_MAX_BYTES = 8 * 1024 * 1024;
+export const CONFIG_FETCH_TIMEOUT_MS = 120_000;
+const RULES_CACHE_MS = 5_000;
+
+export function badRequest(details: FieldError[]): BadRequestException {
+  return new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
+}
+
+export interface BackupResult {
+  changed: boolean;
+  versionId: string;
+  previousId: string | null;
+  added: number;
+  removed: number;
+  dropped: number;
+  masked: number;
+  source: string;
+}
+
+export interface VersionView {
+  id: number;
+  deviceId: number;
+  sha256: string;
+  bytes: number;
+  lines: number;
+  source: string;
+  trigger: BackupTrigger;
+  jobRunId: number | null;
+  collectedAt: Date;
+}
+
+interface DeviceRow {
+  id: number;
+  hostname: string | null;
+  platform: string;
+  primaryIp: string | null;
+  serial: string | null;
+  model: string | null;
+  vendor: string | null;
+  location: string | null;
+}
+
+export interface ResolvedBaseline {
+  baseline: ConfigBaseline;
+  /** the text compared with, normalized like a backup */
+  text: string;
+  label: string;
+}
+
+const toVersionView = (v: ConfigVersion): VersionView => ({
+  id: Number(v.id), deviceId: v.deviceId, sha256: v.sha256, bytes: v.bytes, lines: v.lines, source: v.source, trigger: v.trigger, jobRunId: v.jobRunId, collectedAt: v.collectedAt,
+});
+
+@Injectable()
+export class ConfigsService implements OnModuleInit {
+  private readonly logger = new Logger('Configs');
+  private rulesCache?: { at: number; rules: NormalizationRule[] };
+
+  constructor(private readonly ds: DataSource) {}
+
+  /** The default normalization rules, once: an admin may disable or edit them afterwards. */
+  async onModuleInit(): Promise<void> {
+    const [{ n }] = await this.ds.query('SELECT COUNT(*) AS n FROM config_normalization_rules WHERE builtin = 1');
+    if (Number(n) > 0) return;
+    const now = new Date();
+    await this.ds.getRepository(ConfigNormalizationRule).insert(DEFAULT_NORMALIZATION_RULES.map((r) => ({
+      platform: r.platform, action: r.action, pattern: r.pattern, description: r.description.slice(0, 255), enabled: r.enabled, builtin: true, createdAt: now, updatedAt: now,
+    })));
+  }
+
+  // --- normalization rules ------------------------------------------------------------------
+
+  async normalizationRules(): Promise<NormalizationRule[]> {
+    if (this.rulesCache && Date.now() - this.rulesCache.at < RULES_CACHE_MS) return this.rulesCache.rules;
+    const rows = await this.ds.getRepository(ConfigNormalizationRule).find({ order: { id: 'ASC' } });
+    const rules = rows.map((r) => ({ id: r.id, platform: r.platform, action: r.action, pattern: r.pattern, description: r.description, enabled: r.enabled }));
+    this.rulesCache = { at: Date.now(), rules };
+    return rules;
+  }
+
+  listNormalizationRules(): Promise<ConfigNormalizationRule[]> {
+    return this.ds.getRepository(ConfigNormalizationRule).find({ order: { id: 'ASC' } });
+  }
+
+  async saveNormalizationRule(id: number | null, input: Partial<NormalizationRule>): Promise<ConfigNormalizationRule> {
+    const repo = this.ds.getRepository(ConfigNormalizationRule);
+    const existing = id === null ? null : await repo.findOneBy({ id });
+    if (id !== null && !existing) throw new NotFoundException(`Normalization rule ${id} does not exist`);
+    const details: FieldError[] = [];
+    const pattern = input.pattern ?? existing?.pattern;
+    const problem = pattern === undefined ? 'pattern is required' : validateRulePattern(pattern);
+    if (problem) details.push({ field: 'pattern', messages: [problem] });
+    if (details.length) throw badRequest(details);
+    const now = new Date();
+    const row = repo.create({
+      ...(existing ?? { builtin: false, createdAt: now, enabled: true, description: '', platform: null, action: 'drop' as const }),
+      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+      updatedAt: now,
+    });
+    const saved = await repo.save(row);
+    this.rulesCache = undefined;
+    return saved;
+  }
+
+  async deleteNormalizationRule(id: number): Promise<void> {
+    const r = await this.ds.getRepository(ConfigNormalizationRule).delete({ id });
+    if (!r.affected) throw new NotFoundException(`Normalization rule ${id} does not exist`);
+    this.rulesCache = undefined;
+  }
+
+  // --- backups ------------------------------------------------------------------------------
+
+  async device(id: number): Promise<DeviceRow> {
+    const [d] = await this.ds.query(
+      'SELECT id, hostname, platform, primary_ip AS primaryIp, serial, model, vendor, location FROM devices WHERE id = ?', [id]);
+    if (!d) throw new NotFoundException(`Device ${id} does not exist`);
+    return d;
+  }
+
+  /**
+   * Fetches the device's configuration over `session`, normalizes it and stores a new version
+   * when it differs from the latest; then evaluates drift and compliance on a new version.
+   * A failure is recorded on the device (lastStatus, lastError) and rethrown.
+   */
+  async backup(deviceId: number, session: ConfigSession, o: { trigger: BackupTrigger; jobRunId?: number | null; files?: string[] }): Promise<BackupResult> {
+    const device = await this.device(deviceId);
+    const source = configSourceFor(device.platform);
+    if (!source) throw new Error(`no configuration source for platform ${device.platform}`);
+    const at = new Date();
+    try {
+      const fetched = await source.fetch(session, { files: o.files, timeoutMs: CONFIG_FETCH_TIMEOUT_MS, maxBytes: CONFIG_MAX_BYTES });
+      const n = normalize(fetched.text, source.platform, await this.normalizationRules());
+      if (!n.text.trim()) throw new Error(`${fetched.source} returned an empty configuration`);
+      const result = await this.store(deviceId, n.text, { source: fetched.source, trigger: o.trigger, jobRunId: o.jobRunId ?? null, at });
+      if (result.changed) await this.evaluate(deviceId);
+      return { ...result, dropped: n.dropped, masked: n.masked, source: fetched.source };
+    } catch (err) {
+      await this.ds.query(
+        `INSERT INTO device_configs (device_id, versions, last_attempt_at, last_status, last_error, drift_added, drift_removed) VALUES (?, 0, ?, 'failed', ?, 0, 0)
+         ON DUPLICATE KEY UPDATE last_attempt_at = VALUES(last_attempt_at), last_status = 'failed', last_error = VALUES(last_error)`,
+        [deviceId, at, oneLine((err as Error).message).slice(0, 1000)]);
+      throw err;
+    }
+  }
+
+  /** Stores normalized text as a new version unless it equals the latest (by SHA-256); the device's row moves on either way. */
+  async store(deviceId: number, text: string, o: { source: string; trigger: BackupTrigger; jobRunId: number | null; at: Date }): Promise<Omit<BackupResult, 'dropped' | 'masked' | 'source'>> {
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    return this.ds.transaction(async (em) => {
+      // the device's row, locked: two workers backing up one device store one version
+      await em.query('INSERT IGNORE INTO device_configs (device_id, versions, drift_added, drift_removed) VALUES (?, 0, 0, 0)', [deviceId]);
+      const [state] = await em.query('SELECT version_id AS versionId FROM device_configs WHERE device_id = ? FOR UPDATE', [deviceId]);
+      const latest: { id: string; sha256: string; text: string } | undefined = state.versionId
+        ? (await em.query('SELECT id, sha256, content FROM config_versions WHERE id = ?', [state.versionId])).map((r: { id: string; sha256: string; content: Buffer }) => ({ id: String(r.id), sha256: r.sha256, text: gunzipSync(r.content).toString('utf8') }))[0]
+        : undefined;
+      if (latest && latest.sha256 === sha256) {
+        await em.query(`UPDATE device_configs SET last_attempt_at = ?, last_status = 'ok', last_error = NULL, checked_at = ? WHERE device_id = ?`, [o.at, o.at, deviceId]);
+        return { changed: false, versionId: latest.id, previousId: latest.id, added: 0, removed: 0 };
+      }
+      const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+      const ins = await em.query(
+        'INSERT INTO config_versions (device_id, sha256, content, bytes, `lines`, source, `trigger`, job_run_id, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [deviceId, sha256, gzipSync(text), Buffer.byteLength(text), lines, o.source.slice(0, 1024), o.trigger, o.jobRunId, o.at]);
+      const versionId = String(ins.insertId);
+      await em.query(
+        `UPDATE device_configs SET version_id = ?, current_text = ?, versions = versions + 1, last_attempt_at = ?, last_status = 'ok', last_error = NULL, changed_at = ?, checked_at = ? WHERE device_id = ?`,
+        [versionId, text, o.at, o.at, o.at, deviceId]);
+      const d = latest ? diffConfigs(latest.text, text, { from: 'a', to: 'b' }) : { added: lines, removed: 0 };
+      return { changed: true, versionId, previousId: latest?.id ?? null, added: d.added, removed: d.removed };
+    });
+  }
+
+  // --- versions, diffs, search ----------------------------------------------------------------
+
+  async versions(deviceId: number, page: number, limit: number): Promise<{ items: VersionView[]; total: number; page: number; limit: number }> {
+    await this.device(deviceId);
+    const [rows, total] = await this.ds.getRepository(ConfigVersion).findAndCount({ where: { deviceId }, order: { id: 'DESC' }, skip: (page - 1) * limit, take: limit });
+    return { items: rows.map(toVersionView), total, page, limit };
+  }
+
+  async versionText(id: number): Promise<{ version: VersionView; content: string }> {
+    const v = await this.ds.getRepository(ConfigVersion).createQueryBuilder('v').addSelect('v.content').where('v.id = :id', { id }).getOne();
+    if (!v) throw new NotFoundException(`Config version ${id} does not exist`);
+    return { version: toVersionView(v), content: gunzipSync(v.content).toString('utf8') };
+  }
+
+  /** Unified diff of two versions of one device; by default the one before the latest → the latest. */
+  async diff(deviceId: number, from?: number, to?: number): Promise<{ from: VersionView | null; to: VersionView | null; diff: string; added: number; removed: number }> {
+    await this.device(deviceId);
+    const ids: Array<{ id: string }> = await this.ds.query('SELECT id FROM config_versions WHERE device_id = ? ORDER BY id DESC LIMIT 2', [deviceId]);
+    const toId = to ?? (ids[0] ? Number(ids[0].id) : undefined);
+    const fromId = from ?? (ids[1] ? Number(ids[1].id) : undefined);
+    if (toId === undefined) return { from: null, to: null, diff: '', added: 0, removed: 0 };
+    const b = await this.versionText(toId);
+    if (b.version.deviceId !== deviceId) throw new BadRequestException({ message: `to: version ${toId} is not a version of device ${deviceId}`, details: [{ field: 'to', messages: [`version ${toId} belongs to another device`] }] });
+    if (fromId === undefined) {
+      const d = diffConfigs('', b.content, { from: '/dev/null', to: label(b.version) });
+      return { from: null, to: b.version, ...d };
+    }
+    const a = await this.versionText(fromId);
+    if (a.version.deviceId !== deviceId) throw new BadRequestException({ message: `from: version ${fromId} is not a version of device ${deviceId}`, details: [{ field: 'from', messages: [`version ${fromId} belongs to another device`] }] });
+    return { from: a.version, to: b.version, ...diffConfigs(a.content, b.content, { from: label(a.version), to: label(b.version) }) };
+  }
+
+  /** Devices whose current configuration has a line containing `text` (or matching `regex`), with those lines. */
+  async search(q: { text?: string; regex?: string; platform?: string; page: number; limit: number }): Promise<{ items: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: number; lines: Array<{ line: number; text: string }> }>; total: number; page: number; limit: number }> {
+    let re: RegExp | null = null;
+    if (q.regex !== undefined) {
+      const problem = validateRulePattern(q.regex);
+      if (problem) throw badRequest([{ field: 'regex', messages: [problem] }]);
+      re = new RegExp(q.regex);
+    }
+    if (!q.text && !re) throw badRequest([{ field: 'text', messages: ['give text (a substring) or regex'] }]);
+    const where = ['c.current_text IS NOT NULL'];
+    const params: unknown[] = [];
+    // the substring narrows in MySQL; the line-by-line match (and a regex) runs here
+    if (q.text) (where.push('LOCATE(?, c.current_text) > 0'), params.push(q.text));
+    if (q.platform) (where.push('d.platform = ?'), params.push(q.platform));
+    const rows: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: string; text: string }> = await this.ds.query(
+      `SELECT c.device_id AS deviceId, d.hostname, d.platform, c.version_id AS versionId, c.current_text AS text FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE ${where.join(' AND ')} ORDER BY c.device_id`, params);
+    const hits = [];
+    for (const r of rows) {
+      const lines: Array<{ line: number; text: string }> = [];
+      r.text.split('\n').forEach((l, i) => {
+        if ((q.text ? l.includes(q.text) : true) && (re ? re.test(l) : true) && lines.length < 50) lines.push({ line: i + 1, text: l });
+      });
+      if (lines.length) hits.push({ deviceId: r.deviceId, hostname: r.hostname, platform: r.platform, versionId: Number(r.versionId), lines });
+    }
+    return { items: hits.slice((q.page - 1) * q.limit, q.page * q.limit), total: hits.length, page: q.page, limit: q.limit };
+  }
+
+  // --- baselines --------------------------------------------------------------------------------
+
+  listBaselines(): Promise<ConfigBaseline[]> {
+    return this.ds.getRepository(ConfigBaseline).find({ order: { id: 'ASC' } });
+  }
+
+  async pinBaseline(input: { deviceId?: number; versionId?: number; tag?: string; platform?: string; template?: string; ignore?: string[] }, by: string | null): Promise<ConfigBaseline> {
+    const details: FieldError[] = [];
+    const ignore = input.ignore ?? [];
+    ignore.forEach((p, i) => {
+      const problem = validateRulePattern(p);
+      if (problem) details.push({ field: `ignore.${i}`, messages: [problem] });
+    });
+    const repo = this.ds.getRepository(ConfigBaseline);
+    const now = new Date();
+    let row: Partial<ConfigBaseline>;
+    if (input.deviceId !== undefined) {
+      if (input.tag !== undefined || input.platform !== undefined || input.template !== undefined) details.push({ field: 'deviceId', messages: ['a device baseline pins a version: give deviceId and versionId only'] });
+      if (input.versionId === undefined) details.push({ field: 'versionId', messages: ['versionId is required with deviceId'] });
+      if (details.length) throw badRequest(details);
+      await this.device(input.deviceId);
+      const [v] = await this.ds.query('SELECT device_id AS deviceId FROM config_versions WHERE id = ?', [input.versionId]);
+      if (!v) throw new NotFoundException(`Config version ${input.versionId} does not exist`);
+      if (v.deviceId !== input.deviceId) throw badRequest([{ field: 'versionId', messages: [`version ${input.versionId} is a version of device ${v.deviceId}, not ${input.deviceId}`] }]);
+      row = { scope: 'device', deviceId: input.deviceId, versionId: String(input.versionId), tag: null, platform: null, template: null };
+    } else {
+      if ((input.tag === undefined) === (input.platform === undefined)) details.push({ field: 'tag', messages: ['a golden template is for one tag or one platform: give tag or platform (or deviceId and versionId to pin a version)'] });
+      if (input.platform !== undefined && !CONFIG_PLATFORMS.includes(input.platform as ConfigPlatform)) details.push({ field: 'platform', messages: [`platform must be one of ${CONFIG_PLATFORMS.join(', ')}`] });
+      if (input.template === undefined || !input.template.trim()) details.push({ field: 'template', messages: ['template is required (Handlebars text)'] });
+      else {
+        const problem = validateTemplate(input.template);
+        if (problem) details.push({ field: 'template', messages: [problem] });
+      }
+      if (input.versionId !== undefined) details.push({ field: 'versionId', messages: ['versionId pins a device\'s version: give it with deviceId'] });
+      if (details.length) throw badRequest(details);
+      row = { scope: input.tag !== undefined ? 'tag' : 'platform', deviceId: null, versionId: null, tag: input.tag ?? null, platform: (input.platform as ConfigPlatform) ?? null, template: input.template! };
+    }
+    const where = row.scope === 'device' ? { deviceId: row.deviceId! } : row.scope === 'tag' ? { tag: row.tag! } : { platform: row.platform! };
+    const existing = await repo.findOneBy(where);
+    const saved = await repo.save(repo.create({ ...(existing ?? { createdAt: now }), ...row, ignore, createdBy: by, updatedAt: now }));
+    await this.evaluateAffected(saved);
+    return saved;
+  }
+
+  async deleteBaseline(id: number): Promise<void> {
+    const b = await this.ds.getRepository(ConfigBaseline).findOneBy({ id });
+    if (!b) throw new NotFoundException(`Baseline ${id} does not exist`);
+    await this.ds.getRepository(ConfigBaseline).delete({ id });
+    await this.evaluateAffected(b);
+  }
+
+  /** The device's baseline: its own pin, else a template of one of its tags (lowest id), else its platform's. */
+  async resolveBaseline(device: DeviceRow): Promise<ResolvedBaseline | { error: string; baseline: ConfigBaseline } | null> {
+    const [b]: ConfigBaseline[] = await this.ds.getRepository(ConfigBaseline).createQueryBuilder('b')
+      .where('b.deviceId = :id', { id: device.id })
+      .orWhere('b.tag IN (SELECT t.tag FROM device_tags t WHERE t.device_id = :id)', { id: device.id })
+      .orWhere('b.platform = :platform', { platform: device.platform })
+      .orderBy(`CASE b.scope WHEN 'device' THEN 0 WHEN 'tag' THEN 1 ELSE 2 END`, 'ASC').addOrderBy('b.id', 'ASC')
+      .limit(1).getMany();
+    if (!b) return null;
+    if (b.scope === 'device') {
+      const v = await this.versionText(Number(b.versionId)).catch(() => null);
+      if (!v) return { error: `the pinned version ${b.versionId} no longer exists`, baseline: b };
+      return { baseline: b, text: v.content, label: `baseline: version ${b.versionId} (${v.version.collectedAt.toISOString()})` };
+    }
+    const tags: Array<{ tag: string }> = await this.ds.query('SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag', [device.id]);
+    try {
+      const rendered = renderTemplate(b.template!, templateVars({ ...device, tags: tags.map((t) => t.tag) }));
+      const platform = (CONFIG_PLATFORMS as readonly string[]).includes(device.platform) ? (device.platform as ConfigPlatform) : 'linux';
+      const text = normalize(rendered, platform, await this.normalizationRules()).text;
+      return { baseline: b, text, label: `baseline: ${b.scope} ${b.scope === 'tag' ? b.tag : b.platform} template #${b.id}` };
+    } catch (err) {
+      return { error: `the ${b.scope} template #${b.id} does not render: ${(err as Error).message}`, baseline: b };
+    }
+  }
+
+  // --- compliance rules ---------------------------------------------------------------------------
+
+  listRules(): Promise<ConfigRule[]> {
+    return this.ds.getRepository(ConfigRule).find({ order: { id: 'ASC' } });
+  }
+
+  async saveRule(id: number | null, body: Record<string, unknown>): Promise<ConfigRule> {
+    const repo = this.ds.getRepository(ConfigRule);
+    const existing = id === null ? null : await repo.findOneBy({ id });
+    if (id !== null && !existing) throw new NotFoundException(`Compliance rule ${id} does not exist`);
+    const { scope, enabled, ...ruleInput } = body ?? {};
+    const merged = existing
+      ? { name: existing.name, kind: existing.kind, pattern: existing.pattern, severity: existing.severity, ...(existing.blockStart ? { block: { start: existing.blockStart, ...(existing.blockWhere ? { where: existing.blockWhere } : {}) } } : {}), ...ruleInput }
+      : ruleInput;
+    const v = validateComplianceRule(merged);
+    const details: FieldError[] = v.problems.map((p) => ({ field: p.field, messages: [p.message] }));
+    const sc = (scope ?? (existing ? { platform: existing.platform ?? undefined, tag: existing.tag ?? undefined } : {})) as { platform?: unknown; tag?: unknown };
+    if (typeof sc !== 'object' || sc === null || Array.isArray(sc)) details.push({ field: 'scope', messages: ['scope must be {platform?, tag?}'] });
+    else {
+      for (const k of Object.keys(sc)) if (k !== 'platform' && k !== 'tag') details.push({ field: `scope.${k}`, messages: ['scope takes platform and tag'] });
+      if (sc.platform !== undefined && !CONFIG_PLATFORMS.includes(sc.platform as ConfigPlatform)) details.push({ field: 'scope.platform', messages: [`platform must be one of ${CONFIG_PLATFORMS.join(', ')}`] });
+      if (sc.tag !== undefined && (typeof sc.tag !== 'string' || !sc.tag || sc.tag.length > 64)) details.push({ field: 'scope.tag', messages: ['tag must be a string of 1 to 64 characters'] });
+    }
+    if (enabled !== undefined && typeof enabled !== 'boolean') details.push({ field: 'enabled', messages: ['enabled must be true or false'] });
+    if (details.length || !v.rule) throw badRequest(details.length ? details : [{ field: '', messages: ['invalid rule'] }]);
+    const r = v.rule;
+    const now = new Date();
+    const saved = await repo.save(repo.create({
+      ...(existing ?? { createdAt: now, enabled: true }), name: r.name, kind: r.kind, pattern: r.pattern, blockStart: r.block?.start ?? null, blockWhere: r.block?.where ?? null,
+      severity: r.severity, platform: (sc.platform as ConfigPlatform) ?? null, tag: (sc.tag as string) ?? null, ...(enabled !== undefined ? { enabled: enabled as boolean } : {}), updatedAt: now,
+    }));
+    await this.evaluateAll();
+    return saved;
+  }
+
+  async deleteRule(id: number): Promise<void> {
+    const r = await this.ds.getRepository(ConfigRule).delete({ id });
+    if (!r.affected) throw new NotFoundException(`Compliance rule ${id} does not exist`);
+  }
+
+  // --- evaluation: drift and compliance -------------------------------------------------------------
+
+  /** Drift and every applicable compliance rule for one device's current configuration. */
+  async evaluate(deviceId: number): Promise<void> {
+    const [state] = await this.ds.query('SELECT version_id AS versionId, current_text AS text, drift_since AS driftSince FROM device_configs WHERE device_id = ?', [deviceId]);
+    if (!state?.versionId) return;
+    const device = await this.device(deviceId);
+    const now = new Date();
+    const text: string = state.text;
+
+    const resolved = await this.resolveBaseline(device);
+    if (!resolved) {
+      await this.ds.query('UPDATE device_configs SET baseline_id = NULL, drift_since = NULL, drift_diff = NULL, drift_added = 0, drift_removed = 0, drift_error = NULL, evaluated_at = ? WHERE device_id = ?', [now, deviceId]);
+    } else if ('error' in resolved) {
+      await this.ds.query('UPDATE device_configs SET baseline_id = ?, drift_error = ?, evaluated_at = ? WHERE device_id = ?', [resolved.baseline.id, resolved.error.slice(0, 1000), now, deviceId]);
+    } else {
+      const ignore = resolved.baseline.ignore.map((p) => new RegExp(p));
+      const keep = (t: string) => t.split('\n').filter((l) => !ignore.some((re) => re.test(l))).join('\n');
+      const d = diffConfigs(keep(resolved.text), keep(text), { from: resolved.label, to: `current: version ${state.versionId}` });
+      const drifting = d.diff !== '';
+      await this.ds.query(
+        'UPDATE device_configs SET baseline_id = ?, drift_since = ?, drift_diff = ?, drift_added = ?, drift_removed = ?, drift_error = NULL, evaluated_at = ? WHERE device_id = ?',
+        [resolved.baseline.id, drifting ? state.driftSince ?? now : null, drifting ? d.diff : null, d.added, d.removed, now, deviceId]);
+    }
+
+    const rules = await this.applicableRules(deviceId, device.platform);
+    const previous = new Map<number, { passed: number; since: Date }>((await this.ds.query('SELECT rule_id AS ruleId, passed, since FROM config_rule_results WHERE device_id = ?', [deviceId]))
+      .map((r: { ruleId: number; passed: number; since: Date }) => [r.ruleId, r]));
+    for (const rule of rules) {
+      const res = evaluateRule(text, toComplianceRule(rule));
+      const prev = previous.get(rule.id);
+      const since = prev && Boolean(prev.passed) === res.passed ? prev.since : now;
+      await this.ds.query(
+        `INSERT INTO config_rule_results (device_id, rule_id, passed, detail, \`lines\`, since, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON DUPLICATE KEY UPDATE passed = VALUES(passed), detail = VALUES(detail), \`lines\` = VALUES(\`lines\`), since = VALUES(since), evaluated_at = VALUES(evaluated_at)`,
+        [deviceId, rule.id, res.passed, res.detail.slice(0, 60_000), JSON.stringify(res.lines.slice(0, 1000)), since, now]);
+      previous.delete(rule.id);
+    }
+    // rules that no longer apply (scope changed, disabled) leave no stale result behind
+    if (previous.size) await this.ds.query(`DELETE FROM config_rule_results WHERE device_id = ? AND rule_id IN (${[...previous.keys()].map(() => '?').join(', ')})`, [deviceId, ...previous.keys()]);
+  }
+
+  private async applicableRules(deviceId: number, platform: string): Promise<ConfigRule[]> {
+    return this.ds.getRepository(ConfigRule).createQueryBuilder('r')
+      .where('r.enabled = 1')
+      .andWhere('(r.platform IS NULL OR r.platform = :platform)', { platform })
+      .andWhere('(r.tag IS NULL OR r.tag IN (SELECT t.tag FROM device_tags t WHERE t.device_id = :id))', { id: deviceId })
+      .orderBy('r.id').getMany();
+  }
+
+  /** Re-evaluates the devices a baseline can concern (a pin: one device; a template: its tag's or platform's). */
+  private async evaluateAffected(b: ConfigBaseline): Promise<void> {
+    let ids: Array<{ id: number }>;
+    if (b.scope === 'device') ids = [{ id: b.deviceId! }];
+    else if (b.scope === 'tag') ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN device_tags t ON t.device_id = c.device_id WHERE t.tag = ? AND c.version_id IS NOT NULL', [b.tag]);
+    else ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE d.platform = ? AND c.version_id IS NOT NULL', [b.platform]);
+    for (const { id } of ids) await this.evaluate(id);
+  }
+
+  /** Every device with a configuration (after a rule changed). */
+  async evaluateAll(): Promise<number> {
+    const ids: Array<{ id: number }> = await this.ds.query('SELECT device_id AS id FROM device_configs WHERE version_id IS NOT NULL ORDER BY device_id');
+    for (const { id } of ids) await this.evaluate(id);
+    return ids.length;
+  }
+
+  // --- the drift report ------------------------------------------------------------------------------
+
+  async drift(q: { page: number; limit: number; deviceId?: number; withDiff?: boolean }): Promise<{ items: DriftItem[]; total: number; page: number; limit: number }> {
+    const where = `(c.drift_since IS NOT NULL OR c.drift_error IS NOT NULL OR EXISTS (SELECT 1 FROM config_rule_results r WHERE r.device_id = c.device_id AND r.passed = 0))${q.deviceId ? ' AND c.device_id = ?' : ''}`;
+    const params = q.deviceId ? [q.deviceId] : [];
+    const [{ n }] = await this.ds.query(`SELECT COUNT(*) AS n FROM device_configs c WHERE ${where}`, params);
+    const rows: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: string; baselineId: number | null; driftSince: Date | null; driftDiff: string | null; driftAdded: number; driftRemoved: number; driftError: string | null; changedAt: Date | null; evaluatedAt: Date | null }> = await this.ds.query(
+      `SELECT c.device_id AS deviceId, d.hostname, d.platform, c.version_id AS versionId, c.baseline_id AS baselineId, c.drift_since AS driftSince, ${q.withDiff === false ? 'NULL' : 'c.drift_diff'} AS driftDiff,
+              c.drift_added AS driftAdded, c.drift_removed AS driftRemoved, c.drift_error AS driftError, c.changed_at AS changedAt, c.evaluated_at AS evaluatedAt
+       FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE ${where} ORDER BY c.device_id LIMIT ? OFFSET ?`, [...params, q.limit, (q.page - 1) * q.limit]);
+    const ids = rows.map((r) => r.deviceId);
+    const failures: Array<{ deviceId: number; ruleId: number; name: string; severity: string; detail: string; since: Date }> = ids.length
+      ? await this.ds.query(`SELECT r.device_id AS deviceId, r.rule_id AS ruleId, cr.name, cr.severity, r.detail, r.since FROM config_rule_results r JOIN config_rules cr ON cr.id = r.rule_id WHERE r.passed = 0 AND r.device_id IN (${ids.map(() => '?').join(', ')}) ORDER BY r.rule_id`, ids)
+      : [];
+    const items = rows.map((r) => {
+      const violations = failures.filter((f) => f.deviceId === r.deviceId).map(({ deviceId: _d, ...f }) => f);
+      const since = [r.driftSince, ...violations.map((v) => v.since)].filter((x): x is Date => !!x).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+      return {
+        deviceId: r.deviceId, hostname: r.hostname, platform: r.platform, versionId: Number(r.versionId), baselineId: r.baselineId,
+        drift: r.driftSince ? { since: r.driftSince, added: r.driftAdded, removed: r.driftRemoved, diff: r.driftDiff ?? undefined } : null,
+        baselineError: r.driftError, violations, since, changedAt: r.changedAt, evaluatedAt: r.evaluatedAt,
+      };
+    });
+    return { items, total: Number(n), page: q.page, limit: q.limit };
+  }
+
+  /** What a remediation would push to bring the device back to its baseline. */
+  async remediation(deviceId: number): Promise<{ device: DeviceRow; baseline: ResolvedBaseline; plan: Remediation }> {
+    const device = await this.device(deviceId);
+    if (!configSourceFor(device.platform)?.push) throw new ConflictException(`Teknisi cannot push configuration to platform ${device.platform}`);
+    const [state] = await this.ds.query('SELECT current_text AS text FROM device_configs WHERE device_id = ? AND version_id IS NOT NULL', [deviceId]);
+    if (!state) throw new ConflictException(`Device ${deviceId} has no configuration backup yet`);
+    const baseline = await this.resolveBaseline(device);
+    if (!baseline) throw new ConflictException(`Device ${deviceId} has no baseline: pin a version or set a template for one of its tags or its platform`);
+    if ('error' in baseline) throw new ConflictException(baseline.error);
+    return { device, baseline, plan: missingLines(baseline.text, state.text, device.platform as ConfigPlatform) };
+  }
+}
+
+export interface DriftItem {
+  deviceId: number;
+  hostname: string | null;
+  platform: string;
+  versionId: number;
+  baselineId: number | null;
+  drift: { since: Date; added: number; removed: number; diff?: string } | null;
+  baselineError: string | null;
+  violations: Array<{ ruleId: number; name: string; severity: string; detail: string; since: Date }>;
+  since: Date | null;
+  changedAt: Date | null;
+  evaluatedAt: Date | null;
+}
+
+export function toComplianceRule(r: ConfigRule): ComplianceRule {
+  return { id: r.id, name: r.name, kind: r.kind, pattern: r.pattern, severity: r.severity, ...(r.blockStart ? { block: { start: r.blockStart, ...(r.blockWhere ? { where: r.blockWhere } : {}) } } : {}) };
+}
+
+function label(v: VersionView): string {
+  return `version ${v.id} (${v.collectedAt.toISOString()})`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export type { DeviceConfig };
