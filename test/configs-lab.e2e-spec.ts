@@ -5,6 +5,7 @@
 // clear; baselines, drift, compliance rules, the CSV report; remediation pushed through the
 // emulator's configuration mode. Hosts on 127.98.0.x: no other spec uses them.
 import * as fs from 'node:fs';
+import { JobsClock } from '../src/jobs/jobs.clock';
 import { LabIosHost } from './lab/ios';
 import { generatedIdentity } from './lab/identities';
 import { LabSshHost } from './lab/sshd';
@@ -142,7 +143,11 @@ describe('compliance rules', () => {
     const fails = (await t.http.post('/api/configs/rules').set(admin).send({ name: 'loopbacks carry a description of the NOC', kind: 'block', pattern: '^ description NOC', block: { start: '^interface Loopback' }, scope: { platform: 'cisco-ios' } }).expect(201)).body;
     const linuxRule = (await t.http.post('/api/configs/rules').set(admin).send({ name: 'no root login', kind: 'must-contain', pattern: '^PermitRootLogin no', scope: { platform: 'linux' }, severity: 'critical' }).expect(201)).body;
 
-    const report = (await t.http.get('/api/configs/drift').set(viewer).expect(200)).body;
+    // rule changes re-evaluate every device in the background; the report says when it is done
+    const report = await until('the re-evaluation', async () => {
+      const b = (await t.http.get('/api/configs/drift').set(viewer).expect(200)).body;
+      return b.pendingEvaluations === 0 && b;
+    });
     const r = report.items.find((i: { deviceId: number }) => i.deviceId === dev.rtr);
     expect(r.violations.map((v: { ruleId: number }) => v.ruleId)).toEqual([fails.id]);
     expect(r.violations[0].detail).toMatch(/interface Loopback0.*line \d+|line \d+.*Loopback0/);
@@ -234,7 +239,48 @@ describe('baselines, drift and remediation', () => {
     const current = await content((await versions(dev.linux)).items[0].id);
     await t.http.patch(`/api/devices/${dev.linux}`).set(admin).send({ tags: ['lnx'] }).expect(200);
     await t.http.post('/api/configs/baselines').set(admin).send({ tag: 'lnx', template: `${current}# managed for {{hostname}}\n` }).expect(201);
+    await until('the re-evaluation', async () => (await t.http.get('/api/configs/drift').set(viewer).expect(200)).body.pendingEvaluations === 0);
     const row = (await t.http.get(`/api/configs/drift/${dev.linux}`).set(viewer).expect(200)).body;
     expect(changes(row.drift?.diff ?? '')).toEqual(['-# managed for lab-cfg-lnx']);
+  });
+});
+
+describe('scheduled backups', () => {
+  afterEach(() => t.app.get(JobsClock).reset());
+
+  it('run daily by default on their cron, versioning only real changes', async () => {
+    const clock = t.app.get(JobsClock);
+    clock.set(new Date('2031-03-03T02:59:00Z'));
+    await t.http.post('/api/configs/schedules').set(viewer).send({ deviceIds: [dev.rtr] }).expect(403);
+    const bad = await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: [dev.rtr], cron: 'every day' }).expect(400);
+    expect(JSON.stringify(bad.body.details)).toMatch(/cron/);
+    const { id } = (await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: [dev.rtr], timezone: 'UTC' }).expect(201)).body;
+    const listed = (await t.http.get('/api/configs/schedules').set(viewer).expect(200)).body;
+    expect(listed.items.map((j: { id: number }) => j.id)).toEqual([id]);
+    expect(listed.items[0]).toMatchObject({ kind: 'config.backup', schedule: { cron: '0 3 * * *', timezone: 'UTC' }, nextRunAt: '2031-03-03T03:00:00.000Z' });
+    await backup(dev.rtr); // whatever ran before: the router's current config is stored
+    const before = (await versions(dev.rtr)).total;
+
+    /** moves the clock just past a firing and waits for that firing's run: its one target */
+    const day = async (firing: string) => {
+      clock.set(new Date(new Date(firing).getTime() + 5_000));
+      return until(`the firing at ${firing}`, async () => {
+        const runs = (await t.http.get(`/api/jobs/${id}/runs`).set(admin).expect(200)).body;
+        const run = runs.items.find((r: { firedAt: string }) => r.firedAt === firing);
+        if (!run || run.status !== 'completed') return false;
+        return (await t.http.get(`/api/jobs/${id}/runs/${run.id}`).set(admin).expect(200)).body.targets[0];
+      });
+    };
+    rtr.bumpVolatile();
+    const first = await day('2031-03-03T03:00:00.000Z');
+    expect(first).toMatchObject({ status: 'succeeded', reason: expect.stringMatching(/^unchanged since version \d+$/) });
+    rtr.bumpVolatile();
+    await rtr.configure(['interface Loopback43', 'description scheduled']);
+    const second = await day('2031-03-04T03:00:00.000Z');
+    expect(second.reason).toMatch(/^new version \d+/);
+    const v = await versions(dev.rtr);
+    expect(v.total).toBe(before + 1);
+    expect(v.items[0]).toMatchObject({ trigger: 'schedule' });
+    await t.http.post(`/api/jobs/${id}/cancel`).set(admin).expect(200);
   });
 });

@@ -17,6 +17,8 @@ import { JobsService } from '../jobs/jobs.service';
 import { ConfigsService } from './configs.service';
 import { CONFIG_PLATFORMS } from './types';
 
+export const DEFAULT_BACKUP_CRON = '0 3 * * *';
+
 export class DiffQuery {
   @ApiPropertyOptional({ description: 'a version id of this device; default: the one before `to`' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) from?: number;
@@ -57,6 +59,17 @@ export class NormalizationRuleDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+export class BackupScheduleDto {
+  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsInt({ each: true }) @Min(1, { each: true }) deviceIds?: number[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true }) tags?: string[];
+  @ApiPropertyOptional({ default: DEFAULT_BACKUP_CRON, description: 'five-field cron; default daily at 03:00' }) @IsOptional() @IsString() @MaxLength(128) cron?: string;
+  @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone of the cron' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Linux/Unix hosts: the files to back up (default /etc/ssh/sshd_config)' })
+  @IsOptional() @IsArray() files?: string[];
+  @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(1) concurrency?: number;
+  @ApiPropertyOptional({ type: [Number], description: 'maintenance windows' }) @IsOptional() @IsArray() @IsInt({ each: true }) windowIds?: number[];
+}
+
 export class RemediateDto {
   @ApiPropertyOptional({ description: 'only show what would be pushed', default: false }) @IsOptional() @IsBoolean() dryRun?: boolean;
 }
@@ -78,6 +91,27 @@ export class ConfigsController {
     const d = await this.configs.device(id);
     const job = { name: `Config backup of ${d.hostname ?? `device ${id}`}`.slice(0, 128), kind: 'config.backup', params: {}, target: { deviceIds: [id] }, retries: 1, retryDelaySec: 10 };
     return this.jobs.create(job as unknown as CreateJobDto, me.username);
+  }
+
+  /** A backup schedule is a cron job of kind config.backup: listed, cancelled and watched under /api/jobs too. */
+  @Post('configs/schedules')
+  @MinRole('technician')
+  @Audit('job.create', 'job')
+  schedule(@Body() dto: BackupScheduleDto, @CurrentUser() me: AuthUser): Promise<{ id: number; runId: number | null }> {
+    const what = [dto.tags?.length ? `tags ${dto.tags.join(', ')}` : '', dto.deviceIds?.length ? `${dto.deviceIds.length} devices` : ''].filter(Boolean).join(' and ');
+    const job = {
+      name: `Config backup of ${what || 'nothing'}`.slice(0, 128), kind: 'config.backup', params: dto.files !== undefined ? { files: dto.files } : {},
+      target: { ...(dto.deviceIds ? { deviceIds: dto.deviceIds } : {}), ...(dto.tags ? { tags: dto.tags } : {}) },
+      schedule: { cron: dto.cron ?? DEFAULT_BACKUP_CRON, timezone: dto.timezone ?? 'UTC' },
+      ...(dto.concurrency ? { concurrency: dto.concurrency } : {}), ...(dto.windowIds ? { windowIds: dto.windowIds } : {}), retries: 2, retryDelaySec: 60,
+    };
+    return this.jobs.create(job as unknown as CreateJobDto, me.username);
+  }
+
+  @Get('configs/schedules')
+  @MinRole('viewer')
+  schedules(@Query() q: PageQuery) {
+    return this.jobs.list({ kind: 'config.backup', state: 'active', scheduled: 'true', page: q.page, limit: q.limit });
   }
 
   @Get('devices/:id/configs')

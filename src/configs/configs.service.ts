@@ -73,6 +73,9 @@ const toVersionView = (v: ConfigVersion): VersionView => ({
 export class ConfigsService implements OnModuleInit {
   private readonly logger = new Logger('Configs');
   private rulesCache?: { at: number; rules: NormalizationRule[] };
+  /** re-evaluations asked for by rule and template changes, run one after another in the background */
+  private background: Promise<void> = Promise.resolve();
+  private backgroundQueued = 0;
 
   constructor(private readonly ds: DataSource) {}
 
@@ -287,7 +290,8 @@ export class ConfigsService implements OnModuleInit {
     const where = row.scope === 'device' ? { deviceId: row.deviceId! } : row.scope === 'tag' ? { tag: row.tag! } : { platform: row.platform! };
     const existing = await repo.findOneBy(where);
     const saved = await repo.save(repo.create({ ...(existing ?? { createdAt: now }), ...row, ignore, createdBy: by, updatedAt: now }));
-    await this.evaluateAffected(saved);
+    if (saved.scope === 'device') await this.evaluate(saved.deviceId!);
+    else this.inBackground(`${saved.scope} template changed`, () => this.affected(saved));
     return saved;
   }
 
@@ -295,7 +299,8 @@ export class ConfigsService implements OnModuleInit {
     const b = await this.ds.getRepository(ConfigBaseline).findOneBy({ id });
     if (!b) throw new NotFoundException(`Baseline ${id} does not exist`);
     await this.ds.getRepository(ConfigBaseline).delete({ id });
-    await this.evaluateAffected(b);
+    if (b.scope === 'device') await this.evaluate(b.deviceId!);
+    else this.inBackground(`${b.scope} template deleted`, () => this.affected(b));
   }
 
   /** The device's baseline: its own pin, else a template of one of its tags (lowest id), else its platform's. */
@@ -354,7 +359,7 @@ export class ConfigsService implements OnModuleInit {
       ...(existing ?? { createdAt: now, enabled: true }), name: r.name, kind: r.kind, pattern: r.pattern, blockStart: r.block?.start ?? null, blockWhere: r.block?.where ?? null,
       severity: r.severity, platform: (sc.platform as ConfigPlatform) ?? null, tag: (sc.tag as string) ?? null, ...(enabled !== undefined ? { enabled: enabled as boolean } : {}), updatedAt: now,
     }));
-    await this.evaluateAll();
+    this.inBackground('compliance rule changed', () => this.deviceIdsWithConfig());
     return saved;
   }
 
@@ -413,25 +418,54 @@ export class ConfigsService implements OnModuleInit {
       .orderBy('r.id').getMany();
   }
 
-  /** Re-evaluates the devices a baseline can concern (a pin: one device; a template: its tag's or platform's). */
-  private async evaluateAffected(b: ConfigBaseline): Promise<void> {
+  /** The devices with a configuration that a baseline can concern (a pin: one; a template: its tag's or platform's). */
+  private async affected(b: ConfigBaseline): Promise<number[]> {
     let ids: Array<{ id: number }>;
     if (b.scope === 'device') ids = [{ id: b.deviceId! }];
-    else if (b.scope === 'tag') ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN device_tags t ON t.device_id = c.device_id WHERE t.tag = ? AND c.version_id IS NOT NULL', [b.tag]);
-    else ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE d.platform = ? AND c.version_id IS NOT NULL', [b.platform]);
-    for (const { id } of ids) await this.evaluate(id);
+    else if (b.scope === 'tag') ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN device_tags t ON t.device_id = c.device_id WHERE t.tag = ? AND c.version_id IS NOT NULL ORDER BY c.device_id', [b.tag]);
+    else ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE d.platform = ? AND c.version_id IS NOT NULL ORDER BY c.device_id', [b.platform]);
+    return ids.map((r) => r.id);
   }
 
-  /** Every device with a configuration (after a rule changed). */
-  async evaluateAll(): Promise<number> {
-    const ids: Array<{ id: number }> = await this.ds.query('SELECT device_id AS id FROM device_configs WHERE version_id IS NOT NULL ORDER BY device_id');
-    for (const { id } of ids) await this.evaluate(id);
-    return ids.length;
+  private async deviceIdsWithConfig(): Promise<number[]> {
+    return (await this.ds.query('SELECT device_id AS id FROM device_configs WHERE version_id IS NOT NULL ORDER BY device_id')).map((r: { id: number }) => r.id);
+  }
+
+  /**
+   * Re-evaluates devices after a rule or template changed, in this process's background, one
+   * batch after another (a fleet of 100,000 would not fit in a request). Each new backup
+   * evaluates its device anyway, so a process that dies part-way leaves results that the next
+   * backups correct; `pendingEvaluations` tells the API whether results are still moving.
+   */
+  private inBackground(why: string, ids: () => Promise<number[]>): void {
+    this.backgroundQueued++;
+    this.background = this.background.then(async () => {
+      const started = Date.now();
+      try {
+        const list = await ids();
+        for (const id of list) await this.evaluate(id).catch((err) => this.logger.warn({ deviceId: id, err: (err as Error).message }, 'could not evaluate a device\'s configuration'));
+        this.logger.log({ why, devices: list.length, ms: Date.now() - started }, 'configurations re-evaluated');
+      } catch (err) {
+        this.logger.warn({ why, err: (err as Error).message }, 'could not re-evaluate configurations');
+      } finally {
+        this.backgroundQueued--;
+      }
+    });
+  }
+
+  /** Re-evaluations queued or running in this process (0: the drift report is up to date with every rule and template). */
+  get pendingEvaluations(): number {
+    return this.backgroundQueued;
+  }
+
+  /** Waits for this process's queued re-evaluations (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.backgroundQueued > 0) await this.background;
   }
 
   // --- the drift report ------------------------------------------------------------------------------
 
-  async drift(q: { page: number; limit: number; deviceId?: number; withDiff?: boolean }): Promise<{ items: DriftItem[]; total: number; page: number; limit: number }> {
+  async drift(q: { page: number; limit: number; deviceId?: number; withDiff?: boolean }): Promise<{ items: DriftItem[]; total: number; page: number; limit: number; pendingEvaluations: number }> {
     const where = `(c.drift_since IS NOT NULL OR c.drift_error IS NOT NULL OR EXISTS (SELECT 1 FROM config_rule_results r WHERE r.device_id = c.device_id AND r.passed = 0))${q.deviceId ? ' AND c.device_id = ?' : ''}`;
     const params = q.deviceId ? [q.deviceId] : [];
     const [{ n }] = await this.ds.query(`SELECT COUNT(*) AS n FROM device_configs c WHERE ${where}`, params);
@@ -452,7 +486,7 @@ export class ConfigsService implements OnModuleInit {
         baselineError: r.driftError, violations, since, changedAt: r.changedAt, evaluatedAt: r.evaluatedAt,
       };
     });
-    return { items, total: Number(n), page: q.page, limit: q.limit };
+    return { items, total: Number(n), page: q.page, limit: q.limit, pendingEvaluations: this.pendingEvaluations };
   }
 
   /** What a remediation would push to bring the device back to its baseline. */

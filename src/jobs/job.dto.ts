@@ -96,6 +96,7 @@ export class JobListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) kind?: string;
   @ApiPropertyOptional({ enum: ['active', 'cancelled'] }) @IsOptional() @IsIn(['active', 'cancelled']) state?: 'active' | 'cancelled';
   @ApiPropertyOptional({ description: 'in the name' }) @IsOptional() @IsString() @MaxLength(128) q?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only jobs with a cron schedule' }) @IsOptional() @IsIn(['true', 'false']) scheduled?: 'true' | 'false';
 }
 
 export class TargetsQuery extends PageQuery {

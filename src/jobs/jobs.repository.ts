@@ -28,6 +28,8 @@ export interface JobListFilter {
   kind?: string;
   state?: string;
   q?: string;
+  /** 'true': jobs with a cron schedule only */
+  scheduled?: string;
 }
 
 const TARGET_COLUMNS = `run_id AS runId, device_id AS deviceId, hostname, status, reason, exit_code AS exitCode, attempts,
@@ -91,6 +93,7 @@ export class JobsRepository {
     const qb = this.ds.getRepository(Job).createQueryBuilder('j').orderBy('j.id', 'DESC').skip(offset).take(limit);
     if (f.kind) qb.andWhere('j.kind = :kind', { kind: f.kind });
     if (f.state) qb.andWhere('j.state = :state', { state: f.state });
+    if (f.scheduled === 'true') qb.andWhere('j.cron IS NOT NULL');
     if (f.q) qb.andWhere('j.name LIKE :q', { q: `%${f.q.replace(/[\\%_]/g, '\\$&')}%` });
     return qb.getManyAndCount();
   }
