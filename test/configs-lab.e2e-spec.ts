@@ -233,6 +233,14 @@ describe('baselines, drift and remediation', () => {
     expect(audit.total).toBeGreaterThanOrEqual(1);
   });
 
+  it('never pushes a masked secret: a missing secret line is withheld for the technician', async () => {
+    await rtr.configure(['no username netadmin']);
+    await backup(dev.rtr);
+    const preview = (await t.http.post(`/api/configs/drift/${dev.rtr}/remediate`).set(admin).send({ dryRun: true }).expect(200)).body;
+    expect(preview.withheld).toEqual(['username netadmin privilege 15 secret 9 <masked>']);
+    expect(preview.lines.join('\n')).not.toContain('<masked>');
+  });
+
   it('a golden template for a tag is the baseline of the tagged device, rendered with its variables', async () => {
     const bad = await t.http.post('/api/configs/baselines').set(admin).send({ tag: 'lnx', template: '{{#if}}' }).expect(400);
     expect(bad.body.details[0].field).toBe('template');

@@ -2,6 +2,7 @@
 // machine (everything moves to the survivor, later reports of either identity land there)
 // and marking two devices as distinct machines (ingest keeps their reports apart even when
 // they share a cloned MAC, and does not churn that MAC between them).
+import { ConfigsService } from '../src/configs/configs.service';
 import { IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { DeviceCountsService } from '../src/software/device-counts.service';
@@ -86,6 +87,8 @@ describe('merging devices and marking them distinct', () => {
       await t.db.query(`INSERT INTO ssh_host_keys (host, port, key_type, fingerprint, device_id, first_seen, last_seen) VALUES ('198.51.100.17', 22, 'ssh-ed25519', 'SHA256:abc', ?, ?, ?)`, [other, new Date(), new Date()]);
       const scan = await t.db.query(`INSERT INTO scans (status, targets, credential_ids, options, created_at) VALUES ('completed', '[]', '[]', '{}', ?)`, [new Date()]);
       await t.db.query(`INSERT INTO scan_results (scan_id, address, status, device_id, at) VALUES (?, '198.51.100.17', 'identified', ?, ?)`, [scan.insertId, other, new Date()]);
+      // a configuration backed up under the SNMP record
+      await t.app.get(ConfigsService).store(other, 'hostname PC17-WIFI\n', { source: 'cat /etc/hostname', trigger: 'manual', jobRunId: null, at: new Date() });
       // ingest's count changes, written in batches, must be in before the merge adjusts counts itself
       await t.app.get(DeviceCountsService).flush();
       expect(await deviceCount('curl')).toBe(2);
@@ -141,6 +144,13 @@ describe('merging devices and marking them distinct', () => {
       const [key] = await t.db.query('SELECT device_id AS d FROM ssh_host_keys WHERE host = ?', ['198.51.100.17']);
       const [result] = await t.db.query('SELECT device_id AS d FROM scan_results WHERE address = ?', ['198.51.100.17']);
       expect([Number(cred.d), Number(cred.c), Number(key.d), Number(result.d)]).toEqual([survivor, 7, survivor, survivor]);
+    });
+
+    it('keeps the merged record\'s configuration versions, now the survivor\'s', async () => {
+      const v = (await t.http.get(`/api/devices/${survivor}/configs`).set(viewer).expect(200)).body;
+      expect(v.items.map((x: Json) => x.source)).toEqual(['cat /etc/hostname']);
+      const hit = (await t.http.get('/api/configs/search?text=PC17-WIFI').set(viewer).expect(200)).body;
+      expect(hit.items.map((x: Json) => x.deviceId)).toEqual([survivor]);
     });
 
     it('later reports of either old identity land on the survivor', async () => {

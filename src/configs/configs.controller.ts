@@ -249,8 +249,8 @@ export class ConfigsController {
   @MinRole('technician')
   @Audit('config.remediate', 'device')
   async remediate(@IdParam('deviceId') deviceId: number, @Body() dto: RemediateDto, @CurrentUser() me: AuthUser, @Res({ passthrough: true }) res: Response) {
-    const { device, baseline, plan } = await this.configs.remediation(deviceId);
-    const preview = { deviceId, baselineId: baseline.baseline.id, baseline: baseline.label, lines: plan.add, extra: plan.extra };
+    const { device, baseline, plan, withheld } = await this.configs.remediation(deviceId);
+    const preview = { deviceId, baselineId: baseline.baseline.id, baseline: baseline.label, lines: plan.add, extra: plan.extra, withheld };
     if (dto.dryRun || plan.add.length === 0) {
       res.status(200);
       return { ...preview, dryRun: true, job: null, ...(plan.add.length === 0 ? { message: 'nothing to push: the device has every line of its baseline' } : {}) };

@@ -9,7 +9,7 @@ import { FieldError } from '../common/validation';
 import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
 import { evaluateRule, validateComplianceRule } from './compliance';
 import { diffConfigs } from './diff';
-import { DEFAULT_NORMALIZATION_RULES, normalize, validateRulePattern } from './normalize';
+import { DEFAULT_NORMALIZATION_RULES, MASK, normalize, validateRulePattern } from './normalize';
 import { missingLines, Remediation } from './remediation';
 import { configSourceFor } from './sources';
 import { renderTemplate, templateVars, validateTemplate } from './template';
@@ -19,6 +19,7 @@ import { CONFIG_PLATFORMS, ComplianceRule, ConfigPlatform, ConfigSession, Normal
 export const CONFIG_MAX_BYTES = 8 * 1024 * 1024;
 export const CONFIG_FETCH_TIMEOUT_MS = 120_000;
 const RULES_CACHE_MS = 5_000;
+const SEARCH_BATCH = 200;
 
 export function badRequest(details: FieldError[]): BadRequestException {
   return new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
@@ -232,22 +233,32 @@ export class ConfigsService implements OnModuleInit {
       re = new RegExp(q.regex);
     }
     if (!q.text && !re) throw badRequest([{ field: 'text', messages: ['give text (a substring) or regex'] }]);
-    const where = ['c.current_text IS NOT NULL'];
+    const where = ['c.current_text IS NOT NULL', 'c.device_id > ?'];
     const params: unknown[] = [];
-    // the substring narrows in MySQL; the line-by-line match (and a regex) runs here
+    // the substring narrows in MySQL; the line-by-line match (and a regex) runs here, a batch of
+    // devices at a time so that memory stays bounded however many configurations there are
     if (q.text) (where.push('LOCATE(?, c.current_text) > 0'), params.push(q.text));
     if (q.platform) (where.push('d.platform = ?'), params.push(q.platform));
-    const rows: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: string; text: string }> = await this.ds.query(
-      `SELECT c.device_id AS deviceId, d.hostname, d.platform, c.version_id AS versionId, c.current_text AS text FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE ${where.join(' AND ')} ORDER BY c.device_id`, params);
-    const hits = [];
-    for (const r of rows) {
-      const lines: Array<{ line: number; text: string }> = [];
-      r.text.split('\n').forEach((l, i) => {
-        if ((q.text ? l.includes(q.text) : true) && (re ? re.test(l) : true) && lines.length < 50) lines.push({ line: i + 1, text: l });
-      });
-      if (lines.length) hits.push({ deviceId: r.deviceId, hostname: r.hostname, platform: r.platform, versionId: Number(r.versionId), lines });
+    const items: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: number; lines: Array<{ line: number; text: string }> }> = [];
+    const skip = (q.page - 1) * q.limit;
+    let total = 0;
+    for (let after = 0; ;) {
+      const rows: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: string; text: string }> = await this.ds.query(
+        `SELECT c.device_id AS deviceId, d.hostname, d.platform, c.version_id AS versionId, c.current_text AS text FROM device_configs c JOIN devices d ON d.id = c.device_id
+         WHERE ${where.join(' AND ')} ORDER BY c.device_id LIMIT ${SEARCH_BATCH}`, [after, ...params]);
+      for (const r of rows) {
+        const lines: Array<{ line: number; text: string }> = [];
+        r.text.split('\n').forEach((l, i) => {
+          if ((q.text ? l.includes(q.text) : true) && (re ? re.test(l) : true) && lines.length < 50) lines.push({ line: i + 1, text: l });
+        });
+        if (!lines.length) continue;
+        if (total >= skip && items.length < q.limit) items.push({ deviceId: r.deviceId, hostname: r.hostname, platform: r.platform, versionId: Number(r.versionId), lines });
+        total++;
+      }
+      if (rows.length < SEARCH_BATCH) break;
+      after = rows[rows.length - 1].deviceId;
     }
-    return { items: hits.slice((q.page - 1) * q.limit, q.page * q.limit), total: hits.length, page: q.page, limit: q.limit };
+    return { items, total, page: q.page, limit: q.limit };
   }
 
   // --- baselines --------------------------------------------------------------------------------
@@ -490,7 +501,7 @@ export class ConfigsService implements OnModuleInit {
   }
 
   /** What a remediation would push to bring the device back to its baseline. */
-  async remediation(deviceId: number): Promise<{ device: DeviceRow; baseline: ResolvedBaseline; plan: Remediation }> {
+  async remediation(deviceId: number): Promise<{ device: DeviceRow; baseline: ResolvedBaseline; plan: Remediation; withheld: string[] }> {
     const device = await this.device(deviceId);
     if (!configSourceFor(device.platform)?.push) throw new ConflictException(`Teknisi cannot push configuration to platform ${device.platform}`);
     const [state] = await this.ds.query('SELECT current_text AS text FROM device_configs WHERE device_id = ? AND version_id IS NOT NULL', [deviceId]);
@@ -498,7 +509,14 @@ export class ConfigsService implements OnModuleInit {
     const baseline = await this.resolveBaseline(device);
     if (!baseline) throw new ConflictException(`Device ${deviceId} has no baseline: pin a version or set a template for one of its tags or its platform`);
     if ('error' in baseline) throw new ConflictException(baseline.error);
-    return { device, baseline, plan: missingLines(baseline.text, state.text, device.platform as ConfigPlatform) };
+    // a masked secret cannot be pushed back (its value was never stored): such baseline lines
+    // the device lacks are withheld, for the technician to set
+    const current = new Set((state.text as string).split('\n'));
+    const lines = baseline.text.split('\n');
+    const withheld = lines.filter((l) => l.includes(MASK) && !current.has(l));
+    const platform = device.platform as ConfigPlatform;
+    const { add } = missingLines(lines.filter((l) => !l.includes(MASK)).join('\n'), state.text, platform);
+    return { device, baseline, plan: { add, extra: missingLines(baseline.text, state.text, platform).extra }, withheld };
   }
 }
 

@@ -107,10 +107,17 @@ export class DevicesMergeRepository {
     await m.query('UPDATE device_credentials SET device_id = ? WHERE device_id = ?', [into, from]);
   }
 
-  /** Rows that only point at the device: history, pinned SSH host keys, scan results. */
+  /**
+   * Rows that only point at the device: history, pinned SSH host keys, scan results, config
+   * versions. The merged device's current config state, rule results and pinned baseline move
+   * only where the survivor has none of its own (UPDATE IGNORE); the rest goes with the row.
+   */
   async repoint(m: EntityManager, from: number, into: number): Promise<void> {
-    for (const table of ['inventory_history', 'ssh_host_keys', 'scan_results']) {
+    for (const table of ['inventory_history', 'ssh_host_keys', 'scan_results', 'config_versions']) {
       await m.query(`UPDATE ${table} SET device_id = ? WHERE device_id = ?`, [into, from]);
+    }
+    for (const table of ['device_configs', 'config_rule_results', 'config_baselines']) {
+      await m.query(`UPDATE IGNORE ${table} SET device_id = ? WHERE device_id = ?`, [into, from]);
     }
   }
 
