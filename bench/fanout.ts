@@ -11,7 +11,7 @@ import { createConnection } from 'mysql2/promise';
 import { deleteKeysWithPrefix } from '../src/common/redis.module';
 import { LabFleet, labAddresses } from '../test/lab/fleet';
 import { FlagSpec, Flags } from './lib/args';
-import { waitForLoad } from './lib/discovery-proc';
+import { ensureDebianPackage, waitForLoad } from './lib/discovery-proc';
 import { Peers, PeerRun } from './lib/fanout-peers';
 import { listenersOn, median, stopRunning, which } from './lib/fanout-proc';
 import {
@@ -343,20 +343,7 @@ function vmHwmMb(pid: number): number {
 
 /** ansible's version line, installing Debian's ansible-core first when allowed; null when it is missing. */
 function ensureAnsible(install: boolean, log: (s: string) => void): string | null {
-  if (!which('ansible') && install) {
-    if (process.getuid?.() !== 0) {
-      log('  ansible is missing: `apt-get install -y ansible-core` as root (the ansible rows are skipped, their goals fail)');
-      return null;
-    }
-    log('  ansible is missing: apt-get install -y ansible-core...');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    try {
-      execFileSync('apt-get', ['install', '-y', 'ansible-core'], { env, stdio: 'ignore' });
-    } catch {
-      execFileSync('apt-get', ['update'], { env, stdio: 'ignore' });
-      execFileSync('apt-get', ['install', '-y', 'ansible-core'], { env, stdio: 'ignore' });
-    }
-  }
+  if (install) ensureDebianPackage('ansible', 'ansible-core', log);
   if (!which('ansible')) return null;
   return execFileSync('ansible', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
 }

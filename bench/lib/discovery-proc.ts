@@ -1,7 +1,7 @@
 // bench/: peers as child processes (onesixtyone, nmap, snmpbulkwalk): wall time measured
 // here, peak RSS from GNU time's wait4() figure when /usr/bin/time is there, else from
 // polling the child's VmHWM. Also a peak-RSS reader for a running process of our own.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +34,28 @@ export function which(cmd: string): string | null {
   }
   for (const dir of ['/usr/sbin', '/sbin']) if (fs.existsSync(path.join(dir, cmd))) return path.join(dir, cmd);
   return null;
+}
+
+/**
+ * A peer tool the bench compares with: installs Debian's `pkg` when `cmd` is missing and this
+ * runs as root (apt-get update once if the install fails), so that a fresh machine measures the
+ * peers instead of quietly leaving them out. False when it is still missing.
+ */
+export function ensureDebianPackage(cmd: string, pkg: string, log: (s: string) => void): boolean {
+  if (which(cmd)) return true;
+  if (process.getuid?.() !== 0) {
+    log(`  ${cmd} is missing: \`apt-get install -y ${pkg}\` as root (its rows are skipped, their goals fail)`);
+    return false;
+  }
+  log(`  ${cmd} is missing: apt-get install -y ${pkg}...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-q', pkg], { env, stdio: 'ignore' });
+  } catch {
+    execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', '-q', pkg], { env, stdio: 'ignore' });
+  }
+  return which(cmd) !== null;
 }
 
 /** Runs a command to its end; `stdout: false` discards its output (counted lines still returned when kept). */

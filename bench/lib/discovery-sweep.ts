@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { deleteKeysWithPrefix } from '../../src/common/redis.module';
 import { expandTargets, parseTargets } from '../../src/discovery/targets';
 import { linuxProfile, SnmpdAgent } from '../../test/lab/snmpd';
-import { runMeasured, vmHwmKb, which } from './discovery-proc';
+import { ensureDebianPackage, runMeasured, vmHwmKb, which } from './discovery-proc';
 import { benchDatabaseGuard } from './seed';
 import { BenchClient, BenchServer, RssSampler } from './server';
 import { round1, table } from './stats';
@@ -243,6 +243,9 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
   const liveTarget = `${agentAddrs[0]}-${agentAddrs[agentAddrs.length - 1]}`;
   loopbackAddresses([liveTarget]);
   const result: SweepBenchResult = { agents: agentAddrs, available: true, scans: [], peers: [], silentWait: [], goals: [] };
+  // the peers (Debian packages): installed here when missing, rather than quietly left out
+  ensureDebianPackage('onesixtyone', 'onesixtyone', log);
+  ensureDebianPackage('nmap', 'nmap', log);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-bench-sweep-'));
   const macs = p.distinctMacs ? machineInterfaces() : [];
   const agents = agentAddrs.map((a, k) => {
@@ -387,6 +390,11 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
         value: `${headline.seconds.toFixed(2)} s = ${round1(headline.seconds / peer.seconds)}x of ${peer.tool}, ${headline.progress.found}/${result.agents.length} agents stored`,
         pass: all && headline.seconds < peer.seconds,
       });
+    }
+  }
+  for (const tool of ['onesixtyone', 'nmap'] as const) {
+    if (firstRange && !result.peers.some((x) => x.tool === tool && x.range === firstRange)) {
+      result.goals.push({ goal: `Teknisi scan of ${firstRange} incl. collection faster than ${tool}'s bare sweep`, value: `not measured: ${tool} is missing`, pass: false });
     }
   }
   return result;

@@ -26,6 +26,8 @@ const titleKey = (normalizedName: string, publisher: string) => `${normalizedNam
  * every device in a distinct pair that shares a cloned MAC, few enough to stay cheap.
  */
 const CANDIDATES = 50;
+/** catalogue ids remembered by title in one process (about 100 bytes each) */
+const KNOWN_TITLES_MAX = 200_000;
 
 @Injectable()
 export class InventoryRepository {
@@ -109,15 +111,26 @@ export class InventoryRepository {
    */
   async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const lookup = async (batch: TitleKey[]) => {
+    const lookup = async (batch: TitleKey[], remember: boolean) => {
       const byPublisher = new Map<string, string[]>();
       for (const t of batch) byPublisher.set(t.publisher, [...(byPublisher.get(t.publisher) ?? []), t.normalizedName]);
       for (const [publisher, names] of byPublisher) {
         const rows = await m.query('SELECT id, normalized_name AS n FROM software WHERE publisher = ? AND normalized_name IN (?)', [publisher, names]);
-        for (const r of rows) out.set(titleKey(r.n, publisher), Number(r.id));
+        for (const r of rows) {
+          const key = titleKey(r.n, publisher);
+          out.set(key, Number(r.id));
+          if (remember) this.rememberTitle(key, Number(r.id));
+        }
       }
     };
-    for (let i = 0; i < titles.length; i += 500) await lookup(titles.slice(i, i + 500));
+    const unknown = titles.filter((t) => {
+      const key = titleKey(t.normalizedName, t.publisher);
+      const id = this.knownTitles.get(key);
+      if (id !== undefined) out.set(key, id);
+      return id === undefined;
+    });
+    // rows read before this report inserts anything were committed by someone: safe to remember
+    for (let i = 0; i < unknown.length; i += 500) await lookup(unknown.slice(i, i + 500), true);
     const missing = titles.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
     for (let i = 0; i < missing.length; i += 500) {
       const batch = missing.slice(i, i + 500);
@@ -125,9 +138,22 @@ export class InventoryRepository {
         `INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
         batch.flatMap((t) => [t.name, t.normalizedName, t.publisher, now]),
       );
-      await lookup(batch);
+      // this report's own inserts are not remembered: a rollback (a deadlock retried) undoes them
+      await lookup(batch, false);
     }
     return out;
+  }
+
+  /**
+   * Catalogue ids by title, in this process: a catalogue row is never deleted nor its key
+   * changed, so an id once read stays right. Bounded; cleared when full (the next reports read
+   * the titles again). Nearly every title of a fleet repeats, so most reports skip the lookup.
+   */
+  private readonly knownTitles = new Map<string, number>();
+
+  private rememberTitle(key: string, id: number): void {
+    if (this.knownTitles.size >= KNOWN_TITLES_MAX) this.knownTitles.clear();
+    this.knownTitles.set(key, id);
   }
 
   async installedOf(m: EntityManager, deviceId: number): Promise<InstalledRow[]> {
