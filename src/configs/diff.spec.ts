@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { diffConfigs } from './diff';
 import { fixture } from './fixtures/fake-session';
 
@@ -52,5 +56,44 @@ describe('diffConfigs', () => {
     expect(d.diff.split('\n').filter((l) => l.startsWith('@@')).length).toBe(51);
     expect(d.diff).toContain(`\n-${a[13]}\n+${a[13]} changed\n`);
     expect(d.diff).toContain('\n+ip ssh time-out 60\n+ip ssh authentication-retries 2\n');
+  });
+});
+
+describe('diffConfigs against GNU diff and patch (this machine\'s)', () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const words = ['interface Gi1', ' shutdown', ' no shutdown', '!', 'ntp server 1.1.1.1', ' description x', 'end', 'hostname a', ' ip address 10.0.0.1 255.0.0.0'];
+  const randomText = (n: number) => Array.from({ length: n }, () => words[rnd(words.length)]);
+  const mutate = (lines: string[]) => {
+    const out = lines.slice();
+    for (let k = rnd(8); k >= 0; k--) {
+      const i = rnd(out.length + 1);
+      const what = rnd(3);
+      if (what === 0) out.splice(i, 1);
+      else if (what === 1) out.splice(i, 0, words[rnd(words.length)]);
+      else out[i] = `changed ${rnd(100)}`;
+    }
+    return out;
+  };
+  const join = (lines: string[], newline: boolean) => lines.join('\n') + (newline && lines.length ? '\n' : '');
+
+  it.each(Array.from({ length: 40 }, (_, i) => i))('case %i: the patch turns a into b, with the +/- counts of diff --minimal', (i) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-diff-'));
+    try {
+      const a = join(randomText(5 + rnd(40)), i % 7 !== 3);
+      const b = join(mutate(a.split('\n').filter((_, k, all) => k < all.length - (a.endsWith('\n') ? 1 : 0))), i % 5 !== 2);
+      const d = diffConfigs(a, b, { from: 'a', to: 'b' });
+      fs.writeFileSync(path.join(dir, 'a'), a);
+      fs.writeFileSync(path.join(dir, 'b'), b);
+      fs.writeFileSync(path.join(dir, 'p'), d.diff);
+      if (a === b) return expect(d.diff).toBe('');
+      execFileSync('patch', ['-s', '-o', path.join(dir, 'out'), path.join(dir, 'a'), path.join(dir, 'p')]);
+      expect(fs.readFileSync(path.join(dir, 'out'), 'utf8')).toBe(b);
+      const gnu = spawnSync('diff', ['--minimal', '-u', path.join(dir, 'a'), path.join(dir, 'b')], { encoding: 'utf8' }).stdout.split('\n').slice(2);
+      expect(d.added).toBe(gnu.filter((l) => l.startsWith('+')).length);
+      expect(d.removed).toBe(gnu.filter((l) => l.startsWith('-')).length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
