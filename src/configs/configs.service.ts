@@ -168,28 +168,30 @@ export class ConfigsService implements OnModuleInit {
   /** Stores normalized text as a new version unless it equals the latest (by SHA-256); the device's row moves on either way. */
   async store(deviceId: number, text: string, o: { source: string; trigger: BackupTrigger; jobRunId: number | null; at: Date }): Promise<Omit<BackupResult, 'dropped' | 'masked' | 'source'>> {
     const sha256 = createHash('sha256').update(text).digest('hex');
-    return this.ds.transaction(async (em) => {
+    const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+    const stored = await this.ds.transaction(async (em) => {
       // the device's row, locked: two workers backing up one device store one version
       await em.query('INSERT IGNORE INTO device_configs (device_id, versions, drift_added, drift_removed) VALUES (?, 0, 0, 0)', [deviceId]);
       const [state] = await em.query('SELECT version_id AS versionId FROM device_configs WHERE device_id = ? FOR UPDATE', [deviceId]);
-      const latest: { id: string; sha256: string; text: string } | undefined = state.versionId
-        ? (await em.query('SELECT id, sha256, content FROM config_versions WHERE id = ?', [state.versionId])).map((r: { id: string; sha256: string; content: Buffer }) => ({ id: String(r.id), sha256: r.sha256, text: gunzipSync(r.content).toString('utf8') }))[0]
-        : undefined;
+      // the hash decides; the previous text is read (and diffed) only after a change, outside the lock
+      const [latest]: Array<{ id: string; sha256: string }> = state.versionId ? await em.query('SELECT id, sha256 FROM config_versions WHERE id = ?', [state.versionId]) : [];
       if (latest && latest.sha256 === sha256) {
         await em.query(`UPDATE device_configs SET last_attempt_at = ?, last_status = 'ok', last_error = NULL, checked_at = ? WHERE device_id = ?`, [o.at, o.at, deviceId]);
-        return { changed: false, versionId: latest.id, previousId: latest.id, added: 0, removed: 0 };
+        return { changed: false as const, versionId: String(latest.id) };
       }
-      const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
       const ins = await em.query(
         'INSERT INTO config_versions (device_id, sha256, content, bytes, `lines`, source, `trigger`, job_run_id, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [deviceId, sha256, gzipSync(text), Buffer.byteLength(text), lines, o.source.slice(0, 1024), o.trigger, o.jobRunId, o.at]);
-      const versionId = String(ins.insertId);
       await em.query(
         `UPDATE device_configs SET version_id = ?, current_text = ?, versions = versions + 1, last_attempt_at = ?, last_status = 'ok', last_error = NULL, changed_at = ?, checked_at = ? WHERE device_id = ?`,
-        [versionId, text, o.at, o.at, o.at, deviceId]);
-      const d = latest ? diffConfigs(latest.text, text, { from: 'a', to: 'b' }) : { added: lines, removed: 0 };
-      return { changed: true, versionId, previousId: latest?.id ?? null, added: d.added, removed: d.removed };
+        [String(ins.insertId), text, o.at, o.at, o.at, deviceId]);
+      return { changed: true as const, versionId: String(ins.insertId), previousId: latest ? String(latest.id) : null };
     });
+    if (!stored.changed) return { changed: false, versionId: stored.versionId, previousId: stored.versionId, added: 0, removed: 0 };
+    if (!stored.previousId) return { changed: true, versionId: stored.versionId, previousId: null, added: lines, removed: 0 };
+    const previous = await this.versionText(Number(stored.previousId));
+    const d = diffConfigs(previous.content, text, { from: 'a', to: 'b' });
+    return { changed: true, versionId: stored.versionId, previousId: stored.previousId, added: d.added, removed: d.removed };
   }
 
   // --- versions, diffs, search ----------------------------------------------------------------
