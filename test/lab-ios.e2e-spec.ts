@@ -167,7 +167,7 @@ describe('the device lab for configuration backups', () => {
     await fleet.devices[1].configure(['interface Loopback9']);
     expect(fleet.devices[1].runningConfig()).toContain('interface Loopback9');
     expect(fleet.devices[0].runningConfig()).not.toContain('interface Loopback9');
-    await expect(LabIosFleet.start({ addresses: ['10.0.0.1'] })).rejects.toThrow(/127\.0\.0\.0\/8/);
+    await expect(LabIosFleet.start({ addresses: ['192.0.2.1'] })).rejects.toThrow(/127\.0\.0\.0\/8/);
   });
 
   it("gives a Linux host its own sshd_config, edited from the host's directory for the next session", async () => {

@@ -14,8 +14,8 @@ describe('diffConfigs', () => {
   });
 
   it('writes a unified diff with the labels and 3 lines of context', () => {
-    const a = 'hostname a\n!\ninterface Gi1\n description x\n shutdown\n!\nntp server 1.1.1.1\n!\nend\n';
-    const b = 'hostname a\n!\ninterface Gi1\n description x\n no shutdown\n!\nntp server 1.1.1.1\n!\nend\n';
+    const a = 'hostname a\n!\ninterface Gi1\n description x\n shutdown\n!\nntp server 192.0.2.123\n!\nend\n';
+    const b = 'hostname a\n!\ninterface Gi1\n description x\n no shutdown\n!\nntp server 192.0.2.123\n!\nend\n';
     expect(diffConfigs(a, b, labels)).toEqual({
       diff: [
         '--- v41 2024-11-12 09:41',
@@ -27,7 +27,7 @@ describe('diffConfigs', () => {
         '- shutdown',
         '+ no shutdown',
         ' !',
-        ' ntp server 1.1.1.1',
+        ' ntp server 192.0.2.123',
         ' !',
         '',
       ].join('\n'),
@@ -62,7 +62,7 @@ describe('diffConfigs', () => {
 describe('diffConfigs against GNU diff and patch (this machine\'s)', () => {
   let seed = 7;
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-  const words = ['interface Gi1', ' shutdown', ' no shutdown', '!', 'ntp server 1.1.1.1', ' description x', 'end', 'hostname a', ' ip address 10.0.0.1 255.0.0.0'];
+  const words = ['interface Gi1', ' shutdown', ' no shutdown', '!', 'ntp server 192.0.2.123', ' description x', 'end', 'hostname a', ' ip address 192.0.2.1 255.255.255.0'];
   const randomText = (n: number) => Array.from({ length: n }, () => words[rnd(words.length)]);
   const mutate = (lines: string[]) => {
     const out = lines.slice();

@@ -8,7 +8,7 @@ export const MASK = '<masked>';
 export const MAX_RULE_PATTERN = 500;
 
 /** Lines the classic catastrophic-backtracking patterns would be slowed by, and ordinary config lines. */
-const EVERY_LINE_PROBES = ['', 'hostname lab-rtr01', ' ip address 10.0.0.1 255.255.255.0', 'set system host-name edge01', '!'];
+const EVERY_LINE_PROBES = ['', 'hostname lab-rtr01', ' ip address 192.0.2.1 255.255.255.0', 'set system host-name edge01', '!'];
 // a group holding one quantified atom, itself quantified: (a+)+, (\d*)*, (.*){2,}, ([a-z]+)*
 const NESTED_QUANTIFIER = /\((?:\?:)?(?:\\.|\.|\[(?:\\.|[^\]\\])*\]|[^()\\|])[*+]\)[*+{]/;
 

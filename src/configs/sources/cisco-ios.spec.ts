@@ -50,15 +50,15 @@ describe('cisco-ios source', () => {
       shell: {
         'configure terminal': 'Enter configuration commands, one per line.  End with CNTL/Z.',
         ' spanning-tree portfst': "                             ^\n% Invalid input detected at '^' marker.\n",
-        'ip route 10.0.0.0': '% Incomplete command.\n',
+        'ip route 192.0.2.0': '% Incomplete command.\n',
         'write memory': 'Building configuration...\n[OK]',
       },
     });
-    const res = await ciscoIosSource.push!(s, ['interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 10.0.0.0', 'no ip http server'], opts);
-    expect(s.calls[0].command).toEqual(['configure terminal', 'interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 10.0.0.0', 'no ip http server', 'end', 'write memory']);
+    const res = await ciscoIosSource.push!(s, ['interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 192.0.2.0', 'no ip http server'], opts);
+    expect(s.calls[0].command).toEqual(['configure terminal', 'interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 192.0.2.0', 'no ip http server', 'end', 'write memory']);
     expect(res.errors).toEqual([
       "spanning-tree portfst → % Invalid input detected at '^' marker.",
-      'ip route 10.0.0.0 → % Incomplete command.',
+      'ip route 192.0.2.0 → % Incomplete command.',
     ]);
     expect(res.transcript).toContain('> write memory\nBuilding configuration...\n[OK]\n');
   });

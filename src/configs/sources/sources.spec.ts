@@ -96,10 +96,10 @@ describe('shell sources', () => {
   });
 
   it('eos and nx-os push in configuration mode and save the way each CLI does', async () => {
-    const eos = fakeSession({ shell: { 'ntp server 10.1.1.1 iburst x': '% Invalid input\n' } });
-    const res = await CONFIG_SOURCES.eos.push!(eos, ['ntp server 10.1.1.1 iburst x'], opts);
-    expect(eos.calls[0].command).toEqual(['configure terminal', 'ntp server 10.1.1.1 iburst x', 'end', 'write memory']);
-    expect(res.errors).toEqual(['ntp server 10.1.1.1 iburst x → % Invalid input']);
+    const eos = fakeSession({ shell: { 'ntp server 192.0.2.11 iburst x': '% Invalid input\n' } });
+    const res = await CONFIG_SOURCES.eos.push!(eos, ['ntp server 192.0.2.11 iburst x'], opts);
+    expect(eos.calls[0].command).toEqual(['configure terminal', 'ntp server 192.0.2.11 iburst x', 'end', 'write memory']);
+    expect(res.errors).toEqual(['ntp server 192.0.2.11 iburst x → % Invalid input']);
     const nx = fakeSession({});
     await CONFIG_SOURCES['cisco-nxos'].push!(nx, ['feature lldp'], opts);
     expect(nx.calls[0].command).toEqual(['configure terminal', 'feature lldp', 'end', 'copy running-config startup-config']);
