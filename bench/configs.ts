@@ -50,11 +50,11 @@ const FLAGS: FlagSpec[] = [
   { name: 'help', help: 'this list', boolean: true },
 ];
 
-type Tool = 'changed' | 'unchanged' | 'ssh' | 'inproc' | 'nodelay' | 'noop';
+type Tool = 'changed' | 'unchanged' | 'ssh' | 'inproc' | 'noop';
 const TOOL_NAMES: Record<Tool, string> = {
   changed: 'Teknisi job, every config changed (200 new versions)', unchanged: 'Teknisi job, nothing changed (no version stored)',
   ssh: 'xargs -P + ssh > file', inproc: '(profile) SshClient + IOS source + normalize in-process',
-  nodelay: '(what-if) the same with TCP_NODELAY', noop: '(profile) noop job: machinery, no SSH',
+  noop: '(profile) noop job: machinery, no SSH',
 };
 
 interface Row {
@@ -168,8 +168,7 @@ export async function main(argv: string[]): Promise<number> {
       // and one backup at a time in this process: what a target costs on an idle machine
       const solo = await inProcessBackups(routers.slice(0, flags.int('single', 1)), 1);
       const soloExec = await inProcessBackups(routers.slice(0, flags.int('single', 1)), 1, { via: 'exec' });
-      const soloNoDelay = await inProcessBackups(routers.slice(0, flags.int('single', 1)), 1, { noDelay: true });
-      log(`  floor: one \`ssh router 'show running-config'\` p50 ${Math.round(median(floor))} ms; one in-process backup: connect p50 ${solo.connectMs.p50} ms, fetch p50 ${solo.fetchMs.p50} ms (over exec instead of the shell: ${soloExec.fetchMs.p50} ms; with TCP_NODELAY: ${soloNoDelay.fetchMs.p50} ms), normalize p50 ${solo.normalizeMs.p50} ms`);
+      log(`  floor: one \`ssh router 'show running-config'\` p50 ${Math.round(median(floor))} ms; one in-process backup: connect p50 ${solo.connectMs.p50} ms, fetch p50 ${solo.fetchMs.p50} ms (over exec instead of the shell: ${soloExec.fetchMs.p50} ms), normalize p50 ${solo.normalizeMs.p50} ms`);
 
       server = await TeknisiServer.start({
         databaseUrl, redisUrl, queuePrefix: prefix, role: 'all', env: { TEKNISI_JOB_MAX_PARALLEL: String(maxParallel) },
@@ -185,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
       const [platforms] = (await db.query('SELECT platform, COUNT(*) AS n FROM devices WHERE id IN (?) GROUP BY platform', [deviceIds])) as unknown as [Array<{ platform: string; n: number }>];
       log(`  platforms: ${platforms.map((p) => `${p.platform} ${p.n}`).join(', ')}`);
 
-      const raw: Record<Tool | 'first', AnyRun[]> = { first: [], changed: [], unchanged: [], ssh: [], inproc: [], nodelay: [], noop: [] };
+      const raw: Record<Tool | 'first', AnyRun[]> = { first: [], changed: [], unchanged: [], ssh: [], inproc: [], noop: [] };
       let marker = 'Lab rack 2';
       let bumps = 0;
       // a real one-line change on every router (its snmp-server location), so that the next backup stores 200 versions
@@ -200,8 +199,8 @@ export async function main(argv: string[]): Promise<number> {
           const t = await sshToFiles(peers, c, path.join(dir, 'out'));
           r = t;
           line = `${t.seconds.toFixed(2)} s, ${t.complete}/${nRouters} files complete, tree RSS ${t.treeRssMb} MB (largest process ${t.maxProcRssMb} MB, ${t.maxProcs} processes), CPU ${t.cpuS} s${t.failures.length ? `; ${t.failures[0]}` : ''}`;
-        } else if (tool === 'inproc' || tool === 'nodelay') {
-          const t = await inProcessBackups(routers, c, { noDelay: tool === 'nodelay' });
+        } else if (tool === 'inproc') {
+          const t = await inProcessBackups(routers, c);
           r = t;
           line = `${t.seconds.toFixed(2)} s, ${t.ok}/${nRouters} ok, connect p50 ${t.connectMs.p50} ms, fetch p50 ${t.fetchMs.p50} ms, normalize p50 ${t.normalizeMs.p50} ms, CPU ${t.cpuS} s`;
         } else {
@@ -216,12 +215,12 @@ export async function main(argv: string[]): Promise<number> {
       const top = Math.max(...concurrencies);
       log('  warm-up (not counted, but the first backup of every router is kept as "first"):');
       await once('first', top, true);
-      for (const tool of ['unchanged', 'ssh', 'inproc', 'nodelay', 'noop'] as Tool[]) await once(tool, top, false);
+      for (const tool of ['unchanged', 'ssh', 'inproc', 'noop'] as Tool[]) await once(tool, top, false);
       const order: Tool[] = ['changed', 'ssh', 'unchanged'];
       for (let it = 0; it < iterations; it++) {
         log(`  iteration ${it + 1}/${iterations} (load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}):`);
         // the three take turns, the order rotating, so that load from other work falls on all
-        const turn: Tool[] = [...order.slice(it % 3), ...order.slice(0, it % 3), 'inproc', 'nodelay', 'noop'];
+        const turn: Tool[] = [...order.slice(it % 3), ...order.slice(0, it % 3), 'inproc', 'noop'];
         for (const c of concurrencies) for (const tool of turn) await once(tool, c, true);
       }
       loads.backupsEnd = os.loadavg().map(round1);
@@ -259,10 +258,9 @@ export async function main(argv: string[]): Promise<number> {
           changed: 'before each "changed" run every router\'s snmp-server location line is rewritten (a real change): 200 new versions; "unchanged" runs follow without a change: none stored',
           ssh: sshFilesCommandLine(peers, 0).replace('-P 0', '-P N'),
           inproc: 'in the bench process: SshClient.connect (password) + ciscoIosSource.fetch (one shell: terminal length 0, show running-config) + normalize (default rules), N lanes',
-          nodelay: 'inproc with setNoDelay(true) on the ssh2 connection once logged in (what SshClient would do with TCP_NODELAY)',
           noop: 'the same POST with {kind: \'noop\'}: claims, leases, logs and polling without SSH',
         },
-        floor: { sshShowRunMs: Math.round(median(floor)), samples: floor.map(Math.round), inProcess: solo, inProcessExec: soloExec, inProcessNoDelay: soloNoDelay },
+        floor: { sshShowRunMs: Math.round(median(floor)), samples: floor.map(Math.round), inProcess: solo, inProcessExec: soloExec },
         server: { startSeconds: server1.startSeconds, idleRssMb: server1.idleRssMb, vmHwmMb: vmHwm, jobMaxParallel: maxParallel },
         discovery: found.scans,
         first: { concurrency: first.concurrency, seconds: first.seconds, newVersions: first.newVersions, verified: first.verified, peakRssMb: first.peakRssMb, cpuS: first.cpuS },
@@ -273,7 +271,7 @@ export async function main(argv: string[]): Promise<number> {
       };
       log(`\n${backupsTable(rows, nRouters)}`);
       log(`first backup of every router (warm-up, c=${first.concurrency}): ${first.seconds.toFixed(2)} s, ${first.newVersions} first versions, peak RSS ${first.peakRssMb} MB, CPU ${first.cpuS} s`);
-      log(`floor: one \`ssh router 'show running-config'\` ${Math.round(median(floor))} ms (p50 of ${floor.length}); one in-process backup ${round1(solo.connectMs.p50 + solo.fetchMs.p50 + solo.normalizeMs.p50)} ms (connect ${solo.connectMs.p50} + fetch ${solo.fetchMs.p50} + normalize ${solo.normalizeMs.p50}; the fetch over exec ${soloExec.fetchMs.p50}, with TCP_NODELAY ${soloNoDelay.fetchMs.p50})`);
+      log(`floor: one \`ssh router 'show running-config'\` ${Math.round(median(floor))} ms (p50 of ${floor.length}); one in-process backup ${round1(solo.connectMs.p50 + solo.fetchMs.p50 + solo.normalizeMs.p50)} ms (connect ${solo.connectMs.p50} + fetch ${solo.fetchMs.p50} + normalize ${solo.normalizeMs.p50}; the fetch over exec ${soloExec.fetchMs.p50})`);
     }
   } finally {
     await cleanup();
@@ -377,18 +375,18 @@ async function storedDiff(t: TeknisiServer, fleet: LabIosFleet, deviceId: number
 function summarize_(raw: Record<Tool | 'first', AnyRun[]>, concurrencies: number[], n: number): Row[] {
   const rows: Row[] = [];
   for (const c of concurrencies) {
-    for (const tool of ['changed', 'unchanged', 'ssh', 'inproc', 'nodelay', 'noop'] as Tool[]) {
+    for (const tool of ['changed', 'unchanged', 'ssh', 'inproc', 'noop'] as Tool[]) {
       const runs = raw[tool].filter((r) => r.concurrency === c);
       if (!runs.length) continue;
       const secs = runs.map((r) => r.seconds);
       const complete = runs.every((r) => {
         if (tool === 'ssh') return (r as SshFilesRun).complete === n;
-        if (tool === 'inproc' || tool === 'nodelay') return (r as InProcessRun).ok === n;
+        if (tool === 'inproc') return (r as InProcessRun).ok === n;
         const b = r as BackupRun;
         if (tool === 'noop') return b.succeeded === n;
         return b.succeeded === n && b.verified === n && (tool === 'changed' ? b.newVersions === n && b.versionsStored === n : b.unchanged === n && b.versionsStored === 0);
       });
-      const rss = tool === 'ssh' ? runs.map((r) => (r as SshFilesRun).treeRssMb) : tool === 'inproc' || tool === 'nodelay' ? [] : runs.map((r) => (r as BackupRun).peakRssMb);
+      const rss = tool === 'ssh' ? runs.map((r) => (r as SshFilesRun).treeRssMb) : tool === 'inproc' ? [] : runs.map((r) => (r as BackupRun).peakRssMb);
       rows.push({
         concurrency: c, tool, runs: runs.length, seconds: round3(median(secs)), all: secs, perTargetMs: Math.round((median(secs) * 1000 * c) / n),
         rssMb: rss.length ? Math.round(median(rss)) : null, maxProcRssMb: tool === 'ssh' ? round1(median(runs.map((r) => (r as SshFilesRun).maxProcRssMb))) : undefined,

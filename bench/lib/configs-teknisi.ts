@@ -7,10 +7,9 @@ import * as path from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { DEFAULT_NORMALIZATION_RULES, normalize } from '../../src/configs/normalize';
 import { ciscoIosSource, extractIosConfig } from '../../src/configs/sources/cisco-ios';
-import { SshClient } from '../../src/protocols/ssh/ssh.client';
 import { Peers } from './fanout-peers';
 import { cpuSeconds, median, runTree } from './fanout-proc';
-import { TeknisiServer } from './fanout-teknisi';
+import { sshLanes, TeknisiServer } from './fanout-teknisi';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
@@ -136,46 +135,27 @@ export interface InProcessRun {
  * The SSH part of a backup without the job machinery or MySQL: in this process, N lanes, each
  * target as the config.backup kind does it (SshClient.connect with the password, the IOS
  * source's fetch over one shell, normalize with the default rules), checked for its hostname.
- * What-ifs for the profile: `via: 'exec'`, the show over one exec channel as plain ssh does (IOS
- * may refuse a second exec, and paging needs `terminal length 0` in the same session);
- * `noDelay`, TCP_NODELAY on the connection once logged in (SshClient leaves Nagle on, so each
- * small write of the shell's dialogue waits for the device's delayed ACK, ~40 ms here).
+ * What-if for the profile: `via: 'exec'`, the show over one exec channel as plain ssh does (IOS
+ * may refuse a second exec, and paging needs `terminal length 0` in the same session).
  */
-export async function inProcessBackups(routers: RouterTarget[], concurrency: number, o: { via?: 'shell' | 'exec'; noDelay?: boolean } = {}): Promise<InProcessRun> {
-  const accept = { verify: async () => ({ ok: true as const }) };
-  const connect: number[] = [];
+export async function inProcessBackups(routers: RouterTarget[], concurrency: number, o: { via?: 'shell' | 'exec' } = {}): Promise<InProcessRun> {
   const fetch: number[] = [];
   const norm: number[] = [];
   let ok = 0;
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  const queue = [...routers];
-  const lane = async () => {
-    for (let r = queue.shift(); r; r = queue.shift()) {
-      const t0 = process.hrtime.bigint();
-      const c = await SshClient.connect({ host: r.address, port: r.port, username: r.username, password: r.password, timeoutMs: 30_000, hostKeys: accept });
-      connect.push(ms(t0));
-      if (o.noDelay) (c as unknown as { conn: { setNoDelay(on: boolean): void } }).conn.setNoDelay(true);
-      try {
-        const t1 = process.hrtime.bigint();
-        const opts = { timeoutMs: 120_000, maxBytes: 8 * 1024 * 1024 };
-        const got = o.via === 'exec'
-          ? { text: extractIosConfig((await c.exec('show running-config', opts)).stdout) }
-          : await ciscoIosSource.fetch({ exec: (cmd, o) => c.exec(cmd, o), shell: (cmds, o) => c.shellEach(cmds, o) }, opts);
-        fetch.push(ms(t1));
-        const t2 = process.hrtime.bigint();
-        const n = normalize(got.text, 'cisco-ios', DEFAULT_NORMALIZATION_RULES);
-        norm.push(ms(t2));
-        if (n.text.includes(`\nhostname ${r.hostname}\n`)) ok++;
-      } finally {
-        c.close();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  const cpu = process.cpuUsage(cpu0);
+  const run = await sshLanes(routers, concurrency, async (c, r) => {
+    const t1 = process.hrtime.bigint();
+    const opts = { timeoutMs: 120_000, maxBytes: 8 * 1024 * 1024 };
+    const got = o.via === 'exec'
+      ? { text: extractIosConfig((await c.exec('show running-config', opts)).stdout) }
+      : await ciscoIosSource.fetch({ exec: (cmd, x) => c.exec(cmd, x), shell: (cmds, x) => c.shellEach(cmds, x) }, opts);
+    fetch.push(ms(t1));
+    const t2 = process.hrtime.bigint();
+    const n = normalize(got.text, 'cisco-ios', DEFAULT_NORMALIZATION_RULES);
+    norm.push(ms(t2));
+    if (n.text.includes(`\nhostname ${r.hostname}\n`)) ok++;
+  });
   const s = (xs: number[]) => ({ p50: Math.round(median(xs) * 10) / 10, max: Math.round(Math.max(...xs) * 10) / 10 });
-  return { concurrency, seconds: Math.round(ms(start)) / 1000, ok, connectMs: s(connect), fetchMs: s(fetch), normalizeMs: s(norm), cpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
+  return { concurrency, seconds: run.seconds, ok, connectMs: s(run.connectMs), fetchMs: s(fetch), normalizeMs: s(norm), cpuS: run.cpuS };
 }
 
 export interface SshFilesRun {

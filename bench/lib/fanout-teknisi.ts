@@ -251,33 +251,50 @@ export async function commandRun(t: TeknisiServer, script: string | null, device
  * stdin to the tether of jobs/command) and closing.
  */
 export async function rawSsh(hosts: LabTarget[], script: string, concurrency: number): Promise<RawSshRun> {
-  const accept = { verify: async () => ({ ok: true as const }) };
-  const connect: number[] = [];
   const exec: number[] = [];
   let ok = 0;
+  const run = await sshLanes(hosts, concurrency, async (c, h) => {
+    const t1 = process.hrtime.bigint();
+    try {
+      const built = buildPosixCommand({ script }, false);
+      const r = await c.exec(built.command, { stdin: built.stdin, holdStdin: built.holdStdin, timeoutMs: 60_000 });
+      if (r.code === 0 && r.stdout.trim() === h.hostname) ok++;
+    } finally {
+      exec.push(ms(t1));
+    }
+  });
+  const s = (xs: number[]) => ({ p50: Math.round(median(xs)), max: Math.round(Math.max(...xs)) });
+  return { concurrency, seconds: run.seconds, ok, connectMs: s(run.connectMs), execMs: s(exec), cpuS: run.cpuS };
+}
+
+/**
+ * The bench process's own SSH fan-out: `concurrency` lanes over the targets, each connecting
+ * with the password (any host key accepted: lab hosts), running `work` and closing. Connect
+ * times, wall time and this process's CPU.
+ */
+export async function sshLanes<T extends { address: string; port: number; username: string; password: string }>(
+  targets: T[], concurrency: number, work: (c: SshClient, target: T) => Promise<void>,
+): Promise<{ seconds: number; connectMs: number[]; cpuS: number }> {
+  const accept = { verify: async () => ({ ok: true as const }) };
+  const connectMs: number[] = [];
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
-  const queue = [...hosts];
+  const queue = [...targets];
   const lane = async () => {
-    for (let h = queue.shift(); h; h = queue.shift()) {
+    for (let t = queue.shift(); t; t = queue.shift()) {
       const t0 = process.hrtime.bigint();
-      const c = await SshClient.connect({ host: h.address, port: h.port, username: h.username, password: h.password, timeoutMs: 30_000, hostKeys: accept });
-      connect.push(ms(t0));
-      const t1 = process.hrtime.bigint();
+      const c = await SshClient.connect({ host: t.address, port: t.port, username: t.username, password: t.password, timeoutMs: 30_000, hostKeys: accept });
+      connectMs.push(ms(t0));
       try {
-        const built = buildPosixCommand({ script }, false);
-        const r = await c.exec(built.command, { stdin: built.stdin, holdStdin: built.holdStdin, timeoutMs: 60_000 });
-        if (r.code === 0 && r.stdout.trim() === h.hostname) ok++;
+        await work(c, t);
       } finally {
         c.close();
       }
-      exec.push(ms(t1));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const cpu = process.cpuUsage(cpu0);
-  const s = (xs: number[]) => ({ p50: Math.round(median(xs)), max: Math.round(Math.max(...xs)) });
-  return { concurrency, seconds: Math.round(ms(start)) / 1000, ok, connectMs: s(connect), execMs: s(exec), cpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
+  return { seconds: Math.round(ms(start)) / 1000, connectMs, cpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
 }
 
 /** 5,000 (`n`) generated devices carrying `tag`, addresses from 198.18.0.0/15 as data only. */
