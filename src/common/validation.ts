@@ -16,6 +16,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+/** The 400 every validation failure answers: one message naming each field, and the fields in `details`. */
+export function badRequest(details: FieldError[]): BadRequestException {
+  return new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ') || 'Validation failed', details });
+}
+
 export function validationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
@@ -23,10 +28,6 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const message = details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ');
-      return new BadRequestException({ message: message || 'Validation failed', details });
-    },
+    exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
   });
 }

@@ -1,11 +1,11 @@
 // configs/: backups (fetch → normalize → a new version only when the SHA-256 changes), the
 // evaluation of each new version against its baseline (drift) and the compliance rules, and
 // what the API reads and edits. MySQL holds everything; any worker may back up any device.
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
-import { FieldError } from '../common/validation';
+import { badRequest, FieldError } from '../common/validation';
 import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
 import { evaluateRule, validateComplianceRule } from './compliance';
 import { diffConfigs } from './diff';
@@ -21,9 +21,6 @@ export const CONFIG_FETCH_TIMEOUT_MS = 120_000;
 const RULES_CACHE_MS = 5_000;
 const SEARCH_BATCH = 200;
 
-export function badRequest(details: FieldError[]): BadRequestException {
-  return new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
-}
 
 export interface BackupResult {
   changed: boolean;
@@ -216,13 +213,13 @@ export class ConfigsService implements OnModuleInit {
     const fromId = from ?? (ids[1] ? Number(ids[1].id) : undefined);
     if (toId === undefined) return { from: null, to: null, diff: '', added: 0, removed: 0 };
     const b = await this.versionText(toId);
-    if (b.version.deviceId !== deviceId) throw new BadRequestException({ message: `to: version ${toId} is not a version of device ${deviceId}`, details: [{ field: 'to', messages: [`version ${toId} belongs to another device`] }] });
+    if (b.version.deviceId !== deviceId) throw badRequest([{ field: 'to', messages: [`version ${toId} is a version of another device than ${deviceId}`] }]);
     if (fromId === undefined) {
       const d = diffConfigs('', b.content, { from: '/dev/null', to: label(b.version) });
       return { from: null, to: b.version, ...d };
     }
     const a = await this.versionText(fromId);
-    if (a.version.deviceId !== deviceId) throw new BadRequestException({ message: `from: version ${fromId} is not a version of device ${deviceId}`, details: [{ field: 'from', messages: [`version ${fromId} belongs to another device`] }] });
+    if (a.version.deviceId !== deviceId) throw badRequest([{ field: 'from', messages: [`version ${fromId} is a version of another device than ${deviceId}`] }]);
     return { from: a.version, to: b.version, ...diffConfigs(a.content, b.content, { from: label(a.version), to: label(b.version) }) };
   }
 

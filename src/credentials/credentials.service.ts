@@ -6,7 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import * as util from 'node:util';
 import { Page, parseSort } from '../common/pagination';
-import { flattenValidationErrors } from '../common/validation';
+import { badRequest, flattenValidationErrors } from '../common/validation';
 import { ROOT_KEY, RootKey } from '../config/secret-key';
 import { Credential } from './credential.entity';
 import {
@@ -148,8 +148,7 @@ export class CredentialsService {
     const dto = plainToInstance(CreateCredentialDto, plain);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
     if (errors.length) {
-      const details = flattenValidationErrors(errors);
-      throw new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
+      throw badRequest(flattenValidationErrors(errors));
     }
     return dto;
   }

@@ -1,14 +1,14 @@
 // discovery/: starting, reading and cancelling scans (API side). A scan is rows first — the
 // scan, its chunks — and queue jobs second; if Redis refuses the jobs the reconciler enqueues
 // them later, so a 202 never loses a scan.
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { Page } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
-import { FieldError } from '../common/validation';
+import { badRequest, FieldError } from '../common/validation';
 import { CreateScanDto, DEFAULT_SCAN_OPTIONS, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
@@ -49,7 +49,7 @@ export class ScansService {
       if (!cred) details.push({ field: `credentialIds.${i}`, messages: [`credential ${id} does not exist`] });
     }
     if (new Set(dto.credentialIds).size !== dto.credentialIds.length) details.push({ field: 'credentialIds', messages: ['credentialIds lists a credential twice'] });
-    if (details.length) throw new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
+    if (details.length) throw badRequest(details);
     // within the address cap, so expanding is bounded; an address two targets share counts once
     return { total: expandTargets(parsed.targets).length };
   }

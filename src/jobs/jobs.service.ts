@@ -5,7 +5,7 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { Observable } from 'rxjs';
 import { checkTimezone, nextFiring } from '../common/cron';
 import { Page } from '../common/pagination';
-import { FieldError } from '../common/validation';
+import { badRequest, FieldError } from '../common/validation';
 import { CredentialsService } from '../credentials/credentials.service';
 import { JobName } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
@@ -35,9 +35,6 @@ const toTargetView = (t: TargetRow): TargetView => ({
   nextAttemptAt: t.nextAttemptAt, startedAt: t.startedAt, finishedAt: t.finishedAt,
 });
 
-function badRequest(details: FieldError[]): BadRequestException {
-  return new BadRequestException({ message: details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; '), details });
-}
 
 @Injectable()
 export class JobsService {
