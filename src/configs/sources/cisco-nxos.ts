@@ -2,7 +2,7 @@
 // `end`, so completeness rests on the SSH client's exit status and cap.
 import type { ConfigSource } from '../types';
 import { cliPush } from './cli-push';
-import { assertNotCliError, assertNotEmpty, execText, trimBlankLines } from './output';
+import { execText, trimBlankLines } from './output';
 
 const COMMAND = 'show running-config';
 const NXOS_ERROR = /^%|^\^$|^Syntax error/;
@@ -12,9 +12,7 @@ export const ciscoNxosSource: ConfigSource = {
   describe: 'exec: show running-config; push: configure terminal … end, copy running-config startup-config (shell)',
 
   async fetch(session, opts) {
-    const text = await execText(session, COMMAND, opts);
-    assertNotEmpty(text, COMMAND);
-    assertNotCliError(text, COMMAND, NXOS_ERROR);
+    const text = await execText(session, COMMAND, opts, NXOS_ERROR);
     return { text: trimBlankLines(text), source: COMMAND };
   },
 

@@ -2,7 +2,7 @@
 // pushing needs configuration mode across lines and uses a shell.
 import type { ConfigSource } from '../types';
 import { cliPush } from './cli-push';
-import { assertNotCliError, assertNotEmpty, execText, trimBlankLines } from './output';
+import { execText, trimBlankLines } from './output';
 
 const COMMAND = 'show running-config';
 const EOS_ERROR = /^%/;
@@ -12,9 +12,7 @@ export const eosSource: ConfigSource = {
   describe: 'exec: show running-config; push: configure terminal … end, write memory (shell)',
 
   async fetch(session, opts) {
-    const text = await execText(session, COMMAND, opts);
-    assertNotEmpty(text, COMMAND);
-    assertNotCliError(text, COMMAND, EOS_ERROR);
+    const text = await execText(session, COMMAND, opts, EOS_ERROR);
     const lines = text.split('\n');
     if (!lines.some((l) => l.trim() === 'end')) throw new Error(`${COMMAND}: the configuration has no final "end" line: the output was cut short`);
     return { text: trimBlankLines(text), source: COMMAND };

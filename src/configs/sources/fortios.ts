@@ -4,7 +4,7 @@
 // change with every firmware). Read over a shell like Oxidized: FortiOS's pager is answered by
 // the SSH client.
 import type { ConfigSource } from '../types';
-import { assertNotCliError, assertNotEmpty, assertWithinCap, capError, cleanOutput, trimBlankLines } from './output';
+import { assertWithinCap, shellText, trimBlankLines } from './output';
 
 const COMMAND = 'show';
 const FORTIOS_ERROR = /^Command fail|^Unknown action|^command parse error|^Permission denied/i;
@@ -14,11 +14,7 @@ export const fortiosSource: ConfigSource = {
   describe: 'interactive shell: show',
 
   async fetch(session, opts) {
-    const [raw = ''] = await session.shell([COMMAND], { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
-    if (Buffer.byteLength(raw, 'utf8') > opts.maxBytes) throw capError(COMMAND, opts.maxBytes);
-    const text = cleanOutput(raw);
-    assertNotEmpty(text, COMMAND);
-    assertNotCliError(text, COMMAND, FORTIOS_ERROR);
+    const text = await shellText(session, [COMMAND], opts, FORTIOS_ERROR);
     const lines = text.split('\n');
     const start = lines.findIndex((l) => l.startsWith('#config-version=') || l.startsWith('config '));
     if (start < 0) throw new Error(`${COMMAND}: the answer does not look like a FortiOS configuration`);

@@ -1,7 +1,7 @@
 // configs/sources: Juniper Junos. `display set` gives one self-contained line per setting,
 // which diffs and compliance rules handle better than the brace hierarchy.
 import type { ConfigSource } from '../types';
-import { assertNotCliError, assertNotEmpty, execText, trimBlankLines } from './output';
+import { execText, trimBlankLines } from './output';
 
 const COMMAND = 'show configuration | display set';
 const JUNOS_ERROR = /^error:|^syntax error|^unknown command|^\^$/i;
@@ -11,9 +11,7 @@ export const junosSource: ConfigSource = {
   describe: 'exec: show configuration | display set',
 
   async fetch(session, opts) {
-    const text = await execText(session, COMMAND, opts);
-    assertNotEmpty(text, COMMAND);
-    assertNotCliError(text, COMMAND, JUNOS_ERROR);
+    const text = await execText(session, COMMAND, opts, JUNOS_ERROR);
     if (!text.split('\n').some((l) => l.startsWith('set '))) {
       throw new Error(`${COMMAND}: the answer has no "set" line: is this a Junos device, and may the account view the configuration?`);
     }

@@ -85,12 +85,32 @@ export function capError(command: string, maxBytes: number): Error {
   return new Error(`${command}: the configuration exceeds the cap of ${maxBytes} bytes; raise the cap rather than store a cut configuration`);
 }
 
-/** One command over an exec channel: its cleaned stdout, or an Error for a cap, a time-out or a failure. */
-export async function execText(session: ConfigSession, command: string, opts: FetchOptions): Promise<string> {
+/**
+ * One command over an exec channel: its cleaned stdout, or an Error for a cap, a time-out, a
+ * failure, an empty answer or one that is the CLI's own error (`cliError`, the platform's).
+ */
+export async function execText(session: ConfigSession, command: string, opts: FetchOptions, cliError: RegExp): Promise<string> {
   const res = await session.exec(command, { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
   assertExecOk(res, command, opts);
   const text = cleanOutput(res.stdout);
   assertWithinCap(text, command, opts.maxBytes);
+  assertNotEmpty(text, command);
+  assertNotCliError(text, command, cliError);
+  return text;
+}
+
+/**
+ * Commands in one interactive shell (the last one prints the configuration): its cleaned
+ * output, or an Error for a cap, an empty answer or the CLI's own error (`cliError`).
+ */
+export async function shellText(session: ConfigSession, commands: string[], opts: FetchOptions, cliError: RegExp): Promise<string> {
+  const command = commands[commands.length - 1];
+  const outputs = await session.shell(commands, { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
+  const raw = outputs[commands.length - 1] ?? '';
+  if (Buffer.byteLength(raw, 'utf8') > opts.maxBytes) throw capError(command, opts.maxBytes);
+  const text = cleanOutput(raw);
+  assertNotEmpty(text, command);
+  assertNotCliError(text, command, cliError);
   return text;
 }
 

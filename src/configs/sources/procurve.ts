@@ -2,7 +2,7 @@
 // interactive shell that pages and paints with VT100 escapes; `no page` stops the paging and
 // the escapes are stripped.
 import type { ConfigSource } from '../types';
-import { assertNotCliError, assertNotEmpty, assertWithinCap, capError, cleanOutput, trimBlankLines } from './output';
+import { assertWithinCap, shellText, trimBlankLines } from './output';
 
 const COMMAND = 'show running-config';
 const PROCURVE_ERROR = /^Invalid input|^Ambiguous input|^Incomplete input|^Permission denied/i;
@@ -12,12 +12,7 @@ export const procurveSource: ConfigSource = {
   describe: 'interactive shell: no page, show running-config',
 
   async fetch(session, opts) {
-    const outputs = await session.shell(['no page', COMMAND], { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
-    const raw = outputs[1] ?? '';
-    if (Buffer.byteLength(raw, 'utf8') > opts.maxBytes) throw capError(COMMAND, opts.maxBytes);
-    const text = cleanOutput(raw);
-    assertNotEmpty(text, COMMAND);
-    assertNotCliError(text, COMMAND, PROCURVE_ERROR);
+    const text = await shellText(session, ['no page', COMMAND], opts, PROCURVE_ERROR);
     const lines = text.split('\n');
     // "Running configuration:" is a heading; the configuration starts at its "; J9776A Configuration Editor" line
     const start = lines.findIndex((l) => /^; \S+ Configuration Editor;/.test(l) || l.startsWith('hostname '));

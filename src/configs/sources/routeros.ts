@@ -2,7 +2,7 @@
 // continuations). RouterOS 7 hides sensitive values unless asked for `show-sensitive`, which
 // Teknisi never asks for; RouterOS 6 prints them, and normalization masks them.
 import type { ConfigSource } from '../types';
-import { assertNotCliError, assertNotEmpty, execText, trimBlankLines } from './output';
+import { execText, trimBlankLines } from './output';
 
 const COMMAND = '/export terse';
 const ROUTEROS_ERROR = /^(?:bad command name|expected |syntax error|no such item|failure:|not enough permissions)/i;
@@ -12,9 +12,7 @@ export const routerosSource: ConfigSource = {
   describe: 'exec: /export terse',
 
   async fetch(session, opts) {
-    const text = await execText(session, COMMAND, opts);
-    assertNotEmpty(text, COMMAND);
-    assertNotCliError(text, COMMAND, ROUTEROS_ERROR);
+    const text = await execText(session, COMMAND, opts, ROUTEROS_ERROR);
     return { text: trimBlankLines(text), source: COMMAND };
   },
 };
