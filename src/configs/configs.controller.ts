@@ -224,7 +224,7 @@ export class ConfigsController {
     if (q.format !== 'csv') return this.configs.drift({ page: q.page, limit: q.limit, withDiff: q.diff !== 'false' });
     const lines = [csvLine(['device_id', 'hostname', 'platform', 'version_id', 'drift_since', 'lines_added', 'lines_removed', 'baseline_error', 'violations', 'since'])];
     for (let page = 1; ; page++) {
-      const { items } = await this.configs.drift({ page, limit: 500, withDiff: false });
+      const { items } = await this.configs.drift({ page, limit: 500, withDiff: false, withTotal: false });
       for (const d of items) {
         lines.push(csvLine([
           String(d.deviceId), d.hostname ?? '', d.platform, String(d.versionId), d.drift ? new Date(d.drift.since).toISOString() : '', String(d.drift?.added ?? 0), String(d.drift?.removed ?? 0),

@@ -475,10 +475,11 @@ export class ConfigsService implements OnModuleInit {
 
   // --- the drift report ------------------------------------------------------------------------------
 
-  async drift(q: { page: number; limit: number; deviceId?: number; withDiff?: boolean }): Promise<{ items: DriftItem[]; total: number; page: number; limit: number; pendingEvaluations: number }> {
+  async drift(q: { page: number; limit: number; deviceId?: number; withDiff?: boolean; withTotal?: boolean }): Promise<{ items: DriftItem[]; total: number | null; page: number; limit: number; pendingEvaluations: number }> {
     const where = `(c.drift_since IS NOT NULL OR c.drift_error IS NOT NULL OR EXISTS (SELECT 1 FROM config_rule_results r WHERE r.device_id = c.device_id AND r.passed = 0))${q.deviceId ? ' AND c.device_id = ?' : ''}`;
     const params = q.deviceId ? [q.deviceId] : [];
-    const [{ n }] = await this.ds.query(`SELECT COUNT(*) AS n FROM device_configs c WHERE ${where}`, params);
+    // the CSV export pages through everything and needs no total
+    const [{ n }] = q.withTotal === false ? [{ n: null }] : await this.ds.query(`SELECT COUNT(*) AS n FROM device_configs c WHERE ${where}`, params);
     const rows: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: string; baselineId: number | null; driftSince: Date | null; driftDiff: string | null; driftAdded: number; driftRemoved: number; driftError: string | null; changedAt: Date | null; evaluatedAt: Date | null }> = await this.ds.query(
       `SELECT c.device_id AS deviceId, d.hostname, d.platform, c.version_id AS versionId, c.baseline_id AS baselineId, c.drift_since AS driftSince, ${q.withDiff === false ? 'NULL' : 'c.drift_diff'} AS driftDiff,
               c.drift_added AS driftAdded, c.drift_removed AS driftRemoved, c.drift_error AS driftError, c.changed_at AS changedAt, c.evaluated_at AS evaluatedAt
@@ -496,7 +497,7 @@ export class ConfigsService implements OnModuleInit {
         baselineError: r.driftError, violations, since, changedAt: r.changedAt, evaluatedAt: r.evaluatedAt,
       };
     });
-    return { items, total: Number(n), page: q.page, limit: q.limit, pendingEvaluations: this.pendingEvaluations };
+    return { items, total: n === null ? null : Number(n), page: q.page, limit: q.limit, pendingEvaluations: this.pendingEvaluations };
   }
 
   /** What a remediation would push to bring the device back to its baseline. */
