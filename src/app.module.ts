@@ -21,6 +21,9 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { WindowsModule } from './jobs/windows/windows.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ConfigsModule } from './configs/configs.module';
+import { AgentsModule } from './agents/agents.module';
+import { SavedFiltersModule } from './saved-filters/saved-filters.module';
+import { StatsModule } from './stats/stats.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -54,6 +57,9 @@ export class AppModule {
         WindowsModule,
         JobsModule,
         ConfigsModule,
+        AgentsModule,
+        SavedFiltersModule,
+        StatsModule,
         HealthModule,
         MetricsModule,
       ],

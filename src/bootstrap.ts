@@ -16,6 +16,8 @@ import { AllExceptionsFilter, toErrorBody } from './common/http-exception.filter
 import { validationPipe } from './common/validation';
 import { setupOpenApi } from './openapi';
 import { mountQueueBoard } from './admin/queue-board';
+import { reportBodyParser, REPORTS_PATH } from './agents/report-body';
+import { mountSpa } from './web/spa';
 
 export async function prepareRuntime(config: AppConfig, logStream?: Runtime['logStream']): Promise<Runtime> {
   const flavor = await checkDatabaseReachable(config.databaseUrl);
@@ -31,6 +33,8 @@ export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
   if (rt.config.trustProxy !== false) app.set('trust proxy', trustProxyValue(rt.config.trustProxy));
+  // agents' reports have their own, larger cap (and say so in their 413); the parser below skips them
+  app.use(REPORTS_PATH, reportBodyParser());
   app.use(express.json({ limit: '2mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   // body-parser failures (bad JSON, too large) answer in the house error shape
@@ -66,6 +70,7 @@ export async function createHttpApp(rt: Runtime, consume: boolean): Promise<Nest
   configureHttp(app, rt);
   // only here: a worker serves no HTTP, and the board must precede Nest's routes (mounted at init)
   mountQueueBoard(app);
+  mountSpa(app);
   return app;
 }
 

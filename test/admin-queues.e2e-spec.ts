@@ -2,6 +2,7 @@
 // holds), its page and every script and stylesheet it loads served, every queue listed, and its
 // actions audited.
 import { QueueName } from '../src/queue/queue.constants';
+import { SPA_CSP } from '../src/web/spa';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 let t: TestApp;
@@ -104,8 +105,16 @@ describe('the board', () => {
     expect(items.every((i) => (i.statusCode as number) < 300)).toBe(true);
   });
 
-  it('leaves the API as it was', async () => {
+  it('leaves the API and the web UI as they were', async () => {
     expect((await t.http.get('/api/health')).status).toBe(200);
-    expect((await t.http.get('/admin/other')).status).toBe(404);
+    expect((await t.http.get('/api/admin/other')).status).toBe(404);
+    // /admin/other is none of the board's: no sign-in asked for it, the web UI's page (or its
+    // 503 saying the UI is not built) answers instead
+    const other = await t.http.get('/admin/other');
+    if (other.status === 503) expect(other.text).toContain('The web UI is not built');
+    else {
+      expect(other.status).toBe(200);
+      expect(other.headers['content-security-policy']).toBe(SPA_CSP);
+    }
   });
 });

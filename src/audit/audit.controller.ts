@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '../auth/roles';
-import { AuditQuery } from './audit.dto';
+import { AuditPage, AuditQuery } from './audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')
@@ -12,6 +12,7 @@ export class AuditController {
 
   @Get()
   @MinRole('admin')
+  @ApiOkResponse({ type: AuditPage })
   list(@Query() q: AuditQuery) {
     const { page, limit, ...filter } = q;
     return this.audit.list(filter, page, limit);

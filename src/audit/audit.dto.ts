@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
@@ -11,4 +11,26 @@ export class AuditQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) objectId?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() since?: Date;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+}
+
+/** One line of the audit log: who did what, when, to which object, from where, and how it ended. */
+export class AuditEntryView {
+  @ApiProperty() id: number;
+  @ApiProperty() at: Date;
+  @ApiPropertyOptional({ nullable: true, type: Number }) userId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) username: string | null;
+  @ApiProperty({ example: 'device.update' }) action: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'device' }) objectType: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) objectId: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'what was sent (JSON, secrets redacted) or a summary' }) summary: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) ip: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ description: 'the HTTP status the request ended with' }) statusCode: number;
+}
+
+export class AuditPage {
+  @ApiProperty({ type: [AuditEntryView], description: 'newest first' }) items: AuditEntryView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
 }

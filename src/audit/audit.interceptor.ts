@@ -11,6 +11,12 @@ export const AUDIT_META = 'teknisi:audit';
 /** Names a write in the audit log: `@Audit('device.update', 'device')`. */
 export const Audit = (action: string, objectType?: string) => SetMetadata(AUDIT_META, { action, objectType });
 
+/**
+ * A write left out of the audit log: agents' inventory reports (every machine, every hour),
+ * which leave their trace as device history and sources instead.
+ */
+export const NotAudited = () => SetMetadata(AUDIT_META, { skip: true });
+
 export type AuditableRequest = AuthedRequest & { auditSummary?: unknown; auditObjectId?: string | number };
 
 @Injectable()
@@ -24,7 +30,8 @@ export class AuditInterceptor implements NestInterceptor {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<AuditableRequest>();
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next.handle();
-    const meta = this.reflector.get<{ action: string; objectType?: string } | undefined>(AUDIT_META, ctx.getHandler());
+    const meta = this.reflector.get<{ action: string; objectType?: string; skip?: boolean } | undefined>(AUDIT_META, ctx.getHandler());
+    if (meta?.skip) return next.handle();
     const action = meta?.action ?? `${req.method} ${req.route?.path ?? req.path}`;
     const write = (statusCode: number, body: unknown) => {
       const objectId = req.auditObjectId ?? req.params?.id ?? (body as { id?: unknown } | undefined)?.id;

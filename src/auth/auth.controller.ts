@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CurrentUser } from '../common/current-user.decorator';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
-import { LoginDto, LoginResponse } from './auth.dto';
+import { LoginDto, LoginResponse, UserView } from './auth.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import { AuthService } from './auth.service';
 import { AuthedRequest, AuthUser, MinRole, Public } from './roles';
@@ -48,6 +48,7 @@ export class AuthController {
 
   @Get('me')
   @ApiBearerAuth()
+  @ApiOkResponse({ type: UserView })
   async me(@CurrentUser() user: AuthUser) {
     return toUserView(await this.users.get(user.id));
   }

@@ -18,6 +18,13 @@ export class UserView {
   @ApiPropertyOptional({ nullable: true, type: Date }) lastLoginAt: Date | null;
 }
 
+export class UserPage {
+  @ApiProperty({ type: [UserView] }) items: UserView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
 export class LoginResponse {
   @ApiProperty({ description: 'send as Authorization: Bearer <accessToken>' }) accessToken: string;
   @ApiProperty() expiresAt: string;
@@ -65,6 +72,11 @@ export class TokenView {
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) expiresAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) lastUsedAt: Date | null;
+}
+
+export class TokenList {
+  @ApiProperty({ type: [TokenView], description: 'the caller\'s own tokens' }) items: TokenView[];
+  @ApiProperty() total: number;
 }
 
 export class CreatedToken extends TokenView {

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { Audit } from '../audit/audit.interceptor';
-import { CreatedToken, CreateTokenDto } from './auth.dto';
+import { CreatedToken, CreateTokenDto, TokenList } from './auth.dto';
 import { AuthUser, MinRole } from './roles';
 import { TokensService } from './tokens.service';
 
@@ -15,7 +15,8 @@ export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
   @Get()
-  async list(@CurrentUser() me: AuthUser) {
+  @ApiOkResponse({ type: TokenList })
+  async list(@CurrentUser() me: AuthUser): Promise<TokenList> {
     const items = await this.tokens.list(me.id);
     return { items, total: items.length };
   }

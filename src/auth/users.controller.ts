@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { PageQuery } from '../common/pagination';
 import { Audit } from '../audit/audit.interceptor';
-import { CreateUserDto, UpdateUserDto, UserView } from './auth.dto';
+import { CreateUserDto, UpdateUserDto, UserPage, UserView } from './auth.dto';
 import { AuthUser, MinRole } from './roles';
 import { toUserView, UsersService } from './users.service';
 
@@ -15,11 +15,13 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOkResponse({ type: UserPage })
   list(@Query() q: PageQuery) {
     return this.users.list(q.page, q.limit);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: UserView })
   async get(@Param('id', ParseIntPipe) id: number): Promise<UserView> {
     return toUserView(await this.users.get(id));
   }
@@ -33,6 +35,7 @@ export class UsersController {
 
   @Patch(':id')
   @Audit('user.update', 'user')
+  @ApiOkResponse({ type: UserView })
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() me: AuthUser): Promise<UserView> {
     return this.users.update(id, dto, me.id);
   }

@@ -33,7 +33,8 @@ export class ConfigVersion {
 export class DeviceConfig {
   @PrimaryColumn({ type: 'int', unsigned: true }) deviceId: number;
   @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
-  @Column({ type: 'bigint', unsigned: true, nullable: true }) versionId: string | null;
+  /** indexed: counting the devices with a configuration must not read every configuration's text */
+  @Index() @Column({ type: 'bigint', unsigned: true, nullable: true }) versionId: string | null;
   /** the latest version's normalized text, for search across current configs */
   @Column({ type: 'mediumtext', nullable: true, select: false }) currentText: string | null;
   @Column({ type: 'int', unsigned: true, default: 0 }) versions: number;

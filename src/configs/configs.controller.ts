@@ -2,9 +2,7 @@
 // normalization rules, the drift report (JSON or CSV) and remediation. Everyone reads;
 // technicians back up, pin baselines and remediate; admins edit rules (see ARCHITECTURE.md).
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ArrayMaxSize } from 'class-validator';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Audit } from '../audit/audit.interceptor';
 import { AuthUser, MinRole } from '../auth/roles';
@@ -12,67 +10,13 @@ import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
 import { csvLine, neutralizeCell } from '../devices/devices-csv.service';
-import { CreateJobDto } from '../jobs/job.dto';
+import { CreateJobDto, JobCreated, JobPage } from '../jobs/job.dto';
 import { JobsService } from '../jobs/jobs.service';
+import {
+  BackupScheduleDto, BaselineDto, BaselineView, ComplianceRuleInput, ComplianceRuleView, ConfigDiffView, ConfigSearchPage, ConfigVersionContent, ConfigVersionPage,
+  DEFAULT_BACKUP_CRON, DiffQuery, DriftItemView, DriftPage, DriftQuery, NormalizationRuleDto, NormalizationRuleView, RemediateDto, RemediationView, SearchQuery,
+} from './config.dto';
 import { ConfigsService } from './configs.service';
-import { CONFIG_PLATFORMS } from './types';
-
-export const DEFAULT_BACKUP_CRON = '0 3 * * *';
-
-export class DiffQuery {
-  @ApiPropertyOptional({ description: 'a version id of this device; default: the one before `to`' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) from?: number;
-  @ApiPropertyOptional({ description: 'a version id of this device; default: the latest' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) to?: number;
-}
-
-export class SearchQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'a substring of a line, e.g. `ip http server`' })
-  @IsOptional() @IsString() @MaxLength(500) text?: string;
-  @ApiPropertyOptional({ description: 'a JavaScript regex matched against each line' })
-  @IsOptional() @IsString() @MaxLength(500) regex?: string;
-  @ApiPropertyOptional({ enum: CONFIG_PLATFORMS }) @IsOptional() @IsIn(CONFIG_PLATFORMS) platform?: string;
-}
-
-export class DriftQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
-  @ApiPropertyOptional({ description: 'include each drift diff (default true)' })
-  @IsOptional() @IsIn(['true', 'false']) diff?: 'true' | 'false';
-}
-
-export class BaselineDto {
-  @ApiPropertyOptional({ description: 'pin a version of this device (with versionId)' }) @IsOptional() @IsInt() @Min(1) deviceId?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) versionId?: number;
-  @ApiPropertyOptional({ description: 'a golden template for devices with this tag' }) @IsOptional() @IsString() @MaxLength(64) tag?: string;
-  @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, description: 'a golden template for this platform' }) @IsOptional() @IsString() platform?: string;
-  @ApiPropertyOptional({ description: 'Handlebars text; variables: hostname, primaryIp, platform, serial, model, vendor, location, tags, tag.<name>, addresses, addressOn.[<interface>]' })
-  @IsOptional() @IsString() @MaxLength(1_000_000) template?: string;
-  @ApiPropertyOptional({ type: [String], description: 'regexes of lines left out of the comparison' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) ignore?: string[];
-}
-
-export class NormalizationRuleDto {
-  @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, nullable: true }) @IsOptional() @IsIn([...CONFIG_PLATFORMS, null]) platform?: (typeof CONFIG_PLATFORMS)[number] | null;
-  @ApiPropertyOptional({ enum: ['drop', 'mask'] }) @IsOptional() @IsIn(['drop', 'mask']) action?: 'drop' | 'mask';
-  @ApiPropertyOptional({ description: 'a regex tested against one line; mask: each capture group is masked' }) @IsOptional() @IsString() @MaxLength(500) pattern?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) description?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-}
-
-export class BackupScheduleDto {
-  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsInt({ each: true }) @Min(1, { each: true }) deviceIds?: number[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true }) tags?: string[];
-  @ApiPropertyOptional({ default: DEFAULT_BACKUP_CRON, description: 'five-field cron; default daily at 03:00' }) @IsOptional() @IsString() @MaxLength(128) cron?: string;
-  @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone of the cron' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
-  @ApiPropertyOptional({ type: [String], description: 'Linux/Unix hosts: the files to back up (default /etc/ssh/sshd_config)' })
-  @IsOptional() @IsArray() files?: string[];
-  @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(1) concurrency?: number;
-  @ApiPropertyOptional({ type: [Number], description: 'maintenance windows' }) @IsOptional() @IsArray() @IsInt({ each: true }) windowIds?: number[];
-}
-
-export class RemediateDto {
-  @ApiPropertyOptional({ description: 'only show what would be pushed', default: false }) @IsOptional() @IsBoolean() dryRun?: boolean;
-}
 
 @ApiTags('configs')
 @ApiBearerAuth()
@@ -87,6 +31,7 @@ export class ConfigsController {
   @HttpCode(202)
   @MinRole('technician')
   @Audit('config.backup', 'device')
+  @ApiAcceptedResponse({ type: JobCreated, description: 'the backup job, started' })
   async backup(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<{ id: number; runId: number | null }> {
     const d = await this.configs.device(id);
     const job = { name: `Config backup of ${d.hostname ?? `device ${id}`}`.slice(0, 128), kind: 'config.backup', params: {}, target: { deviceIds: [id] }, retries: 1, retryDelaySec: 10 };
@@ -97,6 +42,7 @@ export class ConfigsController {
   @Post('configs/schedules')
   @MinRole('technician')
   @Audit('job.create', 'job')
+  @ApiCreatedResponse({ type: JobCreated })
   schedule(@Body() dto: BackupScheduleDto, @CurrentUser() me: AuthUser): Promise<{ id: number; runId: number | null }> {
     const what = [dto.tags?.length ? `tags ${dto.tags.join(', ')}` : '', dto.deviceIds?.length ? `${dto.deviceIds.length} devices` : ''].filter(Boolean).join(' and ');
     const job = {
@@ -110,24 +56,28 @@ export class ConfigsController {
 
   @Get('configs/schedules')
   @MinRole('viewer')
+  @ApiOkResponse({ type: JobPage })
   schedules(@Query() q: PageQuery) {
     return this.jobs.list({ kind: 'config.backup', state: 'active', scheduled: 'true', page: q.page, limit: q.limit });
   }
 
   @Get('devices/:id/configs')
   @MinRole('viewer')
+  @ApiOkResponse({ type: ConfigVersionPage })
   versions(@IdParam('id') id: number, @Query() q: PageQuery) {
     return this.configs.versions(id, q.page, q.limit);
   }
 
   @Get('devices/:id/configs/diff')
   @MinRole('viewer')
+  @ApiOkResponse({ type: ConfigDiffView })
   diff(@IdParam('id') id: number, @Query() q: DiffQuery) {
     return this.configs.diff(id, q.from, q.to);
   }
 
   @Get('configs/versions/:id')
   @MinRole('viewer')
+  @ApiOkResponse({ type: ConfigVersionContent })
   async version(@IdParam('id') id: number) {
     const v = await this.configs.versionText(id);
     return { ...v.version, content: v.content };
@@ -135,12 +85,14 @@ export class ConfigsController {
 
   @Get('configs/search')
   @MinRole('viewer')
+  @ApiOkResponse({ type: ConfigSearchPage })
   search(@Query() q: SearchQuery) {
     return this.configs.search(q);
   }
 
   @Get('configs/baselines')
   @MinRole('viewer')
+  @ApiOkResponse({ type: [BaselineView] })
   baselines() {
     return this.configs.listBaselines();
   }
@@ -148,6 +100,7 @@ export class ConfigsController {
   @Post('configs/baselines')
   @MinRole('technician')
   @Audit('config.baseline', 'baseline')
+  @ApiCreatedResponse({ type: BaselineView })
   pin(@Body() dto: BaselineDto, @CurrentUser() me: AuthUser) {
     return this.configs.pinBaseline(dto, me.username);
   }
@@ -162,6 +115,7 @@ export class ConfigsController {
 
   @Get('configs/rules')
   @MinRole('viewer')
+  @ApiOkResponse({ type: [ComplianceRuleView] })
   rules() {
     return this.configs.listRules();
   }
@@ -170,6 +124,8 @@ export class ConfigsController {
   @Post('configs/rules')
   @MinRole('admin')
   @Audit('config.rule.create', 'rule')
+  @ApiBody({ type: ComplianceRuleInput })
+  @ApiCreatedResponse({ type: ComplianceRuleView })
   createRule(@Body() body: Record<string, unknown>) {
     return this.configs.saveRule(null, body);
   }
@@ -177,6 +133,8 @@ export class ConfigsController {
   @Patch('configs/rules/:id')
   @MinRole('admin')
   @Audit('config.rule.update', 'rule')
+  @ApiBody({ type: ComplianceRuleInput })
+  @ApiOkResponse({ type: ComplianceRuleView })
   updateRule(@IdParam('id') id: number, @Body() body: Record<string, unknown>) {
     return this.configs.saveRule(id, body);
   }
@@ -191,6 +149,7 @@ export class ConfigsController {
 
   @Get('configs/normalization-rules')
   @MinRole('viewer')
+  @ApiOkResponse({ type: [NormalizationRuleView] })
   normalizationRules() {
     return this.configs.listNormalizationRules();
   }
@@ -198,6 +157,7 @@ export class ConfigsController {
   @Post('configs/normalization-rules')
   @MinRole('admin')
   @Audit('config.normalization.create', 'normalization-rule')
+  @ApiCreatedResponse({ type: NormalizationRuleView })
   createNormalizationRule(@Body() dto: NormalizationRuleDto) {
     return this.configs.saveNormalizationRule(null, dto);
   }
@@ -205,6 +165,7 @@ export class ConfigsController {
   @Patch('configs/normalization-rules/:id')
   @MinRole('admin')
   @Audit('config.normalization.update', 'normalization-rule')
+  @ApiOkResponse({ type: NormalizationRuleView })
   updateNormalizationRule(@IdParam('id') id: number, @Body() dto: NormalizationRuleDto) {
     return this.configs.saveNormalizationRule(id, dto);
   }
@@ -220,6 +181,7 @@ export class ConfigsController {
   @Get('configs/drift')
   @MinRole('viewer')
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: DriftPage, description: 'JSON; with format=csv a text/csv download of the same rows' })
   async drift(@Query() q: DriftQuery, @Res({ passthrough: true }) res: Response) {
     if (q.format !== 'csv') return this.configs.drift({ page: q.page, limit: q.limit, withDiff: q.diff !== 'false' });
     const lines = [csvLine(['device_id', 'hostname', 'platform', 'version_id', 'drift_since', 'lines_added', 'lines_removed', 'baseline_error', 'violations', 'since'])];
@@ -239,6 +201,7 @@ export class ConfigsController {
 
   @Get('configs/drift/:deviceId')
   @MinRole('viewer')
+  @ApiOkResponse({ type: DriftItemView })
   async driftOf(@IdParam('deviceId') deviceId: number) {
     await this.configs.device(deviceId);
     const { items } = await this.configs.drift({ page: 1, limit: 1, deviceId });
@@ -248,6 +211,8 @@ export class ConfigsController {
   @Post('configs/drift/:deviceId/remediate')
   @MinRole('technician')
   @Audit('config.remediate', 'device')
+  @ApiOkResponse({ type: RemediationView, description: 'a preview (dryRun, or nothing to push)' })
+  @ApiAcceptedResponse({ type: RemediationView, description: 'the config.push job started' })
   async remediate(@IdParam('deviceId') deviceId: number, @Body() dto: RemediateDto, @CurrentUser() me: AuthUser, @Res({ passthrough: true }) res: Response) {
     const { device, baseline, plan, withheld } = await this.configs.remediation(deviceId);
     const preview = { deviceId, baselineId: baseline.baseline.id, baseline: baseline.label, lines: plan.add, extra: plan.extra, withheld };

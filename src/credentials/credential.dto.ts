@@ -162,7 +162,9 @@ export class CreateCredentialDto {
   sudoPassword?: string;
 }
 
-const clearable = (description: string) => ({ ...secret(`${description}; null removes it`), nullable: true });
+// `type` is spelled out where the property's TypeScript type is a union (string | null): the
+// document would otherwise describe it as an empty object
+const clearable = (description: string) => ({ ...secret(`${description}; null removes it`), type: String, nullable: true });
 
 /**
  * A partial change. Fields are checked for type here; the result of applying the change is
@@ -178,12 +180,12 @@ export class UpdateCredentialDto {
   @ValidateIf((_o, v) => v !== undefined) @IsIn(CREDENTIAL_KINDS)
   kind?: CredentialKind;
 
-  @ApiPropertyOptional() @IsOptional() @Username() username?: string | null;
+  @ApiPropertyOptional({ type: String }) @IsOptional() @Username() username?: string | null;
   @ApiPropertyOptional({ enum: SNMP_SECURITY_LEVELS }) @IsOptional() @SecurityLevel() securityLevel?: SnmpSecurityLevel;
   @ApiPropertyOptional({ enum: SNMP_AUTH_PROTOCOLS, nullable: true }) @IsOptional() @AuthProtocol() authProtocol?: SnmpAuthProtocol | null;
   @ApiPropertyOptional({ enum: SNMP_PRIV_PROTOCOLS, nullable: true }) @IsOptional() @PrivProtocol() privProtocol?: SnmpPrivProtocol | null;
-  @ApiPropertyOptional({ minimum: 1, maximum: 65535 }) @IsOptional() @Port() port?: number | null;
-  @ApiPropertyOptional(secret('snmp-v1, snmp-v2c')) @IsOptional() @Community() community?: string | null;
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 65535 }) @IsOptional() @Port() port?: number | null;
+  @ApiPropertyOptional({ ...secret('snmp-v1, snmp-v2c'), type: String }) @IsOptional() @Community() community?: string | null;
   @ApiPropertyOptional(clearable('snmp-v3')) @IsOptional() @SnmpKey() authKey?: string | null;
   @ApiPropertyOptional(clearable('snmp-v3')) @IsOptional() @SnmpKey() privKey?: string | null;
   @ApiPropertyOptional(clearable('ssh')) @IsOptional() @Password() password?: string | null;

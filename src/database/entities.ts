@@ -1,4 +1,5 @@
 // database/: every entity, for the data source and for migration generation.
+import { AgentToken } from '../agents/agent-token.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { Session } from '../auth/session.entity';
 import { User } from '../auth/user.entity';
@@ -20,6 +21,7 @@ import { DeviceLease, Job, JobRun, JobRunTarget, JobTargetLog, JobWindow } from 
 import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
 import { MaintenanceWindow, MaintenanceWindowTag } from '../jobs/windows/maintenance-window.entity';
+import { SavedFilter } from '../saved-filters/saved-filter.entity';
 import { ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigRuleResult, ConfigVersion, DeviceConfig } from '../configs/config.entities';
 
 export const ENTITIES = [
@@ -31,4 +33,6 @@ export const ENTITIES = [
   Job, JobWindow, JobRun, JobRunTarget, JobTargetLog, DeviceLease,
   MaintenanceWindow, MaintenanceWindowTag,
   ConfigVersion, DeviceConfig, ConfigNormalizationRule, ConfigBaseline, ConfigRule, ConfigRuleResult,
+  AgentToken,
+  SavedFilter,
 ];

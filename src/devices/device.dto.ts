@@ -1,10 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { SearchPageQuery, sortValues } from '../common/pagination';
-import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, PLATFORMS, Platform } from './device.entity';
+import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, OS_FAMILIES, PLATFORMS, Platform, UNKNOWN_OS_FAMILY } from './device.entity';
 import { SOURCE_KINDS, SourceKind } from './device-source.entity';
 import { HARDWARE_KINDS } from './hardware-component.entity';
 import { HISTORY_ACTIONS, HISTORY_KINDS } from './history-entry.entity';
@@ -14,7 +14,7 @@ export const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 const oneLine = { message: '$property must be one line without control characters' };
 export const MAC = /^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$|^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/;
 export const TAG = /^[A-Za-z0-9][A-Za-z0-9 _.:\/-]{0,63}$/;
-const tagMessage = { each: true, message: 'each tag is 1 to 64 letters, digits, spaces or _ . : / - starting with a letter or digit' };
+export const TAG_MESSAGE = { each: true, message: 'each tag is 1 to 64 letters, digits, spaces or _ . : / - starting with a letter or digit' };
 
 /** Sortable fields of the device list and the column each sorts by. */
 export const DEVICE_SORT: Record<string, string> = {
@@ -36,7 +36,8 @@ export class DeviceFilterQuery extends SearchPageQuery {
 
   @ApiPropertyOptional({ enum: DEVICE_TYPES }) @IsOptional() @IsIn(DEVICE_TYPES) type?: DeviceType;
   @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: Platform;
-  @ApiPropertyOptional({ example: 'linux' }) @IsOptional() @IsString() @MaxLength(32) osFamily?: string;
+  @ApiPropertyOptional({ example: 'linux', description: `one of ${OS_FAMILIES.join(', ')}; ${UNKNOWN_OS_FAMILY}: the devices whose OS family is not known` })
+  @IsOptional() @IsString() @MaxLength(32) osFamily?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) vendor?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(TAG, { message: 'tag is 1 to 64 letters, digits, spaces or _ . : / -' }) tag?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) location?: string;
@@ -48,6 +49,31 @@ export class DeviceFilterQuery extends SearchPageQuery {
   @ApiPropertyOptional({ enum: sortValues(DEVICE_SORT), default: 'hostname' })
   @IsOptional() @IsIn(sortValues(DEVICE_SORT), { message: `sort must be one of ${sortValues(DEVICE_SORT).join(', ')}` })
   sort?: string;
+}
+
+/** The device list's filter without paging and sort: the devices a bulk edit applies to. */
+export class DeviceFilterDto extends OmitType(DeviceFilterQuery, ['page', 'limit', 'sort'] as const) {}
+
+/** Most devices one bulk edit may name by id (the JSON body limit allows about this many). */
+export const MAX_BULK_IDS = 100_000;
+
+export class BulkTagDto {
+  @ApiPropertyOptional({ type: [Number], description: 'these devices, whatever their status; give ids or filter, not both' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BULK_IDS)
+  @IsInt({ each: true, message: 'each id must be a device id (an integer)' }) @Min(1, { each: true }) @Max(4_294_967_295, { each: true })
+  ids?: number[];
+
+  @ApiPropertyOptional({ type: DeviceFilterDto, description: 'every device the device list would show with this query (without page, limit and sort), matched once when the request starts' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DeviceFilterDto)
+  filter?: DeviceFilterDto;
+
+  @ApiPropertyOptional({ type: [String], example: ['floor-2'], description: 'tags to add where missing' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, TAG_MESSAGE)
+  addTags?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['lab'], description: 'tags to remove where present' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, TAG_MESSAGE)
+  removeTags?: string[];
 }
 
 export class AddressDto {
@@ -73,7 +99,7 @@ export class DeviceFieldsDto {
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) assignedTo?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10_000) notes?: string;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, tagMessage)
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, TAG_MESSAGE)
   tags?: string[];
 }
 
@@ -207,6 +233,37 @@ export class HistoryView {
   @ApiPropertyOptional() after?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) source: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) actor: string | null;
+}
+
+export class HistoryPage {
+  @ApiProperty({ type: [HistoryView], description: 'newest first' }) items: HistoryView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
+export class BulkTagResult {
+  @ApiProperty({ description: 'devices the ids or the filter picked (ids of devices that do not exist are not counted)' }) matched: number;
+  @ApiProperty({ description: 'devices whose tags changed (each change is a history row, as with a single edit)' }) updated: number;
+}
+
+export class TagsQuery {
+  @ApiPropertyOptional({ description: 'tags that begin with this (case-insensitive)', example: 'floor' })
+  @IsOptional() @IsString() @MaxLength(64)
+  q?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit: number = 50;
+}
+
+export class TagCount {
+  @ApiProperty() tag: string;
+  @ApiProperty({ description: 'devices with the tag, retired ones included' }) devices: number;
+}
+
+export class TagList {
+  @ApiProperty({ type: [TagCount], description: 'the most used first, then by name' }) items: TagCount[];
 }
 
 export class ImportRowResult {

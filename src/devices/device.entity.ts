@@ -21,6 +21,8 @@ export const DEVICE_STATUSES = ['active', 'stale', 'retired'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
 export const OS_FAMILIES = ['linux', 'windows', 'macos', 'bsd', 'unix', 'network-os', 'embedded', 'other'] as const;
+/** The device filters' value for "no OS family known" (os_family NULL or empty); no family has this name. */
+export const UNKNOWN_OS_FAMILY = 'unknown';
 
 @Entity('devices')
 @Index(['status', 'lastSeen'])
@@ -28,11 +30,14 @@ export const OS_FAMILIES = ['linux', 'windows', 'macos', 'bsd', 'unix', 'network
 // the list's sort columns carry id and status so that pages, deep ones too, are index walks
 @Index(['hostname', 'id', 'status'])
 @Index(['lastSeen', 'id', 'status'])
+// the dashboard counts devices by type, platform and OS family, each with its status, from an index alone
+@Index(['type', 'status'])
+@Index(['platform', 'status'])
 export class Device {
   @IdColumn() id: number;
   @TextColumn(255) hostname: string | null;
   @Index() @TextColumn(255) fqdn: string | null;
-  @Index() @Column({ type: 'varchar', length: 32, default: 'other' }) type: DeviceType;
+  @Column({ type: 'varchar', length: 32, default: 'other' }) type: DeviceType;
   @Column({ type: 'varchar', length: 32, default: 'other' }) platform: Platform;
   @Index() @TextColumn(128) vendor: string | null;
   @Index() @TextColumn(255) model: string | null;

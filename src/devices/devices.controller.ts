@@ -9,8 +9,10 @@ import { AuthUser, MinRole } from '../auth/roles';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { CurrentUser } from '../common/current-user.decorator';
 import {
-  CreateDeviceDto, DeviceDetailView, DeviceFilterQuery, DevicePage, HistoryQuery, ImportReport, OtherDeviceDto, UpdateDeviceDto,
+  BulkTagDto, BulkTagResult, CreateDeviceDto, DeviceDetailView, DeviceFilterQuery, DevicePage, HistoryPage, HistoryQuery, ImportReport, OtherDeviceDto,
+  TagList, TagsQuery, UpdateDeviceDto,
 } from './device.dto';
+import { DevicesBulkService } from './devices-bulk.service';
 import { DevicesCsvService } from './devices-csv.service';
 import { DevicesMergeService } from './devices-merge.service';
 import { DevicesService } from './devices.service';
@@ -24,12 +26,20 @@ export class DevicesController {
     private readonly devices: DevicesService,
     private readonly csv: DevicesCsvService,
     private readonly merges: DevicesMergeService,
+    private readonly bulk: DevicesBulkService,
   ) {}
 
   @Get('devices')
   @ApiOkResponse({ type: DevicePage })
   list(@Query() q: DeviceFilterQuery) {
     return this.devices.list(q);
+  }
+
+  @Get('tags')
+  @ApiOperation({ summary: 'Tags in use with their device counts, for suggestions where tags are typed' })
+  @ApiOkResponse({ type: TagList })
+  tags(@Query() q: TagsQuery): Promise<TagList> {
+    return this.devices.tags(q);
   }
 
   @Get('devices.csv')
@@ -64,6 +74,18 @@ export class DevicesController {
   @ApiCreatedResponse({ type: DeviceDetailView })
   create(@Body() dto: CreateDeviceDto, @CurrentUser() me: AuthUser) {
     return this.devices.create(dto, me);
+  }
+
+  @Patch('devices')
+  @MinRole('technician')
+  @Audit('device.bulk-tag', 'device')
+  @ApiOperation({ summary: 'Add and remove tags on many devices: the listed ids, or every device a filter matches' })
+  @ApiOkResponse({ type: BulkTagResult })
+  async bulkTag(@Body() dto: BulkTagDto, @CurrentUser() me: AuthUser, @Req() req: AuditableRequest): Promise<BulkTagResult> {
+    const result = await this.bulk.tags(dto, me);
+    // 100,000 ids would only be cut off in the audit log: their count says enough
+    req.auditSummary = { ...(dto.ids ? { ids: dto.ids.length } : { filter: dto.filter }), addTags: dto.addTags, removeTags: dto.removeTags, ...result };
+    return result;
   }
 
   @Get('devices/:id')
@@ -122,6 +144,7 @@ export class DevicesController {
   }
 
   @Get('devices/:id/history')
+  @ApiOkResponse({ type: HistoryPage })
   history(@Param('id', ParseIntPipe) id: number, @Query() q: HistoryQuery) {
     return this.devices.history(id, q.kind, q.q, q.page, q.limit);
   }

@@ -1,8 +1,9 @@
 // devices/: devices, hardware, interfaces, addresses, tags, locations, history, search, CSV,
-// merging two records of one machine and marking two devices as distinct machines.
+// merging two records of one machine and marking two devices as distinct machines, tagging many at once.
 import { Module, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../queue/job-registry';
 import { JobName } from '../queue/queue.constants';
+import { DevicesBulkService } from './devices-bulk.service';
 import { DevicesCsvService } from './devices-csv.service';
 import { DevicesMergeRepository } from './devices-merge.repository';
 import { DevicesMergeService } from './devices-merge.service';
@@ -12,7 +13,7 @@ import { DevicesService } from './devices.service';
 
 @Module({
   controllers: [DevicesController],
-  providers: [DevicesRepository, DevicesService, DevicesCsvService, DevicesMergeRepository, DevicesMergeService],
+  providers: [DevicesRepository, DevicesService, DevicesBulkService, DevicesCsvService, DevicesMergeRepository, DevicesMergeService],
   exports: [DevicesRepository, DevicesService],
 })
 export class DevicesModule implements OnModuleInit {

@@ -8,7 +8,7 @@ import { DeviceAddress } from './device-address.entity';
 import { DeviceNeighbour } from './device-neighbour.entity';
 import { DeviceSource, SourceKind } from './device-source.entity';
 import { DeviceTag } from './device-tag.entity';
-import { Device, DeviceStatus } from './device.entity';
+import { Device, DeviceStatus, UNKNOWN_OS_FAMILY } from './device.entity';
 import { HardwareComponent } from './hardware-component.entity';
 import { HistoryEntry } from './history-entry.entity';
 import { NetworkInterface } from './network-interface.entity';
@@ -63,7 +63,9 @@ export function deviceSql(f: DeviceFilter): DeviceSql {
   const whereParams: unknown[] = [];
   if (!f.status) parts.push(`d.status <> 'retired'`);
   else if (f.status !== 'all') (parts.push('d.status = ?'), whereParams.push(f.status));
-  for (const [col, value] of [['d.type', f.type], ['d.platform', f.platform], ['d.os_family', f.osFamily], ['d.vendor', f.vendor], ['d.location', f.location]] as const) {
+  const osFamily = f.osFamily === UNKNOWN_OS_FAMILY ? undefined : f.osFamily;
+  if (f.osFamily === UNKNOWN_OS_FAMILY) parts.push(`(d.os_family IS NULL OR d.os_family = '')`);
+  for (const [col, value] of [['d.type', f.type], ['d.platform', f.platform], ['d.os_family', osFamily], ['d.vendor', f.vendor], ['d.location', f.location]] as const) {
     if (value !== undefined) (parts.push(`${col} = ?`), whereParams.push(value));
   }
   if (f.tag !== undefined) (parts.push('d.id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)'), whereParams.push(f.tag));
@@ -95,6 +97,14 @@ const DEVICE_COLUMNS = `d.id, d.hostname, d.fqdn, d.type, d.platform, d.vendor, 
 @Injectable()
 export class DevicesRepository {
   constructor(private readonly ds: DataSource) {}
+
+  /** Tags in use and how many devices carry each, most used first (by the (tag, device_id) index). */
+  async tagCounts(prefix: string | undefined, limit: number): Promise<Array<{ tag: string; devices: number }>> {
+    const where = prefix ? 'WHERE tag LIKE ?' : '';
+    const rows: Array<{ tag: string; n: string | number }> = await this.ds.query(
+      `SELECT tag, COUNT(*) AS n FROM device_tags ${where} GROUP BY tag ORDER BY n DESC, tag LIMIT ?`, prefix ? [likePrefix(prefix), limit] : [limit]);
+    return rows.map((r) => ({ tag: r.tag, devices: Number(r.n) }));
+  }
 
   /** One page of ids in order, and the total, for a filter. */
   async pageIds(f: DeviceFilter, sort: SortSpec, offset: number, limit: number): Promise<{ ids: number[]; total: number }> {
@@ -268,6 +278,54 @@ export class DevicesRepository {
     if (kind) qb.andWhere('h.kind = :kind', { kind });
     if (q) qb.andWhere('h.subject LIKE :q', { q: likeContains(q) });
     return qb.orderBy('h.at', 'DESC').addOrderBy('h.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+  }
+
+  // bulk tagging: a batch of devices at a time, each batch one transaction
+
+  /** Every device a filter matches, in id order, resolved once so that a bulk edit works on a fixed set. */
+  async idsMatching(f: DeviceFilter): Promise<number[]> {
+    const q = deviceSql(f);
+    const rows = await this.ds.query(`SELECT d.id FROM ${q.from} WHERE ${q.where} ORDER BY d.id`, [...q.fromParams, ...q.whereParams]);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /**
+   * Locks a batch's device rows (as a single edit locks its one) and returns those that exist.
+   * Always in id order, so that two bulk edits over the same devices wait rather than deadlock.
+   */
+  async lockExisting(m: EntityManager, ids: number[]): Promise<number[]> {
+    const rows = await m.query('SELECT id FROM devices WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** The stored tags among `tags` on these devices (the column's collation ignores case). */
+  async tagsAmong(m: EntityManager, ids: number[], tags: string[]): Promise<Array<{ deviceId: number; tag: string }>> {
+    const rows = await m.query('SELECT device_id AS deviceId, tag FROM device_tags WHERE device_id IN (?) AND tag IN (?)', [ids, tags]);
+    return rows.map((r: { deviceId: number; tag: string }) => ({ deviceId: Number(r.deviceId), tag: r.tag }));
+  }
+
+  async insertTagPairs(m: EntityManager, pairs: Array<{ deviceId: number; tag: string }>): Promise<void> {
+    for (let i = 0; i < pairs.length; i += 2000) {
+      await m.query('INSERT INTO device_tags (device_id, tag) VALUES ?', [pairs.slice(i, i + 2000).map((p) => [p.deviceId, p.tag])]);
+    }
+  }
+
+  async deleteTagsAmong(m: EntityManager, ids: number[], tags: string[]): Promise<void> {
+    await m.query('DELETE FROM device_tags WHERE device_id IN (?) AND tag IN (?)', [ids, tags]);
+  }
+
+  async touchDevices(m: EntityManager, ids: number[], at: Date): Promise<void> {
+    await m.query('UPDATE devices SET updated_at = ? WHERE id IN (?)', [at, ids]);
+  }
+
+  /** History rows as multi-row INSERTs: thousands at a time without an entity per row. */
+  async insertHistoryBatch(m: EntityManager, rows: Array<Omit<HistoryEntry, 'id' | 'device'>>): Promise<void> {
+    for (let i = 0; i < rows.length; i += 2000) {
+      await m.query(
+        'INSERT INTO inventory_history (device_id, at, kind, action, subject, before_value, after_value, source, actor) VALUES ?',
+        [rows.slice(i, i + 2000).map((h) => [h.deviceId, h.at, h.kind, h.action, h.subject, h.beforeValue, h.afterValue, h.source, h.actor])],
+      );
+    }
   }
 
   /** Active devices unseen since `cutoff` become stale, a batch at a time to keep locks short. */

@@ -7,7 +7,7 @@ import { normalizeMac } from '../common/mac';
 import { Page, parseSort } from '../common/pagination';
 import {
   AddressDto, CreateDeviceDto, DEVICE_SORT, DeviceDetailView, DeviceFieldsDto, DeviceFilterQuery, DeviceView,
-  HistoryView, MANUAL_SOURCE, UpdateDeviceDto,
+  HistoryView, MANUAL_SOURCE, TagList, TagsQuery, UpdateDeviceDto,
 } from './device.dto';
 import { Device } from './device.entity';
 import { DeviceFilter, DeviceRow, DevicesRepository } from './devices.repository';
@@ -22,7 +22,8 @@ export function toDeviceView(d: DeviceRow): DeviceView {
   };
 }
 
-export function filterOf(q: DeviceFilterQuery): DeviceFilter {
+/** The filter fields of a device list query (or of a bulk edit's filter, which has no page or sort). */
+export function filterOf(q: Omit<DeviceFilterQuery, 'page' | 'limit' | 'sort'>): DeviceFilter {
   const { q: text, type, platform, osFamily, vendor, tag, location, status, lastSeenBefore, lastSeenAfter } = q;
   return { q: text, type, platform, osFamily, vendor, tag, location, status, lastSeenBefore, lastSeenAfter };
 }
@@ -43,6 +44,10 @@ export class DevicesService {
     private readonly repo: DevicesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  async tags(q: TagsQuery): Promise<TagList> {
+    return { items: await this.repo.tagCounts(q.q?.trim() || undefined, q.limit) };
+  }
 
   async list(q: DeviceFilterQuery): Promise<Page<DeviceView>> {
     const sort = parseSort(q.sort, DEVICE_SORT, 'hostname');

@@ -25,7 +25,7 @@ export class CreateScanDto {
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true })
   targets: string[];
 
-  @ApiProperty({ example: [1, 2], description: 'SNMP and SSH credentials to try; the one that worked for a device is tried first next time' })
+  @ApiProperty({ type: [Number], example: [1, 2], description: 'SNMP and SSH credentials to try; the one that worked for a device is tried first next time' })
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true })
   credentialIds: number[];
 
@@ -62,6 +62,15 @@ export class ScanResultView {
   @ApiProperty() at: Date;
 }
 
+/** Finished addresses per result status; a status no address has yet is absent. */
+export class ScanCounts {
+  @ApiPropertyOptional() identified?: number;
+  @ApiPropertyOptional() 'no-response'?: number;
+  @ApiPropertyOptional() 'auth-failed'?: number;
+  @ApiPropertyOptional() refused?: number;
+  @ApiPropertyOptional() error?: number;
+}
+
 export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
@@ -69,7 +78,7 @@ export class ScanView {
   @ApiProperty({ type: [Number] }) credentialIds: number[];
   @ApiProperty({ type: ScanOptionsDto }) options: ScanOptions;
   @ApiProperty({ type: ScanProgress }) progress: ScanProgress;
-  @ApiProperty({ description: 'finished addresses per result status', example: { identified: 3, 'no-response': 250 } })
+  @ApiProperty({ type: ScanCounts, description: 'finished addresses per result status', example: { identified: 3, 'no-response': 250 } })
   counts: Partial<Record<ScanResultStatus, number>>;
   @ApiPropertyOptional({ nullable: true, type: Number }) scheduleId: number | null;
   @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;

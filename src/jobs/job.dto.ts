@@ -49,6 +49,7 @@ export class CreateJobDto {
   kind: string;
 
   @ApiPropertyOptional({
+    type: 'object', additionalProperties: true,
     example: { packages: ['htop'] },
     description: 'software kinds: {packages: [..] (empty for upgrade = all pending updates), manager?, reboot?: never|if-required|always}; command: {script, shell?: sh|bash|powershell, timeoutSec?, parameters?: {NAME: value}}',
   })
@@ -97,6 +98,11 @@ export class JobListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['active', 'cancelled'] }) @IsOptional() @IsIn(['active', 'cancelled']) state?: 'active' | 'cancelled';
   @ApiPropertyOptional({ description: 'in the name' }) @IsOptional() @IsString() @MaxLength(128) q?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only jobs with a cron schedule' }) @IsOptional() @IsIn(['true', 'false']) scheduled?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['running', 'paused'], description: 'only jobs with a run in progress in this status (what the dashboard counts as running jobs)' })
+  @IsOptional() @IsIn(['running', 'paused'], { message: 'status must be running or paused' }) status?: 'running' | 'paused';
+  @ApiPropertyOptional({ description: 'only jobs with a run that targeted this device' })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'deviceId must be a device id (an integer)' }) @Min(1) @Max(4_294_967_295)
+  deviceId?: number;
 }
 
 export class TargetsQuery extends PageQuery {
@@ -155,15 +161,21 @@ export class RunDetailView extends RunView {
   @ApiProperty({ type: [TargetView], description: 'the first 1,000 targets; page through /targets for the rest' }) targets: TargetView[];
 }
 
+export class JobScheduleView {
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'a one-off job\'s start' }) runAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'a recurring job\'s cron expression' }) cron: string | null;
+  @ApiProperty({ example: 'Europe/Berlin', description: 'IANA time zone of the cron expression' }) timezone: string;
+}
+
 export class JobView {
   @ApiProperty() id: number;
   @ApiPropertyOptional({ nullable: true, type: String }) name: string | null;
   @ApiProperty() kind: string;
   @ApiProperty({ enum: ['scheduled', 'running', 'paused', 'completed', 'cancelled'], description: 'completed once every target of the latest run is final, whatever each outcome' })
   status: 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
-  @ApiProperty() params: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the kind\'s parameters, with defaults applied' }) params: Record<string, unknown>;
   @ApiProperty({ type: JobTargetDto }) target: Record<string, unknown>;
-  @ApiProperty({ description: '{runAt, cron, timezone}' }) schedule: { runAt: Date | null; cron: string | null; timezone: string };
+  @ApiProperty({ type: JobScheduleView }) schedule: JobScheduleView;
   @ApiPropertyOptional({ nullable: true, type: Date }) nextRunAt: Date | null;
   @ApiProperty({ type: [Number] }) windowIds: number[];
   @ApiProperty() concurrency: number;

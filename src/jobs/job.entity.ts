@@ -87,6 +87,8 @@ export class JobRun {
 @Entity('job_run_targets')
 @Index(['runId', 'status', 'nextAttemptAt'])
 @Index(['status', 'leaseUntil'])
+/** a device's page lists the jobs that touched it */
+@Index(['deviceId'])
 /** a lane is one of the run's `concurrency` slots; unique while running, NULL otherwise */
 @Index(['runId', 'lane'], { unique: true })
 export class JobRunTarget {

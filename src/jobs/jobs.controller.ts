@@ -11,6 +11,12 @@ import { PageQuery } from '../common/pagination';
 import { CancelQuery, CreateJobDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunPage, TargetPage, TargetsQuery } from './job.dto';
 import { JobsService } from './jobs.service';
 
+/** A log is plain text (device output), never JSON: say so, so the client reads it as text. */
+const LOG_RESPONSE = {
+  description: 'plain text; headers x-target-status (the target\'s status) and x-log-truncated (true when capped)',
+  content: { 'text/plain': { schema: { type: 'string' } } },
+};
+
 @ApiTags('jobs')
 @ApiBearerAuth()
 @Controller('jobs')
@@ -64,6 +70,7 @@ export class JobsController {
   @MinRole('viewer')
   @ApiProduces('text/plain')
   @ApiOperation({ summary: "a target's output in the job's latest run: commands run and their stdout/stderr (capped at 1 MiB)" })
+  @ApiOkResponse(LOG_RESPONSE)
   async latestLog(@IdParam('id') id: number, @IdParam('deviceId') deviceId: number, @Res() res: Response): Promise<void> {
     sendLog(res, await this.jobs.log(id, null, deviceId));
   }
@@ -72,6 +79,7 @@ export class JobsController {
   @MinRole('viewer')
   @ApiProduces('text/plain')
   @ApiOperation({ summary: "a target's output in one run" })
+  @ApiOkResponse(LOG_RESPONSE)
   async log(@IdParam('id') id: number, @IdParam('runId') runId: number, @IdParam('deviceId') deviceId: number, @Res() res: Response): Promise<void> {
     sendLog(res, await this.jobs.log(id, runId, deviceId));
   }

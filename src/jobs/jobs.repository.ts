@@ -30,6 +30,10 @@ export interface JobListFilter {
   q?: string;
   /** 'true': jobs with a cron schedule only */
   scheduled?: string;
+  /** jobs with a run that targeted this device */
+  deviceId?: number;
+  /** jobs with a run in this status (by the job_runs (status, id) index) */
+  status?: 'running' | 'paused';
 }
 
 const TARGET_COLUMNS = `run_id AS runId, device_id AS deviceId, hostname, status, reason, exit_code AS exitCode, attempts,
@@ -94,7 +98,12 @@ export class JobsRepository {
     if (f.kind) qb.andWhere('j.kind = :kind', { kind: f.kind });
     if (f.state) qb.andWhere('j.state = :state', { state: f.state });
     if (f.scheduled === 'true') qb.andWhere('j.cron IS NOT NULL');
+    if (f.status) qb.andWhere('j.id IN (SELECT r.job_id FROM job_runs r WHERE r.status = :runStatus)', { runStatus: f.status });
     if (f.q) qb.andWhere('j.name LIKE :q', { q: `%${f.q.replace(/[\\%_]/g, '\\$&')}%` });
+    // the device's run targets by the (device_id) index, then their runs' jobs
+    if (f.deviceId !== undefined) {
+      qb.andWhere('j.id IN (SELECT r.job_id FROM job_run_targets t JOIN job_runs r ON r.id = t.run_id WHERE t.device_id = :deviceId)', { deviceId: f.deviceId });
+    }
     return qb.getManyAndCount();
   }
 

@@ -35,6 +35,13 @@ const toTargetView = (t: TargetRow): TargetView => ({
   nextAttemptAt: t.nextAttemptAt, startedAt: t.startedAt, finishedAt: t.finishedAt,
 });
 
+/** A job's status as the API shows it, from its own state and its latest run's. */
+export function jobStatus(job: Pick<Job, 'state' | 'nextRunAt'>, run: Pick<JobRun, 'status'> | null): JobView['status'] {
+  if (run && (run.status === 'running' || run.status === 'paused')) return run.status;
+  if (job.state === 'cancelled') return 'cancelled';
+  if (job.nextRunAt) return 'scheduled';
+  return run ? (run.status === 'cancelled' ? 'cancelled' : 'completed') : 'scheduled';
+}
 
 @Injectable()
 export class JobsService {
@@ -160,11 +167,7 @@ export class JobsService {
   async view(job: Job): Promise<JobView> {
     const run = await this.repo.latestRun(job.id);
     const counts = toCounts(run ? await this.repo.counts(run.id) : {});
-    let status: JobView['status'];
-    if (run && (run.status === 'running' || run.status === 'paused')) status = run.status;
-    else if (job.state === 'cancelled') status = 'cancelled';
-    else if (job.nextRunAt) status = 'scheduled';
-    else status = run ? run.status === 'cancelled' ? 'cancelled' : 'completed' : 'scheduled';
+    const status = jobStatus(job, run);
     return {
       id: job.id, name: job.name, kind: job.kind, status, params: job.params, target: job.target as Record<string, unknown>,
       schedule: { runAt: job.runAt, cron: job.cron, timezone: job.timezone }, nextRunAt: job.nextRunAt, windowIds: await this.repo.windowIdsOf(job.id),

@@ -49,3 +49,33 @@ export class SoftwareDeviceView {
   @ApiProperty() architecture: string;
   @ApiProperty({ type: [String], description: 'every version of the title on this device, newest first' }) versions: string[];
 }
+
+export class VersionCount {
+  @ApiProperty() version: string;
+  @ApiProperty({ description: 'non-retired devices with this version' }) devices: number;
+}
+
+export class SoftwareDetailView extends SoftwareView {
+  @ApiProperty({ type: [VersionCount], description: 'every installed version with how many devices have it, newest first' }) spread: VersionCount[];
+}
+
+export class SoftwarePage {
+  @ApiProperty({ type: [SoftwareView] }) items: SoftwareView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
+export class InstalledPage {
+  @ApiProperty({ type: [InstalledView] }) items: InstalledView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}
+
+export class SoftwareDevicePage {
+  @ApiProperty({ type: [SoftwareDeviceView] }) items: SoftwareDeviceView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
+}

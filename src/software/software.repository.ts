@@ -37,6 +37,36 @@ export class SoftwareRepository {
     };
   }
 
+  async findCatalogueRow(id: number): Promise<CatalogueRow | null> {
+    const rows = await this.ds.query('SELECT id, name, publisher, device_count AS deviceCount, counted_at AS countedAt FROM software WHERE id = ?', [id]);
+    return rows[0] ? { ...rows[0], id: Number(rows[0].id), deviceCount: Number(rows[0].deviceCount) } : null;
+  }
+
+  /**
+   * How many non-retired devices have each installed version of a title, newest version first:
+   * every install counted from the (software_id, version) index, less the (few) retired
+   * devices' installs, as the recount does, walked from the retired devices (STRAIGHT_JOIN:
+   * MariaDB otherwise starts from the title's installs and reads each one's row for its
+   * device id, 650 ms for a title on 2,800 devices). On the 100,000-device bench data the two
+   * take 20-50 ms together for any title; joining devices for the whole count took 15 s for
+   * the title on 84,000 devices. A device with one version for two architectures counts twice.
+   */
+  async versionSpread(softwareId: number): Promise<Array<{ version: string; devices: number }>> {
+    const [all, retired]: Array<Array<{ version: string; n: string }>> = await Promise.all([
+      this.ds.query('SELECT version, COUNT(*) AS n FROM installed_software WHERE software_id = ? GROUP BY version', [softwareId]),
+      this.ds.query(
+        `SELECT i.version, COUNT(*) AS n FROM devices d STRAIGHT_JOIN installed_software i ON i.device_id = d.id AND i.software_id = ?
+         WHERE d.status = 'retired' GROUP BY i.version`,
+        [softwareId],
+      ),
+    ]);
+    const gone = new Map(retired.map((r) => [r.version, Number(r.n)]));
+    return all
+      .map((r) => ({ version: r.version, devices: Number(r.n) - (gone.get(r.version) ?? 0) }))
+      .filter((r) => r.devices > 0)
+      .sort((a, b) => VERSION_ORDER.compare(b.version, a.version));
+  }
+
   async findTitle(id: number): Promise<{ id: number; name: string; publisher: string } | null> {
     const rows = await this.ds.query('SELECT id, name, publisher FROM software WHERE id = ?', [id]);
     return rows[0] ? { ...rows[0], id: Number(rows[0].id) } : null;

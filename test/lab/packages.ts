@@ -14,6 +14,11 @@ export const LAB_PACKAGES: Record<string, string> = {
   // users sudo inside; the lab's apt repository is indexed with dpkg-scanpackages
   sudo: '/usr/bin/sudo',
   'dpkg-dev': '/usr/bin/dpkg-scanpackages',
+  // not a lab daemon: the browser the UI specs (test/ui/) drive with playwright-core
+  chromium: '/usr/bin/chromium',
+  // not daemons either: the awks (besides gawk) and the shell the Linux agent spec runs it under
+  mawk: '/usr/bin/mawk',
+  busybox: '/bin/busybox',
 };
 
 export function ensureLabPackages(): void {

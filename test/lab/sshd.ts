@@ -185,7 +185,13 @@ export interface LabSshdOptions {
   port?: number;
   /** the lab host's directory: config, keys and whatever the ForceCommand needs */
   dir: string;
-  forceCommand: string;
+  /**
+   * What every session runs instead of the client's command (a namespaced Linux host, an
+   * emulated CLI). Absent: an unwrapped host — sessions run the client's own command in this
+   * machine's own namespaces, so the host is this machine itself (hostname, machine-id, MACs,
+   * dpkg database), e.g. for discovering the machine an endpoint agent also runs on.
+   */
+  forceCommand?: string;
   name: string;
   /** what else names this host's sessions on their command line, for stop() to find strays */
   sessionMarker?: string;
@@ -267,7 +273,7 @@ export class LabSshd {
         'LogLevel VERBOSE',
         // since 9.8 sshd penalizes addresses with failed logins; the lab's tests fail logins on purpose
         ...(major > 9 || (major === 9 && minor >= 8) ? ['PerSourcePenalties no'] : []),
-        `ForceCommand ${this.o.forceCommand}`,
+        ...(this.o.forceCommand ? [`ForceCommand ${this.o.forceCommand}`] : []),
         '',
       ].join('\n'),
     );

@@ -1,6 +1,7 @@
 // Factories for integration specs: build inventory rows straight into a spec's database,
 // standing in for the collectors and agents that later issues add.
 import { DataSource } from 'typeorm';
+import { bearer, TestApp } from './app';
 
 let serialNo = 0;
 
@@ -54,4 +55,11 @@ export async function installSoftware(db: DataSource, deviceId: number, name: st
     [deviceId, Number(id), version, new Date()],
   );
   return Number(id);
+}
+
+/** Creates a job through the API as admin (POST /api/jobs must answer 201); its id. */
+export async function postJob(t: TestApp, body: object): Promise<number> {
+  const res = await t.http.post('/api/jobs').set(bearer(t.adminToken)).send(body);
+  expect(res.status).toBe(201);
+  return res.body.id as number;
 }

@@ -1,0 +1,92 @@
+// The macOS agent cannot run on a Mac here, but it is a POSIX sh script: run against stand-ins
+// for sw_vers, hostname, system_profiler, defaults and pkgutil that answer what a MacBook Pro
+// answered (the SSH collector's committed fixtures), its report must be the SSH collector's view
+// of the same answers, field for field. Its argument handling, JSON writer and sending are the
+// Linux agent's, kept equal line for line.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateReport } from '../src/agents/report-schema';
+import { parseMacos } from '../src/discovery/ssh/macos';
+
+const ROOT = path.resolve(__dirname, '..');
+const MAC_AGENT = path.join(ROOT, 'agents/macos/teknisi-agent.sh');
+const LINUX_AGENT = path.join(ROOT, 'agents/linux/teknisi-agent.sh');
+const FIXTURES = path.join(ROOT, 'src/discovery/ssh/fixtures/macos-mbp-m1pro');
+const fixture = (f: string) => fs.readFileSync(path.join(FIXTURES, f), 'utf8');
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('/bin/sh', [MAC_AGENT, ...args], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+  });
+}
+
+/** The part of a script between two of its section headings. */
+function section(file: string, from: string, to?: string): string {
+  const text = fs.readFileSync(file, 'utf8');
+  const start = text.indexOf(from);
+  expect(start).toBeGreaterThan(0);
+  return to ? text.slice(start, text.indexOf(to, start)) : text.slice(start);
+}
+
+describe('the macOS agent', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-agent-macos-'));
+    const bin = path.join(dir, 'bin');
+    const apps = path.join(dir, 'Applications');
+    fs.mkdirSync(bin);
+    const put = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'sw_vers.txt'), fixture('sw_vers.txt'));
+    fs.writeFileSync(path.join(dir, 'profiler.json'), fixture('system_profiler.json'));
+    fs.writeFileSync(path.join(dir, 'receipts.txt'), fixture('receipts.txt'));
+    put('sw_vers', `cat '${dir}/sw_vers.txt'`);
+    put('hostname', `echo '${fixture('hostname.txt').trim()}'`);
+    put('system_profiler', `[ "$1 $2 $3 $4" = '-json SPHardwareDataType SPNetworkDataType SPStorageDataType' ] || exit 64\ncat '${dir}/profiler.json'`);
+    // pkgutil --pkgs lists Apple's own receipts too (the agent leaves them out); --pkg-info prints one block
+    put('pkgutil', [
+      `if [ "$1" = --pkgs ]; then echo com.apple.pkg.Core; sed -n 's/^package-id: //p' '${dir}/receipts.txt'; exit 0; fi`,
+      `awk -v id="$2" 'BEGIN { RS = "" } $0 ~ "package-id: " id "\\n" { print; exit }' '${dir}/receipts.txt'`,
+    ].join('\n'));
+    // each application a bundle folder; defaults answers from the fixture's version and identifier
+    const lines = fixture('apps.txt').split('\n').filter(Boolean);
+    fs.writeFileSync(path.join(dir, 'apps.tsv'), lines.map((l) => l.replace(/^\/Applications\//, '')).join('\n') + '\n');
+    for (const l of lines) fs.mkdirSync(path.join(apps, l.split('\t')[0].replace(/^\/Applications\//, ''), 'Contents'), { recursive: true });
+    put('defaults', [
+      `rel=\${2#${apps}/}; rel=\${rel%/Contents/Info}`,
+      `awk -F '\\t' -v rel="$rel" -v key="$3" '$1 == rel { v = key == "CFBundleIdentifier" ? $3 : $2; if (v != "") print v; else exit 1; found = 1 } END { if (!found) exit 1 }' '${dir}/apps.tsv'`,
+    ].join('\n'));
+    env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TEKNISI_AGENT_APPLICATIONS: apps };
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("builds the SSH collector's report of the same Mac, field for field", async () => {
+    const dry = await run(['--dry-run'], env);
+    expect(dry).toMatchObject({ code: 0, stderr: '' });
+    const report = JSON.parse(dry.stdout);
+    expect(validateReport(report)).toEqual([]);
+    const { source, ...ssh } = JSON.parse(JSON.stringify(parseMacos({
+      swVers: fixture('sw_vers.txt'), hostname: fixture('hostname.txt'), profiler: fixture('system_profiler.json'), apps: fixture('apps.txt'), receipts: fixture('receipts.txt'),
+    }, '10.8.0.112')));
+    expect(source).toBe('ssh');
+    // SSH puts the address it reached the Mac at first; the agent lists its services' own, in order
+    expect(ssh.identity.addresses).toEqual(['10.8.0.112', '192.168.178.57']);
+    ssh.identity.addresses = ['192.168.178.57', '10.8.0.112'];
+    const { agent, collectedAt: _c, ...mine } = report;
+    expect(agent.name).toBe('teknisi-agent.sh');
+    // the shell's glob lists applications in its own order; the fixture's lines were written by hand
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    expect({ ...mine, software: [...mine.software].sort(byName) }).toEqual({ ...ssh, software: [...ssh.software].sort(byName) });
+    expect(mine.software).toContainEqual({ name: 'Übersicht', version: '1.6.77' });
+    expect(mine.software.map((s: { name: string }) => s.name)).not.toContain('com.microsoft.Word');
+  });
+
+  it("shares the Linux agent's arguments, JSON writer and sending, line for line", () => {
+    for (const [from, to] of [['# --- arguments', '# --- the JSON writer'], ['# --- the JSON writer', "# Shared awk helpers"], ['# --- sending', undefined]] as const) {
+      expect(section(MAC_AGENT, from, to)).toBe(section(LINUX_AGENT, from, to));
+    }
+  });
+});
