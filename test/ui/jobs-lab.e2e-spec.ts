@@ -1,0 +1,380 @@
+// Discovery and jobs in the browser, against the device lab's real package hosts (as
+// test/jobs-lab.e2e-spec.ts does through the API): a technician scans two lab hosts from
+// /discovery with a credential picked by name, watches the scan finish live, finds one host by
+// a package only it has through the global search, builds a software.install in the job wizard
+// (live target count), watches both targets succeed live (dpkg inside each host agrees) and reads
+// a target's log; a viewer sees none of the write buttons; a long command is cancelled from its page;
+// a saved range is created, run, edited and deleted; a changed host key is listed and forgotten.
+// The hosts are this spec's own (127.99.2.x).
+import { Page } from 'playwright-core';
+import { publishLabPackage, unpublishLabPackage } from '../lab/apt-repo';
+import { generatedIdentity } from '../lab/identities';
+import { LabPackageHost } from '../lab/package-host';
+import { LabSshHost } from '../lab/sshd';
+import { createUser, screenshot, startUi, UiEnv, visible } from './support/ui';
+
+jest.setTimeout(150_000);
+
+const PKG = 'teknisi-ui-hello';
+/** installed on host A only, before the scan: the software that finds it */
+const MARK = 'teknisi-ui-marker';
+const hostA = new LabPackageHost({ address: '127.99.2.11', identity: generatedIdentity('ui-jobs-a', 0x9921) });
+const hostB = new LabPackageHost({ address: '127.99.2.12', identity: generatedIdentity('ui-jobs-b', 0x9922), osRelease: 'ubuntu2204' });
+
+let env: UiEnv;
+let admin: { Authorization: string };
+let techPassword = '';
+let viewerPassword = '';
+let credId = 0;
+const dev: Record<'a' | 'b', number> = { a: 0, b: 0 };
+
+async function installedVersion(h: LabSshHost, name: string): Promise<string | null> {
+  const out = await h.run(`dpkg-query -W -f='\${db:Status-Abbrev} \${Version}' ${name} 2>/dev/null || true`);
+  const m = /^ii\s+(\S+)/.exec(out.trim());
+  return m ? m[1] : null;
+}
+
+async function apiJob(id: number) {
+  return (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body as { status: string; counts: Record<string, number>; targets: Array<{ status: string; reason: string }> };
+}
+
+/** The text of a live status line once it matches (playwright-core has no expect.toHaveText). */
+async function textBecomes(page: Page, testId: string, re: RegExp, timeout = 90_000): Promise<string> {
+  const loc = page.getByTestId(testId);
+  await loc.filter({ hasText: re }).waitFor({ timeout });
+  return (await loc.textContent()) ?? '';
+}
+
+const targetRow = (page: Page, hostname: string) => page.getByRole('table', { name: 'Targets' }).getByRole('row').filter({ hasText: hostname });
+
+beforeAll(async () => {
+  publishLabPackage({ name: PKG, version: '1.0' });
+  publishLabPackage({ name: MARK, version: '2.5' });
+  await Promise.all([hostA.start(), hostB.start()]);
+  await hostA.run(`sudo -S -p '' sh -c 'apt-get update -qq && apt-get install -y -qq ${MARK}' >/dev/null 2>&1`, `${hostA.sudoPassword}\n`);
+  expect(await installedVersion(hostA, MARK)).toBe('2.5');
+  env = await startUi({ consume: true, env: { TEKNISI_JOB_RECONCILE_MS: '300', TEKNISI_JOB_LEASE_MS: '10000' } });
+  admin = { Authorization: `Bearer ${env.t.adminToken}` };
+  const c = hostA.credentials;
+  credId = (await env.t.http.post('/api/credentials').set(admin).send({ name: 'lab ssh', kind: 'ssh', username: c.username, password: c.password, sudoPassword: hostA.sudoPassword }).expect(201)).body.id;
+  techPassword = await createUser(env, 'ui-tech', 'technician');
+  viewerPassword = await createUser(env, 'ui-viewer', 'viewer');
+});
+
+afterAll(async () => {
+  await env?.close();
+  await Promise.allSettled([hostA.stop(), hostB.stop()]);
+  unpublishLabPackage(PKG);
+  unpublishLabPackage(MARK);
+});
+
+afterEach(() => {
+  expect(env.pageErrors).toEqual([]);
+});
+
+it('a technician scans the two lab hosts from /discovery with a picked credential and watches it finish live', async () => {
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto('/discovery');
+  await visible(page.getByRole('heading', { level: 1, name: 'Discovery' }));
+  await page.getByRole('button', { name: 'Start a scan' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Start a scan' });
+  await dialog.getByLabel('Targets').fill(`${hostA.address}\n${hostB.address}`);
+  await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
+  await page.getByRole('option', { name: 'lab ssh (ssh)' }).click();
+  await page.keyboard.press('Tab'); // a multi-select stays open for the next pick
+  await dialog.getByRole('button', { name: 'Options' }).click();
+  await dialog.getByLabel('Timeout (ms)').fill('2000');
+  await screenshot(page, 'discovery-start-scan');
+  await dialog.getByRole('button', { name: 'Start scan' }).click();
+
+  await page.waitForURL(/\/discovery\/scans\/\d+$/);
+  const scanId = Number(/scans\/(\d+)$/.exec(page.url())![1]);
+  expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
+  await visible(page.getByLabel('Status: completed'));
+  const results = page.getByRole('table', { name: 'Results per address' });
+  for (const h of [hostA, hostB]) {
+    const row = results.getByRole('row').filter({ hasText: h.address });
+    expect(await row.textContent()).toContain('Identified');
+    await visible(row.getByRole('link', { name: /^Device \d+$/ }));
+  }
+  await screenshot(page, 'scan');
+
+  const scan = (await env.t.http.get(`/api/discovery/scans/${scanId}`).set(admin).expect(200)).body as { results: Array<{ address: string; deviceId: number }> };
+  dev.a = scan.results.find((r) => r.address === hostA.address)!.deviceId;
+  dev.b = scan.results.find((r) => r.address === hostB.address)!.deviceId;
+
+  // the scan is in the recent list, and the saved-range and host-key tabs keep their view in the URL
+  await page.goto('/discovery');
+  await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: `Scan ${scanId}` }));
+  await screenshot(page, 'discovery');
+  await page.getByRole('tab', { name: 'SSH host keys' }).click();
+  await page.waitForURL(/tab=host-keys/);
+  await visible(page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: hostA.address }));
+  await page.reload();
+  await visible(page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: hostB.address }));
+});
+
+it('finds one host by a package only it has, through the global search, and opens it', async () => {
+  const page = await env.login('ui-tech', techPassword);
+  await page.locator('main').click();
+  await page.keyboard.press('/');
+  await page.keyboard.type(MARK);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${env.baseUrl}/devices?q=${MARK}`);
+  // the grid's own rows: the dashboard it replaced lists both hosts as recently discovered
+  const grid = page.getByRole('table', { name: 'Devices', exact: true });
+  const link = grid.getByRole('link', { name: 'ui-jobs-a', exact: true });
+  await visible(link);
+  expect(await grid.getByRole('link', { name: 'ui-jobs-b', exact: true }).count()).toBe(0);
+  await link.click();
+  await page.waitForURL(`${env.baseUrl}/devices/${dev.a}`);
+  await visible(page.getByRole('heading', { level: 1, name: /ui-jobs-a/ }));
+});
+
+it('a software.install built in the wizard runs on both lab hosts, live, and each target has its log', async () => {
+  expect(await installedVersion(hostA, PKG)).toBeNull();
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto('/jobs');
+  await page.getByRole('link', { name: 'New job' }).click();
+  await page.waitForURL(/\/jobs\/new/);
+
+  // 1 what
+  await visible(page.getByRole('heading', { level: 1, name: 'New job' }));
+  expect(await page.getByRole('radio', { name: 'Install software', exact: true }).getAttribute('aria-checked')).toBe('true');
+  // a package name the server refuses (it would reach a shell): caught at review, below
+  await page.getByLabel('Packages').fill(`${PKG} $(id)`);
+  await page.getByLabel('Job name').fill('Hello on the lab hosts');
+  await screenshot(page, 'job-wizard-1');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/step=2/);
+
+  // 2 targets: both lab hosts from a device search, and the server's count says 2
+  await page.getByLabel('Find devices').fill('ui-jobs');
+  await page.getByRole('button', { name: 'Add ui-jobs-a' }).click();
+  expect(await textBecomes(page, 'target-count', /^1 device matches$/, 15_000)).toBeTruthy();
+  await page.getByRole('button', { name: 'Add ui-jobs-b' }).click();
+  expect(await textBecomes(page, 'target-count', /^2 devices match$/, 15_000)).toBeTruthy();
+  await screenshot(page, 'job-wizard-2');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/step=3/);
+
+  // 3 when: now, in no window, 10 at once
+  await visible(page.getByLabel('Maintenance windows'));
+  expect(await page.getByLabel('Concurrency').inputValue()).toBe('10');
+  await screenshot(page, 'job-wizard-3');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/step=4/);
+
+  // 4 review, which a reload keeps (every field is in the URL)
+  await page.reload();
+  const summary = page.getByRole('table', { name: 'Job summary' });
+  await visible(summary);
+  expect(await summary.textContent()).toContain(PKG);
+  expect(await summary.textContent()).toContain('2 picked devices');
+  expect(await textBecomes(page, 'target-count', /^2 devices match$/, 15_000)).toBeTruthy();
+  await screenshot(page, 'job-wizard-4');
+  await page.getByRole('button', { name: 'Create and start job' }).click();
+  // the server's 400 in words, naming the field, with the way back to the step that holds it
+  const refused = await visible(page.getByRole('alert').filter({ hasText: 'The job was not created' }));
+  expect(await refused.textContent()).toContain('params.packages.1');
+  await page.getByRole('button', { name: 'Fix step 1: What' }).click();
+  await page.waitForURL((u) => !u.searchParams.has('step'));
+  await page.getByLabel('Packages').fill(PKG);
+  for (const n of [2, 3, 4]) {
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForURL(new RegExp(`step=${n}`));
+  }
+  expect(await textBecomes(page, 'target-count', /^2 devices match$/, 15_000)).toBeTruthy();
+  await page.getByRole('button', { name: 'Create and start job' }).click();
+
+  await page.waitForURL(/\/jobs\/\d+$/);
+  const jobId = Number(/jobs\/(\d+)$/.exec(page.url())![1]);
+  await visible(page.getByRole('heading', { level: 1, name: /Hello on the lab hosts/ }));
+  // the page follows the run over the event stream: no reload from here on
+  expect(await textBecomes(page, 'job-progress', /^2 of 2 targets finished · 2 succeeded/)).toBeTruthy();
+  await visible(page.getByLabel('Status: completed'));
+  for (const h of ['ui-jobs-a', 'ui-jobs-b']) expect(await targetRow(page, h).textContent()).toContain('Succeeded');
+  expect(await installedVersion(hostA, PKG)).toBe('1.0');
+  expect(await installedVersion(hostB, PKG)).toBe('1.0');
+  await screenshot(page, 'job');
+
+  await targetRow(page, 'ui-jobs-a').getByRole('button', { name: 'Log of ui-jobs-a' }).click();
+  await page.waitForURL(new RegExp(`log=${dev.a}`));
+  const log = page.getByRole('dialog', { name: 'Log of ui-jobs-a' }).getByLabel('Log output');
+  await visible(log);
+  const text = (await log.textContent()) ?? '';
+  expect(text).toMatch(/apt-get .*install/);
+  expect(text).toMatch(/Setting up teknisi-ui-hello \(1\.0\)/);
+  expect(text).not.toContain(hostA.sudoPassword);
+  await screenshot(page, 'job-log');
+  // the open log is part of the address: a reload shows it again
+  await page.reload();
+  await visible(page.getByRole('dialog', { name: 'Log of ui-jobs-a' }).getByLabel('Log output'));
+  await page.keyboard.press('Escape');
+
+  // on a tablet
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await visible(page.getByRole('table', { name: 'Targets' }));
+  await screenshot(page, 'job-tablet');
+
+  // the list shows it, with its kind filter in the URL
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto('/jobs?kind=software.install');
+  const row = page.getByRole('table', { name: 'Jobs' }).getByRole('row').filter({ hasText: 'Hello on the lab hosts' });
+  await visible(row);
+  expect(await row.textContent()).toContain('completed');
+  await screenshot(page, 'jobs');
+
+  // a device page's link prefills the wizard: the count is the server's again
+  await page.goto(`/jobs/new?step=2&deviceIds=${dev.a},${dev.b}&kind=software.uninstall`);
+  expect(await textBecomes(page, 'target-count', /^2 devices match$/, 15_000)).toBeTruthy();
+  await visible(page.getByRole('button', { name: 'Remove ui-jobs-b' }));
+  expect((await apiJob(jobId)).status).toBe('completed');
+});
+
+it('a viewer sees no "Start a scan", "New job" or "Cancel job" buttons', async () => {
+  const later = new Date(Date.now() + 24 * 3600_000).toISOString();
+  const scheduled = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'tomorrow', kind: 'noop', target: { deviceIds: [dev.a] }, schedule: { runAt: later } }).expect(201)).body.id as number;
+  const page = await env.login('ui-viewer', viewerPassword);
+  await page.goto('/discovery');
+  await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: /^Scan \d+$/ }));
+  expect(await page.getByRole('button', { name: 'Start a scan' }).count()).toBe(0);
+  await page.goto('/discovery?tab=host-keys');
+  await visible(page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: hostA.address }));
+  expect(await page.getByRole('button', { name: /^Forget/ }).count()).toBe(0);
+  await page.goto('/jobs');
+  await visible(page.getByRole('table', { name: 'Jobs' }).getByRole('link', { name: 'tomorrow' }));
+  expect(await page.getByRole('link', { name: 'New job' }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'New job' }).count()).toBe(0);
+  await page.goto(`/jobs/${scheduled}`);
+  await visible(page.getByLabel('Status: scheduled'));
+  expect(await page.getByRole('button', { name: /Cancel/ }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+  // the technician, on the same page, has it
+  const tech = await env.login('ui-tech', techPassword);
+  await tech.goto(`/jobs/${scheduled}`);
+  await visible(tech.getByRole('button', { name: 'Cancel job' }));
+});
+
+it('a recurring job from the wizard waits for its cron schedule, in its time zone', async () => {
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto(`/jobs/new?kind=inventory.refresh&deviceIds=${dev.a}&step=3`);
+  await page.getByText('On a schedule (cron)').click();
+  await page.getByLabel('Cron schedule').fill('0 2 * * 0');
+  await page.getByRole('combobox', { name: 'Time zone' }).or(page.getByRole('textbox', { name: 'Time zone' })).first().fill('Europe/Berl');
+  await page.getByRole('option', { name: 'Europe/Berlin' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/step=4/);
+  expect(await page.getByRole('table', { name: 'Job summary' }).textContent()).toContain('On the cron schedule 0 2 * * 0 (Europe/Berlin)');
+  await page.getByRole('button', { name: 'Create job' }).click();
+  await page.waitForURL(/\/jobs\/\d+$/);
+  const id = Number(/jobs\/(\d+)$/.exec(page.url())![1]);
+  await visible(page.getByLabel('Status: scheduled'));
+  await visible(page.getByText('cron 0 2 * * 0 (Europe/Berlin)'));
+  const j = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  expect(j).toMatchObject({ kind: 'inventory.refresh', schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' }, runId: null });
+  // Sunday 02:00 in Berlin is 00:00 or 01:00 UTC
+  expect(new Date(j.nextRunAt).getUTCDay()).toBe(0);
+  expect([0, 1]).toContain(new Date(j.nextRunAt).getUTCHours());
+  await page.goto('/jobs?scheduled=true');
+  await visible(page.getByRole('table', { name: 'Jobs' }).getByRole('link', { name: `Job ${id}` }));
+});
+
+it('a long command is paused, resumed and cancelled from its page, the cancel after a confirmation', async () => {
+  const id = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'long sleep', kind: 'command', params: { script: 'sleep 60' }, target: { deviceIds: [dev.a] } }).expect(201)).body.id as number;
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto(`/jobs/${id}`);
+  await visible(page.getByLabel('Status: running'));
+  await page.locator('table[aria-label="Targets"] tbody').filter({ hasText: /Running/ }).waitFor({ timeout: 30_000 });
+  // pause and resume first: the running command goes on either way
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await visible(page.getByLabel('Status: paused'));
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await visible(page.getByLabel('Status: running'));
+  // the notification sits over the header's buttons until it goes (hovering it keeps it)
+  await page.mouse.move(600, 600);
+  await page.getByText('Job resumed').waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: 'Cancel job' }).click();
+  const confirm = page.getByRole('dialog', { name: /Cancel "long sleep"\?/ });
+  expect(await confirm.textContent()).toMatch(/Running commands are stopped/);
+  const started = Date.now();
+  await confirm.getByRole('button', { name: 'Cancel the job' }).click();
+  await visible(page.getByText('Job cancelled'));
+  await visible(page.getByLabel('Status: cancelled'), 20_000);
+  await page.locator('table[aria-label="Targets"] tbody').filter({ hasText: /Cancelled/ }).waitFor({ timeout: 20_000 });
+  expect(Date.now() - started).toBeLessThan(15_000);
+  const j = await apiJob(id);
+  expect(j.status).toBe('cancelled');
+  expect(j.targets[0].status).toBe('cancelled');
+  expect(await page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
+});
+
+it('a saved range is created, run now, edited and deleted from /discovery', async () => {
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto('/discovery?tab=ranges');
+  await visible(page.getByText('No saved ranges.', { exact: false }));
+  await page.getByRole('button', { name: 'New saved range' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New saved range' });
+  await dialog.getByLabel('Name').fill('Lab host A nightly');
+  await dialog.getByLabel('Targets').fill(hostA.address);
+  await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
+  await page.getByRole('option', { name: 'lab ssh (ssh)' }).click();
+  await page.keyboard.press('Tab');
+  await dialog.getByLabel('Cron schedule').fill('30 1 * * *');
+  await dialog.getByRole('button', { name: 'Create range' }).click();
+  await visible(page.getByText('Saved range created'));
+  await page.getByRole('dialog', { name: 'New saved range' }).waitFor({ state: 'hidden' });
+  const ranges = page.getByRole('table', { name: 'Saved ranges' });
+  const row = ranges.getByRole('row').filter({ hasText: 'Lab host A nightly' });
+  await visible(row);
+  expect(await row.textContent()).toContain('30 1 * * *');
+  await screenshot(page, 'discovery-ranges');
+
+  await row.getByRole('button', { name: 'Run Lab host A nightly now' }).click();
+  await page.waitForURL(/\/discovery\/scans\/\d+$/);
+  expect(await textBecomes(page, 'scan-progress', /^1 of 1 addresses scanned · 1 identified$/)).toBeTruthy();
+
+  // edit: the dialog's address is shareable, and the form comes back filled
+  await page.goto('/discovery?tab=ranges');
+  await ranges.getByRole('button', { name: 'Edit Lab host A nightly' }).click();
+  await page.waitForURL(/form=range&edit=\d+/);
+  await page.reload();
+  const edit = page.getByRole('dialog', { name: 'Edit saved range' });
+  expect(await edit.getByLabel('Targets').inputValue()).toBe(hostA.address);
+  await edit.getByLabel('Cron schedule').fill('not a cron');
+  await edit.getByRole('button', { name: 'Save range' }).click();
+  // the server's refusal, in words, naming the field
+  expect(await (await visible(edit.getByRole('alert'))).textContent()).toMatch(/cron/i);
+  await edit.getByLabel('Cron schedule').fill('0 3 * * 0');
+  await edit.getByRole('button', { name: 'Save range' }).click();
+  await visible(page.getByText('Saved range updated'));
+  await visible(ranges.getByRole('row').filter({ hasText: '0 3 * * 0' }));
+
+  await ranges.getByRole('button', { name: 'Delete Lab host A nightly' }).click();
+  await page.getByRole('dialog', { name: /Delete the saved range/ }).getByRole('button', { name: 'Delete range' }).click();
+  await visible(page.getByText('No saved ranges.', { exact: false }));
+});
+
+it('a host that offers a changed SSH key is listed, and a technician forgets the pinned key', async () => {
+  await hostB.rotateHostKey();
+  const scan = (await env.t.http.post('/api/discovery/scans').set(admin).send({ targets: [hostB.address], credentialIds: [credId], options: { timeoutMs: 2000 } }).expect(202)).body.id as number;
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto(`/discovery/scans/${scan}`);
+  await visible(page.getByLabel('Status: completed'), 30_000);
+  const result = page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: hostB.address });
+  expect(await result.textContent()).toMatch(/host key/i);
+
+  await page.goto('/discovery?tab=host-keys&rejected=true');
+  const keys = page.getByRole('table', { name: 'SSH host keys' });
+  const row = keys.getByRole('row').filter({ hasText: hostB.address });
+  await visible(row);
+  expect(await row.textContent()).toContain('changed');
+  expect(await keys.getByRole('row').filter({ hasText: hostA.address }).count()).toBe(0);
+  await screenshot(page, 'discovery-host-keys');
+  await row.getByRole('button', { name: `Forget the key of ${hostB.address}:${hostB.port}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Forget the host key of ${hostB.address}:${hostB.port}?` });
+  expect(await confirm.textContent()).toMatch(/different key/);
+  await confirm.getByRole('button', { name: 'Forget the key' }).click();
+  await visible(page.getByText('Host key forgotten'));
+  await visible(page.getByText('No host has offered a changed key.'));
+});

@@ -1,0 +1,100 @@
+// The browser specs' harness: a real Teknisi server listening on 127.0.0.1 (its own database,
+// as every spec), serving the built SPA (dist/web, `npm run build:web`, which `npm test`
+// runs first), and Debian's Chromium driven by playwright-core. Screenshots of each page
+// go to reports/screenshots/ as test artifacts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AddressInfo } from 'node:net';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { createTestApp, TestApp, TestAppOptions, ADMIN_PASSWORD } from '../../support/app';
+import { webDir } from '../../../src/web/spa';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../lab/chromium';
+
+export { ADMIN_PASSWORD, CHROMIUM };
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../../../reports/screenshots');
+
+export interface UiEnv {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  /** Uncaught errors of every page opened through newPage(): a spec fails if any occurred. */
+  pageErrors: string[];
+  /** A fresh browser context (own cookies) signed in as the user, on the dashboard. */
+  login(username: string, password: string): Promise<Page>;
+  /** A fresh context, not signed in. */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
+  const index = path.join(webDir(), 'index.html');
+  if (!fs.existsSync(index)) throw new Error(`The web UI is not built (${index} is missing): run \`npm run build:web\` (npm test does it first).`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (the test set-up does this when run as root).`);
+  const t = await createTestApp(opts);
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const pageErrors: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const newPage = async () => {
+    const ctx = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 } });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    return page;
+  };
+  return {
+    t, baseUrl, browser, pageErrors, newPage,
+    async login(username, password) {
+      const page = await newPage();
+      await page.goto('/login');
+      await page.getByLabel('User name').fill(username);
+      await page.getByLabel(/^Password/).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await visible(page.getByRole('navigation', { name: 'Main navigation' }));
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await t.close();
+    },
+  };
+}
+
+/** Creates a user through the API; returns its password. */
+export async function createUser(env: UiEnv, username: string, role: 'viewer' | 'technician' | 'admin'): Promise<string> {
+  const password = `${username}-password-123`;
+  const res = await env.t.http.post('/api/users').set('Authorization', `Bearer ${env.t.adminToken}`).send({ username, password, role });
+  if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return password;
+}
+
+/** A full-page screenshot saved as reports/screenshots/<name>.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // let charts and lazy chunks settle so the picture shows the page, not a spinner
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Waits until the locator shows (playwright-core has no expect; jest's asserts the rest). */
+export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout });
+  } catch (err) {
+    // say what the page showed instead, so that a failure in CI can be read without a rerun
+    const page = locator.page();
+    const shown = await page.locator('main').first().innerText({ timeout: 2000 }).catch(() => '(no main element)');
+    throw new Error(`${(err as Error).message}
+
+${page.url()} showed:
+${shown.slice(0, 2000)}`);
+  }
+  return locator;
+}

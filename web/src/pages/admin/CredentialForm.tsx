@@ -1,0 +1,174 @@
+// The credential form (admins). Secrets are write-only: the server never sends one back, so an
+// edit starts with every secret field empty — left empty, the stored secret is kept; typed, it
+// replaces it; "Remove" clears an optional one. Only "set" markers say what is stored. The
+// secret values live in this form's state alone and go with it when the dialog closes.
+import { useState } from 'react';
+import { Badge, Button, Checkbox, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { api, Schemas, unwrap } from '../../api/client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
+
+export type Credential = Schemas['CredentialView'];
+type Kind = Credential['kind'];
+type Create = Schemas['CreateCredentialDto'];
+type Update = Schemas['UpdateCredentialDto'];
+type SecretField = 'community' | 'authKey' | 'privKey' | 'password' | 'privateKey' | 'passphrase' | 'sudoPassword';
+type Level = NonNullable<Create['securityLevel']>;
+type AuthProtocol = NonNullable<Create['authProtocol']>;
+type PrivProtocol = NonNullable<Create['privProtocol']>;
+
+export const KIND_LABEL: Record<Kind, string> = { 'snmp-v1': 'SNMP v1', 'snmp-v2c': 'SNMP v2c', 'snmp-v3': 'SNMP v3', ssh: 'SSH' };
+export const SECRET_LABEL: Record<SecretField, string> = {
+  community: 'Community', authKey: 'Auth key', privKey: 'Privacy key', password: 'Password', privateKey: 'Private key', passphrase: 'Key passphrase', sudoPassword: 'Sudo password',
+};
+/** the view's has* flag of each secret */
+export const HAS: Record<SecretField, keyof Credential> = {
+  community: 'hasCommunity', authKey: 'hasAuthKey', privKey: 'hasPrivKey', password: 'hasPassword', privateKey: 'hasPrivateKey', passphrase: 'hasPassphrase', sudoPassword: 'hasSudoPassword',
+};
+const LEVELS: Level[] = ['noAuthNoPriv', 'authNoPriv', 'authPriv'];
+const AUTH: AuthProtocol[] = ['MD5', 'SHA', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'];
+const PRIV: PrivProtocol[] = ['DES', 'AES-128', 'AES-256-B', 'AES-256-R'];
+/** secrets an edit may remove (the others are required by their kind) */
+const CLEARABLE: SecretField[] = ['authKey', 'privKey', 'password', 'privateKey', 'passphrase', 'sudoPassword'];
+
+function secretsOf(kind: Kind, level: Level): SecretField[] {
+  if (kind === 'snmp-v1' || kind === 'snmp-v2c') return ['community'];
+  if (kind === 'snmp-v3') return level === 'authPriv' ? ['authKey', 'privKey'] : level === 'authNoPriv' ? ['authKey'] : [];
+  return ['password', 'privateKey', 'passphrase', 'sudoPassword'];
+}
+
+export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Credential; onSaved: (c: Credential) => void; onCancel: () => void }) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [kind, setKind] = useState<Kind>(initial?.kind ?? 'ssh');
+  const [username, setUsername] = useState(initial?.username ?? '');
+  const [port, setPort] = useState<number | ''>(initial?.port ?? '');
+  const [level, setLevel] = useState<Level>(initial?.securityLevel ?? 'authPriv');
+  const [authProtocol, setAuthProtocol] = useState<AuthProtocol>(initial?.authProtocol ?? 'SHA-256');
+  const [privProtocol, setPrivProtocol] = useState<PrivProtocol>(initial?.privProtocol ?? 'AES-128');
+  const [secrets, setSecrets] = useState<Partial<Record<SecretField, string>>>({});
+  const [remove, setRemove] = useState<Partial<Record<SecretField, boolean>>>({});
+
+  const save = useMutation({
+    mutationFn: async (): Promise<Credential> => {
+      const fields = secretsOf(kind, level);
+      const typed = Object.fromEntries(fields.filter((f) => secrets[f]).map((f) => [f, secrets[f]]));
+      const settings = {
+        ...(kind === 'snmp-v3' || kind === 'ssh' ? { username: username.trim() || undefined } : {}),
+        ...(kind === 'ssh' && port !== '' ? { port } : {}),
+        ...(kind === 'snmp-v3' ? { securityLevel: level, ...(level !== 'noAuthNoPriv' ? { authProtocol } : {}), ...(level === 'authPriv' ? { privProtocol } : {}) } : {}),
+      };
+      if (!initial) return unwrap(api.POST('/api/credentials', { body: { name: name.trim(), kind, ...settings, ...typed } as Create }));
+      const cleared = Object.fromEntries(CLEARABLE.filter((f) => remove[f] && !secrets[f]).map((f) => [f, null]));
+      // a lower SNMPv3 level drops what it no longer uses
+      const dropped = kind === 'snmp-v3'
+        ? { ...(level === 'noAuthNoPriv' ? { authProtocol: null, authKey: null } : {}), ...(level !== 'authPriv' ? { privProtocol: null, privKey: null } : {}) }
+        : {};
+      return unwrap(api.PATCH('/api/credentials/{id}', { params: { path: { id: initial.id } }, body: { name: name.trim(), ...settings, ...dropped, ...typed, ...cleared } as Update }));
+    },
+    onSuccess: (c) => {
+      setSecrets({});
+      onSaved(c);
+    },
+  });
+  const errors = fieldErrorsOf(save.error);
+  const setSecret = (f: SecretField, v: string) => setSecrets((s) => ({ ...s, [f]: v }));
+
+  const secretInput = (f: SecretField) => {
+    const stored = !!initial?.[HAS[f]];
+    const description = stored ? (remove[f] ? 'Will be removed' : 'Set — leave empty to keep the stored value') : f === 'privateKey' ? 'A PEM or OpenSSH private key block' : undefined;
+    const common = {
+      label: (
+        <>
+          {SECRET_LABEL[f]} {stored && <Badge size="xs" variant="light" color="green" ml={4}>set</Badge>}
+        </>
+      ),
+      description,
+      value: secrets[f] ?? '',
+      error: errorFor(errors, f),
+      disabled: !!remove[f],
+      autoComplete: 'new-password',
+    };
+    return (
+      <Stack key={f} gap={4}>
+        {f === 'privateKey' ? (
+          <Textarea
+            {...common}
+            aria-label={SECRET_LABEL[f]}
+            onChange={(e) => setSecret(f, e.currentTarget.value)}
+            autosize
+            minRows={2}
+            maxRows={8}
+            spellCheck={false}
+            placeholder={stored ? '••••••••' : '-----BEGIN OPENSSH PRIVATE KEY-----'}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 } }}
+          />
+        ) : (
+          <PasswordInput {...common} aria-label={SECRET_LABEL[f]} onChange={(e) => setSecret(f, e.currentTarget.value)} placeholder={stored ? '••••••••' : undefined} />
+        )}
+        {initial && stored && CLEARABLE.includes(f) && (
+          <Checkbox size="xs" label={`Remove the stored ${SECRET_LABEL[f].toLowerCase()}`} checked={!!remove[f]} onChange={(e) => setRemove((r) => ({ ...r, [f]: e.currentTarget.checked }))} />
+        )}
+      </Stack>
+    );
+  };
+
+  return (
+    <form
+      noValidate
+      autoComplete="off"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Stack gap="sm">
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errorFor(errors, 'name')} maxLength={128} placeholder="core switches v3" />
+          <Select
+            label="Kind"
+            required
+            data={Object.entries(KIND_LABEL).map(([value, label]) => ({ value, label }))}
+            value={kind}
+            onChange={(v) => v && setKind(v as Kind)}
+            allowDeselect={false}
+            disabled={!!initial}
+            description={initial ? 'A credential keeps its kind: create a new one for another' : undefined}
+            error={errorFor(errors, 'kind')}
+          />
+        </SimpleGrid>
+        {(kind === 'ssh' || kind === 'snmp-v3') && (
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <TextInput label="User name" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} error={errorFor(errors, 'username')} autoComplete="off" maxLength={255} />
+            {kind === 'ssh' && (
+              <NumberInput label="Port" placeholder="22" min={1} max={65535} allowDecimal={false} value={port} onChange={(v) => setPort(typeof v === 'number' ? v : '')} error={errorFor(errors, 'port')} />
+            )}
+          </SimpleGrid>
+        )}
+        {kind === 'snmp-v3' && (
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <Select label="Security level" data={LEVELS} value={level} onChange={(v) => v && setLevel(v as Level)} allowDeselect={false} error={errorFor(errors, 'securityLevel')} />
+            {level !== 'noAuthNoPriv' && <Select label="Auth protocol" data={AUTH} value={authProtocol} onChange={(v) => v && setAuthProtocol(v as AuthProtocol)} allowDeselect={false} error={errorFor(errors, 'authProtocol')} />}
+            {level === 'authPriv' && <Select label="Privacy protocol" data={PRIV} value={privProtocol} onChange={(v) => v && setPrivProtocol(v as PrivProtocol)} allowDeselect={false} error={errorFor(errors, 'privProtocol')} />}
+          </SimpleGrid>
+        )}
+        <Text size="xs" c="dimmed">
+          Secrets are stored encrypted and never shown again{initial ? '; leave a field empty to keep what is stored' : ''}.
+          {kind === 'ssh' ? ' SSH needs a password or a private key (or both).' : ''}
+        </Text>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          {secretsOf(kind, level).map(secretInput)}
+        </SimpleGrid>
+        <ErrorAlert error={save.error} title="The credential was not saved" />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            {initial ? 'Save credential' : 'Create credential'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

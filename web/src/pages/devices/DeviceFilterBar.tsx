@@ -1,0 +1,107 @@
+// The devices grid's column filters, each a URL parameter: lists for the server's enums, text for
+// vendor, tag and location (exact values, as the server matches them; tags suggested from those in
+// use), presets for last seen.
+import { KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { Autocomplete, Button, Group, Select, TextInput } from '@mantine/core';
+import { IconFilterOff } from '@tabler/icons-react';
+import { SEEN_PRESETS } from './device-filters';
+import { OS_FAMILIES, options, PLATFORM_LABELS, STATUS_LABELS, TYPE_LABELS } from './device-labels';
+import { suggestWhileTyping, useTagSuggestions } from './tag-suggestions';
+
+type Patch = Record<string, string | undefined>;
+
+const STATUS_OPTIONS = [...options(STATUS_LABELS), { value: 'all', label: 'Any, retired too' }];
+
+export function DeviceFilterBar({ values, onChange, onClear, filtered }: { values: Record<string, string>; onChange: (p: Patch) => void; onClear: () => void; filtered: boolean }) {
+  // the tags in use are asked for once the Tag filter is first focused, not on every page load
+  const [wantTags, setWantTags] = useState(false);
+  const tagSuggestions = useTagSuggestions(wantTags);
+  const pick = (key: string, label: string, data: Array<{ value: string; label: string }>, placeholder = 'Any') => (
+    <Select
+      key={key}
+      label={label}
+      size="xs"
+      w={150}
+      data={data}
+      value={values[key] ?? null}
+      placeholder={placeholder}
+      clearable
+      onChange={(v) => onChange({ [key]: v ?? undefined })}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+  return (
+    <Group gap="xs" align="flex-end" mb="sm" wrap="wrap" role="group" aria-label="Filters">
+      {pick('type', 'Type', options(TYPE_LABELS))}
+      {pick('platform', 'Platform', options(PLATFORM_LABELS))}
+      {pick('osFamily', 'OS family', [...OS_FAMILIES.map((f) => ({ value: f, label: f })), { value: 'unknown', label: 'unknown (not reported)' }])}
+      <TextFilter label="Vendor" value={values.vendor} onChange={(v) => onChange({ vendor: v })} />
+      <TextFilter label="Tag" value={values.tag} onChange={(v) => onChange({ tag: v })} suggestions={tagSuggestions} onFocus={() => setWantTags(true)} />
+      <TextFilter label="Location" value={values.location} onChange={(v) => onChange({ location: v })} />
+      {pick('status', 'Status', STATUS_OPTIONS, 'Not retired')}
+      {pick('seen', 'Last seen', SEEN_PRESETS, 'Any time')}
+      {filtered && (
+        <Button size="xs" variant="subtle" leftSection={<IconFilterOff size={14} />} onClick={onClear}>
+          Clear filters
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+/**
+ * A text filter that applies on Enter, when the field is left or when a suggestion is picked,
+ * not on every keystroke. With suggestions it is an autocomplete; Enter on a highlighted
+ * suggestion applies that suggestion only (the deferred Enter finds it applied already).
+ */
+function TextFilter({ label, value, onChange, suggestions, onFocus }: {
+  label: string;
+  value: string | undefined;
+  onChange: (v: string | undefined) => void;
+  suggestions?: string[];
+  onFocus?: () => void;
+}) {
+  const [text, setText] = useState(value ?? '');
+  const latest = useRef(text);
+  const applied = useRef(value);
+  useEffect(() => {
+    setText(value ?? '');
+    latest.current = value ?? '';
+    applied.current = value;
+  }, [value]);
+  const edit = (v: string) => {
+    latest.current = v;
+    setText(v);
+  };
+  const commit = () => {
+    const next = latest.current.trim() || undefined;
+    if (next === (applied.current || undefined)) return;
+    applied.current = next;
+    onChange(next);
+  };
+  const common = {
+    label,
+    size: 'xs' as const,
+    w: 130,
+    value: text,
+    placeholder: 'Exact value',
+    onBlur: commit,
+    onFocus,
+    onKeyDown: (e: KeyboardEvent<HTMLInputElement>) => e.key === 'Enter' && setTimeout(commit, 0),
+  };
+  if (!suggestions) return <TextInput {...common} onChange={(e) => edit(e.currentTarget.value)} />;
+  return (
+    <Autocomplete
+      {...common}
+      data={suggestions}
+      filter={suggestWhileTyping}
+      limit={20}
+      onChange={edit}
+      onOptionSubmit={(v) => {
+        edit(v);
+        commit();
+      }}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}

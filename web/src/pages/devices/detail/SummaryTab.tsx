@@ -1,0 +1,120 @@
+// A device's summary: identity, OS, where it is and who has it, notes, tags, and which sources saw
+// it when. Technicians edit the hand-kept fields (PATCH /api/devices/:id).
+import { Anchor, Badge, Button, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconPencil } from '@tabler/icons-react';
+import { Link } from 'react-router';
+import { useCan } from '../../../lib/auth';
+import { formatAgo, formatTime } from '../../../lib/format';
+import { DeviceDetail, PLATFORM_LABELS, TYPE_LABELS } from '../device-labels';
+import { EditDeviceModal } from './EditDeviceModal';
+import { Fields } from './Fields';
+
+const SOURCE_LABELS: Record<DeviceDetail['sources'][number]['kind'], string> = { snmp: 'SNMP', ssh: 'SSH', agent: 'Agent', manual: 'By hand' };
+
+export function SummaryTab({ device: d }: { device: DeviceDetail }) {
+  const canEdit = useCan('technician');
+  const [editing, edit] = useDisclosure(false);
+  return (
+    <Stack>
+      {canEdit && (
+        <Group justify="flex-end">
+          <Button variant="light" leftSection={<IconPencil size={16} />} onClick={edit.open}>
+            Edit device
+          </Button>
+        </Group>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Fields
+          title="Identity"
+          rows={[
+            ['Hostname', d.hostname],
+            ['FQDN', d.fqdn],
+            ['Serial', d.serial],
+            ['Type', TYPE_LABELS[d.type] ?? d.type],
+            ['Vendor', d.vendor],
+            ['Model', d.model],
+            ['Primary IP', d.primaryIp],
+          ]}
+        />
+        <Fields
+          title="Operating system"
+          rows={[
+            ['Platform', PLATFORM_LABELS[d.platform] ?? d.platform],
+            ['OS family', d.osFamily],
+            ['OS', d.osName],
+            ['Version', d.osVersion],
+          ]}
+        />
+        <Fields
+          title="Where and who"
+          rows={[
+            ['Location', d.location],
+            ['Assigned to', d.assignedTo],
+            [
+              'Tags',
+              d.tags.length ? (
+                <Group gap={4}>
+                  {d.tags.map((t) => (
+                    <Badge key={t} variant="outline" style={{ textTransform: 'none' }} component={Link} to={`/devices?tag=${encodeURIComponent(t)}`}>
+                      {t}
+                    </Badge>
+                  ))}
+                </Group>
+              ) : null,
+            ],
+            ['Notes', d.notes ? <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{d.notes}</Text> : null],
+          ]}
+        />
+        <Fields
+          title="Seen"
+          rows={[
+            ['First seen', formatTime(d.firstSeen)],
+            ['Last seen', `${formatTime(d.lastSeen)} (${formatAgo(d.lastSeen)})`],
+            ['Record changed', formatTime(d.updatedAt)],
+            ...(d.retiredAt ? ([['Retired', formatTime(d.retiredAt)]] as Array<[string, string]>) : []),
+            [
+              'Marked distinct from',
+              d.distinctFrom.length ? (
+                <Group gap="xs">
+                  {d.distinctFrom.map((o) => (
+                    <Anchor key={o} component={Link} to={`/devices/${o}`}>
+                      device {o}
+                    </Anchor>
+                  ))}
+                </Group>
+              ) : null,
+            ],
+          ]}
+        />
+      </SimpleGrid>
+      <section aria-label="Sources">
+        <Text fw={600} mb={4}>
+          Sources
+        </Text>
+        <Table verticalSpacing={4} striped aria-label="Sources">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Source</Table.Th>
+              <Table.Th>First seen</Table.Th>
+              <Table.Th>Last seen</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {d.sources.map((s) => (
+              <Table.Tr key={s.kind}>
+                <Table.Td>{SOURCE_LABELS[s.kind] ?? s.kind}</Table.Td>
+                <Table.Td>{formatTime(s.firstSeen)}</Table.Td>
+                <Table.Td>
+                  {formatTime(s.lastSeen)} <Text span c="dimmed" size="xs">({formatAgo(s.lastSeen)})</Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {!d.sources.length && <Text c="dimmed" size="sm">No source has reported this device.</Text>}
+      </section>
+      {canEdit && <EditDeviceModal device={d} opened={editing} onClose={edit.close} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,124 @@
+// Pinned SSH host keys: what each host offered first, and the different key it offered since
+// (refused until a technician forgets the pinned one, having checked the machine was reinstalled).
+// Filters (?q=, ?rejected=true), sort and page are in the URL.
+import { Badge, Group, Stack, Switch, Text, TextInput, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api, paths, Schemas, unwrap } from '../../api/client';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { Column, DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useCan } from '../../lib/auth';
+import { formatAgo, formatTime } from '../../lib/format';
+import { pageOf, useUrlParams } from '../../lib/url-state';
+
+type HostKey = Schemas['HostKeyView'];
+type Sort = NonNullable<NonNullable<paths['/api/discovery/host-keys']['get']['parameters']['query']>['sort']>;
+const SORTS = ['host', 'port', 'firstSeen', 'lastSeen', 'rejectedAt'].flatMap((k) => [k, `-${k}`]);
+
+/** A time as "5 min ago", the exact time on hover: keeps the table narrow enough for 1280 px. */
+function When({ at }: { at: string | null | undefined }) {
+  if (!at) return <>—</>;
+  return (
+    <Tooltip label={formatTime(at)}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatAgo(at)}</Text>
+    </Tooltip>
+  );
+}
+
+export function HostKeysTab() {
+  const [params, setParams] = useUrlParams();
+  const canForget = useCan('technician');
+  const qc = useQueryClient();
+  const { page, limit } = pageOf(params, 50);
+  const rejected = params.rejected === 'true';
+  const q = params.q ?? '';
+  const sort = (SORTS.includes(params.sort) ? params.sort : rejected ? '-rejectedAt' : 'host') as Sort;
+  const keys = useQuery({
+    queryKey: ['host-keys', { page, limit, rejected, q, sort }],
+    queryFn: () => unwrap(api.GET('/api/discovery/host-keys', { params: { query: { page, limit, q: q || undefined, rejected: rejected ? true : undefined, sort } } })),
+  });
+  const forget = async (k: HostKey) => {
+    await unwrap(api.DELETE('/api/discovery/host-keys/{host}/{port}', { params: { path: { host: k.host, port: k.port } } }));
+    notifications.show({ title: 'Host key forgotten', message: `The next scan pins the key ${k.host}:${k.port} offers then.` });
+    await qc.invalidateQueries({ queryKey: ['host-keys'] });
+  };
+  const columns: Column<HostKey>[] = [
+    { key: 'host', label: 'Host', sortKey: 'host', render: (k) => <Text size="sm" ff="monospace">{k.host}</Text> },
+    { key: 'port', label: 'Port', sortKey: 'port', render: (k) => k.port, width: 70 },
+    { key: 'type', label: 'Key type', render: (k) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{k.keyType}</Text> },
+    {
+      key: 'fp', label: 'Fingerprint',
+      render: (k) => (
+        <Stack gap={2}>
+          <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>{k.fingerprint}</Text>
+          {k.rejectedFingerprint && (
+            <Text size="xs" c="red" style={{ wordBreak: 'break-all' }}>
+              <Badge color="red" variant="light" size="xs" mr={4} style={{ verticalAlign: 'middle' }}>changed</Badge>
+              <Text span ff="monospace" size="xs">{k.rejectedFingerprint}</Text>
+            </Text>
+          )}
+        </Stack>
+      ),
+    },
+    { key: 'device', label: 'Device', render: (k) => (k.deviceId ? <Link to={`/devices/${k.deviceId}`} style={{ whiteSpace: 'nowrap' }}>Device {k.deviceId}</Link> : '—') },
+    { key: 'firstSeen', label: 'First seen', sortKey: 'firstSeen', render: (k) => <When at={k.firstSeen} /> },
+    { key: 'lastSeen', label: 'Last seen', sortKey: 'lastSeen', render: (k) => <When at={k.lastSeen} /> },
+    { key: 'rejectedAt', label: 'Refused', sortKey: 'rejectedAt', render: (k) => <When at={k.rejectedAt} /> },
+    ...(canForget
+      ? [{
+          key: 'forget', label: 'Actions',
+          render: (k: HostKey) => (
+            <ConfirmButton
+              size="compact-xs"
+              variant={k.rejectedFingerprint ? 'filled' : 'light'}
+              aria-label={`Forget the key of ${k.host}:${k.port}`}
+              title={`Forget the host key of ${k.host}:${k.port}?`}
+              message={
+                k.rejectedFingerprint
+                  ? `This host now offers a different key (${k.rejectedFingerprint}). Forget the pinned one only if you know the machine was reinstalled: otherwise something may be impersonating it.`
+                  : 'The next scan pins whatever key this host offers then.'
+              }
+              confirmLabel="Forget the key"
+              onConfirm={() => forget(k)}
+            >
+              Forget
+            </ConfirmButton>
+          ),
+        } satisfies Column<HostKey>]
+      : []),
+  ];
+  return (
+    <>
+      <Group mb="sm" align="flex-end">
+        <TextInput
+          key={q}
+          label="Host starts with"
+          size="xs"
+          w={220}
+          defaultValue={q}
+          onKeyDown={(e) => e.key === 'Enter' && setParams({ q: e.currentTarget.value.trim(), page: undefined })}
+          onBlur={(e) => e.currentTarget.value.trim() !== q && setParams({ q: e.currentTarget.value.trim(), page: undefined })}
+        />
+        <Switch label="Only changed keys" checked={rejected} onChange={(e) => setParams({ rejected: e.currentTarget.checked ? 'true' : undefined, page: undefined, sort: undefined })} mb={4} />
+      </Group>
+      <ErrorAlert error={keys.error} />
+      <DataTable
+        label="SSH host keys"
+        columns={columns}
+        rows={keys.data?.items}
+        rowKey={(k) => `${k.host}:${k.port}`}
+        total={keys.data?.total}
+        page={page}
+        limit={limit}
+        sort={sort}
+        onSort={(s) => setParams({ sort: s, page: undefined })}
+        onPage={(p) => setParams({ page: p })}
+        onLimit={(l) => setParams({ limit: l, page: undefined })}
+        loading={keys.isPending}
+        empty={rejected ? 'No host has offered a changed key.' : 'No host keys pinned yet: a scan pins each SSH host’s key on first contact.'}
+      />
+    </>
+  );
+}

@@ -1,0 +1,161 @@
+// The form behind "Start a scan" and a saved range (create and edit): targets as lines (addresses,
+// CIDR blocks, ranges, host names), credentials picked by name and kind (secrets never come back
+// from the server), and the probe options. A saved range adds its name and cron schedule.
+import { useState } from 'react';
+import { Button, Collapse, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { api, Schemas, unwrap } from '../../api/client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { browserTimezone, timezoneOptions } from '../jobs/timezones';
+import { parseTargets } from './scan-labels';
+
+// every option is optional on the way in (the server applies its defaults); the generated type
+// marks them required because the document gives each a default
+type Options = Partial<Schemas['ScanOptionsDto']>;
+type Schedule = Schemas['ScheduleView'];
+
+export const credentialsQuery = {
+  queryKey: ['credentials', 'picker'],
+  queryFn: () => unwrap(api.GET('/api/credentials', { params: { query: { limit: 500, sort: 'name' } } })),
+  staleTime: 60_000,
+};
+
+const OPTION_FIELDS: Array<{ key: keyof Options; label: string; placeholder: string; min: number; max: number; description?: string }> = [
+  { key: 'snmpPort', label: 'SNMP port', placeholder: '161', min: 1, max: 65535 },
+  { key: 'sshPort', label: 'SSH port', placeholder: '22', min: 1, max: 65535 },
+  { key: 'timeoutMs', label: 'Timeout (ms)', placeholder: '1500', min: 100, max: 30000, description: 'per SNMP request and SSH connection' },
+  { key: 'retries', label: 'SNMP retries', placeholder: '1', min: 0, max: 5 },
+  { key: 'concurrency', label: 'Concurrency', placeholder: '256', min: 1, max: 4096, description: 'addresses probed at once per worker' },
+];
+
+export interface ScanFormValues {
+  targets: string[];
+  credentialIds: number[];
+  options?: Options;
+  name?: string;
+  cron?: string;
+  timezone?: string;
+  enabled?: boolean;
+}
+
+export function ScanForm({
+  mode, initial, onSubmit, onCancel,
+}: {
+  mode: 'scan' | 'range';
+  initial?: Partial<Schedule>;
+  onSubmit: (v: ScanFormValues) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const creds = useQuery(credentialsQuery);
+  const [targets, setTargets] = useState((initial?.targets ?? []).join('\n'));
+  const [credentialIds, setCredentialIds] = useState<string[]>((initial?.credentialIds ?? []).map(String));
+  const [options, setOptions] = useState<Options>({ ...(initial?.options ?? {}) });
+  const [showOptions, setShowOptions] = useState(Object.keys(initial?.options ?? {}).length > 0);
+  const [name, setName] = useState(initial?.name ?? '');
+  const [cron, setCron] = useState(initial?.cron ?? '0 2 * * *');
+  const [timezone, setTimezone] = useState<string>(initial?.timezone ?? browserTimezone());
+  const [enabled, setEnabled] = useState(initial?.enabled ?? true);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const credOptions = (creds.data?.items ?? []).map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` }));
+  const parsed = parseTargets(targets);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const cleanOptions = Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v === 'number')) as Options;
+    try {
+      await onSubmit({
+        targets: parsed,
+        credentialIds: credentialIds.map(Number),
+        ...(Object.keys(cleanOptions).length ? { options: cleanOptions } : {}),
+        ...(mode === 'range' ? { name: name.trim(), cron: cron.trim(), timezone, enabled } : {}),
+      });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-label={mode === 'scan' ? 'Start a scan' : 'Saved range'}>
+      <Stack gap="sm">
+        {mode === 'range' && <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="Office LAN nightly" maxLength={128} />}
+        <Textarea
+          label="Targets"
+          description="One per line: addresses, CIDR blocks (192.0.2.0/24), ranges (192.0.2.5-192.0.2.9 or 192.0.2.5-9) or host names"
+          required
+          autosize
+          minRows={3}
+          maxRows={10}
+          value={targets}
+          onChange={(e) => setTargets(e.currentTarget.value)}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        />
+        <MultiSelect
+          label="Credentials"
+          description="SNMP and SSH credentials to try; the one that worked for a device is tried first next time"
+          placeholder={creds.isPending ? 'Loading credentials…' : credOptions.length ? 'Pick one or more' : 'No credentials yet: an admin adds them under Admin → Credentials'}
+          data={credOptions}
+          value={credentialIds}
+          onChange={setCredentialIds}
+          searchable
+          clearable
+          required
+          nothingFoundMessage="No credential by that name"
+        />
+        {creds.error && <ErrorAlert error={creds.error} title="Could not load the credentials" />}
+        {mode === 'range' && (
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <TextInput label="Cron schedule" description="minute hour day month weekday" required value={cron} onChange={(e) => setCron(e.currentTarget.value)} placeholder="0 2 * * *" />
+            <Select label="Time zone" data={timezoneOptions()} value={timezone} onChange={(v) => v && setTimezone(v)} searchable allowDeselect={false} />
+            <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} mt={{ sm: 30 }} />
+          </SimpleGrid>
+        )}
+        <UnstyledButton onClick={() => setShowOptions((s) => !s)} aria-expanded={showOptions}>
+          <Group gap={4}>
+            {showOptions ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+            <Text size="sm" fw={500}>
+              Options
+            </Text>
+          </Group>
+        </UnstyledButton>
+        <Collapse expanded={showOptions}>
+          <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm">
+            {OPTION_FIELDS.map((f) => (
+              <NumberInput
+                key={f.key}
+                label={f.label}
+                description={f.description}
+                placeholder={f.placeholder}
+                min={f.min}
+                max={f.max}
+                allowDecimal={false}
+                value={options[f.key] ?? ''}
+                onChange={(v) => setOptions((o) => ({ ...o, [f.key]: typeof v === 'number' ? v : undefined }))}
+              />
+            ))}
+          </SimpleGrid>
+        </Collapse>
+        <ErrorAlert error={error} title={mode === 'scan' ? 'The scan was not started' : 'The range was not saved'} />
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {parsed.length ? `${parsed.length} target${parsed.length === 1 ? '' : 's'}` : 'No targets yet'}
+          </Text>
+          <Group gap="xs">
+            <Button variant="default" onClick={onCancel}>
+              Close
+            </Button>
+            <Button type="submit" loading={busy} disabled={!parsed.length || !credentialIds.length}>
+              {mode === 'scan' ? 'Start scan' : initial?.id ? 'Save range' : 'Create range'}
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

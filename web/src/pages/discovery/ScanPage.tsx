@@ -1,0 +1,183 @@
+// /discovery/scans/:id — one scan, live: progress from the server's event stream (done, total,
+// found and a bar), what each address answered (identified, no response, auth failed, refused,
+// error, with the reason and the device it became), and cancel. ?status= filters the results and
+// ?page= pages them.
+import { useEffect } from 'react';
+import { Anchor, Badge, Breadcrumbs, Card, Chip, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { api, Schemas, unwrap } from '../../api/client';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { Column, DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+import { useCan } from '../../lib/auth';
+import { formatCount, formatTime } from '../../lib/format';
+import { useSse } from '../../lib/sse';
+import { useUrlParams } from '../../lib/url-state';
+import { credentialsQuery } from './ScanForm';
+import { isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR } from './scan-labels';
+
+type Scan = Schemas['ScanView'];
+type Result = Schemas['ScanResultView'];
+
+const PAGE_SIZE = 100;
+
+export default function ScanPage() {
+  const rawId = useParams().id;
+  const id = Number(rawId);
+  const [params, setParams] = useUrlParams();
+  const canScan = useCan('technician');
+  const qc = useQueryClient();
+  const status = RESULT_STATUSES.includes(params.status as ResultStatus) ? (params.status as ResultStatus) : undefined;
+  const page = Math.max(1, Number(params.page) || 1);
+  const valid = Number.isInteger(id) && id > 0;
+
+  const detail = useQuery({
+    queryKey: ['scans', id, { status, page }],
+    queryFn: () =>
+      unwrap(api.GET('/api/discovery/scans/{id}', { params: { path: { id }, query: { resultStatus: status, resultsOffset: (page - 1) * PAGE_SIZE, resultsLimit: PAGE_SIZE } } })),
+    enabled: valid,
+    placeholderData: (prev) => prev,
+  });
+  const live = useSse<Scan>(valid && detail.data ? `/api/discovery/scans/${id}/events` : undefined);
+  const scan: Scan | undefined = live.data ?? detail.data;
+  // every change the stream reports brings new per-address results: fetch the table again
+  const liveKey = live.data ? JSON.stringify([live.data.status, live.data.progress]) : '';
+  useEffect(() => {
+    if (liveKey) void qc.invalidateQueries({ queryKey: ['scans', id] });
+  }, [liveKey, id, qc]);
+
+  const creds = useQuery({ ...credentialsQuery, enabled: canScan });
+  const credName = (cid: number) => {
+    const c = creds.data?.items.find((x) => x.id === cid);
+    return c ? `${c.name} (${c.kind})` : `credential ${cid}`;
+  };
+
+  const cancel = async () => {
+    const v = await unwrap(api.POST('/api/discovery/scans/{id}/cancel', { params: { path: { id } } }));
+    notifications.show({ color: 'orange', title: 'Scan cancelled', message: `Scan ${id}: addresses in flight finish, the rest are not scanned (${v.progress.done} of ${v.progress.total} done).` });
+    await qc.invalidateQueries({ queryKey: ['scans'] });
+  };
+
+  if (!valid) return <ErrorAlert error={new Error(`"${rawId}" is not a scan number.`)} title="Not found" />;
+  if (detail.error && !scan) return (<><PageHeader title={`Scan ${id}`} /><ErrorAlert error={detail.error} /></>);
+
+  const progress = scan?.progress;
+  const pct = progress && progress.total ? (100 * progress.done) / progress.total : 0;
+  const active = isActiveScan(scan?.status);
+  const resultTotal = scan ? (status ? scan.counts[status] ?? 0 : scan.progress.done) : undefined;
+
+  const columns: Column<Result>[] = [
+    { key: 'address', label: 'Address', render: (r) => <Text size="sm" ff="monospace">{r.address}</Text>, width: 150 },
+    { key: 'status', label: 'Status', render: (r) => <Badge color={RESULT_COLOR[r.status]} variant="light">{RESULT_LABEL[r.status]}</Badge>, width: 120 },
+    { key: 'reason', label: 'Reason', render: (r) => <Text size="sm">{r.reason ?? '—'}</Text> },
+    { key: 'via', label: 'Via', render: (r) => r.via ?? '—', width: 90 },
+    { key: 'device', label: 'Device', render: (r) => (r.deviceId ? <Link to={`/devices/${r.deviceId}`}>Device {r.deviceId}</Link> : '—'), width: 100 },
+    { key: 'ms', label: 'Time', render: (r) => `${formatCount(r.durationMs)} ms`, width: 90 },
+  ];
+
+  return (
+    <>
+      <Breadcrumbs mb="xs">
+        <Anchor component={Link} to="/discovery" size="sm">
+          Discovery
+        </Anchor>
+        <Text size="sm">Scan {id}</Text>
+      </Breadcrumbs>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            <span>Scan {id}</span>
+            {scan && (
+              <Badge color={SCAN_STATUS_COLOR[scan.status]} size="lg" variant="light" aria-label={`Status: ${scan.status}`}>
+                {scan.status}
+              </Badge>
+            )}
+          </Group>
+        }
+        subtitle={scan ? `${scan.createdBy ? `Started by ${scan.createdBy}` : scan.scheduleId ? `Started by saved range ${scan.scheduleId}` : 'Started'} ${formatTime(scan.createdAt)}` : undefined}
+        actions={
+          canScan && active && (
+            <ConfirmButton title={`Cancel scan ${id}?`} message="Addresses being probed now finish; the rest are not scanned. Devices already found are kept." confirmLabel="Cancel the scan" onConfirm={cancel}>
+              Cancel scan
+            </ConfirmButton>
+          )
+        }
+      />
+      {live.interrupted && !live.done && active && (
+        <Text c="orange" size="sm" mb="xs" role="status">
+          Live updates interrupted; reconnecting…
+        </Text>
+      )}
+      {scan?.error && <ErrorAlert error={new Error(scan.error)} title="The scan failed" />}
+      <Card withBorder mb="md" padding="sm">
+        <Stack gap={6}>
+          <Group justify="space-between">
+            <Text size="sm" role="status" aria-live="polite" data-testid="scan-progress">
+              {progress ? `${formatCount(progress.done)} of ${formatCount(progress.total)} addresses scanned · ${formatCount(progress.found)} identified` : 'Loading…'}
+            </Text>
+            <Text size="sm" c="dimmed">
+              {scan?.finishedAt ? `finished ${formatTime(scan.finishedAt)}` : scan?.startedAt ? `running since ${formatTime(scan.startedAt)}` : active ? 'waiting for a worker' : ''}
+            </Text>
+          </Group>
+          <Progress value={pct} size="lg" animated={active} color={scan?.status === 'completed' ? 'green' : scan?.status === 'cancelled' ? 'orange' : undefined} aria-label="Scan progress" />
+          <Chip.Group>
+            <Group gap="xs" mt={4} role="group" aria-label="Filter results by status">
+              <Chip size="xs" checked={!status} onChange={() => setParams({ status: undefined, page: undefined })}>
+                All {progress ? formatCount(progress.done) : ''}
+              </Chip>
+              {RESULT_STATUSES.map((s) => (
+                <Chip key={s} size="xs" color={RESULT_COLOR[s]} checked={status === s} onChange={() => setParams({ status: status === s ? undefined : s, page: undefined })}>
+                  {RESULT_LABEL[s]} {formatCount(scan?.counts[s] ?? 0)}
+                </Chip>
+              ))}
+            </Group>
+          </Chip.Group>
+        </Stack>
+      </Card>
+      {scan && (
+        <SimpleGrid cols={{ base: 1, sm: 3 }} mb="md" spacing="sm">
+          <Detail label="Targets">
+            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+              {scan.targets.join(', ')}
+            </Text>
+          </Detail>
+          <Detail label="Credentials">
+            <Text size="sm">{scan.credentialIds.map(credName).join(', ')}</Text>
+          </Detail>
+          <Detail label="Options">
+            <Text size="sm">
+              SNMP port {scan.options.snmpPort ?? 161} · SSH port {scan.options.sshPort ?? 22} · timeout {scan.options.timeoutMs ?? 1500} ms · {scan.options.retries ?? 1} retries · {scan.options.concurrency ?? 256} at once
+            </Text>
+          </Detail>
+        </SimpleGrid>
+      )}
+      <ErrorAlert error={detail.error} />
+      <DataTable
+        label="Results per address"
+        columns={columns}
+        rows={detail.data?.results}
+        rowKey={(r) => r.address}
+        total={resultTotal}
+        page={page}
+        limit={PAGE_SIZE}
+        onPage={(p) => setParams({ page: p })}
+        loading={detail.isPending}
+        empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : 'No results.'}
+      />
+    </>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Card withBorder padding="xs">
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+        {label}
+      </Text>
+      {children}
+    </Card>
+  );
+}

@@ -1,0 +1,31 @@
+// How scan and per-address statuses read and are coloured, in one place for the discovery pages.
+import type { Schemas } from '../../api/client';
+
+export type ScanStatus = Schemas['ScanView']['status'];
+export type ResultStatus = Schemas['ScanResultView']['status'];
+
+export const SCAN_STATUS_COLOR: Record<ScanStatus, string> = {
+  queued: 'gray', running: 'blue', completed: 'green', failed: 'red', cancelled: 'orange',
+};
+
+export const RESULT_STATUSES: ResultStatus[] = ['identified', 'no-response', 'auth-failed', 'refused', 'error'];
+
+export const RESULT_LABEL: Record<ResultStatus, string> = {
+  identified: 'Identified', 'no-response': 'No response', 'auth-failed': 'Auth failed', refused: 'Refused', error: 'Error',
+};
+
+export const RESULT_COLOR: Record<ResultStatus, string> = {
+  identified: 'green', 'no-response': 'gray', 'auth-failed': 'orange', refused: 'yellow', error: 'red',
+};
+
+export const isActiveScan = (s: ScanStatus | undefined) => s === 'queued' || s === 'running';
+
+/** Targets as the form takes them: one per line, or separated by commas or spaces. */
+export function parseTargets(text: string): string[] {
+  return text.split(/[\s,;]+/).map((t) => t.trim()).filter(Boolean);
+}
+
+/** A scan's targets in one short line: the first few and how many more. */
+export function targetsSummary(targets: string[], max = 3): string {
+  return targets.length <= max ? targets.join(', ') : `${targets.slice(0, max).join(', ')} +${targets.length - max} more`;
+}

@@ -1,0 +1,387 @@
+// /jobs/:id — one job, live: status and per-status counts from the server's event stream, every
+// target of a run with its status, reason, exit code and attempts (refreshed as the stream
+// reports changes), its runs, and each target's log. Technicians pause, resume and cancel (after
+// a confirmation). ?tab=targets|runs, ?run=, ?status=, ?page= and ?log=<deviceId> are in the URL.
+import { useEffect, useState } from 'react';
+import { Anchor, Badge, Breadcrumbs, Button, Card, Checkbox, Chip, Code, Group, Progress, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconFileText, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { api, Schemas, unwrap } from '../../api/client';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { Column, DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+import { useCan } from '../../lib/auth';
+import { formatCount, formatTime } from '../../lib/format';
+import { useSse } from '../../lib/sse';
+import { pageOf, useUrlParams } from '../../lib/url-state';
+import {
+  COUNT_KEY, Counts, finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, scheduleSummary, TARGET_COLOR, TARGET_LABEL, TARGET_STATUSES, TargetStatus, targetSummary, totalOf,
+} from './job-labels';
+import { LogViewer } from './LogViewer';
+
+type Target = Schemas['TargetView'];
+type Run = Schemas['RunView'];
+
+export default function JobPage() {
+  const rawId = useParams().id;
+  const id = Number(rawId);
+  const valid = Number.isInteger(id) && id > 0;
+  const [params, setParams] = useUrlParams();
+  const canRun = useCan('technician');
+  const qc = useQueryClient();
+  const tab = params.tab === 'runs' ? 'runs' : 'targets';
+
+  const detail = useQuery({
+    queryKey: ['jobs', id, 'detail'],
+    queryFn: () => unwrap(api.GET('/api/jobs/{id}', { params: { path: { id } } })),
+    enabled: valid,
+    // the stream ends when the job does, but a cancelled job's running targets still stop after it
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      return d && (d.status === 'completed' || d.status === 'cancelled') && d.counts.running + d.counts.queued > 0 ? 2000 : false;
+    },
+  });
+  const [liveAt, setLiveAt] = useState(0);
+  const live = useSse<Job>(valid && detail.data ? `/api/jobs/${id}/events` : undefined, () => setLiveAt(Date.now()));
+  // whichever is newer: the last event, or the last fetch of the job
+  const job: Job | undefined = live.data && liveAt >= detail.dataUpdatedAt ? live.data : detail.data ?? live.data;
+  // each change the stream reports: fetch the targets, runs and details again
+  const liveKey = live.data ? JSON.stringify([live.data.status, live.data.runId, live.data.counts]) : '';
+  useEffect(() => {
+    if (liveKey) void qc.invalidateQueries({ queryKey: ['jobs', id] });
+  }, [liveKey, id, qc]);
+
+  const act = useMutation({
+    mutationFn: (what: 'pause' | 'resume') =>
+      what === 'pause'
+        ? unwrap(api.POST('/api/jobs/{id}/pause', { params: { path: { id } } }))
+        : unwrap(api.POST('/api/jobs/{id}/resume', { params: { path: { id } } })),
+    onSuccess: (_v, what) => {
+      notifications.show({ title: what === 'pause' ? 'Job paused' : 'Job resumed', message: what === 'pause' ? 'Running targets finish; no new one starts.' : 'Queued targets start again.' });
+      void qc.invalidateQueries({ queryKey: ['jobs'] });
+    },
+  });
+  const [force, setForce] = useState(false);
+  const kindInfo = KINDS.find((k) => k.value === job?.kind);
+  const cancel = async () => {
+    const v = await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id }, query: force ? { force: 'true' } : {} } }));
+    notifications.show({ color: 'orange', title: 'Job cancelled', message: `${v.name || `Job ${id}`}: no further runs; queued targets cancelled.` });
+    await qc.invalidateQueries({ queryKey: ['jobs'] });
+  };
+
+  if (!valid) return <ErrorAlert error={new Error(`"${rawId}" is not a job number.`)} title="Not found" />;
+  if (detail.error && !job) return (<><PageHeader title={`Job ${id}`} /><ErrorAlert error={detail.error} /></>);
+  if (!job) return <PageHeader title={`Job ${id}`} subtitle="Loading…" />;
+
+  const total = totalOf(job.counts);
+  const done = finishedOf(job.counts);
+  const active = job.status === 'running' || job.status === 'paused' || job.status === 'scheduled';
+
+  return (
+    <>
+      <Breadcrumbs mb="xs">
+        <Anchor component={Link} to="/jobs" size="sm">
+          Jobs
+        </Anchor>
+        <Text size="sm">Job {id}</Text>
+      </Breadcrumbs>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            <span>{job.name || `Job ${id}`}</span>
+            <Badge color={JOB_STATUS_COLOR[job.status]} size="lg" variant="light" aria-label={`Status: ${job.status}`}>
+              {job.status}
+            </Badge>
+          </Group>
+        }
+        subtitle={`${kindLabel(job.kind)} · created by ${job.createdBy ?? 'unknown'} ${formatTime(job.createdAt)}`}
+        actions={
+          canRun && (
+            <>
+              {job.status === 'running' && (
+                <Button variant="default" leftSection={<IconPlayerPause size={16} />} loading={act.isPending} onClick={() => act.mutate('pause')}>
+                  Pause
+                </Button>
+              )}
+              {job.status === 'paused' && (
+                <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={act.isPending} onClick={() => act.mutate('resume')}>
+                  Resume
+                </Button>
+              )}
+              {active && (
+                <ConfirmButton
+                  title={`Cancel ${job.name ? `"${job.name}"` : `job ${id}`}?`}
+                  message={
+                    <Stack gap="xs">
+                      <Text size="sm">
+                        No further runs start{job.schedule.cron ? ' (its schedule ends)' : ''}; queued targets are cancelled.{' '}
+                        {kindInfo?.stopsOnCancel === false ? 'Running package managers finish what they started.' : 'Running commands are stopped.'}
+                      </Text>
+                      {kindInfo?.stopsOnCancel === false && (
+                        <Checkbox label="Also stop running package managers (may leave a half-done install)" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} />
+                      )}
+                    </Stack>
+                  }
+                  confirmLabel="Cancel the job"
+                  onConfirm={cancel}
+                >
+                  Cancel job
+                </ConfirmButton>
+              )}
+            </>
+          )
+        }
+      />
+      <ErrorAlert error={act.error} title="The job did not change" />
+      {live.interrupted && !live.done && job.status === 'running' && (
+        <Text c="orange" size="sm" mb="xs" role="status">
+          Live updates interrupted; reconnecting…
+        </Text>
+      )}
+      <Card withBorder padding="sm" mb="md">
+        <Stack gap={6}>
+          <Group justify="space-between">
+            <Text size="sm" role="status" aria-live="polite" data-testid="job-progress">
+              {job.runId ? `${formatCount(done)} of ${formatCount(total)} targets finished · ${job.counts.succeeded} succeeded · ${job.counts.skipped} skipped · ${job.counts.failed} failed` : job.nextRunAt ? `Not run yet: first run ${formatTime(job.nextRunAt)}` : 'Not run yet'}
+            </Text>
+            {job.nextRunAt && job.runId && <Text size="sm" c="dimmed">next run {formatTime(job.nextRunAt)}</Text>}
+          </Group>
+          <Progress.Root size="lg" aria-label="Job progress">
+            {TARGET_STATUSES.filter((s) => s !== 'queued').map((s) => {
+              const n = job.counts[COUNT_KEY[s]];
+              return n ? <Progress.Section key={s} value={(100 * n) / Math.max(1, total)} color={TARGET_COLOR[s]} animated={s === 'running'} title={`${TARGET_LABEL[s]}: ${n}`} /> : null;
+            })}
+          </Progress.Root>
+        </Stack>
+      </Card>
+      <JobDetails job={job} />
+      <Tabs value={tab} onChange={(v) => setParams({ tab: v === 'targets' ? undefined : v })} mt="md">
+        <Tabs.List mb="sm">
+          <Tabs.Tab value="targets">Targets</Tabs.Tab>
+          <Tabs.Tab value="runs">Runs</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="targets">
+          <TargetsTab job={job} />
+        </Tabs.Panel>
+        <Tabs.Panel value="runs">{tab === 'runs' && <RunsTab job={job} />}</Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}
+
+function JobDetails({ job }: { job: Job }) {
+  const windows = useQuery({
+    queryKey: ['windows', 'picker'],
+    queryFn: () => unwrap(api.GET('/api/windows', { params: { query: { limit: 500, sort: 'name' } } })),
+    staleTime: 60_000,
+    enabled: job.windowIds.length > 0,
+  });
+  const p = job.params;
+  let what: React.ReactNode = <Text size="sm">{kindLabel(job.kind)}</Text>;
+  if (job.kind.startsWith('software.')) {
+    const pk = Array.isArray(p.packages) ? (p.packages as string[]) : [];
+    what = (
+      <Text size="sm">
+        {pk.length ? pk.join(', ') : 'every pending update'}
+        {p.manager ? ` with ${String(p.manager)}` : ''}
+        {p.reboot && p.reboot !== 'never' ? `; reboot ${String(p.reboot)}` : ''}
+      </Text>
+    );
+  } else if (job.kind === 'command') {
+    const env = p.parameters && typeof p.parameters === 'object' ? Object.entries(p.parameters as Record<string, unknown>) : [];
+    what = (
+      <>
+        <Code block>{String(p.script ?? '')}</Code>
+        <Text size="xs" c="dimmed">
+          {String(p.shell ?? 'sh')}
+          {p.sudo ? ', as root' : ''}
+          {p.timeoutSec ? `, time limit ${String(p.timeoutSec)} s` : ''}
+          {env.length ? `; parameters ${env.map(([k]) => k).join(', ')}` : ''}
+        </Text>
+      </>
+    );
+  } else if (Object.keys(p).length) {
+    what = <Code block>{JSON.stringify(p, null, 2)}</Code>;
+  }
+  const windowNames = job.windowIds.map((w) => windows.data?.items.find((x) => x.id === w)?.name ?? `window ${w}`);
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+      <Detail label={kindLabel(job.kind)}>{what}</Detail>
+      <Detail label="Targets">
+        <Text size="sm">{targetSummary(job.target)}</Text>
+      </Detail>
+      <Detail label="When">
+        <Text size="sm">{scheduleSummary(job)}</Text>
+        <Text size="xs" c="dimmed">
+          {windowNames.length ? `inside ${windowNames.join(', ')}` : 'any time'}
+          {job.deadlineMinutes ? `; missed after ${job.deadlineMinutes} min` : ''}
+          {job.deadline ? `; deadline ${formatTime(job.deadline)}` : ''}
+        </Text>
+      </Detail>
+      <Detail label="How">
+        <Text size="sm">
+          {job.concurrency} at once · {job.retries} retries ({job.retryDelaySec} s, doubling)
+        </Text>
+        <Text size="xs" c="dimmed">
+          {job.credentialId ? `SSH credential ${job.credentialId}` : 'each device’s own SSH credential'}
+        </Text>
+      </Detail>
+    </SimpleGrid>
+  );
+}
+
+function TargetsTab({ job }: { job: Job }) {
+  const [params, setParams] = useUrlParams();
+  const { page, limit } = pageOf(params, 100);
+  const runId = Number(params.run) || job.runId || undefined;
+  const status = TARGET_STATUSES.includes(params.status as TargetStatus) ? (params.status as TargetStatus) : undefined;
+  const isLatest = runId === job.runId;
+  const targets = useQuery({
+    queryKey: ['jobs', job.id, 'targets', { runId, status, page, limit }],
+    queryFn: () => unwrap(api.GET('/api/jobs/{id}/runs/{runId}/targets', { params: { path: { id: job.id, runId: runId! }, query: { status, page, limit } } })),
+    enabled: runId !== undefined,
+    placeholderData: (prev) => prev,
+    // targets still moving are fetched again even when no event says so (after the stream ended)
+    refetchInterval: (q) => (q.state.data?.items.some((t) => ['queued', 'running', 'waiting-for-window'].includes(t.status)) ? 3000 : false),
+  });
+  const run = useQuery({
+    queryKey: ['jobs', job.id, 'run', runId],
+    queryFn: () => unwrap(api.GET('/api/jobs/{id}/runs/{runId}', { params: { path: { id: job.id, runId: runId! } } })),
+    enabled: runId !== undefined && !isLatest,
+  });
+  const counts: Counts | undefined = isLatest ? job.counts : run.data?.counts;
+  const logDevice = params.log ? Number(params.log) : undefined;
+  const logTarget = targets.data?.items.find((t) => t.deviceId === logDevice);
+
+  if (!runId) {
+    return (
+      <Text c="dimmed" size="sm" py="md">
+        {job.nextRunAt ? `This job has not run yet. Its first run starts ${formatTime(job.nextRunAt)}.` : 'This job has not run yet.'}
+      </Text>
+    );
+  }
+
+  const columns: Column<Target>[] = [
+    { key: 'device', label: 'Device', render: (t) => <Link to={`/devices/${t.deviceId}`} style={{ whiteSpace: 'nowrap' }}>{t.hostname || `device ${t.deviceId}`}</Link> },
+    { key: 'status', label: 'Status', render: (t) => <Badge color={TARGET_COLOR[t.status]} variant="light">{TARGET_LABEL[t.status]}</Badge>, width: 150 },
+    { key: 'reason', label: 'Reason', render: (t) => <Text size="sm" style={{ wordBreak: 'break-word' }}>{t.reason ?? '—'}</Text> },
+    { key: 'exit', label: 'Exit code', render: (t) => (t.exitCode ?? '—'), width: 80 },
+    { key: 'attempts', label: 'Attempts', render: (t) => t.attempts, width: 80 },
+    { key: 'started', label: 'Started', render: (t) => formatTime(t.startedAt) },
+    { key: 'finished', label: 'Finished', render: (t) => (t.finishedAt ? formatTime(t.finishedAt) : t.nextAttemptAt ? `next try ${formatTime(t.nextAttemptAt)}` : '—') },
+    {
+      key: 'log', label: 'Log', width: 80,
+      render: (t) => (
+        <Button size="compact-xs" variant="light" leftSection={<IconFileText size={12} />} onClick={() => setParams({ log: t.deviceId })} aria-label={`Log of ${t.hostname || `device ${t.deviceId}`}`}>
+          Log
+        </Button>
+      ),
+    },
+  ];
+  return (
+    <>
+      <Group justify="space-between" mb="xs">
+        <Chip.Group>
+          <Group gap="xs" role="group" aria-label="Filter targets by status">
+            <Chip size="xs" checked={!status} onChange={() => setParams({ status: undefined, page: undefined })}>
+              All {counts ? formatCount(totalOf(counts)) : ''}
+            </Chip>
+            {TARGET_STATUSES.filter((s) => !counts || counts[COUNT_KEY[s]] > 0 || s === status).map((s) => (
+              <Chip key={s} size="xs" color={TARGET_COLOR[s]} checked={status === s} onChange={() => setParams({ status: status === s ? undefined : s, page: undefined })}>
+                {TARGET_LABEL[s]} {counts ? formatCount(counts[COUNT_KEY[s]]) : ''}
+              </Chip>
+            ))}
+          </Group>
+        </Chip.Group>
+        <Text size="sm" c="dimmed">
+          {isLatest ? `Latest run (${runId})` : `Run ${runId}`}
+          {!isLatest && (
+            <>
+              {' · '}
+              <Anchor component="button" type="button" size="sm" onClick={() => setParams({ run: undefined, page: undefined })}>
+                show the latest
+              </Anchor>
+            </>
+          )}
+        </Text>
+      </Group>
+      <ErrorAlert error={targets.error} />
+      <DataTable
+        label="Targets"
+        columns={columns}
+        rows={targets.data?.items}
+        rowKey={(t) => t.deviceId}
+        total={targets.data?.total}
+        page={page}
+        limit={limit}
+        onPage={(p) => setParams({ page: p })}
+        onLimit={(l) => setParams({ limit: l, page: undefined })}
+        loading={targets.isPending}
+        empty={status ? `No target is ${TARGET_LABEL[status].toLowerCase()}.` : 'This run has no targets: nothing matched its selector when it started.'}
+      />
+      <LogViewer
+        jobId={job.id}
+        runId={logDevice !== undefined ? runId : undefined}
+        deviceId={logDevice}
+        name={logTarget?.hostname || `device ${logDevice}`}
+        onClose={() => setParams({ log: undefined })}
+      />
+    </>
+  );
+}
+
+function RunsTab({ job }: { job: Job }) {
+  const [params, setParams] = useUrlParams();
+  const rpage = Math.max(1, Number(params.rpage) || 1);
+  const runs = useQuery({
+    queryKey: ['jobs', job.id, 'runs', rpage],
+    queryFn: () => unwrap(api.GET('/api/jobs/{id}/runs', { params: { path: { id: job.id }, query: { page: rpage, limit: 25 } } })),
+  });
+  const columns: Column<Run>[] = [
+    {
+      key: 'id', label: 'Run',
+      render: (r) => (
+        <Anchor component="button" type="button" size="sm" onClick={() => setParams({ tab: undefined, run: r.id === job.runId ? undefined : r.id, status: undefined, page: undefined })}>
+          Run {r.id}
+        </Anchor>
+      ),
+    },
+    { key: 'trigger', label: 'Trigger', render: (r) => r.trigger },
+    { key: 'status', label: 'Status', render: (r) => <Badge variant="light" color={r.status === 'completed' ? 'green' : r.status === 'cancelled' ? 'orange' : r.status === 'paused' ? 'yellow' : 'blue'}>{r.status}</Badge> },
+    { key: 'targets', label: 'Targets', render: (r) => `${finishedOf(r.counts)}/${r.total} finished · ${r.counts.succeeded} ok · ${r.counts.failed} failed` },
+    { key: 'fired', label: 'Fired', render: (r) => formatTime(r.firedAt) },
+    { key: 'finished', label: 'Finished', render: (r) => formatTime(r.finishedAt) },
+    { key: 'by', label: 'By', render: (r) => r.createdBy ?? '—' },
+  ];
+  return (
+    <>
+      <ErrorAlert error={runs.error} />
+      <DataTable
+        label="Runs"
+        columns={columns}
+        rows={runs.data?.items}
+        rowKey={(r) => r.id}
+        total={runs.data?.total}
+        page={rpage}
+        limit={25}
+        onPage={(p) => setParams({ rpage: p })}
+        loading={runs.isPending}
+        empty="No runs yet."
+      />
+    </>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Card withBorder padding="xs">
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+        {label}
+      </Text>
+      {children}
+    </Card>
+  );
+}

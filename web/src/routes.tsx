@@ -1,0 +1,55 @@
+// Every URL of the SPA. Pages load lazily (one chunk each), so the first paint carries only
+// the shell; each page's own folder under pages/ owns its components.
+import { lazy, ReactNode, Suspense } from 'react';
+import { Center, Loader } from '@mantine/core';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { Layout } from './components/Layout';
+import { RouteError, NotFound } from './components/RouteError';
+import { RequireLogin } from './lib/auth';
+import LoginPage from './pages/login/LoginPage';
+
+const page = (load: () => Promise<{ default: React.ComponentType }>): ReactNode => {
+  const C = lazy(load);
+  return (
+    <Suspense fallback={<Center py="xl"><Loader aria-label="Loading" /></Center>}>
+      <C />
+    </Suspense>
+  );
+};
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: (
+      <RequireLogin>
+        <Layout />
+      </RequireLogin>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: page(() => import('./pages/dashboard/DashboardPage')) },
+      { path: 'devices', element: page(() => import('./pages/devices/DevicesPage')) },
+      { path: 'devices/:id', element: page(() => import('./pages/devices/DevicePage')) },
+      { path: 'software', element: page(() => import('./pages/software/SoftwarePage')) },
+      { path: 'software/:id', element: page(() => import('./pages/software/SoftwareDevicesPage')) },
+      { path: 'discovery', element: page(() => import('./pages/discovery/DiscoveryPage')) },
+      { path: 'discovery/scans/:id', element: page(() => import('./pages/discovery/ScanPage')) },
+      { path: 'jobs', element: page(() => import('./pages/jobs/JobsPage')) },
+      { path: 'jobs/new', element: page(() => import('./pages/jobs/NewJobPage')) },
+      { path: 'jobs/:id', element: page(() => import('./pages/jobs/JobPage')) },
+      { path: 'configs', element: page(() => import('./pages/configs/DriftPage')) },
+      { path: 'configs/diff', element: page(() => import('./pages/configs/DiffPage')) },
+      { path: 'configs/compliance', element: page(() => import('./pages/configs/CompliancePage')) },
+      { path: 'configs/baselines', element: page(() => import('./pages/configs/BaselinesPage')) },
+      { path: 'configs/rules', element: page(() => import('./pages/configs/RulesPage')) },
+      { path: 'admin', element: <Navigate to="/admin/credentials" replace /> },
+      { path: 'admin/users', element: page(() => import('./pages/admin/UsersPage')) },
+      { path: 'admin/credentials', element: page(() => import('./pages/admin/CredentialsPage')) },
+      { path: 'admin/tokens', element: page(() => import('./pages/admin/TokensPage')) },
+      { path: 'admin/agents', element: page(() => import('./pages/admin/AgentsPage')) },
+      { path: 'admin/audit', element: page(() => import('./pages/admin/AuditPage')) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
