@@ -42,7 +42,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'help', help: 'this list', boolean: true },
 ];
 
-const ADMIN_PASSWORD = 'bench-admin-password-teknisi';
+export const ADMIN_PASSWORD = 'bench-admin-password-teknisi';
 const PAGE_GOAL_MS = 50;
 const EXPORT_GOAL_ROWS_PER_S = 20_000;
 const RSS_GOAL_MB = 300;
@@ -397,7 +397,7 @@ async function timeStatements(pool: Pool, queries: Array<{ sql: string; params: 
 }
 
 /** A title installed on about 5% of devices whose name matches no other title (so q finds just it). */
-async function pickSearchTitle(q1: <T>(sql: string, p?: unknown[]) => Promise<T[]>, devices: number): Promise<string> {
+export async function pickSearchTitle(q1: <T>(sql: string, p?: unknown[]) => Promise<T[]>, devices: number): Promise<string> {
   const target = devices * 0.05;
   const [{ n: titles }] = await q1<{ n: number }>('SELECT COUNT(*) AS n FROM software');
   let best: { name: string; diff: number } | null = null;

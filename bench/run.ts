@@ -23,6 +23,10 @@ const BENCHES: Record<string, Bench> = {
     description: 'fanout [hosts|queue]: a command on 50 lab SSH hosts at c=10/25/50 vs ansible -m raw and xargs -P ssh; a 5,000-target noop run queued',
     load: () => import('./fanout'),
   },
+  ui: {
+    description: 'the web UI in headless Chromium on the devices-list data: grid, search, filters, deep page, sort, device, software, dashboard',
+    load: () => import('./ui'),
+  },
   configs: {
     description: 'configs [backups|diff]: backups of 200 lab IOS routers at c=10/25/50 vs xargs -P ssh; diff and normalize of 5,000-line configs',
     load: () => import('./configs'),
