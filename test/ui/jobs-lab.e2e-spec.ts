@@ -45,6 +45,18 @@ async function textBecomes(page: Page, testId: string, re: RegExp, timeout = 90_
   return (await loc.textContent()) ?? '';
 }
 
+/**
+ * The wizard's Next, then waiting for step n as a technician would: on screen, not only in the
+ * address. The URL changes at once and React renders the step in a transition a moment later;
+ * a second Next clicked in between belongs to the step still shown (CI, under load, clicked
+ * step 3's Next on step 2 and stayed on step 3).
+ */
+async function nextStep(page: Page, n: number): Promise<void> {
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(new RegExp(`step=${n}`));
+  await visible(page.getByText(`Step ${n} of 4:`));
+}
+
 const targetRow = (page: Page, hostname: string) => page.getByRole('table', { name: 'Targets' }).getByRole('row').filter({ hasText: hostname });
 
 beforeAll(async () => {
@@ -145,8 +157,7 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   await page.getByLabel('Packages').fill(`${PKG} $(id)`);
   await page.getByLabel('Job name').fill('Hello on the lab hosts');
   await screenshot(page, 'job-wizard-1');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.waitForURL(/step=2/);
+  await nextStep(page, 2);
 
   // 2 targets: both lab hosts from a device search, and the server's count says 2
   await page.getByLabel('Find devices').fill('ui-jobs');
@@ -155,15 +166,13 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   await page.getByRole('button', { name: 'Add ui-jobs-b' }).click();
   expect(await textBecomes(page, 'target-count', /^2 devices match$/, 15_000)).toBeTruthy();
   await screenshot(page, 'job-wizard-2');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.waitForURL(/step=3/);
+  await nextStep(page, 3);
 
   // 3 when: now, in no window, 10 at once
   await visible(page.getByLabel('Maintenance windows'));
   expect(await page.getByLabel('Concurrency').inputValue()).toBe('10');
   await screenshot(page, 'job-wizard-3');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.waitForURL(/step=4/);
+  await nextStep(page, 4);
 
   // 4 review, which a reload keeps (every field is in the URL)
   await page.reload();
@@ -180,10 +189,7 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   await page.getByRole('button', { name: 'Fix step 1: What' }).click();
   await page.waitForURL((u) => !u.searchParams.has('step'));
   await page.getByLabel('Packages').fill(PKG);
-  for (const n of [2, 3, 4]) {
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.waitForURL(new RegExp(`step=${n}`));
-  }
+  for (const n of [2, 3, 4]) await nextStep(page, n);
   expect(await textBecomes(page, 'target-count', /^2 devices match$/, 15_000)).toBeTruthy();
   await page.getByRole('button', { name: 'Create and start job' }).click();
 
@@ -263,8 +269,7 @@ it('a recurring job from the wizard waits for its cron schedule, in its time zon
   await page.getByLabel('Cron schedule').fill('0 2 * * 0');
   await page.getByRole('combobox', { name: 'Time zone' }).or(page.getByRole('textbox', { name: 'Time zone' })).first().fill('Europe/Berl');
   await page.getByRole('option', { name: 'Europe/Berlin' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.waitForURL(/step=4/);
+  await nextStep(page, 4);
   expect(await page.getByRole('table', { name: 'Job summary' }).textContent()).toContain('On the cron schedule 0 2 * * 0 (Europe/Berlin)');
   await page.getByRole('button', { name: 'Create job' }).click();
   await page.waitForURL(/\/jobs\/\d+$/);

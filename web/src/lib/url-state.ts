@@ -3,15 +3,21 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 
-/** The page's query parameters as a plain object, and a setter that merges (undefined or '' removes). */
+/**
+ * The page's query parameters as a plain object, and a setter that merges (undefined or '' removes).
+ * The merge starts from the address bar as it is now, not from React Router's copy of it: that copy
+ * is the one of the render that made the setter, so a debounced write (the job wizard's fields)
+ * firing after a navigation the page has not rendered yet would put back the old query and undo
+ * the navigation (the wizard's Next stayed on its step when typing was followed at once by Next).
+ */
 export function useUrlParams(): [Record<string, string>, (patch: Record<string, string | number | undefined | null>, opts?: { replace?: boolean }) => void] {
   const [params, setParams] = useSearchParams();
   const values = useMemo(() => Object.fromEntries(params.entries()), [params]);
   const update = useCallback(
     (patch: Record<string, string | number | undefined | null>, opts?: { replace?: boolean }) => {
       setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
+        () => {
+          const next = new URLSearchParams(window.location.search);
           for (const [k, v] of Object.entries(patch)) {
             if (v === undefined || v === null || v === '') next.delete(k);
             else next.set(k, String(v));
