@@ -31,3 +31,8 @@ export function formatBytes(n: number | null | undefined): string {
 export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : n.toLocaleString();
 }
+
+/** "1 device", "2 devices", "1,204 devices" (many: the plural where it is not word + s). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}

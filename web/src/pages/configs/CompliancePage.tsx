@@ -8,7 +8,7 @@ import { Link } from 'react-router';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatAgo, formatTime } from '../../lib/format';
+import { formatAgo, formatTime, plural } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ComplianceRule, diffHref, DriftItem, PLATFORM_LABEL, RULE_KIND_LABEL, SEVERITIES, SEVERITY_COLOR, useComplianceRules, useDriftReport } from './configs-api';
 
@@ -149,7 +149,7 @@ function ByRule({ failing, rules, loading, onPick }: { failing: DriftItem[]; rul
             if (!r.enabled) return <Text size="sm" c="dimmed">disabled</Text>;
             const n = counts.get(r.id) ?? 0;
             return n ? (
-              <Anchor component="button" size="sm" c="red" fw={600} onClick={() => onPick(r.id)} aria-label={`${n} devices fail ${r.name}: show them`}>
+              <Anchor component="button" size="sm" c="red" fw={600} onClick={() => onPick(r.id)} aria-label={`${plural(n, 'device')} fail${n === 1 ? 's' : ''} ${r.name}: show them`}>
                 {n} failing
               </Anchor>
             ) : (

@@ -10,7 +10,7 @@ import { api, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatCount } from '../../lib/format';
+import { formatCount, plural } from '../../lib/format';
 import { isFreshInstall, osFamilySlices, Stats, statusSlices, typeSlices } from './dashboard-data';
 import { ConfigSummary, RecentDevices, RecentJobs } from './RecentPanels';
 import { SliceChart } from './SliceChart';
@@ -65,7 +65,7 @@ function Dashboard({ s }: { s: Stats }) {
         <StatCard
           label="Non-compliant"
           value={s.configs.devicesFailingRules}
-          hint={`devices failing ${formatCount(s.configs.rulesFailing)} rule${s.configs.rulesFailing === 1 ? '' : 's'}`}
+          hint={`devices failing ${plural(s.configs.rulesFailing, 'rule')}`}
           to="/configs?problem=rules"
           icon={IconAlertTriangle}
           alertColor="orange"

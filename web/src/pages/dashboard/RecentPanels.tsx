@@ -3,12 +3,11 @@
 import { Anchor, Badge, Card, Group, RingProgress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { formatAgo, formatCount, formatTime } from '../../lib/format';
+import { formatAgo, formatCount, formatTime, plural } from '../../lib/format';
 import { deviceName, PLATFORM_LABELS, TYPE_LABELS } from '../devices/device-labels';
 import { JOB_STATUS_COLOR, kindLabel } from '../jobs/job-labels';
 import type { Stats } from './dashboard-data';
 
-const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 function Panel({ id, title, more, children }: { id: string; title: string; more?: ReactNode; children: ReactNode }) {

@@ -7,6 +7,7 @@ import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { plural } from '../../lib/format';
 import { browserTimezone, timezoneOptions } from '../jobs/timezones';
 import { parseTargets } from './scan-labels';
 
@@ -144,7 +145,7 @@ export function ScanForm({
         <ErrorAlert error={error} title={mode === 'scan' ? 'The scan was not started' : 'The range was not saved'} />
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
-            {parsed.length ? `${parsed.length} target${parsed.length === 1 ? '' : 's'}` : 'No targets yet'}
+            {parsed.length ? plural(parsed.length, 'target') : 'No targets yet'}
           </Text>
           <Group gap="xs">
             <Button variant="default" onClick={onCancel}>

@@ -3,6 +3,7 @@
 import { Code, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { plural } from '../../lib/format';
 import { kindLabel } from './job-labels';
 import { TargetCount } from './TargetsStep';
 import type { StepProps } from './WhatStep';
@@ -41,7 +42,7 @@ export function ReviewStep({ state }: Pick<StepProps, 'state'>) {
     rows.push(['Parameters', <Code block key="p">{JSON.stringify(params, null, 2)}</Code>]);
   }
   const targetParts: string[] = [];
-  if (state.deviceIds.length) targetParts.push(`${state.deviceIds.length} picked device${state.deviceIds.length === 1 ? '' : 's'}`);
+  if (state.deviceIds.length) targetParts.push(plural(state.deviceIds.length, 'picked device'));
   if (state.tags.length) targetParts.push(`devices tagged ${state.tags.join(', ')}`);
   if (filter) targetParts.push(`devices matching ${Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   rows.push(['Targets', targetParts.join(' + ') || 'none']);
