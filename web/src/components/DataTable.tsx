@@ -78,7 +78,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
             {rows.map((r) => {
               const key = p.rowKey(r);
               return (
-                <Table.Tr key={key} bg={p.selected?.has(key) ? 'var(--mantine-primary-color-light)' : undefined}>
+                <Table.Tr key={key} bg={p.selected?.has(key) ? 'var(--teknisi-selected-row)' : undefined}>
                   {p.selected && (
                     <Table.Td>
                       <Checkbox

@@ -128,7 +128,7 @@ function DriftSummary({ drift, deviceId }: { drift: Drift; deviceId: number }) {
             since {formatTime(drift.drift.since)}: {drift.drift.added} lines the baseline lacks, {drift.drift.removed} baseline lines missing.
           </Text>
           {drift.drift.diff && (
-            <Spoiler maxHeight={160} showLabel="Show the whole diff" hideLabel="Show less">
+            <Spoiler maxHeight={160} showLabel="Show the whole diff" hideLabel="Show less" attributes={{ content: { 'aria-label': 'Drift diff' } }}>
               <Code block aria-label="Drift from baseline">{drift.drift.diff}</Code>
             </Spoiler>
           )}
@@ -159,7 +159,8 @@ function DriftSummary({ drift, deviceId }: { drift: Drift; deviceId: number }) {
       {drift.changedAt && drift.versionId && (
         <Text size="xs" c="dimmed" mt="xs">
           Configuration last changed {formatTime(drift.changedAt)} ·{' '}
-          <Anchor component={Link} to={diffLink(deviceId, undefined, drift.versionId)} size="xs">
+          {/* underlined: inside grey text its colour alone does not set it apart */}
+          <Anchor component={Link} to={diffLink(deviceId, undefined, drift.versionId)} size="xs" underline="always">
             latest change
           </Anchor>
         </Text>
