@@ -221,7 +221,7 @@ it('an admin\'s compliance rule is checked on every configuration; a bad pattern
   expect(await failing.textContent()).toMatch(/high.*NTP from the NOC.*failing since/);
   await page.getByRole('tab', { name: /By rule/ }).click();
   await page.waitForURL(/view=rules/);
-  await page.getByRole('button', { name: /^1 device fails NTP from the NOC/ }).click();
+  await page.getByRole('button', { name: /^1 failing NTP from the NOC: show the device$/ }).click();
   await page.waitForURL(/rule=\d+/);
   await visible(page.getByRole('table', { name: 'Devices failing compliance rules' }).getByRole('row', { name: /ui-cfg-rtr/ }));
   await screenshot(page, 'configs-compliance');

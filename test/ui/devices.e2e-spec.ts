@@ -342,7 +342,7 @@ it('software catalogue → a title → who has which version → a device', asyn
   await page.getByRole('link', { name: 'frobnicator-pro' }).click();
   await visible(page.getByRole('heading', { level: 1, name: 'frobnicator-pro' }));
   await expectNames(page, ['db-01', 'web-01'], 'Devices with this title');
-  await page.getByRole('button', { name: 'Version 1.0: 1 devices' }).click();
+  await page.getByRole('button', { name: 'Version 1.0 on 1 device' }).click();
   await page.waitForURL((u) => u.searchParams.get('version') === '1.0');
   await expectNames(page, ['db-01'], 'Devices with this title');
   await screenshot(page, 'software-devices');

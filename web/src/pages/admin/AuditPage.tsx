@@ -129,7 +129,7 @@ function Audit() {
             key: 'summary', label: 'Details', width: '32%',
             render: (e) =>
               e.summary ? (
-                <Spoiler maxHeight={38} showLabel="More" hideLabel="Less">
+                <Spoiler maxHeight={38} showLabel="More" hideLabel="Less" attributes={{ content: { 'aria-label': `Details of entry ${e.id} (${e.action})` } }}>
                   <Text size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
                     {e.summary}
                   </Text>

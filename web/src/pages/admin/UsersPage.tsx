@@ -115,7 +115,7 @@ function Users() {
             key: 'actions', label: 'Actions',
             render: (u) => (
               <Group gap="xs" wrap="nowrap">
-                <Button size="compact-sm" variant="default" onClick={() => setParams({ password: u.id })} aria-label={`Set a password for ${u.username}`}>
+                <Button size="compact-sm" variant="default" onClick={() => setParams({ password: u.id })} aria-label={`Set password for ${u.username}`}>
                   Set password
                 </Button>
                 {u.id !== me.id &&

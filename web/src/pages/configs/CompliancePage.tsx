@@ -3,12 +3,12 @@
 // with a backup that is not listed passes every rule that applies to it. View, filters and page
 // are in the URL (?view=rules, ?rule=3, ?severity=high, ?q=…).
 import { useMemo } from 'react';
-import { Alert, Anchor, Badge, Group, Loader, Select, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Loader, Select, Stack, Tabs, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatAgo, formatTime, plural } from '../../lib/format';
+import { formatAgo, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ComplianceRule, diffHref, DriftItem, PLATFORM_LABEL, RULE_KIND_LABEL, SEVERITIES, SEVERITY_COLOR, useComplianceRules, useDriftReport } from './configs-api';
 
@@ -149,8 +149,9 @@ function ByRule({ failing, rules, loading, onPick }: { failing: DriftItem[]; rul
             if (!r.enabled) return <Text size="sm" c="dimmed">disabled</Text>;
             const n = counts.get(r.id) ?? 0;
             return n ? (
-              <Anchor component="button" size="sm" c="red" fw={600} onClick={() => onPick(r.id)} aria-label={`${plural(n, 'device')} fail${n === 1 ? 's' : ''} ${r.name}: show them`}>
+              <Anchor component="button" size="sm" c="red" fw={600} onClick={() => onPick(r.id)}>
                 {n} failing
+                <VisuallyHidden> {r.name}: show the {n === 1 ? 'device' : 'devices'}</VisuallyHidden>
               </Anchor>
             ) : (
               <Text size="sm" c="green">all pass</Text>

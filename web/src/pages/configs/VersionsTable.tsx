@@ -54,7 +54,7 @@ export function VersionsTable({
                   </Anchor>
                 )}
                 {onPin && v.id !== pinnedVersionId && (
-                  <Button size="compact-xs" variant="light" onClick={() => onPin(v.id)} loading={pinning === v.id} aria-label={`Pin version ${v.id} as baseline`}>
+                  <Button size="compact-xs" variant="light" onClick={() => onPin(v.id)} loading={pinning === v.id} aria-label={`Pin as baseline: version ${v.id}`}>
                     Pin as baseline
                   </Button>
                 )}

@@ -22,7 +22,6 @@ export function StatCard({ label, value, hint, to, icon: I, alertColor }: Props)
       padding="sm"
       component={Link}
       to={to}
-      aria-label={`${label}: ${formatCount(value)}${hint ? `, ${hint}` : ''}`}
       style={{ textDecoration: 'none', color: 'inherit' }}
     >
       <Group justify="space-between" align="flex-start" wrap="nowrap">

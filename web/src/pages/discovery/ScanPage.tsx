@@ -91,7 +91,7 @@ export default function ScanPage() {
           <Group gap="sm">
             <span>Scan {id}</span>
             {scan && (
-              <Badge color={SCAN_STATUS_COLOR[scan.status]} size="lg" variant="light" aria-label={`Status: ${scan.status}`}>
+              <Badge color={SCAN_STATUS_COLOR[scan.status]} size="lg" variant="light" role="status" aria-label={`Status: ${scan.status}`}>
                 {scan.status}
               </Badge>
             )}

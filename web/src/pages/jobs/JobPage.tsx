@@ -92,7 +92,7 @@ export default function JobPage() {
         title={
           <Group gap="sm">
             <span>{job.name || `Job ${id}`}</span>
-            <Badge color={JOB_STATUS_COLOR[job.status]} size="lg" variant="light" aria-label={`Status: ${job.status}`}>
+            <Badge color={JOB_STATUS_COLOR[job.status]} size="lg" variant="light" role="status" aria-label={`Status: ${job.status}`}>
               {job.status}
             </Badge>
           </Group>
@@ -149,10 +149,10 @@ export default function JobPage() {
             </Text>
             {job.nextRunAt && job.runId && <Text size="sm" c="dimmed">next run {formatTime(job.nextRunAt)}</Text>}
           </Group>
-          <Progress.Root size="lg" aria-label="Job progress">
+          <Progress.Root size="lg" role="group" aria-label="Job progress">
             {TARGET_STATUSES.filter((s) => s !== 'queued').map((s) => {
               const n = job.counts[COUNT_KEY[s]];
-              return n ? <Progress.Section key={s} value={(100 * n) / Math.max(1, total)} color={TARGET_COLOR[s]} animated={s === 'running'} title={`${TARGET_LABEL[s]}: ${n}`} /> : null;
+              return n ? <Progress.Section key={s} value={(100 * n) / Math.max(1, total)} color={TARGET_COLOR[s]} animated={s === 'running'} title={`${TARGET_LABEL[s]}: ${n}`} aria-label={`${TARGET_LABEL[s]}: ${n}`} /> : null;
             })}
           </Progress.Root>
         </Stack>

@@ -57,10 +57,10 @@ export default function JobsPage() {
         const done = finishedOf(j.counts);
         return total ? (
           <Group gap="xs" wrap="nowrap">
-            <Progress.Root w={80} aria-label={`Job ${j.id}: ${done} of ${total} targets finished`}>
-              <Progress.Section value={(100 * (j.counts.succeeded + j.counts.skipped)) / total} color="green" />
-              <Progress.Section value={(100 * (j.counts.failed + j.counts.missed)) / total} color="red" />
-              <Progress.Section value={(100 * j.counts.cancelled) / total} color="orange" />
+            <Progress.Root w={80} role="group" aria-label={`Job ${j.id}: ${done} of ${total} targets finished`}>
+              <Progress.Section value={(100 * (j.counts.succeeded + j.counts.skipped)) / total} color="green" aria-label="Succeeded or skipped" />
+              <Progress.Section value={(100 * (j.counts.failed + j.counts.missed)) / total} color="red" aria-label="Failed or missed" />
+              <Progress.Section value={(100 * j.counts.cancelled) / total} color="orange" aria-label="Cancelled" />
             </Progress.Root>
             <Text size="xs">
               {formatCount(done)}/{formatCount(total)}

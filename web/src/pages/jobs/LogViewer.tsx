@@ -45,7 +45,7 @@ export function LogViewer({ jobId, runId, deviceId, name, onClose }: { jobId: nu
   });
   const status = log.data?.status as TargetStatus | undefined;
   return (
-    <Modal opened={open} onClose={onClose} title={`Log of ${name}`} size="80rem" aria-label={`Log of ${name}`}>
+    <Modal opened={open} onClose={onClose} title={`Log of ${name}`} size="80rem">
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
           {status && TARGET_LABEL[status] && (

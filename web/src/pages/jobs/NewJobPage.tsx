@@ -105,7 +105,7 @@ export default function NewJobPage() {
       <PageHeader title="New job" subtitle={`Step ${step} of 4: ${STEPS[step - 1]}`} />
       <Stepper active={step - 1} onStepClick={(i) => i < step - 1 && goTo(i + 1)} allowNextStepsSelect={false} size="sm" mb="md" aria-label="Steps">
         {STEPS.map((label, i) => (
-          <Stepper.Step key={label} label={label} aria-label={`Step ${i + 1}: ${label}`} description={i === 0 && step > 1 ? kindLabel(state.kind) : undefined} />
+          <Stepper.Step key={label} label={label} description={i === 0 && step > 1 ? kindLabel(state.kind) : undefined} />
         ))}
       </Stepper>
       <Paper withBorder p="md">

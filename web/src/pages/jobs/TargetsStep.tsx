@@ -116,33 +116,37 @@ export function TargetsStep({ state, set }: StepProps) {
             )}
           </>
         )}
-        <Group gap={6} mt="sm" aria-label="Picked devices" role="list">
-          {state.deviceIds.length === 0 && (
-            <Text size="sm" c="dimmed">
-              No devices picked.
-            </Text>
-          )}
-          {state.deviceIds.map((id, i) => (
-            // a Pill's own remove button is hidden from keyboards and screen readers: this one is not
-            <Badge
-              key={id}
-              role="listitem"
-              variant="default"
-              size="lg"
-              tt="none"
-              fw={500}
-              pr={3}
-              rightSection={<CloseButton size="xs" onClick={() => remove(id)} aria-label={`Remove ${nameOf(id, i)}`} />}
-            >
-              {nameOf(id, i)}
-            </Badge>
-          ))}
-          {state.deviceIds.length > 1 && (
-            <Button size="compact-xs" variant="subtle" color="gray" onClick={() => set({ deviceIds: [] })}>
-              Remove all
-            </Button>
-          )}
-        </Group>
+        {state.deviceIds.length === 0 ? (
+          <Text size="sm" c="dimmed" mt="sm">
+            No devices picked.
+          </Text>
+        ) : (
+          <Group gap={6} mt="sm">
+            {/* a list holds only its items: Remove all sits beside it */}
+            <Group gap={6} aria-label="Picked devices" role="list">
+              {state.deviceIds.map((id, i) => (
+                // a Pill's own remove button is hidden from keyboards and screen readers: this one is not
+                <Badge
+                  key={id}
+                  role="listitem"
+                  variant="default"
+                  size="lg"
+                  tt="none"
+                  fw={500}
+                  pr={3}
+                  rightSection={<CloseButton size="xs" onClick={() => remove(id)} aria-label={`Remove ${nameOf(id, i)}`} />}
+                >
+                  {nameOf(id, i)}
+                </Badge>
+              ))}
+            </Group>
+            {state.deviceIds.length > 1 && (
+              <Button size="compact-xs" variant="subtle" color="gray" onClick={() => set({ deviceIds: [] })}>
+                Remove all
+              </Button>
+            )}
+          </Group>
+        )}
       </Card>
 
       <Card withBorder padding="sm">

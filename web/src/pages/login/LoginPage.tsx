@@ -36,7 +36,7 @@ export default function LoginPage() {
   };
 
   return (
-    <Center mih="100vh" p="md">
+    <Center component="main" mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" w={380} component="form" onSubmit={submit} aria-label="Sign in">
         <Stack>
           <div>

@@ -1,6 +1,6 @@
 // /software/:id: who has this title at which version. The version spread (devices per version)
 // doubles as the version filter; version, search, sort and page are URL parameters.
-import { Anchor, Badge, Button, Center, Group, Loader, Paper, Progress, Select, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Button, Center, Group, Loader, Paper, Progress, Select, Stack, Text, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, paths, Schemas, unwrap } from '../../api/client';
@@ -94,15 +94,18 @@ export default function SoftwareDevicesPage() {
                 key={s.version}
                 onClick={() => setVersion(version === s.version ? undefined : s.version)}
                 aria-pressed={version === s.version}
-                aria-label={`Version ${s.version || '(none)'}: ${s.devices} devices`}
               >
+                {/* named by what it shows, "Version 1.0 on 12 devices" (the hidden words are for screen readers) */}
                 <Group gap="sm" wrap="nowrap">
                   <Text size="sm" ff="monospace" w={220} truncate="end" fw={version === s.version ? 700 : 400} title={s.version}>
+                    <VisuallyHidden>Version </VisuallyHidden>
                     {s.version || '(none)'}
                   </Text>
                   <Progress value={spreadTotal ? (100 * s.devices) / spreadTotal : 0} style={{ flex: 1 }} size="lg" aria-hidden />
                   <Text size="sm" w={70} ta="right">
+                    <VisuallyHidden>on </VisuallyHidden>
                     {formatCount(s.devices)}
+                    <VisuallyHidden> {s.devices === 1 ? 'device' : 'devices'}</VisuallyHidden>
                   </Text>
                 </Group>
               </UnstyledButton>

@@ -57,7 +57,7 @@ export function HistoryTab({ deviceId }: { deviceId: number }) {
         </Text>
       )}
       {!list.isPending && !items.length && <Text c="dimmed">No changes recorded{kind || v.hq ? ' that match' : ''}.</Text>}
-      <Timeline bulletSize={24} lineWidth={2} aria-label="History" aria-busy={list.isFetching || undefined}>
+      <Timeline bulletSize={24} lineWidth={2} role="group" aria-label="History" aria-busy={list.isFetching || undefined}>
         {items.map((e, i) => {
           const Icon = ACTION_ICON[e.action];
           return (
