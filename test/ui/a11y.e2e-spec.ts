@@ -1,0 +1,102 @@
+// Accessibility of every page, checked by axe-core (the engine behind Lighthouse's and the
+// browsers' accessibility audits) in light and dark mode: WCAG 2.1 A and AA (contrast, names,
+// roles, labels) and axe's best practices. Pages show real rows (devices with software and
+// tags, a job, a credential, users, a drifted configuration failing a rule, audit entries) and
+// their dialogs (start a scan, a saved range, a target's log), so tables, badges, forms and links are checked, not only empty states.
+import * as fs from 'node:fs';
+import type { Page } from 'playwright-core';
+import { ConfigsService } from '../../src/configs/configs.service';
+import { makeDevice, postJob } from '../support/factories';
+import { ADMIN_PASSWORD, startUi, UiEnv, visible } from './support/ui';
+
+let env: UiEnv;
+let pages: string[];
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+beforeAll(async () => {
+  env = await startUi();
+  const db = env.t.db;
+  const ws = await makeDevice(db, {
+    hostname: 'a11y-ws-01', osFamily: 'windows', osName: 'Windows 11 Pro', vendor: 'Dell Inc.', tags: ['finance', 'floor-2'],
+    addresses: [{ ip: '192.0.2.10', mac: '00:1a:2b:3c:4d:5e' }], software: [{ name: '7-Zip', version: '23.01' }, { name: 'Firefox', version: '128.0' }],
+  });
+  const srv = await makeDevice(db, { hostname: 'a11y-srv-01', type: 'server', osFamily: 'linux', osName: 'Debian GNU/Linux 12', software: [{ name: 'openssh-server', version: '1:9.2p1-2' }] });
+  await makeDevice(db, { hostname: 'a11y-old-01', status: 'retired' });
+  await makeDevice(db, { hostname: null, type: 'printer', platform: 'unknown', serial: null });
+  const job = await postJob(env.t, { name: 'a11y noop', kind: 'noop', target: { deviceIds: [ws] } });
+  const admin = { Authorization: `Bearer ${env.t.adminToken}` };
+  await env.t.http.post('/api/credentials').set(admin).send({ name: 'a11y ssh', kind: 'ssh', username: 'helpdesk', password: 'a11y-secret-pw' }).expect(201);
+  await env.t.http.post('/api/users').set(admin).send({ username: 'a11y-viewer', password: 'a11y-viewer-password', role: 'viewer' }).expect(201);
+  const [{ id: zip }] = (await db.query("SELECT id FROM software WHERE name = '7-Zip'")) as Array<{ id: number }>;
+  // sshd_config backups as config.backup stores them: srv drifts from its pinned first version
+  // and fails a rule, so the drift report, compliance, diff and the dashboard's red figures show
+  await env.t.http.post('/api/configs/rules').set(admin).send({ name: 'no root login', kind: 'must-not-contain', pattern: 'PermitRootLogin yes' }).expect(201);
+  const configs = env.t.app.get(ConfigsService);
+  const store = async (text: string) => {
+    const r = await configs.store(srv, text, { source: '/etc/ssh/sshd_config', trigger: 'manual', jobRunId: null, at: new Date() });
+    await configs.evaluate(srv);
+    return Number(r.versionId);
+  };
+  const first = await store('Port 22\nPermitRootLogin no\n');
+  await env.t.http.post('/api/configs/baselines').set(admin).send({ deviceId: srv, versionId: first }).expect(201);
+  await store('Port 2222\nPermitRootLogin yes\n');
+  pages = [
+    '/', '/devices', '/devices?osFamily=windows&sel=all', `/devices/${ws}`, `/devices/${ws}?tab=software`, `/devices/${ws}?tab=history`, `/devices/${ws}?tab=jobs`,
+    '/software', `/software/${zip}`, '/discovery', '/discovery?form=scan', '/discovery?tab=ranges', '/discovery?tab=ranges&form=range', '/discovery?tab=host-keys',
+    '/jobs', `/jobs/${job}`, `/jobs/${job}?log=${ws}`,
+    '/jobs/new', `/jobs/new?step=2&deviceIds=${ws}`, '/jobs/new?step=3', `/jobs/new?step=4&packages=htop&deviceIds=${ws}`,
+    '/configs', `/configs/diff?deviceId=${srv}&baseline=1`, `/configs/diff?deviceId=${srv}&baseline=1&view=unified`, '/configs/compliance', '/configs/compliance?view=rules',
+    '/configs/baselines', '/configs/rules', `/devices/${srv}?tab=configs`,
+    '/admin/users', '/admin/credentials', '/admin/tokens', '/admin/agents', '/admin/audit',
+  ];
+}, 120_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+afterEach(() => {
+  expect(env.pageErrors).toEqual([]);
+});
+
+/** axe's violations on the page as it is now, one line per element: "rule (impact): element <html> — why". */
+async function violations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE); // through the DevTools protocol: the page's CSP forbids inline scripts
+  return page.evaluate(async () => {
+    type Result = { id: string; impact: string; nodes: Array<{ target: string[]; html: string; failureSummary?: string }> };
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Result[] }> } }).axe;
+    const doc = (globalThis as unknown as { document: unknown }).document;
+    const r = await axe.run(doc, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} ${n.html.slice(0, 120)} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240)}`));
+  });
+}
+
+/** Opens a page and waits until it has drawn its content (its h1, its data, transitions done). */
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await visible(page.getByRole('heading', { level: 1 }));
+  // a job page keeps an event stream open, so "network idle" may never come: bounded
+  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+  await page.getByRole('progressbar').or(page.locator('.mantine-Loader-root')).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  await page.waitForTimeout(400); // Mantine's fade-ins (150–250 ms) would read as low contrast
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  it(`every page passes axe's WCAG 2.1 AA and best-practice rules in ${scheme} mode`, async () => {
+    const page = await env.login('admin', ADMIN_PASSWORD);
+    await page.emulateMedia({ colorScheme: scheme });
+    const found: string[] = [];
+    for (const url of pages) {
+      await open(page, url);
+      found.push(...(await violations(page)).map((v) => `${url} ${v}`));
+    }
+    // signed out: the sign-in page
+    const out = await env.newPage();
+    await out.emulateMedia({ colorScheme: scheme });
+    await out.goto('/login');
+    await visible(out.getByRole('button', { name: 'Sign in' }));
+    await out.waitForTimeout(400);
+    found.push(...(await violations(out)).map((v) => `/login ${v}`));
+    expect(found).toEqual([]);
+  }, 240_000);
+}
