@@ -32,7 +32,12 @@ export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : n.toLocaleString();
 }
 
-/** "1 device", "2 devices", "1,204 devices" (many: the plural where it is not word + s). */
+/** "device" for 1, else "devices" (many: the plural where it is not word + s). */
+export function noun(n: number, word: string, many = `${word}s`): string {
+  return n === 1 ? word : many;
+}
+
+/** "1 device", "2 devices", "1,204 devices". */
 export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${formatCount(n)} ${n === 1 ? word : many}`;
+  return `${formatCount(n)} ${noun(n, word, many)}`;
 }

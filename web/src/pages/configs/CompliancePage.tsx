@@ -8,7 +8,7 @@ import { Link } from 'react-router';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatAgo, formatTime } from '../../lib/format';
+import { formatAgo, formatTime, noun } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ComplianceRule, diffHref, DriftItem, PLATFORM_LABEL, RULE_KIND_LABEL, SEVERITIES, SEVERITY_COLOR, useComplianceRules, useDriftReport } from './configs-api';
 
@@ -151,7 +151,7 @@ function ByRule({ failing, rules, loading, onPick }: { failing: DriftItem[]; rul
             return n ? (
               <Anchor component="button" size="sm" c="red" fw={600} onClick={() => onPick(r.id)}>
                 {n} failing
-                <VisuallyHidden> {r.name}: show the {n === 1 ? 'device' : 'devices'}</VisuallyHidden>
+                <VisuallyHidden> {r.name}: show the {noun(n, 'device')}</VisuallyHidden>
               </Anchor>
             ) : (
               <Text size="sm" c="green">all pass</Text>

@@ -3,7 +3,7 @@
 import { Anchor, Badge, Card, Group, RingProgress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { formatAgo, formatCount, formatTime, plural } from '../../lib/format';
+import { formatAgo, formatCount, formatTime, noun, plural } from '../../lib/format';
 import { deviceName, PLATFORM_LABELS, TYPE_LABELS } from '../devices/device-labels';
 import { JOB_STATUS_COLOR, kindLabel } from '../jobs/job-labels';
 import type { Stats } from './dashboard-data';
@@ -164,7 +164,7 @@ export function ConfigSummary({ configs }: { configs: Stats['configs'] }) {
           />
           <Stack gap={4}>
             <Text size="sm">
-              <b>{formatCount(backedUp)}</b> {backedUp === 1 ? 'device' : 'devices'} backed up
+              <b>{formatCount(backedUp)}</b> {noun(backedUp, 'device')} backed up
             </Text>
             <Anchor component={Link} to="/configs?problem=drift" size="sm" c={drifted ? 'red' : undefined}>
               {plural(drifted, 'device')} drifting from {drifted === 1 ? 'its' : 'their'} baseline

@@ -6,6 +6,7 @@ import { BarChart, DonutChart } from '@mantine/charts';
 import { Box, Card, ColorSwatch, getThemeColor, Group, NavLink, Stack, Text, Title, useMantineTheme, VisuallyHidden } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { describe, Slice } from './dashboard-data';
+import { noun } from '../../lib/format';
 
 interface Props {
   title: string;
@@ -86,7 +87,7 @@ function Legend({ title, slices }: { title: string; slices: Slice[] }) {
         const count = (
           <Text size="sm" fw={600}>
             {s.count.toLocaleString()}
-            <VisuallyHidden> {s.count === 1 ? 'device' : 'devices'}</VisuallyHidden>
+            <VisuallyHidden> {noun(s.count, 'device')}</VisuallyHidden>
           </Text>
         );
         return (

@@ -9,14 +9,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
-import { formatCount } from '../../lib/format';
+import { formatCount, noun } from '../../lib/format';
 import { BulkTagAction, bulkTagBody, bulkTagWords } from './device-bulk';
 import type { DeviceFilter, Selection } from './device-filters';
 import type { Device } from './device-labels';
 import { devicesKey } from './device-queries';
 import { suggestWhileTyping, tagsKey, useTagSuggestions } from './tag-suggestions';
 
-const devices = (n: number | undefined) => `${formatCount(n)} ${n === 1 ? 'device' : 'devices'}`;
+const devices = (n: number | undefined) => `${formatCount(n)} ${noun(n ?? 0, 'device')}`;
 
 export interface BulkTagBarProps {
   selection: Selection;

@@ -12,7 +12,7 @@ import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatAgo, formatCount, formatTime } from '../../lib/format';
+import { formatAgo, formatTime, plural } from '../../lib/format';
 import { useUrlParams } from '../../lib/url-state';
 import { BulkTagBar } from './BulkTagBar';
 import { clearedFilters, DEFAULT_SORT, filterFromUrl, hasFilter, listQueryFromUrl, Selection, selectionFromUrl, selectionToUrl } from './device-filters';
@@ -107,7 +107,7 @@ export default function DevicesPage() {
     <>
       <PageHeader
         title="Devices"
-        subtitle={total === undefined ? undefined : `${formatCount(total)} ${total === 1 ? 'device' : 'devices'}${filtered ? ' match' : ''}`}
+        subtitle={total === undefined ? undefined : `${plural(total, 'device')}${filtered ? ' match' : ''}`}
         actions={
           <>
             <SavedFiltersMenu values={v} />

@@ -3,6 +3,7 @@
 // itself, so tagging 100,000 devices never lists their ids in the browser.
 import type { paths } from '../../api/client';
 import type { DeviceFilter, Selection } from './device-filters';
+import { plural } from '../../lib/format';
 
 export type BulkTagBody = NonNullable<paths['/api/devices']['patch']['requestBody']>['content']['application/json'];
 export type BulkTagAction = 'add' | 'remove';
@@ -12,7 +13,7 @@ export function bulkTagBody(selection: Selection, filter: DeviceFilter, action: 
   return { ...target, ...(action === 'add' ? { addTags: tags } : { removeTags: tags }) };
 }
 
-const devices = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'device' : 'devices'}`;
+const devices = (n: number) => plural(n, 'device');
 const listed = (tags: string[]) => tags.map((t) => `“${t}”`).join(', ');
 
 /** "“floor-2” added to 2 devices." / "… to 1 of 3 devices; the other 2 already had it." */

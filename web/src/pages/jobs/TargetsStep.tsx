@@ -8,7 +8,7 @@ import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatCount } from '../../lib/format';
+import { formatCount, noun, plural } from '../../lib/format';
 import { suggestWhileTyping, useTagSuggestions } from '../devices/tag-suggestions';
 import { activeFilter, FilterField, WizardState } from './wizard-state';
 import type { StepProps } from './WhatStep';
@@ -249,7 +249,7 @@ export function TargetCount({ state }: { state: WizardState }) {
     <Card withBorder padding="xs" bg="var(--mantine-color-default-hover)">
       <Group gap="xs">
         <Text size="sm" fw={600} role="status" aria-live="polite" data-testid="target-count">
-          {shown === undefined ? 'Counting devices…' : `${c.exact ? '' : 'Up to '}${formatCount(shown)} device${shown === 1 ? '' : 's'} match${shown === 1 ? 'es' : ''}`}
+          {shown === undefined ? 'Counting devices…' : `${c.exact ? '' : 'Up to '}${plural(shown, 'device')} ${noun(shown, 'matches', 'match')}`}
         </Text>
         {c.loading && <Loader size="xs" aria-label="Counting devices" />}
         {shown === 0 && !c.loading && (

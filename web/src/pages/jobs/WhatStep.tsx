@@ -3,6 +3,7 @@
 import { Radio, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, NumberInput } from '@mantine/core';
 import { KINDS, PACKAGE_MANAGERS } from './job-labels';
 import { isSoftware, splitPackages, WizardState } from './wizard-state';
+import { plural } from '../../lib/format';
 
 export interface StepProps {
   state: WizardState;
@@ -45,7 +46,7 @@ export function WhatStep({ state, set }: StepProps) {
           />
           {pk.length > 0 && (
             <Text size="xs" c="dimmed">
-              {pk.length} package{pk.length === 1 ? '' : 's'}: {pk.join(', ')}
+              {plural(pk.length, 'package')}: {pk.join(', ')}
             </Text>
           )}
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">

@@ -1,7 +1,7 @@
 // How jobs, runs and targets read and are coloured, and the job kinds the wizard offers: one place
 // for the jobs pages.
 import type { Schemas } from '../../api/client';
-import { formatTime, plural } from '../../lib/format';
+import { formatTime, noun, plural } from '../../lib/format';
 
 export type Job = Schemas['JobView'];
 export type JobStatus = Job['status'];
@@ -76,7 +76,7 @@ export function paramsSummary(kind: string, p: Record<string, unknown>): string 
 export function targetSummary(t: Schemas['JobTargetDto']): string {
   const parts: string[] = [];
   if (t.deviceIds?.length) parts.push(plural(t.deviceIds.length, 'device'));
-  if (t.tags?.length) parts.push(`tag${t.tags.length === 1 ? '' : 's'} ${t.tags.join(', ')}`);
+  if (t.tags?.length) parts.push(`${noun(t.tags.length, 'tag')} ${t.tags.join(', ')}`);
   if (t.filter) {
     const f = Object.entries(t.filter).filter(([k, v]) => v !== undefined && v !== '' && !['page', 'limit', 'sort'].includes(k));
     if (f.length) parts.push(`filter ${f.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);

@@ -7,7 +7,7 @@ import { api, ApiError, paths, Schemas, unwrap } from '../../api/client';
 import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatCount } from '../../lib/format';
+import { formatCount, noun, plural } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { deviceName, STATUS_COLORS, STATUS_LABELS, DeviceStatus } from '../devices/device-labels';
 import { SearchBox } from '../devices/SearchBox';
@@ -76,7 +76,7 @@ export default function SoftwareDevicesPage() {
     <>
       <PageHeader
         title={<span style={{ overflowWrap: 'anywhere' }}>{t.name}</span>}
-        subtitle={[t.publisher, `${formatCount(t.deviceCount)} ${t.deviceCount === 1 ? 'device' : 'devices'}`, `${t.spread.length} ${t.spread.length === 1 ? 'version' : 'versions'}`].filter(Boolean).join(' · ')}
+        subtitle={[t.publisher, plural(t.deviceCount, 'device'), plural(t.spread.length, 'version')].filter(Boolean).join(' · ')}
         actions={
           <Button component={Link} to={`/devices?q=${encodeURIComponent(t.name)}`} variant="default">
             Show in device list
@@ -105,7 +105,7 @@ export default function SoftwareDevicesPage() {
                   <Text size="sm" w={70} ta="right">
                     <VisuallyHidden>on </VisuallyHidden>
                     {formatCount(s.devices)}
-                    <VisuallyHidden> {s.devices === 1 ? 'device' : 'devices'}</VisuallyHidden>
+                    <VisuallyHidden> {noun(s.devices, 'device')}</VisuallyHidden>
                   </Text>
                 </Group>
               </UnstyledButton>
