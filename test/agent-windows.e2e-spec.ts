@@ -46,13 +46,13 @@ describe('the Windows agent', () => {
     const report = JSON.parse(reportText);
     expect(validateReport(report)).toEqual([]);
     expect(report.agent).toEqual({ name: 'teknisi-agent.ps1', version: '1.0.0' });
-    const { source, ...ssh } = wire(parseWindows(raw, '10.20.4.117'));
+    const { source, ...ssh } = wire(parseWindows(raw, '192.0.2.117'));
     expect(source).toBe('ssh');
     const { agent: _a, collectedAt: _c, ...mine } = report;
     expect(mine).toEqual({
       ...ssh,
       // SSH puts the address it reached the machine at first; the agent lists its adapters' IPv4s
-      identity: { ...ssh.identity, addresses: ['10.20.4.117'] },
+      identity: { ...ssh.identity, addresses: ['192.0.2.117'] },
       hardware: [...ssh.hardware!, { kind: 'other', name: 'machine-id', serial: '5b2e8f1c-9d3a-4e7b-a1c6-0f4d2b8e7a93' }],
     });
     // PowerShell 5.1's escapes decode to the text itself; a duplicate entry of one hive is listed once
@@ -72,7 +72,7 @@ describe('the Windows agent', () => {
     const device = (await t.http.get(`/api/devices/${deviceId}`).set(bearer(t.adminToken))).body;
     expect(device).toMatchObject({
       hostname: 'HR-PC-0117', fqdn: 'hr-pc-0117.ad.kanzlei-weber.de', serial: '7QK2RM3', type: 'workstation', platform: 'windows', osFamily: 'windows',
-      vendor: 'Dell Inc.', model: 'OptiPlex 7090', osName: 'Microsoft Windows 10 Enterprise', osVersion: '10.0.19045', primaryIp: '10.20.4.117',
+      vendor: 'Dell Inc.', model: 'OptiPlex 7090', osName: 'Microsoft Windows 10 Enterprise', osVersion: '10.0.19045', primaryIp: '192.0.2.117',
       sources: [expect.objectContaining({ kind: 'agent' })],
     });
     expect(device.hardware).toEqual(expect.arrayContaining([
@@ -87,7 +87,7 @@ describe('the Windows agent', () => {
   });
 
   it('stays one device with both sources when SSH discovery finds the same machine', async () => {
-    const bySsh = await t.app.get(IngestService).ingest(parseWindows(raw, '10.20.4.117'));
+    const bySsh = await t.app.get(IngestService).ingest(parseWindows(raw, '192.0.2.117'));
     expect(bySsh).toMatchObject({ deviceId, created: false, matchedBy: 'serial' });
     const again = await t.http.post('/api/inventory/reports').set(bearer(token)).set('Content-Type', 'application/json').send(reportText.replace(/"collectedAt":"[^"]+"/, `"collectedAt":"${new Date().toISOString()}"`));
     expect(again.body).toEqual({ deviceId, created: false, matchedBy: 'serial', changes: 0 });

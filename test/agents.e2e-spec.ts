@@ -11,14 +11,14 @@ export function sampleReport(over: Record<string, unknown> = {}): Record<string,
   return {
     agent: { name: 'teknisi-agent.sh', version: '1.0.0' },
     collectedAt: new Date(Date.now() - 60_000).toISOString(),
-    identity: { hostname: 'ws-0042', serial: 'CZC1234XYZ', macs: ['3c:52:82:11:22:33'], addresses: ['10.1.2.3'] },
+    identity: { hostname: 'ws-0042', serial: 'CZC1234XYZ', macs: ['3c:52:82:11:22:33'], addresses: ['192.0.2.3'] },
     device: { type: 'workstation', platform: 'linux', osFamily: 'linux', osName: 'Debian GNU/Linux', osVersion: '12.11', vendor: 'HP', model: 'EliteDesk 800 G6' },
     hardware: [
       { kind: 'cpu', name: 'Intel(R) Core(TM) i5-10500 CPU @ 3.10GHz', manufacturer: 'Intel', cores: 6, speedMhz: 4500, slot: 'socket 0' },
       { kind: 'memory', name: 'total memory', capacityBytes: 16_624_025_600 },
       { kind: 'other', name: 'machine-id', serial: '0f3b9c2a8d7e4f1a9b6c5d4e3f2a1b0c' },
     ],
-    interfaces: [{ name: 'eno1', mac: '3c:52:82:11:22:33', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['10.1.2.3'] }],
+    interfaces: [{ name: 'eno1', mac: '3c:52:82:11:22:33', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['192.0.2.3'] }],
     software: [
       { name: 'openssh-server', version: '1:9.2p1-2+deb12u3', architecture: 'amd64' },
       { name: 'curl', version: '7.88.1-10+deb12u8', architecture: 'amd64' },
@@ -141,8 +141,8 @@ describe('agents', () => {
 
     it('ingests a report as source agent and says which device it became', async () => {
       const mine = () => sampleReport({
-        identity: { hostname: 'ws-0077', serial: 'CZC7777XYZ', macs: ['3c:52:82:77:77:77'], addresses: ['10.1.2.77'] },
-        interfaces: [{ name: 'eno1', mac: '3c:52:82:77:77:77', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['10.1.2.77'] }],
+        identity: { hostname: 'ws-0077', serial: 'CZC7777XYZ', macs: ['3c:52:82:77:77:77'], addresses: ['192.0.2.77'] },
+        interfaces: [{ name: 'eno1', mac: '3c:52:82:77:77:77', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['192.0.2.77'] }],
       });
       const first = await report(token, mine());
       expect(first.status).toBe(200);
@@ -156,7 +156,7 @@ describe('agents', () => {
       });
       expect(device.hardware).toContainEqual(expect.objectContaining({ kind: 'other', name: 'machine-id', serial: '0f3b9c2a8d7e4f1a9b6c5d4e3f2a1b0c' }));
       expect(device.interfaces).toEqual([expect.objectContaining({ name: 'eno1', mac: '3c:52:82:77:77:77' })]);
-      expect(device.addresses).toContainEqual(expect.objectContaining({ ip: '10.1.2.77', mac: '3c:52:82:77:77:77' }));
+      expect(device.addresses).toContainEqual(expect.objectContaining({ ip: '192.0.2.77', mac: '3c:52:82:77:77:77' }));
       const software = await t.http.get(`/api/devices/${first.body.deviceId}/software`).set(bearer(t.adminToken));
       expect(software.body.total).toBe(2);
       // reports are not audited (the device's history and sources record them)
@@ -216,7 +216,7 @@ describe('agents', () => {
       ['a field the schema does not know', { source: 'ssh' }, 'source', 'is not a field of the report (see GET /api/inventory/schema)'],
       ['a prototype key', JSON.parse('{"__proto__": {"x": 1}}'), '__proto__', 'is not a field of the report (see GET /api/inventory/schema)'],
       ['a bad MAC', { identity: { hostname: 'h', macs: ['3c:52:82:11:22:33', 'not-a-mac'] } }, 'identity.macs[1]', expect.stringMatching(/^must match /)],
-      ['a bad address', { identity: { hostname: 'h', addresses: ["10.0.0.1' OR 1=1 --"] } }, 'identity.addresses[0]', expect.stringMatching(/^must match /)],
+      ['a bad address', { identity: { hostname: 'h', addresses: ["192.0.2.1' OR 1=1 --"] } }, 'identity.addresses[0]', expect.stringMatching(/^must match /)],
       ['an unknown platform', { device: { platform: 'cisco-ios' } }, 'device.platform', 'must be one of linux, macos, windows, other'],
       ['an unknown hardware kind', { hardware: [{ kind: 'gpu' }] }, 'hardware[0].kind', 'must be one of cpu, memory, disk, other'],
       ['a negative size', { hardware: [{ kind: 'disk', capacityBytes: -1 }] }, 'hardware[0].capacityBytes', 'must be at least 0'],

@@ -7,7 +7,7 @@ describe('validateReport', () => {
     expect(validateReport(ok)).toEqual([]);
     expect(validateReport({
       agent: { name: 'teknisi-agent.sh', version: '1.0.0' }, collectedAt: '2030-01-31T12:00:00.123+01:00',
-      identity: { hostname: 'ws-1', fqdn: 'ws-1.example.org', serial: 'ABC123', macs: ['aa:bb:cc:dd:ee:ff', 'AA-BB-CC-DD-EE-FF', 'aabbccddeeff'], addresses: ['10.0.0.1', 'fd00::1'] },
+      identity: { hostname: 'ws-1', fqdn: 'ws-1.example.org', serial: 'ABC123', macs: ['aa:bb:cc:dd:ee:ff', 'AA-BB-CC-DD-EE-FF', 'aabbccddeeff'], addresses: ['192.0.2.1', 'fd00::1'] },
       device: { type: 'laptop', platform: 'windows', vendor: 'LENOVO', model: '21AH', osFamily: 'windows', osName: 'Windows 11', osVersion: '10.0.22631' },
       hardware: [{ kind: 'cpu', name: 'x', cores: 4, speedMhz: 1800, slot: 'socket 0' }, { kind: 'memory', capacityBytes: 2 ** 40 }],
       interfaces: [{ name: 'eth0', ifIndex: 2, mac: 'aa:bb:cc:dd:ee:ff', speedMbps: 1000, mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: [] }],
@@ -25,7 +25,7 @@ describe('validateReport', () => {
     ['identity.hostname', 'must be a string, not number', { identity: { hostname: 5 } }],
     ['identity.macs', 'must be an array, not string', { identity: { macs: 'aa:bb:cc:dd:ee:ff' } }],
     ['identity.macs[0]', 'must match ^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$', { identity: { macs: ['aa:bb:cc:dd:ee'] } }],
-    ['identity.addresses[0]', expect.stringMatching(/^must match/), { identity: { addresses: ['10.0.0.1/24'] } }],
+    ['identity.addresses[0]', expect.stringMatching(/^must match/), { identity: { addresses: ['192.0.2.1/24'] } }],
     ['collectedAt', expect.stringMatching(/^must be an ISO 8601/), { ...ok, collectedAt: '2030-02-31T00:00:00Z' }],
     ['hardware[0].cores', 'must be an integer, not number', { ...ok, hardware: [{ kind: 'cpu', cores: Number.NaN }] }],
     ['hardware[0].cores', 'must be an integer, not string', { ...ok, hardware: [{ kind: 'cpu', cores: '4' }] }],
