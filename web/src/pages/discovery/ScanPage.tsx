@@ -10,6 +10,7 @@ import { Link, useParams } from 'react-router';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Column, DataTable } from '../../components/DataTable';
+import { Detail } from '../../components/Detail';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
@@ -168,16 +169,5 @@ export default function ScanPage() {
         empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : 'No results.'}
       />
     </>
-  );
-}
-
-function Detail({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <Card withBorder padding="xs">
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-        {label}
-      </Text>
-      {children}
-    </Card>
   );
 }
