@@ -91,15 +91,7 @@ export function DiffViewer({ diff, view }: { diff: ParsedDiff; view: 'split' | '
                     </Table.Td>
                   </Table.Tr>
                 ))}
-                {h.notes.map((n, j) => (
-                  <Table.Tr key={`n${j}`}>
-                    <Table.Td colSpan={4}>
-                      <Text size="xs" c="dimmed" fs="italic">
-                        {n}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
+                <HunkNotes notes={h.notes} columns={4} />
               </Fragment>
             ))}
           </Table.Tbody>
@@ -136,19 +128,24 @@ export function DiffViewer({ diff, view }: { diff: ParsedDiff; view: 'split' | '
                   <Side line={r.right} side="new" />
                 </Table.Tr>
               ))}
-              {h.notes.map((n, j) => (
-                <Table.Tr key={`n${j}`}>
-                  <Table.Td colSpan={6}>
-                    <Text size="xs" c="dimmed" fs="italic">
-                      {n}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
+              <HunkNotes notes={h.notes} columns={6} />
             </Fragment>
           ))}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
   );
+}
+
+/** A hunk's notes (e.g. "\ No newline at end of file"), each a row across the table's columns. */
+function HunkNotes({ notes, columns }: { notes: string[]; columns: number }) {
+  return notes.map((n, j) => (
+    <Table.Tr key={`n${j}`}>
+      <Table.Td colSpan={columns}>
+        <Text size="xs" c="dimmed" fs="italic">
+          {n}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  ));
 }
