@@ -1,6 +1,7 @@
 // agents/: the queries on enrollment tokens.
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Repository } from 'typeorm';
+import { touchLastUsed } from '../common/last-used';
 import { AgentToken } from './agent-token.entity';
 
 @Injectable()
@@ -35,12 +36,7 @@ export class AgentTokensRepository {
   }
 
   /** Records use at most once a minute per token: a fleet reporting at once writes the row once. */
-  async touch(id: number, now: Date): Promise<void> {
-    await this.tokens
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: now })
-      .where('id = :id AND (last_used_at IS NULL OR last_used_at < :cutoff)', { id, cutoff: new Date(now.getTime() - 60_000) })
-      .execute();
+  touch(id: number, now: Date): Promise<void> {
+    return touchLastUsed(this.tokens, id, now);
   }
 }

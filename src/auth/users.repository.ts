@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
+import { touchLastUsed } from '../common/last-used';
 import { ApiToken } from './api-token.entity';
 import { Session } from './session.entity';
 import { User, UserRole } from './user.entity';
@@ -106,13 +107,8 @@ export class UsersRepository {
   }
 
   /** Records use at most once a minute per token, to keep reads cheap. */
-  async touchToken(id: number, now: Date): Promise<void> {
-    await this.tokens
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: now })
-      .where('id = :id AND (last_used_at IS NULL OR last_used_at < :cutoff)', { id, cutoff: new Date(now.getTime() - 60_000) })
-      .execute();
+  touchToken(id: number, now: Date): Promise<void> {
+    return touchLastUsed(this.tokens, id, now);
   }
 }
 
