@@ -19,7 +19,6 @@ const HOUR = 3_600_000;
 
 let env: UiEnv;
 let viewerPassword: string;
-const dialogs: string[] = [];
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -34,15 +33,11 @@ afterAll(async () => {
 
 afterEach(() => {
   expect(env.pageErrors).toEqual([]);
-  expect(dialogs).toEqual([]);
+  expect(env.dialogs).toEqual([]);
 });
 
 async function signIn(username = 'admin', password = ADMIN_PASSWORD): Promise<Page> {
   const page = await env.login(username, password);
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
   await visible(page.getByRole('heading', { level: 1, name: 'Dashboard' }));
   return page;
 }

@@ -19,7 +19,6 @@ const DAY = 86_400_000;
 
 let env: UiEnv;
 const ids: Record<string, number> = {};
-const dialogs: string[] = [];
 let hostileName: string;
 
 const pad = (n: number) => String(n).padStart(3, '0');
@@ -97,16 +96,11 @@ afterAll(async () => {
 
 afterEach(() => {
   expect(env.pageErrors).toEqual([]);
-  expect(dialogs).toEqual([]);
+  expect(env.dialogs).toEqual([]);
 });
 
-async function signIn(username = 'admin', password = ADMIN_PASSWORD): Promise<Page> {
-  const page = await env.login(username, password);
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  return page;
+function signIn(username = 'admin', password = ADMIN_PASSWORD): Promise<Page> {
+  return env.login(username, password);
 }
 
 /** The hostnames (link texts) of the grid's rows, once the table is not loading. */

@@ -19,6 +19,8 @@ export interface UiEnv {
   browser: Browser;
   /** Uncaught errors of every page opened through newPage(): a spec fails if any occurred. */
   pageErrors: string[];
+  /** Native dialogs (alert, confirm) any such page opened, each dismissed: the UI has none, so a spec may require this stays empty. */
+  dialogs: string[];
   /** A fresh browser context (own cookies) signed in as the user, on the dashboard. */
   login(username: string, password: string): Promise<Page>;
   /** A fresh context, not signed in. */
@@ -36,6 +38,7 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const pageErrors: string[] = [];
+  const dialogs: string[] = [];
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
     const ctx = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 } });
@@ -43,10 +46,14 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     return page;
   };
   return {
-    t, baseUrl, browser, pageErrors, newPage,
+    t, baseUrl, browser, pageErrors, dialogs, newPage,
     async login(username, password) {
       const page = await newPage();
       await page.goto('/login');
