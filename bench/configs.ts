@@ -23,7 +23,7 @@ import { listenersOn, median, stopRunning } from './lib/fanout-proc';
 import { createCredential, discover, TeknisiServer } from './lib/fanout-teknisi';
 import { benchDatabaseGuard } from './lib/seed';
 import { BenchClient, REPO_ROOT } from './lib/server';
-import { round1, summarize, table } from './lib/stats';
+import { round1, round2, summarize, table } from './lib/stats';
 
 const PARTS = ['backups', 'diff'] as const;
 type Part = (typeof PARTS)[number];
@@ -435,5 +435,4 @@ async function onServer<T>(dbServer: string, fn: (c: Connection) => Promise<T>):
   }
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -19,7 +19,7 @@ import {
 } from './lib/fanout-teknisi';
 import { benchDatabaseGuard } from './lib/seed';
 import { REPO_ROOT } from './lib/server';
-import { round1, table } from './lib/stats';
+import { round1, round2, table } from './lib/stats';
 
 const PARTS = ['hosts', 'queue'] as const;
 type Part = (typeof PARTS)[number];
@@ -321,7 +321,6 @@ function pick(c: { username: string; password: string; port: number }): { userna
   return { username: c.username, password: c.password, port: c.port };
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 function sshV(): string {

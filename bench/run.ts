@@ -1,8 +1,11 @@
 // bench/: `npm run bench -- <name> [flags]` runs one benchmark; `npm run bench` lists them.
 import 'reflect-metadata';
+import { ensureLabPackages } from '../test/lab/packages';
 
 interface Bench {
   description: string;
+  /** starts device-lab daemons (snmpd, sshd...): their Debian packages must be there first */
+  lab?: boolean;
   load: () => Promise<{ main(argv: string[]): Promise<number> }>;
 }
 
@@ -17,10 +20,12 @@ const BENCHES: Record<string, Bench> = {
   },
   discovery: {
     description: 'discovery [sweep|collect|ingest]: lab /24 and /22 scans vs onesixtyone and nmap, collectSnmp vs snmpbulkwalk, ingest vs raw INSERT',
+    lab: true,
     load: () => import('./discovery'),
   },
   fanout: {
     description: 'fanout [hosts|queue]: a command on 50 lab SSH hosts at c=10/25/50 vs ansible -m raw and xargs -P ssh; a 5,000-target noop run queued',
+    lab: true,
     load: () => import('./fanout'),
   },
   ui: {
@@ -29,6 +34,7 @@ const BENCHES: Record<string, Bench> = {
   },
   configs: {
     description: 'configs [backups|diff]: backups of 200 lab IOS routers at c=10/25/50 vs xargs -P ssh; diff and normalize of 5,000-line configs',
+    lab: true,
     load: () => import('./configs'),
   },
 };
@@ -42,6 +48,9 @@ async function run(): Promise<number> {
     for (const [n, b] of Object.entries(BENCHES)) process.stderr.write(`  ${n.padEnd(16)} ${b.description}\n`);
     return name && name !== '--help' ? 2 : 0;
   }
+  // as the test set-up does: installed when missing and running as root, else a message naming them
+  // (without it a fresh machine's first run died on "spawn /usr/sbin/snmpd ENOENT")
+  if (bench.lab && !argv.includes('--help')) ensureLabPackages();
   return (await bench.load()).main(argv);
 }
 

@@ -10,10 +10,10 @@ import { ciscoIosSource, extractIosConfig } from '../../src/configs/sources/cisc
 import { Peers } from './fanout-peers';
 import { cpuSeconds, median, runTree } from './fanout-proc';
 import { sshLanes, TeknisiServer } from './fanout-teknisi';
+import { round2 } from './stats';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** changed: every router's configuration really changed since the last backup; unchanged: none did; first: no version yet */
 export type BackupMode = 'first' | 'changed' | 'unchanged' | 'noop';

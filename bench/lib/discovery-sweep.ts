@@ -16,9 +16,10 @@ import { deleteKeysWithPrefix } from '../../src/common/redis.module';
 import { expandTargets, parseTargets } from '../../src/discovery/targets';
 import { linuxProfile, SnmpdAgent } from '../../test/lab/snmpd';
 import { ensureDebianPackage, runMeasured, vmHwmKb, which } from './discovery-proc';
+import { cpuSeconds } from './fanout-proc';
 import { benchDatabaseGuard } from './seed';
 import { BenchClient, BenchServer, RssSampler } from './server';
-import { round1, table } from './stats';
+import { round1, round2, table } from './stats';
 
 export interface SweepParams {
   agents: number;
@@ -57,6 +58,10 @@ export interface ScanRun {
   peakRssMb: number;
   /** the server's CPU time (user + system) during the scan, s */
   serverCpuS: number;
+  /** the lab agents' CPU time (all snmpd processes) during the scan, s */
+  agentsCpuS?: number;
+  /** the database server's (mariadbd's) CPU time during the scan, s: shared with anything else using it */
+  databaseCpuS?: number;
   /** what the first unidentified results said, for the record */
   sampleReasons: string[];
   /** addresses that swallowed UDP 161 during this scan */
@@ -150,14 +155,23 @@ function nthAddress(first: string, k: number): string {
   return addr;
 }
 
-/** utime + stime of a process, seconds. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // fields 14 and 15 of stat(5), in USER_HZ
-  } catch {
-    return 0;
+/** The database server's process (mariadbd, or mysqld), to read its CPU time; undefined when not on this machine. */
+function databasePid(): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (/^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) return Number(entry);
+    } catch {
+      // a process that ended meanwhile
+    }
   }
+  return undefined;
+}
+
+/** The CPU time of the processes besides the server that a scan makes work: the lab agents and the database. */
+export interface OtherCpu {
+  agents: number[];
+  database?: number;
 }
 
 async function runPeers(range: string, addrs: string[], community: string, dir: string): Promise<PeerRun[]> {
@@ -196,9 +210,12 @@ interface ScanView {
   results?: Array<{ address: string; status: string; reason?: string | null; deviceId?: number | null }>;
 }
 
-export async function runScan(client: BenchClient, server: BenchServer, label: string, targets: string[], credentialId: number, p: SweepParams, rss: RssSampler): Promise<ScanRun> {
+export async function runScan(client: BenchClient, server: BenchServer, label: string, targets: string[], credentialId: number, p: SweepParams, rss: RssSampler, others?: OtherCpu): Promise<ScanRun> {
   const addresses = loopbackAddresses(targets).length;
   rss.windowPeakMb();
+  const agentsCpu = () => (others?.agents ?? []).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const agentsCpu0 = agentsCpu();
+  const dbCpu0 = others?.database ? cpuSeconds(others.database) : 0;
   const cpu0 = cpuSeconds(server.pid);
   const t = process.hrtime.bigint();
   const res = await client.request('POST', '/api/discovery/scans', {
@@ -223,6 +240,8 @@ export async function runScan(client: BenchClient, server: BenchServer, label: s
   }
   const seconds = ms(t) / 1000;
   const cpu = cpuSeconds(server.pid) - cpu0;
+  const agentsCpuS = others?.agents.length ? round2(agentsCpu() - agentsCpu0) : undefined;
+  const databaseCpuS = others?.database ? round2(cpuSeconds(others.database) - dbCpu0) : undefined;
   const peakRssMb = Math.round(rss.windowPeakMb());
   const full = await client.request('GET', `/api/discovery/scans/${id}?resultsLimit=5000`);
   const results = full.status === 200 ? ((JSON.parse(full.body!.toString('utf8')) as ScanView).results ?? []) : (view.results ?? []);
@@ -233,7 +252,7 @@ export async function runScan(client: BenchClient, server: BenchServer, label: s
   const serverSeconds = view.finishedAt && view.createdAt ? (Date.parse(view.finishedAt) - Date.parse(view.createdAt)) / 1000 : undefined;
   return {
     label, targets, addresses, seconds: Math.round(seconds * 100) / 100, serverSeconds, status: view.status, error: view.error ?? undefined,
-    progress: view.progress, byStatus, devices, peakRssMb, serverCpuS: round1(cpu), sampleReasons: reasons,
+    progress: view.progress, byStatus, devices, peakRssMb, serverCpuS: round1(cpu), agentsCpuS, databaseCpuS, sampleReasons: reasons,
   };
 }
 
@@ -296,6 +315,7 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
     const rss = new RssSampler(server.pid, 100);
     rss.start();
     const client = new BenchClient(server.port);
+    const labCpu: OtherCpu = { agents: agents.map((a) => a.pid).filter((pid): pid is number => pid !== undefined), database: databasePid() };
     try {
       const login = await client.request('POST', '/api/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
       if (login.status !== 200) throw new Error(`admin login failed (${login.status}): ${login.body?.toString('utf8')}`);
@@ -310,7 +330,7 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
         if (cred.status !== 201) throw new Error(`POST /api/credentials answered ${cred.status}: ${cred.body?.toString('utf8').slice(0, 300)}`);
         const credentialId = (JSON.parse(cred.body!.toString('utf8')) as { id: number }).id;
         const scan = async (label: string, targets: string[], silent = false) => {
-          const run = await runScan(client, server!, label, targets, credentialId, p, rss);
+          const run = await runScan(client, server!, label, targets, credentialId, p, rss, labCpu);
           if (silent) run.silent = p.silent;
           result.scans.push(run);
           log(`  Teknisi ${label}: ${run.seconds.toFixed(2)} s, ${run.status}, found ${run.progress.found}/${run.addresses} ` +
@@ -413,7 +433,7 @@ async function dropDatabase(dbServer: string, name: string): Promise<void> {
 export function sweepTable(r: SweepBenchResult): string {
   const rows: string[][] = [];
   for (const s of r.scans) {
-    rows.push([`Teknisi ${s.label}`, String(s.addresses), `${s.seconds.toFixed(2)} s`, `${s.progress.found}`, `${s.peakRssMb} MB`, `server CPU ${s.serverCpuS} s, ${s.devices} devices${s.byStatus.error ? `, ${s.byStatus.error} errors` : ''}`]);
+    rows.push([`Teknisi ${s.label}`, String(s.addresses), `${s.seconds.toFixed(2)} s`, `${s.progress.found}`, `${s.peakRssMb} MB`, `server CPU ${s.serverCpuS} s${s.agentsCpuS !== undefined ? `, agents ${s.agentsCpuS} s` : ''}${s.databaseCpuS !== undefined ? `, MariaDB ${s.databaseCpuS} s` : ''}, ${s.devices} devices${s.byStatus.error ? `, ${s.byStatus.error} errors` : ''}`]);
   }
   if (!r.available) rows.push([`Teknisi: ${r.unavailableReason}`, '', '', '', '', '']);
   for (const p of r.peers) rows.push([`${p.tool} ${p.range}${p.variant ? ` ${p.variant}` : ''}`, String(p.addresses), `${p.seconds.toFixed(2)} s`, String(p.found), `${p.peakRssMb} MB`, p.exitCode === 0 ? '' : `exit ${p.exitCode}`]);

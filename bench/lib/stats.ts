@@ -23,6 +23,7 @@ export function summarize(samples: number[]): Summary {
 }
 
 export const round1 = (x: number) => Math.round(x * 10) / 10;
+export const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function fmtMs(x: number | undefined): string {
   if (x === undefined || Number.isNaN(x)) return '-';

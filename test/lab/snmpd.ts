@@ -82,6 +82,11 @@ export class SnmpdAgent {
     throw new Error(`snmpd for ${p.sysName} on ${p.address} did not come up:\n${this.output}`);
   }
 
+  /** the daemon's process id while it runs (benchmarks read its CPU time) */
+  get pid(): number | undefined {
+    return this.proc?.exitCode === null ? this.proc.pid : undefined;
+  }
+
   async stop(): Promise<void> {
     const proc = this.proc;
     if (proc && proc.exitCode === null) {
