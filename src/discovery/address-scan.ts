@@ -31,6 +31,8 @@ interface Side {
   credentialId?: number;
   /** what to tell the technician about this protocol */
   note: string;
+  /** parts of an identified device that could not be read (its report leaves them out) */
+  problems?: string[];
   outcome: 'identified' | 'refused' | 'silent' | 'auth' | 'error' | 'skipped';
 }
 
@@ -70,6 +72,7 @@ export async function scanAddress(
   const notes = [snmp.note, ssh.note].filter(Boolean);
   /** problems worth showing even when the address was identified */
   const problems = [snmp, ssh].filter((x) => x.outcome === 'auth' || x.outcome === 'error').map((x) => x.note);
+  for (const [via, side] of [['SNMP', snmp], ['SSH', ssh]] as const) for (const p of side.problems ?? []) problems.push(`${via}: ${p}`);
 
   const ingested: Array<{ via: 'snmp' | 'ssh'; r: IngestResult }> = [];
   // SSH first: its report is the fuller one (serial, packages); SNMP then joins it by MAC or serial
@@ -128,8 +131,9 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions): Promise<
     if (outcome && typeof outcome === 'object') {
       const cred = creds[outcome.i];
       try {
-        const report = await collectSnmp(clients[outcome.i], ip);
-        return { report, credentialId: cred.id, note: `identified over SNMP with ${quote(cred)}`, outcome: 'identified' };
+        const problems: string[] = [];
+        const report = await collectSnmp(clients[outcome.i], ip, undefined, problems);
+        return { report, credentialId: cred.id, note: `identified over SNMP with ${quote(cred)}`, outcome: 'identified', problems };
       } catch (err) {
         return { note: `SNMP with ${quote(cred)} answered the system group but collection failed: ${(err as Error).message}`, outcome: 'error' };
       }

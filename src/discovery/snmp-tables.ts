@@ -30,11 +30,12 @@ export class TableReader {
   }
 
   /**
-   * One column: row index → value. A column the agent lacks is empty (SNMPv1 agents even
-   * answer an error); a timeout is not absence and is thrown, so that no one takes it for "none".
+   * One column: row index → value. A column the agent lacks is empty (some agents refuse it
+   * with an error at its first row); a timeout, a walk that failed part-way or an agent
+   * answering out of order is not absence and is thrown, so that no one takes it for "none".
    */
   async column(oid: string, maxRows: number): Promise<Map<string, SnmpValue>> {
-    const values = await this.slot(() => this.client.walk(oid, maxRows)).catch(absentUnlessSilent);
+    const values = await this.slot(() => this.client.walk(oid, maxRows)).catch(absentIfRefused);
     const out = new Map<string, SnmpValue>();
     for (const [o, v] of values) if (o.startsWith(`${oid}.`)) out.set(o.slice(oid.length + 1), v);
     return out;
@@ -68,6 +69,16 @@ export class TableReader {
   }
 }
 
+/** tooBig says the table is there, only the answer was too big */
+const TOO_BIG = 1;
+
+/** A walk the agent refused at once, with an error-status, is a column it lacks; anything else is thrown. */
+function absentIfRefused(err: unknown): Map<string, SnmpValue> {
+  if (err instanceof SnmpError && err.reason === 'protocol' && err.status !== undefined && err.status !== TOO_BIG && !err.afterValues) return new Map();
+  throw err;
+}
+
+/** A GET the agent refused (SNMPv1 answers noSuchName for a missing object) is absence; silence is not. */
 function absentUnlessSilent(err: unknown): Map<string, SnmpValue> {
   if (err instanceof SnmpError && err.reason !== 'protocol') throw err;
   return new Map();

@@ -4,7 +4,7 @@
 // LLDP/CDP neighbours. Tables that an agent lacks are skipped, not fatal; only the system
 // group must answer. The per-MIB readers live in snmp-mibs.ts.
 import { InventoryReport } from '../inventory/inventory-report';
-import { readSystem, SnmpClient } from '../protocols/snmp/snmp.client';
+import { readSystem, SnmpClient, SnmpError } from '../protocols/snmp/snmp.client';
 import { classify } from './classify';
 import { OID, readChassis, readHostResources, readInterfaces, readNeighbours, readPrinter, readSoftware, SCALARS } from './snmp-mibs';
 import { num, TableReader } from './snmp-tables';
@@ -63,23 +63,35 @@ export interface CollectLimits {
   maxSoftware: number;
 }
 
-export async function collectSnmp(client: SnmpClient, address: string, limits: CollectLimits = { maxInterfaces: 4096, maxSoftware: 20_000 }): Promise<InventoryReport> {
+/**
+ * One device's inventory over SNMP. Parts that could not be read are left out of the report
+ * and said, one line each, in `problems` (when given), for the scan's result.
+ */
+export async function collectSnmp(
+  client: SnmpClient,
+  address: string,
+  limits: CollectLimits = { maxInterfaces: 4096, maxSoftware: 20_000 },
+  problems: string[] = [],
+): Promise<InventoryReport> {
   const sys = await readSystem(client);
   const r = new TableReader(client);
   // every table at once (the reader keeps a few walks in flight); what needs a scalar or the
-  // interface names waits for just that. A part that timed out is null and left out of the
-  // report — ingest then keeps what it knew — rather than reported as empty.
-  const failed = () => null;
+  // interface names waits for just that. A part that timed out or failed part-way is null and
+  // left out of the report — ingest then keeps what it knew — rather than reported as empty.
+  const failed = (part: string) => (err: unknown) => {
+    problems.push(`${part} not read: ${err instanceof SnmpError && err.reason === 'timeout' ? 'the agent stopped answering' : (err as Error).message}`);
+    return null;
+  };
   const scalars = r.scalars(SCALARS);
-  const interfaces = readInterfaces(r, limits.maxInterfaces).catch(failed);
+  const interfaces = readInterfaces(r, limits.maxInterfaces).catch(failed('interfaces'));
   const ifNames = interfaces.then((ifs) => new Map((ifs?.interfaces ?? []).map((i) => [i.ifIndex!, i.name])));
   const [ifs, host, software, chassis, printer, neighbours] = await Promise.all([
     interfaces,
-    scalars.then((s) => readHostResources(r, num(s.get(OID.hrMemorySize)))).catch(failed),
-    readSoftware(r, limits.maxSoftware).catch(failed),
-    readChassis(r).catch(() => ({}) as Awaited<ReturnType<typeof readChassis>>),
-    scalars.then((s) => readPrinter(r, s)).catch(failed),
-    scalars.then((s) => readNeighbours(r, s, ifNames)).catch(failed),
+    scalars.then((s) => readHostResources(r, num(s.get(OID.hrMemorySize)))).catch(failed('hardware')),
+    readSoftware(r, limits.maxSoftware).catch(failed('software')),
+    readChassis(r).catch((err) => (failed('chassis serial and model')(err), {} as Awaited<ReturnType<typeof readChassis>>)),
+    scalars.then((s) => readPrinter(r, s)).catch(failed('printer')),
+    scalars.then((s) => readNeighbours(r, s, ifNames)).catch(failed('LLDP/CDP neighbours')),
   ]);
 
   const c = classify(sys.sysObjectID, sys.sysDescr);

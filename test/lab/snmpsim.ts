@@ -105,10 +105,15 @@ export class SnmpsimAgent {
   private readonly dir: string;
   private output = '';
 
+  /**
+   * `edit` rewrites the recording (as latin1 text, one line per OID) before it is served: a
+   * device whose firmware has a bug is the same device with a line changed.
+   */
   constructor(
     readonly profile: SnmpsimProfile,
     readonly address: string,
     readonly port = 161,
+    private readonly edit?: (recording: string) => string,
   ) {
     if (!address.startsWith('127.')) throw new Error(`lab agents bind loopback addresses only, not ${address}`);
     this.credentials = snmpsimCredentials(profile);
@@ -122,7 +127,8 @@ export class SnmpsimAgent {
     fs.mkdirSync(cache);
     // snmpsimd picks a data file by community (v1/v2c) or by context name (v3); a v3 request
     // without one falls back to the transport's name, so the recording answers under both
-    fs.copyFileSync(recordingPath(this.profile), path.join(data, `${this.credentials.community}.snmprec`));
+    const recording = fs.readFileSync(recordingPath(this.profile), 'latin1');
+    fs.writeFileSync(path.join(data, `${this.credentials.community}.snmprec`), this.edit ? this.edit(recording) : recording, 'latin1');
     fs.symlinkSync(`${this.credentials.community}.snmprec`, path.join(data, `${V3_CONTEXTLESS}.snmprec`));
     // it drops to nobody after start-up and reads the data and writes its index as that user
     fs.chmodSync(this.dir, 0o755);

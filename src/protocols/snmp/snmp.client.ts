@@ -35,9 +35,24 @@ export class SnmpError extends Error {
   constructor(
     readonly reason: 'timeout' | 'auth' | 'protocol',
     message: string,
+    /** the error-status the agent answered (tooBig, noSuchName, genErr...), when it answered one */
+    readonly status?: number,
+    /** a walk that failed part-way: how many values it had read before (a partial table is not the table) */
+    readonly afterValues = 0,
   ) {
     super(message);
   }
+}
+
+/** a.b.c… sub-identifiers compared as numbers, as agents order them: negative, zero or positive. */
+export function compareOids(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 const AUTH: Record<SnmpAuthProtocol, number> = {
@@ -89,13 +104,16 @@ function classify(err: Error & { code?: number }): SnmpError {
   if (err.code === snmp.ResponseInvalidCode.EAuthFailure || /authenticat|digest|decrypt|unknown user|usmStats/i.test(err.message)) {
     return new SnmpError('auth', 'the agent refused the SNMPv3 user or keys');
   }
-  return new SnmpError('protocol', err.message.slice(0, 200));
+  return new SnmpError('protocol', err.message.slice(0, 200), err instanceof snmp.RequestFailedError ? err.status : undefined);
 }
 
 export class SnmpClient {
   private readonly session: snmp.Session;
+  /** GetBulk (v2c, v3), or GetNext over v1 */
+  private readonly bulk: boolean;
 
   constructor(target: SnmpTarget, cred: SnmpCredential) {
+    this.bulk = cred.kind !== 'snmp-v1';
     const options = {
       port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backoff: target.backoff ?? 1.5,
       backwardsGetNexts: false, idBitsSize: 32 as const,
@@ -127,22 +145,45 @@ export class SnmpClient {
    * Every value under a subtree, at most maxRows of them, by GetBulk (GetNext over v1).
    * 25 rows a request keeps a response of long strings (software names) within what
    * agents send in one datagram, while a 48-port column takes two round trips.
+   *
+   * Each answer must come after the one before: some agents repeat an OID or go back
+   * (snmpwalk's "OID not increasing"), and a walk that followed them would ask forever. Such
+   * a walk stops with an error, as does one whose agent fails part-way: a partial table
+   * is not the table. Past the subtree, endOfMibView, or v1's noSuchName end it.
    */
   walk(oid: string, maxRows = 10_000, maxRepetitions = 25): Promise<Map<string, SnmpValue>> {
     const out = new Map<string, SnmpValue>();
+    const prefix = `${oid}.`;
+    const repetitions = Math.max(1, Math.min(maxRepetitions, maxRows));
+    let last = oid;
     return new Promise((resolve, reject) => {
-      this.session.subtree(
-        oid,
-        Math.max(1, Math.min(maxRepetitions, maxRows)),
-        (varbinds: snmp.Varbind[]) => {
-          for (const vb of varbinds) {
-            if (out.size >= maxRows) return true; // capped: stop asking
-            if (!snmp.isVarbindError(vb)) out.set(vb.oid, toValue(vb));
+      const failed = (err: Error) => {
+        const e = classify(err);
+        reject(out.size ? new SnmpError(e.reason, `${e.message}; stopped after ${out.size} values of ${oid}`, e.status, out.size) : e);
+      };
+      const answered = (err: Error | null, varbinds: snmp.Varbind[]) => {
+        if (err) {
+          // v1 says "past the last object" as an error
+          if (!this.bulk && (err as snmp.RequestFailedError).status === snmp.ErrorStatus.NoSuchName) return resolve(out);
+          return failed(err);
+        }
+        if (!varbinds.length) return resolve(out);
+        for (const vb of varbinds) {
+          if (snmp.isVarbindError(vb) || !vb.oid.startsWith(prefix)) return resolve(out);
+          if (compareOids(vb.oid, last) <= 0) {
+            return failed(new Error(`the agent answered ${vb.oid} after ${last} (OIDs not increasing, an agent bug)`));
           }
-          return out.size >= maxRows;
-        },
-        (err: Error | null) => (err ? reject(classify(err)) : resolve(out)),
-      );
+          last = vb.oid;
+          out.set(vb.oid, toValue(vb));
+          if (out.size >= maxRows) return resolve(out); // capped: stop asking
+        }
+        ask();
+      };
+      const ask = () => {
+        if (this.bulk) this.session.getBulk([last], 0, repetitions, (err, varbinds) => answered(err, (varbinds?.[0] as unknown as snmp.Varbind[] | undefined) ?? []));
+        else this.session.getNext([last], (err, varbinds) => answered(err, varbinds ?? []));
+      };
+      ask();
     });
   }
 

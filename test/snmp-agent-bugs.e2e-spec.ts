@@ -1,0 +1,107 @@
+// Agents with firmware bugs, served by the lab's snmpsimd from a recording with one line
+// changed. A known one (snmpwalk's "OID not increasing"): part-way through a table the agent
+// answers an OID it already gave, and a walk that followed it would ask the same thing for
+// ever, flooding the device and never finishing the scan. The walk must stop with an error,
+// the collection leave that table out and say so, and ingest keep what it knew.
+import * as crypto from 'node:crypto';
+import { collectSnmp } from '../src/discovery/snmp.collector';
+import { SnmpClient, SnmpCredential, SnmpError } from '../src/protocols/snmp/snmp.client';
+import { expectedIdentity, snmpsimCredentials, SnmpsimAgent, v2cCredential } from './lab/snmpsim';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+jest.setTimeout(120_000);
+
+const net = `127.76.${crypto.randomInt(1, 250)}`;
+const at = (n: number) => `${net}.${n}`;
+const HR_SW_INSTALLED_NAME = '1.3.6.1.2.1.25.6.3.1.2';
+
+/** The Windows PC whose agent fails at its 30th program: snmpsimd's error variation, which answers the OID asked for again. */
+const repeatsAtRow30 = (recording: string) => {
+  const edited = recording.replace(new RegExp(`^(${HR_SW_INSTALLED_NAME.replace(/\./g, '\\.')}\\.30)\\|4x?\\|.*$`, 'm'), '$1|4:error|op=any,status=generror,value=x');
+  if (edited === recording) throw new Error('the Windows recording has no 30th program to break');
+  return edited;
+};
+
+describe('SNMP agents with firmware bugs', () => {
+  const faulty = new SnmpsimAgent('windows', at(6), 161, repeatsAtRow30);
+  let t: TestApp | undefined;
+  const clients: SnmpClient[] = [];
+  const client = (address: string, cred: SnmpCredential) => {
+    const c = new SnmpClient({ host: address, timeoutMs: 1000, retries: 1 }, cred);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(() => faulty.start());
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t?.close();
+    await faulty.stop();
+  });
+
+  it.each(['snmp-v2c', 'snmp-v1'] as const)('a walk stops with an error when the agent repeats an OID (%s), keeping the count of what it read', async (kind) => {
+    const err = await client(at(6), { kind, community: snmpsimCredentials('windows').community }).walk(HR_SW_INSTALLED_NAME).then(
+      (rows) => new Error(`the walk ended with ${rows.size} rows`),
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SnmpError);
+    expect((err as SnmpError).reason).toBe('protocol');
+    expect((err as SnmpError).message).toMatch(/^the agent answered 1\.3\.6\.1\.2\.1\.25\.6\.3\.1\.2\.\d+ after 1\.3\.6\.1\.2\.1\.25\.6\.3\.1\.2\.\d+ \(OIDs not increasing, an agent bug\); stopped after \d+ values of 1\.3\.6\.1\.2\.1\.25\.6\.3\.1\.2$/);
+    // GetBulk asks 25 at a time, so it stops at the last whole answer before row 30; GetNext at row 29
+    expect((err as SnmpError).afterValues).toBe(kind === 'snmp-v2c' ? 25 : 29);
+  });
+
+  it('the collection leaves the broken table out and says so; the rest of the device is read', async () => {
+    const problems: string[] = [];
+    const report = await collectSnmp(client(at(6), v2cCredential('windows')), at(6), undefined, problems);
+    expect(report.software).toBeUndefined();
+    expect(problems).toEqual([expect.stringMatching(/^software not read: the agent answered .* \(OIDs not increasing, an agent bug\); stopped after 25 values of 1\.3\.6\.1\.2\.1\.25\.6\.3\.1\.2$/)]);
+    expect(report.identity.hostname).toBe(expectedIdentity('windows').hostname);
+    expect(report.identity.macs).toEqual(expectedIdentity('windows').macs);
+    expect(report.hardware?.length).toBeGreaterThan(0);
+    expect(report.interfaces?.length).toBeGreaterThan(0);
+  });
+
+  it('a rescan through the API keeps the programs it could not read again, and the result says why', async () => {
+    t = await createTestApp({ consume: true });
+    const tech = await t.tokenFor('technician');
+    const api = t.http;
+    const credentialId = (await api.post('/api/credentials').set(bearer(t.adminToken)).send({ name: 'sim windows', kind: 'snmp-v2c', community: snmpsimCredentials('windows').community }).expect(201)).body.id as number;
+    const scan = async (address: string) => {
+      const id = (await api.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [address], credentialIds: [credentialId], options: { timeoutMs: 1000, retries: 1 } }).expect(202)).body.id;
+      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+        const body = (await api.get(`/api/discovery/scans/${id}`).set(bearer(tech)).expect(200)).body;
+        if (!['queued', 'running'].includes(body.status)) return body as { status: string; results: Array<{ status: string; reason: string | null; deviceId: number | null }> };
+      }
+      throw new Error(`scan of ${address} did not finish`);
+    };
+
+    // the PC as its agent answered before the bug: every program
+    const healthy = new SnmpsimAgent('windows', at(5));
+    await healthy.start();
+    let first;
+    try {
+      first = await scan(at(5));
+    } finally {
+      await healthy.stop();
+    }
+    expect(first.results[0]).toMatchObject({ status: 'identified', reason: null });
+    const deviceId = first.results[0].deviceId!;
+    const software = async () => (await api.get(`/api/devices/${deviceId}/software?limit=500`).set(bearer(tech)).expect(200)).body as { total: number; items: Array<{ name: string }> };
+    const before = await software();
+    expect(before.total).toBeGreaterThan(30);
+
+    // the same PC (same name and MAC) after the bug appeared, now at .6
+    const rescan = await scan(at(6));
+    expect(rescan.status).toBe('completed');
+    expect(rescan.results[0]).toMatchObject({ status: 'identified', deviceId });
+    expect(rescan.results[0].reason).toMatch(/^SNMP: software not read: the agent answered .* \(OIDs not increasing, an agent bug\)/);
+    const after = await software();
+    expect(after.total).toBe(before.total);
+    expect(after.items.map((s) => s.name).sort()).toEqual(before.items.map((s) => s.name).sort());
+    const history = (await api.get(`/api/devices/${deviceId}/history?limit=500`).set(bearer(tech)).expect(200)).body.items as Array<{ kind: string; action: string; subject: string }>;
+    expect(history.filter((h) => h.kind === 'software')).toEqual([]);
+    // what did change is recorded: the address it answered at
+    expect(history).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'address', action: 'changed', subject: 'primaryIp' })]));
+  });
+});
