@@ -96,6 +96,12 @@ export interface SweepBenchResult {
    * with --silent addresses that swallow UDP 161 minus the same rescan without them.
    */
   silentWait: Array<{ range: string; kind: 'refused' | 'silent'; addresses: number; seconds: number }>;
+  /**
+   * The first scan's floor on this machine: the CPU the lab agents and the database spent on
+   * it, spread over every CPU, is wall time no server could go below (the server's own CPU
+   * comes on top, and the agents share the CPUs with it).
+   */
+  floor?: { agentsCpuS: number; databaseCpuS: number; cpus: number; seconds: number };
   goals: Array<{ goal: string; value: string; pass: boolean }>;
 }
 
@@ -398,6 +404,10 @@ export async function benchSweep(p: SweepParams, log: (s: string) => void): Prom
   // goal: the first /24-or-whatever scan, collection included, faster than each peer's bare sweep
   const firstRange = p.ranges[0];
   const headline = result.scans[0];
+  if (headline?.agentsCpuS !== undefined && headline.databaseCpuS !== undefined) {
+    const cpus = os.availableParallelism();
+    result.floor = { agentsCpuS: headline.agentsCpuS, databaseCpuS: headline.databaseCpuS, cpus, seconds: round2((headline.agentsCpuS + headline.databaseCpuS) / cpus) };
+  }
   if (!result.available && firstRange) {
     result.goals.push({ goal: `Teknisi scan of ${firstRange} incl. collection faster than each peer's bare sweep`, value: `not measured: ${result.unavailableReason}`, pass: false });
   }
@@ -442,6 +452,9 @@ export function sweepTable(r: SweepBenchResult): string {
     out += w.kind === 'refused'
       ? `\n${w.addresses} addresses of ${w.range} without an agent (ICMP port-unreachable): ${w.seconds.toFixed(2)} s (rescan minus the live-only scan)`
       : `\n${w.addresses} silent addresses in ${w.range} (UDP 161 swallowed): ${w.seconds.toFixed(2)} s (rescan with them minus without)`;
+  }
+  if (r.floor) {
+    out += `\nfirst scan's floor here: the agents' CPU ${r.floor.agentsCpuS} s + MariaDB's ${r.floor.databaseCpuS} s over ${r.floor.cpus} CPUs = ${r.floor.seconds.toFixed(2)} s of wall before any of the server's own work`;
   }
   if (r.server) out += `\nserver: started in ${r.server.startSeconds} s, ${r.server.idleRssMb} MB after start, VmHWM ${r.server.vmHwmMb} MB`;
   return out;
