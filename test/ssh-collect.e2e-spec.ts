@@ -72,6 +72,22 @@ describe('SSH collection into the inventory', () => {
     expect((await collect(db, { privateKey: db.credentials.privateKey })).device).toMatchObject({ platform: 'linux', osName: 'Ubuntu', osVersion: '22.04.4' });
   });
 
+  it('leaves out what a command could not finish saying, and says so', async () => {
+    // the package list (~800 lines) is the one output over 16 KiB
+    const c = await connect(web, { password: web.credentials.password });
+    const problems: string[] = [];
+    let report;
+    try {
+      report = await collectSsh(c, web.address, { maxBytes: 16 * 1024 }, problems);
+    } finally {
+      c.close();
+    }
+    expect(problems).toEqual(['packages not read: the command printed more than 16384 bytes']);
+    expect(report.software).toBeUndefined();
+    expect(report.identity).toMatchObject({ hostname: web.identity.hostname, macs: web.identity.macs });
+    expect(report.device).toMatchObject({ osName: 'Debian GNU/Linux' });
+  });
+
   it('logs in with an encrypted key and its passphrase', async () => {
     const { privateKey, passphrase } = web.credentials.encryptedKey;
     expect((await collect(web, { privateKey, passphrase })).identity.hostname).toBe('lab-web01');

@@ -189,8 +189,9 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: H
       return { note: what, outcome: reason === 'timeout' ? 'silent' : 'error' };
     }
     try {
-      const report = await collectSsh(client, ip);
-      return { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified' };
+      const problems: string[] = [];
+      const report = await collectSsh(client, ip, undefined, problems);
+      return { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified', problems };
     } catch (err) {
       return { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };
     } finally {

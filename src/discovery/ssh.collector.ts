@@ -55,9 +55,19 @@ export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
   return platform;
 }
 
-/** Runs named commands, a few at a time; a failed, timed-out or truncated one comes back undefined. */
+/** A command's output that is not the whole of it, in words: what it did, or null when it finished. */
+function cutShort(r: ExecResult, o: { timeoutMs: number; maxBytes: number }): string | null {
+  if (r.timedOut) return `did not finish within ${o.timeoutMs / 1000} s`;
+  if (r.truncated) return `printed more than ${o.maxBytes >= 1 << 20 ? `${o.maxBytes / (1 << 20)} MiB` : `${o.maxBytes} bytes`}`;
+  return null;
+}
+
+/**
+ * Runs named commands, a few at a time; a timed-out or truncated one comes back undefined
+ * and is named in `problems` (its part is left out of the report, not reported empty).
+ */
 export async function runCommands<K extends string>(
-  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>,
+  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>, problems: string[] = [],
 ): Promise<Partial<Record<K, string>>> {
   const out: Partial<Record<K, string>> = {};
   const queue = Object.entries(commands) as Array<[K, string]>;
@@ -65,18 +75,20 @@ export async function runCommands<K extends string>(
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name, command] = next;
       const r: ExecResult = await client.exec(command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
-      if (!r.timedOut && !r.truncated) out[name] = r.stdout;
+      const short = cutShort(r, o);
+      if (short) problems.push(`${name} not read: the command ${short}`);
+      else out[name] = r.stdout;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
   return out;
 }
 
-async function collectIos(client: SshClient, address: string, o: Required<SshCollectOptions>): Promise<InventoryReport> {
+async function collectIos(client: SshClient, address: string, o: Required<SshCollectOptions>, problems: string[]): Promise<InventoryReport> {
   const [, version, inventory, interfaces] = IOS_COMMANDS;
   if (o.iosMode === 'exec') {
     // exec channels are not paged; each command runs on its own
-    const out = await runCommands(client, { version, inventory, interfaces }, { ...o, parallel: 1 });
+    const out = await runCommands(client, { version, inventory, interfaces }, { ...o, parallel: 1 }, problems);
     const usable = (s?: string) => (s === undefined || isIosRejection(s) ? undefined : s);
     return parseIos({ version: usable(out.version), inventory: usable(out.inventory), interfaces: usable(out.interfaces) }, address);
   }
@@ -85,22 +97,26 @@ async function collectIos(client: SshClient, address: string, o: Required<SshCol
   return parseIos({ version: usable(v), inventory: usable(inv), interfaces: usable(ifs) }, address);
 }
 
-export async function collectSsh(client: SshClient, address: string, opts: SshCollectOptions = {}): Promise<InventoryReport> {
+/**
+ * One machine's inventory over SSH. Commands that did not finish or printed too much leave
+ * their parts out of the report and are said, one line each, in `problems` (when given).
+ */
+export async function collectSsh(client: SshClient, address: string, opts: SshCollectOptions = {}, problems: string[] = []): Promise<InventoryReport> {
   const o: Required<SshCollectOptions> = { ...DEFAULTS, ...opts };
   const platform = await detectPlatform(client);
   switch (platform) {
     case 'linux':
-      return parseLinux(await runCommands(client, LINUX_COMMANDS, o), address);
+      return parseLinux(await runCommands(client, LINUX_COMMANDS, o, problems), address);
     case 'macos':
-      return parseMacos(await runCommands(client, MACOS_COMMANDS, o), address);
+      return parseMacos(await runCommands(client, MACOS_COMMANDS, o, problems), address);
     case 'windows': {
+      // one script for everything: cut short, there is nothing to report
       const r = await client.exec(WINDOWS_COMMAND, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
-      if (r.timedOut || r.truncated) {
-        throw new SshError(r.timedOut ? 'timeout' : 'protocol', `${client.where}: the Windows inventory script ${r.timedOut ? `did not finish within ${o.timeoutMs} ms` : `printed more than ${o.maxBytes} bytes`}`);
-      }
+      const short = cutShort(r, o);
+      if (short) throw new SshError(r.timedOut ? 'timeout' : 'protocol', `${client.where}: the Windows inventory script ${short}`);
       return parseWindows(r.stdout, address);
     }
     case 'cisco-ios':
-      return collectIos(client, address, o);
+      return collectIos(client, address, o, problems);
   }
 }
