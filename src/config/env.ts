@@ -29,6 +29,8 @@ export interface AppConfig {
   loginLimitPerAddress: number;
   maxScanAddresses: number;
   scanMaxInFlight: number;
+  /** one address's whole scan (probes, logins, collection), seconds: past it the address is abandoned */
+  scanAddressTimeoutS: number;
   jobMaxParallel: number;
   jobLeaseMs: number;
   jobReconcileMs: number;
@@ -66,6 +68,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
   { name: 'TEKNISI_SCAN_MAX_IN_FLIGHT', help: 'most addresses one worker probes at once over all its scans (each holds a socket per SNMP credential plus two for the probes)', default: '256' },
+  { name: 'TEKNISI_SCAN_ADDRESS_TIMEOUT', help: 'seconds one address may take in a scan (probes, logins, collection) before it is abandoned with nothing stored and the scan goes on', default: '600' },
   { name: 'TEKNISI_JOB_MAX_PARALLEL', help: 'most job targets one worker runs at once over all its job runs (each holds an SSH connection)', default: '50' },
   { name: 'TEKNISI_JOB_LEASE_MS', help: 'how long a job target (and its device) stays claimed by a worker that stops renewing it, e.g. because it was killed', default: '60000' },
   { name: 'TEKNISI_JOB_RECONCILE_MS', help: 'how often each worker re-queues job targets whose worker died or whose queue entry Redis lost, fires due job schedules and applies deadlines', default: '10000' },
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLimitPerAddress: int('TEKNISI_LOGIN_LIMIT_PER_ADDRESS', 1, 100000),
     maxScanAddresses: int('TEKNISI_MAX_SCAN_ADDRESSES', 1, 16_777_216),
     scanMaxInFlight: int('TEKNISI_SCAN_MAX_IN_FLIGHT', 1, 16384),
+    scanAddressTimeoutS: int('TEKNISI_SCAN_ADDRESS_TIMEOUT', 1, 86_400),
     jobMaxParallel: int('TEKNISI_JOB_MAX_PARALLEL', 1, 4096),
     jobLeaseMs: int('TEKNISI_JOB_LEASE_MS', 2000, 3_600_000),
     jobReconcileMs: int('TEKNISI_JOB_RECONCILE_MS', 100, 3_600_000),

@@ -44,12 +44,18 @@ export function ordered<T extends { id: number }>(creds: T[], rememberedId: numb
   return [...first, ...creds.filter((c) => c.id !== rememberedId)];
 }
 
+/**
+ * `signal` abandons the address: its sessions are closed, so that whatever is in flight ends
+ * at once, and nothing is stored (a collection cut short is not the machine). The result then
+ * says the abort's reason.
+ */
 export async function scanAddress(
   target: string,
   creds: RevealedCredential[],
   remembered: Map<string, number> | undefined,
   o: ScanOptions,
   deps: AddressScanDeps,
+  signal?: AbortSignal,
 ): Promise<ResultRow> {
   const started = Date.now();
   const result = (status: ResultRow['status'], reason: string | null, extra: Partial<ResultRow> = {}): ResultRow => ({
@@ -66,9 +72,10 @@ export async function scanAddress(
   const snmpCreds = ordered(creds.filter((c): c is SnmpCred => c.kind !== 'ssh'), remembered?.get('snmp'));
   const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));
   const [snmp, ssh] = await Promise.all([
-    snmpCreds.length ? snmpSide(ip, snmpCreds, o) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
-    sshCreds.length ? sshSide(ip, sshCreds, o, deps.hostKeys) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
+    snmpCreds.length ? snmpSide(ip, snmpCreds, o, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
+    sshCreds.length ? sshSide(ip, sshCreds, o, deps.hostKeys, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
   ]);
+  if (signal?.aborted) return result('error', (signal.reason as Error | undefined)?.message ?? 'abandoned');
   const notes = [snmp.note, ssh.note].filter(Boolean);
   /** problems worth showing even when the address was identified */
   const problems = [snmp, ssh].filter((x) => x.outcome === 'auth' || x.outcome === 'error').map((x) => x.note);
@@ -104,11 +111,18 @@ export async function scanAddress(
   return result(status, notes.join('; ') || null);
 }
 
-async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions): Promise<Side> {
+async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: AbortSignal): Promise<Side> {
   const port = o.snmpPort;
   const abort = new AbortController();
   const probe = probeUdp(ip, port, o.timeoutMs, o.retries, abort.signal);
   const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1 }, c));
+  // abandoned: closed sessions fail their requests at once, which unwinds whatever is in flight
+  const abandon = () => {
+    abort.abort();
+    for (const c of clients) c.close();
+  };
+  if (signal?.aborted) abandon();
+  signal?.addEventListener('abort', abandon, { once: true });
   const failures: string[] = [];
   let authFailed = false;
   try {
@@ -146,8 +160,8 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions): Promise<
     if (seen === 'refused' || seen === 'unreachable') return { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' };
     return { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
   } finally {
-    abort.abort();
-    for (const c of clients) c.close();
+    signal?.removeEventListener('abort', abandon);
+    abandon();
   }
 }
 
@@ -165,13 +179,15 @@ function firstNonNull<T>(attempts: Array<Promise<T | null>>): Promise<T | null> 
   });
 }
 
-async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: HostKeyVerifier): Promise<Side> {
+async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: HostKeyVerifier, signal?: AbortSignal): Promise<Side> {
   const port = o.sshPort;
   const open = await probeTcp(ip, port, o.timeoutMs);
+  const abandoned: Side = { note: 'abandoned', outcome: 'error' };
   if (open === 'refused' || open === 'unreachable') return { note: `TCP ${port} (SSH) ${open === 'refused' ? 'refused' : 'unreachable'}`, outcome: 'refused' };
   if (open === 'silent') return { note: `no answer on TCP ${port} (SSH) within ${o.timeoutMs} ms`, outcome: 'silent' };
   const refused: string[] = [];
   for (const cred of creds) {
+    if (signal?.aborted) return abandoned;
     let client: SshClient | undefined;
     try {
       client = await SshClient.connect({
@@ -188,13 +204,19 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: H
       const what = reason === 'host-key' ? (err as Error).message : `SSH with ${quote(cred)} failed (${reason}): ${(err as Error).message}`;
       return { note: what, outcome: reason === 'timeout' ? 'silent' : 'error' };
     }
+    // abandoned: the closed connection ends the commands in flight
+    const conn = client;
+    const abandon = () => conn.close();
+    if (signal?.aborted) abandon();
+    signal?.addEventListener('abort', abandon, { once: true });
     try {
       const problems: string[] = [];
       const report = await collectSsh(client, ip, undefined, problems);
-      return { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified', problems };
+      return signal?.aborted ? abandoned : { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified', problems };
     } catch (err) {
-      return { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };
+      return signal?.aborted ? abandoned : { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };
     } finally {
+      signal?.removeEventListener('abort', abandon);
       client.close();
     }
   }

@@ -30,6 +30,8 @@ export class ScanRunner {
   private readonly logger = new Logger('ScanRunner');
   /** one worker's cap on addresses in flight over all its scans: each holds a few sockets */
   private readonly slots: Semaphore;
+  /** how long one address may take before it is abandoned */
+  private readonly addressTimeoutMs: number;
   private readonly expanded = new Map<number, string[]>();
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
@@ -42,6 +44,7 @@ export class ScanRunner {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.slots = new Semaphore(config.scanMaxInFlight);
+    this.addressTimeoutMs = config.scanAddressTimeoutS * 1000;
   }
 
   async runChunk(scanId: number, chunkNo: number): Promise<{ scanned: number } | { skipped: string }> {
@@ -79,11 +82,18 @@ export class ScanRunner {
     const remembered = await this.repo.rememberedCredentials(todo.filter((a) => !/[a-z]/i.test(a) || a.includes(':')));
 
     let stop: 'cancelled' | 'lost' | null = null;
+    // addresses being scanned: a cancelled scan (or a chunk another worker took over) abandons
+    // them at once, where it used to wait for each to finish and then store what it found
+    const inFlight = new Set<AbortController>();
+    const halt = (why: 'cancelled' | 'lost') => {
+      stop ??= why;
+      for (const ac of inFlight) ac.abort(new Error(why === 'cancelled' ? 'scan cancelled' : 'another worker took this address range over'));
+    };
     const renew = setInterval(() => {
-      void this.repo.renewLease(scanId, chunkNo, this.owner, new Date(Date.now() + LEASE_MS)).then((ok) => (ok ? undefined : (stop ??= 'lost')), () => undefined);
+      void this.repo.renewLease(scanId, chunkNo, this.owner, new Date(Date.now() + LEASE_MS)).then((ok) => (ok ? undefined : halt('lost')), () => undefined);
     }, RENEW_MS);
     const watch = setInterval(() => {
-      void this.repo.scanStatus(scanId).then((s) => (s === 'cancelled' || s === 'failed' || s === null ? (stop ??= 'cancelled') : undefined), () => undefined);
+      void this.repo.scanStatus(scanId).then((s) => (s === 'cancelled' || s === 'failed' || s === null ? halt('cancelled') : undefined), () => undefined);
     }, CANCEL_CHECK_MS);
     let lastFlush = Date.now();
     try {
@@ -97,12 +107,20 @@ export class ScanRunner {
         while (!stop && next < todo.length) {
           const address = todo[next++];
           const release = await this.slots.acquire();
+          const ac = new AbortController();
+          const seconds = this.addressTimeoutMs / 1000;
+          const deadline = setTimeout(() => ac.abort(new Error(`did not finish within ${seconds} s (TEKNISI_SCAN_ADDRESS_TIMEOUT): abandoned, nothing stored`)), this.addressTimeoutMs);
+          inFlight.add(ac);
           try {
             if (stop) return;
-            pending.push(await scanAddress(address, creds, remembered.get(address), scan.options, deps).catch((err: Error) => ({
+            const row = await scanAddress(address, creds, remembered.get(address), scan.options, deps, ac.signal).catch((err: Error) => ({
               address, status: 'error' as const, reason: `scan of this address failed: ${err.message}`, deviceId: null, via: null, durationMs: 0, at: new Date(),
-            })));
+            }));
+            // abandoned by a cancel: like an address not reached yet, it gets no result
+            if (!(stop && ac.signal.aborted)) pending.push(row);
           } finally {
+            clearTimeout(deadline);
+            inFlight.delete(ac);
             release();
           }
           if (pending.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_MS) {

@@ -180,8 +180,12 @@ export class SnmpClient {
         ask();
       };
       const ask = () => {
-        if (this.bulk) this.session.getBulk([last], 0, repetitions, (err, varbinds) => answered(err, (varbinds?.[0] as unknown as snmp.Varbind[] | undefined) ?? []));
-        else this.session.getNext([last], (err, varbinds) => answered(err, varbinds ?? []));
+        try {
+          if (this.bulk) this.session.getBulk([last], 0, repetitions, (err, varbinds) => answered(err, (varbinds?.[0] as unknown as snmp.Varbind[] | undefined) ?? []));
+          else this.session.getNext([last], (err, varbinds) => answered(err, varbinds ?? []));
+        } catch (err) {
+          failed(err as Error); // the session was closed under the walk (a scan abandoning the address)
+        }
       };
       ask();
     });

@@ -1,0 +1,91 @@
+// An address that takes too long is abandoned, not waited for: past TEKNISI_SCAN_ADDRESS_TIMEOUT
+// its sessions are closed and nothing it collected is stored, and a cancelled scan abandons
+// the addresses it is in the middle of the same way. The slow device is the lab's simulated
+// Windows PC whose agent takes 100 ms over each installed program (snmpsimd's delay
+// variation): ~6 s for its 60 programs, each answer well inside the scan's 10 s timeout.
+import * as crypto from 'node:crypto';
+import { SnmpsimAgent, snmpsimCredentials } from './lab/snmpsim';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+jest.setTimeout(120_000);
+
+const net = `127.75.${crypto.randomInt(1, 250)}`;
+const at = (n: number) => `${net}.${n}`;
+const HR_SW_INSTALLED_NAME = /^(1\.3\.6\.1\.2\.1\.25\.6\.3\.1\.2\.\d+)\|(4x?)\|(.*)$/gm;
+
+/** every program's name served after a 100 ms wait (hex-encoded: names may hold commas, which the variation's settings split on) */
+const slowPrograms = (recording: string) => {
+  let rows = 0;
+  const edited = recording.replace(HR_SW_INSTALLED_NAME, (_, oid: string, tag: string, value: string) => {
+    rows++;
+    const bytes = tag === '4x' ? Buffer.from(value, 'hex') : Buffer.from(value, 'latin1');
+    return `${oid}|4:delay|hexvalue=${bytes.toString('hex')},wait=100`;
+  });
+  if (rows < 50) throw new Error(`the Windows recording has ${rows} programs; the spec needs ~60 to be slow`);
+  return edited;
+};
+
+interface ScanView {
+  status: string;
+  progress: { done: number; total: number; found: number };
+  results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; durationMs: number }>;
+}
+
+describe('abandoning an address', () => {
+  const slow = new SnmpsimAgent('windows', at(5), 161, slowPrograms);
+  let t: TestApp | undefined;
+
+  beforeAll(() => slow.start());
+  afterAll(async () => {
+    await t?.close();
+    await slow.stop();
+  });
+
+  const setUp = async (env: Record<string, string> = {}) => {
+    await t?.close();
+    t = await createTestApp({ consume: true, env });
+    const app = t;
+    const tech = await app.tokenFor('technician');
+    const credentialId = (await app.http.post('/api/credentials').set(bearer(app.adminToken)).send({ name: 'sim windows', kind: 'snmp-v2c', community: snmpsimCredentials('windows').community }).expect(201)).body.id as number;
+    const start = async () =>
+      (await app.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [at(5)], credentialIds: [credentialId], options: { timeoutMs: 10_000, retries: 0 } }).expect(202)).body.id as number;
+    const view = async (id: number) => (await app.http.get(`/api/discovery/scans/${id}`).set(bearer(tech)).expect(200)).body as ScanView;
+    const until = async (id: number, done: (s: ScanView) => boolean) => {
+      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+        const s = await view(id);
+        if (done(s)) return s;
+      }
+      throw new Error(`scan ${id} never got there: ${JSON.stringify(await view(id))}`);
+    };
+    const devices = async () => (await app.http.get('/api/devices').set(bearer(tech)).expect(200)).body.total as number;
+    return { start, view, until, devices };
+  };
+
+  it('past TEKNISI_SCAN_ADDRESS_TIMEOUT the address is abandoned with nothing stored, and the scan completes', async () => {
+    const { start, until, devices } = await setUp({ TEKNISI_SCAN_ADDRESS_TIMEOUT: '2' });
+    const scan = await until(await start(), (s) => s.status !== 'queued' && s.status !== 'running');
+    expect(scan.status).toBe('completed');
+    expect(scan.progress).toEqual({ done: 1, total: 1, found: 0 });
+    expect(scan.results).toEqual([expect.objectContaining({
+      address: at(5), status: 'error', deviceId: null, reason: 'did not finish within 2 s (TEKNISI_SCAN_ADDRESS_TIMEOUT): abandoned, nothing stored',
+    })]);
+    // abandoned at the deadline, not when the ~6 s collection would have ended
+    expect(scan.results[0].durationMs).toBeLessThan(5000);
+    expect(await devices()).toBe(0);
+  });
+
+  it('a cancelled scan abandons the address it is in the middle of: the device it was collecting is not stored', async () => {
+    const { start, view, until, devices } = await setUp();
+    const id = await start();
+    await until(id, (s) => s.status === 'running');
+    // the agent has answered its system group and is serving its programs, slowly
+    await new Promise((r) => setTimeout(r, 1500));
+    await t!.http.post(`/api/discovery/scans/${id}/cancel`).set(bearer(await t!.tokenFor('technician'))).expect(200);
+    // past the time the whole collection would have taken
+    await new Promise((r) => setTimeout(r, 7000));
+    const scan = await view(id);
+    expect(scan.status).toBe('cancelled');
+    expect(scan.results).toEqual([]);
+    expect(await devices()).toBe(0);
+  });
+});
