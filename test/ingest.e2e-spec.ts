@@ -222,6 +222,29 @@ describe('inventory ingest', () => {
     expect((await device(id)).neighbours.map((n: { localPort: string }) => n.localPort)).toEqual(['Gi1/0/1', 'Gi1/0/2']);
   });
 
+  it('twenty new machines with the same new packages, ingested at once, are all stored, each title once in the catalogue', async () => {
+    // a first scan of an office: every machine brings the same titles, none known yet; each
+    // report inserts the titles it lacks, committed at once, and reads the others' rows
+    const packages = Array.from({ length: 300 }, (_, i) => ({ name: `fleet-pkg-${i}`, version: `1.${i}`, architecture: 'amd64' }));
+    const fleet = Array.from({ length: 20 }, (_, i) => linuxHost({
+      identity: { hostname: `fleet-${i}`, serial: `FLEET-SERIAL-${i}`, macs: [`52:54:00:f1:00:${i.toString(16).padStart(2, '0')}`], addresses: [`198.51.100.${i + 1}`] },
+      interfaces: [{ name: 'eth0', mac: `52:54:00:f1:00:${i.toString(16).padStart(2, '0')}`, addresses: [`198.51.100.${i + 1}`] }],
+      software: packages,
+    }));
+    const results = await Promise.all(fleet.map((r) => ingest.ingest(r)));
+    expect(new Set(results.map((r) => r.deviceId)).size).toBe(20);
+    expect(results.every((r) => r.created)).toBe(true);
+    const [{ titles }] = await t.db.query(`SELECT COUNT(*) AS titles FROM software WHERE name LIKE 'fleet-pkg-%'`);
+    expect(Number(titles)).toBe(300);
+    const perDevice = await t.db.query(
+      `SELECT i.device_id AS id, COUNT(*) AS n FROM installed_software i JOIN software s ON s.id = i.software_id WHERE s.name LIKE 'fleet-pkg-%' GROUP BY i.device_id`,
+    );
+    expect(perDevice.map((row: { n: string }) => Number(row.n))).toEqual(Array(20).fill(300));
+    await t.app.get(DeviceCountsService).flush();
+    const listed = (await t.http.get('/api/software?q=fleet-pkg-7&limit=50').set(viewer)).body.items as Array<{ name: string; deviceCount: number }>;
+    expect(listed.find((x) => x.name === 'fleet-pkg-7')).toMatchObject({ deviceCount: 20 });
+  });
+
   it('keeps the catalogue device counts current between recounts', async () => {
     // ingest's count changes are written in batches, about a second later: now
     await t.app.get(DeviceCountsService).flush();

@@ -60,6 +60,11 @@ export class IngestService {
     await runner.connect();
     const held: string[] = [];
     try {
+      // The catalogue titles first, outside the device's locks and transaction, each new batch
+      // committed at once: titles are shared by every machine and never deleted, and a new
+      // title's row locked until this device committed made every other new machine with the
+      // same packages (a first scan of an office) wait for this one, in turn.
+      const software = r.report.software ? await this.prepareSoftware(runner.manager, r) : undefined;
       // in one global order, so that two reports sharing identifiers never wait on each other in a cycle
       for (const lock of lockNames(r)) {
         const [{ got }] = await runner.query('SELECT GET_LOCK(?, 30) AS got', [lock]);
@@ -72,7 +77,7 @@ export class IngestService {
         await runner.startTransaction('READ COMMITTED');
         const counts: CountDelta = { added: [], removed: [] };
         try {
-          const result = await this.ingestIn(runner.manager, r, counts);
+          const result = await this.ingestIn(runner.manager, r, counts, software);
           await runner.commitTransaction();
           // only what committed; written in batches about a second later, not by this report
           // (titles every machine shares, updated by every report, cost a tenth of ingest)
@@ -91,7 +96,7 @@ export class IngestService {
     }
   }
 
-  private async ingestIn(m: EntityManager, r: CleanReport, counts: CountDelta): Promise<IngestResult> {
+  private async ingestIn(m: EntityManager, r: CleanReport, counts: CountDelta, software: PreparedSoftware | undefined): Promise<IngestResult> {
     const { id: matched, by } = await this.match(m, r);
     const history: History[] = [];
     const record = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) =>
@@ -135,7 +140,7 @@ export class IngestService {
       await this.devices.updateDevice(m, id, { ...patch, lastSeen: r.at > current.lastSeen ? r.at : current.lastSeen, ...(Object.keys(patch).length ? { updatedAt: r.at } : {}) });
     }
     await this.syncAddresses(m, id, r, matched === null, !!held.interfaces, record);
-    if (r.report.software && !held.software) await this.syncSoftware(m, id, r, matched === null, record, counts);
+    if (software && !held.software) await this.syncSoftware(m, id, r, software, matched === null, record, counts);
     if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, matched === null, record);
     if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r);
     if (r.report.neighbours) await this.syncNeighbours(m, id, r);
@@ -260,7 +265,8 @@ export class IngestService {
     await this.devices.replaceAddresses(m, id, unique);
   }
 
-  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {
+  /** The report's software, cleaned, with the catalogue id of each title (new titles inserted and committed). */
+  private async prepareSoftware(m: EntityManager, r: CleanReport): Promise<PreparedSoftware> {
     const items = (r.report.software ?? [])
       .map((s) => ({
         name: cleanText(s.name),
@@ -269,9 +275,12 @@ export class IngestService {
         architecture: cleanText(s.architecture, 32) ?? '',
         installDate: s.installDate && /^\d{4}-\d{2}-\d{2}$/.test(s.installDate) ? s.installDate : null,
       }))
-      .filter((s): s is typeof s & { name: string } => !!s.name);
+      .filter((s): s is PreparedSoftware['items'][number] => !!s.name);
     const titles = new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }]));
-    const ids = await this.repo.titleIds(m, [...titles.values()], r.at);
+    return { items, ids: await this.repo.titleIds(m, [...titles.values()], r.at) };
+  }
+
+  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, { items, ids }: PreparedSoftware, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {
     const wanted = new Map<string, { softwareId: number; version: string; architecture: string; installDate: string | null }>();
     for (const s of items) {
       const softwareId = ids.get(titleKey(s.name.toLowerCase(), s.publisher));
@@ -345,6 +354,12 @@ export class IngestService {
     }
     await this.repo.replaceRows(m, 'device_neighbours', id, rows.map((n) => ({ ...n, last_seen: r.at })));
   }
+}
+
+/** A report's software list, cleaned, and the catalogue ids of its titles. */
+interface PreparedSoftware {
+  items: Array<{ name: string; publisher: string; version: string; architecture: string; installDate: string | null }>;
+  ids: Map<string, number>;
 }
 
 /** Catalogue titles that gained or lost this device; handed to DeviceCountsService after the commit. */

@@ -102,12 +102,12 @@ export class InventoryRepository {
     return { hardware: Number(row.hardware) === 1, software: Number(row.software) === 1, interfaces: Number(row.interfaces) === 1 };
   }
 
-  /** Catalogue ids for the titles, inserting the new ones. */
   /**
    * Catalogue ids of the titles, inserting the ones not seen before. Known titles — nearly all,
    * after the first machines — are only read (per publisher, an index range): an INSERT IGNORE
-   * of an existing row would hold shared next-key locks on the unique index until the report
-   * commits, which made concurrent ingests deadlock on popular titles.
+   * of an existing row holds shared next-key locks on the unique index until its transaction
+   * commits. Ingest calls this outside its transaction (autocommit), so that the inserts are
+   * committed at once and no other report waits on them.
    */
   async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -138,8 +138,8 @@ export class InventoryRepository {
         `INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
         batch.flatMap((t) => [t.name, t.normalizedName, t.publisher, now]),
       );
-      // this report's own inserts are not remembered: a rollback (a deadlock retried) undoes them
-      await lookup(batch, false);
+      // remembered only when committed (outside a transaction): a rollback would undo them
+      await lookup(batch, !m.queryRunner?.isTransactionActive);
     }
     return out;
   }
