@@ -1,4 +1,4 @@
-import { decodeOctets, text } from './snmp.client';
+import { compareOids, decodeOctets, text } from './snmp.client';
 
 describe('decoding device strings', () => {
   it.each([
@@ -22,5 +22,20 @@ describe('decoding device strings', () => {
     expect(text(42)).toBe('42');
     expect(text(null)).toBeNull();
     expect(text(undefined)).toBeNull();
+  });
+});
+
+describe('ordering OIDs, as a walk checks that each answer comes after the one before', () => {
+  const sign = (n: number) => Math.sign(n) || 0; // no -0
+  it.each([
+    ['1.3.6.1.2.1.2.2.1.2.10', '1.3.6.1.2.1.2.2.1.2.9', 1, 'by number, not by text (10 after 9)'],
+    ['1.3.6.1.2.1.25.6.3.1.2.30', '1.3.6.1.2.1.25.6.3.1.2.30', 0, 'the same OID'],
+    ['1.3.6.1.2.1.25.6.3.1.2', '1.3.6.1.2.1.25.6.3.1.2.1', -1, 'a prefix before what extends it'],
+    ['1.3.6.1.2.1.25.6.3.1.3.1', '1.3.6.1.2.1.25.6.3.1.2.999', 1, 'the next column after the last row of this one'],
+    ['1.3.6.1.4.1.9.4294967295', '1.3.6.1.4.1.9.4294967294', 1, 'the largest sub-identifier'],
+    ['1.3.6.1.2.1.1.5.0', '1.3.6.1.2.1.1.50', -1, 'a shorter sub-identifier is a smaller number'],
+  ])('%s vs %s: %i (%s)', (a, b, expected) => {
+    expect(sign(compareOids(a, b))).toBe(expected);
+    expect(sign(compareOids(b, a))).toBe(sign(-expected));
   });
 });

@@ -44,15 +44,23 @@ export class SnmpError extends Error {
   }
 }
 
-/** a.b.c… sub-identifiers compared as numbers, as agents order them: negative, zero or positive. */
+/**
+ * a.b.c… sub-identifiers compared as numbers, as agents order them: negative, zero or positive.
+ * Read in place, digit by digit: a walk compares every value it gets.
+ */
 export function compareOids(a: string, b: string): number {
-  const x = a.split('.');
-  const y = b.split('.');
-  for (let i = 0; i < x.length && i < y.length; i++) {
-    const d = Number(x[i]) - Number(y[i]);
-    if (d !== 0) return d;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let x = 0;
+    let y = 0;
+    for (let c = a.charCodeAt(i); i < a.length && c !== 46; c = a.charCodeAt(++i)) x = x * 10 + c - 48;
+    for (let c = b.charCodeAt(j); j < b.length && c !== 46; c = b.charCodeAt(++j)) y = y * 10 + c - 48;
+    if (x !== y) return x - y;
+    i++; // past the dots
+    j++;
   }
-  return x.length - y.length;
+  return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
 }
 
 const AUTH: Record<SnmpAuthProtocol, number> = {
