@@ -60,11 +60,24 @@ export class IngestService {
     await runner.connect();
     const held: string[] = [];
     try {
-      // The catalogue titles first, outside the device's locks and transaction, each new batch
-      // committed at once: titles are shared by every machine and never deleted, and a new
+      // The catalogue titles first, in a short transaction of their own, before the device's
+      // locks and transaction: titles are shared by every machine and never deleted, and a new
       // title's row locked until this device committed made every other new machine with the
-      // same packages (a first scan of an office) wait for this one, in turn.
-      const software = r.report.software ? await this.prepareSoftware(runner.manager, r) : undefined;
+      // same packages (a first scan of an office) wait for this one, in turn. One commit for
+      // all of them, not one per statement: most reports bring a few new titles each.
+      const software = r.report.software
+        ? await retried(async () => {
+            await runner.startTransaction('READ COMMITTED');
+            try {
+              const prepared = await this.prepareSoftware(runner.manager, r);
+              await runner.commitTransaction();
+              return prepared;
+            } catch (err) {
+              await runner.rollbackTransaction();
+              throw err;
+            }
+          })
+        : undefined;
       // in one global order, so that two reports sharing identifiers never wait on each other in a cycle
       for (const lock of lockNames(r)) {
         const [{ got }] = await runner.query('SELECT GET_LOCK(?, 30) AS got', [lock]);
@@ -86,7 +99,7 @@ export class IngestService {
         } catch (err) {
           await runner.rollbackTransaction();
           if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
-          await new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
+          await backOff(attempt);
         }
       }
     } finally {
@@ -404,6 +417,20 @@ class DeviceVanished extends Error {
 }
 
 /** InnoDB deadlocks and lock wait timeouts undo the whole transaction: doing it again is safe. */
+const backOff = (attempt: number) => new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
+
+/** Work outside a transaction (the catalogue's autocommit inserts) that two reports' overlapping titles can deadlock: tried again. */
+async function retried<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+      await backOff(attempt);
+    }
+  }
+}
+
 function isRetryable(err: unknown): boolean {
   const code = (err as { driverError?: { errno?: number }; errno?: number }).driverError?.errno ?? (err as { errno?: number }).errno;
   return err instanceof DeviceVanished || code === 1213 || code === 1205;

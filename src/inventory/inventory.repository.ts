@@ -106,8 +106,8 @@ export class InventoryRepository {
    * Catalogue ids of the titles, inserting the ones not seen before. Known titles — nearly all,
    * after the first machines — are only read (per publisher, an index range): an INSERT IGNORE
    * of an existing row holds shared next-key locks on the unique index until its transaction
-   * commits. Ingest calls this outside its transaction (autocommit), so that the inserts are
-   * committed at once and no other report waits on them.
+   * commits. Ingest calls this in a short transaction of its own, before the device's, so that
+   * no other report waits on its new titles for long.
    */
   async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -131,15 +131,19 @@ export class InventoryRepository {
     });
     // rows read before this report inserts anything were committed by someone: safe to remember
     for (let i = 0; i < unknown.length; i += 500) await lookup(unknown.slice(i, i + 500), true);
-    const missing = titles.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
+    // in the unique index's order (near enough: the collation folds more than this), so that two
+    // reports inserting overlapping titles take their locks in one order rather than deadlock
+    const missing = titles
+      .filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)))
+      .sort((a, b) => (a.normalizedName < b.normalizedName ? -1 : a.normalizedName > b.normalizedName ? 1 : a.publisher < b.publisher ? -1 : a.publisher > b.publisher ? 1 : 0));
     for (let i = 0; i < missing.length; i += 500) {
       const batch = missing.slice(i, i + 500);
       await m.query(
         `INSERT IGNORE INTO software (name, normalized_name, publisher, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
         batch.flatMap((t) => [t.name, t.normalizedName, t.publisher, now]),
       );
-      // remembered only when committed (outside a transaction): a rollback would undo them
-      await lookup(batch, !m.queryRunner?.isTransactionActive);
+      // not remembered: until the caller commits, a rollback (a deadlock retried) undoes them
+      await lookup(batch, false);
     }
     return out;
   }
