@@ -7,7 +7,7 @@
 // sources see one machine, each group of fields keeps the best recent source's view (see
 // source-precedence.ts), so that alternating SNMP and SSH scans don't rewrite each other.
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { Device } from '../devices/device.entity';
 import { DevicesRepository } from '../devices/devices.repository';
@@ -17,7 +17,7 @@ import { normalizeMac } from '../common/mac';
 import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
-import { InventoryRepository, titleKey } from './inventory.repository';
+import { InventoryRepository, TitleKey, titleKey } from './inventory.repository';
 import { deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource } from './source-precedence';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -60,24 +60,7 @@ export class IngestService {
     await runner.connect();
     const held: string[] = [];
     try {
-      // The catalogue titles first, in a short transaction of their own, before the device's
-      // locks and transaction: titles are shared by every machine and never deleted, and a new
-      // title's row locked until this device committed made every other new machine with the
-      // same packages (a first scan of an office) wait for this one, in turn. One commit for
-      // all of them, not one per statement: most reports bring a few new titles each.
-      const software = r.report.software
-        ? await retried(async () => {
-            await runner.startTransaction('READ COMMITTED');
-            try {
-              const prepared = await this.prepareSoftware(runner.manager, r);
-              await runner.commitTransaction();
-              return prepared;
-            } catch (err) {
-              await runner.rollbackTransaction();
-              throw err;
-            }
-          })
-        : undefined;
+      const software = r.report.software ? await this.prepareSoftware(runner, r) : undefined;
       // in one global order, so that two reports sharing identifiers never wait on each other in a cycle
       for (const lock of lockNames(r)) {
         const [{ got }] = await runner.query('SELECT GET_LOCK(?, 30) AS got', [lock]);
@@ -279,7 +262,7 @@ export class IngestService {
   }
 
   /** The report's software, cleaned, with the catalogue id of each title (new titles inserted and committed). */
-  private async prepareSoftware(m: EntityManager, r: CleanReport): Promise<PreparedSoftware> {
+  private async prepareSoftware(runner: QueryRunner, r: CleanReport): Promise<PreparedSoftware> {
     const items = (r.report.software ?? [])
       .map((s) => ({
         name: cleanText(s.name),
@@ -289,11 +272,34 @@ export class IngestService {
         installDate: s.installDate && /^\d{4}-\d{2}-\d{2}$/.test(s.installDate) ? s.installDate : null,
       }))
       .filter((s): s is PreparedSoftware['items'][number] => !!s.name);
-    const titles = new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }]));
-    return { items, ids: await this.repo.titleIds(m, [...titles.values()], r.at) };
+    const titles = [...new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }])).values()];
+    // titles this process has read before (most, after the first machines) need no query at all
+    const known = this.repo.knownTitleIds(titles);
+    if (known.size === titles.length) return { items, titles, ids: known };
+    // A few new titles are this machine's own rarities: found or inserted in the device's
+    // transaction, with its one commit. Many are a kind of machine not seen before, whose
+    // siblings are likely being ingested right now (a first scan of an office): those go in a
+    // short transaction of their own, before the device's locks and transaction, since a new
+    // title's row locked until this device committed made every sibling wait for this one, in
+    // turn. Titles are shared by every machine and never deleted.
+    if (titles.length - known.size < MANY_NEW_TITLES) return { items, titles };
+    const ids = await retried(async () => {
+      await runner.startTransaction('READ COMMITTED');
+      try {
+        const found = await this.repo.titleIds(runner.manager, titles, r.at);
+        await runner.commitTransaction();
+        return found;
+      } catch (err) {
+        await runner.rollbackTransaction();
+        throw err;
+      }
+    });
+    return { items, titles, ids };
   }
 
-  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, { items, ids }: PreparedSoftware, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {
+  private async syncSoftware(m: EntityManager, id: number, r: CleanReport, prepared: PreparedSoftware, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {
+    const { items } = prepared;
+    const ids = prepared.ids ?? (await this.repo.titleIds(m, prepared.titles, r.at));
     const wanted = new Map<string, { softwareId: number; version: string; architecture: string; installDate: string | null }>();
     for (const s of items) {
       const softwareId = ids.get(titleKey(s.name.toLowerCase(), s.publisher));
@@ -369,11 +375,15 @@ export class IngestService {
   }
 }
 
-/** A report's software list, cleaned, and the catalogue ids of its titles. */
+/** A report's software list, cleaned, its titles, and their catalogue ids unless they are left to the device's transaction. */
 interface PreparedSoftware {
   items: Array<{ name: string; publisher: string; version: string; architecture: string; installDate: string | null }>;
-  ids: Map<string, number>;
+  titles: TitleKey[];
+  ids?: Map<string, number>;
 }
+
+/** new titles in one report from which they get a transaction of their own (see prepareSoftware) */
+const MANY_NEW_TITLES = 100;
 
 /** Catalogue titles that gained or lost this device; handed to DeviceCountsService after the commit. */
 interface CountDelta {

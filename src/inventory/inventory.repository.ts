@@ -106,8 +106,9 @@ export class InventoryRepository {
    * Catalogue ids of the titles, inserting the ones not seen before. Known titles — nearly all,
    * after the first machines — are only read (per publisher, an index range): an INSERT IGNORE
    * of an existing row holds shared next-key locks on the unique index until its transaction
-   * commits. Ingest calls this in a short transaction of its own, before the device's, so that
-   * no other report waits on its new titles for long.
+   * commits. Ingest calls this in the device's transaction, or, for a report with many new
+   * titles, in a short transaction of its own before it, so that no other report waits on them
+   * for long.
    */
   async titleIds(m: EntityManager, titles: TitleKey[], now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -123,12 +124,8 @@ export class InventoryRepository {
         }
       }
     };
-    const unknown = titles.filter((t) => {
-      const key = titleKey(t.normalizedName, t.publisher);
-      const id = this.knownTitles.get(key);
-      if (id !== undefined) out.set(key, id);
-      return id === undefined;
-    });
+    for (const [key, id] of this.knownTitleIds(titles)) out.set(key, id);
+    const unknown = titles.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
     // rows read before this report inserts anything were committed by someone: safe to remember
     for (let i = 0; i < unknown.length; i += 500) await lookup(unknown.slice(i, i + 500), true);
     // in the unique index's order (near enough: the collation folds more than this), so that two
@@ -144,6 +141,17 @@ export class InventoryRepository {
       );
       // not remembered: until the caller commits, a rollback (a deadlock retried) undoes them
       await lookup(batch, false);
+    }
+    return out;
+  }
+
+  /** The catalogue ids of those of the titles that this process knows, with no query. */
+  knownTitleIds(titles: TitleKey[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const t of titles) {
+      const key = titleKey(t.normalizedName, t.publisher);
+      const id = this.knownTitles.get(key);
+      if (id !== undefined) out.set(key, id);
     }
     return out;
   }
