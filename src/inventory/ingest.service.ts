@@ -261,7 +261,10 @@ export class IngestService {
     await this.devices.replaceAddresses(m, id, unique);
   }
 
-  /** The report's software, cleaned, with the catalogue id of each title (new titles inserted and committed). */
+  /**
+   * The report's software, cleaned, and its titles with their catalogue ids — unless a few new
+   * titles are left for the device's transaction to insert (syncSoftware).
+   */
   private async prepareSoftware(runner: QueryRunner, r: CleanReport): Promise<PreparedSoftware> {
     const items = (r.report.software ?? [])
       .map((s) => ({
@@ -426,10 +429,9 @@ class DeviceVanished extends Error {
   }
 }
 
-/** InnoDB deadlocks and lock wait timeouts undo the whole transaction: doing it again is safe. */
 const backOff = (attempt: number) => new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
 
-/** Work outside a transaction (the catalogue's autocommit inserts) that two reports' overlapping titles can deadlock: tried again. */
+/** A transaction of its own (the catalogue titles' one) that two reports' overlapping titles can deadlock: done again. */
 async function retried<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -441,6 +443,7 @@ async function retried<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** InnoDB deadlocks and lock wait timeouts undo the whole transaction: doing it again is safe. */
 function isRetryable(err: unknown): boolean {
   const code = (err as { driverError?: { errno?: number }; errno?: number }).driverError?.errno ?? (err as { errno?: number }).errno;
   return err instanceof DeviceVanished || code === 1213 || code === 1205;
