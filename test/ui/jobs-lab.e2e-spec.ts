@@ -128,13 +128,17 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
 
 it('finds one host by a package only it has, through the global search, and opens it', async () => {
   const page = await env.login('ui-tech', techPassword);
-  await page.locator('main').click();
+  // out of any field, as a person clicks on the page: on its heading, not the middle of <main>,
+  // which on a loaded dashboard is a link (a device, the Devices card) that navigates away
+  await page.getByRole('heading', { level: 1 }).click();
   await page.keyboard.press('/');
   await page.keyboard.type(MARK);
   await page.keyboard.press('Enter');
   await page.waitForURL(`${env.baseUrl}/devices?q=${MARK}`);
   // the grid's own rows: the dashboard it replaced lists both hosts as recently discovered
   const grid = page.getByRole('table', { name: 'Devices', exact: true });
+  // the search's own answer: while it loads, the grid keeps showing the rows it had (aria-busy)
+  await grid.and(page.locator(':not([aria-busy])')).waitFor();
   const link = grid.getByRole('link', { name: 'ui-jobs-a', exact: true });
   await visible(link);
   expect(await grid.getByRole('link', { name: 'ui-jobs-b', exact: true }).count()).toBe(0);

@@ -50,7 +50,9 @@ it('a next= pointing at another site is ignored (no open redirect)', async () =>
 
 it('"/" focuses the search box and Enter searches the devices', async () => {
   const page = await env.login('admin', ADMIN_PASSWORD);
-  await page.locator('main').click();
+  // out of any field, as a person clicks on the page: on its heading, not the middle of <main>,
+  // which on a loaded dashboard is a link (a device, the Devices card) that navigates away
+  await page.getByRole('heading', { level: 1 }).click();
   await page.keyboard.press('/');
   const search = page.getByRole('textbox', { name: 'Search devices' });
   expect(await search.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
