@@ -320,7 +320,7 @@ describe('agents', () => {
         // another token has its own budget
         expect((await report((await newToken()).token)).status).toBe(200);
       } finally {
-        await other.app.close();
+        await other.close(); // t's database and queue stay: they were named in its env
       }
     });
   });

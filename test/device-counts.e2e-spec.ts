@@ -7,7 +7,7 @@ import { IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { DeviceCountsService } from '../src/software/device-counts.service';
 import { SoftwareRepository } from '../src/software/software.repository';
-import { bearer, createTestApp, deleteRedisKeys, dropDatabase, TestApp } from './support/app';
+import { bearer, createTestApp, TestApp } from './support/app';
 import { TEST_DATABASE_SERVER } from './support/env';
 
 const TITLES = Array.from({ length: 60 }, (_, i) => `pkg-${String(i).padStart(2, '0')}`);
@@ -98,7 +98,7 @@ describe('catalogue device counts', () => {
       // only the shutdown may write them now: no timer
       (c as unknown as { clearTimer(): void }).clearTimer();
       expect(c.pendingTitles).toBe(3);
-      await other.app.close();
+      await other.closeApp();
       const conn = await createConnection({ uri: `${TEST_DATABASE_SERVER}/${other.dbName}` });
       try {
         const [rows] = await conn.query('SELECT normalized_name AS name, device_count AS n FROM software ORDER BY normalized_name');
@@ -107,8 +107,7 @@ describe('catalogue device counts', () => {
         await conn.end();
       }
     } finally {
-      await dropDatabase(other.dbName);
-      await deleteRedisKeys(other.config.queuePrefix);
+      await other.close();
     }
   });
 });

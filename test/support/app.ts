@@ -29,6 +29,9 @@ export interface TestApp {
   adminToken: string;
   /** Creates a user with the role and returns a bearer token for it. */
   tokenFor(role: 'viewer' | 'technician' | 'admin', username?: string): Promise<string>;
+  /** Stops the application only (its database and data directory stay until close()). */
+  closeApp(): Promise<void>;
+  /** Stops the application and removes what it made: its data directory, and its database and queue keys unless opts.env named another's. */
   close(): Promise<void>;
 }
 
@@ -75,10 +78,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const login = await http.post('/api/auth/login').disableTLSCerts().send({ username: 'admin', password: adminPassword });
   if (login.status !== 200) {
     await app.close();
+    if (!opts.env?.DATABASE_URL) await dropDatabase(dbName);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
   }
   const adminToken = login.body.accessToken as string;
   let n = 0;
+  let appClosed = false;
+  const closeApp = async () => {
+    if (appClosed) return;
+    appClosed = true;
+    await app.close();
+  };
   return {
     app, http, config, db, logs, dbName, adminToken,
     async tokenFor(role, username) {
@@ -89,10 +100,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       const res = await http.post('/api/auth/login').send({ username: name, password });
       return res.body.accessToken as string;
     },
+    closeApp,
     async close() {
-      await app.close();
-      await dropDatabase(dbName);
-      await deleteRedisKeys(config.queuePrefix);
+      await closeApp();
+      // a second application on another's database and queue (opts.env) leaves them to their owner
+      if (!opts.env?.DATABASE_URL) await dropDatabase(dbName);
+      if (!opts.env?.TEKNISI_QUEUE_PREFIX) await deleteRedisKeys(config.queuePrefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
