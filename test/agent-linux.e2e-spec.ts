@@ -54,7 +54,8 @@ describe('the Linux agent on this machine', () => {
   let token: string;
   // the machine itself as a lab host: no ForceCommand, so sessions see this machine as it is
   const address = `127.79.${crypto.randomInt(1, 250)}.${crypto.randomInt(1, 250)}`;
-  const self = new LabSshd({ address, dir: labDir('agent-self'), name: 'agent-self' });
+  const selfDir = labDir('agent-self');
+  const self = new LabSshd({ address, dir: selfDir, name: 'agent-self' });
 
   const collectOverSsh = async (): Promise<InventoryReport> => {
     const c = await SshClient.connect({
@@ -76,7 +77,8 @@ describe('the Linux agent on this machine', () => {
     await self.start();
   });
   afterAll(async () => {
-    await self.stop();
+    await self.stop(); // keeps its directory (keys, config): removed here
+    fs.rmSync(selfDir, { recursive: true, force: true });
     await t?.close();
   });
 
@@ -161,10 +163,16 @@ describe('the Linux agent on this machine', () => {
 
     it('reads the token from a file, and exits 8 when the token\'s budget is spent', async () => {
       const tight = (await t.http.post('/api/agents/tokens').set(bearer(t.adminToken)).send({ name: 'tight', reportsPerMinute: 1 })).body.token;
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-agent-')), 'token');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-agent-'));
+      const file = path.join(dir, 'token');
       fs.writeFileSync(file, `${tight}\n`, { mode: 0o600 });
-      expect((await agent(['--server', url, '--token-file', file, '-q'])).code).toBe(0);
-      const run = await agent(['--server', url, '--token-file', file]);
+      let run;
+      try {
+        expect((await agent(['--server', url, '--token-file', file, '-q'])).code).toBe(0);
+        run = await agent(['--server', url, '--token-file', file]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
       expect(run.code).toBe(8);
       expect(run.stderr).toMatch(/^teknisi-agent: too many reports for this token \(429\): Too many reports for enrollment token "tight"/);
     });
