@@ -2,8 +2,10 @@
 // its sessions are closed and nothing it collected is stored, and a cancelled scan abandons
 // the addresses it is in the middle of the same way. The slow device is the lab's simulated
 // Windows PC whose agent takes 100 ms over each installed program (snmpsimd's delay
-// variation): ~6 s for its 60 programs, each answer well inside the scan's 10 s timeout.
+// variation): ~6 s for its 60 programs, each answer well inside the scan's 10 s timeout; the
+// slow SSH server is a port that accepts connections and never speaks.
 import * as crypto from 'node:crypto';
+import { createServer, Socket } from 'node:net';
 import { SnmpsimAgent, snmpsimCredentials } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
 
@@ -58,7 +60,10 @@ describe('abandoning an address', () => {
       throw new Error(`scan ${id} never got there: ${JSON.stringify(await view(id))}`);
     };
     const devices = async () => (await app.http.get('/api/devices').set(bearer(tech)).expect(200)).body.total as number;
-    return { start, view, until, devices };
+    const scanOf = async (targets: string[], credentialIds: number[]) =>
+      (await app.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets, credentialIds, options: { timeoutMs: 10_000, retries: 0 } }).expect(202)).body.id as number;
+    const credential = async (body: object) => (await app.http.post('/api/credentials').set(bearer(app.adminToken)).send(body).expect(201)).body.id as number;
+    return { start, view, until, devices, scanOf, credential };
   };
 
   it('past TEKNISI_SCAN_ADDRESS_TIMEOUT the address is abandoned with nothing stored, and the scan completes', async () => {
@@ -72,6 +77,24 @@ describe('abandoning an address', () => {
     // abandoned at the deadline, not when the ~6 s collection would have ended
     expect(scan.results[0].durationMs).toBeLessThan(5000);
     expect(await devices()).toBe(0);
+  });
+
+  it('the deadline also ends an SSH login that never completes (a port that accepts and never speaks)', async () => {
+    // a TCP listener on the SSH port that reads and never answers: the login would wait out its
+    // own timeout (40 s with the scan's 10 s timeout)
+    const held: Socket[] = [];
+    const mute = createServer((socket) => held.push(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => mute.listen(22, at(7), resolve));
+    try {
+      const { scanOf, until, credential } = await setUp({ TEKNISI_SCAN_ADDRESS_TIMEOUT: '2' });
+      const ssh = await credential({ name: 'lab ssh', kind: 'ssh', username: 'nobody-here', password: 'not-used-by-a-mute-port' });
+      const scan = await until(await scanOf([at(7)], [ssh]), (s) => s.status !== 'queued' && s.status !== 'running');
+      expect(scan.results).toEqual([expect.objectContaining({ address: at(7), status: 'error', reason: 'did not finish within 2 s (TEKNISI_SCAN_ADDRESS_TIMEOUT): abandoned, nothing stored' })]);
+      expect(scan.results[0].durationMs).toBeLessThan(5000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
   });
 
   it('a cancelled scan abandons the address it is in the middle of: the device it was collecting is not stored', async () => {

@@ -193,7 +193,7 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: H
       client = await SshClient.connect({
         host: ip, port, username: cred.username, password: cred.password, privateKey: cred.privateKey, passphrase: cred.passphrase,
         // a handshake takes a few round trips and some key maths: more than one SNMP request
-        timeoutMs: Math.max(o.timeoutMs * 4, 10_000), hostKeys,
+        timeoutMs: Math.max(o.timeoutMs * 4, 10_000), hostKeys, signal,
       });
     } catch (err) {
       const reason = err instanceof SshError ? err.reason : 'protocol';

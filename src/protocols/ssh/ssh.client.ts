@@ -28,6 +28,8 @@ export interface SshConnectOptions {
   /** for the TCP connect, the handshake and the login together */
   timeoutMs: number;
   hostKeys: HostKeyVerifier;
+  /** gives up the attempt at once (a scan abandoning the address), rejecting with the signal's reason */
+  signal?: AbortSignal;
 }
 
 export interface ExecOptions {
@@ -134,16 +136,21 @@ export class SshClient {
       let hostKeyMessage: string | undefined;
       let verifierError: unknown;
       let settled = false;
+      const abandoned = () => fail(new SshError('protocol', `${o.host}:${o.port}: ${(o.signal?.reason as Error | undefined)?.message ?? 'abandoned'} during the SSH login`));
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
+        o.signal?.removeEventListener('abort', abandoned);
         conn.end();
         if (err instanceof SshError) err.message = scrub(err.message, secrets);
         reject(err);
       };
+      if (o.signal?.aborted) return abandoned();
+      o.signal?.addEventListener('abort', abandoned, { once: true });
       conn.on('ready', () => {
         if (settled) return;
         settled = true;
+        o.signal?.removeEventListener('abort', abandoned);
         // commands and shell lines are small writes: with Nagle on, each waited ~40 ms for the
         // server's delayed ACK (an IOS shell fetch 250 ms instead of ~30 ms)
         conn.setNoDelay(true);
