@@ -67,24 +67,14 @@ export class IngestService {
         if (Number(got) !== 1) throw new Error('Timed out waiting for another ingest of the same machine');
         held.push(lock);
       }
-      for (let attempt = 1; ; attempt++) {
-        // READ COMMITTED: no gap locks between unrelated machines' inserts, and each query sees
-        // what was committed before it (a merge that finished while this report waited)
-        await runner.startTransaction('READ COMMITTED');
+      const { result, counts } = await committed(runner, async () => {
         const counts: CountDelta = { added: [], removed: [] };
-        try {
-          const result = await this.ingestIn(runner.manager, r, counts, software);
-          await runner.commitTransaction();
-          // only what committed; written in batches about a second later, not by this report
-          // (titles every machine shares, updated by every report, cost a tenth of ingest)
-          this.counts.add(counts.added, counts.removed);
-          return result;
-        } catch (err) {
-          await runner.rollbackTransaction();
-          if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
-          await backOff(attempt);
-        }
-      }
+        return { result: await this.ingestIn(runner.manager, r, counts, software), counts };
+      });
+      // only what committed; written in batches about a second later, not by this report
+      // (titles every machine shares, updated by every report, cost a tenth of ingest)
+      this.counts.add(counts.added, counts.removed);
+      return result;
     } finally {
       // released after the commit, so the next report of this machine sees this one's device
       for (const lock of held.reverse()) await runner.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
@@ -286,18 +276,7 @@ export class IngestService {
     // title's row locked until this device committed made every sibling wait for this one, in
     // turn. Titles are shared by every machine and never deleted.
     if (titles.length - known.size < MANY_NEW_TITLES) return { items, titles };
-    const ids = await retried(async () => {
-      await runner.startTransaction('READ COMMITTED');
-      try {
-        const found = await this.repo.titleIds(runner.manager, titles, r.at);
-        await runner.commitTransaction();
-        return found;
-      } catch (err) {
-        await runner.rollbackTransaction();
-        throw err;
-      }
-    });
-    return { items, titles, ids };
+    return { items, titles, ids: await committed(runner, () => this.repo.titleIds(runner.manager, titles, r.at)) };
   }
 
   private async syncSoftware(m: EntityManager, id: number, r: CleanReport, prepared: PreparedSoftware, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {
@@ -429,16 +408,23 @@ class DeviceVanished extends Error {
   }
 }
 
-const backOff = (attempt: number) => new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
-
-/** A transaction of its own (the catalogue titles' one) that two reports' overlapping titles can deadlock: done again. */
-async function retried<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * `work` in a READ COMMITTED transaction on the runner, committed; rolled back and done again
+ * (up to MAX_ATTEMPTS) after a deadlock or a lock wait timeout. READ COMMITTED: no gap locks
+ * between unrelated machines' inserts, and each query sees what was committed before it (a
+ * merge that finished while this report waited).
+ */
+async function committed<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    await runner.startTransaction('READ COMMITTED');
     try {
-      return await work();
+      const result = await work();
+      await runner.commitTransaction();
+      return result;
     } catch (err) {
+      await runner.rollbackTransaction();
       if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
-      await backOff(attempt);
+      await new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
     }
   }
 }
