@@ -6,6 +6,7 @@
 // gets one result saying what was found, or why nothing was.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { onAbort } from '../common/abort';
 import type { RevealedCredential } from '../credentials/credentials.service';
 import { IngestResult, InventoryReport } from '../inventory/inventory-report';
 import { readSystem, SnmpClient, SnmpError } from '../protocols/snmp/snmp.client';
@@ -116,13 +117,12 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
   const abort = new AbortController();
   const probe = probeUdp(ip, port, o.timeoutMs, o.retries, abort.signal);
   const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1 }, c));
-  // abandoned: closed sessions fail their requests at once, which unwinds whatever is in flight
-  const abandon = () => {
+  const close = () => {
     abort.abort();
     for (const c of clients) c.close();
   };
-  if (signal?.aborted) abandon();
-  signal?.addEventListener('abort', abandon, { once: true });
+  // abandoned: closed sessions fail their requests at once, which unwinds whatever is in flight
+  const forget = onAbort(signal, close);
   const failures: string[] = [];
   let authFailed = false;
   try {
@@ -160,8 +160,8 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
     if (seen === 'refused' || seen === 'unreachable') return { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' };
     return { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
   } finally {
-    signal?.removeEventListener('abort', abandon);
-    abandon();
+    forget();
+    close();
   }
 }
 
@@ -182,12 +182,12 @@ function firstNonNull<T>(attempts: Array<Promise<T | null>>): Promise<T | null> 
 async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: HostKeyVerifier, signal?: AbortSignal): Promise<Side> {
   const port = o.sshPort;
   const open = await probeTcp(ip, port, o.timeoutMs);
-  const abandoned: Side = { note: 'abandoned', outcome: 'error' };
   if (open === 'refused' || open === 'unreachable') return { note: `TCP ${port} (SSH) ${open === 'refused' ? 'refused' : 'unreachable'}`, outcome: 'refused' };
   if (open === 'silent') return { note: `no answer on TCP ${port} (SSH) within ${o.timeoutMs} ms`, outcome: 'silent' };
   const refused: string[] = [];
+  // abandoned (signal): connect gives up, and a closed connection ends the commands in flight;
+  // what this side says then is not used (scanAddress answers with the abort's reason)
   for (const cred of creds) {
-    if (signal?.aborted) return abandoned;
     let client: SshClient | undefined;
     try {
       client = await SshClient.connect({
@@ -204,19 +204,16 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: H
       const what = reason === 'host-key' ? (err as Error).message : `SSH with ${quote(cred)} failed (${reason}): ${(err as Error).message}`;
       return { note: what, outcome: reason === 'timeout' ? 'silent' : 'error' };
     }
-    // abandoned: the closed connection ends the commands in flight
     const conn = client;
-    const abandon = () => conn.close();
-    if (signal?.aborted) abandon();
-    signal?.addEventListener('abort', abandon, { once: true });
+    const forget = onAbort(signal, () => conn.close());
     try {
       const problems: string[] = [];
       const report = await collectSsh(client, ip, undefined, problems);
-      return signal?.aborted ? abandoned : { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified', problems };
+      return { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified', problems };
     } catch (err) {
-      return signal?.aborted ? abandoned : { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };
+      return { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };
     } finally {
-      signal?.removeEventListener('abort', abandon);
+      forget();
       client.close();
     }
   }

@@ -4,6 +4,7 @@
 // password, passphrase or key.
 import { createHash } from 'node:crypto';
 import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { onAbort } from '../../common/abort';
 
 export type SshFailure = 'timeout' | 'refused' | 'auth' | 'host-key' | 'protocol';
 
@@ -136,21 +137,22 @@ export class SshClient {
       let hostKeyMessage: string | undefined;
       let verifierError: unknown;
       let settled = false;
-      const abandoned = () => fail(new SshError('protocol', `${o.host}:${o.port}: ${(o.signal?.reason as Error | undefined)?.message ?? 'abandoned'} during the SSH login`));
+      // set below, once fail() exists: removes the abort listener when the attempt ends otherwise
+      let forget: () => void = () => undefined;
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
-        o.signal?.removeEventListener('abort', abandoned);
+        forget();
         conn.end();
         if (err instanceof SshError) err.message = scrub(err.message, secrets);
         reject(err);
       };
-      if (o.signal?.aborted) return abandoned();
-      o.signal?.addEventListener('abort', abandoned, { once: true });
+      forget = onAbort(o.signal, () => fail(new SshError('protocol', `${o.host}:${o.port}: ${(o.signal?.reason as Error | undefined)?.message ?? 'abandoned'} during the SSH login`)));
+      if (settled) return;
       conn.on('ready', () => {
         if (settled) return;
         settled = true;
-        o.signal?.removeEventListener('abort', abandoned);
+        forget();
         // commands and shell lines are small writes: with Nagle on, each waited ~40 ms for the
         // server's delayed ACK (an IOS shell fetch 250 ms instead of ~30 ms)
         conn.setNoDelay(true);
