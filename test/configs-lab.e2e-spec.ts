@@ -10,6 +10,7 @@ import { LabIosHost } from './lab/ios';
 import { generatedIdentity } from './lab/identities';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { until as untilWithin } from './support/until';
 
 jest.setTimeout(180_000);
 
@@ -22,15 +23,8 @@ let admin: { Authorization: string };
 let viewer: { Authorization: string };
 const dev = { rtr: 0, linux: 0 };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+/** this spec's waits: up to 60 s, looking every 150 ms */
+const until = <T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000) => untilWithin(what, fn, ms, 150);
 
 const finished = (id: number) => until(`job ${id}`, async () => {
   const j = (await t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;

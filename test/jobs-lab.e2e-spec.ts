@@ -11,6 +11,7 @@ import { generatedIdentity } from './lab/identities';
 import { LabPackageHost } from './lab/package-host';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { until as untilWithin } from './support/until';
 
 jest.setTimeout(240_000);
 
@@ -27,15 +28,8 @@ let clock: JobsClock;
 const dev: Record<'a' | 'b' | 'c', number> = { a: 0, b: 0, c: 0 };
 let credId = 0;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** this spec's waits: up to 90 s, looking every 200 ms */
+const until = <T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 90_000) => untilWithin(what, fn, ms, 200);
 
 const job = async (id: number) => (await t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
 const finished = (id: number, ms?: number) => until(`job ${id} to finish`, async () => {

@@ -13,6 +13,7 @@ import { makeDevice } from './support/factories';
 import { freePort } from './support/net';
 import { flushRedis, startRedis, stopRedis } from './support/redis';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { until as untilWithin } from './support/until';
 
 jest.setTimeout(240_000);
 
@@ -62,15 +63,8 @@ async function kill9(w: Worker): Promise<void> {
   await w.exited;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** this spec's waits: up to 90 s, looking every 100 ms */
+const until = <T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 90_000) => untilWithin(what, fn, ms, 100);
 
 function jobsOf(t: TestApp) {
   const admin = bearer(t.adminToken);

@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto';
 import { createServer, Socket } from 'node:net';
 import { SnmpsimAgent, snmpsimCredentials } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { until as waitFor } from './support/until';
 
 jest.setTimeout(120_000);
 
@@ -49,19 +50,15 @@ describe('abandoning an address', () => {
     const app = t;
     const tech = await app.tokenFor('technician');
     const credentialId = (await app.http.post('/api/credentials').set(bearer(app.adminToken)).send({ name: 'sim windows', kind: 'snmp-v2c', community: snmpsimCredentials('windows').community }).expect(201)).body.id as number;
-    const start = async () =>
-      (await app.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [at(5)], credentialIds: [credentialId], options: { timeoutMs: 10_000, retries: 0 } }).expect(202)).body.id as number;
-    const view = async (id: number) => (await app.http.get(`/api/discovery/scans/${id}`).set(bearer(tech)).expect(200)).body as ScanView;
-    const until = async (id: number, done: (s: ScanView) => boolean) => {
-      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-        const s = await view(id);
-        if (done(s)) return s;
-      }
-      throw new Error(`scan ${id} never got there: ${JSON.stringify(await view(id))}`);
-    };
-    const devices = async () => (await app.http.get('/api/devices').set(bearer(tech)).expect(200)).body.total as number;
     const scanOf = async (targets: string[], credentialIds: number[]) =>
       (await app.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets, credentialIds, options: { timeoutMs: 10_000, retries: 0 } }).expect(202)).body.id as number;
+    const start = () => scanOf([at(5)], [credentialId]);
+    const view = async (id: number) => (await app.http.get(`/api/discovery/scans/${id}`).set(bearer(tech)).expect(200)).body as ScanView;
+    const until = (id: number, done: (s: ScanView) => boolean) => waitFor(`scan ${id}`, async () => {
+      const s = await view(id);
+      return done(s) && s;
+    }, 60_000, 100);
+    const devices = async () => (await app.http.get('/api/devices').set(bearer(tech)).expect(200)).body.total as number;
     const credential = async (body: object) => (await app.http.post('/api/credentials').set(bearer(app.adminToken)).send(body).expect(201)).body.id as number;
     return { start, view, until, devices, scanOf, credential };
   };

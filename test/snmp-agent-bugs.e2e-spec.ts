@@ -8,6 +8,7 @@ import { collectSnmp } from '../src/discovery/snmp.collector';
 import { SnmpClient, SnmpCredential, SnmpError } from '../src/protocols/snmp/snmp.client';
 import { expectedIdentity, snmpsimCredentials, SnmpsimAgent, v2cCredential } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { until } from './support/until';
 
 jest.setTimeout(120_000);
 
@@ -69,11 +70,10 @@ describe('SNMP agents with firmware bugs', () => {
     const credentialId = (await api.post('/api/credentials').set(bearer(t.adminToken)).send({ name: 'sim windows', kind: 'snmp-v2c', community: snmpsimCredentials('windows').community }).expect(201)).body.id as number;
     const scan = async (address: string) => {
       const id = (await api.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [address], credentialIds: [credentialId], options: { timeoutMs: 1000, retries: 1 } }).expect(202)).body.id;
-      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      return until(`the scan of ${address}`, async () => {
         const body = (await api.get(`/api/discovery/scans/${id}`).set(bearer(tech)).expect(200)).body;
-        if (!['queued', 'running'].includes(body.status)) return body as { status: string; results: Array<{ status: string; reason: string | null; deviceId: number | null }> };
-      }
-      throw new Error(`scan of ${address} did not finish`);
+        return !['queued', 'running'].includes(body.status) && (body as { status: string; results: Array<{ status: string; reason: string | null; deviceId: number | null }> });
+      });
     };
 
     // the PC as its agent answered before the bug: every program

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { LabIosHost } from '../lab/ios';
 import { bearer } from '../support/app';
 import { ADMIN_PASSWORD, createUser, screenshot, startUi, UiEnv, visible } from './support/ui';
+import { until } from '../support/until';
 
 jest.setTimeout(180_000);
 
@@ -22,15 +23,6 @@ let deviceId = 0;
 let firstVersion = 0;
 let tech: Page;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The texts of the diff table's changed cells of one kind (the marker column is separate). */
 const changed = (page: Page, table: string, kind: 'added' | 'removed') =>
