@@ -3,7 +3,9 @@
 // /etc/ssh/sshd_config is its own. Backups through the API and the jobs worker; no false
 // versions from volatile lines; a real change's diff is exactly that change; secrets never in
 // clear; baselines, drift, compliance rules, the CSV report; remediation pushed through the
-// emulator's configuration mode. Hosts on 127.98.0.x: no other spec uses them.
+// emulator's configuration mode. The Linux host's ~/.bashrc greets at every login, with the
+// time, as many do: neither its scan nor its backups may take that for output. Hosts on
+// 127.98.0.x: no other spec uses them.
 import * as fs from 'node:fs';
 import { JobsClock } from '../src/jobs/jobs.clock';
 import { LabIosHost } from './lab/ios';
@@ -15,7 +17,8 @@ import { until as untilWithin } from './support/until';
 jest.setTimeout(180_000);
 
 const rtr = new LabIosHost({ address: '127.98.0.11', hostname: 'lab-cfg-rtr', serial: 'FDO2299C0FG' });
-const linux = new LabSshHost({ address: '127.98.0.12', identity: generatedIdentity('lab-cfg-lnx', 0x9812) });
+const GREETING = 'echo "Welcome to $(hostname). Unauthorised access is prohibited."\necho "Logged in at $(date +%s.%N)"\n';
+const linux = new LabSshHost({ address: '127.98.0.12', identity: generatedIdentity('lab-cfg-lnx', 0x9812), bashrc: GREETING });
 const ENABLE_HASH = '$9$Zq0fVx2y5m1xQk$Rrq2lI0sB1o3d5x0nYh7Jx4Uu7Z2iYzW0bQ9aH3cTgM';
 
 let t: TestApp;
@@ -159,7 +162,8 @@ describe('a Linux host\'s files', () => {
     const v1 = (await versions(dev.linux)).items[0];
     expect(v1.source).toContain('/etc/ssh/sshd_config');
     const text = await content(v1.id);
-    expect(text).toContain('### /etc/ssh/sshd_config');
+    expect(text.startsWith('### /etc/ssh/sshd_config\n')).toBe(true);
+    expect(text).not.toMatch(/Welcome to|Logged in at/);
     expect(text).toContain(fs.readFileSync(linux.sshdConfigPath, 'utf8').split('\n').find((l) => /^PasswordAuthentication/.test(l)));
     // the rule about root logins fails until the file says so
     let row = (await t.http.get(`/api/configs/drift/${dev.linux}`).set(viewer).expect(200)).body;

@@ -1,13 +1,14 @@
 // SSH collection end to end against the lab: two namespaced Linux hosts and an emulated Cisco
 // router, each behind its own sshd. Collected with passwords and keys through pinned host keys,
 // ingested as separate devices, refused on a changed key until a technician forgets it, and a
-// package removed on one host recorded as exactly that change.
+// package removed on one host recorded as exactly that change; a host whose ~/.bashrc greets
+// read as the machine it is, greeting left out.
 import * as crypto from 'node:crypto';
 import { collectSsh } from '../src/discovery/ssh.collector';
 import { HostKeysRepository } from '../src/discovery/host-keys.repository';
 import { IngestService } from '../src/inventory/ingest.service';
 import { SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
-import { LINUX_HOSTS } from './lab/identities';
+import { generatedIdentity, LINUX_HOSTS } from './lab/identities';
 import { LAB_IOS, LabIosHost } from './lab/ios';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -17,6 +18,11 @@ const block = crypto.randomInt(1, 250);
 const web = new LabSshHost({ address: `127.77.${block}.11`, identity: LINUX_HOSTS.web01, osRelease: 'debian12' });
 const db = new LabSshHost({ address: `127.77.${block}.12`, identity: LINUX_HOSTS.db01, osRelease: 'ubuntu2204' });
 const rtr = new LabIosHost({ address: `127.78.${block}.1` });
+// what many hosts' ~/.bashrc do; the JSON-looking line would break `ip -j addr` read with it
+const greeter = new LabSshHost({
+  address: `127.77.${block}.13`, identity: generatedIdentity('lab-greeter', 0x7713), sharedDpkg: true,
+  bashrc: 'echo "Welcome to $(hostname)! /srv is 91% full."\necho \'{"motd": "patch night is Friday"\'\n',
+});
 
 describe('SSH collection into the inventory', () => {
   let t: TestApp;
@@ -48,14 +54,14 @@ describe('SSH collection into the inventory', () => {
   const hostKeys = async (q: string) => (await t.http.get(`/api/discovery/host-keys?q=${q}`).set(bearer(t.adminToken))).body.items;
 
   beforeAll(async () => {
-    await Promise.all([web.start(), db.start(), rtr.start()]);
+    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start()]);
     t = await createTestApp();
     ingest = t.app.get(IngestService);
     technician = await t.tokenFor('technician');
   });
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all([web.stop(), db.stop(), rtr.stop()]);
+    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop()]);
     await t?.close();
   });
 
@@ -86,6 +92,26 @@ describe('SSH collection into the inventory', () => {
     expect(report.software).toBeUndefined();
     expect(report.identity).toMatchObject({ hostname: web.identity.hostname, macs: web.identity.macs });
     expect(report.device).toMatchObject({ osName: 'Debian GNU/Linux' });
+  });
+
+  it('reads a host whose ~/.bashrc greets at every login as the machine it is, greeting left out', async () => {
+    // the greeting is really there: OpenSSH's own client gets it before any command's output
+    expect(await greeter.run('hostname')).toBe('Welcome to lab-greeter! /srv is 91% full.\n{"motd": "patch night is Friday"\nlab-greeter\n');
+    const c = await connect(greeter, { password: greeter.credentials.password });
+    const problems: string[] = [];
+    let report;
+    try {
+      report = await collectSsh(c, greeter.address, {}, problems);
+    } finally {
+      c.close();
+    }
+    const id = greeter.identity;
+    expect(problems).toEqual([]);
+    expect(report.device).toMatchObject({ platform: 'linux', osName: 'Debian GNU/Linux' });
+    expect(report.identity).toMatchObject({ hostname: 'lab-greeter', macs: id.macs });
+    expect(report.hardware).toContainEqual({ kind: 'other', name: 'machine-id', serial: id.machineId });
+    expect(report.interfaces).toEqual([expect.objectContaining({ name: 'eth0', mac: id.macs[0] })]);
+    expect(report.software).toHaveLength(await greeter.dpkgInstalledCount());
   });
 
   it('logs in with an encrypted key and its passphrase', async () => {

@@ -1,16 +1,24 @@
+import { FENCE } from '../protocols/ssh/fence';
 import { platformFromReply } from './ssh.collector';
+
+const posix = (uname: string, greeting = '') => `${greeting}${FENCE}\n${uname}\n`;
 
 describe('platform from the first reply', () => {
   it.each([
-    ['Linux\n', 'linux'],
-    ['Darwin\n', 'macos'],
-    ["'uname' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 'windows'],
-    ["uname : The term 'uname' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\r\nAt line:1 char:1\r\n", 'windows'],
-    ["uname: The term 'uname' is not recognized as a name of a cmdlet, function, script file, or executable program.\r\n", 'windows'],
-    ['MINGW64_NT-10.0-19045\n', 'windows'],
-    ['CYGWIN_NT-10.0-22631\n', 'windows'],
-    ["\nuname -s\n^\n% Invalid input detected at '^' marker.\n\n", 'cisco-ios'],
-    ['FreeBSD\n', null],
+    [posix('Linux'), 'linux'],
+    [posix('Darwin'), 'macos'],
+    // what a greeting ~/.bashrc prints comes first, and is not the answer
+    [posix('Linux', 'Welcome to web01 (Darwin build host)\nDarwin\n'), 'linux'],
+    [posix('Darwin', 'Last login: never'), 'macos'],
+    ["'printf' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 'windows'],
+    [`printf : The term 'printf' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\r\nAt line:1 char:1\r\n+ printf '%s\\n' ${FENCE}; uname -s\r\n`, 'windows'],
+    ["printf: The term 'printf' is not recognized as a name of a cmdlet, function, script file, or executable program.\r\n", 'windows'],
+    [posix('MINGW64_NT-10.0-19045'), 'windows'],
+    [posix('CYGWIN_NT-10.0-22631'), 'windows'],
+    [`\nprintf '%s\\n' ${FENCE}; uname -s\n^\n% Invalid input detected at '^' marker.\n\n`, 'cisco-ios'],
+    [posix('FreeBSD'), null],
+    // a Linux answer without the fence is not a shell that ran the probe as given
+    ['Linux\n', null],
     ['', null],
     ['Welcome to the appliance shell. Type help.\n', null],
   ])('%j → %s', (reply, platform) => {

@@ -1,8 +1,10 @@
 // discovery/: collects one device over SSH into an InventoryReport. The platform comes from the
 // first reply (or, for Cisco, from the server's SSH identification); each platform's fixed
 // commands and parsers live in ssh/. Every command is capped in time and output; one that fails
-// or is cut short leaves its part of the report out rather than reporting it empty.
+// or is cut short leaves its part of the report out rather than reporting it empty. On Linux and
+// macOS each command is fenced, so that what a login script prints is not read as its output.
 import { InventoryReport } from '../inventory/inventory-report';
+import { afterFence, fenced } from '../protocols/ssh/fence';
 import { ExecResult, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { IOS_COMMANDS, isIosRejection, parseIos } from './ssh/ios';
 import { LINUX_COMMANDS, parseLinux } from './ssh/linux';
@@ -25,9 +27,14 @@ export interface SshCollectOptions {
 const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, parallel: 4, iosMode: 'shell' };
 const PROBE = 'uname -s';
 
-/** What the probe's answer says the machine is, or null when nothing recognisable came back. */
+/**
+ * What the probe's answer says the machine is, or null when nothing recognisable came back.
+ * `reply` is the fenced probe's stdout and stderr: a POSIX shell's uname after the fence
+ * (whatever a login script printed before it), else Windows' or IOS's refusal of the command.
+ */
 export function platformFromReply(reply: string): SshPlatform | null {
-  const first = reply.trim().split('\n')[0]?.trim() ?? '';
+  const own = afterFence(reply);
+  const first = own?.trim().split('\n')[0]?.trim() ?? '';
   if (/^Linux\b/.test(first)) return 'linux';
   if (/^Darwin\b/.test(first)) return 'macos';
   // cmd.exe, Windows PowerShell, PowerShell 7; or Git for Windows / Cygwin's own uname
@@ -43,13 +50,13 @@ const PROBE_TIMEOUT_MS = 15_000;
 export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
   // IOS's own SSH server ("SSH-2.0-Cisco-1.25") may close the connection after one exec: ask nothing
   if (/^Cisco/i.test(client.serverSoftware)) return 'cisco-ios';
-  const probe = await client.exec(PROBE, { timeoutMs: PROBE_TIMEOUT_MS, maxBytes: 64 * 1024 });
+  const probe = await client.exec(fenced(PROBE), { timeoutMs: PROBE_TIMEOUT_MS, maxBytes: 64 * 1024 });
   // a slow host is not an unknown one: say so, as a time-out (retried like any other)
   if (probe.timedOut) throw new SshError('timeout', `${client.where}: "${PROBE}" did not answer within ${PROBE_TIMEOUT_MS / 1000} s`);
   const reply = `${probe.stdout}\n${probe.stderr}`;
   const platform = platformFromReply(reply);
   if (!platform) {
-    const said = reply.trim().split('\n')[0]?.slice(0, 80) ?? '';
+    const said = (afterFence(reply) ?? reply).trim().split('\n')[0]?.slice(0, 80) ?? '';
     throw new SshError('protocol', `${client.where}: unrecognised system: "${PROBE}" answered ${said ? JSON.stringify(said) : 'nothing'}`);
   }
   return platform;
@@ -65,19 +72,22 @@ function cutShort(r: ExecResult, o: { timeoutMs: number; maxBytes: number }): st
 /**
  * Runs named commands, a few at a time; a timed-out or truncated one comes back undefined
  * and is named in `problems` (its part is left out of the report, not reported empty).
+ * `fence` (POSIX shells): each command prints a fence first, and only what follows it counts.
  */
 export async function runCommands<K extends string>(
-  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>, problems: string[] = [],
+  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>, problems: string[] = [], fence = false,
 ): Promise<Partial<Record<K, string>>> {
   const out: Partial<Record<K, string>> = {};
   const queue = Object.entries(commands) as Array<[K, string]>;
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name, command] = next;
-      const r: ExecResult = await client.exec(command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+      const r: ExecResult = await client.exec(fence ? fenced(command) : command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
       const short = cutShort(r, o);
+      const own = fence ? afterFence(r.stdout) : r.stdout;
       if (short) problems.push(`${name} not read: the command ${short}`);
-      else out[name] = r.stdout;
+      else if (own === null) problems.push(`${name} not read: the shell did not run the command (no output of its own)`);
+      else out[name] = own;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
@@ -106,9 +116,9 @@ export async function collectSsh(client: SshClient, address: string, opts: SshCo
   const platform = await detectPlatform(client);
   switch (platform) {
     case 'linux':
-      return parseLinux(await runCommands(client, LINUX_COMMANDS, o, problems), address);
+      return parseLinux(await runCommands(client, LINUX_COMMANDS, o, problems, true), address);
     case 'macos':
-      return parseMacos(await runCommands(client, MACOS_COMMANDS, o, problems), address);
+      return parseMacos(await runCommands(client, MACOS_COMMANDS, o, problems, true), address);
     case 'windows': {
       // one script for everything: cut short, there is nothing to report
       const r = await client.exec(WINDOWS_COMMAND, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });

@@ -9,6 +9,7 @@
 #
 # The host's files sit beside this script (written by test/lab/sshd.ts):
 #   hostname  macs  addresses  etc/{hostname,machine-id,os-release,sshd_config}  dpkg/  apt/  dmi/
+#   and, for a host with a login script of its own, bashrc
 set -eu
 HOST_DIR=$(dirname "$0")
 
@@ -78,6 +79,13 @@ if [ -d /sys/class/dmi/id ]; then
   cp "$HOST_DIR"/dmi/* /sys/class/dmi/id/
   # as on a real machine, only root may read these two
   chmod 000 /sys/class/dmi/id/product_serial /sys/class/dmi/id/product_uuid
+fi
+
+# --- a login script of the host's own, where it has one: ~/.bashrc, which Debian's bash reads
+# even for a command run over SSH (what it prints lands before the command's own output) ------
+if [ -f "$HOST_DIR/bashrc" ]; then
+  [ -e "$HOME/.bashrc" ] || : > "$HOME/.bashrc"
+  mount --bind "$HOST_DIR/bashrc" "$HOME/.bashrc"
 fi
 
 # --- back to the lab user, in a user namespace of its own, and run the client's command -----

@@ -400,6 +400,12 @@ export interface LabSshHostOptions {
    * no test changes; removePackage() refuses on such a host.
    */
   sharedDpkg?: boolean;
+  /**
+   * The lab user's ~/.bashrc on this host. Debian's bash reads it even for a command run over
+   * SSH, so whatever it prints comes before every command's own output, as on the many real
+   * hosts whose .bashrc greets.
+   */
+  bashrc?: string;
 }
 
 /**
@@ -413,6 +419,7 @@ export class LabSshHost {
   protected readonly dir: string;
   protected readonly sshd: LabSshd;
   private readonly sharedDpkg: boolean;
+  private readonly bashrc?: string;
 
   /** `session`: what else sshd runs for this host's sessions (a subclass's), given its directory */
   constructor(o: LabSshHostOptions, session?: (dir: string) => { forceCommand: string; marker: string }) {
@@ -420,6 +427,7 @@ export class LabSshHost {
     this.identity = o.identity;
     this.osRelease = o.osRelease ?? 'debian12';
     this.sharedDpkg = o.sharedDpkg ?? false;
+    this.bashrc = o.bashrc;
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
@@ -489,7 +497,8 @@ export class LabSshHost {
   /** Installed packages as dpkg itself counts them, asked inside this host. */
   async dpkgInstalledCount(): Promise<number> {
     const out = await this.run("dpkg-query -W -f='${db:Status-Abbrev}\\n' | grep -c '^ii'");
-    return Number(out.trim());
+    // the last line: a host whose ~/.bashrc greets prints that first
+    return Number(out.trim().split('\n').pop());
   }
 
   /**
@@ -539,6 +548,7 @@ export class LabSshHost {
     put('dmi/product_serial', '\n');
     put('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
     put('dmi/bios_vendor', 'SeaBIOS\n');
+    if (this.bashrc !== undefined) put('bashrc', this.bashrc);
     // this machine's dpkg database, the host's own copy (the file lists in info/ are bind-mounted,
     // shared), or for a sharedDpkg host a link to the machine's own (sessions cannot write it)
     const dpkg = path.join(this.dir, 'dpkg');

@@ -1,6 +1,10 @@
 import { execSync } from 'child_process';
+import { fenced, FENCE } from '../../protocols/ssh/fence';
 import { execOk, fakeSession, fixture } from '../fixtures/fake-session';
 import { linuxSource, readFileCommand, validateConfigFiles } from './linux';
+
+/** a host's answer to a fenced command: the fence, then the command's own output */
+const fencedOk: typeof execOk = (stdout, over) => execOk(`${FENCE}\n${stdout}`, over);
 
 const opts = { timeoutMs: 20_000, maxBytes: 1_000_000 };
 const sshd = fixture('linux-sshd_config.txt');
@@ -9,16 +13,16 @@ describe('linux source', () => {
   it('reads each file with one fixed command and puts a "### <path>" header before each', async () => {
     const s = fakeSession({
       exec: {
-        [readFileCommand('/etc/ssh/sshd_config')]: execOk(sshd),
-        [readFileCommand('/etc/resolv.conf')]: execOk('nameserver 10.20.0.53\nsearch branch.example.net'),
+        [fenced(readFileCommand('/etc/ssh/sshd_config'))]: fencedOk(sshd),
+        [fenced(readFileCommand('/etc/resolv.conf'))]: fencedOk('nameserver 10.20.0.53\nsearch branch.example.net'),
       },
     });
     const got = await linuxSource.fetch(s, { ...opts, files: ['/etc/ssh/sshd_config', '/etc/resolv.conf'] });
     expect(got.text).toBe(`### /etc/ssh/sshd_config\n${sshd}### /etc/resolv.conf\nnameserver 10.20.0.53\nsearch branch.example.net\n`);
     expect(got.source).toBe('cat /etc/ssh/sshd_config /etc/resolv.conf');
     expect(s.calls.map((c) => c.command)).toEqual([
-      "test -e /etc/ssh/sshd_config || exit 3; test -f /etc/ssh/sshd_config && test -r /etc/ssh/sshd_config || exit 4; exec cat -- /etc/ssh/sshd_config",
-      'test -e /etc/resolv.conf || exit 3; test -f /etc/resolv.conf && test -r /etc/resolv.conf || exit 4; exec cat -- /etc/resolv.conf',
+      "printf '%s\\n' teknisi-output-4d1b7e; test -e /etc/ssh/sshd_config || exit 3; test -f /etc/ssh/sshd_config && test -r /etc/ssh/sshd_config || exit 4; exec cat -- /etc/ssh/sshd_config",
+      "printf '%s\\n' teknisi-output-4d1b7e; " + 'test -e /etc/resolv.conf || exit 3; test -f /etc/resolv.conf && test -r /etc/resolv.conf || exit 4; exec cat -- /etc/resolv.conf',
     ]);
   });
 
@@ -33,7 +37,7 @@ describe('linux source', () => {
 
   it('reads a missing and an unreadable file as a header line, not a failure', async () => {
     const s = fakeSession({
-      exec: (c) => (c.includes('/etc/gone.conf') ? execOk('', { code: 3 }) : c.includes('/etc/shadow') ? execOk('', { code: 4 }) : execOk('x 1\n')),
+      exec: (c) => (c.includes('/etc/gone.conf') ? fencedOk('', { code: 3 }) : c.includes('/etc/shadow') ? fencedOk('', { code: 4 }) : fencedOk('x 1\n')),
     });
     const got = await linuxSource.fetch(s, { ...opts, files: ['/etc/gone.conf', '/etc/shadow', '/etc/x.conf'] });
     expect(got.text).toBe('### /etc/gone.conf (missing)\n### /etc/shadow (unreadable)\n### /etc/x.conf\nx 1\n');
@@ -56,7 +60,7 @@ describe('linux source', () => {
   });
 
   it('fails over the cap instead of storing a cut configuration, and passes the remaining budget on', async () => {
-    const s = fakeSession({ exec: (c) => (c.includes('/etc/big') ? execOk('x'.repeat(500), { truncated: true }) : execOk('a'.repeat(400))) });
+    const s = fakeSession({ exec: (c) => (c.includes('/etc/big') ? fencedOk('x'.repeat(500), { truncated: true }) : fencedOk('a'.repeat(400))) });
     await expect(linuxSource.fetch(s, { ...opts, maxBytes: 1000, files: ['/etc/small', '/etc/big'] })).rejects.toThrow(
       'reading /etc/big: the configuration exceeds the cap of 1000 bytes',
     );
@@ -67,6 +71,14 @@ describe('linux source', () => {
   it('fails on a time-out, naming the file', async () => {
     const s = fakeSession({ exec: () => execOk('', { code: null, timedOut: true }) });
     await expect(linuxSource.fetch(s, { ...opts, files: ['/etc/hosts'] })).rejects.toThrow('reading /etc/hosts: no complete answer within 20000 ms');
+  });
+
+  it('leaves out what the host\'s login scripts print before the file, and fails when the command never ran', async () => {
+    const greeting = `Welcome to web01! Last backup: ${new Date().toISOString()}\n`;
+    const s = fakeSession({ exec: () => execOk(`${greeting}${FENCE}\nPort 22\n`) });
+    expect((await linuxSource.fetch(s, { ...opts, files: ['/etc/ssh/sshd_config'] })).text).toBe('### /etc/ssh/sshd_config\nPort 22\n');
+    const menu = fakeSession({ exec: () => execOk('This account may only use the appliance menu.\n') });
+    await expect(linuxSource.fetch(menu, { ...opts, files: ['/etc/hosts'] })).rejects.toThrow("reading /etc/hosts: the host's shell did not run the command (is the login shell a POSIX shell?)");
   });
 
   it('has no push', () => {

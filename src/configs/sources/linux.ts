@@ -1,6 +1,8 @@
 // configs/sources: Linux and other Unix hosts. A host's configuration is the set of files the
 // technician lists for it (sshd_config, resolv.conf, …), read one exec each with a fixed
-// command whose only variable part is the shQuote'd path.
+// command whose only variable part is the shQuote'd path, fenced: a greeting from the host's
+// login scripts is not part of the file (nor, changing with each login, a false new version).
+import { afterFence, fenced } from '../../protocols/ssh/fence';
 import { shQuote } from '../../protocols/ssh/posix-quote';
 import type { ConfigSession, ConfigSource, FetchOptions } from '../types';
 import { capError, cleanOutput } from './output';
@@ -50,14 +52,16 @@ export const linuxSource: ConfigSource = {
       if (left <= 0) throw new Error(`reading ${path}: the host's files took longer than ${opts.timeoutMs} ms`);
       const budget = opts.maxBytes - bytes;
       if (budget <= 0) throw capError(`reading ${path}`, opts.maxBytes);
-      const res = await session.exec(readFileCommand(path), { timeoutMs: left, maxBytes: budget });
+      const res = await session.exec(fenced(readFileCommand(path)), { timeoutMs: left, maxBytes: budget });
       if (res.truncated) throw capError(`reading ${path}`, opts.maxBytes);
       if (res.timedOut) throw new Error(`reading ${path}: no complete answer within ${opts.timeoutMs} ms`);
+      const own = afterFence(res.stdout);
+      if (own === null) throw new Error(`reading ${path}: the host's shell did not run the command (is the login shell a POSIX shell?)`);
       let part: string;
       if (res.code === MISSING) part = `### ${path} (missing)\n`;
       else if (res.code === UNREADABLE || res.code !== 0) part = `### ${path} (unreadable)\n`;
       else {
-        const body = cleanOutput(res.stdout);
+        const body = cleanOutput(own);
         part = `### ${path}\n${body}${body === '' || body.endsWith('\n') ? '' : '\n'}`;
       }
       bytes += Buffer.byteLength(part, 'utf8');
