@@ -2,11 +2,14 @@
 // changed. A known one (snmpwalk's "OID not increasing"): part-way through a table the agent
 // answers an OID it already gave, and a walk that followed it would ask the same thing for
 // ever, flooding the device and never finishing the scan. The walk must stop with an error,
-// the collection leave that table out and say so, and ingest keep what it knew.
+// the collection leave that table out and say so, and ingest keep what it knew. Another: an
+// agent whose buffer a long program name overflows answers tooBig to a GetBulk for 25 rows
+// (instead of sending fewer): the walk asks for fewer and reads the whole table.
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import { collectSnmp } from '../src/discovery/snmp.collector';
 import { SnmpClient, SnmpCredential, SnmpError } from '../src/protocols/snmp/snmp.client';
-import { expectedIdentity, snmpsimCredentials, SnmpsimAgent, v2cCredential } from './lab/snmpsim';
+import { expectedIdentity, readRecording, snmpsimCredentials, SnmpsimAgent, v2cCredential, v3Credential } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { until } from './support/until';
 
@@ -23,8 +26,21 @@ const repeatsAtRow30 = (recording: string) => {
   return edited;
 };
 
+/**
+ * The Windows PC whose agent overflows its buffer at its 30th program in a GetBulk answer of
+ * more than 5 rows: the lab's smallbuffer variation (test/lab/variation), which says tooBig.
+ */
+const tooBigAtRow30 = (recording: string) => {
+  const row = new RegExp(`^(${HR_SW_INSTALLED_NAME.replace(/\./g, '\\.')}\\.30)\\|4(x?)\\|(.*)$`, 'm');
+  const m = row.exec(recording);
+  if (!m) throw new Error('the Windows recording has no 30th program to break');
+  const hex = m[2] === 'x' ? m[3] : Buffer.from(m[3], 'latin1').toString('hex');
+  return recording.replace(row, `$1|4:smallbuffer|max=5,hexvalue=${hex}`);
+};
+
 describe('SNMP agents with firmware bugs', () => {
   const faulty = new SnmpsimAgent('windows', at(6), 161, repeatsAtRow30);
+  const smallBuffer = new SnmpsimAgent('windows', at(7), 161, tooBigAtRow30);
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
   const client = (address: string, cred: SnmpCredential) => {
@@ -33,11 +49,36 @@ describe('SNMP agents with firmware bugs', () => {
     return c;
   };
 
-  beforeAll(() => faulty.start());
+  beforeAll(() => Promise.all([faulty.start(), smallBuffer.start()]));
   afterAll(async () => {
     for (const c of clients) c.close();
     await t?.close();
-    await faulty.stop();
+    await Promise.all([faulty.stop(), smallBuffer.stop()]);
+  });
+
+  const programs = [...readRecording('windows')].filter(([oid]) => oid.startsWith(`${HR_SW_INSTALLED_NAME}.`));
+
+  it.each([['v2c', v2cCredential('windows')], ['v3', v3Credential('windows')]] as const)(
+    'a walk asks for fewer rows at a time when the agent says tooBig (%s), and reads the whole table',
+    async (_, cred) => {
+      const rows = await client(at(7), cred).walk(HR_SW_INSTALLED_NAME);
+      expect([...rows.keys()]).toEqual(programs.map(([oid]) => oid));
+      expect(rows.get(`${HR_SW_INSTALLED_NAME}.30`)).toEqual(programs[29][1]);
+    },
+  );
+
+  it('that agent really refuses a GetBulk of 25 rows across row 30, and answers one of 5 (net-snmp\'s own snmpbulkget)', () => {
+    const bulkget = (rows: number) => spawnSync('snmpbulkget', ['-v2c', '-c', snmpsimCredentials('windows').community, '-t', '2', '-r', '1', `-Cr${rows}`, at(7), `${HR_SW_INSTALLED_NAME}.25`], { encoding: 'utf8' });
+    expect(bulkget(25).stdout + bulkget(25).stderr).toMatch(/\(tooBig\)/);
+    expect(bulkget(5).stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('the collection of that PC reads every program and has nothing to say', async () => {
+    const problems: string[] = [];
+    const report = await collectSnmp(client(at(7), v2cCredential('windows')), at(7), undefined, problems);
+    expect(problems).toEqual([]);
+    expect(report.software).toHaveLength(programs.length);
+    expect(report.identity.hostname).toBe(expectedIdentity('windows').hostname);
   });
 
   it.each(['snmp-v2c', 'snmp-v1'] as const)('a walk stops with an error when the agent repeats an OID (%s), keeping the count of what it read', async (kind) => {

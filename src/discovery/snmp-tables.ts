@@ -69,7 +69,7 @@ export class TableReader {
   }
 }
 
-/** tooBig says the table is there, only the answer was too big */
+/** tooBig says the table is there, only the answer was too big (even for one row: the walk asked for fewer first) */
 const TOO_BIG = 1;
 
 /** A walk the agent refused at once, with an error-status, is a column it lacks; anything else is thrown. */

@@ -123,8 +123,12 @@ export class SnmpsimAgent {
   async start(): Promise<void> {
     const data = path.join(this.dir, 'data');
     const cache = path.join(this.dir, 'cache');
+    const variation = path.join(this.dir, 'variation');
     fs.mkdirSync(data);
     fs.mkdirSync(cache);
+    // the lab's own variation modules (smallbuffer.py), beside snmpsimd's (error, delay, …)
+    fs.cpSync(path.join(LAB_SOURCE_DIR, 'variation'), variation, { recursive: true });
+    fs.chmodSync(variation, 0o755);
     // snmpsimd picks a data file by community (v1/v2c) or by context name (v3); a v3 request
     // without one falls back to the transport's name, so the recording answers under both
     const recording = fs.readFileSync(recordingPath(this.profile), 'latin1');
@@ -136,7 +140,7 @@ export class SnmpsimAgent {
     fs.chmodSync(cache, 0o777);
     const { v3 } = this.credentials;
     const args = [
-      `--data-dir=${data}`, `--cache-dir=${cache}`, `--agent-udpv4-endpoint=${this.address}:${this.port}`,
+      `--data-dir=${data}`, `--cache-dir=${cache}`, `--variation-modules-dir=${variation}`, `--agent-udpv4-endpoint=${this.address}:${this.port}`,
       `--v3-user=${v3.username}`, `--v3-auth-key=${v3.authKey}`, '--v3-auth-proto=SHA256', `--v3-priv-key=${v3.privKey}`, '--v3-priv-proto=AES',
       '--logging-method=stdout',
       ...(process.getuid?.() === 0 ? ['--process-user=nobody', '--process-group=nogroup'] : []),

@@ -119,6 +119,8 @@ export class SnmpClient {
   private readonly session: snmp.Session;
   /** GetBulk (v2c, v3), or GetNext over v1 */
   private readonly bulk: boolean;
+  /** rows a GetBulk may ask for: lowered for good once the agent says an answer was too big */
+  private bulkCap = Infinity;
 
   constructor(target: SnmpTarget, cred: SnmpCredential) {
     this.bulk = cred.kind !== 'snmp-v1';
@@ -158,13 +160,25 @@ export class SnmpClient {
    * (snmpwalk's "OID not increasing"), and a walk that followed them would ask forever. Such
    * a walk stops with an error, as does one whose agent fails part-way: a partial table
    * is not the table. Past the subtree, endOfMibView, or v1's noSuchName end it.
+   *
+   * An agent whose answer would not fit its buffer should send fewer rows (RFC 3416 4.2.3);
+   * some say tooBig instead. The walk then asks for half as many, down to one, and the
+   * client remembers the smaller number for its later walks.
    */
   walk(oid: string, maxRows = 10_000, maxRepetitions = 25): Promise<Map<string, SnmpValue>> {
     const out = new Map<string, SnmpValue>();
     const prefix = `${oid}.`;
-    const repetitions = Math.max(1, Math.min(maxRepetitions, maxRows));
+    let repetitions = Math.max(1, Math.min(maxRepetitions, maxRows, this.bulkCap));
     let last = oid;
     return new Promise((resolve, reject) => {
+      /** asks again for fewer rows, when there are fewer to ask for */
+      const fewer = (): boolean => {
+        if (!this.bulk || repetitions <= 1) return false;
+        repetitions = Math.floor(repetitions / 2);
+        this.bulkCap = repetitions;
+        ask();
+        return true;
+      };
       const failed = (err: Error) => {
         const e = classify(err);
         reject(out.size ? new SnmpError(e.reason, `${e.message}; stopped after ${out.size} values of ${oid}`, e.status, out.size) : e);
@@ -173,6 +187,7 @@ export class SnmpClient {
         if (err) {
           // v1 says "past the last object" as an error
           if (!this.bulk && (err as snmp.RequestFailedError).status === snmp.ErrorStatus.NoSuchName) return resolve(out);
+          if ((err as snmp.RequestFailedError).status === snmp.ErrorStatus.TooBig && fewer()) return;
           return failed(err);
         }
         if (!varbinds.length) return resolve(out);
