@@ -23,6 +23,8 @@ const greeter = new LabSshHost({
   address: `127.77.${block}.13`, identity: generatedIdentity('lab-greeter', 0x7713), sharedDpkg: true,
   bashrc: 'echo "Welcome to $(hostname)! /srv is 91% full."\necho \'{"motd": "patch night is Friday"\'\n',
 });
+// an account whose login shell is fish, which reads `for …; do` and `if …; then` as errors
+const fishy = new LabSshHost({ address: `127.77.${block}.14`, identity: generatedIdentity('lab-fish', 0x7714), sharedDpkg: true, loginShell: '/usr/bin/fish' });
 
 describe('SSH collection into the inventory', () => {
   let t: TestApp;
@@ -54,14 +56,14 @@ describe('SSH collection into the inventory', () => {
   const hostKeys = async (q: string) => (await t.http.get(`/api/discovery/host-keys?q=${q}`).set(bearer(t.adminToken))).body.items;
 
   beforeAll(async () => {
-    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start()]);
+    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start(), fishy.start()]);
     t = await createTestApp();
     ingest = t.app.get(IngestService);
     technician = await t.tokenFor('technician');
   });
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop()]);
+    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop(), fishy.stop()]);
     await t?.close();
   });
 
@@ -112,6 +114,25 @@ describe('SSH collection into the inventory', () => {
     expect(report.hardware).toContainEqual({ kind: 'other', name: 'machine-id', serial: id.machineId });
     expect(report.interfaces).toEqual([expect.objectContaining({ name: 'eth0', mac: id.macs[0] })]);
     expect(report.software).toHaveLength(await greeter.dpkgInstalledCount());
+  });
+
+  it('reads a host whose account logs in to fish as fully as one with bash', async () => {
+    // the login shell really is fish
+    expect(await fishy.run('echo $FISH_VERSION')).toMatch(/^3\.\d+/);
+    const problems: string[] = [];
+    const c = await connect(fishy, { privateKey: fishy.credentials.privateKey });
+    let report;
+    try {
+      report = await collectSsh(c, fishy.address, {}, problems);
+    } finally {
+      c.close();
+    }
+    const id = fishy.identity;
+    expect(problems).toEqual([]);
+    expect(report.device).toMatchObject({ platform: 'linux', osName: 'Debian GNU/Linux', osVersion: expect.stringMatching(/^12\.\d+$/) });
+    expect(report.hardware).toContainEqual({ kind: 'other', name: 'machine-id', serial: id.machineId });
+    expect(report.identity).toMatchObject({ hostname: 'lab-fish', macs: id.macs });
+    expect(report.software).toHaveLength(await fishy.dpkgInstalledCount());
   });
 
   it('logs in with an encrypted key and its passphrase', async () => {

@@ -19,6 +19,8 @@ export const LAB_PACKAGES: Record<string, string> = {
   // not daemons either: the awks (besides gawk) and the shell the Linux agent spec runs it under
   mawk: '/usr/bin/mawk',
   busybox: '/bin/busybox',
+  // a lab host whose lab user logs in to fish, which reads POSIX sh syntax as errors
+  fish: '/usr/bin/fish',
 };
 
 export function ensureLabPackages(): void {

@@ -9,7 +9,7 @@
 #
 # The host's files sit beside this script (written by test/lab/sshd.ts):
 #   hostname  macs  addresses  etc/{hostname,machine-id,os-release,sshd_config}  dpkg/  apt/  dmi/
-#   and, for a host with a login script of its own, bashrc
+#   and, for a host with a login script or a login shell of its own, bashrc and shell
 set -eu
 HOST_DIR=$(dirname "$0")
 
@@ -87,6 +87,9 @@ if [ -f "$HOST_DIR/bashrc" ]; then
   [ -e "$HOME/.bashrc" ] || : > "$HOME/.bashrc"
   mount --bind "$HOST_DIR/bashrc" "$HOME/.bashrc"
 fi
+
+# --- the host's own login shell for the lab user, where it has one (fish, say) -------------
+[ ! -f "$HOST_DIR/shell" ] || read -r SHELL < "$HOST_DIR/shell"
 
 # --- back to the lab user, in a user namespace of its own, and run the client's command -----
 read -r _ LAB_UID _ < /proc/self/uid_map

@@ -406,6 +406,8 @@ export interface LabSshHostOptions {
    * hosts whose .bashrc greets.
    */
   bashrc?: string;
+  /** the lab user's login shell on this host (default: its passwd entry's, bash) */
+  loginShell?: string;
 }
 
 /**
@@ -420,6 +422,7 @@ export class LabSshHost {
   protected readonly sshd: LabSshd;
   private readonly sharedDpkg: boolean;
   private readonly bashrc?: string;
+  private readonly loginShell?: string;
 
   /** `session`: what else sshd runs for this host's sessions (a subclass's), given its directory */
   constructor(o: LabSshHostOptions, session?: (dir: string) => { forceCommand: string; marker: string }) {
@@ -428,6 +431,7 @@ export class LabSshHost {
     this.osRelease = o.osRelease ?? 'debian12';
     this.sharedDpkg = o.sharedDpkg ?? false;
     this.bashrc = o.bashrc;
+    this.loginShell = o.loginShell;
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
@@ -549,6 +553,7 @@ export class LabSshHost {
     put('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
     put('dmi/bios_vendor', 'SeaBIOS\n');
     if (this.bashrc !== undefined) put('bashrc', this.bashrc);
+    if (this.loginShell !== undefined) put('shell', `${this.loginShell}\n`);
     // this machine's dpkg database, the host's own copy (the file lists in info/ are bind-mounted,
     // shared), or for a sharedDpkg host a link to the machine's own (sessions cannot write it)
     const dpkg = path.join(this.dir, 'dpkg');

@@ -1,5 +1,8 @@
 import { execSync } from 'child_process';
-import { fenced, FENCE } from '../../protocols/ssh/fence';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterFence, fenced, FENCE } from '../../protocols/ssh/fence';
 import { execOk, fakeSession, fixture } from '../fixtures/fake-session';
 import { linuxSource, readFileCommand, validateConfigFiles } from './linux';
 
@@ -21,8 +24,8 @@ describe('linux source', () => {
     expect(got.text).toBe(`### /etc/ssh/sshd_config\n${sshd}### /etc/resolv.conf\nnameserver 10.20.0.53\nsearch branch.example.net\n`);
     expect(got.source).toBe('cat /etc/ssh/sshd_config /etc/resolv.conf');
     expect(s.calls.map((c) => c.command)).toEqual([
-      "printf '%s\\n' teknisi-output-4d1b7e; test -e /etc/ssh/sshd_config || exit 3; test -f /etc/ssh/sshd_config && test -r /etc/ssh/sshd_config || exit 4; exec cat -- /etc/ssh/sshd_config",
-      "printf '%s\\n' teknisi-output-4d1b7e; " + 'test -e /etc/resolv.conf || exit 3; test -f /etc/resolv.conf && test -r /etc/resolv.conf || exit 4; exec cat -- /etc/resolv.conf',
+      "printf '%s\\n' teknisi-output-4d1b7e; exec /bin/sh -c 'test -e /etc/ssh/sshd_config || exit 3; test -f /etc/ssh/sshd_config && test -r /etc/ssh/sshd_config || exit 4; exec cat -- /etc/ssh/sshd_config'",
+      "printf '%s\\n' teknisi-output-4d1b7e; exec /bin/sh -c 'test -e /etc/resolv.conf || exit 3; test -f /etc/resolv.conf && test -r /etc/resolv.conf || exit 4; exec cat -- /etc/resolv.conf'",
     ]);
   });
 
@@ -33,6 +36,19 @@ describe('linux source', () => {
     // the real sh reads the quoted word back as the path, unexpanded
     const word = cmd.slice(cmd.indexOf('cat -- ') + 'cat -- '.length);
     expect(execSync(`printf '%s' ${word}`, { shell: '/bin/sh' }).toString()).toBe(path);
+  });
+
+  it('reads that file through a login shell and /bin/sh, fenced: its bytes and nothing else', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-cfg-'));
+    try {
+      const file = path.join(dir, "my app/it's $(id).conf");
+      fs.mkdirSync(path.dirname(file));
+      fs.writeFileSync(file, 'PermitRootLogin no\n');
+      const out = execSync(`echo Welcome; ${fenced(readFileCommand(file))}`, { shell: '/bin/bash' }).toString();
+      expect(afterFence(out)).toBe('PermitRootLogin no\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a missing and an unreadable file as a header line, not a failure', async () => {

@@ -1,8 +1,25 @@
+import { execFileSync } from 'node:child_process';
 import { afterFence, FENCE, fenced } from './fence';
 
 describe('fenced commands', () => {
-  it('prints the fence before the command, as one more command of the same shell line', () => {
-    expect(fenced('hostname')).toBe(`printf '%s\\n' ${FENCE}; hostname`);
+  it('prints the fence, then hands the command to /bin/sh as one quoted word', () => {
+    expect(fenced('hostname')).toBe(`printf '%s\\n' ${FENCE}; exec /bin/sh -c hostname`);
+    expect(fenced("for f in a b; do printf '%s\\n' \"$f\"; done")).toBe(`printf '%s\\n' ${FENCE}; exec /bin/sh -c 'for f in a b; do printf '\\''%s\\n'\\'' "$f"; done'`);
+    expect(() => fenced('echo a\necho b')).toThrow('a fenced command is one line');
+  });
+
+  it.each(['/bin/sh', '/bin/bash'])('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
+    const cmd = fenced("for f in a b; do printf '%s=%s\\n' \"$f\" \"$(echo it\\'s)\"; done; exit 3");
+    let out = '';
+    let status = 0;
+    try {
+      execFileSync(shell, ['-c', `echo 'Welcome!'; ${cmd}`], { encoding: 'utf8' });
+    } catch (err) {
+      out = (err as { stdout: string }).stdout;
+      status = (err as { status: number }).status;
+    }
+    expect(status).toBe(3);
+    expect(afterFence(out)).toBe("a=it's\nb=it's\n");
   });
 
   it.each([
@@ -17,6 +34,6 @@ describe('fenced commands', () => {
 
   it('says null when no fence came (the shell never ran the command as given)', () => {
     expect(afterFence('web01\n')).toBeNull();
-    expect(afterFence(`printf '%s\\n' ${FENCE}; hostname`)).toBeNull();
+    expect(afterFence(fenced('hostname'))).toBeNull();
   });
 });
