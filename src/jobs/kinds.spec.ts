@@ -1,6 +1,7 @@
 // The software kinds around the drivers: manager picked from the device, parameters checked
 // again against it, the inventory refreshed after a change, and a reboot waited for (a new
 // boot id) — over recorded apt outputs and fake sessions; nothing is contacted.
+import { FENCE } from '../protocols/ssh/fence';
 import { fakeHost, fx } from './drivers/fixtures/fake-host';
 import { HostSession, KindContext } from './job-kinds';
 import { JOBS_OWN_KINDS, REBOOT, validateSoftwareParams } from './kinds';
@@ -8,13 +9,14 @@ import { JOBS_OWN_KINDS, REBOOT, validateSoftwareParams } from './kinds';
 const install = JOBS_OWN_KINDS.find((k) => k.name === 'software.install')!;
 const DEBIAN = { id: 7, hostname: 'web01', primaryIp: '192.0.2.7', platform: 'linux', osFamily: 'linux', osName: 'Debian GNU/Linux 12 (bookworm)', osVersion: '12', type: 'server' };
 
-function aptRoutes(bootId: string, rebootRequired: boolean) {
+/** `greeting`: what the host's ~/.bashrc prints before every command's output */
+function aptRoutes(bootId: string, rebootRequired: boolean, greeting = '') {
   return fakeHost([
     [/^dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],
     [/apt-get -o DPkg::Lock::Timeout=120 update$/, fx('apt-get-update')],
     [/ install -- teknisi-hello$/, fx('apt-get-install-success')],
     [/^test -e \/var\/run\/reboot-required$/, { code: rebootRequired ? 0 : 1 }],
-    [/boot_id$/, { stdout: `${bootId}\n` }],
+    [/boot_id'$/, { stdout: `${greeting}${FENCE}\n${bootId}\n` }],
     // the connection drops as the machine goes down
     [/shutdown -r now$/, { code: null }],
   ], { sudo: true, sudoPassword: 'sudo-secret' });
@@ -62,6 +64,16 @@ describe('software.install', () => {
     expect(first.calls.find((c) => /shutdown/.test(c.command))!.stdin).toBe('sudo-secret\n');
     expect(opened.length).toBe(4);
     expect(refreshed()).toBe(2);
+  });
+
+  it('reboot if-required: a greeting that carries the time is not a new boot id', async () => {
+    const greets = (bootId: string, rebootRequired: boolean) => aptRoutes(bootId, rebootRequired, `Welcome! It is ${process.hrtime.bigint()}\n`);
+    // back up before the machine went down, then really rebooted
+    const { ctx, opened } = ctxWith([greets('boot-a', true), greets('boot-a', true), greets('boot-b', false)], { packages: ['teknisi-hello'], reboot: 'if-required' });
+    const out = await install.run(ctx);
+    expect(out.status).toBe('succeeded');
+    expect(out.log).toMatch(/host back after reboot \(boot id boot-b\)\n/);
+    expect(opened.length).toBe(3);
   });
 
   it('reboot if-required: a host that never comes back fails the target, definitely', async () => {

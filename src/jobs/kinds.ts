@@ -8,6 +8,7 @@ import { validatePackageName } from './drivers/names';
 import { runSoftwareTask } from './drivers';
 import { runCommandTask, validateCommandParams } from './command';
 import { HostSession, JobKind, KindContext, ParamProblem } from './job-kinds';
+import { afterFence, fenced } from '../protocols/ssh/fence';
 
 const REBOOT_POLICIES: RebootPolicy[] = ['never', 'if-required', 'always'];
 const MAX_PACKAGES = 100;
@@ -47,9 +48,11 @@ export function validateSoftwareParams(action: SoftwareAction, raw: unknown): { 
   return { params: { packages, ...(manager !== undefined ? { manager } : {}), reboot }, problems };
 }
 
+/** The host's boot id; fenced, since a greeting that carries the time would pass for a new boot. */
 async function readBootId(s: HostSession): Promise<string | null> {
-  const r = await s.access.exec('cat /proc/sys/kernel/random/boot_id', { timeoutMs: 15_000, maxBytes: 4096 }).catch(() => null);
-  return r && r.code === 0 ? r.stdout.trim() : null;
+  const r = await s.access.exec(fenced('cat /proc/sys/kernel/random/boot_id'), { timeoutMs: 15_000, maxBytes: 4096 }).catch(() => null);
+  const own = r && r.code === 0 ? afterFence(r.stdout) : null;
+  return own?.trim() || null;
 }
 
 /** Reboots the host and waits for it to come back (a new boot id), or says why it did not. */
