@@ -36,12 +36,18 @@ export class InventoryRepository {
     return rows.map((r: { id: number }) => Number(r.id));
   }
 
+  /**
+   * Devices with any of the MACs. The UNION sits in a derived table, read first by the two mac
+   * indexes and joined on the primary key: as `d.id IN (… UNION …)` MariaDB cannot turn it into
+   * a semi-join and ran it as a dependent subquery for every device in the table (0.55 s a
+   * lookup at 100,000 devices, for every new machine's report).
+   */
   async idsByMacs(m: EntityManager, macs: string[]): Promise<number[]> {
     if (!macs.length) return [];
     const rows = await m.query(
-      `SELECT DISTINCT d.id FROM devices d WHERE d.status <> 'retired' AND d.id IN (
+      `SELECT DISTINCT d.id FROM (
          SELECT device_id FROM device_addresses WHERE mac IN (?) UNION SELECT device_id FROM network_interfaces WHERE mac IN (?)
-       ) ORDER BY d.id LIMIT ${CANDIDATES}`,
+       ) owner JOIN devices d ON d.id = owner.device_id WHERE d.status <> 'retired' ORDER BY d.id LIMIT ${CANDIDATES}`,
       [macs, macs],
     );
     return rows.map((r: { id: number }) => Number(r.id));
