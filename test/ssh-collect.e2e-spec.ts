@@ -4,7 +4,7 @@
 // package removed on one host recorded as exactly that change; a host whose ~/.bashrc greets
 // read as the machine it is, greeting left out.
 import * as crypto from 'node:crypto';
-import { collectSsh } from '../src/discovery/ssh.collector';
+import { collectSsh, SshCollectOptions } from '../src/discovery/ssh.collector';
 import { HostKeysRepository } from '../src/discovery/host-keys.repository';
 import { IngestService } from '../src/inventory/ingest.service';
 import { SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
@@ -40,10 +40,13 @@ describe('SSH collection into the inventory', () => {
     clients.push(c);
     return c;
   };
-  const collect = async (host: LabSshHost | LabIosHost, login: Partial<SshConnectOptions>) => {
+  const collect = async (host: LabSshHost | LabIosHost, login: Partial<SshConnectOptions>) => (await collectNoting(host, login)).report;
+  /** the report, and the parts it left out (collectSsh's problems) */
+  const collectNoting = async (host: LabSshHost | LabIosHost, login: Partial<SshConnectOptions>, opts: SshCollectOptions = {}) => {
     const c = await connect(host, login);
+    const problems: string[] = [];
     try {
-      return await collectSsh(c, host.address);
+      return { report: await collectSsh(c, host.address, opts, problems), problems };
     } finally {
       c.close();
     }
@@ -82,14 +85,7 @@ describe('SSH collection into the inventory', () => {
 
   it('leaves out what a command could not finish saying, and says so', async () => {
     // the package list (~800 lines) is the one output over 16 KiB
-    const c = await connect(web, { password: web.credentials.password });
-    const problems: string[] = [];
-    let report;
-    try {
-      report = await collectSsh(c, web.address, { maxBytes: 16 * 1024 }, problems);
-    } finally {
-      c.close();
-    }
+    const { report, problems } = await collectNoting(web, { password: web.credentials.password }, { maxBytes: 16 * 1024 });
     expect(problems).toEqual(['packages not read: the command printed more than 16384 bytes']);
     expect(report.software).toBeUndefined();
     expect(report.identity).toMatchObject({ hostname: web.identity.hostname, macs: web.identity.macs });
@@ -99,14 +95,7 @@ describe('SSH collection into the inventory', () => {
   it('reads a host whose ~/.bashrc greets at every login as the machine it is, greeting left out', async () => {
     // the greeting is really there: OpenSSH's own client gets it before any command's output
     expect(await greeter.run('hostname')).toBe('Welcome to lab-greeter! /srv is 91% full.\n{"motd": "patch night is Friday"\nlab-greeter\n');
-    const c = await connect(greeter, { password: greeter.credentials.password });
-    const problems: string[] = [];
-    let report;
-    try {
-      report = await collectSsh(c, greeter.address, {}, problems);
-    } finally {
-      c.close();
-    }
+    const { report, problems } = await collectNoting(greeter, { password: greeter.credentials.password });
     const id = greeter.identity;
     expect(problems).toEqual([]);
     expect(report.device).toMatchObject({ platform: 'linux', osName: 'Debian GNU/Linux' });
@@ -119,14 +108,7 @@ describe('SSH collection into the inventory', () => {
   it('reads a host whose account logs in to fish as fully as one with bash', async () => {
     // the login shell really is fish
     expect(await fishy.run('echo $FISH_VERSION')).toMatch(/^3\.\d+/);
-    const problems: string[] = [];
-    const c = await connect(fishy, { privateKey: fishy.credentials.privateKey });
-    let report;
-    try {
-      report = await collectSsh(c, fishy.address, {}, problems);
-    } finally {
-      c.close();
-    }
+    const { report, problems } = await collectNoting(fishy, { privateKey: fishy.credentials.privateKey });
     const id = fishy.identity;
     expect(problems).toEqual([]);
     expect(report.device).toMatchObject({ platform: 'linux', osName: 'Debian GNU/Linux', osVersion: expect.stringMatching(/^12\.\d+$/) });
