@@ -175,7 +175,7 @@ export class SnmpClient {
       const fewer = (): boolean => {
         if (!this.bulk || repetitions <= 1) return false;
         repetitions = Math.floor(repetitions / 2);
-        this.bulkCap = repetitions;
+        this.bulkCap = Math.min(this.bulkCap, repetitions);
         ask();
         return true;
       };
