@@ -18,7 +18,8 @@ jest.setTimeout(240_000);
 const PKG = 'teknisi-jobs-hello';
 const hostA = new LabPackageHost({ address: '127.95.0.11', identity: generatedIdentity('lab-jobs-a', 0x9511) });
 const hostB = new LabPackageHost({ address: '127.95.0.12', identity: generatedIdentity('lab-jobs-b', 0x9512), osRelease: 'ubuntu2204' });
-const shell = new LabSshHost({ address: '127.95.0.13', identity: generatedIdentity('lab-jobs-c', 0x9513) });
+// its account logs in to fish, which reads a command line before the sh it starts does
+const shell = new LabSshHost({ address: '127.95.0.13', identity: generatedIdentity('lab-jobs-c', 0x9513), loginShell: '/usr/bin/fish' });
 /** nothing listens here: an unreachable machine */
 const GONE = '127.95.0.99';
 
@@ -170,7 +171,8 @@ describe('software jobs on lab hosts', () => {
 
 describe('command jobs on lab hosts', () => {
   it('parameters reach the script as literal values, whatever they contain', async () => {
-    const hostile = `$(id) \`id\` 'single' "double" ; rm -rf / \n second line $HOME`;
+    // \' and \\ are escapes inside fish's single quotes, not sh's: quoting for sh alone let this one run id
+    const hostile = `$(id) \`id\` 'single' "double" ; rm -rf / \n second line $HOME \\'; id # \\\\ end`;
     const id = await create({ kind: 'command', params: { script: 'printf "<%s>" "$MSG"; hostname', parameters: { MSG: hostile } }, target: { deviceIds: [dev.c] } });
     const j = await finished(id);
     expect(j.counts.succeeded).toBe(1);

@@ -4,11 +4,11 @@ import { afterFence, FENCE, fenced } from './fence';
 describe('fenced commands', () => {
   it('prints the fence, then hands the command to /bin/sh as one quoted word', () => {
     expect(fenced('hostname')).toBe(`printf '%s\\n' ${FENCE}; exec /bin/sh -c hostname`);
-    expect(fenced("for f in a b; do printf '%s\\n' \"$f\"; done")).toBe(`printf '%s\\n' ${FENCE}; exec /bin/sh -c 'for f in a b; do printf '\\''%s\\n'\\'' "$f"; done'`);
+    expect(fenced("for f in a b; do printf '%s\\n' \"$f\"; done")).toBe(`printf '%s\\n' ${FENCE}; exec /bin/sh -c 'for f in a b; do printf '\\''%s'\\\\'n'\\'' "$f"; done'`);
     expect(() => fenced('echo a\necho b')).toThrow('a fenced command is one line');
   });
 
-  it.each(['/bin/sh', '/bin/bash'])('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
+  it.each(['/bin/sh', '/bin/bash', '/usr/bin/fish'])('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
     const cmd = fenced("for f in a b; do printf '%s=%s\\n' \"$f\" \"$(echo it\\'s)\"; done; exit 3");
     let out = '';
     let status = 0;

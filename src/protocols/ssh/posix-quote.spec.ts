@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { shCommand, shQuote } from './posix-quote';
 
-// each value is quoted, then handed to a real /bin/sh, which must give it back unchanged
+// each value is quoted, then handed to real shells — /bin/sh, bash, and fish (the login shell
+// of some accounts, which reads a command line before the sh it starts does) — which must
+// give it back unchanged
 const CASES: Array<[string, string]> = [
   ['plain word', 'nginx'],
   ['path', '/var/lib/dpkg/status'],
@@ -16,6 +18,11 @@ const CASES: Array<[string, string]> = [
   ['separators', 'a; b && c || d | e & f'],
   ['redirections', '> /etc/passwd < x 2>&1'],
   ['backslashes', 'C:\\Program Files\\x'],
+  ['two backslashes', 'a\\\\b'],
+  ['backslash before a quote', "x\\'y"],
+  // fish reads \' inside single quotes as a quote: with the old '\'' trick this ended the word there
+  ['an escape out of fish\'s quotes', "\\'; echo INJECTED #"],
+  ['trailing backslash', 'end\\'],
   ['newline', 'line1\nline2'],
   ['tab and carriage return', 'a\tb\rc'],
   ['leading dash', '-rf'],
@@ -25,9 +32,11 @@ const CASES: Array<[string, string]> = [
   ['equals', 'KEY=value'],
 ];
 
+const SHELLS = ['/bin/sh', '/bin/bash', '/usr/bin/fish'];
+
 describe('shQuote', () => {
-  it.each(CASES)('%s survives a round trip through /bin/sh', (_name, value) => {
-    const out = execFileSync('/bin/sh', ['-c', `printf '%s' ${shQuote(value)}`], { encoding: 'utf8' });
+  it.each(SHELLS.flatMap((shell) => CASES.map(([name, value]) => [shell, name, value])))('%s: %s survives a round trip', (shell, _name, value) => {
+    const out = execFileSync(shell, ['-c', `printf '%s' ${shQuote(value)}`], { encoding: 'utf8' });
     expect(out).toBe(value);
   });
 
@@ -35,6 +44,7 @@ describe('shQuote', () => {
     ['nginx', 'nginx'],
     ['a b', "'a b'"],
     ["it's", "'it'\\''s'"],
+    ['a\\b', "'a'\\\\'b'"],
     ['', "''"],
     ['$x', "'$x'"],
   ])('%j is written as %s', (value, quoted) => {
