@@ -19,8 +19,10 @@ export const LAB_PACKAGES: Record<string, string> = {
   // not daemons either: the awks (besides gawk) and the shell the Linux agent spec runs it under
   mawk: '/usr/bin/mawk',
   busybox: '/bin/busybox',
-  // a lab host whose lab user logs in to fish, which reads POSIX sh syntax as errors
+  // login shells other than bash that commands and quoted values must pass through: fish (a
+  // lab host's lab user logs in to it; it reads POSIX sh syntax as errors) and zsh (macOS's)
   fish: '/usr/bin/fish',
+  zsh: '/usr/bin/zsh',
 };
 
 export function ensureLabPackages(): void {

@@ -8,7 +8,7 @@ describe('fenced commands', () => {
     expect(() => fenced('echo a\necho b')).toThrow('a fenced command is one line');
   });
 
-  it.each(['/bin/sh', '/bin/bash', '/usr/bin/fish'])('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
+  it.each(['/bin/sh', '/bin/bash', '/usr/bin/zsh', '/usr/bin/fish'])('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
     const cmd = fenced("for f in a b; do printf '%s=%s\\n' \"$f\" \"$(echo it\\'s)\"; done; exit 3");
     let out = '';
     let status = 0;

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { shCommand, shQuote } from './posix-quote';
 
-// each value is quoted, then handed to real shells — /bin/sh, bash, and fish (the login shell
-// of some accounts, which reads a command line before the sh it starts does) — which must
-// give it back unchanged
+// each value is quoted, then handed to real shells — /bin/sh, bash, zsh (macOS's login shell)
+// and fish (the login shell of some accounts: a command line goes through it before the sh it
+// starts) — which must give it back unchanged
 const CASES: Array<[string, string]> = [
   ['plain word', 'nginx'],
   ['path', '/var/lib/dpkg/status'],
@@ -32,7 +32,7 @@ const CASES: Array<[string, string]> = [
   ['equals', 'KEY=value'],
 ];
 
-const SHELLS = ['/bin/sh', '/bin/bash', '/usr/bin/fish'];
+const SHELLS = ['/bin/sh', '/bin/bash', '/usr/bin/zsh', '/usr/bin/fish'];
 
 describe('shQuote', () => {
   it.each(SHELLS.flatMap((shell) => CASES.map(([name, value]) => [shell, name, value])))('%s: %s survives a round trip', (shell, _name, value) => {
