@@ -25,6 +25,8 @@ const greeter = new LabSshHost({
 });
 // an account whose login shell is fish, which reads `for …; do` and `if …; then` as errors
 const fishy = new LabSshHost({ address: `127.77.${block}.14`, identity: generatedIdentity('lab-fish', 0x7714), sharedDpkg: true, loginShell: '/usr/bin/fish' });
+// a hardened sshd: one channel at a time on a connection (MaxSessions 1)
+const hardened = new LabSshHost({ address: `127.77.${block}.15`, identity: generatedIdentity('lab-hardened', 0x7715), sharedDpkg: true, maxSessions: 1 });
 
 describe('SSH collection into the inventory', () => {
   let t: TestApp;
@@ -59,14 +61,14 @@ describe('SSH collection into the inventory', () => {
   const hostKeys = async (q: string) => (await t.http.get(`/api/discovery/host-keys?q=${q}`).set(bearer(t.adminToken))).body.items;
 
   beforeAll(async () => {
-    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start(), fishy.start()]);
+    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start(), fishy.start(), hardened.start()]);
     t = await createTestApp();
     ingest = t.app.get(IngestService);
     technician = await t.tokenFor('technician');
   });
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop(), fishy.stop()]);
+    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop(), fishy.stop(), hardened.stop()]);
     await t?.close();
   });
 
@@ -115,6 +117,23 @@ describe('SSH collection into the inventory', () => {
     expect(report.hardware).toContainEqual({ kind: 'other', name: 'machine-id', serial: id.machineId });
     expect(report.identity).toMatchObject({ hostname: 'lab-fish', macs: id.macs });
     expect(report.software).toHaveLength(await fishy.dpkgInstalledCount());
+  });
+
+  it('reads a host that allows one channel at a time as fully as any other', async () => {
+    // the host really refuses a second channel while one is open
+    const c = await connect(hardened, { password: hardened.credentials.password });
+    try {
+      const [slow, second] = await Promise.allSettled([c.exec('sleep 1'), c.exec('true')]);
+      expect(slow.status).toBe('fulfilled');
+      expect(second).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ name: 'ChannelRefused' }) });
+    } finally {
+      c.close();
+    }
+    const { report, problems } = await collectNoting(hardened, { password: hardened.credentials.password });
+    expect(problems).toEqual([]);
+    expect(report.identity).toMatchObject({ hostname: 'lab-hardened', macs: hardened.identity.macs });
+    expect(report.hardware).toContainEqual({ kind: 'other', name: 'machine-id', serial: hardened.identity.machineId });
+    expect(report.software).toHaveLength(await hardened.dpkgInstalledCount());
   });
 
   it('logs in with an encrypted key and its passphrase', async () => {

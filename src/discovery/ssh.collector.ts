@@ -5,7 +5,7 @@
 // macOS each command is fenced, so that what a login script prints is not read as its output.
 import { InventoryReport } from '../inventory/inventory-report';
 import { afterFence, fenced } from '../protocols/ssh/fence';
-import { ExecResult, SshClient, SshError } from '../protocols/ssh/ssh.client';
+import { ChannelRefused, ExecResult, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { IOS_COMMANDS, isIosRejection, parseIos } from './ssh/ios';
 import { LINUX_COMMANDS, parseLinux } from './ssh/linux';
 import { MACOS_COMMANDS, parseMacos } from './ssh/macos';
@@ -62,6 +62,9 @@ export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
   return platform;
 }
 
+/** waits before asking again for a channel the server refused while none of ours was open */
+const CHANNEL_RETRIES = [100, 300, 1000];
+
 /** A command's output that is not the whole of it, in words: what it did, or null when it finished. */
 function cutShort(r: ExecResult, o: { timeoutMs: number; maxBytes: number }): string | null {
   if (r.timedOut) return `did not finish within ${o.timeoutMs / 1000} s`;
@@ -73,16 +76,41 @@ function cutShort(r: ExecResult, o: { timeoutMs: number; maxBytes: number }): st
  * Runs named commands, a few at a time; a timed-out or truncated one comes back undefined
  * and is named in `problems` (its part is left out of the report, not reported empty).
  * `fence` (POSIX shells): each command prints a fence first, and only what follows it counts.
+ * A server that allows fewer channels at once than that (MaxSessions) refuses the extra ones:
+ * each refused command waits for a channel that is open, and its worker stops; one refused
+ * with nothing else open is asked again a little later (the server may not have let go of
+ * the channel before it yet), three times, before the collection fails.
  */
 export async function runCommands<K extends string>(
   client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>, problems: string[] = [], fence = false,
 ): Promise<Partial<Record<K, string>>> {
   const out: Partial<Record<K, string>> = {};
   const queue = Object.entries(commands) as Array<[K, string]>;
+  let inFlight = 0;
+  /** the command's result, or null when the server refused its channel while others of ours are open */
+  const execOrYield = async (command: string): Promise<ExecResult | null> => {
+    for (let refusals = 0; ; refusals++) {
+      inFlight++;
+      try {
+        return await client.exec(fence ? fenced(command) : command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+      } catch (err) {
+        if (!(err instanceof ChannelRefused)) throw err;
+        if (inFlight > 1) return null;
+        if (refusals >= CHANNEL_RETRIES.length) throw err;
+      } finally {
+        inFlight--;
+      }
+      await new Promise((res) => setTimeout(res, CHANNEL_RETRIES[refusals]));
+    }
+  };
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name, command] = next;
-      const r: ExecResult = await client.exec(fence ? fenced(command) : command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+      const r = await execOrYield(command);
+      if (!r) {
+        queue.unshift(next); // this worker stops: the server allows fewer channels at once
+        return;
+      }
       const short = cutShort(r, o);
       const own = fence ? afterFence(r.stdout) : r.stdout;
       if (short) problems.push(`${name} not read: the command ${short}`);
@@ -90,7 +118,8 @@ export async function runCommands<K extends string>(
       else out[name] = own;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
+  // a command handed back as the other workers were finishing is left over: the rest go one by one
+  for (let width = Math.max(1, o.parallel); queue.length; width = 1) await Promise.all(Array.from({ length: width }, worker));
   return out;
 }
 

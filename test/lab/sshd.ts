@@ -197,6 +197,8 @@ export interface LabSshdOptions {
   sessionMarker?: string;
   /** keys to authorize instead of a pair of the host's own */
   clientKeys?: LabClientKeys;
+  /** sessions (channels) one connection may open at once: sshd's MaxSessions (default here 64) */
+  maxSessions?: number;
 }
 
 /**
@@ -260,7 +262,7 @@ export class LabSshd {
         'StrictModes no',
         // the default 10:30:100 drops concurrent handshakes, and scans open many at once
         'MaxStartups 100:30:200',
-        'MaxSessions 64',
+        `MaxSessions ${this.o.maxSessions ?? 64}`,
         'MaxAuthTries 6',
         'LoginGraceTime 30',
         'UseDNS no',
@@ -408,6 +410,8 @@ export interface LabSshHostOptions {
   bashrc?: string;
   /** the lab user's login shell on this host (default: its passwd entry's, bash) */
   loginShell?: string;
+  /** sshd's MaxSessions for this host: hardened servers allow few channels per connection */
+  maxSessions?: number;
 }
 
 /**
@@ -435,7 +439,7 @@ export class LabSshHost {
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
-      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys,
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }

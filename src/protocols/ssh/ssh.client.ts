@@ -15,6 +15,17 @@ export class SshError extends Error {
   }
 }
 
+/**
+ * The server would not open a channel for a command (sshd's MaxSessions: hardened servers allow
+ * few at once on one connection); the connection itself is fine.
+ */
+export class ChannelRefused extends SshError {
+  constructor(message: string) {
+    super('protocol', message);
+    this.name = 'ChannelRefused';
+  }
+}
+
 export interface HostKeyVerifier {
   verify(host: string, port: number, keyType: string, fingerprint: string): Promise<{ ok: true } | { ok: false; message: string }>;
 }
@@ -205,7 +216,7 @@ export class SshClient {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new SshError('protocol', `${this.where}: the connection is closed`));
       this.conn.exec(command, (err, ch) => {
-        if (err) return reject(new SshError('protocol', `${this.where}: the server refused to run a command: ${err.message}`));
+        if (err) return reject(new ChannelRefused(`${this.where}: the server refused to run a command: ${err.message}`));
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         let bytes = 0;
