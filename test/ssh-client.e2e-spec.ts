@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { Client } from 'ssh2';
 import { HostKeyVerifier, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { LINUX_HOSTS } from './lab/identities';
 import { LAB_USER_HOME, LabSshHost } from './lab/sshd';
@@ -54,6 +55,30 @@ describe('SSH client', () => {
       } finally {
         c.close();
       }
+    }
+  });
+
+  it('logs in with a password where sshd takes it only through PAM\'s keyboard-interactive prompts', async () => {
+    const pam = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.db01, sharedDpkg: true, passwordVia: 'keyboard-interactive' });
+    await pam.start();
+    try {
+      const at = { host: pam.address, port: pam.port, username: pam.credentials.username, timeoutMs: 10_000, hostKeys: new RecordingVerifier() };
+      // the server refuses the password method itself (ssh2 without keyboard-interactive)
+      const plain = await new Promise<Error | null>((resolve) => {
+        const conn = new Client();
+        conn.on('ready', () => (conn.end(), resolve(null))).on('error', (e) => resolve(e));
+        conn.connect({ ...at, password: pam.credentials.password, tryKeyboard: false, readyTimeout: 10_000 });
+      });
+      expect(plain?.message).toMatch(/authentication methods failed/);
+      const c = await SshClient.connect({ ...at, password: pam.credentials.password });
+      try {
+        expect((await c.exec('hostname')).stdout).toBe('lab-db01\n');
+      } finally {
+        c.close();
+      }
+      expect((await failure(SshClient.connect({ ...at, password: 'not-the-lab-password' }))).reason).toBe('auth');
+    } finally {
+      await pam.stop();
     }
   });
 

@@ -199,6 +199,11 @@ export interface LabSshdOptions {
   clientKeys?: LabClientKeys;
   /** sessions (channels) one connection may open at once: sshd's MaxSessions (default here 64) */
   maxSessions?: number;
+  /**
+   * How sshd takes a password: 'password' (the default here), or only through PAM's
+   * keyboard-interactive prompts, as on servers with PasswordAuthentication off and PAM on
+   */
+  passwordVia?: 'password' | 'keyboard-interactive';
 }
 
 /**
@@ -254,9 +259,9 @@ export class LabSshd {
         `AuthorizedKeysFile ${this.file('authorized_keys')}`,
         `AllowUsers ${this.user.username}`,
         'PermitRootLogin no',
-        'UsePAM no',
-        'PasswordAuthentication yes',
-        'KbdInteractiveAuthentication no',
+        ...(this.o.passwordVia === 'keyboard-interactive'
+          ? ['UsePAM yes', 'PasswordAuthentication no', 'KbdInteractiveAuthentication yes']
+          : ['UsePAM no', 'PasswordAuthentication yes', 'KbdInteractiveAuthentication no']),
         'PubkeyAuthentication yes',
         // the lab's files live under /tmp, which StrictModes rejects for its sticky, world-writable bit
         'StrictModes no',
@@ -412,6 +417,8 @@ export interface LabSshHostOptions {
   loginShell?: string;
   /** sshd's MaxSessions for this host: hardened servers allow few channels per connection */
   maxSessions?: number;
+  /** how its sshd takes a password (LabSshdOptions.passwordVia) */
+  passwordVia?: LabSshdOptions['passwordVia'];
 }
 
 /**
@@ -439,7 +446,7 @@ export class LabSshHost {
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
-      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions,
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions, passwordVia: o.passwordVia,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }
