@@ -1,7 +1,7 @@
 // The one inventory pipeline against the real MariaDB: a report becomes a device, the same
 // machine seen by another source or at another address stays one device, junk identifiers
 // never merge machines, and a rescan writes only what changed, as history.
-import { IngestService } from '../src/inventory/ingest.service';
+import { INGEST_LOCKS, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { DeviceCountsService } from '../src/software/device-counts.service';
 import { SoftwareService } from '../src/software/software.service';
@@ -169,6 +169,33 @@ describe('inventory ingest', () => {
     const results = await Promise.all([ingest.ingest(report), ingest.ingest(report), ingest.ingest(report)]);
     expect(new Set(results.map((r) => r.deviceId)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+
+  it('a report waits for another ingest of its machine, gives up saying so, and keeps none of its locks', async () => {
+    const report = linuxHost({
+      identity: { hostname: 'locked-01', serial: 'LOCK-SERIAL-1', macs: ['52:54:00:aa:cc:01', '52:54:00:aa:cc:02'], addresses: ['192.0.2.160'] },
+      interfaces: [{ name: 'eth0', mac: '52:54:00:aa:cc:01', addresses: ['192.0.2.160'] }, { name: 'eth1', mac: '52:54:00:aa:cc:02' }],
+      software: undefined, // the catalogue's counts belong to the tests below
+    });
+    const names = ingestLockNames(report);
+    expect(names).toHaveLength(4); // the serial, two MACs, the hostname at its address
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    INGEST_LOCKS.waitSeconds = 1;
+    try {
+      // another ingest holds the last name of the order: the report takes the others first, then waits
+      const [{ cid }] = await other.query('SELECT CONNECTION_ID() AS cid, GET_LOCK(?, 0) AS got', [names[3]]);
+      await expect(ingest.ingest(report)).rejects.toThrow('Timed out waiting for another ingest of the same machine');
+      for (const name of names) {
+        const [{ holder }] = await other.query('SELECT IS_USED_LOCK(?) AS holder', [name]);
+        expect(holder === null ? null : Number(holder)).toBe(name === names[3] ? Number(cid) : null);
+      }
+      await other.query('SELECT RELEASE_LOCK(?)', [names[3]]);
+      expect(await ingest.ingest(report)).toMatchObject({ created: true });
+    } finally {
+      INGEST_LOCKS.waitSeconds = 30;
+      await other.release();
+    }
   });
 
   it('an SNMP report (MAC only) and an SSH report (serial and MAC) of one new machine, at the same instant, make one device', async () => {
