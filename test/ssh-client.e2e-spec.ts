@@ -82,6 +82,35 @@ describe('SSH client', () => {
     }
   });
 
+  it('reaches a server that speaks only what old network devices speak (SHA-1 key exchange, CBC ciphers, ssh-rsa)', async () => {
+    const old = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.web01, sharedDpkg: true, legacyOnly: true });
+    await old.start();
+    try {
+      const at = { host: old.address, port: old.port, username: old.credentials.username, password: old.credentials.password, timeoutMs: 10_000 };
+      // ssh2's own defaults get nowhere with it
+      const plain = await new Promise<Error | null>((resolve) => {
+        const conn = new Client();
+        conn.on('ready', () => (conn.end(), resolve(null))).on('error', (e) => resolve(e));
+        conn.connect({ ...at, readyTimeout: 10_000 });
+      });
+      expect(plain?.message).toMatch(/no matching key exchange algorithm/);
+      const verifier = new RecordingVerifier();
+      const c = await SshClient.connect({ ...at, hostKeys: verifier });
+      try {
+        expect((await c.exec('hostname')).stdout).toBe('lab-web01\n');
+      } finally {
+        c.close();
+      }
+      expect(verifier.seen).toEqual([expect.objectContaining({ keyType: 'ssh-rsa', fingerprint: old.hostKeyFingerprint() })]);
+      // turned off (TEKNISI_SSH_LEGACY_ALGORITHMS=off), the failure says what is missing and how to allow it
+      const refused = await failure(SshClient.connect({ ...at, hostKeys: new RecordingVerifier(), legacyAlgorithms: false }));
+      expect(refused.reason).toBe('protocol');
+      expect(refused.message).toBe(`${old.address}:22: the server and Teknisi have no SSH algorithms in common: Handshake failed: no matching key exchange algorithm (old devices need TEKNISI_SSH_LEGACY_ALGORITHMS=on)`);
+    } finally {
+      await old.stop();
+    }
+  });
+
   it('hands the verifier the host key fingerprint exactly as ssh-keygen prints it', async () => {
     const verifier = new RecordingVerifier();
     const c = await SshClient.connect(opts({ password: host.credentials.password, hostKeys: verifier }));

@@ -30,6 +30,7 @@ describe('loadConfig defaults', () => {
     ['trustProxy', false],
     ['loginLimitPerUser', 10],
     ['loginLimitPerAddress', 30],
+    ['sshLegacyAlgorithms', true],
   ] as Array<[keyof typeof c, unknown]>)('%s defaults to %p', (key, expected) => {
     expect(c[key]).toEqual(expected);
   });
@@ -102,6 +103,7 @@ describe('loadConfig validation', () => {
     [{ TEKNISI_JOB_OUTPUT_RETENTION_DAYS: '4000' }, 'TEKNISI_JOB_OUTPUT_RETENTION_DAYS must be an integer from 1 to 3650'],
     [{ TEKNISI_SESSION_TTL_HOURS: '0' }, 'TEKNISI_SESSION_TTL_HOURS must be an integer from 1 to 720'],
     [{ TEKNISI_LOGIN_LIMIT_PER_USER: 'many' }, 'TEKNISI_LOGIN_LIMIT_PER_USER must be an integer from 1 to 10000'],
+    [{ TEKNISI_SSH_LEGACY_ALGORITHMS: 'yes' }, 'TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "yes")'],
     [{ TEKNISI_LOGIN_LIMIT_PER_ADDRESS: '0' }, 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS must be an integer from 1 to 100000'],
   ] as Array<[NodeJS.ProcessEnv, string]>)('%p is refused', (env, expected) => {
     const problems = problemsOf(env);

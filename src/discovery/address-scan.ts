@@ -23,6 +23,8 @@ type SshCred = Extract<RevealedCredential, { kind: 'ssh' }>;
 export interface AddressScanDeps {
   ingest(report: InventoryReport): Promise<IngestResult>;
   hostKeys: HostKeyVerifier;
+  /** TEKNISI_SSH_LEGACY_ALGORITHMS */
+  sshLegacyAlgorithms?: boolean;
   /** after ingest: which credential worked and which device a pinned host key belongs to */
   identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, address: string): Promise<void>;
 }
@@ -74,7 +76,7 @@ export async function scanAddress(
   const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));
   const [snmp, ssh] = await Promise.all([
     snmpCreds.length ? snmpSide(ip, snmpCreds, o, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
-    sshCreds.length ? sshSide(ip, sshCreds, o, deps.hostKeys, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
+    sshCreds.length ? sshSide(ip, sshCreds, o, deps, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
   ]);
   if (signal?.aborted) return result('error', (signal.reason as Error | undefined)?.message ?? 'abandoned');
   const notes = [snmp.note, ssh.note].filter(Boolean);
@@ -179,7 +181,7 @@ function firstNonNull<T>(attempts: Array<Promise<T | null>>): Promise<T | null> 
   });
 }
 
-async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: HostKeyVerifier, signal?: AbortSignal): Promise<Side> {
+async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, deps: Pick<AddressScanDeps, 'hostKeys' | 'sshLegacyAlgorithms'>, signal?: AbortSignal): Promise<Side> {
   const port = o.sshPort;
   const open = await probeTcp(ip, port, o.timeoutMs);
   if (open === 'refused' || open === 'unreachable') return { note: `TCP ${port} (SSH) ${open === 'refused' ? 'refused' : 'unreachable'}`, outcome: 'refused' };
@@ -193,7 +195,7 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, hostKeys: H
       client = await SshClient.connect({
         host: ip, port, username: cred.username, password: cred.password, privateKey: cred.privateKey, passphrase: cred.passphrase,
         // a handshake takes a few round trips and some key maths: more than one SNMP request
-        timeoutMs: Math.max(o.timeoutMs * 4, 10_000), hostKeys, signal,
+        timeoutMs: Math.max(o.timeoutMs * 4, 10_000), hostKeys: deps.hostKeys, legacyAlgorithms: deps.sshLegacyAlgorithms, signal,
       });
     } catch (err) {
       const reason = err instanceof SshError ? err.reason : 'protocol';

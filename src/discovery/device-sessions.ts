@@ -1,7 +1,8 @@
 // discovery/: SSH sessions to known devices, for jobs. Discovery owns what such a session
 // needs — the credential that last worked per device, pinned host keys, the SSH collector — so
 // it provides the jobs registry's host opener and the inventory.refresh kind.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import { IngestService } from '../inventory/ingest.service';
 import type { HostSession, JobKind, TargetDevice } from '../jobs/job-kinds';
@@ -19,6 +20,7 @@ export class DeviceSessions {
     private readonly credentials: CredentialsService,
     private readonly hostKeys: HostKeysRepository,
     private readonly ingest: IngestService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'sshLegacyAlgorithms'>,
   ) {}
 
   /** An SSH session on the device's primary address with the job's credential or the one that last worked. */
@@ -35,7 +37,7 @@ export class DeviceSessions {
     if (cred.kind !== 'ssh') throw new Error(`credential ${id} is ${cred.kind}, not ssh`);
     const client = await SshClient.connect({
       host: address, port: reached?.port ?? cred.port, username: cred.username, password: cred.password, privateKey: cred.privateKey,
-      passphrase: cred.passphrase, timeoutMs: CONNECT_TIMEOUT_MS, hostKeys: this.hostKeys.verifier(),
+      passphrase: cred.passphrase, timeoutMs: CONNECT_TIMEOUT_MS, hostKeys: this.hostKeys.verifier(), legacyAlgorithms: this.config.sshLegacyAlgorithms,
     });
     return {
       where: `${cred.username}@${address}:${reached?.port ?? cred.port}`,

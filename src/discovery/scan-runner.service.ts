@@ -32,6 +32,7 @@ export class ScanRunner {
   private readonly slots: Semaphore;
   /** how long one address may take before it is abandoned */
   private readonly addressTimeoutMs: number;
+  private readonly sshLegacyAlgorithms: boolean;
   private readonly expanded = new Map<number, string[]>();
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
@@ -45,6 +46,7 @@ export class ScanRunner {
   ) {
     this.slots = new Semaphore(config.scanMaxInFlight);
     this.addressTimeoutMs = config.scanAddressTimeoutS * 1000;
+    this.sshLegacyAlgorithms = config.sshLegacyAlgorithms;
   }
 
   async runChunk(scanId: number, chunkNo: number): Promise<{ scanned: number } | { skipped: string }> {
@@ -101,6 +103,7 @@ export class ScanRunner {
       const deps = {
         ingest: (r: Parameters<IngestService['ingest']>[0]) => this.ingest.ingest(r),
         hostKeys: this.hostKeys.verifier(),
+        sshLegacyAlgorithms: this.sshLegacyAlgorithms,
         identified: (deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string) => this.identified(deviceId, worked, sshPort, ip),
       };
       const lane = async () => {

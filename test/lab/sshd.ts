@@ -204,6 +204,11 @@ export interface LabSshdOptions {
    * keyboard-interactive prompts, as on servers with PasswordAuthentication off and PAM on
    */
   passwordVia?: 'password' | 'keyboard-interactive';
+  /**
+   * Speak only what old network devices speak (IOS 12 and early 15): SHA-1 key exchanges, CBC
+   * ciphers, hmac-sha1 and an ssh-rsa host key, none of which modern clients offer by default
+   */
+  legacyOnly?: boolean;
 }
 
 /**
@@ -233,9 +238,14 @@ export class LabSshd {
     return { username: this.user.username, port: this.port, password: this.user.password, privateKey: this.clientKey, encryptedKey: this.encrypted };
   }
 
+  /** the host key's file: ed25519, or RSA for a legacy-only host */
+  private get hostKeyFile(): string {
+    return this.file(this.o.legacyOnly ? 'ssh_host_rsa_key' : 'ssh_host_ed25519_key');
+  }
+
   /** The host key's fingerprint as ssh-keygen prints it (SHA256:…). */
   hostKeyFingerprint(): string {
-    const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', this.file('ssh_host_ed25519_key.pub')], { encoding: 'utf8' });
+    const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${this.hostKeyFile}.pub`], { encoding: 'utf8' });
     return out.split(/\s+/)[1];
   }
 
@@ -247,14 +257,17 @@ export class LabSshd {
     this.user = ensureLabUser();
     fs.mkdirSync(this.o.dir, { recursive: true, mode: 0o755 });
     fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation directory
-    if (!fs.existsSync(this.file('ssh_host_ed25519_key'))) await this.newHostKey();
+    if (!fs.existsSync(this.hostKeyFile)) await this.newHostKey();
     if (!this.clientKey) await this.newClientKeys();
     const [major, minor] = sshdVersion();
     fs.writeFileSync(
       this.file('sshd_config'),
       [
         ...this.addresses.map((a) => `ListenAddress ${a}:${this.port}`),
-        `HostKey ${this.file('ssh_host_ed25519_key')}`,
+        `HostKey ${this.hostKeyFile}`,
+        ...(this.o.legacyOnly
+          ? ['KexAlgorithms diffie-hellman-group14-sha1,diffie-hellman-group1-sha1', 'Ciphers aes128-cbc,3des-cbc', 'MACs hmac-sha1', 'HostKeyAlgorithms ssh-rsa']
+          : []),
         `PidFile ${this.file('sshd.pid')}`,
         `AuthorizedKeysFile ${this.file('authorized_keys')}`,
         `AllowUsers ${this.user.username}`,
@@ -324,8 +337,8 @@ export class LabSshd {
 
   async rotateHostKey(): Promise<void> {
     await this.stop();
-    fs.rmSync(this.file('ssh_host_ed25519_key'), { force: true });
-    fs.rmSync(this.file('ssh_host_ed25519_key.pub'), { force: true });
+    fs.rmSync(this.hostKeyFile, { force: true });
+    fs.rmSync(`${this.hostKeyFile}.pub`, { force: true });
     await this.newHostKey();
     await this.start();
   }
@@ -347,7 +360,8 @@ export class LabSshd {
   }
 
   private async newHostKey(): Promise<void> {
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${this.o.name} host key`, '-f', this.file('ssh_host_ed25519_key')]);
+    const type = this.o.legacyOnly ? ['-t', 'rsa', '-b', '2048'] : ['-t', 'ed25519'];
+    await run('ssh-keygen', ['-q', ...type, '-N', '', '-C', `${this.o.name} host key`, '-f', this.hostKeyFile]);
   }
 
   private async newClientKeys(): Promise<void> {
@@ -419,6 +433,8 @@ export interface LabSshHostOptions {
   maxSessions?: number;
   /** how its sshd takes a password (LabSshdOptions.passwordVia) */
   passwordVia?: LabSshdOptions['passwordVia'];
+  /** its sshd speaks only old devices' algorithms (LabSshdOptions.legacyOnly) */
+  legacyOnly?: boolean;
 }
 
 /**
@@ -446,7 +462,7 @@ export class LabSshHost {
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
-      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions, passwordVia: o.passwordVia,
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }

@@ -42,7 +42,20 @@ export interface SshConnectOptions {
   hostKeys: HostKeyVerifier;
   /** gives up the attempt at once (a scan abandoning the address), rejecting with the signal's reason */
   signal?: AbortSignal;
+  /** offer LEGACY_ALGORITHMS after every modern one (default true; TEKNISI_SSH_LEGACY_ALGORITHMS) */
+  legacyAlgorithms?: boolean;
 }
+
+/**
+ * What old network devices (IOS 12 and early 15, old appliances) offer and ssh2 leaves out by
+ * default: SHA-1 key exchanges and CBC ciphers. Offered last, so that a server with anything
+ * better never negotiates them; the server's algorithm lists are part of the exchange hash its
+ * (pinned) host key signs, so no one in between can strip the better ones.
+ */
+export const LEGACY_ALGORITHMS = {
+  kex: ['diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1', 'diffie-hellman-group1-sha1'],
+  cipher: ['aes128-cbc', 'aes192-cbc', 'aes256-cbc', '3des-cbc'],
+} as const;
 
 export interface ExecOptions {
   timeoutMs?: number;
@@ -121,6 +134,10 @@ function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string |
     }
     case 'client-dns':
       return new SshError('protocol', `${o.host} could not be resolved (${err.code ?? 'DNS error'})`);
+    case 'handshake': {
+      const hint = o.legacyAlgorithms === false ? ' (old devices need TEKNISI_SSH_LEGACY_ALGORITHMS=on)' : '';
+      return new SshError('protocol', `${where}: the server and Teknisi have no SSH algorithms in common: ${err.message}${hint}`);
+    }
     default:
       return new SshError('protocol', `${where}: SSH protocol error: ${err.message}`);
   }
@@ -183,6 +200,9 @@ export class SshClient {
         privateKey: o.privateKey,
         passphrase: o.passphrase,
         tryKeyboard: o.password !== undefined,
+        ...(o.legacyAlgorithms === false ? {} : {
+          algorithms: { kex: { append: [...LEGACY_ALGORITHMS.kex], prepend: [], remove: [] }, cipher: { append: [...LEGACY_ALGORITHMS.cipher], prepend: [], remove: [] } },
+        }),
         readyTimeout: o.timeoutMs,
         keepaliveInterval: 15_000,
         keepaliveCountMax: 3,
