@@ -16,7 +16,9 @@ function aptRoutes(bootId: string, rebootRequired: boolean, greeting = '') {
     [/apt-get -o DPkg::Lock::Timeout=120 update$/, fx('apt-get-update')],
     [/ install -- teknisi-hello$/, fx('apt-get-install-success')],
     [/^test -e \/var\/run\/reboot-required$/, { code: rebootRequired ? 0 : 1 }],
+    // the host greets before any command's output; only a fenced read can tell the id apart
     [/boot_id'$/, { stdout: `${greeting}${FENCE}\n${bootId}\n` }],
+    [/^cat \/proc\/sys\/kernel\/random\/boot_id$/, { stdout: `${greeting}${bootId}\n` }],
     // the connection drops as the machine goes down
     [/shutdown -r now$/, { code: null }],
   ], { sudo: true, sudoPassword: 'sudo-secret' });
