@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Client } from 'ssh2';
+import { Client, ConnectConfig } from 'ssh2';
 import { HostKeyVerifier, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { LINUX_HOSTS } from './lab/identities';
 import { LAB_USER_HOME, LabSshHost } from './lab/sshd';
@@ -20,6 +20,15 @@ class RecordingVerifier implements HostKeyVerifier {
     this.seen.push({ host, port, keyType, fingerprint });
     return this.answer;
   }
+}
+
+/** What ssh2 itself, with its own defaults and nothing of SshClient, makes of a server: null when it logs in. */
+function ssh2Alone(config: ConnectConfig): Promise<Error | null> {
+  return new Promise((resolve) => {
+    const conn = new Client();
+    conn.on('ready', () => (conn.end(), resolve(null))).on('error', (e) => resolve(e));
+    conn.connect({ readyTimeout: 10_000, ...config });
+  });
 }
 
 async function failure(p: Promise<unknown>): Promise<SshError> {
@@ -64,11 +73,7 @@ describe('SSH client', () => {
     try {
       const at = { host: pam.address, port: pam.port, username: pam.credentials.username, timeoutMs: 10_000, hostKeys: new RecordingVerifier() };
       // the server refuses the password method itself (ssh2 without keyboard-interactive)
-      const plain = await new Promise<Error | null>((resolve) => {
-        const conn = new Client();
-        conn.on('ready', () => (conn.end(), resolve(null))).on('error', (e) => resolve(e));
-        conn.connect({ ...at, password: pam.credentials.password, tryKeyboard: false, readyTimeout: 10_000 });
-      });
+      const plain = await ssh2Alone({ ...at, password: pam.credentials.password, tryKeyboard: false });
       expect(plain?.message).toMatch(/authentication methods failed/);
       const c = await SshClient.connect({ ...at, password: pam.credentials.password });
       try {
@@ -88,11 +93,7 @@ describe('SSH client', () => {
     try {
       const at = { host: old.address, port: old.port, username: old.credentials.username, password: old.credentials.password, timeoutMs: 10_000 };
       // ssh2's own defaults get nowhere with it
-      const plain = await new Promise<Error | null>((resolve) => {
-        const conn = new Client();
-        conn.on('ready', () => (conn.end(), resolve(null))).on('error', (e) => resolve(e));
-        conn.connect({ ...at, readyTimeout: 10_000 });
-      });
+      const plain = await ssh2Alone(at);
       expect(plain?.message).toMatch(/no matching key exchange algorithm/);
       const verifier = new RecordingVerifier();
       const c = await SshClient.connect({ ...at, hostKeys: verifier });
