@@ -17,11 +17,11 @@ describe('linux source', () => {
     const s = fakeSession({
       exec: {
         [fenced(readFileCommand('/etc/ssh/sshd_config'))]: fencedOk(sshd),
-        [fenced(readFileCommand('/etc/resolv.conf'))]: fencedOk('nameserver 10.20.0.53\nsearch branch.example.net'),
+        [fenced(readFileCommand('/etc/resolv.conf'))]: fencedOk('nameserver 192.0.2.53\nsearch branch.example.net'),
       },
     });
     const got = await linuxSource.fetch(s, { ...opts, files: ['/etc/ssh/sshd_config', '/etc/resolv.conf'] });
-    expect(got.text).toBe(`### /etc/ssh/sshd_config\n${sshd}### /etc/resolv.conf\nnameserver 10.20.0.53\nsearch branch.example.net\n`);
+    expect(got.text).toBe(`### /etc/ssh/sshd_config\n${sshd}### /etc/resolv.conf\nnameserver 192.0.2.53\nsearch branch.example.net\n`);
     expect(got.source).toBe('cat /etc/ssh/sshd_config /etc/resolv.conf');
     expect(s.calls.map((c) => c.command)).toEqual([
       "printf '%s\\n' teknisi-output-4d1b7e; exec /bin/sh -c 'test -e /etc/ssh/sshd_config || exit 3; test -f /etc/ssh/sshd_config && test -r /etc/ssh/sshd_config || exit 4; exec cat -- /etc/ssh/sshd_config'",
