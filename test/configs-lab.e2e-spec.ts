@@ -12,6 +12,7 @@ import { LabIosHost } from './lab/ios';
 import { generatedIdentity } from './lab/identities';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { scanToEnd } from './support/scan';
 import { until as untilWithin } from './support/until';
 
 jest.setTimeout(180_000);
@@ -54,11 +55,8 @@ beforeAll(async () => {
   const cred = async (name: string, c: { username: string; password: string }) =>
     (await t.http.post('/api/credentials').set(admin).send({ name, kind: 'ssh', username: c.username, password: c.password }).expect(201)).body.id as number;
   const ids = [await cred('lab router', rtr.credentials), await cred('lab linux', linux.credentials)];
-  const scan = (await t.http.post('/api/discovery/scans').set(admin).send({ targets: [rtr.address, linux.address], credentialIds: ids }).expect(202)).body.id;
-  const done = await until('the scan', async () => {
-    const s = (await t.http.get(`/api/discovery/scans/${scan}`).set(admin)).body;
-    return s.status === 'completed' && s;
-  });
+  const done = await scanToEnd(t.http, admin, { targets: [rtr.address, linux.address], credentialIds: ids });
+  if (done.status !== 'completed') throw new Error(`the scan ended ${done.status}`);
   const find = (a: string) => done.results.find((r: { address: string }) => r.address === a)?.deviceId as number;
   [dev.rtr, dev.linux] = [find(rtr.address), find(linux.address)];
   if (!dev.rtr || !dev.linux) throw new Error(`the scan did not identify both lab hosts: ${JSON.stringify(done.results)}`);

@@ -11,6 +11,7 @@ import { generatedIdentity } from './lab/identities';
 import { LabPackageHost } from './lab/package-host';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { scanToEnd } from './support/scan';
 import { until as untilWithin } from './support/until';
 
 jest.setTimeout(240_000);
@@ -52,11 +53,8 @@ async function installedVersion(h: LabSshHost, name = PKG): Promise<string | nul
 }
 
 async function scanIn(addresses: string[]): Promise<number[]> {
-  const scan = await t.http.post('/api/discovery/scans').set(admin).send({ targets: addresses, credentialIds: [credId], options: { timeoutMs: 2000 } }).expect(202);
-  const done = await until('the scan', async () => {
-    const s = (await t.http.get(`/api/discovery/scans/${scan.body.id}?resultsLimit=100`).set(admin)).body;
-    return s.status === 'completed' && s;
-  });
+  const done = await scanToEnd(t.http, admin, { targets: addresses, credentialIds: [credId], options: { timeoutMs: 2000 } }, 90_000);
+  if (done.status !== 'completed') throw new Error(`the scan ended ${done.status}`);
   const ids = addresses.map((a) => done.results.find((r: { address: string }) => r.address === a)?.deviceId as number);
   if (ids.some((id) => !id)) throw new Error(`scan did not identify every lab host: ${JSON.stringify(done.results)}`);
   return ids;

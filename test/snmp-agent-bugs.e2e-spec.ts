@@ -11,7 +11,7 @@ import { collectSnmp } from '../src/discovery/snmp.collector';
 import { SnmpClient, SnmpCredential, SnmpError } from '../src/protocols/snmp/snmp.client';
 import { expectedIdentity, readRecording, snmpsimCredentials, SnmpsimAgent, v2cCredential, v3Credential } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { until } from './support/until';
+import { scanToEnd } from './support/scan';
 
 jest.setTimeout(120_000);
 
@@ -109,13 +109,7 @@ describe('SNMP agents with firmware bugs', () => {
     const tech = await t.tokenFor('technician');
     const api = t.http;
     const credentialId = (await api.post('/api/credentials').set(bearer(t.adminToken)).send({ name: 'sim windows', kind: 'snmp-v2c', community: snmpsimCredentials('windows').community }).expect(201)).body.id as number;
-    const scan = async (address: string) => {
-      const id = (await api.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [address], credentialIds: [credentialId], options: { timeoutMs: 1000, retries: 1 } }).expect(202)).body.id;
-      return until(`the scan of ${address}`, async () => {
-        const body = (await api.get(`/api/discovery/scans/${id}`).set(bearer(tech)).expect(200)).body;
-        return !['queued', 'running'].includes(body.status) && (body as { status: string; results: Array<{ status: string; reason: string | null; deviceId: number | null }> });
-      });
-    };
+    const scan = (address: string) => scanToEnd(api, bearer(tech), { targets: [address], credentialIds: [credentialId], options: { timeoutMs: 1000, retries: 1 } });
 
     // the PC as its agent answered before the bug: every program
     const healthy = new SnmpsimAgent('windows', at(5));

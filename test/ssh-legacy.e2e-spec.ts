@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import { generatedIdentity } from './lab/identities';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { until } from './support/until';
+import { scanToEnd } from './support/scan';
 
 jest.setTimeout(120_000);
 
@@ -29,12 +29,9 @@ describe('SSH with old devices\' algorithms', () => {
     const admin = bearer(app.adminToken);
     const { username, password } = old.credentials;
     const credentialId = (await app.http.post('/api/credentials').set(admin).send({ name: 'old gear', kind: 'ssh', username, password }).expect(201)).body.id;
-    const id = (await app.http.post('/api/discovery/scans').set(admin).send({ targets: [old.address], credentialIds: [credentialId] }).expect(202)).body.id;
-    const scan = await until(`scan ${id}`, async () => {
-      const s = (await app.http.get(`/api/discovery/scans/${id}`).set(admin).expect(200)).body;
-      return s.status === 'completed' && s;
-    });
-    return scan.results[0] as { status: string; reason: string | null; deviceId: number | null };
+    const scan = await scanToEnd(app.http, admin, { targets: [old.address], credentialIds: [credentialId] });
+    expect(scan.status).toBe('completed');
+    return scan.results[0];
   };
 
   it('a scan identifies it by default, pinning its ssh-rsa host key', async () => {
