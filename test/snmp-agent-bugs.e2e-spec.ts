@@ -4,7 +4,10 @@
 // ever, flooding the device and never finishing the scan. The walk must stop with an error,
 // the collection leave that table out and say so, and ingest keep what it knew. Another: an
 // agent whose buffer a long program name overflows answers tooBig to a GetBulk for 25 rows
-// (instead of sending fewer): the walk asks for fewer and reads the whole table.
+// (instead of sending fewer): the walk asks for fewer and reads the whole table. One that
+// does send fewer, as RFC 3416 asks, sends none when the next value alone does not fit: that
+// empty answer is not the end of the table, and a walk that took it so stored a short software
+// list (a rescan then "removed" the rest).
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import { collectSnmp } from '../src/discovery/snmp.collector';
@@ -27,20 +30,26 @@ const repeatsAtRow30 = (recording: string) => {
 };
 
 /**
- * The Windows PC whose agent overflows its buffer at its 30th program in a GetBulk answer of
- * more than 5 rows: the lab's smallbuffer variation (test/lab/variation), which says tooBig.
+ * The Windows PC whose agent overflows its buffer at its 30th program: the lab's smallbuffer
+ * variation (test/lab/variation). With max=5, a GetBulk answer of more than 5 rows that would
+ * carry it is refused with tooBig; with mode=cut, it is cut before that program (RFC 3416's
+ * fewer rows: none when it would be the first); alone=toobig, it fits in no answer at all.
  */
-const tooBigAtRow30 = (recording: string) => {
+const smallBufferAtRow30 = (settings: string) => (recording: string) => {
   const row = new RegExp(`^(${HR_SW_INSTALLED_NAME.replace(/\./g, '\\.')}\\.30)\\|4(x?)\\|(.*)$`, 'm');
   const m = row.exec(recording);
   if (!m) throw new Error('the Windows recording has no 30th program to break');
   const hex = m[2] === 'x' ? m[3] : Buffer.from(m[3], 'latin1').toString('hex');
-  return recording.replace(row, `$1|4:smallbuffer|max=5,hexvalue=${hex}`);
+  return recording.replace(row, `$1|4:smallbuffer|${settings},hexvalue=${hex}`);
 };
+const tooBigAtRow30 = smallBufferAtRow30('max=5');
 
 describe('SNMP agents with firmware bugs', () => {
   const faulty = new SnmpsimAgent('windows', at(6), 161, repeatsAtRow30);
   const smallBuffer = new SnmpsimAgent('windows', at(7), 161, tooBigAtRow30);
+  const cutsAnswers = new SnmpsimAgent('windows', at(8), 161, smallBufferAtRow30('max=1,mode=cut'));
+  const neverFits = new SnmpsimAgent('windows', at(9), 161, smallBufferAtRow30('max=1,mode=cut,alone=toobig'));
+  const agents = [faulty, smallBuffer, cutsAnswers, neverFits];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
   const client = (address: string, cred: SnmpCredential) => {
@@ -49,11 +58,11 @@ describe('SNMP agents with firmware bugs', () => {
     return c;
   };
 
-  beforeAll(() => Promise.all([faulty.start(), smallBuffer.start()]));
+  beforeAll(() => Promise.all(agents.map((a) => a.start())));
   afterAll(async () => {
     for (const c of clients) c.close();
     await t?.close();
-    await Promise.all([faulty.stop(), smallBuffer.stop()]);
+    await Promise.all(agents.map((a) => a.stop()));
   });
 
   const programs = [...readRecording('windows')].filter(([oid]) => oid.startsWith(`${HR_SW_INSTALLED_NAME}.`));
@@ -79,6 +88,44 @@ describe('SNMP agents with firmware bugs', () => {
     expect(problems).toEqual([]);
     expect(report.software).toHaveLength(programs.length);
     expect(report.identity.hostname).toBe(expectedIdentity('windows').hostname);
+  });
+
+  const bulkget = (address: string, rows: number, from: number) =>
+    spawnSync('snmpbulkget', ['-v2c', '-c', snmpsimCredentials('windows').community, '-t', '2', '-r', '1', `-Cr${rows}`, '-On', address, `${HR_SW_INSTALLED_NAME}.${from}`], { encoding: 'utf8' });
+
+  it('an agent that sends fewer rows as RFC 3416 asks answers a GetBulk from row 29 with no row at all (net-snmp\'s own snmpbulkget)', () => {
+    const answered = (r: ReturnType<typeof bulkget>) => r.stdout.split('\n').filter((l) => l.startsWith(`.${HR_SW_INSTALLED_NAME}.`)).length;
+    expect(answered(bulkget(at(8), 25, 25))).toBe(4); // rows 26–29, cut before 30
+    const empty = bulkget(at(8), 25, 29);
+    expect(empty.status).toBe(0);
+    expect(answered(empty)).toBe(0);
+    expect(answered(bulkget(at(8), 1, 29))).toBe(1); // alone, row 30 fits
+  });
+
+  it.each([['v2c', v2cCredential('windows')], ['v3', v3Credential('windows')]] as const)(
+    'a walk takes an answer with no row for a value that did not fit, not for the end of the table (%s), and reads the whole table',
+    async (_, cred) => {
+      const rows = await client(at(8), cred).walk(HR_SW_INSTALLED_NAME);
+      expect([...rows.keys()]).toEqual(programs.map(([oid]) => oid));
+      expect(rows.get(`${HR_SW_INSTALLED_NAME}.30`)).toEqual(programs[29][1]);
+    },
+  );
+
+  it('a value that fits in no answer stops the walk with an error naming where, never a table cut short', async () => {
+    const err = await client(at(9), v2cCredential('windows')).walk(HR_SW_INSTALLED_NAME).then(
+      (rows) => new Error(`the walk ended with ${rows.size} rows`),
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SnmpError);
+    expect((err as SnmpError).message).toBe(
+      `the agent cannot fit the value after ${HR_SW_INSTALLED_NAME}.29 in any answer (tooBig); stopped after 29 values of ${HR_SW_INSTALLED_NAME}`,
+    );
+    expect((err as SnmpError).afterValues).toBe(29);
+    const problems: string[] = [];
+    const report = await collectSnmp(client(at(9), v2cCredential('windows')), at(9), undefined, problems);
+    expect(report.software).toBeUndefined();
+    expect(problems).toEqual([expect.stringMatching(/^software not read: the agent cannot fit the value after .*\.29 in any answer/)]);
+    expect(report.interfaces?.length).toBeGreaterThan(0);
   });
 
   it.each(['snmp-v2c', 'snmp-v1'] as const)('a walk stops with an error when the agent repeats an OID (%s), keeping the count of what it read', async (kind) => {

@@ -163,7 +163,10 @@ export class SnmpClient {
    *
    * An agent whose answer would not fit its buffer should send fewer rows (RFC 3416 4.2.3);
    * some say tooBig instead. The walk then asks for half as many, down to one, and the
-   * client remembers the smaller number for its later walks.
+   * client remembers the smaller number for its later walks. An answer with no row at all
+   * is not the end of the table (that is a row past it, or endOfMibView): the next value did
+   * not fit even alone. One GetNext then asks for just that value; an agent that cannot send
+   * it either answers tooBig, and the walk stops with an error rather than a short table.
    */
   walk(oid: string, maxRows = 10_000, maxRepetitions = 25): Promise<Map<string, SnmpValue>> {
     const out = new Map<string, SnmpValue>();
@@ -183,14 +186,19 @@ export class SnmpClient {
         const e = classify(err);
         reject(out.size ? new SnmpError(e.reason, `${e.message}; stopped after ${out.size} values of ${oid}`, e.status, out.size) : e);
       };
-      const answered = (err: Error | null, varbinds: snmp.Varbind[]) => {
+      const answered = (err: Error | null, varbinds: snmp.Varbind[], bulk = this.bulk) => {
         if (err) {
+          const status = (err as snmp.RequestFailedError).status;
           // v1 says "past the last object" as an error
-          if (!this.bulk && (err as snmp.RequestFailedError).status === snmp.ErrorStatus.NoSuchName) return resolve(out);
-          if ((err as snmp.RequestFailedError).status === snmp.ErrorStatus.TooBig && fewer()) return;
+          if (!this.bulk && status === snmp.ErrorStatus.NoSuchName) return resolve(out);
+          if (status === snmp.ErrorStatus.TooBig && bulk && fewer()) return;
+          if (status === snmp.ErrorStatus.TooBig) return failed(new snmp.RequestFailedError(`the agent cannot fit the value after ${last} in any answer (tooBig)`, status));
           return failed(err);
         }
-        if (!varbinds.length) return resolve(out);
+        if (!varbinds.length) {
+          if (!bulk) return failed(new Error(`the agent answered no value after ${last}`));
+          return ask(true);
+        }
         for (const vb of varbinds) {
           if (snmp.isVarbindError(vb) || !vb.oid.startsWith(prefix)) return resolve(out);
           if (compareOids(vb.oid, last) <= 0) {
@@ -202,9 +210,10 @@ export class SnmpClient {
         }
         ask();
       };
-      const ask = () => {
+      const ask = (one = false) => {
         try {
-          if (this.bulk) this.session.getBulk([last], 0, repetitions, (err, varbinds) => answered(err, (varbinds?.[0] as unknown as snmp.Varbind[] | undefined) ?? []));
+          if (one) this.session.getNext([last], (err, varbinds) => answered(err, varbinds ?? [], false));
+          else if (this.bulk) this.session.getBulk([last], 0, repetitions, (err, varbinds) => answered(err, (varbinds?.[0] as unknown as snmp.Varbind[] | undefined) ?? []));
           else this.session.getNext([last], (err, varbinds) => answered(err, varbinds ?? []));
         } catch (err) {
           failed(err as Error); // the session was closed under the walk (a scan abandoning the address)
