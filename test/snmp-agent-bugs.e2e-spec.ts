@@ -49,7 +49,13 @@ describe('SNMP agents with firmware bugs', () => {
   const smallBuffer = new SnmpsimAgent('windows', at(7), 161, tooBigAtRow30);
   const cutsAnswers = new SnmpsimAgent('windows', at(8), 161, smallBufferAtRow30('max=1,mode=cut'));
   const neverFits = new SnmpsimAgent('windows', at(9), 161, smallBufferAtRow30('max=1,mode=cut,alone=toobig'));
-  const agents = [faulty, smallBuffer, cutsAnswers, neverFits];
+  /** The printer whose agent writes its MAC as text ("3C:D9:2B:…") into ifPhysAddress instead of 6 bytes. */
+  const textMac = new SnmpsimAgent('printer', at(10), 161, (recording) => {
+    const edited = recording.replace(/^(1\.3\.6\.1\.2\.1\.2\.2\.1\.6\.1)\|4x\|([0-9a-f]{12})$/m, (_, oid: string, hex: string) => `${oid}|4|${hex.toUpperCase().match(/../g)!.join(':')}`);
+    if (edited === recording) throw new Error('the printer recording has no ifPhysAddress.1 to rewrite');
+    return edited;
+  });
+  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
   const client = (address: string, cred: SnmpCredential) => {
@@ -126,6 +132,14 @@ describe('SNMP agents with firmware bugs', () => {
     expect(report.software).toBeUndefined();
     expect(problems).toEqual([expect.stringMatching(/^software not read: the agent cannot fit the value after .*\.29 in any answer/)]);
     expect(report.interfaces?.length).toBeGreaterThan(0);
+  });
+
+  it('a MAC the agent writes as text is read as the MAC it names, and identifies the printer', async () => {
+    const raw = await client(at(10), v2cCredential('printer')).get(['1.3.6.1.2.1.2.2.1.6.1']);
+    expect(String(raw.get('1.3.6.1.2.1.2.2.1.6.1'))).toMatch(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/);
+    const report = await collectSnmp(client(at(10), v2cCredential('printer')), at(10), undefined, []);
+    expect(report.identity.macs).toEqual(expectedIdentity('printer').macs);
+    expect(report.interfaces?.[0].mac).toBe(expectedIdentity('printer').macs[0]);
   });
 
   it.each(['snmp-v2c', 'snmp-v1'] as const)('a walk stops with an error when the agent repeats an OID (%s), keeping the count of what it read', async (kind) => {

@@ -2,6 +2,7 @@
 // slow agent is not flooded) and turning their raw values — MACs, addresses in table
 // indexes, DateAndTime — into what an InventoryReport holds. An agent that lacks a table
 // gives an empty one; one that stops answering throws.
+import { normalizeMac } from '../common/mac';
 import { SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
 
 /** A table: row index (the OID suffix after the column) → column number → value. */
@@ -97,10 +98,15 @@ export function tableRows(values: Map<string, SnmpValue>, base: string): Table {
   return rows;
 }
 
-/** 6 raw bytes → aa:bb:cc:dd:ee:ff; anything else is not a MAC. */
+/** A MAC some agents write as text into an octet string: 00:1A:2B:3C:4D:5E, 00-1a-…, 001a.2b3c.4d5e, 001a2b3c4d5e. */
+const MAC_TEXT = /^(?:[0-9a-f]{2}([:-])(?:[0-9a-f]{2}\1){4}[0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}|[0-9a-f]{12})$/i;
+
+/** 6 raw bytes → aa:bb:cc:dd:ee:ff, as do those bytes written as text; anything else is not a MAC. */
 export function macFromOctets(v: SnmpValue | undefined): string | undefined {
-  if (!Buffer.isBuffer(v) || v.length !== 6) return undefined;
-  return [...v].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  if (!Buffer.isBuffer(v)) return undefined;
+  if (v.length === 6) return [...v].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  if (v.length < 12 || v.length > 17 || !MAC_TEXT.test(v.toString('latin1'))) return undefined;
+  return normalizeMac(v.toString('latin1')) ?? undefined;
 }
 
 /** SNMP DateAndTime (8 or 11 octets) → YYYY-MM-DD. */

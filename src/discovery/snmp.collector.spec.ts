@@ -40,6 +40,13 @@ describe('SNMP value parsing', () => {
     expect(macFromOctets(Buffer.from([0x52, 0x54, 0, 0x12, 0x34, 0x56]))).toBe('52:54:00:12:34:56');
     expect(macFromOctets(Buffer.from([1, 2, 3]))).toBeUndefined();
     expect(macFromOctets('52:54:00:12:34:56')).toBeUndefined();
+    // some agents write the MAC as text into the octet string
+    for (const text of ['52:54:00:AB:CD:EF', '52-54-00-ab-cd-ef', '5254.00ab.cdef', '525400ABCDEF']) {
+      expect(macFromOctets(Buffer.from(text))).toBe('52:54:00:ab:cd:ef');
+    }
+    for (const notMac of ['52:54-00:12:34:56', '5254:0012:3456', '52:54:00:12:34', 'eth0 52:54:00:12:34:56', '52545400123456', 'zz:54:00:12:34:56']) {
+      expect(macFromOctets(Buffer.from(notMac))).toBeUndefined();
+    }
     expect(dateFromOctets(Buffer.from([0x07, 0xe8, 11, 27, 10, 0, 0, 0]))).toBe('2024-11-27');
     expect(dateFromOctets(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
   });
