@@ -18,7 +18,9 @@ jest.setTimeout(240_000);
 
 const PKG = 'teknisi-jobs-hello';
 const hostA = new LabPackageHost({ address: '127.95.0.11', identity: generatedIdentity('lab-jobs-a', 0x9511) });
-const hostB = new LabPackageHost({ address: '127.95.0.12', identity: generatedIdentity('lab-jobs-b', 0x9512), osRelease: 'ubuntu2204' });
+// its ~/.bashrc greets, and Debian's bash reads it for every command run over SSH
+const GREETING = 'Welcome to lab-jobs-b';
+const hostB = new LabPackageHost({ address: '127.95.0.12', identity: generatedIdentity('lab-jobs-b', 0x9512), osRelease: 'ubuntu2204', bashrc: `echo "${GREETING}, $(date)"\n` });
 // its account logs in to fish, which reads a command line before the sh it starts does
 const shell = new LabSshHost({ address: '127.95.0.13', identity: generatedIdentity('lab-jobs-c', 0x9513), loginShell: '/usr/bin/fish' });
 /** nothing listens here: an unreachable machine */
@@ -48,7 +50,7 @@ const log = async (jobId: number, deviceId: number) => (await t.http.get(`/api/j
 /** dpkg's own answer inside the host: the installed version, or null. */
 async function installedVersion(h: LabSshHost, name = PKG): Promise<string | null> {
   const out = await h.run(`dpkg-query -W -f='\${db:Status-Abbrev} \${Version}' ${name} 2>/dev/null || true`);
-  const m = /^ii\s+(\S+)/.exec(out.trim());
+  const m = /^ii\s+(\S+)/m.exec(out.trim()); // after hostB's greeting
   return m ? m[1] : null;
 }
 
@@ -95,6 +97,11 @@ describe('software jobs on lab hosts', () => {
     // the sudo password travels on stdin only: never in the output
     expect(out).not.toContain(hostA.sudoPassword);
     expect(t.logs.join('')).not.toContain(hostA.sudoPassword);
+    // what the host's login script prints is not the commands' output
+    expect(await hostB.run('true')).toContain(GREETING);
+    const outB = await log(id, dev.b);
+    expect(outB).toMatch(/Setting up teknisi-jobs-hello \(1\.0\)/);
+    expect(outB).not.toContain(GREETING);
     const sw = (await t.http.get(`/api/devices/${dev.a}/software?q=${PKG}`).set(admin).expect(200)).body;
     expect(sw.items.map((s: { name: string; version: string }) => `${s.name} ${s.version}`)).toContain(`${PKG} 1.0`);
   });

@@ -1,7 +1,6 @@
 // The software kinds around the drivers: manager picked from the device, parameters checked
 // again against it, the inventory refreshed after a change, and a reboot waited for (a new
 // boot id) — over recorded apt outputs and fake sessions; nothing is contacted.
-import { FENCE } from '../protocols/ssh/fence';
 import { fakeHost, fx } from './drivers/fixtures/fake-host';
 import { HostSession, KindContext } from './job-kinds';
 import { JOBS_OWN_KINDS, REBOOT, validateSoftwareParams } from './kinds';
@@ -16,12 +15,11 @@ function aptRoutes(bootId: string, rebootRequired: boolean, greeting = '') {
     [/apt-get -o DPkg::Lock::Timeout=120 update$/, fx('apt-get-update')],
     [/ install -- teknisi-hello$/, fx('apt-get-install-success')],
     [/^test -e \/var\/run\/reboot-required$/, { code: rebootRequired ? 0 : 1 }],
-    // the host greets before any command's output; only a fenced read can tell the id apart
-    [/boot_id'$/, { stdout: `${greeting}${FENCE}\n${bootId}\n` }],
-    [/^cat \/proc\/sys\/kernel\/random\/boot_id$/, { stdout: `${greeting}${bootId}\n` }],
+    [/^cat \/proc\/sys\/kernel\/random\/boot_id$/, { stdout: `${bootId}\n` }],
     // the connection drops as the machine goes down
     [/shutdown -r now$/, { code: null }],
-  ], { sudo: true, sudoPassword: 'sudo-secret' });
+    // the host greets before any command's output; only a fenced command's can be told apart
+  ], { sudo: true, sudoPassword: 'sudo-secret', greeting });
 }
 
 function ctxWith(sessions: Array<ReturnType<typeof aptRoutes> | Error>, params: object) {
@@ -76,6 +74,9 @@ describe('software.install', () => {
     expect(out.status).toBe('succeeded');
     expect(out.log).toMatch(/host back after reboot \(boot id boot-b\)\n/);
     expect(opened.length).toBe(3);
+    // nor is it any command's output in the log
+    expect(out.log).toMatch(/Setting up teknisi-hello/);
+    expect(out.log).not.toContain('Welcome!');
   });
 
   it('reboot if-required: a host that never comes back fails the target, definitely', async () => {

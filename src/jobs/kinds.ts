@@ -60,8 +60,8 @@ async function rebootAndWait(ctx: KindContext, s: HostSession, sudo: boolean, su
   const before = await readBootId(s);
   const cmd = `${sudo ? (sudoPassword ? "sudo -S -p '' -- " : 'sudo -n -- ') : ''}shutdown -r now`;
   let log = `$ ${cmd}\n`;
-  const r = await s.access.exec(cmd, { timeoutMs: 30_000, stdin: sudo && sudoPassword ? `${sudoPassword}\n` : undefined, maxBytes: 64 * 1024 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message }));
-  log += `${r.stdout}${r.stderr}`;
+  const r = await s.access.exec(fenced(cmd), { timeoutMs: 30_000, stdin: sudo && sudoPassword ? `${sudoPassword}\n` : undefined, maxBytes: 64 * 1024 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message }));
+  log += `${afterFence(r.stdout) ?? r.stdout}${r.stderr}`;
   // the connection usually drops with the reboot; a clean non-zero exit is a refusal
   if (typeof r.code === 'number' && r.code !== 0) return { ok: false, log, reason: `reboot refused (exit code ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
   await s.close().catch(() => undefined);

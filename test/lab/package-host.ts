@@ -208,6 +208,11 @@ export class LabPackageHost extends LabSshHost {
     // the real machine's rule (the session script) is replaced by the host's own
     put(path.relative('/', OUTER_RULE), INNER_SUDOERS, 0o440);
     execFileSync('visudo', ['-cqf', path.join(this.root, 'etc/sudoers')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // the lab user's login script, where the host has one of its own (a greeting)
+    if (this.bashrc !== undefined) {
+      const home = execFileSync('getent', ['passwd', LAB_SSH_USER], { encoding: 'utf8' }).split(':')[5];
+      put(path.join(path.relative('/', home), '.bashrc'), this.bashrc);
+    }
     // what the session script reads before it pivots into the root
     const files = path.join(this.runDir, 'files');
     const file = (rel: string, content: string) => {

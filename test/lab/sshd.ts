@@ -448,7 +448,7 @@ export class LabSshHost {
   protected readonly dir: string;
   protected readonly sshd: LabSshd;
   private readonly sharedDpkg: boolean;
-  private readonly bashrc?: string;
+  protected readonly bashrc?: string;
   private readonly loginShell?: string;
 
   /** `session`: what else sshd runs for this host's sessions (a subclass's), given its directory */

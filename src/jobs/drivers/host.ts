@@ -1,6 +1,7 @@
 // jobs/drivers: running one task's commands on a host — sudo, PowerShell encoding, time left,
 // and the log. The sudo password travels on stdin only, and is scrubbed from anything kept.
 import { ExecResult } from '../../protocols/ssh/ssh.client';
+import { afterFence, fenced } from '../../protocols/ssh/fence';
 import { shQuote } from '../../protocols/ssh/posix-quote';
 import { powershellCommand, psQuote } from '../../protocols/ssh/powershell';
 import { HostAccess } from './types';
@@ -78,7 +79,11 @@ export class HostSession {
     const { command, stdin, shown } = this.build(cmd);
     const timeoutMs = cmd.query ? Math.min(left, QUERY_TIMEOUT_MS) : left;
     this.append(`$ ${shown}\n`);
-    const r = await this.host.exec(command, { timeoutMs, maxBytes: EXEC_MAX_BYTES, ...(stdin !== undefined ? { stdin } : {}) });
+    // POSIX hosts: fenced, so that a greeting from the login script is neither logged nor parsed
+    // (brew's JSON), and the line runs under /bin/sh whatever the login shell (fish splits $PATH)
+    const sent = await this.host.exec(this.powershell ? command : fenced(command), { timeoutMs, maxBytes: EXEC_MAX_BYTES, ...(stdin !== undefined ? { stdin } : {}) });
+    const own = this.powershell ? sent.stdout : afterFence(sent.stdout);
+    const r = own === null ? sent : { ...sent, stdout: own };
     this.record(r, timeoutMs);
     return r;
   }

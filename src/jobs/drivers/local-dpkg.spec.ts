@@ -1,14 +1,16 @@
 // One real check of the apt precheck: the query command runs against this machine's dpkg
-// through a local exec that runs nothing but dpkg-query (anything else throws).
+// through a local exec that runs nothing but dpkg-query, fenced as a host gets it (anything
+// else throws).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { apt } from './apt';
+import { unfenced } from './fixtures/fake-host';
 import { runSoftwareTask } from './run';
 import { Exec } from './types';
 
 const localQueryOnly: Exec = (command, opts = {}) =>
   new Promise((resolve, reject) => {
-    if (!command.startsWith('dpkg-query ')) return reject(new Error(`refusing to run ${command} here`));
+    if (!(unfenced(command) ?? command).startsWith('dpkg-query ')) return reject(new Error(`refusing to run ${command} here`));
     execFile('sh', ['-c', command], { timeout: opts.timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
       resolve({ code, stdout, stderr, truncated: false, timedOut: false });
