@@ -23,13 +23,15 @@ const GREETING = 'Welcome to lab-jobs-b';
 const hostB = new LabPackageHost({ address: '127.95.0.12', identity: generatedIdentity('lab-jobs-b', 0x9512), osRelease: 'ubuntu2204', bashrc: `echo "${GREETING}, $(date)"\n` });
 // its account logs in to fish, which reads a command line before the sh it starts does
 const shell = new LabSshHost({ address: '127.95.0.13', identity: generatedIdentity('lab-jobs-c', 0x9513), loginShell: '/usr/bin/fish' });
+// and this one to tcsh, which runs each line of a command line on its own, quotes or not, and expands ! in quotes
+const csh = new LabSshHost({ address: '127.95.0.14', identity: generatedIdentity('lab-jobs-d', 0x9514), loginShell: '/usr/bin/tcsh' });
 /** nothing listens here: an unreachable machine */
 const GONE = '127.95.0.99';
 
 let t: TestApp;
 let admin: { Authorization: string };
 let clock: JobsClock;
-const dev: Record<'a' | 'b' | 'c', number> = { a: 0, b: 0, c: 0 };
+const dev: Record<'a' | 'b' | 'c' | 'd', number> = { a: 0, b: 0, c: 0, d: 0 };
 let credId = 0;
 
 /** this spec's waits: up to 90 s, looking every 200 ms */
@@ -64,20 +66,20 @@ async function scanIn(addresses: string[]): Promise<number[]> {
 
 beforeAll(async () => {
   publishLabPackage({ name: PKG, version: '1.0' });
-  await Promise.all([hostA.start(), hostB.start(), shell.start()]);
+  await Promise.all([hostA.start(), hostB.start(), shell.start(), csh.start()]);
   t = await createTestApp({ consume: true, env: { TEKNISI_JOB_RECONCILE_MS: '300', TEKNISI_JOB_LEASE_MS: '10000' } });
   admin = bearer(t.adminToken);
   clock = t.app.get(JobsClock);
   // one lab user everywhere: one credential, with the sudo password the package hosts ask for
   const c = hostA.credentials;
   credId = (await t.http.post('/api/credentials').set(admin).send({ name: 'lab ssh', kind: 'ssh', username: c.username, password: c.password, sudoPassword: hostA.sudoPassword }).expect(201)).body.id;
-  [dev.a, dev.b, dev.c] = await scanIn([hostA.address, hostB.address, shell.address]);
+  [dev.a, dev.b, dev.c, dev.d] = await scanIn([hostA.address, hostB.address, shell.address, csh.address]);
 });
 
 afterAll(async () => {
   clock?.reset();
   await t?.close();
-  await Promise.allSettled([hostA.stop(), hostB.stop(), shell.stop()]);
+  await Promise.allSettled([hostA.stop(), hostB.stop(), shell.stop(), csh.stop()]);
   unpublishLabPackage(PKG);
 });
 
@@ -175,16 +177,20 @@ describe('software jobs on lab hosts', () => {
 });
 
 describe('command jobs on lab hosts', () => {
-  it('parameters reach the script as literal values, whatever they contain', async () => {
-    // \' and \\ are escapes inside fish's single quotes, not sh's: quoting for sh alone let this one run id
-    const hostile = `$(id) \`id\` 'single' "double" ; rm -rf / \n second line $HOME \\'; id # \\\\ end`;
-    const id = await create({ kind: 'command', params: { script: 'printf "<%s>" "$MSG"; hostname', parameters: { MSG: hostile } }, target: { deviceIds: [dev.c] } });
+  it.each([
+    ['fish', 'c', 'lab-jobs-c'],
+    ['tcsh', 'd', 'lab-jobs-d'],
+  ] as const)('parameters reach the script as literal values, whatever they contain (login shell %s)', async (_, which, hostname) => {
+    // \' and \\ are escapes inside fish's single quotes, not sh's: quoting for sh alone let this one run id;
+    // tcsh ran the line after a line break as a command of its own, and refused a ! as a history event
+    const hostile = `$(id) \`id\` 'single' "double" ; rm -rf / \n second line $HOME \\'; id # \\\\ end\nid\n!! !$ a!b`;
+    const id = await create({ kind: 'command', params: { script: 'printf "<%s>" "$MSG"; hostname', parameters: { MSG: hostile } }, target: { deviceIds: [dev[which]] } });
     const j = await finished(id);
-    expect(j.counts.succeeded).toBe(1);
-    const out = await log(id, dev.c);
-    expect(out).toContain(`<${hostile}>`);
-    expect(out).toContain('lab-jobs-c');
+    const out = await log(id, dev[which]);
     expect(out).not.toMatch(/uid=\d+/);
+    expect(j.counts.succeeded).toBe(1);
+    expect(out).toContain(`<${hostile}>`);
+    expect(out).toContain(hostname);
   });
 
   it('a failing script fails with its exit code and is not retried', async () => {

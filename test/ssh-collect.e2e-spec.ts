@@ -25,6 +25,8 @@ const greeter = new LabSshHost({
 });
 // an account whose login shell is fish, which reads `for …; do` and `if …; then` as errors
 const fishy = new LabSshHost({ address: `127.77.${block}.14`, identity: generatedIdentity('lab-fish', 0x7714), sharedDpkg: true, loginShell: '/usr/bin/fish' });
+// and one whose login shell is tcsh (FreeBSD's root, macOS's csh), which has no printf builtin and its own quoting
+const cshy = new LabSshHost({ address: `127.77.${block}.16`, identity: generatedIdentity('lab-tcsh', 0x7716), sharedDpkg: true, loginShell: '/usr/bin/tcsh' });
 // a hardened sshd: one channel at a time on a connection (MaxSessions 1)
 const hardened = new LabSshHost({ address: `127.77.${block}.15`, identity: generatedIdentity('lab-hardened', 0x7715), sharedDpkg: true, maxSessions: 1 });
 
@@ -61,14 +63,14 @@ describe('SSH collection into the inventory', () => {
   const hostKeys = async (q: string) => (await t.http.get(`/api/discovery/host-keys?q=${q}`).set(bearer(t.adminToken))).body.items;
 
   beforeAll(async () => {
-    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start(), fishy.start(), hardened.start()]);
+    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start(), fishy.start(), cshy.start(), hardened.start()]);
     t = await createTestApp();
     ingest = t.app.get(IngestService);
     technician = await t.tokenFor('technician');
   });
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop(), fishy.stop(), hardened.stop()]);
+    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop(), fishy.stop(), cshy.stop(), hardened.stop()]);
     await t?.close();
   });
 
@@ -107,16 +109,19 @@ describe('SSH collection into the inventory', () => {
     expect(report.software).toHaveLength(await greeter.dpkgInstalledCount());
   });
 
-  it('reads a host whose account logs in to fish as fully as one with bash', async () => {
-    // the login shell really is fish
-    expect(await fishy.run('echo $FISH_VERSION')).toMatch(/^3\.\d+/);
-    const { report, problems } = await collectNoting(fishy, { privateKey: fishy.credentials.privateKey });
-    const id = fishy.identity;
+  it.each([
+    ['fish', () => fishy, 'echo $FISH_VERSION', /^3\.\d+/],
+    ['tcsh', () => cshy, 'echo $tcsh', /^6\.\d+/],
+  ] as const)('reads a host whose account logs in to %s as fully as one with bash', async (_, host, versionCommand, version) => {
+    // the login shell really is that one
+    expect(await host().run(versionCommand)).toMatch(version);
+    const { report, problems } = await collectNoting(host(), { privateKey: host().credentials.privateKey });
+    const id = host().identity;
     expect(problems).toEqual([]);
     expect(report.device).toMatchObject({ platform: 'linux', osName: 'Debian GNU/Linux', osVersion: expect.stringMatching(/^12\.\d+$/) });
     expect(report.hardware).toContainEqual({ kind: 'other', name: 'machine-id', serial: id.machineId });
-    expect(report.identity).toMatchObject({ hostname: 'lab-fish', macs: id.macs });
-    expect(report.software).toHaveLength(await fishy.dpkgInstalledCount());
+    expect(report.identity).toMatchObject({ hostname: id.hostname, macs: id.macs });
+    expect(report.software).toHaveLength(await host().dpkgInstalledCount());
   });
 
   it('reads a host that allows one channel at a time as fully as any other', async () => {

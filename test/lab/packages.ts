@@ -20,9 +20,11 @@ export const LAB_PACKAGES: Record<string, string> = {
   mawk: '/usr/bin/mawk',
   busybox: '/bin/busybox',
   // login shells other than bash that commands and quoted values must pass through: fish (a
-  // lab host's lab user logs in to it; it reads POSIX sh syntax as errors) and zsh (macOS's)
+  // lab host's lab user logs in to it; it reads POSIX sh syntax as errors), zsh (macOS's) and
+  // tcsh (FreeBSD's root, macOS's csh; it runs each line of a command line on its own)
   fish: '/usr/bin/fish',
   zsh: '/usr/bin/zsh',
+  tcsh: '/usr/bin/tcsh',
 };
 
 export function ensureLabPackages(): void {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { decodePowerShellCommand } from '../../protocols/ssh/powershell';
 import { fakeHost } from '../drivers/fixtures/fake-host';
 import { Exec } from '../drivers/types';
+import { LOGIN_SHELLS } from '../../protocols/ssh/fixtures/login-shells';
 import { shQuote } from '../../protocols/ssh/posix-quote';
 import { buildPosixCommand, buildPowerShellCommand, POSIX_TETHER, runCommandTask, validateCommandParams } from '.';
 
@@ -13,9 +14,9 @@ import { buildPosixCommand, buildPowerShellCommand, POSIX_TETHER, runCommandTask
  * would (the tether hangs up its whole process group): nothing but sh runs. `drop` closes stdin
  * early, as a lost connection would.
  */
-function localRun(command: string, opts: { stdin?: string; holdStdin?: boolean; dropAfterMs?: number } = {}) {
+function localRun(command: string, opts: { stdin?: string; holdStdin?: boolean; dropAfterMs?: number; loginShell?: string } = {}) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(opts.loginShell ?? 'sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -45,6 +46,8 @@ const TRICKY: Record<string, string> = {
   DASH: '-rf --help',
   EMPTY: '',
   EQUALS: 'A=B C=D',
+  BANG: 'a!b !! !$',
+  BACKSLASHES: "\\'; echo INJECTED # \\\\",
 };
 const PRINT_ALL = `for n in ${Object.keys(TRICKY).join(' ')}; do eval "v=\\$$n"; printf '%s=%s\\0' "$n" "$v"; done`;
 
@@ -96,12 +99,23 @@ describe('sh and bash commands carry parameters as literal values (run for real 
   it.each(['sh', 'bash'] as const)('%s: every tricky value arrives intact, and the script is not pasted anywhere', async (shell) => {
     const built = buildPosixCommand({ script: PRINT_ALL, shell, parameters: TRICKY }, false);
     expect(built.command).not.toContain(PRINT_ALL);
-    expect(built.stdin!.startsWith(`${PRINT_ALL}\n`)).toBe(true);
+    expect(built.stdin).toContain(`\n${PRINT_ALL}\n`);
     expect(built.stdin).toMatch(MARK);
     const r = await localExec(built.command, { stdin: built.stdin, holdStdin: built.holdStdin });
     expect(r.code).toBe(0);
     const got = Object.fromEntries(r.stdout.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     expect(got).toEqual(TRICKY);
+  });
+
+  it.each(LOGIN_SHELLS)('the command line passes through %s as the login shell: one line, no value on it, every value intact', async (loginShell) => {
+    const built = buildPosixCommand({ script: PRINT_ALL, parameters: TRICKY }, false);
+    expect(built.command).not.toContain('\n');
+    for (const v of Object.values(TRICKY)) if (v.length > 2) expect(built.command).not.toContain(v);
+    const r = await localRun(built.command, { stdin: built.stdin, holdStdin: true, loginShell });
+    expect(r.stderr).toBe('');
+    const got = Object.fromEntries(r.stdout.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    expect(got).toEqual(TRICKY);
+    expect(r.code).toBe(0);
   });
 
   it('gives a command in the script that reads stdin end-of-file, not the rest of the script', async () => {
@@ -119,13 +133,13 @@ describe('sh and bash commands carry parameters as literal values (run for real 
   it('builds the sudo forms: -n without a password; -S with the password as the first stdin line', () => {
     const M = 'TEKNISI_SCRIPT_END_0123';
     expect(buildPosixCommand({ script: 'id -u', parameters: { A: "x'y" } }, {}, M)).toEqual({
-      command: `sudo -n -- env 'A=x'\\''y' sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`,
-      stdin: `id -u\n${M}\n`,
+      command: `sudo -n -- sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`,
+      stdin: `export A='x'\\''y'\nid -u\n${M}\n`,
       shown: `sudo -n -- env 'A=x'\\''y' sh -c <the script, stopped if the connection drops>`,
       holdStdin: true,
     });
     const withPassword = buildPosixCommand({ script: 'id -u' }, { password: 's3cret' }, M);
-    expect(withPassword.command).toBe(`sudo -S -p '' -- env sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`);
+    expect(withPassword.command).toBe(`sudo -S -p '' -- sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`);
     expect(withPassword.stdin).toBe(`s3cret\nid -u\n${M}\n`);
   });
 
@@ -227,14 +241,14 @@ describe('runCommandTask', () => {
     const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 1, stderr: 'sudo: a password is required\n' }], [/^sudo -S/, { code: 0, stdout: `0\n${PASSWORD}\n` }]], { sudo: true, sudoPassword: PASSWORD });
     const out = await runCommandTask(host, { script: 'id -u', sudo: true });
     expect(out.status).toBe('succeeded');
-    expect(calls[1].command).toMatch(/^sudo -S -p '' -- env sh -c '/);
+    expect(calls[1].command).toMatch(/^sudo -S -p '' -- sh -c '/);
     expect(calls[1].stdin).toMatch(new RegExp(`^${PASSWORD.replace(/[$()]/g, '\\$&')}\\nid -u\\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\\n$`));
     expect(calls.every((c) => !c.command.includes(PASSWORD))).toBe(true);
     expect(out.log).not.toContain(PASSWORD);
   });
 
   it('keeps the password off stdin when sudo does not need it (it would become script text)', async () => {
-    const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 0 }], [/^sudo -n -- env/, { code: 0 }]], { sudo: true, sudoPassword: 'pw-unused' });
+    const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 0 }], [/^sudo -n -- sh -c /, { code: 0 }]], { sudo: true, sudoPassword: 'pw-unused' });
     await runCommandTask(host, { script: 'id -u', sudo: true });
     expect(calls[1].stdin).toMatch(/^id -u\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\n$/);
   });

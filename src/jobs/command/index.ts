@@ -2,7 +2,7 @@
 // or PowerShell. Parameters reach the script as environment variables; no value is ever pasted
 // into the script or a command line unquoted.
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../../protocols/ssh/posix-quote';
+import { shQuote, shScriptQuote } from '../../protocols/ssh/posix-quote';
 import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
 import { HostAccess, TaskOutcome } from '../drivers/types';
 
@@ -98,15 +98,16 @@ export interface BuiltCommand {
  * completion. Builtins only, apart from sed and sleep.
  */
 export const POSIX_TETHER = [
-  's=$(sed "/^$1\\$/q")',
-  'case $s in *"$1") s=${s%"$1"} ;; *) echo "teknisi: the script did not arrive whole" >&2; exit 125 ;; esac',
-  'exec 3<&0 </dev/null',
+  's=$(sed "/^$1\\$/q");',
+  'case $s in *"$1") s=${s%"$1"} ;; *) echo "teknisi: the script did not arrive whole" >&2; exit 125 ;; esac;',
+  'exec 3<&0 </dev/null;',
   '{ trap "" HUP; while IFS= read -r _ <&3; do :; done; kill -HUP 0; sleep 3; kill -KILL 0; } >/dev/null 2>&1 &',
-  'w=$!',
-  'exec 3<&-',
-  'trap \'kill $w 2>/dev/null\' EXIT',
+  'w=$!;',
+  'exec 3<&-;',
+  'trap \'kill $w 2>/dev/null\' EXIT;',
   '(eval "$s")',
-].join('\n');
+  // one line: csh, some accounts' login shell, runs each line of a command line on its own
+].join(' ');
 
 /** A line that ends the script on stdin: random, so no script line can equal it by chance. */
 export function scriptMarker(script: string): string {
@@ -117,20 +118,23 @@ export function scriptMarker(script: string): string {
 }
 
 /**
- * sh and bash: the script travels on stdin, the parameters as `env NAME=value` words made with
- * shQuote, so no value is ever parsed as shell text. The shell reads the whole script before
- * running it (up to a marker line, see POSIX_TETHER), so a command in the script that reads
- * stdin gets end-of-file instead of the rest of the script. The caller keeps stdin open while
- * the command runs (holdStdin).
+ * sh and bash: the script travels on stdin, after `export NAME='value'` lines for the
+ * parameters, so that no value is on the command line, which the account's login shell reads
+ * first (csh would run a value's second line as a command of its own); only the sh that runs
+ * the script reads them, quoted for it. The command line is fixed words and the one-line
+ * tether. The shell reads the whole script before running it (up to a marker line, see
+ * POSIX_TETHER), so a command in the script that reads stdin gets end-of-file instead of the
+ * rest of the script. The caller keeps stdin open while the command runs (holdStdin).
  */
-export function buildPosixCommand(p: CommandParams, sudo: false | { password?: string }, marker = scriptMarker(p.script)): BuiltCommand {
+export function buildPosixCommand(p: CommandParams, sudo: false | { password?: string }, marker?: string): BuiltCommand {
   const shell = p.shell === 'bash' ? 'bash' : 'sh';
-  const env = Object.entries(p.parameters ?? {}).map(([k, v]) => shQuote(`${k}=${v}`));
-  const prefix = `env ${env.length ? `${env.join(' ')} ` : ''}${shell} -c`;
-  const run = `${prefix} ${shQuote(POSIX_TETHER)} teknisi ${marker}`;
-  // the log shows what ran without the wrapper's text, which is the same every time
-  const shownRun = `${prefix} <the script, stopped if the connection drops>`;
-  const script = `${p.script}\n${marker}\n`;
+  const params = Object.entries(p.parameters ?? {});
+  const text = `${params.map(([k, v]) => `export ${k}=${shScriptQuote(v)}\n`).join('')}${p.script}`;
+  const end = marker ?? scriptMarker(text);
+  const run = `${shell} -c ${shQuote(POSIX_TETHER)} teknisi ${end}`;
+  // the log shows the parameters and what ran, without the wrapper's text (the same every time)
+  const shownRun = `${params.length ? `env ${params.map(([k, v]) => shScriptQuote(`${k}=${v}`)).join(' ')} ` : ''}${shell} -c <the script, stopped if the connection drops>`;
+  const script = `${text}\n${end}\n`;
   if (!sudo) return { command: run, stdin: script, shown: shownRun, holdStdin: true };
   if (sudo.password === undefined) return { command: `sudo -n -- ${run}`, stdin: script, shown: `sudo -n -- ${shownRun}`, holdStdin: true };
   // only when `sudo -n true` said a password is needed: sudo then takes the first line of stdin

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterFence, FENCE, fenced } from './fence';
+import { LOGIN_SHELLS } from './fixtures/login-shells';
 
 describe('fenced commands', () => {
   it('prints the fence, then hands the command to /bin/sh as one quoted word', () => {
@@ -8,7 +9,7 @@ describe('fenced commands', () => {
     expect(() => fenced('echo a\necho b')).toThrow('a fenced command is one line');
   });
 
-  it.each(['/bin/sh', '/bin/bash', '/usr/bin/zsh', '/usr/bin/fish'])('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
+  it.each(LOGIN_SHELLS)('runs under %s as the login shell: the fence, then the command\'s own output and exit status', (shell) => {
     const cmd = fenced("for f in a b; do printf '%s=%s\\n' \"$f\" \"$(echo it\\'s)\"; done; exit 3");
     let out = '';
     let status = 0;

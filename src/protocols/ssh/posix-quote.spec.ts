@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { shCommand, shQuote } from './posix-quote';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { LOGIN_SHELLS } from './fixtures/login-shells';
+import { shCommand, shQuote, shScriptQuote } from './posix-quote';
 
 // each value is quoted, then handed to real shells — /bin/sh, bash, zsh (macOS's login shell)
 // and fish (the login shell of some accounts: a command line goes through it before the sh it
@@ -23,16 +24,17 @@ const CASES: Array<[string, string]> = [
   // fish reads \' inside single quotes as a quote: with the old '\'' trick this ended the word there
   ['an escape out of fish\'s quotes', "\\'; echo INJECTED #"],
   ['trailing backslash', 'end\\'],
-  ['newline', 'line1\nline2'],
   ['tab and carriage return', 'a\tb\rc'],
   ['leading dash', '-rf'],
   ['tilde', '~root'],
   ['hash', '#comment'],
   ['non-ASCII', 'Ärger 微信 🙂'],
   ['equals', 'KEY=value'],
+  // csh's history expansion
+  ['exclamation marks', 'a!b !! !$ !-1'],
 ];
 
-const SHELLS = ['/bin/sh', '/bin/bash', '/usr/bin/zsh', '/usr/bin/fish'];
+const SHELLS = LOGIN_SHELLS;
 
 describe('shQuote', () => {
   it.each(SHELLS.flatMap((shell) => CASES.map(([name, value]) => [shell, name, value])))('%s: %s survives a round trip', (shell, _name, value) => {
@@ -53,6 +55,28 @@ describe('shQuote', () => {
 
   it('refuses a NUL character instead of cutting the value short', () => {
     expect(() => shQuote('a\0b')).toThrow(/NUL/);
+  });
+
+  it('refuses a line break, which csh would take for the end of the command (and run the next line)', () => {
+    expect(() => shQuote('x\nid')).toThrow('a shell argument on a command line cannot contain a line break (csh would run the next line)');
+    // what the old quoting let tcsh do with it
+    expect(spawnSync('/usr/bin/tcsh', ['-c', `printf '%s' 'x\nprintf RAN\n'`], { encoding: 'utf8' }).stdout).toBe('RAN');
+  });
+
+  it('writes ! outside the quotes, where csh takes it literally', () => {
+    expect(shQuote('a!b')).toBe("'a'\\!'b'");
+  });
+});
+
+describe('shScriptQuote (for text only sh reads: a script on stdin)', () => {
+  it.each([...CASES, ['newlines', 'line1\nline2\n\n'], ['a quote across lines', "it's\n'quoted'"]])('%s survives sh and bash', (_name, value) => {
+    for (const shell of ['/bin/sh', '/bin/bash']) {
+      expect(execFileSync(shell, { input: `printf '%s' ${shScriptQuote(value)}`, encoding: 'utf8' })).toBe(value);
+    }
+  });
+
+  it('refuses a NUL character', () => {
+    expect(() => shScriptQuote('a\0b')).toThrow(/NUL/);
   });
 
   it('builds a command whose arguments arrive as separate words', () => {
