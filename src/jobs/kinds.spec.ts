@@ -22,6 +22,19 @@ function aptRoutes(bootId: string, rebootRequired: boolean, greeting = '') {
   ], { sudo: true, sudoPassword: 'sudo-secret', greeting });
 }
 
+const WINDOWS = { id: 8, hostname: 'pc-0042', primaryIp: '192.0.2.8', platform: 'windows', osFamily: 'windows', osName: 'Microsoft Windows 11 Pro', osVersion: '10.0.22631', type: 'workstation' };
+
+/** A Windows PC: winget over PowerShell; `booted` is its last boot time, as Win32_OperatingSystem gives it */
+function wingetRoutes(booted: string, rebootRequired: boolean) {
+  return fakeHost([
+    [/winget list --id \$id --exact/, [fx('winget-list-missing'), fx('winget-list-installed')]],
+    [/winget install --id \$id --exact/, fx('winget-install-success')],
+    [/reboot-required/, { stdout: rebootRequired ? 'reboot-required\n' : 'no-reboot\n' }],
+    [/^\(Get-CimInstance -ClassName Win32_OperatingSystem\)\.LastBootUpTime/, { stdout: `${booted}\r\n` }],
+    [/^Restart-Computer -Force$/, { code: 0 }],
+  ]);
+}
+
 function ctxWith(sessions: Array<ReturnType<typeof aptRoutes> | Error>, params: object) {
   const opened: number[] = [];
   let refreshed = 0;
@@ -77,6 +90,19 @@ describe('software.install', () => {
     // nor is it any command's output in the log
     expect(out.log).toMatch(/Setting up teknisi-hello/);
     expect(out.log).not.toContain('Welcome!');
+  });
+
+  it('reboot if-required on Windows: Restart-Computer in PowerShell, back when the last boot time moved', async () => {
+    const first = wingetRoutes('2026-11-28T07:00:00.0000000Z', true);
+    const { ctx, opened } = ctxWith([first, wingetRoutes('2026-11-28T07:00:00.0000000Z', true), wingetRoutes('2026-11-29T12:01:13.0000000Z', false)], { packages: ['Git.Git'], reboot: 'if-required' });
+    const out = await install.run({ ...ctx, device: WINDOWS });
+    expect(out).toMatchObject({ status: 'succeeded', reason: 'installed Git.Git 2.43.0; reboot required; rebooted and back' });
+    expect(out.log).toMatch(/\$ Restart-Computer -Force\n/);
+    expect(out.log).toMatch(/host back after reboot \(boot id 2026-11-29T12:01:13\.0000000Z\)\n/);
+    expect(opened.length).toBe(3);
+    // every command a PowerShell script, none through sh or sudo
+    for (const c of first.calls) expect(c.command).toMatch(/^powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand /);
+    expect(first.calls.map((c) => c.stdin)).toEqual(first.calls.map(() => undefined));
   });
 
   it('reboot if-required: a host that never comes back fails the target, definitely', async () => {

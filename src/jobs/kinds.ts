@@ -5,10 +5,11 @@
 import { PACKAGE_MANAGERS, PackageManager, RebootPolicy, SoftwareAction, TaskOutcome } from './drivers/types';
 import { pickManager } from './drivers/pick';
 import { validatePackageName } from './drivers/names';
-import { runSoftwareTask } from './drivers';
+import { DRIVERS, runSoftwareTask } from './drivers';
 import { runCommandTask, validateCommandParams } from './command';
 import { HostSession, JobKind, KindContext, ParamProblem } from './job-kinds';
 import { afterFence, fenced } from '../protocols/ssh/fence';
+import { powershellCommand } from '../protocols/ssh/powershell';
 
 const REBOOT_POLICIES: RebootPolicy[] = ['never', 'if-required', 'always'];
 const MAX_PACKAGES = 100;
@@ -48,20 +49,31 @@ export function validateSoftwareParams(action: SoftwareAction, raw: unknown): { 
   return { params: { packages, ...(manager !== undefined ? { manager } : {}), reboot }, problems };
 }
 
-/** The host's boot id; fenced, since a greeting that carries the time would pass for a new boot. */
-async function readBootId(s: HostSession): Promise<string | null> {
-  const r = await s.access.exec(fenced('cat /proc/sys/kernel/random/boot_id'), { timeoutMs: 15_000, maxBytes: 4096 }).catch(() => null);
-  const own = r && r.code === 0 ? afterFence(r.stdout) : null;
+/** Windows: the last boot's time, which changes with each boot as Linux's boot id does. */
+const WINDOWS_BOOT_ID = "(Get-CimInstance -ClassName Win32_OperatingSystem).LastBootUpTime.ToUniversalTime().ToString('o')";
+/** Windows: the reboot; an administrator's OpenSSH session is elevated, as package changes need. */
+const WINDOWS_REBOOT = 'Restart-Computer -Force';
+
+/**
+ * The host's boot id (Linux), or its last boot time (Windows); fenced on Linux, since a
+ * greeting that carries the time would pass for a new boot.
+ */
+async function readBootId(s: HostSession, windows: boolean): Promise<string | null> {
+  const command = windows ? powershellCommand(WINDOWS_BOOT_ID) : fenced('cat /proc/sys/kernel/random/boot_id');
+  const r = await s.access.exec(command, { timeoutMs: 15_000, maxBytes: 4096 }).catch(() => null);
+  const own = r && r.code === 0 ? (windows ? r.stdout : afterFence(r.stdout)) : null;
   return own?.trim() || null;
 }
 
 /** Reboots the host and waits for it to come back (a new boot id), or says why it did not. */
-async function rebootAndWait(ctx: KindContext, s: HostSession, sudo: boolean, sudoPassword: string | undefined): Promise<{ ok: boolean; log: string; reason: string }> {
-  const before = await readBootId(s);
-  const cmd = `${sudo ? (sudoPassword ? "sudo -S -p '' -- " : 'sudo -n -- ') : ''}shutdown -r now`;
+async function rebootAndWait(ctx: KindContext, s: HostSession, windows: boolean): Promise<{ ok: boolean; log: string; reason: string }> {
+  const { sudo, sudoPassword } = s.access;
+  const before = await readBootId(s, windows);
+  const cmd = windows ? WINDOWS_REBOOT : `${sudo ? (sudoPassword ? "sudo -S -p '' -- " : 'sudo -n -- ') : ''}shutdown -r now`;
   let log = `$ ${cmd}\n`;
-  const r = await s.access.exec(fenced(cmd), { timeoutMs: 30_000, stdin: sudo && sudoPassword ? `${sudoPassword}\n` : undefined, maxBytes: 64 * 1024 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message }));
-  log += `${afterFence(r.stdout) ?? r.stdout}${r.stderr}`;
+  const sent = windows ? powershellCommand(cmd) : fenced(cmd);
+  const r = await s.access.exec(sent, { timeoutMs: 30_000, stdin: !windows && sudo && sudoPassword ? `${sudoPassword}\n` : undefined, maxBytes: 64 * 1024 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message }));
+  log += `${windows ? r.stdout : (afterFence(r.stdout) ?? r.stdout)}${r.stderr}`;
   // the connection usually drops with the reboot; a clean non-zero exit is a refusal
   if (typeof r.code === 'number' && r.code !== 0) return { ok: false, log, reason: `reboot refused (exit code ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
   await s.close().catch(() => undefined);
@@ -71,7 +83,7 @@ async function rebootAndWait(ctx: KindContext, s: HostSession, sudo: boolean, su
     const again = await ctx.open().catch(() => null);
     if (again) {
       try {
-        const after = await readBootId(again);
+        const after = await readBootId(again, windows);
         if (after && after !== before) {
           await again.refreshInventory().catch(() => undefined);
           return { ok: true, log: `${log}host back after reboot (boot id ${after})\n`, reason: 'rebooted and back' };
@@ -113,7 +125,7 @@ function softwareKind(action: SoftwareAction): JobKind {
           (e: Error) => (log += `\n# inventory refresh failed: ${e.message}\n`),
         );
         if (reboot === 'always' || (reboot === 'if-required' && out.rebootRequired)) {
-          const rb = await rebootAndWait(ctx, session, session.access.sudo, session.access.sudoPassword);
+          const rb = await rebootAndWait(ctx, session, !!DRIVERS[manager].powershell);
           log += rb.log;
           if (!rb.ok) return { status: 'failed', transient: false, exitCode: null, log, reason: `${out.reason}; then ${rb.reason}` };
           return { ...out, log, reason: `${out.reason}; ${rb.reason}` };
