@@ -15,7 +15,7 @@ import { probeTcp, probeUdp, ProbeResult } from './probes';
 import type { ResultRow } from './scans.repository';
 import { ScanOptions } from './scan.entity';
 import { collectSnmp } from './snmp.collector';
-import { collectSsh } from './ssh.collector';
+import { collectSsh, sshSudo } from './ssh.collector';
 
 type SnmpCred = Extract<RevealedCredential, { kind: 'snmp-v1' | 'snmp-v2c' | 'snmp-v3' }>;
 type SshCred = Extract<RevealedCredential, { kind: 'ssh' }>;
@@ -210,7 +210,7 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, deps: Pick<
     const forget = onAbort(signal, () => conn.close());
     try {
       const problems: string[] = [];
-      const report = await collectSsh(client, ip, undefined, problems);
+      const report = await collectSsh(client, ip, { sudo: sshSudo(cred) }, problems);
       return { report, credentialId: cred.id, note: `identified over SSH with ${quote(cred)}`, outcome: 'identified', problems };
     } catch (err) {
       return { note: `SSH login with ${quote(cred)} worked but collection failed: ${(err as Error).message}`, outcome: 'error' };

@@ -9,7 +9,7 @@ import type { HostSession, JobKind, TargetDevice } from '../jobs/job-kinds';
 import { SshClient } from '../protocols/ssh/ssh.client';
 import { HostKeysRepository } from './host-keys.repository';
 import { ScansRepository } from './scans.repository';
-import { collectSsh } from './ssh.collector';
+import { collectSsh, sshSudo } from './ssh.collector';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -48,7 +48,7 @@ export class DeviceSessions {
       },
       shell: (commands, o) => client.shellEach(commands, o),
       refreshInventory: async () => {
-        await this.ingest.ingest(await collectSsh(client, address));
+        await this.ingest.ingest(await collectSsh(client, address, { sudo: sshSudo(cred) }));
       },
       close: async () => client.close(),
     };

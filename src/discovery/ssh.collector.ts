@@ -7,7 +7,7 @@ import { InventoryReport } from '../inventory/inventory-report';
 import { afterFence, fenced } from '../protocols/ssh/fence';
 import { ChannelRefused, ExecResult, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { IOS_COMMANDS, isIosRejection, parseIos } from './ssh/ios';
-import { LINUX_COMMANDS, parseLinux } from './ssh/linux';
+import { dmiNeedsRoot, LINUX_COMMANDS, parseLinux, rootDmiCommand, withRootDmi } from './ssh/linux';
 import { MACOS_COMMANDS, parseMacos } from './ssh/macos';
 import { parseWindows, WINDOWS_COMMAND } from './ssh/windows';
 
@@ -22,9 +22,15 @@ export interface SshCollectOptions {
   parallel?: number;
   /** IOS: an interactive shell (default; works everywhere) or one exec channel per command */
   iosMode?: 'shell' | 'exec';
+  /**
+   * Linux: reads what only root may (the DMI serial and UUID) through sudo when the account
+   * cannot: `sudo -n`, or `sudo -S` with this password on stdin. false: never sudo (root, or
+   * no privilege wanted).
+   */
+  sudo?: false | { password?: string };
 }
 
-const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, parallel: 4, iosMode: 'shell' };
+const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, parallel: 4, iosMode: 'shell', sudo: false };
 const PROBE = 'uname -s';
 
 /**
@@ -123,6 +129,35 @@ export async function runCommands<K extends string>(
   return out;
 }
 
+/**
+ * How discovery may sudo with an SSH credential: not as root; with its sudo password when it
+ * has one (the technician said the account sudoes), else only `sudo -n` (its login password
+ * is never tried: on a host where the account may not sudo, that is a failed attempt mailed
+ * to the administrators, at every scan).
+ */
+export function sshSudo(cred: { username: string; sudoPassword?: string }): SshCollectOptions['sudo'] {
+  return cred.username === 'root' ? false : { password: cred.sudoPassword };
+}
+
+/**
+ * The DMI output with the serial and UUID read through sudo, or as it was when sudo would not.
+ * Refused without a password (an account with no sudo rights: the usual case) says nothing;
+ * refused with the credential's sudo password is a problem the technician can mend.
+ */
+async function rootDmi(client: SshClient, dmi: string, sudo: { password?: string }, o: Required<SshCollectOptions>, problems: string[]): Promise<string> {
+  const withPassword = sudo.password !== undefined;
+  const r = await client
+    .exec(fenced(rootDmiCommand(withPassword)), { timeoutMs: o.timeoutMs, maxBytes: 64 * 1024, ...(withPassword ? { stdin: `${sudo.password}\n` } : {}) })
+    .catch((err: Error) => ({ code: null, stdout: '', stderr: err.message, timedOut: false, truncated: false }));
+  const own = afterFence(r.stdout);
+  if (r.code === 0 && own !== null) return withRootDmi(dmi, own);
+  if (withPassword) {
+    const said = r.stderr.split(sudo.password!).join('[redacted]').trim().split('\n').pop()?.slice(0, 200);
+    problems.push(`DMI serial and UUID not read: sudo with the credential's sudo password failed: ${said || `exit ${r.code ?? 'unknown'}`}`);
+  }
+  return dmi;
+}
+
 async function collectIos(client: SshClient, address: string, o: Required<SshCollectOptions>, problems: string[]): Promise<InventoryReport> {
   const [, version, inventory, interfaces] = IOS_COMMANDS;
   if (o.iosMode === 'exec') {
@@ -144,8 +179,11 @@ export async function collectSsh(client: SshClient, address: string, opts: SshCo
   const o: Required<SshCollectOptions> = { ...DEFAULTS, ...opts };
   const platform = await detectPlatform(client);
   switch (platform) {
-    case 'linux':
-      return parseLinux(await runCommands(client, LINUX_COMMANDS, o, problems, true), address);
+    case 'linux': {
+      const out = await runCommands(client, LINUX_COMMANDS, o, problems, true);
+      if (o.sudo && dmiNeedsRoot(out.dmi)) out.dmi = await rootDmi(client, out.dmi!, o.sudo, o, problems);
+      return parseLinux(out, address);
+    }
     case 'macos':
       return parseMacos(await runCommands(client, MACOS_COMMANDS, o, problems, true), address);
     case 'windows': {

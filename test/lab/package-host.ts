@@ -225,7 +225,7 @@ export class LabPackageHost extends LabSshHost {
     file('addresses', `${id.innerAddresses.join('\n')}\n`);
     file('dmi/sys_vendor', 'QEMU\n');
     file('dmi/product_name', 'Standard PC (Q35 + ICH9, 2009)\n');
-    file('dmi/product_serial', '\n');
+    file('dmi/product_serial', `${this.dmiSerial}\n`);
     file('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
     file('dmi/bios_vendor', 'SeaBIOS\n');
   }

@@ -72,6 +72,21 @@ mount --bind "$R/proc/sys" "$R/proc/sys"
 mount -o remount,bind,ro "$R/proc/sys"
 [ ! -e "$R/proc/sysrq-trigger" ] || mount --bind /dev/null "$R/proc/sysrq-trigger"
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$R/sys"
+if [ ! -d "$R/sys/class/dmi/id" ]; then
+  # this machine has no DMI (a VM without SMBIOS, an ARM board), the host has: its /sys/class
+  # becomes a read-only tmpfs holding this machine's classes, each bound back, and a dmi/id
+  real=$(mktemp -d)
+  mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$real"
+  mount -t tmpfs -o size=64k,mode=0755 lab-class "$R/sys/class"
+  for c in "$real"/class/*; do
+    mkdir "$R/sys/class/${c##*/}"
+    mount --bind "$c" "$R/sys/class/${c##*/}"
+  done
+  mkdir -p "$R/sys/class/dmi/id"
+  mount -o remount,ro,bind "$R/sys/class"
+  umount -l "$real"
+  rmdir "$real"
+fi
 if [ -d "$R/sys/class/dmi/id" ]; then
   mount -t tmpfs -o size=64k,mode=0755 lab-dmi "$R/sys/class/dmi/id"
   cp "$H"/files/dmi/* "$R/sys/class/dmi/id/"

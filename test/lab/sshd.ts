@@ -427,6 +427,8 @@ export interface LabSshHostOptions {
    * hosts whose .bashrc greets.
    */
   bashrc?: string;
+  /** the machine's DMI serial number (root-only in the host, as on real machines); QEMU's empty one by default */
+  dmiSerial?: string;
   /** the lab user's login shell on this host (default: its passwd entry's, bash) */
   loginShell?: string;
   /** sshd's MaxSessions for this host: hardened servers allow few channels per connection */
@@ -449,6 +451,7 @@ export class LabSshHost {
   protected readonly sshd: LabSshd;
   private readonly sharedDpkg: boolean;
   protected readonly bashrc?: string;
+  protected readonly dmiSerial: string;
   private readonly loginShell?: string;
 
   /** `session`: what else sshd runs for this host's sessions (a subclass's), given its directory */
@@ -458,6 +461,7 @@ export class LabSshHost {
     this.osRelease = o.osRelease ?? 'debian12';
     this.sharedDpkg = o.sharedDpkg ?? false;
     this.bashrc = o.bashrc;
+    this.dmiSerial = o.dmiSerial ?? '';
     this.loginShell = o.loginShell;
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
@@ -573,10 +577,10 @@ export class LabSshHost {
     put('etc/machine-id', `${id.machineId}\n`);
     put('etc/os-release', `${OS_RELEASES[this.osRelease].join('\n')}\n`);
     put('etc/sshd_config', fs.readFileSync(path.join(LAB_SOURCE_DIR, 'fixtures', 'sshd_config'), 'utf8'));
-    // QEMU's DMI, with a per-host UUID; QEMU leaves the serial empty
+    // QEMU's DMI, with a per-host UUID; QEMU leaves the serial empty unless given one
     put('dmi/sys_vendor', 'QEMU\n');
     put('dmi/product_name', 'Standard PC (Q35 + ICH9, 2009)\n');
-    put('dmi/product_serial', '\n');
+    put('dmi/product_serial', `${this.dmiSerial}\n`);
     put('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
     put('dmi/bios_vendor', 'SeaBIOS\n');
     if (this.bashrc !== undefined) put('bashrc', this.bashrc);

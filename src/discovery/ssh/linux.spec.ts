@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCpu, parseDmi, parseIpAddr, parseLinux, parseOsRelease, parsePackages } from './linux';
+import { dmiNeedsRoot, parseCpu, parseDmi, parseIpAddr, parseLinux, parseOsRelease, parsePackages, rootDmiCommand, withRootDmi } from './linux';
 
 const fixture = (dir: string, file: string) => fs.readFileSync(path.join(__dirname, 'fixtures', dir, file), 'utf8');
 
@@ -137,6 +137,20 @@ describe('Linux parsers', () => {
     ['no DMI at all (containers, ARM boards)', '', { vendor: undefined, model: undefined, serial: undefined, uuid: undefined, type: undefined }],
   ])('DMI: %s', (_name, text, expected) => {
     expect(parseDmi(text)).toEqual(expected);
+  });
+
+  it('asks root for the serial and UUID only when the machine has DMI and neither could be read', () => {
+    const unreadable = 'sys_vendor=LENOVO\nproduct_name=21AH\nproduct_serial=\nproduct_uuid=\nchassis_type=10\n';
+    expect(dmiNeedsRoot(unreadable)).toBe(true);
+    expect(dmiNeedsRoot(unreadable.replace('product_uuid=', 'product_uuid=4c4c4544-0042-3510-8052-b7c04f4e3732'))).toBe(false); // root
+    expect(dmiNeedsRoot('sys_vendor=\nproduct_name=\nproduct_serial=\nproduct_uuid=\n')).toBe(false); // no DMI (containers, ARM)
+    expect(dmiNeedsRoot(undefined)).toBe(false);
+    expect(rootDmiCommand(false)).toBe("sudo -n -- grep -H '' /sys/class/dmi/id/product_serial /sys/class/dmi/id/product_uuid");
+    expect(rootDmiCommand(true)).toBe("sudo -S -p '' -- grep -H '' /sys/class/dmi/id/product_serial /sys/class/dmi/id/product_uuid");
+    const merged = withRootDmi(unreadable, '/sys/class/dmi/id/product_serial:PF3XK2QZ\n/sys/class/dmi/id/product_uuid:4c4c4544-0042-3510-8052-b7c04f4e3732\n');
+    expect(parseDmi(merged)).toEqual({ vendor: 'LENOVO', model: '21AH', serial: 'PF3XK2QZ', uuid: '4c4c4544-0042-3510-8052-b7c04f4e3732', type: 'laptop' });
+    // a value that names another file, or a line of something else, changes nothing
+    expect(withRootDmi(unreadable, '/sys/class/dmi/id/sys_vendor:EVIL\nproduct_serial=EVIL\n')).toBe(unreadable);
   });
 
   it('reads an ARM lscpu without sockets as one processor', () => {

@@ -69,6 +69,38 @@ export function parseDmi(text: string | undefined): { vendor?: string; model?: s
   return { vendor, model, serial: dmiValue(kv.get('product_serial')), uuid: dmiValue(kv.get('product_uuid')), type };
 }
 
+/** DMI files only root may read on most systems: the machine's serial number and UUID. */
+const ROOT_DMI = ['product_serial', 'product_uuid'] as const;
+
+/** Whether the DMI output has a machine (a vendor) but neither root-only file: they were unreadable. */
+export function dmiNeedsRoot(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const kv = keyValues(text, /=/);
+  return !!kv.get('sys_vendor') && ROOT_DMI.every((f) => !kv.get(f));
+}
+
+/**
+ * The root-only DMI files read through sudo: -n never prompts (the account may sudo without a
+ * password, or the read is refused at once, with no failed login on record); -S reads the
+ * credential's sudo password from stdin. `grep -H ''` names each file before its value.
+ */
+export function rootDmiCommand(withPassword: boolean): string {
+  return `${withPassword ? "sudo -S -p ''" : 'sudo -n'} -- grep -H '' ${ROOT_DMI.map((f) => `/sys/class/dmi/id/${f}`).join(' ')}`;
+}
+
+/** The DMI output with the root-only values that rootDmiCommand printed put in. */
+export function withRootDmi(text: string, rootOutput: string): string {
+  const values = new Map<string, string>();
+  for (const line of rootOutput.split('\n')) {
+    const m = /^\/sys\/class\/dmi\/id\/(product_serial|product_uuid):(.*)$/.exec(line);
+    if (m && !values.has(m[1])) values.set(m[1], m[2].trim());
+  }
+  return text.split('\n').map((line) => {
+    const key = line.slice(0, line.indexOf('='));
+    return values.has(key) ? `${key}=${values.get(key)}` : line;
+  }).join('\n');
+}
+
 const CPU_VENDORS: Record<string, string> = { GenuineIntel: 'Intel', AuthenticAMD: 'AMD', HygonGenuine: 'Hygon', CentaurHauls: 'Centaur' };
 
 /** lscpu (C locale), else /proc/cpuinfo: one entry per socket. */
