@@ -10,7 +10,7 @@ import { onAbort } from '../common/abort';
 import type { RevealedCredential } from '../credentials/credentials.service';
 import { IngestResult, InventoryReport } from '../inventory/inventory-report';
 import { readSystem, SnmpClient, SnmpError } from '../protocols/snmp/snmp.client';
-import { HostKeyVerifier, SshClient, SshError } from '../protocols/ssh/ssh.client';
+import { HostKeyVerifier, PasswordExpired, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { probeTcp, probeUdp, ProbeResult } from './probes';
 import type { ResultRow } from './scans.repository';
 import { ScanOptions } from './scan.entity';
@@ -200,7 +200,7 @@ async function sshSide(ip: string, creds: SshCred[], o: ScanOptions, deps: Pick<
     } catch (err) {
       const reason = err instanceof SshError ? err.reason : 'protocol';
       if (reason === 'auth') {
-        refused.push(quote(cred));
+        refused.push(err instanceof PasswordExpired ? `${quote(cred)} (its password has expired: the server wants a new one)` : quote(cred));
         continue;
       }
       const what = reason === 'host-key' ? (err as Error).message : `SSH with ${quote(cred)} failed (${reason}): ${(err as Error).message}`;

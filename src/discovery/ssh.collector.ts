@@ -5,7 +5,7 @@
 // macOS each command is fenced, so that what a login script prints is not read as its output.
 import { InventoryReport } from '../inventory/inventory-report';
 import { afterFence, fenced } from '../protocols/ssh/fence';
-import { ChannelRefused, ExecResult, SshClient, SshError } from '../protocols/ssh/ssh.client';
+import { ChannelRefused, ExecResult, PasswordExpired, saysPasswordExpired, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { IOS_COMMANDS, isIosRejection, parseIos } from './ssh/ios';
 import { dmiNeedsRoot, LINUX_COMMANDS, parseLinux, rootDmiCommand, withRootDmi } from './ssh/linux';
 import { MACOS_COMMANDS, parseMacos } from './ssh/macos';
@@ -60,6 +60,7 @@ export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
   // a slow host is not an unknown one: say so, as a time-out (retried like any other)
   if (probe.timedOut) throw new SshError('timeout', `${client.where}: "${PROBE}" did not answer within ${PROBE_TIMEOUT_MS / 1000} s`);
   const reply = `${probe.stdout}\n${probe.stderr}`;
+  if (probe.code !== 0 && saysPasswordExpired(probe.stderr)) throw new PasswordExpired(client.where);
   const platform = platformFromReply(reply);
   if (!platform) {
     const said = (afterFence(reply) ?? reply).trim().split('\n')[0]?.slice(0, 80) ?? '';

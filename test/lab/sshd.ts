@@ -37,7 +37,7 @@ interface LabUser {
 }
 
 /** Retries a command that fails while another process holds /etc/passwd or /etc/shadow locked. */
-function withPasswdLock(file: string, args: string[], input?: string): void {
+export function withPasswdLock(file: string, args: string[], input?: string): void {
   for (let i = 0; ; i++) {
     try {
       execFileSync(file, args, { input, stdio: ['pipe', 'ignore', 'pipe'] });

@@ -26,6 +26,28 @@ export class ChannelRefused extends SshError {
   }
 }
 
+/**
+ * The account's password has expired: the server asks for a new one before it lets the login
+ * through (PAM over keyboard-interactive, or ssh's password-change request), or runs no
+ * command until it is changed. Teknisi never answers with a new password.
+ */
+export class PasswordExpired extends SshError {
+  constructor(where: string, username?: string) {
+    super('auth', `${where}: the password of ${username ?? 'the account'} has expired and the server wants a new one (change it on the host, then in the credential)`);
+    this.name = 'PasswordExpired';
+  }
+}
+
+/** Whether a keyboard-interactive request is PAM changing an expired password ("Current password:", "New password:"). */
+export function asksForNewPassword(prompts: Array<{ prompt: string }>, instructions = ''): boolean {
+  return [instructions, ...prompts.map((p) => p.prompt)].some((t) => /\b(new|current|old) (unix )?password\b|\(current\)|change your password|password (has )?expired/i.test(t));
+}
+
+/** What a server that let an expired account in says to every command instead of running it. */
+export function saysPasswordExpired(stderr: string): boolean {
+  return /your password has expired|password change required/i.test(stderr);
+}
+
 export interface HostKeyVerifier {
   verify(host: string, port: number, keyType: string, fingerprint: string): Promise<{ ok: true } | { ok: false; message: string }>;
 }
@@ -188,10 +210,13 @@ export class SshClient {
       });
       conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage)));
       conn.on('close', () => fail(verifierError ?? new SshError('protocol', `${o.host}:${o.port} closed the connection before login completed`)));
-      // servers with PAM ask for the password through keyboard-interactive
-      conn.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      // servers with PAM ask for the password through keyboard-interactive; an expired one is
+      // not answered (the old password offered as the new one is a change attempt on record)
+      conn.on('keyboard-interactive', (_name, instructions, _lang, prompts, finish) => {
+        if (asksForNewPassword(prompts, instructions)) return fail(new PasswordExpired(`${o.host}:${o.port}`, o.username));
         finish(prompts.map((p) => (o.password !== undefined && /password|passcode/i.test(p.prompt) ? o.password : '')));
       });
+      conn.on('change password', () => fail(new PasswordExpired(`${o.host}:${o.port}`, o.username)));
       const config: ConnectConfig = {
         host: o.host,
         port: o.port,
