@@ -14,6 +14,7 @@ import { freePort } from './support/net';
 import { flushRedis, startRedis, stopRedis } from './support/redis';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { until as untilWithin } from './support/until';
+import { scanToEnd } from './support/scan';
 
 jest.setTimeout(240_000);
 
@@ -150,13 +151,9 @@ describe('two worker processes', () => {
       const admin = bearer(t.adminToken);
       const c = hosts[0].credentials;
       const cred = (await t.http.post('/api/credentials').set(admin).send({ name: 'lab kill9', kind: 'ssh', username: c.username, password: c.password }).expect(201)).body.id;
-      const scan = (await t.http.post('/api/discovery/scans').set(admin).send({ targets: hosts.map((h) => h.address), credentialIds: [cred] }).expect(202)).body.id;
-      const done = await until('the scan', async () => {
-        const s = (await t.http.get(`/api/discovery/scans/${scan}`).set(admin)).body;
-        return s.status === 'completed' && s;
-      });
-      const deviceIds = done.results.map((r: { deviceId: number }) => r.deviceId);
-      if (!deviceIds.every(Boolean)) throw new Error(`the scan did not identify every lab host: ${JSON.stringify(done.results)}`);
+      const done = await scanToEnd(t.http, admin, { targets: hosts.map((h) => h.address), credentialIds: [cred] }, 90_000);
+      const deviceIds = done.results.map((r) => r.deviceId);
+      if (done.status !== 'completed' || !deviceIds.every(Boolean)) throw new Error(`the scan did not identify every lab host: ${done.status} ${JSON.stringify(done.results)}`);
 
       const api = jobsOf(t);
       const id = await api.create({ kind: 'command', params: { script: `sleep 4; echo done >> "$HOME/teknisi-kill9-$(hostname)-${stamp}"` }, target: { deviceIds }, concurrency: 3 });
