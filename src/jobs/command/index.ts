@@ -1,6 +1,7 @@
 // jobs/command: the host side of the `command` job kind — a script with parameters, in sh, bash
-// or PowerShell. Parameters reach the script as environment variables; no value is ever pasted
-// into the script or a command line unquoted.
+// or PowerShell. Parameters reach the script as environment variables, set ahead of it in the
+// text its own shell reads (quoted for that shell), never on a command line the account's login
+// shell reads, and never pasted into it unquoted.
 import { randomBytes } from 'node:crypto';
 import { shQuote, shScriptQuote } from '../../protocols/ssh/posix-quote';
 import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
