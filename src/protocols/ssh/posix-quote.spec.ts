@@ -2,9 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { LOGIN_SHELLS } from './fixtures/login-shells';
 import { shCommand, shQuote, shScriptQuote } from './posix-quote';
 
-// each value is quoted, then handed to real shells — /bin/sh, bash, zsh (macOS's login shell)
-// and fish (the login shell of some accounts: a command line goes through it before the sh it
-// starts) — which must give it back unchanged
+// each value is quoted, then handed to real shells — the login shells a command line goes
+// through before the sh it starts (fixtures/login-shells.ts) — which must give it back unchanged
 const CASES: Array<[string, string]> = [
   ['plain word', 'nginx'],
   ['path', '/var/lib/dpkg/status'],
@@ -34,10 +33,8 @@ const CASES: Array<[string, string]> = [
   ['exclamation marks', 'a!b !! !$ !-1'],
 ];
 
-const SHELLS = LOGIN_SHELLS;
-
 describe('shQuote', () => {
-  it.each(SHELLS.flatMap((shell) => CASES.map(([name, value]) => [shell, name, value])))('%s: %s survives a round trip', (shell, _name, value) => {
+  it.each(LOGIN_SHELLS.flatMap((shell) => CASES.map(([name, value]) => [shell, name, value])))('%s: %s survives a round trip', (shell, _name, value) => {
     const out = execFileSync(shell, ['-c', `printf '%s' ${shQuote(value)}`], { encoding: 'utf8' });
     expect(out).toBe(value);
   });
