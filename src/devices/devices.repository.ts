@@ -255,8 +255,9 @@ export class DevicesRepository {
     return m.getRepository(DeviceAddress).find({ where: { deviceId: id }, order: { id: 'ASC' } });
   }
 
-  async replaceAddresses(m: EntityManager, id: number, addrs: Array<Pick<DeviceAddress, 'ip' | 'mac' | 'interfaceName'>>): Promise<void> {
-    await m.getRepository(DeviceAddress).delete({ deviceId: id });
+  /** `fresh`: the device was created in this transaction, so it has no addresses to delete. */
+  async replaceAddresses(m: EntityManager, id: number, addrs: Array<Pick<DeviceAddress, 'ip' | 'mac' | 'interfaceName'>>, fresh = false): Promise<void> {
+    if (!fresh) await m.getRepository(DeviceAddress).delete({ deviceId: id });
     if (addrs.length) await m.getRepository(DeviceAddress).insert(addrs.map((a) => ({ ...a, deviceId: id })));
   }
 

@@ -132,8 +132,8 @@ export class IngestService {
     await this.syncAddresses(m, id, r, matched === null, !!held.interfaces, record);
     if (software && !held.software) await this.syncSoftware(m, id, r, software, matched === null, record, counts);
     if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, matched === null, record);
-    if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r);
-    if (r.report.neighbours) await this.syncNeighbours(m, id, r);
+    if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r, matched === null);
+    if (r.report.neighbours) await this.syncNeighbours(m, id, r, matched === null);
     await this.devices.touchSource(m, id, r.source, r.at);
     await this.devices.insertHistory(m, history);
     return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length, outrankedBy: held };
@@ -207,7 +207,8 @@ export class IngestService {
   private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, outranked: boolean, record: RecordFn): Promise<void> {
     type Row = { ip: string | null; mac: string | null; interfaceName: string | null };
     const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
-    const known = await this.devices.addressesOf(m, id);
+    // a device created by this report has no rows of its own yet: nothing to read or delete
+    const known = isNew ? [] : await this.devices.addressesOf(m, id);
     const before = known.map(key);
     let unique: Row[];
     if (!outranked && r.report.interfaces?.length) {
@@ -252,7 +253,7 @@ export class IngestService {
       for (const a of after.filter((a) => !before.includes(a))) record(id, 'address', 'added', a, null, a);
       for (const a of before.filter((a) => !after.includes(a))) record(id, 'address', 'removed', a, a, null);
     }
-    await this.devices.replaceAddresses(m, id, unique);
+    await this.devices.replaceAddresses(m, id, unique, isNew);
   }
 
   /**
@@ -291,7 +292,7 @@ export class IngestService {
       const softwareId = ids.get(titleKey(s.name.toLowerCase(), s.publisher));
       if (softwareId) wanted.set(`${softwareId}|${s.version}|${s.architecture}`, { softwareId, version: s.version, architecture: s.architecture, installDate: s.installDate });
     }
-    const current = await this.repo.installedOf(m, id);
+    const current = isNew ? [] : await this.repo.installedOf(m, id);
     const have = new Map(current.map((c) => [`${c.softwareId}|${c.version}|${c.architecture}`, c]));
     const toAdd = [...wanted.entries()].filter(([k]) => !have.has(k)).map(([, v]) => v);
     const toRemove = [...have.entries()].filter(([k]) => !wanted.has(k)).map(([, v]) => v);
@@ -324,40 +325,40 @@ export class IngestService {
     }));
     const describe = (h: { kind: string; name: string | null; model: string | null; slot: string | null; capacity_bytes: number | null }) =>
       [h.kind, h.slot, h.name ?? h.model, h.capacity_bytes ? `${Math.round(Number(h.capacity_bytes) / 2 ** 20)} MiB` : null].filter(Boolean).join(' ');
-    const before = (await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id)).map(describe);
+    const before = (isNew ? [] : await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id)).map(describe);
     const after = rows.map(describe);
     if (before.length === after.length && before.every((b, i) => b === after[i])) return;
     if (!isNew) {
       for (const a of after.filter((a) => !before.includes(a))) record(id, 'hardware', 'added', a, null, a);
       for (const b of before.filter((b) => !after.includes(b))) record(id, 'hardware', 'removed', b, b, null);
     }
-    await this.repo.replaceRows(m, 'hardware_components', id, rows);
+    await this.repo.replaceRows(m, 'hardware_components', id, rows, isNew);
   }
 
-  private async syncInterfaces(m: EntityManager, id: number, r: CleanReport): Promise<void> {
+  private async syncInterfaces(m: EntityManager, id: number, r: CleanReport, isNew: boolean): Promise<void> {
     const rows = (r.report.interfaces ?? []).slice(0, 4096).map((i) => ({
       name: cleanText(i.name) ?? '?', description: cleanText(i.description) ?? null, if_index: count(i.ifIndex),
       mac: i.mac ? normalizeMac(i.mac) : null, speed_mbps: count(i.speedMbps), mtu: count(i.mtu),
       admin_status: cleanText(i.adminStatus, 16) ?? null, oper_status: cleanText(i.operStatus, 16) ?? null,
     }));
-    await this.repo.replaceRows(m, 'network_interfaces', id, rows);
+    await this.repo.replaceRows(m, 'network_interfaces', id, rows, isNew);
   }
 
   /** Neighbours come and go with cabling; the table is replaced only when it changed, without history. */
-  private async syncNeighbours(m: EntityManager, id: number, r: CleanReport): Promise<void> {
+  private async syncNeighbours(m: EntityManager, id: number, r: CleanReport, isNew: boolean): Promise<void> {
     const rows = (r.report.neighbours ?? []).slice(0, 4096).map((n) => ({
       protocol: n.protocol === 'cdp' ? 'cdp' : 'lldp', local_port: cleanText(n.localPort) ?? null, remote_name: cleanText(n.remoteName) ?? null,
       remote_port: cleanText(n.remotePort) ?? null, remote_address: n.remoteAddress && isIP(n.remoteAddress) ? n.remoteAddress : null,
       remote_platform: cleanText(n.remotePlatform) ?? null, remote_chassis_id: cleanText(n.remoteChassisId) ?? null,
     }));
     const key = (n: Record<string, unknown>) => JSON.stringify([n.protocol, n.local_port, n.remote_name, n.remote_port, n.remote_address, n.remote_platform, n.remote_chassis_id]);
-    const before = (await this.repo.rowsOf<Record<string, unknown>>(m, 'device_neighbours', id)).map(key).sort();
+    const before = (isNew ? [] : await this.repo.rowsOf<Record<string, unknown>>(m, 'device_neighbours', id)).map(key).sort();
     const after = rows.map(key).sort();
     if (before.length === after.length && before.every((b, i) => b === after[i])) {
       await this.repo.touchNeighbours(m, id, r.at);
       return;
     }
-    await this.repo.replaceRows(m, 'device_neighbours', id, rows.map((n) => ({ ...n, last_seen: r.at })));
+    await this.repo.replaceRows(m, 'device_neighbours', id, rows.map((n) => ({ ...n, last_seen: r.at })), isNew);
   }
 }
 

@@ -207,8 +207,9 @@ export class InventoryRepository {
     await m.query('UPDATE device_neighbours SET last_seen = ? WHERE device_id = ?', [at, deviceId]);
   }
 
-  async replaceRows(m: EntityManager, table: DeviceRowTable, deviceId: number, rows: Array<Record<string, unknown>>): Promise<void> {
-    await m.query(`DELETE FROM ${table} WHERE device_id = ?`, [deviceId]);
+  /** The device's rows of the table, replaced; `fresh`: the device was created in this transaction, so it has none to delete. */
+  async replaceRows(m: EntityManager, table: DeviceRowTable, deviceId: number, rows: Array<Record<string, unknown>>, fresh = false): Promise<void> {
+    if (!fresh) await m.query(`DELETE FROM ${table} WHERE device_id = ?`, [deviceId]);
     if (!rows.length) return;
     const cols = Object.keys(rows[0]);
     await m.query(
