@@ -114,10 +114,26 @@ export async function scanAddress(
   return result(status, notes.join('; ') || null);
 }
 
+/**
+ * How long the credentials wait for the probe's first answer. A closed port's ICMP
+ * port-unreachable comes back within a round trip, and then no credential is sent there at
+ * all (most addresses of a sweep: one packet each instead of one per credential); an agent's
+ * reply lets them go at once; one that ignores SNMPv3 (v1/v2c-only agents drop the probe)
+ * costs this much more.
+ */
+export const PROBE_HEAD_START_MS = 50;
+
 async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: AbortSignal): Promise<Side> {
   const port = o.snmpPort;
   const abort = new AbortController();
   const probe = probeUdp(ip, port, o.timeoutMs, o.retries, abort.signal);
+  const closed = (r: ProbeResult): Side | null =>
+    r === 'refused' ? { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' } : r === 'unreachable' ? { note: `UDP ${port}: host unreachable`, outcome: 'refused' } : null;
+  let wait: NodeJS.Timeout | undefined;
+  const head = await Promise.race([probe, new Promise<null>((r) => (wait = setTimeout(r, Math.min(PROBE_HEAD_START_MS, o.timeoutMs), null)))]);
+  clearTimeout(wait);
+  const shut = head && closed(head);
+  if (shut) return shut;
   const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1 }, c));
   const close = () => {
     abort.abort();
@@ -142,8 +158,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
     const closedPort = probe.then((r) => (r === 'refused' || r === 'unreachable' ? r : new Promise<never>(() => undefined)));
     const first = firstNonNull(attempts);
     const outcome = await Promise.race([first, closedPort]);
-    if (outcome === 'refused') return { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' };
-    if (outcome === 'unreachable') return { note: `UDP ${port}: host unreachable`, outcome: 'refused' };
+    if (outcome === 'refused' || outcome === 'unreachable') return closed(outcome)!;
     if (outcome && typeof outcome === 'object') {
       const cred = creds[outcome.i];
       try {
@@ -159,7 +174,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
     if (seen === 'reply' || authFailed) {
       return { note: `SNMP agent on UDP ${port} answers but accepted no credential: ${failures.join(', ')}`, outcome: 'auth' };
     }
-    if (seen === 'refused' || seen === 'unreachable') return { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' };
+    if (seen === 'refused' || seen === 'unreachable') return closed(seen)!;
     return { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
   } finally {
     forget();

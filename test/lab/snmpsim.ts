@@ -114,6 +114,8 @@ export class SnmpsimAgent {
     readonly address: string,
     readonly port = 161,
     private readonly edit?: (recording: string) => string,
+    /** v2cOnly: snmpsimd's v1/v2c-only engine (--v2c-arch), which drops SNMPv3 messages unanswered, as Windows' SNMP service does */
+    private readonly opts: { v2cOnly?: boolean } = {},
   ) {
     if (!address.startsWith('127.')) throw new Error(`lab agents bind loopback addresses only, not ${address}`);
     this.credentials = snmpsimCredentials(profile);
@@ -141,7 +143,7 @@ export class SnmpsimAgent {
     const { v3 } = this.credentials;
     const args = [
       `--data-dir=${data}`, `--cache-dir=${cache}`, `--variation-modules-dir=${variation}`, `--agent-udpv4-endpoint=${this.address}:${this.port}`,
-      `--v3-user=${v3.username}`, `--v3-auth-key=${v3.authKey}`, '--v3-auth-proto=SHA256', `--v3-priv-key=${v3.privKey}`, '--v3-priv-proto=AES',
+      ...(this.opts.v2cOnly ? ['--v2c-arch'] : [`--v3-user=${v3.username}`, `--v3-auth-key=${v3.authKey}`, '--v3-auth-proto=SHA256', `--v3-priv-key=${v3.privKey}`, '--v3-priv-proto=AES']),
       '--logging-method=stdout',
       ...(process.getuid?.() === 0 ? ['--process-user=nobody', '--process-group=nogroup'] : []),
     ];
