@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { dmiNeedsRoot, parseCpu, parseDmi, parseIpAddr, parseLinux, parseOsRelease, parsePackages, rootDmiCommand, withRootDmi } from './linux';
+import { dmiNeedsRoot, LINUX_COMMANDS, parseCpu, parseDmi, parseIpAddr, parseLinux, parseOsRelease, parsePackages, rootDmiCommand, withRootDmi } from './linux';
 
 const fixture = (dir: string, file: string) => fs.readFileSync(path.join(__dirname, 'fixtures', dir, file), 'utf8');
 
@@ -151,6 +153,18 @@ describe('Linux parsers', () => {
     expect(parseDmi(merged)).toEqual({ vendor: 'LENOVO', model: '21AH', serial: 'PF3XK2QZ', uuid: '4c4c4544-0042-3510-8052-b7c04f4e3732', type: 'laptop' });
     // a value that names another file, or a line of something else, changes nothing
     expect(withRootDmi(unreadable, '/sys/class/dmi/id/sys_vendor:EVIL\nproduct_serial=EVIL\n')).toBe(unreadable);
+  });
+
+  it('reads the host name on a machine without the hostname command too (real sh, a PATH without it)', () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-nohostname-'));
+    try {
+      fs.symlinkSync(execFileSync('sh', ['-c', 'command -v uname'], { encoding: 'utf8' }).trim(), path.join(bin, 'uname'));
+      for (const PATH of [process.env.PATH!, bin]) {
+        expect(execFileSync('/bin/sh', ['-c', LINUX_COMMANDS.hostname], { encoding: 'utf8', env: { PATH } }).trim()).toBe(os.hostname());
+      }
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('reads an ARM lscpu without sockets as one processor', () => {

@@ -6,7 +6,8 @@ import { asArray, CAPS, isRecord, isVirtualHardware, keyValues, mac, num, parseH
 
 export const LINUX_COMMANDS = {
   osRelease: "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; printf 'DEBIAN_VERSION=%s\\n' \"$(cat /etc/debian_version 2>/dev/null)\"",
-  hostname: 'hostname',
+  // Arch, Fedora and UBI containers may lack the hostname command; uname is coreutils'
+  hostname: 'hostname 2>/dev/null || uname -n',
   machineId: 'cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id',
   // unreadable files (product_serial is root-only on most systems) come out empty
   dmi: "for f in sys_vendor product_name product_serial product_uuid chassis_type; do printf '%s=%s\\n' \"$f\" \"$(cat /sys/class/dmi/id/$f 2>/dev/null)\"; done",
