@@ -87,6 +87,35 @@ describe('SSH client', () => {
     }
   });
 
+  it('logs in where sshd wants the key and then the password (AuthenticationMethods publickey,password), and says which step is missing', async () => {
+    const twoStep = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.db01, sharedDpkg: true, keyThenPassword: true });
+    await twoStep.start();
+    try {
+      const { username, password, privateKey } = twoStep.credentials;
+      const at = { host: twoStep.address, port: twoStep.port, username, timeoutMs: 10_000, hostKeys: new RecordingVerifier() };
+      // ssh2 alone, with both: the password is tried first (not yet allowed), the key passes, and nothing is left to try
+      const plain = await ssh2Alone({ ...at, password, privateKey });
+      expect(plain?.message).toMatch(/authentication methods failed/);
+      const c = await SshClient.connect({ ...at, password, privateKey });
+      try {
+        expect((await c.exec('hostname')).stdout).toBe('lab-db01\n');
+      } finally {
+        c.close();
+      }
+      const keyOnly = await failure(SshClient.connect({ ...at, privateKey }));
+      expect(keyOnly.reason).toBe('auth');
+      expect(keyOnly.message).toBe(`${twoStep.address}:22 accepted the public key of user ${username} and then wants another login step (password), which the credential does not have`);
+      const passwordOnly = await failure(SshClient.connect({ ...at, password }));
+      expect(passwordOnly.reason).toBe('auth');
+      expect(passwordOnly.message).toBe(`${twoStep.address}:22 refused the login of user ${username}: the credential has a password, the server takes public key`);
+      const wrongPassword = await failure(SshClient.connect({ ...at, privateKey, password: 'not-the-lab-password' }));
+      expect(wrongPassword.message).toBe(`${twoStep.address}:22 accepted the public key of user ${username} and then refused the next login step (tried password)`);
+      expect(wrongPassword.message).not.toContain('not-the-lab-password');
+    } finally {
+      await twoStep.stop();
+    }
+  });
+
   it('reaches a server that speaks only what old network devices speak (SHA-1 key exchange, CBC ciphers, ssh-rsa)', async () => {
     const old = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.web01, sharedDpkg: true, legacyOnly: true });
     await old.start();

@@ -209,6 +209,8 @@ export interface LabSshdOptions {
    * ciphers, hmac-sha1 and an ssh-rsa host key, none of which modern clients offer by default
    */
   legacyOnly?: boolean;
+  /** Two login steps, a public key and then the password (AuthenticationMethods publickey,password), as hardened servers ask */
+  keyThenPassword?: boolean;
 }
 
 /**
@@ -276,6 +278,7 @@ export class LabSshd {
           ? ['UsePAM yes', 'PasswordAuthentication no', 'KbdInteractiveAuthentication yes']
           : ['UsePAM no', 'PasswordAuthentication yes', 'KbdInteractiveAuthentication no']),
         'PubkeyAuthentication yes',
+        ...(this.o.keyThenPassword ? ['AuthenticationMethods publickey,password'] : []),
         // the lab's files live under /tmp, which StrictModes rejects for its sticky, world-writable bit
         'StrictModes no',
         // the default 10:30:100 drops concurrent handshakes, and scans open many at once
@@ -437,6 +440,8 @@ export interface LabSshHostOptions {
   passwordVia?: LabSshdOptions['passwordVia'];
   /** its sshd speaks only old devices' algorithms (LabSshdOptions.legacyOnly) */
   legacyOnly?: boolean;
+  /** its sshd wants the key and then the password (LabSshdOptions.keyThenPassword) */
+  keyThenPassword?: boolean;
 }
 
 /**
@@ -466,7 +471,7 @@ export class LabSshHost {
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
-      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly,
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly, keyThenPassword: o.keyThenPassword,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }

@@ -138,7 +138,60 @@ function scrub(message: string, secrets: Array<string | undefined>): string {
 
 type Ssh2Error = Error & { level?: string; code?: string };
 
-function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string | undefined): SshError {
+type LoginMethod = 'publickey' | 'password' | 'keyboard-interactive';
+const METHOD_WORDS: Record<string, string> = { publickey: 'public key', password: 'password', 'keyboard-interactive': 'password' };
+const words = (methods: string[]) => [...new Set(methods.map((m) => METHOD_WORDS[m] ?? m))];
+
+/**
+ * The login methods ssh2 tries, chosen as OpenSSH's client does: the key first, then the
+ * password, as itself or through PAM's prompts; each once per step, and only those the server
+ * still takes. A partial success (sshd's `AuthenticationMethods publickey,password`: the key
+ * passed, the password is wanted next) starts a new step, which ssh2's own handler has no
+ * notion of: it had tried the password before the key and gave up after it.
+ */
+export class LoginSteps {
+  private tried = new Set<LoginMethod>();
+  private readonly everTried: LoginMethod[] = [];
+  private readonly passed: LoginMethod[] = [];
+  private last?: LoginMethod;
+  private takes: string[] = [];
+
+  constructor(private readonly has: { key: boolean; password: boolean }) {}
+
+  /** ssh2's authHandler: the next method, or false when none is left. */
+  next(authsLeft: string[] | null, partialSuccess: boolean | null): LoginMethod | 'none' | false {
+    if (authsLeft === null) return 'none'; // asks the server which methods it takes
+    this.takes = authsLeft;
+    if (partialSuccess && this.last) {
+      this.passed.push(this.last);
+      this.tried = new Set();
+    }
+    const ours: LoginMethod[] = [...(this.has.key ? ['publickey' as const] : []), ...(this.has.password ? ['password' as const, 'keyboard-interactive' as const] : [])];
+    const method = ours.find((m) => (authsLeft.length ? authsLeft.includes(m) : true) && !this.tried.has(m));
+    if (!method) return false;
+    this.tried.add(method);
+    this.everTried.push(method);
+    this.last = method;
+    return method;
+  }
+
+  /** Why the login failed, in words: which step, and what the server wanted that the credential lacks. */
+  failure(where: string, username: string): string {
+    const takes = words(this.takes.filter((m) => m !== 'none')).join(' or ') || 'no method it names';
+    if (this.passed.length) {
+      const passed = words(this.passed).join(' and ');
+      if (!this.tried.size) return `${where} accepted the ${passed} of user ${username} and then wants another login step (${takes}), which the credential does not have`;
+      return `${where} accepted the ${passed} of user ${username} and then refused the next login step (tried ${words([...this.tried]).join(' and ')})`;
+    }
+    if (!this.everTried.length) {
+      const has = [this.has.key && 'a key', this.has.password && 'a password'].filter(Boolean).join(' and ') || 'neither a key nor a password';
+      return `${where} refused the login of user ${username}: the credential has ${has}, the server takes ${takes}`;
+    }
+    return `${where} refused the login of user ${username} (tried ${words(this.everTried).join(' and ')})`;
+  }
+}
+
+function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string | undefined, steps: LoginSteps): SshError {
   const where = `${o.host}:${o.port}`;
   if (hostKeyMessage) return new SshError('host-key', hostKeyMessage);
   switch (err.level) {
@@ -150,10 +203,8 @@ function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string |
       return new SshError('protocol', `${where}: connection failed (${err.code ?? err.message})`);
     case 'client-timeout':
       return new SshError('timeout', `${where} did not complete the SSH handshake and login within ${o.timeoutMs} ms`);
-    case 'client-authentication': {
-      const methods = [o.password !== undefined && 'password', o.privateKey !== undefined && 'public key'].filter(Boolean).join(' and ') || 'none';
-      return new SshError('auth', `${where} refused the login of user ${o.username} (tried ${methods})`);
-    }
+    case 'client-authentication':
+      return new SshError('auth', steps.failure(where, o.username));
     case 'client-dns':
       return new SshError('protocol', `${o.host} could not be resolved (${err.code ?? 'DNS error'})`);
     case 'handshake': {
@@ -208,7 +259,8 @@ export class SshClient {
         conn.setNoDelay(true);
         resolve(new SshClient(conn, `${o.host}:${o.port}`, (conn as unknown as { _remoteVer?: string })._remoteVer ?? ''));
       });
-      conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage)));
+      const steps = new LoginSteps({ key: o.privateKey !== undefined, password: o.password !== undefined });
+      conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage, steps)));
       conn.on('close', () => fail(verifierError ?? new SshError('protocol', `${o.host}:${o.port} closed the connection before login completed`)));
       // servers with PAM ask for the password through keyboard-interactive; an expired one is
       // not answered (the old password offered as the new one is a change attempt on record)
@@ -225,6 +277,8 @@ export class SshClient {
         privateKey: o.privateKey,
         passphrase: o.passphrase,
         tryKeyboard: o.password !== undefined,
+        // method names: ssh2 takes the password and key for them from this config
+        authHandler: (authsLeft, partialSuccess) => steps.next(authsLeft, partialSuccess),
         ...(o.legacyAlgorithms === false ? {} : {
           algorithms: { kex: { append: [...LEGACY_ALGORITHMS.kex], prepend: [], remove: [] }, cipher: { append: [...LEGACY_ALGORITHMS.cipher], prepend: [], remove: [] } },
         }),
