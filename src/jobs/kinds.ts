@@ -10,6 +10,7 @@ import { runCommandTask, validateCommandParams } from './command';
 import { HostSession, JobKind, KindContext, ParamProblem } from './job-kinds';
 import { afterFence, fenced } from '../protocols/ssh/fence';
 import { powershellCommand } from '../protocols/ssh/powershell';
+import { ExecOptions, ExecResult } from '../protocols/ssh/ssh.client';
 
 const REBOOT_POLICIES: RebootPolicy[] = ['never', 'if-required', 'always'];
 const MAX_PACKAGES = 100;
@@ -55,14 +56,19 @@ const WINDOWS_BOOT_ID = "(Get-CimInstance -ClassName Win32_OperatingSystem).Last
 const WINDOWS_REBOOT = 'Restart-Computer -Force';
 
 /**
- * The host's boot id (Linux), or its last boot time (Windows); fenced on Linux, since a
- * greeting that carries the time would pass for a new boot.
+ * One command as the host's shell takes it: a PowerShell script on Windows, else fenced sh;
+ * `own` is its own stdout (on Linux what follows the fence, null when none came: a greeting
+ * that carries the time would pass for a new boot id).
  */
+async function runOnHost(s: HostSession, windows: boolean, command: string, opts: ExecOptions): Promise<ExecResult & { own: string | null }> {
+  const r = await s.access.exec(windows ? powershellCommand(command) : fenced(command), opts);
+  return { ...r, own: windows ? r.stdout : afterFence(r.stdout) };
+}
+
+/** The host's boot id (Linux), or its last boot time (Windows). */
 async function readBootId(s: HostSession, windows: boolean): Promise<string | null> {
-  const command = windows ? powershellCommand(WINDOWS_BOOT_ID) : fenced('cat /proc/sys/kernel/random/boot_id');
-  const r = await s.access.exec(command, { timeoutMs: 15_000, maxBytes: 4096 }).catch(() => null);
-  const own = r && r.code === 0 ? (windows ? r.stdout : afterFence(r.stdout)) : null;
-  return own?.trim() || null;
+  const r = await runOnHost(s, windows, windows ? WINDOWS_BOOT_ID : 'cat /proc/sys/kernel/random/boot_id', { timeoutMs: 15_000, maxBytes: 4096 }).catch(() => null);
+  return (r && r.code === 0 ? r.own?.trim() : null) || null;
 }
 
 /** Reboots the host and waits for it to come back (a new boot id), or says why it did not. */
@@ -71,9 +77,9 @@ async function rebootAndWait(ctx: KindContext, s: HostSession, windows: boolean)
   const before = await readBootId(s, windows);
   const cmd = windows ? WINDOWS_REBOOT : `${sudo ? (sudoPassword ? "sudo -S -p '' -- " : 'sudo -n -- ') : ''}shutdown -r now`;
   let log = `$ ${cmd}\n`;
-  const sent = windows ? powershellCommand(cmd) : fenced(cmd);
-  const r = await s.access.exec(sent, { timeoutMs: 30_000, stdin: !windows && sudo && sudoPassword ? `${sudoPassword}\n` : undefined, maxBytes: 64 * 1024 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message }));
-  log += `${windows ? r.stdout : (afterFence(r.stdout) ?? r.stdout)}${r.stderr}`;
+  const r = await runOnHost(s, windows, cmd, { timeoutMs: 30_000, stdin: !windows && sudo && sudoPassword ? `${sudoPassword}\n` : undefined, maxBytes: 64 * 1024 })
+    .catch((e: Error) => ({ code: null, stdout: '', own: null, stderr: e.message }));
+  log += `${r.own ?? r.stdout}${r.stderr}`;
   // the connection usually drops with the reboot; a clean non-zero exit is a refusal
   if (typeof r.code === 'number' && r.code !== 0) return { ok: false, log, reason: `reboot refused (exit code ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
   await s.close().catch(() => undefined);
