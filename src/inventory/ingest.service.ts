@@ -88,13 +88,15 @@ export class IngestService {
 
   private async ingestIn(m: EntityManager, r: CleanReport, counts: CountDelta, software: PreparedSoftware | undefined): Promise<IngestResult> {
     const { id: matched, by } = await this.match(m, r);
+    /** created by this report: it has no rows of its own yet, and its first sighting is one history line */
+    const isNew = matched === null;
     const history: History[] = [];
     const record = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) =>
       history.push({ deviceId, at: r.at, kind, action, subject: subject.slice(0, 255), beforeValue: before, afterValue: after, source: r.source, actor: null });
 
     let id: number;
     let held: Held = {};
-    if (matched === null) {
+    if (isNew) {
       id = await this.devices.insertDevice(m, {
         ...r.fields, type: r.type ?? 'other', platform: r.platform ?? 'other', status: 'active',
         primaryIp: r.addresses[0] ?? null, firstSeen: r.at, lastSeen: r.at, createdAt: r.at, updatedAt: r.at, retiredAt: null,
@@ -129,14 +131,14 @@ export class IngestService {
       }
       await this.devices.updateDevice(m, id, { ...patch, lastSeen: r.at > current.lastSeen ? r.at : current.lastSeen, ...(Object.keys(patch).length ? { updatedAt: r.at } : {}) });
     }
-    await this.syncAddresses(m, id, r, matched === null, !!held.interfaces, record);
-    if (software && !held.software) await this.syncSoftware(m, id, r, software, matched === null, record, counts);
-    if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, matched === null, record);
-    if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r, matched === null);
-    if (r.report.neighbours) await this.syncNeighbours(m, id, r, matched === null);
+    await this.syncAddresses(m, id, r, isNew, !!held.interfaces, record);
+    if (software && !held.software) await this.syncSoftware(m, id, r, software, isNew, record, counts);
+    if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, isNew, record);
+    if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r, isNew);
+    if (r.report.neighbours) await this.syncNeighbours(m, id, r, isNew);
     await this.devices.touchSource(m, id, r.source, r.at);
     await this.devices.insertHistory(m, history);
-    return { deviceId: id, created: matched === null, matchedBy: by, changes: history.length, outrankedBy: held };
+    return { deviceId: id, created: isNew, matchedBy: by, changes: history.length, outrankedBy: held };
   }
 
   /**
