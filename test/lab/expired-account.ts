@@ -4,11 +4,11 @@
 // of its own on one loopback address: with `via: 'keyboard-interactive'` PAM asks for a new
 // password during the login; with `via: 'password'` sshd lets the account in and then runs no
 // command ("Password change required but no TTY available").
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { labDir, withPasswdLock } from './sshd';
+import { labDir, spawnSshd, withPasswdLock } from './sshd';
 
 export const LAB_EXPIRED_USER = 'teknisi-lab-expired';
 /** one per process, so that two of these servers in one spec log the account in alike */
@@ -43,17 +43,7 @@ export class LabExpiredAccountSshd {
       `PasswordAuthentication ${this.via === 'password' ? 'yes' : 'no'}`, 'PermitRootLogin no', 'MaxStartups 100',
     ];
     fs.writeFileSync(path.join(this.dir, 'sshd_config'), `${config.join('\n')}\n`);
-    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(this.dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.proc = proc;
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sshd for the expired account did not start listening:\n${output}`)), 10_000);
-      proc.stderr!.on('data', (d: Buffer) => {
-        output += d.toString();
-        if (output.includes('Server listening on')) (clearTimeout(timer), resolve());
-      });
-      proc.on('exit', (code) => (clearTimeout(timer), reject(new Error(`sshd for the expired account exited (${code}):\n${output}`))));
-    });
+    this.proc = await spawnSshd(path.join(this.dir, 'sshd_config'), 1, `the expired account on ${this.address}:${this.port}`);
   }
 
   /** Whether the account still has to change its password (nothing changed it). */

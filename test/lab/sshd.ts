@@ -219,7 +219,6 @@ export interface LabSshdOptions {
  */
 export class LabSshd {
   private proc?: ChildProcess;
-  private output = '';
   readonly port: number;
   /** set by start(): constructing a lab host changes nothing on the machine */
   private user?: LabUser;
@@ -300,23 +299,10 @@ export class LabSshd {
         '',
       ].join('\n'),
     );
-    this.output = '';
-    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', this.file('sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.proc = proc;
-    const listening = new Promise<void>((resolve, reject) => {
-      proc.stderr!.on('data', (d) => {
-        this.output = (this.output + d).slice(-8000);
-        if (this.output.split('Server listening on').length > this.addresses.length) resolve();
-      });
-      proc.once('exit', (code) => reject(new Error(`sshd for lab host ${this.o.name} on ${this.o.address}:${this.port} exited (${code}):\n${this.output}`)));
-    });
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`sshd for lab host ${this.o.name} did not start listening:\n${this.output}`)), 10_000).unref(),
-    );
     try {
-      await Promise.race([listening, timeout]);
+      this.proc = await spawnSshd(this.file('sshd_config'), this.addresses.length, `lab host ${this.o.name} on ${this.o.address}:${this.port}`);
     } catch (err) {
-      await this.stop();
+      await this.stop(); // and the sessions of an earlier start that may still run
       throw err;
     }
   }
@@ -381,6 +367,32 @@ export class LabSshd {
   }
 }
 
+/**
+ * `sshd -D -f config`, once it listens on `listeners` addresses. One that exits first, or does
+ * not listen within 10 s, is killed and its output thrown, naming `what`.
+ */
+export async function spawnSshd(config: string, listeners: number, what: string): Promise<ChildProcess> {
+  const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      proc.stderr!.on('data', (d) => {
+        output = (output + d).slice(-8000);
+        if (output.split('Server listening on').length > listeners) resolve();
+      });
+      proc.once('exit', (code) => reject(new Error(`sshd for ${what} exited (${code}):\n${output}`)));
+      timer = setTimeout(() => reject(new Error(`sshd for ${what} did not start listening:\n${output}`)), 10_000);
+    });
+    return proc;
+  } catch (err) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Where a lab host keeps its files (created on start): a fresh name the lab user can traverse. */
 export function labDir(prefix: string): string {
   return path.join(os.tmpdir(), `teknisi-ssh-${prefix}-${crypto.randomBytes(6).toString('hex')}`);
@@ -410,7 +422,10 @@ export const OS_RELEASES = {
 } as const;
 export type LabOsRelease = keyof typeof OS_RELEASES;
 
-export interface LabSshHostOptions {
+/** what a lab host passes through to its sshd as it is (see LabSshdOptions) */
+type SshdTraits = Pick<LabSshdOptions, 'maxSessions' | 'passwordVia' | 'legacyOnly' | 'keyThenPassword'>;
+
+export interface LabSshHostOptions extends SshdTraits {
   /** a loopback address of its own, e.g. 127.77.x.y */
   address: string;
   port?: number;
@@ -434,14 +449,6 @@ export interface LabSshHostOptions {
   dmiSerial?: string;
   /** the lab user's login shell on this host (default: its passwd entry's, bash) */
   loginShell?: string;
-  /** sshd's MaxSessions for this host: hardened servers allow few channels per connection */
-  maxSessions?: number;
-  /** how its sshd takes a password (LabSshdOptions.passwordVia) */
-  passwordVia?: LabSshdOptions['passwordVia'];
-  /** its sshd speaks only old devices' algorithms (LabSshdOptions.legacyOnly) */
-  legacyOnly?: boolean;
-  /** its sshd wants the key and then the password (LabSshdOptions.keyThenPassword) */
-  keyThenPassword?: boolean;
 }
 
 /**
@@ -471,7 +478,8 @@ export class LabSshHost {
     this.dir = labDir(o.identity.hostname);
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
-      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys, maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly, keyThenPassword: o.keyThenPassword,
+      address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys,
+      maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly, keyThenPassword: o.keyThenPassword,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }
