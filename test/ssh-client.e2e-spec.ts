@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Client, ConnectConfig } from 'ssh2';
 import { HostKeyVerifier, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { LINUX_HOSTS } from './lab/identities';
-import { LAB_USER_HOME, LabSshHost } from './lab/sshd';
+import { LAB_USER_HOME, LabSshHost, LabSshHostOptions } from './lab/sshd';
 import { freePort } from './support/net';
 
 const labAddress = () => `127.77.${crypto.randomInt(1, 250)}.${crypto.randomInt(2, 250)}`;
@@ -29,6 +29,27 @@ function ssh2Alone(config: ConnectConfig): Promise<Error | null> {
     conn.on('ready', () => (conn.end(), resolve(null))).on('error', (e) => resolve(e));
     conn.connect({ readyTimeout: 10_000, ...config });
   });
+}
+
+/** A lab host of its own for one test: started, handed to `use`, stopped. */
+async function withHost(o: LabSshHostOptions, use: (h: LabSshHost) => Promise<void>): Promise<void> {
+  const h = new LabSshHost(o);
+  await h.start();
+  try {
+    await use(h);
+  } finally {
+    await h.stop();
+  }
+}
+
+/** What `hostname` prints in the host, over an SshClient login with these options. */
+async function hostnameOver(o: SshConnectOptions): Promise<string> {
+  const c = await SshClient.connect(o);
+  try {
+    return (await c.exec('hostname')).stdout;
+  } finally {
+    c.close();
+  }
 }
 
 async function failure(p: Promise<unknown>): Promise<SshError> {
@@ -67,41 +88,24 @@ describe('SSH client', () => {
     }
   });
 
-  it('logs in with a password where sshd takes it only through PAM\'s keyboard-interactive prompts', async () => {
-    const pam = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.db01, sharedDpkg: true, passwordVia: 'keyboard-interactive' });
-    await pam.start();
-    try {
+  it('logs in with a password where sshd takes it only through PAM\'s keyboard-interactive prompts', () =>
+    withHost({ address: labAddress(), identity: LINUX_HOSTS.db01, sharedDpkg: true, passwordVia: 'keyboard-interactive' }, async (pam) => {
       const at = { host: pam.address, port: pam.port, username: pam.credentials.username, timeoutMs: 10_000, hostKeys: new RecordingVerifier() };
       // the server refuses the password method itself (ssh2 without keyboard-interactive)
       const plain = await ssh2Alone({ ...at, password: pam.credentials.password, tryKeyboard: false });
       expect(plain?.message).toMatch(/authentication methods failed/);
-      const c = await SshClient.connect({ ...at, password: pam.credentials.password });
-      try {
-        expect((await c.exec('hostname')).stdout).toBe('lab-db01\n');
-      } finally {
-        c.close();
-      }
+      expect(await hostnameOver({ ...at, password: pam.credentials.password })).toBe('lab-db01\n');
       expect((await failure(SshClient.connect({ ...at, password: 'not-the-lab-password' }))).reason).toBe('auth');
-    } finally {
-      await pam.stop();
-    }
-  });
+    }));
 
-  it('logs in where sshd wants the key and then the password (AuthenticationMethods publickey,password), and says which step is missing', async () => {
-    const twoStep = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.db01, sharedDpkg: true, keyThenPassword: true });
-    await twoStep.start();
-    try {
+  it('logs in where sshd wants the key and then the password (AuthenticationMethods publickey,password), and says which step is missing', () =>
+    withHost({ address: labAddress(), identity: LINUX_HOSTS.db01, sharedDpkg: true, keyThenPassword: true }, async (twoStep) => {
       const { username, password, privateKey } = twoStep.credentials;
       const at = { host: twoStep.address, port: twoStep.port, username, timeoutMs: 10_000, hostKeys: new RecordingVerifier() };
       // ssh2 alone, with both: the password is tried first (not yet allowed), the key passes, and nothing is left to try
       const plain = await ssh2Alone({ ...at, password, privateKey });
       expect(plain?.message).toMatch(/authentication methods failed/);
-      const c = await SshClient.connect({ ...at, password, privateKey });
-      try {
-        expect((await c.exec('hostname')).stdout).toBe('lab-db01\n');
-      } finally {
-        c.close();
-      }
+      expect(await hostnameOver({ ...at, password, privateKey })).toBe('lab-db01\n');
       const keyOnly = await failure(SshClient.connect({ ...at, privateKey }));
       expect(keyOnly.reason).toBe('auth');
       expect(keyOnly.message).toBe(`${twoStep.address}:22 accepted the public key of user ${username} and then wants another login step (password), which the credential does not have`);
@@ -111,35 +115,22 @@ describe('SSH client', () => {
       const wrongPassword = await failure(SshClient.connect({ ...at, privateKey, password: 'not-the-lab-password' }));
       expect(wrongPassword.message).toBe(`${twoStep.address}:22 accepted the public key of user ${username} and then refused the next login step (tried password)`);
       expect(wrongPassword.message).not.toContain('not-the-lab-password');
-    } finally {
-      await twoStep.stop();
-    }
-  });
+    }));
 
-  it('reaches a server that speaks only what old network devices speak (SHA-1 key exchange, CBC ciphers, ssh-rsa)', async () => {
-    const old = new LabSshHost({ address: labAddress(), identity: LINUX_HOSTS.web01, sharedDpkg: true, legacyOnly: true });
-    await old.start();
-    try {
+  it('reaches a server that speaks only what old network devices speak (SHA-1 key exchange, CBC ciphers, ssh-rsa)', () =>
+    withHost({ address: labAddress(), identity: LINUX_HOSTS.web01, sharedDpkg: true, legacyOnly: true }, async (old) => {
       const at = { host: old.address, port: old.port, username: old.credentials.username, password: old.credentials.password, timeoutMs: 10_000 };
       // ssh2's own defaults get nowhere with it
       const plain = await ssh2Alone(at);
       expect(plain?.message).toMatch(/no matching key exchange algorithm/);
       const verifier = new RecordingVerifier();
-      const c = await SshClient.connect({ ...at, hostKeys: verifier });
-      try {
-        expect((await c.exec('hostname')).stdout).toBe('lab-web01\n');
-      } finally {
-        c.close();
-      }
+      expect(await hostnameOver({ ...at, hostKeys: verifier })).toBe('lab-web01\n');
       expect(verifier.seen).toEqual([expect.objectContaining({ keyType: 'ssh-rsa', fingerprint: old.hostKeyFingerprint() })]);
       // turned off (TEKNISI_SSH_LEGACY_ALGORITHMS=off), the failure says what is missing and how to allow it
       const refused = await failure(SshClient.connect({ ...at, hostKeys: new RecordingVerifier(), legacyAlgorithms: false }));
       expect(refused.reason).toBe('protocol');
       expect(refused.message).toBe(`${old.address}:22: the server and Teknisi have no SSH algorithms in common: Handshake failed: no matching key exchange algorithm (old devices need TEKNISI_SSH_LEGACY_ALGORITHMS=on)`);
-    } finally {
-      await old.stop();
-    }
-  });
+    }));
 
   it('hands the verifier the host key fingerprint exactly as ssh-keygen prints it', async () => {
     const verifier = new RecordingVerifier();
