@@ -51,6 +51,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'collect-iterations', help: 'timed collections per side', default: '15' },
   { name: 'collect-warmup', help: 'untimed collections per side first', default: '2' },
   { name: 'max-repetitions', help: 'snmpbulkwalk -Cr (GetBulk max-repetitions)', default: '25' },
+  { name: 'collect-rtt', help: 'also time the collection (both sides) through a relay adding this round-trip time in ms, as over a network (0: skip)', default: '10' },
   // ingest
   { name: 'reports', help: 'InventoryReports ingested', default: '1000' },
   { name: 'packages', help: 'packages per report', default: '800' },
@@ -101,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     log(`collect: one lab snmpd on ${flags.str('collect-address')} serving this machine's packages...`);
     collect = await benchCollect({
       address: flags.str('collect-address'), community, iterations: flags.int('collect-iterations', 1), warmup: flags.int('collect-warmup'),
-      maxRepetitions: flags.int('max-repetitions', 1), timeoutMs, retries,
+      maxRepetitions: flags.int('max-repetitions', 1), timeoutMs, retries, rttMs: flags.int('collect-rtt'),
     }, log);
     stamp('collect');
     log(`\n${collectTable(collect)}\n`);

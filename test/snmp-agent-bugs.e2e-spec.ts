@@ -7,9 +7,11 @@
 // (instead of sending fewer): the walk asks for fewer and reads the whole table. One that
 // does send fewer, as RFC 3416 asks, sends none when the next value alone does not fit: that
 // empty answer is not the end of the table, and a walk that took it so stored a short software
-// list (a rescan then "removed" the rest).
+// list (a rescan then "removed" the rest). And a path that loses big answers (fragments
+// dropped): a walk that asked for more rows at a time must go back to fewer.
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
+import * as dgram from 'node:dgram';
 import { collectSnmp } from '../src/discovery/snmp.collector';
 import { SnmpClient, SnmpCredential, SnmpError } from '../src/protocols/snmp/snmp.client';
 import { expectedIdentity, readRecording, snmpsimCredentials, SnmpsimAgent, v2cCredential, v3Credential } from './lab/snmpsim';
@@ -55,7 +57,9 @@ describe('SNMP agents with firmware bugs', () => {
     if (edited === recording) throw new Error('the printer recording has no ifPhysAddress.1 to rewrite');
     return edited;
   });
-  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac];
+  /** The PC behind a path that loses big answers: a GetBulk answer of more than 25 rows carrying its 30th program never arrives. */
+  const losesBigAnswers = new SnmpsimAgent('windows', at(11), 161, smallBufferAtRow30('max=25,mode=drop'));
+  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
   const client = (address: string, cred: SnmpCredential) => {
@@ -110,6 +114,28 @@ describe('SNMP agents with firmware bugs', () => {
     expect(empty.status).toBe(0);
     expect(answered(empty)).toBe(0);
     expect(answered(bulkget(at(8), 1, 29))).toBe(1); // alone, row 30 fits
+  });
+
+  it('the agent behind the lossy path (.11) answers a GetBulk of 25 rows across row 30 and never one of 50 (net-snmp\'s own snmpbulkget)', () => {
+    expect(answered(bulkget(at(11), 25, 25))).toBe(25);
+    const lost = bulkget(at(11), 50, 25);
+    expect(lost.status).not.toBe(0);
+    expect(lost.stderr).toMatch(/Timeout/);
+  });
+
+  it('a walk whose bigger answer is lost goes back to 25 rows a request and reads the whole table, and the client keeps to 25', async () => {
+    const c = client(at(11), v2cCredential('windows'));
+    const rows = await c.walk(HR_SW_INSTALLED_NAME);
+    expect([...rows.keys()]).toEqual(programs.map(([oid]) => oid));
+    expect(rows.get(`${HR_SW_INSTALLED_NAME}.30`)).toEqual(programs[29][1]);
+    const sent = jest.spyOn(dgram.Socket.prototype, 'send');
+    try {
+      expect((await c.walk(HR_SW_INSTALLED_NAME)).size).toBe(programs.length);
+      // 25 rows, 25 rows, then the last 10 and what follows the table: no request lost, none asked twice
+      expect(sent).toHaveBeenCalledTimes(Math.ceil((programs.length + 1) / 25));
+    } finally {
+      sent.mockRestore();
+    }
   });
 
   it('a value that fits in no answer stops the walk with an error naming where, never a table cut short', async () => {

@@ -1,5 +1,7 @@
 // The SNMP client against a real Net-SNMP agent of the device lab (loopback only).
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
+import * as dgram from 'node:dgram';
 import { readSystem, SnmpClient, SnmpError, text } from '../src/protocols/snmp/snmp.client';
 import { linuxProfile, SnmpdAgent } from './lab/snmpd';
 
@@ -49,6 +51,25 @@ describe('SNMP client against a lab snmpd', () => {
     expect([...all.values()].map((v) => text(v))).toContain('lo');
     const capped = await c.walk('1.3.6.1.2.1.1', 3);
     expect(capped.size).toBe(3);
+  });
+
+  it('walks the ~900-program software list in a dozen round trips, asking for more rows as the answers come back full, and reads what snmpbulkwalk reads', async () => {
+    const names = '1.3.6.1.2.1.25.6.3.1.2'; // hrSWInstalledName
+    const walked = spawnSync('snmpbulkwalk', ['-v2c', '-c', profile.community, '-On', '-Cr25', address, names], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(walked.status).toBe(0);
+    const expected = walked.stdout.split('\n').filter((l) => l.startsWith(`.${names}.`)).map((l) => l.slice(1, l.indexOf(' = ')));
+    expect(expected.length).toBeGreaterThan(300);
+    const c = client({ host: address }, { kind: 'snmp-v2c', community: profile.community });
+    const sent = jest.spyOn(dgram.Socket.prototype, 'send');
+    let rows;
+    try {
+      rows = await c.walk(names);
+      // 25, 50, then 100 a request (snmpd's most), and the answer that passes the end
+      expect(sent.mock.calls.length).toBeLessThanOrEqual(Math.ceil((expected.length - 75) / 100) + 3);
+    } finally {
+      sent.mockRestore();
+    }
+    expect([...rows.keys()]).toEqual(expected);
   });
 
   it('a wrong community is a timeout, said as such', async () => {

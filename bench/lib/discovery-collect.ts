@@ -11,6 +11,7 @@ import { InventoryReport } from '../../src/inventory/inventory-report';
 import { SnmpClient } from '../../src/protocols/snmp/snmp.client';
 import { linuxProfile, SnmpdAgent } from '../../test/lab/snmpd';
 import { runMeasured, which } from './discovery-proc';
+import { UdpDelayRelay } from './udp-delay';
 import { fmtMs, round1, summarize, Summary, table } from './stats';
 
 export interface CollectParams {
@@ -21,6 +22,19 @@ export interface CollectParams {
   maxRepetitions: number;
   timeoutMs: number;
   retries: number;
+  /** also time both sides through a relay that adds this round-trip time (ms; 0: not) */
+  rttMs?: number;
+}
+
+/** Both sides again through a relay that holds each datagram rttMs/2 each way. */
+export interface CollectOverRtt {
+  rttMs: number;
+  relay: string;
+  teknisi: Summary;
+  /** the same tables, one snmpbulkwalk -Cr<maxRepetitions> after another */
+  peerSequential: Summary;
+  maxRepetitions: number;
+  iterations: number;
 }
 
 export interface CollectResult {
@@ -49,6 +63,7 @@ export interface CollectResult {
   /** snmpbulkwalk of hrSWInstalledName alone, the biggest table */
   peerSoftwareOnly: Summary;
   peerPeakRssMb: number;
+  overRtt?: CollectOverRtt;
   goal: string;
   ratio: number;
   pass: boolean;
@@ -95,13 +110,13 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
   await agent.start();
   try {
     const cred = { kind: 'snmp-v2c' as const, community: p.community };
-    const teknisi = async () => {
+    const teknisi = async (host = p.address) => {
       const cpu = process.cpuUsage();
       const t = process.hrtime.bigint();
-      const client = new SnmpClient({ host: p.address, timeoutMs: p.timeoutMs, retries: p.retries }, cred);
+      const client = new SnmpClient({ host, timeoutMs: p.timeoutMs, retries: p.retries }, cred);
       let report: InventoryReport;
       try {
-        report = await collectSnmp(client, p.address);
+        report = await collectSnmp(client, host);
       } finally {
         client.close();
       }
@@ -123,15 +138,16 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
     // `sh -c` script (node spawns once), as an administrator would run it.
     const env = { ...process.env, MIBS: '', MIBDIRS: '/nonexistent' };
     const base = ['-v2c', '-c', p.community, '-On'];
-    const bulkwalk = (oid: string) => ({ cmd: 'snmpbulkwalk', args: [...base, `-Cr${p.maxRepetitions}`, p.address, oid], oid });
-    const gets = rec.gets.map((oids) => ({ cmd: 'snmpget', args: [...base, p.address, ...oids], oid: `get ${oids.length} OIDs` }));
+    const bulkwalk = (oid: string, host = p.address) => ({ cmd: 'snmpbulkwalk', args: [...base, `-Cr${p.maxRepetitions}`, host, oid], oid });
+    const getsAt = (host: string) => rec.gets.map((oids) => ({ cmd: 'snmpget', args: [...base, host, ...oids], oid: `get ${oids.length} OIDs` }));
+    const gets = getsAt(p.address);
     // (1) the same tables: one snmpbulkwalk per table whose columns the collector walks
     //     (the whole table: also the columns it skips), a lone column by itself
     const parent = (oid: string) => oid.slice(0, oid.lastIndexOf('.'));
     const siblings = new Map<string, number>();
     for (const w of rec.walks) siblings.set(parent(w.oid), (siblings.get(parent(w.oid)) ?? 0) + 1);
     const tableOids = [...new Set(rec.walks.map((w) => ((siblings.get(parent(w.oid)) ?? 0) > 1 ? parent(w.oid) : w.oid)))];
-    const tables = [...gets, ...tableOids.map(bulkwalk)];
+    const tables = [...gets, ...tableOids.map((oid) => bulkwalk(oid))];
     // (2) exactly the collector's walks, one process each
     const exact = [...gets, ...rec.walks.map((w) => bulkwalk(w.oid))];
     const q = (a: string) => (/^[\w./:=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
@@ -199,6 +215,30 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
       if (i % 2 === 1) await runTeknisi(true);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
+
+    // over a network: both sides through a relay that adds a round-trip time to each request
+    let overRtt: CollectOverRtt | undefined;
+    if (p.rttMs) {
+      const relayAddress = p.address.replace(/\d+$/, (o) => String((Number(o) % 254) + 1));
+      const relay = new UdpDelayRelay(relayAddress, 161, { address: p.address, port: 161 }, p.rttMs);
+      await relay.start();
+      try {
+        const script = sequential([...getsAt(relayAddress), ...tableOids.map((oid) => bulkwalk(oid, relayAddress))]);
+        const iterations = Math.min(p.iterations, 5);
+        const rtt = { teknisi: [] as number[], peer: [] as number[] };
+        await teknisi(relayAddress);
+        for (let i = 0; i < iterations; i++) {
+          const t = await teknisi(relayAddress);
+          if ((t.report.software?.length ?? 0) !== (report.software?.length ?? 0)) throw new Error(`through the relay collectSnmp read ${t.report.software?.length ?? 0} packages, not ${report.software?.length ?? 0}`);
+          rtt.teknisi.push(t.ms);
+          rtt.peer.push((await sh(script)).ms);
+        }
+        overRtt = { rttMs: p.rttMs, relay: relayAddress, teknisi: summarize(rtt.teknisi), peerSequential: summarize(rtt.peer), maxRepetitions: p.maxRepetitions, iterations };
+        log(`  through a relay adding ${p.rttMs} ms a round trip (${relayAddress}): collectSnmp p50 ${fmtMs(overRtt.teknisi.p50)} ms, the same tables by snmpbulkwalk one after another ${fmtMs(overRtt.peerSequential.p50)} ms`);
+      } finally {
+        relay.stop();
+      }
+    }
     const T = summarize(timed.teknisi);
     const S = summarize(timed.tablesSeq);
     // the walks themselves, without process start-up: the strictest yardstick. The median of
@@ -222,6 +262,7 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
       strictRatio: Math.round((T.p50 / walking) * 100) / 100,
       peerSoftwareOnly: summarize(timed.software),
       peerPeakRssMb: round1(peerRss),
+      overRtt,
       goal: 'collectSnmp p50 <= 2x snmpbulkwalk of the same tables, one after another (p50)',
       ratio: Math.round(ratio * 100) / 100,
       pass: ratio <= 2,
@@ -244,5 +285,9 @@ export function collectTable(r: CollectResult): string {
     row('  snmpbulkwalk of hrSWInstalledName alone', r.peerSoftwareOnly, ''),
     [`goal: ${r.goal}`, `${r.ratio}x`, '', r.pass ? 'pass' : 'FAIL'],
     ['strict: collectSnmp p50 / net-snmp walking alone (start-ups subtracted)', `${r.strictRatio}x`, '', ''],
+    ...(r.overRtt ? [
+      row(`over ${r.overRtt.rttMs} ms round trips (a relay): Teknisi collectSnmp`, r.overRtt.teknisi, `${r.overRtt.iterations} runs`),
+      row(`over ${r.overRtt.rttMs} ms round trips: the same tables, snmpbulkwalk -Cr${r.overRtt.maxRepetitions} one after another`, r.overRtt.peerSequential, ''),
+    ] : []),
   ]);
 }

@@ -5,7 +5,9 @@
 #    agents, instead of sending fewer rows as RFC 3416 asks), or
 #  - is answered with the rows before it and not this one nor any after it (mode=cut: RFC 3416
 #    4.2.3's "lesser number of variable bindings"), which is no row at all when it would be
-#    the first.
+#    the first, or
+#  - is never answered (mode=drop: the answer is lost on the way, as a datagram of many
+#    fragments is on a path whose firewall drops fragments).
 # Get, GetNext and smaller GetBulks are answered with the recorded value, unless alone=toobig:
 # the value fits in no answer at all (tooBig to a Get or GetNext; a GetBulk as above).
 # Record line:  OID|4:smallbuffer|max=5,mode=cut,hexvalue=414243
@@ -19,6 +21,10 @@ from pysnmp.smi import error
 
 class _Cut(error.TooBigError):
     """Raised by variate() for a GetBulk that must end before this record (mode=cut)."""
+
+
+class _Drop(error.TooBigError):
+    """Raised by variate() for a GetBulk whose answer is lost (mode=drop)."""
 
 
 def _handle_bulk(self, snmpEngine, stateReference, contextName, PDU, acInfo):
@@ -41,6 +47,9 @@ def _handle_bulk(self, snmpEngine, stateReference, contextName, PDU, acInfo):
             M -= 1
     except _Cut:
         pass
+    except _Drop:
+        self.releaseStateInformation(stateReference)
+        return
     self.sendVarBinds(snmpEngine, stateReference, 0, 0, rspVarBinds)
     self.releaseStateInformation(stateReference)
 
@@ -73,6 +82,8 @@ def variate(oid, tag, value, **context):
     if not fits:
         if repetitions is not None and settings.get('mode') == 'cut':
             raise _Cut(name=oid, idx=0)
+        if repetitions is not None and settings.get('mode') == 'drop':
+            raise _Drop(name=oid, idx=0)
         raise error.TooBigError(name=oid, idx=0)
     hexvalue = settings.get('hexvalue', '')
     return oid, tag, [int(hexvalue[i:i + 2], 16) for i in range(0, len(hexvalue), 2)]
