@@ -1,4 +1,4 @@
-import { redactSecrets, SECRET_FIELDS } from './redact';
+import { redactSecrets, scrubSecrets, SECRET_FIELDS } from './redact';
 
 describe('redactSecrets', () => {
   it.each(SECRET_FIELDS)('hides %s at any depth and in any letter case', (field) => {
@@ -21,5 +21,16 @@ describe('redactSecrets', () => {
 
   it('caps long arrays at 50 items', () => {
     expect((redactSecrets(Array.from({ length: 80 }, (_, i) => i)) as number[]).length).toBe(50);
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('replaces every occurrence of each secret, the longest first, whatever its length', () => {
+    expect(scrubSecrets('sudo: pw hunter2 and hunter2x; key x', ['hunter2', 'hunter2x', undefined, null, ''])).toBe('sudo: pw [redacted] and [redacted]; key x');
+    expect(scrubSecrets('a1b', ['1'])).toBe('a[redacted]b');
+  });
+
+  it('leaves text without secrets as it was', () => {
+    expect(scrubSecrets('nothing to hide', [undefined, 'absent'])).toBe('nothing to hide');
   });
 });

@@ -3,6 +3,7 @@
 // commands and parsers live in ssh/. Every command is capped in time and output; one that fails
 // or is cut short leaves its part of the report out rather than reporting it empty. On Linux and
 // macOS each command is fenced, so that what a login script prints is not read as its output.
+import { scrubSecrets } from '../common/redact';
 import { InventoryReport } from '../inventory/inventory-report';
 import { afterFence, fenced } from '../protocols/ssh/fence';
 import { ChannelRefused, ExecResult, PasswordExpired, saysPasswordExpired, SshClient, SshError } from '../protocols/ssh/ssh.client';
@@ -153,7 +154,7 @@ async function rootDmi(client: SshClient, dmi: string, sudo: { password?: string
   const own = afterFence(r.stdout);
   if (r.code === 0 && own !== null) return withRootDmi(dmi, own);
   if (withPassword) {
-    const said = r.stderr.split(sudo.password!).join('[redacted]').trim().split('\n').pop()?.slice(0, 200);
+    const said = scrubSecrets(r.stderr, [sudo.password]).trim().split('\n').pop()?.slice(0, 200);
     problems.push(`DMI serial and UUID not read: sudo with the credential's sudo password failed: ${said || `exit ${r.code ?? 'unknown'}`}`);
   }
   return dmi;

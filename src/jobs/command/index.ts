@@ -2,6 +2,7 @@
 // or PowerShell. Parameters reach the script as environment variables, set ahead of it in the
 // text its own shell reads (quoted for that shell), never on a command line the account's login
 // shell reads, and never pasted into it unquoted.
+import { scrubSecrets } from '../../common/redact';
 import { randomBytes } from 'node:crypto';
 import { shQuote, shScriptQuote } from '../../protocols/ssh/posix-quote';
 import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
@@ -157,10 +158,6 @@ export function buildPowerShellCommand(p: CommandParams): BuiltCommand {
   return { command: powershellCommand(loader), stdin: Buffer.from(payload, 'utf8').toString('base64'), shown: `powershell -EncodedCommand <<< ${payload}` };
 }
 
-function scrub(text: string, password?: string): string {
-  return password && password.length >= 3 ? text.split(password).join('[redacted]') : text;
-}
-
 function capLog(text: string): string {
   if (Buffer.byteLength(text) <= COMMAND_LIMITS.logBytes) return text;
   return `${Buffer.from(text).subarray(0, COMMAND_LIMITS.logBytes - 20).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated]\n`;
@@ -177,7 +174,7 @@ export async function runCommandTask(host: HostAccess, params: CommandParams, si
   const timeoutSec = params.timeoutSec ?? COMMAND_LIMITS.timeoutSec.default;
   const password = host.sudoPassword;
   const parts: string[] = [];
-  const done = (o: TaskOutcome): TaskOutcome => ({ ...o, reason: scrub(o.reason, password), log: capLog(scrub(parts.join(''), password)) } as TaskOutcome);
+  const done = (o: TaskOutcome): TaskOutcome => ({ ...o, reason: scrubSecrets(o.reason, [password]), log: capLog(scrubSecrets(parts.join(''), [password])) } as TaskOutcome);
   if (signal?.aborted) return done({ status: 'failed', transient: false, reason: 'cancelled', exitCode: null, log: '' });
 
   let built: BuiltCommand;

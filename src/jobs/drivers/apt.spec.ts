@@ -108,6 +108,18 @@ describe('apt driver', () => {
     expect(out.log).toContain('[redacted]');
   });
 
+  it('keeps a short sudo password that the host echoes out of the log too', async () => {
+    const short = 'q7';
+    const { host } = fakeHost([
+      [/^dpkg-query/, fx('apt-dpkg-query-missing', 1)],
+      [/update$/, { code: 1, stderr: `Sorry, try again.\n[sudo] q7?\n` }],
+    ], { sudo: true, sudoPassword: short });
+    const out = await runSoftwareTask(host, 'apt', task('install'));
+    expect(out).toMatchObject({ status: 'failed', reason: 'sudo refused: wrong password' });
+    expect(out.log).not.toContain(short);
+    expect(out.log).toContain('[sudo] [redacted]?');
+  });
+
   it('goes on when apt-get update fails for a reason other than sudo (one broken repository)', async () => {
     const { host } = fakeHost([
       [/^dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],

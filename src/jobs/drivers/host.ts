@@ -1,5 +1,6 @@
 // jobs/drivers: running one task's commands on a host — sudo, PowerShell encoding, time left,
 // and the log. The sudo password travels on stdin only, and is scrubbed from anything kept.
+import { scrubSecrets } from '../../common/redact';
 import { ExecResult } from '../../protocols/ssh/ssh.client';
 import { afterFence, fenced } from '../../protocols/ssh/fence';
 import { shQuote } from '../../protocols/ssh/posix-quote';
@@ -114,8 +115,7 @@ export class HostSession {
 
   /** Anything kept (log, reason) without the sudo password, should a host ever echo it. */
   scrub(text: string): string {
-    const p = this.host.sudoPassword;
-    return p && p.length >= 3 ? text.split(p).join('[redacted]') : text;
+    return scrubSecrets(text, [this.host.sudoPassword]);
   }
 
   log(): string {

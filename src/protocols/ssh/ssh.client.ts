@@ -2,6 +2,7 @@
 // caller-supplied verifier (pinning lives in discovery/), every command is capped in output
 // bytes and time, failures come back as one of five reasons, and no message ever carries a
 // password, passphrase or key.
+import { scrubSecrets } from '../../common/redact';
 import { createHash } from 'node:crypto';
 import { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { onAbort } from '../../common/abort';
@@ -129,13 +130,6 @@ export function decodeOutput(chunks: Buffer[]): string {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Removes every secret from a message that may have been built from library text. */
-function scrub(message: string, secrets: Array<string | undefined>): string {
-  let out = message;
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('[redacted]');
-  return out;
-}
-
 type Ssh2Error = Error & { level?: string; code?: string };
 
 type LoginMethod = 'publickey' | 'password' | 'keyboard-interactive';
@@ -245,7 +239,7 @@ export class SshClient {
         settled = true;
         forget();
         conn.end();
-        if (err instanceof SshError) err.message = scrub(err.message, secrets);
+        if (err instanceof SshError) err.message = scrubSecrets(err.message, secrets);
         reject(err);
       };
       forget = onAbort(o.signal, () => fail(new SshError('protocol', `${o.host}:${o.port}: ${(o.signal?.reason as Error | undefined)?.message ?? 'abandoned'} during the SSH login`)));
