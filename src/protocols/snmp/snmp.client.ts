@@ -191,10 +191,10 @@ export class SnmpClient {
     let repetitions = first;
     let last = oid;
     return new Promise((resolve, reject) => {
-      /** after a full answer of about this many bytes, asks for more rows next time */
+      /** after a full GetBulk answer of about this many bytes, asks for more rows next time */
       const more = (bytes: number) => {
         const next = Math.min(repetitions * 2, WALK_MAX_ROWS, this.bulkCap, Math.max(1, maxRows - out.size));
-        if (this.bulk && next > repetitions && bytes * (next / repetitions) <= WALK_ANSWER_BYTES) repetitions = next;
+        if (next > repetitions && bytes * (next / repetitions) <= WALK_ANSWER_BYTES) repetitions = next;
       };
       /** asks again for fewer rows, when there are fewer to ask for */
       const fewer = (): boolean => {
