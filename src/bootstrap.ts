@@ -10,6 +10,7 @@ import * as express from 'express';
 import { AppModule, Runtime } from './app.module';
 import { AppConfig, ConfigError, loadConfig, redactUrl } from './config/env';
 import { loadRootKey } from './config/secret-key';
+import { setPasswordHashMemory } from './auth/auth.service';
 import { checkDatabaseReachable } from './database/data-source';
 import { checkRedisReachable } from './common/redis.module';
 import { AllExceptionsFilter, toErrorBody } from './common/http-exception.filter';
@@ -23,6 +24,7 @@ export async function prepareRuntime(config: AppConfig, logStream?: Runtime['log
   const flavor = await checkDatabaseReachable(config.databaseUrl);
   await checkRedisReachable(config.redisUrl);
   const rootKey = loadRootKey(config);
+  setPasswordHashMemory(config.passwordHashMemoryKib);
   return { config, flavor, rootKey, logStream };
 }
 

@@ -9,9 +9,23 @@ import { AuthUser } from './roles';
 import { API_TOKEN_PREFIX, sha256 } from './tokens';
 import { UsersRepository } from './users.repository';
 
+/** Argon2id's memory in KiB (3 passes, 4 lanes): node-argon2's default, 64 MiB, unless TEKNISI_PASSWORD_HASH_MEMORY_KIB says otherwise. */
+export const DEFAULT_PASSWORD_HASH_MEMORY_KIB = 65_536;
+let hashOptions: argon2.HashOptions & { raw?: false } = { type: argon2.argon2id, memoryCost: DEFAULT_PASSWORD_HASH_MEMORY_KIB, timeCost: 3, parallelism: 4 };
 // A hash of a random password, verified when the user name is unknown so that the
-// answer takes as long as for a known user and does not reveal which names exist.
-const DUMMY_HASH_PROMISE = argon2.hash(crypto.randomBytes(16).toString('hex'));
+// answer takes as long as for a known user and does not reveal which names exist: made
+// with the same cost as new hashes.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * The memory new password hashes take (config TEKNISI_PASSWORD_HASH_MEMORY_KIB). Existing
+ * hashes keep theirs: each hash names its own parameters, and verifies with them.
+ */
+export function setPasswordHashMemory(kib: number): void {
+  if (kib === hashOptions.memoryCost) return;
+  hashOptions = { ...hashOptions, memoryCost: kib };
+  dummyHash = undefined;
+}
 
 @Injectable()
 export class AuthService {
@@ -23,7 +37,7 @@ export class AuthService {
 
   async login(username: string, password: string, ip: string | undefined): Promise<{ accessToken: string; expiresAt: Date; user: AuthUser }> {
     const user = await this.repo.findByUsername(username);
-    const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await DUMMY_HASH_PROMISE, password), false);
+    const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await (dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'))), password), false);
     if (!user || !ok || user.disabled) throw new UnauthorizedException('Wrong user name or password');
     const sid = crypto.randomBytes(16).toString('hex');
     const now = new Date();
@@ -70,5 +84,5 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2.hash(password, hashOptions);
 }

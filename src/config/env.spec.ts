@@ -102,6 +102,7 @@ describe('loadConfig validation', () => {
     [{ TEKNISI_STALE_DAYS: '0' }, 'TEKNISI_STALE_DAYS must be an integer from 1 to 3650'],
     [{ TEKNISI_JOB_OUTPUT_RETENTION_DAYS: '4000' }, 'TEKNISI_JOB_OUTPUT_RETENTION_DAYS must be an integer from 1 to 3650'],
     [{ TEKNISI_SESSION_TTL_HOURS: '0' }, 'TEKNISI_SESSION_TTL_HOURS must be an integer from 1 to 720'],
+    [{ TEKNISI_PASSWORD_HASH_MEMORY_KIB: '512' }, 'TEKNISI_PASSWORD_HASH_MEMORY_KIB must be an integer from 1024 to 4194304'],
     [{ TEKNISI_LOGIN_LIMIT_PER_USER: 'many' }, 'TEKNISI_LOGIN_LIMIT_PER_USER must be an integer from 1 to 10000'],
     [{ TEKNISI_SSH_LEGACY_ALGORITHMS: 'yes' }, 'TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "yes")'],
     [{ TEKNISI_LOGIN_LIMIT_PER_ADDRESS: '0' }, 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS must be an integer from 1 to 100000'],

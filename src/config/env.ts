@@ -24,6 +24,7 @@ export interface AppConfig {
   tlsKey?: string;
   metricsToken?: string;
   sessionTtlHours: number;
+  passwordHashMemoryKib: number;
   trustProxy: string | false;
   loginLimitPerUser: number;
   loginLimitPerAddress: number;
@@ -66,6 +67,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_METRICS_TOKEN', help: 'bearer token that may read /metrics besides admins', sensitive: true },
   { name: 'TEKNISI_SESSION_TTL_HOURS', help: 'lifetime of a login session', default: '12' },
   { name: 'TEKNISI_TRUST_PROXY', help: 'Express trust proxy setting when behind a reverse proxy (e.g. loopback, 1)', default: '' },
+  { name: 'TEKNISI_PASSWORD_HASH_MEMORY_KIB', help: 'memory of each new password hash (argon2id, 3 passes): lower it only where memory is scarce, or for tests', default: '65536' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name per 15 minutes', default: '10' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
@@ -161,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tlsKey,
     metricsToken,
     sessionTtlHours: int('TEKNISI_SESSION_TTL_HOURS', 1, 24 * 30),
+    passwordHashMemoryKib: int('TEKNISI_PASSWORD_HASH_MEMORY_KIB', 1024, 4_194_304),
     trustProxy: trustProxyRaw === '' ? false : trustProxyRaw,
     loginLimitPerUser: int('TEKNISI_LOGIN_LIMIT_PER_USER', 1, 10000),
     loginLimitPerAddress: int('TEKNISI_LOGIN_LIMIT_PER_ADDRESS', 1, 100000),

@@ -52,6 +52,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     TEKNISI_DATA_DIR: dataDir,
     TEKNISI_ADMIN_PASSWORD: ADMIN_PASSWORD,
     TEKNISI_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    // argon2id at 4 MiB, not the default 64: the specs hash and verify hundreds of passwords,
+    // ~0.4 s of CPU each at 64 MiB here (src/auth/password-hash.spec.ts checks the default)
+    TEKNISI_PASSWORD_HASH_MEMORY_KIB: '4096',
     LOG_LEVEL: 'info',
     ...opts.env,
   });
