@@ -14,8 +14,9 @@ export const DEFAULT_PASSWORD_HASH_MEMORY_KIB = 65_536;
 let hashOptions: argon2.HashOptions & { raw?: false } = { type: argon2.argon2id, memoryCost: DEFAULT_PASSWORD_HASH_MEMORY_KIB, timeCost: 3, parallelism: 4 };
 // A hash of a random password, verified when the user name is unknown so that the
 // answer takes as long as for a known user and does not reveal which names exist: made
-// with the same cost as new hashes.
-let dummyHash: Promise<string> | undefined;
+// with the same cost as new hashes, ahead of the first login.
+const newDummyHash = () => argon2.hash(crypto.randomBytes(16).toString('hex'), hashOptions);
+let dummyHash = newDummyHash();
 
 /**
  * The memory new password hashes take (config TEKNISI_PASSWORD_HASH_MEMORY_KIB). Existing
@@ -24,7 +25,7 @@ let dummyHash: Promise<string> | undefined;
 export function setPasswordHashMemory(kib: number): void {
   if (kib === hashOptions.memoryCost) return;
   hashOptions = { ...hashOptions, memoryCost: kib };
-  dummyHash = undefined;
+  dummyHash = newDummyHash();
 }
 
 @Injectable()
@@ -37,7 +38,7 @@ export class AuthService {
 
   async login(username: string, password: string, ip: string | undefined): Promise<{ accessToken: string; expiresAt: Date; user: AuthUser }> {
     const user = await this.repo.findByUsername(username);
-    const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await (dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'))), password), false);
+    const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash, password), false);
     if (!user || !ok || user.disabled) throw new UnauthorizedException('Wrong user name or password');
     const sid = crypto.randomBytes(16).toString('hex');
     const now = new Date();
