@@ -5,6 +5,7 @@
 // service) leaves the probe silent: its credentials go after the head start, and it is found.
 import * as crypto from 'node:crypto';
 import { Socket } from 'node:dgram';
+import { PROBE_HEAD_START_MS } from '../src/discovery/address-scan';
 import { probeUdp } from '../src/discovery/probes';
 import { SnmpsimAgent, snmpsimCredentials, expectedIdentity } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -45,6 +46,25 @@ describe('the SNMP probe goes first', () => {
       for (const r of scan.results) expect(r).toMatchObject({ status: 'refused', reason: expect.stringContaining('UDP 161 closed (ICMP port unreachable)') });
       // the probe's, once an address; before, one more for each of the 3 credentials
       expect(sent).toHaveBeenCalledTimes(64);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  it('a closed port gets one packet also when the scanning process is too busy to read the refusal within the head start', async () => {
+    // each datagram sent blocks this process for longer than the head start, as a loaded worker
+    // is: the refusal is then waiting unread when the head start ends
+    const send = Socket.prototype.send;
+    const sent = jest.spyOn(Socket.prototype, 'send').mockImplementation(function (this: Socket, ...args: unknown[]) {
+      const r = (send as (...a: unknown[]) => void).apply(this, args);
+      for (const until = Date.now() + PROBE_HEAD_START_MS + 30; Date.now() < until;) { /* busy */ }
+      return r;
+    });
+    try {
+      const scan = await scanToEnd(t.http, admin, { targets: [`${net}.65-${net}.72`], credentialIds, options: { timeoutMs: 1000, retries: 1 } });
+      expect(scan.results).toHaveLength(8);
+      for (const r of scan.results) expect(r).toMatchObject({ status: 'refused' });
+      expect(sent).toHaveBeenCalledTimes(8);
     } finally {
       sent.mockRestore();
     }

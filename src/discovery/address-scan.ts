@@ -130,7 +130,10 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
   const closed = (r: ProbeResult): Side | null =>
     r === 'refused' ? { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' } : r === 'unreachable' ? { note: `UDP ${port}: host unreachable`, outcome: 'refused' } : null;
   let wait: NodeJS.Timeout | undefined;
-  const head = await Promise.race([probe, new Promise<null>((r) => (wait = setTimeout(r, Math.min(PROBE_HEAD_START_MS, o.timeoutMs), null)))]);
+  // when the head start ends, the refusal may already be waiting unread (this process was busy
+  // past it: libuv runs expired timers before it reads sockets), so the credentials wait for
+  // one more read of the sockets (setImmediate runs after it) before they go
+  const head = await Promise.race([probe, new Promise<null>((r) => (wait = setTimeout(() => setImmediate(r, null), Math.min(PROBE_HEAD_START_MS, o.timeoutMs))))]);
   clearTimeout(wait);
   const shut = head && closed(head);
   if (shut) return shut;
