@@ -44,7 +44,9 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
     const ctx = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 } });
     contexts.push(ctx);
     const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
+    // 30 s: on a 2-CPU machine where a login costs Chromium ~5 s of CPU, two UI specs and the
+    // lab running beside each other once kept a page's first table loading past 15 s
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
