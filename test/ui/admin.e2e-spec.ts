@@ -80,7 +80,9 @@ it('an admin changes a user\'s role, disables and deletes them, confirming each 
 
   await row.getByRole('button', { name: 'Disable ui-temp' }).click();
   await admin.getByRole('dialog', { name: 'Disable ui-temp?' }).getByRole('button', { name: 'Disable' }).click();
-  await visible(row.getByText('disabled'));
+  // the server's answer to the change, then the grid refetched with it
+  await visible(admin.getByText('ui-temp is disabled and signed out'));
+  await visible(row.getByText('disabled', { exact: true }));
   const login = await env.t.http.post('/api/auth/login').send({ username: 'ui-temp', password: 'ui-temp-password-123' });
   expect(login.status).toBe(401);
   await admin.reload(); // the picture without the notifications
