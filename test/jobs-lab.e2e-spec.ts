@@ -65,6 +65,8 @@ async function scanIn(addresses: string[]): Promise<number[]> {
 }
 
 beforeAll(async () => {
+  // a clean start: a run stopped before its afterAll leaves its 1.1 in the shared repository
+  unpublishLabPackage(PKG);
   publishLabPackage({ name: PKG, version: '1.0' });
   await Promise.all([hostA.start(), hostB.start(), shell.start(), csh.start()]);
   t = await createTestApp({ consume: true, env: { TEKNISI_JOB_RECONCILE_MS: '300', TEKNISI_JOB_LEASE_MS: '10000' } });

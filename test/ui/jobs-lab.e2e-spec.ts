@@ -60,6 +60,9 @@ async function nextStep(page: Page, n: number): Promise<void> {
 const targetRow = (page: Page, hostname: string) => page.getByRole('table', { name: 'Targets' }).getByRole('row').filter({ hasText: hostname });
 
 beforeAll(async () => {
+  // a clean start: a run stopped before its afterAll leaves its versions in the shared repository
+  unpublishLabPackage(PKG);
+  unpublishLabPackage(MARK);
   publishLabPackage({ name: PKG, version: '1.0' });
   publishLabPackage({ name: MARK, version: '2.5' });
   await Promise.all([hostA.start(), hostB.start()]);
