@@ -158,11 +158,11 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
         },
       ),
     );
-    const closedPort = probe.then((r) => (r === 'refused' || r === 'unreachable' ? r : new Promise<never>(() => undefined)));
+    const closedPort = probe.then((r) => closed(r) ?? new Promise<never>(() => undefined));
     const first = firstNonNull(attempts);
     const outcome = await Promise.race([first, closedPort]);
-    if (outcome === 'refused' || outcome === 'unreachable') return closed(outcome)!;
-    if (outcome && typeof outcome === 'object') {
+    if (outcome && 'outcome' in outcome) return outcome;
+    if (outcome) {
       const cred = creds[outcome.i];
       try {
         const problems: string[] = [];
@@ -177,8 +177,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
     if (seen === 'reply' || authFailed) {
       return { note: `SNMP agent on UDP ${port} answers but accepted no credential: ${failures.join(', ')}`, outcome: 'auth' };
     }
-    if (seen === 'refused' || seen === 'unreachable') return closed(seen)!;
-    return { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
+    return closed(seen) ?? { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
   } finally {
     forget();
     close();
