@@ -8,7 +8,7 @@ import { validatePackageName } from './drivers/names';
 import { DRIVERS, runSoftwareTask } from './drivers';
 import { runCommandTask, validateCommandParams } from './command';
 import { HostSession, JobKind, KindContext, ParamProblem } from './job-kinds';
-import { afterFence, fenced } from '../protocols/ssh/fence';
+import { execOwn } from './drivers/host';
 import { powershellCommand } from '../protocols/ssh/powershell';
 import { ExecOptions, ExecResult } from '../protocols/ssh/ssh.client';
 
@@ -61,8 +61,7 @@ const WINDOWS_REBOOT = 'Restart-Computer -Force';
  * that carries the time would pass for a new boot id).
  */
 async function runOnHost(s: HostSession, windows: boolean, command: string, opts: ExecOptions): Promise<ExecResult & { own: string | null }> {
-  const r = await s.access.exec(windows ? powershellCommand(command) : fenced(command), opts);
-  return { ...r, own: windows ? r.stdout : afterFence(r.stdout) };
+  return execOwn(s.access, windows ? powershellCommand(command) : command, windows, opts);
 }
 
 /** The host's boot id (Linux), or its last boot time (Windows). */

@@ -1,7 +1,7 @@
 // jobs/drivers: running one task's commands on a host — sudo, PowerShell encoding, time left,
 // and the log. The sudo password travels on stdin only, and is scrubbed from anything kept.
 import { scrubSecrets } from '../../common/redact';
-import { ExecResult } from '../../protocols/ssh/ssh.client';
+import { ExecOptions, ExecResult } from '../../protocols/ssh/ssh.client';
 import { afterFence, fenced } from '../../protocols/ssh/fence';
 import { shQuote } from '../../protocols/ssh/posix-quote';
 import { powershellCommand, psQuote } from '../../protocols/ssh/powershell';
@@ -12,6 +12,16 @@ export const LOG_CAP = 1024 * 1024;
 export const EXEC_MAX_BYTES = 16 * 1024 * 1024;
 /** queries get at most this much of the task's time each */
 export const QUERY_TIMEOUT_MS = 120_000;
+
+/**
+ * One command line through the host's shell: a PowerShell command line as it is, anything else
+ * fenced (run under /bin/sh, after whatever the login script prints). `own` is the command's
+ * own stdout: on POSIX hosts what follows the fence, null when no fence came back.
+ */
+export async function execOwn(access: HostAccess, command: string, powershell: boolean, opts: ExecOptions): Promise<ExecResult & { own: string | null }> {
+  const r = await access.exec(powershell ? command : fenced(command), opts);
+  return { ...r, own: powershell ? r.stdout : afterFence(r.stdout) };
+}
 
 export interface Cmd {
   /**
@@ -82,8 +92,7 @@ export class HostSession {
     this.append(`$ ${shown}\n`);
     // POSIX hosts: fenced, so that a greeting from the login script is neither logged nor parsed
     // (brew's JSON), and the line runs under /bin/sh whatever the login shell (fish splits $PATH)
-    const sent = await this.host.exec(this.powershell ? command : fenced(command), { timeoutMs, maxBytes: EXEC_MAX_BYTES, ...(stdin !== undefined ? { stdin } : {}) });
-    const own = this.powershell ? sent.stdout : afterFence(sent.stdout);
+    const { own, ...sent } = await execOwn(this.host, command, this.powershell, { timeoutMs, maxBytes: EXEC_MAX_BYTES, ...(stdin !== undefined ? { stdin } : {}) });
     const r = own === null ? sent : { ...sent, stdout: own };
     this.record(r, timeoutMs);
     return r;
