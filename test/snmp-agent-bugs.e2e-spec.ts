@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as dgram from 'node:dgram';
 import { collectSnmp } from '../src/discovery/snmp.collector';
+import { TableReader } from '../src/discovery/snmp-tables';
 import { SnmpClient, SnmpCredential, SnmpError } from '../src/protocols/snmp/snmp.client';
 import { expectedIdentity, readRecording, snmpsimCredentials, SnmpsimAgent, v2cCredential, v3Credential } from './lab/snmpsim';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -59,7 +60,17 @@ describe('SNMP agents with firmware bugs', () => {
   });
   /** The PC behind a path that loses big answers: a GetBulk answer of more than 25 rows carrying its 30th program never arrives. */
   const losesBigAnswers = new SnmpsimAgent('windows', at(11), 161, smallBufferAtRow30('max=25,mode=drop'));
-  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers];
+  /**
+   * The switch whose agent fails on its first interface's ifDescr (snmpsimd's error
+   * variation): it echoes the OIDs of a request that would carry it, so a walk of ifDescr
+   * alone ends at once (an empty column) and the others are read.
+   */
+  const failsIfDescr = new SnmpsimAgent('switch', at(12), 161, (recording) => {
+    const edited = recording.replace(/^(1\.3\.6\.1\.2\.1\.2\.2\.1\.2\.1)\|4\|.*$/m, '$1|4:error|op=any,status=generror,value=x');
+    if (edited === recording) throw new Error('the switch recording has no ifDescr.1 to break');
+    return edited;
+  });
+  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers, failsIfDescr];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
   const client = (address: string, cred: SnmpCredential) => {
@@ -184,6 +195,27 @@ describe('SNMP agents with firmware bugs', () => {
     expect(report.identity.macs).toEqual(expectedIdentity('windows').macs);
     expect(report.hardware?.length).toBeGreaterThan(0);
     expect(report.interfaces?.length).toBeGreaterThan(0);
+  });
+
+  it('a table the agent refuses to walk together is read column by column, as each column alone is read', async () => {
+    const ifEntry = '1.3.6.1.2.1.2.2.1';
+    const columns = [2, 3, 4, 5, 6, 7, 8];
+    const c = client(at(12), v2cCredential('switch'));
+    const together = await c.walkColumns(columns.map((col) => `${ifEntry}.${col}`)).then(
+      (values) => new Error(`the walk together read ${values.map((v) => v.size).join(', ')} values`),
+      (e: unknown) => e,
+    );
+    expect(together).toBeInstanceOf(SnmpError);
+    expect((together as SnmpError).reason).toBe('protocol');
+    const reader = new TableReader(c);
+    const alone = await Promise.all(columns.map((col) => reader.column(`${ifEntry}.${col}`, 4096)));
+    const table = await reader.table(ifEntry, columns, 4096);
+    expect(alone[0].size).toBe(0); // ifDescr
+    expect(table.size).toBe(alone[1].size);
+    expect(table.size).toBeGreaterThanOrEqual(48);
+    for (const [i, col] of columns.entries()) {
+      expect(new Map([...table].filter(([, row]) => row.has(col)).map(([index, row]) => [index, row.get(col)]))).toEqual(alone[i]);
+    }
   });
 
   it('a rescan through the API keeps the programs it could not read again, and the result says why', async () => {

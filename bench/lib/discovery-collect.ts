@@ -3,6 +3,7 @@
 // collectSnmp(), next to net-snmp's snmpbulkwalk of the same subtrees. Which subtrees and
 // scalars those are is read off collectSnmp itself (its client's walk/get calls are
 // recorded), so the peer follows the collector as it grows.
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -39,8 +40,12 @@ export interface CollectOverRtt {
 
 export interface CollectResult {
   address: string;
-  /** what collectSnmp asked for, in order */
+  /** what collectSnmp asked for, in order: the columns it walked… */
   walks: string[];
+  /** …in this many walks (the columns of a table go together) */
+  walkCalls: number;
+  /** datagrams it sent */
+  requests: number;
   gets: string[][];
   /** what the "same tables" peer walks: a table whose columns the collector walks, else the column */
   tables: string[];
@@ -72,18 +77,22 @@ export interface CollectResult {
 const HR_SW_INSTALLED_NAME = '1.3.6.1.2.1.25.6.3.1.2';
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
-/** Wraps a client so that its walk/get calls are recorded along with how many values each brought. */
+/**
+ * Wraps a client so that its walks (walkColumns, which walk() goes through too) and gets are
+ * recorded: each column walked with how many values it brought, and the walks themselves.
+ */
 function recording(client: SnmpClient) {
   const walks: Array<{ oid: string; values: number }> = [];
   const gets: string[][] = [];
-  const got = { values: 0 };
-  const walk = client.walk.bind(client);
+  const got = { values: 0, walks: 0 };
+  const walkColumns = client.walkColumns.bind(client);
   const get = client.get.bind(client);
-  client.walk = async (...args: Parameters<SnmpClient['walk']>) => {
-    const entry = { oid: args[0], values: 0 };
-    walks.push(entry);
-    const out = await walk(...args);
-    entry.values = out.size;
+  client.walkColumns = async (...args: Parameters<SnmpClient['walkColumns']>) => {
+    const entries = args[0].map((oid) => ({ oid, values: 0 }));
+    walks.push(...entries);
+    got.walks++;
+    const out = await walkColumns(...args);
+    out.forEach((values, i) => (entries[i].values = values.size));
     return out;
   };
   client.get = async (...args: Parameters<SnmpClient['get']>) => {
@@ -129,9 +138,17 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
     const client = new SnmpClient({ host: p.address, timeoutMs: p.timeoutMs, retries: p.retries }, cred);
     const rec = recording(client);
     let report: InventoryReport;
+    // its requests: the datagrams it sends (the agent's work and the round trips go by them)
+    const send = dgram.Socket.prototype.send;
+    let requests = 0;
+    dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
+      requests++;
+      return (send as (...a: unknown[]) => void).apply(this, args);
+    } as typeof send;
     try {
       report = await collectSnmp(client, p.address);
     } finally {
+      dgram.Socket.prototype.send = send;
       client.close();
     }
     // net-snmp's command-line tools: numeric OIDs, no MIB files to load. Each peer is one
@@ -192,7 +209,7 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
       if (w.teknisi !== w.snmpbulkwalk) log(`  note: ${w.oid}: collectSnmp got ${w.teknisi} values, snmpbulkwalk ${w.snmpbulkwalk}`);
     }
     const dpkg = await dpkgInstalledCount();
-    log(`  collectSnmp on ${p.address}: ${rec.walks.length} walks + ${rec.gets.length} gets, ${values.teknisi} values; ` +
+    log(`  collectSnmp on ${p.address}: ${rec.got.walks} walks of ${rec.walks.length} columns + ${rec.gets.length} gets in ${requests} requests, ${values.teknisi} values; ` +
       `${report.software?.length ?? 0} packages (dpkg says ${dpkg ?? '?'} installed), ${report.interfaces?.length ?? 0} interfaces; ` +
       `the same tables: ${tables.length} net-snmp processes, ${values.snmpbulkwalkTables} values`);
 
@@ -248,6 +265,8 @@ export async function benchCollect(p: CollectParams, log: (s: string) => void): 
     return {
       address: p.address,
       walks: rec.walks.map((w) => w.oid),
+      walkCalls: rec.got.walks,
+      requests,
       gets: rec.gets,
       tables: tableOids,
       values,
@@ -277,10 +296,10 @@ export function collectTable(r: CollectResult): string {
   const nTables = r.tables.length + r.gets.length;
   const nExact = r.walks.length + r.gets.length;
   return table(['collection of one device', 'p50', 'p95', ''], [
-    row(`Teknisi collectSnmp: ${r.walks.length} walks + ${r.gets.length} gets, ${r.report.software} packages`, r.teknisi, `${r.values.teknisi} values, node CPU p50 ${fmtMs(r.teknisiCpuMs.p50)} ms`),
+    row(`Teknisi collectSnmp: ${r.walkCalls} walks + ${r.gets.length} gets (${r.requests} requests), ${r.report.software} packages`, r.teknisi, `${r.values.teknisi} values, node CPU p50 ${fmtMs(r.teknisiCpuMs.p50)} ms`),
     row(`net-snmp, the same tables: ${nTables} snmpbulkwalk/snmpget one after another`, r.peerSequential, `${r.values.snmpbulkwalkTables} values`),
     row(`net-snmp, the same tables, all at once`, r.peerConcurrent, `peak RSS ${r.peerPeakRssMb} MB per process`),
-    row(`net-snmp, exactly the collector's ${nExact} requests/walks, one after another`, r.peerExactSequential, `${r.values.snmpbulkwalk} values`),
+    row(`net-snmp, exactly the collector's ${nExact} columns and gets, a process each, one after another`, r.peerExactSequential, `${r.values.snmpbulkwalk} values`),
     row(`  ${nExact} trivial snmpgets (process start-up alone)`, r.peerStartup, `walking alone = ${fmtMs(r.peerWalkingMs)} ms`),
     row('  snmpbulkwalk of hrSWInstalledName alone', r.peerSoftwareOnly, ''),
     [`goal: ${r.goal}`, `${r.ratio}x`, '', r.pass ? 'pass' : 'FAIL'],

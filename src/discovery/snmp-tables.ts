@@ -17,9 +17,21 @@ export class TableReader {
     private readonly concurrency = 6,
   ) {}
 
-  /** The given columns of a table entry (e.g. ifEntry 1.3.6.1.2.1.2.2.1), at most maxRows rows each. */
+  /**
+   * The given columns of a table entry (e.g. ifEntry 1.3.6.1.2.1.2.2.1), at most maxRows rows
+   * each, walked together. An agent that refuses them together — an error-status for the
+   * request (SNMPv2 agents that answer noSuchName for a column they lack), tooBig for even one
+   * row of them, an answer out of order — is asked column by column, as it always was.
+   */
   async table(entry: string, columns: number[], maxRows: number): Promise<Table> {
-    const walks = await Promise.all(columns.map((col) => this.column(`${entry}.${col}`, maxRows)));
+    const oids = columns.map((col) => `${entry}.${col}`);
+    const walks = await this.slot(() => this.client.walkColumns(oids, maxRows)).then(
+      (values) => values.map((v, i) => indexed(oids[i], v)),
+      (err: unknown) => {
+        if (!(err instanceof SnmpError && err.reason === 'protocol')) throw err;
+        return Promise.all(oids.map((oid) => this.column(oid, maxRows)));
+      },
+    );
     const rows: Table = new Map();
     walks.forEach((values, i) => {
       for (const [index, v] of values) {
@@ -36,10 +48,7 @@ export class TableReader {
    * answering out of order is not absence and is thrown, so that no one takes it for "none".
    */
   async column(oid: string, maxRows: number): Promise<Map<string, SnmpValue>> {
-    const values = await this.slot(() => this.client.walk(oid, maxRows)).catch(absentIfRefused);
-    const out = new Map<string, SnmpValue>();
-    for (const [o, v] of values) if (o.startsWith(`${oid}.`)) out.set(o.slice(oid.length + 1), v);
-    return out;
+    return indexed(oid, await this.slot(() => this.client.walk(oid, maxRows)).catch(absentIfRefused));
   }
 
   /**
@@ -68,6 +77,14 @@ export class TableReader {
       else this.running--;
     }
   }
+}
+
+/** A column's values by row index: the OID past the column's own. */
+function indexed(oid: string, values: Map<string, SnmpValue>): Map<string, SnmpValue> {
+  const out = new Map<string, SnmpValue>();
+  const prefix = `${oid}.`;
+  for (const [o, v] of values) if (o.startsWith(prefix)) out.set(o.slice(prefix.length), v);
+  return out;
 }
 
 /** tooBig says the table is there, only the answer was too big (even for one row: the walk asked for fewer first) */
