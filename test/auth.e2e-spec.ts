@@ -1,5 +1,6 @@
 // auth/: login, sessions and the cookie, personal API tokens, roles, user management,
 // the login rate limit, and the shape of validation errors.
+import { UsersRepository } from '../src/auth/users.repository';
 import { ADMIN_PASSWORD, bearer, createTestApp, TestApp } from './support/app';
 
 let t: TestApp;
@@ -283,6 +284,29 @@ describe('user management', () => {
     await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ disabled: false }).expect(200);
     expect((await me(tok.body.token)).status).toBe(200);
     expect((await t.http.post('/api/auth/login').send({ username: u.username, password: u.password })).status).toBe(200);
+  });
+
+  it.each([
+    ['disabled', { disabled: true }],
+    ['given a new password', { password: 'another-new-password' }],
+  ])('a login whose password check overlaps the user being %s gets no session', async (_, change) => {
+    const u = await makeUser('technician');
+    const repo = t.app.get(UsersRepository);
+    const read = repo.findByUsername.bind(repo);
+    const spy = jest.spyOn(repo, 'findByUsername').mockImplementationOnce(async (name) => {
+      const found = await read(name); // the login has read the user…
+      await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send(change).expect(200); // …when an admin changes them
+      return found;
+    });
+    try {
+      const login = await t.http.post('/api/auth/login').send({ username: u.username, password: u.password });
+      expect(login.status).toBe(401);
+      expect(login.body.message).toBe('Wrong user name or password');
+    } finally {
+      spy.mockRestore();
+    }
+    const [{ n }] = (await t.db.query('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', [u.id])) as Array<{ n: number | string }>;
+    expect(Number(n)).toBe(0); // nothing left to come back if the user is enabled again
   });
 
   it('never loses the last admin: demoting, disabling or deleting it is a 400', async () => {

@@ -43,7 +43,9 @@ export class AuthService {
     const sid = crypto.randomBytes(16).toString('hex');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlHours * 3600_000);
-    await this.repo.createSession({ id: sid, userId: user.id, createdAt: now, expiresAt, ip: ip?.slice(0, 45) ?? null });
+    // disabled or given a new password while the password was checked: refused as if it were wrong
+    const created = await this.repo.createSessionIfUnchanged({ id: sid, userId: user.id, createdAt: now, expiresAt, ip: ip?.slice(0, 45) ?? null }, user.passwordHash);
+    if (!created) throw new UnauthorizedException('Wrong user name or password');
     await this.repo.touchLogin(user.id);
     const accessToken = await this.jwt.signAsync({ sub: user.id, sid }, { expiresIn: this.config.sessionTtlHours * 3600 });
     return { accessToken, expiresAt, user: { id: user.id, username: user.username, role: user.role, via: 'session', sessionId: sid } };

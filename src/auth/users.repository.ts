@@ -64,8 +64,18 @@ export class UsersRepository {
     await this.users.delete({ id });
   }
 
-  async createSession(s: Session): Promise<void> {
-    await this.sessions.insert(s);
+  /**
+   * A session for the user as the login found them, or none (false) if, while their password
+   * was being checked, they were disabled or given a new password: both end their sessions,
+   * and a login that read the user before must not outlive that. One statement: the user's
+   * row is read as it is when the session's goes in (a change after it deletes the session).
+   */
+  async createSessionIfUnchanged(s: Session, passwordHash: string): Promise<boolean> {
+    const res: { affectedRows?: number } = await this.ds.query(
+      'INSERT INTO sessions (id, user_id, created_at, expires_at, ip) SELECT ?, id, ?, ?, ? FROM users WHERE id = ? AND disabled = 0 AND password_hash = ?',
+      [s.id, s.createdAt, s.expiresAt, s.ip, s.userId, passwordHash],
+    );
+    return res.affectedRows === 1;
   }
 
   /** The session with its user, if neither has ended. */
