@@ -3,6 +3,7 @@
 // never merge machines, and a rescan writes only what changed, as history.
 import { INGEST_LOCKS, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
+import { InventoryRepository } from '../src/inventory/inventory.repository';
 import { DeviceCountsService } from '../src/software/device-counts.service';
 import { SoftwareService } from '../src/software/software.service';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -250,15 +251,23 @@ describe('inventory ingest', () => {
   });
 
   it('twenty new machines with the same new packages, ingested at once, are all stored, each title once in the catalogue', async () => {
-    // a first scan of an office: every machine brings the same titles, none known yet; each
-    // report inserts the titles it lacks, committed at once, and reads the others' rows
+    // a first scan of an office: every machine brings the same titles, none known yet; the
+    // first report inserts them, committed at once, and the others use its ids
     const packages = Array.from({ length: 300 }, (_, i) => ({ name: `fleet-pkg-${i}`, version: `1.${i}`, architecture: 'amd64' }));
     const fleet = Array.from({ length: 20 }, (_, i) => linuxHost({
       identity: { hostname: `fleet-${i}`, serial: `FLEET-SERIAL-${i}`, macs: [`52:54:00:f1:00:${i.toString(16).padStart(2, '0')}`], addresses: [`198.51.100.${i + 1}`] },
       interfaces: [{ name: 'eth0', mac: `52:54:00:f1:00:${i.toString(16).padStart(2, '0')}`, addresses: [`198.51.100.${i + 1}`] }],
       software: packages,
     }));
-    const results = await Promise.all(fleet.map((r) => ingest.ingest(r)));
+    const resolved = jest.spyOn(t.app.get(InventoryRepository), 'titleIds');
+    let results;
+    try {
+      results = await Promise.all(fleet.map((r) => ingest.ingest(r)));
+      // one report inserts the titles; the others wait for its ids instead of inserting them again
+      expect(resolved.mock.calls.filter(([, titles]) => titles.some((x) => x.name.startsWith('fleet-pkg-')))).toHaveLength(1);
+    } finally {
+      resolved.mockRestore();
+    }
     expect(new Set(results.map((r) => r.deviceId)).size).toBe(20);
     expect(results.every((r) => r.created)).toBe(true);
     const [{ titles }] = await t.db.query(`SELECT COUNT(*) AS titles FROM software WHERE name LIKE 'fleet-pkg-%'`);

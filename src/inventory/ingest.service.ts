@@ -283,7 +283,9 @@ export class IngestService {
     // title's row locked until this device committed made every sibling wait for this one, in
     // turn. Titles are shared by every machine and never deleted.
     if (titles.length - known.size < MANY_NEW_TITLES) return { items, titles };
-    return { items, titles, ids: await committed(runner, () => this.repo.titleIds(runner.manager, titles, r.at)) };
+    // Siblings ingested at once share the work: a title another report is inserting is waited
+    // for, not inserted again behind its locks.
+    return { items, titles, ids: await this.repo.sharedTitleIds(titles, (todo) => committed(runner, () => this.repo.titleIds(runner.manager, todo, r.at))) };
   }
 
   private async syncSoftware(m: EntityManager, id: number, r: CleanReport, prepared: PreparedSoftware, isNew: boolean, record: RecordFn, counts: CountDelta): Promise<void> {

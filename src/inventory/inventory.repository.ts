@@ -151,6 +151,51 @@ export class InventoryRepository {
     return out;
   }
 
+  /**
+   * Catalogue ids of many titles, each resolved by one report at a time in this process: a
+   * first scan of an office brings the same new titles in many reports at once, and each
+   * inserted them all again (INSERT IGNOREs of rows another had just inserted, waiting in line
+   * for its locks). Titles another report is resolving are waited for; the rest are resolved
+   * by `resolve`, which must commit what it inserts (they are remembered). A title the other
+   * report failed to resolve is resolved here after all.
+   */
+  async sharedTitleIds(titles: TitleKey[], resolve: (todo: TitleKey[]) => Promise<Map<string, number>>): Promise<Map<string, number>> {
+    const out = this.knownTitleIds(titles);
+    const others = new Set<Promise<Map<string, number>>>();
+    const todo: TitleKey[] = [];
+    for (const t of titles) {
+      const key = titleKey(t.normalizedName, t.publisher);
+      if (out.has(key)) continue;
+      const pending = this.pendingTitles.get(key);
+      if (pending) others.add(pending);
+      else todo.push(t);
+    }
+    const take = async (todo: TitleKey[]) => {
+      const mine = resolve(todo);
+      const keys = todo.map((t) => titleKey(t.normalizedName, t.publisher));
+      for (const key of keys) this.pendingTitles.set(key, mine);
+      try {
+        for (const [key, id] of await mine) {
+          out.set(key, id);
+          this.rememberTitle(key, id);
+        }
+      } finally {
+        for (const key of keys) if (this.pendingTitles.get(key) === mine) this.pendingTitles.delete(key);
+      }
+    };
+    if (todo.length) await take(todo);
+    for (const theirs of others) {
+      const ids = await theirs.catch(() => new Map<string, number>());
+      for (const [key, id] of ids) out.set(key, id);
+    }
+    const left = titles.filter((t) => !out.has(titleKey(t.normalizedName, t.publisher)));
+    if (left.length) await take(left);
+    return out;
+  }
+
+  /** titles a report is resolving in sharedTitleIds, with what resolves them */
+  private readonly pendingTitles = new Map<string, Promise<Map<string, number>>>();
+
   /** The catalogue ids of those of the titles that this process knows, with no query. */
   knownTitleIds(titles: TitleKey[]): Map<string, number> {
     const out = new Map<string, number>();
