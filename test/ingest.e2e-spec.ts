@@ -54,9 +54,20 @@ describe('inventory ingest', () => {
   });
 
   it('the same report again changes nothing and writes no history', async () => {
+    const rowsOf = async (id: number) => (await t.db.query('SELECT * FROM network_interfaces WHERE device_id = ? ORDER BY id', [id])) as Array<Record<string, unknown>>;
+    const before = await rowsOf((await ingest.ingest(linuxHost())).deviceId);
     const res = await ingest.ingest(linuxHost());
     expect(res).toMatchObject({ created: false, matchedBy: 'serial', changes: 0 });
     expect(await history(res.deviceId)).toHaveLength(1);
+    expect(await rowsOf(res.deviceId)).toEqual(before); // the interface rows stay as they were, ids included
+    // an interface that went down is written again
+    const down = linuxHost({ interfaces: [{ ...linuxHost().interfaces![0], operStatus: 'down' }] });
+    await ingest.ingest(down);
+    const after = await rowsOf(res.deviceId);
+    expect(after).toEqual([expect.objectContaining({ name: 'eth0', oper_status: 'down', mtu: 1500 })]);
+    expect(after[0].id).not.toEqual(before[0].id);
+    await ingest.ingest(linuxHost());
+    expect(await rowsOf(res.deviceId)).toEqual([expect.objectContaining({ name: 'eth0', oper_status: 'up' })]);
   });
 
   it('a rescan records exactly what changed: package removed, upgraded, added; memory; OS', async () => {

@@ -345,6 +345,14 @@ export class IngestService {
       mac: i.mac ? normalizeMac(i.mac) : null, speed_mbps: count(i.speedMbps), mtu: count(i.mtu),
       admin_status: cleanText(i.adminStatus, 16) ?? null, oper_status: cleanText(i.operStatus, 16) ?? null,
     }));
+    // most rescans find the same interfaces: their rows stay (a switch's 48 were deleted and
+    // written again at every scan)
+    if (!isNew) {
+      const key = (row: Record<string, unknown>) => JSON.stringify(INTERFACE_COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c]))));
+      const before = (await this.repo.rowsOf<Record<string, unknown>>(m, 'network_interfaces', id)).map(key).sort();
+      const after = rows.map(key).sort();
+      if (before.length === after.length && before.every((b, i) => b === after[i])) return;
+    }
     await this.repo.replaceRows(m, 'network_interfaces', id, rows, isNew);
   }
 
@@ -372,6 +380,9 @@ interface PreparedSoftware {
   titles: TitleKey[];
   ids?: Map<string, number>;
 }
+
+/** what syncInterfaces writes of an interface, and compares with what a device has */
+const INTERFACE_COLUMNS = ['name', 'description', 'if_index', 'mac', 'speed_mbps', 'mtu', 'admin_status', 'oper_status'] as const;
 
 /** new titles in one report from which they get a transaction of their own (see prepareSoftware) */
 const MANY_NEW_TITLES = 100;
