@@ -21,17 +21,21 @@ export class TableReader {
    * The given columns of a table entry (e.g. ifEntry 1.3.6.1.2.1.2.2.1), at most maxRows rows
    * each, walked together. An agent that refuses them together — an error-status for the
    * request (SNMPv2 agents that answer noSuchName for a column they lack), tooBig for even one
-   * row of them, an answer out of order — is asked column by column, as it always was.
+   * row of them, an answer out of order — is asked column by column, as it always was. So is
+   * an SNMPv1 agent (no GetBulk): its columns are walked side by side, each in a slot.
    */
   async table(entry: string, columns: number[], maxRows: number): Promise<Table> {
     const oids = columns.map((col) => `${entry}.${col}`);
-    const walks = await this.slot(() => this.client.walkColumns(oids, maxRows)).then(
-      (values) => values.map((v, i) => indexed(oids[i], v)),
-      (err: unknown) => {
-        if (!(err instanceof SnmpError && err.reason === 'protocol')) throw err;
-        return Promise.all(oids.map((oid) => this.column(oid, maxRows)));
-      },
-    );
+    const oneByOne = () => Promise.all(oids.map((oid) => this.column(oid, maxRows)));
+    const walks = !this.client.bulk
+      ? await oneByOne()
+      : await this.slot(() => this.client.walkColumns(oids, maxRows)).then(
+          (values) => values.map((v, i) => indexed(oids[i], v)),
+          (err: unknown) => {
+            if (!(err instanceof SnmpError && err.reason === 'protocol')) throw err;
+            return oneByOne();
+          },
+        );
     const rows: Table = new Map();
     walks.forEach((values, i) => {
       for (const [index, v] of values) {

@@ -124,8 +124,8 @@ const WALK_ANSWER_BYTES = 8192;
 
 export class SnmpClient {
   private readonly session: snmp.Session;
-  /** GetBulk (v2c, v3), or GetNext over v1 */
-  private readonly bulk: boolean;
+  /** GetBulk (v2c, v3), or GetNext over v1; walkColumns walks columns together only with GetBulk */
+  readonly bulk: boolean;
   /** rows a GetBulk may ask for: lowered for good once the agent says an answer was too big */
   private bulkCap = Infinity;
 
