@@ -8,7 +8,9 @@
 // does send fewer, as RFC 3416 asks, sends none when the next value alone does not fit: that
 // empty answer is not the end of the table, and a walk that took it so stored a short software
 // list (a rescan then "removed" the rest). And a path that loses big answers (fragments
-// dropped): a walk that asked for more rows at a time must go back to fewer.
+// dropped): a walk that asked for more rows at a time must go back to fewer. The same three
+// overflows on a switch's interface table, whose columns are walked together, and a switch
+// whose agent cannot walk them together at all (read column by column).
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as dgram from 'node:dgram';
@@ -70,7 +72,17 @@ describe('SNMP agents with firmware bugs', () => {
     if (edited === recording) throw new Error('the switch recording has no ifDescr.1 to break');
     return edited;
   });
-  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers, failsIfDescr];
+  /** The switch whose answers overflow at its 30th ifDescr (the smallbuffer variation, as for the PC's programs above). */
+  const IF_DESCR_30 = /^(1\.3\.6\.1\.2\.1\.2\.2\.1\.2\.10130)\|4\|(.*)$/m;
+  const switchBuffer = (settings: string) => (recording: string) => {
+    const m = IF_DESCR_30.exec(recording);
+    if (!m) throw new Error('the switch recording has no ifDescr.10130 to break');
+    return recording.replace(IF_DESCR_30, `$1|4:smallbuffer|${settings},hexvalue=${Buffer.from(m[2], 'latin1').toString('hex')}`);
+  };
+  const switchTooBig = new SnmpsimAgent('switch', at(13), 161, switchBuffer('max=5'));
+  const switchCuts = new SnmpsimAgent('switch', at(14), 161, switchBuffer('max=1,mode=cut'));
+  const switchDrops = new SnmpsimAgent('switch', at(15), 161, switchBuffer('max=6,mode=drop'));
+  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers, failsIfDescr, switchTooBig, switchCuts, switchDrops];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
   const client = (address: string, cred: SnmpCredential) => {
@@ -215,6 +227,22 @@ describe('SNMP agents with firmware bugs', () => {
     expect(table.size).toBeGreaterThanOrEqual(48);
     for (const [i, col] of columns.entries()) {
       expect(new Map([...table].filter(([, row]) => row.has(col)).map(([index, row]) => [index, row.get(col)]))).toEqual(alone[i]);
+    }
+  });
+
+  it.each([
+    ['says tooBig to more than 5 rows', 13],
+    ['sends the rows before it, none when it would be the first', 14],
+    ['loses an answer of more than the 6 rows a first request of 4 columns asks', 15],
+  ] as const)('a table walked together reads every row of a switch whose answer across its 30th ifDescr overflows: an agent that %s (.%i)', async (_, host) => {
+    const ifEntry = '1.3.6.1.2.1.2.2.1';
+    const columns = [2, 3, 5, 7];
+    const recorded = [...readRecording('switch')];
+    const table = await new TableReader(client(at(host), v2cCredential('switch'))).table(ifEntry, columns, 4096);
+    for (const col of columns) {
+      const expected = recorded.filter(([oid]) => oid.startsWith(`${ifEntry}.${col}.`)).map(([oid, v]) => [oid.slice(ifEntry.length + col.toString().length + 2), v]);
+      expect(expected.length).toBeGreaterThanOrEqual(48);
+      expect([...table].filter(([, row]) => row.has(col)).map(([index, row]) => [index, row.get(col)])).toEqual(expected);
     }
   });
 
