@@ -331,7 +331,7 @@ export class IngestService {
       [h.kind, h.slot, h.name ?? h.model, h.capacity_bytes ? `${Math.round(Number(h.capacity_bytes) / 2 ** 20)} MiB` : null].filter(Boolean).join(' ');
     const before = (isNew ? [] : await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id)).map(describe);
     const after = rows.map(describe);
-    if (before.length === after.length && before.every((b, i) => b === after[i])) return;
+    if (sameList(before, after)) return;
     if (!isNew) {
       for (const a of after.filter((a) => !before.includes(a))) record(id, 'hardware', 'added', a, null, a);
       for (const b of before.filter((b) => !after.includes(b))) record(id, 'hardware', 'removed', b, b, null);
@@ -347,12 +347,8 @@ export class IngestService {
     }));
     // most rescans find the same interfaces: their rows stay (a switch's 48 were deleted and
     // written again at every scan)
-    if (!isNew) {
-      const key = (row: Record<string, unknown>) => JSON.stringify(INTERFACE_COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c]))));
-      const before = (await this.repo.rowsOf<Record<string, unknown>>(m, 'network_interfaces', id)).map(key).sort();
-      const after = rows.map(key).sort();
-      if (before.length === after.length && before.every((b, i) => b === after[i])) return;
-    }
+    const key = (row: Record<string, unknown>) => JSON.stringify(INTERFACE_COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c]))));
+    if (await this.sameRows(m, 'network_interfaces', id, isNew, rows, key)) return;
     await this.repo.replaceRows(m, 'network_interfaces', id, rows, isNew);
   }
 
@@ -364,15 +360,23 @@ export class IngestService {
       remote_platform: cleanText(n.remotePlatform) ?? null, remote_chassis_id: cleanText(n.remoteChassisId) ?? null,
     }));
     const key = (n: Record<string, unknown>) => JSON.stringify([n.protocol, n.local_port, n.remote_name, n.remote_port, n.remote_address, n.remote_platform, n.remote_chassis_id]);
-    const before = (isNew ? [] : await this.repo.rowsOf<Record<string, unknown>>(m, 'device_neighbours', id)).map(key).sort();
-    const after = rows.map(key).sort();
-    if (before.length === after.length && before.every((b, i) => b === after[i])) {
+    if (await this.sameRows(m, 'device_neighbours', id, isNew, rows, key)) {
       await this.repo.touchNeighbours(m, id, r.at);
       return;
     }
     await this.repo.replaceRows(m, 'device_neighbours', id, rows.map((n) => ({ ...n, last_seen: r.at })), isNew);
   }
+
+  /** Whether the device's rows of the table (none when it is new) are the report's, in any order, compared by key. */
+  private async sameRows<T extends Record<string, unknown>>(
+    m: EntityManager, table: 'network_interfaces' | 'device_neighbours', id: number, isNew: boolean, rows: T[], key: (row: Record<string, unknown>) => string,
+  ): Promise<boolean> {
+    const before = (isNew ? [] : await this.repo.rowsOf<Record<string, unknown>>(m, table, id)).map(key).sort();
+    return sameList(before, rows.map(key).sort());
+  }
 }
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A report's software list, cleaned, its titles, and their catalogue ids unless they are left to the device's transaction. */
 interface PreparedSoftware {
