@@ -168,14 +168,18 @@ describe('SSH client', () => {
   });
 
   it('says "timeout" for a server that accepts but never speaks SSH, "protocol" for one that speaks something else', async () => {
-    const silent = net.createServer(() => undefined);
-    const http = net.createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    // the servers' ends of the connections are destroyed afterwards: nothing reads them, so
+    // they never see the client's close and kept jest's worker from exiting
+    const accepted: net.Socket[] = [];
+    const silent = net.createServer((s) => accepted.push(s));
+    const http = net.createServer((s) => accepted.push(s.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
     const listen = (srv: net.Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as net.AddressInfo).port)));
     try {
       const err = await failure(SshClient.connect(opts({ host: '127.0.0.1', port: await listen(silent), password: 'x', timeoutMs: 500 })));
       expect(err).toMatchObject({ reason: 'timeout', message: expect.stringContaining('did not complete the SSH handshake and login within 500 ms') });
       expect((await failure(SshClient.connect(opts({ host: '127.0.0.1', port: await listen(http), password: 'x' })))).reason).toBe('protocol');
     } finally {
+      for (const s of accepted) s.destroy();
       silent.close();
       http.close();
     }
