@@ -4,6 +4,9 @@
 // package removed on one host recorded as exactly that change; a host whose ~/.bashrc greets
 // read as the machine it is, greeting left out.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { collectSsh, SshCollectOptions } from '../src/discovery/ssh.collector';
 import { HostKeysRepository } from '../src/discovery/host-keys.repository';
 import { IngestService } from '../src/inventory/ingest.service';
@@ -192,6 +195,27 @@ describe('SSH collection into the inventory', () => {
     expect(forget.status).toBe(204);
     expect((await collect(db, { privateKey: db.credentials.privateKey })).identity.hostname).toBe('lab-db01');
     expect(await hostKeys(db.address)).toEqual([expect.objectContaining({ fingerprint: offered, rejectedFingerprint: null })]);
+  });
+
+  it('a lab host started again with its kept host key is the same machine, not a reinstalled one (npm run lab -- up, restarted)', async () => {
+    const keep = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-kept-keys-'));
+    const address = `127.77.${block}.17`;
+    const identity = generatedIdentity('lab-kept', 0x7717);
+    const once = new LabSshHost({ address, identity, sharedDpkg: true, keepHostKeyIn: keep });
+    const again = new LabSshHost({ address, identity, sharedDpkg: true, keepHostKeyIn: keep });
+    try {
+      await once.start();
+      const first = once.hostKeyFingerprint();
+      expect((await collect(once, { password: once.credentials.password })).identity.hostname).toBe('lab-kept');
+      await once.stop();
+      await again.start(); // a directory of its own, as every start of the lab has
+      expect(again.hostKeyFingerprint()).toBe(first);
+      expect((await collect(again, { password: again.credentials.password })).identity.hostname).toBe('lab-kept');
+      expect(await hostKeys(address)).toEqual([expect.objectContaining({ fingerprint: first, rejectedFingerprint: null })]);
+    } finally {
+      await Promise.all([once.stop(), again.stop()]);
+      fs.rmSync(keep, { recursive: true, force: true });
+    }
   });
 
   it('records a package removed on one host as exactly that one change, on that host only', async () => {

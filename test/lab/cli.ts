@@ -14,6 +14,8 @@ import { SnmpsimAgent, snmpsimCredentials } from './snmpsim';
 import { LabSshHost } from './sshd';
 
 const STATE = path.join(os.tmpdir(), 'teknisi-lab.json');
+/** each SSH host's key, kept from one `up` to the next: a restarted lab's hosts are the same machines, not reinstalled ones */
+const HOST_KEYS = '/var/lib/teknisi-lab/host-keys';
 
 /** The fixed lab: every address in 127.0.0.0/24, so one scan of that range finds it all. */
 export const LAB_LAYOUT = [
@@ -35,12 +37,13 @@ async function up(): Promise<void> {
   ensureLabPackages();
   const linux = new SnmpdAgent({ ...linuxProfile('127.0.0.11', 'lab-linux01'), community: 'lab-public' });
   const sims = (['switch', 'printer', 'windows', 'web01'] as const).map((p, i) => new SnmpsimAgent(p, ['127.0.0.12', '127.0.0.13', '127.0.0.14', '127.0.0.15'][i]));
+  const keep = (name: string) => path.join(HOST_KEYS, name);
   const ssh = [
-    new LabSshHost({ address: '127.0.0.15', identity: LINUX_HOSTS.web01 }),
-    new LabSshHost({ address: '127.0.0.16', identity: LINUX_HOSTS.db01 }),
-    new LabSshHost({ address: '127.0.0.17', identity: LINUX_HOSTS.app01, osRelease: 'ubuntu2204' }),
+    new LabSshHost({ address: '127.0.0.15', identity: LINUX_HOSTS.web01, keepHostKeyIn: keep('lab-web01') }),
+    new LabSshHost({ address: '127.0.0.16', identity: LINUX_HOSTS.db01, keepHostKeyIn: keep('lab-db01') }),
+    new LabSshHost({ address: '127.0.0.17', identity: LINUX_HOSTS.app01, osRelease: 'ubuntu2204', keepHostKeyIn: keep('lab-app01') }),
   ];
-  const ios = new LabIosHost({ address: '127.0.0.18' });
+  const ios = new LabIosHost({ address: '127.0.0.18', keepHostKeyIn: keep('lab-rtr01') });
   const all: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [linux, ...sims, ...ssh, ios];
   const stop = async () => {
     await Promise.allSettled(all.map((d) => d.stop()));

@@ -193,6 +193,8 @@ export interface LabIosHostOptions {
   serial?: string;
   /** where its files go (default a fresh directory under the temp dir); removed by stop() */
   dir?: string;
+  /** where its host key is kept from one start to the next (LabSshdOptions.keepHostKeyIn) */
+  keepHostKeyIn?: string;
 }
 
 /** One emulated router behind its own sshd, with its own host key. */
@@ -208,7 +210,7 @@ export class LabIosHost {
     this.identity = iosIdentity(o.hostname, o.serial);
     this.dir = o.dir ?? labDir(this.identity.hostname);
     this.device = new LabIosDevice(o.address, this.identity, this.dir, path.join(this.dir, 'cli.py'));
-    this.sshd = new LabSshd({ address: o.address, port: o.port, dir: this.dir, forceCommand: path.join(this.dir, 'cli.py'), name: this.identity.hostname });
+    this.sshd = new LabSshd({ address: o.address, port: o.port, dir: this.dir, forceCommand: path.join(this.dir, 'cli.py'), name: this.identity.hostname, keepHostKeyIn: o.keepHostKeyIn });
   }
 
   get port(): number {

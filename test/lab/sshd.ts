@@ -211,6 +211,12 @@ export interface LabSshdOptions {
   legacyOnly?: boolean;
   /** Two login steps, a public key and then the password (AuthenticationMethods publickey,password), as hardened servers ask */
   keyThenPassword?: boolean;
+  /**
+   * A directory outside `dir` that keeps the host key from one start to the next, as a real
+   * machine keeps its own (the hosts of `npm run lab -- up`: scanned again after the lab is
+   * restarted, they must not look reinstalled). Absent: a new key for every new `dir`.
+   */
+  keepHostKeyIn?: string;
 }
 
 /**
@@ -328,7 +334,7 @@ export class LabSshd {
     await this.stop();
     fs.rmSync(this.hostKeyFile, { force: true });
     fs.rmSync(`${this.hostKeyFile}.pub`, { force: true });
-    await this.newHostKey();
+    await this.newHostKey(true);
     await this.start();
   }
 
@@ -348,9 +354,23 @@ export class LabSshd {
     return stdout;
   }
 
-  private async newHostKey(): Promise<void> {
+  /** A new host key, or the kept one (keepHostKeyIn) when there is one; a new key is kept. */
+  private async newHostKey(fresh = false): Promise<void> {
+    const keep = this.o.keepHostKeyIn;
+    const kept = keep && path.join(keep, path.basename(this.hostKeyFile));
+    if (kept && !fresh && fs.existsSync(kept) && fs.existsSync(`${kept}.pub`)) {
+      fs.copyFileSync(kept, this.hostKeyFile);
+      fs.copyFileSync(`${kept}.pub`, `${this.hostKeyFile}.pub`);
+      fs.chmodSync(this.hostKeyFile, 0o600);
+      return;
+    }
     const type = this.o.legacyOnly ? ['-t', 'rsa', '-b', '2048'] : ['-t', 'ed25519'];
     await run('ssh-keygen', ['-q', ...type, '-N', '', '-C', `${this.o.name} host key`, '-f', this.hostKeyFile]);
+    if (kept) {
+      fs.mkdirSync(keep, { recursive: true, mode: 0o700 });
+      fs.copyFileSync(this.hostKeyFile, kept);
+      fs.copyFileSync(`${this.hostKeyFile}.pub`, `${kept}.pub`);
+    }
   }
 
   private async newClientKeys(): Promise<void> {
@@ -423,7 +443,7 @@ export const OS_RELEASES = {
 export type LabOsRelease = keyof typeof OS_RELEASES;
 
 /** what a lab host passes through to its sshd as it is (see LabSshdOptions) */
-type SshdTraits = Pick<LabSshdOptions, 'maxSessions' | 'passwordVia' | 'legacyOnly' | 'keyThenPassword'>;
+type SshdTraits = Pick<LabSshdOptions, 'maxSessions' | 'passwordVia' | 'legacyOnly' | 'keyThenPassword' | 'keepHostKeyIn'>;
 
 export interface LabSshHostOptions extends SshdTraits {
   /** a loopback address of its own, e.g. 127.77.x.y */
@@ -479,7 +499,7 @@ export class LabSshHost {
     const own = session?.(this.dir);
     this.sshd = new LabSshd({
       address: o.address, port: o.port, dir: this.dir, name: o.identity.hostname, clientKeys: o.clientKeys,
-      maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly, keyThenPassword: o.keyThenPassword,
+      maxSessions: o.maxSessions, passwordVia: o.passwordVia, legacyOnly: o.legacyOnly, keyThenPassword: o.keyThenPassword, keepHostKeyIn: o.keepHostKeyIn,
       forceCommand: own?.forceCommand ?? path.join(this.dir, 'session.sh'), sessionMarker: own?.marker,
     });
   }
