@@ -83,12 +83,18 @@ describe('discovery scans', () => {
   });
 
   it('sweeps a range and fills the inventory with one device per machine and a reason for every other address', async () => {
-    const id = await startScan({ targets: [`${net}.0/27`], credentialIds: Object.values(cred), options: { timeoutMs: 1000, retries: 1 } });
+    const nowhere = 'teknisi-lab-nowhere.invalid'; // .invalid never resolves (RFC 6761)
+    const id = await startScan({ targets: [nowhere, `${net}.0/27`], credentialIds: Object.values(cred), options: { timeoutMs: 1000, retries: 1 } });
     const scan = await until(id);
     expect(scan.status).toBe('completed');
-    expect(scan.progress).toEqual({ total: 30, done: 30, found: 6 });
+    expect(scan.progress).toEqual({ total: 31, done: 31, found: 6 });
+    // listed as a technician reads a range: by address (.2 before .10), host names after
+    expect(scan.results.map((r) => r.address)).toEqual([...Array.from({ length: 30 }, (_, i) => at(i + 1)), nowhere]);
+    const page = (await scanOf(id, '?resultsOffset=8&resultsLimit=3')).results.map((r) => r.address);
+    expect(page).toEqual([at(9), at(10), at(11)]);
     const byAddress = new Map(scan.results.map((r) => [r.address, r]));
-    expect(byAddress.size).toBe(30);
+    expect(byAddress.size).toBe(31);
+    expect(byAddress.get(nowhere)).toMatchObject({ status: 'error', reason: expect.stringMatching(/^host name teknisi-lab-nowhere\.invalid did not resolve \(/), deviceId: null });
     for (const n of [2, 3, 4, 5, 6, 7]) expect(byAddress.get(at(n))).toMatchObject({ status: 'identified', deviceId: expect.any(Number) });
     expect(byAddress.get(at(6))!.via).toBe('snmp+ssh');
     expect(byAddress.get(at(7))!.via).toBe('ssh');
