@@ -121,6 +121,10 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   // the scan is in the recent list, and the saved-range and host-key tabs keep their view in the URL
   await page.goto('/discovery');
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: `Scan ${scanId}` }));
+  // every status reads in full: a squeezed column had cut "completed" to "COMPL…"
+  const cut = await page.getByRole('table', { name: 'Recent scans' }).locator('.mantine-Badge-label')
+    .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
+  expect(cut).toEqual([]);
   await screenshot(page, 'discovery');
   await page.getByRole('tab', { name: 'SSH host keys' }).click();
   await page.waitForURL(/tab=host-keys/);

@@ -99,7 +99,7 @@ function ScansTab() {
   });
   const columns: Column<Scan>[] = [
     { key: 'id', label: 'Scan', render: (s) => <Link to={`/discovery/scans/${s.id}`}>Scan {s.id}</Link>, width: 90 },
-    { key: 'status', label: 'Status', render: (s) => <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light" style={{ overflow: 'visible' }}>{s.status}</Badge> },
+    { key: 'status', label: 'Status', render: (s) => <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light">{s.status}</Badge> },
     { key: 'targets', label: 'Targets', render: (s) => <Text size="sm" ff="monospace">{targetsSummary(s.targets)}</Text> },
     {
       key: 'progress', label: 'Progress', width: 180,

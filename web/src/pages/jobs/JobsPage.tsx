@@ -49,7 +49,7 @@ export default function JobsPage() {
       ),
     },
     { key: 'kind', label: 'Kind', render: (j) => <Text size="sm">{kindLabel(j.kind)}</Text> },
-    { key: 'status', label: 'Status', render: (j) => <Badge color={JOB_STATUS_COLOR[j.status]} variant="light" style={{ overflow: 'visible' }}>{j.status}</Badge> },
+    { key: 'status', label: 'Status', render: (j) => <Badge color={JOB_STATUS_COLOR[j.status]} variant="light">{j.status}</Badge> },
     {
       key: 'progress', label: 'Targets', width: 200,
       render: (j) => {
