@@ -141,7 +141,7 @@ export default function ScanPage() {
       {scan && (
         <SimpleGrid cols={{ base: 1, sm: 3 }} mb="md" spacing="sm">
           <Detail label="Targets">
-            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
               {scan.targets.join(', ')}
             </Text>
           </Detail>
