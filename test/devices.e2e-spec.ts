@@ -295,5 +295,17 @@ describe('devices API', () => {
       expect(json.status).toBe(400);
     });
   });
+
+  // last: the devices it adds would be in every list above
+  it('sorts addresses by value, as a technician reads them: .9 before .10 before .100, IPv4 before IPv6', async () => {
+    for (const [hostname, primaryIp] of [['ip-100', '10.20.0.100'], ['ip-v6', '2001:db8::5'], ['ip-9', '10.20.0.9'], ['ip-10', '10.20.0.10'], ['ip-2nd-net', '10.3.0.1']]) {
+      await makeDevice(t.db, { hostname, primaryIp, tags: ['ip-order'] });
+    }
+    const order = async (sort: string) => (await list(`tag=ip-order&sort=${sort}`)).items.map((d) => d.hostname);
+    expect(await order('primaryIp')).toEqual(['ip-2nd-net', 'ip-9', 'ip-10', 'ip-100', 'ip-v6']);
+    expect(await order('-primaryIp')).toEqual(['ip-v6', 'ip-100', 'ip-10', 'ip-9', 'ip-2nd-net']);
+    const csv = await t.http.get('/api/devices.csv?tag=ip-order&sort=primaryIp').set(viewer);
+    expect(csv.text.split('\n').slice(1, 6).map((line) => line.split(',')[1])).toEqual(['ip-2nd-net', 'ip-9', 'ip-10', 'ip-100', 'ip-v6']);
+  });
 });
 
