@@ -14,7 +14,7 @@ import { Detail } from '../../components/Detail';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatCount, formatTime } from '../../lib/format';
+import { formatCount, formatTime, plural } from '../../lib/format';
 import { useSse } from '../../lib/sse';
 import { useUrlParams } from '../../lib/url-state';
 import { credentialsQuery } from './ScanForm';
@@ -150,7 +150,7 @@ export default function ScanPage() {
           </Detail>
           <Detail label="Options">
             <Text size="sm">
-              SNMP port {scan.options.snmpPort ?? 161} · SSH port {scan.options.sshPort ?? 22} · timeout {scan.options.timeoutMs ?? 1500} ms · {scan.options.retries ?? 1} retries · {scan.options.concurrency ?? 256} at once
+              SNMP port {scan.options.snmpPort ?? 161} · SSH port {scan.options.sshPort ?? 22} · timeout {scan.options.timeoutMs ?? 1500} ms · {plural(scan.options.retries ?? 1, 'retry', 'retries')} · {scan.options.concurrency ?? 256} at once
             </Text>
           </Detail>
         </SimpleGrid>
