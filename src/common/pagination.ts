@@ -57,6 +57,15 @@ export function likePrefix(text: string): string {
   return `${escapeLike(text)}%`;
 }
 
+/**
+ * An SQL expression that orders a column of IP addresses by value, not as text (10.0.0.9
+ * before 10.0.0.10): IPv4 as IPv4-mapped IPv6, so before global and link-local IPv6; NULL for
+ * anything else (a host name). One expression, so that a sort's direction applies to it whole.
+ */
+export function ipOrder(column: string): string {
+  return `INET6_ATON(IF(IS_IPV4(${column}), CONCAT('::ffff:', ${column}), ${column}))`;
+}
+
 /** Every accepted value of `sort`: each field, ascending or descending. */
 export function sortValues(allowed: Record<string, string>): string[] {
   return Object.keys(allowed).flatMap((f) => [f, `-${f}`]);

@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
-import { SearchPageQuery, sortValues } from '../common/pagination';
+import { ipOrder, SearchPageQuery, sortValues } from '../common/pagination';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, OS_FAMILIES, PLATFORMS, Platform, UNKNOWN_OS_FAMILY } from './device.entity';
 import { SOURCE_KINDS, SourceKind } from './device-source.entity';
 import { HARDWARE_KINDS } from './hardware-component.entity';
@@ -21,9 +21,8 @@ export const DEVICE_SORT: Record<string, string> = {
   id: 'd.id', hostname: 'd.hostname', fqdn: 'd.fqdn', type: 'd.type', platform: 'd.platform', vendor: 'd.vendor',
   model: 'd.model', serial: 'd.serial', osFamily: 'd.os_family', osName: 'd.os_name', osVersion: 'd.os_version',
   status: 'd.status', location: 'd.location', assignedTo: 'd.assigned_to',
-  // by value, not as text (10.0.0.9 before 10.0.0.10): IPv4 as IPv4-mapped IPv6, so that it
-  // sorts before global and link-local IPv6; a filesort as the text's was (24 ms a page of 100k here)
-  primaryIp: "INET6_ATON(IF(IS_IPV4(d.primary_ip), CONCAT('::ffff:', d.primary_ip), d.primary_ip))",
+  // by value (a filesort, as the text's was: 24 ms a page of 100k devices here)
+  primaryIp: ipOrder('d.primary_ip'),
   firstSeen: 'd.first_seen', lastSeen: 'd.last_seen',
 };
 

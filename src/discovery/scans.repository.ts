@@ -3,6 +3,7 @@
 // set a lease, so any number of workers can share a scan and a dead one's work returns.
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ipOrder } from '../common/pagination';
 import { ChunkStatus, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
 
 export interface NewScan {
@@ -67,15 +68,12 @@ export class ScansRepository {
     return this.ds.getRepository(Scan).findAndCount({ where: status ? { status } : {}, order: { id: 'DESC' }, skip: offset, take: limit });
   }
 
-  /**
-   * A page of the scan's results in address order, as a technician reads a range: 10.0.0.2
-   * before 10.0.0.10 (INET6_ATON orders IPv4 and IPv6 by value), host names after, by name.
-   */
+  /** A page of the scan's results in address order, as a technician reads a range (ipOrder), host names after, by name. */
   async results(scanId: number, status: ScanResultStatus | undefined, offset: number, limit: number): Promise<ResultRow[]> {
     const rows = await this.ds.query(
       `SELECT address, status, reason, device_id AS deviceId, via, duration_ms AS durationMs, at FROM scan_results
        WHERE scan_id = ? ${status ? 'AND status = ?' : ''}
-       ORDER BY INET6_ATON(address) IS NULL, LENGTH(INET6_ATON(address)), INET6_ATON(address), address LIMIT ? OFFSET ?`,
+       ORDER BY ${ipOrder('address')} IS NULL, ${ipOrder('address')}, address LIMIT ? OFFSET ?`,
       [scanId, ...(status ? [status] : []), limit, offset],
     );
     return rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
