@@ -24,7 +24,7 @@ describe('queues and the worker role', () => {
   it('registers the recurring maintenance schedules in Redis', async () => {
     const q = worker.app.get(QueueService).queue(QueueName.Maintenance);
     const schedulers = await q.getJobSchedulers();
-    expect(schedulers.map((s) => s.name).sort()).toEqual([JobName.PurgeExpiredSessions, JobName.MarkStaleDevices, JobName.RecountSoftware, JobName.ReconcileScans, JobName.FireScanSchedules].sort());
+    expect(schedulers.map((s) => s.name).sort()).toEqual([JobName.PurgeExpiredSessions, JobName.MarkStaleDevices, JobName.RecountSoftware, JobName.ReconcileScans, JobName.FireScanSchedules, JobName.PruneScans, JobName.PruneJobOutput].sort());
     expect(await worker.app.get(QueueService).workerCount()).toBeGreaterThanOrEqual(1);
   });
 

@@ -25,6 +25,7 @@ describe('loadConfig defaults', () => {
     ['logLevel', 'info'],
     ['staleDays', 30],
     ['jobOutputRetentionDays', 90],
+    ['scanRetentionDays', 90],
     ['queuePrefix', '{teknisi}'],
     ['sessionTtlHours', 12],
     ['trustProxy', false],

@@ -32,6 +32,7 @@ export interface AppConfig {
   scanMaxInFlight: number;
   /** one address's whole scan (probes, logins, collection), seconds: past it the address is abandoned */
   scanAddressTimeoutS: number;
+  scanRetentionDays: number;
   /** offer old devices' SSH algorithms (SHA-1 key exchange, CBC ciphers) after every modern one */
   sshLegacyAlgorithms: boolean;
   jobMaxParallel: number;
@@ -73,6 +74,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
   { name: 'TEKNISI_SCAN_MAX_IN_FLIGHT', help: 'most addresses one worker probes at once over all its scans (each holds a socket per SNMP credential plus two for the probes)', default: '256' },
   { name: 'TEKNISI_SSH_LEGACY_ALGORITHMS', help: 'on: also offer, after every modern one, the SHA-1 key exchanges and CBC ciphers that old network devices need; off: refuse such devices', default: 'on' },
+  { name: 'TEKNISI_SCAN_RETENTION_DAYS', help: 'days that a finished scan and its per-address results are kept (each saved range keeps its latest scan)', default: '90' },
   { name: 'TEKNISI_SCAN_ADDRESS_TIMEOUT', help: 'seconds one address may take in a scan (probes, logins, collection) before it is abandoned with nothing stored and the scan goes on', default: '600' },
   { name: 'TEKNISI_JOB_MAX_PARALLEL', help: 'most job targets one worker runs at once over all its job runs (each holds an SSH connection)', default: '50' },
   { name: 'TEKNISI_JOB_LEASE_MS', help: 'how long a job target (and its device) stays claimed by a worker that stops renewing it, e.g. because it was killed', default: '60000' },
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxScanAddresses: int('TEKNISI_MAX_SCAN_ADDRESSES', 1, 16_777_216),
     scanMaxInFlight: int('TEKNISI_SCAN_MAX_IN_FLIGHT', 1, 16384),
     scanAddressTimeoutS: int('TEKNISI_SCAN_ADDRESS_TIMEOUT', 1, 86_400),
+    scanRetentionDays: int('TEKNISI_SCAN_RETENTION_DAYS', 1, 3650),
     sshLegacyAlgorithms: legacy !== 'off',
     jobMaxParallel: int('TEKNISI_JOB_MAX_PARALLEL', 1, 4096),
     jobLeaseMs: int('TEKNISI_JOB_LEASE_MS', 2000, 3_600_000),

@@ -30,12 +30,14 @@ export class DiscoveryModule implements OnModuleInit {
     private readonly schedules: ScanSchedulesService,
     private readonly jobKinds: JobKindRegistry,
     private readonly sessions: DeviceSessions,
+    private readonly scans: ScansService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(JobName.ScanChunk, ({ scanId, chunkNo }) => this.runner.runChunk(scanId, chunkNo));
     this.registry.register(JobName.ReconcileScans, () => this.runner.reconcile());
     this.registry.register(JobName.FireScanSchedules, async () => ({ started: await this.schedules.fireDue() }));
+    this.registry.register(JobName.PruneScans, () => this.scans.prune());
     this.jobKinds.register(this.sessions.refreshKind);
     this.jobKinds.provideHostOpener((device, credentialId) => this.sessions.open(device, credentialId));
   }

@@ -160,6 +160,30 @@ export class ScansRepository {
     );
   }
 
+  /**
+   * Deletes up to `maxScans` scans that finished before `before`, oldest first, with their
+   * results and chunks, except each saved range's latest scan. A scan's results go in batches
+   * first (a /16 holds 65,536), so that no statement holds locks for long.
+   */
+  async pruneFinished(before: Date, maxScans = 200): Promise<{ scans: number; results: number }> {
+    const ids: Array<{ id: string }> = await this.ds.query(
+      `SELECT id FROM scans WHERE status IN (?) AND finished_at < ?
+         AND id NOT IN (SELECT last_scan_id FROM scan_schedules WHERE last_scan_id IS NOT NULL)
+       ORDER BY id LIMIT ?`,
+      [TERMINAL, before, maxScans],
+    );
+    let results = 0;
+    for (const { id } of ids) {
+      for (;;) {
+        const n = affected(await this.ds.query('DELETE FROM scan_results WHERE scan_id = ? LIMIT 5000', [id]));
+        results += n;
+        if (n < 5000) break;
+      }
+      await this.ds.query('DELETE FROM scans WHERE id = ?', [id]);
+    }
+    return { scans: ids.length, results };
+  }
+
   /** Completes a running scan once no chunk is left; true when this call completed it. */
   async completeIfDone(scanId: number, at: Date): Promise<boolean> {
     const res = await this.ds.query(

@@ -40,6 +40,23 @@ export class ScansService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Deletes the scans that finished more than TEKNISI_SCAN_RETENTION_DAYS ago (hourly): a
+   * saved /16 scanned every hour would otherwise add 1.5 million result rows a day.
+   */
+  async prune(now = new Date()): Promise<{ scans: number; results: number }> {
+    const before = new Date(now.getTime() - this.config.scanRetentionDays * 86_400_000);
+    const total = { scans: 0, results: 0 };
+    for (;;) {
+      const { scans, results } = await this.repo.pruneFinished(before);
+      total.scans += scans;
+      total.results += results;
+      if (scans < 200) break;
+    }
+    if (total.scans) this.logger.log({ ...total, retentionDays: this.config.scanRetentionDays }, 'old scans deleted');
+    return total;
+  }
+
   /** Checks targets and credentials; every problem is a 400 naming its field. */
   async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds'>): Promise<{ total: number }> {
     const parsed = parseTargets(dto.targets, this.config.maxScanAddresses);

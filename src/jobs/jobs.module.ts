@@ -25,10 +25,12 @@ export class JobsModule implements OnModuleInit {
     private readonly queueJobs: JobRegistry,
     private readonly kinds: JobKindRegistry,
     private readonly runner: JobRunner,
+    private readonly jobs: JobsService,
   ) {}
 
   onModuleInit(): void {
     for (const k of JOBS_OWN_KINDS) this.kinds.register(k);
     this.queueJobs.register(JobName.JobLane, ({ runId, lane }) => this.runner.runLane(runId, lane));
+    this.queueJobs.register(JobName.PruneJobOutput, () => this.jobs.pruneOutput());
   }
 }

@@ -244,6 +244,26 @@ export class JobsRepository {
     return r ? { log: r.log as Buffer, bytes: Number(r.bytes), truncated: Boolean(r.truncated), at: r.at } : null;
   }
 
+  /**
+   * Deletes the targets' output of up to `maxRuns` runs that finished before `before`, in
+   * batches; the runs, their targets' statuses and the audit log stay.
+   */
+  async pruneLogs(before: Date, maxRuns = 200): Promise<{ runs: number; logs: number }> {
+    const runs: Array<{ id: string }> = await this.ds.query(
+      `SELECT r.id FROM job_runs r WHERE r.finished_at < ? AND EXISTS (SELECT 1 FROM job_target_logs l WHERE l.run_id = r.id) ORDER BY r.id LIMIT ?`,
+      [before, maxRuns],
+    );
+    let logs = 0;
+    for (const { id } of runs) {
+      for (;;) {
+        const n = affected(await this.ds.query('DELETE FROM job_target_logs WHERE run_id = ? LIMIT 1000', [id]));
+        logs += n;
+        if (n < 1000) break;
+      }
+    }
+    return { runs: runs.length, logs };
+  }
+
   async saveLog(runId: number, deviceId: number, gz: Buffer, bytes: number, truncated: boolean, at: Date): Promise<void> {
     await this.ds.query(
       `INSERT INTO job_target_logs (run_id, device_id, log, bytes, truncated, at) VALUES (?, ?, ?, ?, ?, ?)

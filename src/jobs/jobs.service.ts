@@ -1,9 +1,10 @@
 // jobs/: creating, reading, cancelling, pausing and resuming jobs (API side), and starting a
 // run: its targets are resolved when it starts and stored with it, rows first and queue jobs
 // second — if Redis refuses the lane jobs, every worker's reconciler enqueues them later.
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { checkTimezone, nextFiring } from '../common/cron';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { Page } from '../common/pagination';
 import { badRequest, FieldError } from '../common/validation';
 import { CredentialsService } from '../credentials/credentials.service';
@@ -53,7 +54,25 @@ export class JobsService {
     private readonly credentials: CredentialsService,
     private readonly queues: QueueService,
     private readonly clock: JobsClock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Deletes job output older than TEKNISI_JOB_OUTPUT_RETENTION_DAYS (hourly): runs, statuses and audit stay. */
+  async pruneOutput(): Promise<{ runs: number; logs: number }> {
+    const total = { runs: 0, logs: 0 };
+    for (;;) {
+      const { runs, logs } = await this.repo.pruneLogs(this.outputCutoff());
+      total.runs += runs;
+      total.logs += logs;
+      if (runs < 200) break;
+    }
+    if (total.runs) this.logger.log({ ...total, retentionDays: this.config.jobOutputRetentionDays }, 'old job output deleted');
+    return total;
+  }
+
+  private outputCutoff(): Date {
+    return new Date(this.clock.now().getTime() - this.config.jobOutputRetentionDays * 86_400_000);
+  }
 
   async create(dto: CreateJobDto, createdBy: string | null): Promise<{ id: number; runId: number | null }> {
     const details: FieldError[] = [];
@@ -201,7 +220,13 @@ export class JobsService {
     const target = await this.repo.target(run.id, deviceId);
     if (!target) throw new NotFoundException(`Device ${deviceId} is not a target of run ${run.id}`);
     const log = await this.repo.log(run.id, deviceId);
-    if (!log) return { text: Buffer.from(target.status === 'running' ? '(running: the output is stored when this target finishes)\n' : '(no output)\n'), target, truncated: false };
+    if (!log) {
+      const pruned = run.finishedAt && run.finishedAt < this.outputCutoff();
+      const text = target.status === 'running' ? '(running: the output is stored when this target finishes)\n'
+        : pruned ? `(output deleted: job output is kept ${this.config.jobOutputRetentionDays} days, TEKNISI_JOB_OUTPUT_RETENTION_DAYS)\n`
+        : '(no output)\n';
+      return { text: Buffer.from(text), target, truncated: false };
+    }
     const { gunzipSync } = await import('node:zlib');
     return { text: gunzipSync(log.log), target, truncated: log.truncated };
   }

@@ -12,7 +12,9 @@ export enum JobName {
   ScanChunk = 'discovery.scan-chunk',
   ReconcileScans = 'discovery.reconcile',
   FireScanSchedules = 'discovery.fire-schedules',
+  PruneScans = 'discovery.prune-scans',
   JobLane = 'jobs.lane',
+  PruneJobOutput = 'jobs.prune-output',
 }
 
 export interface JobPayloads {
@@ -22,6 +24,8 @@ export interface JobPayloads {
   [JobName.ScanChunk]: { scanId: number; chunkNo: number };
   [JobName.ReconcileScans]: Record<string, never>;
   [JobName.FireScanSchedules]: Record<string, never>;
+  [JobName.PruneScans]: Record<string, never>;
+  [JobName.PruneJobOutput]: Record<string, never>;
   /** one of a run's `concurrency` lanes: claims the run's due targets one after another */
   [JobName.JobLane]: { runId: number; lane: number };
 }
@@ -34,6 +38,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   // on the maintenance queue so that long scan chunks never hold them up
   [JobName.ReconcileScans]: QueueName.Maintenance,
   [JobName.FireScanSchedules]: QueueName.Maintenance,
+  [JobName.PruneScans]: QueueName.Maintenance,
+  [JobName.PruneJobOutput]: QueueName.Maintenance,
   [JobName.JobLane]: QueueName.Jobs,
 };
 
@@ -44,4 +50,7 @@ export const RECURRING: Array<{ id: string; name: JobName; everyMs: number }> = 
   { id: 'recount-software', name: JobName.RecountSoftware, everyMs: 60 * 60 * 1000 },
   { id: 'reconcile-scans', name: JobName.ReconcileScans, everyMs: 30 * 1000 },
   { id: 'fire-scan-schedules', name: JobName.FireScanSchedules, everyMs: 20 * 1000 },
+  // TEKNISI_SCAN_RETENTION_DAYS, TEKNISI_JOB_OUTPUT_RETENTION_DAYS
+  { id: 'prune-scans', name: JobName.PruneScans, everyMs: 60 * 60 * 1000 },
+  { id: 'prune-job-output', name: JobName.PruneJobOutput, everyMs: 60 * 60 * 1000 },
 ];
