@@ -307,19 +307,23 @@ describe('schedules, windows and deadlines on an injected clock', () => {
 
   it('the reconciler re-enqueues targets whose queue jobs are gone and frees targets of a dead worker', async () => {
     const d = await makeDevice(t.db, { hostname: 'reconcile-1' });
-    // a run as a crashed API would leave it: rows, but no lane in Redis
-    const [{ insertId: jobId }] = [await t.db.query(
-      `INSERT INTO jobs (kind, params, target, state, timezone, concurrency, retries, retry_delay_sec, created_at, updated_at)
-       VALUES ('noop', '{"sleepMs":0}', ?, 'active', 'UTC', 10, 3, 30, NOW(3), NOW(3))`, [JSON.stringify({ deviceIds: [d] })])];
-    const run = await t.db.query(
-      `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at) VALUES (?, 'running', NOW(3), 'now', 10, 1, NOW(3))`, [jobId]);
-    await t.db.query(`INSERT INTO job_run_targets (run_id, device_id, hostname, status) VALUES (?, ?, 'reconcile-1', 'queued')`, [run.insertId, d]);
-    // and a target held by a worker that died (its lease long gone)
     const d2 = await makeDevice(t.db, { hostname: 'reconcile-2' });
-    await t.db.query(
-      `INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts, lane, lease_owner, lease_until, started_at)
-       VALUES (?, ?, 'reconcile-2', 'running', 1, 7, 'dead-worker:1:abc', NOW(3) - INTERVAL 1 MINUTE, NOW(3) - INTERVAL 2 MINUTE)`, [run.insertId, d2]);
-    await t.db.query('UPDATE job_runs SET total = 2 WHERE id = ?', [run.insertId]);
+    // a run as a crashed API would leave it: rows, but no lane in Redis. One transaction, as
+    // insertRun writes it: the app's own reconciler (every 300 ms here) once completed the run
+    // between its insert and its targets', and the targets then never ran
+    const { jobId, run } = await t.db.transaction(async (m) => {
+      const { insertId: jobId } = await m.query(
+        `INSERT INTO jobs (kind, params, target, state, timezone, concurrency, retries, retry_delay_sec, created_at, updated_at)
+         VALUES ('noop', '{"sleepMs":0}', ?, 'active', 'UTC', 10, 3, 30, NOW(3), NOW(3))`, [JSON.stringify({ deviceIds: [d] })]);
+      const run = await m.query(
+        `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at) VALUES (?, 'running', NOW(3), 'now', 10, 2, NOW(3))`, [jobId]);
+      await m.query(`INSERT INTO job_run_targets (run_id, device_id, hostname, status) VALUES (?, ?, 'reconcile-1', 'queued')`, [run.insertId, d]);
+      // and a target held by a worker that died (its lease long gone)
+      await m.query(
+        `INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts, lane, lease_owner, lease_until, started_at)
+         VALUES (?, ?, 'reconcile-2', 'running', 1, 7, 'dead-worker:1:abc', NOW(3) - INTERVAL 1 MINUTE, NOW(3) - INTERVAL 2 MINUTE)`, [run.insertId, d2]);
+      return { jobId, run };
+    });
     await t.app.get(JobRunner).reconcile();
     const j = await finished(Number(jobId));
     expect(j.counts).toMatchObject({ succeeded: 2 });
