@@ -22,6 +22,12 @@ const RENEW_MS = 15_000;
 const CANCEL_CHECK_MS = 1_000;
 const FLUSH_EVERY = 25;
 const FLUSH_MS = 500;
+/**
+ * How often a chunk's flushes also recount the scan's progress (and always at the chunk's
+ * end). Counting after every flush cost more than the sweep: a /16 of closed addresses made
+ * MariaDB busy for 41 s of its 41 s, counting up to 65,536 rows 2,600 times.
+ */
+const COUNT_MS = 1000;
 /** claims of one chunk before its remaining addresses are given up as errors */
 const MAX_ATTEMPTS = 5;
 
@@ -62,15 +68,20 @@ export class ScanRunner {
     const done = await this.repo.addressesDone(scanId, addresses);
     const todo = addresses.filter((a) => !done.has(a));
     const pending: ResultRow[] = [];
-    const flush = async () => {
+    let counted = Date.now();
+    const flush = async (last = false) => {
       const rows = pending.splice(0);
       await this.repo.saveResults(scanId, rows);
+      if (last || (rows.length && Date.now() - counted >= COUNT_MS)) {
+        counted = Date.now();
+        await this.repo.refreshCounters(scanId);
+      }
     };
 
     if (chunk.attempts > MAX_ATTEMPTS) {
       const at = new Date();
       pending.push(...todo.map((address) => ({ address, status: 'error' as const, reason: `given up: workers stopped ${chunk.attempts - 1} times while scanning this address range`, deviceId: null, via: null, durationMs: 0, at })));
-      await flush();
+      await flush(true);
       await this.finish(scanId, chunkNo, 'done');
       return { scanned: todo.length };
     }
@@ -133,7 +144,7 @@ export class ScanRunner {
         }
       };
       await Promise.all(Array.from({ length: Math.min(scan.options.concurrency, todo.length) }, lane));
-      await flush();
+      await flush(true);
     } finally {
       clearInterval(renew);
       clearInterval(watch);
