@@ -35,6 +35,9 @@ export interface ChunkRow {
 }
 
 const TERMINAL: ScanStatus[] = ['completed', 'failed', 'cancelled'];
+/** SET clause of a scan's progress counters, counted from its results (the scan aliased s) */
+const COUNTERS = `s.done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
+  s.found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified')`;
 
 @Injectable()
 export class ScansRepository {
@@ -151,13 +154,7 @@ export class ScansRepository {
 
   /** The scan's done and found counted from its results: exact, at a cost that grows with the scan (~11 ms at 65,536 rows here). */
   async refreshCounters(scanId: number): Promise<void> {
-    await this.ds.query(
-      `UPDATE scans s SET
-         done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
-         found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified')
-       WHERE s.id = ?`,
-      [scanId],
-    );
+    await this.ds.query(`UPDATE scans s SET ${COUNTERS} WHERE s.id = ?`, [scanId]);
   }
 
   /**
@@ -184,11 +181,11 @@ export class ScansRepository {
     return { scans: ids.length, results };
   }
 
-  /** Completes a running scan once no chunk is left; true when this call completed it. */
+  /** Completes a running scan once no chunk is left, its counters counted in the same statement; true when this call completed it. */
   async completeIfDone(scanId: number, at: Date): Promise<boolean> {
     const res = await this.ds.query(
-      `UPDATE scans SET status = 'completed', finished_at = ?
-       WHERE id = ? AND status IN ('queued', 'running')
+      `UPDATE scans s SET s.status = 'completed', s.finished_at = ?, ${COUNTERS}
+       WHERE s.id = ? AND s.status IN ('queued', 'running')
          AND NOT EXISTS (SELECT 1 FROM scan_chunks c WHERE c.scan_id = ? AND c.status IN ('queued', 'running'))`,
       [at, scanId, scanId],
     );
@@ -197,7 +194,7 @@ export class ScansRepository {
 
   async failScan(scanId: number, error: string, at: Date): Promise<void> {
     await this.ds.transaction(async (m) => {
-      await m.query(`UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`, [error.slice(0, 1024), at, scanId]);
+      await m.query(`UPDATE scans s SET s.status = 'failed', s.error = ?, s.finished_at = ?, ${COUNTERS} WHERE s.id = ? AND s.status IN ('queued', 'running')`, [error.slice(0, 1024), at, scanId]);
       await m.query(`UPDATE scan_chunks SET status = 'cancelled' WHERE scan_id = ? AND status = 'queued'`, [scanId]);
     });
   }
@@ -205,7 +202,7 @@ export class ScansRepository {
   /** Cancels a scan that has not finished: queued chunks never start, running ones stop at their next check. */
   async cancel(scanId: number, at: Date): Promise<boolean> {
     return this.ds.transaction(async (m) => {
-      const res = await m.query(`UPDATE scans SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`, [at, scanId]);
+      const res = await m.query(`UPDATE scans s SET s.status = 'cancelled', s.finished_at = ?, ${COUNTERS} WHERE s.id = ? AND s.status IN ('queued', 'running')`, [at, scanId]);
       if (!affected(res)) return false;
       await m.query(`UPDATE scan_chunks SET status = 'cancelled' WHERE scan_id = ? AND status = 'queued'`, [scanId]);
       return true;
