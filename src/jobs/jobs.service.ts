@@ -4,9 +4,9 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { checkTimezone, nextFiring } from '../common/cron';
-import { APP_CONFIG, AppConfig } from '../config/env';
 import { Page } from '../common/pagination';
 import { badRequest, FieldError } from '../common/validation';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import { JobName } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
