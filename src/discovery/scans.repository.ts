@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
+import { deleteInBatches } from '../database/batches';
 import { ChunkStatus, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
 
 export interface NewScan {
@@ -171,11 +172,7 @@ export class ScansRepository {
     );
     let results = 0;
     for (const { id } of ids) {
-      for (;;) {
-        const n = affected(await this.ds.query('DELETE FROM scan_results WHERE scan_id = ? LIMIT 5000', [id]));
-        results += n;
-        if (n < 5000) break;
-      }
+      results += await deleteInBatches(this.ds, 'DELETE FROM scan_results WHERE scan_id = ? LIMIT ?', [id], 5000);
       await this.ds.query('DELETE FROM scans WHERE id = ?', [id]);
     }
     return { scans: ids.length, results };

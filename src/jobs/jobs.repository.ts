@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { deleteInBatches } from '../database/batches';
 import { deviceSql, DeviceFilter } from '../devices/devices.repository';
 import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
 import type { TargetDevice } from './job-kinds';
@@ -254,13 +255,7 @@ export class JobsRepository {
       [before, maxRuns],
     );
     let logs = 0;
-    for (const { id } of runs) {
-      for (;;) {
-        const n = affected(await this.ds.query('DELETE FROM job_target_logs WHERE run_id = ? LIMIT 1000', [id]));
-        logs += n;
-        if (n < 1000) break;
-      }
-    }
+    for (const { id } of runs) logs += await deleteInBatches(this.ds, 'DELETE FROM job_target_logs WHERE run_id = ? LIMIT ?', [id], 1000);
     return { runs: runs.length, logs };
   }
 
