@@ -21,10 +21,12 @@ export function chunkJobId(scanId: number, chunkNo: number, attempt: number): st
   return `scan-${scanId}-${chunkNo}-${attempt}`;
 }
 
+/** A scan as the API shows it; its progress is read off the counts of its results, live and exact. */
 export function toScanView(s: Scan, counts: ScanView['counts']): ScanView {
+  const done = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
   return {
     id: s.id, status: s.status, targets: s.targets, credentialIds: s.credentialIds, options: s.options,
-    progress: { done: s.done, total: s.total, found: s.found }, counts, scheduleId: s.scheduleId, createdBy: s.createdBy,
+    progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, scheduleId: s.scheduleId, createdBy: s.createdBy,
     error: s.error, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
   };
 }
