@@ -197,32 +197,41 @@ describe('discovery scans', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  it('does not recount a big scan\'s results as they land, and shows its progress exact all the same', async () => {
+  it('counts a big scan\'s results once, as it ends, shows its progress exact while it runs, and lists it without counting again', async () => {
     // counting is a COUNT over all of the scan's results: after every batch, a /16 kept MariaDB
-    // busy for the whole sweep (41 s, the sweep itself 6.5 s: npm run bench -- discovery sweep)
+    // busy for the whole sweep (41 s, the sweep itself 6 s: npm run bench -- discovery sweep)
+    const query = jest.spyOn(t.db, 'query');
     const repo = t.app.get(ScansRepository);
-    const count = jest.spyOn(repo, 'refreshCounters');
+    const countNow = jest.spyOn(repo, 'countsByStatus');
     try {
       const id = await startScan({ targets: [`127.81.${crypto.randomInt(0, 63) * 4}.0/22`], credentialIds: [cred.linux], options: { timeoutMs: 1000 } });
       const seen: number[] = [];
       for (let s = await scanOf(id); ; s = await scanOf(id, '?resultsLimit=5000')) {
-        // what it shows is what it stored, while it runs too
-        if (s.status === 'running') expect(s.progress.done).toBeLessThanOrEqual(1022);
         seen.push(s.progress.done);
         if (s.status === 'completed') {
           expect(s.progress).toEqual({ total: 1022, done: 1022, found: 0 });
+          expect(s.counts).toEqual({ refused: 1022 });
           expect(s.results).toHaveLength(1022);
           break;
         }
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
-      // 44 before: one count per 25 results (the count that completes it is its own statement)
-      expect(count.mock.calls.filter(([scanId]) => scanId === id)).toHaveLength(0);
-      const stored = await t.db.query('SELECT done, found FROM scans WHERE id = ?', [id]);
-      expect(stored.map((r: { done: number; found: number }) => [Number(r.done), Number(r.found)])).toEqual([[1022, 0]]);
+      const recounts = query.mock.calls.filter(([sql, params]) => /^\s*UPDATE scans s SET[\s\S]*COUNT\(\*\) FROM scan_results/.test(String(sql)) && Array.isArray(params) && params.includes(id));
+      // only the statements that would complete it, one as each of its 4 chunks ends (the SET
+      // counts only where the WHERE matched: once); 44 counts before, one per 25 results
+      expect(recounts.filter(([sql]) => !String(sql).includes("s.status = 'completed'"))).toEqual([]);
+      expect(recounts.length).toBeLessThanOrEqual(4);
+      const [stored] = await t.db.query('SELECT done, found, counts FROM scans WHERE id = ?', [id]);
+      expect([Number(stored.done), Number(stored.found), JSON.parse(stored.counts)]).toEqual([1022, 0, { refused: 1022 }]);
+
+      countNow.mockClear();
+      const listed = (await api().get('/api/discovery/scans?limit=100').set(bearer(tech)).expect(200)).body.items.find((x: ScanBody) => x.id === id);
+      expect(listed).toMatchObject({ progress: { total: 1022, done: 1022, found: 0 }, counts: { refused: 1022 } });
+      expect(countNow.mock.calls.filter(([scanId]) => scanId === id)).toHaveLength(0);
     } finally {
-      count.mockRestore();
+      query.mockRestore();
+      countNow.mockRestore();
     }
   });
 

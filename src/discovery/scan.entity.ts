@@ -32,6 +32,8 @@ export class Scan {
   @Column({ type: 'int', unsigned: true, default: 0 }) total: number;
   @Column({ type: 'int', unsigned: true, default: 0 }) done: number;
   @Column({ type: 'int', unsigned: true, default: 0 }) found: number;
+  /** results by status, stored when the scan ends (null before, and for scans that ended before it was kept) */
+  @Column({ type: 'simple-json', nullable: true }) counts: Partial<Record<ScanResultStatus, number>> | null;
   @Index() @RefColumn({ nullable: true }) scheduleId: number | null;
   @TextColumn(64) createdBy: string | null;
   @TextColumn(1024) error: string | null;

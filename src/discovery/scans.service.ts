@@ -88,14 +88,19 @@ export class ScansService {
 
   async list(q: ScanListQuery): Promise<Page<ScanView>> {
     const [rows, total] = await this.repo.listScans(q.status, (q.page - 1) * q.limit, q.limit);
-    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.repo.countsByStatus(s.id))));
+    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.countsOf(s))));
     return { items, total, page: q.page, limit: q.limit };
   }
 
   async view(id: number): Promise<ScanView> {
     const s = await this.repo.findScan(id);
     if (!s) throw new NotFoundException(`Scan ${id} does not exist`);
-    return toScanView(s, await this.repo.countsByStatus(id));
+    return toScanView(s, await this.countsOf(s));
+  }
+
+  /** An ended scan's stored counts; a running one's (or one that ended before they were kept) counted now. */
+  private countsOf(s: Scan): Promise<ScanView['counts']> {
+    return s.counts && TERMINAL.includes(s.status) ? Promise.resolve(s.counts) : this.repo.countsByStatus(s.id);
   }
 
   async get(id: number, q: ScanDetailQuery): Promise<ScanDetailView> {
