@@ -81,6 +81,8 @@ export class JobRun {
   @TextColumn(64) createdBy: string | null;
   @TimeColumn() startedAt: Date;
   @TimeColumn({ nullable: true }) finishedAt: Date | null;
+  /** targets by status, stored as the run completes (its targets are all final then and stay so) */
+  @Column({ type: 'simple-json', nullable: true }) counts: Partial<Record<TargetStatus, number>> | null;
   @ManyToOne(() => Job, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'job_id' }) job?: Relation<Job>;
 }
 

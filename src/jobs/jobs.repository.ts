@@ -182,7 +182,7 @@ export class JobsRepository {
    * The run and all its targets in one transaction: a run row never exists without its work.
    * Null when this firing already has its run (another process fired it first).
    */
-  async insertRun(r: Omit<JobRun, 'id' | 'finishedAt' | 'total'>, targets: Array<{ id: number; hostname: string | null }>): Promise<number | null> {
+  async insertRun(r: Omit<JobRun, 'id' | 'finishedAt' | 'total' | 'counts'>, targets: Array<{ id: number; hostname: string | null }>): Promise<number | null> {
     try {
       return await this.ds.transaction(async (m) => {
         const res = await m.query(
@@ -350,13 +350,14 @@ export class JobsRepository {
 
   // run state
 
-  /** Completes a run once every target is final; true when this call completed it. */
+  /** Completes a run once every target is final, storing their counts by status; true when this call completed it. */
   async completeIfDone(runId: number, at: Date): Promise<boolean> {
     return affected(await retryDeadlocks(() => this.ds.query(
-      `UPDATE job_runs SET status = 'completed', finished_at = ?
+      `UPDATE job_runs SET status = 'completed', finished_at = ?,
+         counts = COALESCE((SELECT JSON_OBJECTAGG(x.status, x.n) FROM (SELECT status, COUNT(*) AS n FROM job_run_targets WHERE run_id = ? GROUP BY status) x), '{}')
        WHERE id = ? AND status IN ('running', 'paused')
          AND NOT EXISTS (SELECT 1 FROM job_run_targets t WHERE t.run_id = ? AND t.status IN ${OPEN_TARGET})`,
-      [at, runId, runId],
+      [at, runId, runId, runId],
     ))) > 0;
   }
 

@@ -185,7 +185,7 @@ export class JobsService {
 
   async view(job: Job): Promise<JobView> {
     const run = await this.repo.latestRun(job.id);
-    const counts = toCounts(run ? await this.repo.counts(run.id) : {});
+    const counts = toCounts(run ? await this.countsOf(run) : {});
     const status = jobStatus(job, run);
     return {
       id: job.id, name: job.name, kind: job.kind, status, params: job.params, target: job.target as Record<string, unknown>,
@@ -208,7 +208,7 @@ export class JobsService {
 
   async targets(jobId: number, runId: number, q: TargetsQuery): Promise<TargetPage> {
     const run = await this.findRun(jobId, runId);
-    const counts = await this.repo.counts(run.id);
+    const counts = await this.countsOf(run);
     const total = q.status ? counts[q.status] ?? 0 : Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
     return { items: (await this.repo.targets(run.id, q.status, (q.page - 1) * q.limit, q.limit)).map(toTargetView), total, page: q.page, limit: q.limit };
   }
@@ -328,8 +328,13 @@ export class JobsService {
   private async runView(r: JobRun): Promise<RunView> {
     return {
       id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, firedAt: r.firedAt, concurrency: r.concurrency, deadlineAt: r.deadlineAt,
-      total: r.total, counts: toCounts(await this.repo.counts(r.id)), createdBy: r.createdBy, startedAt: r.startedAt, finishedAt: r.finishedAt,
+      total: r.total, counts: toCounts(await this.countsOf(r)), createdBy: r.createdBy, startedAt: r.startedAt, finishedAt: r.finishedAt,
     };
+  }
+
+  /** A completed run's stored counts (its targets no longer change); any other run's counted now. */
+  private countsOf(run: JobRun): Promise<Partial<Record<TargetStatus, number>>> {
+    return run.status === 'completed' && run.counts ? Promise.resolve(run.counts) : this.repo.counts(run.id);
   }
 
   private async find(id: number): Promise<Job> {
