@@ -109,7 +109,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   const results = page.getByRole('table', { name: 'Results per address' });
   for (const h of [hostA, hostB]) {
     const row = results.getByRole('row').filter({ hasText: h.address });
-    expect(await row.textContent()).toContain('Identified');
+    await visible(row.filter({ hasText: 'Identified' })); // fetched again after the stream's last event
     await visible(row.getByRole('link', { name: /^Device \d+$/ }));
   }
   await screenshot(page, 'scan');
@@ -210,7 +210,8 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   // the page follows the run over the event stream: no reload from here on
   expect(await textBecomes(page, 'job-progress', /^2 of 2 targets finished · 2 succeeded/)).toBeTruthy();
   await visible(page.getByLabel('Status: completed'));
-  for (const h of ['ui-jobs-a', 'ui-jobs-b']) expect(await targetRow(page, h).textContent()).toContain('Succeeded');
+  // the table is fetched again after the stream's last event: wait for it, not only for the summary
+  for (const h of ['ui-jobs-a', 'ui-jobs-b']) await visible(targetRow(page, h).filter({ hasText: 'Succeeded' }));
   expect(await installedVersion(hostA, PKG)).toBe('1.0');
   expect(await installedVersion(hostB, PKG)).toBe('1.0');
   await screenshot(page, 'job');
