@@ -298,7 +298,7 @@ describe('devices API', () => {
 
   // last: the devices it adds would be in every list above
   it('sorts addresses by value, as a technician reads them: .9 before .10 before .100, IPv4 before IPv6', async () => {
-    for (const [hostname, primaryIp] of [['ip-100', '10.20.0.100'], ['ip-v6', '2001:db8::5'], ['ip-9', '10.20.0.9'], ['ip-10', '10.20.0.10'], ['ip-2nd-net', '10.3.0.1']]) {
+    for (const [hostname, primaryIp] of [['ip-100', '203.0.113.100'], ['ip-v6', '2001:db8::5'], ['ip-9', '203.0.113.9'], ['ip-10', '203.0.113.10'], ['ip-2nd-net', '198.51.100.1']]) {
       await makeDevice(t.db, { hostname, primaryIp, tags: ['ip-order'] });
     }
     const order = async (sort: string) => (await list(`tag=ip-order&sort=${sort}`)).items.map((d) => d.hostname);

@@ -30,12 +30,12 @@ describe('retention of scans and job output', () => {
       const at = daysAgo(finishedDaysAgo ?? 0);
       const res = await t.db.query(
         `INSERT INTO scans (status, targets, credential_ids, options, total, done, found, created_by, created_at, started_at, finished_at)
-         VALUES (?, '["10.0.0.0/16"]', '[]', '{}', ?, ?, 0, 'admin', ?, ?, ?)`,
+         VALUES (?, '["2001:db8::/112"]', '[]', '{}', ?, ?, 0, 'admin', ?, ?, ?)`,
         [status, results, results, at, at, finishedDaysAgo === null ? null : at],
       );
       const id = Number(res.insertId);
       for (let i = 0; i < results; i += 1000) {
-        const rows = Array.from({ length: Math.min(1000, results - i) }, (_, k) => [id, `10.0.${(i + k) >> 8}.${(i + k) & 255}`, 'no-response', 'no answer', at]);
+        const rows = Array.from({ length: Math.min(1000, results - i) }, (_, k) => [id, `2001:db8::${(i + k).toString(16)}`, 'no-response', 'no answer', at]);
         await t.db.query(`INSERT INTO scan_results (scan_id, address, status, reason, at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
       }
       await t.db.query("INSERT INTO scan_chunks (scan_id, chunk_no, first_index, size, status) VALUES (?, 0, 0, 256, 'done')", [id]);
@@ -49,7 +49,7 @@ describe('retention of scans and job output', () => {
     const savedRangeLatest = await scan('completed', 90, 2);
     await t.db.query(
       `INSERT INTO scan_schedules (name, targets, credential_ids, options, cron, timezone, enabled, last_scan_id, created_at, updated_at)
-       VALUES ('weekly office', '["10.0.0.0/24"]', '[]', '{}', '0 3 * * 1', 'UTC', 0, ?, NOW(3), NOW(3))`,
+       VALUES ('weekly office', '["192.0.2.0/24"]', '[]', '{}', '0 3 * * 1', 'UTC', 0, ?, NOW(3), NOW(3))`,
       [savedRangeLatest],
     );
 

@@ -58,8 +58,8 @@ export function likePrefix(text: string): string {
 }
 
 /**
- * An SQL expression that orders a column of IP addresses by value, not as text (10.0.0.9
- * before 10.0.0.10): IPv4 as IPv4-mapped IPv6, so before global and link-local IPv6; NULL for
+ * An SQL expression that orders a column of IP addresses by value, not as text (192.0.2.9
+ * before 192.0.2.10): IPv4 as IPv4-mapped IPv6, so before global and link-local IPv6; NULL for
  * anything else (a host name). One expression, so that a sort's direction applies to it whole.
  */
 export function ipOrder(column: string): string {

@@ -89,7 +89,7 @@ export class ScanView {
 }
 
 export class ScanDetailView extends ScanView {
-  @ApiProperty({ type: [ScanResultView], description: 'one page of results (resultsOffset, resultsLimit) in address order: 10.0.0.2 before 10.0.0.10, IPv4 before IPv6, host names last' }) results: ScanResultView[];
+  @ApiProperty({ type: [ScanResultView], description: 'one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last' }) results: ScanResultView[];
 }
 
 export class ScanPage {

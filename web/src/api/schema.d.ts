@@ -1910,7 +1910,7 @@ export interface components {
             startedAt?: string | null;
             /** Format: date-time */
             finishedAt?: string | null;
-            /** @description one page of results (resultsOffset, resultsLimit) in address order: 10.0.0.2 before 10.0.0.10, IPv4 before IPv6, host names last */
+            /** @description one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last */
             results: components["schemas"]["ScanResultView"][];
         };
         ScheduleView: {
