@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
 import { deleteInBatches } from '../database/batches';
+import { statusCountsJson } from '../database/status-counts';
 import { ChunkStatus, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
 
 export interface NewScan {
@@ -42,7 +43,7 @@ const TERMINAL: ScanStatus[] = ['completed', 'failed', 'cancelled'];
  */
 const COUNT_RESULTS = `s.done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
   s.found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified'),
-  s.counts = COALESCE((SELECT JSON_OBJECTAGG(x.status, x.n) FROM (SELECT status, COUNT(*) AS n FROM scan_results WHERE scan_id = ? GROUP BY status) x), '{}')`;
+  s.counts = ${statusCountsJson('scan_results', 'scan_id')}`;
 
 @Injectable()
 export class ScansRepository {
@@ -163,23 +164,26 @@ export class ScansRepository {
   }
 
   /**
-   * Deletes up to `maxScans` scans that finished before `before`, oldest first, with their
+   * Deletes the scans that finished before `before`, oldest first, 200 ids at a time, with their
    * results and chunks, except each saved range's latest scan. A scan's results go in batches
    * first (a /16 holds 65,536), so that no statement holds locks for long.
    */
-  async pruneFinished(before: Date, maxScans = 200): Promise<{ scans: number; results: number }> {
-    const ids: Array<{ id: string }> = await this.ds.query(
-      `SELECT id FROM scans WHERE status IN (?) AND finished_at < ?
-         AND id NOT IN (SELECT last_scan_id FROM scan_schedules WHERE last_scan_id IS NOT NULL)
-       ORDER BY id LIMIT ?`,
-      [TERMINAL, before, maxScans],
-    );
-    let results = 0;
-    for (const { id } of ids) {
-      results += await deleteInBatches(this.ds, 'DELETE FROM scan_results WHERE scan_id = ? LIMIT ?', [id], 5000);
-      await this.ds.query('DELETE FROM scans WHERE id = ?', [id]);
+  async pruneFinished(before: Date): Promise<{ scans: number; results: number }> {
+    const total = { scans: 0, results: 0 };
+    for (;;) {
+      const ids: Array<{ id: string }> = await this.ds.query(
+        `SELECT id FROM scans WHERE status IN (?) AND finished_at < ?
+           AND id NOT IN (SELECT last_scan_id FROM scan_schedules WHERE last_scan_id IS NOT NULL)
+         ORDER BY id LIMIT 200`,
+        [TERMINAL, before],
+      );
+      for (const { id } of ids) {
+        total.results += await deleteInBatches(this.ds, 'DELETE FROM scan_results WHERE scan_id = ? LIMIT ?', [id], 5000);
+        await this.ds.query('DELETE FROM scans WHERE id = ?', [id]);
+      }
+      total.scans += ids.length;
+      if (ids.length < 200) return total;
     }
-    return { scans: ids.length, results };
   }
 
   /** Completes a running scan once no chunk is left, its counters counted in the same statement; true when this call completed it. */

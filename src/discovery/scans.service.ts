@@ -47,14 +47,7 @@ export class ScansService {
    * saved /16 scanned every hour would otherwise add 1.5 million result rows a day.
    */
   async prune(now = new Date()): Promise<{ scans: number; results: number }> {
-    const before = new Date(now.getTime() - this.config.scanRetentionDays * 86_400_000);
-    const total = { scans: 0, results: 0 };
-    for (;;) {
-      const { scans, results } = await this.repo.pruneFinished(before);
-      total.scans += scans;
-      total.results += results;
-      if (scans < 200) break;
-    }
+    const total = await this.repo.pruneFinished(new Date(now.getTime() - this.config.scanRetentionDays * 86_400_000));
     if (total.scans) this.logger.log({ ...total, retentionDays: this.config.scanRetentionDays }, 'old scans deleted');
     return total;
   }

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '../database/batches';
+import { statusCountsJson } from '../database/status-counts';
 import { deviceSql, DeviceFilter } from '../devices/devices.repository';
 import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
 import type { TargetDevice } from './job-kinds';
@@ -246,17 +247,20 @@ export class JobsRepository {
   }
 
   /**
-   * Deletes the targets' output of up to `maxRuns` runs that finished before `before`, in
-   * batches; the runs, their targets' statuses and the audit log stay.
+   * Deletes the targets' output of the runs that finished before `before`, 200 runs at a time
+   * and in batches; the runs, their targets' statuses and the audit log stay.
    */
-  async pruneLogs(before: Date, maxRuns = 200): Promise<{ runs: number; logs: number }> {
-    const runs: Array<{ id: string }> = await this.ds.query(
-      `SELECT r.id FROM job_runs r WHERE r.finished_at < ? AND EXISTS (SELECT 1 FROM job_target_logs l WHERE l.run_id = r.id) ORDER BY r.id LIMIT ?`,
-      [before, maxRuns],
-    );
-    let logs = 0;
-    for (const { id } of runs) logs += await deleteInBatches(this.ds, 'DELETE FROM job_target_logs WHERE run_id = ? LIMIT ?', [id], 1000);
-    return { runs: runs.length, logs };
+  async pruneLogs(before: Date): Promise<{ runs: number; logs: number }> {
+    const total = { runs: 0, logs: 0 };
+    for (;;) {
+      const runs: Array<{ id: string }> = await this.ds.query(
+        `SELECT r.id FROM job_runs r WHERE r.finished_at < ? AND EXISTS (SELECT 1 FROM job_target_logs l WHERE l.run_id = r.id) ORDER BY r.id LIMIT 200`,
+        [before],
+      );
+      for (const { id } of runs) total.logs += await deleteInBatches(this.ds, 'DELETE FROM job_target_logs WHERE run_id = ? LIMIT ?', [id], 1000);
+      total.runs += runs.length;
+      if (runs.length < 200) return total;
+    }
   }
 
   async saveLog(runId: number, deviceId: number, gz: Buffer, bytes: number, truncated: boolean, at: Date): Promise<void> {
@@ -354,7 +358,7 @@ export class JobsRepository {
   async completeIfDone(runId: number, at: Date): Promise<boolean> {
     return affected(await retryDeadlocks(() => this.ds.query(
       `UPDATE job_runs SET status = 'completed', finished_at = ?,
-         counts = COALESCE((SELECT JSON_OBJECTAGG(x.status, x.n) FROM (SELECT status, COUNT(*) AS n FROM job_run_targets WHERE run_id = ? GROUP BY status) x), '{}')
+         counts = ${statusCountsJson('job_run_targets', 'run_id')}
        WHERE id = ? AND status IN ('running', 'paused')
          AND NOT EXISTS (SELECT 1 FROM job_run_targets t WHERE t.run_id = ? AND t.status IN ${OPEN_TARGET})`,
       [at, runId, runId, runId],

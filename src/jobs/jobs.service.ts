@@ -59,13 +59,7 @@ export class JobsService {
 
   /** Deletes job output older than TEKNISI_JOB_OUTPUT_RETENTION_DAYS (hourly): runs, statuses and audit stay. */
   async pruneOutput(): Promise<{ runs: number; logs: number }> {
-    const total = { runs: 0, logs: 0 };
-    for (;;) {
-      const { runs, logs } = await this.repo.pruneLogs(this.outputCutoff());
-      total.runs += runs;
-      total.logs += logs;
-      if (runs < 200) break;
-    }
+    const total = await this.repo.pruneLogs(this.outputCutoff());
     if (total.runs) this.logger.log({ ...total, retentionDays: this.config.jobOutputRetentionDays }, 'old job output deleted');
     return total;
   }
