@@ -6,8 +6,7 @@ import { AddJobs1795890100000 } from './1795890100000-AddJobs';
 import { AddConfigs1795890200000 } from './1795890200000-AddConfigs';
 import { AddSavedFilters1795900000000 } from './1795900000000-AddSavedFilters';
 import { AddAgentTokens1795910000000 } from './1795910000000-AddAgentTokens';
-import { AddScanCounts1795920000000 } from './1795920000000-AddScanCounts';
-import { AddRunCounts1795920000100 } from './1795920000100-AddRunCounts';
+import { AddStoredCounts1795920000000 } from './1795920000000-AddStoredCounts';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
-export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000, AddConfigs1795890200000, AddSavedFilters1795900000000, AddAgentTokens1795910000000, AddScanCounts1795920000000, AddRunCounts1795920000100];
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000, AddConfigs1795890200000, AddSavedFilters1795900000000, AddAgentTokens1795910000000, AddStoredCounts1795920000000];
