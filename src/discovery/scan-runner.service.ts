@@ -172,9 +172,10 @@ export class ScanRunner {
       return;
     }
     // cancelled (or failed) while this chunk ran, maybe before it looked: its counters must
-    // show all that was stored, this chunk's last results included
+    // show all that was stored, this chunk's last results included. A scan another chunk
+    // completed meanwhile needs nothing: it could complete only after this chunk was done.
     const now = await this.repo.scanStatus(scanId);
-    if (now && TERMINAL.includes(now)) await this.repo.recount(scanId);
+    if (now === 'cancelled' || now === 'failed') await this.repo.recount(scanId);
   }
 
   private async reveal(ids: number[]): Promise<RevealedCredential[]> {
