@@ -22,6 +22,7 @@ const at = (n: number) => `${net}.${n}`;
 interface ScanBody {
   id: number;
   status: string;
+  exclude: string[];
   progress: { done: number; total: number; found: number };
   counts: Record<string, number>;
   results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; via: string | null }>;
@@ -195,6 +196,53 @@ describe('discovery scans', () => {
     expect(scan.progress).toMatchObject({ total: 254, done: 254, found: 2 });
     // one address after another would take 254 × 2 credentials × 2 tries × 1 s
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('leaves out what a scan or a saved range excludes: never contacted, not counted, and a host name that resolves into it is not contacted either', async () => {
+    // something listening on the excluded address records every datagram and connection
+    const dgram = await import('node:dgram');
+    const tcpNet = await import('node:net');
+    const contacts: string[] = [];
+    const udp = dgram.createSocket('udp4').on('message', () => contacts.push('udp 161'));
+    await new Promise<void>((r) => udp.bind(161, at(25), r));
+    const tcp = tcpNet.createServer((c) => {
+      contacts.push('tcp 22');
+      c.destroy();
+    });
+    await new Promise<void>((r) => tcp.listen(22, at(25), r));
+    try {
+      const send = (body: object) => api().post('/api/discovery/scans').set(bearer(tech)).send({ credentialIds: [cred.linux], ...body });
+      const bad = await send({ targets: [`${net}.24-26`], exclude: [at(25), `${net}.0/40`] }).expect(400);
+      expect(bad.body.details).toEqual([{ field: 'exclude.1', messages: [expect.stringContaining('is not a valid CIDR block')] }]);
+      const none = await send({ targets: [`${net}.24-26`], exclude: [`${net}.0/24`] }).expect(400);
+      expect(none.body.details).toEqual([{ field: 'exclude', messages: ['excludes every target: nothing would be scanned'] }]);
+
+      const exclude = [at(25), '127.0.0.1', '::1'];
+      const id = await startScan({ targets: [`${net}.24-26`, 'localhost'], exclude, credentialIds: [cred.linux, cred.db01Ssh], options: { timeoutMs: 500, retries: 0 } });
+      const scan = await until(id);
+      expect(scan).toMatchObject({ status: 'completed', exclude, progress: { total: 3, done: 3, found: 0 }, counts: { refused: 2, excluded: 1 } });
+      expect(scan.results.map((r) => [r.address, r.status])).toEqual([[at(24), 'refused'], [at(26), 'refused'], ['localhost', 'excluded']]);
+      expect(scan.results[2].reason).toMatch(/^not contacted: localhost resolves to (127\.0\.0\.1|::1), which this scan excludes \((127\.0\.0\.1|::1)\)$/);
+      expect(contacts).toEqual([]);
+
+      // a saved range keeps its exclusions and its scans use them; [] takes them away
+      const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+        .send({ name: 'lab without .25', targets: [`${net}.24-26`], exclude: [` ${at(25)} `], credentialIds: [cred.linux, cred.db01Ssh], cron: '0 4 * * *', options: { timeoutMs: 500, retries: 0 } }).expect(201)).body;
+      expect(range.exclude).toEqual([at(25)]);
+      const first = await until((await api().post(`/api/discovery/schedules/${range.id}/run`).set(bearer(tech)).expect(202)).body.id);
+      expect(first).toMatchObject({ exclude: [at(25)], progress: { total: 2, done: 2 } });
+      expect(contacts).toEqual([]);
+      const patch = (body: object) => api().patch(`/api/discovery/schedules/${range.id}`).set(bearer(tech)).send(body);
+      expect((await patch({ exclude: [`${net}.24-26`] }).expect(400)).body.details).toEqual([{ field: 'exclude', messages: ['excludes every target: nothing would be scanned'] }]);
+      expect((await patch({ exclude: [] }).expect(200)).body.exclude).toEqual([]);
+      // without the exclusion the address is contacted: the listeners above do hear a scan
+      const second = await until((await api().post(`/api/discovery/schedules/${range.id}/run`).set(bearer(tech)).expect(202)).body.id);
+      expect(second).toMatchObject({ exclude: [], progress: { total: 3, done: 3 } });
+      expect(contacts).toEqual(expect.arrayContaining(['udp 161', 'tcp 22']));
+    } finally {
+      udp.close();
+      tcp.close();
+    }
   });
 
   it('counts a big scan\'s results once, as it ends, shows its progress exact while it runs, and lists it without counting again', async () => {

@@ -27,6 +27,8 @@ export interface AddressScanDeps {
   sshLegacyAlgorithms?: boolean;
   /** after ingest: which credential worked and which device a pinned host key belongs to */
   identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, address: string): Promise<void>;
+  /** the scan's exclusion an address falls in, or null: a host name that resolves into one is not contacted */
+  excluded?(ip: string): string | null;
 }
 
 interface Side {
@@ -71,6 +73,8 @@ export async function scanAddress(
     } catch (err) {
       return result('error', `host name ${target} did not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
     }
+    const rule = deps.excluded?.(ip);
+    if (rule) return result('excluded', `not contacted: ${target} resolves to ${ip}, which this scan excludes (${rule})`);
   }
   const snmpCreds = ordered(creds.filter((c): c is SnmpCred => c.kind !== 'ssh'), remembered?.get('snmp'));
   const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));

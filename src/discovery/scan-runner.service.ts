@@ -13,9 +13,10 @@ import { QueueService } from '../queue/queue.service';
 import { scanAddress } from './address-scan';
 import { HostKeysRepository } from './host-keys.repository';
 import { Semaphore } from './probes';
+import { Scan } from './scan.entity';
 import { ResultRow, ScansRepository, TERMINAL } from './scans.repository';
 import { chunkJobId } from './scans.service';
-import { parseTargets, expandTargets } from './targets';
+import { Exclusions, expandTargets, parseTargets } from './targets';
 
 const LEASE_MS = 60_000;
 const RENEW_MS = 15_000;
@@ -34,7 +35,7 @@ export class ScanRunner {
   /** how long one address may take before it is abandoned */
   private readonly addressTimeoutMs: number;
   private readonly sshLegacyAlgorithms: boolean;
-  private readonly expanded = new Map<number, string[]>();
+  private readonly expanded = new Map<number, { addresses: string[]; exclusions: Exclusions }>();
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
   constructor(
@@ -59,7 +60,8 @@ export class ScanRunner {
     if (!chunk) return { skipped: 'chunk held by another worker or finished' };
     await this.repo.markRunning(scanId, now);
 
-    const addresses = this.addressesOf(scan.id, scan.targets).slice(chunk.firstIndex, chunk.firstIndex + chunk.size);
+    const { addresses: all, exclusions } = this.addressesOf(scan);
+    const addresses = all.slice(chunk.firstIndex, chunk.firstIndex + chunk.size);
     const done = await this.repo.addressesDone(scanId, addresses);
     const todo = addresses.filter((a) => !done.has(a));
     const pending: ResultRow[] = [];
@@ -108,6 +110,7 @@ export class ScanRunner {
         hostKeys: this.hostKeys.verifier(),
         sshLegacyAlgorithms: this.sshLegacyAlgorithms,
         identified: (deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string) => this.identified(deviceId, worked, sshPort, ip),
+        excluded: (ip: string) => exclusions.matching(ip),
       };
       const lane = async () => {
         while (!stop && next < todo.length) {
@@ -150,17 +153,19 @@ export class ScanRunner {
   }
 
   /**
-   * A scan's expanded address list, kept for the few scans this worker is on: expanding a /16
-   * takes ~120 ms, and every one of its 256 chunks needs the list (targets never change).
+   * A scan's expanded address list (exclusions taken out) and its exclusions, kept for the few
+   * scans this worker is on: expanding a /16 takes ~120 ms, and every one of its 256 chunks
+   * needs the list (targets never change).
    */
-  private addressesOf(scanId: number, targets: string[]): string[] {
-    let list = this.expanded.get(scanId);
-    if (!list) {
-      list = expandTargets(parseTargets(targets, Number.MAX_SAFE_INTEGER).targets);
-      this.expanded.set(scanId, list);
+  private addressesOf(scan: Scan): { addresses: string[]; exclusions: Exclusions } {
+    let entry = this.expanded.get(scan.id);
+    if (!entry) {
+      const parsed = parseTargets(scan.targets, Number.MAX_SAFE_INTEGER, scan.exclude ?? []);
+      entry = { addresses: expandTargets(parsed.targets, parsed.exclusions), exclusions: parsed.exclusions };
+      this.expanded.set(scan.id, entry);
       if (this.expanded.size > 4) this.expanded.delete(this.expanded.keys().next().value!);
     }
-    return list;
+    return entry;
   }
 
   private async finish(scanId: number, chunkNo: number, status: 'done' | 'cancelled'): Promise<void> {

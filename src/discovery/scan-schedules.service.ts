@@ -11,9 +11,12 @@ import { ScansRepository } from './scans.repository';
 import { ScansService, withDefaults } from './scans.service';
 
 const toView = (s: ScanSchedule): ScheduleView => ({
-  id: s.id, name: s.name, targets: s.targets, credentialIds: s.credentialIds, options: s.options, cron: s.cron, timezone: s.timezone,
+  id: s.id, name: s.name, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options, cron: s.cron, timezone: s.timezone,
   enabled: s.enabled, nextRunAt: s.nextRunAt, lastScanId: s.lastScanId, createdAt: s.createdAt, updatedAt: s.updatedAt,
 });
+
+/** Exclusions as stored: trimmed, and null for none. */
+const trimmed = (exclude: string[] | null | undefined): string[] | null => (exclude?.length ? exclude.map((t) => t.trim()) : null);
 
 @Injectable()
 export class ScanSchedulesService {
@@ -40,7 +43,7 @@ export class ScanSchedulesService {
     await this.scans.validate(dto);
     const enabled = dto.enabled ?? true;
     const id = await this.unique(() => this.repo.insertSchedule({
-      name: dto.name.trim(), targets: dto.targets.map((t) => t.trim()), credentialIds: dto.credentialIds, options: dto.options ?? {}, cron: dto.cron.trim(), timezone,
+      name: dto.name.trim(), targets: dto.targets.map((t) => t.trim()), exclude: trimmed(dto.exclude), credentialIds: dto.credentialIds, options: dto.options ?? {}, cron: dto.cron.trim(), timezone,
       enabled, nextRunAt: enabled ? next : null, lastScanId: null, createdAt: now, updatedAt: now,
     }), dto.name);
     return this.get(id);
@@ -51,9 +54,9 @@ export class ScanSchedulesService {
     const merged = { ...s, ...Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) } as ScanSchedule;
     const now = new Date();
     const next = nextFiring(merged.cron, merged.timezone, now);
-    if (dto.targets || dto.credentialIds) await this.scans.validate(merged);
+    if (dto.targets || dto.credentialIds || dto.exclude) await this.scans.validate({ ...merged, exclude: merged.exclude ?? [] });
     await this.unique(() => this.repo.updateSchedule(id, {
-      name: merged.name.trim(), targets: merged.targets, credentialIds: merged.credentialIds, options: merged.options, cron: merged.cron.trim(),
+      name: merged.name.trim(), targets: merged.targets, exclude: trimmed(merged.exclude), credentialIds: merged.credentialIds, options: merged.options, cron: merged.cron.trim(),
       timezone: merged.timezone, enabled: merged.enabled, nextRunAt: merged.enabled ? next : null, updatedAt: now,
     }), merged.name);
     return this.get(id);
@@ -66,7 +69,7 @@ export class ScanSchedulesService {
   /** Starts a scan of the saved range now, outside its schedule. */
   async runNow(id: number, actor: string): Promise<{ id: number }> {
     const s = await this.find(id);
-    const scan = await this.scans.start({ targets: s.targets, credentialIds: s.credentialIds, options: withDefaults(s.options) }, actor, s.id);
+    const scan = await this.scans.start({ targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) }, actor, s.id);
     await this.repo.updateSchedule(id, { lastScanId: scan.id });
     return scan;
   }
@@ -83,7 +86,7 @@ export class ScanSchedulesService {
       }
       if (!(await this.repo.claimFiring(s.id, s.nextRunAt!, next))) continue; // another process fired it
       try {
-        const scan = await this.scans.start({ targets: s.targets, credentialIds: s.credentialIds, options: withDefaults(s.options) }, `schedule:${s.name}`.slice(0, 64), s.id);
+        const scan = await this.scans.start({ targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) }, `schedule:${s.name}`.slice(0, 64), s.id);
         await this.repo.updateSchedule(s.id, { lastScanId: scan.id });
         started.push(scan.id);
       } catch (err) {

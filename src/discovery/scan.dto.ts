@@ -25,6 +25,13 @@ export class CreateScanDto {
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true })
   targets: string[];
 
+  @ApiPropertyOptional({
+    example: ['192.0.2.1', '192.0.2.200-254', 'ups.example'],
+    description: 'what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A CIDR block here covers all of it, network and broadcast addresses included',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true })
+  exclude?: string[];
+
   @ApiProperty({ type: [Number], example: [1, 2], description: 'SNMP and SSH credentials to try; the one that worked for a device is tried first next time' })
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true })
   credentialIds: number[];
@@ -69,12 +76,14 @@ export class ScanCounts {
   @ApiPropertyOptional() 'auth-failed'?: number;
   @ApiPropertyOptional() refused?: number;
   @ApiPropertyOptional() error?: number;
+  @ApiPropertyOptional({ description: 'host names that resolved into the exclusions' }) excluded?: number;
 }
 
 export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
   @ApiProperty({ type: [String] }) targets: string[];
+  @ApiProperty({ type: [String], description: 'what the scan leaves out; not counted in progress.total' }) exclude: string[];
   @ApiProperty({ type: [Number] }) credentialIds: number[];
   @ApiProperty({ type: ScanOptionsDto }) options: ScanOptions;
   @ApiProperty({ type: ScanProgress }) progress: ScanProgress;
@@ -117,6 +126,7 @@ export class CreateScheduleDto extends CreateScanDto {
 export class UpdateScheduleDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(128) name?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'replaces the exclusions; [] excludes nothing' }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) exclude?: string[];
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
   @ApiPropertyOptional({ type: ScanOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ScanOptionsDto) options?: ScanOptionsDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' }) cron?: string;
@@ -128,6 +138,7 @@ export class ScheduleView {
   @ApiProperty() id: number;
   @ApiProperty() name: string;
   @ApiProperty({ type: [String] }) targets: string[];
+  @ApiProperty({ type: [String] }) exclude: string[];
   @ApiProperty({ type: [Number] }) credentialIds: number[];
   @ApiProperty({ type: ScanOptionsDto }) options: Partial<ScanOptions>;
   @ApiProperty() cron: string;

@@ -6,7 +6,8 @@ import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns
 export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
 
-export const SCAN_RESULT_STATUSES = ['identified', 'no-response', 'auth-failed', 'refused', 'error'] as const;
+/** excluded: a host name target that resolved into the scan's exclusions (excluded addresses get no result) */
+export const SCAN_RESULT_STATUSES = ['identified', 'no-response', 'auth-failed', 'refused', 'error', 'excluded'] as const;
 export type ScanResultStatus = (typeof SCAN_RESULT_STATUSES)[number];
 
 export const CHUNK_STATUSES = ['queued', 'running', 'done', 'cancelled'] as const;
@@ -27,6 +28,8 @@ export class Scan {
   @Column({ type: 'varchar', length: 16 }) status: ScanStatus;
   /** the targets as the technician wrote them (CIDRs, ranges, addresses, host names) */
   @Column({ type: 'simple-json' }) targets: string[];
+  /** what the scan leaves out, in the same forms (null: nothing) */
+  @Column({ type: 'simple-json', nullable: true }) exclude: string[] | null;
   @Column({ type: 'simple-json' }) credentialIds: number[];
   @Column({ type: 'simple-json' }) options: ScanOptions;
   @Column({ type: 'int', unsigned: true, default: 0 }) total: number;
@@ -80,6 +83,7 @@ export class ScanSchedule {
   @IdColumn() id: number;
   @Index({ unique: true }) @Column({ type: 'varchar', length: 128 }) name: string;
   @Column({ type: 'simple-json' }) targets: string[];
+  @Column({ type: 'simple-json', nullable: true }) exclude: string[] | null;
   @Column({ type: 'simple-json' }) credentialIds: number[];
   @Column({ type: 'simple-json' }) options: Partial<ScanOptions>;
   @Column({ type: 'varchar', length: 128 }) cron: string;

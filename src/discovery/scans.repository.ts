@@ -10,6 +10,8 @@ import { ChunkStatus, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanSta
 
 export interface NewScan {
   targets: string[];
+  /** what the scan leaves out; none when absent or null */
+  exclude?: string[] | null;
   credentialIds: number[];
   options: ScanOptions;
   total: number;
@@ -53,9 +55,9 @@ export class ScansRepository {
   async insertScan(s: NewScan, chunkSize: number, at: Date): Promise<{ id: number; chunks: number }> {
     return this.ds.transaction(async (m) => {
       const res = await m.query(
-        `INSERT INTO scans (status, targets, credential_ids, options, total, done, found, schedule_id, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
-        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.total, s.scheduleId, s.createdBy, at],
+        `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, schedule_id, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.total, s.scheduleId, s.createdBy, at],
       );
       const id = Number(res.insertId);
       const chunks: unknown[][] = [];

@@ -25,7 +25,7 @@ export function chunkJobId(scanId: number, chunkNo: number, attempt: number): st
 export function toScanView(s: Scan, counts: ScanView['counts']): ScanView {
   const done = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
   return {
-    id: s.id, status: s.status, targets: s.targets, credentialIds: s.credentialIds, options: s.options,
+    id: s.id, status: s.status, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options,
     progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, scheduleId: s.scheduleId, createdBy: s.createdBy,
     error: s.error, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
   };
@@ -52,10 +52,11 @@ export class ScansService {
     return total;
   }
 
-  /** Checks targets and credentials; every problem is a 400 naming its field. */
-  async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds'>): Promise<{ total: number }> {
-    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses);
+  /** Checks targets, exclusions and credentials; every problem is a 400 naming its field. */
+  async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number }> {
+    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, dto.exclude ?? []);
     const details: FieldError[] = parsed.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+    if (!parsed.errors.length && !parsed.size) details.push({ field: 'exclude', messages: ['excludes every target: nothing would be scanned'] });
     for (const [i, id] of dto.credentialIds.entries()) {
       const cred = await this.credentials.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
       if (!cred) details.push({ field: `credentialIds.${i}`, messages: [`credential ${id} does not exist`] });
@@ -63,13 +64,14 @@ export class ScansService {
     if (new Set(dto.credentialIds).size !== dto.credentialIds.length) details.push({ field: 'credentialIds', messages: ['credentialIds lists a credential twice'] });
     if (details.length) throw badRequest(details);
     // within the address cap, so expanding is bounded; an address two targets share counts once
-    return { total: expandTargets(parsed.targets).length };
+    return { total: expandTargets(parsed.targets, parsed.exclusions).length };
   }
 
   async start(dto: CreateScanDto, createdBy: string | null, scheduleId: number | null = null): Promise<{ id: number }> {
     const { total } = await this.validate(dto);
     const options = withDefaults(dto.options);
-    const { id, chunks } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), credentialIds: dto.credentialIds, options, total, createdBy, scheduleId }, CHUNK_SIZE, new Date());
+    const exclude = (dto.exclude ?? []).map((t) => t.trim());
+    const { id, chunks } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), exclude: exclude.length ? exclude : null, credentialIds: dto.credentialIds, options, total, createdBy, scheduleId }, CHUNK_SIZE, new Date());
     try {
       for (let no = 0; no < chunks; no++) await this.queues.add(JobName.ScanChunk, { scanId: id, chunkNo: no }, { jobId: chunkJobId(id, no, 0), removeOnComplete: true, removeOnFail: true });
     } catch (err) {

@@ -1,5 +1,11 @@
 import { expandTargets, parseTarget, parseTargets } from './targets';
 
+const expand = (targets: string[], exclude: string[] = []) => {
+  const p = parseTargets(targets, 1 << 20, exclude);
+  expect(p.errors).toEqual([]);
+  return expandTargets(p.targets, p.exclusions);
+};
+
 describe('scan targets', () => {
   it.each([
     ['192.0.2.0/24', 254, '192.0.2.1', '192.0.2.254'],
@@ -48,5 +54,68 @@ describe('scan targets', () => {
   it('drops addresses that two targets share, keeping the first order', () => {
     const r = parseTargets(['127.0.0.5-8', '127.0.0.0/29', '127.0.0.6'], 100);
     expect(expandTargets(r.targets)).toEqual(['127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8', '127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']);
+  });
+
+  it('counts an address that two targets share once, so overlapping targets are not held against the cap', () => {
+    expect(parseTargets(['192.0.2.0/24', '192.0.2.0/24', '192.0.2.7'], 254).errors).toEqual([]);
+    expect(parseTargets(['192.0.2.0/24', '192.0.2.0/24'], 253).errors).toEqual([expect.stringContaining('254 addresses is more than')]);
+  });
+
+  it.each([
+    [['192.0.2.0/29'], ['192.0.2.3'], ['192.0.2.1', '192.0.2.2', '192.0.2.4', '192.0.2.5', '192.0.2.6']],
+    [['192.0.2.0/29'], ['192.0.2.1-3', '192.0.2.6/32'], ['192.0.2.4', '192.0.2.5']],
+    [['192.0.2.0/29'], ['192.0.2.0/30', '192.0.2.2-192.0.2.5'], ['192.0.2.6']],
+    [['192.0.2.0/29'], ['192.0.2.0/24'], []],
+    [['192.0.2.0/23'], ['192.0.2.0/24', '192.0.3.2-192.0.3.254'], ['192.0.3.0', '192.0.3.1']],
+    [['192.0.2.0/28'], ['192.0.2.0/30'], ['192.0.2.4', '192.0.2.5', '192.0.2.6', '192.0.2.7', '192.0.2.8', '192.0.2.9', '192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.14']],
+    [['192.0.2.5-7', '192.0.2.1'], ['192.0.2.1'], ['192.0.2.5', '192.0.2.6', '192.0.2.7']],
+    [['192.0.2.1', 'Printer.Example', 'other.example'], ['printer.example.'], ['192.0.2.1', 'other.example']],
+    [['192.0.2.1-3', '2001:db8::1-2001:db8::3'], ['2001:db8::2', '192.0.2.9'], ['192.0.2.1', '192.0.2.2', '192.0.2.3', '2001:db8::1', '2001:db8::3']],
+    [['192.0.2.9', '192.0.2.0/29'], ['::ffff:192.0.2.2'], ['192.0.2.9', '192.0.2.1', '192.0.2.3', '192.0.2.4', '192.0.2.5', '192.0.2.6']],
+  ])('%j less %j leaves %j, in the targets\' order', (targets, exclude, left) => {
+    expect(expand(targets, exclude)).toEqual(left);
+    expect(parseTargets(targets, 1 << 20, exclude).size).toBe(left.length);
+  });
+
+  it('counts what is left after the exclusions against the cap, and never walks what is excluded', () => {
+    // the /15's first half and its second half's first quarter out: 198.19.64.0 to .255.254 left
+    const r = parseTargets(['198.18.0.0/15'], 65_536, ['198.18.0.0/16', '198.19.0.0/18']);
+    expect(r.errors).toEqual([]);
+    expect(r.size).toBe(49_151);
+    const all = expandTargets(r.targets, r.exclusions);
+    expect(all).toHaveLength(49_151);
+    expect([all[0], all[all.length - 1]]).toEqual(['198.19.64.0', '198.19.255.254']);
+    expect(parseTargets(['198.18.0.0/15'], 65_536, ['198.19.0.0/18']).errors).toEqual([expect.stringContaining('114,686 addresses once the exclusions are taken out is more than one scan may cover')]);
+  });
+
+  it('names each bad exclusion by its position', () => {
+    const r = parseTargets(['192.0.2.0/24'], 65_536, ['192.0.2.1', '192.0.2.0/40', 'bad host!']);
+    expect(r.errors).toEqual([expect.stringMatching(/^exclude\.1: "192\.0\.2\.0\/40" is not a valid CIDR block/), expect.stringMatching(/^exclude\.2: "bad host!" is not/)]);
+  });
+
+  it('says which exclusion an address falls in', () => {
+    const { exclusions } = parseTargets(['192.0.2.0/24'], 65_536, ['printer.example', '192.0.2.16/28', '2001:db8::/64']);
+    expect(exclusions.matching('192.0.2.20')).toBe('192.0.2.16/28');
+    expect(exclusions.matching('::ffff:192.0.2.31')).toBe('192.0.2.16/28');
+    expect(exclusions.matching('2001:db8::99')).toBe('2001:db8::/64');
+    expect(exclusions.matching('192.0.2.32')).toBeNull();
+    expect(exclusions.hasHost('printer.example')).toBe(true);
+  });
+
+  it('expands exactly as many addresses as it counts, whatever overlaps', () => {
+    // a small deterministic generator: ranges and blocks in 192.0.2.0/24, overlapping at random
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = () => (rnd(3) === 0 ? `192.0.2.${rnd(256)}` : rnd(2) ? `192.0.2.${rnd(128)}-${128 + rnd(128)}` : `192.0.2.${rnd(256)}/${26 + rnd(7)}`);
+    for (let i = 0; i < 200; i++) {
+      const targets = Array.from({ length: 1 + rnd(4) }, pick);
+      const exclude = Array.from({ length: rnd(4) }, pick);
+      const p = parseTargets(targets, 1 << 20, exclude);
+      const all = expandTargets(p.targets, p.exclusions);
+      const banned = new Set(expandTargets(parseTargets(exclude, 1 << 20).targets));
+      expect({ targets, exclude, n: p.size }).toEqual({ targets, exclude, n: all.length });
+      expect(all.filter((a) => banned.has(a))).toEqual([]);
+      expect(new Set(all).size).toBe(all.length);
+    }
   });
 });

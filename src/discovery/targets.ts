@@ -1,10 +1,12 @@
 // discovery/: what a technician types as scan targets — CIDR blocks, address ranges, single
-// addresses and host names — checked, counted without expanding, then expanded in order with
-// duplicates dropped. ipaddr.js does the address maths.
+// addresses and host names — and what a scan must leave out, in the same forms: checked,
+// counted without expanding, then expanded in order with duplicates and exclusions dropped.
+// ipaddr.js parses the addresses; the spans are plain bigint arithmetic.
 import * as ipaddr from 'ipaddr.js';
 
 export type Target =
-  | { kind: 'cidr'; text: string; first: bigint; size: bigint; v6: boolean }
+  /** first and size: the hosts; block: every address of the block (what an exclusion leaves out) */
+  | { kind: 'cidr'; text: string; first: bigint; size: bigint; v6: boolean; block: { first: bigint; size: bigint } }
   | { kind: 'range'; text: string; first: bigint; size: bigint; v6: boolean }
   | { kind: 'host'; text: string; size: 1n };
 
@@ -46,9 +48,10 @@ export function parseTarget(raw: string): Target {
     const first = (toBig(addr) >> hostBits) << hostBits;
     let size = 1n << hostBits;
     // an IPv4 block's network and broadcast addresses are not hosts (except in /31 and /32)
-    if (!v6 && bits <= 30) return { kind: 'cidr', text, first: first + 1n, size: size - 2n, v6 };
+    const block = { first, size };
+    if (!v6 && bits <= 30) return { kind: 'cidr', text, first: first + 1n, size: size - 2n, v6, block };
     if (v6 && bits <= 126) size -= 1n; // the subnet-router anycast address
-    return { kind: 'cidr', text, first: v6 && bits <= 126 ? first + 1n : first, size, v6 };
+    return { kind: 'cidr', text, first: v6 && bits <= 126 ? first + 1n : first, size, v6, block };
   }
   const dash = text.indexOf('-');
   if (dash > 0 && (parseAddress(text.slice(0, dash)) || text.includes(':'))) {
@@ -68,40 +71,144 @@ export function parseTarget(raw: string): Target {
   return { kind: 'host', text: text.replace(/\.$/, '').toLowerCase(), size: 1n };
 }
 
+/** An inclusive run of addresses of one family, as numbers. */
+interface Span {
+  v6: boolean;
+  from: bigint;
+  to: bigint;
+}
+
+/**
+ * The addresses a target covers as a span; a host name has none. An exclusion's CIDR block
+ * covers all of it: excluding 192.0.2.0/24 leaves out 192.0.2.0 and .255, hosts of a /23.
+ */
+function spanOf(t: Target, whole = false): Span | null {
+  if (t.kind === 'cidr' && whole) return { v6: t.v6, from: t.block.first, to: t.block.first + t.block.size - 1n };
+  if (t.kind !== 'host') return { v6: t.v6, from: t.first, to: t.first + t.size - 1n };
+  const a = parseAddress(t.text);
+  return a ? { v6: a.kind() === 'ipv6', from: toBig(a), to: toBig(a) } : null;
+}
+
+/** Sorted, overlapping and touching spans joined. */
+function merge(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const s of [...spans].sort((a, b) => Number(a.v6) - Number(b.v6) || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    const last = out[out.length - 1];
+    if (last && last.v6 === s.v6 && s.from <= last.to + 1n) {
+      if (s.to > last.to) last.to = s.to;
+    } else out.push({ ...s });
+  }
+  return out;
+}
+
+/** What is left of a span once the (merged) exclusions are taken out, in ascending order. */
+function subtract(span: Span, excluded: Span[]): Span[] {
+  const out: Span[] = [];
+  let from = span.from;
+  for (const x of excluded) {
+    if (x.v6 !== span.v6 || x.to < from) continue;
+    if (x.from > span.to) break;
+    if (x.from > from) out.push({ v6: span.v6, from, to: x.from - 1n });
+    from = x.to + 1n;
+    if (from > span.to) return out;
+  }
+  out.push({ v6: span.v6, from, to: span.to });
+  return out;
+}
+
+/**
+ * What a scan leaves out: addresses, ranges and CIDR blocks (whatever address a target or a
+ * host name's lookup gives) and host names as written.
+ */
+export class Exclusions {
+  private readonly spans: Span[];
+  private readonly hosts = new Set<string>();
+
+  constructor(readonly targets: Target[] = []) {
+    this.spans = merge(targets.map((t) => spanOf(t, true)).filter((s): s is Span => !!s));
+    for (const t of targets) if (t.kind === 'host' && !spanOf(t)) this.hosts.add(t.text);
+  }
+
+  get empty(): boolean {
+    return !this.spans.length && !this.hosts.size;
+  }
+
+  /** The pieces of a target's addresses the scan keeps. */
+  keep(span: Span): Span[] {
+    return subtract(span, this.spans);
+  }
+
+  hasHost(name: string): boolean {
+    return this.hosts.has(name);
+  }
+
+  /** The exclusion an address (an IP address as text) falls in, or null. */
+  matching(ip: string): string | null {
+    const a = parseAddress(ip);
+    if (!a) return null;
+    const n = toBig(a);
+    const v6 = a.kind() === 'ipv6';
+    const hit = this.targets.find((t) => {
+      const s = spanOf(t, true);
+      return s && s.v6 === v6 && s.from <= n && n <= s.to;
+    });
+    return hit?.text ?? null;
+  }
+}
+
 export interface ParsedTargets {
   targets: Target[];
-  /** addresses before duplicates are dropped */
+  /** what the scan leaves out */
+  exclusions: Exclusions;
+  /** distinct addresses and host names the scan covers, exclusions taken out */
   size: number;
   errors: string[];
 }
 
-/** Parses every target, collecting each problem; the size is counted without expanding anything. */
-export function parseTargets(raw: string[], max: number): ParsedTargets {
-  const targets: Target[] = [];
-  const errors: string[] = [];
-  let size = 0n;
+function parseList(raw: string[], field: string, errors: string[]): Target[] {
+  const out: Target[] = [];
   raw.forEach((r, i) => {
     try {
-      const t = parseTarget(r);
-      targets.push(t);
-      size += t.size;
+      out.push(parseTarget(r));
     } catch (err) {
-      if (err instanceof TargetError) errors.push(`targets.${i}: ${err.message}`);
+      if (err instanceof TargetError) errors.push(`${field}.${i}: ${err.message}`);
       else throw err;
     }
   });
-  if (!errors.length && size > BigInt(max)) {
-    errors.push(`targets: ${size.toLocaleString('en')} addresses is more than one scan may cover (${max.toLocaleString('en')}, TEKNISI_MAX_SCAN_ADDRESSES); split the scan`);
-  }
-  return { targets, size: Number(size > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : size), errors };
+  return out;
 }
 
-/** Every address (or host name) in order, each once. Call only on targets that passed the size check. */
-export function expandTargets(targets: Target[]): string[] {
+/**
+ * Parses every target and exclusion, collecting each problem; the size (distinct addresses
+ * left once the exclusions are taken out) is counted without expanding anything.
+ */
+export function parseTargets(raw: string[], max: number, exclude: string[] = []): ParsedTargets {
+  const errors: string[] = [];
+  const targets = parseList(raw, 'targets', errors);
+  const exclusions = new Exclusions(parseList(exclude, 'exclude', errors));
+  let size = 0n;
+  for (const s of merge(targets.map((t) => spanOf(t)).filter((x): x is Span => !!x))) for (const k of exclusions.keep(s)) size += k.to - k.from + 1n;
+  size += BigInt(new Set(targets.filter((t) => t.kind === 'host' && !spanOf(t) && !exclusions.hasHost(t.text)).map((t) => t.text)).size);
+  if (!errors.length && size > BigInt(max)) {
+    const left = exclusions.empty ? '' : ' once the exclusions are taken out';
+    errors.push(`targets: ${size.toLocaleString('en')} addresses${left} is more than one scan may cover (${max.toLocaleString('en')}, TEKNISI_MAX_SCAN_ADDRESSES); split the scan`);
+  }
+  return { targets, exclusions, size: Number(size > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : size), errors };
+}
+
+/**
+ * Every address (or host name) in order, each once, minus the exclusions. Call only on targets
+ * that passed the size check: only what is left is expanded, so a /8 less a /9 is never walked.
+ */
+export function expandTargets(targets: Target[], exclusions = new Exclusions()): string[] {
   const out = new Set<string>();
   for (const t of targets) {
-    if (t.kind === 'host') out.add(t.text);
-    else for (let i = 0n; i < t.size; i++) out.add(fromBig(t.first + i, t.v6));
+    const span = spanOf(t);
+    if (!span) {
+      if (!exclusions.hasHost(t.text)) out.add(t.text);
+      continue;
+    }
+    for (const k of exclusions.keep(span)) for (let n = k.from; n <= k.to; n++) out.add(fromBig(n, k.v6));
   }
   return [...out];
 }

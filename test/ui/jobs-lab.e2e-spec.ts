@@ -93,7 +93,9 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   await visible(page.getByRole('heading', { level: 1, name: 'Discovery' }));
   await page.getByRole('button', { name: 'Start a scan' }).click();
   const dialog = page.getByRole('dialog', { name: 'Start a scan' });
-  await dialog.getByLabel('Targets').fill(`${hostA.address}\n${hostB.address}`);
+  // the range around the two hosts, less the address between them and after them (never contacted)
+  await dialog.getByLabel('Targets').fill('127.99.2.10-13');
+  await dialog.getByLabel('Exclude').fill('127.99.2.10\n127.99.2.13');
   await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
   await page.getByRole('option', { name: 'lab ssh (ssh)' }).click();
   await page.keyboard.press('Tab'); // a multi-select stays open for the next pick
@@ -106,6 +108,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   const scanId = Number(/scans\/(\d+)$/.exec(page.url())![1]);
   expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
   await visible(page.getByLabel('Status: completed'));
+  await visible(page.getByText('excluding 127.99.2.10, 127.99.2.13'));
   const results = page.getByRole('table', { name: 'Results per address' });
   for (const h of [hostA, hostB]) {
     const row = results.getByRole('row').filter({ hasText: h.address });
@@ -121,6 +124,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   // the scan is in the recent list, and the saved-range and host-key tabs keep their view in the URL
   await page.goto('/discovery');
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: `Scan ${scanId}` }));
+  await visible(page.getByRole('table', { name: 'Recent scans' }).getByText('127.99.2.10-13 (excluding 127.99.2.10 +1 more)'));
   // every status reads in full: a squeezed column had cut "completed" to "COMPL…"
   const cut = await page.getByRole('table', { name: 'Recent scans' }).locator('.mantine-Badge-label')
     .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));

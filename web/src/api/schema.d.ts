@@ -1809,6 +1809,15 @@ export interface components {
              */
             targets: string[];
             /**
+             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A CIDR block here covers all of it, network and broadcast addresses included
+             * @example [
+             *       "192.0.2.1",
+             *       "192.0.2.200-254",
+             *       "ups.example"
+             *     ]
+             */
+            exclude?: string[];
+            /**
              * @description SNMP and SSH credentials to try; the one that worked for a device is tried first next time
              * @example [
              *       1,
@@ -1835,12 +1844,16 @@ export interface components {
             "auth-failed"?: number;
             refused?: number;
             error?: number;
+            /** @description host names that resolved into the exclusions */
+            excluded?: number;
         };
         ScanView: {
             id: number;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             targets: string[];
+            /** @description what the scan leaves out; not counted in progress.total */
+            exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];
             progress: components["schemas"]["ScanProgress"];
@@ -1872,7 +1885,7 @@ export interface components {
             /** @example 192.0.2.7 */
             address: string;
             /** @enum {string} */
-            status: "identified" | "no-response" | "auth-failed" | "refused" | "error";
+            status: "identified" | "no-response" | "auth-failed" | "refused" | "error" | "excluded";
             /** @example no reply on UDP 161 (SNMP) within 1500 ms × 2 tries; TCP 22 (SSH) refused */
             reason?: string | null;
             deviceId?: number | null;
@@ -1890,6 +1903,8 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             targets: string[];
+            /** @description what the scan leaves out; not counted in progress.total */
+            exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];
             progress: components["schemas"]["ScanProgress"];
@@ -1917,6 +1932,7 @@ export interface components {
             id: number;
             name: string;
             targets: string[];
+            exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];
             cron: string;
@@ -1947,6 +1963,15 @@ export interface components {
              */
             targets: string[];
             /**
+             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A CIDR block here covers all of it, network and broadcast addresses included
+             * @example [
+             *       "192.0.2.1",
+             *       "192.0.2.200-254",
+             *       "ups.example"
+             *     ]
+             */
+            exclude?: string[];
+            /**
              * @description SNMP and SSH credentials to try; the one that worked for a device is tried first next time
              * @example [
              *       1,
@@ -1973,6 +1998,8 @@ export interface components {
         UpdateScheduleDto: {
             name?: string;
             targets?: string[];
+            /** @description replaces the exclusions; [] excludes nothing */
+            exclude?: string[];
             credentialIds?: number[];
             options?: components["schemas"]["ScanOptionsDto"];
             cron?: string;
@@ -3812,7 +3839,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only results with this status */
-                resultStatus?: "identified" | "no-response" | "auth-failed" | "refused" | "error";
+                resultStatus?: "identified" | "no-response" | "auth-failed" | "refused" | "error" | "excluded";
                 resultsOffset?: number;
                 resultsLimit?: number;
             };

@@ -37,8 +37,8 @@ export default function DiscoveryPage() {
   const closeForm = () => setParams({ form: undefined, edit: undefined });
 
   const startScan = async (v: ScanFormValues) => {
-    const created = await unwrap(api.POST('/api/discovery/scans', { body: { targets: v.targets, credentialIds: v.credentialIds, options: v.options as ScanOptions | undefined } }));
-    notifications.show({ color: 'green', title: 'Scan started', message: `Scan ${created.id} of ${targetsSummary(v.targets)} is queued.` });
+    const created = await unwrap(api.POST('/api/discovery/scans', { body: { targets: v.targets, ...(v.exclude.length ? { exclude: v.exclude } : {}), credentialIds: v.credentialIds, options: v.options as ScanOptions | undefined } }));
+    notifications.show({ color: 'green', title: 'Scan started', message: `Scan ${created.id} of ${targetsSummary(v.targets, v.exclude)} is queued.` });
     void qc.invalidateQueries({ queryKey: ['scans'] });
     navigate(`/discovery/scans/${created.id}`);
   };
@@ -100,7 +100,7 @@ function ScansTab() {
   const columns: Column<Scan>[] = [
     { key: 'id', label: 'Scan', render: (s) => <Link to={`/discovery/scans/${s.id}`}>Scan {s.id}</Link>, width: 90 },
     { key: 'status', label: 'Status', render: (s) => <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light">{s.status}</Badge> },
-    { key: 'targets', label: 'Targets', render: (s) => <Text size="sm" ff="monospace">{targetsSummary(s.targets)}</Text> },
+    { key: 'targets', label: 'Targets', render: (s) => <Text size="sm" ff="monospace">{targetsSummary(s.targets, s.exclude)}</Text> },
     {
       key: 'progress', label: 'Progress', width: 180,
       render: (s) => (
@@ -174,7 +174,7 @@ function RangesTab() {
   };
   const columns: Column<Schedule>[] = [
     { key: 'name', label: 'Name', render: (r) => <Text size="sm" fw={500}>{r.name}</Text> },
-    { key: 'targets', label: 'Targets', render: (r) => <Text size="sm" ff="monospace">{targetsSummary(r.targets)}</Text> },
+    { key: 'targets', label: 'Targets', render: (r) => <Text size="sm" ff="monospace">{targetsSummary(r.targets, r.exclude)}</Text> },
     { key: 'cron', label: 'Schedule', render: (r) => <Text size="sm"><code>{r.cron}</code> {r.timezone}</Text> },
     { key: 'enabled', label: 'Enabled', render: (r) => <Badge variant="light" color={r.enabled ? 'green' : 'gray'}>{r.enabled ? 'on' : 'off'}</Badge>, width: 80 },
     { key: 'next', label: 'Next scan', render: (r) => (r.enabled ? formatTime(r.nextRunAt) : '—') },
@@ -229,7 +229,7 @@ function RangeFormLoader({ id, onDone }: { id?: number; onDone: () => void }) {
   if (id !== undefined && existing.error) return <ErrorAlert error={existing.error} />;
   if (id !== undefined && !existing.data) return <Text c="dimmed">Loading…</Text>;
   const save = async (v: ScanFormValues) => {
-    const body = { name: v.name!, targets: v.targets, credentialIds: v.credentialIds, options: (v.options ?? {}) as ScanOptions, cron: v.cron!, timezone: v.timezone ?? 'UTC', enabled: v.enabled ?? true };
+    const body = { name: v.name!, targets: v.targets, exclude: v.exclude, credentialIds: v.credentialIds, options: (v.options ?? {}) as ScanOptions, cron: v.cron!, timezone: v.timezone ?? 'UTC', enabled: v.enabled ?? true };
     const saved = id
       ? await unwrap(api.PATCH('/api/discovery/schedules/{id}', { params: { path: { id } }, body }))
       : await unwrap(api.POST('/api/discovery/schedules', { body }));

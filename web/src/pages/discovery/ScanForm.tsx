@@ -1,5 +1,5 @@
 // The form behind "Start a scan" and a saved range (create and edit): targets as lines (addresses,
-// CIDR blocks, ranges, host names), credentials picked by name and kind (secrets never come back
+// CIDR blocks, ranges, host names) and what to leave out of them, credentials picked by name and kind (secrets never come back
 // from the server), and the probe options. A saved range adds its name and cron schedule.
 import { useState } from 'react';
 import { Button, Collapse, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
@@ -32,6 +32,7 @@ const OPTION_FIELDS: Array<{ key: keyof Options; label: string; placeholder: str
 
 export interface ScanFormValues {
   targets: string[];
+  exclude: string[];
   credentialIds: number[];
   options?: Options;
   name?: string;
@@ -50,6 +51,7 @@ export function ScanForm({
 }) {
   const creds = useQuery(credentialsQuery);
   const [targets, setTargets] = useState((initial?.targets ?? []).join('\n'));
+  const [exclude, setExclude] = useState((initial?.exclude ?? []).join('\n'));
   const [credentialIds, setCredentialIds] = useState<string[]>((initial?.credentialIds ?? []).map(String));
   const [options, setOptions] = useState<Options>({ ...(initial?.options ?? {}) });
   const [showOptions, setShowOptions] = useState(Object.keys(initial?.options ?? {}).length > 0);
@@ -62,6 +64,7 @@ export function ScanForm({
 
   const credOptions = (creds.data?.items ?? []).map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` }));
   const parsed = parseTargets(targets);
+  const excluded = parseTargets(exclude);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -71,6 +74,7 @@ export function ScanForm({
     try {
       await onSubmit({
         targets: parsed,
+        exclude: excluded,
         credentialIds: credentialIds.map(Number),
         ...(Object.keys(cleanOptions).length ? { options: cleanOptions } : {}),
         ...(mode === 'range' ? { name: name.trim(), cron: cron.trim(), timezone, enabled } : {}),
@@ -95,6 +99,16 @@ export function ScanForm({
           maxRows={10}
           value={targets}
           onChange={(e) => setTargets(e.currentTarget.value)}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        />
+        <Textarea
+          label="Exclude"
+          description="Optional, in the same forms: never contacted, and a host name that resolves into them is skipped (fragile devices, machines that are not yours)"
+          autosize
+          minRows={1}
+          maxRows={6}
+          value={exclude}
+          onChange={(e) => setExclude(e.currentTarget.value)}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <MultiSelect
@@ -146,6 +160,7 @@ export function ScanForm({
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
             {parsed.length ? plural(parsed.length, 'target') : 'No targets yet'}
+            {excluded.length ? `, ${plural(excluded.length, 'exclusion')}` : ''}
           </Text>
           <Group gap="xs">
             <Button variant="default" onClick={onCancel}>

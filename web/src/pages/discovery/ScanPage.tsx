@@ -129,7 +129,8 @@ export default function ScanPage() {
               <Chip size="xs" checked={!status} onChange={() => setParams({ status: undefined, page: undefined })}>
                 All {progress ? formatCount(progress.done) : ''}
               </Chip>
-              {RESULT_STATUSES.map((s) => (
+              {/* "Excluded" only comes up where a host name resolved into the exclusions */}
+              {RESULT_STATUSES.filter((s) => s !== 'excluded' || scan?.counts[s] || status === s).map((s) => (
                 <Chip key={s} size="xs" color={RESULT_COLOR[s]} checked={status === s} onChange={() => setParams({ status: status === s ? undefined : s, page: undefined })}>
                   {RESULT_LABEL[s]} {formatCount(scan?.counts[s] ?? 0)}
                 </Chip>
@@ -144,6 +145,11 @@ export default function ScanPage() {
             <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
               {scan.targets.join(', ')}
             </Text>
+            {scan.exclude.length > 0 && (
+              <Text size="sm" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                excluding {scan.exclude.join(', ')}
+              </Text>
+            )}
           </Detail>
           <Detail label="Credentials">
             <Text size="sm">{scan.credentialIds.map(credName).join(', ')}</Text>

@@ -8,14 +8,14 @@ export const SCAN_STATUS_COLOR: Record<ScanStatus, string> = {
   queued: 'gray', running: 'blue', completed: 'green', failed: 'red', cancelled: 'orange',
 };
 
-export const RESULT_STATUSES: ResultStatus[] = ['identified', 'no-response', 'auth-failed', 'refused', 'error'];
+export const RESULT_STATUSES: ResultStatus[] = ['identified', 'no-response', 'auth-failed', 'refused', 'error', 'excluded'];
 
 export const RESULT_LABEL: Record<ResultStatus, string> = {
-  identified: 'Identified', 'no-response': 'No response', 'auth-failed': 'Auth failed', refused: 'Refused', error: 'Error',
+  identified: 'Identified', 'no-response': 'No response', 'auth-failed': 'Auth failed', refused: 'Refused', error: 'Error', excluded: 'Excluded',
 };
 
 export const RESULT_COLOR: Record<ResultStatus, string> = {
-  identified: 'green', 'no-response': 'gray', 'auth-failed': 'orange', refused: 'yellow', error: 'red',
+  identified: 'green', 'no-response': 'gray', 'auth-failed': 'orange', refused: 'yellow', error: 'red', excluded: 'violet',
 };
 
 export const isActiveScan = (s: ScanStatus | undefined) => s === 'queued' || s === 'running';
@@ -25,7 +25,8 @@ export function parseTargets(text: string): string[] {
   return text.split(/[\s,;]+/).map((t) => t.trim()).filter(Boolean);
 }
 
-/** A scan's targets in one short line: the first few and how many more. */
-export function targetsSummary(targets: string[], max = 3): string {
-  return targets.length <= max ? targets.join(', ') : `${targets.slice(0, max).join(', ')} +${targets.length - max} more`;
+/** A scan's targets in one short line: the first few and how many more, and how many exclusions. */
+export function targetsSummary(targets: string[], exclude: string[] = [], max = 3): string {
+  const shown = targets.length <= max ? targets.join(', ') : `${targets.slice(0, max).join(', ')} +${targets.length - max} more`;
+  return exclude.length ? `${shown} (excluding ${exclude[0]}${exclude.length > 1 ? ` +${exclude.length - 1} more` : ''})` : shown;
 }
