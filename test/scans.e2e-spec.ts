@@ -28,6 +28,24 @@ interface ScanBody {
   results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; via: string | null }>;
 }
 
+/** A UDP 161 and TCP 22 listener on an address that records every datagram and connection it gets. */
+async function listener(address: string): Promise<{ contacts: string[]; close: () => Promise<void> }> {
+  const dgram = await import('node:dgram');
+  const tcpNet = await import('node:net');
+  const contacts: string[] = [];
+  const udp = dgram.createSocket('udp4').on('message', () => contacts.push('udp 161'));
+  await new Promise<void>((r) => udp.bind(161, address, r));
+  const tcp = tcpNet.createServer((c) => {
+    contacts.push('tcp 22');
+    c.destroy();
+  });
+  await new Promise<void>((r) => tcp.listen(22, address, r));
+  return { contacts, close: async () => {
+    udp.close();
+    await new Promise((r) => tcp.close(r));
+  } };
+}
+
 describe('discovery scans', () => {
   const linux = new SnmpdAgent(linuxProfile(at(2), 'lab-snmp-linux'));
   const sw = new SnmpsimAgent('switch', at(3));
@@ -199,17 +217,7 @@ describe('discovery scans', () => {
   });
 
   it('leaves out what a scan or a saved range excludes: never contacted, not counted, and a host name that resolves into it is not contacted either', async () => {
-    // something listening on the excluded address records every datagram and connection
-    const dgram = await import('node:dgram');
-    const tcpNet = await import('node:net');
-    const contacts: string[] = [];
-    const udp = dgram.createSocket('udp4').on('message', () => contacts.push('udp 161'));
-    await new Promise<void>((r) => udp.bind(161, at(25), r));
-    const tcp = tcpNet.createServer((c) => {
-      contacts.push('tcp 22');
-      c.destroy();
-    });
-    await new Promise<void>((r) => tcp.listen(22, at(25), r));
+    const { contacts, close } = await listener(at(25));
     try {
       const send = (body: object) => api().post('/api/discovery/scans').set(bearer(tech)).send({ credentialIds: [cred.linux], ...body });
       const bad = await send({ targets: [`${net}.24-26`], exclude: [at(25), `${net}.0/40`] }).expect(400);
@@ -240,8 +248,32 @@ describe('discovery scans', () => {
       expect(second).toMatchObject({ exclude: [], progress: { total: 3, done: 3 } });
       expect(contacts).toEqual(expect.arrayContaining(['udp 161', 'tcp 22']));
     } finally {
-      udp.close();
-      tcp.close();
+      await close();
+    }
+  });
+
+  it('leaves out TEKNISI_SCAN_EXCLUDE in every scan, after the scan\'s own exclusions, and says so when it leaves nothing', async () => {
+    const { contacts, close } = await listener(at(25));
+    const g = await createTestApp({ consume: true, env: { TEKNISI_SCAN_EXCLUDE: `${at(25)}, ${at(40)}/30 localhost` } });
+    try {
+      const gTech = await g.tokenFor('technician');
+      const snmp = (await g.http.post('/api/credentials').set(bearer(g.adminToken)).send({ name: 'linux v2c', kind: 'snmp-v2c', community: linux.profile.community }).expect(201)).body.id;
+      const send = (body: object) => g.http.post('/api/discovery/scans').set(bearer(gTech)).send({ credentialIds: [snmp], options: { timeoutMs: 500, retries: 0 }, ...body });
+      const id = (await send({ targets: [`${net}.24-26`, 'localhost'], exclude: [at(26)] }).expect(202)).body.id;
+      let scan: ScanBody;
+      for (;;) {
+        scan = (await g.http.get(`/api/discovery/scans/${id}`).set(bearer(gTech)).expect(200)).body;
+        if (scan.status === 'completed') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(scan).toMatchObject({ exclude: [at(26), at(25), `${at(40)}/30`, 'localhost'], progress: { total: 1, done: 1 } });
+      expect(scan.results.map((r) => r.address)).toEqual([at(24)]);
+      expect(contacts).toEqual([]);
+      const none = await send({ targets: [at(25), `${net}.40-43`] }).expect(400);
+      expect(none.body.details).toEqual([{ field: 'targets', messages: [expect.stringContaining('every address is in TEKNISI_SCAN_EXCLUDE')] }]);
+    } finally {
+      await g.close();
+      await close();
     }
   });
 

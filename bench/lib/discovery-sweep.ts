@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deleteKeysWithPrefix } from '../../src/common/redis.module';
-import { expandTargets, parseTargets } from '../../src/discovery/targets';
+import { expandTargets, parseTargets } from '../../src/common/targets';
 import { linuxProfile, SnmpdAgent } from '../../test/lab/snmpd';
 import { ensureDebianPackage, runMeasured, vmHwmKb, which } from './discovery-proc';
 import { cpuSeconds } from './fanout-proc';

@@ -62,6 +62,16 @@ describe('loadConfig defaults', () => {
 });
 
 describe('loadConfig parses values', () => {
+  it('reads TEKNISI_SCAN_EXCLUDE as a list and names each entry it cannot read', () => {
+    expect(loadConfig({}).scanExclude).toEqual([]);
+    expect(loadConfig({ TEKNISI_SCAN_EXCLUDE: ' 192.0.2.10, 198.51.100.0/24  ups.example,2001:db8::/64 ' }).scanExclude)
+      .toEqual(['192.0.2.10', '198.51.100.0/24', 'ups.example', '2001:db8::/64']);
+    expect(problemsOf({ TEKNISI_SCAN_EXCLUDE: '192.0.2.10,192.0.2.0/40 bad!host' })).toEqual([
+      'TEKNISI_SCAN_EXCLUDE: "192.0.2.0/40" is not a valid CIDR block (like 192.0.2.0/24)',
+      'TEKNISI_SCAN_EXCLUDE: "bad!host" is not an address, range, CIDR block or host name',
+    ]);
+  });
+
   it('reads integers, roles, levels and proxies', () => {
     const c = loadConfig({
       PORT: '8080', TEKNISI_ROLE: 'worker', LOG_LEVEL: 'debug', TEKNISI_STALE_DAYS: '7',

@@ -1,6 +1,7 @@
 // config/: the environment schema. Parsed and validated once at start-up; every
 // problem is listed in one message so that an admin fixes them all in one go.
 import * as path from 'node:path';
+import { parseTargets } from '../common/targets';
 
 export type Role = 'api' | 'worker' | 'all';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -29,6 +30,8 @@ export interface AppConfig {
   loginLimitPerUser: number;
   loginLimitPerAddress: number;
   maxScanAddresses: number;
+  /** addresses, ranges, blocks and host names no scan may contact */
+  scanExclude: string[];
   scanMaxInFlight: number;
   /** one address's whole scan (probes, logins, collection), seconds: past it the address is abandoned */
   scanAddressTimeoutS: number;
@@ -72,6 +75,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name per 15 minutes', default: '10' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
+  { name: 'TEKNISI_SCAN_EXCLUDE', help: 'addresses, ranges, CIDR blocks and host names that no scan may contact, separated by commas or spaces; every scan leaves them out and lists them', default: '' },
   { name: 'TEKNISI_SCAN_MAX_IN_FLIGHT', help: 'most addresses one worker probes at once over all its scans (each holds a socket per SNMP credential plus two for the probes)', default: '256' },
   { name: 'TEKNISI_SSH_LEGACY_ALGORITHMS', help: 'on: also offer, after every modern one, the SHA-1 key exchanges and CBC ciphers that old network devices need; off: refuse such devices', default: 'on' },
   { name: 'TEKNISI_SCAN_RETENTION_DAYS', help: 'days that a finished scan and its per-address results are kept (each saved range keeps its latest scan)', default: '90' },
@@ -143,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const trustProxyRaw = get('TEKNISI_TRUST_PROXY') ?? '';
 
+  const scanExclude = (get('TEKNISI_SCAN_EXCLUDE') ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const e of parseTargets([], 1, scanExclude).errors) problems.push(`TEKNISI_SCAN_EXCLUDE: ${e.slice(e.indexOf(':') + 2)}`);
+
   const legacy = get('TEKNISI_SSH_LEGACY_ALGORITHMS') ?? 'on';
   if (!['on', 'off'].includes(legacy)) problems.push(`TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "${legacy}")`);
 
@@ -170,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLimitPerUser: int('TEKNISI_LOGIN_LIMIT_PER_USER', 1, 10000),
     loginLimitPerAddress: int('TEKNISI_LOGIN_LIMIT_PER_ADDRESS', 1, 100000),
     maxScanAddresses: int('TEKNISI_MAX_SCAN_ADDRESSES', 1, 16_777_216),
+    scanExclude,
     scanMaxInFlight: int('TEKNISI_SCAN_MAX_IN_FLIGHT', 1, 16384),
     scanAddressTimeoutS: int('TEKNISI_SCAN_ADDRESS_TIMEOUT', 1, 86_400),
     scanRetentionDays: int('TEKNISI_SCAN_RETENTION_DAYS', 1, 3650),

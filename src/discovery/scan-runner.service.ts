@@ -16,7 +16,7 @@ import { Semaphore } from './probes';
 import { Scan } from './scan.entity';
 import { ResultRow, ScansRepository, TERMINAL } from './scans.repository';
 import { chunkJobId } from './scans.service';
-import { Exclusions, expandTargets, parseTargets } from './targets';
+import { Exclusions, expandTargets, parseTargets } from '../common/targets';
 
 const LEASE_MS = 60_000;
 const RENEW_MS = 15_000;

@@ -83,7 +83,7 @@ export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
   @ApiProperty({ type: [String] }) targets: string[];
-  @ApiProperty({ type: [String], description: 'what the scan leaves out; not counted in progress.total' }) exclude: string[];
+  @ApiProperty({ type: [String], description: 'what the scan leaves out: its own exclusions, then the server\'s TEKNISI_SCAN_EXCLUDE; not counted in progress.total' }) exclude: string[];
   @ApiProperty({ type: [Number] }) credentialIds: number[];
   @ApiProperty({ type: ScanOptionsDto }) options: ScanOptions;
   @ApiProperty({ type: ScanProgress }) progress: ScanProgress;

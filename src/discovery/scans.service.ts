@@ -12,7 +12,7 @@ import { badRequest, FieldError } from '../common/validation';
 import { CreateScanDto, DEFAULT_SCAN_OPTIONS, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
-import { expandTargets, parseTargets } from './targets';
+import { expandTargets, parseTargets } from '../common/targets';
 
 /** Addresses per chunk: the unit one worker claims; several workers share a big scan. */
 export const CHUNK_SIZE = 256;
@@ -42,6 +42,12 @@ export class ScansService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A scan's own exclusions, then TEKNISI_SCAN_EXCLUDE's (what no scan may contact) that it does not list already. */
+  private withGlobal(own: string[] = []): string[] {
+    const mine = own.map((t) => t.trim());
+    return [...mine, ...this.config.scanExclude.filter((g) => !mine.includes(g))];
+  }
+
   /**
    * Deletes the scans that finished more than TEKNISI_SCAN_RETENTION_DAYS ago (hourly): a
    * saved /16 scanned every hour would otherwise add 1.5 million result rows a day.
@@ -54,9 +60,15 @@ export class ScansService {
 
   /** Checks targets, exclusions and credentials; every problem is a 400 naming its field. */
   async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number }> {
-    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, dto.exclude ?? []);
+    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, this.withGlobal(dto.exclude));
     const details: FieldError[] = parsed.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
-    if (!parsed.errors.length && !parsed.size) details.push({ field: 'exclude', messages: ['excludes every target: nothing would be scanned'] });
+    if (!parsed.errors.length && !parsed.size) {
+      // the technician's own exclusions, or the server's list, left nothing: say which
+      const ownLeaves = this.config.scanExclude.length > 0 && parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, dto.exclude ?? []).size > 0;
+      details.push(ownLeaves
+        ? { field: 'targets', messages: ['every address is in TEKNISI_SCAN_EXCLUDE, the server\'s list of what no scan may contact: nothing would be scanned'] }
+        : { field: 'exclude', messages: ['excludes every target: nothing would be scanned'] });
+    }
     for (const [i, id] of dto.credentialIds.entries()) {
       const cred = await this.credentials.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
       if (!cred) details.push({ field: `credentialIds.${i}`, messages: [`credential ${id} does not exist`] });
@@ -70,7 +82,7 @@ export class ScansService {
   async start(dto: CreateScanDto, createdBy: string | null, scheduleId: number | null = null): Promise<{ id: number }> {
     const { total } = await this.validate(dto);
     const options = withDefaults(dto.options);
-    const exclude = (dto.exclude ?? []).map((t) => t.trim());
+    const exclude = this.withGlobal(dto.exclude);
     const { id, chunks } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), exclude: exclude.length ? exclude : null, credentialIds: dto.credentialIds, options, total, createdBy, scheduleId }, CHUNK_SIZE, new Date());
     try {
       for (let no = 0; no < chunks; no++) await this.queues.add(JobName.ScanChunk, { scanId: id, chunkNo: no }, { jobId: chunkJobId(id, no, 0), removeOnComplete: true, removeOnFail: true });

@@ -1852,7 +1852,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             targets: string[];
-            /** @description what the scan leaves out; not counted in progress.total */
+            /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE; not counted in progress.total */
             exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];
@@ -1903,7 +1903,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             targets: string[];
-            /** @description what the scan leaves out; not counted in progress.total */
+            /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE; not counted in progress.total */
             exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];

@@ -1,4 +1,4 @@
-// discovery/: what a technician types as scan targets — CIDR blocks, address ranges, single
+// common/: what a technician types as scan targets — CIDR blocks, address ranges, single
 // addresses and host names — and what a scan must leave out, in the same forms: checked,
 // counted without expanding, then expanded in order with duplicates and exclusions dropped.
 // ipaddr.js parses the addresses; the spans are plain bigint arithmetic.
