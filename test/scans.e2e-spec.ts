@@ -95,6 +95,12 @@ describe('discovery scans', () => {
     expect(unknown.body.details).toEqual([{ field: 'credentialIds.1', messages: ['credential 99999 does not exist'] }]);
     const huge = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.0/8'], credentialIds: [cred.linux] }).expect(400);
     expect(huge.body.message).toContain('16,777,214 addresses is more than one scan may cover (65,536');
+    // 400 long host names are valid one by one but do not fit where a scan keeps its targets (was a 500)
+    const longNames = Array.from({ length: 400 }, (_, i) => `h${i}.${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.example`);
+    const long = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: longNames, credentialIds: [cred.linux] }).expect(400);
+    expect(long.body.details).toEqual([{ field: 'targets', messages: [expect.stringMatching(/^79,091 bytes together is more than a scan can keep \(65,535\)/)] }]);
+    const longOut = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], exclude: longNames, credentialIds: [cred.linux] }).expect(400);
+    expect(longOut.body.details.map((d: { field: string }) => d.field)).toEqual(['exclude']);
     const opts = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], credentialIds: [cred.linux], options: { timeoutMs: 5, bogus: 1 } }).expect(400);
     expect(opts.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['options.bogus', 'options.timeoutMs']);
     const viewer = await t.tokenFor('viewer');

@@ -5,6 +5,7 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
+import { Exclusions, expandTargets, parseTargets } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService, RevealedCredential } from '../credentials/credentials.service';
 import { IngestService } from '../inventory/ingest.service';
@@ -16,7 +17,6 @@ import { Semaphore } from './probes';
 import { Scan } from './scan.entity';
 import { ResultRow, ScansRepository, TERMINAL } from './scans.repository';
 import { chunkJobId } from './scans.service';
-import { Exclusions, expandTargets, parseTargets } from '../common/targets';
 
 const LEASE_MS = 60_000;
 const RENEW_MS = 15_000;

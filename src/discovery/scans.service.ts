@@ -17,6 +17,9 @@ import { expandTargets, parseTargets } from '../common/targets';
 /** Addresses per chunk: the unit one worker claims; several workers share a big scan. */
 export const CHUNK_SIZE = 256;
 
+/** What a scan's targets or exclusions may take as JSON: a MySQL TEXT column. */
+const MAX_LIST_BYTES = 65_535;
+
 export function chunkJobId(scanId: number, chunkNo: number, attempt: number): string {
   return `scan-${scanId}-${chunkNo}-${attempt}`;
 }
@@ -62,6 +65,11 @@ export class ScansService {
   async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number }> {
     const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, this.withGlobal(dto.exclude));
     const details: FieldError[] = parsed.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+    // each list is kept as JSON in a TEXT column: 1,000 long host names would not fit
+    for (const [field, list] of [['targets', dto.targets], ['exclude', this.withGlobal(dto.exclude)]] as const) {
+      const bytes = Buffer.byteLength(JSON.stringify(list));
+      if (bytes > MAX_LIST_BYTES) details.push({ field, messages: [`${bytes.toLocaleString('en')} bytes together is more than a scan can keep (${MAX_LIST_BYTES.toLocaleString('en')}): use ranges or CIDR blocks, or split the scan`] });
+    }
     if (!parsed.errors.length && !parsed.size) {
       // the technician's own exclusions, or the server's list, left nothing: say which
       const ownLeaves = this.config.scanExclude.length > 0 && parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, dto.exclude ?? []).size > 0;
