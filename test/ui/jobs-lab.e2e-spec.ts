@@ -4,7 +4,7 @@
 // a package only it has through the global search, builds a software.install in the job wizard
 // (live target count), watches both targets succeed live (dpkg inside each host agrees) and reads
 // a target's log; a viewer sees none of the write buttons; a long command is cancelled from its page;
-// a saved range is created, run, edited and deleted; a changed host key is listed and forgotten.
+// a saved range is created, run, edited (with an exclusion) and deleted; a changed host key is listed and forgotten.
 // The hosts are this spec's own (127.99.2.x).
 import { Page } from 'playwright-core';
 import { publishLabPackage, unpublishLabPackage } from '../lab/apt-repo';
@@ -367,9 +367,15 @@ it('a saved range is created, run now, edited and deleted from /discovery', asyn
   // the server's refusal, in words, naming the field
   expect(await (await visible(edit.getByRole('alert'))).textContent()).toMatch(/cron/i);
   await edit.getByLabel('Cron schedule').fill('0 3 * * 0');
+  await edit.getByLabel('Targets').fill('127.99.2.10-11');
+  await edit.getByLabel('Exclude').fill('127.99.2.10');
   await edit.getByRole('button', { name: 'Save range' }).click();
   await visible(page.getByText('Saved range updated'));
-  await visible(ranges.getByRole('row').filter({ hasText: '0 3 * * 0' }));
+  await visible(ranges.getByRole('row').filter({ hasText: '0 3 * * 0' }).filter({ hasText: '127.99.2.10-11 (excluding 127.99.2.10)' }));
+  await ranges.getByRole('button', { name: 'Edit Lab host A nightly' }).click();
+  expect(await page.getByRole('dialog', { name: 'Edit saved range' }).getByLabel('Exclude').inputValue()).toBe('127.99.2.10');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Edit saved range' }).waitFor({ state: 'hidden' });
 
   await ranges.getByRole('button', { name: 'Delete Lab host A nightly' }).click();
   await page.getByRole('dialog', { name: /Delete the saved range/ }).getByRole('button', { name: 'Delete range' }).click();
