@@ -50,7 +50,7 @@ export class ScansController {
   @HttpCode(200)
   @MinRole('technician')
   @Audit('scan.cancel', 'scan')
-  @ApiOkResponse({ type: ScanView, description: 'cancelled: addresses in flight finish, the rest are not scanned' })
+  @ApiOkResponse({ type: ScanView, description: 'cancelled: addresses in flight are abandoned with nothing stored, the rest are not scanned; devices already found are kept' })
   cancel(@IdParam('id') id: number): Promise<ScanView> {
     return this.scans.cancel(id);
   }

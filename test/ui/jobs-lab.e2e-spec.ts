@@ -117,6 +117,12 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   }
   await screenshot(page, 'scan');
 
+  // once it has ended, the same scan again: same targets, exclusions and credentials, a new scan
+  await page.getByRole('button', { name: 'Scan again' }).click();
+  await page.waitForURL((u) => /\/discovery\/scans\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${scanId}`));
+  expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
+  await visible(page.getByText('excluding 127.99.2.10, 127.99.2.13'));
+
   const scan = (await env.t.http.get(`/api/discovery/scans/${scanId}`).set(admin).expect(200)).body as { results: Array<{ address: string; deviceId: number }> };
   dev.a = scan.results.find((r) => r.address === hostA.address)!.deviceId;
   dev.b = scan.results.find((r) => r.address === hostB.address)!.deviceId;
@@ -254,13 +260,16 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   expect((await apiJob(jobId)).status).toBe('completed');
 });
 
-it('a viewer sees no "Start a scan", "New job" or "Cancel job" buttons', async () => {
+it('a viewer sees no "Start a scan", "Scan again", "New job" or "Cancel job" buttons', async () => {
   const later = new Date(Date.now() + 24 * 3600_000).toISOString();
   const scheduled = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'tomorrow', kind: 'noop', target: { deviceIds: [dev.a] }, schedule: { runAt: later } }).expect(201)).body.id as number;
   const page = await env.login('ui-viewer', viewerPassword);
   await page.goto('/discovery');
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: /^Scan \d+$/ }));
   expect(await page.getByRole('button', { name: 'Start a scan' }).count()).toBe(0);
+  await page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: /^Scan \d+$/ }).first().click();
+  await visible(page.getByLabel('Status: completed'));
+  expect(await page.getByRole('button', { name: 'Scan again' }).count()).toBe(0);
   await page.goto('/discovery?tab=host-keys');
   await visible(page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: hostA.address }));
   expect(await page.getByRole('button', { name: /^Forget/ }).count()).toBe(0);

@@ -3872,7 +3872,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description cancelled: addresses in flight finish, the rest are not scanned */
+            /** @description cancelled: addresses in flight are abandoned with nothing stored, the rest are not scanned; devices already found are kept */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,12 +1,13 @@
 // /discovery/scans/:id — one scan, live: progress from the server's event stream (done, total,
 // found and a bar), what each address answered (identified, no response, auth failed, refused,
-// error, with the reason and the device it became), and cancel. ?status= filters the results and
-// ?page= pages them.
+// error, excluded, with the reason and the device it became), cancel, and once it ended a new scan
+// of the same targets. ?status= filters the results and ?page= pages them.
 import { useEffect } from 'react';
-import { Anchor, Badge, Breadcrumbs, Card, Chip, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { IconRefresh } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Column, DataTable } from '../../components/DataTable';
@@ -31,6 +32,7 @@ export default function ScanPage() {
   const [params, setParams] = useUrlParams();
   const canScan = useCan('technician');
   const qc = useQueryClient();
+  const navigate = useNavigate();
   const status = RESULT_STATUSES.includes(params.status as ResultStatus) ? (params.status as ResultStatus) : undefined;
   const page = Math.max(1, Number(params.page) || 1);
   const valid = Number.isInteger(id) && id > 0;
@@ -58,9 +60,19 @@ export default function ScanPage() {
 
   const cancel = async () => {
     const v = await unwrap(api.POST('/api/discovery/scans/{id}/cancel', { params: { path: { id } } }));
-    notifications.show({ color: 'orange', title: 'Scan cancelled', message: `Scan ${id}: addresses in flight finish, the rest are not scanned (${v.progress.done} of ${v.progress.total} done).` });
+    notifications.show({ color: 'orange', title: 'Scan cancelled', message: `Scan ${id}: the addresses not finished are not scanned (${v.progress.done} of ${v.progress.total} done).` });
     await qc.invalidateQueries({ queryKey: ['scans'] });
   };
+
+  // the same targets, exclusions, credentials and options, as a new scan
+  const again = useMutation({
+    mutationFn: (s: Scan) => unwrap(api.POST('/api/discovery/scans', { body: { targets: s.targets, ...(s.exclude.length ? { exclude: s.exclude } : {}), credentialIds: s.credentialIds, options: s.options } })),
+    onSuccess: (created) => {
+      notifications.show({ color: 'green', title: 'Scan started', message: `Scan ${created.id} repeats scan ${id}.` });
+      void qc.invalidateQueries({ queryKey: ['scans'] });
+      navigate(`/discovery/scans/${created.id}`);
+    },
+  });
 
   if (!valid) return <ErrorAlert error={new Error(`"${rawId}" is not a scan number.`)} title="Not found" />;
   if (detail.error && !scan) return (<><PageHeader title={`Scan ${id}`} /><ErrorAlert error={detail.error} /></>);
@@ -100,11 +112,15 @@ export default function ScanPage() {
         }
         subtitle={scan ? `${scan.createdBy ? `Started by ${scan.createdBy}` : scan.scheduleId ? `Started by saved range ${scan.scheduleId}` : 'Started'} ${formatTime(scan.createdAt)}` : undefined}
         actions={
-          canScan && active && (
-            <ConfirmButton title={`Cancel scan ${id}?`} message="Addresses being probed now finish; the rest are not scanned. Devices already found are kept." confirmLabel="Cancel the scan" onConfirm={cancel}>
+          canScan && scan && (active ? (
+            <ConfirmButton title={`Cancel scan ${id}?`} message="Addresses being probed now are abandoned with nothing stored, and the rest are not scanned. Devices already found are kept." confirmLabel="Cancel the scan" onConfirm={cancel}>
               Cancel scan
             </ConfirmButton>
-          )
+          ) : (
+            <Button variant="default" leftSection={<IconRefresh size={16} />} loading={again.isPending} onClick={() => again.mutate(scan)}>
+              Scan again
+            </Button>
+          ))
         }
       />
       {live.interrupted && !live.done && active && (
@@ -113,6 +129,7 @@ export default function ScanPage() {
         </Text>
       )}
       {scan?.error && <ErrorAlert error={new Error(scan.error)} title="The scan failed" />}
+      <ErrorAlert error={again.error} title="The scan was not started again" />
       <Card withBorder mb="md" padding="sm">
         <Stack gap={6}>
           <Group justify="space-between">
