@@ -3,6 +3,7 @@
 // machine, a reason for every address it could not identify, progress while it runs, cancel,
 // saved ranges that rescan on their own, and a reconciler that loses nothing when Redis does.
 import * as crypto from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ScanRunner } from '../src/discovery/scan-runner.service';
@@ -239,6 +240,15 @@ describe('discovery scans', () => {
       expect(scan.results[2].reason).toMatch(/^not contacted: localhost resolves to (127\.0\.0\.1|::1), which this scan excludes \((127\.0\.0\.1|::1)\)$/);
       expect(contacts).toEqual([]);
 
+      // an excluded host name keeps the scan away from its addresses, resolved as the scan starts;
+      // one that does not resolve (a typo: the letter O for a zero) protects nothing and is refused
+      const localhost = [...new Set((await lookup('localhost', { all: true })).map((a) => a.address))];
+      const byName = await until(await startScan({ targets: [localhost[0], at(24)], exclude: ['localhost'], credentialIds: [cred.linux], options: { timeoutMs: 500, retries: 0 } }));
+      expect(byName).toMatchObject({ exclude: ['localhost', ...localhost], progress: { total: 1, done: 1 } });
+      expect(byName.results.map((r) => r.address)).toEqual([at(24)]);
+      const typo = await send({ targets: [`${net}.24-26`], exclude: [`${at(25).slice(0, -1)}O`] }).expect(400);
+      expect(typo.body.details).toEqual([{ field: 'exclude.0', messages: [expect.stringMatching(/^host name .* does not resolve \(.*\): it would protect nothing; give its address, or check the spelling$/)] }]);
+
       // a saved range keeps its exclusions and its scans use them; [] takes them away
       const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
         .send({ name: 'lab without .25', targets: [`${net}.24-26`], exclude: [` ${at(25)} `], credentialIds: [cred.linux, cred.db01Ssh], cron: '0 4 * * *', options: { timeoutMs: 500, retries: 0 } }).expect(201)).body;
@@ -272,7 +282,8 @@ describe('discovery scans', () => {
         if (scan.status === 'completed') break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(scan).toMatchObject({ exclude: [at(26), at(25), `${at(40)}/30`, 'localhost'], progress: { total: 1, done: 1 } });
+      const localhost = [...new Set((await lookup('localhost', { all: true })).map((a) => a.address))];
+      expect(scan).toMatchObject({ exclude: [at(26), at(25), `${at(40)}/30`, 'localhost', ...localhost], progress: { total: 1, done: 1 } });
       expect(scan.results.map((r) => r.address)).toEqual([at(24)]);
       expect(contacts).toEqual([]);
       const none = await send({ targets: [at(25), `${net}.40-43`] }).expect(400);

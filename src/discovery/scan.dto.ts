@@ -27,7 +27,7 @@ export class CreateScanDto {
 
   @ApiPropertyOptional({
     example: ['192.0.2.1', '192.0.2.200-254', 'ups.example'],
-    description: 'what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A CIDR block here covers all of it, network and broadcast addresses included',
+    description: 'what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included',
   })
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true })
   exclude?: string[];
@@ -83,7 +83,7 @@ export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
   @ApiProperty({ type: [String] }) targets: string[];
-  @ApiProperty({ type: [String], description: 'what the scan leaves out: its own exclusions, then the server\'s TEKNISI_SCAN_EXCLUDE; not counted in progress.total' }) exclude: string[];
+  @ApiProperty({ type: [String], description: 'what the scan leaves out: its own exclusions, then the server\'s TEKNISI_SCAN_EXCLUDE, each host name followed by the addresses it resolved to; not counted in progress.total' }) exclude: string[];
   @ApiProperty({ type: [Number] }) credentialIds: number[];
   @ApiProperty({ type: ScanOptionsDto }) options: ScanOptions;
   @ApiProperty({ type: ScanProgress }) progress: ScanProgress;

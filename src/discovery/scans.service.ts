@@ -4,15 +4,16 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { Page } from '../common/pagination';
+import { expandTargets, parseTargets } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
 import { badRequest, FieldError } from '../common/validation';
+import { resolveExclusionNames } from './exclusion-names';
 import { CreateScanDto, DEFAULT_SCAN_OPTIONS, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
-import { expandTargets, parseTargets } from '../common/targets';
 
 /** Addresses per chunk: the unit one worker claims; several workers share a big scan. */
 export const CHUNK_SIZE = 256;
@@ -45,12 +46,6 @@ export class ScansService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A scan's own exclusions, then TEKNISI_SCAN_EXCLUDE's (what no scan may contact) that it does not list already. */
-  private withGlobal(own: string[] = []): string[] {
-    const mine = own.map((t) => t.trim());
-    return [...mine, ...this.config.scanExclude.filter((g) => !mine.includes(g))];
-  }
-
   /**
    * Deletes the scans that finished more than TEKNISI_SCAN_RETENTION_DAYS ago (hourly): a
    * saved /16 scanned every hour would otherwise add 1.5 million result rows a day.
@@ -61,18 +56,32 @@ export class ScansService {
     return total;
   }
 
-  /** Checks targets, exclusions and credentials; every problem is a 400 naming its field. */
-  async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number }> {
-    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, this.withGlobal(dto.exclude));
-    const details: FieldError[] = parsed.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+  /**
+   * Checks targets, exclusions and credentials; every problem is a 400 naming its field. The
+   * exclusions come back as the scan keeps them: its own, then TEKNISI_SCAN_EXCLUDE's (what no
+   * scan may contact) that it does not list already, each host name followed by its addresses.
+   */
+  async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number; exclude: string[] }> {
+    const own = (dto.exclude ?? []).map((t) => t.trim());
+    const syntax = parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, own);
+    const details: FieldError[] = syntax.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+    // a name that does not resolve protects nothing (a typo such as 192.0.2.1O reads as a name)
+    const mine = await resolveExclusionNames(syntax.errors.length ? [] : own);
+    for (const u of mine.unresolved) details.push({ field: `exclude.${u.index}`, messages: [`host name ${u.name} does not resolve (${u.why}): it would protect nothing; give its address, or check the spelling`] });
+    const server = await resolveExclusionNames(this.config.scanExclude.filter((g) => !own.includes(g)));
+    for (const u of server.unresolved) this.logger.warn({ name: u.name, why: u.why }, 'TEKNISI_SCAN_EXCLUDE names a host that does not resolve: scans leave out only that name');
+    const exclude = [...mine.list, ...server.list.filter((x) => !mine.list.includes(x))];
+
+    const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, exclude);
+    if (!details.length) for (const e of parsed.errors) details.push({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] });
     // each list is kept as JSON in a TEXT column: 1,000 long host names would not fit
-    for (const [field, list] of [['targets', dto.targets], ['exclude', this.withGlobal(dto.exclude)]] as const) {
+    for (const [field, list] of [['targets', dto.targets], ['exclude', exclude]] as const) {
       const bytes = Buffer.byteLength(JSON.stringify(list));
       if (bytes > MAX_LIST_BYTES) details.push({ field, messages: [`${bytes.toLocaleString('en')} bytes together is more than a scan can keep (${MAX_LIST_BYTES.toLocaleString('en')}): use ranges or CIDR blocks, or split the scan`] });
     }
-    if (!parsed.errors.length && !parsed.size) {
+    if (!details.length && !parsed.size) {
       // the technician's own exclusions, or the server's list, left nothing: say which
-      const ownLeaves = this.config.scanExclude.length > 0 && parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, dto.exclude ?? []).size > 0;
+      const ownLeaves = this.config.scanExclude.length > 0 && parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, mine.list).size > 0;
       details.push(ownLeaves
         ? { field: 'targets', messages: ['every address is in TEKNISI_SCAN_EXCLUDE, the server\'s list of what no scan may contact: nothing would be scanned'] }
         : { field: 'exclude', messages: ['excludes every target: nothing would be scanned'] });
@@ -84,13 +93,12 @@ export class ScansService {
     if (new Set(dto.credentialIds).size !== dto.credentialIds.length) details.push({ field: 'credentialIds', messages: ['credentialIds lists a credential twice'] });
     if (details.length) throw badRequest(details);
     // within the address cap, so expanding is bounded; an address two targets share counts once
-    return { total: expandTargets(parsed.targets, parsed.exclusions).length };
+    return { total: expandTargets(parsed.targets, parsed.exclusions).length, exclude };
   }
 
   async start(dto: CreateScanDto, createdBy: string | null, scheduleId: number | null = null): Promise<{ id: number }> {
-    const { total } = await this.validate(dto);
+    const { total, exclude } = await this.validate(dto);
     const options = withDefaults(dto.options);
-    const exclude = this.withGlobal(dto.exclude);
     const { id, chunks } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), exclude: exclude.length ? exclude : null, credentialIds: dto.credentialIds, options, total, createdBy, scheduleId }, CHUNK_SIZE, new Date());
     try {
       for (let no = 0; no < chunks; no++) await this.queues.add(JobName.ScanChunk, { scanId: id, chunkNo: no }, { jobId: chunkJobId(id, no, 0), removeOnComplete: true, removeOnFail: true });

@@ -1809,7 +1809,7 @@ export interface components {
              */
             targets: string[];
             /**
-             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A CIDR block here covers all of it, network and broadcast addresses included
+             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included
              * @example [
              *       "192.0.2.1",
              *       "192.0.2.200-254",
@@ -1852,7 +1852,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             targets: string[];
-            /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE; not counted in progress.total */
+            /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE, each host name followed by the addresses it resolved to; not counted in progress.total */
             exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];
@@ -1903,7 +1903,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             targets: string[];
-            /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE; not counted in progress.total */
+            /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE, each host name followed by the addresses it resolved to; not counted in progress.total */
             exclude: string[];
             credentialIds: number[];
             options: components["schemas"]["ScanOptionsDto"];
@@ -1963,7 +1963,7 @@ export interface components {
              */
             targets: string[];
             /**
-             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A CIDR block here covers all of it, network and broadcast addresses included
+             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included
              * @example [
              *       "192.0.2.1",
              *       "192.0.2.200-254",

@@ -103,7 +103,7 @@ export function ScanForm({
         />
         <Textarea
           label="Exclude"
-          description="Optional, in the same forms: never contacted, and a host name that resolves into them is skipped (fragile devices, machines that are not yours)"
+          description="Optional, in the same forms: never contacted (fragile devices, machines that are not yours). A host name here is looked up as the scan starts and its addresses left out"
           autosize
           minRows={1}
           maxRows={6}
