@@ -420,22 +420,47 @@ describe('login rate limit', () => {
   const attempt = (username: string, password = 'wrong-password') => r.http.post('/api/auth/login').send({ username, password });
 
   it('locks one user name after the limit, even for the right password, but not other names until the address limit', async () => {
-    expect((await attempt('admin')).status).toBe(401); // admin attempt 2, address 2
-    expect((await attempt('ADMIN')).status).toBe(401); // names count case-insensitively: admin 3, address 3
-    const locked = await attempt('admin', ADMIN_PASSWORD); // admin 4
+    // the harness's admin login succeeded, which forgot admin's earlier attempts (address 1)
+    expect((await attempt('admin')).status).toBe(401); // admin 1, address 2
+    expect((await attempt('ADMIN')).status).toBe(401); // names count case-insensitively: admin 2, address 3
+    expect((await attempt('admin')).status).toBe(401); // admin 3, address 4
+    const locked = await attempt('admin', ADMIN_PASSWORD); // admin 4, address 5
     expect(locked.status).toBe(429);
-    expect(locked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'Too many login attempts: wait a while and try again' });
+    expect(locked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/^Too many login attempts for this user name: try again in 1[45] minutes$/) });
     expect(locked.body.accessToken).toBeUndefined();
 
     // another name from the same address is still judged on its password
-    expect((await attempt('bob')).status).toBe(401); // address 5
     expect((await attempt('bob')).status).toBe(401); // address 6
-    expect((await attempt('bob')).status).toBe(401); // address 7 (bob 3: at, not over, its limit)
-    // the address is now over its limit: a fresh name is refused too
+    expect((await attempt('bob')).status).toBe(401); // address 7: at, not over, its limit
+    // the address is now over its limit: a fresh name is refused too, and told why
     const carol = await attempt('carol');
     expect(carol.status).toBe(429);
+    expect(carol.body.message).toMatch(/^Too many login attempts from this address: try again in \d+ seconds?$|^Too many login attempts from this address: try again in 1 minute$/);
 
     // an existing session is unaffected
     expect((await r.http.get('/api/auth/me').set(bearer(r.adminToken))).status).toBe(200);
+  });
+});
+
+describe('login rate limit and successful logins', () => {
+  let r: TestApp;
+  beforeAll(async () => {
+    r = await createTestApp({ env: { TEKNISI_LOGIN_LIMIT_PER_USER: '3', TEKNISI_LOGIN_LIMIT_PER_ADDRESS: '100' } });
+  });
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  it('does not hold a user\'s successful logins against it: signing in forgets the name\'s attempts', async () => {
+    const login = (password: string) => r.http.post('/api/auth/login').send({ username: 'admin', password });
+    // a technician signing in from several browsers, with the odd typo: never locked out
+    for (let round = 0; round < 4; round++) {
+      expect((await login('wrong-password')).status).toBe(401);
+      expect((await login('wrong-password')).status).toBe(401);
+      expect((await login(ADMIN_PASSWORD)).status).toBe(200);
+    }
+    // guessing is still stopped: the limit counts failures since the last success
+    for (let i = 0; i < 3; i++) expect((await login('wrong-password')).status).toBe(401);
+    expect((await login(ADMIN_PASSWORD)).status).toBe(429);
   });
 });

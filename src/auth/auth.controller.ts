@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CurrentUser } from '../common/current-user.decorator';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { LoginDto, LoginResponse, UserView } from './auth.dto';
-import { LoginThrottlerGuard } from './login-throttler.guard';
+import { LOGIN_USER_THROTTLER, LoginThrottledRequest, LoginThrottlerGuard } from './login-throttler.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { AuthService } from './auth.service';
 import { AuthedRequest, AuthUser, MinRole, Public } from './roles';
 import { SESSION_COOKIE } from './tokens';
@@ -18,6 +20,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectThrottlerStorage() private readonly attempts: RedisThrottlerStorage,
   ) {}
 
   @Post('login')
@@ -29,6 +32,8 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'too many attempts for this user name or address' })
   async login(@Body() dto: LoginDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
     const { accessToken, expiresAt, user } = await this.auth.login(dto.username, dto.password, req.ip);
+    const key = (req as LoginThrottledRequest).loginUserKey;
+    if (key) await this.attempts.forget(LOGIN_USER_THROTTLER, key);
     (req as AuditableRequest).auditObjectId = user.id;
     res.cookie(SESSION_COOKIE, accessToken, {
       httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: expiresAt,

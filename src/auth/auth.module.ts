@@ -13,6 +13,7 @@ import { JobName } from '../queue/queue.constants';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LOGIN_USER_THROTTLER } from './login-throttler.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
@@ -39,12 +40,11 @@ import { UsersService } from './users.service';
         throttlers: [
           { name: 'login-address', ttl: 60_000, limit: config.loginLimitPerAddress, getTracker: (req: Record<string, any>) => String(req.ip) },
           {
-            name: 'login-user', ttl: 15 * 60_000, limit: config.loginLimitPerUser,
+            name: LOGIN_USER_THROTTLER, ttl: 15 * 60_000, limit: config.loginLimitPerUser,
             getTracker: (req: Record<string, any>) => String(req.body?.username ?? '').toLowerCase().slice(0, 64),
           },
         ],
         storage: new RedisThrottlerStorage(redis, config.queuePrefix),
-        errorMessage: 'Too many login attempts: wait a while and try again',
       }),
     }),
   ],

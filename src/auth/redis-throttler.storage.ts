@@ -31,4 +31,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       return this.fallback.increment(key, ttl, limit, blockDuration, name);
     }
   }
+
+  /** Forgets one counter (a user name's attempts after it signed in); in-memory counts are left to expire. */
+  async forget(name: string, key: string): Promise<void> {
+    await this.redis.del(`${this.prefix}:throttle:${name}:${key}`).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not reset a login counter'));
+  }
 }
