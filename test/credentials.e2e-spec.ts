@@ -207,6 +207,12 @@ describe('list and get', () => {
     expect(newest.body.items.map((c: { name: string }) => c.name)).toEqual(['backup key', 'linux root']);
     expect((await list('?kind=telnet')).status).toBe(400);
     expect((await list('?sort=secret')).status).toBe(400);
+    // names every object has are no sort field: "__proto__" crashed the server through the query builder
+    for (const bad of ['__proto__', 'constructor', '-toString']) {
+      const res = await list(`?sort=${bad}`);
+      expect({ bad, status: res.status, details: res.body.details }).toEqual({ bad, status: 400, details: [{ field: 'sort', messages: [expect.stringContaining('sort must be one of name, -name')] }] });
+    }
+    expect((await list('?sort=name')).status).toBe(200);
   });
 
   it('gets one, or 404', async () => {

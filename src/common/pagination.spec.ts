@@ -15,7 +15,7 @@ describe('parseSort', () => {
     expect(parseSort(raw, ALLOWED, '-lastSeen')).toEqual(expected);
   });
 
-  it.each(['serial', '--hostname', 'hostname; DROP TABLE devices', '', '-', 'HOSTNAME', 'd.hostname'])('refuses %p with a 400 naming sort', (raw) => {
+  it.each(['serial', '--hostname', 'hostname; DROP TABLE devices', '', '-', 'HOSTNAME', 'd.hostname', '__proto__', '-__proto__', 'constructor', '-toString', 'valueOf', 'hasOwnProperty'])('refuses %p with a 400 naming sort', (raw) => {
     let err: unknown;
     try {
       parseSort(raw, ALLOWED, '-lastSeen');

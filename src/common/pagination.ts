@@ -37,8 +37,10 @@ export function parseSort(raw: string | undefined, allowed: Record<string, strin
   const value = raw ?? fallback;
   const desc = value.startsWith('-');
   const field = desc ? value.slice(1) : value;
-  const column = allowed[field];
-  if (!column) {
+  // own keys only: allowed['__proto__'] or allowed['constructor'] is no column (a sort of
+  // "__proto__" handed Object.prototype to the query builder, which wrote into it)
+  const column = Object.hasOwn(allowed, field) ? allowed[field] : undefined;
+  if (typeof column !== 'string') {
     const message = `sort must be one of ${sortValues(allowed).join(', ')}`;
     throw new BadRequestException({ message, details: [{ field: 'sort', messages: [message] }] });
   }

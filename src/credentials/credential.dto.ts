@@ -4,7 +4,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
-import { SearchPageQuery } from '../common/pagination';
+import { SearchPageQuery, sortValues } from '../common/pagination';
 import { CREDENTIAL_KINDS, CredentialKind } from './credential.entity';
 import {
   CredentialViewShape, kindsWith, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SNMP_SECURITY_LEVELS,
@@ -198,8 +198,8 @@ export const CREDENTIAL_SORT: Record<string, string> = { name: 'c.name', kind: '
 
 export class CredentialQuery extends SearchPageQuery {
   @ApiPropertyOptional({ enum: CREDENTIAL_KINDS }) @IsOptional() @IsIn(CREDENTIAL_KINDS) kind?: CredentialKind;
-  @ApiPropertyOptional({ example: 'name', description: 'name, kind, createdAt or updatedAt; - for descending' })
-  @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ enum: sortValues(CREDENTIAL_SORT), default: 'name' })
+  @IsOptional() @IsIn(sortValues(CREDENTIAL_SORT), { message: `sort must be one of ${sortValues(CREDENTIAL_SORT).join(', ')}` })
   sort?: string;
 }
 

@@ -3168,8 +3168,7 @@ export interface operations {
                 /** @description free-text search */
                 q?: string;
                 kind?: "snmp-v1" | "snmp-v2c" | "snmp-v3" | "ssh";
-                /** @description name, kind, createdAt or updatedAt; - for descending */
-                sort?: string;
+                sort?: "name" | "-name" | "kind" | "-kind" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt";
             };
             header?: never;
             path?: never;
