@@ -8,6 +8,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import * as fs from 'node:fs';
 import * as express from 'express';
 import { AppModule, Runtime } from './app.module';
+import { verifyJsonDepth } from './common/json-depth';
 import { AppConfig, ConfigError, loadConfig, redactUrl } from './config/env';
 import { loadRootKey } from './config/secret-key';
 import { setPasswordHashMemory } from './auth/auth.service';
@@ -37,7 +38,7 @@ export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
   if (rt.config.trustProxy !== false) app.set('trust proxy', trustProxyValue(rt.config.trustProxy));
   // agents' reports have their own, larger cap (and say so in their 413); the parser below skips them
   app.use(REPORTS_PATH, reportBodyParser());
-  app.use(express.json({ limit: '2mb' }));
+  app.use(express.json({ limit: '2mb', verify: verifyJsonDepth }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   // body-parser failures (bad JSON, too large) answer in the house error shape
   app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -204,6 +204,12 @@ describe('agents', () => {
       expect(res.body.message).toMatch(/^Inventory report is not valid JSON: /);
     });
 
+    it('answers a report nested deeper than any report with a 400 that says so', async () => {
+      const res = await report(token, `{"identity":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('Inventory report: The JSON body nests objects or arrays more than 64 levels deep');
+    });
+
     it('asks for JSON when the body is sent as something else', async () => {
       const res = await t.http.post('/api/inventory/reports').set(bearer(token)).set('Content-Type', 'text/plain').send('hostname=x');
       expect(res.status).toBe(400);

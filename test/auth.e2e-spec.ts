@@ -384,6 +384,17 @@ describe('request validation and errors', () => {
     expect(typeof res.body.message).toBe('string');
   });
 
+  it('answers a body nested deeper than any request with a 400, to anyone, and stays up', async () => {
+    // 30,000 levels in 180 kB: the validation pipe and then the audit write overflowed the stack,
+    // and the second overflow, outside any handler, killed the process
+    const deep = `{"username":"x","password":"y","a":${'{"a":'.repeat(30_000)}1${'}'.repeat(30_000)}}`;
+    for (const [path, auth] of [['/api/auth/login', {}], ['/api/devices', bearer(t.adminToken)]] as const) {
+      const res = await t.http.post(path).set(auth).set('Content-Type', 'application/json').send(deep);
+      expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'The JSON body nests objects or arrays more than 64 levels deep' } });
+    }
+    expect((await t.http.get('/api/auth/me').set(bearer(t.adminToken))).status).toBe(200);
+  });
+
   it('answers a body over the limit with a 413 JSON error', async () => {
     const res = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: 'big', password: 'x'.repeat(3 * 1024 * 1024), role: 'viewer' });
     expect(res.status).toBe(413);

@@ -5,13 +5,14 @@
 // the already-read body.
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import * as express from 'express';
+import { verifyJsonDepth } from '../common/json-depth';
 
 export const REPORTS_PATH = '/api/inventory/reports';
 /** 20,000 packages (the most a report may list) at ~200 bytes each, with room to spare */
 export const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 
 export function reportBodyParser(limit = MAX_REPORT_BYTES): express.RequestHandler {
-  const parse = express.json({ limit, type: ['application/json', 'application/*+json'] });
+  const parse = express.json({ limit, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth });
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
   return (req, res, next) =>
     parse(req, res, (err?: unknown) => {
@@ -22,6 +23,7 @@ export function reportBodyParser(limit = MAX_REPORT_BYTES): express.RequestHandl
         return next(new PayloadTooLargeException(`Inventory report is too large: ${size}; this server accepts at most ${mib(limit)}`));
       }
       if (e.type === 'entity.parse.failed') return next(new BadRequestException(`Inventory report is not valid JSON: ${e.message ?? 'parse error'}`));
+      if (e.type === 'entity.verify.failed') return next(new BadRequestException(`Inventory report: ${e.message ?? 'refused'}`));
       next(err);
     });
 }

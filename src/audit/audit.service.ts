@@ -28,7 +28,13 @@ export class AuditService {
   async record(r: AuditRecord): Promise<void> {
     let summary: string | null = null;
     if (r.summary !== undefined && r.summary !== null) {
-      summary = typeof r.summary === 'string' ? r.summary : JSON.stringify(redactSecrets(r.summary));
+      try {
+        summary = typeof r.summary === 'string' ? r.summary : JSON.stringify(redactSecrets(r.summary));
+      } catch (err) {
+        // a body the parser took but no walk can (the JSON depth check should stop those): the
+        // action is still recorded; an exception here would escape every handler
+        summary = `(request body not recorded: ${(err as Error).message})`;
+      }
       if (summary.length > MAX_SUMMARY) summary = `${summary.slice(0, MAX_SUMMARY)}… (truncated)`;
     }
     try {
