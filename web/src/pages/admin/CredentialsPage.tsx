@@ -5,7 +5,7 @@ import { Badge, Button, Group, Modal, Select, Text, TextInput } from '@mantine/c
 import { IconKey } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
-import { api, unwrap } from '../../api/client';
+import { api, paths, unwrap } from '../../api/client';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -17,6 +17,8 @@ import { Credential, CredentialForm, HAS, KIND_LABEL, SECRET_LABEL } from './Cre
 import { NotAllowed } from './NotAllowed';
 
 type Kind = Credential['kind'];
+type Sort = NonNullable<NonNullable<paths['/api/credentials']['get']['parameters']['query']>['sort']>;
+const SORTS = ['name', 'kind', 'createdAt', 'updatedAt'].flatMap((k) => [k, `-${k}`]);
 
 export default function CredentialsPage() {
   if (!useCan('technician')) return <NotAllowed title="Credentials" why="Credentials are listed for technicians and admins only." />;
@@ -34,7 +36,8 @@ function Credentials() {
   const qc = useQueryClient();
   const [params, setParams] = useUrlParams();
   const { page, limit } = pageOf(params);
-  const sort = params.sort ?? 'name';
+  // an unknown sort in the address would be a 400 from the server: the default instead
+  const sort = (SORTS.includes(params.sort) ? params.sort : 'name') as Sort;
   const kind = (params.kind || undefined) as Kind | undefined;
   const list = useQuery({
     queryKey: ['credentials', 'list', params.q, kind, sort, page, limit],
