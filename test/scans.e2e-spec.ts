@@ -26,7 +26,7 @@ interface ScanBody {
   exclude: string[];
   progress: { done: number; total: number; found: number };
   counts: Record<string, number>;
-  results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; via: string | null }>;
+  results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; deviceName: string | null; via: string | null }>;
 }
 
 /** A UDP 161 and TCP 22 listener on an address that records every datagram and connection it gets. */
@@ -100,8 +100,12 @@ describe('discovery scans', () => {
     const longNames = Array.from({ length: 400 }, (_, i) => `h${i}.${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.example`);
     const long = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: longNames, credentialIds: [cred.linux] }).expect(400);
     expect(long.body.details).toEqual([{ field: 'targets', messages: [expect.stringMatching(/^79,091 bytes together is more than a scan can keep \(65,535\)/)] }]);
+    // each excluded name is looked up as the scan starts: a bounded number of them
     const longOut = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], exclude: longNames, credentialIds: [cred.linux] }).expect(400);
-    expect(longOut.body.details.map((d: { field: string }) => d.field)).toEqual(['exclude']);
+    expect(longOut.body.details).toEqual([
+      { field: 'exclude', messages: ['400 host names: at most 50 are looked up as a scan starts; give addresses, ranges or CIDR blocks for the rest'] },
+      { field: 'exclude', messages: [expect.stringMatching(/^79,091 bytes together is more than a scan can keep/)] },
+    ]);
     const opts = await api().post('/api/discovery/scans').set(bearer(tech)).send({ targets: ['127.0.0.1'], credentialIds: [cred.linux], options: { timeoutMs: 5, bogus: 1 } }).expect(400);
     expect(opts.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['options.bogus', 'options.timeoutMs']);
     const viewer = await t.tokenFor('viewer');
@@ -123,6 +127,8 @@ describe('discovery scans', () => {
     expect(byAddress.get(nowhere)).toMatchObject({ status: 'error', reason: expect.stringMatching(/^host name teknisi-lab-nowhere\.invalid did not resolve \(/), deviceId: null });
     for (const n of [2, 3, 4, 5, 6, 7]) expect(byAddress.get(at(n))).toMatchObject({ status: 'identified', deviceId: expect.any(Number) });
     expect(byAddress.get(at(6))!.via).toBe('snmp+ssh');
+    expect(byAddress.get(at(6))!.deviceName).toBe('lab-web01');
+    expect(byAddress.get(at(20))!.deviceName).toBeNull();
     expect(byAddress.get(at(7))!.via).toBe('ssh');
     expect(byAddress.get(at(3))!.via).toBe('snmp');
     // silent loopback addresses: closed ports, said so
@@ -363,6 +369,10 @@ describe('discovery scans', () => {
     expect(scan.status).toBe('completed');
     const schedule = (await api().get(`/api/discovery/schedules/${created.body.id}`).set(bearer(tech)).expect(200)).body;
     expect(schedule.lastScanId).toBe(scan.id);
+    // the scan says which saved range started it, by name, and that its schedule did
+    expect(scan).toMatchObject({ scheduleId: created.body.id, scheduleName: 'lab db01', createdBy: 'schedule:lab db01' });
+    const listed = (await api().get('/api/discovery/scans?limit=5').set(bearer(tech)).expect(200)).body.items.find((s: { id: number }) => s.id === scan.id);
+    expect(listed).toMatchObject({ scheduleName: 'lab db01' });
     expect(new Date(schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());
     const deviceId = scan.results[0].deviceId;
     const history = (await api().get(`/api/devices/${deviceId}/history?limit=100`).set(bearer(tech)).expect(200)).body.items as Array<{ kind: string; action: string; subject: string; source: string }>;

@@ -27,16 +27,33 @@ async function resolveName(name: string): Promise<string[]> {
   }
 }
 
+/** Host names a scan looks up as it starts: each one may wait LOOKUP_TIMEOUT_MS. */
+export const MAX_EXCLUDED_NAMES = 50;
+
+/** The host name an exclusion is, or null (an address, range or block, or not valid at all). */
+function nameOf(text: string): string | null {
+  try {
+    const t = parseTarget(text);
+    return t.kind === 'host' && !isIP(t.text) ? t.text : null;
+  } catch (err) {
+    if (err instanceof TargetError) return null; // reported by the syntax check
+    throw err;
+  }
+}
+
+/** The host names among exclusions, with their positions. */
+export function exclusionNames(exclude: string[]): Array<{ index: number; name: string }> {
+  return exclude.flatMap((text, index) => {
+    const name = nameOf(text);
+    return name ? [{ index, name }] : [];
+  });
+}
+
 /** Resolves the host names among exclusions that already parsed (addresses, ranges and blocks pass as they are). */
 export async function resolveExclusionNames(exclude: string[]): Promise<ResolvedExclusions> {
   const names = exclude.map((text, index) => {
-    try {
-      const t = parseTarget(text);
-      return t.kind === 'host' && !isIP(t.text) ? { index, name: t.text } : null;
-    } catch (err) {
-      if (err instanceof TargetError) return null; // reported by the syntax check
-      throw err;
-    }
+    const name = nameOf(text);
+    return name ? { index, name } : null;
   });
   const found = await Promise.all(names.map((n) => (n ? resolveName(n.name).then((a) => ({ a }), (err: NodeJS.ErrnoException) => ({ err })) : null)));
   const list: string[] = [];

@@ -64,6 +64,7 @@ export class ScanResultView {
   @ApiPropertyOptional({ nullable: true, type: String, example: 'no reply on UDP 161 (SNMP) within 1500 ms × 2 tries; TCP 22 (SSH) refused' })
   reason: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) deviceId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'lab-web01', description: 'the hostname of that device now' }) deviceName?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'snmp+ssh', description: 'what identified it' }) via: string | null;
   @ApiProperty() durationMs: number;
   @ApiProperty() at: Date;
@@ -90,7 +91,8 @@ export class ScanView {
   @ApiProperty({ type: ScanCounts, description: 'finished addresses per result status', example: { identified: 3, 'no-response': 250 } })
   counts: Partial<Record<ScanResultStatus, number>>;
   @ApiPropertyOptional({ nullable: true, type: Number }) scheduleId: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'the saved range\'s name (null once it is deleted)' }) scheduleName: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'who started it: a user, or schedule:<name> when a saved range fired on its own' }) createdBy: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;

@@ -21,6 +21,8 @@ export interface NewScan {
 
 export interface ResultRow {
   address: string;
+  /** when read back: the hostname of the device it became, as it is now */
+  deviceName?: string | null;
   status: ScanResultStatus;
   reason: string | null;
   deviceId: number | null;
@@ -87,7 +89,19 @@ export class ScansRepository {
        ORDER BY ${ipOrder('address')} IS NULL, ${ipOrder('address')}, address LIMIT ? OFFSET ?`,
       [scanId, ...(status ? [status] : []), limit, offset],
     );
-    return rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
+    const page: ResultRow[] = rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
+    // the devices' names as they are now, for the page's rows only
+    const ids = [...new Set(page.map((r) => r.deviceId).filter((id): id is number => id !== null))];
+    const names = new Map<number, string | null>();
+    if (ids.length) for (const d of await this.ds.query('SELECT id, hostname FROM devices WHERE id IN (?)', [ids])) names.set(Number(d.id), d.hostname);
+    return page.map((r) => ({ ...r, deviceName: r.deviceId === null ? null : names.get(r.deviceId) ?? null }));
+  }
+
+  /** Saved ranges' names by id (a deleted one is absent). */
+  async scheduleNames(ids: number[]): Promise<Map<number, string>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: number; name: string }> = await this.ds.query('SELECT id, name FROM scan_schedules WHERE id IN (?)', [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [Number(r.id), r.name]));
   }
 
   async countsByStatus(scanId: number): Promise<Partial<Record<ScanResultStatus, number>>> {

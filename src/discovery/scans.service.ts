@@ -10,7 +10,7 @@ import { CredentialsService } from '../credentials/credentials.service';
 import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
 import { badRequest, FieldError } from '../common/validation';
-import { resolveExclusionNames } from './exclusion-names';
+import { exclusionNames, MAX_EXCLUDED_NAMES, resolveExclusionNames } from './exclusion-names';
 import { CreateScanDto, DEFAULT_SCAN_OPTIONS, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
@@ -26,11 +26,11 @@ export function chunkJobId(scanId: number, chunkNo: number, attempt: number): st
 }
 
 /** A scan as the API shows it; its progress is read off the counts of its results, live and exact. */
-export function toScanView(s: Scan, counts: ScanView['counts']): ScanView {
+export function toScanView(s: Scan, counts: ScanView['counts'], scheduleName: string | null = null): ScanView {
   const done = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
   return {
     id: s.id, status: s.status, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options,
-    progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, scheduleId: s.scheduleId, createdBy: s.createdBy,
+    progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, scheduleId: s.scheduleId, scheduleName, createdBy: s.createdBy,
     error: s.error, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
   };
 }
@@ -65,8 +65,12 @@ export class ScansService {
     const own = (dto.exclude ?? []).map((t) => t.trim());
     const syntax = parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, own);
     const details: FieldError[] = syntax.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+    const names = exclusionNames(own);
+    if (names.length > MAX_EXCLUDED_NAMES) {
+      details.push({ field: 'exclude', messages: [`${names.length} host names: at most ${MAX_EXCLUDED_NAMES} are looked up as a scan starts; give addresses, ranges or CIDR blocks for the rest`] });
+    }
     // a name that does not resolve protects nothing (a typo such as 192.0.2.1O reads as a name)
-    const mine = await resolveExclusionNames(syntax.errors.length ? [] : own);
+    const mine = details.length ? { list: own, unresolved: [] } : await resolveExclusionNames(own);
     for (const u of mine.unresolved) details.push({ field: `exclude.${u.index}`, messages: [`host name ${u.name} does not resolve (${u.why}): it would protect nothing; give its address, or check the spelling`] });
     const server = await resolveExclusionNames(this.config.scanExclude.filter((g) => !own.includes(g)));
     for (const u of server.unresolved) this.logger.warn({ name: u.name, why: u.why }, 'TEKNISI_SCAN_EXCLUDE names a host that does not resolve: scans leave out only that name');
@@ -111,14 +115,16 @@ export class ScansService {
 
   async list(q: ScanListQuery): Promise<Page<ScanView>> {
     const [rows, total] = await this.repo.listScans(q.status, (q.page - 1) * q.limit, q.limit);
-    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.countsOf(s))));
+    const names = await this.repo.scheduleNames(rows.flatMap((s) => (s.scheduleId ? [s.scheduleId] : [])));
+    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.countsOf(s), s.scheduleId ? names.get(s.scheduleId) ?? null : null)));
     return { items, total, page: q.page, limit: q.limit };
   }
 
   async view(id: number): Promise<ScanView> {
     const s = await this.repo.findScan(id);
     if (!s) throw new NotFoundException(`Scan ${id} does not exist`);
-    return toScanView(s, await this.countsOf(s));
+    const name = s.scheduleId ? (await this.repo.scheduleNames([s.scheduleId])).get(s.scheduleId) ?? null : null;
+    return toScanView(s, await this.countsOf(s), name);
   }
 
   /** An ended scan's stored counts; a running one's (or one that ended before they were kept) counted now. */

@@ -113,7 +113,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   for (const h of [hostA, hostB]) {
     const row = results.getByRole('row').filter({ hasText: h.address });
     await visible(row.filter({ hasText: 'Identified' })); // fetched again after the stream's last event
-    await visible(row.getByRole('link', { name: /^Device \d+$/ }));
+    await visible(row.getByRole('link', { name: h.identity.hostname })); // the device by its name
   }
   await screenshot(page, 'scan');
 
@@ -363,6 +363,7 @@ it('a saved range is created, run now, edited and deleted from /discovery', asyn
   await row.getByRole('button', { name: 'Run Lab host A nightly now' }).click();
   await page.waitForURL(/\/discovery\/scans\/\d+$/);
   expect(await textBecomes(page, 'scan-progress', /^1 of 1 addresses scanned · 1 identified$/)).toBeTruthy();
+  await visible(page.getByText(/^Started by ui-tech, running saved range "Lab host A nightly" /));
 
   // edit: the dialog's address is shareable, and the form comes back filled
   await page.goto('/discovery?tab=ranges');

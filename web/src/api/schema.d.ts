@@ -1866,6 +1866,9 @@ export interface components {
              */
             counts: components["schemas"]["ScanCounts"];
             scheduleId?: number | null;
+            /** @description the saved range's name (null once it is deleted) */
+            scheduleName?: string | null;
+            /** @description who started it: a user, or schedule:<name> when a saved range fired on its own */
             createdBy?: string | null;
             error?: string | null;
             /** Format: date-time */
@@ -1889,6 +1892,11 @@ export interface components {
             /** @example no reply on UDP 161 (SNMP) within 1500 ms × 2 tries; TCP 22 (SSH) refused */
             reason?: string | null;
             deviceId?: number | null;
+            /**
+             * @description the hostname of that device now
+             * @example lab-web01
+             */
+            deviceName?: string | null;
             /**
              * @description what identified it
              * @example snmp+ssh
@@ -1917,6 +1925,9 @@ export interface components {
              */
             counts: components["schemas"]["ScanCounts"];
             scheduleId?: number | null;
+            /** @description the saved range's name (null once it is deleted) */
+            scheduleName?: string | null;
+            /** @description who started it: a user, or schedule:<name> when a saved range fired on its own */
             createdBy?: string | null;
             error?: string | null;
             /** Format: date-time */

@@ -15,7 +15,7 @@ import { useCan } from '../../lib/auth';
 import { formatAgo, formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ScanForm, ScanFormValues } from './ScanForm';
-import { isActiveScan, SCAN_STATUS_COLOR, ScanStatus, targetsSummary } from './scan-labels';
+import { isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
 import { HostKeysTab } from './HostKeysTab';
 
 type Scan = Schemas['ScanView'];
@@ -113,7 +113,7 @@ function ScansTab() {
       ),
     },
     { key: 'found', label: 'Found', render: (s) => formatCount(s.progress.found), width: 70 },
-    { key: 'by', label: 'Started by', render: (s) => (s.scheduleId ? `saved range ${s.scheduleId}` : s.createdBy ?? '—') },
+    { key: 'by', label: 'Started by', render: (s) => startedBy(s) },
     { key: 'created', label: 'Created', render: (s) => <Tooltip label={formatTime(s.createdAt)}><span>{formatAgo(s.createdAt)}</span></Tooltip> },
     { key: 'finished', label: 'Finished', render: (s) => formatTime(s.finishedAt) },
   ];
@@ -160,9 +160,9 @@ function RangesTab() {
     queryFn: () => unwrap(api.GET('/api/discovery/schedules', { params: { query: { page, limit: 50 } } })),
   });
   const run = useMutation({
-    mutationFn: (id: number) => unwrap(api.POST('/api/discovery/schedules/{id}/run', { params: { path: { id } } })),
-    onSuccess: (created, id) => {
-      notifications.show({ color: 'green', title: 'Scan started', message: `Saved range ${id} is being scanned now (scan ${created.id}).` });
+    mutationFn: (r: Schedule) => unwrap(api.POST('/api/discovery/schedules/{id}/run', { params: { path: { id: r.id } } })),
+    onSuccess: (created, r) => {
+      notifications.show({ color: 'green', title: 'Scan started', message: `Saved range "${r.name}" is being scanned now (scan ${created.id}).` });
       void qc.invalidateQueries({ queryKey: ['scan-schedules'] });
       navigate(`/discovery/scans/${created.id}`);
     },
@@ -184,7 +184,7 @@ function RangesTab() {
           key: 'actions', label: 'Actions',
           render: (r: Schedule) => (
             <Group gap={4} wrap="nowrap">
-              <Button size="compact-xs" variant="light" leftSection={<IconPlayerPlay size={12} />} loading={run.isPending && run.variables === r.id} onClick={() => run.mutate(r.id)} aria-label={`Run ${r.name} now`}>
+              <Button size="compact-xs" variant="light" leftSection={<IconPlayerPlay size={12} />} loading={run.isPending && run.variables?.id === r.id} onClick={() => run.mutate(r)} aria-label={`Run ${r.name} now`}>
                 Run now
               </Button>
               <Button size="compact-xs" variant="default" onClick={() => setParams({ form: 'range', edit: r.id })} aria-label={`Edit ${r.name}`}>

@@ -19,7 +19,7 @@ import { formatCount, formatTime, plural } from '../../lib/format';
 import { useSse } from '../../lib/sse';
 import { useUrlParams } from '../../lib/url-state';
 import { credentialsQuery } from './ScanForm';
-import { isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR } from './scan-labels';
+import { isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR, startedBy } from './scan-labels';
 
 type Scan = Schemas['ScanView'];
 type Result = Schemas['ScanResultView'];
@@ -87,7 +87,7 @@ export default function ScanPage() {
     { key: 'status', label: 'Status', render: (r) => <Badge color={RESULT_COLOR[r.status]} variant="light">{RESULT_LABEL[r.status]}</Badge>, width: 120 },
     { key: 'reason', label: 'Reason', render: (r) => <Text size="sm">{r.reason ?? '—'}</Text> },
     { key: 'via', label: 'Via', render: (r) => r.via ?? '—', width: 90 },
-    { key: 'device', label: 'Device', render: (r) => (r.deviceId ? <Link to={`/devices/${r.deviceId}`}>Device {r.deviceId}</Link> : '—'), width: 100 },
+    { key: 'device', label: 'Device', render: (r) => (r.deviceId ? <Link to={`/devices/${r.deviceId}`}>{r.deviceName || `Device ${r.deviceId}`}</Link> : '—'), width: 160 },
     { key: 'ms', label: 'Time', render: (r) => `${formatCount(r.durationMs)} ms`, width: 90 },
   ];
 
@@ -110,7 +110,7 @@ export default function ScanPage() {
             )}
           </Group>
         }
-        subtitle={scan ? `${scan.createdBy ? `Started by ${scan.createdBy}` : scan.scheduleId ? `Started by saved range ${scan.scheduleId}` : 'Started'} ${formatTime(scan.createdAt)}` : undefined}
+        subtitle={scan ? `Started by ${startedBy(scan)} ${formatTime(scan.createdAt)}` : undefined}
         actions={
           canScan && scan && (active ? (
             <ConfirmButton title={`Cancel scan ${id}?`} message="Addresses being probed now are abandoned with nothing stored, and the rest are not scanned. Devices already found are kept." confirmLabel="Cancel the scan" onConfirm={cancel}>

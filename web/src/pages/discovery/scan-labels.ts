@@ -30,3 +30,14 @@ export function targetsSummary(targets: string[], exclude: string[] = [], max = 
   const shown = targets.length <= max ? targets.join(', ') : `${targets.slice(0, max).join(', ')} +${targets.length - max} more`;
   return exclude.length ? `${shown} (excluding ${exclude[0]}${exclude.length > 1 ? ` +${exclude.length - 1} more` : ''})` : shown;
 }
+
+/**
+ * Who started a scan, in the same words on every page: a user, a saved range on its schedule,
+ * or a user running a saved range now.
+ */
+export function startedBy(s: Pick<Schemas['ScanView'], 'scheduleId' | 'scheduleName' | 'createdBy'>): string {
+  if (!s.scheduleId) return s.createdBy ?? '—';
+  const range = s.scheduleName ? `saved range "${s.scheduleName}"` : `saved range ${s.scheduleId} (deleted)`;
+  if (!s.createdBy || s.createdBy.startsWith('schedule:')) return `${range}, on its schedule`;
+  return `${s.createdBy}, running ${range}`;
+}
