@@ -93,12 +93,20 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   await visible(page.getByRole('heading', { level: 1, name: 'Discovery' }));
   await page.getByRole('button', { name: 'Start a scan' }).click();
   const dialog = page.getByRole('dialog', { name: 'Start a scan' });
-  // the range around the two hosts, less the address between them and after them (never contacted)
-  await dialog.getByLabel('Targets').fill('127.99.2.10-13');
-  await dialog.getByLabel('Exclude').fill('127.99.2.10\n127.99.2.13');
+  // the range around the two hosts (typed with spaces: still one range), less the address
+  // between them and after them (never contacted); first with a mistyped exclusion
+  await dialog.getByLabel('Targets').fill('127.99.2.10 - 127.99.2.13');
+  await dialog.getByLabel('Exclude').fill('127.99.2.10\n127.99.2.1e!');
   await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
   await page.getByRole('option', { name: 'lab ssh (ssh)' }).click();
   await page.keyboard.press('Tab'); // a multi-select stays open for the next pick
+  await visible(dialog.getByText('1 target, 2 exclusions'));
+  await dialog.getByRole('button', { name: 'Start scan' }).click();
+  // the refusal beside the field it concerns, and once (not also restated as a sentence) in the alert
+  const bad = '"127.99.2.1e!" is not an address, range, CIDR block or host name';
+  await visible(dialog.getByText(bad, { exact: true }));
+  expect(await dialog.getByRole('alert').textContent()).toBe(`The scan was not startedexclude.1: ${bad}`);
+  await dialog.getByLabel('Exclude').fill('127.99.2.10\n127.99.2.13');
   await dialog.getByRole('button', { name: 'Options' }).click();
   await dialog.getByLabel('Timeout (ms)').fill('2000');
   await screenshot(page, 'discovery-start-scan');
@@ -130,7 +138,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   // the scan is in the recent list, and the saved-range and host-key tabs keep their view in the URL
   await page.goto('/discovery');
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: `Scan ${scanId}` }));
-  await visible(page.getByRole('table', { name: 'Recent scans' }).getByText('127.99.2.10-13 (excluding 127.99.2.10 +1 more)'));
+  await visible(page.getByRole('table', { name: 'Recent scans' }).getByText('127.99.2.10-127.99.2.13 (excluding 127.99.2.10 +1 more)'));
   // every status reads in full: a squeezed column had cut "completed" to "COMPL…"
   const cut = await page.getByRole('table', { name: 'Recent scans' }).locator('.mantine-Badge-label')
     .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));

@@ -10,11 +10,13 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
   const status = error instanceof ApiError ? error.status : undefined;
   const fields = Object.entries(fieldErrorsOf(error));
   const heading = title ?? (status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong');
+  // a validation 400's message is its field list joined in one line: show the list once
+  const restated = fields.length > 0 && message === joinedDetails(error);
   return (
     <Alert role="alert" color="red" icon={<IconAlertTriangle size={18} />} title={heading} my="sm">
-      {message}
+      {!restated && message}
       {fields.length > 0 && (
-        <List size="sm" mt={4}>
+        <List size="sm" mt={restated ? 0 : 4}>
           {fields.map(([k, v]) => (
             <List.Item key={k}>
               <b>{k}</b>: {v}
@@ -24,4 +26,10 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
       )}
     </Alert>
   );
+}
+
+/** The one-line message the server builds from a 400's details (common/validation.ts badRequest). */
+function joinedDetails(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || !Array.isArray(error.details)) return undefined;
+  return (error.details as Array<{ field?: string; messages?: string[] }>).map((d) => `${d.field}: ${(d.messages ?? []).join(', ')}`).join('; ');
 }

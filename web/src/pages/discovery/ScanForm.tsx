@@ -7,6 +7,7 @@ import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
 import { plural } from '../../lib/format';
 import { browserTimezone, timezoneOptions } from '../jobs/timezones';
 import { parseTargets } from './scan-labels';
@@ -65,6 +66,9 @@ export function ScanForm({
   const credOptions = (creds.data?.items ?? []).map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` }));
   const parsed = parseTargets(targets);
   const excluded = parseTargets(exclude);
+  // the server names a bad entry by its place in the list (targets.3): beside the field, that
+  // message quotes the entry itself
+  const fieldErrors = fieldErrorsOf(error);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -89,7 +93,7 @@ export function ScanForm({
   return (
     <form onSubmit={submit} aria-label={mode === 'scan' ? 'Start a scan' : 'Saved range'}>
       <Stack gap="sm">
-        {mode === 'range' && <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="Office LAN nightly" maxLength={128} />}
+        {mode === 'range' && <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="Office LAN nightly" maxLength={128} error={errorFor(fieldErrors, 'name')} />}
         <Textarea
           label="Targets"
           description="One per line: addresses, CIDR blocks (192.0.2.0/24), ranges (192.0.2.5-192.0.2.9 or 192.0.2.5-9) or host names"
@@ -99,6 +103,7 @@ export function ScanForm({
           maxRows={10}
           value={targets}
           onChange={(e) => setTargets(e.currentTarget.value)}
+          error={errorFor(fieldErrors, 'targets')}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <Textarea
@@ -109,6 +114,7 @@ export function ScanForm({
           maxRows={6}
           value={exclude}
           onChange={(e) => setExclude(e.currentTarget.value)}
+          error={errorFor(fieldErrors, 'exclude')}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <MultiSelect
@@ -118,6 +124,7 @@ export function ScanForm({
           data={credOptions}
           value={credentialIds}
           onChange={setCredentialIds}
+          error={errorFor(fieldErrors, 'credentialIds')}
           searchable
           clearable
           required
@@ -126,8 +133,8 @@ export function ScanForm({
         {creds.error && <ErrorAlert error={creds.error} title="Could not load the credentials" />}
         {mode === 'range' && (
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <TextInput label="Cron schedule" description="minute hour day month weekday" required value={cron} onChange={(e) => setCron(e.currentTarget.value)} placeholder="0 2 * * *" />
-            <Select label="Time zone" data={timezoneOptions()} value={timezone} onChange={(v) => v && setTimezone(v)} searchable allowDeselect={false} />
+            <TextInput label="Cron schedule" description="minute hour day month weekday" required value={cron} onChange={(e) => setCron(e.currentTarget.value)} placeholder="0 2 * * *" error={errorFor(fieldErrors, 'cron')} />
+            <Select label="Time zone" data={timezoneOptions()} value={timezone} onChange={(v) => v && setTimezone(v)} searchable allowDeselect={false} error={errorFor(fieldErrors, 'timezone')} />
             <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} mt={{ sm: 30 }} />
           </SimpleGrid>
         )}

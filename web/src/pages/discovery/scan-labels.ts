@@ -20,9 +20,9 @@ export const RESULT_COLOR: Record<ResultStatus, string> = {
 
 export const isActiveScan = (s: ScanStatus | undefined) => s === 'queued' || s === 'running';
 
-/** Targets as the form takes them: one per line, or separated by commas or spaces. */
+/** Targets as the form takes them: one per line, or separated by commas or spaces ("192.0.2.1 - 192.0.2.9" is one range). */
 export function parseTargets(text: string): string[] {
-  return text.split(/[\s,;]+/).map((t) => t.trim()).filter(Boolean);
+  return text.replace(/\s*-\s*/g, '-').split(/[\s,;]+/).map((t) => t.trim()).filter(Boolean);
 }
 
 /** A scan's targets in one short line: the first few and how many more, and how many exclusions. */
