@@ -358,6 +358,9 @@ describe('discovery scans', () => {
       .send({ name: 'lab db01', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '0 3 * * *', timezone: 'Europe/Berlin', options: { timeoutMs: 1000 } }).expect(201);
     expect(new Date(created.body.nextRunAt).getUTCHours()).toBe(new Date('2026-01-15T03:00:00+01:00').getUTCHours());
     await api().post('/api/discovery/schedules').set(bearer(tech)).send({ name: 'bad', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '61 * * * *' }).expect(400);
+    const blank = await api().post('/api/discovery/schedules').set(bearer(tech)).send({ name: '   ', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '0 3 * * *' }).expect(400);
+    expect(blank.body.details).toEqual([{ field: 'name', messages: ['name must not be empty'] }]);
+    await api().patch(`/api/discovery/schedules/${created.body.id}`).set(bearer(tech)).send({ name: ' ' }).expect(400);
     await api().post('/api/discovery/schedules').set(bearer(tech)).send({ name: 'bad', targets: [at(7)], credentialIds: [cred.db01Ssh], cron: '0 3 * * *', timezone: 'Mars/Olympus' }).expect(400);
 
     db01.removePackage('openssh-server');

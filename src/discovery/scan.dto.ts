@@ -1,11 +1,14 @@
 // discovery/: request and response shapes of scans and saved ranges.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
+
+/** A name as the technician meant it: "  " is empty, not a name. */
+const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = { snmpPort: 161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 };
 
@@ -117,7 +120,7 @@ export class ScanCreated {
 // saved ranges
 
 export class CreateScheduleDto extends CreateScanDto {
-  @ApiProperty({ example: 'Office LAN nightly' }) @IsString() @MinLength(1) @MaxLength(128) name: string;
+  @ApiProperty({ example: 'Office LAN nightly' }) @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name: string;
   @ApiProperty({ example: '0 2 * * *', description: 'five-field cron expression (minute hour day month weekday)' })
   @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' })
   cron: string;
@@ -126,7 +129,7 @@ export class CreateScheduleDto extends CreateScanDto {
 }
 
 export class UpdateScheduleDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(128) name?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
   @ApiPropertyOptional({ type: [String], description: 'replaces the exclusions; [] excludes nothing' }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) exclude?: string[];
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
