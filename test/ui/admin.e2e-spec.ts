@@ -110,6 +110,10 @@ it('a credential\'s secrets never come back: not in the page\'s HTML, not in any
   expect(await (await visible(dialog.getByRole('alert'))).textContent()).toMatch(/authKey/);
   const errorId = ((await dialog.getByRole('textbox', { name: 'Auth key', exact: true }).getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-error'));
   expect(await admin.locator(`[id="${errorId}"]`).textContent()).toMatch(/authKey must be longer than or equal to 8 characters/);
+  // another kind: that refusal was about the other kind's fields, and goes with them
+  await dialog.getByRole('combobox', { name: 'Kind' }).click();
+  await admin.getByRole('option', { name: 'SNMP v2c' }).click();
+  await dialog.getByRole('alert').waitFor({ state: 'detached' });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   await admin.getByRole('button', { name: 'New credential' }).click();

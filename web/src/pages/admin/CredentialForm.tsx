@@ -76,7 +76,9 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
 
   const secretInput = (f: SecretField) => {
     const stored = !!initial?.[HAS[f]];
-    const description = stored ? (remove[f] ? 'Will be removed' : 'Set — leave empty to keep the stored value') : f === 'privateKey' ? 'A PEM or OpenSSH private key block' : undefined;
+    const description = stored ? (remove[f] ? 'Will be removed' : 'Set — leave empty to keep the stored value')
+      : f === 'privateKey' ? 'A PEM or OpenSSH private key block; a password, a private key or both'
+        : f === 'password' ? 'A password, a private key or both' : undefined;
     const common = {
       label: (
         <>
@@ -86,6 +88,8 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
       description,
       value: secrets[f] ?? '',
       error: errorFor(errors, f),
+      // the one secret a kind cannot do without, until it is stored
+      withAsterisk: !stored && (f === 'community' || f === 'authKey' || f === 'privKey'),
       disabled: !!remove[f],
       autoComplete: 'new-password',
     };
@@ -130,7 +134,11 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
             required
             data={Object.entries(KIND_LABEL).map(([value, label]) => ({ value, label }))}
             value={kind}
-            onChange={(v) => v && setKind(v as Kind)}
+            onChange={(v) => {
+              if (!v) return;
+              setKind(v as Kind);
+              save.reset(); // the last refusal was about the other kind's fields
+            }}
             allowDeselect={false}
             disabled={!!initial}
             description={initial ? 'A credential keeps its kind: create a new one for another' : undefined}
