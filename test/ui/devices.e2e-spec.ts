@@ -259,6 +259,23 @@ it('a deep link with filters and sort reloads to the same rows; headers sort; pa
   await expectNames(page, ['old-01']);
 });
 
+it('on a narrow window the grid shows that it scrolls sideways, and its last column is reached by scrolling', async () => {
+  const page = await signIn();
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.goto('/devices');
+  await visible(page.getByText(`${FLEET + 4} items`));
+  // the scrollbar is there without hovering (it used to show only under the pointer)
+  const bar = page.locator('.mantine-ScrollArea-scrollbar[data-orientation="horizontal"]').first();
+  await visible(bar);
+  const lastSeen = page.getByRole('columnheader', { name: /Last seen/ });
+  expect((await lastSeen.boundingBox())!.x).toBeGreaterThan(800 - 40);
+  await lastSeen.scrollIntoViewIfNeeded();
+  const box = (await lastSeen.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(800);
+  await screenshot(page, 'devices-narrow');
+  await page.setViewportSize({ width: 1280, height: 860 });
+});
+
 it('the CSV link downloads the rows that match the filter, with the session cookie', async () => {
   const page = await signIn();
   await page.goto('/devices?vendor=Lenovo&sort=-hostname');

@@ -47,7 +47,8 @@ export function DataTable<T>(p: DataTableProps<T>) {
   };
   return (
     <div>
-      <Table.ScrollContainer minWidth={700}>
+      {/* a table wider than the screen shows its scrollbar, not only on hover: columns past the edge are not lost */}
+      <Table.ScrollContainer minWidth={700} scrollAreaProps={{ type: 'auto', offsetScrollbars: 'x' }}>
         <Table striped highlightOnHover verticalSpacing={6} aria-label={p.label} aria-busy={p.loading || undefined}>
           <Table.Thead>
             <Table.Tr>
