@@ -86,6 +86,18 @@ describe('agents', () => {
       expect(rate.body.details.map((d: { field: string }) => d.field)).toEqual(['reportsPerMinute']);
     });
 
+    it('refuses an expiry past year 9999 (written as a date or as a number) and a blank name with 400 naming the field', async () => {
+      for (const body of [{ name: 'x', expiresAt: '+010000-01-01T00:00:00Z' }, { name: 'x', expiresAt: 1e15 }]) {
+        const res = await t.http.post('/api/agents/tokens').set(bearer(t.adminToken)).send(body);
+        expect(res.status).toBe(400);
+        expect(res.body.details).toEqual([{ field: 'expiresAt', messages: ['expiresAt must be a date between 1970-01-01 and 9999-12-31'] }]);
+      }
+      const blank = await t.http.post('/api/agents/tokens').set(bearer(t.adminToken)).send({ name: '   ' });
+      expect(blank.status).toBe(400);
+      expect(blank.body.details.map((d: { field: string }) => d.field)).toEqual(['name']);
+      expect(await newToken({ name: '  Lab PCs  ' })).toMatchObject({ name: 'Lab PCs' });
+    });
+
     it('gets 401 or 403 on every endpoint but the report upload (and the public ones)', async () => {
       const { token } = await newToken();
       const doc = (await t.http.get('/api/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
@@ -234,6 +246,8 @@ describe('agents', () => {
       ['a bad collection time', { collectedAt: 'yesterday' }, 'collectedAt', 'must be an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z'],
       ['software as an object', { software: { name: 'x' } }, 'software', 'must be an array, not object'],
       ['an interface without a name', { interfaces: [{ mac: '3c:52:82:11:22:33' }] }, 'interfaces[0].name', 'is required'],
+      ['a collection time before year 1', { identity: { hostname: 'clock-zero', serial: 'CLOCK0000' }, collectedAt: '0000-01-01T00:00:00+23:59' }, 'collectedAt', 'must be between 1970-01-01 and 9999-12-31'],
+      ['a collection time past year 9999', { collectedAt: '9999-12-31T23:59:59-00:01' }, 'collectedAt', 'must be between 1970-01-01 and 9999-12-31'],
     ])('refuses %s with 400 naming the field', async (_what, over, field, message) => {
       const res = await report(token, sampleReport(over as Record<string, unknown>));
       expect(res.status).toBe(400);

@@ -169,6 +169,15 @@ describe('personal API tokens', () => {
     expect((await me(ok.body.token)).status).toBe(401);
   });
 
+  it('refuses an expiry past year 9999 and a blank name with 400 naming the field', async () => {
+    const far = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: 'far', expiresAt: '+010000-01-01T00:00:00Z' });
+    expect(far.status).toBe(400);
+    expect(far.body.details).toEqual([{ field: 'expiresAt', messages: ['expiresAt must be a date between 1970-01-01 and 9999-12-31'] }]);
+    const blank = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: '  ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.details.map((d: { field: string }) => d.field)).toEqual(['name']);
+  });
+
   it("stops working when its owner is deleted", async () => {
     const u = await makeUser('viewer');
     const created = await t.http.post('/api/tokens').set(bearer(u.token)).send({ name: 'orphan' });

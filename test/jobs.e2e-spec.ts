@@ -92,6 +92,9 @@ describe('POST /api/jobs validation', () => {
     ['an unknown manager', { kind: 'software.install', target: { tags: ['x'] }, params: { packages: ['htop'], manager: 'emerge' } }, 'params.manager'],
     ['a bad reboot policy', { kind: 'software.upgrade', target: { tags: ['x'] }, params: { reboot: 'sometimes' } }, 'params.reboot'],
     ['an unknown shell', { kind: 'command', target: { tags: ['x'] }, params: { script: 'true', shell: 'zsh' } }, 'params.shell'],
+    ['a runAt past year 9999', { kind: 'noop', target: { tags: ['x'] }, schedule: { runAt: '+010000-01-01T00:00:00Z' } }, 'schedule.runAt'],
+    ['a deadline past year 9999', { kind: 'noop', target: { tags: ['x'] }, deadline: '+010000-01-01T00:00:00Z' }, 'deadline'],
+    ['a name of spaces only', { name: '   ', kind: 'noop', target: { tags: ['x'] } }, 'name'],
   ])('%s is a 400 naming the field', async (_, body, field) => {
     const res = await post(body);
     expect(res.status).toBe(400);

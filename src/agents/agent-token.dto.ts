@@ -2,14 +2,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { StorableDate, trimmed } from '../common/dto-fields';
 
 export const DEFAULT_REPORTS_PER_MINUTE = 120;
 
 export class CreateAgentTokenDto {
-  @ApiProperty({ example: 'Office PCs (GPO)' }) @IsString() @MinLength(1) @MaxLength(128) name: string;
+  @ApiProperty({ example: 'Office PCs (GPO)', description: 'trimmed; not blank' })
+  @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128)
+  name: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional() @Type(() => Date) @IsDate() @StorableDate()
   expiresAt?: Date;
 
   @ApiPropertyOptional({

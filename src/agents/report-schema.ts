@@ -12,6 +12,7 @@
 import { DEVICE_TYPES } from '../devices/device.entity';
 import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { FieldError } from '../common/validation';
+import { isStorableDate, STORABLE_DATES_TEXT } from '../common/dto-fields';
 
 export interface JsonSchema {
   $schema?: string;
@@ -56,7 +57,7 @@ export const REPORT_SCHEMA: JsonSchema = {
       type: 'object', additionalProperties: false, required: ['name', 'version'], description: 'the agent that sent the report, for the server log',
       properties: { name: text(64), version: text(32) },
     },
-    collectedAt: { type: 'string', format: 'date-time', maxLength: 40, description: 'when the agent collected it (UTC); a time in the future counts as now' },
+    collectedAt: { type: 'string', format: 'date-time', maxLength: 40, description: `when the agent collected it (UTC), ${STORABLE_DATES_TEXT}; a time in the future counts as now` },
     identity: {
       type: 'object', additionalProperties: false, minProperties: 1,
       description: 'what identifies the machine: serial, then MACs, then hostname with an address',
@@ -198,6 +199,7 @@ export function validateAgainst(schema: JsonSchema, value: unknown, root = 'repo
           if (!re.test(str)) return fail(at, `must match ${s.pattern}`);
         }
         if (s.format === 'date-time' && !isDateTime(str)) return fail(at, 'must be an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z');
+        if (s.format === 'date-time' && !isStorableDate(new Date(str))) return fail(at, `must be ${STORABLE_DATES_TEXT}`);
         return;
       }
       case 'integer':

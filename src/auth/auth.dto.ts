@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { StorableDate, trimmed } from '../common/dto-fields';
 import { USER_ROLES, UserRole } from './user.entity';
 
 export class LoginDto {
@@ -59,9 +60,11 @@ export class UpdateUserDto {
 
 
 export class CreateTokenDto {
-  @ApiProperty({ example: 'nightly export script' }) @IsString() @MinLength(1) @MaxLength(128) name: string;
+  @ApiProperty({ example: 'nightly export script', description: 'trimmed; not blank' })
+  @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128)
+  name: string;
   @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional() @Type(() => Date) @IsDate() @StorableDate()
   expiresAt?: Date;
 }
 

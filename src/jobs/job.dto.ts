@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
+import { StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { DeviceFilterQuery, ONE_LINE, TAG } from '../devices/device.dto';
 import { RUN_STATUSES, RunStatus, TARGET_STATUSES, TargetStatus } from './job.entity';
@@ -28,6 +29,7 @@ export class JobTargetDto {
 export class JobScheduleDto {
   @ApiPropertyOptional({ description: 'ISO 8601; a one-off job starts then (now when absent)' })
   @IsOptional() @Type(() => Date) @IsDate({ message: 'schedule.runAt must be an ISO 8601 date-time' })
+  @StorableDate({ message: `schedule.runAt must be a date ${STORABLE_DATES_TEXT}` })
   runAt?: Date;
 
   @ApiPropertyOptional({ example: '0 2 * * 0', description: 'five-field cron (or six, with seconds); a run per firing' })
@@ -40,8 +42,8 @@ export class JobScheduleDto {
 }
 
 export class CreateJobDto {
-  @ApiPropertyOptional({ example: 'Install 7-Zip in the lab' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, { message: 'name must be one line' })
+  @ApiPropertyOptional({ example: 'Install 7-Zip in the lab', description: 'trimmed; not blank' })
+  @IsOptional() @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128) @Matches(ONE_LINE, { message: 'name must be one line' })
   name?: string;
 
   @ApiProperty({ example: 'software.install', description: 'software.install, software.uninstall, software.upgrade, command, inventory.refresh, noop, and kinds other modules register' })
@@ -73,7 +75,7 @@ export class CreateJobDto {
   concurrency?: number;
 
   @ApiPropertyOptional({ description: 'ISO 8601: targets not started by then become missed' })
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'deadline must be an ISO 8601 date-time' })
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'deadline must be an ISO 8601 date-time' }) @StorableDate()
   deadline?: Date;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 40320, description: 'minutes after each run starts after which unstarted targets become missed' })

@@ -1211,7 +1211,10 @@ export interface components {
             total: number;
         };
         CreateTokenDto: {
-            /** @example nightly export script */
+            /**
+             * @description trimmed; not blank
+             * @example nightly export script
+             */
             name: string;
             /**
              * Format: date-time
@@ -2165,7 +2168,10 @@ export interface components {
             timezone: string;
         };
         CreateJobDto: {
-            /** @example Install 7-Zip in the lab */
+            /**
+             * @description trimmed; not blank
+             * @example Install 7-Zip in the lab
+             */
             name?: string;
             /**
              * @description software.install, software.uninstall, software.upgrade, command, inventory.refresh, noop, and kinds other modules register
@@ -2718,7 +2724,10 @@ export interface components {
             total: number;
         };
         CreateAgentTokenDto: {
-            /** @example Office PCs (GPO) */
+            /**
+             * @description trimmed; not blank
+             * @example Office PCs (GPO)
+             */
             name: string;
             /**
              * Format: date-time
@@ -5065,7 +5074,7 @@ export interface operations {
                     };
                     /**
                      * Format: date-time
-                     * @description when the agent collected it (UTC); a time in the future counts as now
+                     * @description when the agent collected it (UTC), between 1970-01-01 and 9999-12-31; a time in the future counts as now
                      */
                     collectedAt?: string;
                     /** @description what identifies the machine: serial, then MACs, then hostname with an address */

@@ -1,0 +1,34 @@
+// common/: field decorators that request DTOs of several modules share, so that each kind of
+// value is checked one way: text trimmed before it is validated, and dates the database can keep.
+import { Transform } from 'class-transformer';
+import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+
+/** Trims a string before validation, so that "   " meets MinLength(1) as "" does (and fails it). */
+export const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/**
+ * The dates the API takes for a stored time: a DATETIME column keeps years 1000 to 9999 (and
+ * MySQL refuses the rest), and nothing Teknisi stores happened before 1970.
+ */
+export const STORABLE_DATES = { min: new Date('1970-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z') } as const;
+export const STORABLE_DATES_TEXT = 'between 1970-01-01 and 9999-12-31';
+
+export function isStorableDate(d: Date): boolean {
+  const ms = d.getTime();
+  return ms >= STORABLE_DATES.min.getTime() && ms <= STORABLE_DATES.max.getTime();
+}
+
+/**
+ * A date (after @Type(() => Date) @IsDate()) in STORABLE_DATES: otherwise a 400 naming the field,
+ * not the database's "Incorrect datetime value" as a 500. A value that is not a date is left to
+ * IsDate's own message.
+ */
+export function StorableDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStorableDate',
+    validator: {
+      validate: (v: unknown) => !(v instanceof Date) || Number.isNaN(v.getTime()) || isStorableDate(v),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'date'} must be a date ${STORABLE_DATES_TEXT}`,
+    },
+  }, options);
+}
