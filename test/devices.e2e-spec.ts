@@ -185,6 +185,23 @@ describe('devices API', () => {
       expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['addresses.0.mac', 'hostname', 'primaryIp', 'tags']);
     });
 
+    it('refuses an IPv6 zone id (it names an interface of the host that wrote it, and overflowed the stored address) with 400 naming the field', async () => {
+      const zoned = `fe80::1%${'a'.repeat(60)}`;
+      const created = await t.http.post('/api/devices').set(tech).send({ hostname: 'zone-a', primaryIp: zoned, addresses: [{ ip: zoned }, { ip: 'fe80::1%eth0' }] });
+      expect(created.status).toBe(400);
+      expect(created.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['addresses.0.ip', 'addresses.1.ip', 'primaryIp']);
+      expect(created.body.details[0].messages[0]).toMatch(/without a zone/);
+      const patched = await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ primaryIp: zoned });
+      expect(patched.status).toBe(400);
+      expect(patched.body.details.map((d: { field: string }) => d.field)).toEqual(['primaryIp']);
+      // the longest address without a zone (IPv4-mapped, written out) is 45 characters and fits
+      const longest = '0000:0000:0000:0000:0000:ffff:255.255.255.255';
+      const ok = await t.http.post('/api/devices').set(tech).send({ hostname: 'zone-b', primaryIp: longest });
+      expect(ok.status).toBe(201);
+      expect(ok.body.primaryIp).toBe(longest);
+      expect(names(await list('q=zone-'))).toEqual(['zone-b']);
+    });
+
     it('records each change in the device history with who made it', async () => {
       const res = await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ location: 'DC-2', osVersion: '12.5', tags: ['finance', 'dmz'], notes: 'moved <b>rack</b>' });
       expect(res.status).toBe(200);

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, isIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy,
+  ValidateNested, ValidationArguments,
 } from 'class-validator';
+import { trimmed } from '../common/dto-fields';
 import { ipOrder, SearchPageQuery, sortValues } from '../common/pagination';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, OS_FAMILIES, PLATFORMS, Platform, UNKNOWN_OS_FAMILY } from './device.entity';
 import { SOURCE_KINDS, SourceKind } from './device-source.entity';
@@ -26,7 +28,18 @@ export const DEVICE_SORT: Record<string, string> = {
   firstSeen: 'd.first_seen', lastSeen: 'd.last_seen',
 };
 
-const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+/**
+ * An IPv4 or IPv6 address as the inventory stores it (45 characters at most). Not with a zone
+ * id (fe80::1%eth0): the zone names an interface of the host that wrote the address, which
+ * means nothing to anyone else, and its length has no limit.
+ */
+const StoredIp = () => ValidateBy({
+  name: 'isStoredIp',
+  validator: {
+    validate: (v: unknown) => typeof v === 'string' && !v.includes('%') && isIP(v),
+    defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an IPv4 or IPv6 address without a zone (no %…)`,
+  },
+});
 
 export class DeviceFilterQuery extends SearchPageQuery {
   @ApiPropertyOptional({
@@ -79,7 +92,7 @@ export class BulkTagDto {
 }
 
 export class AddressDto {
-  @ApiPropertyOptional({ example: '192.0.2.10' }) @IsOptional() @IsIP() ip?: string;
+  @ApiPropertyOptional({ example: '192.0.2.10', maxLength: 45 }) @IsOptional() @StoredIp() ip?: string;
   @ApiPropertyOptional({ example: '00:1a:2b:3c:4d:5e' }) @IsOptional() @Matches(MAC, { message: 'mac must be a MAC address such as 00:1a:2b:3c:4d:5e' }) mac?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) interfaceName?: string;
 }
@@ -96,7 +109,7 @@ export class DeviceFieldsDto {
   @ApiPropertyOptional({ example: 'linux' }) @IsOptional() @trimmed() @IsString() @MaxLength(32) @Matches(ONE_LINE, oneLine) osFamily?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) osName?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(128) @Matches(ONE_LINE, oneLine) osVersion?: string;
-  @ApiPropertyOptional({ example: '192.0.2.10' }) @IsOptional() @IsIP() primaryIp?: string;
+  @ApiPropertyOptional({ example: '192.0.2.10', maxLength: 45 }) @IsOptional() @StoredIp() primaryIp?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) location?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) assignedTo?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10_000) notes?: string;
