@@ -202,6 +202,15 @@ describe('devices API', () => {
       expect(names(await list('q=zone-'))).toEqual(['zone-b']);
     });
 
+    it('keeps one of two tags that differ only in case (the database compares tags so), spelled as first given', async () => {
+      const created = await t.http.post('/api/devices').set(tech).send({ hostname: 'case-tags', tags: ['floor', 'FLOOR', 'lab', 'LAB '] });
+      expect(created.status).toBe(201);
+      expect(created.body.tags).toEqual(['floor', 'lab']);
+      const patched = await t.http.patch(`/api/devices/${created.body.id}`).set(tech).send({ tags: ['Lab', 'lab', 'dmz'] });
+      expect(patched.status).toBe(200);
+      expect(patched.body.tags).toEqual(['dmz', 'Lab']);
+    });
+
     it('records each change in the device history with who made it', async () => {
       const res = await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ location: 'DC-2', osVersion: '12.5', tags: ['finance', 'dmz'], notes: 'moved <b>rack</b>' });
       expect(res.status).toBe(200);
@@ -300,6 +309,16 @@ describe('devices API', () => {
       const alpha = await t.http.get(`/api/devices/${ids.alpha}`).set(viewer);
       expect(alpha.body).toMatchObject({ assignedTo: '=HYPERLINK("http://x")', notes: '@SUM(1)', tags: ['finance', 'floor-2'] });
       expect(alpha.body.addresses).toEqual([expect.objectContaining({ ip: '192.0.2.11', mac: '00:1a:2b:3c:4d:01' })]);
+    });
+
+    it('imports a row whose tags differ only in case as one tag, and reports a zoned address on its line; the rows after it still land', async () => {
+      const csv = ['hostname,tags,primaryIp', 'india-pc,a;A;b,', `juliet-pc,,fe80::1%${'a'.repeat(60)}`, 'kilo-pc,B;b,'].join('\n');
+      const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(csv);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ created: 2, updated: 0, failed: 1 });
+      expect(res.body.rows[1]).toMatchObject({ line: 3, status: 'failed', errors: [expect.objectContaining({ field: 'primaryIp' })] });
+      expect((await list('q=india-pc')).items[0]).toMatchObject({ tags: ['a', 'b'] });
+      expect((await list('q=kilo-pc')).items[0]).toMatchObject({ tags: ['B'] });
     });
 
     it('refuses an unreadable CSV or unknown columns as a whole', async () => {

@@ -94,7 +94,7 @@ export class DevicesService {
       ...fields, type: dto.type ?? 'other', platform: dto.platform ?? 'other', status: 'active',
       firstSeen: now, lastSeen: now, createdAt: now, updatedAt: now, retiredAt: null,
     });
-    if (dto.tags?.length) await this.repo.replaceTags(m, id, uniq(dto.tags));
+    if (dto.tags?.length) await this.repo.replaceTags(m, id, uniqueTags(dto.tags));
     const addresses = this.addressesFrom(dto.addresses, dto.primaryIp);
     if (addresses.length) await this.repo.replaceAddresses(m, id, addresses);
     await this.repo.touchSource(m, id, MANUAL_SOURCE, now);
@@ -130,7 +130,7 @@ export class DevicesService {
     }
     if (dto.tags) {
       const before = await this.repo.tagsOf(m, id);
-      const after = uniq(dto.tags);
+      const after = uniqueTags(dto.tags);
       for (const t of after.filter((t) => !before.includes(t))) record('field', 'added', `tag ${t}`, null, t);
       for (const t of before.filter((t) => !after.includes(t))) record('field', 'removed', `tag ${t}`, t, null);
       if (history.some((h) => h.subject.startsWith('tag '))) await this.repo.replaceTags(m, id, after);
@@ -186,8 +186,14 @@ function addressKey(a: { ip: string | null; mac: string | null }): string {
   return [a.ip, a.mac].filter(Boolean).join(' ');
 }
 
-function uniq(tags: string[]): string[] {
-  return [...new Set(tags.map((t) => t.trim()))].sort();
+/**
+ * Tags trimmed and each once, compared as the database compares them (device_tags.tag is
+ * utf8mb4_unicode_ci: "floor" and "FLOOR" are one key); the first spelling given wins.
+ */
+export function uniqueTags(tags: string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const t of tags.map((x) => x.trim())) if (!byKey.has(t.toLowerCase())) byKey.set(t.toLowerCase(), t);
+  return [...byKey.values()].sort();
 }
 
 /** The scalar fields present in a DTO; an empty string clears a field. */
