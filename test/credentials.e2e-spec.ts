@@ -324,6 +324,28 @@ describe('storage', () => {
   });
 });
 
+describe('storage of the largest secrets', () => {
+  // JSON doubles a quote or a backslash and writes a control character as six: the sealed
+  // secrets of these outgrew a TEXT column (Data too long), though every field is within its limit
+  const pem = (body: string) => `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`;
+  const quotesKey = pem('"'.repeat(16_384 - 54));
+  const backslashKey = pem('\\'.repeat(16_384 - 54));
+  const control = '\u0001'.repeat(1_024);
+
+  it('keeps a 16 KiB key of quotes and 1,024-character passwords of control characters, on create and on update', async () => {
+    expect(quotesKey).toHaveLength(16_384);
+    const res = await post({ name: 'largest secrets', kind: 'ssh', username: 'root', privateKey: quotesKey, password: control, passphrase: control, sudoPassword: control });
+    expect([res.status, res.body.details]).toEqual([201, undefined]);
+    expect(res.body).toMatchObject({ hasPassword: true, hasPrivateKey: true, hasPassphrase: true, hasSudoPassword: true });
+    expect(await service().reveal(res.body.id)).toMatchObject({ privateKey: quotesKey, password: control, passphrase: control, sudoPassword: control });
+    const updated = await patch(res.body.id, { privateKey: backslashKey });
+    expect([updated.status, updated.body.details]).toEqual([200, undefined]);
+    expect(await service().reveal(res.body.id)).toMatchObject({ privateKey: backslashKey, password: control });
+    // the specs below count five credentials
+    expect((await rec(t.http.delete(`/api/credentials/${res.body.id}`).set(admin()))).status).toBe(204);
+  });
+});
+
 describe('delete', () => {
   it('deletes (204), then 404', async () => {
     const created = await post({ name: 'short lived', kind: 'snmp-v2c', community: S.v2Community });

@@ -2,7 +2,7 @@
 // text searched by "which devices still have …", the drift against its baseline), the rules an
 // admin edits (normalization, compliance) and the baselines technicians pin.
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
-import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
+import { IdColumn, LongJsonColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
 import { Device } from '../devices/device.entity';
 import type { ConfigPlatform, RuleSeverity } from './types';
 
@@ -84,7 +84,8 @@ export class ConfigBaseline {
   @Index({ unique: true }) @TextColumn(32) platform: ConfigPlatform | null;
   @Column({ type: 'bigint', unsigned: true, nullable: true }) versionId: string | null;
   @Column({ type: 'mediumtext', nullable: true }) template: string | null;
-  @Column({ type: 'simple-json' }) ignore: string[];
+  /** up to 100 regexes of 500 characters: more than a TEXT holds as JSON */
+  @LongJsonColumn() ignore: string[];
   @TextColumn(64) createdBy: string | null;
   @TimeColumn() createdAt: Date;
   @TimeColumn() updatedAt: Date;

@@ -12,7 +12,8 @@ export class Credential {
   @Column({ type: 'varchar', length: 16 }) kind: CredentialKind;
   @TextColumn(255) username: string | null;
   @Column({ type: 'text' }) params: string;
-  @Column({ type: 'text' }) secret: string;
+  /** base64 of the sealed JSON: a 16 KiB key of quotes and three 1,024-character passwords of control characters outgrow a TEXT */
+  @Column({ type: 'mediumtext' }) secret: string;
   @Index() @Column({ type: 'varchar', length: 16 }) keyId: string;
   @TimeColumn() createdAt: Date;
   @TimeColumn() updatedAt: Date;

@@ -3,7 +3,7 @@
 // (worker, lease-until) and a lane while running, so any number of workers share a run, the
 // run's concurrency holds across them, and a dead worker's targets come back.
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
-import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
+import { IdColumn, LongJsonColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
 import { MaintenanceWindow } from './windows/maintenance-window.entity';
 
 export const JOB_STATES = ['active', 'cancelled'] as const;
@@ -28,9 +28,10 @@ export class Job {
   @IdColumn() id: number;
   @TextColumn(128) name: string | null;
   @Column({ type: 'varchar', length: 64 }) kind: string;
-  /** the kind's parameters as validated (never a secret: credentials are referenced by id) */
-  @Column({ type: 'simple-json' }) params: Record<string, unknown>;
-  @Column({ type: 'simple-json' }) target: JobTargetSelector;
+  /** the kind's parameters as validated (never a secret: credentials are referenced by id); a 64 KiB script fits */
+  @LongJsonColumn() params: Record<string, unknown>;
+  /** up to 100,000 device ids */
+  @LongJsonColumn() target: JobTargetSelector;
   @Column({ type: 'varchar', length: 16, default: 'active' }) state: JobState;
   /** a one-off job's start; null with cron (or for "now") */
   @TimeColumn({ nullable: true }) runAt: Date | null;

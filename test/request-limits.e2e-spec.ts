@@ -1,0 +1,40 @@
+// Requests an API fuzz run found answered with a 500 — validation let them through and the
+// database refused them — where the module's own spec needs the device lab: configuration
+// backup schedules and baselines, and a scan's result page. Each is a 400 naming the field
+// now, or is kept whole where the value is legitimate.
+import { bearer, createTestApp, TestApp } from './support/app';
+import { makeDevice } from './support/factories';
+
+let t: TestApp;
+let admin: Record<string, string>;
+let device: number;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = bearer(t.adminToken);
+  device = await makeDevice(t.db, { hostname: 'limits-1', platform: 'linux' });
+});
+
+afterAll(() => t?.close());
+
+const fields = (res: { body: { details?: Array<{ field: string }> } }) => (res.body.details ?? []).map((d) => d.field);
+
+describe('POST /api/configs/schedules', () => {
+  it('keeps a schedule of 16 files with 4,096-character paths whole', async () => {
+    const files = Array.from({ length: 16 }, (_, i) => `/${String(i).padEnd(4_095, 'f')}`);
+    const res = await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: [device], files, concurrency: 1000 });
+    expect([res.status, res.body.details]).toEqual([201, undefined]);
+    const job = (await t.http.get(`/api/jobs/${res.body.id}`).set(admin)).body;
+    expect(job).toMatchObject({ kind: 'config.backup', concurrency: 1000, params: { files } });
+  });
+});
+
+describe('POST /api/configs/baselines', () => {
+  it('keeps 100 ignore patterns of 500 euro signs (150 KB) whole', async () => {
+    const ignore = Array.from({ length: 100 }, (_, i) => `^${i}${'€'.repeat(500 - 1 - String(i).length)}`);
+    const res = await t.http.post('/api/configs/baselines').set(admin).send({ tag: 'limits', template: 'hostname {{hostname}}\n', ignore });
+    expect([res.status, res.body.details]).toEqual([201, undefined]);
+    const listed: Array<{ id: number; ignore: string[] }> = (await t.http.get('/api/configs/baselines').set(admin)).body;
+    expect(listed.find((b) => b.id === res.body.id)?.ignore).toEqual(ignore);
+  });
+});
