@@ -248,12 +248,30 @@ describe('agents', () => {
       ['an interface without a name', { interfaces: [{ mac: '3c:52:82:11:22:33' }] }, 'interfaces[0].name', 'is required'],
       ['a collection time before year 1', { identity: { hostname: 'clock-zero', serial: 'CLOCK0000' }, collectedAt: '0000-01-01T00:00:00+23:59' }, 'collectedAt', 'must be between 1970-01-01 and 9999-12-31'],
       ['a collection time past year 9999', { collectedAt: '9999-12-31T23:59:59-00:01' }, 'collectedAt', 'must be between 1970-01-01 and 9999-12-31'],
+      ['a CPU speed over 2^32 - 1', { hardware: [{ kind: 'cpu', speedMhz: 4_294_967_296 }] }, 'hardware[0].speedMhz', 'must be at most 4294967295'],
+      ['a core count over 2^32 - 1', { hardware: [{ kind: 'cpu', cores: 4_294_967_296 }] }, 'hardware[0].cores', 'must be at most 4294967295'],
+      ['an ifIndex over 2^32 - 1', { interfaces: [{ name: 'eno1', ifIndex: 4_294_967_296 }] }, 'interfaces[0].ifIndex', 'must be at most 4294967295'],
+      ['a link speed over 2^32 - 1', { interfaces: [{ name: 'eno1', speedMbps: 4_294_967_296 }] }, 'interfaces[0].speedMbps', 'must be at most 4294967295'],
+      ['an MTU over 2^32 - 1', { interfaces: [{ name: 'eno1', mtu: 4_294_967_296 }] }, 'interfaces[0].mtu', 'must be at most 4294967295'],
     ])('refuses %s with 400 naming the field', async (_what, over, field, message) => {
       const res = await report(token, sampleReport(over as Record<string, unknown>));
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(res.body.details).toEqual([{ field, messages: [message] }]);
       expect(res.body.message).toContain(field);
+    });
+
+    it('keeps counts up to the largest its columns hold (2^32 - 1)', async () => {
+      const max = 4_294_967_295;
+      const res = await report(token, sampleReport({
+        identity: { hostname: 'big-counts', serial: 'BIGCOUNT01' },
+        hardware: [{ kind: 'cpu', cores: max, speedMhz: max }],
+        interfaces: [{ name: 'eno1', ifIndex: max, speedMbps: max, mtu: max }],
+      }));
+      expect([res.status, res.body.details]).toEqual([200, undefined]);
+      const d = (await t.http.get(`/api/devices/${res.body.deviceId}`).set(bearer(t.adminToken))).body;
+      expect(d.hardware).toEqual([expect.objectContaining({ cores: max, speedMhz: max })]);
+      expect(d.interfaces).toEqual([expect.objectContaining({ ifIndex: max, speedMbps: max, mtu: max })]);
     });
 
     it('names at most 20 problems of a report full of them', async () => {

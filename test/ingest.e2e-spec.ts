@@ -173,6 +173,20 @@ describe('inventory ingest', () => {
     expect(sw.body.items.map((s: { name: string }) => s.name)).toEqual(['Caf\uFFFD Tool']);
   });
 
+  it('keeps a count its column cannot hold (a misread MTU or speed) as unknown, and the rest of the report', async () => {
+    const res = await ingest.ingest(linuxHost({
+      identity: { hostname: 'misread-01', serial: 'MISREAD-1', macs: ['52:54:00:aa:dd:01'], addresses: ['192.0.2.170'] },
+      hardware: [{ kind: 'cpu', name: 'AMD EPYC 7B13', cores: 4_294_967_296, speedMhz: 2_450 }],
+      interfaces: [{ name: 'eth0', mac: '52:54:00:aa:dd:01', addresses: ['192.0.2.170'], mtu: 99_999_999_999, speedMbps: 2 ** 40, ifIndex: 4_294_967_295 }],
+      software: [{ name: 'misread-tool', version: '1.0' }], // the catalogue's counts of linuxHost's packages belong to the tests below
+    }));
+    const d = await device(res.deviceId);
+    expect(d.hardware).toEqual([expect.objectContaining({ name: 'AMD EPYC 7B13', cores: null, speedMhz: 2_450 })]);
+    expect(d.interfaces).toEqual([expect.objectContaining({ name: 'eth0', mtu: null, speedMbps: null, ifIndex: 4_294_967_295 })]);
+    const sw = await t.http.get(`/api/devices/${res.deviceId}/software`).set(viewer);
+    expect(sw.body.items).toEqual([expect.objectContaining({ name: 'misread-tool' })]);
+  });
+
   it('two workers ingesting the same new machine at once make one device', async () => {
     const report = linuxHost({
       identity: { hostname: 'race-01', serial: 'RACE-SERIAL-1', macs: ['52:54:00:aa:bb:01'], addresses: ['192.0.2.150'] },

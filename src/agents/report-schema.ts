@@ -36,7 +36,9 @@ export interface JsonSchema {
 }
 
 const text = (maxLength: number, description?: string): JsonSchema => ({ type: 'string', maxLength, ...(description ? { description } : {}) });
-const count = (description?: string): JsonSchema => ({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
+/** The largest INT UNSIGNED, the column of every count but a capacity (a BIGINT). */
+const MAX_UINT32 = 4_294_967_295;
+const count = (description?: string, maximum = MAX_UINT32): JsonSchema => ({ type: 'integer', minimum: 0, maximum, ...(description ? { description } : {}) });
 const MAC = '^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$';
 // an IPv4 or IPv6 address, without a prefix length or zone; ingest checks it once more
 const IP = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]{2,45})$';
@@ -89,7 +91,7 @@ export const REPORT_SCHEMA: JsonSchema = {
         properties: {
           kind: { type: 'string', enum: HARDWARE_KINDS },
           name: text(255), manufacturer: text(255), model: text(255), serial: text(128),
-          capacityBytes: count('bytes'), speedMhz: count(), cores: count(), slot: text(64),
+          capacityBytes: count('bytes', Number.MAX_SAFE_INTEGER), speedMhz: count(), cores: count(), slot: text(64),
         },
       },
     },

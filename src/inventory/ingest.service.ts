@@ -325,7 +325,7 @@ export class IngestService {
   private async syncHardware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
     const rows = (r.report.hardware ?? []).map((h) => ({
       kind: h.kind, name: cleanText(h.name) ?? null, manufacturer: cleanText(h.manufacturer) ?? null, model: cleanText(h.model) ?? null,
-      serial: cleanText(h.serial, 128) ?? null, capacity_bytes: count(h.capacityBytes), speed_mhz: count(h.speedMhz), cores: count(h.cores), slot: cleanText(h.slot, 64) ?? null,
+      serial: cleanText(h.serial, 128) ?? null, capacity_bytes: count(h.capacityBytes, Number.MAX_SAFE_INTEGER), speed_mhz: count(h.speedMhz), cores: count(h.cores), slot: cleanText(h.slot, 64) ?? null,
     }));
     const describe = (h: { kind: string; name: string | null; model: string | null; slot: string | null; capacity_bytes: number | null }) =>
       [h.kind, h.slot, h.name ?? h.model, h.capacity_bytes ? `${Math.round(Number(h.capacity_bytes) / 2 ** 20)} MiB` : null].filter(Boolean).join(' ');
@@ -399,8 +399,14 @@ interface CountDelta {
 
 type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) => void;
 
-function count(n: unknown): number | null {
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : null;
+/**
+ * A count as its column keeps it; null (unknown) when it is not one or is beyond the column: an
+ * INT UNSIGNED for all but a capacity. The agents' report schema refuses such a value with a 400;
+ * from a collector (a device's own text, e.g. an IOS "MTU 99999999999 bytes") it is a misreading,
+ * not a reason to lose the rest of the report.
+ */
+function count(n: unknown, max = 4_294_967_295): number | null {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= max ? Math.floor(n) : null;
 }
 
 function clean(report: InventoryReport): CleanReport {
