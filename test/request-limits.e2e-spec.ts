@@ -20,6 +20,12 @@ afterAll(() => t?.close());
 const fields = (res: { body: { details?: Array<{ field: string }> } }) => (res.body.details ?? []).map((d) => d.field);
 
 describe('POST /api/configs/schedules', () => {
+  it.each([65_536, 2 ** 31, 1e21])('refuses concurrency %d (more than a job takes) with 400 naming it', async (concurrency) => {
+    const res = await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: [device], concurrency });
+    expect(res.status).toBe(400);
+    expect(fields(res)).toEqual(['concurrency']);
+  });
+
   it('keeps a schedule of 16 files with 4,096-character paths whole', async () => {
     const files = Array.from({ length: 16 }, (_, i) => `/${String(i).padEnd(4_095, 'f')}`);
     const res = await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: [device], files, concurrency: 1000 });

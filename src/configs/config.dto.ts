@@ -4,7 +4,7 @@
 // the OpenAPI document and the web UI's types generated from it.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { RULE_KINDS, RULE_SEVERITIES } from './compliance';
 import { BACKUP_TRIGGERS } from './config.entities';
@@ -59,8 +59,13 @@ export class BackupScheduleDto {
   @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone of the cron' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ type: [String], description: 'Linux/Unix hosts: the files to back up (default /etc/ssh/sshd_config)' })
   @IsOptional() @IsArray() files?: string[];
-  @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(1) concurrency?: number;
-  @ApiPropertyOptional({ type: [Number], description: 'maintenance windows' }) @IsOptional() @IsArray() @IsInt({ each: true }) windowIds?: number[];
+  // the bounds of a job's (CreateJobDto): the schedule is a job, stored in the same columns
+  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 1000, description: 'devices backed up at once, over all workers' })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  concurrency?: number;
+  @ApiPropertyOptional({ type: [Number], description: 'maintenance windows' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(4_294_967_295, { each: true })
+  windowIds?: number[];
 }
 
 export class RemediateDto {

@@ -2410,7 +2410,10 @@ export interface components {
             timezone: string;
             /** @description Linux/Unix hosts: the files to back up (default /etc/ssh/sshd_config) */
             files?: string[];
-            /** @default 10 */
+            /**
+             * @description devices backed up at once, over all workers
+             * @default 10
+             */
             concurrency: number;
             /** @description maintenance windows */
             windowIds?: number[];
