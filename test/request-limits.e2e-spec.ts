@@ -44,3 +44,17 @@ describe('POST /api/configs/baselines', () => {
     expect(listed.find((b) => b.id === res.body.id)?.ignore).toEqual(ignore);
   });
 });
+
+describe('GET /api/discovery/scans/:id', () => {
+  it('refuses a result offset past any scan with 400 naming it (1e21 was an SQL syntax error)', async () => {
+    const cred = await t.http.post('/api/credentials').set(admin).send({ name: 'limits', kind: 'snmp-v2c', community: 'limits-community' });
+    // queued only: this app runs no worker, so nothing is contacted
+    const scan = await t.http.post('/api/discovery/scans').set(admin).send({ targets: ['127.0.0.1'], credentialIds: [cred.body.id] });
+    expect(scan.status).toBe(202);
+    const res = await t.http.get(`/api/discovery/scans/${scan.body.id}?resultsOffset=1e21`).set(admin);
+    expect(res.status).toBe(400);
+    expect(fields(res)).toEqual(['resultsOffset']);
+    const ok = await t.http.get(`/api/discovery/scans/${scan.body.id}?resultsOffset=16777216`).set(admin);
+    expect([ok.status, ok.body.results]).toEqual([200, []]);
+  });
+});

@@ -51,7 +51,7 @@ export class ScanListQuery extends PageQuery {
 export class ScanDetailQuery {
   @ApiPropertyOptional({ enum: SCAN_RESULT_STATUSES, description: 'only results with this status' })
   @IsOptional() @IsIn(SCAN_RESULT_STATUSES) resultStatus?: ScanResultStatus;
-  @ApiPropertyOptional({ default: 0, minimum: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) resultsOffset: number = 0;
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 16_777_216 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(16_777_216) resultsOffset: number = 0;
   @ApiPropertyOptional({ default: 1000, minimum: 0, maximum: 5000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000) resultsLimit: number = 1000;
 }
 
