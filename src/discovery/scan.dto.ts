@@ -1,14 +1,12 @@
 // discovery/: request and response shapes of scans and saved ranges.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
+import { trimmed } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
-
-/** A name as the technician meant it: "  " is empty, not a name. */
-const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = { snmpPort: 161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 };
 

@@ -1,15 +1,15 @@
 // jobs/windows/: request and response shapes of /api/windows. Every bad field is a 400 that
 // names it (ranges.0.start, tags.2).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateNested,
 } from 'class-validator';
+import { trimmed } from '../../common/dto-fields';
 import { SearchPageQuery, sortValues } from '../../common/pagination';
 import { ONE_LINE, TAG } from '../../devices/device.dto';
 import { HHMM, HHMM_OR_24, isValidTimeZone, Weekday, WEEKDAYS } from './window-time';
 
-const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 const oneLine = { message: '$property must be one line without control characters' };
 const tagMessage = { each: true, message: 'each tag is 1 to 64 letters, digits, spaces or _ . : / - starting with a letter or digit' };
 
