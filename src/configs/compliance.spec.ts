@@ -64,6 +64,29 @@ describe('evaluateRule', () => {
   });
 });
 
+describe('evaluateRule with patterns that backtrack exponentially in JavaScript', () => {
+  const text = ['hostname r1', 'a'.repeat(32), ` ${'a'.repeat(40)}`, 'x'.repeat(32), ''].join('\n');
+
+  it.each([
+    [rule({ kind: 'must-contain', pattern: '(a|a)*b' })],
+    [rule({ kind: 'must-not-contain', pattern: '(a|aa)*c' })],
+    [rule({ kind: 'block', pattern: '(x+x+)+y', block: { start: '(a|a)*b', where: '(a|aa)*c' } })],
+  ])('evaluates %j in linear time', (r) => {
+    const started = Date.now();
+    const res = evaluateRule(text, r);
+    expect(res.passed).toBe(r.kind !== 'must-contain');
+    expect(Date.now() - started).toBeLessThan(1000); // minutes with JavaScript's backtracking
+  });
+
+  it('fails a stored rule whose pattern RE2 cannot run, saying why', () => {
+    expect(evaluateRule(ios, rule({ kind: 'must-not-contain', pattern: '^key (?!\\d+$)' }))).toEqual({
+      passed: false,
+      detail: 'the rule cannot be evaluated: lookahead is not supported (patterns run in linear time); edit its patterns',
+      lines: [],
+    });
+  });
+});
+
 describe('validateComplianceRule', () => {
   it('accepts a valid rule, trims its name and defaults the severity to medium', () => {
     expect(validateComplianceRule({ name: '  No HTTP server ', kind: 'must-not-contain', pattern: '^ip http server' })).toEqual({
@@ -87,7 +110,8 @@ describe('validateComplianceRule', () => {
   it.each([
     [{ name: 'n', kind: 'block', pattern: 'x' }, 'block'],
     [{ name: 'n', kind: 'block', pattern: 'x', block: { start: '[' } }, 'block.start'],
-    [{ name: 'n', kind: 'block', pattern: 'x', block: { start: '^i', where: '(a+)+' } }, 'block.where'],
+    [{ name: 'n', kind: 'block', pattern: 'x', block: { start: '^i', where: '(a)\\1' } }, 'block.where'],
+    [{ name: 'n', kind: 'must-contain', pattern: '^ip (?=http)' }, 'pattern'],
     [{ name: 'n', kind: 'must-contain', pattern: 'x', block: { start: '^i' } }, 'block'],
     [{ name: 'n'.repeat(201), kind: 'must-contain', pattern: 'x' }, 'name'],
     [{ name: 'n', kind: 'must-contain', pattern: 'x'.repeat(501) }, 'pattern'],

@@ -1,6 +1,6 @@
 // configs/: compliance — checking a normalized configuration against an admin's rules, and
 // validating those rules when they are written.
-import { regexProblem } from './normalize';
+import { compilePattern, LinePattern, PatternError, patternProblem } from './patterns';
 import type { ComplianceRule, RuleResult, RuleSeverity } from './types';
 
 export const RULE_KINDS: ComplianceRule['kind'][] = ['must-contain', 'must-not-contain', 'block'];
@@ -8,20 +8,8 @@ export const RULE_SEVERITIES: RuleSeverity[] = ['info', 'low', 'medium', 'high',
 const MAX_DETAIL_ITEMS = 20;
 const MAX_NAME = 200;
 
-const regexCache = new Map<string, RegExp>();
-
-function regex(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    if (regexCache.size >= 1000) regexCache.clear(); // admins' rules are few; a bound, not an LRU
-    re = new RegExp(pattern);
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
-
 /** A line matches with or without its indentation, so that `^interface` finds nested blocks too. */
-function matches(re: RegExp, line: string): boolean {
+function matches(re: LinePattern, line: string): boolean {
   return re.test(line) || re.test(line.trimStart());
 }
 
@@ -51,7 +39,7 @@ interface Block {
  * and NX-OS's blank lines end blocks too. Junos `set` lines are not indented: each is a block
  * of one line.
  */
-function findBlocks(lines: string[], start: RegExp): Block[] {
+function findBlocks(lines: string[], start: LinePattern): Block[] {
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() === '' || !matches(start, lines[i])) continue;
@@ -67,12 +55,23 @@ function findBlocks(lines: string[], start: RegExp): Block[] {
  * Evaluates one rule against a (normalized) configuration. `detail` is written for a
  * technician, with 1-based line numbers: `line 42: "ip http server"`, or
  * `interface GigabitEthernet0/0/3 (line 57) has no line matching "spanning-tree portfast"`.
- * A block rule that finds no block passes (there is nothing to check) and says so.
+ * A block rule that finds no block passes (there is nothing to check) and says so. A rule
+ * whose pattern RE2 cannot run (written before patterns ran in linear time, e.g. with a
+ * lookahead) fails, saying why, until an admin edits it.
  */
 export function evaluateRule(text: string, rule: ComplianceRule): RuleResult {
+  try {
+    return checkRule(text, rule);
+  } catch (err) {
+    if (!(err instanceof PatternError)) throw err;
+    return { passed: false, detail: `the rule cannot be evaluated: ${err.message}; edit its patterns`, lines: [] };
+  }
+}
+
+function checkRule(text: string, rule: ComplianceRule): RuleResult {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const pattern = regex(rule.pattern);
+  const pattern = compilePattern(rule.pattern);
   switch (rule.kind) {
     case 'must-contain': {
       const i = lines.findIndex((l) => matches(pattern, l));
@@ -88,8 +87,8 @@ export function evaluateRule(text: string, rule: ComplianceRule): RuleResult {
     }
     case 'block': {
       if (!rule.block) throw new Error(`compliance rule "${rule.name}": a block rule needs block.start`);
-      const where = rule.block.where === undefined || rule.block.where === '' ? null : regex(rule.block.where);
-      const blocks = findBlocks(lines, regex(rule.block.start)).filter((b) => where === null || b.lines.some((l) => matches(where, l)));
+      const where = rule.block.where === undefined || rule.block.where === '' ? null : compilePattern(rule.block.where);
+      const blocks = findBlocks(lines, compilePattern(rule.block.start)).filter((b) => where === null || b.lines.some((l) => matches(where, l)));
       const scope = `${JSON.stringify(rule.block.start)}${where ? ` with a line matching ${JSON.stringify(rule.block.where)}` : ''}`;
       if (blocks.length === 0) return { passed: true, detail: `no block starts with a line matching ${scope}`, lines: [] };
       const failing = blocks.filter((b) => !b.lines.some((l) => matches(pattern, l)));
@@ -125,8 +124,8 @@ export function validateComplianceRule(input: unknown): { rule?: ComplianceRule;
   if (name.length < 1 || name.length > MAX_NAME) problems.push({ field: 'name', message: `a name of 1 to ${MAX_NAME} characters is required` });
   const kind = o.kind as ComplianceRule['kind'];
   if (!RULE_KINDS.includes(kind)) problems.push({ field: 'kind', message: `kind must be one of ${RULE_KINDS.join(', ')}` });
-  const patternProblem = regexProblem(o.pattern);
-  if (patternProblem) problems.push({ field: 'pattern', message: patternProblem });
+  const mainProblem = patternProblem(o.pattern);
+  if (mainProblem) problems.push({ field: 'pattern', message: mainProblem });
   const severity = (o.severity ?? 'medium') as RuleSeverity;
   if (!RULE_SEVERITIES.includes(severity)) problems.push({ field: 'severity', message: `severity must be one of ${RULE_SEVERITIES.join(', ')}` });
 
@@ -136,10 +135,10 @@ export function validateComplianceRule(input: unknown): { rule?: ComplianceRule;
     if (typeof b !== 'object' || b === null) {
       problems.push({ field: 'block', message: 'a block rule needs block.start, the pattern of the block\'s first line' });
     } else {
-      const startProblem = regexProblem(b.start);
+      const startProblem = patternProblem(b.start);
       if (startProblem) problems.push({ field: 'block.start', message: startProblem });
       const hasWhere = b.where !== undefined && b.where !== null && b.where !== '';
-      const whereProblem = hasWhere ? regexProblem(b.where) : null;
+      const whereProblem = hasWhere ? patternProblem(b.where) : null;
       if (whereProblem) problems.push({ field: 'block.where', message: whereProblem });
       block = hasWhere ? { start: b.start as string, where: b.where as string } : { start: b.start as string };
     }

@@ -22,7 +22,7 @@ export class DiffQuery {
 export class SearchQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'a substring of a line, e.g. `ip http server`' })
   @IsOptional() @IsString() @MaxLength(500) text?: string;
-  @ApiPropertyOptional({ description: 'a JavaScript regex matched against each line' })
+  @ApiPropertyOptional({ description: 'a regex (RE2 syntax: no backreferences or lookaround; `(?i)` ignores case) matched against each line' })
   @IsOptional() @IsString() @MaxLength(500) regex?: string;
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS }) @IsOptional() @IsIn(CONFIG_PLATFORMS) platform?: string;
 }
@@ -40,14 +40,14 @@ export class BaselineDto {
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, description: 'a golden template for this platform' }) @IsOptional() @IsString() platform?: string;
   @ApiPropertyOptional({ description: 'Handlebars text; variables: hostname, primaryIp, platform, serial, model, vendor, location, tags, tag.<name>, addresses, addressOn.[<interface>]' })
   @IsOptional() @IsString() @MaxLength(1_000_000) template?: string;
-  @ApiPropertyOptional({ type: [String], description: 'regexes of lines left out of the comparison' })
+  @ApiPropertyOptional({ type: [String], description: 'regexes (RE2 syntax) of lines left out of the comparison' })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) ignore?: string[];
 }
 
 export class NormalizationRuleDto {
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, nullable: true }) @IsOptional() @IsIn([...CONFIG_PLATFORMS, null]) platform?: (typeof CONFIG_PLATFORMS)[number] | null;
   @ApiPropertyOptional({ enum: ['drop', 'mask'] }) @IsOptional() @IsIn(['drop', 'mask']) action?: 'drop' | 'mask';
-  @ApiPropertyOptional({ description: 'a regex tested against one line; mask: each capture group is masked' }) @IsOptional() @IsString() @MaxLength(500) pattern?: string;
+  @ApiPropertyOptional({ description: 'a regex (RE2 syntax) tested against one line; mask: each capture group is masked' }) @IsOptional() @IsString() @MaxLength(500) pattern?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) description?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
@@ -143,7 +143,7 @@ export class ComplianceRuleView {
   @ApiProperty() id: number;
   @ApiProperty() name: string;
   @ApiProperty({ enum: RULE_KINDS }) kind: string;
-  @ApiProperty({ description: 'a JavaScript regex tested against each line' }) pattern: string;
+  @ApiProperty({ description: 'a regex (RE2 syntax) tested against each line' }) pattern: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'block rules: the pattern of a block\'s first line' }) blockStart: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'block rules: only blocks with a line matching this' }) blockWhere: string | null;
   @ApiPropertyOptional({ nullable: true, enum: CONFIG_PLATFORMS, description: 'scope: only devices of this platform' }) platform: string | null;
@@ -168,7 +168,7 @@ class RuleScopeInput {
 export class ComplianceRuleInput {
   @ApiPropertyOptional({ maxLength: 200, description: 'required on create' }) name?: string;
   @ApiPropertyOptional({ enum: RULE_KINDS, description: 'required on create' }) kind?: string;
-  @ApiPropertyOptional({ description: 'a JavaScript regex; required on create' }) pattern?: string;
+  @ApiPropertyOptional({ description: 'a regex (RE2 syntax: no backreferences or lookaround; `(?i)` ignores case); required on create' }) pattern?: string;
   @ApiPropertyOptional({ type: () => RuleBlockInput, nullable: true, description: 'kind block only, and required there' }) block?: RuleBlockInput | null;
   @ApiPropertyOptional({ type: () => RuleScopeInput, description: 'which devices the rule applies to (default: all)' }) scope?: RuleScopeInput;
   @ApiPropertyOptional({ enum: RULE_SEVERITIES, default: 'medium' }) severity?: string;

@@ -9,7 +9,8 @@ import { badRequest, FieldError } from '../common/validation';
 import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
 import { evaluateRule, validateComplianceRule } from './compliance';
 import { diffConfigs } from './diff';
-import { DEFAULT_NORMALIZATION_RULES, MASK, normalize, validateRulePattern } from './normalize';
+import { DEFAULT_NORMALIZATION_RULES, MASK, normalize } from './normalize';
+import { compilePattern, LinePattern, PatternError, validateRulePattern } from './patterns';
 import { missingLines, Remediation } from './remediation';
 import { configSourceFor } from './sources';
 import { renderTemplate, templateVars, validateTemplate } from './template';
@@ -223,13 +224,13 @@ export class ConfigsService implements OnModuleInit {
     return { from: a.version, to: b.version, ...diffConfigs(a.content, b.content, { from: label(a.version), to: label(b.version) }) };
   }
 
-  /** Devices whose current configuration has a line containing `text` (or matching `regex`), with those lines. */
+  /** Devices whose current configuration has a line containing `text` (or matching `regex`, in linear time: patterns.ts), with those lines. */
   async search(q: { text?: string; regex?: string; platform?: string; page: number; limit: number }): Promise<{ items: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: number; lines: Array<{ line: number; text: string }> }>; total: number; page: number; limit: number }> {
-    let re: RegExp | null = null;
+    let re: LinePattern | null = null;
     if (q.regex !== undefined) {
       const problem = validateRulePattern(q.regex);
       if (problem) throw badRequest([{ field: 'regex', messages: [problem] }]);
-      re = new RegExp(q.regex);
+      re = compilePattern(q.regex);
     }
     if (!q.text && !re) throw badRequest([{ field: 'text', messages: ['give text (a substring) or regex'] }]);
     const where = ['c.current_text IS NOT NULL', 'c.device_id > ?'];
@@ -394,13 +395,17 @@ export class ConfigsService implements OnModuleInit {
     } else if ('error' in resolved) {
       await this.ds.query('UPDATE device_configs SET baseline_id = ?, drift_error = ?, evaluated_at = ? WHERE device_id = ?', [resolved.baseline.id, resolved.error.slice(0, 1000), now, deviceId]);
     } else {
-      const ignore = resolved.baseline.ignore.map((p) => new RegExp(p));
-      const keep = (t: string) => t.split('\n').filter((l) => !ignore.some((re) => re.test(l))).join('\n');
-      const d = diffConfigs(keep(resolved.text), keep(text), { from: resolved.label, to: `current: version ${state.versionId}` });
-      const drifting = d.diff !== '';
-      await this.ds.query(
-        'UPDATE device_configs SET baseline_id = ?, drift_since = ?, drift_diff = ?, drift_added = ?, drift_removed = ?, drift_error = NULL, evaluated_at = ? WHERE device_id = ?',
-        [resolved.baseline.id, drifting ? state.driftSince ?? now : null, drifting ? d.diff : null, d.added, d.removed, now, deviceId]);
+      const ignore = ignorePatterns(resolved.baseline);
+      if (typeof ignore === 'string') {
+        await this.ds.query('UPDATE device_configs SET baseline_id = ?, drift_error = ?, evaluated_at = ? WHERE device_id = ?', [resolved.baseline.id, ignore.slice(0, 1000), now, deviceId]);
+      } else {
+        const keep = (t: string) => t.split('\n').filter((l) => !ignore.some((re) => re.test(l))).join('\n');
+        const d = diffConfigs(keep(resolved.text), keep(text), { from: resolved.label, to: `current: version ${state.versionId}` });
+        const drifting = d.diff !== '';
+        await this.ds.query(
+          'UPDATE device_configs SET baseline_id = ?, drift_since = ?, drift_diff = ?, drift_added = ?, drift_removed = ?, drift_error = NULL, evaluated_at = ? WHERE device_id = ?',
+          [resolved.baseline.id, drifting ? state.driftSince ?? now : null, drifting ? d.diff : null, d.added, d.removed, now, deviceId]);
+      }
     }
 
     const rules = await this.applicableRules(deviceId, device.platform);
@@ -532,6 +537,23 @@ export interface DriftItem {
   since: Date | null;
   changedAt: Date | null;
   evaluatedAt: Date | null;
+}
+
+/**
+ * A baseline's ignore patterns compiled, or why one cannot run: one written before patterns
+ * ran in linear time (a lookahead, say) is the baseline's error until someone edits it.
+ */
+function ignorePatterns(b: ConfigBaseline): LinePattern[] | string {
+  const out: LinePattern[] = [];
+  for (const p of b.ignore) {
+    try {
+      out.push(compilePattern(p));
+    } catch (err) {
+      if (!(err instanceof PatternError)) throw err;
+      return `the ignore pattern ${JSON.stringify(p)} of baseline #${b.id} cannot run: ${err.message}; edit the baseline`;
+    }
+  }
+  return out;
 }
 
 export function toComplianceRule(r: ConfigRule): ComplianceRule {

@@ -46,7 +46,8 @@ export const DEFAULT_NORMALIZATION_RULES: NormalizationRule[] = [
   mask(null, '^snmp-server user \\S+ \\S+ .*?auth (?:md5|sha\\S*) (\\S+)(?: priv(?: (?:des|3des|aes(?:-128)?(?: \\d+)?))? (\\S+))?', 'SNMPv3 user keys'),
   mask(null, '^(?:tacacs|radius)-server (?:host \\S+ .*?)?key(?: \\d)? ("[^"]*"|\\S+)', 'TACACS+/RADIUS shared key'),
   mask(null, '^\\s+(?:server-private \\S+ )?key [067] (\\S+)$', 'TACACS+/RADIUS server key in a server block'),
-  mask(null, '^\\s+(?:server-private \\S+ )?key (?!\\d+$)("[^"]*"|\\S+)$', 'TACACS+/RADIUS server key without a type (a key chain\'s " key 1" is an id, not masked)'),
+  // a value with a character other than a digit: without lookahead, which RE2 cannot run
+  mask(null, '^\\s+(?:server-private \\S+ )?key ("[^"]*"|\\S*[^\\s\\d]\\S*)$', 'TACACS+/RADIUS server key without a type (a key chain\'s " key 1" is an id, not masked)'),
   mask(null, '^crypto isakmp key(?: \\d)? (\\S+) (?:address|hostname) ', 'IKEv1 pre-shared key'),
   mask(null, '^\\s*pre-shared-key(?: (?:local|remote))?(?: \\d)? (\\S+)$', 'IKEv2 keyring pre-shared key'),
   mask(null, '^\\s*pre-shared-key address \\S+(?: \\S+)? key(?: \\d)? (\\S+)', 'IKEv1 keyring pre-shared key'),

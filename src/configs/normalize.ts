@@ -1,61 +1,29 @@
 // configs/: normalization — what is done to every fetched configuration before it is stored,
 // compared or shown: volatile lines dropped, secrets masked, whitespace made canonical.
+import { compilePattern, LinePattern } from './patterns';
 import type { ConfigPlatform, NormalizationRule, NormalizedConfig } from './types';
 
 export { DEFAULT_NORMALIZATION_RULES } from './normalization-rules';
 
 export const MASK = '<masked>';
-export const MAX_RULE_PATTERN = 500;
-
-/** Lines the classic catastrophic-backtracking patterns would be slowed by, and ordinary config lines. */
-const EVERY_LINE_PROBES = ['', 'hostname lab-rtr01', ' ip address 192.0.2.1 255.255.255.0', 'set system host-name edge01', '!'];
-// a group holding one quantified atom, itself quantified: (a+)+, (\d*)*, (.*){2,}, ([a-z]+)*
-const NESTED_QUANTIFIER = /\((?:\?:)?(?:\\.|\.|\[(?:\\.|[^\]\\])*\]|[^()\\|])[*+]\)[*+{]/;
-
-/**
- * Why an admin's pattern cannot be a rule, or null when it can: a JavaScript regex without
- * flags, at most 500 characters, without the nested quantifiers that make a regex take
- * exponential time, and not matching every line (a drop rule `.*` would empty the config).
- */
-export function validateRulePattern(pattern: unknown): string | null {
-  const problem = regexProblem(pattern);
-  if (problem) return problem;
-  const re = new RegExp(pattern as string);
-  if (EVERY_LINE_PROBES.every((l) => re.test(l))) return 'the pattern matches every line';
-  return null;
-}
-
-/** Why a pattern is not a usable line regex (invalid, too long, exponential), or null. */
-export function regexProblem(pattern: unknown): string | null {
-  if (typeof pattern !== 'string' || pattern === '') return 'the pattern is empty';
-  if (pattern.length > MAX_RULE_PATTERN) return `the pattern is ${pattern.length} characters long; at most ${MAX_RULE_PATTERN}`;
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    return `not a valid regular expression: ${(err as Error).message}`;
-  }
-  if (NESTED_QUANTIFIER.test(pattern)) return 'a quantified group inside a quantifier (like (a+)+) can take exponential time; write it without the nesting';
-  return null;
-}
 
 interface CompiledMask {
   rule: NormalizationRule;
-  /** global and with match indices, to find each capture group's place */
-  re: RegExp;
+  re: LinePattern;
 }
 
 interface Plan {
-  drop: RegExp[];
+  drop: LinePattern[];
   masks: CompiledMask[];
   /** one test that tells whether any mask rule could match, so most lines cost two regex tests */
-  maskAny: RegExp | null;
+  maskAny: LinePattern | null;
 }
 
 const planCache = new WeakMap<NormalizationRule[], Map<ConfigPlatform, Plan>>();
 
-function compile(rule: NormalizationRule, flags: string): RegExp {
+function compile(rule: NormalizationRule): LinePattern {
   try {
-    return new RegExp(rule.pattern, flags);
+    return compilePattern(rule.pattern);
   } catch (err) {
     const name = rule.id === undefined ? `"${rule.description}"` : `${rule.id} "${rule.description}"`;
     throw new Error(`normalization rule ${name}: invalid pattern ${JSON.stringify(rule.pattern)}: ${(err as Error).message}`);
@@ -63,13 +31,13 @@ function compile(rule: NormalizationRule, flags: string): RegExp {
 }
 
 /**
- * Several patterns as one alternation, when they combine safely (no backreferences, whose
- * numbers would shift; no clashing group names); otherwise null and each is tested alone.
+ * Several patterns as one alternation, when they combine (group names may clash); otherwise
+ * null and each is tested alone. A flag such as `(?i)` ends with the group that wraps it.
  */
-function combine(rules: NormalizationRule[]): RegExp | null {
-  if (rules.length === 0 || rules.some((r) => /\\[1-9]|\\k</.test(r.pattern))) return null;
+function combine(rules: NormalizationRule[]): LinePattern | null {
+  if (rules.length === 0) return null;
   try {
-    return new RegExp(rules.map((r) => `(?:${r.pattern})`).join('|'));
+    return compilePattern(rules.map((r) => `(?:${r.pattern})`).join('|'));
   } catch {
     return null;
   }
@@ -86,8 +54,8 @@ function planFor(rules: NormalizationRule[], platform: ConfigPlatform): Plan {
   const dropOne = combine(drops);
   plan = {
     // a combination only exists when every pattern compiled; otherwise compile() names the bad one
-    drop: dropOne ? [dropOne] : drops.map((r) => compile(r, '')),
-    masks: masks.map((rule) => ({ rule, re: compile(rule, 'gd') })),
+    drop: dropOne ? [dropOne] : drops.map(compile),
+    masks: masks.map((rule) => ({ rule, re: compile(rule) })),
     maskAny: combine(masks),
   };
   byPlatform.set(platform, plan);
@@ -99,13 +67,13 @@ function planFor(rules: NormalizationRule[], platform: ConfigPlatform): Plan {
  * without groups); a value another rule masked already is left alone. Returns the line and
  * how many values were masked.
  */
-function maskLine(line: string, re: RegExp): [string, number] {
+function maskLine(line: string, re: LinePattern): [string, number] {
   const spans: [number, number][] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    const groups = m.indices!.slice(1).filter((g): g is [number, number] => g !== undefined);
-    spans.push(...(m.length > 1 ? groups : [m.indices![0]]));
-    if (m[0] === '') re.lastIndex++;
+  const groups = re.groupCount();
+  for (const m = re.matcher(line); m.find(); ) {
+    if (groups === 0) spans.push([m.start(), m.end()]);
+    // a group that took no part in the match starts at -1
+    for (let g = 1; g <= groups; g++) if (m.start(g) >= 0) spans.push([m.start(g), m.end(g)]);
   }
   if (spans.length === 0) return [line, 0];
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]); // an outer group before the groups inside it

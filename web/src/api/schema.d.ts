@@ -2523,7 +2523,7 @@ export interface components {
             platform?: "cisco-ios" | "cisco-nxos" | "junos" | "eos" | "procurve" | "routeros" | "fortios" | "linux";
             /** @description Handlebars text; variables: hostname, primaryIp, platform, serial, model, vendor, location, tags, tag.<name>, addresses, addressOn.[<interface>] */
             template?: string;
-            /** @description regexes of lines left out of the comparison */
+            /** @description regexes (RE2 syntax) of lines left out of the comparison */
             ignore?: string[];
         };
         ComplianceRuleView: {
@@ -2531,7 +2531,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "must-contain" | "must-not-contain" | "block";
-            /** @description a JavaScript regex tested against each line */
+            /** @description a regex (RE2 syntax) tested against each line */
             pattern: string;
             /** @description block rules: the pattern of a block's first line */
             blockStart?: string | null;
@@ -2571,7 +2571,7 @@ export interface components {
              * @enum {string}
              */
             kind?: "must-contain" | "must-not-contain" | "block";
-            /** @description a JavaScript regex; required on create */
+            /** @description a regex (RE2 syntax: no backreferences or lookaround; `(?i)` ignores case); required on create */
             pattern?: string;
             /** @description kind block only, and required there */
             block?: components["schemas"]["RuleBlockInput"] | null;
@@ -2609,7 +2609,7 @@ export interface components {
             platform?: "cisco-ios" | "cisco-nxos" | "junos" | "eos" | "procurve" | "routeros" | "fortios" | "linux" | null;
             /** @enum {string} */
             action?: "drop" | "mask";
-            /** @description a regex tested against one line; mask: each capture group is masked */
+            /** @description a regex (RE2 syntax) tested against one line; mask: each capture group is masked */
             pattern?: string;
             description?: string;
             enabled?: boolean;
@@ -4608,7 +4608,7 @@ export interface operations {
                 limit?: number;
                 /** @description a substring of a line, e.g. `ip http server` */
                 text?: string;
-                /** @description a JavaScript regex matched against each line */
+                /** @description a regex (RE2 syntax: no backreferences or lookaround; `(?i)` ignores case) matched against each line */
                 regex?: string;
                 platform?: "cisco-ios" | "cisco-nxos" | "junos" | "eos" | "procurve" | "routeros" | "fortios" | "linux";
             };

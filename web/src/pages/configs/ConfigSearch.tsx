@@ -46,7 +46,7 @@ export function ConfigSearch({ params, setParams }: { params: Record<string, str
         <Group gap="sm" align="flex-end" wrap="wrap">
           <TextInput
             label="Configuration line"
-            description={regex ? 'A JavaScript regular expression, matched against each line' : 'Text that a line contains, e.g. ip http server'}
+            description={regex ? 'A regular expression matched against each line (RE2: no backreferences or lookaround; (?i) ignores case)' : 'Text that a line contains, e.g. ip http server'}
             value={input}
             onChange={(e) => setInput(e.currentTarget.value)}
             w={360}

@@ -1,5 +1,5 @@
 // Admins' forms for compliance rules and normalization rules. The server validates the patterns
-// (a regex that does not compile, one that could backtrack for ever) and names each bad field;
+// (a regex that does not compile, or that RE2 cannot run in linear time) and names each bad field;
 // each message is shown under its field.
 import { useState } from 'react';
 import { Button, Group, Select, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
