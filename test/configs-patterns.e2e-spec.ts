@@ -3,7 +3,8 @@
 // backtracks for ever in JavaScript's engine ((a|a)*b over a line of 32 a's held the event loop
 // for 27 s in a search and 57 s after creating such a rule, /api/health failing meanwhile)
 // answers at once, and what RE2 cannot run (backreferences, lookaround) is a 400 naming the
-// field. Configurations are stored through the service: no device lab.
+// field. A search's cost is bounded (TEKNISI_CONFIG_SEARCH_MAX_MB, 1 here). Configurations
+// are stored through the service: no device lab.
 import { RewriteBuiltinKeyRule1795950000000 } from '../migrations/1795950000000-RewriteBuiltinKeyRule';
 import { ConfigsService } from '../src/configs/configs.service';
 import { DEFAULT_NORMALIZATION_RULES } from '../src/configs/normalize';
@@ -48,7 +49,7 @@ async function timed(req: () => PromiseLike<{ status: number; body: any }>) { //
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ env: { TEKNISI_CONFIG_SEARCH_MAX_MB: '1' } });
   configs = t.app.get(ConfigsService);
   admin = bearer(t.adminToken);
   tech = bearer(await t.tokenFor('technician'));
@@ -64,7 +65,7 @@ describe('a search by regex', () => {
   it.each(CATASTROPHIC)('?regex=%s answers promptly over a line that backtracks exponentially, without holding the event loop', async (pattern) => {
     const { res, ms, blockedMs } = await timed(() => t.http.get('/api/configs/search').query({ regex: pattern }).set(viewer));
     expect(res.status).toBe(200);
-    expect(res.body.total).toBe(0);
+    expect(res.body).toMatchObject({ total: 0, truncated: false });
     expect(ms).toBeLessThan(PROMPT_MS);
     expect(blockedMs).toBeLessThan(PROMPT_MS);
   });
@@ -159,5 +160,18 @@ describe('the builtin rule that had a lookahead', () => {
       await runner.release();
     }
     expect((await t.db.query('SELECT pattern FROM config_normalization_rules WHERE id = ?', [id]))[0].pattern).toBe(key.pattern);
+  });
+});
+
+describe('a search\'s cost', () => {
+  it('stops after TEKNISI_CONFIG_SEARCH_MAX_MB of text, says so and counts what it scanned', async () => {
+    // three configurations of 0.85 MiB: the budget of 1 MiB is spent after the second
+    const big = Array.from({ length: 20_000 }, (_, i) => `interface Gi0/${i}\n description uplink ${i}`).join('\n') + '\n';
+    for (const n of [1, 2, 3]) await store(await makeDevice(t.db, { hostname: `big-${n}`, platform: 'cisco-ios' }), big);
+    const res = (await t.http.get('/api/configs/search').query({ regex: '^ description uplink 1999$' }).set(viewer).expect(200)).body;
+    expect(res).toMatchObject({ total: 2, truncated: true });
+    expect(res.items.map((i: { hostname: string }) => i.hostname)).toEqual(['big-1', 'big-2']);
+    // narrowed by text in MySQL, the small configuration alone is scanned
+    expect((await t.http.get('/api/configs/search').query({ text: 'ntp server' }).set(viewer).expect(200)).body).toMatchObject({ total: 1, truncated: false });
   });
 });

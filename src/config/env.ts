@@ -41,6 +41,8 @@ export interface AppConfig {
   jobMaxParallel: number;
   jobLeaseMs: number;
   jobReconcileMs: number;
+  /** configuration text one search scans at most (MiB): a search that reaches it stops and says so */
+  configSearchMaxMb: number;
 }
 
 interface VarSpec {
@@ -83,6 +85,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_JOB_MAX_PARALLEL', help: 'most job targets one worker runs at once over all its job runs (each holds an SSH connection)', default: '50' },
   { name: 'TEKNISI_JOB_LEASE_MS', help: 'how long a job target (and its device) stays claimed by a worker that stops renewing it, e.g. because it was killed', default: '60000' },
   { name: 'TEKNISI_JOB_RECONCILE_MS', help: 'how often each worker re-queues job targets whose worker died or whose queue entry Redis lost, fires due job schedules and applies deadlines', default: '10000' },
+  { name: 'TEKNISI_CONFIG_SEARCH_MAX_MB', help: 'most configuration text (MiB) one configuration search scans; a search that reaches it stops and says so', default: '64' },
 ];
 
 export class ConfigError extends Error {
@@ -185,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobMaxParallel: int('TEKNISI_JOB_MAX_PARALLEL', 1, 4096),
     jobLeaseMs: int('TEKNISI_JOB_LEASE_MS', 2000, 3_600_000),
     jobReconcileMs: int('TEKNISI_JOB_RECONCILE_MS', 100, 3_600_000),
+    configSearchMaxMb: int('TEKNISI_CONFIG_SEARCH_MAX_MB', 1, 65_536),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

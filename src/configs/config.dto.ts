@@ -120,9 +120,10 @@ export class ConfigSearchItem {
 
 export class ConfigSearchPage {
   @ApiProperty({ type: [ConfigSearchItem] }) items: ConfigSearchItem[];
-  @ApiProperty() total: number;
+  @ApiProperty({ description: 'configurations with matching lines (of those scanned, when truncated)' }) total: number;
   @ApiProperty() page: number;
   @ApiProperty() limit: number;
+  @ApiProperty({ description: 'the search stopped before the last configuration: it scanned TEKNISI_CONFIG_SEARCH_MAX_MB of text or ran 10 s. Narrow it with text or platform' }) truncated: boolean;
 }
 
 export class BaselineView {

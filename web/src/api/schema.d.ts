@@ -2483,9 +2483,12 @@ export interface components {
         };
         ConfigSearchPage: {
             items: components["schemas"]["ConfigSearchItem"][];
+            /** @description configurations with matching lines (of those scanned, when truncated) */
             total: number;
             page: number;
             limit: number;
+            /** @description the search stopped before the last configuration: it scanned TEKNISI_CONFIG_SEARCH_MAX_MB of text or ran 10 s. Narrow it with text or platform */
+            truncated: boolean;
         };
         BaselineView: {
             id: number;

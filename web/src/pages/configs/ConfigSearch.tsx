@@ -60,6 +60,11 @@ export function ConfigSearch({ params, setParams }: { params: Record<string, str
         </Group>
       </form>
       <ErrorAlert error={search.error} title="The search failed" />
+      {search.data?.truncated && (
+        <Text size="sm" c="orange" role="status">
+          The search stopped before the last configuration (too much text to scan): the results cover only part of them. Narrow it with more text or a platform.
+        </Text>
+      )}
       {term === '' ? (
         <Text c="dimmed" size="sm">
           Find the devices whose current configuration still has a line — a forgotten SNMP community, an open HTTP server, an old NTP server.
