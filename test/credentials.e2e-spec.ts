@@ -129,6 +129,9 @@ describe('create', () => {
     const res = await post({ name: 'printers v1', kind: 'snmp-v2c', community: S.v2Community });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'A credential named "printers v1" already exists' });
+    // the same name with spaces around it is the same name, not a second credential beside it
+    const spaced = await post({ name: '  printers v1 ', kind: 'snmp-v2c', community: S.v2Community });
+    expect(spaced.status).toBe(409);
   });
 });
 

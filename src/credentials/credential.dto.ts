@@ -4,6 +4,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { trimmed } from '../common/dto-fields';
 import { SearchPageQuery, sortValues } from '../common/pagination';
 import { CREDENTIAL_KINDS, CredentialKind } from './credential.entity';
 import {
@@ -74,7 +75,8 @@ export function isPrivateKeyBlock(v: unknown): boolean {
 }
 
 // Field bundles shared by the create and the update body, so that both check the same way.
-const Name = () => applyDecorators(IsString(), Matches(/\S/, { message: 'name must not be blank' }), MaxLength(128));
+/** trimmed first: " core v3 " is the credential "core v3", which the form (and a second copy) would also call it */
+const Name = () => applyDecorators(trimmed(), IsString(), Matches(/\S/, { message: 'name must not be blank' }), MaxLength(128));
 const Username = () => applyDecorators(IsString(sent()), MinLength(1, sent()), MaxLength(255, sent()));
 const SecurityLevel = () => applyDecorators(IsIn(SNMP_SECURITY_LEVELS, sent()));
 const AuthProtocol = () => applyDecorators(IsIn(SNMP_AUTH_PROTOCOLS, sent()));
