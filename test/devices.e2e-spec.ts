@@ -112,6 +112,11 @@ describe('devices API', () => {
     expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
+  it('says what a date filter must look like, in words (not "must be a Date instance")', async () => {
+    const res = await t.http.get('/api/devices?lastSeenBefore=yesterday').set(viewer).expect(400);
+    expect(res.body.details).toEqual([{ field: 'lastSeenBefore', messages: ['lastSeenBefore must be an ISO 8601 date-time, like 2026-11-29T14:30:00Z'] }]);
+  });
+
   it('shows a device with hardware and interfaces, and 404s an unknown one', async () => {
     await t.db.query(`INSERT INTO hardware_components (device_id, kind, name, capacity_bytes, cores) VALUES (?, 'cpu', 'Intel Core i7-11700', NULL, 8), (?, 'memory', 'DIMM A1', 17179869184, NULL)`, [ids.alpha, ids.alpha]);
     await t.db.query(`INSERT INTO network_interfaces (device_id, name, mac, speed_mbps, oper_status) VALUES (?, 'Ethernet0', '00:1a:2b:3c:4d:01', 1000, 'up')`, [ids.alpha]);

@@ -1,8 +1,7 @@
 // agents/: what the enrollment-token endpoints take and answer.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { StorableDate, trimmed } from '../common/dto-fields';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsoDateTime, StorableDate, trimmed } from '../common/dto-fields';
 
 export const DEFAULT_REPORTS_PER_MINUTE = 120;
 
@@ -12,7 +11,7 @@ export class CreateAgentTokenDto {
   name: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })
-  @IsOptional() @Type(() => Date) @IsDate() @StorableDate()
+  @IsOptional() @IsoDateTime() @StorableDate()
   expiresAt?: Date;
 
   @ApiPropertyOptional({

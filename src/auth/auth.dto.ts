@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { StorableDate, trimmed } from '../common/dto-fields';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsoDateTime, StorableDate, trimmed } from '../common/dto-fields';
 import { USER_ROLES, UserRole } from './user.entity';
 
 export class LoginDto {
@@ -64,7 +63,7 @@ export class CreateTokenDto {
   @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128)
   name: string;
   @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })
-  @IsOptional() @Type(() => Date) @IsDate() @StorableDate()
+  @IsOptional() @IsoDateTime() @StorableDate()
   expiresAt?: Date;
 }
 

@@ -1,10 +1,14 @@
 // common/: field decorators that request DTOs of several modules share, so that each kind of
 // value is checked one way: text trimmed before it is validated, and dates the database can keep.
-import { Transform } from 'class-transformer';
-import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform, Type } from 'class-transformer';
+import { IsDate, ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** Trims a string before validation, so that "   " meets MinLength(1) as "" does (and fails it). */
 export const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/** A date-time in the request, read as a Date; a bad one is "since must be an ISO 8601 date-time, like …", not class-validator's "must be a Date instance". */
+export const IsoDateTime = () => applyDecorators(Type(() => Date), IsDate({ message: '$property must be an ISO 8601 date-time, like 2026-11-29T14:30:00Z' }));
 
 /**
  * The dates the API takes for a stored time: a DATETIME column keeps years 1000 to 9999 (and
