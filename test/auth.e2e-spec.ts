@@ -379,10 +379,11 @@ describe('request validation and errors', () => {
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
   });
 
-  it('refuses a non-numeric id with 400', async () => {
-    const res = await t.http.get('/api/users/abc').set(bearer(t.adminToken));
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/numeric/) });
+  it('refuses a non-numeric id with a 400 naming the parameter, as every list and object route does', async () => {
+    for (const path of ['/api/users/abc', '/api/credentials/abc', '/api/devices/abc', '/api/software/abc', '/api/jobs/abc']) {
+      const res = await t.http.get(path).set(bearer(t.adminToken));
+      expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'id: must be an integer id', details: [{ field: 'id', messages: ['must be an integer id'] }] } });
+    }
   });
 
   it('answers a malformed JSON body with a 400 JSON error', async () => {

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { Audit } from '../audit/audit.interceptor';
 import { CreatedToken, CreateTokenDto, TokenList } from './auth.dto';
 import { AuthUser, MinRole } from './roles';
 import { TokensService } from './tokens.service';
+import { IdParam } from '../common/id-param';
 
 /** Everyone manages their own API tokens. */
 @ApiTags('tokens')
@@ -31,7 +32,7 @@ export class TokensController {
   @Delete(':id')
   @HttpCode(204)
   @Audit('token.revoke', 'token')
-  revoke(@CurrentUser() me: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
+  revoke(@CurrentUser() me: AuthUser, @IdParam('id') id: number): Promise<void> {
     return this.tokens.revoke(me.id, id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { PageQuery } from '../common/pagination';
@@ -6,6 +6,7 @@ import { Audit } from '../audit/audit.interceptor';
 import { CreateUserDto, UpdateUserDto, UserPage, UserView } from './auth.dto';
 import { AuthUser, MinRole } from './roles';
 import { toUserView, UsersService } from './users.service';
+import { IdParam } from '../common/id-param';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -22,7 +23,7 @@ export class UsersController {
 
   @Get(':id')
   @ApiOkResponse({ type: UserView })
-  async get(@Param('id', ParseIntPipe) id: number): Promise<UserView> {
+  async get(@IdParam('id') id: number): Promise<UserView> {
     return toUserView(await this.users.get(id));
   }
 
@@ -36,14 +37,14 @@ export class UsersController {
   @Patch(':id')
   @Audit('user.update', 'user')
   @ApiOkResponse({ type: UserView })
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() me: AuthUser): Promise<UserView> {
+  update(@IdParam('id') id: number, @Body() dto: UpdateUserDto, @CurrentUser() me: AuthUser): Promise<UserView> {
     return this.users.update(id, dto, me.id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Audit('user.delete', 'user')
-  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+  remove(@IdParam('id') id: number): Promise<void> {
     return this.users.remove(id);
   }
 }

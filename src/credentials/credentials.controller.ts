@@ -1,12 +1,13 @@
 // credentials/: HTTP for the vault. Technicians read (to pick a credential), admins write;
 // no response ever carries a secret, and the audit log keeps only the names of secrets sent.
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { MinRole } from '../auth/roles';
 import { auditSummaryOf } from './credential-fields';
 import { CreateCredentialDto, CredentialPage, CredentialQuery, CredentialView, UpdateCredentialDto } from './credential.dto';
 import { CredentialsService } from './credentials.service';
+import { IdParam } from '../common/id-param';
 
 @ApiTags('credentials')
 @ApiBearerAuth()
@@ -24,7 +25,7 @@ export class CredentialsController {
   @Get(':id')
   @MinRole('technician')
   @ApiOkResponse({ type: CredentialView })
-  get(@Param('id', ParseIntPipe) id: number): Promise<CredentialView> {
+  get(@IdParam('id') id: number): Promise<CredentialView> {
     return this.credentials.get(id);
   }
 
@@ -41,7 +42,7 @@ export class CredentialsController {
   @MinRole('admin')
   @Audit('credential.update', 'credential')
   @ApiOkResponse({ type: CredentialView })
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateCredentialDto, @Req() req: AuditableRequest): Promise<CredentialView> {
+  update(@IdParam('id') id: number, @Body() dto: UpdateCredentialDto, @Req() req: AuditableRequest): Promise<CredentialView> {
     req.auditSummary = auditSummaryOf(dto);
     return this.credentials.update(id, dto);
   }
@@ -51,7 +52,7 @@ export class CredentialsController {
   @MinRole('admin')
   @Audit('credential.delete', 'credential')
   @ApiNoContentResponse()
-  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+  remove(@IdParam('id') id: number): Promise<void> {
     return this.credentials.remove(id);
   }
 }

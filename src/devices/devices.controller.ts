@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiProduces, ApiTags,
@@ -90,7 +90,7 @@ export class DevicesController {
 
   @Get('devices/:id')
   @ApiOkResponse({ type: DeviceDetailView })
-  get(@Param('id', ParseIntPipe) id: number) {
+  get(@IdParam('id') id: number) {
     return this.devices.get(id);
   }
 
@@ -98,7 +98,7 @@ export class DevicesController {
   @MinRole('technician')
   @Audit('device.update', 'device')
   @ApiOkResponse({ type: DeviceDetailView })
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateDeviceDto, @CurrentUser() me: AuthUser) {
+  update(@IdParam('id') id: number, @Body() dto: UpdateDeviceDto, @CurrentUser() me: AuthUser) {
     return this.devices.update(id, dto, me);
   }
 
@@ -106,7 +106,7 @@ export class DevicesController {
   @MinRole('technician')
   @HttpCode(204)
   @Audit('device.retire', 'device')
-  retire(@Param('id', ParseIntPipe) id: number, @CurrentUser() me: AuthUser) {
+  retire(@IdParam('id') id: number, @CurrentUser() me: AuthUser) {
     return this.devices.retire(id, me);
   }
 
@@ -145,7 +145,7 @@ export class DevicesController {
 
   @Get('devices/:id/history')
   @ApiOkResponse({ type: HistoryPage })
-  history(@Param('id', ParseIntPipe) id: number, @Query() q: HistoryQuery) {
+  history(@IdParam('id') id: number, @Query() q: HistoryQuery) {
     return this.devices.history(id, q.kind, q.q, q.page, q.limit);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DeviceSoftwareQuery } from '../devices/device.dto';
 import { IdParam } from '../common/id-param';
@@ -26,13 +26,13 @@ export class SoftwareController {
 
   @Get('software/:id/devices')
   @ApiOkResponse({ type: SoftwareDevicePage })
-  devices(@Param('id', ParseIntPipe) id: number, @Query() q: SoftwareDevicesQuery) {
+  devices(@IdParam('id') id: number, @Query() q: SoftwareDevicesQuery) {
     return this.software.devicesWith(id, q);
   }
 
   @Get('devices/:id/software')
   @ApiOkResponse({ type: InstalledPage })
-  onDevice(@Param('id', ParseIntPipe) id: number, @Query() q: DeviceSoftwareQuery) {
+  onDevice(@IdParam('id') id: number, @Query() q: DeviceSoftwareQuery) {
     return this.software.onDevice(id, q);
   }
 }
