@@ -23,6 +23,7 @@ const at = (n: number) => `${net}.${n}`;
 interface ScanBody {
   id: number;
   status: string;
+  error?: string | null;
   exclude: string[];
   progress: { done: number; total: number; found: number };
   counts: Record<string, number>;
@@ -381,6 +382,23 @@ describe('discovery scans', () => {
     const history = (await api().get(`/api/devices/${deviceId}/history?limit=100`).set(bearer(tech)).expect(200)).body.items as Array<{ kind: string; action: string; subject: string; source: string }>;
     const sinceScan = history.filter((h) => h.source === 'ssh' && h.kind === 'software');
     expect(sinceScan).toEqual([expect.objectContaining({ kind: 'software', action: 'removed', subject: 'openssh-server' })]);
+  });
+
+  it('a saved range that can no longer start (its credential deleted) shows a failed scan saying why, not nothing', async () => {
+    const gone = await credential({ name: 'soon deleted', kind: 'snmp-v2c', community: 'whatever' });
+    const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+      .send({ name: 'orphaned range', targets: [at(30)], credentialIds: [gone], cron: '0 5 * * *' }).expect(201)).body;
+    await api().delete(`/api/credentials/${gone}`).set(bearer(t.adminToken)).expect(204);
+    await t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 1000), range.id]);
+    expect(await t.app.get(ScanSchedulesService).fireDue()).toEqual([]);
+    const after = (await api().get(`/api/discovery/schedules/${range.id}`).set(bearer(tech)).expect(200)).body;
+    expect(after.lastScanId).toEqual(expect.any(Number));
+    const failed = await scanOf(after.lastScanId);
+    expect(failed).toMatchObject({
+      status: 'failed', scheduleName: 'orphaned range', createdBy: 'schedule:orphaned range', progress: { done: 0, total: 0, found: 0 },
+      error: `the saved range could not start its scan: credentialIds.0: credential ${gone} does not exist`,
+    });
+    expect(new Date(after.nextRunAt).getTime()).toBeGreaterThan(Date.now()); // and it tries again next time
   });
 
   it('refuses a host whose SSH key changed since it was pinned, and says how to accept it', async () => {

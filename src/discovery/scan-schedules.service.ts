@@ -1,7 +1,7 @@
 // discovery/: saved ranges that rescan on a cron schedule in their own time zone. Any number
 // of processes may fire them: a firing is claimed by moving next_run_at with a conditional
 // UPDATE, so each firing starts exactly one scan. cron-parser does the calendar maths.
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
@@ -85,12 +85,21 @@ export class ScanSchedulesService {
         next = null; // an expression that no longer parses stops firing rather than firing every tick
       }
       if (!(await this.repo.claimFiring(s.id, s.nextRunAt!, next))) continue; // another process fired it
+      const dto = { targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) };
+      const createdBy = `schedule:${s.name}`.slice(0, 64);
       try {
-        const scan = await this.scans.start({ targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) }, `schedule:${s.name}`.slice(0, 64), s.id);
+        const scan = await this.scans.start(dto, createdBy, s.id);
         await this.repo.updateSchedule(s.id, { lastScanId: scan.id });
         started.push(scan.id);
       } catch (err) {
         this.logger.warn({ scheduleId: s.id, err: (err as Error).message }, 'saved range could not start its scan');
+        // a range that no longer validates (its credential deleted, an excluded name gone from
+        // DNS) must not stop scanning unseen: its firing is a failed scan that says why
+        if (err instanceof BadRequestException) {
+          const message = (err.getResponse() as { message?: unknown }).message;
+          const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
+          await this.repo.updateSchedule(s.id, { lastScanId: id });
+        }
       }
     }
     return started;

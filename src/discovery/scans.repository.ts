@@ -73,6 +73,16 @@ export class ScansRepository {
     });
   }
 
+  /** A scan that could not start (a saved range whose credential is gone, say): ended at once, saying why. */
+  async insertFailedScan(s: Omit<NewScan, 'total'>, error: string, at: Date): Promise<number> {
+    const res = await this.ds.query(
+      `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, counts, schedule_id, created_by, error, created_at, started_at, finished_at)
+       VALUES ('failed', ?, ?, ?, ?, 0, 0, 0, '{}', ?, ?, ?, ?, ?, ?)`,
+      [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.scheduleId, s.createdBy, error.slice(0, 1024), at, at, at],
+    );
+    return Number(res.insertId);
+  }
+
   findScan(id: number): Promise<Scan | null> {
     return this.ds.getRepository(Scan).findOneBy({ id });
   }
