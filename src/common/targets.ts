@@ -156,6 +156,12 @@ export class Exclusions {
   }
 }
 
+/** A problem parseTargets reported ("exclude.2: …") as the field it names and what is wrong there. */
+export function targetErrorParts(error: string): { field: string; message: string } {
+  const at = error.indexOf(': ');
+  return { field: error.slice(0, at), message: error.slice(at + 2) };
+}
+
 export interface ParsedTargets {
   targets: Target[];
   /** what the scan leaves out */

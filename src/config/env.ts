@@ -1,7 +1,7 @@
 // config/: the environment schema. Parsed and validated once at start-up; every
 // problem is listed in one message so that an admin fixes them all in one go.
 import * as path from 'node:path';
-import { parseTargets } from '../common/targets';
+import { parseTargets, targetErrorParts } from '../common/targets';
 
 export type Role = 'api' | 'worker' | 'all';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -151,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const trustProxyRaw = get('TEKNISI_TRUST_PROXY') ?? '';
 
   const scanExclude = (get('TEKNISI_SCAN_EXCLUDE') ?? '').split(/[\s,]+/).filter(Boolean);
-  for (const e of parseTargets([], 1, scanExclude).errors) problems.push(`TEKNISI_SCAN_EXCLUDE: ${e.slice(e.indexOf(':') + 2)}`);
+  for (const e of parseTargets([], 1, scanExclude).errors) problems.push(`TEKNISI_SCAN_EXCLUDE: ${targetErrorParts(e).message}`);
 
   const legacy = get('TEKNISI_SSH_LEGACY_ALGORITHMS') ?? 'on';
   if (!['on', 'off'].includes(legacy)) problems.push(`TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "${legacy}")`);

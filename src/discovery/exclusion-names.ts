@@ -51,18 +51,15 @@ export function exclusionNames(exclude: string[]): Array<{ index: number; name: 
 
 /** Resolves the host names among exclusions that already parsed (addresses, ranges and blocks pass as they are). */
 export async function resolveExclusionNames(exclude: string[]): Promise<ResolvedExclusions> {
-  const names = exclude.map((text, index) => {
-    const name = nameOf(text);
-    return name ? { index, name } : null;
-  });
-  const found = await Promise.all(names.map((n) => (n ? resolveName(n.name).then((a) => ({ a }), (err: NodeJS.ErrnoException) => ({ err })) : null)));
+  const names = exclusionNames(exclude);
+  const found = new Map(await Promise.all(names.map(async ({ index, name }) => [index, await resolveName(name).then((a) => ({ name, a }), (err: NodeJS.ErrnoException) => ({ name, err }))] as const)));
   const list: string[] = [];
   const unresolved: ResolvedExclusions['unresolved'] = [];
   exclude.forEach((text, i) => {
     if (!list.includes(text)) list.push(text);
-    const r = found[i];
+    const r = found.get(i);
     if (!r) return;
-    if ('err' in r) unresolved.push({ index: i, name: names[i]!.name, why: r.err.code ?? r.err.message });
+    if ('err' in r) unresolved.push({ index: i, name: r.name, why: r.err.code ?? r.err.message });
     else for (const a of r.a) if (!list.includes(a)) list.push(a);
   });
   return { list, unresolved };

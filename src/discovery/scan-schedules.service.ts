@@ -16,7 +16,7 @@ const toView = (s: ScanSchedule): ScheduleView => ({
 });
 
 /** Exclusions as stored: trimmed, and null for none. */
-const trimmed = (exclude: string[] | null | undefined): string[] | null => (exclude?.length ? exclude.map((t) => t.trim()) : null);
+const storedExclude = (exclude: string[] | null | undefined): string[] | null => (exclude?.length ? exclude.map((t) => t.trim()) : null);
 
 @Injectable()
 export class ScanSchedulesService {
@@ -43,7 +43,7 @@ export class ScanSchedulesService {
     await this.scans.validate(dto);
     const enabled = dto.enabled ?? true;
     const id = await this.unique(() => this.repo.insertSchedule({
-      name: dto.name.trim(), targets: dto.targets.map((t) => t.trim()), exclude: trimmed(dto.exclude), credentialIds: dto.credentialIds, options: dto.options ?? {}, cron: dto.cron.trim(), timezone,
+      name: dto.name.trim(), targets: dto.targets.map((t) => t.trim()), exclude: storedExclude(dto.exclude), credentialIds: dto.credentialIds, options: dto.options ?? {}, cron: dto.cron.trim(), timezone,
       enabled, nextRunAt: enabled ? next : null, lastScanId: null, createdAt: now, updatedAt: now,
     }), dto.name);
     return this.get(id);
@@ -56,7 +56,7 @@ export class ScanSchedulesService {
     const next = nextFiring(merged.cron, merged.timezone, now);
     if (dto.targets || dto.credentialIds || dto.exclude) await this.scans.validate({ ...merged, exclude: merged.exclude ?? [] });
     await this.unique(() => this.repo.updateSchedule(id, {
-      name: merged.name.trim(), targets: merged.targets, exclude: trimmed(merged.exclude), credentialIds: merged.credentialIds, options: merged.options, cron: merged.cron.trim(),
+      name: merged.name.trim(), targets: merged.targets, exclude: storedExclude(merged.exclude), credentialIds: merged.credentialIds, options: merged.options, cron: merged.cron.trim(),
       timezone: merged.timezone, enabled: merged.enabled, nextRunAt: merged.enabled ? next : null, updatedAt: now,
     }), merged.name);
     return this.get(id);

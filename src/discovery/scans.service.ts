@@ -4,7 +4,7 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { Page } from '../common/pagination';
-import { expandTargets, parseTargets } from '../common/targets';
+import { expandTargets, parseTargets, targetErrorParts } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import { QueueService } from '../queue/queue.service';
@@ -64,7 +64,11 @@ export class ScansService {
   async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number; exclude: string[] }> {
     const own = (dto.exclude ?? []).map((t) => t.trim());
     const syntax = parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, own);
-    const details: FieldError[] = syntax.errors.map((e) => ({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] }));
+    const asDetail = (e: string): FieldError => {
+      const { field, message } = targetErrorParts(e);
+      return { field, messages: [message] };
+    };
+    const details: FieldError[] = syntax.errors.map(asDetail);
     const names = exclusionNames(own);
     if (names.length > MAX_EXCLUDED_NAMES) {
       details.push({ field: 'exclude', messages: [`${names.length} host names: at most ${MAX_EXCLUDED_NAMES} are looked up as a scan starts; give addresses, ranges or CIDR blocks for the rest`] });
@@ -77,7 +81,7 @@ export class ScansService {
     const exclude = [...mine.list, ...server.list.filter((x) => !mine.list.includes(x))];
 
     const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, exclude);
-    if (!details.length) for (const e of parsed.errors) details.push({ field: e.slice(0, e.indexOf(':')), messages: [e.slice(e.indexOf(':') + 2)] });
+    if (!details.length) details.push(...parsed.errors.map(asDetail));
     // each list is kept as JSON in a TEXT column: 1,000 long host names would not fit
     for (const [field, list] of [['targets', dto.targets], ['exclude', exclude]] as const) {
       const bytes = Buffer.byteLength(JSON.stringify(list));
