@@ -27,7 +27,9 @@ interface ScanBody {
   exclude: string[];
   progress: { done: number; total: number; found: number };
   counts: Record<string, number>;
-  results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; deviceName: string | null; via: string | null }>;
+  devices: Record<string, number>;
+  comparison: { previousScanId: number; gone: number } | null;
+  results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; deviceName: string | null; via: string | null; change: string | null }>;
 }
 
 /** A UDP 161 and TCP 22 listener on an address that records every datagram and connection it gets. */
@@ -135,6 +137,11 @@ describe('discovery scans', () => {
     // silent loopback addresses: closed ports, said so
     expect(byAddress.get(at(20))).toMatchObject({ status: 'refused', reason: expect.stringContaining('UDP 161 closed (ICMP port unreachable)') });
     expect(byAddress.get(at(20))!.reason).toContain('TCP 22 (SSH) refused');
+    // every device was first seen by this scan; the addresses that were not identified changed nothing
+    expect(scan.devices).toEqual({ new: 6 });
+    expect(scan.results.filter((r) => r.change === 'new').map((r) => r.address)).toEqual([2, 3, 4, 5, 6, 7].map(at));
+    expect(byAddress.get(at(20))!.change).toBeNull();
+    expect(scan.comparison).toBeNull(); // the first scan of this range
 
     const devices = (await api().get('/api/devices?limit=100').set(bearer(tech)).expect(200)).body;
     expect(devices.total).toBe(6); // web01 answered SNMP and SSH and is one device
@@ -382,6 +389,9 @@ describe('discovery scans', () => {
     const history = (await api().get(`/api/devices/${deviceId}/history?limit=100`).set(bearer(tech)).expect(200)).body.items as Array<{ kind: string; action: string; subject: string; source: string }>;
     const sinceScan = history.filter((h) => h.source === 'ssh' && h.kind === 'software');
     expect(sinceScan).toEqual([expect.objectContaining({ kind: 'software', action: 'removed', subject: 'openssh-server' })]);
+    // and the scan says the device changed
+    expect(scan.results[0].change).toBe('changed');
+    expect(scan.devices).toEqual({ changed: 1 });
   });
 
   it('a saved range that can no longer start (its credential deleted) shows a failed scan saying why, not nothing', async () => {
@@ -399,6 +409,32 @@ describe('discovery scans', () => {
       error: `the saved range could not start its scan: credentialIds.0: credential ${gone} does not exist`,
     });
     expect(new Date(after.nextRunAt).getTime()).toBeGreaterThan(Date.now()); // and it tries again next time
+  });
+
+  it('compares a completed scan with the previous one of its range: devices found as they were, and those that no longer answer, with what their address said', async () => {
+    const range = { targets: [`${at(3)}-5`], credentialIds: [cred.switch, cred.printer, cred.windows], options: { timeoutMs: 500, retries: 0 } };
+    const first = await until(await startScan(range));
+    expect(first).toMatchObject({ status: 'completed', devices: { unchanged: 3 }, comparison: null });
+    const printerId = first.results.find((r) => r.address === at(4))!.deviceId;
+    const none = (await api().get(`/api/discovery/scans/${first.id}/gone`).set(bearer(tech)).expect(200)).body;
+    expect(none).toEqual({ previousScanId: null, items: [], total: 0, page: 1, limit: 50 });
+
+    await printer.stop();
+    // a scan of another range, and a cancelled one of this range, in between: neither is compared with
+    await until(await startScan({ ...range, targets: [at(3)] }));
+    const cancelled = await startScan(range);
+    await api().post(`/api/discovery/scans/${cancelled}/cancel`).set(bearer(tech));
+    const second = await until(await startScan(range));
+    expect(second).toMatchObject({ status: 'completed', devices: { unchanged: 2 }, comparison: { previousScanId: first.id, gone: 1 } });
+    expect((await scanOf(second.id, '?change=unchanged')).results.map((r) => r.address)).toEqual([at(3), at(5)]);
+    expect((await scanOf(second.id, '?change=new')).results).toEqual([]);
+    const gone = (await api().get(`/api/discovery/scans/${second.id}/gone`).set(bearer(tech)).expect(200)).body;
+    expect(gone).toMatchObject({ previousScanId: first.id, total: 1, items: [{
+      deviceId: printerId, deviceName: 'lab-prn01', deviceStatus: 'active', lastSeen: expect.any(String),
+      addresses: [{ address: at(4), now: { status: 'refused', reason: expect.stringContaining('UDP 161 closed') } }],
+    }] });
+    await api().get(`/api/discovery/scans/${second.id}?change=gone`).set(bearer(tech)).expect(400);
+    await api().get('/api/discovery/scans/99999999/gone').set(bearer(tech)).expect(404);
   });
 
   it('refuses a host whose SSH key changed since it was pinned, and says how to accept it', async () => {

@@ -13,7 +13,7 @@ import { readSystem, SnmpClient, SnmpError } from '../protocols/snmp/snmp.client
 import { HostKeyVerifier, PasswordExpired, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { probeTcp, probeUdp, ProbeResult } from './probes';
 import type { ResultRow } from './scans.repository';
-import { ScanOptions } from './scan.entity';
+import { DeviceChange, ScanOptions } from './scan.entity';
 import { collectSnmp } from './snmp.collector';
 import { collectSsh, sshSudo } from './ssh.collector';
 
@@ -108,7 +108,7 @@ export async function scanAddress(
     const worked: { snmp?: number; ssh?: number } = {};
     for (const i of ingested) worked[i.via] = (i.via === 'snmp' ? snmp : ssh).credentialId;
     await deps.identified(deviceId, worked, o.sshPort, ip).catch(() => undefined);
-    return result('identified', problems.join('; ') || null, { deviceId, via: ingested.map((i) => i.via).sort().join('+') });
+    return result('identified', problems.join('; ') || null, { deviceId, via: ingested.map((i) => i.via).sort().join('+'), deviceChange: deviceChange(ingested.map((i) => i.r)) });
   }
   const outcomes = [snmp.outcome, ssh.outcome].filter((x) => x !== 'skipped');
   const status: ResultRow['status'] = outcomes.includes('error') || snmp.report || ssh.report ? 'error'
@@ -116,6 +116,11 @@ export async function scanAddress(
       : outcomes.every((x) => x === 'refused') ? 'refused'
         : 'no-response';
   return result(status, notes.join('; ') || null);
+}
+
+/** What the reports of one address did to the inventory: a device one of them created is new. */
+export function deviceChange(results: IngestResult[]): DeviceChange {
+  return results.some((r) => r.created) ? 'new' : results.some((r) => r.changes > 0) ? 'changed' : 'unchanged';
 }
 
 /**

@@ -6,7 +6,7 @@ import {
 } from 'class-validator';
 import { trimmed } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
-import { SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
+import { DEVICE_CHANGES, DeviceChange, SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = { snmpPort: 161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 };
 
@@ -49,6 +49,8 @@ export class ScanListQuery extends PageQuery {
 export class ScanDetailQuery {
   @ApiPropertyOptional({ enum: SCAN_RESULT_STATUSES, description: 'only results with this status' })
   @IsOptional() @IsIn(SCAN_RESULT_STATUSES) resultStatus?: ScanResultStatus;
+  @ApiPropertyOptional({ enum: DEVICE_CHANGES, description: 'only identified addresses whose device this scan added (new), changed, or found as it was' })
+  @IsOptional() @IsIn(DEVICE_CHANGES) change?: DeviceChange;
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 16_777_216 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(16_777_216) resultsOffset: number = 0;
   @ApiPropertyOptional({ default: 1000, minimum: 0, maximum: 5000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000) resultsLimit: number = 1000;
 }
@@ -67,6 +69,8 @@ export class ScanResultView {
   @ApiPropertyOptional({ nullable: true, type: Number }) deviceId: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'lab-web01', description: 'the hostname of that device now' }) deviceName?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'snmp+ssh', description: 'what identified it' }) via: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: DEVICE_CHANGES, description: 'identified addresses: the device was first seen by this scan (new), its record changed (see its history), or it was found as it was; null for the others, and for results stored before this was kept' })
+  change: DeviceChange | null;
   @ApiProperty() durationMs: number;
   @ApiProperty() at: Date;
 }
@@ -81,6 +85,19 @@ export class ScanCounts {
   @ApiPropertyOptional({ description: 'host names that resolved into the exclusions' }) excluded?: number;
 }
 
+/** Identified addresses by what they did to the inventory; a kind no address has is absent. */
+export class ScanDeviceCounts {
+  @ApiPropertyOptional({ description: 'devices this scan found first' }) new?: number;
+  @ApiPropertyOptional({ description: 'devices whose record this scan changed' }) changed?: number;
+  @ApiPropertyOptional({ description: 'devices found as they were' }) unchanged?: number;
+}
+
+/** The completed scan before this one over the same range, and what answered it but not this one. */
+export class ScanComparison {
+  @ApiProperty({ description: 'the last completed scan before this one with the same targets and exclusions, whoever started it' }) previousScanId: number;
+  @ApiProperty({ description: 'devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them' }) gone: number;
+}
+
 export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
@@ -91,6 +108,8 @@ export class ScanView {
   @ApiProperty({ type: ScanProgress }) progress: ScanProgress;
   @ApiProperty({ type: ScanCounts, description: 'finished addresses per result status', example: { identified: 3, 'no-response': 250 } })
   counts: Partial<Record<ScanResultStatus, number>>;
+  @ApiProperty({ type: ScanDeviceCounts, description: 'identified addresses by what they did to the inventory', example: { new: 2, changed: 1, unchanged: 17 } })
+  devices: Partial<Record<DeviceChange, number>>;
   @ApiPropertyOptional({ nullable: true, type: Number }) scheduleId: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'the saved range\'s name (null once it is deleted)' }) scheduleName: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'who started it: a user, or schedule:<name> when a saved range fired on its own' }) createdBy: string | null;
@@ -102,6 +121,35 @@ export class ScanView {
 
 export class ScanDetailView extends ScanView {
   @ApiProperty({ type: [ScanResultView], description: 'one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last' }) results: ScanResultView[];
+  @ApiPropertyOptional({ nullable: true, type: ScanComparison, description: 'a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and for a range scanned the first time' })
+  comparison: ScanComparison | null;
+}
+
+export class AddressAnswer {
+  @ApiProperty({ enum: SCAN_RESULT_STATUSES }) status: ScanResultStatus;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'UDP 161 closed (ICMP port unreachable); TCP 22 (SSH) refused' }) reason: string | null;
+}
+
+export class GoneAddress {
+  @ApiProperty({ example: '192.0.2.7', description: 'where the device answered the previous scan' }) address: string;
+  @ApiPropertyOptional({ nullable: true, type: AddressAnswer, description: 'what that address answered this scan; null when this scan has no result for it' })
+  now: AddressAnswer | null;
+}
+
+export class GoneDeviceView {
+  @ApiProperty() deviceId: number;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'lab-web01' }) deviceName: string | null;
+  @ApiProperty({ example: 'active', description: 'the device\'s status now (active, stale, retired)' }) deviceStatus: string;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'its last sighting by any source (an agent may still report it)' }) lastSeen: Date | null;
+  @ApiProperty({ type: [GoneAddress] }) addresses: GoneAddress[];
+}
+
+export class GonePage {
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the scan compared with; null (and no items) when there is none' }) previousScanId: number | null;
+  @ApiProperty({ type: [GoneDeviceView], description: 'by hostname' }) items: GoneDeviceView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() limit: number;
 }
 
 export class ScanPage {

@@ -10,6 +10,13 @@ export type ScanStatus = (typeof SCAN_STATUSES)[number];
 export const SCAN_RESULT_STATUSES = ['identified', 'no-response', 'auth-failed', 'refused', 'error', 'excluded'] as const;
 export type ScanResultStatus = (typeof SCAN_RESULT_STATUSES)[number];
 
+/**
+ * What an identified address did to the inventory: a device first seen, one whose record changed
+ * (a history row), or one found as it was. Addresses not identified have none.
+ */
+export const DEVICE_CHANGES = ['new', 'changed', 'unchanged'] as const;
+export type DeviceChange = (typeof DEVICE_CHANGES)[number];
+
 export const CHUNK_STATUSES = ['queued', 'running', 'done', 'cancelled'] as const;
 export type ChunkStatus = (typeof CHUNK_STATUSES)[number];
 
@@ -37,6 +44,8 @@ export class Scan {
   @Column({ type: 'int', unsigned: true, default: 0 }) found: number;
   /** results by status, stored when the scan ends (null before, and for scans that ended before it was kept) */
   @Column({ type: 'simple-json', nullable: true }) counts: Partial<Record<ScanResultStatus, number>> | null;
+  /** identified addresses by what they did to the inventory, stored with counts */
+  @Column({ type: 'simple-json', nullable: true }) deviceCounts: Partial<Record<DeviceChange, number>> | null;
   @Index() @RefColumn({ nullable: true }) scheduleId: number | null;
   @TextColumn(64) createdBy: string | null;
   @TextColumn(1024) error: string | null;
@@ -63,6 +72,8 @@ export class ScanChunk {
 
 @Entity('scan_results')
 @Index(['scanId', 'status'])
+// which devices a scan identified: comparing two scans of a range looks devices up by scan
+@Index(['scanId', 'deviceId'])
 export class ScanResult {
   @PrimaryColumn({ type: 'int', unsigned: true }) scanId: number;
   /** an IP address, or the host name as given */
@@ -72,6 +83,7 @@ export class ScanResult {
   @Index() @RefColumn({ nullable: true }) deviceId: number | null;
   /** which protocols identified it: snmp, ssh or both */
   @TextColumn(16) via: string | null;
+  @TextColumn(16) deviceChange: DeviceChange | null;
   @Column({ type: 'int', unsigned: true, default: 0 }) durationMs: number;
   @TimeColumn() at: Date;
   @ManyToOne(() => Scan, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'scan_id' }) scan?: Relation<Scan>;

@@ -9,7 +9,7 @@ import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
 import {
-  CreateScanDto, CreateScheduleDto, ScanCreated, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanPage, ScanView, SchedulePage, ScheduleView, UpdateScheduleDto,
+  CreateScanDto, CreateScheduleDto, GonePage, ScanCreated, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanPage, ScanView, SchedulePage, ScheduleView, UpdateScheduleDto,
 } from './scan.dto';
 import { ScanSchedulesService } from './scan-schedules.service';
 import { ScansService } from './scans.service';
@@ -44,6 +44,14 @@ export class ScansController {
   @ApiOkResponse({ type: ScanDetailView })
   get(@IdParam('id') id: number, @Query() q: ScanDetailQuery): Promise<ScanDetailView> {
     return this.scans.get(id, q);
+  }
+
+  @Get('scans/:id/gone')
+  @MinRole('viewer')
+  @ApiOperation({ summary: 'devices the previous completed scan of the same range identified and this completed scan did not, with what their addresses answered now' })
+  @ApiOkResponse({ type: GonePage })
+  gone(@IdParam('id') id: number, @Query() q: PageQuery): Promise<GonePage> {
+    return this.scans.gone(id, q);
   }
 
   @Post('scans/:id/cancel')

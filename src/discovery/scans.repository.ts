@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
 import { deleteInBatches } from '../database/batches';
 import { statusCountsJson } from '../database/status-counts';
-import { ChunkStatus, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
+import { ChunkStatus, DeviceChange, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
 
 export interface NewScan {
   targets: string[];
@@ -27,8 +27,20 @@ export interface ResultRow {
   reason: string | null;
   deviceId: number | null;
   via: string | null;
+  /** identified addresses only: what they did to the inventory */
+  deviceChange?: DeviceChange | null;
   durationMs: number;
   at: Date;
+}
+
+/** A device an earlier scan of the range identified that a later one did not. */
+export interface GoneDevice {
+  deviceId: number;
+  deviceName: string | null;
+  deviceStatus: string;
+  lastSeen: Date | null;
+  /** where it answered the earlier scan, and what each of those addresses answered the later one (null: not scanned) */
+  addresses: Array<{ address: string; now: { status: ScanResultStatus; reason: string | null } | null }>;
 }
 
 export interface ChunkRow {
@@ -42,12 +54,15 @@ export interface ChunkRow {
 
 const TERMINAL: ScanStatus[] = ['completed', 'failed', 'cancelled'];
 /**
- * SET clause that counts a scan's results into its done, found and counts columns, in the
- * statement that ends the scan (the scan aliased s; its one parameter is the scan's id).
+ * SET clause that counts a scan's results into its done, found, counts and device_counts
+ * columns, in the statement that ends the scan (the scan aliased s; its parameters are
+ * countParams(the scan's id)).
  */
 const COUNT_RESULTS = `s.done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
   s.found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified'),
-  s.counts = ${statusCountsJson('scan_results', 'scan_id')}`;
+  s.counts = ${statusCountsJson('scan_results', 'scan_id')},
+  s.device_counts = ${statusCountsJson('scan_results', 'scan_id', 'device_change')}`;
+const countParams = (scanId: number) => [scanId, scanId];
 
 @Injectable()
 export class ScansRepository {
@@ -76,8 +91,8 @@ export class ScansRepository {
   /** A scan that could not start (a saved range whose credential is gone, say): ended at once, saying why. */
   async insertFailedScan(s: Omit<NewScan, 'total'>, error: string, at: Date): Promise<number> {
     const res = await this.ds.query(
-      `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, counts, schedule_id, created_by, error, created_at, started_at, finished_at)
-       VALUES ('failed', ?, ?, ?, ?, 0, 0, 0, '{}', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, counts, device_counts, schedule_id, created_by, error, created_at, started_at, finished_at)
+       VALUES ('failed', ?, ?, ?, ?, 0, 0, 0, '{}', '{}', ?, ?, ?, ?, ?, ?)`,
       [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.scheduleId, s.createdBy, error.slice(0, 1024), at, at, at],
     );
     return Number(res.insertId);
@@ -92,12 +107,13 @@ export class ScansRepository {
   }
 
   /** A page of the scan's results in address order, as a technician reads a range (ipOrder), host names after, by name. */
-  async results(scanId: number, status: ScanResultStatus | undefined, offset: number, limit: number): Promise<ResultRow[]> {
+  async results(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }, offset: number, limit: number): Promise<ResultRow[]> {
+    const where = [...(filter.status ? ['status = ?'] : []), ...(filter.change ? ['device_change = ?'] : [])];
     const rows = await this.ds.query(
-      `SELECT address, status, reason, device_id AS deviceId, via, duration_ms AS durationMs, at FROM scan_results
-       WHERE scan_id = ? ${status ? 'AND status = ?' : ''}
+      `SELECT address, status, reason, device_id AS deviceId, via, device_change AS deviceChange, duration_ms AS durationMs, at FROM scan_results
+       WHERE scan_id = ? ${where.map((w) => `AND ${w}`).join(' ')}
        ORDER BY ${ipOrder('address')} IS NULL, ${ipOrder('address')}, address LIMIT ? OFFSET ?`,
-      [scanId, ...(status ? [status] : []), limit, offset],
+      [scanId, ...(filter.status ? [filter.status] : []), ...(filter.change ? [filter.change] : []), limit, offset],
     );
     const page: ResultRow[] = rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
     // the devices' names as they are now, for the page's rows only
@@ -117,6 +133,59 @@ export class ScansRepository {
   async countsByStatus(scanId: number): Promise<Partial<Record<ScanResultStatus, number>>> {
     const rows: Array<{ status: ScanResultStatus; n: string }> = await this.ds.query('SELECT status, COUNT(*) AS n FROM scan_results WHERE scan_id = ? GROUP BY status', [scanId]);
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async countsByChange(scanId: number): Promise<Partial<Record<DeviceChange, number>>> {
+    const rows: Array<{ k: DeviceChange; n: string }> = await this.ds.query(
+      'SELECT device_change AS k, COUNT(*) AS n FROM scan_results WHERE scan_id = ? AND device_change IS NOT NULL GROUP BY device_change',
+      [scanId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
+  }
+
+  /**
+   * The completed scan before this one over the same range (the same targets and exclusions, as
+   * they were stored), whoever started it; null when there is none left.
+   */
+  async previousOfRange(scanId: number): Promise<number | null> {
+    const [row] = await this.ds.query(
+      `SELECT p.id FROM scans s JOIN scans p ON p.id < s.id AND p.status = 'completed' AND p.targets = s.targets AND p.exclude <=> s.exclude
+       WHERE s.id = ? ORDER BY p.id DESC LIMIT 1`,
+      [scanId],
+    );
+    return row ? Number(row.id) : null;
+  }
+
+  /** SQL (two parameters: the earlier scan, then the later one) for devices the earlier scan identified, the later did not, and still kept. */
+  private static readonly GONE = `FROM scan_results p JOIN devices d ON d.id = p.device_id
+    WHERE p.scan_id = ? AND p.status = 'identified'
+      AND NOT EXISTS (SELECT 1 FROM scan_results c WHERE c.scan_id = ? AND c.device_id = p.device_id)`;
+
+  async goneCount(earlier: number, later: number): Promise<number> {
+    const [row] = await this.ds.query(`SELECT COUNT(DISTINCT p.device_id) AS n ${ScansRepository.GONE}`, [earlier, later]);
+    return Number(row.n);
+  }
+
+  /** A page of those devices by hostname, each with the addresses it answered at then and what they answered now. */
+  async gone(earlier: number, later: number, offset: number, limit: number): Promise<GoneDevice[]> {
+    const page: Array<{ id: string; hostname: string | null; status: string; lastSeen: Date | null }> = await this.ds.query(
+      `SELECT d.id, d.hostname, d.status, d.last_seen AS lastSeen ${ScansRepository.GONE}
+       GROUP BY d.id ORDER BY d.hostname IS NULL, d.hostname, d.id LIMIT ? OFFSET ?`,
+      [earlier, later, limit, offset],
+    );
+    if (!page.length) return [];
+    const ids = page.map((d) => Number(d.id));
+    const rows: Array<{ deviceId: string; address: string; status: ScanResultStatus | null; reason: string | null }> = await this.ds.query(
+      `SELECT p.device_id AS deviceId, p.address, c.status, c.reason FROM scan_results p
+       LEFT JOIN scan_results c ON c.scan_id = ? AND c.address = p.address
+       WHERE p.scan_id = ? AND p.status = 'identified' AND p.device_id IN (?)
+       ORDER BY ${ipOrder('p.address')} IS NULL, ${ipOrder('p.address')}, p.address`,
+      [later, earlier, ids],
+    );
+    return page.map((d) => ({
+      deviceId: Number(d.id), deviceName: d.hostname, deviceStatus: d.status, lastSeen: d.lastSeen,
+      addresses: rows.filter((r) => Number(r.deviceId) === Number(d.id)).map((r) => ({ address: r.address, now: r.status ? { status: r.status, reason: r.reason } : null })),
+    }));
   }
 
   /** Claims a chunk that is queued, or running under a lease that has run out. */
@@ -176,17 +245,17 @@ export class ScansRepository {
   async saveResults(scanId: number, rows: ResultRow[]): Promise<void> {
     if (!rows.length) return;
     await this.ds.query(
-      `INSERT INTO scan_results (scan_id, address, status, reason, device_id, via, duration_ms, at) VALUES
-       ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+      `INSERT INTO scan_results (scan_id, address, status, reason, device_id, via, device_change, duration_ms, at) VALUES
+       ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
        ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason), device_id = VALUES(device_id),
-         via = VALUES(via), duration_ms = VALUES(duration_ms), at = VALUES(at)`,
-      rows.flatMap((r) => [scanId, r.address, r.status, r.reason?.slice(0, 1024) ?? null, r.deviceId, r.via, Math.min(r.durationMs, 4_000_000_000), r.at]),
+         via = VALUES(via), device_change = VALUES(device_change), duration_ms = VALUES(duration_ms), at = VALUES(at)`,
+      rows.flatMap((r) => [scanId, r.address, r.status, r.reason?.slice(0, 1024) ?? null, r.deviceId, r.via, r.deviceChange ?? null, Math.min(r.durationMs, 4_000_000_000), r.at]),
     );
   }
 
   /** Counts an ended scan's results again (COUNT_RESULTS): for results stored after it ended. */
   async recount(scanId: number): Promise<void> {
-    await this.ds.query(`UPDATE scans s SET ${COUNT_RESULTS} WHERE s.id = ?`, [scanId, scanId]);
+    await this.ds.query(`UPDATE scans s SET ${COUNT_RESULTS} WHERE s.id = ?`, [...countParams(scanId), scanId]);
   }
 
   /**
@@ -218,14 +287,14 @@ export class ScansRepository {
       `UPDATE scans s SET s.status = 'completed', s.finished_at = ?, ${COUNT_RESULTS}
        WHERE s.id = ? AND s.status IN ('queued', 'running')
          AND NOT EXISTS (SELECT 1 FROM scan_chunks c WHERE c.scan_id = ? AND c.status IN ('queued', 'running'))`,
-      [at, scanId, scanId, scanId],
+      [at, ...countParams(scanId), scanId, scanId],
     );
     return affected(res) > 0;
   }
 
   async failScan(scanId: number, error: string, at: Date): Promise<void> {
     await this.ds.transaction(async (m) => {
-      await m.query(`UPDATE scans s SET s.status = 'failed', s.error = ?, s.finished_at = ?, ${COUNT_RESULTS} WHERE s.id = ? AND s.status IN ('queued', 'running')`, [error.slice(0, 1024), at, scanId, scanId]);
+      await m.query(`UPDATE scans s SET s.status = 'failed', s.error = ?, s.finished_at = ?, ${COUNT_RESULTS} WHERE s.id = ? AND s.status IN ('queued', 'running')`, [error.slice(0, 1024), at, ...countParams(scanId), scanId]);
       await m.query(`UPDATE scan_chunks SET status = 'cancelled' WHERE scan_id = ? AND status = 'queued'`, [scanId]);
     });
   }
@@ -233,7 +302,7 @@ export class ScansRepository {
   /** Cancels a scan that has not finished: queued chunks never start, running ones stop at their next check. */
   async cancel(scanId: number, at: Date): Promise<boolean> {
     return this.ds.transaction(async (m) => {
-      const res = await m.query(`UPDATE scans s SET s.status = 'cancelled', s.finished_at = ?, ${COUNT_RESULTS} WHERE s.id = ? AND s.status IN ('queued', 'running')`, [at, scanId, scanId]);
+      const res = await m.query(`UPDATE scans s SET s.status = 'cancelled', s.finished_at = ?, ${COUNT_RESULTS} WHERE s.id = ? AND s.status IN ('queued', 'running')`, [at, ...countParams(scanId), scanId]);
       if (!affected(res)) return false;
       await m.query(`UPDATE scan_chunks SET status = 'cancelled' WHERE scan_id = ? AND status = 'queued'`, [scanId]);
       return true;

@@ -3,7 +3,7 @@
 // them later, so a 202 never loses a scan.
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { Page } from '../common/pagination';
+import { Page, PageQuery } from '../common/pagination';
 import { expandTargets, parseTargets, targetErrorParts } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
@@ -11,7 +11,7 @@ import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
 import { badRequest, FieldError } from '../common/validation';
 import { exclusionNames, MAX_EXCLUDED_NAMES, resolveExclusionNames } from './exclusion-names';
-import { CreateScanDto, DEFAULT_SCAN_OPTIONS, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
+import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
 
@@ -26,11 +26,11 @@ export function chunkJobId(scanId: number, chunkNo: number, attempt: number): st
 }
 
 /** A scan as the API shows it; its progress is read off the counts of its results, live and exact. */
-export function toScanView(s: Scan, counts: ScanView['counts'], scheduleName: string | null = null): ScanView {
+export function toScanView(s: Scan, { counts, devices }: Pick<ScanView, 'counts' | 'devices'>, scheduleName: string | null = null): ScanView {
   const done = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
   return {
     id: s.id, status: s.status, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options,
-    progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, scheduleId: s.scheduleId, scheduleName, createdBy: s.createdBy,
+    progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, devices, scheduleId: s.scheduleId, scheduleName, createdBy: s.createdBy,
     error: s.error, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
   };
 }
@@ -132,13 +132,30 @@ export class ScansService {
   }
 
   /** An ended scan's stored counts; a running one's (or one that ended before they were kept) counted now. */
-  private countsOf(s: Scan): Promise<ScanView['counts']> {
-    return s.counts && TERMINAL.includes(s.status) ? Promise.resolve(s.counts) : this.repo.countsByStatus(s.id);
+  private async countsOf(s: Scan): Promise<Pick<ScanView, 'counts' | 'devices'>> {
+    const ended = TERMINAL.includes(s.status);
+    return {
+      counts: s.counts && ended ? s.counts : await this.repo.countsByStatus(s.id),
+      devices: s.deviceCounts && ended ? s.deviceCounts : await this.repo.countsByChange(s.id),
+    };
   }
 
   async get(id: number, q: ScanDetailQuery): Promise<ScanDetailView> {
     const view = await this.view(id);
-    return { ...view, results: await this.repo.results(id, q.resultStatus, q.resultsOffset, q.resultsLimit) };
+    const rows = await this.repo.results(id, { status: q.resultStatus, change: q.change }, q.resultsOffset, q.resultsLimit);
+    const results = rows.map(({ deviceChange, ...r }) => ({ ...r, deviceName: r.deviceName ?? null, change: deviceChange ?? null }));
+    const previousScanId = view.status === 'completed' ? await this.repo.previousOfRange(id) : null;
+    const comparison = previousScanId ? { previousScanId, gone: await this.repo.goneCount(previousScanId, id) } : null;
+    return { ...view, results, comparison };
+  }
+
+  /** Devices the previous completed scan of the range identified and this one (completed) did not, by hostname. */
+  async gone(id: number, q: PageQuery): Promise<GonePage> {
+    const view = await this.view(id);
+    const previousScanId = view.status === 'completed' ? await this.repo.previousOfRange(id) : null;
+    if (!previousScanId) return { previousScanId: null, items: [], total: 0, page: q.page, limit: q.limit };
+    const [total, items] = await Promise.all([this.repo.goneCount(previousScanId, id), this.repo.gone(previousScanId, id, (q.page - 1) * q.limit, q.limit)]);
+    return { previousScanId, items, total, page: q.page, limit: q.limit };
   }
 
   async cancel(id: number): Promise<ScanView> {

@@ -122,7 +122,9 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
     const row = results.getByRole('row').filter({ hasText: h.address });
     await visible(row.filter({ hasText: 'Identified' })); // fetched again after the stream's last event
     await visible(row.getByRole('link', { name: h.identity.hostname })); // the device by its name
+    await visible(row.getByText('new', { exact: true })); // first seen by this scan
   }
+  await visible(page.getByRole('group', { name: 'Filter identified devices by what the scan changed' }).getByText('New 2'));
   await screenshot(page, 'scan');
 
   // once it has ended, the same scan again: same targets, exclusions and credentials, a new scan
@@ -130,6 +132,9 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   await page.waitForURL((u) => /\/discovery\/scans\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${scanId}`));
   expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
   await visible(page.getByText('excluding 127.99.2.10, 127.99.2.13'));
+  // compared with the first: both hosts answered again, and neither is new
+  expect(await textBecomes(page, 'scan-comparison', /identified again/)).toBe(`Every device that scan ${scanId} (the previous completed scan of these targets) identified, this scan identified again.`);
+  await visible(page.getByRole('group', { name: 'Filter identified devices by what the scan changed' }).getByText('New 0'));
 
   const scan = (await env.t.http.get(`/api/discovery/scans/${scanId}`).set(admin).expect(200)).body as { results: Array<{ address: string; deviceId: number }> };
   dev.a = scan.results.find((r) => r.address === hostA.address)!.deviceId;
@@ -138,7 +143,9 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   // the scan is in the recent list, and the saved-range and host-key tabs keep their view in the URL
   await page.goto('/discovery');
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: `Scan ${scanId}` }));
-  await visible(page.getByRole('table', { name: 'Recent scans' }).getByText('127.99.2.10-127.99.2.13 (excluding 127.99.2.10 +1 more)'));
+  await visible(page.getByRole('table', { name: 'Recent scans' }).getByText('127.99.2.10-127.99.2.13 (excluding 127.99.2.10 +1 more)').first());
+  // what each scan did to the inventory: the first found both hosts
+  expect(await page.getByRole('table', { name: 'Recent scans' }).getByRole('row').filter({ has: page.getByRole('link', { name: `Scan ${scanId}`, exact: true }) }).textContent()).toContain('2 (2 new)');
   // every status reads in full: a squeezed column had cut "completed" to "COMPL…"
   const cut = await page.getByRole('table', { name: 'Recent scans' }).locator('.mantine-Badge-label')
     .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
@@ -401,13 +408,27 @@ it('a saved range is created, run now, edited and deleted from /discovery', asyn
 });
 
 it('a host that offers a changed SSH key is listed, and a technician forgets the pinned key', async () => {
+  const scanB = async () => {
+    const id = (await env.t.http.post('/api/discovery/scans').set(admin).send({ targets: [hostB.address], credentialIds: [credId], options: { timeoutMs: 2000 } }).expect(202)).body.id as number;
+    for (let end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      if ((await env.t.http.get(`/api/discovery/scans/${id}`).set(admin).expect(200)).body.status === 'completed') return id;
+    }
+    throw new Error(`scan ${id} did not complete`);
+  };
+  const before = await scanB();
   await hostB.rotateHostKey();
-  const scan = (await env.t.http.post('/api/discovery/scans').set(admin).send({ targets: [hostB.address], credentialIds: [credId], options: { timeoutMs: 2000 } }).expect(202)).body.id as number;
+  const scan = await scanB();
   const page = await env.login('ui-tech', techPassword);
   await page.goto(`/discovery/scans/${scan}`);
   await visible(page.getByLabel('Status: completed'), 30_000);
   const result = page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: hostB.address });
   expect(await result.textContent()).toMatch(/host key/i);
+  // the host identified by the scan before is listed as no longer answering, with why
+  expect(await textBecomes(page, 'scan-comparison', /^1 device that/)).toMatch(new RegExp(`^1 device that scan ${before} \\(`));
+  const gone = page.getByRole('table', { name: 'Devices no longer answering' }).getByRole('row').filter({ hasText: hostB.identity.hostname });
+  await visible(gone);
+  expect(await gone.textContent()).toMatch(new RegExp(`${hostB.address.replace(/\./g, '\\.')}Error.*host key`));
+  await screenshot(page, 'scan-gone');
 
   await page.goto('/discovery?tab=host-keys&rejected=true');
   const keys = page.getByRole('table', { name: 'SSH host keys' });

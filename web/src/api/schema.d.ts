@@ -440,6 +440,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/discovery/scans/{id}/gone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** devices the previous completed scan of the same range identified and this completed scan did not, with what their addresses answered now */
+        get: operations["Scans_gone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/discovery/scans/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1850,6 +1867,14 @@ export interface components {
             /** @description host names that resolved into the exclusions */
             excluded?: number;
         };
+        ScanDeviceCounts: {
+            /** @description devices this scan found first */
+            new?: number;
+            /** @description devices whose record this scan changed */
+            changed?: number;
+            /** @description devices found as they were */
+            unchanged?: number;
+        };
         ScanView: {
             id: number;
             /** @enum {string} */
@@ -1868,6 +1893,15 @@ export interface components {
              *     }
              */
             counts: components["schemas"]["ScanCounts"];
+            /**
+             * @description identified addresses by what they did to the inventory
+             * @example {
+             *       "new": 2,
+             *       "changed": 1,
+             *       "unchanged": 17
+             *     }
+             */
+            devices: components["schemas"]["ScanDeviceCounts"];
             scheduleId?: number | null;
             /** @description the saved range's name (null once it is deleted) */
             scheduleName?: string | null;
@@ -1905,9 +1939,20 @@ export interface components {
              * @example snmp+ssh
              */
             via?: string | null;
+            /**
+             * @description identified addresses: the device was first seen by this scan (new), its record changed (see its history), or it was found as it was; null for the others, and for results stored before this was kept
+             * @enum {string|null}
+             */
+            change?: "new" | "changed" | "unchanged" | null;
             durationMs: number;
             /** Format: date-time */
             at: string;
+        };
+        ScanComparison: {
+            /** @description the last completed scan before this one with the same targets and exclusions, whoever started it */
+            previousScanId: number;
+            /** @description devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them */
+            gone: number;
         };
         ScanDetailView: {
             id: number;
@@ -1927,6 +1972,15 @@ export interface components {
              *     }
              */
             counts: components["schemas"]["ScanCounts"];
+            /**
+             * @description identified addresses by what they did to the inventory
+             * @example {
+             *       "new": 2,
+             *       "changed": 1,
+             *       "unchanged": 17
+             *     }
+             */
+            devices: components["schemas"]["ScanDeviceCounts"];
             scheduleId?: number | null;
             /** @description the saved range's name (null once it is deleted) */
             scheduleName?: string | null;
@@ -1941,6 +1995,48 @@ export interface components {
             finishedAt?: string | null;
             /** @description one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last */
             results: components["schemas"]["ScanResultView"][];
+            /** @description a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and for a range scanned the first time */
+            comparison?: components["schemas"]["ScanComparison"] | null;
+        };
+        AddressAnswer: {
+            /** @enum {string} */
+            status: "identified" | "no-response" | "auth-failed" | "refused" | "error" | "excluded";
+            /** @example UDP 161 closed (ICMP port unreachable); TCP 22 (SSH) refused */
+            reason?: string | null;
+        };
+        GoneAddress: {
+            /**
+             * @description where the device answered the previous scan
+             * @example 192.0.2.7
+             */
+            address: string;
+            /** @description what that address answered this scan; null when this scan has no result for it */
+            now?: components["schemas"]["AddressAnswer"] | null;
+        };
+        GoneDeviceView: {
+            deviceId: number;
+            /** @example lab-web01 */
+            deviceName?: string | null;
+            /**
+             * @description the device's status now (active, stale, retired)
+             * @example active
+             */
+            deviceStatus: string;
+            /**
+             * Format: date-time
+             * @description its last sighting by any source (an agent may still report it)
+             */
+            lastSeen?: string | null;
+            addresses: components["schemas"]["GoneAddress"][];
+        };
+        GonePage: {
+            /** @description the scan compared with; null (and no items) when there is none */
+            previousScanId?: number | null;
+            /** @description by hostname */
+            items: components["schemas"]["GoneDeviceView"][];
+            total: number;
+            page: number;
+            limit: number;
         };
         ScheduleView: {
             id: number;
@@ -3865,6 +3961,8 @@ export interface operations {
             query?: {
                 /** @description only results with this status */
                 resultStatus?: "identified" | "no-response" | "auth-failed" | "refused" | "error" | "excluded";
+                /** @description only identified addresses whose device this scan added (new), changed, or found as it was */
+                change?: "new" | "changed" | "unchanged";
                 resultsOffset?: number;
                 resultsLimit?: number;
             };
@@ -3882,6 +3980,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScanDetailView"];
+                };
+            };
+        };
+    };
+    Scans_gone: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GonePage"];
                 };
             };
         };

@@ -15,7 +15,7 @@ import { useCan } from '../../lib/auth';
 import { formatAgo, formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ScanForm, ScanFormValues } from './ScanForm';
-import { isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
+import { devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
 import { HostKeysTab } from './HostKeysTab';
 
 type Scan = Schemas['ScanView'];
@@ -112,7 +112,15 @@ function ScansTab() {
         </Group>
       ),
     },
-    { key: 'found', label: 'Found', render: (s) => formatCount(s.progress.found), width: 70 },
+    {
+      key: 'found', label: 'Found', width: 110,
+      render: (s) => (
+        <Text size="sm">
+          {formatCount(s.progress.found)}
+          {devicesSummary(s.devices) && <Text span size="xs" c="dimmed"> ({devicesSummary(s.devices)})</Text>}
+        </Text>
+      ),
+    },
     { key: 'by', label: 'Started by', render: (s) => startedBy(s) },
     { key: 'created', label: 'Created', render: (s) => <Tooltip label={formatTime(s.createdAt)}><span>{formatAgo(s.createdAt)}</span></Tooltip> },
     { key: 'finished', label: 'Finished', render: (s) => formatTime(s.finishedAt) },

@@ -1,9 +1,10 @@
 // /discovery/scans/:id — one scan, live: progress from the server's event stream (done, total,
 // found and a bar), what each address answered (identified, no response, auth failed, refused,
-// error, excluded, with the reason and the device it became), cancel, and once it ended a new scan
-// of the same targets. ?status= filters the results and ?page= pages them.
+// error, excluded, with the reason and the device it became, new or changed), cancel, and once it
+// ended a new scan of the same targets. A completed scan lists the devices the previous scan of its
+// range found and it did not. ?status= or ?change= filters the results, ?page= and ?gonePage= page.
 import { useEffect } from 'react';
-import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -19,12 +20,16 @@ import { formatCount, formatTime, plural } from '../../lib/format';
 import { useSse } from '../../lib/sse';
 import { useUrlParams } from '../../lib/url-state';
 import { credentialsQuery } from './ScanForm';
-import { isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR, startedBy } from './scan-labels';
+import {
+  CHANGE_COLOR, CHANGE_LABEL, DEVICE_CHANGES, DeviceChange, isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR, startedBy,
+} from './scan-labels';
 
 type Scan = Schemas['ScanView'];
 type Result = Schemas['ScanResultView'];
+type Gone = Schemas['GoneDeviceView'];
 
 const PAGE_SIZE = 100;
+const GONE_PAGE_SIZE = 20;
 
 export default function ScanPage() {
   const rawId = useParams().id;
@@ -34,13 +39,15 @@ export default function ScanPage() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const status = RESULT_STATUSES.includes(params.status as ResultStatus) ? (params.status as ResultStatus) : undefined;
+  const change = !status && DEVICE_CHANGES.includes(params.change as DeviceChange) ? (params.change as DeviceChange) : undefined;
   const page = Math.max(1, Number(params.page) || 1);
+  const gonePage = Math.max(1, Number(params.gonePage) || 1);
   const valid = Number.isInteger(id) && id > 0;
 
   const detail = useQuery({
-    queryKey: ['scans', id, { status, page }],
+    queryKey: ['scans', id, { status, change, page }],
     queryFn: () =>
-      unwrap(api.GET('/api/discovery/scans/{id}', { params: { path: { id }, query: { resultStatus: status, resultsOffset: (page - 1) * PAGE_SIZE, resultsLimit: PAGE_SIZE } } })),
+      unwrap(api.GET('/api/discovery/scans/{id}', { params: { path: { id }, query: { resultStatus: status, change, resultsOffset: (page - 1) * PAGE_SIZE, resultsLimit: PAGE_SIZE } } })),
     enabled: valid,
     placeholderData: (prev) => prev,
   });
@@ -51,6 +58,14 @@ export default function ScanPage() {
   useEffect(() => {
     if (liveKey) void qc.invalidateQueries({ queryKey: ['scans', id] });
   }, [liveKey, id, qc]);
+
+  const comparison = detail.data?.comparison;
+  const gone = useQuery({
+    queryKey: ['scans', id, 'gone', gonePage],
+    queryFn: () => unwrap(api.GET('/api/discovery/scans/{id}/gone', { params: { path: { id }, query: { page: gonePage, limit: GONE_PAGE_SIZE } } })),
+    enabled: valid && !!comparison?.gone,
+    placeholderData: (prev) => prev,
+  });
 
   const creds = useQuery({ ...credentialsQuery, enabled: canScan });
   const credName = (cid: number) => {
@@ -80,15 +95,53 @@ export default function ScanPage() {
   const progress = scan?.progress;
   const pct = progress && progress.total ? (100 * progress.done) / progress.total : 0;
   const active = isActiveScan(scan?.status);
-  const resultTotal = scan ? (status ? scan.counts[status] ?? 0 : scan.progress.done) : undefined;
+  const resultTotal = scan ? (status ? scan.counts[status] ?? 0 : change ? scan.devices[change] ?? 0 : scan.progress.done) : undefined;
+  const filter = (next: { status?: ResultStatus; change?: DeviceChange }) => setParams({ status: next.status, change: next.change, page: undefined });
 
   const columns: Column<Result>[] = [
     { key: 'address', label: 'Address', render: (r) => <Text size="sm" ff="monospace">{r.address}</Text>, width: 150 },
     { key: 'status', label: 'Status', render: (r) => <Badge color={RESULT_COLOR[r.status]} variant="light">{RESULT_LABEL[r.status]}</Badge>, width: 120 },
     { key: 'reason', label: 'Reason', render: (r) => <Text size="sm">{r.reason ?? '—'}</Text> },
     { key: 'via', label: 'Via', render: (r) => r.via ?? '—', width: 90 },
-    { key: 'device', label: 'Device', render: (r) => (r.deviceId ? <Link to={`/devices/${r.deviceId}`}>{r.deviceName || `Device ${r.deviceId}`}</Link> : '—'), width: 160 },
+    {
+      key: 'device', label: 'Device', width: 200,
+      render: (r) =>
+        r.deviceId ? (
+          <Group gap={6} wrap="nowrap">
+            <Link to={`/devices/${r.deviceId}`}>{r.deviceName || `Device ${r.deviceId}`}</Link>
+            {(r.change === 'new' || r.change === 'changed') && (
+              <Badge size="xs" variant="light" color={CHANGE_COLOR[r.change]} title={r.change === 'new' ? 'first seen by this scan' : 'its record changed: see its history'}>
+                {r.change}
+              </Badge>
+            )}
+          </Group>
+        ) : '—',
+    },
     { key: 'ms', label: 'Time', render: (r) => `${formatCount(r.durationMs)} ms`, width: 90 },
+  ];
+
+  const goneColumns: Column<Gone>[] = [
+    { key: 'device', label: 'Device', render: (g) => <Link to={`/devices/${g.deviceId}`}>{g.deviceName || `Device ${g.deviceId}`}</Link>, width: 180 },
+    {
+      key: 'addresses', label: 'Address then → answer now',
+      render: (g) => (
+        <Stack gap={2}>
+          {g.addresses.map((a) => (
+            <Group key={a.address} gap={6} wrap="nowrap" align="baseline">
+              <Text size="sm" ff="monospace">{a.address}</Text>
+              {a.now ? (
+                <>
+                  <Badge size="xs" color={RESULT_COLOR[a.now.status]} variant="light">{RESULT_LABEL[a.now.status]}</Badge>
+                  <Text size="xs" c="dimmed">{a.now.reason ?? ''}</Text>
+                </>
+              ) : <Text size="xs" c="dimmed">not scanned this time</Text>}
+            </Group>
+          ))}
+        </Stack>
+      ),
+    },
+    { key: 'status', label: 'Device status', render: (g) => g.deviceStatus, width: 110 },
+    { key: 'seen', label: 'Last seen', render: (g) => formatTime(g.lastSeen), width: 170 },
   ];
 
   return (
@@ -143,17 +196,29 @@ export default function ScanPage() {
           <Progress value={pct} size="lg" animated={active} color={scan?.status === 'completed' ? 'green' : scan?.status === 'cancelled' ? 'orange' : undefined} aria-label="Scan progress" />
           <Chip.Group>
             <Group gap="xs" mt={4} role="group" aria-label="Filter results by status">
-              <Chip size="xs" checked={!status} onChange={() => setParams({ status: undefined, page: undefined })}>
+              <Chip size="xs" checked={!status && !change} onChange={() => filter({})}>
                 All {progress ? formatCount(progress.done) : ''}
               </Chip>
               {/* "Excluded" only comes up where a host name resolved into the exclusions */}
               {RESULT_STATUSES.filter((s) => s !== 'excluded' || scan?.counts[s] || status === s).map((s) => (
-                <Chip key={s} size="xs" color={RESULT_COLOR[s]} checked={status === s} onChange={() => setParams({ status: status === s ? undefined : s, page: undefined })}>
+                <Chip key={s} size="xs" color={RESULT_COLOR[s]} checked={status === s} onChange={() => filter({ status: status === s ? undefined : s })}>
                   {RESULT_LABEL[s]} {formatCount(scan?.counts[s] ?? 0)}
                 </Chip>
               ))}
             </Group>
           </Chip.Group>
+          {(progress?.found ?? 0) > 0 && (
+            <Chip.Group>
+              <Group gap="xs" role="group" aria-label="Filter identified devices by what the scan changed">
+                <Text size="xs" c="dimmed">Devices:</Text>
+                {DEVICE_CHANGES.map((c) => (
+                  <Chip key={c} size="xs" color={CHANGE_COLOR[c]} checked={change === c} onChange={() => filter({ change: change === c ? undefined : c })}>
+                    {CHANGE_LABEL[c]} {formatCount(scan?.devices[c] ?? 0)}
+                  </Chip>
+                ))}
+              </Group>
+            </Chip.Group>
+          )}
         </Stack>
       </Card>
       {scan && (
@@ -189,8 +254,39 @@ export default function ScanPage() {
         limit={PAGE_SIZE}
         onPage={(p) => setParams({ page: p })}
         loading={detail.isPending}
-        empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : 'No results.'}
+        empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : change ? `No device is ${CHANGE_LABEL[change].toLowerCase()}.` : 'No results.'}
       />
+      {comparison && (
+        <Stack gap="xs" mt="lg">
+          <Title order={3} size="h4">
+            No longer answering
+          </Title>
+          <Text size="sm" c="dimmed" data-testid="scan-comparison">
+            {comparison.gone
+              ? `${plural(comparison.gone, 'device')} that `
+              : 'Every device that '}
+            <Link to={`/discovery/scans/${comparison.previousScanId}`}>scan {comparison.previousScanId}</Link>
+            {comparison.gone
+              ? ' (the previous completed scan of these targets) identified, this scan did not. Their addresses now answer as shown; a device an agent still reports is not gone.'
+              : ' (the previous completed scan of these targets) identified, this scan identified again.'}
+          </Text>
+          {comparison.gone > 0 && (
+            <DataTable
+              label="Devices no longer answering"
+              columns={goneColumns}
+              rows={gone.data?.items}
+              rowKey={(g) => g.deviceId}
+              total={gone.data?.total}
+              page={gonePage}
+              limit={GONE_PAGE_SIZE}
+              onPage={(p) => setParams({ gonePage: p })}
+              loading={gone.isPending}
+              empty="None."
+            />
+          )}
+          <ErrorAlert error={gone.error} />
+        </Stack>
+      )}
     </>
   );
 }

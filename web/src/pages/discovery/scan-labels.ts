@@ -18,6 +18,19 @@ export const RESULT_COLOR: Record<ResultStatus, string> = {
   identified: 'green', 'no-response': 'gray', 'auth-failed': 'orange', refused: 'yellow', error: 'red', excluded: 'violet',
 };
 
+export type DeviceChange = NonNullable<Schemas['ScanResultView']['change']>;
+
+export const DEVICE_CHANGES: DeviceChange[] = ['new', 'changed', 'unchanged'];
+
+export const CHANGE_LABEL: Record<DeviceChange, string> = { new: 'New', changed: 'Changed', unchanged: 'Unchanged' };
+
+export const CHANGE_COLOR: Record<DeviceChange, string> = { new: 'teal', changed: 'blue', unchanged: 'gray' };
+
+/** What a scan did to the inventory in a few words ("3 new · 1 changed"); empty when it added and changed nothing. */
+export function devicesSummary(devices: Schemas['ScanView']['devices']): string {
+  return (['new', 'changed'] as const).filter((k) => devices[k]).map((k) => `${devices[k]!.toLocaleString('en')} ${k}`).join(' · ');
+}
+
 export const isActiveScan = (s: ScanStatus | undefined) => s === 'queued' || s === 'running';
 
 /** Targets as the form takes them: one per line, or separated by commas or spaces ("192.0.2.1 - 192.0.2.9" is one range). */
