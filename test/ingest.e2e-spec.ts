@@ -173,6 +173,37 @@ describe('inventory ingest', () => {
     expect(sw.body.items.map((s: { name: string }) => s.name)).toEqual(['Caf\uFFFD Tool']);
   });
 
+  it('keeps a title whose name the catalogue holds under another spelling (Résumé / Resume, Straße / Strasse)', async () => {
+    // the catalogue's unique index folds accents and ß as MariaDB's unicode_ci does: each pair is one title
+    const first = await ingest.ingest({
+      source: 'agent', identity: { hostname: 'fold-01', serial: 'FOLD-0001', addresses: ['192.0.2.181'] },
+      software: [{ name: 'Resume Builder', version: '1.0' }, { name: 'Strasse Mapper', version: '2.0' }],
+    });
+    const second = await ingest.ingest({
+      source: 'agent', identity: { hostname: 'fold-02', serial: 'FOLD-0002', addresses: ['192.0.2.182'] },
+      software: [{ name: 'Résumé Builder', version: '1.1' }, { name: 'Straße Mapper', version: '2.0' }, { name: 'fold-only-tool', version: '3' }],
+    });
+    const names = async (id: number) =>
+      ((await t.http.get(`/api/devices/${id}/software`).set(viewer)).body.items as Array<{ name: string; version: string }>).map((s) => `${s.name} ${s.version}`);
+    expect(await names(first.deviceId)).toEqual(['Resume Builder 1.0', 'Strasse Mapper 2.0']);
+    expect(await names(second.deviceId)).toEqual(['fold-only-tool 3', 'Resume Builder 1.1', 'Strasse Mapper 2.0']);
+    // and a later report of the same list changes nothing
+    const again = await ingest.ingest({
+      source: 'agent', identity: { hostname: 'fold-02', serial: 'FOLD-0002', addresses: ['192.0.2.182'] },
+      software: [{ name: 'Résumé Builder', version: '1.1' }, { name: 'Straße Mapper', version: '2.0' }, { name: 'fold-only-tool', version: '3' }],
+    });
+    expect(again.changes).toBe(0);
+  });
+
+  it('keeps a title with half a UTF-16 character (a JSON \\uD800 escape, or a name cut at its limit inside an emoji)', async () => {
+    const res = await ingest.ingest({
+      source: 'agent', identity: { hostname: 'surrogate-01', serial: 'SURR-0001', addresses: ['192.0.2.183'] },
+      software: [{ name: 'half-\uD800-tool', version: '\uDC00' }, { name: `${'e'.repeat(254)}\u{1F600}`, version: '1' }],
+    });
+    const items = (await t.http.get(`/api/devices/${res.deviceId}/software`).set(viewer)).body.items as Array<{ name: string; version: string }>;
+    expect(items.map((s) => [s.name, s.version])).toEqual([['e'.repeat(254), '1'], ['half-\uFFFD-tool', '\uFFFD']]);
+  });
+
   it('keeps a count its column cannot hold (a misread MTU or speed) as unknown, and the rest of the report', async () => {
     const res = await ingest.ingest(linuxHost({
       identity: { hostname: 'misread-01', serial: 'MISREAD-1', macs: ['52:54:00:aa:dd:01'], addresses: ['192.0.2.170'] },

@@ -34,4 +34,16 @@ describe('identity', () => {
   it('caps long values', () => {
     expect(cleanText('x'.repeat(70_000), 255)).toHaveLength(255);
   });
+
+  it.each([
+    ['lone \uD800 high', 'lone \uFFFD high'], ['lone \uDC00 low', 'lone \uFFFD low'], ['\uDC00\uD800', '\uFFFD\uFFFD'],
+    ['pair \u{1F600} kept', 'pair \u{1F600} kept'],
+  ])('makes %j well-formed as %j, as the database would store it', (raw, out) => {
+    expect(cleanText(raw)).toBe(out);
+  });
+
+  it('caps a long value without cutting a character in two', () => {
+    expect(cleanText(`${'x'.repeat(254)}\u{1F600}`, 255)).toBe('x'.repeat(254));
+    expect(cleanText(`${'x'.repeat(253)}\u{1F600}`, 255)).toBe(`${'x'.repeat(253)}\u{1F600}`);
+  });
 });

@@ -36,13 +36,21 @@ export function isUsefulSerial(serial: string | undefined | null): serial is str
   return !/^(.)\1+$/.test(s); // 0000…, FFFF…, xxxx…
 }
 
+/** A UTF-16 surrogate without its other half: not a character, and MySQL stores it as U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * Text from a device is untrusted: invalid UTF-8 arrives already replaced by the decoder;
- * here control characters go, white space is folded and the length is capped.
+ * Text from a device is untrusted: invalid UTF-8 arrives already replaced by the decoder, but
+ * JSON's \uD800 escapes can still carry half a character; here such halves become U+FFFD (as
+ * the database would store them, so that what ingest compares is what it stored), control
+ * characters go, white space is folded and the length is capped without cutting a character
+ * in two.
  */
 export function cleanText(value: unknown, max = 255): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const s = String(value).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = String(value).replace(LONE_SURROGATE, '\uFFFD').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!s) return undefined;
-  return s.length > max ? s.slice(0, max) : s;
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }

@@ -122,7 +122,15 @@ export class InventoryRepository {
       const byPublisher = new Map<string, string[]>();
       for (const t of batch) byPublisher.set(t.publisher, [...(byPublisher.get(t.publisher) ?? []), t.normalizedName]);
       for (const [publisher, names] of byPublisher) {
-        const rows = await m.query('SELECT id, normalized_name AS n FROM software WHERE publisher = ? AND normalized_name IN (?)', [publisher, names]);
+        // each row answers with the name as asked, not as stored: the unique index compares
+        // under the column's collation, which folds accents (Résumé = Resume, ß = ss), so the
+        // catalogue may hold a title under another spelling, and keyed by its own spelling the
+        // report's title found no id and was dropped from the device without a word
+        const rows = await m.query(
+          `SELECT s.id, t.n FROM (${names.map(() => 'SELECT ? AS n').join(' UNION ALL ')}) t
+             JOIN software s ON s.normalized_name = t.n AND s.publisher = ?`,
+          [...names, publisher],
+        );
         for (const r of rows) {
           const key = titleKey(r.n, publisher);
           out.set(key, Number(r.id));
