@@ -7,7 +7,9 @@ import { IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { DeviceCountsService } from '../src/software/device-counts.service';
 import { SoftwareService } from '../src/software/software.service';
+import { gzipSync } from 'node:zlib';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { postJob } from './support/factories';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -220,6 +222,36 @@ describe('merging devices and marking them distinct', () => {
       expect((await merge(a, b, viewer)).status).toBe(403);
       expect((await device(b)).hostname).toBe('dup-b');
       expect((await merge(a, b, admin)).status).toBe(200);
+    });
+
+    it('gives the survivor the jobs that ran on the merged device, with their output, and the jobs that target it by id', async () => {
+      const keep = await create({ hostname: 'jobs-keep' });
+      const gone = await create({ hostname: 'jobs-gone' });
+      const bystander = await create({ hostname: 'jobs-bystander' });
+      // each job below starts a run at once; nothing consumes the queue here, so their targets stay as set
+      const done = await postJob(t, { name: 'ran on gone', kind: 'noop', target: { deviceIds: [gone] } });
+      const running = await postJob(t, { name: 'running on gone', kind: 'noop', target: { deviceIds: [gone] } });
+      const both = await postJob(t, { name: 'ran on both', kind: 'noop', target: { deviceIds: [keep, gone] } });
+      const nightly = await postJob(t, { name: 'nightly', kind: 'noop', target: { deviceIds: [gone, bystander], tags: ['x'] }, schedule: { cron: '0 3 * * *' } });
+      const runOf = async (job: number) => Number((await t.db.query('SELECT MAX(id) AS id FROM job_runs WHERE job_id = ?', [job]))[0].id);
+      const [doneRun, runningRun, bothRun] = [await runOf(done), await runOf(running), await runOf(both)];
+      await t.db.query(`UPDATE job_run_targets SET status = 'succeeded', finished_at = NOW(3) WHERE run_id IN (?, ?)`, [doneRun, bothRun]);
+      await t.db.query('INSERT INTO job_target_logs (run_id, device_id, log, bytes, truncated, at) VALUES (?, ?, ?, 9, 0, NOW(3))', [doneRun, gone, gzipSync('noop done')]);
+      await t.db.query(`UPDATE job_run_targets SET status = 'running', lease_owner = 'worker-x', lease_until = NOW(3) + INTERVAL 1 MINUTE WHERE run_id = ?`, [runningRun]);
+
+      expect((await merge(keep, gone)).status).toBe(200);
+
+      const listed = await t.http.get(`/api/jobs?deviceId=${keep}`).set(viewer);
+      expect(listed.body.items.map((j: Json) => j.id)).toEqual([both, done]);
+      const log = await t.http.get(`/api/jobs/${done}/targets/${keep}/log`).set(viewer);
+      expect(log.status).toBe(200);
+      expect(log.text).toContain('noop done');
+      expect((await t.http.get(`/api/jobs/${nightly}`).set(viewer)).body.target).toEqual({ deviceIds: [keep, bystander], tags: ['x'] });
+      // a target running now is finished by its worker under the id it claimed; a run that
+      // targeted both keeps the survivor's row
+      const rows = async (run: number) => (await t.db.query('SELECT device_id AS d FROM job_run_targets WHERE run_id = ? ORDER BY device_id', [run])).map((r: Json) => Number(r.d));
+      expect(await rows(runningRun)).toEqual([gone]);
+      expect(await rows(bothRun)).toEqual([keep, gone]);
     });
 
     it('writes an audit row naming the survivor and the merged device', async () => {

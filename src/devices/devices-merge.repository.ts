@@ -121,6 +121,33 @@ export class DevicesMergeRepository {
     }
   }
 
+  /**
+   * What jobs did on the merged device and the jobs that name it, so that the survivor's Jobs tab
+   * shows them and a recurring job keeps reaching the machine: its run targets and their output
+   * become the survivor's (but a target running now, which its worker finishes under the id it
+   * claimed, and a run that targeted both devices, whose survivor's row stands), and a job whose
+   * target lists the merged device's id lists the survivor's instead.
+   */
+  async repointJobs(m: EntityManager, from: number, into: number): Promise<void> {
+    await m.query(
+      `UPDATE job_target_logs l
+         JOIN job_run_targets t ON t.run_id = l.run_id AND t.device_id = l.device_id AND t.status <> 'running'
+         LEFT JOIN job_run_targets s ON s.run_id = l.run_id AND s.device_id = ?
+       SET l.device_id = ? WHERE l.device_id = ? AND s.run_id IS NULL`,
+      [into, into, from],
+    );
+    await m.query(`UPDATE IGNORE job_run_targets SET device_id = ? WHERE device_id = ? AND status <> 'running'`, [into, from]);
+    const jobs: Array<{ id: number; target: string }> = await m.query(
+      `SELECT id, target FROM jobs WHERE JSON_CONTAINS(JSON_EXTRACT(target, '$.deviceIds'), ?) FOR UPDATE`,
+      [String(from)],
+    );
+    for (const job of jobs) {
+      const target = JSON.parse(job.target) as { deviceIds?: number[] };
+      target.deviceIds = [...new Set((target.deviceIds ?? []).map((x) => (x === from ? into : x)))];
+      await m.query('UPDATE jobs SET target = ? WHERE id = ?', [JSON.stringify(target), job.id]);
+    }
+  }
+
   /** Whatever the merged device was distinct from, the survivor now is (the caller ensured they were not distinct from each other). */
   async moveDistinctPairs(m: EntityManager, from: number, into: number, at: Date): Promise<void> {
     const rows = await m.query(

@@ -77,6 +77,7 @@ export class DevicesMergeService {
     await this.merges.mergeSources(m, otherId, id);
     await this.merges.mergeCredentials(m, otherId, id);
     await this.merges.repoint(m, otherId, id);
+    await this.merges.repointJobs(m, otherId, id);
     await this.merges.moveDistinctPairs(m, otherId, id, now);
     await this.merges.deleteDevice(m, otherId);
     await this.repo.updateDevice(m, id, patch);
