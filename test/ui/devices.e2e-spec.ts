@@ -301,7 +301,7 @@ it('a viewer sees no write buttons, and the server would refuse them anyway', as
   expect(await page.getByRole('button', { name: /^(Add|Remove) tags/ }).count()).toBe(0);
   await page.goto(`/devices/${ids['web-01']}`);
   await visible(page.getByRole('region', { name: 'Identity' }));
-  for (const name of ['Edit device', 'Install software…', 'Back up config']) {
+  for (const name of ['Edit device', 'Merge or mark distinct…', 'Install software…', 'Back up config']) {
     expect({ name, count: await page.getByRole('button', { name }).or(page.getByRole('link', { name })).count() }).toEqual({ name, count: 0 });
   }
 
@@ -604,6 +604,64 @@ it("the device's Jobs tab lists the jobs that targeted it, and links to each", a
   await page.getByRole('link', { name: 'Check on db-01' }).click();
   await page.waitForURL((u) => u.pathname === `/jobs/${mine}`);
   await visible(page.getByRole('heading', { level: 1, name: /Check on db-01/ }));
+});
+
+it('a technician compares two records of one machine, marks them distinct, undoes the mark, then merges one into the other', async () => {
+  const ingest = env.t.app.get(IngestService);
+  const keep = (await ingest.ingest({
+    source: 'ssh', identity: { hostname: 'twin-keep', serial: 'TWIN-SER-1', addresses: ['192.0.2.150'] },
+    device: { type: 'server', platform: 'linux', osName: 'Debian GNU/Linux 12 (bookworm)' },
+    software: [{ name: 'twin-keep-tool', version: '1' }],
+  })).deviceId;
+  const gone = (await ingest.ingest({
+    source: 'snmp', identity: { hostname: 'twin-old-name', macs: ['52:54:00:70:00:01'], addresses: ['192.0.2.151'] },
+    device: { model: 'Twin Model 9' },
+    software: [{ name: 'twin-gone-tool', version: '2' }],
+  })).deviceId;
+  await createUser(env, 'devices-merge-tech', 'technician');
+  const page = await signIn('devices-merge-tech', 'devices-merge-tech-password-123');
+  await page.goto(`/devices/${keep}`);
+  const open = async () => {
+    await page.getByRole('button', { name: 'Merge or mark distinct…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Same machine as another device' });
+    await dialog.getByRole('combobox', { name: 'Other device' }).fill('twin');
+    // this device is not offered as its own twin
+    await visible(dialog.getByRole('option', { name: /twin-old-name/ }));
+    expect(await dialog.getByRole('option', { name: /twin-keep/ }).count()).toBe(0);
+    await dialog.getByRole('option', { name: /twin-old-name/ }).click();
+    const table = dialog.getByRole('table', { name: 'The two devices side by side' });
+    await visible(table.getByRole('row', { name: /Serial/ }).getByText('TWIN-SER-1'));
+    await visible(table.getByRole('row', { name: /MAC addresses/ }).getByText('52:54:00:70:00:01'));
+    return dialog;
+  };
+
+  let dialog = await open();
+  await dialog.getByRole('button', { name: 'Mark as different machines' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const seen = page.getByRole('region', { name: 'Seen' });
+  await visible(seen.getByRole('link', { name: /twin-old-name/ }));
+  // marked distinct, the two cannot be merged: the dialog says so and offers neither action
+  dialog = await open();
+  await visible(dialog.getByText('These two are marked as different machines.', { exact: false }));
+  expect(await dialog.getByRole('button', { name: 'Merge into this device' }).isDisabled()).toBe(true);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await seen.getByRole('button', { name: 'Undo distinct from twin-old-name' }).click();
+  await page.getByRole('dialog', { name: 'Undo the mark on twin-old-name?' }).getByRole('button', { name: 'Undo the mark' }).click();
+  await seen.getByRole('link', { name: /twin-old-name/ }).waitFor({ state: 'detached' });
+
+  dialog = await open();
+  await screenshot(page, 'device-merge');
+  await dialog.getByRole('button', { name: 'Merge into this device' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await visible(page.getByText('twin-old-name was merged into this device.'));
+  // the merged record's empty-here fields filled this one; its software moved here
+  await visible(page.getByRole('region', { name: 'Identity' }).getByText('Twin Model 9'));
+  await page.getByRole('tab', { name: 'Software' }).click();
+  await visible(page.getByRole('link', { name: 'twin-gone-tool' }));
+  await page.getByRole('tab', { name: 'History' }).click();
+  await visible(page.getByText(`merged device #${gone} (twin-old-name)`, { exact: false }));
+  expect((await env.t.http.get(`/api/devices/${gone}`).set(bearer(env.t.adminToken))).status).toBe(404);
 });
 
 it("a retired device leaves its title's version spread (runs last: it retires one of the fleet)", async () => {
