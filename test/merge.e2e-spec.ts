@@ -131,6 +131,11 @@ describe('merging devices and marking them distinct', () => {
         // the survivor's own past
         expect.objectContaining({ subject: 'device', action: 'added', after: 'pc-17', source: 'ssh' }),
       ]));
+      // what the survivor gained besides fields, named as an edit names it: the tag it lacked (not
+      // the one both had) and the merged record's address
+      const merged = h.filter((x) => x.actor === 'tina' && x.at === h[0].at);
+      expect(merged.filter((x) => x.subject.startsWith('tag '))).toEqual([expect.objectContaining({ kind: 'field', action: 'added', subject: 'tag floor-2', after: 'floor-2' })]);
+      expect(merged.filter((x) => x.kind === 'address')).toEqual([expect.objectContaining({ action: 'added', subject: '198.51.100.17 3c:52:82:00:17:99' })]);
     });
 
     it('unions installed software and keeps the catalogue device counts right', async () => {

@@ -68,6 +68,8 @@ export class DevicesMergeService {
     }
     const now = new Date();
     const patch = mergedFields(survivor, other, now);
+    // what the survivor gains besides its fields, named in its history as an edit would name it
+    const gained = await this.gainedTagsAndAddresses(m, id, otherId);
     await this.moveSoftware(m, survivor, other, (patch.status ?? survivor.status) !== 'retired');
     for (const table of ['device_addresses', 'device_tags', 'device_neighbours'] as const) await this.merges.moveRows(m, table, otherId, id);
     // interfaces and hardware describe one machine as one source saw it: never a mix of two
@@ -89,6 +91,8 @@ export class DevicesMergeService {
     for (const f of ['type', 'platform', 'status'] as const) {
       if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: 'field', action: 'changed', subject: f, beforeValue: survivor[f], afterValue: patch[f]!, source: MANUAL_SOURCE, actor: actor.username });
     }
+    for (const t of gained.tags) history.push({ deviceId: id, at: now, kind: 'field', action: 'added', subject: `tag ${t}`, beforeValue: null, afterValue: t, source: MANUAL_SOURCE, actor: actor.username });
+    for (const a of gained.addresses) history.push({ deviceId: id, at: now, kind: 'address', action: 'added', subject: a, beforeValue: null, afterValue: a, source: MANUAL_SOURCE, actor: actor.username });
     // last, so that it heads the history (newest first) above the fields it filled
     history.push({
       deviceId: id, at: now, kind: 'field', action: 'changed', subject: `merged device #${otherId} (${nameOf(other)})`.slice(0, 255),
@@ -116,6 +120,17 @@ export class DevicesMergeService {
     await this.merges.keepEarliestInstalls(m, other.id, survivor.id);
     await this.merges.moveRows(m, 'installed_software', other.id, survivor.id);
     await this.merges.adjustDeviceCounts(m, added, removed);
+  }
+
+  /** The merged device's tags (compared ignoring case, as the database does) and addresses that the survivor lacks. */
+  private async gainedTagsAndAddresses(m: EntityManager, id: number, otherId: number): Promise<{ tags: string[]; addresses: string[] }> {
+    const [mine, theirs, myAddresses, theirAddresses] = await Promise.all([
+      this.repo.tagsOf(m, id), this.repo.tagsOf(m, otherId), this.repo.addressesOf(m, id), this.repo.addressesOf(m, otherId),
+    ]);
+    const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
+    const known = new Set(mine.map((t) => t.toLowerCase()));
+    const have = new Set(myAddresses.map(key));
+    return { tags: theirs.filter((t) => !known.has(t.toLowerCase())), addresses: [...new Set(theirAddresses.map(key))].filter((a) => a && !have.has(a)) };
   }
 
   /** Both devices locked, or a 404 naming the one that is missing. */
