@@ -163,14 +163,15 @@ describe('inventory ingest', () => {
       source: 'snmp',
       identity: { hostname: 'evil\u0000\u001b[31m-host', serial: 'EVIL-1', addresses: ['192.0.2.66'] },
       device: { model: '<script>alert(1)</script>', osName: 'x'.repeat(65_536) },
-      software: [{ name: 'Caf\uFFFD Tool\u0007', version: '1.0' }, { name: '\u0000\u0001' }],
+      software: [{ name: 'Caf\uFFFD Tool\u0007', version: '1.0' }, { name: '\u0000\u0001' }, { name: 'Invoice\u202Eexe.pdf' }],
     });
     const d = await device(res.deviceId);
     expect(d.hostname).toBe('evil [31m-host');
     expect(d.model).toBe('<script>alert(1)</script>');
     expect(d.osName).toHaveLength(255);
     const sw = await t.http.get(`/api/devices/${res.deviceId}/software`).set(viewer);
-    expect(sw.body.items.map((s: { name: string }) => s.name)).toEqual(['Caf\uFFFD Tool']);
+    // a right-to-left override would show this title as "Invoicefdp.exe"
+    expect(sw.body.items.map((s: { name: string }) => s.name)).toEqual(['Caf\uFFFD Tool', 'Invoiceexe.pdf']);
   });
 
   it('keeps a title whose name the catalogue holds under another spelling (Résumé / Resume, Straße / Strasse)', async () => {

@@ -42,6 +42,13 @@ describe('identity', () => {
     expect(cleanText(raw)).toBe(out);
   });
 
+  it.each([
+    ['Invoice\u202Eexe.pdf', 'Invoiceexe.pdf'], ['\u2066pc-01\u2069', 'pc-01'], ['a\u202A\u202B\u202C\u202Db', 'ab'],
+    ['\u05E9\u05DC\u05D5\u05DD tool', '\u05E9\u05DC\u05D5\u05DD tool'], ['mark\u200F kept', 'mark\u200F kept'],
+  ])('drops bidirectional overrides from %j, keeping right-to-left text: %j', (raw, out) => {
+    expect(cleanText(raw)).toBe(out);
+  });
+
   it('caps a long value without cutting a character in two', () => {
     expect(cleanText(`${'x'.repeat(254)}\u{1F600}`, 255)).toBe('x'.repeat(254));
     expect(cleanText(`${'x'.repeat(253)}\u{1F600}`, 255)).toBe(`${'x'.repeat(253)}\u{1F600}`);

@@ -40,15 +40,22 @@ export function isUsefulSerial(serial: string | undefined | null): serial is str
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
+ * Explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): a
+ * name carrying U+202E shows its end reversed ("Invoice\u202Eexe.pdf" reads "Invoicefdp.exe"),
+ * the "Trojan Source" trick; right-to-left names display correctly without them.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
  * Text from a device is untrusted: invalid UTF-8 arrives already replaced by the decoder, but
  * JSON's \uD800 escapes can still carry half a character; here such halves become U+FFFD (as
  * the database would store them, so that what ingest compares is what it stored), control
- * characters go, white space is folded and the length is capped without cutting a character
+ * characters and bidirectional overrides go, white space is folded and the length is capped without cutting a character
  * in two.
  */
 export function cleanText(value: unknown, max = 255): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const s = String(value).replace(LONE_SURROGATE, '\uFFFD').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = String(value).replace(LONE_SURROGATE, '\uFFFD').replace(BIDI_CONTROLS, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!s) return undefined;
   if (s.length <= max) return s;
   const cut = s.slice(0, max);
