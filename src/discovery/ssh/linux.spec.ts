@@ -172,6 +172,19 @@ describe('Linux parsers', () => {
     expect(parseCpu(arm)).toEqual([{ kind: 'cpu', name: 'Cortex-A72', manufacturer: 'ARM', cores: 4, speedMhz: 1800, slot: 'socket 0' }]);
   });
 
+  it('takes a machine without DMI that runs under a hypervisor for a virtual machine (a cloud instance), and leaves a bare one untyped', () => {
+    const lscpu = (extra: string) => `Architecture:            x86_64\nCPU(s):                  2\nVendor ID:               AuthenticAMD\nModel name:              AMD EPYC 7B13\nSocket(s):               1\n${extra}`;
+    const noDmi = 'sys_vendor=\nproduct_name=\nproduct_serial=\nproduct_uuid=\nchassis_type=\n';
+    const typeOf = (cpu: string, dmi = noDmi) => parseLinux({ hostname: 'vm01\n', dmi, cpu }, '10.0.0.5').device?.type;
+    expect(typeOf(lscpu('Hypervisor vendor:       KVM\nVirtualization type:     full\n'))).toBe('virtual-machine');
+    expect(typeOf('processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel Xeon\nflags\t\t: fpu vme hypervisor lahf_lm\n')).toBe('virtual-machine');
+    // a KVM host (VT-x offered, not used) and a board without DMI: nothing to go on
+    expect(typeOf(lscpu('Virtualization:          AMD-V\n'))).toBeUndefined();
+    expect(typeOf('processor\t: 0\nmodel name\t: ARMv7 Processor rev 3 (v7l)\nflags\t\t: half thumb fastmult vfp\n')).toBeUndefined();
+    // the chassis, where DMI has one, has the last word
+    expect(typeOf(lscpu('Hypervisor vendor:       KVM\n'), 'sys_vendor=Dell Inc.\nproduct_name=PowerEdge R650\nchassis_type=23\n')).toBe('server');
+  });
+
   it('keeps the parts of a report whose commands failed out of it, so ingest keeps what it knew', () => {
     const r = parseLinux({ hostname: 'web01\n', osRelease: 'NAME="Debian GNU/Linux"\nVERSION_ID="12"' }, '10.0.0.5');
     expect(r).toEqual({

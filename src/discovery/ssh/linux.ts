@@ -70,6 +70,15 @@ export function parseDmi(text: string | undefined): { vendor?: string; model?: s
   return { vendor, model, serial: dmiValue(kv.get('product_serial')), uuid: dmiValue(kv.get('product_uuid')), type };
 }
 
+/**
+ * Whether the CPU output says the machine runs under a hypervisor (lscpu's "Hypervisor vendor",
+ * /proc/cpuinfo's "hypervisor" flag): a guest whose DMI is absent (a cloud instance, a container
+ * on one) is still a virtual machine. A hypervisor's own host shows neither.
+ */
+export function isHypervisorGuest(cpu: string | undefined): boolean {
+  return /^hypervisor vendor\s*:\s*\S/im.test(cpu ?? '') || /^flags\s*:.*\bhypervisor\b/im.test(cpu ?? '');
+}
+
 /** DMI files only root may read on most systems: the machine's serial number and UUID. */
 const ROOT_DMI = ['product_serial', 'product_uuid'] as const;
 
@@ -276,7 +285,7 @@ export function parseLinux(o: LinuxOutputs, address: string): InventoryReport {
       macs: [...new Set(macs)],
       addresses: [address, ...new Set(addresses)],
     },
-    device: { type: dmi.type, platform: 'linux', osFamily: 'linux', vendor: dmi.vendor, model: dmi.model, ...parseOsRelease(o.osRelease) },
+    device: { type: dmi.type ?? (isHypervisorGuest(o.cpu) ? 'virtual-machine' : undefined), platform: 'linux', osFamily: 'linux', vendor: dmi.vendor, model: dmi.model, ...parseOsRelease(o.osRelease) },
     ...(hardwareKnown
       ? {
           hardware: [
