@@ -380,6 +380,8 @@ describe('discovery scans', () => {
     expect(scan.status).toBe('completed');
     const schedule = (await api().get(`/api/discovery/schedules/${created.body.id}`).set(bearer(tech)).expect(200)).body;
     expect(schedule.lastScanId).toBe(scan.id);
+    // the list of saved ranges shows what that scan found and changed (the first of this range: nothing to compare)
+    expect(schedule.lastScan).toEqual({ id: scan.id, status: 'completed', found: 1, devices: { changed: 1 }, gone: null, finishedAt: expect.any(String) });
     // the scan says which saved range started it, by name, and that its schedule did
     expect(scan).toMatchObject({ scheduleId: created.body.id, scheduleName: 'lab db01', createdBy: 'schedule:lab db01' });
     const listed = (await api().get('/api/discovery/scans?limit=5').set(bearer(tech)).expect(200)).body.items.find((s: { id: number }) => s.id === scan.id);
@@ -408,6 +410,7 @@ describe('discovery scans', () => {
       status: 'failed', scheduleName: 'orphaned range', createdBy: 'schedule:orphaned range', progress: { done: 0, total: 0, found: 0 },
       error: `the saved range could not start its scan: credentialIds.0: credential ${gone} does not exist`,
     });
+    expect(after.lastScan).toMatchObject({ id: after.lastScanId, status: 'failed', found: 0, devices: {}, gone: null });
     expect(new Date(after.nextRunAt).getTime()).toBeGreaterThan(Date.now()); // and it tries again next time
   });
 
@@ -444,6 +447,10 @@ describe('discovery scans', () => {
     expect(scan.results[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/host key for .* changed: pinned SHA256:.*, offered SHA256:/) });
     const keys = (await api().get('/api/discovery/host-keys?rejected=true').set(bearer(tech)).expect(200)).body.items;
     expect(keys).toEqual([expect.objectContaining({ host: at(7), rejectedFingerprint: db01.hostKeyFingerprint() })]);
+    // the saved range's scan of this address identified the host; this one did not, and says why
+    expect(scan.comparison).toEqual({ previousScanId: expect.any(Number), gone: 1 });
+    const gone = (await api().get(`/api/discovery/scans/${id}/gone`).set(bearer(tech)).expect(200)).body;
+    expect(gone.items).toEqual([expect.objectContaining({ deviceName: 'lab-db01', addresses: [{ address: at(7), now: { status: 'error', reason: expect.stringMatching(/host key for .* changed/) } }] })]);
     await api().delete(`/api/discovery/host-keys/${at(7)}/22`).set(bearer(tech)).expect(204);
     const again = await until(await startScan({ targets: [at(7)], credentialIds: [cred.db01Ssh], options: { timeoutMs: 1000 } }));
     expect(again.results[0]).toMatchObject({ status: 'identified', via: 'ssh' });

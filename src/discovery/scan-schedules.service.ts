@@ -5,14 +5,14 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { QueryFailedError } from 'typeorm';
 import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
-import { CreateScheduleDto, ScheduleView, UpdateScheduleDto } from './scan.dto';
+import { CreateScheduleDto, ScanSummary, ScheduleView, UpdateScheduleDto } from './scan.dto';
 import { ScanSchedule } from './scan.entity';
 import { ScansRepository } from './scans.repository';
 import { ScansService, withDefaults } from './scans.service';
 
-const toView = (s: ScanSchedule): ScheduleView => ({
+const toView = (s: ScanSchedule, lastScan: ScanSummary | null): ScheduleView => ({
   id: s.id, name: s.name, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options, cron: s.cron, timezone: s.timezone,
-  enabled: s.enabled, nextRunAt: s.nextRunAt, lastScanId: s.lastScanId, createdAt: s.createdAt, updatedAt: s.updatedAt,
+  enabled: s.enabled, nextRunAt: s.nextRunAt, lastScanId: s.lastScanId, lastScan, createdAt: s.createdAt, updatedAt: s.updatedAt,
 });
 
 /** Exclusions as stored: trimmed, and null for none. */
@@ -29,11 +29,15 @@ export class ScanSchedulesService {
 
   async list(q: PageQuery): Promise<Page<ScheduleView>> {
     const [rows, total] = await this.repo.listSchedules((q.page - 1) * q.limit, q.limit);
-    return { items: rows.map(toView), total, page: q.page, limit: q.limit };
+    return { items: await Promise.all(rows.map((r) => this.view(r))), total, page: q.page, limit: q.limit };
   }
 
   async get(id: number): Promise<ScheduleView> {
-    return toView(await this.find(id));
+    return this.view(await this.find(id));
+  }
+
+  private async view(s: ScanSchedule): Promise<ScheduleView> {
+    return toView(s, s.lastScanId ? await this.scans.summary(s.lastScanId) : null);
   }
 
   async create(dto: CreateScheduleDto): Promise<ScheduleView> {

@@ -185,6 +185,16 @@ export class UpdateScheduleDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+/** A scan in a few figures: a saved range's last one. */
+export class ScanSummary {
+  @ApiProperty() id: number;
+  @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
+  @ApiProperty({ description: 'addresses identified' }) found: number;
+  @ApiProperty({ type: ScanDeviceCounts }) devices: Partial<Record<DeviceChange, number>>;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'devices the scan before it identified and it did not (see its /gone); null when it did not complete or has nothing to compare with' }) gone: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+}
+
 export class ScheduleView {
   @ApiProperty() id: number;
   @ApiProperty() name: string;
@@ -197,6 +207,7 @@ export class ScheduleView {
   @ApiProperty() enabled: boolean;
   @ApiPropertyOptional({ nullable: true, type: Date }) nextRunAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) lastScanId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: ScanSummary, description: 'that scan in a few figures; null before the first, and once it is deleted' }) lastScan: ScanSummary | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }

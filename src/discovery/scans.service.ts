@@ -11,7 +11,7 @@ import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
 import { badRequest, FieldError } from '../common/validation';
 import { exclusionNames, MAX_EXCLUDED_NAMES, resolveExclusionNames } from './exclusion-names';
-import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanView } from './scan.dto';
+import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, ScanComparison, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanSummary, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
 
@@ -144,18 +144,29 @@ export class ScansService {
     const view = await this.view(id);
     const rows = await this.repo.results(id, { status: q.resultStatus, change: q.change }, q.resultsOffset, q.resultsLimit);
     const results = rows.map(({ deviceChange, ...r }) => ({ ...r, deviceName: r.deviceName ?? null, change: deviceChange ?? null }));
-    const previousScanId = view.status === 'completed' ? await this.repo.previousOfRange(id) : null;
-    const comparison = previousScanId ? { previousScanId, gone: await this.repo.goneCount(previousScanId, id) } : null;
-    return { ...view, results, comparison };
+    return { ...view, results, comparison: await this.comparison(view) };
+  }
+
+  /** A completed scan against the previous completed scan of its range; null for the others. */
+  private async comparison(s: Pick<Scan, 'id' | 'status'>): Promise<ScanComparison | null> {
+    const previousScanId = s.status === 'completed' ? await this.repo.previousOfRange(s.id) : null;
+    return previousScanId ? { previousScanId, gone: await this.repo.goneCount(previousScanId, s.id) } : null;
+  }
+
+  /** A scan in a few figures, as a saved range's list shows its last one; null when it has been deleted. */
+  async summary(id: number): Promise<ScanSummary | null> {
+    const s = await this.repo.findScan(id);
+    if (!s) return null;
+    const { counts, devices } = await this.countsOf(s);
+    const comparison = await this.comparison(s);
+    return { id, status: s.status, found: counts.identified ?? 0, devices, gone: comparison?.gone ?? null, finishedAt: s.finishedAt };
   }
 
   /** Devices the previous completed scan of the range identified and this one (completed) did not, by hostname. */
   async gone(id: number, q: PageQuery): Promise<GonePage> {
-    const view = await this.view(id);
-    const previousScanId = view.status === 'completed' ? await this.repo.previousOfRange(id) : null;
-    if (!previousScanId) return { previousScanId: null, items: [], total: 0, page: q.page, limit: q.limit };
-    const [total, items] = await Promise.all([this.repo.goneCount(previousScanId, id), this.repo.gone(previousScanId, id, (q.page - 1) * q.limit, q.limit)]);
-    return { previousScanId, items, total, page: q.page, limit: q.limit };
+    const c = await this.comparison(await this.view(id));
+    if (!c) return { previousScanId: null, items: [], total: 0, page: q.page, limit: q.limit };
+    return { previousScanId: c.previousScanId, items: await this.repo.gone(c.previousScanId, id, (q.page - 1) * q.limit, q.limit), total: c.gone, page: q.page, limit: q.limit };
   }
 
   async cancel(id: number): Promise<ScanView> {

@@ -379,9 +379,15 @@ it('a saved range is created, run now, edited and deleted from /discovery', asyn
   await page.waitForURL(/\/discovery\/scans\/\d+$/);
   expect(await textBecomes(page, 'scan-progress', /^1 of 1 addresses scanned · 1 identified$/)).toBeTruthy();
   await visible(page.getByText(/^Started by ui-tech, running saved range "Lab host A nightly" /));
+  const lastScan = Number(/scans\/(\d+)$/.exec(page.url())![1]);
+
+  // the list shows that scan and what it found; the job earlier installed a package on the host
+  await page.goto('/discovery?tab=ranges');
+  const last = ranges.getByRole('row').filter({ hasText: 'Lab host A nightly' });
+  await visible(last.getByRole('link', { name: `Scan ${lastScan}` }));
+  expect(await last.textContent()).toMatch(new RegExp(`Scan ${lastScan}1 found · 1 changed`));
 
   // edit: the dialog's address is shareable, and the form comes back filled
-  await page.goto('/discovery?tab=ranges');
   await ranges.getByRole('button', { name: 'Edit Lab host A nightly' }).click();
   await page.waitForURL(/form=range&edit=\d+/);
   await page.reload();

@@ -2038,6 +2038,18 @@ export interface components {
             page: number;
             limit: number;
         };
+        ScanSummary: {
+            id: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            /** @description addresses identified */
+            found: number;
+            devices: components["schemas"]["ScanDeviceCounts"];
+            /** @description devices the scan before it identified and it did not (see its /gone); null when it did not complete or has nothing to compare with */
+            gone?: number | null;
+            /** Format: date-time */
+            finishedAt?: string | null;
+        };
         ScheduleView: {
             id: number;
             name: string;
@@ -2051,6 +2063,8 @@ export interface components {
             /** Format: date-time */
             nextRunAt?: string | null;
             lastScanId?: number | null;
+            /** @description that scan in a few figures; null before the first, and once it is deleted */
+            lastScan?: components["schemas"]["ScanSummary"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

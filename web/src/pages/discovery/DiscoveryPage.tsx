@@ -1,7 +1,7 @@
 // /discovery: recent scans, saved ranges with their cron schedules, and pinned SSH host keys, one
 // tab each (?tab=scans|ranges|host-keys); "Start a scan" and the range form open as dialogs whose
 // state is in the URL too (?form=scan, ?form=range&edit=ID), so every view survives a reload.
-import { Badge, Button, Group, Modal, Progress, Select, Tabs, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Modal, Progress, Select, Stack, Tabs, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlayerPlay, IconPlus, IconRadar } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -157,6 +157,25 @@ function ScansTab() {
   );
 }
 
+/** A saved range's last scan in a line: its link, then what it found, changed and no longer found (or its status while it has not completed). */
+function LastScan({ range }: { range: Schedule }) {
+  const last = range.lastScan;
+  if (!range.lastScanId) return <>—</>;
+  const link = <Link to={`/discovery/scans/${range.lastScanId}`}>Scan {range.lastScanId}</Link>;
+  if (!last) return link;
+  const figures = [`${formatCount(last.found)} found`, devicesSummary(last.devices), last.gone ? `${formatCount(last.gone)} gone` : ''].filter(Boolean).join(' · ');
+  return (
+    <Stack gap={0}>
+      {link}
+      {last.status === 'completed' ? (
+        <Text size="xs" c={last.gone ? 'orange' : 'dimmed'}>{figures}</Text>
+      ) : (
+        <Badge size="xs" variant="light" color={SCAN_STATUS_COLOR[last.status]}>{last.status}</Badge>
+      )}
+    </Stack>
+  );
+}
+
 function RangesTab() {
   const [params, setParams] = useUrlParams();
   const canScan = useCan('technician');
@@ -186,7 +205,7 @@ function RangesTab() {
     { key: 'cron', label: 'Schedule', render: (r) => <Text size="sm"><code>{r.cron}</code> {r.timezone}</Text> },
     { key: 'enabled', label: 'Enabled', render: (r) => <Badge variant="light" color={r.enabled ? 'green' : 'gray'}>{r.enabled ? 'on' : 'off'}</Badge>, width: 80 },
     { key: 'next', label: 'Next scan', render: (r) => (r.enabled ? formatTime(r.nextRunAt) : '—') },
-    { key: 'last', label: 'Last scan', render: (r) => (r.lastScanId ? <Link to={`/discovery/scans/${r.lastScanId}`}>Scan {r.lastScanId}</Link> : '—') },
+    { key: 'last', label: 'Last scan', render: (r) => <LastScan range={r} /> },
     ...(canScan
       ? [{
           key: 'actions', label: 'Actions',
