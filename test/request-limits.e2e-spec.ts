@@ -26,6 +26,26 @@ describe('POST /api/configs/schedules', () => {
     expect(fields(res)).toEqual(['concurrency']);
   });
 
+  // the schedule is a job: its targets get the checks POST /api/jobs gives a job's target
+  it.each([
+    ['a tag with characters a tag cannot have', { tags: ['; rm -rf /'] }, 'tags'],
+    ['a tag of 65 characters', { tags: ['t'.repeat(65)] }, 'tags'],
+    ['51 tags (a job takes 50)', { tags: Array.from({ length: 51 }, (_, i) => `tag${i}`) }, 'tags'],
+    ['a device id past INT UNSIGNED', { deviceIds: [4_294_967_296] }, 'deviceIds'],
+    ['a device id that is not an integer', { deviceIds: [1.5] }, 'deviceIds'],
+  ])('refuses %s with 400 naming the field', async (_what, body, field) => {
+    const res = await t.http.post('/api/configs/schedules').set(admin).send(body);
+    expect(res.status).toBe(400);
+    expect(fields(res)).toEqual([field]);
+  });
+
+  it('takes 10,001 device ids, as a job does (it used to stop at 10,000)', async () => {
+    const res = await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: Array.from({ length: 10_001 }, () => device) });
+    expect([res.status, res.body.details]).toEqual([201, undefined]);
+    const job = (await t.http.get(`/api/jobs/${res.body.id}`).set(admin)).body;
+    expect(job.target).toEqual({ deviceIds: [device] });
+  });
+
   it('keeps a schedule of 16 files with 4,096-character paths whole', async () => {
     const files = Array.from({ length: 16 }, (_, i) => `/${String(i).padEnd(4_095, 'f')}`);
     const res = await t.http.post('/api/configs/schedules').set(admin).send({ deviceIds: [device], files, concurrency: 1000 });

@@ -2,10 +2,11 @@
 // (class-validator) except the compliance rule's body, which compliance.ts validates (400 per
 // field) and which is only documented here; responses describe what the service returns, for
 // the OpenAPI document and the web UI's types generated from it.
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { JobTargetDto } from '../jobs/job.dto';
 import { RULE_KINDS, RULE_SEVERITIES } from './compliance';
 import { BACKUP_TRIGGERS } from './config.entities';
 import { CONFIG_PLATFORMS } from './types';
@@ -52,9 +53,12 @@ export class NormalizationRuleDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class BackupScheduleDto {
-  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsInt({ each: true }) @Min(1, { each: true }) deviceIds?: number[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true }) tags?: string[];
+/**
+ * A backup schedule is a job (kind config.backup): its deviceIds and tags are a job target's,
+ * checked by the very decorators of JobTargetDto, so that what POST /api/jobs refuses with a
+ * 400 naming the field is refused here too rather than stored.
+ */
+export class BackupScheduleDto extends PickType(JobTargetDto, ['deviceIds', 'tags'] as const) {
   @ApiPropertyOptional({ default: DEFAULT_BACKUP_CRON, description: 'five-field cron; default daily at 03:00' }) @IsOptional() @IsString() @MaxLength(128) cron?: string;
   @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone of the cron' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ type: [String], description: 'Linux/Unix hosts: the files to back up (default /etc/ssh/sshd_config)' })

@@ -2506,7 +2506,9 @@ export interface components {
             limit: number;
         };
         BackupScheduleDto: {
+            /** @description these devices */
             deviceIds?: number[];
+            /** @description devices carrying any of these tags */
             tags?: string[];
             /**
              * @description five-field cron; default daily at 03:00
