@@ -130,6 +130,15 @@ it('filters by time', async () => {
   expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['since']);
 });
 
+it.each([
+  ['since', '+010000-01-01T00:00:00Z'],
+  ['until', '+275760-09-13T00:00:00Z'],
+  ['until', '1900-01-01T00:00:00Z'],
+])('refuses %s=%s, outside the dates the log keeps, with a 400 naming it', async (field, date) => {
+  const res = await t.http.get(`/api/audit?${field}=${encodeURIComponent(date)}`).set(bearer(t.adminToken));
+  expect([res.status, res.body.details]).toEqual([400, [{ field, messages: [`${field} must be a date between 1970-01-01 and 9999-12-31`] }]]);
+});
+
 it('never stores a password or a token', async () => {
   const { items, total } = await audit('?limit=500');
   expect(items.length).toBe(total);

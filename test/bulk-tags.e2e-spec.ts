@@ -117,6 +117,7 @@ describe('bulk tagging (PATCH /api/devices)', () => {
     ['an id that is not an integer', { ids: ['7'], addTags: ['x'] }, 'ids'],
     ['a filter field of the wrong kind', { filter: { type: 'toaster' }, addTags: ['x'] }, 'filter.type'],
     ['a filter date that is not one', { filter: { lastSeenBefore: 'yesterday' }, addTags: ['x'] }, 'filter.lastSeenBefore'],
+    ['a filter date past year 9999', { filter: { lastSeenAfter: '+010000-01-01T00:00:00Z' }, addTags: ['x'] }, 'filter.lastSeenAfter'],
     ['a list field in the filter', { filter: { sort: 'hostname' }, addTags: ['x'] }, 'filter.sort'],
     ['an unknown field', { ids: [1], addTags: ['x'], retag: true }, 'retag'],
   ])('answers 400 naming the field for %s', async (_what, body, field) => {

@@ -117,6 +117,24 @@ describe('devices API', () => {
     expect(res.body.details).toEqual([{ field: 'lastSeenBefore', messages: ['lastSeenBefore must be an ISO 8601 date-time, like 2026-11-29T14:30:00Z'] }]);
   });
 
+  // a filter date no stored time can have is a mistake (a typo in the year), not "nothing matches"
+  it.each([
+    ['lastSeenBefore', '+010000-01-01T00:00:00Z'],
+    ['lastSeenAfter', '+010000-01-01T00:00:00Z'],
+    ['lastSeenAfter', '1969-12-31T23:59:59Z'],
+  ])('refuses %s=%s, a date no device was seen at, with a 400 naming it', async (field, date) => {
+    for (const path of ['/api/devices', '/api/devices.csv']) {
+      const res = await t.http.get(`${path}?${field}=${encodeURIComponent(date)}`).set(viewer);
+      expect([path, res.status, res.body.details]).toEqual([path, 400, [{ field, messages: [`${field} must be a date between 1970-01-01 and 9999-12-31`] }]]);
+    }
+  });
+
+  it('takes the last storable moment as a filter date', async () => {
+    const res = await t.http.get(`/api/devices?lastSeenBefore=${encodeURIComponent('9999-12-31T23:59:59.999Z')}`).set(viewer);
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBeGreaterThan(0);
+  });
+
   it('shows a device with hardware and interfaces, and 404s an unknown one', async () => {
     await t.db.query(`INSERT INTO hardware_components (device_id, kind, name, capacity_bytes, cores) VALUES (?, 'cpu', 'Intel Core i7-11700', NULL, 8), (?, 'memory', 'DIMM A1', 17179869184, NULL)`, [ids.alpha, ids.alpha]);
     await t.db.query(`INSERT INTO network_interfaces (device_id, name, mac, speed_mbps, oper_status) VALUES (?, 'Ethernet0', '00:1a:2b:3c:4d:01', 1000, 'up')`, [ids.alpha]);

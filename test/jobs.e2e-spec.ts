@@ -95,6 +95,7 @@ describe('POST /api/jobs validation', () => {
     ['a runAt past year 9999', { kind: 'noop', target: { tags: ['x'] }, schedule: { runAt: '+010000-01-01T00:00:00Z' } }, 'schedule.runAt'],
     ['a deadline past year 9999', { kind: 'noop', target: { tags: ['x'] }, deadline: '+010000-01-01T00:00:00Z' }, 'deadline'],
     ['a name of spaces only', { name: '   ', kind: 'noop', target: { tags: ['x'] } }, 'name'],
+    ['a target filter date past year 9999', { kind: 'noop', target: { filter: { lastSeenBefore: '+010000-01-01T00:00:00Z' } } }, 'target.filter.lastSeenBefore'],
   ])('%s is a 400 naming the field', async (_, body, field) => {
     const res = await post(body);
     expect(res.status).toBe(400);

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsoDateTime } from '../common/dto-fields';
+import { IsoDateTime, StorableDate, STORABLE_DATES_TEXT } from '../common/dto-fields';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) userId?: number;
@@ -10,8 +10,8 @@ export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'device.update' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
   @ApiPropertyOptional({ example: 'device' }) @IsOptional() @IsString() @MaxLength(32) objectType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) objectId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsoDateTime() since?: Date;
-  @ApiPropertyOptional() @IsOptional() @IsoDateTime() until?: Date;
+  @ApiPropertyOptional({ description: `ISO 8601, ${STORABLE_DATES_TEXT}` }) @IsOptional() @IsoDateTime() @StorableDate() since?: Date;
+  @ApiPropertyOptional({ description: `ISO 8601, ${STORABLE_DATES_TEXT}` }) @IsOptional() @IsoDateTime() @StorableDate() until?: Date;
 }
 
 /** One line of the audit log: who did what, when, to which object, from where, and how it ended. */

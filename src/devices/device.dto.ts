@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, isIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
-import { IsoDateTime, trimmed } from '../common/dto-fields';
+import { IsoDateTime, StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
 import { ipOrder, SearchPageQuery, sortValues } from '../common/pagination';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, OS_FAMILIES, PLATFORMS, Platform, UNKNOWN_OS_FAMILY } from './device.entity';
 import { SOURCE_KINDS, SourceKind } from './device-source.entity';
@@ -56,8 +56,9 @@ export class DeviceFilterQuery extends SearchPageQuery {
   @ApiPropertyOptional({ enum: [...DEVICE_STATUSES, 'all'], description: 'default: every status but retired' })
   @IsOptional() @IsIn([...DEVICE_STATUSES, 'all'])
   status?: DeviceStatus | 'all';
-  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsoDateTime() lastSeenBefore?: Date;
-  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsoDateTime() lastSeenAfter?: Date;
+  // a date no stored time can have is a 400 naming the field, as in request bodies, not an empty page
+  @ApiPropertyOptional({ description: `ISO 8601, ${STORABLE_DATES_TEXT}` }) @IsOptional() @IsoDateTime() @StorableDate() lastSeenBefore?: Date;
+  @ApiPropertyOptional({ description: `ISO 8601, ${STORABLE_DATES_TEXT}` }) @IsOptional() @IsoDateTime() @StorableDate() lastSeenAfter?: Date;
   @ApiPropertyOptional({ enum: sortValues(DEVICE_SORT), default: 'hostname' })
   @IsOptional() @IsIn(sortValues(DEVICE_SORT), { message: `sort must be one of ${sortValues(DEVICE_SORT).join(', ')}` })
   sort?: string;

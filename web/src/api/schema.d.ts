@@ -1610,12 +1610,12 @@ export interface components {
             status?: "active" | "stale" | "retired" | "all";
             /**
              * Format: date-time
-             * @description ISO 8601
+             * @description ISO 8601, between 1970-01-01 and 9999-12-31
              */
             lastSeenBefore?: string;
             /**
              * Format: date-time
-             * @description ISO 8601
+             * @description ISO 8601, between 1970-01-01 and 9999-12-31
              */
             lastSeenAfter?: string;
         };
@@ -2237,12 +2237,12 @@ export interface components {
             status?: "active" | "stale" | "retired" | "all";
             /**
              * Format: date-time
-             * @description ISO 8601
+             * @description ISO 8601, between 1970-01-01 and 9999-12-31
              */
             lastSeenBefore?: string;
             /**
              * Format: date-time
-             * @description ISO 8601
+             * @description ISO 8601, between 1970-01-01 and 9999-12-31
              */
             lastSeenAfter?: string;
             /**
@@ -3042,7 +3042,9 @@ export interface operations {
                 action?: string;
                 objectType?: string;
                 objectId?: string;
+                /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
                 since?: string;
+                /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
                 until?: string;
             };
             header?: never;
@@ -3428,9 +3430,9 @@ export interface operations {
                 location?: string;
                 /** @description default: every status but retired */
                 status?: "active" | "stale" | "retired" | "all";
-                /** @description ISO 8601 */
+                /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
                 lastSeenBefore?: string;
-                /** @description ISO 8601 */
+                /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
                 lastSeenAfter?: string;
                 sort?: "id" | "-id" | "hostname" | "-hostname" | "fqdn" | "-fqdn" | "type" | "-type" | "platform" | "-platform" | "vendor" | "-vendor" | "model" | "-model" | "serial" | "-serial" | "osFamily" | "-osFamily" | "osName" | "-osName" | "osVersion" | "-osVersion" | "status" | "-status" | "location" | "-location" | "assignedTo" | "-assignedTo" | "primaryIp" | "-primaryIp" | "firstSeen" | "-firstSeen" | "lastSeen" | "-lastSeen";
             };
@@ -3535,9 +3537,9 @@ export interface operations {
                 location?: string;
                 /** @description default: every status but retired */
                 status?: "active" | "stale" | "retired" | "all";
-                /** @description ISO 8601 */
+                /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
                 lastSeenBefore?: string;
-                /** @description ISO 8601 */
+                /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
                 lastSeenAfter?: string;
                 sort?: "id" | "-id" | "hostname" | "-hostname" | "fqdn" | "-fqdn" | "type" | "-type" | "platform" | "-platform" | "vendor" | "-vendor" | "model" | "-model" | "serial" | "-serial" | "osFamily" | "-osFamily" | "osName" | "-osName" | "osVersion" | "-osVersion" | "status" | "-status" | "location" | "-location" | "assignedTo" | "-assignedTo" | "primaryIp" | "-primaryIp" | "firstSeen" | "-firstSeen" | "lastSeen" | "-lastSeen";
             };
