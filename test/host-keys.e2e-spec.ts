@@ -101,6 +101,11 @@ describe('SSH host keys', () => {
     expect((await list('?rejected=maybe')).status).toBe(400);
   });
 
+  it.each(['ssh', '0', '65536', '-22', '2.5', '99999999999999999999'])('answers a port of %s with a 400 naming it, as a bad id is named', async (port) => {
+    const res = await t.http.delete(`/api/discovery/host-keys/10.20.0.1/${port}`).set(bearer(tech));
+    expect([res.status, res.body.message, res.body.details]).toEqual([400, 'port: must be an integer from 1 to 65535', [{ field: 'port', messages: ['must be an integer from 1 to 65535'] }]]);
+  });
+
   it('pages and sorts the list', async () => {
     const all = (await list('?limit=500&sort=host')).body;
     const hosts = all.items.map((k: { host: string; port: number }) => `${k.host}:${k.port}`);
