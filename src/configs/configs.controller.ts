@@ -16,6 +16,7 @@ import {
   BackupScheduleDto, BaselineDto, BaselineView, ComplianceRuleInput, ComplianceRuleView, ConfigDiffView, ConfigSearchPage, ConfigVersionContent, ConfigVersionPage,
   DEFAULT_BACKUP_CRON, DiffQuery, DriftItemView, DriftPage, DriftQuery, NormalizationRuleDto, NormalizationRuleView, RemediateDto, RemediationView, SearchQuery,
 } from './config.dto';
+import { ConfigSearchService } from './config-search.service';
 import { ConfigsService } from './configs.service';
 
 @ApiTags('configs')
@@ -24,6 +25,7 @@ import { ConfigsService } from './configs.service';
 export class ConfigsController {
   constructor(
     private readonly configs: ConfigsService,
+    private readonly configSearch: ConfigSearchService,
     private readonly jobs: JobsService,
   ) {}
 
@@ -87,7 +89,7 @@ export class ConfigsController {
   @MinRole('viewer')
   @ApiOkResponse({ type: ConfigSearchPage })
   search(@Query() q: SearchQuery) {
-    return this.configs.search(q);
+    return this.configSearch.search(q);
   }
 
   @Get('configs/baselines')

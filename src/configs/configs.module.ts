@@ -5,13 +5,14 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { JobKindRegistry } from '../jobs/job-kinds';
 import { JobsModule } from '../jobs/jobs.module';
 import { configKinds } from './config-kinds';
+import { ConfigSearchService } from './config-search.service';
 import { ConfigsController } from './configs.controller';
 import { ConfigsService } from './configs.service';
 
 @Module({
   imports: [JobsModule],
   controllers: [ConfigsController],
-  providers: [ConfigsService],
+  providers: [ConfigsService, ConfigSearchService],
   exports: [ConfigsService],
 })
 export class ConfigsModule implements OnModuleInit {
