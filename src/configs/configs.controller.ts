@@ -16,6 +16,7 @@ import {
   BackupScheduleDto, BaselineDto, BaselineView, ComplianceRuleInput, ComplianceRuleView, ConfigDiffView, ConfigSearchPage, ConfigVersionContent, ConfigVersionPage,
   DEFAULT_BACKUP_CRON, DiffQuery, DriftItemView, DriftPage, DriftQuery, NormalizationRuleDto, NormalizationRuleView, RemediateDto, RemediationView, SearchQuery,
 } from './config.dto';
+import { ConfigBaselinesService } from './config-baselines.service';
 import { ConfigSearchService } from './config-search.service';
 import { ConfigsService } from './configs.service';
 
@@ -26,6 +27,7 @@ export class ConfigsController {
   constructor(
     private readonly configs: ConfigsService,
     private readonly configSearch: ConfigSearchService,
+    private readonly configBaselines: ConfigBaselinesService,
     private readonly jobs: JobsService,
   ) {}
 
@@ -96,7 +98,7 @@ export class ConfigsController {
   @MinRole('viewer')
   @ApiOkResponse({ type: [BaselineView] })
   baselines() {
-    return this.configs.listBaselines();
+    return this.configBaselines.listBaselines();
   }
 
   @Post('configs/baselines')
@@ -104,7 +106,7 @@ export class ConfigsController {
   @Audit('config.baseline', 'baseline')
   @ApiCreatedResponse({ type: BaselineView })
   pin(@Body() dto: BaselineDto, @CurrentUser() me: AuthUser) {
-    return this.configs.pinBaseline(dto, me.username);
+    return this.configBaselines.pinBaseline(dto, me.username);
   }
 
   @Delete('configs/baselines/:id')
@@ -112,7 +114,7 @@ export class ConfigsController {
   @MinRole('technician')
   @Audit('config.baseline.delete', 'baseline')
   async unpin(@IdParam('id') id: number): Promise<void> {
-    await this.configs.deleteBaseline(id);
+    await this.configBaselines.deleteBaseline(id);
   }
 
   @Get('configs/rules')

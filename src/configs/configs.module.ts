@@ -5,6 +5,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { JobKindRegistry } from '../jobs/job-kinds';
 import { JobsModule } from '../jobs/jobs.module';
 import { configKinds } from './config-kinds';
+import { ConfigBaselinesService } from './config-baselines.service';
 import { ConfigSearchService } from './config-search.service';
 import { ConfigsController } from './configs.controller';
 import { ConfigsService } from './configs.service';
@@ -12,7 +13,7 @@ import { ConfigsService } from './configs.service';
 @Module({
   imports: [JobsModule],
   controllers: [ConfigsController],
-  providers: [ConfigsService, ConfigSearchService],
+  providers: [ConfigsService, ConfigSearchService, ConfigBaselinesService],
   exports: [ConfigsService],
 })
 export class ConfigsModule implements OnModuleInit {

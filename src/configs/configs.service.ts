@@ -14,7 +14,7 @@ import { DEFAULT_NORMALIZATION_RULES, MASK, normalize } from './normalize';
 import { compilePattern, LinePattern, PatternError, validateRulePattern } from './patterns';
 import { missingLines, Remediation } from './remediation';
 import { configSourceFor } from './sources';
-import { renderTemplate, templateVars, validateTemplate } from './template';
+import { renderTemplate, templateVars } from './template';
 import { CONFIG_PLATFORMS, ComplianceRule, ConfigPlatform, ConfigSession, NormalizationRule } from './types';
 
 /** the raw configuration's cap; more fails the backup rather than storing half a config */
@@ -223,58 +223,7 @@ export class ConfigsService implements OnModuleInit {
     return { from: a.version, to: b.version, ...diffConfigs(a.content, b.content, { from: label(a.version), to: label(b.version) }) };
   }
 
-  // --- baselines --------------------------------------------------------------------------------
-
-  listBaselines(): Promise<ConfigBaseline[]> {
-    return this.ds.getRepository(ConfigBaseline).find({ order: { id: 'ASC' } });
-  }
-
-  async pinBaseline(input: { deviceId?: number; versionId?: number; tag?: string; platform?: string; template?: string; ignore?: string[] }, by: string | null): Promise<ConfigBaseline> {
-    const details: FieldError[] = [];
-    const ignore = input.ignore ?? [];
-    ignore.forEach((p, i) => {
-      const problem = validateRulePattern(p);
-      if (problem) details.push({ field: `ignore.${i}`, messages: [problem] });
-    });
-    const repo = this.ds.getRepository(ConfigBaseline);
-    const now = new Date();
-    let row: Partial<ConfigBaseline>;
-    if (input.deviceId !== undefined) {
-      if (input.tag !== undefined || input.platform !== undefined || input.template !== undefined) details.push({ field: 'deviceId', messages: ['a device baseline pins a version: give deviceId and versionId only'] });
-      if (input.versionId === undefined) details.push({ field: 'versionId', messages: ['versionId is required with deviceId'] });
-      if (details.length) throw badRequest(details);
-      await this.device(input.deviceId);
-      const [v] = await this.ds.query('SELECT device_id AS deviceId FROM config_versions WHERE id = ?', [input.versionId]);
-      if (!v) throw new NotFoundException(`Config version ${input.versionId} does not exist`);
-      if (v.deviceId !== input.deviceId) throw badRequest([{ field: 'versionId', messages: [`version ${input.versionId} is a version of device ${v.deviceId}, not ${input.deviceId}`] }]);
-      row = { scope: 'device', deviceId: input.deviceId, versionId: String(input.versionId), tag: null, platform: null, template: null };
-    } else {
-      if ((input.tag === undefined) === (input.platform === undefined)) details.push({ field: 'tag', messages: ['a golden template is for one tag or one platform: give tag or platform (or deviceId and versionId to pin a version)'] });
-      if (input.platform !== undefined && !CONFIG_PLATFORMS.includes(input.platform as ConfigPlatform)) details.push({ field: 'platform', messages: [`platform must be one of ${CONFIG_PLATFORMS.join(', ')}`] });
-      if (input.template === undefined || !input.template.trim()) details.push({ field: 'template', messages: ['template is required (Handlebars text)'] });
-      else {
-        const problem = validateTemplate(input.template);
-        if (problem) details.push({ field: 'template', messages: [problem] });
-      }
-      if (input.versionId !== undefined) details.push({ field: 'versionId', messages: ['versionId pins a device\'s version: give it with deviceId'] });
-      if (details.length) throw badRequest(details);
-      row = { scope: input.tag !== undefined ? 'tag' : 'platform', deviceId: null, versionId: null, tag: input.tag ?? null, platform: (input.platform as ConfigPlatform) ?? null, template: input.template! };
-    }
-    const where = row.scope === 'device' ? { deviceId: row.deviceId! } : row.scope === 'tag' ? { tag: row.tag! } : { platform: row.platform! };
-    const existing = await repo.findOneBy(where);
-    const saved = await repo.save(repo.create({ ...(existing ?? { createdAt: now }), ...row, ignore, createdBy: by, updatedAt: now }));
-    if (saved.scope === 'device') await this.evaluate(saved.deviceId!);
-    else this.inBackground(`${saved.scope} template changed`, () => this.affected(saved));
-    return saved;
-  }
-
-  async deleteBaseline(id: number): Promise<void> {
-    const b = await this.ds.getRepository(ConfigBaseline).findOneBy({ id });
-    if (!b) throw new NotFoundException(`Baseline ${id} does not exist`);
-    await this.ds.getRepository(ConfigBaseline).delete({ id });
-    if (b.scope === 'device') await this.evaluate(b.deviceId!);
-    else this.inBackground(`${b.scope} template deleted`, () => this.affected(b));
-  }
+  // --- the baseline a device is compared with (editing baselines: config-baselines.service.ts) --
 
   /** The device's baseline: its own pin, else a template of one of its tags (lowest id), else its platform's. */
   async resolveBaseline(device: DeviceRow): Promise<ResolvedBaseline | { error: string; baseline: ConfigBaseline } | null> {
@@ -395,15 +344,6 @@ export class ConfigsService implements OnModuleInit {
       .orderBy('r.id').getMany();
   }
 
-  /** The devices with a configuration that a baseline can concern (a pin: one; a template: its tag's or platform's). */
-  private async affected(b: ConfigBaseline): Promise<number[]> {
-    let ids: Array<{ id: number }>;
-    if (b.scope === 'device') ids = [{ id: b.deviceId! }];
-    else if (b.scope === 'tag') ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN device_tags t ON t.device_id = c.device_id WHERE t.tag = ? AND c.version_id IS NOT NULL ORDER BY c.device_id', [b.tag]);
-    else ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE d.platform = ? AND c.version_id IS NOT NULL ORDER BY c.device_id', [b.platform]);
-    return ids.map((r) => r.id);
-  }
-
   private async deviceIdsWithConfig(): Promise<number[]> {
     return (await this.ds.query('SELECT device_id AS id FROM device_configs WHERE version_id IS NOT NULL ORDER BY device_id')).map((r: { id: number }) => r.id);
   }
@@ -414,7 +354,7 @@ export class ConfigsService implements OnModuleInit {
    * evaluates its device anyway, so a process that dies part-way leaves results that the next
    * backups correct; `pendingEvaluations` tells the API whether results are still moving.
    */
-  private inBackground(why: string, ids: () => Promise<number[]>): void {
+  inBackground(why: string, ids: () => Promise<number[]>): void {
     this.backgroundQueued++;
     this.background = this.background.then(async () => {
       const started = Date.now();
