@@ -46,11 +46,15 @@ export class ScanListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SCAN_STATUSES }) @IsOptional() @IsIn(SCAN_STATUSES) status?: ScanStatus;
 }
 
-export class ScanDetailQuery {
+/** Which of a scan's results: by status, or by what they did to the inventory. */
+export class ScanResultFilter {
   @ApiPropertyOptional({ enum: SCAN_RESULT_STATUSES, description: 'only results with this status' })
   @IsOptional() @IsIn(SCAN_RESULT_STATUSES) resultStatus?: ScanResultStatus;
   @ApiPropertyOptional({ enum: DEVICE_CHANGES, description: 'only identified addresses whose device this scan added (new), changed, or found as it was' })
   @IsOptional() @IsIn(DEVICE_CHANGES) change?: DeviceChange;
+}
+
+export class ScanDetailQuery extends ScanResultFilter {
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 16_777_216 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(16_777_216) resultsOffset: number = 0;
   @ApiPropertyOptional({ default: 1000, minimum: 0, maximum: 5000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000) resultsLimit: number = 1000;
 }

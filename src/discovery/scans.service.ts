@@ -7,16 +7,20 @@ import { Page, PageQuery } from '../common/pagination';
 import { expandTargets, parseTargets, targetErrorParts } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
+import { csvLine, neutralizeCell } from '../devices/devices-csv.service';
 import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
 import { badRequest, FieldError } from '../common/validation';
 import { exclusionNames, MAX_EXCLUDED_NAMES, resolveExclusionNames } from './exclusion-names';
-import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, ScanComparison, ScanDetailQuery, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanSummary, ScanView } from './scan.dto';
+import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, ScanComparison, ScanDetailQuery, ScanResultFilter, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanSummary, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
 
 /** Addresses per chunk: the unit one worker claims; several workers share a big scan. */
 export const CHUNK_SIZE = 256;
+
+/** Results per query of a CSV export. */
+const CSV_PAGE = 5000;
 
 /** What a scan's targets or exclusions may take as JSON: a MySQL TEXT column. */
 const MAX_LIST_BYTES = 65_535;
@@ -145,6 +149,22 @@ export class ScansService {
     const rows = await this.repo.results(id, { status: q.resultStatus, change: q.change }, q.resultsOffset, q.resultsLimit);
     const results = rows.map(({ deviceChange, ...r }) => ({ ...r, deviceName: r.deviceName ?? null, change: deviceChange ?? null }));
     return { ...view, results, comparison: await this.comparison(view) };
+  }
+
+  /**
+   * Every result of the scan as CSV lines (the header first), in address order, a page of
+   * CSV_PAGE rows at a time; a missing scan throws before the first line.
+   */
+  async *resultsCsv(id: number, q: ScanResultFilter): AsyncGenerator<string> {
+    await this.view(id);
+    yield csvLine(['address', 'status', 'reason', 'device_id', 'device', 'via', 'change', 'duration_ms', 'at']);
+    for (let offset = 0; ; offset += CSV_PAGE) {
+      const rows = await this.repo.results(id, { status: q.resultStatus, change: q.change }, offset, CSV_PAGE);
+      yield rows.map((r) => csvLine([
+        r.address, r.status, r.reason ?? '', r.deviceId === null ? '' : String(r.deviceId), r.deviceName ?? '', r.via ?? '', r.deviceChange ?? '', String(r.durationMs), new Date(r.at).toISOString(),
+      ].map(neutralizeCell))).join('');
+      if (rows.length < CSV_PAGE) return;
+    }
   }
 
   /** A completed scan against the previous completed scan of its range; null for the others. */

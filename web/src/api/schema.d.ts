@@ -440,6 +440,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/discovery/scans/{id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** every result of the scan as CSV (address, status, reason, device, via, change, …) in address order, filtered as GET /scans/{id} is */
+        get: operations["Scans_resultsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/discovery/scans/{id}/gone": {
         parameters: {
             query?: never;
@@ -3999,6 +4016,31 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ScanDetailView"];
                 };
+            };
+        };
+    };
+    Scans_resultsCsv: {
+        parameters: {
+            query?: {
+                /** @description only results with this status */
+                resultStatus?: "identified" | "no-response" | "auth-failed" | "refused" | "error" | "excluded";
+                /** @description only identified addresses whose device this scan added (new), changed, or found as it was */
+                change?: "new" | "changed" | "unchanged";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a CSV file; a cell a spreadsheet would take for a formula starts with ' */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -6,10 +6,10 @@
 import { useEffect } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconRefresh } from '@tabler/icons-react';
+import { IconDownload, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, Schemas, unwrap } from '../../api/client';
+import { api, downloadUrl, Schemas, unwrap } from '../../api/client';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Column, DataTable } from '../../components/DataTable';
 import { Detail } from '../../components/Detail';
@@ -165,15 +165,26 @@ export default function ScanPage() {
         }
         subtitle={scan ? `Started by ${startedBy(scan)} ${formatTime(scan.createdAt)}` : undefined}
         actions={
-          canScan && scan && (active ? (
-            <ConfirmButton title={`Cancel scan ${id}?`} message="Addresses being probed now are abandoned with nothing stored, and the rest are not scanned. Devices already found are kept." confirmLabel="Cancel the scan" onConfirm={cancel}>
-              Cancel scan
-            </ConfirmButton>
-          ) : (
-            <Button variant="default" leftSection={<IconRefresh size={16} />} loading={again.isPending} onClick={() => again.mutate(scan)}>
-              Scan again
+          <Group gap="xs">
+            <Button
+              component="a"
+              href={downloadUrl(`/api/discovery/scans/${id}/results.csv`, { resultStatus: status, change })}
+              download
+              variant="default"
+              leftSection={<IconDownload size={16} />}
+            >
+              Export CSV
             </Button>
-          ))
+            {canScan && scan && (active ? (
+              <ConfirmButton title={`Cancel scan ${id}?`} message="Addresses being probed now are abandoned with nothing stored, and the rest are not scanned. Devices already found are kept." confirmLabel="Cancel the scan" onConfirm={cancel}>
+                Cancel scan
+              </ConfirmButton>
+            ) : (
+              <Button variant="default" leftSection={<IconRefresh size={16} />} loading={again.isPending} onClick={() => again.mutate(scan)}>
+                Scan again
+              </Button>
+            ))}
+          </Group>
         }
       />
       {live.interrupted && !live.done && active && (
