@@ -4,7 +4,7 @@ import {
   ApiOperation, ApiProduces, ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { once } from 'node:events';
+import { sendCsv } from '../common/csv-download';
 import { AuthUser, MinRole } from '../auth/roles';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { CurrentUser } from '../common/current-user.decorator';
@@ -45,14 +45,7 @@ export class DevicesController {
   @Get('devices.csv')
   @ApiProduces('text/csv')
   async export(@Query() q: DeviceFilterQuery, @Res() res: Response): Promise<void> {
-    const chunks = this.csv.export(q);
-    const first = await chunks.next(); // errors (a bad sort) still answer as JSON
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="devices-${new Date().toISOString().slice(0, 10)}.csv"`);
-    if (!first.done) res.write(first.value);
-    for await (const chunk of chunks) {
-      if (!res.write(chunk)) await once(res, 'drain');
-    }
-    res.end();
+    await sendCsv(res, `devices-${new Date().toISOString().slice(0, 10)}.csv`, this.csv.export(q));
   }
 
   @Post('devices/import')

@@ -3,10 +3,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { once } from 'node:events';
 import { Audit } from '../audit/audit.interceptor';
 import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
+import { sendCsv } from '../common/csv-download';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
 import {
@@ -53,14 +53,7 @@ export class ScansController {
   @ApiOperation({ summary: 'every result of the scan as CSV (address, status, reason, device, via, change, …) in address order, filtered as GET /scans/{id} is' })
   @ApiOkResponse({ description: 'a CSV file; a cell a spreadsheet would take for a formula starts with \'' })
   async resultsCsv(@IdParam('id') id: number, @Query() q: ScanResultFilter, @Res() res: Response): Promise<void> {
-    const chunks = this.scans.resultsCsv(id, q);
-    const first = await chunks.next(); // a missing scan is still a JSON 404
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="scan-${id}-results.csv"`);
-    if (!first.done) res.write(first.value);
-    for await (const chunk of chunks) {
-      if (!res.write(chunk)) await once(res, 'drain');
-    }
-    res.end();
+    await sendCsv(res, `scan-${id}-results.csv`, this.scans.resultsCsv(id, q)); // a missing scan is still a JSON 404
   }
 
   @Get('scans/:id/gone')
