@@ -1,5 +1,7 @@
 // audit/: every write and every login attempt leaves a row that admins can filter, and no row
 // ever holds a password or a token.
+import { ModulesContainer } from '@nestjs/core';
+import { AUDIT_META } from '../src/audit/audit.interceptor';
 import { ADMIN_PASSWORD, bearer, createTestApp, TestApp } from './support/app';
 
 interface AuditItem {
@@ -160,7 +162,30 @@ it('never logs a password or a token either', async () => {
 });
 
 it('is for admins only', async () => {
-  expect((await t.http.get('/api/audit')).status).toBe(401);
-  expect((await t.http.get('/api/audit').set(bearer(apiToken))).status).toBe(403);
-  expect((await t.http.get('/api/audit').set(bearer(await t.tokenFor('viewer')))).status).toBe(403);
+  const viewer = await t.tokenFor('viewer');
+  for (const path of ['/api/audit', '/api/audit/actions']) {
+    expect((await t.http.get(path)).status).toBe(401);
+    expect((await t.http.get(path).set(bearer(apiToken))).status).toBe(403);
+    expect((await t.http.get(path).set(bearer(viewer))).status).toBe(403);
+  }
+});
+
+it('names, for the audit page suggestions, every action and object type a route of the running server records', async () => {
+  // what the application's controllers are decorated with, read from Nest as the interceptor reads it
+  const recorded: Array<{ action: string; objectType?: string }> = [];
+  const controllers = [...t.app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values()]);
+  for (const c of controllers) {
+    const proto = (c.metatype as { prototype?: Record<string, unknown> } | null)?.prototype;
+    if (!proto) continue;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const meta = name === 'constructor' ? undefined : Reflect.getMetadata(AUDIT_META, proto[name] as object);
+      if (meta?.action) recorded.push(meta);
+    }
+  }
+  expect(recorded.length).toBeGreaterThan(40);
+  const { body } = await t.http.get('/api/audit/actions').set(bearer(t.adminToken)).expect(200);
+  expect(body.actions).toEqual(expect.arrayContaining([...new Set(recorded.map((r) => r.action))]));
+  expect(body.objectTypes).toEqual(expect.arrayContaining([...new Set(recorded.map((r) => r.objectType).filter(Boolean))]));
+  // the merge dialog's, the bulk tags', saved filters', saved ranges' and host keys' writes among them
+  expect(body.actions).toEqual(expect.arrayContaining(['device.distinct', 'device.distinct.remove', 'device.bulk-tag', 'saved-filter.update', 'scan-schedule.run', 'ssh-host-key.forget', 'queues.put']));
 });

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '../auth/roles';
-import { AuditPage, AuditQuery } from './audit.dto';
+import { AUDIT_ACTIONS, AUDIT_OBJECT_TYPES } from './audit-actions';
+import { AuditPage, AuditQuery, AuditVocabulary } from './audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')
@@ -16,5 +17,13 @@ export class AuditController {
   list(@Query() q: AuditQuery) {
     const { page, limit, ...filter } = q;
     return this.audit.list(filter, page, limit);
+  }
+
+  /** The names the filters can take, for the audit page's suggestions. */
+  @Get('actions')
+  @MinRole('admin')
+  @ApiOkResponse({ type: AuditVocabulary })
+  vocabulary(): AuditVocabulary {
+    return { actions: [...AUDIT_ACTIONS], objectTypes: [...AUDIT_OBJECT_TYPES] };
   }
 }

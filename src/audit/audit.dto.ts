@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { IsoDateTime, StorableDate, STORABLE_DATES_TEXT } from '../common/dto-fields';
+import { AUDIT_ACTIONS, AUDIT_OBJECT_TYPES, AuditAction, AuditObjectType } from './audit-actions';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) userId?: number;
@@ -34,4 +35,11 @@ export class AuditPage {
   @ApiProperty() total: number;
   @ApiProperty() page: number;
   @ApiProperty() limit: number;
+}
+
+/** What the audit log's filters can name: every action the server records and every object type. */
+export class AuditVocabulary {
+  @ApiProperty({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', isArray: true, description: 'every action the server records (writes outside these are named "METHOD /path")' })
+  actions: AuditAction[];
+  @ApiProperty({ enum: AUDIT_OBJECT_TYPES, enumName: 'AuditObjectType', isArray: true }) objectTypes: AuditObjectType[];
 }

@@ -4,12 +4,13 @@ import { CallHandler, ExecutionContext, HttpException, Injectable, NestIntercept
 import { Reflector } from '@nestjs/core';
 import { Observable, tap } from 'rxjs';
 import type { AuthedRequest } from '../auth/roles';
+import type { AuditAction, AuditObjectType } from './audit-actions';
 import { AuditService } from './audit.service';
 
 export const AUDIT_META = 'teknisi:audit';
 
-/** Names a write in the audit log: `@Audit('device.update', 'device')`. */
-export const Audit = (action: string, objectType?: string) => SetMetadata(AUDIT_META, { action, objectType });
+/** Names a write in the audit log: `@Audit('device.update', 'device')`, names listed in audit-actions.ts. */
+export const Audit = (action: AuditAction, objectType?: AuditObjectType) => SetMetadata(AUDIT_META, { action, objectType });
 
 /**
  * A write left out of the audit log: agents' inventory reports (every machine, every hour),

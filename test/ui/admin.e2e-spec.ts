@@ -262,6 +262,14 @@ it('the audit log lists those actions, with filters in the URL', async () => {
   for (const action of ['user.create', 'user.update', 'user.delete', 'credential.create', 'credential.update', 'token.create', 'token.revoke', 'agent-token.create', 'agent-token.revoke', 'auth.login']) expect(text).toContain(action);
   expect(await table.getByRole('row', { name: new RegExp(`token\\.create.*${TECH.username}|${TECH.username}.*token\\.create`) }).count()).toBe(1);
 
+  // the suggestions are every action the server records (GET /api/audit/actions), the merge dialog's and saved ranges' too
+  await admin.getByRole('combobox', { name: 'Action' }).fill('device.distinct');
+  await visible(admin.getByRole('option', { name: 'device.distinct.remove' }));
+  await admin.getByRole('combobox', { name: 'Action' }).fill('scan-schedule');
+  await visible(admin.getByRole('option', { name: 'scan-schedule.run' }));
+  await admin.getByRole('combobox', { name: 'Object type' }).fill('saved');
+  await visible(admin.getByRole('option', { name: 'saved-filter' }));
+  await admin.getByRole('combobox', { name: 'Object type' }).fill('');
   await admin.getByRole('combobox', { name: 'Action' }).fill('credential.create');
   await admin.waitForURL(/action=credential\.create/);
   // the table follows the filter: only creations of credentials (a 400 is not a change: not audited)

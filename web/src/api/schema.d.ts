@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Audit_vocabulary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -1179,6 +1195,18 @@ export interface components {
             total: number;
             page: number;
             limit: number;
+        };
+        /**
+         * @description every action the server records (writes outside these are named "METHOD /path")
+         * @enum {string}
+         */
+        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
+        /** @enum {string} */
+        AuditObjectType: "user" | "token" | "agent-token" | "credential" | "device" | "saved-filter" | "scan" | "scan-schedule" | "ssh-host-key" | "job" | "window" | "baseline" | "rule" | "normalization-rule" | "queue";
+        AuditVocabulary: {
+            /** @description every action the server records (writes outside these are named "METHOD /path") */
+            actions: components["schemas"]["AuditAction"][];
+            objectTypes: components["schemas"]["AuditObjectType"][];
         };
         LoginDto: {
             /** @example admin */
@@ -3076,6 +3104,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    Audit_vocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVocabulary"];
                 };
             };
         };

@@ -15,16 +15,6 @@ import { NotAllowed } from './NotAllowed';
 
 type Entry = Schemas['AuditEntryView'];
 
-/** The actions the server audits (the @Audit names), offered as suggestions; any text is accepted. */
-const ACTIONS = [
-  'auth.login', 'auth.logout', 'user.create', 'user.update', 'user.delete', 'token.create', 'token.revoke', 'agent-token.create', 'agent-token.revoke',
-  'credential.create', 'credential.update', 'credential.delete', 'device.create', 'device.update', 'device.retire', 'device.merge', 'device.import',
-  'scan.start', 'scan.cancel', 'job.create', 'job.cancel', 'job.pause', 'job.resume', 'window.create', 'window.update', 'window.delete',
-  'config.backup', 'config.baseline', 'config.baseline.delete', 'config.remediate', 'config.rule.create', 'config.rule.update', 'config.rule.delete',
-  'config.normalization.create', 'config.normalization.update', 'config.normalization.delete',
-];
-const OBJECT_TYPES = ['user', 'token', 'agent-token', 'credential', 'device', 'scan', 'scan-schedule', 'job', 'window', 'baseline', 'rule', 'normalization-rule', 'ssh-host-key'];
-
 /** A datetime-local value ("2026-11-28T09:30", the browser's zone) as ISO 8601, or undefined. */
 function isoOf(local: string | undefined): string | undefined {
   if (!local) return undefined;
@@ -78,6 +68,8 @@ function Audit() {
     queryFn: () => unwrap(api.GET('/api/audit', { params: { query } })),
     placeholderData: keepPreviousData,
   });
+  // the names the server records (GET /api/audit/actions), offered as suggestions; any text is accepted
+  const vocabulary = useQuery({ queryKey: ['audit', 'actions'], queryFn: () => unwrap(api.GET('/api/audit/actions')), staleTime: Infinity });
   const filtered = ['username', 'action', 'objectType', 'objectId', 'since', 'until'].some((k) => params[k]);
 
   return (
@@ -85,8 +77,8 @@ function Audit() {
       <PageHeader title="Audit log" subtitle="Every change through the API and every sign-in, newest first" />
       <Group gap="sm" align="flex-end" mb="sm" wrap="wrap">
         <TextInput label="User" placeholder="exact user name" value={username} onChange={(e) => setUsername(e.currentTarget.value)} w={140} />
-        <Autocomplete label="Action" placeholder="e.g. user.create" data={ACTIONS} value={action} onChange={setAction} w={180} />
-        <Autocomplete label="Object type" placeholder="e.g. credential" data={OBJECT_TYPES} value={objectType} onChange={setObjectType} w={140} />
+        <Autocomplete label="Action" placeholder="e.g. user.create" data={vocabulary.data?.actions ?? []} value={action} onChange={setAction} w={180} />
+        <Autocomplete label="Object type" placeholder="e.g. credential" data={vocabulary.data?.objectTypes ?? []} value={objectType} onChange={setObjectType} w={140} />
         <TextInput label="Object id" value={objectId} onChange={(e) => setObjectId(e.currentTarget.value)} w={90} />
         <TextInput label="Since" type="datetime-local" value={params.since ?? ''} onChange={(e) => filter('since')(e.currentTarget.value)} w={190} />
         <TextInput label="Until" type="datetime-local" value={params.until ?? ''} onChange={(e) => filter('until')(e.currentTarget.value)} w={190} />
