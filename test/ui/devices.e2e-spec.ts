@@ -621,9 +621,29 @@ it('a technician compares two records of one machine, marks them distinct, undoe
   await createUser(env, 'devices-merge-tech', 'technician');
   const page = await signIn('devices-merge-tech', 'devices-merge-tech-password-123');
   await page.goto(`/devices/${keep}`);
+  // a button's text colour, and Mantine's colour for disabled controls, as the browser resolves them
+  // (through globalThis and a string: this file is compiled without the DOM's types)
+  const textColor = (l: Locator) => l.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
+  const disabledColor = () => page.evaluate(`(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--mantine-color-disabled-color)';
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  })()`) as Promise<string>;
   const open = async () => {
     await page.getByRole('button', { name: 'Merge or mark distinct…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Same machine as another device' });
+    // nothing picked yet: both actions are disabled, look it (Mantine's grey, not the light button's
+    // dark indigo) and the dialog says why
+    const mark = dialog.getByRole('button', { name: 'Mark as different machines' });
+    const merge = dialog.getByRole('button', { name: 'Merge into this device' });
+    await visible(dialog.getByText('Pick the other device first.'));
+    expect([await mark.isDisabled(), await merge.isDisabled()]).toEqual([true, true]);
+    expect(await mark.getAttribute('aria-describedby')).toBe(await dialog.getByText('Pick the other device first.').getAttribute('id'));
+    const grey = await disabledColor();
+    expect([await textColor(mark), await textColor(merge)]).toEqual([grey, grey]);
     await dialog.getByRole('combobox', { name: 'Other device' }).fill('twin');
     // this device is not offered as its own twin
     await visible(dialog.getByRole('option', { name: /twin-old-name/ }));
@@ -632,10 +652,13 @@ it('a technician compares two records of one machine, marks them distinct, undoe
     const table = dialog.getByRole('table', { name: 'The two devices side by side' });
     await visible(table.getByRole('row', { name: /Serial/ }).getByText('TWIN-SER-1'));
     await visible(table.getByRole('row', { name: /MAC addresses/ }).getByText('52:54:00:70:00:01'));
+    expect(await dialog.getByText('Pick the other device first.').count()).toBe(0);
     return dialog;
   };
 
   let dialog = await open();
+  expect(await dialog.getByRole('button', { name: 'Mark as different machines' }).isEnabled()).toBe(true);
+  expect(await textColor(dialog.getByRole('button', { name: 'Mark as different machines' }))).not.toBe(await disabledColor());
   await dialog.getByRole('button', { name: 'Mark as different machines' }).click();
   await dialog.waitFor({ state: 'hidden' });
   const seen = page.getByRole('region', { name: 'Seen' });

@@ -3,7 +3,7 @@
 // deleted, its addresses, tags, software, history and job runs move here) or marks the two as
 // different machines (POST /api/devices/:id/distinct), so that ingest never gives one the other's
 // reports. The server refuses a merge of devices marked distinct (409); the dialog shows why.
-import { ReactNode, useEffect, useState } from 'react';
+import { ReactNode, useEffect, useId, useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -67,6 +67,13 @@ export function SameMachineModal({ device, opened, onClose }: { device: DeviceDe
   const busy = merge.isPending || distinct.isPending;
   const o = other.data;
   const alreadyDistinct = !!otherId && device.distinctFrom.includes(otherId);
+  // why neither action can be taken yet, said beside the disabled buttons
+  const whyId = useId();
+  const why = !otherId
+    ? 'Pick the other device first.'
+    : !o
+      ? other.isError ? 'The other device could not be loaded.' : 'Loading the other device…'
+      : alreadyDistinct ? 'Marked as different machines: see above.' : undefined;
 
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title="Same machine as another device?" size="xl">
@@ -129,13 +136,24 @@ export function SameMachineModal({ device, opened, onClose }: { device: DeviceDe
         )}
         <ErrorAlert error={merge.error ?? distinct.error} title={merge.error ? 'Not merged' : 'Not marked'} />
         <Group justify="flex-end">
+          {why && (
+            <Text size="sm" c="dimmed" id={whyId} mr="auto">
+              {why}
+            </Text>
+          )}
           <Button variant="default" onClick={onClose} disabled={busy}>
             Cancel
           </Button>
-          <Button variant="light" disabled={!o || alreadyDistinct || merge.isPending} loading={distinct.isPending} onClick={() => o && distinct.mutate(o.id)}>
+          <Button
+            variant="light"
+            disabled={!!why || merge.isPending}
+            aria-describedby={why ? whyId : undefined}
+            loading={distinct.isPending}
+            onClick={() => o && distinct.mutate(o.id)}
+          >
             Mark as different machines
           </Button>
-          <Button color="red" disabled={!o || alreadyDistinct || distinct.isPending} loading={merge.isPending} onClick={() => o && merge.mutate(o.id)}>
+          <Button color="red" disabled={!!why || distinct.isPending} aria-describedby={why ? whyId : undefined} loading={merge.isPending} onClick={() => o && merge.mutate(o.id)}>
             Merge into this device
           </Button>
         </Group>
