@@ -2,7 +2,7 @@
 // browsers' accessibility audits) in light and dark mode: WCAG 2.1 A and AA (contrast, names,
 // roles, labels) and axe's best practices. Pages show real rows (devices with software and
 // tags, a job, a credential, users, a drifted configuration failing a rule, audit entries) and
-// their dialogs (start a scan, a saved range, a target's log), so tables, badges, forms and links are checked, not only empty states.
+// their dialogs (start a scan, a saved range, a target's log, a device's merge dialog), so tables, badges, forms and links are checked, not only empty states.
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ConfigsService } from '../../src/configs/configs.service';
@@ -11,12 +11,13 @@ import { ADMIN_PASSWORD, startUi, UiEnv, visible } from './support/ui';
 
 let env: UiEnv;
 let pages: string[];
+let ws: number;
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   env = await startUi();
   const db = env.t.db;
-  const ws = await makeDevice(db, {
+  ws = await makeDevice(db, {
     hostname: 'a11y-ws-01', osFamily: 'windows', osName: 'Windows 11 Pro', vendor: 'Dell Inc.', tags: ['finance', 'floor-2'],
     addresses: [{ ip: '192.0.2.10', mac: '00:1a:2b:3c:4d:5e' }], software: [{ name: '7-Zip', version: '23.01' }, { name: 'Firefox', version: '128.0' }],
   });
@@ -90,6 +91,21 @@ for (const scheme of ['light', 'dark'] as const) {
       await open(page, url);
       found.push(...(await violations(page)).map((v) => `${url} ${v}`));
     }
+    // the device page's merge dialog, opened by its button: before the other device is picked
+    // (both actions disabled, and why) and once the two are compared side by side
+    await open(page, `/devices/${ws}`);
+    await page.getByRole('button', { name: 'Merge or mark distinct…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Same machine as another device' });
+    await visible(dialog.getByText('Pick the other device first.'));
+    await page.waitForTimeout(400);
+    found.push(...(await violations(page)).map((v) => `/devices/${ws} merge dialog, nothing picked: ${v}`));
+    await dialog.getByRole('combobox', { name: 'Other device' }).fill('a11y-srv');
+    await dialog.getByRole('option', { name: /a11y-srv-01/ }).click();
+    await visible(dialog.getByRole('table', { name: 'The two devices side by side' }).getByText('Debian GNU/Linux 12'));
+    await page.waitForTimeout(400);
+    found.push(...(await violations(page)).map((v) => `/devices/${ws} merge dialog, compared: ${v}`));
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     // signed out: the sign-in page
     const out = await env.newPage();
     await out.emulateMedia({ colorScheme: scheme });
