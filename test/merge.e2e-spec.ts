@@ -257,6 +257,17 @@ describe('merging devices and marking them distinct', () => {
       const rows = async (run: number) => (await t.db.query('SELECT device_id AS d FROM job_run_targets WHERE run_id = ? ORDER BY device_id', [run])).map((r: Json) => Number(r.d));
       expect(await rows(runningRun)).toEqual([gone]);
       expect(await rows(bothRun)).toEqual([keep, gone]);
+      // such a target names the device the merged one lives on as, so its page leads there, not to a 404
+      const targetsOf = async (job: number, run: number) =>
+        (await t.http.get(`/api/jobs/${job}/runs/${run}/targets`).set(viewer).expect(200)).body.items.map((x: Json) => [x.deviceId, x.mergedInto]);
+      expect(await targetsOf(running, runningRun)).toEqual([[gone, keep]]);
+      expect(await targetsOf(both, bothRun)).toEqual([[keep, null], [gone, keep]]);
+      expect((await t.http.get(`/api/jobs/${running}`).set(viewer)).body.targets).toEqual([expect.objectContaining({ deviceId: gone, mergedInto: keep })]);
+      // and still does once the survivor is merged into another device in turn
+      const last = await create({ hostname: 'jobs-last' });
+      expect((await merge(last, keep)).status).toBe(200);
+      expect(await targetsOf(running, runningRun)).toEqual([[gone, last]]);
+      expect((await t.http.get(`/api/devices/${last}`).set(viewer)).status).toBe(200);
     });
 
     it('writes an audit row naming the survivor and the merged device', async () => {

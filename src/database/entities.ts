@@ -14,6 +14,7 @@ import { NetworkInterface } from '../devices/network-interface.entity';
 import { HistoryEntry } from '../devices/history-entry.entity';
 import { DeviceCredential } from '../devices/device-credential.entity';
 import { DeviceDistinctPair } from '../devices/device-distinct.entity';
+import { DeviceMerge } from '../devices/device-merge.entity';
 import { DeviceNeighbour } from '../devices/device-neighbour.entity';
 import { Scan, ScanChunk, ScanResult, ScanSchedule } from '../discovery/scan.entity';
 import { SshHostKey } from '../discovery/ssh-host-key.entity';
@@ -28,7 +29,7 @@ export const ENTITIES = [
   User, Session, ApiToken, AuditEntry, Credential,
   Device, DeviceTag, DeviceSource, DeviceAddress, NetworkInterface, HardwareComponent,
   Software, InstalledSoftware, HistoryEntry,
-  DeviceCredential, DeviceDistinctPair, DeviceNeighbour,
+  DeviceCredential, DeviceDistinctPair, DeviceMerge, DeviceNeighbour,
   Scan, ScanChunk, ScanResult, ScanSchedule, SshHostKey,
   Job, JobWindow, JobRun, JobRunTarget, JobTargetLog, DeviceLease,
   MaintenanceWindow, MaintenanceWindowTag,

@@ -158,6 +158,18 @@ export class DevicesMergeRepository {
     await m.query('DELETE FROM device_distinct_pairs WHERE device_id = ? OR other_id = ?', [from, from]);
   }
 
+  /**
+   * Records that `from` lives on as `into`, and moves on the records of devices merged into
+   * `from` before, so that each names a device that exists.
+   */
+  async recordMerge(m: EntityManager, from: number, into: number, at: Date): Promise<void> {
+    await m.query('UPDATE device_merges SET survivor_id = ? WHERE survivor_id = ?', [into, from]);
+    await m.query(
+      'INSERT INTO device_merges (merged_id, survivor_id, merged_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE survivor_id = VALUES(survivor_id), merged_at = VALUES(merged_at)',
+      [from, into, at],
+    );
+  }
+
   /** The row itself; whatever was not moved (duplicates, the other's interfaces) goes with it. */
   async deleteDevice(m: EntityManager, id: number): Promise<void> {
     await m.query('DELETE FROM devices WHERE id = ?', [id]);

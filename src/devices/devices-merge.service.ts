@@ -81,6 +81,7 @@ export class DevicesMergeService {
     await this.merges.repoint(m, otherId, id);
     await this.merges.repointJobs(m, otherId, id);
     await this.merges.moveDistinctPairs(m, otherId, id, now);
+    await this.merges.recordMerge(m, otherId, id, now);
     await this.merges.deleteDevice(m, otherId);
     await this.repo.updateDevice(m, id, patch);
 

@@ -142,6 +142,7 @@ export class TargetView {
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'not before this (retry backoff, window opening, busy device)' }) nextAttemptAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the device that deviceId was merged into: deviceId no longer exists' }) mergedInto: number | null;
 }
 
 export class RunView {

@@ -24,6 +24,8 @@ export interface TargetRow {
   nextAttemptAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** the device that the target's device was merged into (the target's own no longer exists), where the list joined it */
+  mergedInto?: number | null;
 }
 
 export interface JobListFilter {
@@ -46,6 +48,7 @@ function toTarget(r: Record<string, unknown>): TargetRow {
     runId: Number(r.runId), deviceId: Number(r.deviceId), hostname: (r.hostname as string) ?? null, status: r.status as TargetStatus,
     reason: (r.reason as string) ?? null, exitCode: r.exitCode === null || r.exitCode === undefined ? null : Number(r.exitCode),
     attempts: Number(r.attempts), nextAttemptAt: (r.nextAttemptAt as Date) ?? null, startedAt: (r.startedAt as Date) ?? null, finishedAt: (r.finishedAt as Date) ?? null,
+    ...(r.mergedInto !== undefined ? { mergedInto: r.mergedInto === null ? null : Number(r.mergedInto) } : {}),
   };
 }
 
@@ -230,14 +233,20 @@ export class JobsRepository {
 
   async targets(runId: number, status: TargetStatus | undefined, offset: number, limit: number): Promise<TargetRow[]> {
     const rows = await this.ds.query(
-      `SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? ${status ? 'AND status = ?' : ''} ORDER BY device_id LIMIT ? OFFSET ?`,
+      // a target that still names a merged device (it was running during the merge, or its run
+      // targeted both) is shown with the device that the merged one lives on as
+      `SELECT ${TARGET_COLUMNS}, dm.survivor_id AS mergedInto FROM job_run_targets LEFT JOIN device_merges dm ON dm.merged_id = device_id
+        WHERE run_id = ? ${status ? 'AND status = ?' : ''} ORDER BY device_id LIMIT ? OFFSET ?`,
       [runId, ...(status ? [status] : []), limit, offset],
     );
     return rows.map(toTarget);
   }
 
   async target(runId: number, deviceId: number): Promise<TargetRow | null> {
-    const [r] = await this.ds.query(`SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? AND device_id = ?`, [runId, deviceId]);
+    const [r] = await this.ds.query(
+      `SELECT ${TARGET_COLUMNS}, dm.survivor_id AS mergedInto FROM job_run_targets LEFT JOIN device_merges dm ON dm.merged_id = device_id WHERE run_id = ? AND device_id = ?`,
+      [runId, deviceId],
+    );
     return r ? toTarget(r) : null;
   }
 

@@ -33,7 +33,7 @@ function toCounts(c: Partial<Record<TargetStatus, number>>): TargetCounts {
 
 const toTargetView = (t: TargetRow): TargetView => ({
   deviceId: t.deviceId, hostname: t.hostname, status: t.status, reason: t.reason, exitCode: t.exitCode, attempts: t.attempts,
-  nextAttemptAt: t.nextAttemptAt, startedAt: t.startedAt, finishedAt: t.finishedAt,
+  nextAttemptAt: t.nextAttemptAt, startedAt: t.startedAt, finishedAt: t.finishedAt, mergedInto: t.mergedInto ?? null,
 });
 
 /** A job's status as the API shows it, from its own state and its latest run's. */

@@ -2460,6 +2460,8 @@ export interface components {
             startedAt?: string | null;
             /** Format: date-time */
             finishedAt?: string | null;
+            /** @description the device that deviceId was merged into: deviceId no longer exists */
+            mergedInto?: number | null;
         };
         JobDetailView: {
             id: number;

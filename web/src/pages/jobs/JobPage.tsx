@@ -266,7 +266,21 @@ function TargetsTab({ job }: { job: Job }) {
   }
 
   const columns: Column<Target>[] = [
-    { key: 'device', label: 'Device', render: (t) => <Link to={`/devices/${t.deviceId}`} style={{ whiteSpace: 'nowrap' }}>{t.hostname || `device ${t.deviceId}`}</Link> },
+    {
+      key: 'device', label: 'Device',
+      // a device merged away since: its link leads to the device it was merged into
+      render: (t) =>
+        t.mergedInto ? (
+          <span style={{ whiteSpace: 'nowrap' }}>
+            {t.hostname || `device #${t.deviceId}`}{' '}
+            <Text span size="xs" c="dimmed">
+              (merged into <Link to={`/devices/${t.mergedInto}`}>device #{t.mergedInto}</Link>)
+            </Text>
+          </span>
+        ) : (
+          <Link to={`/devices/${t.deviceId}`} style={{ whiteSpace: 'nowrap' }}>{t.hostname || `device ${t.deviceId}`}</Link>
+        ),
+    },
     { key: 'status', label: 'Status', render: (t) => <Badge color={TARGET_COLOR[t.status]} variant="light">{TARGET_LABEL[t.status]}</Badge>, width: 150 },
     { key: 'reason', label: 'Reason', render: (t) => <Text size="sm" style={{ wordBreak: 'break-word' }}>{t.reason ?? '—'}</Text> },
     { key: 'exit', label: 'Exit code', render: (t) => (t.exitCode ?? '—'), width: 80 },

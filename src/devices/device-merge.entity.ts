@@ -1,0 +1,13 @@
+// devices/: which device a merged (deleted) device lives on as, so that what still names the
+// merged id (a job run target that was running during the merge, a run that targeted both) can
+// lead to the survivor. A later merge of the survivor moves these on, so each names the device
+// that exists now.
+import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { RefColumn, TimeColumn } from '../database/columns';
+
+@Entity('device_merges')
+export class DeviceMerge {
+  @PrimaryColumn({ type: 'int', unsigned: true }) mergedId: number;
+  @Index() @RefColumn() survivorId: number;
+  @TimeColumn() mergedAt: Date;
+}
