@@ -232,11 +232,16 @@ collect_hostname() {
 }
 
 # --- DMI: vendor, model, chassis serial and type --------------------------------------------
-# writes $TMP/dmi.identity (serial) and $TMP/dmi.device (vendor, model, type)
+# writes $TMP/dmi.identity (serial) and $TMP/dmi.device (vendor, model, type); a machine
+# without a chassis type that runs under a hypervisor (lscpu's "Hypervisor vendor", cpuinfo's
+# hypervisor flag: a cloud instance has no DMI) is a virtual machine, as the server reads it
 collect_dmi() {
+  guest=0
+  if { lscpu 2>/dev/null || cat /proc/cpuinfo 2>/dev/null; } |
+    grep -qiE '^hypervisor vendor[[:space:]]*:[[:space:]]*[^[:space:]]|^flags[[:space:]]*:(.*[[:space:]])?hypervisor([[:space:]]|$)'; then guest=1; fi
   for f in sys_vendor product_name product_serial product_uuid chassis_type; do
     printf '%s=%s\n' "$f" "$(cat "/sys/class/dmi/id/$f" 2>/dev/null)"
-  done | awk -v id="$TMP/dmi.identity" -v dev="$TMP/dmi.device" "$AWK_LIB"'
+  done | awk -v id="$TMP/dmi.identity" -v dev="$TMP/dmi.device" -v guest="$guest" "$AWK_LIB"'
     { i = index($0, "="); if (i > 1) { k = tolower(trim(substr($0, 1, i - 1))); if (!(k in kv)) kv[k] = trim(substr($0, i + 1)) } }
     function dmi(v) { return (v == "" || tolower(v) ~ /^(to be filled by o\.?e\.?m\.?|default string|system product name|system manufacturer|not specified|none|n\/a|0+)$/) ? "" : v }
     function virtual(v) {
@@ -250,6 +255,7 @@ collect_dmi() {
       split("8 9 10 14 30 31 32", l, " "); for (x in l) chassis[l[x]] = "laptop"
       split("17 23 25 28 29", sv, " "); for (x in sv) chassis[sv[x]] = "server"
       type = (virtual(vendor) || virtual(model)) ? "virtual-machine" : chassis[trim(kv["chassis_type"])]
+      if (type == "" && guest == 1) type = "virtual-machine"
       if (serial != "") printf "s\tserial\t255\t%s\n", serial > id
       printf "" > id
       if (vendor != "") printf "s\tvendor\t255\t%s\n", vendor > dev
