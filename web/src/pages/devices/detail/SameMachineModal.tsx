@@ -4,7 +4,7 @@
 // different machines (POST /api/devices/:id/distinct), so that ingest never gives one the other's
 // reports. The server refuses a merge of devices marked distinct (409); the dialog shows why.
 import { ReactNode, useEffect, useId, useState } from 'react';
-import { Alert, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -102,7 +102,7 @@ export function SameMachineModal({ device, opened, onClose }: { device: DeviceDe
             <Table aria-label="The two devices side by side" withTableBorder verticalSpacing={4}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th />
+                  <Table.Th><VisuallyHidden>Field</VisuallyHidden></Table.Th>
                   <Table.Th>This device (#{device.id}, kept)</Table.Th>
                   <Table.Th>Other device (#{o.id})</Table.Th>
                 </Table.Tr>
