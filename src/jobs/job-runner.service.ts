@@ -114,14 +114,21 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  private async runTarget(run: JobRun, job: Job, t: TargetRow): Promise<void> {
+  private async runTarget(run: JobRun, job: Job, claimed: TargetRow): Promise<void> {
+    // the target as this worker holds it: under its survivor's id once a merged device is followed
+    let t = claimed;
     const at = () => this.clock.now();
     const finish = (status: TaskOutcome['status'] | 'cancelled', reason: string | null, exitCode: number | null = null) =>
       this.repo.finishTarget(run.id, t.deviceId, this.owner, { status, reason, exitCode, at: at() });
     const kind = this.kinds.get(job.kind);
     if (!kind) return void (await finish('failed', `this worker does not know the job kind "${job.kind}" (a module that registers it is missing)`));
-    const device = await this.repo.device(t.deviceId);
-    if (!device) return void (await finish('failed', 'the device was deleted'));
+    let device = await this.repo.device(t.deviceId);
+    let mergedFrom: number | null = null;
+    if (!device) {
+      const found = await this.followMerge(run, t);
+      if (!found) return;
+      (device = found), (mergedFrom = t.deviceId), (t = { ...t, deviceId: found.id });
+    }
     if (t.attempts > MAX_CLAIMS) return void (await finish('failed', `given up after ${t.attempts - 1} attempts (workers stopped while running it)`));
 
     // maintenance windows: the job's (any of them) and each tag's (any of that tag's)
@@ -189,7 +196,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         this.logger.warn({ runId: run.id, deviceId: device.id }, 'lease lost (another worker took the target over); its result is dropped');
         return;
       }
-      const log = header(job, device, t, started, this.owner) + outcome.log;
+      const merged = mergedFrom === null ? '' : `# device ${mergedFrom} was merged into device ${device.id}: this attempt ran on it\n`;
+      const log = header(job, device, t, started, this.owner) + merged + outcome.log;
       const bytes = Buffer.byteLength(log);
       const text = bytes > MAX_LOG_BYTES ? Buffer.from(log).subarray(0, MAX_LOG_BYTES) : Buffer.from(log);
       await this.repo.saveLog(run.id, device.id, gzipSync(text), Math.min(bytes, MAX_LOG_BYTES), bytes > MAX_LOG_BYTES, at());
@@ -209,6 +217,31 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.repo.releaseDevice(device.id, holder).catch(() => undefined);
     }
     await this.repo.completeIfDone(run.id, at());
+  }
+
+  /**
+   * A target whose device no longer exists. A device merged into another (device_merges) lives
+   * on as that one: a target that was running during the merge kept the merged id for its worker
+   * to finish, and when it comes back to the queue instead (a retry, a closed window, a dead
+   * worker's lease), it moves to the survivor and runs there. When the run targets the survivor
+   * as well, that target is the machine's and this one is settled naming it, so the machine is
+   * not run twice. Null when the target was settled here (or is no longer this worker's).
+   */
+  private async followMerge(run: JobRun, t: TargetRow): Promise<TargetDevice | null> {
+    const finish = (status: 'failed' | 'skipped', reason: string) =>
+      this.repo.finishTarget(run.id, t.deviceId, this.owner, { status, reason, exitCode: null, at: this.clock.now() });
+    const survivorId = await this.repo.survivorOf(t.deviceId);
+    const survivor = survivorId === null ? null : await this.repo.device(survivorId);
+    if (!survivor) {
+      await finish('failed', survivorId === null ? 'the device was deleted' : `the device was merged into device ${survivorId}, which no longer exists`);
+      return null;
+    }
+    const named = `device ${t.deviceId} was merged into device ${survivor.id}${survivor.hostname ? ` (${survivor.hostname})` : ''}`;
+    const moved = await this.repo.moveTargetToSurvivor(run.id, t.deviceId, survivor.id, this.owner);
+    if (moved === 'taken') await finish('skipped', `${named}, which this run targets as well: that target is this machine's`);
+    if (moved !== 'moved') return null;
+    this.logger.log({ runId: run.id, deviceId: t.deviceId, survivorId: survivor.id }, 'target of a merged device moved to its survivor');
+    return survivor;
   }
 
   /**

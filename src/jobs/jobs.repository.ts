@@ -306,6 +306,34 @@ export class JobsRepository {
     return r ? toTarget(r) : null;
   }
 
+  /** The device that a merged (deleted) device lives on as now, by device_merges; null when it was not merged. */
+  async survivorOf(deviceId: number): Promise<number | null> {
+    const [r] = await this.ds.query('SELECT survivor_id AS id FROM device_merges WHERE merged_id = ?', [deviceId]);
+    return r ? Number(r.id) : null;
+  }
+
+  /**
+   * Moves a claimed target from a merged device to the device it lives on as, with the output of
+   * its earlier attempts, by the worker that holds it: 'taken' when the run has a target for that
+   * device already (a run that targeted both), 'lost' when the worker no longer holds it.
+   */
+  async moveTargetToSurvivor(runId: number, from: number, into: number, owner: string): Promise<'moved' | 'taken' | 'lost'> {
+    try {
+      return await retryDeadlocks(() => this.ds.transaction(async (m) => {
+        const res = await m.query(
+          `UPDATE job_run_targets SET device_id = ? WHERE run_id = ? AND device_id = ? AND lease_owner = ? AND status = 'running'`,
+          [into, runId, from, owner],
+        );
+        if (!affected(res)) return 'lost' as const;
+        await m.query('UPDATE IGNORE job_target_logs SET device_id = ? WHERE run_id = ? AND device_id = ?', [into, runId, from]);
+        return 'moved' as const;
+      }));
+    } catch (err) {
+      if (isDuplicate(err)) return 'taken';
+      throw err;
+    }
+  }
+
   /** The target's work begins (its window is open and its device is ours): what startedAt shows. */
   async markStarted(runId: number, deviceId: number, owner: string, at: Date): Promise<void> {
     await this.ds.query('UPDATE job_run_targets SET started_at = ? WHERE run_id = ? AND device_id = ? AND lease_owner = ?', [at, runId, deviceId, owner]);
