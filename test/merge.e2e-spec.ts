@@ -246,8 +246,10 @@ describe('merging devices and marking them distinct', () => {
 
       expect((await merge(keep, gone)).status).toBe(200);
 
-      const listed = await t.http.get(`/api/jobs?deviceId=${keep}`).set(viewer);
-      expect(listed.body.items.map((j: Json) => j.id)).toEqual([both, done]);
+      // the survivor's Jobs tab lists them all, the job whose target still names the merged id
+      // (running during the merge) too
+      const jobsOf = async (id: number) => (await t.http.get(`/api/jobs?deviceId=${id}`).set(viewer).expect(200)).body;
+      expect(await jobsOf(keep)).toMatchObject({ items: [{ id: both }, { id: running }, { id: done }], total: 3 });
       const log = await t.http.get(`/api/jobs/${done}/targets/${keep}/log`).set(viewer);
       expect(log.status).toBe(200);
       expect(log.text).toContain('noop done');
@@ -267,6 +269,8 @@ describe('merging devices and marking them distinct', () => {
       const last = await create({ hostname: 'jobs-last' });
       expect((await merge(last, keep)).status).toBe(200);
       expect(await targetsOf(running, runningRun)).toEqual([[gone, last]]);
+      expect(await jobsOf(last)).toMatchObject({ items: [{ id: both }, { id: running }, { id: done }], total: 3 });
+      expect(await jobsOf(bystander)).toMatchObject({ items: [], total: 0 });
       expect((await t.http.get(`/api/devices/${last}`).set(viewer)).status).toBe(200);
     });
 

@@ -105,11 +105,21 @@ export class JobsRepository {
     if (f.scheduled === 'true') qb.andWhere('j.cron IS NOT NULL');
     if (f.status) qb.andWhere('j.id IN (SELECT r.job_id FROM job_runs r WHERE r.status = :runStatus)', { runStatus: f.status });
     if (f.q) qb.andWhere('j.name LIKE :q', { q: `%${f.q.replace(/[\\%_]/g, '\\$&')}%` });
-    // the device's run targets by the (device_id) index, then their runs' jobs
+    // the device's run targets by the (device_id) index, then their runs' jobs; with those that
+    // still name a device merged into it (running during the merge, or in a run that targeted
+    // both), whose ids are looked up first by device_merges' (survivor_id) index, so that the
+    // list stays an index range on device_id
     if (f.deviceId !== undefined) {
-      qb.andWhere('j.id IN (SELECT r.job_id FROM job_run_targets t JOIN job_runs r ON r.id = t.run_id WHERE t.device_id = :deviceId)', { deviceId: f.deviceId });
+      const deviceIds = [f.deviceId, ...(await this.mergedInto(f.deviceId))];
+      qb.andWhere('j.id IN (SELECT r.job_id FROM job_run_targets t JOIN job_runs r ON r.id = t.run_id WHERE t.device_id IN (:...deviceIds))', { deviceIds });
     }
     return qb.getManyAndCount();
+  }
+
+  /** The devices merged into this one (directly or through a chain of merges), by device_merges. */
+  async mergedInto(survivorId: number): Promise<number[]> {
+    const rows: Array<{ id: number }> = await this.ds.query('SELECT merged_id AS id FROM device_merges WHERE survivor_id = ?', [survivorId]);
+    return rows.map((r) => Number(r.id));
   }
 
   async windowIdsOf(jobId: number): Promise<number[]> {
