@@ -73,7 +73,7 @@ export class ScanResultView {
   @ApiPropertyOptional({ nullable: true, type: Number }) deviceId: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'lab-web01', description: 'the hostname of that device now' }) deviceName?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'snmp+ssh', description: 'what identified it' }) via: string | null;
-  @ApiPropertyOptional({ nullable: true, enum: DEVICE_CHANGES, description: 'identified addresses: the device was first seen by this scan (new), its record changed (see its history), or it was found as it was; null for the others, and for results stored before this was kept' })
+  @ApiPropertyOptional({ nullable: true, enum: DEVICE_CHANGES, description: 'identified addresses: what this scan did to the device, over every address it answered at: first seen (new), its record changed (see its history), or found as it was; null for the others, and for results stored before this was kept' })
   change: DeviceChange | null;
   @ApiProperty() durationMs: number;
   @ApiProperty() at: Date;
@@ -89,7 +89,7 @@ export class ScanCounts {
   @ApiPropertyOptional({ description: 'host names that resolved into the exclusions' }) excluded?: number;
 }
 
-/** Identified addresses by what they did to the inventory; a kind no address has is absent. */
+/** The devices the scan identified by what it did to them, each once however many addresses it answered at; a kind no device has is absent. */
 export class ScanDeviceCounts {
   @ApiPropertyOptional({ description: 'devices this scan found first' }) new?: number;
   @ApiPropertyOptional({ description: 'devices whose record this scan changed' }) changed?: number;
@@ -125,6 +125,7 @@ export class ScanView {
 
 export class ScanDetailView extends ScanView {
   @ApiProperty({ type: [ScanResultView], description: 'one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last' }) results: ScanResultView[];
+  @ApiProperty({ description: 'results that match resultStatus and change, on every page (a change filter lists each address of its devices)' }) resultsTotal: number;
   @ApiPropertyOptional({ nullable: true, type: ScanComparison, description: 'a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and for a range scanned the first time' })
   comparison: ScanComparison | null;
 }

@@ -58,10 +58,20 @@ const TERMINAL: ScanStatus[] = ['completed', 'failed', 'cancelled'];
  * columns, in the statement that ends the scan (the scan aliased s; its parameters are
  * countParams(the scan's id)).
  */
+/**
+ * SQL for each device a scan identified (`device_id`) and what the scan did to it (`k`), the
+ * first of new, changed, unchanged that any of its addresses says (one parameter: the scan): a
+ * device that answered SNMP at one address and SSH at another is one device, new when the first
+ * report created it, however the second one then added to its record.
+ */
+const DEVICE_CHANGE_OF = `SELECT device_id, ELT(MAX(FIELD(device_change, 'unchanged', 'changed', 'new')), 'unchanged', 'changed', 'new') AS k
+  FROM scan_results WHERE scan_id = ? AND device_change IS NOT NULL AND device_id IS NOT NULL GROUP BY device_id`;
+/** SQL for `{"new": n, …}`: the scan's devices (not addresses) by DEVICE_CHANGE_OF (one parameter: the scan). */
+const DEVICE_COUNTS_JSON = `COALESCE((SELECT JSON_OBJECTAGG(x.k, x.n) FROM (SELECT y.k, COUNT(*) AS n FROM (${DEVICE_CHANGE_OF}) y GROUP BY y.k) x), '{}')`;
 const COUNT_RESULTS = `s.done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
   s.found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified'),
   s.counts = ${statusCountsJson('scan_results', 'scan_id')},
-  s.device_counts = ${statusCountsJson('scan_results', 'scan_id', 'device_change')}`;
+  s.device_counts = ${DEVICE_COUNTS_JSON}`;
 const countParams = (scanId: number) => [scanId, scanId];
 
 @Injectable()
@@ -106,21 +116,51 @@ export class ScansRepository {
     return this.ds.getRepository(Scan).findAndCount({ where: status ? { status } : {}, order: { id: 'DESC' }, skip: offset, take: limit });
   }
 
-  /** A page of the scan's results in address order, as a technician reads a range (ipOrder), host names after, by name. */
+  /**
+   * A page of the scan's results in address order, as a technician reads a range (ipOrder), host
+   * names after, by name. An identified address's deviceChange is what the scan did to its device
+   * (DEVICE_CHANGE_OF), over all the addresses it answered at, and `change` filters by that.
+   */
   async results(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }, offset: number, limit: number): Promise<ResultRow[]> {
-    const where = [...(filter.status ? ['status = ?'] : []), ...(filter.change ? ['device_change = ?'] : [])];
+    const { where, params } = ScansRepository.resultFilter(scanId, filter);
     const rows = await this.ds.query(
       `SELECT address, status, reason, device_id AS deviceId, via, device_change AS deviceChange, duration_ms AS durationMs, at FROM scan_results
-       WHERE scan_id = ? ${where.map((w) => `AND ${w}`).join(' ')}
+       WHERE ${where}
        ORDER BY ${ipOrder('address')} IS NULL, ${ipOrder('address')}, address LIMIT ? OFFSET ?`,
-      [scanId, ...(filter.status ? [filter.status] : []), ...(filter.change ? [filter.change] : []), limit, offset],
+      [...params, limit, offset],
     );
     const page: ResultRow[] = rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
-    // the devices' names as they are now, for the page's rows only
-    const ids = [...new Set(page.map((r) => r.deviceId).filter((id): id is number => id !== null))];
+    // the devices' names as they are now, and what the scan did to each, for the page's rows only
+    const ids = [...new Set(page.filter((r) => r.deviceChange).map((r) => r.deviceId).filter((id): id is number => id !== null))];
     const names = new Map<number, string | null>();
-    if (ids.length) for (const d of await this.ds.query('SELECT id, hostname FROM devices WHERE id IN (?)', [ids])) names.set(Number(d.id), d.hostname);
-    return page.map((r) => ({ ...r, deviceName: r.deviceId === null ? null : names.get(r.deviceId) ?? null }));
+    const changes = new Map<number, DeviceChange>();
+    if (ids.length) {
+      for (const d of await this.ds.query('SELECT id, hostname FROM devices WHERE id IN (?)', [ids])) names.set(Number(d.id), d.hostname);
+      for (const c of await this.ds.query(`SELECT y.device_id AS id, y.k FROM (${DEVICE_CHANGE_OF}) y WHERE y.device_id IN (?)`, [scanId, ids])) changes.set(Number(c.id), c.k);
+    }
+    return page.map((r) => ({
+      ...r,
+      deviceName: r.deviceId === null ? null : names.get(r.deviceId) ?? null,
+      deviceChange: r.deviceChange && r.deviceId !== null ? changes.get(r.deviceId) ?? r.deviceChange : r.deviceChange,
+    }));
+  }
+
+  /** How many results match the filter (results() pages through them). */
+  async countResults(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }): Promise<number> {
+    const { where, params } = ScansRepository.resultFilter(scanId, filter);
+    const [row] = await this.ds.query(`SELECT COUNT(*) AS n FROM scan_results WHERE ${where}`, params);
+    return Number(row.n);
+  }
+
+  private static resultFilter(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }): { where: string; params: unknown[] } {
+    const where = ['scan_id = ?'];
+    const params: unknown[] = [scanId];
+    if (filter.status) where.push('status = ?'), params.push(filter.status);
+    if (filter.change) {
+      where.push(`device_change IS NOT NULL AND device_id IN (SELECT y.device_id FROM (${DEVICE_CHANGE_OF}) y WHERE y.k = ?)`);
+      params.push(scanId, filter.change);
+    }
+    return { where: where.join(' AND '), params };
   }
 
   /** Saved ranges' names by id (a deleted one is absent). */
@@ -135,11 +175,9 @@ export class ScansRepository {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
+  /** The scan's devices by what it did to them (DEVICE_CHANGE_OF): a device found at several addresses counts once. */
   async countsByChange(scanId: number): Promise<Partial<Record<DeviceChange, number>>> {
-    const rows: Array<{ k: DeviceChange; n: string }> = await this.ds.query(
-      'SELECT device_change AS k, COUNT(*) AS n FROM scan_results WHERE scan_id = ? AND device_change IS NOT NULL GROUP BY device_change',
-      [scanId],
-    );
+    const rows: Array<{ k: DeviceChange; n: string }> = await this.ds.query(`SELECT y.k, COUNT(*) AS n FROM (${DEVICE_CHANGE_OF}) y GROUP BY y.k`, [scanId]);
     return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
   }
 

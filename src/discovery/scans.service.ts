@@ -146,9 +146,11 @@ export class ScansService {
 
   async get(id: number, q: ScanDetailQuery): Promise<ScanDetailView> {
     const view = await this.view(id);
-    const rows = await this.repo.results(id, { status: q.resultStatus, change: q.change }, q.resultsOffset, q.resultsLimit);
+    const filter = { status: q.resultStatus, change: q.change };
+    const rows = await this.repo.results(id, filter, q.resultsOffset, q.resultsLimit);
     const results = rows.map(({ deviceChange, ...r }) => ({ ...r, deviceName: r.deviceName ?? null, change: deviceChange ?? null }));
-    return { ...view, results, comparison: await this.comparison(view) };
+    const resultsTotal = q.change ? await this.repo.countResults(id, filter) : q.resultStatus ? view.counts[q.resultStatus] ?? 0 : view.progress.done;
+    return { ...view, results, resultsTotal, comparison: await this.comparison(view) };
   }
 
   /**

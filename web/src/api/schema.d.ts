@@ -1985,7 +1985,7 @@ export interface components {
              */
             via?: string | null;
             /**
-             * @description identified addresses: the device was first seen by this scan (new), its record changed (see its history), or it was found as it was; null for the others, and for results stored before this was kept
+             * @description identified addresses: what this scan did to the device, over every address it answered at: first seen (new), its record changed (see its history), or found as it was; null for the others, and for results stored before this was kept
              * @enum {string|null}
              */
             change?: "new" | "changed" | "unchanged" | null;
@@ -2040,6 +2040,8 @@ export interface components {
             finishedAt?: string | null;
             /** @description one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last */
             results: components["schemas"]["ScanResultView"][];
+            /** @description results that match resultStatus and change, on every page (a change filter lists each address of its devices) */
+            resultsTotal: number;
             /** @description a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and for a range scanned the first time */
             comparison?: components["schemas"]["ScanComparison"] | null;
         };

@@ -95,7 +95,8 @@ export default function ScanPage() {
   const progress = scan?.progress;
   const pct = progress && progress.total ? (100 * progress.done) / progress.total : 0;
   const active = isActiveScan(scan?.status);
-  const resultTotal = scan ? (status ? scan.counts[status] ?? 0 : change ? scan.devices[change] ?? 0 : scan.progress.done) : undefined;
+  // a change filter lists every address of its devices: the server counts them
+  const resultTotal = scan ? (status ? scan.counts[status] ?? 0 : change ? detail.data?.resultsTotal : scan.progress.done) : undefined;
   const filter = (next: { status?: ResultStatus; change?: DeviceChange }) => setParams({ status: next.status, change: next.change, page: undefined });
 
   const columns: Column<Result>[] = [
