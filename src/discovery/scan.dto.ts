@@ -98,7 +98,7 @@ export class ScanDeviceCounts {
 
 /** The completed scan before this one over the same range, and what answered it but not this one. */
 export class ScanComparison {
-  @ApiProperty({ description: 'the last completed scan before this one with the same targets and exclusions, whoever started it' }) previousScanId: number;
+  @ApiProperty({ description: 'the last completed scan before this one with the same targets, exclusions, credentials (in any order) and SNMP and SSH ports, whoever started it' }) previousScanId: number;
   @ApiProperty({ description: 'devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them' }) gone: number;
 }
 
@@ -126,7 +126,7 @@ export class ScanView {
 export class ScanDetailView extends ScanView {
   @ApiProperty({ type: [ScanResultView], description: 'one page of results (resultsOffset, resultsLimit) in address order: 192.0.2.2 before 192.0.2.10, IPv4 before IPv6, host names last' }) results: ScanResultView[];
   @ApiProperty({ description: 'results that match resultStatus and change, on every page (a change filter lists each address of its devices)' }) resultsTotal: number;
-  @ApiPropertyOptional({ nullable: true, type: ScanComparison, description: 'a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and for a range scanned the first time' })
+  @ApiPropertyOptional({ nullable: true, type: ScanComparison, description: 'a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and when no completed scan of the range used the same credentials and ports' })
   comparison: ScanComparison | null;
 }
 

@@ -183,15 +183,29 @@ export class ScansRepository {
 
   /**
    * The completed scan before this one over the same range (the same targets and exclusions, as
-   * they were stored), whoever started it; null when there is none left.
+   * they were stored) with the same credentials, in any order, and SNMP and SSH ports, whoever
+   * started it; null when there is none left. A scan that could not log in where this one can
+   * (or the other way round) would count as gone every device only the missing credential finds.
    */
   async previousOfRange(scanId: number): Promise<number | null> {
-    const [row] = await this.ds.query(
-      `SELECT p.id FROM scans s JOIN scans p ON p.id < s.id AND p.status = 'completed' AND p.targets = s.targets AND p.exclude <=> s.exclude
-       WHERE s.id = ? ORDER BY p.id DESC LIMIT 1`,
-      [scanId],
-    );
-    return row ? Number(row.id) : null;
+    const [me] = await this.ds.query('SELECT credential_ids AS creds, options FROM scans WHERE id = ?', [scanId]);
+    if (!me) return null;
+    const key = (creds: string, options: string) => {
+      const o = JSON.parse(options) as Partial<ScanOptions>;
+      return JSON.stringify([(JSON.parse(creds) as number[]).sort((a, b) => a - b), o.snmpPort ?? null, o.sshPort ?? null]);
+    };
+    const mine = key(me.creds, me.options);
+    for (let before = scanId; ;) {
+      const rows: Array<{ id: string; creds: string; options: string }> = await this.ds.query(
+        `SELECT p.id, p.credential_ids AS creds, p.options FROM scans s JOIN scans p ON p.id < ? AND p.status = 'completed' AND p.targets = s.targets AND p.exclude <=> s.exclude
+         WHERE s.id = ? ORDER BY p.id DESC LIMIT 100`,
+        [before, scanId],
+      );
+      const same = rows.find((r) => key(r.creds, r.options) === mine);
+      if (same) return Number(same.id);
+      if (rows.length < 100) return null;
+      before = Number(rows[rows.length - 1].id);
+    }
   }
 
   /** SQL (two parameters: the earlier scan, then the later one) for devices the earlier scan identified, the later did not, and still kept. */

@@ -139,7 +139,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
   await visible(page.getByText('excluding 127.99.2.10, 127.99.2.13'));
   // compared with the first: both hosts answered again, and neither is new
-  expect(await textBecomes(page, 'scan-comparison', /identified again/)).toBe(`Every device that scan ${scanId} (the previous completed scan of these targets) identified, this scan identified again.`);
+  expect(await textBecomes(page, 'scan-comparison', /identified again/)).toBe(`Every device that scan ${scanId} (the previous completed scan of these targets with these credentials) identified, this scan identified again.`);
   await visible(page.getByRole('group', { name: 'Filter identified devices by what the scan changed' }).getByText('New 0'));
 
   const scan = (await env.t.http.get(`/api/discovery/scans/${scanId}`).set(admin).expect(200)).body as { results: Array<{ address: string; deviceId: number }> };

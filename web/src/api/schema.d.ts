@@ -1994,7 +1994,7 @@ export interface components {
             at: string;
         };
         ScanComparison: {
-            /** @description the last completed scan before this one with the same targets and exclusions, whoever started it */
+            /** @description the last completed scan before this one with the same targets, exclusions, credentials (in any order) and SNMP and SSH ports, whoever started it */
             previousScanId: number;
             /** @description devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them */
             gone: number;
@@ -2042,7 +2042,7 @@ export interface components {
             results: components["schemas"]["ScanResultView"][];
             /** @description results that match resultStatus and change, on every page (a change filter lists each address of its devices) */
             resultsTotal: number;
-            /** @description a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and for a range scanned the first time */
+            /** @description a completed scan against the previous completed scan of the same range; null while it runs, when it did not complete, and when no completed scan of the range used the same credentials and ports */
             comparison?: components["schemas"]["ScanComparison"] | null;
         };
         AddressAnswer: {
