@@ -141,6 +141,10 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   // compared with the first: both hosts answered again, and neither is new
   expect(await textBecomes(page, 'scan-comparison', /identified again/)).toBe(`Every device that scan ${scanId} (the previous completed scan of these targets with these credentials) identified, this scan identified again.`);
   await visible(page.getByRole('group', { name: 'Filter identified devices by what the scan changed' }).getByText('New 0'));
+  // and says so above the per-address table, where a /24's 100 rows a page would bury it
+  const comparisonBox = await page.getByTestId('scan-comparison').boundingBox();
+  const tableBox = await page.getByRole('table', { name: 'Results per address' }).boundingBox();
+  expect(comparisonBox!.y).toBeLessThan(tableBox!.y);
 
   const scan = (await env.t.http.get(`/api/discovery/scans/${scanId}`).set(admin).expect(200)).body as { results: Array<{ address: string; deviceId: number }> };
   dev.a = scan.results.find((r) => r.address === hostA.address)!.deviceId;

@@ -255,21 +255,9 @@ export default function ScanPage() {
           </Detail>
         </SimpleGrid>
       )}
-      <ErrorAlert error={detail.error} />
-      <DataTable
-        label="Results per address"
-        columns={columns}
-        rows={detail.data?.results}
-        rowKey={(r) => r.address}
-        total={resultTotal}
-        page={page}
-        limit={PAGE_SIZE}
-        onPage={(p) => setParams({ page: p })}
-        loading={detail.isPending}
-        empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : change ? `No device is ${CHANGE_LABEL[change].toLowerCase()}.` : 'No results.'}
-      />
+      {/* before the per-address table: a rescan's first question, not to be found under a /24's 100 rows a page */}
       {comparison && (
-        <Stack gap="xs" mt="lg">
+        <Stack gap="xs" mb="lg">
           <Title order={3} size="h4">
             No longer answering
           </Title>
@@ -299,6 +287,19 @@ export default function ScanPage() {
           <ErrorAlert error={gone.error} />
         </Stack>
       )}
+      <ErrorAlert error={detail.error} />
+      <DataTable
+        label="Results per address"
+        columns={columns}
+        rows={detail.data?.results}
+        rowKey={(r) => r.address}
+        total={resultTotal}
+        page={page}
+        limit={PAGE_SIZE}
+        onPage={(p) => setParams({ page: p })}
+        loading={detail.isPending}
+        empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : change ? `No device is ${CHANGE_LABEL[change].toLowerCase()}.` : 'No results.'}
+      />
     </>
   );
 }
