@@ -79,9 +79,17 @@ describe('a scan\'s device changes', () => {
     expect(asChanged.resultsTotal).toBe(0);
     expect((await scanOf(id, '?resultStatus=identified')).resultsTotal).toBe(3);
     expect((await scanOf(id)).resultsTotal).toBe(4);
-    // and the export says the same
-    const csv = await t.http.get(`/api/discovery/scans/${id}/results.csv?change=new`).set(bearer(tech)).expect(200);
-    expect(csv.text.trimEnd().split('\n').slice(1).map((l) => l.split(',')[6])).toEqual(['new', 'new', 'new']);
+    // and the export says the same, as UTF-8 a spreadsheet recognizes (a byte order mark first)
+    await t.http.patch(`/api/devices/${identified[0].deviceId}`).set(bearer(tech)).send({ hostname: 'Büro-web01' }).expect(200);
+    const csv = await t.http.get(`/api/discovery/scans/${id}/results.csv?change=new`).set(bearer(tech)).expect(200).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    const bytes = csv.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('address,status,reason,device_id,device,via,change,duration_ms,at');
+    expect(lines.slice(1).map((l) => l.split(',').slice(4, 7))).toEqual([['Büro-web01', 'snmp', 'new'], ['Büro-web01', 'ssh', 'new'], ['lab-db01', 'ssh', 'new']]);
   });
 
   it('compares a scan only with one of the range that used the same credentials and ports: a device no credential of it could reach is not gone', async () => {

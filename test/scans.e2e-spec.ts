@@ -145,7 +145,7 @@ describe('discovery scans', () => {
     // the same results as a CSV file, for the technician's notes; filtered as the page is
     const csv = await api().get(`/api/discovery/scans/${id}/results.csv`).set(bearer(tech)).expect(200).expect('content-type', /text\/csv/);
     const lines = csv.text.trimEnd().split('\n');
-    expect(lines[0]).toBe('address,status,reason,device_id,device,via,change,duration_ms,at');
+    expect(lines[0]).toBe('\ufeffaddress,status,reason,device_id,device,via,change,duration_ms,at');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(scan.results.map((r) => r.address));
     expect(lines.find((l) => l.startsWith(`${at(6)},`))).toMatch(new RegExp(`^${at(6).replace(/\./g, '\\.')},identified,,${byAddress.get(at(6))!.deviceId},lab-web01,snmp\\+ssh,new,\\d+,20\\d\\d-`));
     expect(lines.find((l) => l.startsWith(`${at(20)},`))).toMatch(/^[\d.]+,refused,UDP 161 closed \(ICMP port unreachable\); TCP 22 \(SSH\) refused,,,,,\d+,20\d\d-/);
