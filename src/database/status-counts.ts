@@ -2,9 +2,8 @@
 // children stop changing (an ended scan's results, a completed run's targets).
 /**
  * SQL for `{"status": n, …}` over the rows of `table` whose `column` is the statement's one
- * parameter here (`{}` when there are none); `field` counts another column instead, its NULLs
- * left out.
+ * parameter here (`{}` when there are none).
  */
-export function statusCountsJson(table: string, column: string, field = 'status'): string {
-  return `COALESCE((SELECT JSON_OBJECTAGG(x.k, x.n) FROM (SELECT ${field} AS k, COUNT(*) AS n FROM ${table} WHERE ${column} = ? AND ${field} IS NOT NULL GROUP BY ${field}) x), '{}')`;
+export function statusCountsJson(table: string, column: string): string {
+  return `COALESCE((SELECT JSON_OBJECTAGG(x.status, x.n) FROM (SELECT status, COUNT(*) AS n FROM ${table} WHERE ${column} = ? GROUP BY status) x), '{}')`;
 }

@@ -54,11 +54,6 @@ export interface ChunkRow {
 
 const TERMINAL: ScanStatus[] = ['completed', 'failed', 'cancelled'];
 /**
- * SET clause that counts a scan's results into its done, found, counts and device_counts
- * columns, in the statement that ends the scan (the scan aliased s; its parameters are
- * countParams(the scan's id)).
- */
-/**
  * SQL for each device a scan identified (`device_id`) and what the scan did to it (`k`), the
  * first of new, changed, unchanged that any of its addresses says (one parameter: the scan): a
  * device that answered SNMP at one address and SSH at another is one device, new when the first
@@ -68,6 +63,11 @@ const DEVICE_CHANGE_OF = `SELECT device_id, ELT(MAX(FIELD(device_change, 'unchan
   FROM scan_results WHERE scan_id = ? AND device_change IS NOT NULL AND device_id IS NOT NULL GROUP BY device_id`;
 /** SQL for `{"new": n, …}`: the scan's devices (not addresses) by DEVICE_CHANGE_OF (one parameter: the scan). */
 const DEVICE_COUNTS_JSON = `COALESCE((SELECT JSON_OBJECTAGG(x.k, x.n) FROM (SELECT y.k, COUNT(*) AS n FROM (${DEVICE_CHANGE_OF}) y GROUP BY y.k) x), '{}')`;
+/**
+ * SET clause that counts a scan's results into its done, found, counts and device_counts
+ * columns, in the statement that ends the scan (the scan aliased s; its parameters are
+ * countParams(the scan's id)).
+ */
 const COUNT_RESULTS = `s.done = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id),
   s.found = (SELECT COUNT(*) FROM scan_results r WHERE r.scan_id = s.id AND r.status = 'identified'),
   s.counts = ${statusCountsJson('scan_results', 'scan_id')},
