@@ -1,7 +1,7 @@
 // /admin/audit (admins): every write through the API and every sign-in — who, what, to which
 // object, when, from where, and how it ended — newest first, secrets redacted by the server.
 // Filters (user, action, object, since/until) and the page are in the URL.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Anchor, Autocomplete, Badge, Button, Group, Spoiler, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
@@ -31,13 +31,24 @@ export default function AuditPage() {
   return <Audit />;
 }
 
-/** A text filter typed freely and applied to the URL when the user pauses, not on every key. */
+/**
+ * A text filter typed freely and applied to the URL when the user pauses, not on every key. The
+ * URL's value replaces the text only when something else changed it (back, "Clear filters"): the
+ * echo of what this field applied can land after the user typed on, and must not undo that.
+ */
 function useDraft(value: string | undefined, apply: (v: string) => void): [string, (v: string) => void] {
   const [draft, setDraft] = useState(value ?? '');
-  useEffect(() => setDraft(value ?? ''), [value]);
+  const applied = useRef<string | null>(null);
+  useEffect(() => {
+    if ((value ?? '') !== applied.current) setDraft(value ?? '');
+    applied.current = null;
+  }, [value]);
   useEffect(() => {
     if (draft === (value ?? '')) return;
-    const t = setTimeout(() => apply(draft.trim()), 400);
+    const t = setTimeout(() => {
+      applied.current = draft.trim();
+      apply(draft.trim());
+    }, 400);
     return () => clearTimeout(t);
     // apply writes the URL, which changes value: only a new draft should schedule it
     // eslint-disable-next-line react-hooks/exhaustive-deps
