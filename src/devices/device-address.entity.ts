@@ -12,3 +12,8 @@ export class DeviceAddress {
   @TextColumn(255) interfaceName: string | null;
   @ManyToOne(() => Device, (d) => d.addresses, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }
+
+/** An address row as history and comparisons name it: "ip mac", either part absent when unknown. */
+export function addressKey(a: { ip: string | null; mac: string | null }): string {
+  return [a.ip, a.mac].filter(Boolean).join(' ');
+}

@@ -4,6 +4,7 @@
 // machine's report to the other, even when they share a cloned MAC or a reused serial.
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { addressKey } from './device-address.entity';
 import { DeviceDetailView, MANUAL_SOURCE } from './device.dto';
 import { Device, DeviceStatus } from './device.entity';
 import { DevicesMergeRepository } from './devices-merge.repository';
@@ -128,10 +129,9 @@ export class DevicesMergeService {
     const [mine, theirs, myAddresses, theirAddresses] = await Promise.all([
       this.repo.tagsOf(m, id), this.repo.tagsOf(m, otherId), this.repo.addressesOf(m, id), this.repo.addressesOf(m, otherId),
     ]);
-    const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
     const known = new Set(mine.map((t) => t.toLowerCase()));
-    const have = new Set(myAddresses.map(key));
-    return { tags: theirs.filter((t) => !known.has(t.toLowerCase())), addresses: [...new Set(theirAddresses.map(key))].filter((a) => a && !have.has(a)) };
+    const have = new Set(myAddresses.map(addressKey));
+    return { tags: theirs.filter((t) => !known.has(t.toLowerCase())), addresses: [...new Set(theirAddresses.map(addressKey))].filter((a) => a && !have.has(a)) };
   }
 
   /** Both devices locked, or a 404 naming the one that is missing. */

@@ -9,6 +9,7 @@ import {
   AddressDto, CreateDeviceDto, DEVICE_SORT, DeviceDetailView, DeviceFieldsDto, DeviceFilterQuery, DeviceView,
   HistoryView, MANUAL_SOURCE, TagList, TagsQuery, UpdateDeviceDto,
 } from './device.dto';
+import { addressKey } from './device-address.entity';
 import { Device } from './device.entity';
 import { DeviceFilter, DeviceRow, DevicesRepository } from './devices.repository';
 import { HistoryEntry, HistoryKind } from './history-entry.entity';
@@ -180,10 +181,6 @@ export class DevicesService {
     const seen = new Set<string>();
     return out.filter((a) => !seen.has(addressKey(a)) && seen.add(addressKey(a)));
   }
-}
-
-function addressKey(a: { ip: string | null; mac: string | null }): string {
-  return [a.ip, a.mac].filter(Boolean).join(' ');
 }
 
 /**

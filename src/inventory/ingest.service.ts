@@ -9,6 +9,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env';
+import { addressKey } from '../devices/device-address.entity';
 import { Device } from '../devices/device.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
@@ -208,10 +209,9 @@ export class IngestService {
    */
   private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, outranked: boolean, record: RecordFn): Promise<void> {
     type Row = { ip: string | null; mac: string | null; interfaceName: string | null };
-    const key = (a: { ip: string | null; mac: string | null }) => [a.ip, a.mac].filter(Boolean).join(' ');
     // a device created by this report has no rows of its own yet: nothing to read or delete
     const known = isNew ? [] : await this.devices.addressesOf(m, id);
-    const before = known.map(key);
+    const before = known.map(addressKey);
     let unique: Row[];
     if (!outranked && r.report.interfaces?.length) {
       const next: Row[] = [];
@@ -224,7 +224,7 @@ export class IngestService {
       for (const ip of r.addresses) if (!next.some((a) => a.ip === ip)) next.push({ ip, mac: null, interfaceName: null });
       for (const mac of r.macs) if (!next.some((a) => a.mac === mac)) next.push({ ip: null, mac, interfaceName: null });
       const seen = new Set<string>();
-      unique = next.filter((a) => !seen.has(key(a)) && seen.add(key(a)));
+      unique = next.filter((a) => !seen.has(addressKey(a)) && seen.add(addressKey(a)));
     } else {
       unique = known.map((a) => ({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName }));
       // every address the report sees the machine at: the ones it reached, and its interfaces'
@@ -249,7 +249,7 @@ export class IngestService {
       }
       if (!outranked) for (const mac of r.macs) if (!unique.some((a) => a.mac === mac)) unique.push({ ip: null, mac, interfaceName: null });
     }
-    const after = unique.map(key);
+    const after = unique.map(addressKey);
     if (before.length === after.length && before.every((k) => after.includes(k))) return;
     if (!isNew) {
       for (const a of after.filter((a) => !before.includes(a))) record(id, 'address', 'added', a, null, a);
