@@ -175,7 +175,7 @@ describe('Linux parsers', () => {
   it('takes a machine without DMI that runs under a hypervisor for a virtual machine (a cloud instance), and leaves a bare one untyped', () => {
     const lscpu = (extra: string) => `Architecture:            x86_64\nCPU(s):                  2\nVendor ID:               AuthenticAMD\nModel name:              AMD EPYC 7B13\nSocket(s):               1\n${extra}`;
     const noDmi = 'sys_vendor=\nproduct_name=\nproduct_serial=\nproduct_uuid=\nchassis_type=\n';
-    const typeOf = (cpu: string, dmi = noDmi) => parseLinux({ hostname: 'vm01\n', dmi, cpu }, '10.0.0.5').device?.type;
+    const typeOf = (cpu: string, dmi = noDmi) => parseLinux({ hostname: 'vm01\n', dmi, cpu }, '192.0.2.5').device?.type;
     expect(typeOf(lscpu('Hypervisor vendor:       KVM\nVirtualization type:     full\n'))).toBe('virtual-machine');
     expect(typeOf('processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel Xeon\nflags\t\t: fpu vme hypervisor lahf_lm\n')).toBe('virtual-machine');
     // a KVM host (VT-x offered, not used) and a board without DMI: nothing to go on

@@ -266,9 +266,8 @@ export default function ScanPage() {
               ? `${plural(comparison.gone, 'device')} that `
               : 'Every device that '}
             <Link to={`/discovery/scans/${comparison.previousScanId}`}>scan {comparison.previousScanId}</Link>
-            {comparison.gone
-              ? ' (the previous completed scan of these targets with these credentials) identified, this scan did not. Their addresses now answer as shown; a device an agent still reports is not gone.'
-              : ' (the previous completed scan of these targets with these credentials) identified, this scan identified again.'}
+            {' (the previous completed scan of these targets with these credentials) identified, '}
+            {comparison.gone ? 'this scan did not. Their addresses now answer as shown; a device an agent still reports is not gone.' : 'this scan identified again.'}
           </Text>
           {comparison.gone > 0 && (
             <DataTable
