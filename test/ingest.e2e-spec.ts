@@ -126,11 +126,43 @@ describe('inventory ingest', () => {
     expect((await device(first.deviceId)).primaryIp).toBe('192.0.2.1');
   });
 
+  it('a machine SNMP reaches at an address its interfaces do not carry, and SSH at its own, settles after one round', async () => {
+    // behind a 1:1 NAT, say: SSH reaches web-nat at its own address, SNMP at the translated one
+    const viaSsh = linuxHost({ identity: { hostname: 'web-nat', serial: 'VMW-NAT-0001', macs: ['52:54:00:aa:00:01'], addresses: ['192.0.2.31'] }, interfaces: [{ name: 'eth0', mac: '52:54:00:aa:00:01', addresses: ['192.0.2.31'] }], software: undefined });
+    const viaSnmp: InventoryReport = { source: 'snmp', identity: { hostname: 'web-nat', macs: ['52:54:00:aa:00:01'], addresses: ['198.51.100.31'] }, interfaces: [{ name: 'eth0', mac: '52:54:00:aa:00:01', addresses: ['192.0.2.31'] }] };
+    const id = (await ingest.ingest(viaSsh)).deviceId;
+    // the first SNMP sighting may as well be a move: it is news, and says so
+    expect((await ingest.ingest(viaSnmp)).deviceId).toBe(id);
+    const settled = (await device(id)).addresses;
+    expect(settled.map((a: { ip: string }) => a.ip).sort()).toEqual(['192.0.2.31', '198.51.100.31']);
+    for (let round = 0; round < 3; round++) {
+      expect(await ingest.ingest(viaSsh)).toMatchObject({ deviceId: id, changes: 0 });
+      expect(await ingest.ingest(viaSnmp)).toMatchObject({ deviceId: id, changes: 0 });
+    }
+    const d = await device(id);
+    expect(d.addresses).toEqual(settled);
+    expect(d.primaryIp).toBe('192.0.2.31');
+    const moves = (await history(id)).filter((h) => h.kind === 'address');
+    expect(moves).toHaveLength(1);
+
+    // the machine moves: SSH finds it at a new address and drops its own old one, but leaves
+    // the one SNMP still reaches it at, until SNMP finds it elsewhere too
+    const moved = { ...viaSsh, identity: { ...viaSsh.identity, addresses: ['192.0.2.32'] }, interfaces: [{ name: 'eth0', mac: '52:54:00:aa:00:01', addresses: ['192.0.2.32'] }] };
+    await ingest.ingest(moved);
+    expect((await device(id)).addresses.map((a: { ip: string }) => a.ip).sort()).toEqual(['192.0.2.32', '198.51.100.31']);
+    await ingest.ingest({ ...viaSnmp, identity: { ...viaSnmp.identity, addresses: ['198.51.100.32'] }, interfaces: [{ name: 'eth0', mac: '52:54:00:aa:00:01', addresses: ['192.0.2.32'] }] });
+    await ingest.ingest(moved);
+    const after = await device(id);
+    expect(after.addresses.map((a: { ip: string }) => a.ip).sort()).toEqual(['192.0.2.32', '198.51.100.32']);
+    expect(after.primaryIp).toBe('192.0.2.32');
+  });
+
   it('a report without interfaces whose MAC and address the device has on an interface adds nothing', async () => {
-    const id = (await ingest.ingest(linuxHost())).deviceId;
-    const res = await ingest.ingest({ source: 'snmp', identity: { hostname: 'web-01', macs: ['52:54:00:12:34:56'], addresses: ['192.0.2.21'] } });
+    // a machine of its own: web-01's SNMP agent was reached at 198.51.100.7 above, which SSH leaves on it
+    const id = (await ingest.ingest(linuxHost({ identity: { hostname: 'web-02', serial: 'VMW-4C4C-0002', macs: ['52:54:00:12:34:57'], addresses: ['192.0.2.22'] }, interfaces: [{ name: 'eth0', mac: '52:54:00:12:34:57', addresses: ['192.0.2.22'] }], software: undefined }))).deviceId;
+    const res = await ingest.ingest({ source: 'snmp', identity: { hostname: 'web-02', macs: ['52:54:00:12:34:57'], addresses: ['192.0.2.22'] } });
     expect(res).toMatchObject({ deviceId: id, changes: 0 });
-    expect((await device(id)).addresses).toEqual([{ ip: '192.0.2.21', mac: '52:54:00:12:34:56', interfaceName: 'eth0' }]);
+    expect((await device(id)).addresses).toEqual([{ ip: '192.0.2.22', mac: '52:54:00:12:34:57', interfaceName: 'eth0' }]);
   });
 
   it('a report without interfaces adds its address and removes none', async () => {

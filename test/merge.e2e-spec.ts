@@ -109,8 +109,9 @@ describe('merging devices and marking them distinct', () => {
       });
       expect(res.body.addresses.map((a: Json) => a.mac).sort()).toEqual(['3c:52:82:00:17:01', '3c:52:82:00:17:99']);
       expect(res.body.sources).toEqual([
-        { kind: 'snmp', firstSeen: '2024-11-05T08:00:00.000Z', lastSeen: '2024-11-05T08:00:00.000Z' },
-        { kind: 'ssh', firstSeen: '2025-03-01T10:00:00.000Z', lastSeen: '2025-03-01T10:00:00.000Z' },
+        // each with the address it reached the machine at: the merged record's SNMP one comes along
+        { kind: 'snmp', firstSeen: '2024-11-05T08:00:00.000Z', lastSeen: '2024-11-05T08:00:00.000Z', address: '198.51.100.17' },
+        { kind: 'ssh', firstSeen: '2025-03-01T10:00:00.000Z', lastSeen: '2025-03-01T10:00:00.000Z', address: '192.0.2.17' },
       ]);
       // interfaces and hardware stay the survivor's own: never half of one source and half of another
       expect(res.body.interfaces.map((i: Json) => i.name)).toEqual(['eno1']);
@@ -184,6 +185,21 @@ describe('merging devices and marking them distinct', () => {
       });
       const again = await ingest.ingest({ source: 'agent', identity: { serial: 'PRN-4F-0001' } });
       expect(again).toMatchObject({ deviceId: manual, matchedBy: 'serial' });
+    });
+
+    it('keeps, per source, the address of whichever record that source saw last', async () => {
+      const seen = async (source: 'ssh' | 'snmp', day: string, name: string, address: string) =>
+        (await ingest.ingest({ source, collectedAt: new Date(`${day}T08:00:00Z`), identity: { hostname: name, serial: name.toUpperCase(), addresses: [address] } })).deviceId;
+      const kioskA = await seen('ssh', '2025-01-01', 'kiosk-a', '192.0.2.61');
+      const kioskB = await seen('ssh', '2025-02-01', 'kiosk-b', '192.0.2.62');
+      await seen('snmp', '2025-03-01', 'kiosk-a', '198.51.100.61');
+      await seen('snmp', '2025-01-15', 'kiosk-b', '198.51.100.62');
+      const res = await merge(kioskA, kioskB);
+      expect(res.status).toBe(200);
+      expect(res.body.sources).toEqual([
+        { kind: 'snmp', firstSeen: '2025-01-15T08:00:00.000Z', lastSeen: '2025-03-01T08:00:00.000Z', address: '198.51.100.61' },
+        { kind: 'ssh', firstSeen: '2025-01-01T08:00:00.000Z', lastSeen: '2025-02-01T08:00:00.000Z', address: '192.0.2.62' },
+      ]);
     });
 
     it('a report of the merged device that was being ingested during the merge lands on the survivor', async () => {

@@ -101,6 +101,9 @@ describe('a scan\'s device changes', () => {
     expect(otherPort.comparison).toBeNull();
     // the same credentials in another order: compared with the first scan, not with those in between
     const again = await scanRange([cred.db01, cred.snmp, cred.web01]);
-    expect(again).toMatchObject({ status: 'completed', devices: { unchanged: 1 }, comparison: { previousScanId: first.id, gone: 0 } });
+    expect(again).toMatchObject({ status: 'completed', comparison: { previousScanId: first.id, gone: 0 } });
+    // lab-web01 too: SSH leaves it the address SNMP reaches it at, and SNMP the one SSH does,
+    // where each used to take the other's away and move its primary address back, every scan
+    expect(again.devices).toEqual({ unchanged: 2 });
   });
 });

@@ -1,5 +1,5 @@
 import { Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
-import { TimeColumn } from '../database/columns';
+import { TextColumn, TimeColumn } from '../database/columns';
 import { Device } from './device.entity';
 
 export const SOURCE_KINDS = ['snmp', 'ssh', 'agent', 'manual'] as const;
@@ -12,5 +12,10 @@ export class DeviceSource {
   @PrimaryColumn({ type: 'varchar', length: 16 }) kind: SourceKind;
   @TimeColumn() firstSeen: Date;
   @TimeColumn() lastSeen: Date;
+  /**
+   * The address this source reached the device at when it last saw it (a scan's target, the
+   * first address a report names); null for sightings without one (a technician's edit).
+   */
+  @TextColumn(45) address: string | null;
   @ManyToOne(() => Device, (d) => d.sources, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
 }

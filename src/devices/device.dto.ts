@@ -157,6 +157,7 @@ export class SourceView {
   @ApiProperty({ enum: SOURCE_KINDS }) kind: SourceKind;
   @ApiProperty() firstSeen: Date;
   @ApiProperty() lastSeen: Date;
+  @ApiProperty({ nullable: true, type: String, description: 'the address this source last reached the device at (null: a technician\'s edit, or not known)' }) address: string | null;
 }
 
 export class DeviceView {

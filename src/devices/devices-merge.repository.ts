@@ -85,8 +85,14 @@ export class DevicesMergeRepository {
     );
   }
 
-  /** Each source keeps the earliest first sighting and the latest last sighting of the two. */
+  /** Each source keeps the earliest first sighting and the latest last sighting of the two, with its address. */
   async mergeSources(m: EntityManager, from: number, into: number): Promise<void> {
+    // a multiple-table UPDATE assigns in no set order: the address first, on its own
+    await m.query(
+      `UPDATE device_sources s JOIN device_sources o ON o.device_id = ? AND o.kind = s.kind
+       SET s.address = COALESCE(o.address, s.address) WHERE s.device_id = ? AND o.last_seen > s.last_seen`,
+      [from, into],
+    );
     await m.query(
       `UPDATE device_sources s JOIN device_sources o ON o.device_id = ? AND o.kind = s.kind
        SET s.first_seen = LEAST(s.first_seen, o.first_seen), s.last_seen = GREATEST(s.last_seen, o.last_seen) WHERE s.device_id = ?`,

@@ -33,7 +33,7 @@ export type NeighbourRow = Omit<DeviceNeighbour, 'id' | 'deviceId' | 'device'> &
 export interface DeviceRow extends Device {
   tagList: string[];
   addressList: Array<Pick<DeviceAddress, 'ip' | 'mac' | 'interfaceName'>>;
-  sourceList: Array<Pick<DeviceSource, 'kind' | 'firstSeen' | 'lastSeen'>>;
+  sourceList: Array<Pick<DeviceSource, 'kind' | 'firstSeen' | 'lastSeen' | 'address'>>;
 }
 
 /**
@@ -161,13 +161,13 @@ export class DevicesRepository {
       this.ds.query(`SELECT ${DEVICE_COLUMNS} FROM devices d WHERE d.id IN (?)`, [ids]),
       this.ds.query('SELECT device_id AS deviceId, tag FROM device_tags WHERE device_id IN (?) ORDER BY tag', [ids]),
       this.ds.query('SELECT device_id AS deviceId, ip, mac, interface_name AS interfaceName FROM device_addresses WHERE device_id IN (?) ORDER BY id', [ids]),
-      this.ds.query('SELECT device_id AS deviceId, kind, first_seen AS firstSeen, last_seen AS lastSeen FROM device_sources WHERE device_id IN (?) ORDER BY kind', [ids]),
+      this.ds.query('SELECT device_id AS deviceId, kind, first_seen AS firstSeen, last_seen AS lastSeen, address FROM device_sources WHERE device_id IN (?) ORDER BY kind', [ids]),
     ]);
     const byId = new Map<number, DeviceRow>();
     for (const d of devices) byId.set(Number(d.id), { ...d, id: Number(d.id), tagList: [], addressList: [], sourceList: [] });
     for (const t of tags) byId.get(Number(t.deviceId))?.tagList.push(t.tag);
     for (const a of addresses) byId.get(Number(a.deviceId))?.addressList.push({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName });
-    for (const s of sources) byId.get(Number(s.deviceId))?.sourceList.push({ kind: s.kind, firstSeen: s.firstSeen, lastSeen: s.lastSeen });
+    for (const s of sources) byId.get(Number(s.deviceId))?.sourceList.push({ kind: s.kind, firstSeen: s.firstSeen, lastSeen: s.lastSeen, address: s.address });
     return ids.map((id) => byId.get(id)).filter((d): d is DeviceRow => !!d);
   }
 
@@ -261,12 +261,17 @@ export class DevicesRepository {
     if (addrs.length) await m.getRepository(DeviceAddress).insert(addrs.map((a) => ({ ...a, deviceId: id })));
   }
 
-  /** Records that a source saw the device now (first sighting sets firstSeen). */
-  async touchSource(m: EntityManager, id: number, kind: SourceKind, at: Date): Promise<void> {
+  /**
+   * Records that a source saw the device now (first sighting sets firstSeen), and at which
+   * address: the latest sighting's, a sighting without one keeping the last known.
+   */
+  async touchSource(m: EntityManager, id: number, kind: SourceKind, at: Date, address: string | null = null): Promise<void> {
+    // assigned left to right: the address is compared with last_seen before that moves on
     await m.query(
-      `INSERT INTO device_sources (device_id, kind, first_seen, last_seen) VALUES (?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, VALUES(last_seen))`,
-      [id, kind, at, at],
+      `INSERT INTO device_sources (device_id, kind, first_seen, last_seen, address) VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE address = IF(VALUES(last_seen) >= last_seen, COALESCE(VALUES(address), address), address),
+         last_seen = GREATEST(last_seen, VALUES(last_seen))`,
+      [id, kind, at, at, address],
     );
   }
 

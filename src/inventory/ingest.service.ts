@@ -19,7 +19,7 @@ import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, TitleKey, titleKey } from './inventory.repository';
-import { deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource } from './source-precedence';
+import { addressesOthersReach, deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource, Sighting } from './source-precedence';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
@@ -97,6 +97,8 @@ export class IngestService {
 
     let id: number;
     let held: Held = {};
+    /** addresses other sources reach this machine at, which this report leaves in place */
+    let othersReach = new Set<string>();
     if (isNew) {
       id = await this.devices.insertDevice(m, {
         ...r.fields, type: r.type ?? 'other', platform: r.platform ?? 'other', status: 'active',
@@ -107,7 +109,9 @@ export class IngestService {
       id = matched;
       const current = await this.devices.lockDevice(m, id);
       if (!current) throw new DeviceVanished(id); // merged away between matching and locking: match again
-      held = await this.heldGroups(m, current, r);
+      const sightings = await this.repo.sightingsOf(m, current.id);
+      held = await this.heldGroups(m, current, r, sightings);
+      othersReach = addressesOthersReach(r.source, r.at, sightings, this.config.staleDays);
       // the OS's name and version only make sense together; vendor, model and serial are
       // separate facts (and a serial is identity too), so a lower source still fills an empty one
       const heldFields = new Set<string>([...(held.os ? GROUP_FIELDS.os : []), ...(held.device ? GROUP_FIELDS.device.filter((f) => current[f] !== null) : [])]);
@@ -124,20 +128,21 @@ export class IngestService {
       if (r.platform && current.platform === 'other') (patch.platform = r.platform), record(id, 'field', 'changed', 'platform', 'other', r.platform);
       if (current.status === 'stale') (patch.status = 'active'), record(id, 'field', 'changed', 'status', 'stale', 'active');
       // the primary address moves only when the known one is gone: a router reached over
-      // several of its addresses must not flap between them scan after scan
-      const reported = new Set([...r.addresses, ...(r.report.interfaces ?? []).flatMap((i) => i.addresses ?? [])]);
+      // several of its addresses must not flap between them scan after scan, nor a machine that
+      // one source reaches at an address of its own and another source at a second one
+      const reported = new Set([...r.addresses, ...(r.report.interfaces ?? []).flatMap((i) => i.addresses ?? []), ...othersReach]);
       if (r.addresses[0] && current.primaryIp !== r.addresses[0] && !(current.primaryIp && reported.has(current.primaryIp))) {
         patch.primaryIp = r.addresses[0];
         record(id, 'address', current.primaryIp ? 'changed' : 'added', 'primaryIp', current.primaryIp, r.addresses[0]);
       }
       await this.devices.updateDevice(m, id, { ...patch, lastSeen: r.at > current.lastSeen ? r.at : current.lastSeen, ...(Object.keys(patch).length ? { updatedAt: r.at } : {}) });
     }
-    await this.syncAddresses(m, id, r, isNew, !!held.interfaces, record);
+    await this.syncAddresses(m, id, r, isNew, !!held.interfaces, othersReach, record);
     if (software && !held.software) await this.syncSoftware(m, id, r, software, isNew, record, counts);
     if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, isNew, record);
     if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r, isNew);
     if (r.report.neighbours) await this.syncNeighbours(m, id, r, isNew);
-    await this.devices.touchSource(m, id, r.source, r.at);
+    await this.devices.touchSource(m, id, r.source, r.at, r.addresses[0] ?? null);
     await this.devices.insertHistory(m, history);
     return { deviceId: id, created: isNew, matchedBy: by, changes: history.length, outrankedBy: held };
   }
@@ -147,10 +152,10 @@ export class IngestService {
    * stale window, and the device already knows something of the group (what nobody better has
    * told, a lower source still fills). Held only for groups this report carries.
    */
-  private async heldGroups(m: EntityManager, current: Device, r: CleanReport): Promise<Held> {
+  private async heldGroups(m: EntityManager, current: Device, r: CleanReport, sightings: Sighting[]): Promise<Held> {
     const platform = current.platform !== 'other' ? current.platform : r.platform;
     const type = current.type !== 'other' ? current.type : r.type;
-    const outranked = outrankedBy(r.source, r.at, deviceClass(platform, type), await this.repo.sightingsOf(m, current.id), this.config.staleDays);
+    const outranked = outrankedBy(r.source, r.at, deviceClass(platform, type), sightings, this.config.staleDays);
     const carried: Record<FieldGroup, boolean> = {
       os: GROUP_FIELDS.os.some((f) => r.fields[f] !== undefined),
       device: GROUP_FIELDS.device.some((f) => r.fields[f] !== undefined),
@@ -206,8 +211,10 @@ export class IngestService {
    * sees anywhere (a new DHCP lease), so that the better source's next report finds its own rows.
    * An outranked report's MACs stay out: the better source lists the machine's own, and one it
    * does not list (a base MAC, a Windows pseudo-adapter) would be added and removed by turns.
+   * Nor does the whole picture remove an address another source reaches the machine at
+   * (`othersReach`): it lists what the machine carries, not how else it can be reached.
    */
-  private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, outranked: boolean, record: RecordFn): Promise<void> {
+  private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, outranked: boolean, othersReach: Set<string>, record: RecordFn): Promise<void> {
     type Row = { ip: string | null; mac: string | null; interfaceName: string | null };
     // a device created by this report has no rows of its own yet: nothing to read or delete
     const known = isNew ? [] : await this.devices.addressesOf(m, id);
@@ -223,6 +230,7 @@ export class IngestService {
       }
       for (const ip of r.addresses) if (!next.some((a) => a.ip === ip)) next.push({ ip, mac: null, interfaceName: null });
       for (const mac of r.macs) if (!next.some((a) => a.mac === mac)) next.push({ ip: null, mac, interfaceName: null });
+      for (const a of known) if (a.ip && othersReach.has(a.ip) && !next.some((b) => b.ip === a.ip)) next.push({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName });
       const seen = new Set<string>();
       unique = next.filter((a) => !seen.has(addressKey(a)) && seen.add(addressKey(a)));
     } else {

@@ -91,10 +91,10 @@ export class InventoryRepository {
     });
   }
 
-  /** Which sources saw the device, and when last (source precedence is computed from this). */
+  /** Which sources saw the device, when last and where (source precedence is computed from this). */
   async sightingsOf(m: EntityManager, deviceId: number): Promise<Sighting[]> {
-    const rows = await m.query('SELECT kind, last_seen AS lastSeen FROM device_sources WHERE device_id = ?', [deviceId]);
-    return rows.map((r: { kind: Sighting['kind']; lastSeen: Date }) => ({ kind: r.kind, lastSeen: new Date(r.lastSeen) }));
+    const rows = await m.query('SELECT kind, last_seen AS lastSeen, address FROM device_sources WHERE device_id = ?', [deviceId]);
+    return rows.map((r: { kind: Sighting['kind']; lastSeen: Date; address: string | null }) => ({ kind: r.kind, lastSeen: new Date(r.lastSeen), address: r.address }));
   }
 
   /** Whether the device has any hardware, installed software and interfaces at all. */

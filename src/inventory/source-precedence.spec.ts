@@ -1,4 +1,4 @@
-import { deviceClass, FieldGroup, outrankedBy, ReportSource, Sighting } from './source-precedence';
+import { addressesOthersReach, deviceClass, FieldGroup, outrankedBy, ReportSource, Sighting } from './source-precedence';
 
 const AT = new Date('2025-06-01T12:00:00Z');
 const daysBefore = (days: number) => new Date(AT.getTime() - days * 86_400_000);
@@ -46,5 +46,24 @@ describe('outrankedBy', () => {
     const ssh = [{ kind: 'ssh' as const, lastSeen: daysBefore(10) }];
     expect(outrankedBy('snmp', AT, 'computer', ssh, 7)).toEqual({});
     expect(outrankedBy('snmp', AT, 'computer', ssh, 14)).toEqual(every('ssh'));
+  });
+});
+
+describe('addressesOthersReach', () => {
+  const ssh = (address: string | null, days = 0): Sighting => ({ kind: 'ssh', lastSeen: daysBefore(days), address });
+  const snmp = (address: string | null, days = 0): Sighting => ({ kind: 'snmp', lastSeen: daysBefore(days), address });
+  const cases: Array<[string, ReportSource, Sighting[], string[]]> = [
+    ['SNMP reaches it at a second address SSH does not: SSH leaves it', 'ssh', [ssh('192.0.2.21'), snmp('198.51.100.7')], ['198.51.100.7']],
+    ['and SNMP leaves SSH\'s', 'snmp', [ssh('192.0.2.21'), snmp('198.51.100.7')], ['192.0.2.21']],
+    ['both reach it at one address: nothing held', 'ssh', [ssh('192.0.2.21'), snmp('192.0.2.21')], []],
+    ['this source\'s first sighting may be a move: nothing held', 'snmp', [ssh('192.0.2.21')], []],
+    ['a sighting from before sources kept addresses holds nothing', 'ssh', [ssh(null), snmp('198.51.100.7')], []],
+    ['nor does one whose address is unknown', 'ssh', [ssh('192.0.2.21'), snmp(null)], []],
+    ['another source silent for longer than the window holds nothing', 'ssh', [ssh('192.0.2.21'), snmp('198.51.100.7', 30.01)], []],
+    ['a technician\'s edit reaches no address', 'ssh', [ssh('192.0.2.21'), { kind: 'manual', lastSeen: daysBefore(0), address: null }], []],
+    ['each other source its own', 'agent', [{ kind: 'agent', lastSeen: daysBefore(1), address: '10.0.0.5' }, ssh('192.0.2.21'), snmp('198.51.100.7', 2)], ['192.0.2.21', '198.51.100.7']],
+  ];
+  it.each(cases)('%s', (_name, source, sightings, held) => {
+    expect([...addressesOthersReach(source, AT, sightings, 30)].sort()).toEqual(held);
   });
 });

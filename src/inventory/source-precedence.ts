@@ -70,6 +70,8 @@ export function deviceClass(platform: Platform | null | undefined, type: DeviceT
 export interface Sighting {
   kind: SourceKind;
   lastSeen: Date;
+  /** where that source last reached the device, when it says */
+  address?: string | null;
 }
 
 /** For each group, the best source ranked above `source` that saw the device within `windowDays` before `at`. */
@@ -85,4 +87,26 @@ export function outrankedBy(source: ReportSource, at: Date, cls: DeviceClass, si
     if (better) out[group] = better;
   }
   return out;
+}
+
+/**
+ * The addresses other sources reach the device at that a report of `source` must leave alone,
+ * though it does not see the machine there: a machine SNMP reaches at a NAT or management
+ * address its own interfaces do not carry, and SSH at another, is at both. Without this each
+ * report took the other's address away and moved the primary address back, at every scan.
+ * Only an address another source reached it at last, within the window, and only once this
+ * source has itself reached the device somewhere else: a source's first sighting may be news
+ * (the machine moved to a new DHCP lease), and an address this source used to reach it at and
+ * reaches it at no longer is a move, not a second address. Once the other source finds the
+ * machine elsewhere too, the address is no longer held.
+ */
+export function addressesOthersReach(source: ReportSource, at: Date, sightings: Sighting[], windowDays: number): Set<string> {
+  const own = sightings.find((s) => s.kind === source)?.address;
+  if (!own) return new Set();
+  const since = at.getTime() - windowDays * 86_400_000;
+  return new Set(
+    sightings
+      .filter((s) => s.kind !== source && s.address && s.address !== own && s.lastSeen.getTime() >= since)
+      .map((s) => s.address as string),
+  );
 }

@@ -166,7 +166,8 @@ it('finds a device by an installed software title from the global search and the
   await page.waitForURL(`${env.baseUrl}/devices/${ids['web-01']}`);
   await visible(page.getByRole('heading', { level: 1, name: /web-01/ }));
   await visible(page.getByRole('region', { name: 'Identity' }).getByText('SRV-WEB-01'));
-  await visible(page.getByRole('table', { name: 'Sources' }).getByText('SSH'));
+  const sources = page.getByRole('table', { name: 'Sources' });
+  await visible(sources.getByRole('row', { name: /SSH.*192\.0\.2\.21/ }));
   await screenshot(page, 'device-detail');
 
   await page.getByRole('tab', { name: 'Software' }).click();

@@ -1466,6 +1466,8 @@ export interface components {
             firstSeen: string;
             /** Format: date-time */
             lastSeen: string;
+            /** @description the address this source last reached the device at (null: a technician's edit, or not known) */
+            address: string | null;
         };
         DeviceView: {
             id: number;

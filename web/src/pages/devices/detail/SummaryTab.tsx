@@ -1,5 +1,5 @@
 // A device's summary: identity, OS, where it is and who has it, notes, tags, and which sources saw
-// it when. Technicians edit the hand-kept fields (PATCH /api/devices/:id), merge another record of
+// it when, and at which address. Technicians edit the hand-kept fields (PATCH /api/devices/:id), merge another record of
 // the same machine into this one or mark it a different machine, and undo such a mark.
 import { Anchor, Badge, Button, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -98,6 +98,7 @@ export function SummaryTab({ device: d }: { device: DeviceDetail }) {
               <Table.Th>Source</Table.Th>
               <Table.Th>First seen</Table.Th>
               <Table.Th>Last seen</Table.Th>
+              <Table.Th>Reached at</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -108,6 +109,7 @@ export function SummaryTab({ device: d }: { device: DeviceDetail }) {
                 <Table.Td>
                   {formatTime(s.lastSeen)} <Text span c="dimmed" size="xs">({formatAgo(s.lastSeen)})</Text>
                 </Table.Td>
+                <Table.Td>{s.address ?? <Text span c="dimmed" size="sm">—</Text>}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
