@@ -118,6 +118,8 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
   await visible(page.getByLabel('Status: completed'));
   await visible(page.getByText('excluding 127.99.2.10, 127.99.2.13'));
+  // the first scan of this range: nothing to compare with, and it says so
+  expect(await textBecomes(page, 'scan-comparison', /^Not compared/)).toMatch(/^Not compared with an earlier scan: no scan of these targets and exclusions, with these credentials and ports, completed before this one\./);
   const results = page.getByRole('table', { name: 'Results per address' });
   for (const h of [hostA, hostB]) {
     const row = results.getByRole('row').filter({ hasText: h.address });

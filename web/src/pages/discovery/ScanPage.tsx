@@ -286,6 +286,13 @@ export default function ScanPage() {
           <ErrorAlert error={gone.error} />
         </Stack>
       )}
+      {/* a rescan without a comparison says why, rather than leaving the section out unexplained */}
+      {detail.data?.status === 'completed' && !comparison && (
+        <Text size="sm" c="dimmed" mb="lg" data-testid="scan-comparison">
+          Not compared with an earlier scan: no scan of these targets and exclusions, with these credentials and ports, completed before this one. A scan
+          with other credentials or ports could identify other devices, so what it found is not compared with.
+        </Text>
+      )}
       <ErrorAlert error={detail.error} />
       <DataTable
         label="Results per address"
