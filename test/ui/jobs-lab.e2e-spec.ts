@@ -157,7 +157,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByRole('link', { name: `Scan ${scanId}` }));
   await visible(page.getByRole('table', { name: 'Recent scans' }).getByText('127.99.2.10-127.99.2.13 (excluding 127.99.2.10 +1 more)').first());
   // what each scan did to the inventory: the first found both hosts
-  expect(await page.getByRole('table', { name: 'Recent scans' }).getByRole('row').filter({ has: page.getByRole('link', { name: `Scan ${scanId}`, exact: true }) }).textContent()).toContain('2 (2 new)');
+  expect(await page.getByRole('table', { name: 'Recent scans' }).getByRole('row').filter({ has: page.getByRole('link', { name: `Scan ${scanId}`, exact: true }) }).textContent()).toContain('2 devices (2 new)');
   // every status reads in full: a squeezed column had cut "completed" to "COMPL…"
   const cut = await page.getByRole('table', { name: 'Recent scans' }).locator('.mantine-Badge-label')
     .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
@@ -398,7 +398,7 @@ it('a saved range is created, run now, edited and deleted from /discovery', asyn
   await page.goto('/discovery?tab=ranges');
   const last = ranges.getByRole('row').filter({ hasText: 'Lab host A nightly' });
   await visible(last.getByRole('link', { name: `Scan ${lastScan}` }));
-  await visible(last.getByText('1 found', { exact: true }));
+  await visible(last.getByText('1 device found', { exact: true }));
 
   // edit: the dialog's address is shareable, and the form comes back filled
   await ranges.getByRole('button', { name: 'Edit Lab host A nightly' }).click();

@@ -15,7 +15,7 @@ import { useCan } from '../../lib/auth';
 import { formatAgo, formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ScanForm, ScanFormValues } from './ScanForm';
-import { devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
+import { devicesFound, devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
 import { HostKeysTab } from './HostKeysTab';
 
 type Scan = Schemas['ScanView'];
@@ -113,10 +113,10 @@ function ScansTab() {
       ),
     },
     {
-      key: 'found', label: 'Found', width: 110,
+      key: 'found', label: 'Found', width: 150,
       render: (s) => (
         <Text size="sm">
-          {formatCount(s.progress.found)}
+          {devicesFound(s.devices, s.progress.found)}
           {devicesSummary(s.devices) && <Text span size="xs" c="dimmed"> ({devicesSummary(s.devices)})</Text>}
         </Text>
       ),
@@ -163,7 +163,7 @@ function LastScan({ range }: { range: Schedule }) {
   if (!range.lastScanId) return <>—</>;
   const link = <Link to={`/discovery/scans/${range.lastScanId}`}>Scan {range.lastScanId}</Link>;
   if (!last) return link;
-  const figures = [`${formatCount(last.found)} found`, devicesSummary(last.devices), last.gone ? `${formatCount(last.gone)} gone` : ''].filter(Boolean).join(' · ');
+  const figures = [`${devicesFound(last.devices, last.found)} found`, devicesSummary(last.devices), last.gone ? `${formatCount(last.gone)} gone` : ''].filter(Boolean).join(' · ');
   return (
     <Stack gap={0}>
       {link}

@@ -1,5 +1,6 @@
 // How scan and per-address statuses read and are coloured, in one place for the discovery pages.
 import type { Schemas } from '../../api/client';
+import { plural } from '../../lib/format';
 
 export type ScanStatus = Schemas['ScanView']['status'];
 export type ResultStatus = Schemas['ScanResultView']['status'];
@@ -25,6 +26,15 @@ export const DEVICE_CHANGES: DeviceChange[] = ['new', 'changed', 'unchanged'];
 export const CHANGE_LABEL: Record<DeviceChange, string> = { new: 'New', changed: 'Changed', unchanged: 'Unchanged' };
 
 export const CHANGE_COLOR: Record<DeviceChange, string> = { new: 'teal', changed: 'blue', unchanged: 'gray' };
+
+/**
+ * How many devices a scan identified, in words: a machine found at two addresses (SNMP at one,
+ * SSH at another) is one device. Scans stored before device counts were kept say addresses.
+ */
+export function devicesFound(devices: Schemas['ScanView']['devices'], addresses: number): string {
+  const n = Object.values(devices).reduce((a, b) => a + (b ?? 0), 0);
+  return n || !addresses ? plural(n, 'device') : plural(addresses, 'address', 'addresses');
+}
 
 /** What a scan did to the inventory in a few words ("3 new · 1 changed"); empty when it added and changed nothing. */
 export function devicesSummary(devices: Schemas['ScanView']['devices']): string {
