@@ -155,6 +155,13 @@ describe('inventory ingest', () => {
     const after = await device(id);
     expect(after.addresses.map((a: { ip: string }) => a.ip).sort()).toEqual(['192.0.2.32', '198.51.100.32']);
     expect(after.primaryIp).toBe('192.0.2.32');
+
+    // the translated address goes to another machine: SNMP reaches that one there now, and
+    // nothing holds the address on web-nat any longer
+    const other = await ingest.ingest({ source: 'snmp', identity: { hostname: 'printer-nat', macs: ['00:1b:a9:aa:00:02'], addresses: ['198.51.100.32'] }, device: { type: 'printer' } });
+    expect(other.deviceId).not.toBe(id);
+    await ingest.ingest(moved);
+    expect((await device(id)).addresses.map((a: { ip: string }) => a.ip)).toEqual(['192.0.2.32']);
   });
 
   it('a report without interfaces whose MAC and address the device has on an interface adds nothing', async () => {

@@ -1,4 +1,4 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { TextColumn, TimeColumn } from '../database/columns';
 import { Device } from './device.entity';
 
@@ -7,6 +7,7 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Which source saw a device, first and last. */
 @Entity('device_sources')
+@Index(['kind', 'address'])
 export class DeviceSource {
   @PrimaryColumn({ type: 'int', unsigned: true }) deviceId: number;
   @PrimaryColumn({ type: 'varchar', length: 16 }) kind: SourceKind;

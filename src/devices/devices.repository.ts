@@ -263,7 +263,9 @@ export class DevicesRepository {
 
   /**
    * Records that a source saw the device now (first sighting sets firstSeen), and at which
-   * address: the latest sighting's, a sighting without one keeping the last known.
+   * address: the latest sighting's, a sighting without one keeping the last known. The address
+   * is this device's alone for that source from now on: a machine the source reached there
+   * before no longer is (the address went to another machine), so nothing holds it there.
    */
   async touchSource(m: EntityManager, id: number, kind: SourceKind, at: Date, address: string | null = null): Promise<void> {
     // assigned left to right: the address is compared with last_seen before that moves on
@@ -273,6 +275,7 @@ export class DevicesRepository {
          last_seen = GREATEST(last_seen, VALUES(last_seen))`,
       [id, kind, at, at, address],
     );
+    if (address) await m.query('UPDATE device_sources SET address = NULL WHERE kind = ? AND address = ? AND device_id <> ? AND last_seen <= ?', [kind, address, id, at]);
   }
 
   async insertHistory(m: EntityManager, rows: Array<Omit<HistoryEntry, 'id' | 'device'>>): Promise<void> {
