@@ -1,6 +1,7 @@
 // jobs/: every query on jobs, runs, run targets, their logs and device leases. Workers claim
 // targets and devices with conditional UPDATEs/INSERTs that set a lease, so any number of them
-// share a run, one job at a time runs per device, and a dead worker's targets come back.
+// share a run, one job at a time runs per machine (merged records of it included), and a dead
+// worker's targets come back.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -381,14 +382,40 @@ export class JobsRepository {
     ))) > 0;
   }
 
-  /** One job at a time per device: takes the device's lease when free or expired. */
+  /**
+   * One job at a time per machine: takes the device's lease when free or expired, and keeps it
+   * only when no other record of the same machine holds a live one. A target that was running
+   * when its device was merged keeps the merged id, and so does the lease its worker renews and
+   * releases; device_merges makes it the survivor's (and, after later merges, its survivor's).
+   * Insert first, then look: of two acquirers on two records of one machine, the later sees the
+   * earlier's row, so they never both keep theirs.
+   */
   async acquireDevice(deviceId: number, owner: string, runId: number, leaseUntil: Date, now: Date): Promise<{ ok: true } | { ok: false; runId: number }> {
     await this.ds.query('DELETE FROM device_leases WHERE device_id = ? AND lease_until < ?', [deviceId, now]);
     const res = await this.ds.query('INSERT IGNORE INTO device_leases (device_id, owner, run_id, lease_until) VALUES (?, ?, ?, ?)', [deviceId, owner, runId, leaseUntil]);
-    if (affected(res)) return { ok: true };
-    const [r] = await this.ds.query('SELECT owner, run_id AS runId FROM device_leases WHERE device_id = ?', [deviceId]);
-    if (r?.owner === owner) return { ok: true };
-    return { ok: false, runId: Number(r?.runId ?? 0) };
+    if (!affected(res)) {
+      const [r] = await this.ds.query('SELECT owner, run_id AS runId FROM device_leases WHERE device_id = ?', [deviceId]);
+      if (r?.owner !== owner) return { ok: false, runId: Number(r?.runId ?? 0) };
+    }
+    const other = await this.liveLeaseOfSameMachine(deviceId, now);
+    if (other === null) return { ok: true };
+    await this.releaseDevice(deviceId, owner);
+    return { ok: false, runId: other };
+  }
+
+  /**
+   * The run holding a live lease on another record of this device's machine: the device it was
+   * merged into, or a device merged into that one (by device_merges' keys). Null when none does.
+   */
+  private async liveLeaseOfSameMachine(deviceId: number, now: Date): Promise<number | null> {
+    const machine = (await this.survivorOf(deviceId)) ?? deviceId;
+    const [r] = await this.ds.query(
+      `SELECT l.run_id AS runId FROM device_leases l
+         JOIN (SELECT ? AS id UNION SELECT merged_id FROM device_merges WHERE survivor_id = ?) same ON same.id = l.device_id
+       WHERE l.device_id <> ? AND l.lease_until >= ? LIMIT 1`,
+      [machine, machine, deviceId, now],
+    );
+    return r ? Number(r.runId) : null;
   }
 
   async renewDevice(deviceId: number, owner: string, leaseUntil: Date): Promise<boolean> {
