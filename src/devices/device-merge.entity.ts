@@ -1,7 +1,7 @@
 // devices/: which device a merged (deleted) device lives on as, so that what still names the
-// merged id (a job run target that was running during the merge, a run that targeted both) can
-// lead to the survivor. A later merge of the survivor moves these on, so each names the device
-// that exists now.
+// merged id (a job run target that was running during the merge and its device lease, a run
+// that targeted both) can lead to the survivor. A later merge of the survivor moves these on,
+// so each names the device that exists now.
 import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { RefColumn, TimeColumn } from '../database/columns';
 
