@@ -267,7 +267,7 @@ export class DevicesRepository {
    * is this device's alone for that source from now on: a machine the source reached there
    * before no longer is (the address went to another machine), so nothing holds it there.
    */
-  async touchSource(m: EntityManager, id: number, kind: SourceKind, at: Date, address: string | null = null): Promise<void> {
+  async touchSource(m: EntityManager, id: number, kind: SourceKind, at: Date, address: string | null = null, had: string | null = null): Promise<void> {
     // assigned left to right: the address is compared with last_seen before that moves on
     await m.query(
       `INSERT INTO device_sources (device_id, kind, first_seen, last_seen, address) VALUES (?, ?, ?, ?, ?)
@@ -275,7 +275,9 @@ export class DevicesRepository {
          last_seen = GREATEST(last_seen, VALUES(last_seen))`,
       [id, kind, at, at, address],
     );
-    if (address) await m.query('UPDATE device_sources SET address = NULL WHERE kind = ? AND address = ? AND device_id <> ? AND last_seen <= ?', [kind, address, id, at]);
+    // `had`: where this source last reached the device, as the caller read it; the same address
+    // again (every rescan) is held by no other device, since it was this one's alone already
+    if (address && address !== had) await m.query('UPDATE device_sources SET address = NULL WHERE kind = ? AND address = ? AND device_id <> ? AND last_seen <= ?', [kind, address, id, at]);
   }
 
   async insertHistory(m: EntityManager, rows: Array<Omit<HistoryEntry, 'id' | 'device'>>): Promise<void> {

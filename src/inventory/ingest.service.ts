@@ -99,6 +99,8 @@ export class IngestService {
     let held: Held = {};
     /** addresses other sources reach this machine at, which this report leaves in place */
     let othersReach = new Set<string>();
+    /** where this report's source last reached the machine */
+    let reachedBefore: string | null = null;
     if (isNew) {
       id = await this.devices.insertDevice(m, {
         ...r.fields, type: r.type ?? 'other', platform: r.platform ?? 'other', status: 'active',
@@ -112,6 +114,7 @@ export class IngestService {
       const sightings = await this.repo.sightingsOf(m, current.id);
       held = await this.heldGroups(m, current, r, sightings);
       othersReach = addressesOthersReach(r.source, r.at, sightings, this.config.staleDays);
+      reachedBefore = sightings.find((s) => s.kind === r.source)?.address ?? null;
       // the OS's name and version only make sense together; vendor, model and serial are
       // separate facts (and a serial is identity too), so a lower source still fills an empty one
       const heldFields = new Set<string>([...(held.os ? GROUP_FIELDS.os : []), ...(held.device ? GROUP_FIELDS.device.filter((f) => current[f] !== null) : [])]);
@@ -142,7 +145,7 @@ export class IngestService {
     if (r.report.hardware && !held.hardware) await this.syncHardware(m, id, r, isNew, record);
     if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r, isNew);
     if (r.report.neighbours) await this.syncNeighbours(m, id, r, isNew);
-    await this.devices.touchSource(m, id, r.source, r.at, r.addresses[0] ?? null);
+    await this.devices.touchSource(m, id, r.source, r.at, r.addresses[0] ?? null, reachedBefore);
     await this.devices.insertHistory(m, history);
     return { deviceId: id, created: isNew, matchedBy: by, changes: history.length, outrankedBy: held };
   }
