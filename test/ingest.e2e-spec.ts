@@ -197,6 +197,20 @@ describe('inventory ingest', () => {
     expect((await device(a.deviceId)).serial).toBeNull();
   });
 
+  it('leaves out addresses with a zone (fe80::1%eth0: it means something only on that host), keeping the rest of the report', async () => {
+    const zone = `fe80::1%${'x'.repeat(60)}`;
+    const res = await ingest.ingest({
+      source: 'ssh',
+      identity: { hostname: 'zoned-01', serial: 'ZONE-0001', macs: ['52:54:00:0e:00:01'], addresses: ['192.0.2.77', 'fe80::2%eth0'] },
+      interfaces: [{ name: 'eth0', mac: '52:54:00:0e:00:01', addresses: ['192.0.2.77', zone, 'fe80::3%2', '2001:db8::77'] }],
+      neighbours: [{ protocol: 'lldp', localPort: 'eth0', remoteName: 'sw-zone', remoteAddress: 'fe80::4%eth0' }],
+    });
+    const d = await device(res.deviceId);
+    expect(d.primaryIp).toBe('192.0.2.77');
+    expect(d.addresses.map((a: { ip: string }) => a.ip)).toEqual(['192.0.2.77', '2001:db8::77']);
+    expect(d.neighbours).toEqual([expect.objectContaining({ remoteName: 'sw-zone', remoteAddress: null })]);
+  });
+
   it('stores hostile strings inert: control characters dropped, huge values capped, HTML kept as text', async () => {
     const res = await ingest.ingest({
       source: 'snmp',

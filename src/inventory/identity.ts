@@ -1,5 +1,6 @@
 // inventory/: identifiers that decide whether a report is a known machine, and the junk
 // values (placeholder serials, virtual and broadcast MACs) that must never match anything.
+import { isIP } from 'node:net';
 
 /** Serials that vendors ship as placeholders; compared case-insensitively after trimming. */
 export const JUNK_SERIALS = [
@@ -45,6 +46,15 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * the "Trojan Source" trick; right-to-left names display correctly without them.
  */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * An IP address as a device reported it, storable as one: IPv4 or IPv6 without a zone
+ * (fe80::1%eth0 means something only on the host that wrote it, as the API says, and a zone
+ * can be longer than any address column).
+ */
+export function isStorableIp(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('%') && isIP(value) !== 0;
+}
 
 /**
  * Text from a device is untrusted: invalid UTF-8 arrives already replaced by the decoder, but

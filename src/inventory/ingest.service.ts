@@ -15,13 +15,12 @@ import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
 import { normalizeMac } from '../common/mac';
-import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
+import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, TitleKey, titleKey } from './inventory.repository';
 import { addressesOthersReach, deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource, Sighting } from './source-precedence';
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 
 type History = Omit<HistoryEntry, 'id' | 'device'>;
 /** The groups a report leaves alone, each with the better source whose view stands. */
@@ -227,7 +226,7 @@ export class IngestService {
       const next: Row[] = [];
       for (const i of r.report.interfaces) {
         const mac = i.mac ? normalizeMac(i.mac) : null;
-        const ips = (i.addresses ?? []).filter((a) => isIP(a));
+        const ips = (i.addresses ?? []).filter(isStorableIp);
         if (!ips.length && mac) next.push({ ip: null, mac, interfaceName: cleanText(i.name) ?? null });
         for (const ip of ips) next.push({ ip, mac, interfaceName: cleanText(i.name) ?? null });
       }
@@ -367,7 +366,7 @@ export class IngestService {
   private async syncNeighbours(m: EntityManager, id: number, r: CleanReport, isNew: boolean): Promise<void> {
     const rows = (r.report.neighbours ?? []).slice(0, 4096).map((n) => ({
       protocol: n.protocol === 'cdp' ? 'cdp' : 'lldp', local_port: cleanText(n.localPort) ?? null, remote_name: cleanText(n.remoteName) ?? null,
-      remote_port: cleanText(n.remotePort) ?? null, remote_address: n.remoteAddress && isIP(n.remoteAddress) ? n.remoteAddress : null,
+      remote_port: cleanText(n.remotePort) ?? null, remote_address: isStorableIp(n.remoteAddress) ? n.remoteAddress : null,
       remote_platform: cleanText(n.remotePlatform) ?? null, remote_chassis_id: cleanText(n.remoteChassisId) ?? null,
     }));
     const key = (n: Record<string, unknown>) => JSON.stringify([n.protocol, n.local_port, n.remote_name, n.remote_port, n.remote_address, n.remote_platform, n.remote_chassis_id]);
@@ -433,7 +432,7 @@ function clean(report: InventoryReport): CleanReport {
     if (v !== undefined) fields[f] = v;
   }
   const macs = [...new Set([...(id.macs ?? []), ...(report.interfaces ?? []).map((i) => i.mac ?? '')].map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
-  const addresses = [...new Set((id.addresses ?? []).filter((a) => typeof a === 'string' && isIP(a) !== 0))];
+  const addresses = [...new Set((id.addresses ?? []).filter(isStorableIp))];
   const at = report.collectedAt && !Number.isNaN(new Date(report.collectedAt).getTime()) ? new Date(report.collectedAt) : new Date();
   return { source: report.source, at, fields, type: dev.type, platform: dev.platform, macs, addresses, report };
 }
