@@ -211,6 +211,25 @@ describe('inventory ingest', () => {
     expect(d.neighbours).toEqual([expect.objectContaining({ remoteName: 'sw-zone', remoteAddress: null })]);
   });
 
+  it('stores a report whose every field is 64 KiB or not a value Teknisi knows (a collector\'s bug): unknown as unknown, and again unchanged', async () => {
+    const huge = `<b>\u202e${'é'.repeat(70_000)}`;
+    const report: InventoryReport = {
+      source: 'snmp',
+      identity: { hostname: huge, fqdn: huge, serial: huge, macs: [huge, 'zz:zz'], addresses: ['192.0.2.88', huge] },
+      device: { type: huge as never, platform: 'beos' as never, vendor: huge, model: huge, osFamily: huge, osName: huge, osVersion: huge },
+      hardware: [{ kind: 'gpu' as never, name: huge, manufacturer: huge, model: huge, serial: huge, slot: huge, capacityBytes: 1e300, cores: -1 }],
+      interfaces: [{ name: huge, description: huge, mac: huge, adminStatus: huge, operStatus: huge, addresses: [huge] }],
+      software: [{ name: huge, version: huge, publisher: huge, architecture: huge, installDate: huge }],
+      neighbours: [{ protocol: 'cdp', localPort: huge, remoteName: huge, remotePort: huge, remoteAddress: huge, remotePlatform: huge, remoteChassisId: huge }],
+    };
+    const res = await ingest.ingest(report);
+    const d = await device(res.deviceId);
+    expect(d).toMatchObject({ type: 'other', platform: 'other', primaryIp: '192.0.2.88' });
+    expect(d.hostname).toHaveLength(255);
+    expect(d.hardware).toEqual([expect.objectContaining({ kind: 'other', capacityBytes: null, cores: null })]);
+    expect((await ingest.ingest(report)).changes).toBe(0);
+  });
+
   it('stores hostile strings inert: control characters dropped, huge values capped, HTML kept as text', async () => {
     const res = await ingest.ingest({
       source: 'snmp',

@@ -10,7 +10,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { addressKey } from '../devices/device-address.entity';
-import { Device } from '../devices/device.entity';
+import { Device, DEVICE_TYPES, PLATFORMS } from '../devices/device.entity';
+import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
@@ -334,7 +335,7 @@ export class IngestService {
 
   private async syncHardware(m: EntityManager, id: number, r: CleanReport, isNew: boolean, record: RecordFn): Promise<void> {
     const rows = (r.report.hardware ?? []).map((h) => ({
-      kind: h.kind, name: cleanText(h.name) ?? null, manufacturer: cleanText(h.manufacturer) ?? null, model: cleanText(h.model) ?? null,
+      kind: (HARDWARE_KINDS as readonly unknown[]).includes(h.kind) ? h.kind : 'other', name: cleanText(h.name) ?? null, manufacturer: cleanText(h.manufacturer) ?? null, model: cleanText(h.model) ?? null,
       serial: cleanText(h.serial, 128) ?? null, capacity_bytes: count(h.capacityBytes, Number.MAX_SAFE_INTEGER), speed_mhz: count(h.speedMhz), cores: count(h.cores), slot: cleanText(h.slot, 64) ?? null,
     }));
     const describe = (h: { kind: string; name: string | null; model: string | null; slot: string | null; capacity_bytes: number | null }) =>
@@ -434,7 +435,10 @@ function clean(report: InventoryReport): CleanReport {
   const macs = [...new Set([...(id.macs ?? []), ...(report.interfaces ?? []).map((i) => i.mac ?? '')].map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
   const addresses = [...new Set((id.addresses ?? []).filter(isStorableIp))];
   const at = report.collectedAt && !Number.isNaN(new Date(report.collectedAt).getTime()) ? new Date(report.collectedAt) : new Date();
-  return { source: report.source, at, fields, type: dev.type, platform: dev.platform, macs, addresses, report };
+  // what no type or platform Teknisi knows is unknown (a collector's bug must not fail the report on the column)
+  const type = (DEVICE_TYPES as readonly unknown[]).includes(dev.type) ? dev.type : undefined;
+  const platform = (PLATFORMS as readonly unknown[]).includes(dev.platform) ? dev.platform : undefined;
+  return { source: report.source, at, fields, type, platform, macs, addresses, report };
 }
 
 const MAX_ATTEMPTS = 4;
