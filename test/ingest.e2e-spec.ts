@@ -219,7 +219,11 @@ describe('inventory ingest', () => {
       device: { type: huge as never, platform: 'beos' as never, vendor: huge, model: huge, osFamily: huge, osName: huge, osVersion: huge },
       hardware: [{ kind: 'gpu' as never, name: huge, manufacturer: huge, model: huge, serial: huge, slot: huge, capacityBytes: 1e300, cores: -1 }],
       interfaces: [{ name: huge, description: huge, mac: huge, adminStatus: huge, operStatus: huge, addresses: [huge] }],
-      software: [{ name: huge, version: huge, publisher: huge, architecture: huge, installDate: huge }],
+      software: [
+        { name: huge, version: huge, publisher: huge, architecture: huge, installDate: huge },
+        // a day that does not exist, a zero date, and one that does
+        { name: 'bad-date-tool', installDate: '2024-02-30' }, { name: 'zero-date-tool', installDate: '0000-00-00' }, { name: 'leap-day-tool', installDate: '2024-02-29' },
+      ],
       neighbours: [{ protocol: 'cdp', localPort: huge, remoteName: huge, remotePort: huge, remoteAddress: huge, remotePlatform: huge, remoteChassisId: huge }],
     };
     const res = await ingest.ingest(report);
@@ -227,6 +231,8 @@ describe('inventory ingest', () => {
     expect(d).toMatchObject({ type: 'other', platform: 'other', primaryIp: '192.0.2.88' });
     expect(d.hostname).toHaveLength(255);
     expect(d.hardware).toEqual([expect.objectContaining({ kind: 'other', capacityBytes: null, cores: null })]);
+    const sw = (await t.http.get(`/api/devices/${res.deviceId}/software?q=-tool`).set(viewer)).body.items as Array<{ name: string; installDate: string | null }>;
+    expect(sw.map((s) => [s.name, s.installDate])).toEqual([['bad-date-tool', null], ['leap-day-tool', '2024-02-29'], ['zero-date-tool', null]]);
     expect((await ingest.ingest(report)).changes).toBe(0);
   });
 

@@ -280,7 +280,7 @@ export class IngestService {
         publisher: cleanText(s.publisher) ?? '',
         version: cleanText(s.version, 128) ?? '',
         architecture: cleanText(s.architecture, 32) ?? '',
-        installDate: s.installDate && /^\d{4}-\d{2}-\d{2}$/.test(s.installDate) ? s.installDate : null,
+        installDate: isCalendarDate(s.installDate) ? s.installDate : null,
       }))
       .filter((s): s is PreparedSoftware['items'][number] => !!s.name);
     const titles = [...new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }])).values()];
@@ -416,6 +416,16 @@ type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'],
  * from a collector (a device's own text, e.g. an IOS "MTU 99999999999 bytes") it is a misreading,
  * not a reason to lose the rest of the report.
  */
+/**
+ * A YYYY-MM-DD day that exists (not 2024-02-30, which the DATE column would keep as 0000-00-00),
+ * from 1970 on: earlier ones are what a zero or garbage timestamp decodes to.
+ */
+function isCalendarDate(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getUTCFullYear() >= 1970;
+}
+
 function count(n: unknown, max = 4_294_967_295): number | null {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= max ? Math.floor(n) : null;
 }
