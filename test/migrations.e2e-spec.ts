@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureDatabase, runMigrations } from '../src/database/data-source';
 import { ENTITIES } from '../src/database/entities';
+import { scanRangeKey } from '../src/discovery/scan.entity';
 import { pendingSchemaChanges } from '../src/database/schema-drift';
 import { MIGRATIONS } from '../migrations';
 import { dropDatabase } from './support/app';
@@ -79,6 +80,30 @@ describe('from an empty database', () => {
     const [row] = await ds.query('SELECT created_at FROM users WHERE username = ?', ['roundtrip']);
     expect(new Date(row.created_at).toISOString()).toBe(at.toISOString());
     await ds.query('DELETE FROM users');
+  });
+
+  it('gives scans stored before AddScanRangeKey their range key, so that their rescans compare with them', async () => {
+    expect(migrationName(MIGRATIONS[MIGRATIONS.length - 1])).toMatch(/^AddScanRangeKey/); // the one undone here
+    await ds.undoLastMigration({ transaction: 'each' });
+    const at = new Date();
+    const scans = [
+      { targets: ['192.0.2.0/24', 'printer.example'], exclude: null, credentialIds: [3, 1], options: { snmpPort: 161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 } },
+      { targets: ['PRINTER.example', '192.0.2.0/24'], exclude: [], credentialIds: [1, 3], options: { snmpPort: 161, sshPort: 22, timeoutMs: 3000, retries: 0, concurrency: 16 } },
+      { targets: ['192.0.2.0/24'], exclude: ['192.0.2.1'], credentialIds: [1], options: { snmpPort: 1161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 } },
+    ];
+    for (const s of scans) {
+      await ds.query(
+        `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, created_at) VALUES ('completed', ?, ?, ?, ?, 0, 0, 0, ?)`,
+        [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), at],
+      );
+    }
+    expect(await runMigrations(ds)).toEqual([migrationName(MIGRATIONS[MIGRATIONS.length - 1])]);
+    const keys = (await ds.query('SELECT range_key AS k FROM scans ORDER BY id')).map((r: { k: string }) => r.k);
+    expect(keys).toEqual(scans.map((s) => scanRangeKey(s)));
+    // the first two are one range (order, case, timeouts aside); the third another
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[2]).not.toBe(keys[0]);
+    await ds.query('DELETE FROM scans');
   });
 
   it('reverts cleanly, down to nothing but the migrations table', async () => {

@@ -49,8 +49,8 @@ describe('a scan\'s device changes', () => {
   });
 
   const scanOf = async (id: number, query = ''): Promise<ScanBody> => (await t.http.get(`/api/discovery/scans/${id}${query}`).set(bearer(tech)).expect(200)).body;
-  const scanRange = async (credentialIds: number[], options: object = {}): Promise<ScanBody> => {
-    const id = (await t.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [`${at(1)}-4`], credentialIds, options: { timeoutMs: 2000, ...options } }).expect(202)).body.id as number;
+  const scanRange = async (credentialIds: number[], options: object = {}, targets = [`${at(1)}-4`]): Promise<ScanBody> => {
+    const id = (await t.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets, credentialIds, options: { timeoutMs: 2000, ...options } }).expect(202)).body.id as number;
     for (const end = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 200))) {
       const s = await scanOf(id);
       if (s.status !== 'queued' && s.status !== 'running') return s;
@@ -105,5 +105,12 @@ describe('a scan\'s device changes', () => {
     // lab-web01 too: SSH leaves it the address SNMP reaches it at, and SNMP the one SSH does,
     // where each used to take the other's away and move its primary address back, every scan
     expect(again.devices).toEqual({ unchanged: 2 });
+  });
+
+  it('compares a scan with one of the same targets given in another order', async () => {
+    const one = await scanRange([cred.snmp, cred.web01], {}, [at(3), at(2)]);
+    expect(one).toMatchObject({ status: 'completed', comparison: null });
+    const other = await scanRange([cred.web01, cred.snmp], { timeoutMs: 3000 }, [at(2), at(3)]);
+    expect(other).toMatchObject({ status: 'completed', comparison: { previousScanId: one.id, gone: 0 }, devices: { unchanged: 1 } });
   });
 });

@@ -98,7 +98,7 @@ export class ScanDeviceCounts {
 
 /** The completed scan before this one over the same range, and what answered it but not this one. */
 export class ScanComparison {
-  @ApiProperty({ description: 'the last completed scan before this one with the same targets, exclusions, credentials (in any order) and SNMP and SSH ports, whoever started it' }) previousScanId: number;
+  @ApiProperty({ description: 'the last completed scan before this one with the same targets, exclusions and credentials (each in any order) and SNMP and SSH ports, whoever started it' }) previousScanId: number;
   @ApiProperty({ description: 'devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them' }) gone: number;
 }
 

@@ -1,5 +1,6 @@
 // discovery/: a scan of address ranges, split into chunks that any worker may claim, and
 // one result row per address saying what was found there or why nothing was.
+import { createHash } from 'node:crypto';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
 
@@ -30,6 +31,8 @@ export interface ScanOptions {
 
 @Entity('scans')
 @Index(['status', 'id'])
+// a scan's previous one of the same range is one index lookup, however many other scans there are
+@Index(['rangeKey', 'status', 'id'])
 export class Scan {
   @IdColumn() id: number;
   @Column({ type: 'varchar', length: 16 }) status: ScanStatus;
@@ -39,6 +42,8 @@ export class Scan {
   @Column({ type: 'simple-json', nullable: true }) exclude: string[] | null;
   @Column({ type: 'simple-json' }) credentialIds: number[];
   @Column({ type: 'simple-json' }) options: ScanOptions;
+  /** scanRangeKey of the above: scans with the same key are compared with each other */
+  @Column({ type: 'char', length: 64, nullable: true }) rangeKey: string | null;
   @Column({ type: 'int', unsigned: true, default: 0 }) total: number;
   @Column({ type: 'int', unsigned: true, default: 0 }) done: number;
   @Column({ type: 'int', unsigned: true, default: 0 }) found: number;
@@ -52,6 +57,18 @@ export class Scan {
   @TimeColumn() createdAt: Date;
   @TimeColumn({ nullable: true }) startedAt: Date | null;
   @TimeColumn({ nullable: true }) finishedAt: Date | null;
+}
+
+/**
+ * What makes two scans comparable (what one identified and the other did not means a device is
+ * gone): the same targets and exclusions, as written but in any order and case, the same
+ * credentials in any order, and the same SNMP and SSH ports. Other options (timeouts,
+ * concurrency) do not change what a scan can find.
+ */
+export function scanRangeKey(s: { targets: string[]; exclude?: string[] | null; credentialIds: number[]; options: Partial<ScanOptions> }): string {
+  const set = (xs: string[]) => [...new Set(xs.map((x) => x.trim().toLowerCase()))].sort();
+  const key = [set(s.targets), set(s.exclude ?? []), [...new Set(s.credentialIds)].sort((a, b) => a - b), s.options.snmpPort ?? null, s.options.sshPort ?? null];
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
 /** A slice of a scan's expanded address list: the unit a worker claims under a lease. */

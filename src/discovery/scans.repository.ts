@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
 import { deleteInBatches } from '../database/batches';
 import { statusCountsJson } from '../database/status-counts';
-import { ChunkStatus, DeviceChange, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus } from './scan.entity';
+import { ChunkStatus, DeviceChange, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus, scanRangeKey } from './scan.entity';
 
 export interface NewScan {
   targets: string[];
@@ -82,9 +82,9 @@ export class ScansRepository {
   async insertScan(s: NewScan, chunkSize: number, at: Date): Promise<{ id: number; chunks: number }> {
     return this.ds.transaction(async (m) => {
       const res = await m.query(
-        `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, schedule_id, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
-        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.total, s.scheduleId, s.createdBy, at],
+        `INSERT INTO scans (status, targets, exclude, credential_ids, options, range_key, total, done, found, schedule_id, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), scanRangeKey(s), s.total, s.scheduleId, s.createdBy, at],
       );
       const id = Number(res.insertId);
       const chunks: unknown[][] = [];
@@ -101,9 +101,9 @@ export class ScansRepository {
   /** A scan that could not start (a saved range whose credential is gone, say): ended at once, saying why. */
   async insertFailedScan(s: Omit<NewScan, 'total'>, error: string, at: Date): Promise<number> {
     const res = await this.ds.query(
-      `INSERT INTO scans (status, targets, exclude, credential_ids, options, total, done, found, counts, device_counts, schedule_id, created_by, error, created_at, started_at, finished_at)
-       VALUES ('failed', ?, ?, ?, ?, 0, 0, 0, '{}', '{}', ?, ?, ?, ?, ?, ?)`,
-      [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), s.scheduleId, s.createdBy, error.slice(0, 1024), at, at, at],
+      `INSERT INTO scans (status, targets, exclude, credential_ids, options, range_key, total, done, found, counts, device_counts, schedule_id, created_by, error, created_at, started_at, finished_at)
+       VALUES ('failed', ?, ?, ?, ?, ?, 0, 0, 0, '{}', '{}', ?, ?, ?, ?, ?, ?)`,
+      [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), scanRangeKey(s), s.scheduleId, s.createdBy, error.slice(0, 1024), at, at, at],
     );
     return Number(res.insertId);
   }
@@ -182,30 +182,18 @@ export class ScansRepository {
   }
 
   /**
-   * The completed scan before this one over the same range (the same targets and exclusions, as
-   * they were stored) with the same credentials, in any order, and SNMP and SSH ports, whoever
-   * started it; null when there is none left. A scan that could not log in where this one can
+   * The completed scan before this one over the same range (scanRangeKey: the same targets and
+   * exclusions, in any order, with the same credentials and SNMP and SSH ports), whoever started
+   * it; null when there is none. A scan that could not log in where this one can
    * (or the other way round) would count as gone every device only the missing credential finds.
    */
   async previousOfRange(scanId: number): Promise<number | null> {
-    const [me] = await this.ds.query('SELECT credential_ids AS creds, options FROM scans WHERE id = ?', [scanId]);
-    if (!me) return null;
-    const key = (creds: string, options: string) => {
-      const o = JSON.parse(options) as Partial<ScanOptions>;
-      return JSON.stringify([(JSON.parse(creds) as number[]).sort((a, b) => a - b), o.snmpPort ?? null, o.sshPort ?? null]);
-    };
-    const mine = key(me.creds, me.options);
-    for (let before = scanId; ;) {
-      const rows: Array<{ id: string; creds: string; options: string }> = await this.ds.query(
-        `SELECT p.id, p.credential_ids AS creds, p.options FROM scans s JOIN scans p ON p.id < ? AND p.status = 'completed' AND p.targets = s.targets AND p.exclude <=> s.exclude
-         WHERE s.id = ? ORDER BY p.id DESC LIMIT 100`,
-        [before, scanId],
-      );
-      const same = rows.find((r) => key(r.creds, r.options) === mine);
-      if (same) return Number(same.id);
-      if (rows.length < 100) return null;
-      before = Number(rows[rows.length - 1].id);
-    }
+    const [row] = await this.ds.query(
+      `SELECT p.id FROM scans s JOIN scans p ON p.range_key = s.range_key AND p.status = 'completed' AND p.id < s.id
+       WHERE s.id = ? ORDER BY p.id DESC LIMIT 1`,
+      [scanId],
+    );
+    return row ? Number(row.id) : null;
   }
 
   /** SQL (two parameters: the earlier scan, then the later one) for devices the earlier scan identified, the later did not, and still kept. */

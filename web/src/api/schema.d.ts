@@ -1996,7 +1996,7 @@ export interface components {
             at: string;
         };
         ScanComparison: {
-            /** @description the last completed scan before this one with the same targets, exclusions, credentials (in any order) and SNMP and SSH ports, whoever started it */
+            /** @description the last completed scan before this one with the same targets, exclusions and credentials (each in any order) and SNMP and SSH ports, whoever started it */
             previousScanId: number;
             /** @description devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them */
             gone: number;
