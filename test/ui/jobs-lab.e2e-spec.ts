@@ -118,6 +118,8 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   expect(await textBecomes(page, 'scan-progress', /^2 of 2 addresses scanned · 2 identified$/)).toBeTruthy();
   await visible(page.getByLabel('Status: completed'));
   await visible(page.getByText('excluding 127.99.2.10, 127.99.2.13'));
+  // and how long it took (two hosts on loopback: seconds)
+  expect(await textBecomes(page, 'scan-timing', / · took /)).toMatch(/^finished .+ · took \d+(\.\d)? s$/);
   // the first scan of this range: nothing to compare with, and it says so
   expect(await textBecomes(page, 'scan-comparison', /^Not compared/)).toMatch(/^Not compared with an earlier scan: no scan of these targets and exclusions, with these credentials and ports, completed before this one\./);
   const results = page.getByRole('table', { name: 'Results per address' });
@@ -462,4 +464,27 @@ it('a host that offers a changed SSH key is listed, and a technician forgets the
   await confirm.getByRole('button', { name: 'Forget the key' }).click();
   await visible(page.getByText('Host key forgotten'));
   await visible(page.getByText('No host has offered a changed key.'));
+});
+
+it('a scan that takes a while says about how long it has left, at the pace it has kept', async () => {
+  // two addresses whose UDP 161 swallows every request (a firewall that drops), one at a time:
+  // the first ends after its 4 s timeout, the second 4 s after that
+  const dgram = await import('node:dgram');
+  const sinks = await Promise.all(['127.99.2.50', '127.99.2.51'].map(async (address) => {
+    const s = dgram.createSocket('udp4');
+    await new Promise<void>((r) => s.bind(161, address, r));
+    return s;
+  }));
+  try {
+    const cred = (await env.t.http.post('/api/credentials').set(admin).send({ name: 'silent v2c', kind: 'snmp-v2c', community: 'nobody-answers' }).expect(201)).body.id as number;
+    const id = (await env.t.http.post('/api/discovery/scans').set(admin).send({ targets: ['127.99.2.50-127.99.2.51'], credentialIds: [cred], options: { timeoutMs: 4000, retries: 0, concurrency: 1 } }).expect(202)).body.id as number;
+    const page = await env.login('ui-tech', techPassword);
+    await page.goto(`/discovery/scans/${id}`);
+    // past 5 s, with one address of two done: as long again as it has run
+    expect(await textBecomes(page, 'scan-timing', / left$/, 20_000)).toMatch(/^running since .+ · about \d+(\.\d)? s left$/);
+    await visible(page.getByLabel('Status: completed'), 30_000);
+    expect(await page.getByTestId('scan-timing').textContent()).toMatch(/^finished .+ · took \d+(\.\d)? s$/);
+  } finally {
+    for (const s of sinks) s.close();
+  }
 });

@@ -1,5 +1,5 @@
 // /discovery/scans/:id — one scan, live: progress from the server's event stream (done, total,
-// found and a bar), what each address answered (identified, no response, auth failed, refused,
+// found, a bar and about how long it has left), what each address answered (identified, no response, auth failed, refused,
 // error, excluded, with the reason and the device it became, new or changed), cancel, and once it
 // ended a new scan of the same targets. A completed scan lists the devices the previous scan of its
 // range found and it did not. ?status= or ?change= filters the results, ?page= and ?gonePage= page.
@@ -16,7 +16,8 @@ import { Detail } from '../../components/Detail';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatCount, formatTime, plural } from '../../lib/format';
+import { formatCount, formatDuration, formatTime, plural } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
 import { useSse } from '../../lib/sse';
 import { useUrlParams } from '../../lib/url-state';
 import { credentialsQuery } from './ScanForm';
@@ -30,6 +31,17 @@ type Gone = Schemas['GoneDeviceView'];
 
 const PAGE_SIZE = 100;
 const GONE_PAGE_SIZE = 20;
+
+/**
+ * " · about 9 min left" for a running scan, at the pace it has kept so far; nothing until it has
+ * run 5 s and scanned an address, when a guess would be noise, nor in its last seconds.
+ */
+function timeLeft(startedAt: string, progress: { done: number; total: number } | undefined, now: number): string | null {
+  const elapsed = now - Date.parse(startedAt);
+  if (!progress || !progress.done || progress.done >= progress.total || !(elapsed >= 5000)) return null;
+  const left = (elapsed * (progress.total - progress.done)) / progress.done;
+  return left >= 5000 ? ` · about ${formatDuration(left)} left` : null;
+}
 
 export default function ScanPage() {
   const rawId = useParams().id;
@@ -88,6 +100,9 @@ export default function ScanPage() {
       navigate(`/discovery/scans/${created.id}`);
     },
   });
+
+  // a running scan's time left moves on between its progress events
+  const now = useNow(isActiveScan(scan?.status) ? 1000 : null);
 
   if (!valid) return <ErrorAlert error={new Error(`"${rawId}" is not a scan number.`)} title="Not found" />;
   if (detail.error && !scan) return (<><PageHeader title={`Scan ${id}`} /><ErrorAlert error={detail.error} /></>);
@@ -201,8 +216,14 @@ export default function ScanPage() {
             <Text size="sm" role="status" aria-live="polite" data-testid="scan-progress">
               {progress ? `${formatCount(progress.done)} of ${formatCount(progress.total)} addresses scanned · ${formatCount(progress.found)} identified` : 'Loading…'}
             </Text>
-            <Text size="sm" c="dimmed">
-              {scan?.finishedAt ? `finished ${formatTime(scan.finishedAt)}` : scan?.startedAt ? `running since ${formatTime(scan.startedAt)}` : active ? 'waiting for a worker' : ''}
+            <Text size="sm" c="dimmed" data-testid="scan-timing">
+              {scan?.finishedAt
+                ? `finished ${formatTime(scan.finishedAt)}${scan.startedAt ? ` · took ${formatDuration(Date.parse(scan.finishedAt) - Date.parse(scan.startedAt))}` : ''}`
+                : scan?.startedAt
+                  ? `running since ${formatTime(scan.startedAt)}${timeLeft(scan.startedAt, progress, now) ?? ''}`
+                  : active
+                    ? 'waiting for a worker'
+                    : ''}
             </Text>
           </Group>
           <Progress value={pct} size="lg" animated={active} color={scan?.status === 'completed' ? 'green' : scan?.status === 'cancelled' ? 'orange' : undefined} aria-label="Scan progress" />
