@@ -23,6 +23,10 @@ const at = (n: number) => `${net}.${n}`;
 interface ScanBody {
   id: number;
   status: string;
+  targets: string[];
+  credentialIds: number[];
+  options: Record<string, number>;
+  createdBy: string | null;
   error?: string | null;
   exclude: string[];
   progress: { done: number; total: number; found: number };
@@ -167,6 +171,28 @@ describe('discovery scans', () => {
     const db = byAddress.get(at(7))!.deviceId;
     const software = (await api().get(`/api/devices/${db}/software?limit=1`).set(bearer(tech)).expect(200)).body;
     expect(software.total).toBe(await db01.dpkgInstalledCount());
+  });
+
+  it('rescans one device as the last scan found it: at its addresses there, with that scan\'s credentials and options', async () => {
+    const webId = (await api().get('/api/devices?q=lab-web01').set(bearer(tech)).expect(200)).body.items[0].id as number;
+    const id = (await api().post(`/api/devices/${webId}/rescan`).set(bearer(tech)).expect(202)).body.id as number;
+    const scan = await until(id);
+    const me = (await api().get('/api/auth/me').set(bearer(tech)).expect(200)).body.username;
+    expect(scan).toMatchObject({
+      status: 'completed', targets: [at(6)], credentialIds: Object.values(cred), options: expect.objectContaining({ timeoutMs: 1000, retries: 1 }),
+      createdBy: me, progress: { total: 1, done: 1, found: 1 }, devices: { unchanged: 1 },
+    });
+    expect(scan.results).toEqual([expect.objectContaining({ address: at(6), status: 'identified', deviceId: webId, via: 'snmp+ssh' })]);
+    const audit = (await api().get('/api/audit?action=device.rescan').set(bearer(t.adminToken)).expect(200)).body.items;
+    expect(audit[0]).toMatchObject({ username: me, action: 'device.rescan', objectType: 'device', objectId: String(webId) });
+
+    // a record no scan identified (made by hand, or an agent's) says what to do instead
+    const byHand = (await api().post('/api/devices').set(bearer(tech)).send({ hostname: 'rescan-by-hand' }).expect(201)).body.id as number;
+    const refused = await api().post(`/api/devices/${byHand}/rescan`).set(bearer(tech)).expect(409);
+    expect(refused.body.message).toBe(`No scan has identified device ${byHand} (rescan-by-hand): it is known from its agent or by hand. Scan its address from Discovery with the credentials to try.`);
+    await api().delete(`/api/devices/${byHand}`).set(bearer(tech)).expect(204);
+    await api().post('/api/devices/99999999/rescan').set(bearer(tech)).expect(404);
+    await api().post(`/api/devices/${webId}/rescan`).set(bearer(await t.tokenFor('viewer'))).expect(403);
   });
 
   it('says which credential an agent refused, and that an SSH login was refused', async () => {

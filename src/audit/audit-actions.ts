@@ -10,7 +10,7 @@ export const AUDIT_ACTIONS = [
   'agent-token.create', 'agent-token.revoke',
   'credential.create', 'credential.update', 'credential.delete',
   'device.create', 'device.update', 'device.retire', 'device.import', 'device.bulk-tag',
-  'device.merge', 'device.distinct', 'device.distinct.remove',
+  'device.merge', 'device.distinct', 'device.distinct.remove', 'device.rescan',
   'saved-filter.create', 'saved-filter.update', 'saved-filter.delete',
   'scan.start', 'scan.cancel',
   'scan-schedule.create', 'scan-schedule.update', 'scan-schedule.delete', 'scan-schedule.run',

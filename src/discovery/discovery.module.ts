@@ -13,13 +13,13 @@ import { HostKeysController } from './host-keys.controller';
 import { HostKeysRepository } from './host-keys.repository';
 import { ScanRunner } from './scan-runner.service';
 import { ScanSchedulesService } from './scan-schedules.service';
-import { ScansController } from './scans.controller';
+import { DeviceScansController, ScansController } from './scans.controller';
 import { ScansRepository } from './scans.repository';
 import { ScansService } from './scans.service';
 
 @Module({
   imports: [CredentialsModule, InventoryModule, JobsModule],
-  controllers: [HostKeysController, ScansController],
+  controllers: [HostKeysController, ScansController, DeviceScansController],
   providers: [DeviceSessions, HostKeysRepository, ScansRepository, ScansService, ScanSchedulesService, ScanRunner],
   exports: [HostKeysRepository, ScansService],
 })

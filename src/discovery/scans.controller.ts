@@ -1,7 +1,7 @@
-// discovery/: HTTP for scans and saved ranges. Everyone reads; technicians start, cancel and
-// schedule; progress streams as server-sent events.
+// discovery/: HTTP for scans and saved ranges, and a device's rescan. Everyone reads; technicians
+// start, cancel and schedule; progress streams as server-sent events.
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit } from '../audit/audit.interceptor';
 import { AuthUser, MinRole } from '../auth/roles';
@@ -136,5 +136,23 @@ export class ScansController {
   @ApiAcceptedResponse({ type: ScanCreated, description: 'a scan of the saved range, started now' })
   runSchedule(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<ScanCreated> {
     return this.schedules.runNow(id, me.username);
+  }
+}
+
+/** A device's own discovery: scanned again as the last scan found it. */
+@ApiTags('discovery')
+@ApiBearerAuth()
+@Controller('devices')
+export class DeviceScansController {
+  constructor(private readonly scans: ScansService) {}
+
+  @Post(':id/rescan')
+  @HttpCode(202)
+  @MinRole('technician')
+  @Audit('device.rescan', 'device')
+  @ApiAcceptedResponse({ type: ScanCreated, description: 'a scan of the device at the addresses, with the credentials and options, of the last scan that identified it; follow GET /api/discovery/scans/{id}' })
+  @ApiConflictResponse({ description: 'no scan has identified the device (a record from its agent or by hand), or none of that scan\'s credentials is left' })
+  rescan(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<ScanCreated> {
+    return this.scans.rescanDevice(id, me.username);
   }
 }

@@ -196,6 +196,29 @@ export class ScansRepository {
     return row ? Number(row.id) : null;
   }
 
+  /** The device's hostname (null when it has none), or undefined when there is no such device. */
+  async deviceName(deviceId: number): Promise<string | null | undefined> {
+    const [d] = await this.ds.query('SELECT hostname FROM devices WHERE id = ?', [deviceId]);
+    return d ? d.hostname ?? null : undefined;
+  }
+
+  /**
+   * The latest scan that identified the device, with the addresses it identified it at there
+   * (a machine can answer SNMP at one and SSH at another); null when no scan ever has.
+   */
+  async lastIdentified(deviceId: number): Promise<{ scan: Scan; addresses: string[] } | null> {
+    // scan ids grow with time: the device_id index (its rows in scan_id order) finds the last at once
+    const [last] = await this.ds.query(`SELECT scan_id AS id FROM scan_results WHERE device_id = ? AND status = 'identified' ORDER BY scan_id DESC LIMIT 1`, [deviceId]);
+    if (!last) return null;
+    const scan = await this.findScan(Number(last.id));
+    if (!scan) return null;
+    const rows: Array<{ address: string }> = await this.ds.query(
+      `SELECT address FROM scan_results WHERE scan_id = ? AND device_id = ? AND status = 'identified' ORDER BY ${ipOrder('address')}`,
+      [scan.id, deviceId],
+    );
+    return { scan, addresses: rows.map((r) => r.address) };
+  }
+
   /** SQL (two parameters: the earlier scan, then the later one) for devices the earlier scan identified, the later did not, and still kept. */
   private static readonly GONE = `FROM scan_results p JOIN devices d ON d.id = p.device_id
     WHERE p.scan_id = ? AND p.status = 'identified'

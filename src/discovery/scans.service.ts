@@ -121,6 +121,24 @@ export class ScansService {
     return { id };
   }
 
+  /**
+   * A scan of one device as the last scan that identified it found it: the addresses it answered
+   * at there, that scan's credentials that still exist (the one that worked on it is tried
+   * first, as always) and its options (ports, timeout). 404 for no such device; 409 when no scan
+   * has identified it (a record from its agent or by hand) or none of those credentials is left.
+   */
+  async rescanDevice(deviceId: number, createdBy: string | null): Promise<{ id: number }> {
+    const name = await this.repo.deviceName(deviceId);
+    if (name === undefined) throw new NotFoundException(`Device ${deviceId} does not exist`);
+    const which = `device ${deviceId}${name ? ` (${name})` : ''}`;
+    const last = await this.repo.lastIdentified(deviceId);
+    if (!last) throw new ConflictException(`No scan has identified ${which}: it is known from its agent or by hand. Scan its address from Discovery with the credentials to try.`);
+    const credentialIds: number[] = [];
+    for (const id of last.scan.credentialIds) if (await this.credentials.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)))) credentialIds.push(id);
+    if (!credentialIds.length) throw new ConflictException(`The credentials of scan ${last.scan.id}, which identified ${which}, have all been deleted. Scan its address from Discovery with the credentials to try.`);
+    return this.start({ targets: last.addresses, credentialIds, options: last.scan.options }, createdBy);
+  }
+
   async list(q: ScanListQuery): Promise<Page<ScanView>> {
     const [rows, total] = await this.repo.listScans(q.status, (q.page - 1) * q.limit, q.limit);
     const names = await this.repo.scheduleNames(rows.flatMap((s) => (s.scheduleId ? [s.scheduleId] : [])));

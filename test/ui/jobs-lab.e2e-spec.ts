@@ -172,7 +172,7 @@ it('a technician scans the two lab hosts from /discovery with a picked credentia
   await visible(page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: hostB.address }));
 });
 
-it('finds one host by a package only it has, through the global search, and opens it', async () => {
+it('finds one host by a package only it has, through the global search, opens it and rescans it', async () => {
   const page = await env.login('ui-tech', techPassword);
   // out of any field, as a person clicks on the page: on its heading, not the middle of <main>,
   // which on a loaded dashboard is a link (a device, the Devices card) that navigates away
@@ -191,6 +191,12 @@ it('finds one host by a package only it has, through the global search, and open
   await link.click();
   await page.waitForURL(`${env.baseUrl}/devices/${dev.a}`);
   await visible(page.getByRole('heading', { level: 1, name: /ui-jobs-a/ }));
+
+  // and scans it again from its page, as the scan that found it did: its one address
+  await page.getByRole('button', { name: 'Rescan' }).click();
+  await page.waitForURL((u) => /^\/discovery\/scans\/\d+$/.test(u.pathname));
+  expect(await textBecomes(page, 'scan-progress', /^1 of 1 addresses scanned · 1 identified$/)).toBeTruthy();
+  await visible(page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: hostA.address }).getByRole('link', { name: 'ui-jobs-a' }));
 });
 
 it('a software.install built in the wizard runs on both lab hosts, live, and each target has its log', async () => {
@@ -289,7 +295,7 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   expect((await apiJob(jobId)).status).toBe('completed');
 });
 
-it('a viewer sees no "Start a scan", "Scan again", "New job" or "Cancel job" buttons', async () => {
+it('a viewer sees no "Start a scan", "Scan again", "Rescan", "New job" or "Cancel job" buttons', async () => {
   const later = new Date(Date.now() + 24 * 3600_000).toISOString();
   const scheduled = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'tomorrow', kind: 'noop', target: { deviceIds: [dev.a] }, schedule: { runAt: later } }).expect(201)).body.id as number;
   const page = await env.login('ui-viewer', viewerPassword);
@@ -302,6 +308,9 @@ it('a viewer sees no "Start a scan", "Scan again", "New job" or "Cancel job" but
   await page.goto('/discovery?tab=host-keys');
   await visible(page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: hostA.address }));
   expect(await page.getByRole('button', { name: /^Forget/ }).count()).toBe(0);
+  await page.goto(`/devices/${dev.a}`);
+  await visible(page.getByRole('heading', { level: 1, name: /ui-jobs-a/ }));
+  expect(await page.getByRole('button', { name: 'Rescan' }).count()).toBe(0);
   await page.goto('/jobs');
   await visible(page.getByRole('table', { name: 'Jobs' }).getByRole('link', { name: 'tomorrow' }));
   expect(await page.getByRole('link', { name: 'New job' }).count()).toBe(0);

@@ -571,6 +571,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices/{id}/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeviceScans_rescan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/windows": {
         parameters: {
             query?: never;
@@ -1200,7 +1216,7 @@ export interface components {
          * @description every action the server records (writes outside these are named "METHOD /path")
          * @enum {string}
          */
-        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
+        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
         /** @enum {string} */
         AuditObjectType: "user" | "token" | "agent-token" | "credential" | "device" | "saved-filter" | "scan" | "scan-schedule" | "ssh-host-key" | "job" | "window" | "baseline" | "rule" | "normalization-rule" | "queue";
         AuditVocabulary: {
@@ -4292,6 +4308,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ScanCreated"];
                 };
+            };
+        };
+    };
+    DeviceScans_rescan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a scan of the device at the addresses, with the credentials and options, of the last scan that identified it; follow GET /api/discovery/scans/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanCreated"];
+                };
+            };
+            /** @description no scan has identified the device (a record from its agent or by hand), or none of that scan's credentials is left */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

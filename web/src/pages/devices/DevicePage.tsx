@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
 import { useUrlParams } from '../../lib/url-state';
 import { BackupButton } from './detail/BackupButton';
+import { RescanButton } from './detail/RescanButton';
 import { ConfigsTab } from './detail/ConfigsTab';
 import { HardwareTab } from './detail/HardwareTab';
 import { HistoryTab } from './detail/HistoryTab';
@@ -72,6 +73,8 @@ export default function DevicePage() {
                 Install software…
               </Button>
               {CONFIG_PLATFORMS.has(d.platform) && <BackupButton deviceId={d.id} />}
+              {/* a device a scan found (SNMP or SSH saw it) can be scanned again as that scan found it */}
+              {d.sources.some((s) => s.kind === 'snmp' || s.kind === 'ssh') && <RescanButton deviceId={d.id} />}
             </>
           )
         }
