@@ -411,12 +411,6 @@ interface CountDelta {
 type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'], subject: string, before: string | null, after: string | null) => void;
 
 /**
- * A count as its column keeps it; null (unknown) when it is not one or is beyond the column: an
- * INT UNSIGNED for all but a capacity. The agents' report schema refuses such a value with a 400;
- * from a collector (a device's own text, e.g. an IOS "MTU 99999999999 bytes") it is a misreading,
- * not a reason to lose the rest of the report.
- */
-/**
  * A YYYY-MM-DD day that exists (not 2024-02-30, which the DATE column would keep as 0000-00-00),
  * from 1970 on: earlier ones are what a zero or garbage timestamp decodes to.
  */
@@ -426,6 +420,12 @@ function isCalendarDate(s: unknown): s is string {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getUTCFullYear() >= 1970;
 }
 
+/**
+ * A count as its column keeps it; null (unknown) when it is not one or is beyond the column: an
+ * INT UNSIGNED for all but a capacity. The agents' report schema refuses such a value with a 400;
+ * from a collector (a device's own text, e.g. an IOS "MTU 99999999999 bytes") it is a misreading,
+ * not a reason to lose the rest of the report.
+ */
 function count(n: unknown, max = 4_294_967_295): number | null {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= max ? Math.floor(n) : null;
 }
