@@ -195,6 +195,34 @@ describe('Linux parsers', () => {
 
   it('does not take an error message for a hostname or an interface list', () => {
     expect(parseLinux({ hostname: 'hostname: command not found\n' }, '10.0.0.5').identity.hostname).toBeUndefined();
-    expect(parseIpAddr('Object "addr" is unknown, try "ip help".\n')).toEqual([]);
+    expect(parseIpAddr('Object "addr" is unknown, try "ip help".\n')).toBeUndefined();
+  });
+});
+
+describe('Linux over SSH: output that machines break', () => {
+  const f = (file: string) => fixture('linux-debian12-r650', file);
+  const outputs = {
+    osRelease: f('os-release.txt'), hostname: f('hostname.txt'), machineId: f('machine-id.txt'), dmi: f('dmi.txt'),
+    cpu: f('lscpu.txt'), memory: f('meminfo.txt'), disks: f('lsblk.json'), network: f('ip-addr.json'), packages: f('dpkg.txt'),
+  };
+
+  it.each([
+    ['ip -j cut off mid-interface', f('ip-addr.json').slice(0, 1500)],
+    ['ip -j cut off after the opening bracket', '['],
+    ['no ip command at all (an old or minimal system): nothing on stdout', ''],
+    ['an error instead of a listing', 'Object "addr" is unknown, try "ip help".\n'],
+  ])('leaves the interfaces out, not empty, when %s, and keeps the rest of the machine', (_case, network) => {
+    const r = parseLinux({ ...outputs, network }, '192.0.2.41');
+    // an empty list would tell ingest that every port of the server is gone
+    expect(r).not.toHaveProperty('interfaces');
+    expect(r.identity).toMatchObject({ hostname: 'files01', serial: '7XK2Q53' });
+    expect(r.software).toHaveLength(19);
+    expect(r.hardware!.filter((h) => h.kind === 'disk')).toHaveLength(2);
+  });
+
+  it('still reads a machine whose only interface is loopback as one with no other interfaces', () => {
+    const lo = '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n';
+    expect(parseLinux({ ...outputs, network: lo }, '192.0.2.41').interfaces).toEqual([]);
+    expect(parseLinux({ ...outputs, network: '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP"],"link_type":"loopback","addr_info":[]}]\n' }, '192.0.2.41').interfaces).toEqual([]);
   });
 });

@@ -183,10 +183,15 @@ export function parseLsblk(text: string | undefined): Hardware[] {
 
 const usableAddress = (scope: unknown) => scope !== 'link' && scope !== 'host';
 
-/** `ip -j addr show`, or the text of `ip addr show` where iproute2 is too old for JSON. */
-export function parseIpAddr(text: string | undefined): Interface[] {
+/**
+ * `ip -j addr show`, or the text of `ip addr show` where iproute2 is too old for JSON; undefined
+ * when the output is neither (JSON cut short, an error, no ip command): not a machine without
+ * interfaces, which is what an empty list would tell ingest.
+ */
+export function parseIpAddr(text: string | undefined): Interface[] | undefined {
   const doc = parseJson(text);
   const out: Interface[] = [];
+  if (/^\s*[[{]/.test(text ?? '') && !Array.isArray(doc)) return undefined;
   if (Array.isArray(doc)) {
     for (const i of doc) {
       if (!isRecord(i) || i.link_type === 'loopback') continue;
@@ -209,6 +214,7 @@ export function parseIpAddr(text: string | undefined): Interface[] {
     }
     return out;
   }
+  if (!/^\d+:\s/m.test(text ?? '')) return undefined;
   const loopbacks = new Set<Interface>();
   let current: Interface | undefined;
   for (const line of (text ?? '').split('\n')) {
