@@ -225,4 +225,33 @@ describe('Linux over SSH: output that machines break', () => {
     expect(parseLinux({ ...outputs, network: lo }, '192.0.2.41').interfaces).toEqual([]);
     expect(parseLinux({ ...outputs, network: '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP"],"link_type":"loopback","addr_info":[]}]\n' }, '192.0.2.41').interfaces).toEqual([]);
   });
+
+  /** LINUX_COMMANDS.packages run by the real sh with `tools` (name → sh script) as the only commands on PATH */
+  const packagesWith = (tools: Record<string, string>) => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-pkg-'));
+    try {
+      for (const [name, script] of Object.entries(tools)) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+      return execFileSync('/bin/sh', ['-c', LINUX_COMMANDS.packages], { encoding: 'utf8', env: { PATH: bin }, stdio: ['ignore', 'pipe', 'ignore'] });
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  };
+
+  it('leaves the software out, not empty, when the package database cannot be read', () => {
+    // a status file damaged by a full disk: dpkg-query prints nothing and exits 2
+    const dpkg = packagesWith({ 'dpkg-query': "echo \"dpkg-query: error: parsing file '/var/lib/dpkg/status' near line 4242 package 'libssl3':\" >&2; echo ' duplicate value for Version field' >&2; exit 2" });
+    const r = parseLinux({ ...outputs, packages: dpkg }, '192.0.2.41');
+    // an empty list would be every package of the server recorded as removed
+    expect(r).not.toHaveProperty('software');
+    expect(r.identity.hostname).toBe('files01');
+    // an rpmdb that fails half-way through: what came before the failure is not the whole list
+    const rpm = packagesWith({ rpm: "printf 'bash\\t5.1.8-9.el9\\tx86_64\\t(none)\\t1715612345\\n'; echo 'error: rpmdb: BDB0113 Thread/process 2154/140230 failed: BDB1507 Thread died in Berkeley DB library' >&2; exit 1" });
+    expect(rpm.split('\n')[1]).toBe('bash\t5.1.8-9.el9\tx86_64\t(none)\t1715612345');
+    expect(parsePackages(rpm)).toBeUndefined();
+  });
+
+  it('still reads a package database that answered', () => {
+    const dpkg = packagesWith({ 'dpkg-query': "printf 'ii \\tbash\\t5.2.15-2+b7\\tamd64\\n'" });
+    expect(parsePackages(dpkg)).toEqual([{ name: 'bash', version: '5.2.15-2+b7', architecture: 'amd64' }]);
+  });
 });

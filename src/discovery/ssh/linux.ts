@@ -20,7 +20,8 @@ export const LINUX_COMMANDS = {
     'elif command -v rpm >/dev/null 2>&1; then echo "#rpm"; rpm -qa --qf \'%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{VENDOR}\\t%{INSTALLTIME}\\n\';',
     'elif command -v apk >/dev/null 2>&1; then echo "#apk"; apk list -I 2>/dev/null || apk info -v;',
     'elif command -v pacman >/dev/null 2>&1; then echo "#pacman"; pacman -Q;',
-    'fi',
+    // a manager that fails (a damaged database) may have printed part of the list, or none of it
+    'fi || echo "#failed"',
   ].join(' '),
 } as const;
 
@@ -238,10 +239,14 @@ export function parseIpAddr(text: string | undefined): Interface[] | undefined {
 
 const DPKG_LINE = /^(\S{2,3})\s*\t([^\t]+)\t([^\t]*)\t([^\t]*)$/;
 
-/** The package list, from whichever manager the machine has (the first line names it). */
+/**
+ * The package list, from whichever manager the machine has (the first line names it); undefined
+ * when none answered or the one there failed ("#failed" last): not a machine without software.
+ */
 export function parsePackages(text: string | undefined): Software[] | undefined {
   const lines = (text ?? '').split('\n');
   const manager = lines.shift()?.trim();
+  if (lines.some((l) => l.trim() === '#failed')) return undefined;
   const out: Software[] = [];
   const add = (s: Software) => {
     if (out.length < CAPS.software && s.name) out.push(s);
