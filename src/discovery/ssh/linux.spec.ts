@@ -106,6 +106,13 @@ describe('Linux parsers', () => {
     ['Arch (rolling)', 'NAME="Arch Linux"\nPRETTY_NAME="Arch Linux"\nID=arch\nBUILD_ID=rolling', { osName: 'Arch Linux', osVersion: 'rolling' }],
     ['single quotes', "NAME='Gentoo'\nVERSION_ID='2.15'", { osName: 'Gentoo', osVersion: '2.15' }],
     ['nothing readable', '', { osName: 'Linux', osVersion: undefined }],
+    // os-release is shell syntax: quotes, dollars and backslashes inside a value are escaped
+    ['escaped quotes', 'NAME="Acme \\"Hardened\\" Linux"\nVERSION_ID="3.1"\nID=acme', { osName: 'Acme "Hardened" Linux', osVersion: '3.1' }],
+    ['escaped backslash and dollar', 'NAME="Build\\\\Box \\$OS"\nVERSION_ID=2024.1', { osName: 'Build\\Box $OS', osVersion: '2024.1' }],
+    ['an unquoted value with an escaped space', 'NAME=Acme\\ Linux\nVERSION_ID=7', { osName: 'Acme Linux', osVersion: '7' }],
+    ['a quote never closed (a hand-edited file)', 'NAME="Debian GNU/Linux"\nVERSION_ID="12\nID=debian\nBUILD_ID=20240611', { osName: 'Debian GNU/Linux', osVersion: '20240611' }],
+    ['an empty NAME', 'NAME=""\nPRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"\nVERSION_ID="9.4"', { osName: 'Rocky Linux 9.4 (Blue Onyx)', osVersion: '9.4' }],
+    ['CRLF line ends (edited on Windows)', 'NAME="Ubuntu"\r\nVERSION_ID="22.04"\r\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\r\n', { osName: 'Ubuntu', osVersion: '22.04.4' }],
   ])('os-release: %s', (_name, text, expected) => {
     expect(parseOsRelease(text)).toEqual(expected);
   });

@@ -39,9 +39,34 @@ const dmiValue = (v: string | undefined) => (v && !JUNK_DMI.test(v.trim()) ? str
 /** Interfaces whose MACs say nothing about which machine this is (bridges, containers, tunnels). */
 const VIRTUAL_IFACE = /^(lo|veth|docker|br-|virbr|vnet|tun|tap|cni|flannel|cali|kube|lxc|lxd|wg|vxlan|genev|tailscale|zt|dummy|ifb|bond\d+\.|team)/;
 
+/**
+ * An os-release value as the shell reads it: "…" with \\ \" \$ \` escaped, '…' literal, bare
+ * text with backslash escapes; undefined when a quote is never closed (no guessing).
+ */
+function shellValue(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "'") {
+      const end = raw.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      out += raw.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < raw.length && raw[j] !== '"'; j++) out += raw[j] === '\\' && '"\\$`'.includes(raw[j + 1] ?? '') ? raw[++j] : raw[j];
+      if (j >= raw.length) return undefined;
+      i = j;
+    } else if (c === '\\' && i + 1 < raw.length) out += raw[++i];
+    else out += c;
+  }
+  return out;
+}
+
 export function parseOsRelease(text: string | undefined): Pick<NonNullable<InventoryReport['device']>, 'osName' | 'osVersion'> {
   const kv = keyValues(text ?? '', /=/);
-  const get = (k: string) => str(kv.get(k.toLowerCase())?.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'), 128);
+  const get = (k: string) => str(shellValue(kv.get(k.toLowerCase())), 128);
   const id = get('ID');
   const versionId = get('VERSION_ID');
   const version = get('VERSION');
