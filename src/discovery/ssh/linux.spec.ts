@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dmiNeedsRoot, LINUX_COMMANDS, parseCpu, parseDmi, parseIpAddr, parseLinux, parseOsRelease, parsePackages, rootDmiCommand, withRootDmi } from './linux';
+import { dmiNeedsRoot, LINUX_COMMANDS, parseCpu, parseDmi, parseIpAddr, parseLinux, parseLsblk, parseOsRelease, parsePackages, rootDmiCommand, withRootDmi } from './linux';
 
 const fixture = (dir: string, file: string) => fs.readFileSync(path.join(__dirname, 'fixtures', dir, file), 'utf8');
 
@@ -260,5 +260,17 @@ describe('Linux over SSH: output that machines break', () => {
   it('still reads a package database that answered', () => {
     const dpkg = packagesWith({ 'dpkg-query': "printf 'ii \\tbash\\t5.2.15-2+b7\\tamd64\\n'" });
     expect(parsePackages(dpkg)).toEqual([{ name: 'bash', version: '5.2.15-2+b7', architecture: 'amd64' }]);
+  });
+
+  it('keeps a disk whose size lsblk could not say, without a size; an empty card reader stays out', () => {
+    const lsblk = JSON.stringify({ blockdevices: [
+      { name: 'sda', type: 'disk', size: null, model: 'PERC H755 Front', serial: '6f4ee08018d1a2002c1b8e3d0a6f2b11', vendor: 'DELL    ', tran: null },
+      { name: 'sdb', type: 'disk', size: '960197124096', model: 'SAMSUNG MZ7LH960', serial: 'S45NNE0M712345', vendor: 'ATA     ', tran: 'sata' },
+      { name: 'sdc', type: 'disk', size: 'n/a', model: 'MR9361-8i', serial: null, vendor: 'AVAGO', tran: null },
+      { name: 'sdd', type: 'disk', size: '0', model: 'SD/MMC', serial: '000000000819', vendor: 'Generic-', tran: 'usb' },
+    ] }, null, 3);
+    expect(parseLsblk(lsblk).map((d) => [d.name, d.model, d.capacityBytes])).toEqual([
+      ['sda', 'PERC H755 Front', undefined], ['sdb', 'SAMSUNG MZ7LH960', 960197124096], ['sdc', 'MR9361-8i', undefined],
+    ]);
   });
 });

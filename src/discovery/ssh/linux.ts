@@ -191,7 +191,8 @@ export function parseLsblk(text: string | undefined): Hardware[] {
     if (!isRecord(d) || d.type !== 'disk') continue;
     const name = str(d.name, 64);
     const size = num(d.size);
-    if (!name || !size || /^(zram|loop|ram|fd|nbd)/.test(name)) continue;
+    // 0 is a slot without a medium (a card reader); a size lsblk could not say leaves the disk there, unsized
+    if (!name || size === 0 || /^(zram|loop|ram|fd|nbd)/.test(name)) continue;
     const vendor = str(d.vendor, 64);
     out.push({
       kind: 'disk',
