@@ -273,4 +273,9 @@ describe('Linux over SSH: output that machines break', () => {
       ['sda', 'PERC H755 Front', undefined], ['sdb', 'SAMSUNG MZ7LH960', 960197124096], ['sdc', 'MR9361-8i', undefined],
     ]);
   });
+
+  it('drops an rpm install time that cannot be one (the clock at 0, a wrapped -1), keeping the package', () => {
+    const rpm = '#rpm\nbash\t5.1.8-9.el9\tx86_64\tRocky Enterprise Software Foundation\t1715612345\nacme-agent\t3.2-1\tx86_64\tAcme\t4294967295\ntzdata\t2024a-1.el9\tnoarch\tRocky Enterprise Software Foundation\t0\n';
+    expect(parsePackages(rpm)!.map((p) => [p.name, p.installDate])).toEqual([['bash', '2024-05-13'], ['acme-agent', undefined], ['tzdata', undefined]]);
+  });
 });

@@ -2,7 +2,7 @@
 // run on its own and allowed to fail: what is missing is left out of the report, not guessed.
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
-import { asArray, CAPS, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, str } from './text';
+import { asArray, CAPS, dayOfEpoch, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, str } from './text';
 
 export const LINUX_COMMANDS = {
   osRelease: "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; printf 'DEBIAN_VERSION=%s\\n' \"$(cat /etc/debian_version 2>/dev/null)\"",
@@ -286,11 +286,10 @@ export function parsePackages(text: string | undefined): Software[] | undefined 
     } else if (manager === '#rpm') {
       const [name, version, arch, vendor, installed] = line.split('\t');
       if (!name || name === 'gpg-pubkey') continue;
-      const when = num(installed);
       add({
         name: str(name, 255)!, version: str(version?.replace(/^0:/, ''), 128), architecture: arch && arch !== '(none)' ? str(arch, 32) : undefined,
         publisher: vendor && vendor !== '(none)' ? str(vendor, 255) : undefined,
-        installDate: when ? new Date(when * 1000).toISOString().slice(0, 10) : undefined,
+        installDate: dayOfEpoch(installed),
       });
     } else if (manager === '#apk') {
       const m = /^(\S+?)-(\d[^-\s]*-r\d+)(?:\s+(\S+))?/.exec(line);

@@ -77,4 +77,15 @@ describe('macOS parsers', () => {
   it('skips lines that are not application bundles', () => {
     expect(parseApps('/Applications/Notes.txt\t\t\n\n/Applications/Numbers.app\t13.2\tcom.apple.iWork.Numbers\n')).toEqual([{ name: 'Numbers', version: '13.2', bundleId: 'com.apple.iWork.Numbers' }]);
   });
+
+  it('keeps a Mac whose installer receipt carries an impossible install time, and drops only that date', () => {
+    // a receipt written with a broken clock, or a hand-made one: pkgutil prints what the plist says
+    const receipts = `${f('receipts.txt')}\npackage-id: com.example.vpn.agent\nversion: 2.4.1\nvolume: /\nlocation: /\ninstall-time: 253402300800000\n\npackage-id: com.example.printer.driver\nversion: 5.1\nvolume: /\nlocation: /\ninstall-time: 4102444800\n`;
+    const r = parseMacos({ swVers: f('sw_vers.txt'), hostname: f('hostname.txt'), profiler: f('system_profiler.json'), apps: f('apps.txt'), receipts }, '192.0.2.112');
+    expect(r.identity.serial).toBe('C02G7XYZMD6T');
+    expect(r.software).toContainEqual({ name: 'com.example.vpn.agent', version: '2.4.1', installDate: undefined });
+    // 2100-01-01: after the scan that read it
+    expect(r.software).toContainEqual({ name: 'com.example.printer.driver', version: '5.1', installDate: undefined });
+    expect(r.software).toContainEqual({ name: 'org.python.Python.PythonFramework-3.12', version: '3.12.3', installDate: '2024-04-12' });
+  });
 });

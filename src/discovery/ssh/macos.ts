@@ -3,7 +3,7 @@
 // and installer receipts (pkgutil) for what came without an application bundle.
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
-import { asArray, CAPS, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, str } from './text';
+import { asArray, CAPS, dayOfEpoch, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, str } from './text';
 
 export const MACOS_COMMANDS = {
   swVers: 'sw_vers',
@@ -123,8 +123,7 @@ export function parseReceipts(text: string | undefined): Array<Software & { bund
     const kv = keyValues(block);
     const id = str(kv.get('package-id'), 255);
     if (!id) continue;
-    const when = num(kv.get('install-time'));
-    out.push({ name: id, bundleId: id, version: str(kv.get('version'), 128), installDate: when ? new Date(when * 1000).toISOString().slice(0, 10) : undefined });
+    out.push({ name: id, bundleId: id, version: str(kv.get('version'), 128), installDate: dayOfEpoch(kv.get('install-time')) });
     if (out.length >= CAPS.software) break;
   }
   return out;

@@ -17,6 +17,20 @@ export function num(value: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+/** Nothing that Teknisi inventories was installed before 1980: an earlier date is a clock at zero. */
+const FIRST_DAY = Date.UTC(1980, 0, 1);
+/** A device may be a time zone ahead of the collector. */
+const DAY_MS = 86_400_000;
+
+const plausibleDay = (ms: number, now: number) => ms >= FIRST_DAY && ms <= now + DAY_MS;
+
+/** yyyy-mm-dd of a Unix time in seconds (rpm, pkgutil), or undefined when it cannot be an install time. */
+export function dayOfEpoch(seconds: unknown, now = Date.now()): string | undefined {
+  const s = num(seconds);
+  if (s === undefined || !plausibleDay(s * 1000, now)) return undefined;
+  return new Date(s * 1000).toISOString().slice(0, 10);
+}
+
 /** Any MAC notation (aa:bb.., aa-bb.., aabb.ccdd.eeff, aabbccddeeff) → aa:bb:cc:dd:ee:ff, else undefined. */
 export function mac(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
