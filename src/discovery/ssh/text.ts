@@ -24,6 +24,17 @@ const DAY_MS = 86_400_000;
 
 const plausibleDay = (ms: number, now: number) => ms >= FIRST_DAY && ms <= now + DAY_MS;
 
+/**
+ * yyyy-mm-dd of a date a device printed, or undefined when it is no calendar day (the 31st of
+ * February, which the database refuses along with the rest of the report), or before 1980 or
+ * after the scan.
+ */
+export function calendarDay(year: number, month: number, day: number, now = Date.now()): string | undefined {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
+  return plausibleDay(d.getTime(), now) ? d.toISOString().slice(0, 10) : undefined;
+}
+
 /** yyyy-mm-dd of a Unix time in seconds (rpm, pkgutil), or undefined when it cannot be an install time. */
 export function dayOfEpoch(seconds: unknown, now = Date.now()): string | undefined {
   const s = num(seconds);

@@ -73,4 +73,19 @@ describe('Windows command and parsers', () => {
   it('refuses output that is not the script\'s JSON', () => {
     expect(() => parseWindows("'powershell' is not recognized as an internal or external command,\r\n", '10.0.0.6')).toThrow(/no JSON/);
   });
+
+  it.each([
+    ['20240115', '2024-01-15'],
+    [20240115, '2024-01-15'], // REG_DWORD
+    ['0', undefined],
+    ['99999999', undefined],
+    ['20240231', undefined], // no 31st of February: the database refuses such a date
+    ['20230229', undefined],
+    ['99991231', undefined], // after the scan
+    ['00000101', undefined],
+    ['15.01.2024', undefined], // an installer that wrote the date in its own locale
+  ])('registry InstallDate %j is installed on %j', (installDate, expected) => {
+    const [sw] = parseWindowsSoftware([{ DisplayName: 'Contoso Agent', DisplayVersion: '4.2', Publisher: 'Contoso', InstallDate: installDate, Hive: 'SOFTWARE' }], true);
+    expect(sw).toEqual({ name: 'Contoso Agent', version: '4.2', publisher: 'Contoso', architecture: 'x64', installDate: expected });
+  });
 });

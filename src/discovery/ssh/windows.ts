@@ -6,7 +6,7 @@
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
 import { powershellCommand } from '../../protocols/ssh/powershell';
-import { asArray, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, str } from './text';
+import { asArray, calendarDay, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, str } from './text';
 
 const SCRIPT = [
   "$ErrorActionPreference='SilentlyContinue';$ProgressPreference='SilentlyContinue'",
@@ -39,11 +39,10 @@ const PC_SYSTEM_TYPE: Record<number, DeviceType> = { 1: 'workstation', 2: 'lapto
 
 const records = (v: unknown) => asArray(v as unknown[]).filter(isRecord);
 
-/** Registry InstallDate is yyyyMMdd when the installer set it at all. */
+/** Registry InstallDate is yyyyMMdd when the installer set it at all, and a real day only when it set it well. */
 function installDate(v: unknown): string | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(String(v ?? '').trim());
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) return undefined;
-  return `${m[1]}-${m[2]}-${m[3]}`;
+  return m ? calendarDay(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
 }
 
 export function parseWindowsSoftware(entries: unknown, os64: boolean): Software[] {
