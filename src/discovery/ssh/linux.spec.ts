@@ -143,6 +143,7 @@ describe('Linux parsers', () => {
     ['junk placeholders', 'sys_vendor=To Be Filled By O.E.M.\nproduct_name=Default string\nproduct_serial=Default string\nchassis_type=3', { vendor: undefined, model: undefined, serial: undefined, uuid: undefined, type: 'workstation' }],
     ['a laptop with root-only serial', 'sys_vendor=LENOVO\nproduct_name=21AH\nproduct_serial=\nchassis_type=10', { vendor: 'LENOVO', model: '21AH', serial: undefined, uuid: undefined, type: 'laptop' }],
     ['KVM guest', 'sys_vendor=QEMU\nproduct_name=Standard PC (Q35 + ICH9, 2009)\nchassis_type=1', { vendor: 'QEMU', model: 'Standard PC (Q35 + ICH9, 2009)', serial: undefined, uuid: undefined, type: 'virtual-machine' }],
+    ['an ASUS board\'s placeholders', 'sys_vendor=System manufacturer\nproduct_name=System Product Name\nproduct_serial=System Serial Number\nproduct_uuid=03000200-0400-0500-0006-000700080009\nchassis_type=3', { vendor: undefined, model: undefined, serial: undefined, uuid: '03000200-0400-0500-0006-000700080009', type: 'workstation' }],
     ['no DMI at all (containers, ARM boards)', '', { vendor: undefined, model: undefined, serial: undefined, uuid: undefined, type: undefined }],
   ])('DMI: %s', (_name, text, expected) => {
     expect(parseDmi(text)).toEqual(expected);

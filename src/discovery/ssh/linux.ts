@@ -2,7 +2,7 @@
 // run on its own and allowed to fail: what is missing is left out of the report, not guessed.
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
-import { asArray, CAPS, dayOfEpoch, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, str } from './text';
+import { asArray, CAPS, dayOfEpoch, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, smbios, str } from './text';
 
 export const LINUX_COMMANDS = {
   osRelease: "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; printf 'DEBIAN_VERSION=%s\\n' \"$(cat /etc/debian_version 2>/dev/null)\"",
@@ -33,8 +33,7 @@ type Software = NonNullable<InventoryReport['software']>[number];
 type Interface = NonNullable<InventoryReport['interfaces']>[number];
 type Hardware = NonNullable<InventoryReport['hardware']>[number];
 
-const JUNK_DMI = /^(to be filled by o\.?e\.?m\.?|default string|system product name|system manufacturer|not specified|none|n\/a|0+)$/i;
-const dmiValue = (v: string | undefined) => (v && !JUNK_DMI.test(v.trim()) ? str(v, 255) : undefined);
+const dmiValue = (v: string | undefined) => smbios(v, 255);
 
 /** Interfaces whose MACs say nothing about which machine this is (bridges, containers, tunnels). */
 const VIRTUAL_IFACE = /^(lo|veth|docker|br-|virbr|vnet|tun|tap|cni|flannel|cali|kube|lxc|lxd|wg|vxlan|genev|tailscale|zt|dummy|ifb|bond\d+\.|team)/;

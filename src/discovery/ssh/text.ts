@@ -11,6 +11,15 @@ export function str(value: unknown, max = CAPS.value): string | undefined {
   return s.length > max ? s.slice(0, max) : s;
 }
 
+/** What board makers leave in SMBIOS (DMI, WMI) when they never set it: it names no vendor, model or serial. */
+const SMBIOS_PLACEHOLDER = /^(to be filled by o\.?e\.?m\.?|default string|system (manufacturer|product name|serial number|version)|chassis (manufacturer|serial number)|not specified|not applicable|none|n\/a|o\.?e\.?m\.?|0?123456789|0+)$/i;
+
+/** An SMBIOS vendor, model or serial as str() has it, or undefined when it is a placeholder. */
+export function smbios(value: unknown, max = CAPS.value): string | undefined {
+  const s = str(value, max);
+  return s && !SMBIOS_PLACEHOLDER.test(s) ? s : undefined;
+}
+
 /** A finite, non-negative number or undefined. */
 export function num(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value.trim()) : NaN;

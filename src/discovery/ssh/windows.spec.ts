@@ -88,4 +88,18 @@ describe('Windows command and parsers', () => {
     const [sw] = parseWindowsSoftware([{ DisplayName: 'Contoso Agent', DisplayVersion: '4.2', Publisher: 'Contoso', InstallDate: installDate, Hive: 'SOFTWARE' }], true);
     expect(sw).toEqual({ name: 'Contoso Agent', version: '4.2', publisher: 'Contoso', architecture: 'x64', installDate: expected });
   });
+
+  it.each([
+    ['an ASRock board', 'To Be Filled By O.E.M.', 'To Be Filled By O.E.M.', 'To Be Filled By O.E.M.', { vendor: undefined, model: undefined }, undefined],
+    ['an ASUS board', 'System manufacturer', 'System Product Name', 'System Serial Number', { vendor: undefined, model: undefined }, undefined],
+    ['a Gigabyte board', 'Gigabyte Technology Co., Ltd.', 'B550 AORUS ELITE V2', 'Default string', { vendor: 'Gigabyte Technology Co., Ltd.', model: 'B550 AORUS ELITE V2' }, undefined],
+    ['a Dell', 'Dell Inc.', 'OptiPlex 7010', '7XK2Q53', { vendor: 'Dell Inc.', model: 'OptiPlex 7010' }, '7XK2Q53'],
+  ])('leaves out the placeholders of %s', (_board, manufacturer, model, serial, device, expectedSerial) => {
+    const doc = JSON.parse(output);
+    Object.assign(doc.cs, { Manufacturer: manufacturer, Model: model, PCSystemType: 1 });
+    doc.bios.SerialNumber = serial;
+    const r = parseWindows(JSON.stringify(doc), '192.0.2.60');
+    expect(r.device).toMatchObject({ ...device, type: 'workstation' });
+    expect(r.identity.serial).toBe(expectedSerial);
+  });
 });

@@ -6,7 +6,7 @@
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
 import { powershellCommand } from '../../protocols/ssh/powershell';
-import { asArray, calendarDay, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, str } from './text';
+import { asArray, calendarDay, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, smbios, str } from './text';
 
 const SCRIPT = [
   "$ErrorActionPreference='SilentlyContinue';$ProgressPreference='SilentlyContinue'",
@@ -90,8 +90,9 @@ export function parseWindows(output: string | undefined, address: string): Inven
   const os = records(doc.os)[0] ?? {};
   const bios = records(doc.bios)[0] ?? {};
   const os64 = /64/.test(String(os.OSArchitecture ?? '64'));
-  const vendor = str(cs.Manufacturer, 128);
-  const model = str(cs.Model, 255);
+  // a whitebox PC's board says "To Be Filled By O.E.M." for all three
+  const vendor = smbios(cs.Manufacturer, 128);
+  const model = smbios(cs.Model, 255);
   const productType = num(os.ProductType);
   const type: DeviceType | undefined = isVirtualHardware(vendor, model)
     ? 'virtual-machine'
@@ -121,7 +122,7 @@ export function parseWindows(output: string | undefined, address: string): Inven
     identity: {
       hostname: host.hostname,
       fqdn: cs.PartOfDomain === true && host.hostname && domain?.includes('.') ? `${host.hostname}.${domain}`.toLowerCase() : undefined,
-      serial: str(bios.SerialNumber, 128),
+      serial: smbios(bios.SerialNumber, 128),
       macs: [...new Set(interfaces.map((i) => i.mac).filter((m): m is string => !!m))],
       addresses: [address, ...new Set(interfaces.flatMap((i) => i.addresses ?? []).filter((a) => a !== address && !a.includes(':')))],
     },
