@@ -112,4 +112,19 @@ describe('Cisco IOS parsers', () => {
     expect(parseShowInventory('garbage\nNAME: "x"\n')).toEqual([]);
     expect(parseShowInterfaces(`${'Gi1 is up, line protocol is up\n'.repeat(5000)}`)).toHaveLength(4096);
   });
+
+  it('reads inventory items whose quoted fields have quotes inside, and loses no part over them', () => {
+    // a third-party optic's description and a module named with its own quotes
+    const inventory = lab('show-inventory.txt')
+      .replace('DESCR: "GE T"', 'DESCR: "1000BASE-T SFP "Cisco compatible" 100m"')
+      .replace('NAME: "Power Supply Module 0"', 'NAME: "Power Supply Module 0 "PS0""');
+    const r = parseIos({ version: lab('show-version.txt'), inventory, interfaces: lab('show-interfaces.txt') }, '192.0.2.11');
+    expect(r.identity.serial).toBe('FDO2213A0GL');
+    expect(r.hardware).toEqual([
+      { kind: 'memory', name: 'total memory', capacityBytes: 4194304 * 1024 },
+      { kind: 'other', name: '250W AC Power Supply for Cisco ISR 4330', model: 'PWR-4330-AC', serial: 'PST2211A1BC', slot: 'Power Supply Module 0 "PS0"' },
+      { kind: 'other', name: '1000BASE-T SFP "Cisco compatible" 100m', model: 'GLC-TE', serial: 'AGM2218L0QZ', slot: 'subslot 0/0 transceiver 2' },
+      { kind: 'other', name: 'Cisco ISR4331 Route Processor', model: 'ISR4331/K9', serial: 'FOC22125K3M', slot: 'module R0' },
+    ]);
+  });
 });

@@ -74,8 +74,10 @@ export interface InventoryItem {
 
 export function parseShowInventory(text: string | undefined): InventoryItem[] {
   const out: InventoryItem[] = [];
-  // the SN may be blank: nothing after it may be read from the next item's line
-  const re = /NAME:[ \t]*"([^"]*)",[ \t]*DESCR:[ \t]*"([^"]*)"[ \t]*\n[ \t]*PID:[ \t]*([^,\n]*?)[ \t]*,[ \t]*VID:[ \t]*([^,\n]*?)[ \t]*,[ \t]*SN:[ \t]*(\S*)/g;
+  // the SN may be blank: nothing after it may be read from the next item's line. A quoted field
+  // may hold quotes of its own (third-party optics): NAME ends at `", DESCR:`, DESCR at the line's
+  // last quote. The ASA writes "Name:".
+  const re = /NAME:[ \t]*"(.*?)"[ \t]*,[ \t]*DESCR:[ \t]*"(.*)"[ \t]*\n[ \t]*PID:[ \t]*([^,\n]*?)[ \t]*,[ \t]*VID:[ \t]*([^,\n]*?)[ \t]*,[ \t]*SN:[ \t]*(\S*)/gi;
   const t = (text ?? '').replace(/\r/g, '');
   for (let m = re.exec(t); m && out.length < 1024; m = re.exec(t)) {
     out.push({ name: str(m[1], 255) ?? '', descr: str(m[2], 255), pid: str(m[3], 128), vid: str(m[4], 32), sn: str(m[5], 128) });
