@@ -128,3 +128,62 @@ describe('Cisco IOS parsers', () => {
     ]);
   });
 });
+
+describe('Cisco over SSH: what is not IOS is not called IOS', () => {
+  it('reads an ASA (same SSH server as IOS) as a Cisco ASA firewall, with its own host name, model and serial', () => {
+    const f = (file: string) => unit('asa-5516x', file);
+    const r = parseIos({ version: f('show-version.txt'), inventory: f('show-inventory.txt'), interfaces: f('show-interfaces.txt') }, '192.0.2.1');
+    expect(r.device).toEqual({ vendor: 'Cisco', type: 'firewall', platform: 'other', osFamily: 'network-os', model: 'ASA5516', osName: 'Cisco ASA', osVersion: '9.16(4)' });
+    expect(r.identity).toEqual({ hostname: 'edge-fw01', serial: 'JAD2107104Y', macs: [], addresses: ['192.0.2.1'] });
+    expect(r.hardware).toEqual([
+      { kind: 'memory', name: 'total memory', capacityBytes: 8192 * 2 ** 20 },
+      { kind: 'other', name: 'ASA 5516-X SSD', model: 'ASA5516-SSD', serial: 'MSA21390A7K', slot: 'Storage Device 1' },
+    ]);
+    // the ASA refused "show interfaces": what it said is no list of ports, nor is an empty one
+    expect(r).not.toHaveProperty('interfaces');
+  });
+
+  it('reads a Nexus as NX-OS: its device name, not "Kernel" (from "Kernel uptime is"), and no fan serial "N/A"', () => {
+    const f = (file: string) => unit('nxos-n9k-93180', file);
+    const r = parseIos({ version: f('show-version.txt'), inventory: f('show-inventory.txt'), interfaces: f('show-interfaces.txt') }, '192.0.2.30');
+    expect(r.device).toEqual({ vendor: 'Cisco', type: 'switch', platform: 'cisco-nxos', osFamily: 'network-os', model: 'N9K-C93180YC-EX', osName: 'Cisco NX-OS', osVersion: '9.3(8)' });
+    expect(r.identity).toMatchObject({ hostname: 'nx-leaf01', serial: 'FDO21120U8V' });
+    expect(r.hardware).toEqual([
+      { kind: 'memory', name: 'total memory', capacityBytes: 24632252 * 1024 },
+      { kind: 'other', name: 'Nexus9000 C93180YC-EX chassis Power Supply', model: 'NXA-PAC-650W-PE', serial: 'LIT21250A1B', slot: 'Power Supply 1' },
+      { kind: 'other', name: 'Nexus9000 C93180YC-EX chassis Power Supply', model: 'NXA-PAC-650W-PE', serial: 'LIT21250A2C', slot: 'Power Supply 2' },
+      { kind: 'other', name: 'CISCO-FINISAR', model: 'QSFP-100G-SR4-S', serial: 'FNS22140AB7', slot: 'Ethernet1/49' },
+    ]);
+    // NX-OS words its ports differently: only the SVIs would match IOS's pattern, a list missing every port
+    expect(r).not.toHaveProperty('interfaces');
+  });
+
+  it('reads IOS XR as IOS XR, without taking "System" (from "System uptime is") for its host name', () => {
+    const xr = 'Cisco IOS XR Software, Version 7.3.2\nCopyright (c) 2013-2021 by Cisco Systems, Inc.\n\nBuild Information:\n Built By     : ingunawa\n Built On     : Wed Oct 13 20:00:57 PDT 2021\n Version      : 7.3.2\n Label        : 7.3.2\n\ncisco ASR9K () processor\nSystem uptime is 12 weeks 3 days 4 hours 17 minutes\n';
+    const r = parseIos({ version: xr }, '192.0.2.7');
+    expect(r.device).toMatchObject({ platform: 'other', osName: 'Cisco IOS XR', osVersion: '7.3.2', type: 'router' });
+    expect(r.identity.hostname).toBeUndefined();
+  });
+
+  it.each([
+    ['IOS 12 on a Catalyst 2950', 'Cisco Internetwork Operating System Software \nIOS (tm) C2950 Software (C2950-I6Q4L2-M), Version 12.1(22)EA14, RELEASE SOFTWARE (fc1)\nCopyright (c) 1986-2010 by cisco Systems, Inc.\n\nsw-old uptime is 3 years, 2 weeks\ncisco WS-C2950-24 (RC32300) processor (revision R0) with 19911K bytes of memory.\nProcessor board ID FOC0903W1QZ\n',
+      { platform: 'cisco-ios', osName: 'Cisco IOS', osVersion: '12.1(22)EA14' }],
+    ['IOS XE 3 on a Catalyst 3850', 'Cisco IOS Software, IOS-XE Software, Catalyst L3 Switch Software (CAT3K_CAA-UNIVERSALK9-M), Version 03.06.06E RELEASE SOFTWARE (fc1)\nsw3850 uptime is 1 week, 2 days\n',
+      { platform: 'cisco-ios', osName: 'Cisco IOS XE', osVersion: '03.06.06E' }],
+  ])('names the OS of %s', (_name, version, expected) => {
+    expect(parseIos({ version }, '192.0.2.5').device).toMatchObject(expected);
+  });
+
+  it('says nothing of the platform of a Cisco box whose show version it does not know (a CBS350), rather than IOS', () => {
+    const cbs = '\nActive-image: flash://system/images/image_cbs_ros_3.0.0.69_release_cisco_signed.bin\n  Version: 3.0.0.69\n  MD5 Digest: 27d7bce1e1c3f5a0a8d3a47a1d6f7c43\n  Date: 09-Dec-2020\n  Time: 22:13:08\n';
+    const r = parseIos({ version: cbs, interfaces: 'gi1/0/1 is up, line protocol is up\n' }, '192.0.2.8');
+    expect(r.device).toEqual({ vendor: 'Cisco', type: undefined, platform: undefined, osFamily: 'network-os', model: undefined, osName: undefined, osVersion: undefined });
+    expect(r).not.toHaveProperty('interfaces');
+  });
+
+  it('is not fooled by a login banner that talks of IOS or uptime ahead of show version', () => {
+    const banner = '\nAuthorised access only. This Cisco IOS Software, Version 15 device is monitored.\nNetwork uptime is our priority: report faults to the NOC.\n\n';
+    const v = parseShowVersion(banner + unit('ios-c2960x', 'show-version.txt'));
+    expect(v).toMatchObject({ hostname: 'acc-sw03', osName: 'Cisco IOS', osVersion: '15.2(7)E8' });
+  });
+});
