@@ -68,7 +68,7 @@ describe('macOS parsers', () => {
   });
 
   it('reads an Intel Mac\'s processor speed in the Mac\'s own locale', () => {
-    const profiler = JSON.stringify({ SPHardwareDataType: [{ machine_name: 'iMac', machine_model: 'iMac20,1', cpu_type: '6-Core Intel Core i5', current_processor_speed: '3,1 GHz', number_processors: 6, physical_memory: '32 GB', serial_number: 'C02DG1ABCDEF' }] });
+    const profiler = JSON.stringify({ SPHardwareDataType: [{ machine_name: 'iMac', machine_model: 'iMac20,1', cpu_type: '6-Core Intel Core i5', current_processor_speed: '3,1 GHz', number_processors: 6, physical_memory: '32 GB', serial_number: 'C02DG1ABCDEF' }], SPNetworkDataType: [], SPStorageDataType: [] });
     const r = parseMacos({ profiler }, '10.0.0.9');
     expect(r.device).toMatchObject({ type: 'workstation', model: 'iMac (iMac20,1)' });
     expect(r.hardware![0]).toEqual({ kind: 'cpu', name: '6-Core Intel Core i5', manufacturer: 'Intel', cores: 6, speedMhz: 3100, slot: 'socket 0' });
@@ -87,5 +87,34 @@ describe('macOS parsers', () => {
     // 2100-01-01: after the scan that read it
     expect(r.software).toContainEqual({ name: 'com.example.printer.driver', version: '5.1', installDate: undefined });
     expect(r.software).toContainEqual({ name: 'org.python.Python.PythonFramework-3.12', version: '3.12.3', installDate: '2024-04-12' });
+  });
+
+  const withProfile = (edit: (doc: Record<string, unknown>) => void) => {
+    const doc = JSON.parse(f('system_profiler.json'));
+    edit(doc);
+    return parseMacos({ swVers: f('sw_vers.txt'), hostname: f('hostname.txt'), profiler: JSON.stringify(doc, null, 2), apps: f('apps.txt'), receipts: f('receipts.txt') }, '192.0.2.112');
+  };
+
+  it('leaves out only the part whose data type system_profiler did not answer (it skips one that crashes or passes its time-out)', () => {
+    const noNetwork = withProfile((d) => delete d.SPNetworkDataType);
+    // an empty list would be every port of the Mac removed; its MACs are not there to match by either
+    expect(noNetwork).not.toHaveProperty('interfaces');
+    expect(noNetwork.hardware).toHaveLength(4);
+    expect(noNetwork.identity).toMatchObject({ serial: 'C02G7XYZMD6T', hostname: 'Annas-MacBook-Pro' });
+
+    // without the storage answer the hardware list would lack both drives; without the hardware answer, the chip and memory
+    expect(withProfile((d) => delete d.SPStorageDataType)).not.toHaveProperty('hardware');
+    const noHardware = withProfile((d) => delete d.SPHardwareDataType);
+    expect(noHardware).not.toHaveProperty('hardware');
+    expect(noHardware.interfaces).toHaveLength(3);
+    expect(noHardware.software).toHaveLength(15);
+  });
+
+  it('reads the memory of a Mac set to French (Go) or Russian (ГБ)', () => {
+    const memoryOf = (text: string) => withProfile((d) => { (d.SPHardwareDataType as Array<Record<string, unknown>>)[0].physical_memory = text; }).hardware!.find((h) => h.kind === 'memory')?.capacityBytes;
+    expect(memoryOf('16 Go')).toBe(16 * 2 ** 30);
+    expect(memoryOf('512 Mo')).toBe(512 * 2 ** 20);
+    expect(memoryOf('32 ГБ')).toBe(32 * 2 ** 30);
+    expect(memoryOf('beaucoup')).toBeUndefined();
   });
 });

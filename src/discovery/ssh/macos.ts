@@ -24,13 +24,15 @@ type Software = NonNullable<InventoryReport['software']>[number];
 type Hardware = NonNullable<InventoryReport['hardware']>[number];
 type Interface = NonNullable<InventoryReport['interfaces']>[number];
 
-/** "16 GB", "512 MB" → bytes */
+/** the power of 1024 of each unit's letter, Latin or Cyrillic */
+const UNIT_EXP: Record<string, number> = { K: 1, M: 2, G: 3, T: 4, К: 1, М: 2, Г: 3, Т: 4 };
+
+/** "16 GB", "512 MB" → bytes; in the Mac's language: "16 Go" in French, "16 ГБ" in Russian */
 export function sizeBytes(text: unknown): number | undefined {
-  const m = /^([\d.,]+)\s*(KB|MB|GB|TB)$/i.exec(String(text ?? '').trim());
+  const m = /^([\d.,]+)\s*([KMGTКМГТ])(?:B|o|Б)$/i.exec(String(text ?? '').trim());
   if (!m) return undefined;
   const n = Number(m[1].replace(',', '.'));
-  const exp = { KB: 1, MB: 2, GB: 3, TB: 4 }[m[2].toUpperCase() as 'KB' | 'MB' | 'GB' | 'TB'];
-  return Number.isFinite(n) ? Math.round(n * 1024 ** exp) : undefined;
+  return Number.isFinite(n) ? Math.round(n * 1024 ** UNIT_EXP[m[2].toUpperCase()]) : undefined;
 }
 
 /** "2,3 GHz" (the decimal comma follows the Mac's locale) → 2300 */
@@ -144,7 +146,9 @@ export function parseMacos(o: MacosOutputs, address: string): InventoryReport {
     ? undefined
     : [...apps, ...receipts].slice(0, CAPS.software).map(({ bundleId: _, ...s }) => s);
   const host = parseHostname(o.hostname?.replace(/\.local\s*$/i, ''));
-  const known = o.profiler !== undefined && isRecord(doc);
+  // system_profiler leaves out a data type that crashed or passed its time-out: that part is unknown, not empty
+  const hardwareKnown = Array.isArray(profile.SPHardwareDataType) && Array.isArray(profile.SPStorageDataType);
+  const interfacesKnown = Array.isArray(profile.SPNetworkDataType);
   return {
     source: 'ssh',
     identity: {
@@ -158,7 +162,8 @@ export function parseMacos(o: MacosOutputs, address: string): InventoryReport {
       osName: str(vers.get('productname'), 64) ?? 'macOS', osVersion: str(vers.get('productversion'), 64),
     },
     // without system_profiler's answer hardware and interfaces stay as ingest knew them
-    ...(known ? { hardware: [...hw.hardware, ...disksOf(asArray(profile.SPStorageDataType as unknown[]))], interfaces } : {}),
+    ...(hardwareKnown ? { hardware: [...hw.hardware, ...disksOf(asArray(profile.SPStorageDataType as unknown[]))] } : {}),
+    ...(interfacesKnown ? { interfaces } : {}),
     ...(software ? { software } : {}),
   };
 }
