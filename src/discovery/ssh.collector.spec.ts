@@ -25,3 +25,20 @@ describe('platform from the first reply', () => {
     expect(platformFromReply(reply)).toBe(platform);
   });
 });
+
+describe('platform from the first reply of a Windows machine in another language', () => {
+  const probe = `printf '%s\\n' ${FENCE}; exec /bin/sh -c 'uname -s'`;
+  it.each([
+    // cmd.exe (OpenSSH's default shell) in German and in French (OEM code page: é arrives undecodable)
+    ['cmd.exe, German', 'Der Befehl "printf" ist entweder falsch geschrieben oder\r\nkonnte nicht gefunden werden.\r\n', 9009],
+    ['cmd.exe, French', "'printf' n'est pas reconnu en tant que commande interne\r\nou externe, un programme ex\uFFFDcutable ou un fichier de commandes.\r\n", 9009],
+    ['Windows PowerShell, German', `printf : Die Benennung "printf" wurde nicht als Name eines Cmdlet, einer Funktion, einer Skriptdatei oder eines ausf\u00fchrbaren Programms erkannt. \u00dcberpr\u00fcfen Sie die Schreibweise des Namens, oder ob der Pfad korrekt ist (sofern enthalten), und wiederholen Sie den Vorgang.\r\nIn Zeile:1 Zeichen:1\r\n+ ${probe}\r\n+ ~~~~~~\r\n    + CategoryInfo          : ObjectNotFound: (printf:String) [], CommandNotFoundException\r\n    + FullyQualifiedErrorId : CommandNotFoundException\r\n`, 1],
+  ])('%s is Windows', (_shell, reply, code) => {
+    expect(platformFromReply(reply, code)).toBe('windows');
+  });
+
+  it('takes no other exit code for cmd.exe\'s', () => {
+    expect(platformFromReply('Der Befehl "printf" ist entweder falsch geschrieben oder\r\nkonnte nicht gefunden werden.\r\n', 127)).toBeNull();
+    expect(platformFromReply(posix('Linux'), 0)).toBe('linux');
+  });
+});

@@ -34,18 +34,25 @@ export interface SshCollectOptions {
 const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, parallel: 4, iosMode: 'shell', sudo: false };
 const PROBE = 'uname -s';
 
+/** cmd.exe's exit code for a command it cannot find, in every language (no POSIX shell exits above 255) */
+const CMD_NOT_FOUND = 9009;
+
 /**
  * What the probe's answer says the machine is, or null when nothing recognisable came back.
  * `reply` is the fenced probe's stdout and stderr: a POSIX shell's uname after the fence
- * (whatever a login script printed before it), else Windows' or IOS's refusal of the command.
+ * (whatever a login script printed before it), else Windows' or IOS's refusal of the command;
+ * `code` its exit code.
  */
-export function platformFromReply(reply: string): SshPlatform | null {
+export function platformFromReply(reply: string, code?: number | null): SshPlatform | null {
   const own = afterFence(reply);
   const first = own?.trim().split('\n')[0]?.trim() ?? '';
   if (/^Linux\b/.test(first)) return 'linux';
   if (/^Darwin\b/.test(first)) return 'macos';
-  // cmd.exe, Windows PowerShell, PowerShell 7; or Git for Windows / Cygwin's own uname
+  // cmd.exe, Windows PowerShell, PowerShell 7; or Git for Windows / Cygwin's own uname. The words
+  // are Windows' display language's ("Der Befehl … ist entweder falsch geschrieben"): cmd.exe's
+  // exit code and Windows PowerShell's error id are the same in all of them.
   if (/is not recognized as (an internal or external command|the name of a cmdlet|a name of a cmdlet)/i.test(reply)) return 'windows';
+  if (code === CMD_NOT_FOUND || /\bCommandNotFoundException\b/.test(reply)) return 'windows';
   if (/^(MINGW|MSYS|CYGWIN)/i.test(first)) return 'windows';
   if (isIosRejection(reply)) return 'cisco-ios';
   return null;
@@ -62,7 +69,7 @@ export async function detectPlatform(client: SshClient): Promise<SshPlatform> {
   if (probe.timedOut) throw new SshError('timeout', `${client.where}: "${PROBE}" did not answer within ${PROBE_TIMEOUT_MS / 1000} s`);
   const reply = `${probe.stdout}\n${probe.stderr}`;
   if (probe.code !== 0 && saysPasswordExpired(probe.stderr)) throw new PasswordExpired(client.where);
-  const platform = platformFromReply(reply);
+  const platform = platformFromReply(reply, probe.code);
   if (!platform) {
     const said = (afterFence(reply) ?? reply).trim().split('\n')[0]?.slice(0, 80) ?? '';
     throw new SshError('protocol', `${client.where}: unrecognised system: "${PROBE}" answered ${said ? JSON.stringify(said) : 'nothing'}`);
