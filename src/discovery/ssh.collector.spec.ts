@@ -21,6 +21,11 @@ describe('platform from the first reply', () => {
     ['Linux\n', null],
     ['', null],
     ['Welcome to the appliance shell. Type help.\n', null],
+    // a login greeting that names other systems is not the answer: only what follows the fence is
+    [posix('Linux', 'Cisco IOS Software, Version 15.2 lab image\n% Invalid input detected at \'^\' marker.\nDarwin\n'), 'linux'],
+    [posix('Darwin', '*** Linux build farm: ssh build01 ***\n'), 'macos'],
+    // an IOS exec banner that names Linux, then IOS's refusal of the probe
+    [`\n*** Access to Linux jump host 192.0.2.9 only ***\nLinux\n\nprintf '%s\\n' ${FENCE}; uname -s\n^\n% Invalid input detected at '^' marker.\n`, 'cisco-ios'],
   ])('%j → %s', (reply, platform) => {
     expect(platformFromReply(reply)).toBe(platform);
   });

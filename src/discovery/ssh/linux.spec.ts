@@ -279,4 +279,26 @@ describe('Linux over SSH: output that machines break', () => {
     const rpm = '#rpm\nbash\t5.1.8-9.el9\tx86_64\tRocky Enterprise Software Foundation\t1715612345\nacme-agent\t3.2-1\tx86_64\tAcme\t4294967295\ntzdata\t2024a-1.el9\tnoarch\tRocky Enterprise Software Foundation\t0\n';
     expect(parsePackages(rpm)!.map((p) => [p.name, p.installDate])).toEqual([['bash', '2024-05-13'], ['acme-agent', undefined], ['tzdata', undefined]]);
   });
+
+  it('loses only the package whose line a tab or a newline inside a field broke', () => {
+    const dpkg = `${f('dpkg.txt')}ii \tacme-agent\t2.1\tamd64\textra\nii \tacme-tools\t3.0\n\tamd64\n`;
+    const r = parseLinux({ ...outputs, packages: dpkg }, '192.0.2.41');
+    expect(r.software).toHaveLength(19);
+    expect(r.software!.map((s) => s.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(acme|\t)/)]));
+  });
+
+  it('reads 200,000 packages in well under a second, keeping the first 20,000', () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `ii \tlib${i}\t1.${i}-1\tamd64`).join('\n');
+    const started = Date.now();
+    const sw = parsePackages(`#dpkg\n${lines}\n`)!;
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(sw).toHaveLength(20_000);
+    expect(sw[19_999]).toEqual({ name: 'lib19999', version: '1.19999-1', architecture: 'amd64' });
+  });
+
+  it('makes nothing up from lscpu in another language (the command asks for LC_ALL=C for that reason)', () => {
+    expect(LINUX_COMMANDS.cpu).toMatch(/^LC_ALL=C lscpu/);
+    const de = 'Architektur:                     x86_64\nCPU Operationsmodus:             32-bit, 64-bit\nCPU(s):                          8\nAnbieterkennung:                 GenuineIntel\nModellname:                      Intel(R) Core(TM) i7-10510U CPU @ 1.80GHz\nThread(s) pro Kern:              2\nKern(e) pro Sockel:              4\nSockel:                          1\nMaximale Taktfrequenz der CPU:   4900,0000\n';
+    expect(parseCpu(de)).toEqual([]);
+  });
 });

@@ -102,4 +102,16 @@ describe('Windows command and parsers', () => {
     expect(r.device).toMatchObject({ ...device, type: 'workstation' });
     expect(r.identity.serial).toBe(expectedSerial);
   });
+
+  it('caps a 70,000-character DisplayName, reads a numeric DisplayVersion, and keeps an adapter without a MAC', () => {
+    const doc = JSON.parse(output);
+    doc.sw.push({ DisplayName: `Contoso ${'Updater '.repeat(8750)}`, DisplayVersion: 7, Publisher: 'Contoso', InstallDate: null, Hive: 'SOFTWARE' });
+    doc.nic.push({ Index: 12, NetConnectionID: 'VPN', Name: 'Contoso VPN Adapter', MACAddress: null, Speed: null, NetEnabled: true });
+    const r = parseWindows(JSON.stringify(doc), '192.0.2.87');
+    const long = r.software!.find((s) => s.name.startsWith('Contoso'))!;
+    expect(long.name).toHaveLength(255);
+    expect(long.version).toBe('7');
+    expect(r.interfaces!.find((i) => i.name === 'VPN')).toEqual({ name: 'VPN', description: 'Contoso VPN Adapter', ifIndex: 12, mac: undefined, speedMbps: undefined, operStatus: 'up', addresses: [] });
+    expect(r.software).toHaveLength(14);
+  });
 });
