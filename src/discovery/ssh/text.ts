@@ -71,16 +71,35 @@ export function keyValues(text: string, separator: RegExp = /\s*:\s*/): Map<stri
   return out;
 }
 
-/** JSON that a device printed, or undefined when it is not JSON. */
+/** how many lines that open with a bracket are tried before the output is taken for no JSON */
+const JSON_STARTS = 16;
+
+/**
+ * JSON that a device printed, or undefined when it is not JSON. It may follow other text (a
+ * PowerShell profile's greeting: "Welcome [CORP\anna]"), so after the first bracket each line
+ * that opens with one is tried, to the end of the output or, JSON printed on one line, to the
+ * end of that line.
+ */
 export function parseJson(text: string | undefined): unknown {
   if (!text) return undefined;
-  const start = text.search(/[[{]/);
-  if (start < 0) return undefined;
-  try {
-    return JSON.parse(text.slice(start));
-  } catch {
-    return undefined;
+  const first = text.search(/[[{]/);
+  if (first < 0) return undefined;
+  const starts = [first];
+  for (const m of text.slice(first + 1).matchAll(/\n[ \t]*(?=[[{])/g)) {
+    starts.push(first + 1 + m.index + m[0].length);
+    if (starts.length > JSON_STARTS) break;
   }
+  for (const start of starts) {
+    const end = text.indexOf('\n', start);
+    for (const candidate of end < 0 ? [text.slice(start)] : [text.slice(start), text.slice(start, end)]) {
+      try {
+        return JSON.parse(candidate);
+      } catch {
+        // not JSON from here: the next candidate
+      }
+    }
+  }
+  return undefined;
 }
 
 /** PowerShell's ConvertTo-Json writes a one-element list as the element itself. */

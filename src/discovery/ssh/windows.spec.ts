@@ -114,4 +114,11 @@ describe('Windows command and parsers', () => {
     expect(r.interfaces!.find((i) => i.name === 'VPN')).toEqual({ name: 'VPN', description: 'Contoso VPN Adapter', ifIndex: 12, mac: undefined, speedMbps: undefined, operStatus: 'up', addresses: [] });
     expect(r.software).toHaveLength(14);
   });
+
+  it('reads the inventory after what a PowerShell profile printed first (OpenSSH\'s DefaultShell loads it)', () => {
+    const greeting = 'Welcome [CORP\\anna.berg] - {Finance} profile loaded\r\nLast logon: 05/13/2024 08:12:44\r\n';
+    const r = parseWindows(`${greeting}${output.trim()}\r\n`, '192.0.2.87');
+    expect(r.identity).toMatchObject({ hostname: 'FIN-LT-0042', serial: 'PF3KX7B2' });
+    expect(r.software).toHaveLength(13);
+  });
 });
