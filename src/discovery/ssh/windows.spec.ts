@@ -121,4 +121,22 @@ describe('Windows command and parsers', () => {
     expect(r.identity).toMatchObject({ hostname: 'FIN-LT-0042', serial: 'PF3KX7B2' });
     expect(r.software).toHaveLength(13);
   });
+
+  it('keeps the hardware and ports it knew when WMI does not answer (a corrupt repository), and still lists the software', () => {
+    // Get-CimInstance failed for every class; the registry still answered
+    const doc = JSON.parse(output);
+    Object.assign(doc, { cs: null, bios: null, os: null, cpu: [], disk: [], nic: [], ip: [], hn: 'FIN-LT-0042' });
+    const r = parseWindows(JSON.stringify(doc), '192.0.2.87');
+    // empty lists would be every processor, disk and adapter of the PC removed
+    expect(r).not.toHaveProperty('hardware');
+    expect(r).not.toHaveProperty('interfaces');
+    expect(r.identity).toMatchObject({ hostname: 'FIN-LT-0042', addresses: ['192.0.2.87'] });
+    expect(r.software).toHaveLength(13);
+    expect(r.device).toMatchObject({ platform: 'windows', osFamily: 'windows' });
+  });
+
+  it('prints the computer name apart from WMI', () => {
+    const script = Buffer.from(WINDOWS_COMMAND.split(' ').pop()!, 'base64').toString('utf16le');
+    expect(script).toContain('hn=$env:COMPUTERNAME');
+  });
 });

@@ -23,6 +23,7 @@ const SCRIPT = [
   "nic=L (Get-CimInstance Win32_NetworkAdapter -Filter 'PhysicalAdapter=TRUE') Index,NetConnectionID,Name,MACAddress,Speed,NetEnabled",
   "ip=L (Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled=TRUE') Index,IPAddress,MACAddress",
   'sw=@($sw)',
+  'hn=$env:COMPUTERNAME',
   '}|ConvertTo-Json -Depth 4 -Compress',
 ].join('\n');
 
@@ -113,8 +114,11 @@ export function parseWindows(output: string | undefined, address: string): Inven
     hardware.push({ kind: 'disk', name: `disk ${num(d.Index) ?? '?'}`, model: str(d.Model, 255), serial: str(d.SerialNumber, 128), capacityBytes: num(d.Size) });
   }
 
+  // Win32_ComputerSystem and Win32_Processor always have an instance: without them WMI did not
+  // answer (a corrupt repository, a stopped service), and what it would have listed is unknown, not none
+  const wmi = records(doc.cs).length > 0 && records(doc.cpu).length > 0;
   const interfaces = interfacesOf(records(doc.nic), records(doc.ip));
-  const dnsName = str(cs.DNSHostName, 255) ?? str(cs.Name, 255);
+  const dnsName = str(cs.DNSHostName, 255) ?? str(cs.Name, 255) ?? str(doc.hn, 255);
   const domain = str(cs.Domain, 255);
   const host = parseHostname(dnsName);
   return {
@@ -130,8 +134,7 @@ export function parseWindows(output: string | undefined, address: string): Inven
       type, platform: 'windows', osFamily: 'windows', vendor, model,
       osName: str(os.Caption, 255), osVersion: str(os.Version, 64),
     },
-    hardware,
-    interfaces,
+    ...(wmi ? { hardware, interfaces } : {}),
     ...(doc.sw !== undefined ? { software: parseWindowsSoftware(doc.sw, os64) } : {}),
   };
 }
