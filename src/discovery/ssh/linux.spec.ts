@@ -301,4 +301,28 @@ describe('Linux over SSH: output that machines break', () => {
     const de = 'Architektur:                     x86_64\nCPU Operationsmodus:             32-bit, 64-bit\nCPU(s):                          8\nAnbieterkennung:                 GenuineIntel\nModellname:                      Intel(R) Core(TM) i7-10510U CPU @ 1.80GHz\nThread(s) pro Kern:              2\nKern(e) pro Sockel:              4\nSockel:                          1\nMaximale Taktfrequenz der CPU:   4900,0000\n';
     expect(parseCpu(de)).toEqual([]);
   });
+
+  it('reads the disks of a RHEL 7 lsblk, which predates -J, from its KEY="value" form', () => {
+    // util-linux 2.23: no JSON; the pairs form escapes what is not printable as \xHH
+    const lsblk223 = [
+      'case "$*" in *-J*) echo "lsblk: invalid option -- \'J\'" >&2; exit 1;; esac',
+      "printf '%s\\n' \\",
+      `'NAME="sda" TYPE="disk" SIZE="599550590976" MODEL="PERC H730P Mini " SERIAL="0093c4f10b2a5e3a2400b3c8c7e0b36e" VENDOR="DELL    "' \\`,
+      `'NAME="sdb" TYPE="disk" SIZE="0" MODEL="Internal Dual SD" SERIAL="012345678901" VENDOR="DELL    "' \\`,
+      `'NAME="sr0" TYPE="rom" SIZE="1073741312" MODEL="DVD+-RW DU-8A5LH" SERIAL="" VENDOR="PLDS    "' \\`,
+      `'NAME="sdc" TYPE="disk" SIZE="4000787030016" MODEL="ST4000NM0035\\x221\\x22" SERIAL="ZC1AB2CD" VENDOR="ATA     "'`,
+    ].join('\n');
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-lsblk-'));
+    try {
+      fs.writeFileSync(path.join(bin, 'lsblk'), `#!/bin/sh\n${lsblk223}\n`, { mode: 0o755 });
+      const disks = execFileSync('/bin/sh', ['-c', LINUX_COMMANDS.disks], { encoding: 'utf8', env: { PATH: bin } });
+      const r = parseLinux({ ...outputs, disks }, '192.0.2.41');
+      expect(r.hardware!.filter((h) => h.kind === 'disk')).toEqual([
+        { kind: 'disk', name: 'sda', model: 'PERC H730P Mini', serial: '0093c4f10b2a5e3a2400b3c8c7e0b36e', manufacturer: 'DELL', capacityBytes: 599550590976 },
+        { kind: 'disk', name: 'sdc', model: 'ST4000NM0035"1"', serial: 'ZC1AB2CD', manufacturer: 'ATA', capacityBytes: 4000787030016 },
+      ]);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
 });

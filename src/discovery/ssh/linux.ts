@@ -13,7 +13,8 @@ export const LINUX_COMMANDS = {
   dmi: "for f in sys_vendor product_name product_serial product_uuid chassis_type; do printf '%s=%s\\n' \"$f\" \"$(cat /sys/class/dmi/id/$f 2>/dev/null)\"; done",
   cpu: 'LC_ALL=C lscpu 2>/dev/null || cat /proc/cpuinfo',
   memory: 'cat /proc/meminfo',
-  disks: 'lsblk -J -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR,TRAN 2>/dev/null',
+  // util-linux before 2.27 (RHEL 7) has no -J: its KEY="value" form, with SERIAL where it has that
+  disks: 'lsblk -J -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR,TRAN 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,VENDOR 2>/dev/null',
   network: 'ip -j addr show 2>/dev/null || ip addr show',
   packages: [
     'if command -v dpkg-query >/dev/null 2>&1; then echo "#dpkg"; dpkg-query -W -f=\'${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n\';',
@@ -182,11 +183,20 @@ export function parseMeminfo(text: string | undefined): Hardware[] {
   return kb ? [{ kind: 'memory', name: 'total memory', capacityBytes: kb * 1024 }] : [];
 }
 
+/** lsblk -P's lines (NAME="sda" TYPE="disk" …) as lsblk -J's objects, keys in lower case; \xHH decoded */
+function lsblkPairs(text: string): Array<Record<string, string>> {
+  return text.split('\n').filter((l) => /^NAME="/.test(l)).map((line) => {
+    const device: Record<string, string> = {};
+    for (const m of line.matchAll(/([A-Z][A-Z0-9:-]*)="([^"]*)"/g)) device[m[1].toLowerCase()] = m[2].replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return device;
+  });
+}
+
 export function parseLsblk(text: string | undefined): Hardware[] {
   const doc = parseJson(text);
-  if (!isRecord(doc)) return [];
+  const devices = isRecord(doc) ? asArray(doc.blockdevices as unknown[]) : lsblkPairs(text ?? '');
   const out: Hardware[] = [];
-  for (const d of asArray(doc.blockdevices as unknown[])) {
+  for (const d of devices) {
     if (!isRecord(d) || d.type !== 'disk') continue;
     const name = str(d.name, 64);
     const size = num(d.size);
