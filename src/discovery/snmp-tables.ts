@@ -138,10 +138,15 @@ export function dateFromOctets(v: SnmpValue | undefined): string | undefined {
   return `${year}-${String(v[2]).padStart(2, '0')}-${String(v[3]).padStart(2, '0')}`;
 }
 
-/** 4 or 16 address bytes → dotted IPv4 or compressed IPv6 text. */
+/**
+ * 4 or 16 address bytes → dotted IPv4 or compressed IPv6 text. Bytes read from a table index
+ * are sub-identifiers (up to 2^32-1): one past 255 is no address at all — it made a wrong IPv6
+ * group, or one that no URL parses (the whole table then failed).
+ */
 export function ipFromBytes(bytes: number[] | Buffer): string | undefined {
   const b = [...bytes];
-  if (b.length === 4 && b.every((x) => x >= 0 && x <= 255)) return b.join('.');
+  if (!b.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) return undefined;
+  if (b.length === 4) return b.join('.');
   if (b.length !== 16) return undefined;
   const groups = Array.from({ length: 8 }, (_, i) => ((b[2 * i] << 8) | b[2 * i + 1]).toString(16));
   return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1); // WHATWG URL compresses it

@@ -56,6 +56,11 @@ describe('SNMP value parsing', () => {
     expect(ipFromBytes(Buffer.from('20010db8002000000000000000000002', 'hex'))).toBe('2001:db8:20::2');
     expect(ipFromBytes(Buffer.from('00000000000000000000000000000001', 'hex'))).toBe('::1');
     expect(ipFromBytes([1, 2, 3])).toBeUndefined();
+    // bytes from a table index are sub-identifiers: one past 255 is no address
+    expect(ipFromBytes([10, 300, 0, 1])).toBeUndefined();
+    expect(ipFromBytes([32, 1, 13, 184, 256, ...Array(11).fill(0), 7])).toBeUndefined();
+    expect(ipFromBytes([32, 1, 13, 184, ...Array(11).fill(0), 300])).toBeUndefined();
+    expect(ipFromIndex('2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.300'.split('.'))).toBeUndefined();
     expect(ipFromIndex('1.4.10.20.0.2'.split('.'))).toEqual({ ip: '10.20.0.2', rest: [] });
     expect(ipFromIndex('2.16.254.128.0.0.0.0.0.0.2.27.84.255.254.170.16.64'.split('.'))?.ip).toBe('fe80::21b:54ff:feaa:1040');
     expect(ipFromIndex('1.4.10.20.0.1.7'.split('.'))).toEqual({ ip: '10.20.0.1', rest: ['7'] });

@@ -1,0 +1,77 @@
+// The MIB readers against agents that say impossible things: each value a device sends is
+// untrusted, and a bad one is left out (or capped) without losing the rest of the device.
+// The agent is a recording (OID → value, as net-snmp decodes them) walked in OID order.
+import { compareOids, SnmpClient, SnmpValue } from '../protocols/snmp/snmp.client';
+import { classify } from './classify';
+import { collectSnmp, splitSoftwareName } from './snmp.collector';
+
+type Recording = Array<[oid: string, value: SnmpValue]>;
+
+/** An agent answering from a recording: Get by OID, walks in OID order, capped as the real client caps them. */
+function recordedAgent(recording: Recording): SnmpClient {
+  const sorted = [...recording].sort(([a], [b]) => compareOids(a, b));
+  const walk = (oid: string, maxRows: number) => new Map(sorted.filter(([o]) => o.startsWith(`${oid}.`)).slice(0, maxRows));
+  const agent = {
+    bulk: true,
+    get: async (oids: string[]) => new Map(oids.map((o) => [o, sorted.find(([x]) => x === o)?.[1] ?? null])),
+    walk: async (oid: string, maxRows = 10_000) => walk(oid, maxRows),
+    walkColumns: async (oids: string[], maxRows = 10_000) => oids.map((o) => walk(o, maxRows)),
+    close: () => undefined,
+  };
+  return agent as unknown as SnmpClient;
+}
+
+const SYS: Recording = [
+  ['1.3.6.1.2.1.1.1.0', Buffer.from('Linux lab-odd 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 x86_64')],
+  ['1.3.6.1.2.1.1.2.0', '1.3.6.1.4.1.8072.3.2.10'],
+  ['1.3.6.1.2.1.1.5.0', Buffer.from('lab-odd')],
+];
+/** eth0 (ifIndex 2) and eth1 (3), physical, with MACs */
+const IFS: Recording = [
+  ['1.3.6.1.2.1.2.2.1.2.2', Buffer.from('eth0')], ['1.3.6.1.2.1.2.2.1.3.2', 6], ['1.3.6.1.2.1.2.2.1.5.2', 1_000_000_000], ['1.3.6.1.2.1.2.2.1.6.2', Buffer.from('525400a1b2c3', 'hex')],
+  ['1.3.6.1.2.1.2.2.1.2.3', Buffer.from('eth1')], ['1.3.6.1.2.1.2.2.1.3.3', 6], ['1.3.6.1.2.1.2.2.1.5.3', 1_000_000_000], ['1.3.6.1.2.1.2.2.1.6.3', Buffer.from('525400a1b2c4', 'hex')],
+  ['1.3.6.1.2.1.31.1.1.1.1.2', Buffer.from('eth0')], ['1.3.6.1.2.1.31.1.1.1.15.2', 1000],
+  // ipAddressTable: 10.20.0.2 and 2001:db8::2 on eth0
+  ['1.3.6.1.2.1.4.34.1.3.1.4.10.20.0.2', 2], ['1.3.6.1.2.1.4.34.1.4.1.4.10.20.0.2', 1],
+  ['1.3.6.1.2.1.4.34.1.3.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.2', 2], ['1.3.6.1.2.1.4.34.1.4.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.2', 1],
+];
+const MACS = ['52:54:00:a1:b2:c3', '52:54:00:a1:b2:c4'];
+
+async function collect(...parts: Recording[]) {
+  const problems: string[] = [];
+  const report = await collectSnmp(recordedAgent(parts.flat()), '127.0.0.9', undefined, problems);
+  return { report, problems };
+}
+
+describe('IP-MIB and LLDP-MIB addresses in table indexes', () => {
+  // an index is sub-identifiers, each up to 2^32-1: one past 255 is no address byte
+  const badIpv6 = '2.16.32.1.13.184.256.0.0.0.0.0.0.0.0.0.0.7'; // past 255 where a group's high byte goes
+  const wrongIpv6 = '2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.300'; // past 255 in a low byte: read as 2001:db8::12c
+
+  it('an ipAddressTable row whose index holds no address is left out, and the interfaces and MACs are read', async () => {
+    const { report, problems } = await collect(SYS, IFS, [
+      [`1.3.6.1.2.1.4.34.1.3.${badIpv6}`, 2], [`1.3.6.1.2.1.4.34.1.4.${badIpv6}`, 1],
+      [`1.3.6.1.2.1.4.34.1.3.${wrongIpv6}`, 2], [`1.3.6.1.2.1.4.34.1.4.${wrongIpv6}`, 1],
+      ['1.3.6.1.2.1.4.34.1.3.1.4.10.300.0.9', 2], ['1.3.6.1.2.1.4.34.1.4.1.4.10.300.0.9', 1],
+    ]);
+    expect(problems).toEqual([]);
+    expect(report.identity.macs).toEqual(MACS);
+    expect(report.interfaces?.map((i) => [i.name, i.addresses])).toEqual([['eth0', ['10.20.0.2', '2001:db8::2']], ['eth1', []]]);
+  });
+
+  it('an LLDP management address whose index holds no address is left out, and the neighbours are read', async () => {
+    const lldpRem = '1.0.8802.1.1.2.1.4.1.1';
+    const { report, problems } = await collect(SYS, IFS, [
+      ['1.0.8802.1.1.2.1.3.2.0', Buffer.from('525400a1b2c3', 'hex')],
+      [`${lldpRem}.9.0.2.1`, Buffer.from('core01')],
+      [`${lldpRem}.9.0.2.2`, Buffer.from('core02')],
+      [`1.0.8802.1.1.2.1.4.2.1.3.0.2.1.${badIpv6}`, 2],
+      [`1.0.8802.1.1.2.1.4.2.1.3.0.2.2.1.4.10.20.0.32`, 2],
+    ]);
+    expect(problems).toEqual([]);
+    expect(report.neighbours).toEqual([
+      expect.objectContaining({ protocol: 'lldp', remoteName: 'core01', remoteAddress: undefined, localPort: 'eth0' }),
+      expect.objectContaining({ protocol: 'lldp', remoteName: 'core02', remoteAddress: '10.20.0.32', localPort: 'eth0' }),
+    ]);
+  });
+});
