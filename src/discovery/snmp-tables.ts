@@ -130,12 +130,16 @@ export function macFromOctets(v: SnmpValue | undefined): string | undefined {
   return normalizeMac(v.toString('latin1')) ?? undefined;
 }
 
-/** SNMP DateAndTime (8 or 11 octets) → YYYY-MM-DD. */
+/**
+ * SNMP DateAndTime (8 or 11 octets) → YYYY-MM-DD; a day the calendar lacks (31 February) is no
+ * date: the database kept it as 0000-00-00, which the API then showed.
+ */
 export function dateFromOctets(v: SnmpValue | undefined): string | undefined {
   if (!Buffer.isBuffer(v) || v.length < 8) return undefined;
-  const year = v.readUInt16BE(0);
-  if (year < 1980 || year > 2100 || v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > 31) return undefined;
-  return `${year}-${String(v[2]).padStart(2, '0')}-${String(v[3]).padStart(2, '0')}`;
+  const [year, month, day] = [v.readUInt16BE(0), v[2], v[3]];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (year < 1980 || year > 2100 || month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /**

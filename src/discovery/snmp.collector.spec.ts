@@ -51,6 +51,21 @@ describe('SNMP value parsing', () => {
     expect(dateFromOctets(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
   });
 
+  it.each([
+    [[0x07, 0xe8, 2, 29, 10, 30, 0, 0], '2024-02-29'], // a leap year
+    [[0x07, 0xe8, 12, 31, 23, 59, 59, 9, 0x2b, 1, 0], '2024-12-31'], // 11 octets, with a zone
+    [[0x07, 0xe8, 2, 31, 10, 30, 0, 0], undefined], // no 31 February
+    [[0x07, 0xe7, 2, 29, 10, 30, 0, 0], undefined], // 2023 is no leap year
+    [[0x07, 0xe8, 4, 31, 0, 0, 0, 0], undefined],
+    [[0x07, 0xe8, 13, 1, 0, 0, 0, 0], undefined],
+    [[0x07, 0xe8, 0, 1, 0, 0, 0, 0], undefined],
+    [[0x07, 0xe8, 1, 0, 0, 0, 0, 0], undefined],
+    [[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], undefined],
+    [[0x07, 0xe8, 2], undefined],
+  ])('reads the DateAndTime %j as %s, or as no date when there is no such day', (octets, date) => {
+    expect(dateFromOctets(Buffer.from(octets))).toBe(date);
+  });
+
   it('reads IPv4 and IPv6 addresses from bytes and from table indexes', () => {
     expect(ipFromBytes([10, 20, 0, 2])).toBe('10.20.0.2');
     expect(ipFromBytes(Buffer.from('20010db8002000000000000000000002', 'hex'))).toBe('2001:db8:20::2');
