@@ -75,3 +75,34 @@ describe('IP-MIB and LLDP-MIB addresses in table indexes', () => {
     ]);
   });
 });
+
+describe('HOST-RESOURCES-MIB sizes', () => {
+  const FIXED_DISK = '1.3.6.1.2.1.25.2.1.4';
+  /** an hrStorageTable row: a fixed disk mounted at `descr`, `size` allocation units of `units` bytes */
+  const disk = (index: number, descr: string, units: SnmpValue, size: SnmpValue): Recording => [
+    [`1.3.6.1.2.1.25.2.3.1.2.${index}`, FIXED_DISK], [`1.3.6.1.2.1.25.2.3.1.3.${index}`, Buffer.from(descr)],
+    [`1.3.6.1.2.1.25.2.3.1.4.${index}`, units], [`1.3.6.1.2.1.25.2.3.1.5.${index}`, size],
+  ];
+
+  it('a disk whose size or allocation unit is out of the MIB\'s range is left out, not stored with a size made of two wrongs', async () => {
+    const { report, problems } = await collect(SYS, IFS, [
+      ['1.3.6.1.2.1.25.2.2.0', 16_663_476],
+      ...disk(1, '/', 4096, 2_441_406), // 10 GB
+      ...disk(2, '/both-negative', -4096, -2_000_000), // -4096 × -2,000,000 is no 8 GB disk
+      ...disk(3, '/negative-size', 4096, -2_000_000),
+      ...disk(4, '/no-unit', 0, 2_000_000),
+      ...disk(5, '/size-as-text', 4096, Buffer.from('2000000')),
+      ...disk(6, '/unit-as-text', Buffer.from('4096'), 2_000_000),
+    ]);
+    expect(problems).toEqual([]);
+    expect(report.hardware).toEqual([
+      { kind: 'memory', name: 'total memory', capacityBytes: 16_663_476 * 1024 },
+      { kind: 'disk', name: '/', capacityBytes: 4096 * 2_441_406 },
+    ]);
+  });
+
+  it('a size past what a number holds exactly (2^31-1 units of 2^31-1 bytes) is no size: the disk stays, without one', async () => {
+    const { report } = await collect(SYS, IFS, disk(1, '/huge', 2 ** 31 - 1, 2 ** 31 - 1), [['1.3.6.1.2.1.25.2.2.0', 2 ** 50]]);
+    expect(report.hardware).toEqual([{ kind: 'memory', name: 'total memory' }, { kind: 'disk', name: '/huge' }]);
+  });
+});

@@ -114,7 +114,7 @@ export interface HostResources {
 export async function readHostResources(r: TableReader, memoryKb: number | null): Promise<HostResources> {
   const [storage, devices] = await Promise.all([r.table(OID.hrStorageEntry, [2, 3, 4, 5], 1000), r.table(OID.hrDeviceEntry, [2, 3], 5000)]);
   const hardware: Hardware[] = [];
-  if (memoryKb && memoryKb > 0) hardware.push({ kind: 'memory', name: 'total memory', capacityBytes: memoryKb * 1024 });
+  if (memoryKb && memoryKb > 0) hardware.push({ kind: 'memory', name: 'total memory', ...capacity(memoryKb * 1024) });
 
   // one entry per processor model, counting the logical processors the agent lists
   const cpus = new Map<string, number>();
@@ -132,13 +132,21 @@ export async function readHostResources(r: TableReader, memoryKb: number | null)
   for (const cols of storage.values()) {
     if (text(cols.get(2)) !== HR_STORAGE_FIXED_DISK) continue;
     const descr = str(cols.get(3));
-    const bytes = (num(cols.get(4)) ?? 0) * (num(cols.get(5)) ?? 0);
-    if (!descr || PSEUDO_MOUNTS.test(descr) || bytes < 16 * 2 ** 20) continue;
-    hardware.push({ kind: 'disk', name: volumeName(descr), capacityBytes: bytes });
+    // hrStorageAllocationUnits is 1..2^31-1 and hrStorageSize 0..2^31-1: outside that (two
+    // negatives made a plausible size), the agent says nothing about the disk
+    const units = num(cols.get(4)) ?? 0;
+    const size = num(cols.get(5)) ?? -1;
+    if (!descr || PSEUDO_MOUNTS.test(descr) || units < 1 || size < 0 || units * size < 16 * 2 ** 20) continue;
+    hardware.push({ kind: 'disk', name: volumeName(descr), ...capacity(units * size) });
   }
 
   const printer = [...devices.values()].find((cols) => text(cols.get(2)) === HR_DEVICE.printer);
   return { hardware, printerDescr: str(printer?.get(3)), present: storage.size > 0 || devices.size > 0 || !!memoryKb };
+}
+
+/** A size in bytes, unless it is past what a number holds exactly (no disk or memory is 8 PiB): then none. */
+function capacity(bytes: number): { capacityBytes?: number } {
+  return Number.isSafeInteger(bytes) ? { capacityBytes: bytes } : {};
 }
 
 /** Windows describes a volume as `C:\ Label:Data  Serial Number 5e2b9a11`: keep the drive and its label. */
