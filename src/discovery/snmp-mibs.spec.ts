@@ -106,3 +106,31 @@ describe('HOST-RESOURCES-MIB sizes', () => {
     expect(report.hardware).toEqual([{ kind: 'memory', name: 'total memory' }, { kind: 'disk', name: '/huge' }]);
   });
 });
+
+/** The recording with these OIDs' values replaced (or added); `undefined` removes one. */
+function patched(recording: Recording, changes: Record<string, SnmpValue | undefined>): Recording {
+  const out = new Map(recording);
+  for (const [oid, v] of Object.entries(changes)) if (v === undefined) out.delete(oid); else out.set(oid, v);
+  return [...out];
+}
+
+describe('text that is only control characters', () => {
+  it('an ifName of NULs is no name: the interface is called by its ifDescr, as one without ifName is', async () => {
+    const { report } = await collect(SYS, patched(IFS, { '1.3.6.1.2.1.31.1.1.1.1.2': Buffer.from([0, 0, 0, 0]), '1.3.6.1.2.1.31.1.1.1.1.3': Buffer.from('\x1b\x7f ') }));
+    expect(report.interfaces?.map((i) => i.name)).toEqual(['eth0', 'eth1']);
+  });
+
+  const PRINTER: Recording = [
+    ['1.3.6.1.2.1.43.5.1.1.16.1', Buffer.from('HP LaserJet Pro M404dn')],
+    ['1.3.6.1.2.1.43.5.1.1.17.1', Buffer.from('VNB3K12345')],
+    ['1.3.6.1.2.1.43.10.2.1.4.1.1', 18_342],
+  ];
+
+  it('an ENTITY-MIB chassis whose serial and model are NULs says neither: the Printer-MIB serial and model stand', async () => {
+    const { report } = await collect(SYS, IFS, PRINTER, [
+      ['1.3.6.1.2.1.47.1.1.1.1.5.1', 3], ['1.3.6.1.2.1.47.1.1.1.1.11.1', Buffer.alloc(16)], ['1.3.6.1.2.1.47.1.1.1.1.13.1', Buffer.from('\0')],
+    ]);
+    expect(report.identity.serial).toBe('VNB3K12345');
+    expect(report.device).toMatchObject({ type: 'printer', model: 'HP LaserJet Pro M404dn' });
+  });
+});

@@ -39,7 +39,12 @@ const STATUS: Record<number, string> = { 1: 'up', 2: 'down', 3: 'testing', 4: 'u
 /** IANAifType values of virtual interfaces (loopback, PPP, tunnels, VLAN, LAG, bridge): their MACs don't identify a machine */
 const VIRTUAL_IF_TYPES = new Set([1, 23, 24, 53, 131, 135, 136, 161, 209]);
 
-const str = (v: SnmpValue | undefined) => text(v)?.trim() || undefined;
+/**
+ * Device text, or undefined when it says nothing: empty, blank, or only control characters
+ * (NUL-padded firmware fields). Such a value must not stand in front of the next source of the
+ * same thing (ifDescr for a name, the Printer-MIB's serial): ingest would clean it to nothing.
+ */
+const str = (v: SnmpValue | undefined) => text(v)?.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || undefined;
 
 // --- IF-MIB and IP-MIB --------------------------------------------------------------------
 
