@@ -114,10 +114,22 @@ function patched(recording: Recording, changes: Record<string, SnmpValue | undef
   return [...out];
 }
 
-describe('text that is only control characters', () => {
+describe('text that is only control characters, and numbers of the wrong sign or type', () => {
   it('an ifName of NULs is no name: the interface is called by its ifDescr, as one without ifName is', async () => {
     const { report } = await collect(SYS, patched(IFS, { '1.3.6.1.2.1.31.1.1.1.1.2': Buffer.from([0, 0, 0, 0]), '1.3.6.1.2.1.31.1.1.1.1.3': Buffer.from('\x1b\x7f ') }));
     expect(report.interfaces?.map((i) => i.name)).toEqual(['eth0', 'eth1']);
+  });
+
+  it('a negative ifHighSpeed or ifMtu is no value: the speed comes from ifSpeed, the MTU is left out', async () => {
+    const { report } = await collect(SYS, patched(IFS, {
+      '1.3.6.1.2.1.31.1.1.1.15.2': -1, '1.3.6.1.2.1.2.2.1.4.2': -1500,
+      '1.3.6.1.2.1.2.2.1.5.3': Buffer.from('1000000000'), '1.3.6.1.2.1.2.2.1.4.3': 0, '1.3.6.1.2.1.2.2.1.6.3': 42,
+    }));
+    expect(report.interfaces).toEqual([
+      expect.objectContaining({ name: 'eth0', speedMbps: 1000, mtu: undefined, mac: MACS[0] }),
+      expect.objectContaining({ name: 'eth1', speedMbps: undefined, mtu: undefined, mac: undefined }),
+    ]);
+    expect(report.identity.macs).toEqual([MACS[0]]);
   });
 
   const PRINTER: Recording = [

@@ -45,6 +45,11 @@ const VIRTUAL_IF_TYPES = new Set([1, 23, 24, 53, 131, 135, 136, 161, 209]);
  * same thing (ifDescr for a name, the Printer-MIB's serial): ingest would clean it to nothing.
  */
 const str = (v: SnmpValue | undefined) => text(v)?.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || undefined;
+/** A count the MIB says is positive (a speed, an MTU); zero, negative or not a number is none. */
+const positive = (v: SnmpValue | undefined) => {
+  const n = num(v);
+  return n !== null && n > 0 ? n : undefined;
+};
 
 // --- IF-MIB and IP-MIB --------------------------------------------------------------------
 
@@ -64,16 +69,16 @@ export async function readInterfaces(r: TableReader, max: number): Promise<{ int
     const usefulMac = mac && mac !== '00:00:00:00:00:00' ? mac : undefined;
     const type = num(cols.get(3));
     if (usefulMac && !VIRTUAL_IF_TYPES.has(type ?? 0)) physicalMacs.add(usefulMac);
-    const highSpeed = num(x?.get(15)) ?? 0;
-    const speed = num(cols.get(5)) ?? 0;
+    const highSpeed = positive(x?.get(15));
+    const speed = positive(cols.get(5));
     interfaces.push({
       name,
       // the administrator's label when there is one, else the hardware's description
       description: str(x?.get(18)) ?? (descr !== name ? descr : undefined),
       ifIndex: Number(index),
       mac: usefulMac,
-      mtu: num(cols.get(4)) || undefined,
-      speedMbps: highSpeed || (speed ? Math.round(speed / 1e6) : undefined),
+      mtu: positive(cols.get(4)),
+      speedMbps: highSpeed ?? (speed ? Math.round(speed / 1e6) : undefined),
       adminStatus: STATUS[num(cols.get(7)) ?? 0],
       operStatus: STATUS[num(cols.get(8)) ?? 0],
       addresses: addrs.get(index) ?? [],
