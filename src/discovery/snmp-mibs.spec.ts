@@ -145,4 +145,12 @@ describe('text that is only control characters, and numbers of the wrong sign or
     expect(report.identity.serial).toBe('VNB3K12345');
     expect(report.device).toMatchObject({ type: 'printer', model: 'HP LaserJet Pro M404dn' });
   });
+
+  it('a negative page count is no page count (prtMarkerLifeCount is a Counter32)', async () => {
+    const { report } = await collect(SYS, IFS, patched(PRINTER, { '1.3.6.1.2.1.43.10.2.1.4.1.1': -5 }));
+    expect(report.device).toMatchObject({ type: 'printer' });
+    expect(report.hardware?.filter((h) => h.slot === 'page count')).toEqual([]);
+    const counted = await collect(SYS, IFS, PRINTER);
+    expect(counted.report.hardware?.filter((h) => h.slot === 'page count')).toEqual([{ kind: 'other', slot: 'page count', name: 'Pages printed: 18342' }]);
+  });
 });

@@ -198,7 +198,8 @@ export interface PrinterInfo {
 /** Printer-MIB basics, or undefined when the agent is not a printer's. */
 export async function readPrinter(r: TableReader, scalars: Map<string, SnmpValue>): Promise<PrinterInfo | undefined> {
   const serial = str(scalars.get(OID.prtGeneralSerialNumber));
-  const pages = num(scalars.get(OID.prtMarkerLifeCount));
+  const lifeCount = num(scalars.get(OID.prtMarkerLifeCount));
+  const pages = lifeCount !== null && lifeCount >= 0 ? lifeCount : null; // a Counter32: negative is no count
   if (!serial && pages === null) return undefined;
   const hardware: Hardware[] = [];
   // the current value is in the name: ingest compares hardware by its description
