@@ -92,3 +92,25 @@ describe('SNMP value parsing', () => {
     expect(supplyLevel(max, level)).toBe(said);
   });
 });
+
+describe('program names and descriptions of 64 KiB (an agent padding a field to its buffer)', () => {
+  /** milliseconds that `work` takes */
+  const took = (work: () => unknown) => {
+    const start = performance.now();
+    work();
+    return performance.now() - start;
+  };
+
+  it.each([
+    ['spaces', `Hostile${' '.repeat(60_000)}1.0`, { name: 'Hostile', version: '1.0' }],
+    ['spaces and no version', `Hostile${' '.repeat(60_000)}x`, undefined],
+    ['tabs and spaces', `Hostile${' \t'.repeat(30_000)}(x64)`, { name: 'Hostile', version: '', architecture: 'x64' }],
+    ['spaces before each parenthesis', ` (${'  ('.repeat(20_000)}`, undefined],
+    ['parentheses', '(x64 '.repeat(12_000), undefined],
+    ['version-like words', 'Tool 1.0 - '.repeat(6_000), undefined],
+  ])('a name of %s is split in well under a second', (_, full, parts) => {
+    let result: ReturnType<typeof splitSoftwareName> | undefined;
+    expect(took(() => (result = splitSoftwareName(full)))).toBeLessThan(250);
+    if (parts) expect(result).toEqual(parts);
+  });
+});
