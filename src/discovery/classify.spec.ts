@@ -48,6 +48,16 @@ describe('classify', () => {
     if (Object.keys(expected).length === 0) expect(classify(oid, descr)).toEqual({});
   });
 
+  it.each([
+    ['"Cisco IOS " over and over', 'Cisco IOS '.repeat(6_500), { platform: 'cisco-ios', osName: 'Cisco IOS' }],
+    ['a real banner followed by junk', `Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4${' Cisco IOS'.repeat(6_500)}`, { type: 'switch', osVersion: '15.2(7)E4' }],
+  ])('a sysDescr of 64 KiB (%s) is classified in well under a second', (_, descr, expected) => {
+    const start = performance.now();
+    const result = classify('1.3.6.1.4.1.9.1.2593', descr);
+    expect(performance.now() - start).toBeLessThan(100);
+    expect(result).toMatchObject(expected);
+  });
+
   it('reads the enterprise number with or without a leading dot', () => {
     expect(enterpriseOf('.1.3.6.1.4.1.9.1.1')).toBe(9);
     expect(enterpriseOf('1.3.6.1.2.1.1')).toBeNull();

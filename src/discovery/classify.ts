@@ -94,11 +94,18 @@ export function enterpriseOf(sysObjectID: string | null | undefined): number | n
 }
 
 /**
+ * The part of sysDescr the rules read. It is a DisplayString (255 octets; IOS sends some 400,
+ * its banner first): past this is junk, on which a pattern such as /Cisco IOS.*(Switch|…)/ took
+ * a second per 64 KiB of "Cisco IOS " repeated, with the worker's timers waiting.
+ */
+const SYS_DESCR_READ = 4096;
+
+/**
  * sysDescr decides where it is specific; the enterprise number fills what it leaves open,
  * and a known product OID has the last word on the kind of box.
  */
 export function classify(sysObjectID: string | null | undefined, sysDescr: string | null | undefined): Classification {
-  const descr = sysDescr ?? '';
+  const descr = (sysDescr ?? '').slice(0, SYS_DESCR_READ);
   const oid = (sysObjectID ?? '').replace(/^\./, '');
   const rule = DESCR_RULES.find((r) => r.pattern.test(descr));
   const ent = enterpriseOf(sysObjectID);
