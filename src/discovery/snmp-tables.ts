@@ -172,9 +172,9 @@ export function isLinkLocal(ip: string): boolean {
   return /^fe[89ab][0-9a-f]:/i.test(ip);
 }
 
-/** A number from an INTEGER/Gauge/Counter value; null for anything else. */
+/** A number from an INTEGER/Gauge/Counter value; null for anything else, or a Counter64 past what a number holds exactly. */
 export function num(v: SnmpValue | undefined): number | null {
   if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null;
   return null;
 }

@@ -1,5 +1,5 @@
 import { splitSoftwareName, macFromOctets, dateFromOctets } from './snmp.collector';
-import { ipFromBytes, ipFromIndex } from './snmp-tables';
+import { ipFromBytes, ipFromIndex, num } from './snmp-tables';
 import { supplyLevel } from './snmp-mibs';
 
 describe('SNMP value parsing', () => {
@@ -80,6 +80,15 @@ describe('SNMP value parsing', () => {
     expect(ipFromIndex('2.16.254.128.0.0.0.0.0.0.2.27.84.255.254.170.16.64'.split('.'))?.ip).toBe('fe80::21b:54ff:feaa:1040');
     expect(ipFromIndex('1.4.10.20.0.1.7'.split('.'))).toEqual({ ip: '10.20.0.1', rest: ['7'] });
     expect(ipFromIndex('4.20.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.2'.split('.'))).toBeUndefined(); // zoned
+  });
+
+  it('reads numbers from INTEGER, Gauge and Counter values, and a Counter64 only while a number holds it exactly', () => {
+    expect(num(-5)).toBe(-5);
+    expect(num(18342n)).toBe(18342);
+    expect(num(2n ** 53n - 1n)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(num(2n ** 64n - 1n)).toBeNull();
+    expect(num(Buffer.from('1000'))).toBeNull();
+    expect(num('1000')).toBeNull();
   });
 
   it.each([

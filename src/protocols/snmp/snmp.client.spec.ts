@@ -1,4 +1,5 @@
-import { compareOids, decodeOctets, text } from './snmp.client';
+import * as snmp from 'net-snmp';
+import { compareOids, decodeOctets, SnmpClient, text } from './snmp.client';
 
 describe('decoding device strings', () => {
   it.each([
@@ -37,5 +38,32 @@ describe('ordering OIDs, as a walk checks that each answer comes after the one b
   ])('%s vs %s: %i (%s)', (a, b, expected) => {
     expect(sign(compareOids(a, b))).toBe(expected);
     expect(sign(compareOids(b, a))).toBe(sign(-expected));
+  });
+});
+
+describe('values as net-snmp decodes them', () => {
+  /** a client whose session answers a Get with these varbinds, as net-snmp hands them over */
+  const answering = (varbinds: Array<{ oid: string; type: number; value: unknown }>) => {
+    const client = new SnmpClient({ host: '127.0.0.1', timeoutMs: 10, retries: 0 }, { kind: 'snmp-v2c', community: 'unused' });
+    const session = (client as unknown as { session: { get: (oids: string[], cb: (err: Error | null, vbs: unknown[]) => void) => void } }).session;
+    session.get = (_oids, cb) => cb(null, varbinds);
+    return client;
+  };
+
+  it('a Counter64 is a number (net-snmp hands over its bytes), said as digits', async () => {
+    const client = answering([
+      { oid: '1.3.6.1.2.1.43.10.2.1.4.1.1', type: snmp.ObjectType.Counter64, value: Buffer.from('00000000000047a6', 'hex') },
+      { oid: '1.3.6.1.2.1.31.1.1.1.6.1', type: snmp.ObjectType.Counter64, value: Buffer.from('00ffffffffffffffff', 'hex') },
+      { oid: '1.3.6.1.2.1.1.5.0', type: snmp.ObjectType.OctetString, value: Buffer.from('00000000000047a6', 'hex') },
+    ]);
+    try {
+      const values = await client.get(['1.3.6.1.2.1.43.10.2.1.4.1.1', '1.3.6.1.2.1.31.1.1.1.6.1', '1.3.6.1.2.1.1.5.0']);
+      expect(values.get('1.3.6.1.2.1.43.10.2.1.4.1.1')).toBe(18342n);
+      expect(text(values.get('1.3.6.1.2.1.43.10.2.1.4.1.1'))).toBe('18342');
+      expect(text(values.get('1.3.6.1.2.1.31.1.1.1.6.1'))).toBe('18446744073709551615');
+      expect(values.get('1.3.6.1.2.1.1.5.0')).toEqual(Buffer.from('00000000000047a6', 'hex')); // an octet string of the same bytes stays bytes
+    } finally {
+      client.close();
+    }
   });
 });

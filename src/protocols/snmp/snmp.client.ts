@@ -97,6 +97,8 @@ export function decodeOctets(buf: Buffer, max = 64 * 1024): string {
 function toValue(vb: snmp.Varbind): SnmpValue {
   const v = vb.value as unknown;
   if (v === null || v === undefined) return null;
+  // net-snmp hands a Counter64 over as its bytes, which read as a number nowhere and as junk text
+  if (vb.type === snmp.ObjectType.Counter64 && Buffer.isBuffer(v)) return v.length ? BigInt(`0x${v.toString('hex')}`) : null;
   if (Buffer.isBuffer(v) || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string') return v;
   return String(v);
 }
