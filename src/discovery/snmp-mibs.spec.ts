@@ -38,8 +38,12 @@ const IFS: Recording = [
 const MACS = ['52:54:00:a1:b2:c3', '52:54:00:a1:b2:c4'];
 
 async function collect(...parts: Recording[]) {
+  return collectWithin(undefined, ...parts);
+}
+
+async function collectWithin(limits: Parameters<typeof collectSnmp>[2], ...parts: Recording[]) {
   const problems: string[] = [];
-  const report = await collectSnmp(recordedAgent(parts.flat()), '127.0.0.9', undefined, problems);
+  const report = await collectSnmp(recordedAgent(parts.flat()), '127.0.0.9', limits, problems);
   return { report, problems };
 }
 
@@ -152,5 +156,40 @@ describe('text that is only control characters, and numbers of the wrong sign or
     expect(report.hardware?.filter((h) => h.slot === 'page count')).toEqual([]);
     const counted = await collect(SYS, IFS, PRINTER);
     expect(counted.report.hardware?.filter((h) => h.slot === 'page count')).toEqual([{ kind: 'other', slot: 'page count', name: 'Pages printed: 18342' }]);
+  });
+});
+
+describe('tables longer than a collection reads', () => {
+  /** ports 1…9,999 and 2^31-1 (the largest InterfaceIndex), each with a MAC of its own */
+  const ports: Recording = [...Array.from({ length: 9_999 }, (_, i) => i + 1), 2 ** 31 - 1].flatMap((n): Recording => [
+    [`1.3.6.1.2.1.2.2.1.2.${n}`, Buffer.from(`port${n}`)], [`1.3.6.1.2.1.2.2.1.3.${n}`, 6],
+    [`1.3.6.1.2.1.2.2.1.6.${n}`, Buffer.from(`0200${n.toString(16).padStart(8, '0')}`, 'hex')],
+  ]);
+
+  it('an interface table of 10,000 rows keeps the first 4096 and says so', async () => {
+    const { report, problems } = await collect(SYS, ports);
+    expect(report.interfaces).toHaveLength(4096);
+    expect(report.interfaces?.at(-1)).toMatchObject({ name: 'port4096', ifIndex: 4096, mac: '02:00:00:00:10:00' });
+    expect(report.identity.macs).toHaveLength(4096);
+    expect(problems).toEqual(['interfaces: the agent lists more than 4096; the first 4096 are kept']);
+  });
+
+  it('one of exactly as many rows as are read is whole, with nothing to say; ifIndex 2^31-1 is read as such', async () => {
+    const last = ports.slice(-3 * 4096);
+    const { report, problems } = await collect(SYS, last);
+    expect(problems).toEqual([]);
+    expect(report.interfaces).toHaveLength(4096);
+    expect(report.interfaces?.at(-1)).toMatchObject({ name: 'port2147483647', ifIndex: 2 ** 31 - 1, mac: '02:00:7f:ff:ff:ff' });
+  });
+
+  it('a software list longer than the limit keeps the first programs and says so', async () => {
+    const programs: Recording = Array.from({ length: 60 }, (_, i) => [`1.3.6.1.2.1.25.6.3.1.2.${i + 1}`, Buffer.from(`tool${i + 1}_1.0_amd64`)]);
+    const within = { maxInterfaces: 4096, maxSoftware: 50 };
+    const cut = await collectWithin(within, SYS, IFS, programs);
+    expect(cut.report.software?.map((p) => p.name)).toEqual(Array.from({ length: 50 }, (_, i) => `tool${i + 1}`));
+    expect(cut.problems).toEqual(['software: the agent lists more than 50 programs; the first 50 are kept']);
+    const whole = await collectWithin(within, SYS, IFS, programs.slice(0, 50));
+    expect(whole.report.software).toHaveLength(50);
+    expect(whole.problems).toEqual([]);
   });
 });

@@ -53,15 +53,19 @@ const positive = (v: SnmpValue | undefined) => {
 
 // --- IF-MIB and IP-MIB --------------------------------------------------------------------
 
-export async function readInterfaces(r: TableReader, max: number): Promise<{ interfaces: Interface[]; physicalMacs: string[] }> {
+/**
+ * The first `max` interfaces; `more` when the agent lists more than that (one row more is read
+ * to tell), so that the scan can say the list was cut rather than pass it off as the whole.
+ */
+export async function readInterfaces(r: TableReader, max: number): Promise<{ interfaces: Interface[]; physicalMacs: string[]; more: boolean }> {
   const [ifTable, ifXTable, addrs] = await Promise.all([
-    r.table(OID.ifEntry, [2, 3, 4, 5, 6, 7, 8], max),
-    r.table(OID.ifXEntry, [1, 15, 18], max),
+    r.table(OID.ifEntry, [2, 3, 4, 5, 6, 7, 8], max + 1),
+    r.table(OID.ifXEntry, [1, 15, 18], max + 1),
     readAddresses(r, max * 4),
   ]);
   const interfaces: Interface[] = [];
   const physicalMacs = new Set<string>();
-  for (const [index, cols] of ifTable) {
+  for (const [index, cols] of [...ifTable].slice(0, max)) {
     const x = ifXTable.get(index);
     const name = str(x?.get(1)) ?? str(cols.get(2)) ?? `if${index}`;
     const descr = str(cols.get(2));
@@ -84,7 +88,7 @@ export async function readInterfaces(r: TableReader, max: number): Promise<{ int
       addresses: addrs.get(index) ?? [],
     });
   }
-  return { interfaces, physicalMacs: [...physicalMacs] };
+  return { interfaces, physicalMacs: [...physicalMacs], more: ifTable.size > max };
 }
 
 /** ifIndex → addresses, from ipAddrTable (IPv4, every agent) and ipAddressTable (IPv4 and IPv6, newer agents). */
@@ -166,15 +170,16 @@ function volumeName(descr: string): string {
   return m[2].trim() ? `${m[1]} (${m[2].trim()})` : m[1];
 }
 
-export async function readSoftware(r: TableReader, max: number): Promise<Array<{ full: string; installDate?: string }> | undefined> {
-  const [names, dates] = await Promise.all([r.column(OID.hrSWInstalledName, max), r.column(OID.hrSWInstalledDate, max)]);
+/** The first `max` installed programs; `more` when the agent lists more (as readInterfaces). */
+export async function readSoftware(r: TableReader, max: number): Promise<{ programs: Array<{ full: string; installDate?: string }>; more: boolean } | undefined> {
+  const [names, dates] = await Promise.all([r.column(OID.hrSWInstalledName, max + 1), r.column(OID.hrSWInstalledDate, max + 1)]);
   if (!names.size) return undefined;
-  const out: Array<{ full: string; installDate?: string }> = [];
-  for (const [index, name] of names) {
+  const programs: Array<{ full: string; installDate?: string }> = [];
+  for (const [index, name] of [...names].slice(0, max)) {
     const full = text(name);
-    if (full) out.push({ full, installDate: dateFromOctets(dates.get(index)) });
+    if (full) programs.push({ full, installDate: dateFromOctets(dates.get(index)) });
   }
-  return out;
+  return { programs, more: names.size > max };
 }
 
 // --- ENTITY-MIB ---------------------------------------------------------------------------

@@ -96,6 +96,9 @@ export async function collectSnmp(
     scalars.then((s) => readNeighbours(r, s, ifNames)).catch(failed('LLDP/CDP neighbours')),
   ]);
 
+  if (ifs?.more) problems.push(`interfaces: the agent lists more than ${limits.maxInterfaces}; the first ${limits.maxInterfaces} are kept`);
+  if (software?.more) problems.push(`software: the agent lists more than ${limits.maxSoftware} programs; the first ${limits.maxSoftware} are kept`);
+
   const c = classify(sys.sysObjectID, sys.sysDescr);
   // a printer is one by its Printer-MIB, whatever its network card calls itself
   if (printer) Object.assign(c, { type: 'printer', platform: c.platform ?? 'printer', osFamily: c.osFamily ?? 'embedded' });
@@ -114,7 +117,7 @@ export async function collectSnmp(
     device: { ...c, vendor: c.vendor ?? chassis.manufacturer, model },
     ...(hardwareKnown ? { hardware: [...host.hardware, ...(printer?.hardware ?? [])] } : {}),
     ...(ifs ? { interfaces: ifs.interfaces } : {}),
-    ...(software ? { software: software.map((s) => ({ ...splitSoftwareName(s.full), installDate: s.installDate })) } : {}),
+    ...(software ? { software: software.programs.map((s) => ({ ...splitSoftwareName(s.full), installDate: s.installDate })) } : {}),
     ...(neighbours ? { neighbours } : {}),
   };
 }
