@@ -114,8 +114,11 @@ export class SnmpsimAgent {
     readonly address: string,
     readonly port = 161,
     private readonly edit?: (recording: string) => string,
-    /** v2cOnly: snmpsimd's v1/v2c-only engine (--v2c-arch), which drops SNMPv3 messages unanswered, as Windows' SNMP service does */
-    private readonly opts: { v2cOnly?: boolean } = {},
+    /**
+     * v2cOnly: snmpsimd's v1/v2c-only engine (--v2c-arch), which drops SNMPv3 messages unanswered, as Windows' SNMP service does;
+     * sysName: what an edited recording answers as sysName (start() waits for it), when not the profile's hostname
+     */
+    private readonly opts: { v2cOnly?: boolean; sysName?: string } = {},
   ) {
     if (!address.startsWith('127.')) throw new Error(`lab agents bind loopback addresses only, not ${address}`);
     this.credentials = snmpsimCredentials(profile);
@@ -150,7 +153,7 @@ export class SnmpsimAgent {
     this.proc = spawn('/usr/bin/snmpsimd', args, { env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout?.on('data', (d) => (this.output = (this.output + d).slice(-6000)));
     this.proc.stderr?.on('data', (d) => (this.output = (this.output + d).slice(-6000)));
-    const expected = expectedIdentity(this.profile).hostname;
+    const expected = this.opts.sysName ?? expectedIdentity(this.profile).hostname;
     const client = new SnmpClient({ host: this.address, port: this.port, timeoutMs: 300, retries: 0 }, v2cCredential(this.profile));
     try {
       // python start-up and indexing the recording take a few seconds
