@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import { onAbort } from '../common/abort';
 import type { RevealedCredential } from '../credentials/credentials.service';
 import { IngestResult, InventoryReport } from '../inventory/inventory-report';
-import { readSystem, SnmpClient, SnmpError } from '../protocols/snmp/snmp.client';
+import { readSystem, SnmpClient, SnmpError, UndecodableAnswer } from '../protocols/snmp/snmp.client';
 import { HostKeyVerifier, PasswordExpired, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { probeTcp, probeUdp, ProbeResult } from './probes';
 import type { ResultRow } from './scans.repository';
@@ -155,6 +155,8 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
   const forget = onAbort(signal, close);
   const failures: string[] = [];
   let authFailed = false;
+  /** a credential's answer came but could not be decoded: the agent is there, and the community or user right */
+  let undecodable = false;
   try {
     const attempts = clients.map((client, i) =>
       readSystem(client).then(
@@ -162,6 +164,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
         (err: unknown) => {
           const reason = err instanceof SnmpError ? err.reason : 'protocol';
           if (reason === 'auth') authFailed = true;
+          if (err instanceof UndecodableAnswer) undecodable = true;
           failures.push(`${quote(creds[i])} ${reason === 'timeout' ? (creds[i].kind === 'snmp-v3' ? 'got no answer' : 'got no answer to its community') : reason === 'auth' ? 'was refused (wrong user or key)' : `failed: ${(err as Error).message}`}`);
           return null;
         },
@@ -182,6 +185,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
       }
     }
     // every credential failed: did an agent answer at all?
+    if (undecodable) return { note: `SNMP agent on UDP ${port} answers, but its system group cannot be read: ${failures.join(', ')}`, outcome: 'error' };
     const seen: ProbeResult = await probe;
     if (seen === 'reply' || authFailed) {
       return { note: `SNMP agent on UDP ${port} answers but accepted no credential: ${failures.join(', ')}`, outcome: 'auth' };

@@ -45,6 +45,23 @@ export class SnmpError extends Error {
 }
 
 /**
+ * The agent answered, but net-snmp could not decode the answer: a value of an ASN.1 type it
+ * does not know (the SNMPv2 draft's UInteger32), an IpAddress not of 4 bytes, an INTEGER past
+ * 2^53. net-snmp drops such an answer whole: over v1/v2c the request then times out (it said
+ * "no answer (wrong community…)"), over v3 it fails to "decrypt" (it said "refused the SNMPv3
+ * user or keys"). One such value is no reason to lose the rest: ask for the others alone.
+ */
+export class UndecodableAnswer extends SnmpError {
+  constructor(message: string, afterValues = 0) {
+    super('protocol', message, undefined, afterValues);
+  }
+
+  static because(why: string): UndecodableAnswer {
+    return new UndecodableAnswer(`the agent answered with a value that cannot be decoded (${why})`);
+  }
+}
+
+/**
  * a.b.c… sub-identifiers compared as numbers, as agents order them: negative, zero or positive.
  * Read in place, digit by digit: a walk compares every value it gets.
  */
@@ -109,8 +126,18 @@ export function text(v: SnmpValue | undefined): string | null {
   return Buffer.isBuffer(v) ? decodeOctets(v) : String(v);
 }
 
-function classify(err: Error & { code?: number }): SnmpError {
-  if (err.name === 'RequestTimedOutError' || /timed out/i.test(err.message)) return new SnmpError('timeout', 'no answer (wrong community, filtered, or no SNMP agent)');
+/**
+ * What went wrong, for a scan to say. `undecodable`: why the last answer net-snmp dropped since
+ * the request went out could not be decoded (a timeout is then that, not silence).
+ */
+function classify(err: Error & { code?: number }, undecodable?: string): SnmpError {
+  // v3: a response whose PDU does not parse once decrypted (a wrong key gets a usmStats Report or silence, never a response)
+  const undecrypted = /^Failed to decrypt PDU: (?:\w*Error: )?(.*)$/s.exec(err.message);
+  if (undecrypted) return UndecodableAnswer.because(undecrypted[1].slice(0, 200));
+  if (err.name === 'RequestTimedOutError' || /timed out/i.test(err.message)) {
+    if (undecodable !== undefined) return UndecodableAnswer.because(undecodable);
+    return new SnmpError('timeout', 'no answer (wrong community, filtered, or no SNMP agent)');
+  }
   if (err.code === snmp.ResponseInvalidCode.EAuthFailure || /authenticat|digest|decrypt|unknown user|usmStats/i.test(err.message)) {
     return new SnmpError('auth', 'the agent refused the SNMPv3 user or keys');
   }
@@ -145,14 +172,27 @@ export class SnmpClient {
     } else {
       this.session = snmp.createSession(target.host, cred.community, { ...options, version: cred.kind === 'snmp-v1' ? snmp.Version1 : snmp.Version2c });
     }
-    this.session.on('error', () => undefined);
+    // net-snmp says so when an answer cannot be decoded, and drops it (its request then times out)
+    this.session.on('error', (err: Error) => {
+      this.undecodable.count++;
+      this.undecodable.why = err.message.slice(0, 200);
+    });
+  }
+
+  /** answers net-snmp dropped as undecodable, and why the last one was */
+  private readonly undecodable = { count: 0, why: '' };
+
+  /** a request's failure, knowing how many undecodable answers there had been when it went out */
+  private failure(err: Error, undecodableBefore: number): SnmpError {
+    return classify(err, this.undecodable.count > undecodableBefore ? this.undecodable.why : undefined);
   }
 
   /** Values of scalar OIDs; an OID the agent does not have comes back null. */
   get(oids: string[]): Promise<Map<string, SnmpValue>> {
+    const undecodableBefore = this.undecodable.count;
     return new Promise((resolve, reject) => {
       this.session.get(oids, (err, varbinds) => {
-        if (err) return reject(classify(err));
+        if (err) return reject(this.failure(err, undecodableBefore));
         const out = new Map<string, SnmpValue>();
         for (const vb of varbinds ?? []) out.set(vb.oid, snmp.isVarbindError(vb) ? null : toValue(vb));
         resolve(out);
@@ -233,10 +273,14 @@ export class SnmpClient {
         ask();
         return true;
       };
+      /** undecodable answers before the request in flight went out (a walk has one at a time) */
+      let undecodableBefore = this.undecodable.count;
       const failed = (err: Error) => {
-        const e = classify(err);
+        const e = this.failure(err, undecodableBefore);
         const n = read();
-        reject(n ? new SnmpError(e.reason, `${e.message}; stopped after ${n} values of ${what}`, e.status, n) : e);
+        if (!n) return reject(e);
+        const message = `${e.message}; stopped after ${n} values of ${what}`;
+        reject(e instanceof UndecodableAnswer ? new UndecodableAnswer(message, n) : new SnmpError(e.reason, message, e.status, n));
       };
       const answered = (asked: typeof columns, err: Error | null, answers: snmp.Varbind[][], bulk = this.bulk) => {
         const last = asked[0].last;
@@ -290,6 +334,7 @@ export class SnmpClient {
       const ask = (one = false) => {
         const asked = columns.filter((c) => !c.done);
         const from = asked.map((c) => c.last);
+        undecodableBefore = this.undecodable.count;
         try {
           if (one || !this.bulk) this.session.getNext(from, (err, varbinds) => answered(asked, err, (varbinds ?? []).map((vb) => [vb]), this.bulk && !one));
           else this.session.getBulk(from, 0, rowsFor(asked.length), (err, varbinds) => answered(asked, err, (varbinds ?? []) as unknown as snmp.Varbind[][]));
@@ -321,9 +366,19 @@ export const SYSTEM_OIDS = {
 
 export type SystemInfo = Record<keyof typeof SYSTEM_OIDS, string | null>;
 
-/** The system group: what every agent answers, and what classification starts from. */
+/**
+ * The system group: what every agent answers, and what classification starts from. An answer
+ * with a value that cannot be decoded is asked for again object by object, that one left out:
+ * a device is not lost over its sysUpTime's type.
+ */
 export async function readSystem(client: SnmpClient): Promise<SystemInfo> {
-  const values = await client.get(Object.values(SYSTEM_OIDS));
+  const oids = Object.values(SYSTEM_OIDS);
+  const values = await client.get(oids).catch(async (err: unknown) => {
+    if (!(err instanceof UndecodableAnswer)) throw err;
+    const each = await Promise.all(oids.map((oid) => client.get([oid]).catch((e: unknown) => (e instanceof UndecodableAnswer ? null : Promise.reject(e)))));
+    if (each.every((m) => m === null)) throw err;
+    return new Map(each.flatMap((m) => [...(m ?? [])]));
+  });
   const out = {} as SystemInfo;
   for (const [k, oid] of Object.entries(SYSTEM_OIDS) as Array<[keyof SystemInfo, string]>) {
     out[k] = text(values.get(oid));

@@ -1,0 +1,80 @@
+// The device lab's agent whose answers carry a value that net-snmp cannot decode: an ASN.1
+// type it does not know (the SNMPv2 draft's UInteger32, 0x47, that old agents still send), or
+// an IpAddress that is not 4 bytes. snmpsimd cannot send either (its values are checked
+// against their types), so this is net-snmp's own Agent, on a loopback address, answering v2c
+// and v3 authPriv with a system group: an object named in `odd` goes out as an Opaque holding
+// a marker, whose tag and length the agent's outgoing bytes have rewritten (before encryption,
+// for v3). Everything else it answers as any agent does; it has no tables.
+import * as snmp from 'net-snmp';
+import { SYSTEM_OIDS } from '../../src/protocols/snmp/snmp.client';
+
+type SystemObject = keyof typeof SYSTEM_OIDS;
+
+export interface OddTypeAgentOptions {
+  community: string;
+  v3: { username: string; authKey: string; privKey: string };
+  system: Record<SystemObject, string | number>;
+  /** objects whose value goes out undecodable */
+  odd: SystemObject[];
+  /** 0x47: an unknown type (default); 0x40: an IpAddress of 8 bytes */
+  tag?: number;
+}
+
+const MARKER = Buffer.from('\xfeODDTYPE', 'latin1'); // 8 bytes, found nowhere else in an answer
+const OPAQUE_MARKER = Buffer.concat([Buffer.from([snmp.ObjectType.Opaque, MARKER.length]), MARKER]);
+
+type EncryptPdu = (privProtocol: unknown, scopedPdu: Buffer, ...rest: unknown[]) => unknown;
+const encryption = (snmp as unknown as { Encryption: { encryptPdu: EncryptPdu } }).Encryption;
+
+/** the marker's Opaque TLVs in `buf` given `tag` instead, in place (same length) */
+function retag(buf: Buffer, tag: number): Buffer {
+  for (let i = buf.indexOf(OPAQUE_MARKER); i >= 0; i = buf.indexOf(OPAQUE_MARKER, i + 1)) buf[i] = tag;
+  return buf;
+}
+
+const SCALAR_TYPES: Record<SystemObject, number> = {
+  sysDescr: snmp.ObjectType.OctetString, sysObjectID: snmp.ObjectType.OID, sysUpTime: snmp.ObjectType.TimeTicks,
+  sysContact: snmp.ObjectType.OctetString, sysName: snmp.ObjectType.OctetString, sysLocation: snmp.ObjectType.OctetString,
+};
+
+export class OddTypeAgent {
+  private agent?: { close(cb?: () => void): void; listener: { send: (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void } };
+  private restore?: () => void;
+
+  constructor(
+    readonly address: string,
+    private readonly o: OddTypeAgentOptions,
+  ) {
+    if (!address.startsWith('127.')) throw new Error(`lab agents bind loopback addresses only, not ${address}`);
+  }
+
+  async start(): Promise<void> {
+    const tag = this.o.tag ?? 0x47;
+    const agent = snmp.createAgent({ address: this.address, port: 161, disableAuthorization: false }, () => undefined);
+    const auth = agent.getAuthorizer();
+    auth.addCommunity(this.o.community);
+    auth.addUser({
+      name: this.o.v3.username, level: snmp.SecurityLevel.authPriv,
+      authProtocol: snmp.AuthProtocols.sha256, authKey: this.o.v3.authKey, privProtocol: snmp.PrivProtocols.aes, privKey: this.o.v3.privKey,
+    });
+    const mib = agent.getMib();
+    for (const [name, oid] of Object.entries(SYSTEM_OIDS) as Array<[SystemObject, string]>) {
+      const odd = this.o.odd.includes(name);
+      mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid: oid.replace(/\.0$/, ''), scalarType: odd ? snmp.ObjectType.Opaque : SCALAR_TYPES[name], maxAccess: snmp.MaxAccess['read-only'] });
+      mib.setScalarValue(name, odd ? MARKER : this.o.system[name]);
+    }
+    // v1/v2c: the bytes that go out; v3: the scoped PDU before it is encrypted (only answers carry the marker)
+    const send = agent.listener.send.bind(agent.listener) as (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void;
+    agent.listener.send = (message: { toBuffer(): Buffer }, ...rest: unknown[]) => send({ toBuffer: () => retag(message.toBuffer(), tag) }, ...rest);
+    const encrypt = encryption.encryptPdu;
+    encryption.encryptPdu = (privProtocol, scopedPdu, ...rest) => encrypt(privProtocol, retag(scopedPdu, tag), ...rest);
+    this.restore = () => (encryption.encryptPdu = encrypt);
+    this.agent = agent;
+    await new Promise((r) => setTimeout(r, 100)); // the socket binds on the next turns
+  }
+
+  async stop(): Promise<void> {
+    this.restore?.();
+    await new Promise<void>((resolve) => (this.agent ? this.agent.close(() => resolve()) : resolve()));
+  }
+}
