@@ -45,6 +45,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * name carrying U+202E shows its end reversed ("Invoice\u202Eexe.pdf" reads "Invoicefdp.exe"),
  * the "Trojan Source" trick; right-to-left names display correctly without them.
  */
+/**
+ * Terminal escape sequences a device's text may carry (a banner's colours, a hostile sysName's
+ * "clear screen"): CSI (ESC [ or U+009B, parameters, a final letter) and OSC (ESC ], up to BEL or
+ * ESC \\) go whole, not as a leftover "[31m" once their ESC is dropped as a control character.
+ */
+const TERMINAL_SEQUENCES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]{0,256}(?:\u0007|\u001b\\)/g;
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /**
@@ -65,7 +71,7 @@ export function isStorableIp(value: unknown): value is string {
  */
 export function cleanText(value: unknown, max = 255): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const s = String(value).replace(LONE_SURROGATE, '\uFFFD').replace(BIDI_CONTROLS, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = String(value).replace(LONE_SURROGATE, '\uFFFD').replace(BIDI_CONTROLS, '').replace(TERMINAL_SEQUENCES, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!s) return undefined;
   if (s.length <= max) return s;
   const cut = s.slice(0, max);
