@@ -88,12 +88,12 @@ describe('HOST-RESOURCES-MIB sizes', () => {
     [`1.3.6.1.2.1.25.2.3.1.4.${index}`, units], [`1.3.6.1.2.1.25.2.3.1.5.${index}`, size],
   ];
 
-  it('a disk whose size or allocation unit is out of the MIB\'s range is left out, not stored with a size made of two wrongs', async () => {
+  it('a disk whose allocation unit or size is out of the MIB\'s range is left out, not stored with a size made of two wrongs; a size its agent wrapped past 2^31 units is read as unsigned', async () => {
     const { report, problems } = await collect(SYS, IFS, [
       ['1.3.6.1.2.1.25.2.2.0', 16_663_476],
       ...disk(1, '/', 4096, 2_441_406), // 10 GB
       ...disk(2, '/both-negative', -4096, -2_000_000), // -4096 × -2,000,000 is no 8 GB disk
-      ...disk(3, '/negative-size', 4096, -2_000_000),
+      ...disk(3, 'E:\\ Label:Archive  Serial Number 9a3c01f2', 4096, -2_000_000), // 2^32 - 2,000,000 units, wrapped to Integer32: a 17.6 TB volume
       ...disk(4, '/no-unit', 0, 2_000_000),
       ...disk(5, '/size-as-text', 4096, Buffer.from('2000000')),
       ...disk(6, '/unit-as-text', Buffer.from('4096'), 2_000_000),
@@ -102,6 +102,7 @@ describe('HOST-RESOURCES-MIB sizes', () => {
     expect(report.hardware).toEqual([
       { kind: 'memory', name: 'total memory', capacityBytes: 16_663_476 * 1024 },
       { kind: 'disk', name: '/', capacityBytes: 4096 * 2_441_406 },
+      { kind: 'disk', name: 'E:\\ (Archive)', capacityBytes: 4096 * (2 ** 32 - 2_000_000) },
     ]);
   });
 

@@ -146,11 +146,14 @@ export async function readHostResources(r: TableReader, memoryKb: number | null)
   for (const cols of storage.values()) {
     if (text(cols.get(2)) !== HR_STORAGE_FIXED_DISK) continue;
     const descr = str(cols.get(3));
-    // hrStorageAllocationUnits is 1..2^31-1 and hrStorageSize 0..2^31-1: outside that (two
-    // negatives made a plausible size), the agent says nothing about the disk
+    // hrStorageAllocationUnits is 1..2^31-1 and hrStorageSize 0..2^31-1: a unit outside that (two
+    // negatives made a plausible size) says nothing about the disk. A negative size of a real
+    // unit is a volume past 2^31 units that the agent's 32 bits wrapped (Windows' SNMP service on
+    // volumes over 8 TiB, older Net-SNMP): read as unsigned, as LibreNMS and Cacti read it
     const units = num(cols.get(4)) ?? 0;
-    const size = num(cols.get(5)) ?? -1;
-    if (!descr || PSEUDO_MOUNTS.test(descr) || units < 1 || size < 0 || units * size < 16 * 2 ** 20) continue;
+    const raw = num(cols.get(5)) ?? Number.NaN;
+    const size = raw < 0 && raw >= -(2 ** 31) ? raw + 2 ** 32 : raw;
+    if (!descr || PSEUDO_MOUNTS.test(descr) || units < 1 || !(size >= 0) || units * size < 16 * 2 ** 20) continue;
     hardware.push({ kind: 'disk', name: volumeName(descr), ...capacity(units * size) });
   }
 
