@@ -337,10 +337,12 @@ collect_memory() {
     END { if (kb > 0) printf "{\t\ns\tkind\t8\tmemory\ns\tname\t255\ttotal memory\nn\tcapacityBytes\t%.0f\n}\n", kb * 1024 }' /proc/meminfo 2>/dev/null
 }
 
-# lsblk's KEY="value" pairs (special characters as \xNN); whole disks only, no zram/loop/RAM
+# lsblk's KEY="value" pairs (special characters as \xNN); whole disks only, no zram/loop/RAM.
+# Returns 1 when lsblk is there and fails: the disks are unknown then, not none.
 collect_disks() {
   command -v lsblk >/dev/null 2>&1 || return 0
-  lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR 2>/dev/null | awk "$AWK_LIB"'
+  lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR >"$TMP/lsblk" 2>/dev/null || return 1
+  awk "$AWK_LIB"'
     BEGIN { for (i = 0; i < 256; i++) chr[sprintf("%02x", i)] = sprintf("%c", i) }
     function field(k,    v, out, p) {
       if (!match($0, "(^| )" k "=\"[^\"]*\"")) return ""
@@ -358,7 +360,7 @@ collect_disks() {
       if (serial != "") printf "s\tserial\t128\t%s\n", serial
       if (vendor != "" && tolower(vendor) !~ /^0x[0-9a-f]+$/) printf "s\tmanufacturer\t64\t%s\n", vendor
       printf "n\tcapacityBytes\t%s\n}\n", size
-    }'
+    }' "$TMP/lsblk"
 }
 
 # the systemd machine id tells a technician which install this is (clones share it)
@@ -371,10 +373,14 @@ collect_machine_id() {
 
 # --- interfaces: `ip addr show`, read as the server reads it --------------------------------
 # writes $TMP/net.interfaces (the list) and $TMP/net.identity (MACs and IPv4 addresses of the
-# machine's own interfaces: bridges, containers and tunnels carry the same ones on many machines)
+# machine's own interfaces: bridges, containers and tunnels carry the same ones on many machines);
+# returns 1 when ip is missing, fails or prints no interface listing (an error, a cut-off run):
+# the interfaces are unknown then, not none, which is what an empty list would tell the server
 collect_network() {
   command -v ip >/dev/null 2>&1 || return 1
-  ip addr show 2>/dev/null | awk -v list="$TMP/net.interfaces" -v id="$TMP/net.identity" '
+  ip addr show >"$TMP/ip" 2>/dev/null || { left_out 'interfaces (ip failed)'; return 1; }
+  grep -q '^[0-9][0-9]*:[[:space:]]' "$TMP/ip" || { left_out 'interfaces (ip listed none)'; return 1; }
+  awk -v list="$TMP/net.interfaces" -v id="$TMP/net.identity" '
     function mac(v) { v = tolower(v); gsub(/[:.-]/, "", v); return (length(v) == 12 && v !~ /[^0-9a-f]/) ? substr(v, 1, 2) ":" substr(v, 3, 2) ":" substr(v, 5, 2) ":" substr(v, 7, 2) ":" substr(v, 9, 2) ":" substr(v, 11, 2) : "" }
     /^[0-9]+:[ \t]/ {
       if (n >= 4096) { stop = 1; next }
@@ -414,7 +420,7 @@ collect_network() {
         if (!loop[i] && own[i]) for (j = 1; j <= naddr[i]; j++)
           if (addr[i, j] !~ /:/ && !(addr[i, j] in seenip)) { seenip[addr[i, j]] = 1; printf "s\t\t64\t%s\n", addr[i, j] > id }
       printf "]\n" > id
-    }'
+    }' "$TMP/ip"
 }
 
 # --- installed software: whichever package manager the machine has -------------------------
@@ -427,8 +433,12 @@ list_packages() {
   fi
 }
 
+# A manager that fails (dpkg-query on a damaged status file, an rpmdb that dies half-way) may
+# have printed part of the list or none of it: then there is no software list at all, for the
+# server takes a list as the whole of what is installed and would record the rest as removed.
 collect_software() {
-  list_packages 2>/dev/null | awk "$AWK_LIB"'
+  list_packages >"$TMP/packages" 2>/dev/null || { left_out "software ($(sed -n '1s/^#//p' "$TMP/packages") failed)"; return 0; }
+  awk "$AWK_LIB"'
     # days since 1970-01-01 → YYYY-MM-DD (proleptic Gregorian), for rpm install times
     function ymd(t,    z, era, doe, yoe, y, doy, mp, d, m) {
       z = int(t / 86400) + 719468; era = int(z / 146097); doe = z - era * 146097
@@ -478,15 +488,22 @@ collect_software() {
       next
     }
     manager == "#pacman" { pkg($1, $2); next }
-    END { if (manager ~ /^#(dpkg|rpm|apk|pacman)$/) print "]" }'
+    END { if (manager ~ /^#(dpkg|rpm|apk|pacman)$/) print "]" }' "$TMP/packages"
 }
 
 # --- the report -----------------------------------------------------------------------------
+# A part the machine could not tell is left out of the report, not sent empty: the server then
+# keeps what it knew of it. LEFT_OUT names each such part for the log.
+LEFT_OUT=''
+left_out() { LEFT_OUT=${LEFT_OUT:+$LEFT_OUT; }$1; }
 collect_dmi
 software_facts=$TMP/software.facts
 collect_software >"$software_facts"
 network_ok=0
 collect_network && network_ok=1
+hardware_ok=0
+collect_disks >"$TMP/disks.facts" && hardware_ok=1
+[ $hardware_ok -eq 1 ] || left_out 'hardware (lsblk failed)'
 
 {
   printf '{\t\n'
@@ -503,18 +520,22 @@ collect_network && network_ok=1
   s osFamily 32 linux
   collect_os
   printf '}\n'
-  printf '[\thardware\n'
-  collect_cpu
-  collect_memory
-  collect_disks
-  collect_machine_id
-  printf ']\n'
+  if [ $hardware_ok -eq 1 ]; then
+    printf '[\thardware\n'
+    collect_cpu
+    collect_memory
+    cat "$TMP/disks.facts"
+    collect_machine_id
+    printf ']\n'
+  fi
   if [ $network_ok -eq 1 ]; then printf '[\tinterfaces\n'; cat "$TMP/net.interfaces"; printf ']\n'; fi
   cat "$software_facts"
   printf '}\n'
 } >"$TMP/facts" || die $EX_COLLECT "could not collect the inventory"
 
 awk "$JSON_WRITER" "$TMP/facts" >"$TMP/report.json" || die $EX_COLLECT "could not write the report as JSON (awk failed)"
+# even with --quiet: a damaged package database is worth an admin's look
+[ -z "$LEFT_OUT" ] || say "left out of this report, so that the server keeps what it knew: $LEFT_OUT"
 
 if [ $DRY_RUN -eq 1 ]; then
   cat "$TMP/report.json"

@@ -1,0 +1,176 @@
+// The Linux agent on this machine when its tools fail or print what SSH discovery's parsers
+// were hardened against (src/discovery/ssh/linux.spec.ts): stand-ins earlier on PATH for
+// dpkg-query, rpm, ip and lsblk, and os-release and DMI files of other machines put in place in
+// a mount namespace of the agent's own. Reports that a broken run sends leave out what the
+// machine could not tell, so the device keeps it; where the tools answered oddly, the agent reads
+// them as SSH discovery does (the same output through the server's own parser).
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The agent under /bin/sh, or under `prefix` (unshare …); never throws on a non-zero exit. */
+function agent(args: string[], opts: { path?: string; prefix?: string[] } = {}): Promise<Run> {
+  const env = { ...process.env, PATH: opts.path ?? process.env.PATH };
+  const [cmd, ...rest] = [...(opts.prefix ?? []), '/bin/sh', AGENT, ...args];
+  return new Promise((resolve) => {
+    execFile(cmd, rest, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const dirs: string[] = [];
+const tmp = (prefix: string) => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A directory of stand-in commands (name → sh script body), to put first on PATH. */
+function standIns(tools: Record<string, string>): string {
+  const bin = tmp('teknisi-agent-tools-');
+  for (const [name, body] of Object.entries(tools)) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return bin;
+}
+
+const withFirst = (bin: string) => `${bin}:${process.env.PATH}`;
+
+/** unshare, then `setup` (sh) before the agent runs in the same mount namespace */
+const inNamespace = (setup: string) => ['unshare', '--mount', '--', '/bin/sh', '-c', `${setup} && exec "$0" "$@"`];
+
+/** Setup that shows the agent these DMI files (file → value); this machine may have no /sys/class/dmi at all: a tmpfs over /sys/class holds one then */
+function dmiSetup(files: Record<string, string>): string {
+  const dmi = tmp('teknisi-agent-dmi-');
+  for (const [f, v] of Object.entries(files)) fs.writeFileSync(path.join(dmi, f), `${v}\n`);
+  return [
+    'if [ -d /sys/class/dmi/id ]; then mount -t tmpfs lab-dmi /sys/class/dmi/id; else mount -t tmpfs lab-dmi /sys/class && mkdir -p /sys/class/dmi/id; fi',
+    `cp '${dmi}'/* /sys/class/dmi/id/`,
+  ].join(' && ');
+}
+
+describe('the Linux agent with tools that fail, sending to the server', () => {
+  let t: TestApp;
+  let url: string;
+  let token: string;
+  let deviceId: number;
+  let before: { software: number; interfaces: unknown[]; hardware: unknown[] };
+
+  const admin = () => bearer(t.adminToken);
+  const device = async () => (await t.http.get(`/api/devices/${deviceId}`).set(admin())).body;
+  const softwareCount = async () => (await t.http.get(`/api/devices/${deviceId}/software?limit=1`).set(admin())).body.total as number;
+  const removals = async () =>
+    ((await t.http.get(`/api/devices/${deviceId}/history?limit=500`).set(admin())).body.items as Array<{ action: string; subject: string }>).filter((h) => h.action === 'removed');
+
+  // a server with its chassis serial readable, as most are (and this machine is not): with no
+  // MAC (ip failed) and no serial, ingest would not know the report for this machine's at all
+  let dell: string[];
+  const send = (opts: { path?: string } = {}, ...args: string[]) => agent(['--server', url, '--token', token, ...args], { ...opts, prefix: dell });
+
+  /** A run with `tools` in front on PATH, sent to the server: the same device. */
+  const sendWith = async (tools: Record<string, string>) => {
+    const run = await send({ path: withFirst(standIns(tools)) });
+    expect(run.code).toBe(0);
+    expect(Number(/"deviceId":(\d+)/.exec(run.stdout)?.[1])).toBe(deviceId);
+    return run;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    token = (await t.http.post('/api/agents/tokens').set(bearer(t.adminToken)).send({ name: 'hostile' })).body.token;
+    dell = inNamespace(dmiSetup({ sys_vendor: 'Dell Inc.', product_name: 'PowerEdge R650', product_serial: '7XK2Q53', chassis_type: '23' }));
+    const first = await send();
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    deviceId = Number(/"deviceId":(\d+)/.exec(first.stdout)![1]);
+    const d = await device();
+    before = { software: await softwareCount(), interfaces: d.interfaces, hardware: d.hardware };
+    expect(before.software).toBeGreaterThan(0);
+    expect(before.interfaces.length).toBeGreaterThan(0);
+    expect(before.hardware).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cpu' }), expect.objectContaining({ kind: 'disk' })]));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('keeps every package of the machine when dpkg-query fails on a damaged status file, having printed part of the list', async () => {
+    const run = await sendWith({
+      'dpkg-query': [
+        "printf 'ii \\tbash\\t5.2.15-2+b7\\tamd64\\n'",
+        "echo \"dpkg-query: error: parsing file '/var/lib/dpkg/status' near line 4242 package 'libssl3':\" >&2",
+        "echo ' duplicate value for Version field' >&2",
+        'exit 2',
+      ].join('\n'),
+    });
+    // one package sent as the whole list would have been every other package recorded as removed
+    expect(await softwareCount()).toBe(before.software);
+    expect(await removals()).toEqual([]);
+    expect(run.stderr).toBe('teknisi-agent: left out of this report, so that the server keeps what it knew: software (dpkg failed)\n');
+  });
+
+  it('keeps every package when rpm dies half-way through the rpmdb', async () => {
+    // a machine with rpm and no dpkg: dpkg-query is not found on this PATH
+    const bin = standIns({
+      rpm: "printf 'bash\\t5.1.8-9.el9\\tx86_64\\t(none)\\t1715612345\\n'; echo 'error: rpmdb: BDB0113 Thread/process 2154/140230 failed: BDB1507 Thread died in Berkeley DB library' >&2; exit 1",
+    });
+    const run = await send({ path: `${bin}:${withoutDpkg()}` });
+    expect(run.code).toBe(0);
+    expect(await softwareCount()).toBe(before.software);
+    expect(await removals()).toEqual([]);
+    expect(run.stderr).toMatch(/left out of this report, so that the server keeps what it knew: software \(rpm failed\)/);
+  });
+
+  it.each([
+    ['ip fails (an error instead of a listing)', 'echo \'Object "addr" is unknown, try "ip help".\' >&2; exit 255', 'interfaces (ip failed)'],
+    ['ip answers with something that lists no interface', "echo 'RTNETLINK answers: Operation not permitted'", 'interfaces (ip listed none)'],
+  ])('keeps the ports of the machine when %s', async (_case, ip, why) => {
+    const run = await sendWith({ ip });
+    // an empty list would have deleted every port of the device
+    expect((await device()).interfaces).toEqual(before.interfaces);
+    expect(run.stderr).toContain(why);
+  });
+
+  it('keeps the processors, memory and disks when lsblk fails', async () => {
+    const run = await sendWith({ lsblk: "echo 'lsblk: failed to access sysfs directory: /sys/dev/block: No such file or directory' >&2; exit 32" });
+    // a hardware list without the disks would have recorded each of them as removed
+    expect((await device()).hardware).toEqual(before.hardware);
+    expect(await removals()).toEqual([]);
+    expect(run.stderr).toContain('hardware (lsblk failed)');
+  });
+
+  it('after all that, a run whose tools answer still reports the whole machine, to the same device', async () => {
+    const run = await send({}, '--quiet');
+    expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await softwareCount()).toBe(before.software);
+    expect((await device()).interfaces).toEqual(before.interfaces);
+    expect(await removals()).toEqual([]);
+  });
+});
+
+/** A PATH with every command of /usr/bin, /bin and the sbin directories but dpkg-query (an rpm machine's). */
+let noDpkg: string | undefined;
+function withoutDpkg(): string {
+  if (noDpkg) return noDpkg;
+  const dir = tmp('teknisi-agent-nodpkg-');
+  for (const from of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+    for (const name of fs.readdirSync(from)) {
+      if (name === 'dpkg-query' || fs.existsSync(path.join(dir, name))) continue;
+      fs.symlinkSync(path.join(from, name), path.join(dir, name));
+    }
+  }
+  return (noDpkg = dir);
+}
