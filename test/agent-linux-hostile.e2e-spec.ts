@@ -4,11 +4,13 @@
 // a mount namespace of the agent's own. Reports that a broken run sends leave out what the
 // machine could not tell, so the device keeps it; where the tools answered oddly, the agent reads
 // them as SSH discovery does (the same output through the server's own parser).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { validateReport } from '../src/agents/report-schema';
+import { LINUX_COMMANDS, parseLsblk } from '../src/discovery/ssh/linux';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
@@ -29,6 +31,14 @@ function agent(args: string[], opts: { path?: string; prefix?: string[] } = {}):
     });
   });
 }
+
+const dryRun = async (opts: Parameters<typeof agent>[1]) => {
+  const run = await agent(['--dry-run'], opts);
+  expect(run.code).toBe(0);
+  const report = JSON.parse(run.stdout);
+  expect(validateReport(report)).toEqual([]);
+  return { report, stderr: run.stderr };
+};
 
 const dirs: string[] = [];
 const tmp = (prefix: string) => {
@@ -61,6 +71,10 @@ function dmiSetup(files: Record<string, string>): string {
     `cp '${dmi}'/* /sys/class/dmi/id/`,
   ].join(' && ');
 }
+
+/** The SSH collector's command for `name`, run with the same PATH: what discovery would read from this machine. */
+const sshOutput = (command: string, pathValue: string) =>
+  execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, PATH: pathValue }, stdio: ['ignore', 'pipe', 'ignore'] });
 
 describe('the Linux agent with tools that fail, sending to the server', () => {
   let t: TestApp;
@@ -174,3 +188,30 @@ function withoutDpkg(): string {
   }
   return (noDpkg = dir);
 }
+
+describe('the Linux agent reads odd tool output as SSH discovery does', () => {
+  const disksOf = (report: { hardware?: Array<{ kind: string }> }) => (report.hardware ?? []).filter((h) => h.kind === 'disk');
+
+  it('reads the disks of an lsblk too old for the SERIAL column, and keeps a disk whose size it could not say', async () => {
+    // util-linux of RHEL 6 era: no SERIAL column; a RAID volume whose size lsblk left empty, an empty card reader
+    const bin = standIns({
+      lsblk: [
+        'case "$*" in *-J*) echo "lsblk: invalid option -- \'J\'" >&2; exit 1;; *SERIAL*) echo "lsblk: unknown column: SERIAL" >&2; exit 1;; esac',
+        "printf '%s\\n' \\",
+        `'NAME="sda" TYPE="disk" SIZE="" MODEL="PERC H755 Front" VENDOR="DELL    "' \\`,
+        `'NAME="sdb" TYPE="disk" SIZE="960197124096" MODEL="SAMSUNG MZ7LH960" VENDOR="ATA     "' \\`,
+        `'NAME="sdc" TYPE="disk" SIZE="0" MODEL="SD/MMC" VENDOR="Generic-"' \\`,
+        `'NAME="sr0" TYPE="rom" SIZE="1073741312" MODEL="DVD+-RW DU-8A5LH" VENDOR="PLDS    "'`,
+      ].join('\n'),
+    });
+    const { report, stderr } = await dryRun({ path: withFirst(bin) });
+    expect(stderr).toBe('');
+    expect(disksOf(report)).toEqual([
+      // before: the RAID volume was missing (a removal in the machine's history), and on such an lsblk every disk was
+      { kind: 'disk', name: 'sda', model: 'PERC H755 Front', manufacturer: 'DELL' },
+      { kind: 'disk', name: 'sdb', model: 'SAMSUNG MZ7LH960', manufacturer: 'ATA', capacityBytes: 960197124096 },
+    ]);
+    expect(disksOf(report)).toEqual(JSON.parse(JSON.stringify(parseLsblk(sshOutput(LINUX_COMMANDS.disks, withFirst(bin))))));
+    expect(report.hardware).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cpu' }), expect.objectContaining({ kind: 'memory' })]));
+  });
+});

@@ -337,11 +337,13 @@ collect_memory() {
     END { if (kb > 0) printf "{\t\ns\tkind\t8\tmemory\ns\tname\t255\ttotal memory\nn\tcapacityBytes\t%.0f\n}\n", kb * 1024 }' /proc/meminfo 2>/dev/null
 }
 
-# lsblk's KEY="value" pairs (special characters as \xNN); whole disks only, no zram/loop/RAM.
-# Returns 1 when lsblk is there and fails: the disks are unknown then, not none.
+# lsblk's KEY="value" pairs (special characters as \xNN; every util-linux has them, -J only
+# 2.27 and later), without SERIAL where lsblk is too old to know it; whole disks only, no
+# zram/loop/RAM. Returns 1 when lsblk is there and fails: the disks are unknown then, not none.
 collect_disks() {
   command -v lsblk >/dev/null 2>&1 || return 0
-  lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR >"$TMP/lsblk" 2>/dev/null || return 1
+  lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR >"$TMP/lsblk" 2>/dev/null ||
+    lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,VENDOR >"$TMP/lsblk" 2>/dev/null || return 1
   awk "$AWK_LIB"'
     BEGIN { for (i = 0; i < 256; i++) chr[sprintf("%02x", i)] = sprintf("%c", i) }
     function field(k,    v, out, p) {
@@ -352,8 +354,9 @@ collect_disks() {
       return trim(out v)
     }
     {
+      # 0 is a slot without a medium (a card reader); a size lsblk could not say leaves the disk there, unsized
       name = field("NAME"); size = field("SIZE")
-      if (field("TYPE") != "disk" || name == "" || num(size) <= 0 || name ~ /^(zram|loop|ram|fd|nbd)/ || ++count > 256) next
+      if (field("TYPE") != "disk" || name == "" || num(size) == 0 || name ~ /^(zram|loop|ram|fd|nbd)/ || ++count > 256) next
       vendor = field("VENDOR"); model = field("MODEL"); serial = field("SERIAL")
       printf "{\t\ns\tkind\t8\tdisk\ns\tname\t64\t%s\n", name
       if (model != "") printf "s\tmodel\t255\t%s\n", model
