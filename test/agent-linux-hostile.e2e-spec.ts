@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
-import { LINUX_COMMANDS, parseLsblk } from '../src/discovery/ssh/linux';
+import { LINUX_COMMANDS, parseLsblk, parsePackages } from '../src/discovery/ssh/linux';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
@@ -213,5 +213,22 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
     ]);
     expect(disksOf(report)).toEqual(JSON.parse(JSON.stringify(parseLsblk(sshOutput(LINUX_COMMANDS.disks, withFirst(bin))))));
     expect(report.hardware).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cpu' }), expect.objectContaining({ kind: 'memory' })]));
+  });
+
+  it('drops rpm install times that cannot be one (the clock at 0, a wrapped -1, after now), keeping the packages', async () => {
+    const later = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    const lines = [
+      'bash\t5.1.8-9.el9\tx86_64\tRocky Enterprise Software Foundation\t1715612345',
+      'acme-agent\t3.2-1\tx86_64\tAcme\t4294967295',
+      'tzdata\t2024a-1.el9\tnoarch\tRocky Enterprise Software Foundation\t0',
+      'old-clock\t1.0-1\tx86_64\t(none)\t315532799',
+      `next-month\t1.0-1\tx86_64\t(none)\t${later}`,
+    ];
+    const bin = standIns({ rpm: `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')}` });
+    const { report } = await dryRun({ path: `${bin}:${withoutDpkg()}` });
+    expect(report.software.map((s: { name: string; installDate?: string }) => [s.name, s.installDate])).toEqual([
+      ['bash', '2024-05-13'], ['acme-agent', undefined], ['tzdata', undefined], ['old-clock', undefined], ['next-month', undefined],
+    ]);
+    expect(report.software).toEqual(JSON.parse(JSON.stringify(parsePackages(`#rpm\n${lines.join('\n')}\n`))));
   });
 });

@@ -441,7 +441,7 @@ list_packages() {
 # server takes a list as the whole of what is installed and would record the rest as removed.
 collect_software() {
   list_packages >"$TMP/packages" 2>/dev/null || { left_out "software ($(sed -n '1s/^#//p' "$TMP/packages") failed)"; return 0; }
-  awk "$AWK_LIB"'
+  awk -v now="$NOW" "$AWK_LIB"'
     # days since 1970-01-01 → YYYY-MM-DD (proleptic Gregorian), for rpm install times
     function ymd(t,    z, era, doe, yoe, y, doy, mp, d, m) {
       z = int(t / 86400) + 719468; era = int(z / 146097); doe = z - era * 146097
@@ -450,6 +450,8 @@ collect_software() {
       d = doy - int((153 * mp + 2) / 5) + 1; m = mp < 10 ? mp + 3 : mp - 9
       return sprintf("%04d-%02d-%02d", y + (m <= 2), m, d)
     }
+    # an install time that cannot be one (a clock at 0, a wrapped -1 from rpm, after now) is no date
+    function day(t) { t = num(t); return t >= 315532800 && (now !~ /^[0-9]+$/ || t <= now + 86400) ? ymd(t) : "" }
     function pkg(name, version, arch, publisher, date) {
       if (trim(name) == "" || ++count > 20000) return
       printf "{\t\ns\tname\t255\t%s\n", name
@@ -471,8 +473,7 @@ collect_software() {
       split($0, f, "\t")
       if (f[1] == "" || f[1] == "gpg-pubkey") next
       v = f[2]; sub(/^0:/, "", v)
-      t = num(f[5])
-      pkg(f[1], v, f[3] == "(none)" ? "" : f[3], f[4] == "(none)" ? "" : f[4], t > 0 ? ymd(t) : "")
+      pkg(f[1], v, f[3] == "(none)" ? "" : f[3], f[4] == "(none)" ? "" : f[4], day(f[5]))
       next
     }
     manager == "#apk" {
@@ -499,6 +500,7 @@ collect_software() {
 # keeps what it knew of it. LEFT_OUT names each such part for the log.
 LEFT_OUT=''
 left_out() { LEFT_OUT=${LEFT_OUT:+$LEFT_OUT; }$1; }
+NOW=$(date -u +%s 2>/dev/null)
 collect_dmi
 software_facts=$TMP/software.facts
 collect_software >"$software_facts"
