@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
-import { LINUX_COMMANDS, parseLsblk, parsePackages } from '../src/discovery/ssh/linux';
+import { LINUX_COMMANDS, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
@@ -230,5 +230,26 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
       ['bash', '2024-05-13'], ['acme-agent', undefined], ['tzdata', undefined], ['old-clock', undefined], ['next-month', undefined],
     ]);
     expect(report.software).toEqual(JSON.parse(JSON.stringify(parsePackages(`#rpm\n${lines.join('\n')}\n`))));
+  });
+
+  describe('files of other machines, in a mount namespace of its own', () => {
+    const debianVersion = fs.existsSync('/etc/debian_version') ? fs.readFileSync('/etc/debian_version', 'utf8').trim() : '';
+
+    it.each([
+      ['escaped quotes', 'NAME="Acme \\"Hardened\\" Linux"\nVERSION_ID="3.1"\nID=acme\n', { osName: 'Acme "Hardened" Linux', osVersion: '3.1' }],
+      ['an escaped backslash and dollar', 'NAME="Build\\\\Box \\$OS"\nVERSION_ID=2024.1\n', { osName: 'Build\\Box $OS', osVersion: '2024.1' }],
+      ['an unquoted value with an escaped space', 'NAME=Acme\\ Linux\nVERSION_ID=7\n', { osName: 'Acme Linux', osVersion: '7' }],
+      ['a quote never closed (a hand-edited file)', 'NAME="Debian GNU/Linux"\nVERSION_ID="12\nID=debian\nBUILD_ID=20240611\n', { osName: 'Debian GNU/Linux', osVersion: '20240611' }],
+      ['single quotes, a NAME of its own in them', "NAME='Gentoo \"Hardened\"'\nVERSION_ID='2.15'\n", { osName: 'Gentoo "Hardened"', osVersion: '2.15' }],
+      ['CRLF line ends (edited on Windows)', 'NAME="Ubuntu"\r\nVERSION_ID="22.04"\r\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\r\n', { osName: 'Ubuntu', osVersion: '22.04.4' }],
+    ])('names the OS of an os-release with %s as its vendor wrote it', async (_case, text, expected) => {
+      const file = path.join(tmp('teknisi-agent-os-'), 'os-release');
+      fs.writeFileSync(file, text);
+      const setup = `mount --bind '${file}' /usr/lib/os-release && { [ -L /etc/os-release ] || mount --bind '${file}' /etc/os-release; }`;
+      const { report } = await dryRun({ prefix: inNamespace(setup) });
+      expect({ osName: report.device.osName, osVersion: report.device.osVersion }).toEqual(expected);
+      // SSH discovery reads the same file with /etc/debian_version after it
+      expect(parseOsRelease(`${text}DEBIAN_VERSION=${debianVersion}\n`)).toEqual(expected);
+    });
   });
 });

@@ -270,12 +270,30 @@ collect_os() {
   { cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; printf 'DEBIAN_VERSION=%s\n' "$(cat /etc/debian_version 2>/dev/null)"; } |
     awk "$AWK_LIB"'
       { i = index($0, "="); if (i > 1) { k = tolower(trim(substr($0, 1, i - 1))); if (!(k in kv)) kv[k] = trim(substr($0, i + 1)) } }
-      function get(k,    v) {
-        v = kv[tolower(k)]
-        if (v ~ /^".*"$/) v = substr(v, 2, length(v) - 2)
-        if (v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
-        return trim(v)
+      # a value as the shell reads it (os-release is shell syntax): double quotes with \\ \" \$ \`
+      # escaped, single quotes literal, bare text with backslash escapes; empty (unknown) when a
+      # quote is never closed
+      function shell(raw,    out, n, i, j, c) {
+        out = ""; n = length(raw)
+        for (i = 1; i <= n; i++) {
+          c = substr(raw, i, 1)
+          if (c == "\047") {
+            j = index(substr(raw, i + 1), "\047"); if (j == 0) return ""
+            out = out substr(raw, i + 1, j - 1); i += j
+          } else if (c == "\"") {
+            for (j = i + 1; j <= n && substr(raw, j, 1) != "\""; j++) {
+              c = substr(raw, j, 1)
+              if (c == "\\" && j < n && index("\"\\$`", substr(raw, j + 1, 1))) c = substr(raw, ++j, 1)
+              out = out c
+            }
+            if (j > n) return ""
+            i = j
+          } else if (c == "\\" && i < n) out = out substr(raw, ++i, 1)
+          else out = out c
+        }
+        return out
       }
+      function get(k) { return trim(shell(kv[tolower(k)])) }
       function starts(a, b) { return substr(a, 1, length(b)) == b }
       END {
         name = get("NAME"); if (name == "") name = get("PRETTY_NAME"); if (name == "") name = "Linux"
