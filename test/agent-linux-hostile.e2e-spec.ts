@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
-import { LINUX_COMMANDS, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
+import { LINUX_COMMANDS, parseDmi, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
@@ -250,6 +250,23 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
       expect({ osName: report.device.osName, osVersion: report.device.osVersion }).toEqual(expected);
       // SSH discovery reads the same file with /etc/debian_version after it
       expect(parseOsRelease(`${text}DEBIAN_VERSION=${debianVersion}\n`)).toEqual(expected);
+    });
+
+    it.each([
+      ['an ASRock board', ['To Be Filled By O.E.M.', 'To Be Filled By O.E.M.', 'To Be Filled By O.E.M.']],
+      ['an ASUS board', ['System manufacturer', 'System Product Name', 'System Serial Number']],
+      ['a Gigabyte board', ['Gigabyte Technology Co., Ltd.', 'B550 AORUS ELITE V2', 'Default string']],
+      ['a board that says OEM and 0123456789', ['OEM', 'Not Applicable', '0123456789']],
+      ['a Dell', ['Dell Inc.', 'OptiPlex 7010', '7XK2Q53']],
+    ])('leaves the SMBIOS placeholders of %s out of vendor, model and serial', async (_board, [vendor, model, serial]) => {
+      const files = { sys_vendor: vendor, product_name: model, product_serial: serial, chassis_type: '3' };
+      const { report } = await dryRun({ prefix: inNamespace(dmiSetup(files)) });
+      const ssh = parseDmi(Object.entries(files).map(([f, v]) => `${f}=${v}`).join('\n'));
+      expect([report.device.vendor, report.device.model, report.identity.serial]).toEqual([ssh.vendor, ssh.model, ssh.serial]);
+      expect(report.device.type).toBe('workstation');
+      for (const v of [report.device.vendor, report.device.model, report.identity.serial]) {
+        expect(v ?? '').not.toMatch(/^(to be filled|system (manufacturer|product name|serial number)|default string|oem|not applicable|0123456789)/i);
+      }
     });
   });
 });

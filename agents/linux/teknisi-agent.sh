@@ -243,7 +243,8 @@ collect_dmi() {
     printf '%s=%s\n' "$f" "$(cat "/sys/class/dmi/id/$f" 2>/dev/null)"
   done | awk -v id="$TMP/dmi.identity" -v dev="$TMP/dmi.device" -v guest="$guest" "$AWK_LIB"'
     { i = index($0, "="); if (i > 1) { k = tolower(trim(substr($0, 1, i - 1))); if (!(k in kv)) kv[k] = trim(substr($0, i + 1)) } }
-    function dmi(v) { return (v == "" || tolower(v) ~ /^(to be filled by o\.?e\.?m\.?|default string|system product name|system manufacturer|not specified|none|n\/a|0+)$/) ? "" : v }
+    # what board makers leave in SMBIOS when they never set it: the list of the server (text.ts)
+    function dmi(v) { return (v == "" || tolower(v) ~ /^(to be filled by o\.?e\.?m\.?|default string|system (manufacturer|product name|serial number|version)|chassis (manufacturer|serial number)|not specified|not applicable|none|n\/a|o\.?e\.?m\.?|0?123456789|0+)$/) ? "" : v }
     function virtual(v) {
       v = " " tolower(v) " "
       return v ~ /[^a-z0-9_](vmware|virtualbox|innotek|qemu|kvm|xen|hvm domu|virtual machine|bochs|parallels|amazon ec2|google compute engine|openstack|digitalocean|hyper-v)[^a-z0-9_]/ ||
