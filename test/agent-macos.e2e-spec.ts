@@ -30,38 +30,49 @@ function section(file: string, from: string, to?: string): string {
   return to ? text.slice(start, text.indexOf(to, start)) : text.slice(start);
 }
 
+/** Stand-ins in `dir` that answer what `answers` say (the SSH fixtures' by default); the agent's environment. */
+function mac(dir: string, answers: { profiler?: string; receipts?: string } = {}): NodeJS.ProcessEnv {
+  const bin = path.join(dir, 'bin');
+  const apps = path.join(dir, 'Applications');
+  fs.mkdirSync(bin);
+  const put = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'sw_vers.txt'), fixture('sw_vers.txt'));
+  fs.writeFileSync(path.join(dir, 'profiler.json'), answers.profiler ?? fixture('system_profiler.json'));
+  fs.writeFileSync(path.join(dir, 'receipts.txt'), answers.receipts ?? fixture('receipts.txt'));
+  put('sw_vers', `cat '${dir}/sw_vers.txt'`);
+  put('hostname', `echo '${fixture('hostname.txt').trim()}'`);
+  put('system_profiler', `[ "$1 $2 $3 $4" = '-json SPHardwareDataType SPNetworkDataType SPStorageDataType' ] || exit 64\ncat '${dir}/profiler.json'`);
+  // pkgutil --pkgs lists Apple's own receipts too (the agent leaves them out); --pkg-info prints one block
+  put('pkgutil', [
+    `if [ "$1" = --pkgs ]; then echo com.apple.pkg.Core; sed -n 's/^package-id: //p' '${dir}/receipts.txt'; exit 0; fi`,
+    `awk -v id="$2" 'BEGIN { RS = "" } $0 ~ "package-id: " id "\\n" { print; exit }' '${dir}/receipts.txt'`,
+  ].join('\n'));
+  // each application a bundle folder; defaults answers from the fixture's version and identifier
+  const lines = fixture('apps.txt').split('\n').filter(Boolean);
+  fs.writeFileSync(path.join(dir, 'apps.tsv'), lines.map((l) => l.replace(/^\/Applications\//, '')).join('\n') + '\n');
+  for (const l of lines) fs.mkdirSync(path.join(apps, l.split('\t')[0].replace(/^\/Applications\//, ''), 'Contents'), { recursive: true });
+  put('defaults', [
+    `rel=\${2#${apps}/}; rel=\${rel%/Contents/Info}`,
+    `awk -F '\\t' -v rel="$rel" -v key="$3" '$1 == rel { v = key == "CFBundleIdentifier" ? $3 : $2; if (v != "") print v; else exit 1; found = 1 } END { if (!found) exit 1 }' '${dir}/apps.tsv'`,
+  ].join('\n'));
+  return { ...process.env, PATH: `${bin}:${process.env.PATH}`, TEKNISI_AGENT_APPLICATIONS: apps };
+}
+
 describe('the macOS agent', () => {
-  let dir: string;
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-agent-macos-'));
+    dirs.push(d);
+    return d;
+  };
   let env: NodeJS.ProcessEnv;
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-agent-macos-'));
-    const bin = path.join(dir, 'bin');
-    const apps = path.join(dir, 'Applications');
-    fs.mkdirSync(bin);
-    const put = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'sw_vers.txt'), fixture('sw_vers.txt'));
-    fs.writeFileSync(path.join(dir, 'profiler.json'), fixture('system_profiler.json'));
-    fs.writeFileSync(path.join(dir, 'receipts.txt'), fixture('receipts.txt'));
-    put('sw_vers', `cat '${dir}/sw_vers.txt'`);
-    put('hostname', `echo '${fixture('hostname.txt').trim()}'`);
-    put('system_profiler', `[ "$1 $2 $3 $4" = '-json SPHardwareDataType SPNetworkDataType SPStorageDataType' ] || exit 64\ncat '${dir}/profiler.json'`);
-    // pkgutil --pkgs lists Apple's own receipts too (the agent leaves them out); --pkg-info prints one block
-    put('pkgutil', [
-      `if [ "$1" = --pkgs ]; then echo com.apple.pkg.Core; sed -n 's/^package-id: //p' '${dir}/receipts.txt'; exit 0; fi`,
-      `awk -v id="$2" 'BEGIN { RS = "" } $0 ~ "package-id: " id "\\n" { print; exit }' '${dir}/receipts.txt'`,
-    ].join('\n'));
-    // each application a bundle folder; defaults answers from the fixture's version and identifier
-    const lines = fixture('apps.txt').split('\n').filter(Boolean);
-    fs.writeFileSync(path.join(dir, 'apps.tsv'), lines.map((l) => l.replace(/^\/Applications\//, '')).join('\n') + '\n');
-    for (const l of lines) fs.mkdirSync(path.join(apps, l.split('\t')[0].replace(/^\/Applications\//, ''), 'Contents'), { recursive: true });
-    put('defaults', [
-      `rel=\${2#${apps}/}; rel=\${rel%/Contents/Info}`,
-      `awk -F '\\t' -v rel="$rel" -v key="$3" '$1 == rel { v = key == "CFBundleIdentifier" ? $3 : $2; if (v != "") print v; else exit 1; found = 1 } END { if (!found) exit 1 }' '${dir}/apps.tsv'`,
-    ].join('\n'));
-    env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TEKNISI_AGENT_APPLICATIONS: apps };
+    env = mac(tmp());
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   it("builds the SSH collector's report of the same Mac, field for field", async () => {
     const dry = await run(['--dry-run'], env);
@@ -82,6 +93,60 @@ describe('the macOS agent', () => {
     expect({ ...mine, software: [...mine.software].sort(byName) }).toEqual({ ...ssh, software: [...ssh.software].sort(byName) });
     expect(mine.software).toContainEqual({ name: 'Übersicht', version: '1.6.77' });
     expect(mine.software.map((s: { name: string }) => s.name)).not.toContain('com.microsoft.Word');
+  });
+
+  describe('what system_profiler and pkgutil answer oddly, read as SSH discovery reads it', () => {
+    const reachedAt = '192.0.2.250'; // not one of the Mac's own: SSH lists it first, then the Mac's
+    /** The agent's report (software in name order) and SSH discovery's of the same answers, without what only one of them has. */
+    const both = async (answers: { profiler?: string; receipts?: string }) => {
+      const dry = await run(['--dry-run'], mac(tmp(), answers));
+      expect(dry.code).toBe(0);
+      const report = JSON.parse(dry.stdout);
+      expect(validateReport(report)).toEqual([]);
+      const { source: _s, ...ssh } = JSON.parse(JSON.stringify(parseMacos({
+        swVers: fixture('sw_vers.txt'), hostname: fixture('hostname.txt'), profiler: answers.profiler ?? fixture('system_profiler.json'), apps: fixture('apps.txt'),
+        receipts: answers.receipts ?? fixture('receipts.txt'),
+      }, reachedAt)));
+      ssh.identity.addresses = ssh.identity.addresses.slice(1);
+      const { agent: _a, collectedAt: _c, ...mine } = report;
+      const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const r of [mine, ssh]) r.software = [...r.software].sort(byName);
+      return { mine, ssh, stderr: dry.stderr };
+    };
+    const profilerWith = (edit: (doc: Record<string, unknown>) => void) => {
+      const doc = JSON.parse(fixture('system_profiler.json'));
+      edit(doc);
+      return JSON.stringify(doc, null, 2);
+    };
+
+    it('leaves out the interfaces, not empty, when system_profiler did not answer for the network, and keeps the rest', async () => {
+      const { mine, ssh, stderr } = await both({ profiler: profilerWith((d) => delete d.SPNetworkDataType) });
+      // an empty list would be every port of the Mac removed
+      expect(mine).not.toHaveProperty('interfaces');
+      expect(mine.hardware).toHaveLength(4);
+      expect(mine.identity).toMatchObject({ hostname: 'Annas-MacBook-Pro', serial: 'C02G7XYZMD6T' });
+      expect(mine).toEqual(ssh);
+      expect(stderr).toBe('teknisi-agent: left out of this report, so that the server keeps what it knew: interfaces (system_profiler did not answer for the network)\n');
+    });
+
+    it.each([['storage', 'SPStorageDataType'], ['hardware', 'SPHardwareDataType']])(
+      'leaves out the hardware, not a list without some of it, when system_profiler did not answer for %s',
+      async (_part, dataType) => {
+        const { mine, ssh, stderr } = await both({ profiler: profilerWith((d) => delete d[dataType]) });
+        // without storage the list would lack both drives; without hardware, the chip and memory
+        expect(mine).not.toHaveProperty('hardware');
+        expect(mine.interfaces).toHaveLength(3);
+        expect(mine.software).toHaveLength(15);
+        expect(mine).toEqual(ssh);
+        expect(stderr).toContain('hardware (system_profiler did not answer for hardware or storage)');
+      },
+    );
+
+    it('still reports a Mac whose network data type answered with no services as one without interfaces', async () => {
+      const { mine, ssh } = await both({ profiler: profilerWith((d) => { d.SPNetworkDataType = []; }) });
+      expect(mine.interfaces).toEqual([]);
+      expect(mine).toEqual(ssh);
+    });
   });
 
   it("shares the Linux agent's arguments, JSON writer and sending, line for line", () => {

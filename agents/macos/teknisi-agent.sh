@@ -224,7 +224,8 @@ function round(x) { return int(x + 0.5) }
 
 # --- system_profiler's JSON, flattened --------------------------------------------------------
 # One line per scalar: PATH<TAB>TYPE<TAB>VALUE, PATH like SPNetworkDataType.0.IPv4.Addresses.0,
-# TYPE s (string, \u escapes decoded to UTF-8) or n (number, true, false, null).
+# TYPE s (string, \u escapes decoded to UTF-8) or n (number, true, false, null); and one
+# PATH<TAB>a<TAB> where an array begins, so that an empty one is there too.
 FLATTEN_JSON='
 BEGIN { hex = "0123456789abcdef" }
 { text = text $0 "\n" }
@@ -265,6 +266,7 @@ function value(path,    c, k, i, v) {
     return
   }
   if (c == "[") {
+    printf "%s\ta\t\n", path
     pos++; ws()
     if (substr(text, pos, 1) == "]") { pos++; return }
     for (i = 0; pos <= n; i++) {
@@ -318,6 +320,8 @@ collect_profiler() {
       return v ~ /[^a-z0-9_](vmware|virtualbox|innotek|qemu|kvm|xen|hvm domu|virtual machine|bochs|parallels|amazon ec2|google compute engine|openstack|digitalocean|hyper-v)[^a-z0-9_]/ ||
         v ~ /[^a-z0-9_]standard pc \([a-z0-9_]/
     }
+    # system_profiler leaves out a data type that crashed or passed its time-out
+    $2 == "a" { if ($1 !~ /\./) answered[$1] = 1; next }
     {
       split($1, p, "."); key = $1; sub(/^[^.]*\.[0-9]+\./, "", key)
       if (p[1] == "SPHardwareDataType" && p[2] == "0") { hw[key] = $3; hwtype[key] = $2 }
@@ -343,7 +347,10 @@ collect_profiler() {
       if (virtual(model) || virtual(name) || tolower(model) ~ /^vmware/) type = "virtual-machine"
       else if (tolower(name != "" ? name : model) ~ /book/) type = "laptop"
       else if (tolower(name != "" ? name : model) ~ /^(imac|mac ?mini|mac ?pro|mac ?studio|macmini|macpro|mac[0-9])/) type = "workstation"
-      printf "" > (dir "/mac.identity"); printf "" > (dir "/mac.device")
+      printf "" > (dir "/mac.identity"); printf "" > (dir "/mac.device"); printf "" > (dir "/mac.known")
+      # without its data type a part is unknown, not empty: it stays as the server knew it
+      if (("SPHardwareDataType" in answered) && ("SPStorageDataType" in answered)) print "hardware" > (dir "/mac.known")
+      if ("SPNetworkDataType" in answered) print "interfaces" > (dir "/mac.known")
       if (trim(hw["serial_number"]) != "") printf "s\tserial\t128\t%s\n", hw["serial_number"] > (dir "/mac.identity")
       if (full != "") printf "s\tmodel\t255\t%s\n", full > (dir "/mac.device")
       if (type != "") printf "s\ttype\t32\t%s\n", type > (dir "/mac.device")
@@ -446,8 +453,20 @@ collect_software() {
 }
 
 # --- the report -----------------------------------------------------------------------------
+# A part the Mac could not tell is left out of the report, not sent empty: the server then keeps
+# what it knew of it. LEFT_OUT names each such part for the log.
+LEFT_OUT=''
+left_out() { LEFT_OUT=${LEFT_OUT:+$LEFT_OUT; }$1; }
 profile_ok=0
 collect_profiler && profile_ok=1
+hardware_ok=0
+interfaces_ok=0
+if [ $profile_ok -eq 1 ]; then
+  if grep -qx hardware "$TMP/mac.known"; then hardware_ok=1; else left_out 'hardware (system_profiler did not answer for hardware or storage)'; fi
+  if grep -qx interfaces "$TMP/mac.known"; then interfaces_ok=1; else left_out 'interfaces (system_profiler did not answer for the network)'; fi
+else
+  left_out 'hardware and interfaces (system_profiler did not answer)'
+fi
 
 {
   printf '{\t\n'
@@ -464,15 +483,15 @@ collect_profiler && profile_ok=1
   s vendor 255 Apple
   collect_os
   printf '}\n'
-  if [ $profile_ok -eq 1 ]; then
-    printf '[\thardware\n'; cat "$TMP/mac.hardware"; printf ']\n'
-    printf '[\tinterfaces\n'; cat "$TMP/mac.interfaces"; printf ']\n'
-  fi
+  [ $hardware_ok -eq 0 ] || { printf '[\thardware\n'; cat "$TMP/mac.hardware"; printf ']\n'; }
+  [ $interfaces_ok -eq 0 ] || { printf '[\tinterfaces\n'; cat "$TMP/mac.interfaces"; printf ']\n'; }
   collect_software
   printf '}\n'
 } >"$TMP/facts" || die $EX_COLLECT "could not collect the inventory"
 
 awk "$JSON_WRITER" "$TMP/facts" >"$TMP/report.json" || die $EX_COLLECT "could not write the report as JSON (awk failed)"
+# even with --quiet: the same Mac without its hardware at every run is worth an admin's look
+[ -z "$LEFT_OUT" ] || say "left out of this report, so that the server keeps what it knew: $LEFT_OUT"
 
 if [ $DRY_RUN -eq 1 ]; then
   cat "$TMP/report.json"
