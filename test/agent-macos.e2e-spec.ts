@@ -147,6 +147,15 @@ describe('the macOS agent', () => {
       expect(mine.interfaces).toEqual([]);
       expect(mine).toEqual(ssh);
     });
+
+    it.each([
+      ['16 Go', 16 * 2 ** 30], ['512 Mo', 512 * 2 ** 20], ['32 ГБ', 32 * 2 ** 30], ['8 гб', 8 * 2 ** 30], ['1,5 To', 1.5 * 2 ** 40],
+      ['16\u00a0Go', 16 * 2 ** 30], ['16 GB', 16 * 2 ** 30], ['beaucoup', undefined],
+    ])('reads the memory of a Mac that says %j', async (memory, bytes) => {
+      const { mine, ssh } = await both({ profiler: profilerWith((d) => { (d.SPHardwareDataType as Array<Record<string, unknown>>)[0].physical_memory = memory; }) });
+      expect(mine.hardware.find((h: { kind: string }) => h.kind === 'memory')?.capacityBytes).toBe(bytes);
+      expect(mine).toEqual(ssh);
+    });
   });
 
   it("shares the Linux agent's arguments, JSON writer and sending, line for line", () => {

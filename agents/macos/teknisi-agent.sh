@@ -312,8 +312,41 @@ collect_profiler() {
   [ -s "$TMP/profile" ] || return 1
   awk -F '\t' -v dir="$TMP" "$AWK_LIB"'
     function mac(v) { v = tolower(trim(v)); gsub(/[:.-]/, "", v); return (length(v) == 12 && v !~ /[^0-9a-f]/) ? substr(v, 1, 2) ":" substr(v, 3, 2) ":" substr(v, 5, 2) ":" substr(v, 7, 2) ":" substr(v, 9, 2) ":" substr(v, 11, 2) : "" }
-    # "16 GB" → bytes; "2,3 GHz" → MHz (the decimal comma follows the Mac locale)
-    function bytes(v,    x, u) { v = trim(v); if (!match(v, /^[0-9.,]+[ \t]*([Kk][Bb]|[Mm][Bb]|[Gg][Bb]|[Tt][Bb])$/)) return -1; u = toupper(substr(v, length(v) - 1)); x = v; sub(/[ \t]*[A-Za-z]+$/, "", x); sub(/,/, ".", x); if (x !~ /^[0-9]*\.?[0-9]*$/ || x == "" || x == ".") return -1; return round(x * (u == "KB" ? 1024 : u == "MB" ? 1048576 : u == "GB" ? 1073741824 : 1099511627776)) }
+    # bytes as UTF-8 (LC_ALL=C): the Cyrillic unit letters, and the spaces that JavaScript trims
+    BEGIN {
+      split("208 154 1 208 186 1 208 156 2 208 188 2 208 147 3 208 179 3 208 162 4 209 130 4", c, " ")
+      for (i = 1; i < 24; i += 3) power[sprintf("%c%c", c[i] + 0, c[i + 1] + 0)] = c[i + 2] + 0
+      BE = sprintf("%c%c", 208, 145); be = sprintf("%c%c", 208, 177)
+      split("194 160 225 154 128 226 128 168 226 128 169 226 128 175 226 129 159 227 128 128 239 187 191", c, " ")
+      uspace[sprintf("%c%c", 194, 160)] = 1
+      for (i = 3; i < 24; i += 3) uspace[sprintf("%c%c%c", c[i] + 0, c[i + 1] + 0, c[i + 2] + 0)] = 1
+      for (i = 128; i <= 138; i++) uspace[sprintf("%c%c%c", 226, 128, i)] = 1
+    }
+    # trimmed of ASCII white space and of the Unicode spaces (no-break, thin, ideographic …)
+    function utrim(v,    again) {
+      for (again = 1; again; ) {
+        again = 0; v = trim(v)
+        if (substr(v, 1, 2) in uspace) { v = substr(v, 3); again = 1 } else if (substr(v, 1, 3) in uspace) { v = substr(v, 4); again = 1 }
+        if (substr(v, length(v) - 1) in uspace) { v = substr(v, 1, length(v) - 2); again = 1 } else if (length(v) >= 3 && substr(v, length(v) - 2) in uspace) { v = substr(v, 1, length(v) - 3); again = 1 }
+      }
+      return v
+    }
+    # "16 GB" → bytes, as a Mac set to French ("16 Go") or Russian ("16 ГБ") says it too
+    function bytes(v,    x, e, u) {
+      v = utrim(v)
+      if (substr(v, length(v)) ~ /^[BbOo]$/) v = substr(v, 1, length(v) - 1)
+      else if (substr(v, length(v) - 1) == BE || substr(v, length(v) - 1) == be) v = substr(v, 1, length(v) - 2)
+      else return -1
+      u = toupper(substr(v, length(v))); e = u == "K" ? 1 : u == "M" ? 2 : u == "G" ? 3 : u == "T" ? 4 : 0
+      if (e) v = substr(v, 1, length(v) - 1)
+      else if ((u = substr(v, length(v) - 1)) in power) { e = power[u]; v = substr(v, 1, length(v) - 2) }
+      else return -1
+      x = utrim(v); if (x !~ /^[0-9.,]+$/) return -1
+      sub(/,/, ".", x); if (x !~ /^[0-9]*\.?[0-9]*$/ || x == ".") return -1
+      for (x += 0; e > 0; e--) x *= 1024
+      return round(x)
+    }
+    # "2,3 GHz" → MHz (the decimal comma follows the Mac locale)
     function mhz(v,    x, u) { v = trim(v); if (!match(v, /^[0-9.,]+[ \t]*([Gg][Hh][Zz]|[Mm][Hh][Zz])$/)) return -1; u = tolower(substr(v, length(v) - 2)); x = v; sub(/[ \t]*[A-Za-z]+$/, "", x); sub(/,/, ".", x); if (x !~ /^[0-9]*\.?[0-9]*$/ || x == "" || x == ".") return -1; return round(u == "ghz" ? x * 1000 : x) }
     function virtual(v) {
       v = " " tolower(v) " "
