@@ -156,6 +156,18 @@ describe('the macOS agent', () => {
       expect(mine.hardware.find((h: { kind: string }) => h.kind === 'memory')?.capacityBytes).toBe(bytes);
       expect(mine).toEqual(ssh);
     });
+
+    it('keeps a receipt whose install time cannot be one (a broken clock, year 10000, after now), without that date', async () => {
+      const later = Math.floor(Date.now() / 1000) + 30 * 86_400;
+      const receipts = `${fixture('receipts.txt').trimEnd()}\n\npackage-id: com.example.vpn.agent\nversion: 2.4.1\nvolume: /\nlocation: /\ninstall-time: 253402300800000\n\n`
+        + `package-id: com.example.printer.driver\nversion: 5.1\nvolume: /\nlocation: /\ninstall-time: ${later}\n\npackage-id: com.example.clock\nversion: 1\nvolume: /\nlocation: /\ninstall-time: 86400\n`;
+      const { mine, ssh } = await both({ receipts });
+      expect(mine.software).toContainEqual({ name: 'com.example.vpn.agent', version: '2.4.1' });
+      expect(mine.software).toContainEqual({ name: 'com.example.printer.driver', version: '5.1' });
+      expect(mine.software).toContainEqual({ name: 'com.example.clock', version: '1' });
+      expect(mine.software).toContainEqual({ name: 'org.python.Python.PythonFramework-3.12', version: '3.12.3', installDate: '2024-04-12' });
+      expect(mine).toEqual(ssh);
+    });
   });
 
   it("shares the Linux agent's arguments, JSON writer and sending, line for line", () => {

@@ -444,7 +444,7 @@ collect_software() {
     printf '%s\t%s\t%s\n' "$a" "$(defaults read "$a/Contents/Info" CFBundleShortVersionString 2>/dev/null)" "$(defaults read "$a/Contents/Info" CFBundleIdentifier 2>/dev/null)"
   done >"$TMP/apps"
   for p in $(pkgutil --pkgs 2>/dev/null | grep -v '^com\.apple\.'); do pkgutil --pkg-info "$p" 2>/dev/null; echo; done >"$TMP/receipts"
-  awk -v receipts="$TMP/receipts" "$AWK_LIB"'
+  awk -v receipts="$TMP/receipts" -v now="$NOW" "$AWK_LIB"'
     function ymd(t,    z, era, doe, yoe, y, doy, mp, d, m) {
       z = int(t / 86400) + 719468; era = int(z / 146097); doe = z - era * 146097
       yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
@@ -452,6 +452,8 @@ collect_software() {
       d = doy - int((153 * mp + 2) / 5) + 1; m = mp < 10 ? mp + 3 : mp - 9
       return sprintf("%04d-%02d-%02d", y + (m <= 2), m, d)
     }
+    # an install time that cannot be one (a receipt written with a broken clock, after now) is no date
+    function day(t) { t = num(t); return t >= 315532800 && (now !~ /^[0-9]+$/ || t <= now + 86400) ? ymd(t) : "" }
     function pkg(name, version, date) {
       if (++count > 20000) return
       printf "{\t\ns\tname\t255\t%s\n", name
@@ -459,9 +461,9 @@ collect_software() {
       if (date != "") printf "s\tinstallDate\t10\t%s\n", date
       printf "}\n"
     }
-    function receipt(    id, t) {
+    function receipt(    id) {
       id = trim(kv["package-id"])
-      if (id != "" && !(id in bundles) && ++nreceipts <= 20000) { t = num(kv["install-time"]); pkg(id, kv["version"], t > 0 ? ymd(t) : "") }
+      if (id != "" && !(id in bundles) && ++nreceipts <= 20000) pkg(id, kv["version"], day(kv["install-time"]))
       split("", kv)
     }
     BEGIN { print "[\tsoftware" }
@@ -490,6 +492,7 @@ collect_software() {
 # what it knew of it. LEFT_OUT names each such part for the log.
 LEFT_OUT=''
 left_out() { LEFT_OUT=${LEFT_OUT:+$LEFT_OUT; }$1; }
+NOW=$(date -u +%s 2>/dev/null)
 profile_ok=0
 collect_profiler && profile_ok=1
 hardware_ok=0
