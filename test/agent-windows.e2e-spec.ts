@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
+import { smbios } from '../src/discovery/ssh/text';
 import { parseWindows, WINDOWS_COMMAND } from '../src/discovery/ssh/windows';
 import { IngestService } from '../src/inventory/ingest.service';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -107,5 +108,26 @@ describe('the Windows agent', () => {
     expect(SCRIPT).toContain('Remove-TypeData -TypeName System.Array');
     // and the body goes out as UTF-8 bytes: Windows PowerShell would send a string as ISO-8859-1
     expect(SCRIPT).toContain('(New-Object Text.UTF8Encoding $false).GetBytes($json)');
+  });
+
+  // No PowerShell here: what the hardened SSH parser does for broken WMI and registry output is
+  // checked in the agent's own text, and its placeholder list run against the parser's.
+  describe('rules hardened in SSH discovery, in the script', () => {
+    it("leaves out of vendor, model and serial the SMBIOS placeholders that SSH discovery leaves out (a whitebox PC's 'To Be Filled By O.E.M.')", () => {
+      const pattern = /^\$SmbiosPlaceholder = '([^']+)'$/m.exec(SCRIPT)?.[1];
+      expect(pattern).toBeDefined();
+      // the pattern has nothing on which .NET's IgnoreCase and JavaScript's i differ (no \d, \w or classes)
+      expect(pattern).not.toMatch(/\\[dwsb]|\[/);
+      const agentLeavesOut = (v: string) => new RegExp(pattern!, 'i').test(v.trim());
+      const values = [
+        'To Be Filled By O.E.M.', 'To be filled by OEM', 'System manufacturer', 'System Product Name', 'System Serial Number', 'System Version',
+        'Default string', 'Chassis Serial Number', 'Not Specified', 'Not Applicable', 'None', 'N/A', 'O.E.M.', 'OEM', '0123456789', '123456789', '0000000',
+        ' Default string ', 'Dell Inc.', 'OptiPlex 7090', '7QK2RM3', 'Gigabyte Technology Co., Ltd.', 'B550 AORUS ELITE V2', 'OEM Computer GmbH', 'System76', '1234567890',
+      ];
+      for (const v of values) expect([v, agentLeavesOut(v)]).toEqual([v, smbios(v) === undefined]);
+      expect(SCRIPT).toContain("$vendor = Get-Smbios (Get-Prop $cs 'Manufacturer') 128");
+      expect(SCRIPT).toContain("$model = Get-Smbios (Get-Prop $cs 'Model') 255");
+      expect(SCRIPT).toContain("serial = Get-Smbios (Get-Prop $bios 'SerialNumber') 128");
+    });
   });
 });

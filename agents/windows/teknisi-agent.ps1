@@ -137,6 +137,18 @@ function Get-Text($Value, [int]$Max = 512) {
     return $s
 }
 
+# What board makers leave in SMBIOS when they never set it: it names no vendor, model or serial.
+# The server's list (SMBIOS_PLACEHOLDER in src/discovery/ssh/text.ts), compared without case
+# in any display language (a Turkish one's I is no i to -match).
+$SmbiosPlaceholder = '^(to be filled by o\.?e\.?m\.?|default string|system (manufacturer|product name|serial number|version)|chassis (manufacturer|serial number)|not specified|not applicable|none|n/a|o\.?e\.?m\.?|0?123456789|0+)$'
+
+# an SMBIOS vendor, model or serial as Get-Text has it, or $null when it is a placeholder (the server's smbios())
+function Get-Smbios($Value, [int]$Max = 512) {
+    $s = Get-Text $Value $Max
+    if ($null -eq $s -or [regex]::IsMatch($s, $SmbiosPlaceholder, 'IgnoreCase, CultureInvariant')) { return $null }
+    return $s
+}
+
 # a finite, non-negative number, else $null (the server's num())
 function Get-Number($Value) {
     if ($null -eq $Value -or $Value -is [bool]) { return $null }
@@ -188,9 +200,10 @@ function ConvertTo-InventoryReport($Raw) {
     $cs = @(Get-List (Get-Prop $Raw 'cs'))[0]; $os = @(Get-List (Get-Prop $Raw 'os'))[0]; $bios = @(Get-List (Get-Prop $Raw 'bios'))[0]
     $os64 = ([string](Get-Prop $os 'OSArchitecture')) -match '64' -or $null -eq (Get-Prop $os 'OSArchitecture')
 
-    # device type: a hypervisor's hardware, a server edition, else what the chassis says
-    $vendor = Get-Text (Get-Prop $cs 'Manufacturer') 128
-    $model = Get-Text (Get-Prop $cs 'Model') 255
+    # device type: a hypervisor's hardware, a server edition, else what the chassis says; a
+    # whitebox PC's board says "To Be Filled By O.E.M." for vendor, model and serial
+    $vendor = Get-Smbios (Get-Prop $cs 'Manufacturer') 128
+    $model = Get-Smbios (Get-Prop $cs 'Model') 255
     $productType = Get-Number (Get-Prop $os 'ProductType')
     $pcTypes = @{ 1 = 'workstation'; 2 = 'laptop'; 3 = 'workstation'; 4 = 'server'; 5 = 'server'; 7 = 'server'; 8 = 'laptop' }
     $pcType = Get-Number (Get-Prop $cs 'PCSystemType'); if ($null -eq $pcType) { $pcType = 0 }
@@ -289,7 +302,7 @@ function ConvertTo-InventoryReport($Raw) {
     $report = [ordered]@{
         agent       = [ordered]@{ name = $AgentName; version = $AgentVersion }
         collectedAt = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd\THH:mm:ss\Z', [Globalization.CultureInfo]::InvariantCulture)
-        identity    = New-Object2 ([ordered]@{ hostname = $hostname; fqdn = $fqdn; serial = Get-Text (Get-Prop $bios 'SerialNumber') 128; macs = $macs; addresses = $ips })
+        identity    = New-Object2 ([ordered]@{ hostname = $hostname; fqdn = $fqdn; serial = Get-Smbios (Get-Prop $bios 'SerialNumber') 128; macs = $macs; addresses = $ips })
         device      = New-Object2 ([ordered]@{
             type = $type; platform = 'windows'; osFamily = 'windows'; vendor = $vendor; model = $model
             osName = Get-Text (Get-Prop $os 'Caption') 255; osVersion = Get-Text (Get-Prop $os 'Version') 64
