@@ -129,5 +129,13 @@ describe('the Windows agent', () => {
       expect(SCRIPT).toContain("$model = Get-Smbios (Get-Prop $cs 'Model') 255");
       expect(SCRIPT).toContain("serial = Get-Smbios (Get-Prop $bios 'SerialNumber') 128");
     });
+
+    it('keeps only an InstallDate that is a calendar day from 1980 to today (not 20240231, which showed as 0000-00-00)', () => {
+      // TryParseExact refuses the 31st of February, month 13 and year 0; then the range
+      expect(SCRIPT).toContain("[datetime]::TryParseExact($text, 'yyyyMMdd', [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::None, [ref]$day)");
+      expect(SCRIPT).toContain('$day -lt (New-Object DateTime 1980, 1, 1) -or $day -gt (Get-Date).ToUniversalTime().AddDays(1)');
+      expect(SCRIPT).toContain("installDate = Get-InstallDate (Get-Prop $e 'InstallDate')");
+      expect(SCRIPT).not.toMatch(/\[int\]\$Matches\[3\] -le 31/);
+    });
   });
 });

@@ -149,6 +149,18 @@ function Get-Smbios($Value, [int]$Max = 512) {
     return $s
 }
 
+# yyyy-MM-dd of a registry InstallDate (yyyyMMdd when the installer set it at all), or $null when
+# it is no calendar day (20240231, which the database refuses), before 1980 or after today (the
+# server's calendarDay())
+function Get-InstallDate($Value) {
+    $text = ([string]$Value).Trim()
+    $day = [datetime]::MinValue
+    if ($text -notmatch '^[0-9]{8}$') { return $null }
+    if (-not [datetime]::TryParseExact($text, 'yyyyMMdd', [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::None, [ref]$day)) { return $null }
+    if ($day -lt (New-Object DateTime 1980, 1, 1) -or $day -gt (Get-Date).ToUniversalTime().AddDays(1)) { return $null }
+    return $day.ToString('yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture)
+}
+
 # a finite, non-negative number, else $null (the server's num())
 function Get-Number($Value) {
     if ($null -eq $Value -or $Value -is [bool]) { return $null }
@@ -275,12 +287,7 @@ function ConvertTo-InventoryReport($Raw) {
         $key = "$name`0$version`0$arch"
         if ($seen.ContainsKey($key)) { continue }
         $seen[$key] = $true
-        # the registry's InstallDate is yyyyMMdd when the installer set it at all
-        $date = $null
-        if (([string](Get-Prop $e 'InstallDate')).Trim() -match '^(\d{4})(\d{2})(\d{2})$' -and [int]$Matches[2] -ge 1 -and [int]$Matches[2] -le 12 -and [int]$Matches[3] -ge 1 -and [int]$Matches[3] -le 31) {
-            $date = "$($Matches[1])-$($Matches[2])-$($Matches[3])"
-        }
-        [void]$software.Add((New-Object2 ([ordered]@{ name = $name; version = $version; publisher = Get-Text (Get-Prop $e 'Publisher') 255; architecture = $arch; installDate = $date })))
+        [void]$software.Add((New-Object2 ([ordered]@{ name = $name; version = $version; publisher = Get-Text (Get-Prop $e 'Publisher') 255; architecture = $arch; installDate = Get-InstallDate (Get-Prop $e 'InstallDate') })))
         if ($software.Count -ge 20000) { break }
     }
 
