@@ -137,5 +137,16 @@ describe('the Windows agent', () => {
       expect(SCRIPT).toContain("installDate = Get-InstallDate (Get-Prop $e 'InstallDate')");
       expect(SCRIPT).not.toMatch(/\[int\]\$Matches\[3\] -le 31/);
     });
+
+    it("leaves hardware and adapters out, not empty, when WMI does not answer, and takes the host name from COMPUTERNAME", () => {
+      expect(SCRIPT).toMatch(/^\s+hn\s+= \$env:COMPUTERNAME$/m);
+      expect(SCRIPT).toContain("if (-not $hostText) { $hostText = Get-Text (Get-Prop $Raw 'hn') 255 }");
+      // the condition SSH discovery uses: a computer system and a processor
+      expect(SCRIPT).toContain("$wmi = @(Get-List (Get-Prop $Raw 'cs')).Count -gt 0 -and @(Get-List (Get-Prop $Raw 'cpu')).Count -gt 0");
+      expect(SCRIPT).toContain('if ($wmi) { $report.hardware = $hardware; $report.interfaces = $interfaces }');
+      expect(SCRIPT).not.toMatch(/^\s+hardware\s+= \$hardware$/m);
+      // and says so in the log, as the Linux and macOS agents do
+      expect(SCRIPT).toContain('"left out of this report, so that the server keeps what it knew: $leftOut"');
+    });
   });
 });

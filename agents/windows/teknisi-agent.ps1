@@ -121,6 +121,8 @@ function Get-RawInventory {
         nic   = @(Get-CimInstance Win32_NetworkAdapter -Filter 'PhysicalAdapter=TRUE' | Select-Object Index, NetConnectionID, Name, MACAddress, Speed, NetEnabled)
         ip    = @(Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled=TRUE' | Select-Object Index, IPAddress, MACAddress)
         sw    = @($software)
+        # the computer name apart from WMI, for when WMI does not answer
+        hn    = $env:COMPUTERNAME
         # this Windows installation's own id (clones share it until sysprep): the agent's addition
         machineGuid = (Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Cryptography' -Name MachineGuid).MachineGuid
     }
@@ -294,6 +296,7 @@ function ConvertTo-InventoryReport($Raw) {
     # identity: the DNS host name (its domain when joined), the BIOS serial, every adapter's MAC
     $hostText = Get-Text (Get-Prop $cs 'DNSHostName') 255
     if (-not $hostText) { $hostText = Get-Text (Get-Prop $cs 'Name') 255 }
+    if (-not $hostText) { $hostText = Get-Text (Get-Prop $Raw 'hn') 255 }
     $hostname = $null; $fqdn = $null
     if ($hostText) { $hostText = Get-Text ($hostText -split "`n")[0] 255 }
     if ($hostText -and $hostText -match '^[A-Za-z0-9][A-Za-z0-9._-]*$') { $hostname = $hostText.Split('.')[0] }
@@ -314,9 +317,12 @@ function ConvertTo-InventoryReport($Raw) {
             type = $type; platform = 'windows'; osFamily = 'windows'; vendor = $vendor; model = $model
             osName = Get-Text (Get-Prop $os 'Caption') 255; osVersion = Get-Text (Get-Prop $os 'Version') 64
         })
-        hardware    = $hardware
-        interfaces  = $interfaces
     }
+    # Win32_ComputerSystem and Win32_Processor always have an instance: without them WMI did not
+    # answer (a corrupt repository, winmgmt stopped), and what it would have listed is unknown,
+    # not none; empty lists would remove every processor, disk and adapter the PC has
+    $wmi = @(Get-List (Get-Prop $Raw 'cs')).Count -gt 0 -and @(Get-List (Get-Prop $Raw 'cpu')).Count -gt 0
+    if ($wmi) { $report.hardware = $hardware; $report.interfaces = $interfaces }
     if ($null -ne (Get-Prop $Raw 'sw')) { $report.software = $software }
     return $report
 }
@@ -328,14 +334,19 @@ function ConvertTo-CompactJson($Value) {
     return (ConvertTo-Json -InputObject $Value -Depth 8 -Compress)
 }
 
+$leftOut = $null
 try {
     if ($opt.fromraw) { $raw = Get-Content -LiteralPath $opt.fromraw -Raw -Encoding UTF8 | ConvertFrom-Json }
     else { $raw = Get-RawInventory }
     if ($opt.saveraw) { [IO.File]::WriteAllText($opt.saveraw, (ConvertTo-CompactJson $raw), (New-Object Text.UTF8Encoding $false)) }
-    $json = ConvertTo-CompactJson (ConvertTo-InventoryReport $raw)
+    $report = ConvertTo-InventoryReport $raw
+    if (-not $report.Contains('hardware')) { $leftOut = 'hardware and interfaces (WMI did not answer)' }
+    $json = ConvertTo-CompactJson $report
 } catch {
     Stop-Agent $EX_COLLECT "could not collect the inventory: $($_.Exception.Message)"
 }
+# even with --quiet: a WMI that does not answer is worth an admin's look
+if ($leftOut) { Write-AgentMessage "left out of this report, so that the server keeps what it knew: $leftOut" }
 
 if ($dryRun) {
     [Console]::OutputEncoding = New-Object Text.UTF8Encoding $false
