@@ -302,6 +302,25 @@ describe('Linux over SSH: output that machines break', () => {
     expect(parseCpu(de)).toEqual([]);
   });
 
+  it('leaves hardware out when lsblk is there and fails every way (its disks unknown, not none); a machine without lsblk keeps its CPU and memory', () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-lsblk-'));
+    const run = () => execFileSync('/bin/sh', ['-c', LINUX_COMMANDS.disks], { encoding: 'utf8', env: { PATH: bin } });
+    try {
+      // no lsblk at all (a busybox system): nothing to say about disks, the rest of the hardware stands
+      const without = parseLinux({ ...outputs, disks: run() }, '192.0.2.41');
+      expect(without.hardware!.filter((h) => h.kind === 'disk')).toEqual([]);
+      expect(without.hardware!.some((h) => h.kind === 'cpu')).toBe(true);
+      // one that fails (no /sys/block in a broken chroot, a crash): ingest then keeps the disks it knew
+      fs.writeFileSync(path.join(bin, 'lsblk'), '#!/bin/sh\necho "lsblk: failed to access sysfs directory: /sys/dev/block" >&2\nexit 32\n', { mode: 0o755 });
+      const failing = parseLinux({ ...outputs, disks: run() }, '192.0.2.41');
+      expect(failing.hardware).toBeUndefined();
+      expect(failing.software!.length).toBeGreaterThan(0);
+      expect(failing.identity.hostname).toBe(without.identity.hostname);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it('reads the disks of a RHEL 7 lsblk, which predates -J, from its KEY="value" form', () => {
     // util-linux 2.23: no JSON; the pairs form escapes what is not printable as \xHH
     const lsblk223 = [

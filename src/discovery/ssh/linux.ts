@@ -13,8 +13,10 @@ export const LINUX_COMMANDS = {
   dmi: "for f in sys_vendor product_name product_serial product_uuid chassis_type; do printf '%s=%s\\n' \"$f\" \"$(cat /sys/class/dmi/id/$f 2>/dev/null)\"; done",
   cpu: 'LC_ALL=C lscpu 2>/dev/null || cat /proc/cpuinfo',
   memory: 'cat /proc/meminfo',
-  // util-linux before 2.27 (RHEL 7) has no -J: its KEY="value" form, with SERIAL where it has that
-  disks: 'lsblk -J -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR,TRAN 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,VENDOR 2>/dev/null',
+  // util-linux before 2.27 (RHEL 7) has no -J: its KEY="value" form, with SERIAL where it has
+  // that. An lsblk that is there and fails says "#failed" (the disks are unknown, not none), as
+  // the Linux agent's does; a machine without lsblk (busybox) has no disk list to read at all
+  disks: 'if command -v lsblk >/dev/null 2>&1; then lsblk -J -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR,TRAN 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,VENDOR 2>/dev/null || echo "#failed"; fi',
   network: 'ip -j addr show 2>/dev/null || ip addr show',
   packages: [
     'if command -v dpkg-query >/dev/null 2>&1; then echo "#dpkg"; dpkg-query -W -f=\'${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n\';',
@@ -317,7 +319,8 @@ export function parseLinux(o: LinuxOutputs, address: string): InventoryReport {
   const interfaces = o.network === undefined ? undefined : parseIpAddr(o.network);
   const machineId = /^[0-9a-f]{32}$/.exec(o.machineId?.trim() ?? '')?.[0];
   const software = parsePackages(o.packages);
-  const hardwareKnown = o.cpu !== undefined && o.memory !== undefined && o.disks !== undefined && o.machineId !== undefined;
+  // the server replaces hardware as one list: without the disks, none of it (ingest keeps what it knew)
+  const hardwareKnown = o.cpu !== undefined && o.memory !== undefined && o.disks !== undefined && o.disks.trim() !== '#failed' && o.machineId !== undefined;
   // bridges, containers and tunnels carry the same MACs and addresses on many machines
   const own = (interfaces ?? []).filter((i) => !VIRTUAL_IFACE.test(i.name));
   const macs = own.filter((i) => i.mac).map((i) => i.mac!);
