@@ -31,8 +31,8 @@ const IFS: Recording = [
   ['1.3.6.1.2.1.2.2.1.2.2', Buffer.from('eth0')], ['1.3.6.1.2.1.2.2.1.3.2', 6], ['1.3.6.1.2.1.2.2.1.5.2', 1_000_000_000], ['1.3.6.1.2.1.2.2.1.6.2', Buffer.from('525400a1b2c3', 'hex')],
   ['1.3.6.1.2.1.2.2.1.2.3', Buffer.from('eth1')], ['1.3.6.1.2.1.2.2.1.3.3', 6], ['1.3.6.1.2.1.2.2.1.5.3', 1_000_000_000], ['1.3.6.1.2.1.2.2.1.6.3', Buffer.from('525400a1b2c4', 'hex')],
   ['1.3.6.1.2.1.31.1.1.1.1.2', Buffer.from('eth0')], ['1.3.6.1.2.1.31.1.1.1.15.2', 1000],
-  // ipAddressTable: 10.20.0.2 and 2001:db8::2 on eth0
-  ['1.3.6.1.2.1.4.34.1.3.1.4.10.20.0.2', 2], ['1.3.6.1.2.1.4.34.1.4.1.4.10.20.0.2', 1],
+  // ipAddressTable: 192.0.2.2 and 2001:db8::2 on eth0
+  ['1.3.6.1.2.1.4.34.1.3.1.4.192.0.2.2', 2], ['1.3.6.1.2.1.4.34.1.4.1.4.192.0.2.2', 1],
   ['1.3.6.1.2.1.4.34.1.3.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.2', 2], ['1.3.6.1.2.1.4.34.1.4.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.2', 1],
 ];
 const MACS = ['52:54:00:a1:b2:c3', '52:54:00:a1:b2:c4'];
@@ -60,7 +60,7 @@ describe('IP-MIB and LLDP-MIB addresses in table indexes', () => {
     ]);
     expect(problems).toEqual([]);
     expect(report.identity.macs).toEqual(MACS);
-    expect(report.interfaces?.map((i) => [i.name, i.addresses])).toEqual([['eth0', ['10.20.0.2', '2001:db8::2']], ['eth1', []]]);
+    expect(report.interfaces?.map((i) => [i.name, i.addresses])).toEqual([['eth0', ['192.0.2.2', '2001:db8::2']], ['eth1', []]]);
   });
 
   it('an LLDP management address whose index holds no address is left out, and the neighbours are read', async () => {
@@ -70,12 +70,12 @@ describe('IP-MIB and LLDP-MIB addresses in table indexes', () => {
       [`${lldpRem}.9.0.2.1`, Buffer.from('core01')],
       [`${lldpRem}.9.0.2.2`, Buffer.from('core02')],
       [`1.0.8802.1.1.2.1.4.2.1.3.0.2.1.${badIpv6}`, 2],
-      [`1.0.8802.1.1.2.1.4.2.1.3.0.2.2.1.4.10.20.0.32`, 2],
+      [`1.0.8802.1.1.2.1.4.2.1.3.0.2.2.1.4.192.0.2.32`, 2],
     ]);
     expect(problems).toEqual([]);
     expect(report.neighbours).toEqual([
       expect.objectContaining({ protocol: 'lldp', remoteName: 'core01', remoteAddress: undefined, localPort: 'eth0' }),
-      expect.objectContaining({ protocol: 'lldp', remoteName: 'core02', remoteAddress: '10.20.0.32', localPort: 'eth0' }),
+      expect.objectContaining({ protocol: 'lldp', remoteName: 'core02', remoteAddress: '192.0.2.32', localPort: 'eth0' }),
     ]);
   });
 });

@@ -61,7 +61,7 @@ describe('addressesOthersReach', () => {
     ['nor does one whose address is unknown', 'ssh', [ssh('192.0.2.21'), snmp(null)], []],
     ['another source silent for longer than the window holds nothing', 'ssh', [ssh('192.0.2.21'), snmp('198.51.100.7', 30.01)], []],
     ['a technician\'s edit reaches no address', 'ssh', [ssh('192.0.2.21'), { kind: 'manual', lastSeen: daysBefore(0), address: null }], []],
-    ['each other source its own', 'agent', [{ kind: 'agent', lastSeen: daysBefore(1), address: '10.0.0.5' }, ssh('192.0.2.21'), snmp('198.51.100.7', 2)], ['192.0.2.21', '198.51.100.7']],
+    ['each other source its own', 'agent', [{ kind: 'agent', lastSeen: daysBefore(1), address: '203.0.113.5' }, ssh('192.0.2.21'), snmp('198.51.100.7', 2)], ['192.0.2.21', '198.51.100.7']],
   ];
   it.each(cases)('%s', (_name, source, sightings, held) => {
     expect([...addressesOthersReach(source, AT, sightings, 30)].sort()).toEqual(held);
