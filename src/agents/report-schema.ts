@@ -12,6 +12,7 @@
 import { DEVICE_TYPES } from '../devices/device.entity';
 import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { FieldError } from '../common/validation';
+import { isCalendarDay } from '../common/calendar';
 import { isStorableDate, STORABLE_DATES_TEXT } from '../common/dto-fields';
 
 export interface JsonSchema {
@@ -143,8 +144,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\
 function isDateTime(v: string): boolean {
   if (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) return false;
   const [y, m, d] = v.slice(0, 10).split('-').map(Number);
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+  return isCalendarDay(y, m, d);
 }
 
 function typeOf(v: unknown): string {

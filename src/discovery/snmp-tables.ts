@@ -2,6 +2,7 @@
 // slow agent is not flooded) and turning their raw values — MACs, addresses in table
 // indexes, DateAndTime — into what an InventoryReport holds. An agent that lacks a table
 // gives an empty one; one that stops answering throws.
+import { isCalendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
 import { SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
 
@@ -137,8 +138,7 @@ export function macFromOctets(v: SnmpValue | undefined): string | undefined {
 export function dateFromOctets(v: SnmpValue | undefined): string | undefined {
   if (!Buffer.isBuffer(v) || v.length < 8) return undefined;
   const [year, month, day] = [v.readUInt16BE(0), v[2], v[3]];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (year < 1980 || year > 2100 || month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
+  if (year < 1980 || year > 2100 || !isCalendarDay(year, month, day)) return undefined;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 

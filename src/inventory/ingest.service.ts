@@ -15,6 +15,7 @@ import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
+import { isCalendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
 import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
@@ -415,9 +416,8 @@ type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'],
  * from 1970 on: earlier ones are what a zero or garbage timestamp decodes to.
  */
 function isCalendarDate(s: unknown): s is string {
-  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getUTCFullYear() >= 1970;
+  const m = typeof s === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) : null;
+  return !!m && Number(m[1]) >= 1970 && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /**

@@ -1,5 +1,6 @@
 // discovery/ssh: small helpers shared by the per-platform parsers. Everything a device prints is
 // untrusted: values are trimmed and capped here, lists are capped by the parsers.
+import { isCalendarDay } from '../../common/calendar';
 
 export const CAPS = { value: 512, software: 20_000, interfaces: 4096, addressesPerInterface: 64, disks: 256, cpus: 64 };
 
@@ -39,8 +40,8 @@ const plausibleDay = (ms: number, now: number) => ms >= FIRST_DAY && ms <= now +
  * after the scan.
  */
 export function calendarDay(year: number, month: number, day: number, now = Date.now()): string | undefined {
+  if (!isCalendarDay(year, month, day)) return undefined;
   const d = new Date(Date.UTC(year, month - 1, day));
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
   return plausibleDay(d.getTime(), now) ? d.toISOString().slice(0, 10) : undefined;
 }
 
