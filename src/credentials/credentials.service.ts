@@ -84,6 +84,11 @@ export class CredentialsService {
     return toCredentialView(await this.findRow(id));
   }
 
+  /** The credential, or null when there is none with that id (what a request naming one checks). */
+  async find(id: number): Promise<CredentialView | null> {
+    return this.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
+  }
+
   async create(dto: CreateCredentialDto): Promise<CredentialView> {
     const now = new Date();
     const saved = await this.repo.insertCredential({ ...this.seal(dto), createdAt: now, updatedAt: now });

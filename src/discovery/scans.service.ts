@@ -99,7 +99,7 @@ export class ScansService {
         : { field: 'exclude', messages: ['excludes every target: nothing would be scanned'] });
     }
     for (const [i, id] of dto.credentialIds.entries()) {
-      const cred = await this.credentials.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
+      const cred = await this.credentials.find(id);
       if (!cred) details.push({ field: `credentialIds.${i}`, messages: [`credential ${id} does not exist`] });
     }
     if (new Set(dto.credentialIds).size !== dto.credentialIds.length) details.push({ field: 'credentialIds', messages: ['credentialIds lists a credential twice'] });
@@ -134,7 +134,7 @@ export class ScansService {
     const last = await this.repo.lastIdentified(deviceId);
     if (!last) throw new ConflictException(`No scan has identified ${which}: it is known from its agent or by hand. Scan its address from Discovery with the credentials to try.`);
     const credentialIds: number[] = [];
-    for (const id of last.scan.credentialIds) if (await this.credentials.get(id).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)))) credentialIds.push(id);
+    for (const id of last.scan.credentialIds) if (await this.credentials.find(id)) credentialIds.push(id);
     if (!credentialIds.length) throw new ConflictException(`The credentials of scan ${last.scan.id}, which identified ${which}, have all been deleted. Scan its address from Discovery with the credentials to try.`);
     return this.start({ targets: last.addresses, credentialIds, options: last.scan.options }, createdBy);
   }

@@ -97,7 +97,7 @@ export class JobsService {
       for (const [i, id] of (dto.windowIds ?? []).entries()) if (!known.has(id)) details.push({ field: `windowIds.${i}`, messages: [`maintenance window ${id} does not exist`] });
     }
     if (dto.credentialId !== undefined) {
-      const cred = await this.credentials.get(dto.credentialId).catch((err) => (err instanceof NotFoundException ? null : Promise.reject(err)));
+      const cred = await this.credentials.find(dto.credentialId);
       if (!cred) details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} does not exist`] });
       else if (cred.kind !== 'ssh') details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} is ${cred.kind}, not ssh`] });
     }
