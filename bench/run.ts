@@ -37,6 +37,10 @@ const BENCHES: Record<string, Bench> = {
     lab: true,
     load: () => import('./configs'),
   },
+  windows: {
+    description: 'maintenance windows: nextAllowed for a 5,000-target run over windows in several zones, first pass and memoized',
+    load: () => import('./windows'),
+  },
 };
 
 async function run(): Promise<number> {

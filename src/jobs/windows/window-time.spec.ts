@@ -138,12 +138,6 @@ describe('several windows', () => {
     expect(openInterval([[berlin], [utcSaturday]], d('2026-01-05T00:00:00.000Z'))).toBeNull();
   });
 
-  it('answers 5,000 targets quickly', () => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < 5000; i++) nextAllowed([[berlinWorkday], [utcEvening, mondayOne]], new Date(at.getTime() + i * 60_000));
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    expect(ms).toBeLessThan(2000);
-  });
 });
 
 describe('isValidTimeZone', () => {
