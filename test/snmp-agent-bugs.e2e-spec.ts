@@ -82,11 +82,27 @@ describe('SNMP agents with firmware bugs', () => {
   const switchTooBig = new SnmpsimAgent('switch', at(13), 161, switchBuffer('max=5'));
   const switchCuts = new SnmpsimAgent('switch', at(14), 161, switchBuffer('max=1,mode=cut'));
   const switchDrops = new SnmpsimAgent('switch', at(15), 161, switchBuffer('max=6,mode=drop'));
-  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers, failsIfDescr, switchTooBig, switchCuts, switchDrops];
+  /**
+   * The PC whose agent pads every program name to a 2,000-byte buffer with spaces, and lists 600
+   * programs: 1.2 MB of software list (a GetBulk of 25 such rows still fits one datagram).
+   */
+  const padded = new SnmpsimAgent('windows', at(16), 161, (recording) => {
+    const pad = (name: Buffer) => Buffer.concat([name, Buffer.alloc(2_000 - name.length, ' ')]).toString('hex');
+    const row = new RegExp(`^(${HR_SW_INSTALLED_NAME.replace(/\./g, '\\.')}\\.(\\d+))\\|4(x?)\\|(.*)$`, 'gm');
+    let last = 0;
+    const edited = recording.replace(row, (_, oid: string, n: string, x: string, value: string) => {
+      last = Math.max(last, Number(n));
+      return `${oid}|4x|${pad(x ? Buffer.from(value, 'hex') : Buffer.from(value, 'latin1'))}`;
+    });
+    if (!last) throw new Error('the Windows recording has no programs to pad');
+    const more = Array.from({ length: 600 - last }, (_, i) => `${HR_SW_INSTALLED_NAME}.${last + 1 + i}|4x|${pad(Buffer.from(`Padded Tool ${last + 1 + i} 1.0`))}`);
+    return edited.replace(new RegExp(`^${HR_SW_INSTALLED_NAME.replace(/\./g, '\\.')}\\.${last}\\|.*$`, 'm'), (line) => [line, ...more].join('\n'));
+  });
+  const agents = [faulty, smallBuffer, cutsAnswers, neverFits, textMac, losesBigAnswers, failsIfDescr, switchTooBig, switchCuts, switchDrops, padded];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
-  const client = (address: string, cred: SnmpCredential) => {
-    const c = new SnmpClient({ host: address, timeoutMs: 1000, retries: 1 }, cred);
+  const client = (address: string, cred: SnmpCredential, maxAnswerBytes?: number) => {
+    const c = new SnmpClient({ host: address, timeoutMs: 1000, retries: 1, maxAnswerBytes }, cred);
     clients.push(c);
     return c;
   };
@@ -178,6 +194,22 @@ describe('SNMP agents with firmware bugs', () => {
     expect(report.interfaces?.length).toBeGreaterThan(0);
   });
 
+  it('an agent that sends more than one device may stops being read there: the part it was in is left out and said, the rest kept', async () => {
+    const problems: string[] = [];
+    const report = await collectSnmp(client(at(16), v2cCredential('windows'), 1024 * 1024), at(16), undefined, problems);
+    expect(report.software).toBeUndefined();
+    expect(problems).toContainEqual(
+      `software not read: the agent's answers passed 1 MiB, the most one device's collection may bring (TEKNISI_SNMP_MAX_DEVICE_MB); stopped reading ${HR_SW_INSTALLED_NAME}`,
+    );
+    expect(report.identity).toMatchObject({ hostname: expectedIdentity('windows').hostname, macs: expectedIdentity('windows').macs });
+    // the same agent within the default 16 MiB: every program, its padding trimmed
+    const whole: string[] = [];
+    const all = await collectSnmp(client(at(16), v2cCredential('windows')), at(16), undefined, whole);
+    expect(whole).toEqual([]);
+    expect(all.software).toHaveLength(600);
+    expect(all.software!.every((p) => p.name.length < 100)).toBe(true);
+  });
+
   it('a MAC the agent writes as text is read as the MAC it names, and identifies the printer', async () => {
     const raw = await client(at(10), v2cCredential('printer')).get(['1.3.6.1.2.1.2.2.1.6.1']);
     expect(String(raw.get('1.3.6.1.2.1.2.2.1.6.1'))).toMatch(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/);
@@ -243,6 +275,21 @@ describe('SNMP agents with firmware bugs', () => {
       const expected = recorded.filter(([oid]) => oid.startsWith(`${ifEntry}.${col}.`)).map(([oid, v]) => [oid.slice(ifEntry.length + col.toString().length + 2), v]);
       expect(expected.length).toBeGreaterThanOrEqual(48);
       expect([...table].filter(([, row]) => row.has(col)).map(([index, row]) => [index, row.get(col)])).toEqual(expected);
+    }
+  });
+
+  it('TEKNISI_SNMP_MAX_DEVICE_MB: a scan through the API stores the device without the part that passed it, and says why', async () => {
+    const small = await createTestApp({ consume: true, env: { TEKNISI_SNMP_MAX_DEVICE_MB: '1' } });
+    try {
+      const credentialId = (await small.http.post('/api/credentials').set(bearer(small.adminToken)).send({ name: 'sim windows', kind: 'snmp-v2c', community: snmpsimCredentials('windows').community }).expect(201)).body.id as number;
+      const scan = await scanToEnd(small.http, bearer(small.adminToken), { targets: [at(16)], credentialIds: [credentialId], options: { timeoutMs: 1000, retries: 1 } });
+      expect(scan.results[0]).toMatchObject({ status: 'identified', reason: expect.stringMatching(/^SNMP: software not read: the agent's answers passed 1 MiB, the most one device's collection may bring \(TEKNISI_SNMP_MAX_DEVICE_MB\)/) });
+      const device = (await small.http.get(`/api/devices/${scan.results[0].deviceId}`).set(bearer(small.adminToken)).expect(200)).body;
+      expect(device).toMatchObject({ hostname: expectedIdentity('windows').hostname });
+      expect(device.interfaces.length).toBeGreaterThan(0);
+      expect((await small.http.get(`/api/devices/${device.id}/software`).set(bearer(small.adminToken)).expect(200)).body.total).toBe(0);
+    } finally {
+      await small.close();
     }
   });
 

@@ -36,6 +36,8 @@ export interface AppConfig {
   /** one address's whole scan (probes, logins, collection), seconds: past it the address is abandoned */
   scanAddressTimeoutS: number;
   scanRetentionDays: number;
+  /** SNMP data one device's collection may bring (MiB): a part that passes it is left out */
+  snmpMaxDeviceMb: number;
   /** offer old devices' SSH algorithms (SHA-1 key exchange, CBC ciphers) after every modern one */
   sshLegacyAlgorithms: boolean;
   jobMaxParallel: number;
@@ -79,6 +81,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
   { name: 'TEKNISI_SCAN_EXCLUDE', help: 'addresses, ranges, CIDR blocks and host names that no scan may contact, separated by commas or spaces; every scan leaves them out and lists them', default: '' },
   { name: 'TEKNISI_SCAN_MAX_IN_FLIGHT', help: 'most addresses one worker probes at once over all its scans (each holds a socket per SNMP credential plus two for the probes)', default: '256' },
+  { name: 'TEKNISI_SNMP_MAX_DEVICE_MB', help: 'most SNMP data (MiB) one device\'s collection may bring; a part of its inventory that passes it is left out, the scan says so, and what was stored before stays', default: '16' },
   { name: 'TEKNISI_SSH_LEGACY_ALGORITHMS', help: 'on: also offer, after every modern one, the SHA-1 key exchanges and CBC ciphers that old network devices need; off: refuse such devices', default: 'on' },
   { name: 'TEKNISI_SCAN_RETENTION_DAYS', help: 'days that a finished scan and its per-address results are kept (each saved range keeps its latest scan)', default: '90' },
   { name: 'TEKNISI_SCAN_ADDRESS_TIMEOUT', help: 'seconds one address may take in a scan (probes, logins, collection) before it is abandoned with nothing stored and the scan goes on', default: '600' },
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scanMaxInFlight: int('TEKNISI_SCAN_MAX_IN_FLIGHT', 1, 16384),
     scanAddressTimeoutS: int('TEKNISI_SCAN_ADDRESS_TIMEOUT', 1, 86_400),
     scanRetentionDays: int('TEKNISI_SCAN_RETENTION_DAYS', 1, 3650),
+    snmpMaxDeviceMb: int('TEKNISI_SNMP_MAX_DEVICE_MB', 1, 4096),
     sshLegacyAlgorithms: legacy !== 'off',
     jobMaxParallel: int('TEKNISI_JOB_MAX_PARALLEL', 1, 4096),
     jobLeaseMs: int('TEKNISI_JOB_LEASE_MS', 2000, 3_600_000),

@@ -25,6 +25,8 @@ export interface AddressScanDeps {
   hostKeys: HostKeyVerifier;
   /** TEKNISI_SSH_LEGACY_ALGORITHMS */
   sshLegacyAlgorithms?: boolean;
+  /** TEKNISI_SNMP_MAX_DEVICE_MB in bytes; SNMP_MAX_ANSWER_BYTES when not given */
+  snmpMaxAnswerBytes?: number;
   /** after ingest: which credential worked and which device a pinned host key belongs to */
   identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, address: string): Promise<void>;
   /** the scan's exclusion an address falls in, or null: a host name that resolves into one is not contacted */
@@ -79,7 +81,7 @@ export async function scanAddress(
   const snmpCreds = ordered(creds.filter((c): c is SnmpCred => c.kind !== 'ssh'), remembered?.get('snmp'));
   const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));
   const [snmp, ssh] = await Promise.all([
-    snmpCreds.length ? snmpSide(ip, snmpCreds, o, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
+    snmpCreds.length ? snmpSide(ip, snmpCreds, o, deps.snmpMaxAnswerBytes, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
     sshCreds.length ? sshSide(ip, sshCreds, o, deps, signal) : Promise.resolve<Side>({ note: '', outcome: 'skipped' }),
   ]);
   if (signal?.aborted) return result('error', (signal.reason as Error | undefined)?.message ?? 'abandoned');
@@ -132,7 +134,7 @@ export function deviceChange(results: IngestResult[]): DeviceChange {
  */
 export const PROBE_HEAD_START_MS = 50;
 
-async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: AbortSignal): Promise<Side> {
+async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, maxAnswerBytes: number | undefined, signal?: AbortSignal): Promise<Side> {
   const port = o.snmpPort;
   const abort = new AbortController();
   const probe = probeUdp(ip, port, o.timeoutMs, o.retries, abort.signal);
@@ -146,7 +148,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, signal?: 
   clearTimeout(wait);
   const shut = head && closed(head);
   if (shut) return shut;
-  const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1 }, c));
+  const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1, maxAnswerBytes }, c));
   const close = () => {
     abort.abort();
     for (const c of clients) c.close();

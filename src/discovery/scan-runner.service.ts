@@ -35,6 +35,7 @@ export class ScanRunner {
   /** how long one address may take before it is abandoned */
   private readonly addressTimeoutMs: number;
   private readonly sshLegacyAlgorithms: boolean;
+  private readonly snmpMaxAnswerBytes: number;
   private readonly expanded = new Map<number, { addresses: string[]; exclusions: Exclusions }>();
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
@@ -49,6 +50,7 @@ export class ScanRunner {
     this.slots = new Semaphore(config.scanMaxInFlight);
     this.addressTimeoutMs = config.scanAddressTimeoutS * 1000;
     this.sshLegacyAlgorithms = config.sshLegacyAlgorithms;
+    this.snmpMaxAnswerBytes = config.snmpMaxDeviceMb * 1024 * 1024;
   }
 
   async runChunk(scanId: number, chunkNo: number): Promise<{ scanned: number } | { skipped: string }> {
@@ -109,6 +111,7 @@ export class ScanRunner {
         ingest: (r: Parameters<IngestService['ingest']>[0]) => this.ingest.ingest(r),
         hostKeys: this.hostKeys.verifier(),
         sshLegacyAlgorithms: this.sshLegacyAlgorithms,
+        snmpMaxAnswerBytes: this.snmpMaxAnswerBytes,
         identified: (deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string) => this.identified(deviceId, worked, sshPort, ip),
         excluded: (ip: string) => exclusions.matching(ip),
       };

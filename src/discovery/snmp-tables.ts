@@ -4,7 +4,7 @@
 // gives an empty one; one that stops answering throws.
 import { isCalendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
-import { SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
+import { AnswersTooLarge, SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
 
 /** A table: row index (the OID suffix after the column) → column number → value. */
 export type Table = Map<string, Map<number, SnmpValue>>;
@@ -23,7 +23,8 @@ export class TableReader {
    * each, walked together. An agent that refuses them together — an error-status for the
    * request (SNMPv2 agents that answer noSuchName for a column they lack), tooBig for even one
    * row of them, an answer out of order — is asked column by column, as it always was. So is
-   * an SNMPv1 agent (no GetBulk): its columns are walked side by side, each in a slot.
+   * an SNMPv1 agent (no GetBulk): its columns are walked side by side, each in a slot. One that
+   * sent more than the device may (AnswersTooLarge) is not asked again.
    */
   async table(entry: string, columns: number[], maxRows: number): Promise<Table> {
     const oids = columns.map((col) => `${entry}.${col}`);
@@ -33,7 +34,7 @@ export class TableReader {
       : await this.slot(() => this.client.walkColumns(oids, maxRows)).then(
           (values) => values.map((v, i) => indexed(oids[i], v)),
           (err: unknown) => {
-            if (!(err instanceof SnmpError && err.reason === 'protocol')) throw err;
+            if (!(err instanceof SnmpError && err.reason === 'protocol') || err instanceof AnswersTooLarge) throw err;
             return oneByOne();
           },
         );

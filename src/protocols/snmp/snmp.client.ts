@@ -26,7 +26,16 @@ export interface SnmpTarget {
   retries?: number;
   /** each retry waits this many times longer than the one before (1 = fixed interval) */
   backoff?: number;
+  /** most bytes of values (and their OIDs) the client's walks may bring in all (SNMP_MAX_ANSWER_BYTES) */
+  maxAnswerBytes?: number;
 }
+
+/**
+ * What one device's walks may bring by default: a 4,096-port switch or a PC with 20,000
+ * programs sends 2-3 MB. An agent that pads every value to 60 kB (firmware bugs do) would
+ * otherwise fill this process: 20,000 such rows held 1.3 GB.
+ */
+export const SNMP_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /** Octet strings stay bytes (MACs, dates); text() decodes the ones that are text. */
 export type SnmpValue = Buffer | string | number | bigint | null;
@@ -58,6 +67,17 @@ export class UndecodableAnswer extends SnmpError {
 
   static because(why: string): UndecodableAnswer {
     return new UndecodableAnswer(`the agent answered with a value that cannot be decoded (${why})`);
+  }
+}
+
+/**
+ * The client's walks brought more than it may hold (SnmpTarget.maxAnswerBytes): the walk that
+ * passed it stops, as does every later one of the client, and what it read is dropped. A part
+ * cut at some byte count is not the part: the caller leaves it out and says so.
+ */
+export class AnswersTooLarge extends SnmpError {
+  constructor(message: string, afterValues = 0) {
+    super('protocol', message, undefined, afterValues);
   }
 }
 
@@ -157,9 +177,13 @@ export class SnmpClient {
   readonly bulk: boolean;
   /** rows a GetBulk may ask for: lowered for good once the agent says an answer was too big */
   private bulkCap = Infinity;
+  /** bytes of values and OIDs the walks have brought, and the most they may */
+  private received = 0;
+  private readonly maxAnswerBytes: number;
 
   constructor(target: SnmpTarget, cred: SnmpCredential) {
     this.bulk = cred.kind !== 'snmp-v1';
+    this.maxAnswerBytes = target.maxAnswerBytes ?? SNMP_MAX_ANSWER_BYTES;
     const options = {
       port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backoff: target.backoff ?? 1.5,
       backwardsGetNexts: false, idBitsSize: 32 as const,
@@ -282,6 +306,11 @@ export class SnmpClient {
         const message = `${e.message}; stopped after ${n} values of ${what}`;
         reject(e instanceof UndecodableAnswer ? new UndecodableAnswer(message, n) : new SnmpError(e.reason, message, e.status, n));
       };
+      const tooLarge = () => {
+        for (const c of columns) c.out.clear(); // not held while the caller unwinds
+        const mib = (this.maxAnswerBytes / 1048576).toFixed(this.maxAnswerBytes % 1048576 ? 1 : 0);
+        reject(new AnswersTooLarge(`the agent's answers passed ${mib} MiB, the most one device's collection may bring (TEKNISI_SNMP_MAX_DEVICE_MB); stopped reading ${what}`));
+      };
       const answered = (asked: typeof columns, err: Error | null, answers: snmp.Varbind[][], bulk = this.bulk) => {
         const last = asked[0].last;
         if (err) {
@@ -327,11 +356,14 @@ export class SnmpClient {
             bytes += vb.oid.length + (Buffer.isBuffer(value) || typeof value === 'string' ? value.length : 8);
           }
         }
+        this.received += bytes;
+        if (this.received > this.maxAnswerBytes) return tooLarge();
         if (columns.every((c) => c.done)) return resolve(columns.map((c) => c.out));
         if (bulk && got >= asked.length * rowsFor(asked.length)) more(bytes, asked);
         ask();
       };
       const ask = (one = false) => {
+        if (this.received > this.maxAnswerBytes) return tooLarge();
         const asked = columns.filter((c) => !c.done);
         const from = asked.map((c) => c.last);
         undecodableBefore = this.undecodable.count;
