@@ -189,6 +189,53 @@ describe('inventory ingest', () => {
     expect(again).toMatchObject({ deviceId: first.deviceId, matchedBy: 'hostname' });
   });
 
+  describe('a machine whose agent can read neither its addresses nor a serial (no `ip`, no DMI as a user)', () => {
+    const mid = '7c1e2f9a3b4d4e5f8a6b7c8d9e0f1a2b';
+    const bare = (hostname: string, machineId = mid, over: Partial<InventoryReport> = {}): InventoryReport => ({
+      source: 'agent', identity: { hostname }, device: { type: 'workstation', platform: 'linux', osFamily: 'linux' },
+      hardware: [{ kind: 'memory', name: 'total memory', capacityBytes: 8 * 2 ** 30 }, { kind: 'other', name: 'machine-id', serial: machineId }],
+      software: [{ name: 'curl', version: '7.88.1-10+deb12u8' }],
+      ...over,
+    });
+
+    it('is one device over its reports, found by its hostname and OS installation id', async () => {
+      const first = await ingest.ingest(bare('kiosk-07'));
+      const again = await ingest.ingest(bare('kiosk-07', mid.toUpperCase()));
+      expect(first.created).toBe(true);
+      expect(again).toMatchObject({ deviceId: first.deviceId, created: false, matchedBy: 'machine-id', changes: 0 });
+      expect(await t.db.query("SELECT COUNT(*) AS n FROM devices WHERE hostname = 'kiosk-07'")).toEqual([{ n: 1 }]);
+    });
+
+    it('joins the device SSH discovery made of it (the same machine-id on its hardware)', async () => {
+      const ssh = await ingest.ingest(linuxHost({
+        identity: { hostname: 'kiosk-08', macs: ['52:54:00:aa:00:08'], addresses: ['192.0.2.208'] },
+        hardware: [{ kind: 'cpu', name: 'AMD EPYC 7B13', cores: 2 }, { kind: 'other', name: 'machine-id', serial: '9f00aa11bb22cc33dd44ee55ff660008' }],
+        interfaces: [{ name: 'eth0', mac: '52:54:00:aa:00:08', addresses: ['192.0.2.208'] }],
+      }));
+      const agent = await ingest.ingest(bare('kiosk-08', '9f00aa11bb22cc33dd44ee55ff660008'));
+      expect(agent).toMatchObject({ deviceId: ssh.deviceId, created: false, matchedBy: 'machine-id' });
+      expect((await device(ssh.deviceId)).sources.map((s: { kind: string }) => s.kind).sort()).toEqual(['agent', 'ssh']);
+    });
+
+    it('never joins another name: clones of one image that kept its machine-id stay apart, as do ids of zeros', async () => {
+      const a = await ingest.ingest(bare('clone-a', 'aaaaaaaabbbbccccddddeeeeeeeeeeee'));
+      const b = await ingest.ingest(bare('clone-b', 'aaaaaaaabbbbccccddddeeeeeeeeeeee'));
+      expect(b.created).toBe(true);
+      expect(b.deviceId).not.toBe(a.deviceId);
+      const zeros = '00000000000000000000000000000000';
+      const z1 = await ingest.ingest(bare('zero-id', zeros));
+      const z2 = await ingest.ingest(bare('zero-id', zeros));
+      expect(z2.created).toBe(true);
+      expect(z2.deviceId).not.toBe(z1.deviceId);
+    });
+
+    it('a Windows MachineGuid is such an id too', async () => {
+      const guid = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+      const first = await ingest.ingest(bare('FRONTDESK-2', guid, { device: { type: 'workstation', platform: 'windows', osFamily: 'windows' } }));
+      expect(await ingest.ingest(bare('frontdesk-2', guid))).toMatchObject({ deviceId: first.deviceId, matchedBy: 'machine-id' });
+    });
+  });
+
   it('junk serials and virtual MACs never merge two machines', async () => {
     const a = await ingest.ingest({ source: 'agent', identity: { hostname: 'pc-a', serial: 'To be filled by O.E.M.', macs: ['02:42:ac:11:00:02', '00:00:00:00:00:00'], addresses: ['192.0.2.101'] } });
     const b = await ingest.ingest({ source: 'agent', identity: { hostname: 'pc-b', serial: 'To be filled by O.E.M.', macs: ['02:42:ac:11:00:02', '00:00:00:00:00:00'], addresses: ['192.0.2.102'] } });

@@ -15,7 +15,7 @@ import { ReportsService } from './reports.service';
 export class ReportResult {
   @ApiProperty() deviceId: number;
   @ApiProperty({ description: 'whether the report made a new device' }) created: boolean;
-  @ApiPropertyOptional({ nullable: true, enum: ['serial', 'mac', 'hostname'], description: 'what identified an existing device' }) matchedBy: 'serial' | 'mac' | 'hostname' | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['serial', 'mac', 'hostname', 'machine-id'], description: 'what identified an existing device: its serial, a MAC, its hostname with an address it has, or its hostname with its OS installation id' }) matchedBy: 'serial' | 'mac' | 'hostname' | 'machine-id' | null;
   @ApiProperty({ description: 'history entries the report caused' }) changes: number;
 }
 

@@ -2,7 +2,7 @@
 // devices that a technician has marked as distinct machines (a cloned MAC, a reused serial).
 // Pure, so that the rules can be read and tested as a table; ingest feeds it from the database.
 
-export type MatchedBy = 'serial' | 'mac' | 'hostname';
+export type MatchedBy = 'serial' | 'mac' | 'hostname' | 'machine-id';
 
 /** What a report says about itself, cleaned: only useful identifiers. */
 export interface ReportIdentity {

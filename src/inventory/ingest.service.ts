@@ -42,6 +42,8 @@ interface CleanReport {
   platform?: Device['platform'];
   macs: string[];
   addresses: string[];
+  /** the OS installation's id (a hardware row {kind: other, name: machine-id}), lower case, when it is one */
+  machineId?: string;
   report: InventoryReport;
 }
 
@@ -183,8 +185,10 @@ export class IngestService {
   }
 
   /**
-   * Serial, then MACs, then hostname with address: the first identifier that finds devices
-   * decides, and the oldest of them wins. When those devices include two that a technician
+   * Serial, then MACs, then hostname with address, then hostname with the OS installation's id
+   * (an agent that can read neither its addresses nor a serial made a new device at every
+   * report; the hostname guards against cloned images that kept one machine-id): the first
+   * identifier that finds devices decides, and the oldest of them wins. When those devices include two that a technician
    * marked distinct, the rest of the evidence picks between them (see disambiguate); when it
    * cannot, the report becomes a device of its own rather than one machine's data on another.
    */
@@ -194,6 +198,7 @@ export class IngestService {
       ['serial', async () => (identity.serial && isUsefulSerial(identity.serial) ? this.repo.idsBySerial(m, identity.serial) : [])],
       ['mac', async () => (identity.macs.length ? this.repo.idsByMacs(m, identity.macs) : [])],
       ['hostname', async () => (identity.hostname && identity.addresses.length ? this.repo.idsByHostnameAndAddress(m, identity.hostname, identity.addresses) : [])],
+      ['machine-id', async () => (identity.hostname && r.machineId ? this.repo.idsByHostnameAndMachineId(m, identity.hostname, r.machineId) : [])],
     ];
     for (const [by, find] of finders) {
       const ids = await find();
@@ -448,7 +453,15 @@ function clean(report: InventoryReport): CleanReport {
   // what no type or platform Teknisi knows is unknown (a collector's bug must not fail the report on the column)
   const type = (DEVICE_TYPES as readonly unknown[]).includes(dev.type) ? dev.type : undefined;
   const platform = (PLATFORMS as readonly unknown[]).includes(dev.platform) ? dev.platform : undefined;
-  return { source: report.source, at, fields, type, platform, macs, addresses, report };
+  return { source: report.source, at, fields, type, platform, macs, addresses, machineId: machineIdOf(report), report };
+}
+
+/** Linux's /etc/machine-id (32 hex digits) or Windows' MachineGuid; none of zeros. */
+const MACHINE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+function machineIdOf(report: InventoryReport): string | undefined {
+  const id = report.hardware?.find((h) => h?.kind === 'other' && h.name === 'machine-id')?.serial;
+  return typeof id === 'string' && MACHINE_ID.test(id) && /[1-9a-f]/i.test(id) ? id.toLowerCase() : undefined;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -507,6 +520,7 @@ function lockNames(r: CleanReport): string[] {
   if (r.fields.serial) keys.push(`serial:${r.fields.serial.toLowerCase()}`);
   for (const mac of r.macs.filter(isUsefulMac).sort().slice(0, LOCKED_MACS)) keys.push(`mac:${mac}`);
   if (r.fields.hostname) for (const a of r.addresses.slice(0, LOCKED_ADDRESSES)) keys.push(`host:${r.fields.hostname.toLowerCase()}@${a}`);
+  if (r.fields.hostname && r.machineId) keys.push(`machine:${r.fields.hostname.toLowerCase()}@${r.machineId}`);
   const names = keys.map((k) => `teknisi_ingest_${createHash('sha256').update(k).digest('hex').slice(0, 32)}`);
   return [...new Set(names)].sort();
 }

@@ -3,6 +3,7 @@
 import { DeviceType, Platform } from '../devices/device.entity';
 import { SourceKind } from '../devices/device-source.entity';
 import { HardwareKind } from '../devices/hardware-component.entity';
+import { MatchedBy } from './identity-match';
 import { FieldGroup, ReportSource } from './source-precedence';
 
 export interface InventoryReport {
@@ -66,8 +67,8 @@ export interface InventoryReport {
 export interface IngestResult {
   deviceId: number;
   created: boolean;
-  /** what identified an existing device: serial, mac or hostname+address */
-  matchedBy: 'serial' | 'mac' | 'hostname' | null;
+  /** what identified an existing device: serial, mac, hostname+address or hostname+machine-id */
+  matchedBy: MatchedBy | null;
   changes: number;
   /** groups where a better source's recent view stood, by that source: the report only filled what was empty (source-precedence.ts) */
   outrankedBy?: Partial<Record<FieldGroup, ReportSource>>;

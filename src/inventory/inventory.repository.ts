@@ -63,6 +63,16 @@ export class InventoryRepository {
     return rows.map((r: { id: number }) => Number(r.id));
   }
 
+  /** Devices of this hostname whose hardware lists this OS installation id (a `machine-id` row). */
+  async idsByHostnameAndMachineId(m: EntityManager, hostname: string, machineId: string): Promise<number[]> {
+    const rows = await m.query(
+      `SELECT DISTINCT d.id FROM devices d JOIN hardware_components h ON h.device_id = d.id
+        WHERE d.status <> 'retired' AND d.hostname = ? AND h.kind = 'other' AND h.name = 'machine-id' AND h.serial = ? ORDER BY d.id LIMIT ${CANDIDATES}`,
+      [hostname, machineId],
+    );
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+
   /** Pairs among `ids` that a technician marked as distinct machines, each as [lower, higher]. */
   async distinctPairsAmong(m: EntityManager, ids: number[]): Promise<Array<[number, number]>> {
     if (ids.length < 2) return [];

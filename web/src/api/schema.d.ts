@@ -2949,10 +2949,10 @@ export interface components {
             /** @description whether the report made a new device */
             created: boolean;
             /**
-             * @description what identified an existing device
+             * @description what identified an existing device: its serial, a MAC, its hostname with an address it has, or its hostname with its OS installation id
              * @enum {string|null}
              */
-            matchedBy?: "serial" | "mac" | "hostname" | null;
+            matchedBy?: "serial" | "mac" | "hostname" | "machine-id" | null;
             /** @description history entries the report caused */
             changes: number;
         };
