@@ -21,6 +21,8 @@ const block = crypto.randomInt(1, 250);
 const web = new LabSshHost({ address: `127.77.${block}.11`, identity: LINUX_HOSTS.web01, osRelease: 'debian12' });
 const db = new LabSshHost({ address: `127.77.${block}.12`, identity: LINUX_HOSTS.db01, osRelease: 'ubuntu2204' });
 const rtr = new LabIosHost({ address: `127.78.${block}.1` });
+// a firewall whose pager says it the ASA's way
+const asa = new LabIosHost({ address: `127.78.${block}.2`, hostname: 'lab-fw01', serial: 'JAD2140A0XY', pager: '<--- More --->' });
 // what many hosts' ~/.bashrc do; the JSON-looking line would break `ip -j addr` read with it
 const greeter = new LabSshHost({
   address: `127.77.${block}.13`, identity: generatedIdentity('lab-greeter', 0x7713), sharedDpkg: true,
@@ -66,14 +68,14 @@ describe('SSH collection into the inventory', () => {
   const hostKeys = async (q: string) => (await t.http.get(`/api/discovery/host-keys?q=${q}`).set(bearer(t.adminToken))).body.items;
 
   beforeAll(async () => {
-    await Promise.all([web.start(), db.start(), rtr.start(), greeter.start(), fishy.start(), cshy.start(), hardened.start()]);
+    await Promise.all([web.start(), db.start(), rtr.start(), asa.start(), greeter.start(), fishy.start(), cshy.start(), hardened.start()]);
     t = await createTestApp();
     ingest = t.app.get(IngestService);
     technician = await t.tokenFor('technician');
   });
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all([web.stop(), db.stop(), rtr.stop(), greeter.stop(), fishy.stop(), cshy.stop(), hardened.stop()]);
+    await Promise.all([web.stop(), db.stop(), rtr.stop(), asa.stop(), greeter.stop(), fishy.stop(), cshy.stop(), hardened.stop()]);
     await t?.close();
   });
 
@@ -252,6 +254,15 @@ describe('SSH collection into the inventory', () => {
       expect(r.created).toBe(true);
       const device = (await t.http.get(`/api/devices/${r.deviceId}`).set(bearer(t.adminToken))).body;
       expect(device).toMatchObject({ hostname: 'lab-rtr01', serial: LAB_IOS.serial, platform: 'cisco-ios', type: 'router', model: LAB_IOS.model, vendor: 'Cisco' });
+    });
+
+    it('answers an ASA\'s <--- More ---> pager too (the ASA refuses `terminal length 0`: its own is `terminal pager 0`)', async () => {
+      const c = await connect(asa, { password: asa.credentials.password });
+      const [config, version] = await c.shellEach(['show running-config', 'show version'], { timeoutMs: 10_000 });
+      const steady = (text: string) => text.replace(/^ntp clock-period \d+$/m, 'ntp clock-period N').trimEnd(); // it drifts at each show
+      expect(steady(config)).toBe(steady(asa.device.showRunningConfig()));
+      expect(config).not.toContain('More');
+      expect(version).toContain('Processor board ID JAD2140A0XY');
     });
 
     it('answers --More-- pagers when the terminal length was not set, and rejects unknown commands as IOS does', async () => {

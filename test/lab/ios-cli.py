@@ -3,12 +3,13 @@
 # build step; Debian's python3 without site-packages starts in ~10 ms, as the sh version did).
 #
 # Over an exec channel it answers the one command and exits. In an interactive shell it shows a
-# privileged prompt, pages long output with --More-- until `terminal length 0`, answers commands
+# privileged prompt, pages long output with --More-- (or the device's `pager`) until `terminal length 0`, answers commands
 # it does not know the way IOS does, and has a configuration mode that edits the device's
 # running configuration (a file the lab user may rewrite, the only thing it may write).
 #
 # One device's directory (written by test/lab/ios.ts):
 #   hostname          the device's name, for the prompt when the configuration has none
+#   pager             (optional) what its pager shows instead of IOS's ' --More-- '
 #   ios/*.txt         show version / inventory / interfaces, with the device's identity
 #   state/            owned by the lab user: running-config (what follows IOS's "Current
 #                     configuration : N bytes" header, up to "end"), startup-config, lock
@@ -472,6 +473,14 @@ class Device:
         with open(os.path.join(self.dir, 'hostname'), encoding='utf-8') as f:
             return f.read().strip()
 
+    def pager(self):
+        """What the pager shows: IOS's ' --More-- ', or the device's own (an ASA's '<--- More --->')."""
+        try:
+            with open(os.path.join(self.dir, 'pager'), encoding='utf-8') as f:
+                return f.read().rstrip('\n')
+        except FileNotFoundError:
+            return ' --More-- '
+
 
 def set_header(body, prefix, line, after=None):
     """Replaces the header comment starting with `prefix`, or adds it (after the line starting with `after`)."""
@@ -583,8 +592,9 @@ class Cli:
             self.write(l + '\n')
             n += 1
             if n >= self.page - 1 and i < len(lines) - 1:
-                key = self.key(' --More-- ')
-                self.write('\b' * 10 + ' ' * 10 + '\b' * 10)
+                ask = self.device.pager()
+                key = self.key(ask)
+                self.write('\b' * len(ask) + ' ' * len(ask) + '\b' * len(ask))
                 if key in (b'q', b'Q', b''):
                     return
                 n = 0

@@ -110,6 +110,8 @@ export class LabIosDevice {
     readonly dir: string,
     /** the CLI script that serves it (run with --device for the test helpers) */
     private readonly cli: string,
+    /** what its pager shows, when not IOS's ' --More-- ' (an ASA's '<--- More --->') */
+    private readonly pager?: string,
   ) {}
 
   get hostname(): string {
@@ -129,6 +131,7 @@ export class LabIosDevice {
     const ids = labUserIds();
     fs.mkdirSync(path.join(this.dir, 'ios'), { recursive: true, mode: 0o755 });
     fs.writeFileSync(path.join(this.dir, 'hostname'), `${this.identity.hostname}\n`, { mode: 0o644 });
+    if (this.pager !== undefined) fs.writeFileSync(path.join(this.dir, 'pager'), `${this.pager}\n`, { mode: 0o644 });
     for (const name of ['show-version', 'show-inventory', 'show-interfaces'] as const) {
       fs.writeFileSync(path.join(this.dir, 'ios', `${name}.txt`), renderFixture(name, this.identity), { mode: 0o644 });
     }
@@ -195,6 +198,8 @@ export interface LabIosHostOptions {
   dir?: string;
   /** where its host key is kept from one start to the next (LabSshdOptions.keepHostKeyIn) */
   keepHostKeyIn?: string;
+  /** what its pager shows instead of IOS's ' --More-- ' (an ASA's '<--- More --->') */
+  pager?: string;
 }
 
 /** One emulated router behind its own sshd, with its own host key. */
@@ -209,7 +214,7 @@ export class LabIosHost {
     this.address = o.address;
     this.identity = iosIdentity(o.hostname, o.serial);
     this.dir = o.dir ?? labDir(this.identity.hostname);
-    this.device = new LabIosDevice(o.address, this.identity, this.dir, path.join(this.dir, 'cli.py'));
+    this.device = new LabIosDevice(o.address, this.identity, this.dir, path.join(this.dir, 'cli.py'), o.pager);
     this.sshd = new LabSshd({ address: o.address, port: o.port, dir: this.dir, forceCommand: path.join(this.dir, 'cli.py'), name: this.identity.hostname, keepHostKeyIn: o.keepHostKeyIn });
   }
 

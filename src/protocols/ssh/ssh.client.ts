@@ -466,7 +466,10 @@ export class SshClient {
 }
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
-const PAGER = /-+ ?More ?-+ ?$/;
+/** a pager waiting for a key: IOS's and NX-OS's " --More-- ", the ASA's "<--- More --->" */
+const PAGER_TEXT = String.raw`(?:<-+ ?More ?-+>|-+ ?More ?-+)`;
+const PAGER = new RegExp(`${PAGER_TEXT} ?$`);
+const PAGER_ANYWHERE = new RegExp(` ?${PAGER_TEXT} ?`, 'g');
 /** hostname followed by #, >, $ or % (IOS, NX-OS, Junos, Linux shells), nothing after it but a space */
 const PROMPT_LIKE = /^[^\s#>$%][^\n#>$%]{0,127}[#>$%] ?$/;
 
@@ -483,7 +486,7 @@ function readableLine(line: string): string {
     }
     l = out.join('');
   }
-  return l.replace(/ ?-+ ?More ?-+ ?/g, '').replace(/ +$/, (m) => (m.length === 1 ? m : ''));
+  return l.replace(PAGER_ANYWHERE, '').replace(/ +$/, (m) => (m.length === 1 ? m : ''));
 }
 
 /**
@@ -518,7 +521,7 @@ class ShellScreen {
     return this.lines + this.lastLine();
   }
 
-  /** The device waits at a pager (--More--) for a key. */
+  /** The device waits at a pager (--More--, an ASA's <--- More --->) for a key. */
   paging(): boolean {
     return PAGER.test(this.pending.toString('utf8').replace(ANSI, ''));
   }
