@@ -253,6 +253,27 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
     });
 
     it.each([
+      ['CentOS 6', 'CentOS release 6.10 (Final)', { osName: 'CentOS', osVersion: '6.10' }],
+      ['RHEL 6', 'Red Hat Enterprise Linux Server release 6.10 (Santiago)', { osName: 'Red Hat Enterprise Linux Server', osVersion: '6.10' }],
+    ])('names %s, which has no os-release, from /etc/redhat-release as SSH discovery does', async (_os, release, expected) => {
+      // /etc seen through an overlay whose upper layer (a temp dir) has the release file and no
+      // os-release; an empty file over /usr/lib/os-release. Nothing of this machine's own changes
+      const layer = tmp('teknisi-agent-etc-');
+      fs.mkdirSync(path.join(layer, 'upper'));
+      fs.mkdirSync(path.join(layer, 'work'));
+      fs.writeFileSync(path.join(layer, 'empty'), '');
+      const setup = [
+        `mount -t overlay lab-etc -o lowerdir=/etc,upperdir='${layer}/upper',workdir='${layer}/work' /etc`,
+        'rm -f /etc/os-release', `printf '%s\\n' '${release}' > /etc/redhat-release`, `mount --bind '${layer}/empty' /usr/lib/os-release`,
+      ].join(' && ');
+      const { report } = await dryRun({ prefix: inNamespace(setup) });
+      expect({ osName: report.device.osName, osVersion: report.device.osVersion }).toEqual(expected);
+      expect(parseOsRelease(`DEBIAN_VERSION=${debianVersion}\nREDHAT_RELEASE=${release}\n`)).toEqual(expected);
+      expect(fs.existsSync('/etc/redhat-release')).toBe(false);
+      expect(parseOsRelease(fs.readFileSync('/usr/lib/os-release', 'utf8')).osName).not.toBe('Linux');
+    });
+
+    it.each([
       ['an ASRock board', ['To Be Filled By O.E.M.', 'To Be Filled By O.E.M.', 'To Be Filled By O.E.M.']],
       ['an ASUS board', ['System manufacturer', 'System Product Name', 'System Serial Number']],
       ['a Gigabyte board', ['Gigabyte Technology Co., Ltd.', 'B550 AORUS ELITE V2', 'Default string']],

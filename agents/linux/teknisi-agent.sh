@@ -268,7 +268,9 @@ collect_dmi() {
 
 # --- OS: /etc/os-release, as the server reads it (Debian point release, Ubuntu LTS point) ---
 collect_os() {
-  { cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; printf 'DEBIAN_VERSION=%s\n' "$(cat /etc/debian_version 2>/dev/null)"; } |
+  # RHEL and CentOS 6 have no os-release: their release file says it ("CentOS release 6.10 (Final)")
+  { cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; printf 'DEBIAN_VERSION=%s\n' "$(cat /etc/debian_version 2>/dev/null)"
+    printf 'REDHAT_RELEASE=%s\n' "$(head -n 1 /etc/redhat-release 2>/dev/null)"; } |
     awk "$AWK_LIB"'
       { i = index($0, "="); if (i > 1) { k = tolower(trim(substr($0, 1, i - 1))); if (!(k in kv)) kv[k] = trim(substr($0, i + 1)) } }
       # a value as the shell reads it (os-release is shell syntax): double quotes with \\ \" \$ \`
@@ -297,7 +299,14 @@ collect_os() {
       function get(k) { return trim(shell(kv[tolower(k)])) }
       function starts(a, b) { return substr(a, 1, length(b)) == b }
       END {
-        name = get("NAME"); if (name == "") name = get("PRETTY_NAME"); if (name == "") name = "Linux"
+        name = get("NAME"); if (name == "") name = get("PRETTY_NAME")
+        rh = kv["redhat_release"]
+        if (name == "" && match(rh, / release [0-9][A-Za-z0-9_.]*/)) {
+          printf "s\tosName\t128\t%s\n", substr(rh, 1, RSTART - 1)
+          printf "s\tosVersion\t128\t%s\n", substr(rh, RSTART + 9, RLENGTH - 9)
+          exit
+        }
+        if (name == "") name = "Linux"
         id = get("ID"); vid = get("VERSION_ID"); version = get("VERSION"); debian = get("DEBIAN_VERSION")
         os = vid
         if (id == "debian" && debian != "" && vid != "" && starts(debian, vid ".")) os = debian

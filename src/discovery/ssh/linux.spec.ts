@@ -113,6 +113,11 @@ describe('Linux parsers', () => {
     ['a quote never closed (a hand-edited file)', 'NAME="Debian GNU/Linux"\nVERSION_ID="12\nID=debian\nBUILD_ID=20240611', { osName: 'Debian GNU/Linux', osVersion: '20240611' }],
     ['an empty NAME', 'NAME=""\nPRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"\nVERSION_ID="9.4"', { osName: 'Rocky Linux 9.4 (Blue Onyx)', osVersion: '9.4' }],
     ['CRLF line ends (edited on Windows)', 'NAME="Ubuntu"\r\nVERSION_ID="22.04"\r\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\r\n', { osName: 'Ubuntu', osVersion: '22.04.4' }],
+    // what the command prints where there is no os-release (stderr aside)
+    ['CentOS 6 (no os-release)', 'DEBIAN_VERSION=\nREDHAT_RELEASE=CentOS release 6.10 (Final)\n', { osName: 'CentOS', osVersion: '6.10' }],
+    ['RHEL 6 (no os-release)', 'DEBIAN_VERSION=\nREDHAT_RELEASE=Red Hat Enterprise Linux Server release 6.10 (Santiago)\n', { osName: 'Red Hat Enterprise Linux Server', osVersion: '6.10' }],
+    ['RHEL 9: os-release wins over its release file', 'NAME="Red Hat Enterprise Linux"\nVERSION_ID="9.4"\nID="rhel"\nDEBIAN_VERSION=\nREDHAT_RELEASE=Red Hat Enterprise Linux release 9.4 (Plow)\n', { osName: 'Red Hat Enterprise Linux', osVersion: '9.4' }],
+    ['a release file that says no release', 'DEBIAN_VERSION=\nREDHAT_RELEASE=Custom build\n', { osName: 'Linux', osVersion: undefined }],
   ])('os-release: %s', (_name, text, expected) => {
     expect(parseOsRelease(text)).toEqual(expected);
   });

@@ -5,7 +5,8 @@ import { DeviceType } from '../../devices/device.entity';
 import { asArray, CAPS, dayOfEpoch, isRecord, isVirtualHardware, keyValues, mac, num, parseHostname, parseJson, smbios, str } from './text';
 
 export const LINUX_COMMANDS = {
-  osRelease: "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; printf 'DEBIAN_VERSION=%s\\n' \"$(cat /etc/debian_version 2>/dev/null)\"",
+  // RHEL and CentOS 6 have no os-release: their release file says it ("CentOS release 6.10 (Final)")
+  osRelease: "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; printf 'DEBIAN_VERSION=%s\\n' \"$(cat /etc/debian_version 2>/dev/null)\"; printf 'REDHAT_RELEASE=%s\\n' \"$(head -n 1 /etc/redhat-release 2>/dev/null)\"",
   // Arch, Fedora and UBI containers may lack the hostname command; uname is coreutils'
   hostname: 'hostname 2>/dev/null || uname -n',
   machineId: 'cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id',
@@ -80,7 +81,11 @@ export function parseOsRelease(text: string | undefined): Pick<NonNullable<Inven
     const precise = /^(\d[\w.]*)/.exec(version)?.[1];
     if (precise && precise.startsWith(`${versionId}.`)) osVersion = precise;
   }
-  return { osName: get('NAME') ?? get('PRETTY_NAME') ?? 'Linux', osVersion: osVersion ?? get('BUILD_ID') };
+  const name = get('NAME') ?? get('PRETTY_NAME');
+  // no os-release (RHEL/CentOS 6): "CentOS release 6.10 (Final)", "Red Hat Enterprise Linux Server release 6.10 (Santiago)"
+  const redhat = name ? null : /^(.+?) release (\d[\w.]*)/.exec(kv.get('redhat_release') ?? '');
+  if (redhat) return { osName: str(redhat[1], 128), osVersion: redhat[2].slice(0, 128) };
+  return { osName: name ?? 'Linux', osVersion: osVersion ?? get('BUILD_ID') };
 }
 
 /** DMI chassis types (SMBIOS 7.4.1) that say what kind of machine it is. */
