@@ -16,6 +16,8 @@ describe('platform from the first reply', () => {
     [posix('MINGW64_NT-10.0-19045'), 'windows'],
     [posix('CYGWIN_NT-10.0-22631'), 'windows'],
     [`\nprintf '%s\\n' ${FENCE}; uname -s\n^\n% Invalid input detected at '^' marker.\n\n`, 'cisco-ios'],
+    // NX-OS (its SSH server calls itself OpenSSH, so the probe is asked)
+    [`printf '%s\\n' ${FENCE}; uname -s\n                     ^\n% Invalid command at '^' marker.\n`, 'cisco-ios'],
     [posix('FreeBSD'), null],
     // a Linux answer without the fence is not a shell that ran the probe as given
     ['Linux\n', null],

@@ -102,6 +102,9 @@ describe('Cisco IOS parsers', () => {
     ["        ^\n% Invalid input detected at '^' marker.\n", true],
     ['% Unknown command or computer name, or unable to find computer address', true],
     ['% Ambiguous command:  "sh i"', true],
+    ["                     ^\n% Invalid command at '^' marker.\n", true], // NX-OS
+    ["terminal length 0\n         ^\nERROR: % Invalid input detected at '^' marker.\n", true], // the ASA
+    ['ERROR: disk full', false],
     ['Linux', false],
     ['100% Invalid input rate', false],
   ])('%j is IOS refusing a command: %s', (text, expected) => {

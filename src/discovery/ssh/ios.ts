@@ -40,7 +40,8 @@ export interface ShowVersion {
 
 /** Whether a reply is IOS refusing a command it does not know (the probe on exec channels). */
 export function isIosRejection(text: string): boolean {
-  return /^% ?(Invalid input detected|Unknown command|Ambiguous command|Incomplete command)/m.test(text);
+  // NX-OS says "% Invalid command at '^' marker.", the ASA "ERROR: % Invalid input detected …"
+  return /^(?:ERROR: )?% ?(Invalid input detected|Invalid command|Unknown command|Ambiguous command|Incomplete command)/m.test(text);
 }
 
 /**
