@@ -76,8 +76,8 @@ export class UndecodableAnswer extends SnmpError {
  * cut at some byte count is not the part: the caller leaves it out and says so.
  */
 export class AnswersTooLarge extends SnmpError {
-  constructor(message: string, afterValues = 0) {
-    super('protocol', message, undefined, afterValues);
+  constructor(message: string) {
+    super('protocol', message);
   }
 }
 
