@@ -268,8 +268,10 @@ describe('inventory ingest', () => {
       interfaces: [{ name: huge, description: huge, mac: huge, adminStatus: huge, operStatus: huge, addresses: [huge] }],
       software: [
         { name: huge, version: huge, publisher: huge, architecture: huge, installDate: huge },
-        // a day that does not exist, a zero date, and one that does
+        // a day that does not exist, a zero date, and one that does; a clock at zero (the 1970s)
+        // and one gone wrong (years past the report), which the collectors leave out too
         { name: 'bad-date-tool', installDate: '2024-02-30' }, { name: 'zero-date-tool', installDate: '0000-00-00' }, { name: 'leap-day-tool', installDate: '2024-02-29' },
+        { name: 'epoch-tool', installDate: '1970-01-01' }, { name: 'future-tool', installDate: '2999-01-01' },
       ],
       neighbours: [{ protocol: 'cdp', localPort: huge, remoteName: huge, remotePort: huge, remoteAddress: huge, remotePlatform: huge, remoteChassisId: huge }],
     };
@@ -279,7 +281,7 @@ describe('inventory ingest', () => {
     expect(d.hostname).toHaveLength(255);
     expect(d.hardware).toEqual([expect.objectContaining({ kind: 'other', capacityBytes: null, cores: null })]);
     const sw = (await t.http.get(`/api/devices/${res.deviceId}/software?q=-tool`).set(viewer)).body.items as Array<{ name: string; installDate: string | null }>;
-    expect(sw.map((s) => [s.name, s.installDate])).toEqual([['bad-date-tool', null], ['leap-day-tool', '2024-02-29'], ['zero-date-tool', null]]);
+    expect(sw.map((s) => [s.name, s.installDate])).toEqual([['bad-date-tool', null], ['epoch-tool', null], ['future-tool', null], ['leap-day-tool', '2024-02-29'], ['zero-date-tool', null]]);
     expect((await ingest.ingest(report)).changes).toBe(0);
   });
 

@@ -9,3 +9,13 @@ export function isCalendarDay(year: number, month: number, day: number): boolean
   d.setUTCFullYear(year, month - 1, day);
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
+
+/** Nothing that Teknisi inventories was installed before 1980: an earlier date is a clock at zero. */
+const FIRST_DAY = Date.UTC(1980, 0, 1);
+/** A device may be a time zone ahead of the collector. */
+const DAY_MS = 86_400_000;
+
+/** Whether an instant (ms) is a plausible day for something on a device to have happened: from 1980 to a day past `now`. */
+export function isPlausibleDay(ms: number, now: number): boolean {
+  return ms >= FIRST_DAY && ms <= now + DAY_MS;
+}

@@ -15,7 +15,7 @@ import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
-import { isCalendarDay } from '../common/calendar';
+import { isCalendarDay, isPlausibleDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
 import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
@@ -286,7 +286,7 @@ export class IngestService {
         publisher: cleanText(s.publisher) ?? '',
         version: cleanText(s.version, 128) ?? '',
         architecture: cleanText(s.architecture, 32) ?? '',
-        installDate: isCalendarDate(s.installDate) ? s.installDate : null,
+        installDate: isCalendarDate(s.installDate, r.at) ? s.installDate : null,
       }))
       .filter((s): s is PreparedSoftware['items'][number] => !!s.name);
     const titles = [...new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }])).values()];
@@ -418,11 +418,13 @@ type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'],
 
 /**
  * A YYYY-MM-DD day that exists (not 2024-02-30, which the DATE column would keep as 0000-00-00),
- * from 1970 on: earlier ones are what a zero or garbage timestamp decodes to.
+ * from 1980 to a day past the report's collection, as the collectors read a device's dates: an
+ * earlier one is what a zero or garbage timestamp decodes to, a later one a clock gone wrong.
  */
-function isCalendarDate(s: unknown): s is string {
+function isCalendarDate(s: unknown, collectedAt: Date): s is string {
   const m = typeof s === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) : null;
-  return !!m && Number(m[1]) >= 1970 && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (!m || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
+  return isPlausibleDay(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])), collectedAt.getTime());
 }
 
 /**

@@ -1,6 +1,6 @@
 // discovery/ssh: small helpers shared by the per-platform parsers. Everything a device prints is
 // untrusted: values are trimmed and capped here, lists are capped by the parsers.
-import { isCalendarDay } from '../../common/calendar';
+import { isCalendarDay, isPlausibleDay } from '../../common/calendar';
 
 export const CAPS = { value: 512, software: 20_000, interfaces: 4096, addressesPerInterface: 64, disks: 256, cpus: 64 };
 
@@ -27,12 +27,6 @@ export function num(value: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-/** Nothing that Teknisi inventories was installed before 1980: an earlier date is a clock at zero. */
-const FIRST_DAY = Date.UTC(1980, 0, 1);
-/** A device may be a time zone ahead of the collector. */
-const DAY_MS = 86_400_000;
-
-const plausibleDay = (ms: number, now: number) => ms >= FIRST_DAY && ms <= now + DAY_MS;
 
 /**
  * yyyy-mm-dd of a date a device printed, or undefined when it is no calendar day (the 31st of
@@ -42,13 +36,13 @@ const plausibleDay = (ms: number, now: number) => ms >= FIRST_DAY && ms <= now +
 export function calendarDay(year: number, month: number, day: number, now = Date.now()): string | undefined {
   if (!isCalendarDay(year, month, day)) return undefined;
   const d = new Date(Date.UTC(year, month - 1, day));
-  return plausibleDay(d.getTime(), now) ? d.toISOString().slice(0, 10) : undefined;
+  return isPlausibleDay(d.getTime(), now) ? d.toISOString().slice(0, 10) : undefined;
 }
 
 /** yyyy-mm-dd of a Unix time in seconds (rpm, pkgutil), or undefined when it cannot be an install time. */
 export function dayOfEpoch(seconds: unknown, now = Date.now()): string | undefined {
   const s = num(seconds);
-  if (s === undefined || !plausibleDay(s * 1000, now)) return undefined;
+  if (s === undefined || !isPlausibleDay(s * 1000, now)) return undefined;
   return new Date(s * 1000).toISOString().slice(0, 10);
 }
 
