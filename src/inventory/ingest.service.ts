@@ -1,7 +1,7 @@
 // inventory/: ingest. A report is matched to a known device (serial, then MACs, then hostname
-// with address; junk identifiers never match), then only what changed is written, each change
-// as a history row. MySQL named locks on every identifier of the report (serial, MACs,
-// hostname@address) make two reports of one new machine, on two workers at once, end as one
+// with address, then hostname with machine-id; junk identifiers never match), then only what
+// changed is written, each change as a history row. MySQL named locks on every identifier of
+// the report (serial, MACs, hostname@address, hostname@machine-id) make two reports of one new machine, on two workers at once, end as one
 // device even when they share only one identifier (SNMP sees the MAC, SSH the serial too).
 // Devices a technician marked distinct are never given each other's reports. When several
 // sources see one machine, each group of fields keeps the best recent source's view (see
@@ -188,9 +188,10 @@ export class IngestService {
    * Serial, then MACs, then hostname with address, then hostname with the OS installation's id
    * (an agent that can read neither its addresses nor a serial made a new device at every
    * report; the hostname guards against cloned images that kept one machine-id): the first
-   * identifier that finds devices decides, and the oldest of them wins. When those devices include two that a technician
-   * marked distinct, the rest of the evidence picks between them (see disambiguate); when it
-   * cannot, the report becomes a device of its own rather than one machine's data on another.
+   * identifier that finds devices decides, and the oldest of them wins. When those devices
+   * include two that a technician marked distinct, the rest of the evidence picks between them
+   * (see disambiguate); when it cannot, the report becomes a device of its own rather than one
+   * machine's data on another.
    */
   private async match(m: EntityManager, r: CleanReport): Promise<{ id: number | null; by: MatchedBy | null }> {
     const identity = { serial: r.fields.serial, macs: r.macs.filter(isUsefulMac), hostname: r.fields.hostname, addresses: r.addresses };

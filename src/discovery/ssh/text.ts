@@ -27,7 +27,6 @@ export function num(value: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-
 /**
  * yyyy-mm-dd of a date a device printed, or undefined when it is no calendar day (the 31st of
  * February, which the database refuses along with the rest of the report), or before 1980 or
