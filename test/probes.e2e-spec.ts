@@ -35,6 +35,24 @@ describe('discovery probes', () => {
     }
   });
 
+  it('a cancelled probe ends at once as silent, sends nothing more and closes its socket', async () => {
+    const dgram = await import('node:dgram');
+    const sink = dgram.createSocket('udp4');
+    let received = 0;
+    sink.on('message', () => received++);
+    await new Promise<void>((r) => sink.bind(0, address, r));
+    try {
+      const probe = probeUdp(address, sink.address().port, 300, 5); // six tries: 1.8 s unless cancelled
+      await new Promise((r) => setTimeout(r, 100));
+      probe.cancel();
+      expect(await probe).toBe('silent');
+      await new Promise((r) => setTimeout(r, 700));
+      expect(received).toBe(1);
+    } finally {
+      sink.close();
+    }
+  });
+
   it('tells an open TCP port from a closed one', async () => {
     const server = net.createServer((s) => s.end());
     const port = await freePort();

@@ -136,8 +136,7 @@ export const PROBE_HEAD_START_MS = 50;
 
 async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, maxAnswerBytes: number | undefined, signal?: AbortSignal): Promise<Side> {
   const port = o.snmpPort;
-  const abort = new AbortController();
-  const probe = probeUdp(ip, port, o.timeoutMs, o.retries, abort.signal);
+  const probe = probeUdp(ip, port, o.timeoutMs, o.retries);
   const closed = (r: ProbeResult): Side | null =>
     r === 'refused' ? { note: `UDP ${port} closed (ICMP port unreachable)`, outcome: 'refused' } : r === 'unreachable' ? { note: `UDP ${port}: host unreachable`, outcome: 'refused' } : null;
   let wait: NodeJS.Timeout | undefined;
@@ -150,7 +149,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, maxAnswer
   if (shut) return shut;
   const clients = creds.map((c) => new SnmpClient({ host: ip, port, timeoutMs: o.timeoutMs, retries: o.retries, backoff: 1, maxAnswerBytes }, c));
   const close = () => {
-    abort.abort();
+    probe.cancel();
     for (const c of clients) c.close();
   };
   // abandoned: closed sessions fail their requests at once, which unwinds whatever is in flight

@@ -29,15 +29,31 @@ export function engineDiscoveryMessage(msgId: number): Buffer {
   return seq(int(3), globalData, usm, seq(octets(), octets(), pdu));
 }
 
-/** Sends the discovery request (again on each retry) and says whether anything answered. */
-export function probeUdp(host: string, port: number, timeoutMs: number, retries: number, signal?: AbortSignal): Promise<ProbeResult> {
-  return new Promise((resolve) => {
+/** the request of each try, built once: a sweep sends one or two to every address */
+const TRIES: Buffer[] = [];
+const discoveryMessageOfTry = (n: number) => (TRIES[n] ??= engineDiscoveryMessage(0x5445 + n));
+
+/** A probe under way; cancel() ends it at once as 'silent'. */
+export interface UdpProbe extends Promise<ProbeResult> {
+  cancel(): void;
+}
+
+/**
+ * Sends the discovery request (again on each retry) and says whether anything answered. Ended
+ * by cancel() rather than an AbortSignal: a sweep starts one for every address, and Node's
+ * AbortController costs more than the probe itself.
+ */
+export function probeUdp(host: string, port: number, timeoutMs: number, retries: number): UdpProbe {
+  let cancel = () => undefined as void;
+  const probe = new Promise<ProbeResult>((resolve) => {
     const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
     let timer: NodeJS.Timeout | undefined;
     let tries = 0;
+    let done = false;
     const finish = (r: ProbeResult) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
       try {
         socket.close();
       } catch {
@@ -45,11 +61,11 @@ export function probeUdp(host: string, port: number, timeoutMs: number, retries:
       }
       resolve(r);
     };
-    const onAbort = () => finish('silent');
-    signal?.addEventListener('abort', onAbort);
+    cancel = () => finish('silent');
     const send = () => {
+      if (done) return;
       tries++;
-      socket.send(engineDiscoveryMessage(0x5445 + tries));
+      socket.send(discoveryMessageOfTry(tries));
       timer = setTimeout(() => (tries > retries ? finish('silent') : send()), timeoutMs);
     };
     socket.on('message', () => finish('reply'));
@@ -58,7 +74,9 @@ export function probeUdp(host: string, port: number, timeoutMs: number, retries:
       else finish('unreachable'); // EHOSTUNREACH, ENETUNREACH: nothing to wait for
     });
     socket.connect(port, host, send);
-  });
+  }) as UdpProbe;
+  probe.cancel = () => cancel();
+  return probe;
 }
 
 /** Whether a TCP port accepts connections (SSH is tried only where it does). */
