@@ -229,6 +229,12 @@ describe('inventory ingest', () => {
       expect(z2.deviceId).not.toBe(z1.deviceId);
     });
 
+    it('three reports of such a new machine at once make one device (they wait on one lock of hostname and id)', async () => {
+      const results = await Promise.all([1, 2, 3].map(() => ingest.ingest(bare('kiosk-race', 'cafe0000cafe0000cafe0000cafe0001'))));
+      expect(new Set(results.map((r) => r.deviceId)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+    });
+
     it('a Windows MachineGuid is such an id too', async () => {
       const guid = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
       const first = await ingest.ingest(bare('FRONTDESK-2', guid, { device: { type: 'workstation', platform: 'windows', osFamily: 'windows' } }));
