@@ -217,6 +217,16 @@ describe('inventory ingest', () => {
       expect((await device(ssh.deviceId)).sources.map((s: { kind: string }) => s.kind).sort()).toEqual(['agent', 'ssh']);
     });
 
+    it('never takes a report with a serial or MAC of its own: a clone that kept the image\'s hostname and machine-id stays a machine of its own', async () => {
+      const id = 'c10ec10ec10ec10ec10ec10ec10ec10e';
+      const original = await ingest.ingest(bare('golden', id, { identity: { hostname: 'golden', serial: 'VMware-56 4d aa 01', macs: ['00:50:56:aa:00:01'] } }));
+      const clone = await ingest.ingest(bare('golden', id, { identity: { hostname: 'golden', serial: 'VMware-56 4d aa 02', macs: ['00:50:56:aa:00:02'] } }));
+      expect(clone.created).toBe(true);
+      expect(clone.deviceId).not.toBe(original.deviceId);
+      // its agent's report without them still finds a device of that name and id
+      expect((await ingest.ingest(bare('golden', id))).matchedBy).toBe('machine-id');
+    });
+
     it('never joins another name: clones of one image that kept its machine-id stay apart, as do ids of zeros', async () => {
       const a = await ingest.ingest(bare('clone-a', 'aaaaaaaabbbbccccddddeeeeeeeeeeee'));
       const b = await ingest.ingest(bare('clone-b', 'aaaaaaaabbbbccccddddeeeeeeeeeeee'));

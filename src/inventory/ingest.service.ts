@@ -185,9 +185,10 @@ export class IngestService {
   }
 
   /**
-   * Serial, then MACs, then hostname with address, then hostname with the OS installation's id
-   * (an agent that can read neither its addresses nor a serial made a new device at every
-   * report; the hostname guards against cloned images that kept one machine-id): the first
+   * Serial, then MACs, then hostname with address, then — for a report with neither serial nor
+   * MAC — hostname with the OS installation's id (an agent that can read neither its addresses
+   * nor a serial made a new device at every report; the hostname guards against cloned images
+   * that kept one machine-id): the first
    * identifier that finds devices decides, and the oldest of them wins. When those devices
    * include two that a technician marked distinct, the rest of the evidence picks between them
    * (see disambiguate); when it cannot, the report becomes a device of its own rather than one
@@ -199,7 +200,9 @@ export class IngestService {
       ['serial', async () => (identity.serial && isUsefulSerial(identity.serial) ? this.repo.idsBySerial(m, identity.serial) : [])],
       ['mac', async () => (identity.macs.length ? this.repo.idsByMacs(m, identity.macs) : [])],
       ['hostname', async () => (identity.hostname && identity.addresses.length ? this.repo.idsByHostnameAndAddress(m, identity.hostname, identity.addresses) : [])],
-      ['machine-id', async () => (identity.hostname && r.machineId ? this.repo.idsByHostnameAndMachineId(m, identity.hostname, r.machineId) : [])],
+      // only for a report with nothing stronger: one whose own serial or MACs found no device is
+      // a machine of its own, even a clone that kept the image's hostname and machine-id
+      ['machine-id', async () => (identity.hostname && r.machineId && !identity.serial && !identity.macs.length ? this.repo.idsByHostnameAndMachineId(m, identity.hostname, r.machineId) : [])],
     ];
     for (const [by, find] of finders) {
       const ids = await find();
