@@ -1,7 +1,7 @@
 // The form behind "Start a scan" and a saved range (create and edit): targets as lines (addresses,
 // CIDR blocks, ranges, host names) and what to leave out of them, credentials picked by name and kind (secrets never come back
 // from the server), and the probe options. A saved range adds its name and cron schedule.
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Button, Collapse, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -69,6 +69,9 @@ export function ScanForm({
   // the server names a bad entry by its place in the list (targets.3): beside the field, that
   // message quotes the entry itself
   const fieldErrors = fieldErrorsOf(error);
+  // why the submit button is disabled, said beside it (and read with it) rather than left to guess
+  const whyId = useId();
+  const why = !parsed.length ? undefined : !credentialIds.length ? 'Pick at least one credential to scan with.' : undefined;
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -165,15 +168,22 @@ export function ScanForm({
         </Collapse>
         <ErrorAlert error={error} title={mode === 'scan' ? 'The scan was not started' : 'The range was not saved'} />
         <Group justify="space-between">
-          <Text size="sm" c="dimmed">
-            {parsed.length ? plural(parsed.length, 'target') : 'No targets yet'}
-            {excluded.length ? `, ${plural(excluded.length, 'exclusion')}` : ''}
-          </Text>
+          <Stack gap={0}>
+            <Text size="sm" c="dimmed">
+              {parsed.length ? plural(parsed.length, 'target') : 'No targets yet'}
+              {excluded.length ? `, ${plural(excluded.length, 'exclusion')}` : ''}
+            </Text>
+            {why && (
+              <Text size="sm" c="dimmed" id={whyId}>
+                {why}
+              </Text>
+            )}
+          </Stack>
           <Group gap="xs">
             <Button variant="default" onClick={onCancel}>
               Close
             </Button>
-            <Button type="submit" loading={busy} disabled={!parsed.length || !credentialIds.length}>
+            <Button type="submit" loading={busy} disabled={!parsed.length || !credentialIds.length} aria-describedby={why ? whyId : undefined}>
               {mode === 'scan' ? 'Start scan' : initial?.id ? 'Save range' : 'Create range'}
             </Button>
           </Group>
