@@ -1,11 +1,14 @@
 // Discovery's rough edges a technician trips on, in a real Chromium against a real server and
-// worker: a "Start scan" that cannot be pressed says why.
+// worker: a "Start scan" that cannot be pressed says why, and a scan whose credential an admin
+// deleted since says so and can still be scanned again with the credentials that are left.
+// Scans contact loopback addresses nothing listens on (127.96.x.y): each answers "refused" at once.
 import * as crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { bearer } from '../support/app';
+import { scanToEnd } from '../support/scan';
 import { createUser, startUi, UiEnv, visible } from './support/ui';
 
-const net = `127.96.${crypto.randomInt(1, 250)}`; // loopback addresses only
+const net = `127.96.${crypto.randomInt(1, 250)}`;
 let env: UiEnv;
 let admin: Record<string, string>;
 let techPassword = '';
@@ -50,4 +53,40 @@ it('says why "Start scan" cannot be pressed: no targets yet, or no credential pi
   expect(await start.isDisabled()).toBe(false);
   expect(await dialog.getByText('Pick at least one credential to scan with.').count()).toBe(0);
   expect(await start.getAttribute('aria-describedby')).toBeNull();
+});
+
+it('a scan whose credential was deleted says so, and "Scan again" repeats it with the credentials left', async () => {
+  const kept = await credential('kept v2c');
+  const doomed = await credential('doomed v2c');
+  const first = await scanToEnd(env.t.http, admin, { targets: [`${net}.20`], credentialIds: [kept, doomed], options: { timeoutMs: 500, retries: 0 } });
+  expect(first.status).toBe('completed');
+  await env.t.http.delete(`/api/credentials/${doomed}`).set(admin).expect(204);
+
+  const page = await tech();
+  await page.goto(`/discovery/scans/${first.id}`);
+  await visible(page.getByLabel('Status: completed'));
+  // by name where it still exists, and plainly deleted where it does not (not a bare "credential 7")
+  await visible(page.getByText(`kept v2c (snmp-v2c), credential ${doomed} (deleted)`, { exact: true }));
+  await page.getByRole('button', { name: 'Scan again' }).click();
+  // a new scan, not the refusal "credentialIds.1: credential N does not exist"
+  await page.waitForURL((u) => /\/discovery\/scans\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${first.id}`));
+  await visible(page.getByText(`without credential ${doomed}, which was deleted`, { exact: false }));
+  const again = Number(/scans\/(\d+)$/.exec(page.url())![1]);
+  const view = (await env.t.http.get(`/api/discovery/scans/${again}`).set(admin).expect(200)).body as { targets: string[]; credentialIds: number[] };
+  expect(view).toMatchObject({ targets: [`${net}.20`], credentialIds: [kept] });
+  await visible(page.getByLabel('Status: completed'));
+});
+
+it('a scan whose every credential was deleted cannot be scanned again, and says why', async () => {
+  const gone = await credential('gone v2c');
+  const scan = await scanToEnd(env.t.http, admin, { targets: [`${net}.30`], credentialIds: [gone], options: { timeoutMs: 500, retries: 0 } });
+  await env.t.http.delete(`/api/credentials/${gone}`).set(admin).expect(204);
+  const page = await tech();
+  await page.goto(`/discovery/scans/${scan.id}`);
+  await visible(page.getByLabel('Status: completed'));
+  const again = page.getByRole('button', { name: 'Scan again' });
+  await visible(again);
+  expect(await again.isDisabled()).toBe(true);
+  const why = await visible(page.getByText('Every credential of this scan has been deleted: start a new scan with others.'));
+  expect(await again.getAttribute('aria-describedby')).toBe(await why.first().getAttribute('id'));
 });

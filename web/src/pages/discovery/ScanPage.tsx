@@ -3,7 +3,7 @@
 // error, excluded, with the reason and the device it became, new or changed), cancel, and once it
 // ended a new scan of the same targets. A completed scan lists the devices the previous scan of its
 // range found and it did not. ?status= or ?change= filters the results, ?page= and ?gonePage= page.
-import { useEffect } from 'react';
+import { useEffect, useId } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDownload, IconRefresh } from '@tabler/icons-react';
@@ -80,9 +80,12 @@ export default function ScanPage() {
   });
 
   const creds = useQuery({ ...credentialsQuery, enabled: canScan });
+  // a credential an admin deleted since: only known so when the list holds every credential
+  const allCreds = creds.data && creds.data.items.length >= creds.data.total ? creds.data.items : undefined;
+  const isDeleted = (cid: number) => !!allCreds && !allCreds.some((x) => x.id === cid);
   const credName = (cid: number) => {
     const c = creds.data?.items.find((x) => x.id === cid);
-    return c ? `${c.name} (${c.kind})` : `credential ${cid}`;
+    return c ? `${c.name} (${c.kind})` : `credential ${cid}${isDeleted(cid) ? ' (deleted)' : ''}`;
   };
 
   const cancel = async () => {
@@ -91,16 +94,21 @@ export default function ScanPage() {
     await qc.invalidateQueries({ queryKey: ['scans'] });
   };
 
-  // the same targets, exclusions, credentials and options, as a new scan
+  // the same targets, exclusions, credentials and options, as a new scan; credentials deleted since
+  // are left out (the server refuses a scan naming one), as a device's Rescan does, and it says so
   const again = useMutation({
-    mutationFn: (s: Scan) => unwrap(api.POST('/api/discovery/scans', { body: { targets: s.targets, ...(s.exclude.length ? { exclude: s.exclude } : {}), credentialIds: s.credentialIds, options: s.options } })),
-    onSuccess: (created) => {
-      notifications.show({ color: 'green', title: 'Scan started', message: `Scan ${created.id} repeats scan ${id}.` });
+    mutationFn: (s: Scan) => unwrap(api.POST('/api/discovery/scans', { body: { targets: s.targets, ...(s.exclude.length ? { exclude: s.exclude } : {}), credentialIds: s.credentialIds.filter((c) => !isDeleted(c)), options: s.options } })),
+    onSuccess: (created, s) => {
+      const left = s.credentialIds.filter(isDeleted);
+      const without = left.length ? `, without ${left.map((c) => `credential ${c}`).join(', ')}, which ${left.length === 1 ? 'was' : 'were'} deleted` : '';
+      notifications.show({ color: 'green', title: 'Scan started', message: `Scan ${created.id} repeats scan ${id}${without}.` });
       void qc.invalidateQueries({ queryKey: ['scans'] });
       navigate(`/discovery/scans/${created.id}`);
     },
   });
 
+  const noCredsLeft = !!scan && scan.credentialIds.every(isDeleted);
+  const noCredsId = useId();
   // a running scan's time left moves on between its progress events
   const now = useNow(isActiveScan(scan?.status) ? 1000 : null);
 
@@ -196,7 +204,7 @@ export default function ScanPage() {
                 Cancel scan
               </ConfirmButton>
             ) : (
-              <Button variant="default" leftSection={<IconRefresh size={16} />} loading={again.isPending} onClick={() => again.mutate(scan)}>
+              <Button variant="default" leftSection={<IconRefresh size={16} />} loading={again.isPending} onClick={() => again.mutate(scan)} disabled={noCredsLeft} aria-describedby={noCredsLeft ? noCredsId : undefined}>
                 Scan again
               </Button>
             ))}
@@ -268,6 +276,11 @@ export default function ScanPage() {
           </Detail>
           <Detail label="Credentials">
             <Text size="sm">{scan.credentialIds.map(credName).join(', ')}</Text>
+            {noCredsLeft && (
+              <Text size="sm" c="dimmed" id={noCredsId}>
+                Every credential of this scan has been deleted: start a new scan with others.
+              </Text>
+            )}
           </Detail>
           <Detail label="Options">
             <Text size="sm">
