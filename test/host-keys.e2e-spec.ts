@@ -31,7 +31,7 @@ describe('SSH host keys', () => {
     const res = await list('?q=10.20.0.1');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 1, page: 1, limit: 50 });
-    expect(res.body.items[0]).toMatchObject({ host: '10.20.0.1', port: 22, keyType: 'ssh-ed25519', fingerprint: FP.a, deviceId: null, rejectedFingerprint: null });
+    expect(res.body.items[0]).toMatchObject({ host: '10.20.0.1', port: 22, keyType: 'ssh-ed25519', fingerprint: FP.a, deviceId: null, deviceName: null, rejectedFingerprint: null });
     expect(Date.parse(res.body.items[0].lastSeen)).toBeGreaterThanOrEqual(Date.parse(res.body.items[0].firstSeen));
   });
 
@@ -73,7 +73,10 @@ describe('SSH host keys', () => {
     const device = await t.http.post('/api/devices').set(bearer(tech)).send({ hostname: 'keyed-host' });
     await verify('10.20.0.5', 22, FP.a);
     await repo.linkDevice('10.20.0.5', 22, device.body.id);
-    expect((await list('?q=10.20.0.5')).body.items[0].deviceId).toBe(device.body.id);
+    // by its name too, as it is now: a list of "Device 412" does not say which machine changed its key
+    expect((await list('?q=10.20.0.5')).body.items[0]).toMatchObject({ deviceId: device.body.id, deviceName: 'keyed-host' });
+    await t.http.patch(`/api/devices/${device.body.id}`).set(bearer(tech)).send({ hostname: 'keyed-host-renamed' }).expect(200);
+    expect((await list('?q=10.20.0.5')).body.items[0].deviceName).toBe('keyed-host-renamed');
   });
 
   it('lets a technician forget a pinned key, audited, after which the next key is pinned', async () => {

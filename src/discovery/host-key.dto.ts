@@ -31,6 +31,7 @@ export class HostKeyView {
   @ApiProperty({ example: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s', description: 'the pinned key, as ssh-keygen -l prints it' })
   fingerprint: string;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'the device this host was identified as' }) deviceId: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'lab-web01', description: 'the hostname of that device now' }) deviceName: string | null;
   @ApiProperty() firstSeen: Date;
   @ApiProperty() lastSeen: Date;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'the last different key offered, refused' }) rejectedFingerprint: string | null;

@@ -70,7 +70,12 @@ export class HostKeysRepository {
       .skip((q.page - 1) * q.limit)
       .take(q.limit)
       .getManyAndCount();
-    return { items: rows.map((r) => ({ ...r })), total, page: q.page, limit: q.limit };
+    // the devices' names as they are now, for the page's rows only: a technician deciding whether to
+    // forget a changed key needs to know which machine it is, not its number
+    const ids = [...new Set(rows.map((r) => r.deviceId).filter((id): id is number => id !== null))];
+    const names = new Map<number, string | null>();
+    if (ids.length) for (const d of await this.ds.query('SELECT id, hostname FROM devices WHERE id IN (?)', [ids])) names.set(Number(d.id), d.hostname);
+    return { items: rows.map((r) => ({ ...r, deviceName: r.deviceId === null ? null : names.get(r.deviceId) ?? null })), total, page: q.page, limit: q.limit };
   }
 
   find(host: string, port: number): Promise<SshHostKey | null> {

@@ -1,14 +1,17 @@
 // Discovery's rough edges a technician trips on, in a real Chromium against a real server and
 // worker: a "Start scan" that cannot be pressed says why, and a scan whose credential an admin
-// deleted since says so and can still be scanned again with the credentials that are left.
+// deleted since says so and can still be scanned again with the credentials that are left, and the
+// pinned SSH host keys name the machine each belongs to.
 // Scans contact loopback addresses nothing listens on (127.96.x.y): each answers "refused" at once.
 import * as crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
+import { HostKeysRepository } from '../../src/discovery/host-keys.repository';
 import { bearer } from '../support/app';
 import { scanToEnd } from '../support/scan';
 import { createUser, startUi, UiEnv, visible } from './support/ui';
 
 const net = `127.96.${crypto.randomInt(1, 250)}`;
+const HOSTILE = '<img src=x onerror=alert(1)>-keyed';
 let env: UiEnv;
 let admin: Record<string, string>;
 let techPassword = '';
@@ -89,4 +92,20 @@ it('a scan whose every credential was deleted cannot be scanned again, and says 
   expect(await again.isDisabled()).toBe(true);
   const why = await visible(page.getByText('Every credential of this scan has been deleted: start a new scan with others.'));
   expect(await again.getAttribute('aria-describedby')).toBe(await why.first().getAttribute('id'));
+});
+
+it('the SSH host keys tab names the machine each key belongs to, as text', async () => {
+  const keys = env.t.app.get(HostKeysRepository);
+  const host = `${net}.40`;
+  const device = (await env.t.http.post('/api/devices').set(admin).send({ hostname: HOSTILE }).expect(201)).body.id as number;
+  // as a scan pins a key and, once ingest identified the machine, links it
+  expect(await keys.verifier().verify(host, 22, 'ssh-ed25519', 'SHA256:Wq3rY1mE4mQ0sJ3b7kQ5m1vX2nH8cA9dF0gH1jK2lM3')).toEqual({ ok: true });
+  await keys.linkDevice(host, 22, device);
+  const page = await tech();
+  await page.goto(`/discovery?tab=host-keys&q=${host}`);
+  const row = page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: host });
+  // its hostname (markup shown as text), not "Device 412"
+  await visible(row.getByRole('link', { name: HOSTILE, exact: true }));
+  expect(await row.getByRole('link', { name: HOSTILE }).getAttribute('href')).toBe(`/devices/${device}`);
+  expect(env.dialogs).toEqual([]);
 });

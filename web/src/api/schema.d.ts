@@ -1845,6 +1845,11 @@ export interface components {
             fingerprint: string;
             /** @description the device this host was identified as */
             deviceId?: number | null;
+            /**
+             * @description the hostname of that device now
+             * @example lab-web01
+             */
+            deviceName?: string | null;
             /** Format: date-time */
             firstSeen: string;
             /** Format: date-time */

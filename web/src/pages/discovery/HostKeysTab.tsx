@@ -62,7 +62,7 @@ export function HostKeysTab() {
         </Stack>
       ),
     },
-    { key: 'device', label: 'Device', render: (k) => (k.deviceId ? <Link to={`/devices/${k.deviceId}`} style={{ whiteSpace: 'nowrap' }}>Device {k.deviceId}</Link> : '—') },
+    { key: 'device', label: 'Device', render: (k) => (k.deviceId ? <Link to={`/devices/${k.deviceId}`} style={{ overflowWrap: 'anywhere' }}>{k.deviceName || `Device ${k.deviceId}`}</Link> : '—') },
     { key: 'firstSeen', label: 'First seen', sortKey: 'firstSeen', render: (k) => <When at={k.firstSeen} /> },
     { key: 'lastSeen', label: 'Last seen', sortKey: 'lastSeen', render: (k) => <When at={k.lastSeen} /> },
     { key: 'rejectedAt', label: 'Refused', sortKey: 'rejectedAt', render: (k) => <When at={k.rejectedAt} /> },
