@@ -109,3 +109,31 @@ it('the SSH host keys tab names the machine each key belongs to, as text', async
   expect(await row.getByRole('link', { name: HOSTILE }).getAttribute('href')).toBe(`/devices/${device}`);
   expect(env.dialogs).toEqual([]);
 });
+
+it('a credential deleted since it was picked, or since a saved range was saved, reads as deleted in the picker', async () => {
+  const kept = await credential('range v2c');
+  const doomed = await credential('picked then deleted v2c');
+  const page = await tech();
+  // picked in the form, then deleted by an admin elsewhere before "Start scan"
+  await page.goto('/discovery?form=scan');
+  const dialog = page.getByRole('dialog', { name: 'Start a scan' });
+  await dialog.getByLabel('Targets').fill(`${net}.50`);
+  await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
+  await page.getByRole('option', { name: 'picked then deleted v2c (snmp-v2c)' }).click();
+  await page.keyboard.press('Tab');
+  await env.t.http.delete(`/api/credentials/${doomed}`).set(admin).expect(204);
+  await dialog.getByRole('button', { name: 'Start scan' }).click();
+  await visible(dialog.getByText(`credential ${doomed} does not exist`, { exact: true }));
+  // the pick, once the list is loaded again, says what the refusal is about
+  await visible(dialog.getByText(`credential ${doomed} (deleted)`, { exact: true }));
+  await page.keyboard.press('Escape');
+
+  // a saved range whose credential was deleted, opened for editing: not a bare number among the picks
+  const gone = await credential('range gone v2c');
+  const range = (await env.t.http.post('/api/discovery/schedules').set(admin).send({ name: 'Range with a deleted credential', targets: [`${net}.51`], credentialIds: [kept, gone], cron: '0 2 * * *', timezone: 'UTC' }).expect(201)).body.id as number;
+  await env.t.http.delete(`/api/credentials/${gone}`).set(admin).expect(204);
+  await page.goto(`/discovery?tab=ranges&form=range&edit=${range}`);
+  const edit = page.getByRole('dialog', { name: 'Edit saved range' });
+  await visible(edit.getByText('range v2c (snmp-v2c)', { exact: true }));
+  await visible(edit.getByText(`credential ${gone} (deleted)`, { exact: true }));
+});

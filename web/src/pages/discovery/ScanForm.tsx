@@ -4,7 +4,7 @@
 import { useId, useState } from 'react';
 import { Button, Collapse, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
@@ -50,6 +50,7 @@ export function ScanForm({
   onSubmit: (v: ScanFormValues) => Promise<unknown>;
   onCancel: () => void;
 }) {
+  const qc = useQueryClient();
   const creds = useQuery(credentialsQuery);
   const [targets, setTargets] = useState((initial?.targets ?? []).join('\n'));
   const [exclude, setExclude] = useState((initial?.exclude ?? []).join('\n'));
@@ -63,7 +64,14 @@ export function ScanForm({
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
-  const credOptions = (creds.data?.items ?? []).map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` }));
+  const listed = creds.data?.items ?? [];
+  // a picked credential the list lacks (a saved range's, or one picked before an admin deleted it)
+  // reads as what it is, not as a bare "3" the technician cannot place
+  const complete = !!creds.data && listed.length >= creds.data.total;
+  const credOptions = [
+    ...listed.map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` })),
+    ...credentialIds.filter((v) => !listed.some((c) => String(c.id) === v)).map((v) => ({ value: v, label: complete ? `credential ${v} (deleted)` : `credential ${v}` })),
+  ];
   const parsed = parseTargets(targets);
   const excluded = parseTargets(exclude);
   // the server names a bad entry by its place in the list (targets.3): beside the field, that
@@ -88,6 +96,8 @@ export function ScanForm({
       });
     } catch (err) {
       setError(err);
+      // a credential deleted since the list was loaded: load it again, so that the pick says so
+      if (Object.keys(fieldErrorsOf(err)).some((f) => f.startsWith('credentialIds'))) void qc.invalidateQueries({ queryKey: credentialsQuery.queryKey });
     } finally {
       setBusy(false);
     }
