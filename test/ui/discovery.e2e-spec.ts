@@ -137,3 +137,29 @@ it('a credential deleted since it was picked, or since a saved range was saved, 
   await visible(edit.getByText('range v2c (snmp-v2c)', { exact: true }));
   await visible(edit.getByText(`credential ${gone} (deleted)`, { exact: true }));
 });
+
+it('the next scan of a saved range says which time zone it is shown in, beside a cron read in another', async () => {
+  const cred = await credential('berlin v2c');
+  const range = (await env.t.http.post('/api/discovery/schedules').set(admin).send({ name: 'Berlin nightly', targets: [`${net}.60`], credentialIds: [cred], cron: '0 2 * * *', timezone: 'Europe/Berlin' }).expect(201)).body as { nextRunAt: string };
+  // a technician in New York: 02:00 in Berlin is the evening before, and the page must say whose evening
+  const ctx = await env.browser.newContext({ baseURL: env.baseUrl, viewport: { width: 1280, height: 860 }, timezoneId: 'America/New_York', locale: 'en-US' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto('/login');
+    await page.getByLabel('User name').fill('discovery-tech');
+    await page.getByLabel(/^Password/).fill(techPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await page.goto('/discovery?tab=ranges');
+    const row = page.getByRole('table', { name: 'Saved ranges' }).getByRole('row').filter({ hasText: 'Berlin nightly' });
+    await visible(row);
+    expect(await row.textContent()).toContain('0 2 * * * Europe/Berlin');
+    const zone = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'short' }).formatToParts(new Date(range.nextRunAt)).find((p) => p.type === 'timeZoneName')!.value;
+    const hour = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit' }).format(new Date(range.nextRunAt));
+    const next = (await row.locator('td').nth(4).textContent())!.replace(/\s/g, ' ');
+    expect(next).toContain(hour.replace(/\s/g, ' '));
+    expect(next).toMatch(new RegExp(` ${zone}$`));
+  } finally {
+    await ctx.close();
+  }
+});

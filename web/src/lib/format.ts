@@ -1,9 +1,13 @@
 // How times, sizes and counts read in the UI: one place, so every page says it the same way.
-export function formatTime(iso: string | null | undefined): string {
+/**
+ * A time in the browser's zone; `zone` names that zone ("… 08:00 PM EST") where the time sits
+ * beside a schedule read in another one (a saved range's cron in its own time zone).
+ */
+export function formatTime(iso: string | null | undefined, opts: { zone?: boolean } = {}): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', ...(opts.zone ? { timeZoneName: 'short' } : {}) });
 }
 
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {

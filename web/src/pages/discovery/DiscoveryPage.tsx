@@ -204,7 +204,8 @@ function RangesTab() {
     { key: 'targets', label: 'Targets', render: (r) => <Text size="sm" ff="monospace">{targetsSummary(r.targets, r.exclude)}</Text> },
     { key: 'cron', label: 'Schedule', render: (r) => <Text size="sm"><code>{r.cron}</code> {r.timezone}</Text> },
     { key: 'enabled', label: 'Enabled', render: (r) => <Badge variant="light" color={r.enabled ? 'green' : 'gray'}>{r.enabled ? 'on' : 'off'}</Badge>, width: 80 },
-    { key: 'next', label: 'Next scan', render: (r) => (r.enabled ? formatTime(r.nextRunAt) : '—') },
+    // beside a cron read in the range's own zone: this time says which zone it is in
+    { key: 'next', label: 'Next scan', render: (r) => (r.enabled ? formatTime(r.nextRunAt, { zone: true }) : '—') },
     { key: 'last', label: 'Last scan', render: (r) => <LastScan range={r} /> },
     ...(canScan
       ? [{
@@ -260,7 +261,7 @@ function RangeFormLoader({ id, onDone }: { id?: number; onDone: () => void }) {
     const saved = id
       ? await unwrap(api.PATCH('/api/discovery/schedules/{id}', { params: { path: { id } }, body }))
       : await unwrap(api.POST('/api/discovery/schedules', { body }));
-    notifications.show({ color: 'green', title: id ? 'Saved range updated' : 'Saved range created', message: `"${saved.name}" next scans ${saved.enabled ? formatTime(saved.nextRunAt) : 'never (disabled)'}.` });
+    notifications.show({ color: 'green', title: id ? 'Saved range updated' : 'Saved range created', message: `"${saved.name}" next scans ${saved.enabled ? formatTime(saved.nextRunAt, { zone: true }) : 'never (disabled)'}.` });
     await qc.invalidateQueries({ queryKey: ['scan-schedules'] });
     onDone();
   };
