@@ -168,6 +168,11 @@ export class ScanCreated {
   @ApiProperty() id: number;
 }
 
+export class RescanCreated extends ScanCreated {
+  @ApiProperty({ type: [Number], description: 'credentials of the scan that identified the device deleted since, left out of this one: it may not identify the device without them' })
+  deletedCredentialIds: number[];
+}
+
 // saved ranges
 
 export class CreateScheduleDto extends CreateScanDto {

@@ -10,7 +10,7 @@ import { sendCsv } from '../common/csv-download';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
 import {
-  CreateScanDto, CreateScheduleDto, GonePage, ScanCreated, ScanDetailQuery, ScanDetailView, ScanResultFilter, ScanListQuery, ScanPage, ScanView, SchedulePage, ScheduleView, UpdateScheduleDto,
+  CreateScanDto, CreateScheduleDto, GonePage, RescanCreated, ScanCreated, ScanDetailQuery, ScanDetailView, ScanResultFilter, ScanListQuery, ScanPage, ScanView, SchedulePage, ScheduleView, UpdateScheduleDto,
 } from './scan.dto';
 import { ScanSchedulesService } from './scan-schedules.service';
 import { ScansService } from './scans.service';
@@ -150,9 +150,9 @@ export class DeviceScansController {
   @HttpCode(202)
   @MinRole('technician')
   @Audit('device.rescan', 'device')
-  @ApiAcceptedResponse({ type: ScanCreated, description: 'a scan of the device at the addresses, with the credentials and options, of the last scan that identified it; follow GET /api/discovery/scans/{id}' })
+  @ApiAcceptedResponse({ type: RescanCreated, description: 'a scan of the device at the addresses, with the credentials (those not deleted since) and options, of the last scan that identified it; follow GET /api/discovery/scans/{id}' })
   @ApiConflictResponse({ description: 'no scan has identified the device (a record from its agent or by hand), or none of that scan\'s credentials is left' })
-  rescan(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<ScanCreated> {
+  rescan(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<RescanCreated> {
     return this.scans.rescanDevice(id, me.username);
   }
 }

@@ -126,17 +126,23 @@ export class ScansService {
    * at there, that scan's credentials that still exist (the one that worked on it is tried
    * first, as always) and its options (ports, timeout). 404 for no such device; 409 when no scan
    * has identified it (a record from its agent or by hand) or none of those credentials is left.
+   * Says which were left out as deleted: without them the scan may not identify the device.
    */
-  async rescanDevice(deviceId: number, createdBy: string | null): Promise<{ id: number }> {
+  async rescanDevice(deviceId: number, createdBy: string | null): Promise<{ id: number; deletedCredentialIds: number[] }> {
     const name = await this.repo.deviceName(deviceId);
     if (name === undefined) throw new NotFoundException(`Device ${deviceId} does not exist`);
     const which = `device ${deviceId}${name ? ` (${name})` : ''}`;
     const last = await this.repo.lastIdentified(deviceId);
     if (!last) throw new ConflictException(`No scan has identified ${which}: it is known from its agent or by hand. Scan its address from Discovery with the credentials to try.`);
     const credentialIds: number[] = [];
-    for (const id of last.scan.credentialIds) if (await this.credentials.find(id)) credentialIds.push(id);
+    const deletedCredentialIds: number[] = [];
+    for (const id of last.scan.credentialIds) {
+      if (await this.credentials.find(id)) credentialIds.push(id);
+      else deletedCredentialIds.push(id);
+    }
     if (!credentialIds.length) throw new ConflictException(`The credentials of scan ${last.scan.id}, which identified ${which}, have all been deleted. Scan its address from Discovery with the credentials to try.`);
-    return this.start({ targets: last.addresses, credentialIds, options: last.scan.options }, createdBy);
+    // the caller says which were left out: the one that identified the device may be among them
+    return { ...(await this.start({ targets: last.addresses, credentialIds, options: last.scan.options }, createdBy)), deletedCredentialIds };
   }
 
   async list(q: ScanListQuery): Promise<Page<ScanView>> {

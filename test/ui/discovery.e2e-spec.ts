@@ -1,11 +1,14 @@
 // Discovery's rough edges a technician trips on, in a real Chromium against a real server and
 // worker: a "Start scan" that cannot be pressed says why, and a scan whose credential an admin
 // deleted since says so and can still be scanned again with the credentials that are left, and the
-// pinned SSH host keys name the machine each belongs to.
-// Scans contact loopback addresses nothing listens on (127.96.x.y): each answers "refused" at once.
+// pinned SSH host keys name the machine each belongs to, a saved range's next scan names its time
+// zone, and a device's Rescan says which of its credentials were deleted since.
+// Scans contact loopback addresses (127.96.x.y): nothing listens on most, which answer "refused"
+// at once; a lab printer (snmpsimd) answers on one.
 import * as crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { HostKeysRepository } from '../../src/discovery/host-keys.repository';
+import { SnmpsimAgent } from '../lab/snmpsim';
 import { bearer } from '../support/app';
 import { scanToEnd } from '../support/scan';
 import { createUser, startUi, UiEnv, visible } from './support/ui';
@@ -161,5 +164,25 @@ it('the next scan of a saved range says which time zone it is shown in, beside a
     expect(next).toMatch(new RegExp(` ${zone}$`));
   } finally {
     await ctx.close();
+  }
+});
+
+it('a device rescanned after the credential that found it was deleted says so, rather than seeming gone', async () => {
+  const printer = new SnmpsimAgent('printer', `${net}.70`);
+  await printer.start();
+  try {
+    const other = await credential('other v2c');
+    const found = (await env.t.http.post('/api/credentials').set(admin).send({ name: 'printer v2c', kind: 'snmp-v2c', community: printer.credentials.community }).expect(201)).body.id as number;
+    const scan = await scanToEnd(env.t.http, admin, { targets: [printer.address], credentialIds: [other, found], options: { timeoutMs: 1000, retries: 0 } });
+    expect(scan.results).toEqual([expect.objectContaining({ status: 'identified' })]);
+    await env.t.http.delete(`/api/credentials/${found}`).set(admin).expect(204);
+    const page = await tech();
+    await page.goto(`/devices/${scan.results[0].deviceId}`);
+    await page.getByRole('button', { name: 'Rescan' }).click();
+    await page.waitForURL((u) => /^\/discovery\/scans\/\d+$/.test(u.pathname));
+    await visible(page.getByText('Rescan started without a deleted credential'));
+    await visible(page.getByText(`Credential ${found} of the scan that identified this device was deleted since`, { exact: false }));
+  } finally {
+    await printer.stop();
   }
 });

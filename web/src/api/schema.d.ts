@@ -2200,6 +2200,11 @@ export interface components {
             timezone?: string;
             enabled?: boolean;
         };
+        RescanCreated: {
+            id: number;
+            /** @description credentials of the scan that identified the device deleted since, left out of this one: it may not identify the device without them */
+            deletedCredentialIds: number[];
+        };
         WindowRangeDto: {
             /**
              * @description days the range starts on
@@ -4327,13 +4332,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a scan of the device at the addresses, with the credentials and options, of the last scan that identified it; follow GET /api/discovery/scans/{id} */
+            /** @description a scan of the device at the addresses, with the credentials (those not deleted since) and options, of the last scan that identified it; follow GET /api/discovery/scans/{id} */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScanCreated"];
+                    "application/json": components["schemas"]["RescanCreated"];
                 };
             };
             /** @description no scan has identified the device (a record from its agent or by hand), or none of that scan's credentials is left */
