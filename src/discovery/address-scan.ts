@@ -191,7 +191,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, maxAnswer
     if (seen === 'reply' || authFailed) {
       return { note: `SNMP agent on UDP ${port} answers but accepted no credential: ${failures.join(', ')}`, outcome: 'auth' };
     }
-    return closed(seen) ?? { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} tries`, outcome: 'silent' };
+    return closed(seen) ?? { note: `no reply on UDP ${port} (SNMP) within ${o.timeoutMs} ms × ${o.retries + 1} ${o.retries ? 'tries' : 'try'}`, outcome: 'silent' };
   } finally {
     forget();
     close();

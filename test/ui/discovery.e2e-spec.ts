@@ -2,7 +2,8 @@
 // worker: a "Start scan" that cannot be pressed says why, and a scan whose credential an admin
 // deleted since says so and can still be scanned again with the credentials that are left, and the
 // pinned SSH host keys name the machine each belongs to, a saved range's next scan names its time
-// zone, and a device's Rescan says which of its credentials were deleted since.
+// zone, a device's Rescan says which of its credentials were deleted since, and a silent address
+// reads in plain words.
 // Scans contact loopback addresses (127.96.x.y): nothing listens on most, which answer "refused"
 // at once; a lab printer (snmpsimd) answers on one.
 import * as crypto from 'node:crypto';
@@ -184,5 +185,25 @@ it('a device rescanned after the credential that found it was deleted says so, r
     await visible(page.getByText(`Credential ${found} of the scan that identified this device was deleted since`, { exact: false }));
   } finally {
     await printer.stop();
+  }
+});
+
+it('an address whose UDP 161 swallows every request reads as such, in words', async () => {
+  // a firewall that drops: bound, never answering
+  const dgram = await import('node:dgram');
+  const sink = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sink.bind(161, `${net}.80`, r));
+  try {
+    const cred = await credential('silent v2c');
+    const scans = await Promise.all([0, 2].map((retries) => scanToEnd(env.t.http, admin, { targets: [`${net}.80`], credentialIds: [cred], options: { timeoutMs: 300, retries } })));
+    const page = await tech();
+    // one try is "1 try", not "1 tries"
+    for (const [scan, tries] of [[scans[0], '1 try'], [scans[1], '3 tries']] as const) {
+      await page.goto(`/discovery/scans/${scan.id}`);
+      const row = page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: `${net}.80` });
+      await visible(row.getByText(`no reply on UDP 161 (SNMP) within 300 ms × ${tries}`, { exact: true }));
+    }
+  } finally {
+    sink.close();
   }
 });
