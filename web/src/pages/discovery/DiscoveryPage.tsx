@@ -185,6 +185,8 @@ function RangesTab() {
   const ranges = useQuery({
     queryKey: ['scan-schedules', page],
     queryFn: () => unwrap(api.GET('/api/discovery/schedules', { params: { query: { page, limit: 50 } } })),
+    // a range's last scan running: keep its row fresh until it ends, as the list of scans does
+    refetchInterval: (q) => (q.state.data?.items.some((r) => r.lastScan && isActiveScan(r.lastScan.status)) ? 2000 : false),
   });
   const run = useMutation({
     mutationFn: (r: Schedule) => unwrap(api.POST('/api/discovery/schedules/{id}/run', { params: { path: { id: r.id } } })),
