@@ -3,16 +3,14 @@
 // roles, labels) and axe's best practices. Pages show real rows (devices with software and
 // tags, a job, a credential, users, a drifted configuration failing a rule, audit entries) and
 // their dialogs (start a scan, a saved range, a target's log, a device's merge dialog), so tables, badges, forms and links are checked, not only empty states.
-import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ConfigsService } from '../../src/configs/configs.service';
 import { makeDevice, postJob } from '../support/factories';
-import { ADMIN_PASSWORD, startUi, UiEnv, visible } from './support/ui';
+import { ADMIN_PASSWORD, axeViolations as violations, startUi, UiEnv, visible } from './support/ui';
 
 let env: UiEnv;
 let pages: string[];
 let ws: number;
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   env = await startUi();
@@ -59,18 +57,6 @@ afterAll(async () => {
 afterEach(() => {
   expect(env.pageErrors).toEqual([]);
 });
-
-/** axe's violations on the page as it is now, one line per element: "rule (impact): element <html> — why". */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE); // through the DevTools protocol: the page's CSP forbids inline scripts
-  return page.evaluate(async () => {
-    type Result = { id: string; impact: string; nodes: Array<{ target: string[]; html: string; failureSummary?: string }> };
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Result[] }> } }).axe;
-    const doc = (globalThis as unknown as { document: unknown }).document;
-    const r = await axe.run(doc, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} ${n.html.slice(0, 120)} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240)}`));
-  });
-}
 
 /** Opens a page and waits until it has drawn its content (its h1, its data, transitions done). */
 async function open(page: Page, url: string): Promise<void> {

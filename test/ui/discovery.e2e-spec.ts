@@ -2,8 +2,9 @@
 // worker: a "Start scan" that cannot be pressed says why, and a scan whose credential an admin
 // deleted since says so and can still be scanned again with the credentials that are left, and the
 // pinned SSH host keys name the machine each belongs to, a saved range's next scan names its time
-// zone, a device's Rescan says which of its credentials were deleted since, and a silent address
-// reads in plain words.
+// zone, a device's Rescan says which of its credentials were deleted since, a silent address
+// reads in plain words, and the pages no other spec checks with axe (a compared, filtered scan, a
+// saved range's row, a refused form) pass it.
 // Scans contact loopback addresses (127.96.x.y): nothing listens on most, which answer "refused"
 // at once; a lab printer (snmpsimd) answers on one.
 import * as crypto from 'node:crypto';
@@ -12,7 +13,7 @@ import { HostKeysRepository } from '../../src/discovery/host-keys.repository';
 import { SnmpsimAgent } from '../lab/snmpsim';
 import { bearer } from '../support/app';
 import { scanToEnd } from '../support/scan';
-import { createUser, startUi, UiEnv, visible } from './support/ui';
+import { axeViolations, createUser, startUi, UiEnv, visible } from './support/ui';
 
 const net = `127.96.${crypto.randomInt(1, 250)}`;
 const HOSTILE = '<img src=x onerror=alert(1)>-keyed';
@@ -228,4 +229,39 @@ it('a saved range whose scan is running shows it ending, without a reload', asyn
   } finally {
     sink.close();
   }
+});
+
+it('a scan compared with the one before, filtered, a saved range and a refused form pass axe, light and dark', async () => {
+  const cred = await credential('axe v2c');
+  const body = { targets: [`${net}.100-102`], credentialIds: [cred], options: { timeoutMs: 300, retries: 0 } };
+  await scanToEnd(env.t.http, admin, body);
+  const second = await scanToEnd(env.t.http, admin, body);
+  await env.t.http.post('/api/discovery/schedules').set(admin).send({ name: 'Axe range', ...body, cron: '0 2 * * *', timezone: 'UTC' }).expect(201);
+  const page = await tech();
+  const found: string[] = [];
+  const check = async (what: string) => {
+    await page.waitForTimeout(400); // Mantine's fade-ins would read as low contrast
+    found.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
+  };
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // the comparison's heading under the page's, and a coloured filter chip ticked
+    await page.goto(`/discovery/scans/${second.id}?status=refused`);
+    await visible(page.getByTestId('scan-comparison'));
+    await visible(page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: `${net}.102` }));
+    await check(`${scheme} scan ${second.id}, refused`);
+    await page.goto('/discovery?tab=ranges');
+    await visible(page.getByRole('table', { name: 'Saved ranges' }).getByRole('row').filter({ hasText: 'Axe range' }));
+    await check(`${scheme} saved ranges`);
+    await page.goto('/discovery?form=scan');
+    const dialog = page.getByRole('dialog', { name: 'Start a scan' });
+    await dialog.getByLabel('Targets').fill(`${net}.300`);
+    await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
+    await page.getByRole('option', { name: 'axe v2c (snmp-v2c)' }).click();
+    await page.keyboard.press('Tab');
+    await dialog.getByRole('button', { name: 'Start scan' }).click();
+    await visible(dialog.getByRole('alert'));
+    await check(`${scheme} start a scan, refused`);
+  }
+  expect(found).toEqual([]);
 });

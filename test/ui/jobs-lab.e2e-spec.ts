@@ -398,7 +398,7 @@ it('a saved range is created, run now, edited and deleted from /discovery', asyn
   expect(await row.textContent()).toContain('30 1 * * *');
   await screenshot(page, 'discovery-ranges');
 
-  await row.getByRole('button', { name: 'Run Lab host A nightly now' }).click();
+  await row.getByRole('button', { name: 'Run now: Lab host A nightly' }).click();
   await page.waitForURL(/\/discovery\/scans\/\d+$/);
   expect(await textBecomes(page, 'scan-progress', /^1 of 1 addresses scanned · 1 identified$/)).toBeTruthy();
   await visible(page.getByText(/^Started by ui-tech, running saved range "Lab host A nightly" /));

@@ -31,13 +31,16 @@ const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': '#5c636a',
+    // a refused field's message and text: red.6 is 3.3:1 on white
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
     '--teknisi-selected-row': 'var(--mantine-color-indigo-0)',
     // coloured text (c="red", "green", …: failing, passing, drift) is the colour's filled shade,
     // 3.5:1 for green on white: its darkest shade towards black instead (70%, as in a11y.css:
     // every Mantine colour then reaches ≥ 5:1 on white, striped and selected rows)
     ...Object.fromEntries(Object.keys(t.colors).map((c) => [`--mantine-color-${c}-text`, `color-mix(in srgb, var(--mantine-color-${c}-9) 70%, black)`])),
   },
-  dark: { '--mantine-color-dimmed': '#acacac', '--teknisi-selected-row': 'var(--mantine-primary-color-light)' },
+  // red.8, the dark scheme's error colour, is 3.0:1 on an input's grey
+  dark: { '--mantine-color-dimmed': '#acacac', '--teknisi-selected-row': 'var(--mantine-primary-color-light)', '--mantine-color-error': 'var(--mantine-color-red-4)' },
 });
 
 const queryClient = new QueryClient({

@@ -107,3 +107,17 @@ ${shown.slice(0, 2000)}`);
   }
   return locator;
 }
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's violations (WCAG 2.1 A and AA, best practices) on the page as it is now, one line per element: "rule (impact): element <html> — why". */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE); // through the DevTools protocol: the page's CSP forbids inline scripts
+  return page.evaluate(async () => {
+    type Result = { id: string; impact: string; nodes: Array<{ target: string[]; html: string; failureSummary?: string }> };
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Result[] }> } }).axe;
+    const doc = (globalThis as unknown as { document: unknown }).document;
+    const r = await axe.run(doc, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} ${n.html.slice(0, 120)} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240)}`));
+  });
+}

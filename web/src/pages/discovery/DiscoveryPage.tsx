@@ -214,7 +214,7 @@ function RangesTab() {
           key: 'actions', label: 'Actions',
           render: (r: Schedule) => (
             <Group gap={4} wrap="nowrap">
-              <Button size="compact-xs" variant="light" leftSection={<IconPlayerPlay size={12} />} loading={run.isPending && run.variables?.id === r.id} onClick={() => run.mutate(r)} aria-label={`Run ${r.name} now`}>
+              <Button size="compact-xs" variant="light" leftSection={<IconPlayerPlay size={12} />} loading={run.isPending && run.variables?.id === r.id} onClick={() => run.mutate(r)} aria-label={`Run now: ${r.name}`}>
                 Run now
               </Button>
               <Button size="compact-xs" variant="default" onClick={() => setParams({ form: 'range', edit: r.id })} aria-label={`Edit ${r.name}`}>

@@ -292,7 +292,7 @@ export default function ScanPage() {
       {/* before the per-address table: a rescan's first question, not to be found under a /24's 100 rows a page */}
       {comparison && (
         <Stack gap="xs" mb="lg">
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             No longer answering
           </Title>
           <Text size="sm" c="dimmed" data-testid="scan-comparison">
