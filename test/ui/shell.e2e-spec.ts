@@ -1,5 +1,6 @@
 // The SPA's frame in a real Chromium: sign-in, deep links that survive the sign-in, the
-// global search, dark mode, errors in words, and what the server sends with the page.
+// global search, dark mode, the navigation from the keyboard, errors in words, and what the
+// server sends with the page.
 import { createUser, screenshot, startUi, UiEnv, visible, ADMIN_PASSWORD } from './support/ui';
 
 let env: UiEnv;
@@ -101,4 +102,25 @@ it('signing out ends the session: the next page asks to sign in again', async ()
   await page.waitForURL(/\/login/);
   await page.goto('/devices');
   await page.waitForURL(/\/login\?next=%2Fdevices/);
+});
+
+it('the navigation\'s groups (Configs, Admin) are reached and opened from the keyboard', async () => {
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  await page.goto('/');
+  await visible(page.getByRole('heading', { level: 1, name: 'Dashboard' }));
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  const focusedText = () => page.evaluate(() => ((globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '').trim());
+  // Tab from the top of the page, as a person without a mouse does, until Admin has the focus
+  let reached = false;
+  for (let i = 0; i < 20 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await focusedText()) === 'Admin';
+  }
+  expect(reached).toBe(true);
+  await visible(nav.getByRole('button', { name: 'Admin' }));
+  await page.keyboard.press('Enter');
+  await visible(nav.getByRole('link', { name: 'Audit log' }));
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${env.baseUrl}/admin/users`);
 });

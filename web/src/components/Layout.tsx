@@ -135,7 +135,8 @@ export function Layout() {
             const children = item.children?.filter((c) => !c.min || atLeast(me.role as Role, c.min));
             if (item.children && !children?.length) return null;
             return children ? (
-              <NavLink key={item.to} label={item.label} leftSection={<item.icon size={18} />} defaultOpened={isActive(pathname, item.to)} active={false}>
+              // a button: NavLink's default <a> without an href is skipped by Tab, so a keyboard could not open the group
+              <NavLink key={item.to} component="button" label={item.label} leftSection={<item.icon size={18} />} defaultOpened={isActive(pathname, item.to)} active={false}>
                 {children.map((c) => (
                   <NavLink key={c.to} component={Link} to={c.to} label={c.label} active={pathname === c.to} onClick={close} />
                 ))}
