@@ -151,7 +151,7 @@ export class DeviceScansController {
   @MinRole('technician')
   @Audit('device.rescan', 'device')
   @ApiAcceptedResponse({ type: RescanCreated, description: 'a scan of the device at the addresses, with the credentials (those not deleted since) and options, of the last scan that identified it; follow GET /api/discovery/scans/{id}' })
-  @ApiConflictResponse({ description: 'no scan has identified the device (a record from its agent or by hand), or none of that scan\'s credentials is left' })
+  @ApiConflictResponse({ description: 'no kept scan has identified the device (a record from its agent or by hand, or its scans older than the scan retention), or none of that scan\'s credentials is left' })
   rescan(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<RescanCreated> {
     return this.scans.rescanDevice(id, me.username);
   }

@@ -202,6 +202,12 @@ export class ScansRepository {
     return d ? d.hostname ?? null : undefined;
   }
 
+  /** Whether SNMP or SSH ever saw the device (a scan or an inventory refresh), whatever scans are still kept. */
+  async seenOverSnmpOrSsh(deviceId: number): Promise<boolean> {
+    const [row] = await this.ds.query(`SELECT 1 AS seen FROM device_sources WHERE device_id = ? AND kind IN ('snmp', 'ssh') LIMIT 1`, [deviceId]);
+    return !!row;
+  }
+
   /**
    * The latest scan that identified the device, with the addresses it identified it at there
    * (a machine can answer SNMP at one and SSH at another); null when no scan ever has.

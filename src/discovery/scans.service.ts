@@ -124,8 +124,9 @@ export class ScansService {
   /**
    * A scan of one device as the last scan that identified it found it: the addresses it answered
    * at there, that scan's credentials that still exist (the one that worked on it is tried
-   * first, as always) and its options (ports, timeout). 404 for no such device; 409 when no scan
-   * has identified it (a record from its agent or by hand) or none of those credentials is left.
+   * first, as always) and its options (ports, timeout). 404 for no such device; 409 when no kept scan
+   * has identified it (a record from its agent or by hand, or its scans past the retention) or
+   * none of those credentials is left.
    * Says which were left out as deleted: without them the scan may not identify the device.
    */
   async rescanDevice(deviceId: number, createdBy: string | null): Promise<{ id: number; deletedCredentialIds: number[] }> {
@@ -133,7 +134,13 @@ export class ScansService {
     if (name === undefined) throw new NotFoundException(`Device ${deviceId} does not exist`);
     const which = `device ${deviceId}${name ? ` (${name})` : ''}`;
     const last = await this.repo.lastIdentified(deviceId);
-    if (!last) throw new ConflictException(`No scan has identified ${which}: it is known from its agent or by hand. Scan its address from Discovery with the credentials to try.`);
+    if (!last) {
+      // a device SNMP or SSH found whose scans retention has deleted is not "known by hand"
+      const why = (await this.repo.seenOverSnmpOrSsh(deviceId))
+        ? `No kept scan identified ${which}, though SNMP or SSH saw it: a finished scan is kept ${this.config.scanRetentionDays} days (TEKNISI_SCAN_RETENTION_DAYS).`
+        : `No scan has identified ${which}: it is known from its agent or by hand.`;
+      throw new ConflictException(`${why} Scan its address from Discovery with the credentials to try.`);
+    }
     const credentialIds: number[] = [];
     const deletedCredentialIds: number[] = [];
     for (const id of last.scan.credentialIds) {

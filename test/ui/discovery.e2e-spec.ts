@@ -10,6 +10,7 @@
 import * as crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { HostKeysRepository } from '../../src/discovery/host-keys.repository';
+import { IngestService } from '../../src/inventory/ingest.service';
 import { SnmpsimAgent } from '../lab/snmpsim';
 import { bearer } from '../support/app';
 import { scanToEnd } from '../support/scan';
@@ -264,4 +265,18 @@ it('a scan compared with the one before, filtered, a saved range and a refused f
     await check(`${scheme} start a scan, refused`);
   }
   expect(found).toEqual([]);
+});
+
+it('a device found over SNMP whose scans are no longer kept says so on Rescan, not that an agent or a person made it', async () => {
+  // what retention leaves (TEKNISI_SCAN_RETENTION_DAYS): the device and its SNMP source, no scan
+  const { deviceId } = await env.t.app.get(IngestService).ingest({
+    source: 'snmp', identity: { hostname: 'old-switch', serial: `OLD-SW-${net}`, addresses: [`${net}.110`] }, device: { type: 'switch', platform: 'cisco-ios', vendor: 'Cisco' },
+  });
+  const page = await tech();
+  await page.goto(`/devices/${deviceId}`);
+  await page.getByRole('button', { name: 'Rescan' }).click();
+  await visible(page.getByText('Rescan not started'));
+  const note = page.locator('.mantine-Notification-root').filter({ hasText: 'Rescan not started' });
+  expect(await note.textContent()).toContain(`No kept scan identified device ${deviceId} (old-switch)`);
+  expect(await note.textContent()).not.toContain('known from its agent or by hand');
 });

@@ -4341,7 +4341,7 @@ export interface operations {
                     "application/json": components["schemas"]["RescanCreated"];
                 };
             };
-            /** @description no scan has identified the device (a record from its agent or by hand), or none of that scan's credentials is left */
+            /** @description no kept scan has identified the device (a record from its agent or by hand, or its scans older than the scan retention), or none of that scan's credentials is left */
             409: {
                 headers: {
                     [name: string]: unknown;
