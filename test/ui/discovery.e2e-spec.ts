@@ -1,12 +1,12 @@
 // Discovery's rough edges a technician trips on, in a real Chromium against a real server and
-// worker: a "Start scan" that cannot be pressed says why, and a scan whose credential an admin
-// deleted since says so and can still be scanned again with the credentials that are left, and the
-// pinned SSH host keys name the machine each belongs to, a saved range's next scan names its time
-// zone, a device's Rescan says which of its credentials were deleted since, a silent address
-// reads in plain words, and the pages no other spec checks with axe (a compared, filtered scan, a
-// saved range's row, a refused form) pass it.
+// worker: why "Start scan" cannot be pressed; credentials deleted since a scan, a saved range or
+// a pick named them (said as such, left out of "Scan again" and Rescan, flagged on the range);
+// host keys by device name; a saved range's next scan in a named zone, and its row following its
+// running scan; a silent address in plain words; a Rescan of a device whose scans retention
+// deleted; and axe on the pages no other spec checks with data (a compared, filtered scan, a
+// saved range's row, a refused form).
 // Scans contact loopback addresses (127.96.x.y): nothing listens on most, which answer "refused"
-// at once; a lab printer (snmpsimd) answers on one.
+// at once; a lab printer (snmpsimd) and a silent UDP socket answer on others.
 import * as crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { HostKeysRepository } from '../../src/discovery/host-keys.repository';
@@ -279,4 +279,18 @@ it('a device found over SNMP whose scans are no longer kept says so on Rescan, n
   const note = page.locator('.mantine-Notification-root').filter({ hasText: 'Rescan not started' });
   expect(await note.textContent()).toContain(`No kept scan identified device ${deviceId} (old-switch)`);
   expect(await note.textContent()).not.toContain('known from its agent or by hand');
+});
+
+it('a saved range that names a deleted credential says so in the list, before its next scan fails on it', async () => {
+  const kept = await credential('nightly v2c');
+  const gone = await credential('nightly gone v2c');
+  await env.t.http.post('/api/discovery/schedules').set(admin).send({ name: 'Nightly with a gone credential', targets: [`${net}.120`], credentialIds: [kept, gone], cron: '0 2 * * *', timezone: 'UTC' }).expect(201);
+  await env.t.http.post('/api/discovery/schedules').set(admin).send({ name: 'Nightly all kept', targets: [`${net}.121`], credentialIds: [kept], cron: '0 2 * * *', timezone: 'UTC' }).expect(201);
+  await env.t.http.delete(`/api/credentials/${gone}`).set(admin).expect(204);
+  const page = await tech();
+  await page.goto('/discovery?tab=ranges');
+  const row = page.getByRole('table', { name: 'Saved ranges' }).getByRole('row').filter({ hasText: 'Nightly with a gone credential' });
+  await visible(row.getByText(`Credential ${gone} was deleted: its scans fail until the range is edited.`, { exact: true }));
+  expect(await page.getByRole('table', { name: 'Saved ranges' }).getByRole('row').filter({ hasText: 'Nightly all kept' }).getByText(/was deleted/).count()).toBe(0);
+  expect(await axeViolations(page)).toEqual([]);
 });

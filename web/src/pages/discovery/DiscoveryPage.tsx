@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
 import { formatAgo, formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
-import { ScanForm, ScanFormValues } from './ScanForm';
+import { ScanForm, ScanFormValues, useCredentialLookup } from './ScanForm';
 import { devicesFound, devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
 import { HostKeysTab } from './HostKeysTab';
 
@@ -188,6 +188,7 @@ function RangesTab() {
     // a range's last scan running: keep its row fresh until it ends, as the list of scans does
     refetchInterval: (q) => (q.state.data?.items.some((r) => r.lastScan && isActiveScan(r.lastScan.status)) ? 2000 : false),
   });
+  const { isDeleted } = useCredentialLookup(canScan);
   const run = useMutation({
     mutationFn: (r: Schedule) => unwrap(api.POST('/api/discovery/schedules/{id}/run', { params: { path: { id: r.id } } })),
     onSuccess: (created, r) => {
@@ -202,7 +203,23 @@ function RangesTab() {
     await qc.invalidateQueries({ queryKey: ['scan-schedules'] });
   };
   const columns: Column<Schedule>[] = [
-    { key: 'name', label: 'Name', render: (r) => <Text size="sm" fw={500}>{r.name}</Text> },
+    {
+      key: 'name', label: 'Name',
+      render: (r) => {
+        // its next scan fails on a deleted credential: say so before it does
+        const gone = r.credentialIds.filter(isDeleted);
+        return (
+          <Stack gap={0}>
+            <Text size="sm" fw={500}>{r.name}</Text>
+            {gone.length > 0 && (
+              <Text size="xs" c="orange">
+                {gone.map((c) => `Credential ${c}`).join(', ')} {gone.length === 1 ? 'was' : 'were'} deleted: its scans fail until the range is edited.
+              </Text>
+            )}
+          </Stack>
+        );
+      },
+    },
     { key: 'targets', label: 'Targets', render: (r) => <Text size="sm" ff="monospace">{targetsSummary(r.targets, r.exclude)}</Text> },
     { key: 'cron', label: 'Schedule', render: (r) => <Text size="sm"><code>{r.cron}</code> {r.timezone}</Text> },
     { key: 'enabled', label: 'Enabled', render: (r) => <Badge variant="light" color={r.enabled ? 'green' : 'gray'}>{r.enabled ? 'on' : 'off'}</Badge>, width: 80 },

@@ -23,6 +23,22 @@ export const credentialsQuery = {
   staleTime: 60_000,
 };
 
+/**
+ * A credential by id, and whether it was deleted since a scan or saved range named it: known only
+ * once the list holds every credential (technicians list them; viewers cannot, and see ids).
+ */
+export function useCredentialLookup(enabled: boolean) {
+  const creds = useQuery({ ...credentialsQuery, enabled });
+  const complete = !!creds.data && creds.data.items.length >= creds.data.total;
+  const find = (id: number) => creds.data?.items.find((c) => c.id === id);
+  const isDeleted = (id: number) => complete && !find(id);
+  const name = (id: number) => {
+    const c = find(id);
+    return c ? `${c.name} (${c.kind})` : `credential ${id}${isDeleted(id) ? ' (deleted)' : ''}`;
+  };
+  return { isDeleted, name };
+}
+
 const OPTION_FIELDS: Array<{ key: keyof Options; label: string; placeholder: string; min: number; max: number; description?: string }> = [
   { key: 'snmpPort', label: 'SNMP port', placeholder: '161', min: 1, max: 65535 },
   { key: 'sshPort', label: 'SSH port', placeholder: '22', min: 1, max: 65535 },

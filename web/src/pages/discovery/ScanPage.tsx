@@ -20,7 +20,7 @@ import { formatCount, formatDuration, formatTime, plural } from '../../lib/forma
 import { useNow } from '../../lib/use-now';
 import { useSse } from '../../lib/sse';
 import { useUrlParams } from '../../lib/url-state';
-import { credentialsQuery } from './ScanForm';
+import { useCredentialLookup } from './ScanForm';
 import {
   CHANGE_COLOR, CHANGE_LABEL, DEVICE_CHANGES, DeviceChange, isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR, startedBy,
 } from './scan-labels';
@@ -79,14 +79,7 @@ export default function ScanPage() {
     placeholderData: (prev) => prev,
   });
 
-  const creds = useQuery({ ...credentialsQuery, enabled: canScan });
-  // a credential an admin deleted since: only known so when the list holds every credential
-  const allCreds = creds.data && creds.data.items.length >= creds.data.total ? creds.data.items : undefined;
-  const isDeleted = (cid: number) => !!allCreds && !allCreds.some((x) => x.id === cid);
-  const credName = (cid: number) => {
-    const c = creds.data?.items.find((x) => x.id === cid);
-    return c ? `${c.name} (${c.kind})` : `credential ${cid}${isDeleted(cid) ? ' (deleted)' : ''}`;
-  };
+  const { isDeleted, name: credName } = useCredentialLookup(canScan);
 
   const cancel = async () => {
     const v = await unwrap(api.POST('/api/discovery/scans/{id}/cancel', { params: { path: { id } } }));
