@@ -41,16 +41,17 @@ export function isUsefulSerial(serial: string | undefined | null): serial is str
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): a
- * name carrying U+202E shows its end reversed ("Invoice\u202Eexe.pdf" reads "Invoicefdp.exe"),
- * the "Trojan Source" trick; right-to-left names display correctly without them.
- */
-/**
  * Terminal escape sequences a device's text may carry (a banner's colours, a hostile sysName's
  * "clear screen"): CSI (ESC [ or U+009B, parameters, a final letter) and OSC (ESC ], up to BEL or
  * ESC \\) go whole, not as a leftover "[31m" once their ESC is dropped as a control character.
  */
 const TERMINAL_SEQUENCES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]{0,256}(?:\u0007|\u001b\\)/g;
+
+/**
+ * Explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): a
+ * name carrying U+202E shows its end reversed ("Invoice\u202Eexe.pdf" reads "Invoicefdp.exe"),
+ * the "Trojan Source" trick; right-to-left names display correctly without them.
+ */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /**
