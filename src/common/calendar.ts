@@ -19,3 +19,14 @@ const DAY_MS = 86_400_000;
 export function isPlausibleDay(ms: number, now: number): boolean {
   return ms >= FIRST_DAY && ms <= now + DAY_MS;
 }
+
+/**
+ * yyyy-mm-dd of a date a device gave, or undefined when it is no calendar day (the 31st of
+ * February, which the database refuses along with the rest of the report), or before 1980 or
+ * more than a day after `now`.
+ */
+export function calendarDay(year: number, month: number, day: number, now = Date.now()): string | undefined {
+  if (!isCalendarDay(year, month, day)) return undefined;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return isPlausibleDay(d.getTime(), now) ? d.toISOString().slice(0, 10) : undefined;
+}

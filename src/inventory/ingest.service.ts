@@ -15,7 +15,7 @@ import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
-import { isCalendarDay, isPlausibleDay } from '../common/calendar';
+import { calendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
 import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
@@ -427,8 +427,7 @@ type RecordFn = (deviceId: number, kind: HistoryKind, action: History['action'],
  */
 function isCalendarDate(s: unknown, collectedAt: Date): s is string {
   const m = typeof s === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) : null;
-  if (!m || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
-  return isPlausibleDay(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])), collectedAt.getTime());
+  return !!m && calendarDay(Number(m[1]), Number(m[2]), Number(m[3]), collectedAt.getTime()) !== undefined;
 }
 
 /**

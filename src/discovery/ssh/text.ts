@@ -1,6 +1,6 @@
 // discovery/ssh: small helpers shared by the per-platform parsers. Everything a device prints is
 // untrusted: values are trimmed and capped here, lists are capped by the parsers.
-import { isCalendarDay, isPlausibleDay } from '../../common/calendar';
+import { isPlausibleDay } from '../../common/calendar';
 
 export const CAPS = { value: 512, software: 20_000, interfaces: 4096, addressesPerInterface: 64, disks: 256, cpus: 64 };
 
@@ -25,17 +25,6 @@ export function smbios(value: unknown, max = CAPS.value): string | undefined {
 export function num(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value.trim()) : NaN;
   return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-/**
- * yyyy-mm-dd of a date a device printed, or undefined when it is no calendar day (the 31st of
- * February, which the database refuses along with the rest of the report), or before 1980 or
- * after the scan.
- */
-export function calendarDay(year: number, month: number, day: number, now = Date.now()): string | undefined {
-  if (!isCalendarDay(year, month, day)) return undefined;
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return isPlausibleDay(d.getTime(), now) ? d.toISOString().slice(0, 10) : undefined;
 }
 
 /** yyyy-mm-dd of a Unix time in seconds (rpm, pkgutil), or undefined when it cannot be an install time. */

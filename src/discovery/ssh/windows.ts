@@ -5,8 +5,9 @@
 // installed software from both Uninstall hives (64- and 32-bit).
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
+import { calendarDay } from '../../common/calendar';
 import { powershellCommand } from '../../protocols/ssh/powershell';
-import { asArray, calendarDay, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, smbios, str } from './text';
+import { asArray, CAPS, isRecord, isVirtualHardware, mac, num, parseHostname, parseJson, smbios, str } from './text';
 
 const SCRIPT = [
   "$ErrorActionPreference='SilentlyContinue';$ProgressPreference='SilentlyContinue'",
