@@ -21,11 +21,12 @@ describe('Windows over its built-in OpenSSH: a domain-joined ThinkPad', () => {
     });
   });
 
-  it('lists the processor, memory and the disk, not an empty card reader', () => {
+  it('lists the processor, memory, the disk (not an empty card reader) and the installation\'s MachineGuid', () => {
     expect(report.hardware).toEqual([
       { kind: 'cpu', name: '12th Gen Intel(R) Core(TM) i7-1265U', manufacturer: 'Intel', cores: 10, speedMhz: 1800, slot: 'socket 0' },
       { kind: 'memory', name: 'total memory', capacityBytes: 34044276736 },
       { kind: 'disk', name: 'disk 0', model: 'SAMSUNG MZVL2512HCJQ-00BL7', serial: '0025_38B5_21C4_7A1D.', capacityBytes: 512105932800 },
+      { kind: 'other', name: 'machine-id', serial: '5d8a6c1e-3f4b-4a27-9e0d-b1c2f7a83e64' },
     ]);
   });
 
@@ -55,6 +56,7 @@ describe('Windows command and parsers', () => {
     expect(script).toContain('ConvertTo-Json -Depth 4 -Compress');
     expect(script).toContain('WOW6432Node');
     expect(script).toContain('[Console]::OutputEncoding');
+    expect(script).toContain("mg=(Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Cryptography').MachineGuid");
   });
 
   it('reads a single item as PowerShell writes it (an object, not a list)', () => {

@@ -2,7 +2,8 @@
 // sent as -EncodedCommand (UTF-16LE, base64) so that neither cmd.exe nor PowerShell as the
 // default shell reinterprets a character of it, prints everything as one UTF-8 JSON document:
 // computer system, BIOS serial, OS, processors, disks, physical NICs with their addresses, and
-// installed software from both Uninstall hives (64- and 32-bit).
+// installed software from both Uninstall hives (64- and 32-bit), and the installation's
+// MachineGuid (identity when neither a serial nor a MAC is readable, as the agent reports it).
 import { InventoryReport } from '../../inventory/inventory-report';
 import { DeviceType } from '../../devices/device.entity';
 import { calendarDay } from '../../common/calendar';
@@ -25,6 +26,7 @@ const SCRIPT = [
   "ip=L (Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled=TRUE') Index,IPAddress,MACAddress",
   'sw=@($sw)',
   'hn=$env:COMPUTERNAME',
+  "mg=(Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Cryptography').MachineGuid",
   '}|ConvertTo-Json -Depth 4 -Compress',
 ].join('\n');
 
@@ -114,6 +116,9 @@ export function parseWindows(output: string | undefined, address: string): Inven
     if (!num(d.Size)) continue; // a card reader without a card
     hardware.push({ kind: 'disk', name: `disk ${num(d.Index) ?? '?'}`, model: str(d.Model, 255), serial: str(d.SerialNumber, 128), capacityBytes: num(d.Size) });
   }
+  // the same row the Windows agent sends, so that an agent's report and a scan's agree
+  const machineGuid = str(doc.mg, 128);
+  if (machineGuid) hardware.push({ kind: 'other', name: 'machine-id', serial: machineGuid });
 
   // Win32_ComputerSystem and Win32_Processor always have an instance: without them WMI did not
   // answer (a corrupt repository, a stopped service), and what it would have listed is unknown, not none
