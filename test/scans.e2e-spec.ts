@@ -28,6 +28,7 @@ interface ScanBody {
   options: Record<string, number>;
   createdBy: string | null;
   error?: string | null;
+  skippedFirings: number;
   exclude: string[];
   progress: { done: number; total: number; found: number };
   counts: Record<string, number>;
@@ -418,7 +419,7 @@ describe('discovery scans', () => {
     const schedule = (await api().get(`/api/discovery/schedules/${created.body.id}`).set(bearer(tech)).expect(200)).body;
     expect(schedule.lastScanId).toBe(scan.id);
     // the list of saved ranges shows what that scan found and changed (the first of this range: nothing to compare)
-    expect(schedule.lastScan).toEqual({ id: scan.id, status: 'completed', found: 1, devices: { changed: 1 }, gone: null, finishedAt: expect.any(String) });
+    expect(schedule.lastScan).toEqual({ id: scan.id, status: 'completed', found: 1, devices: { changed: 1 }, gone: null, skippedFirings: 0, finishedAt: expect.any(String) });
     // the scan says which saved range started it, by name, and that its schedule did
     expect(scan).toMatchObject({ scheduleId: created.body.id, scheduleName: 'lab db01', createdBy: 'schedule:lab db01' });
     const listed = (await api().get('/api/discovery/scans?limit=5').set(bearer(tech)).expect(200)).body.items.find((s: { id: number }) => s.id === scan.id);
@@ -449,6 +450,48 @@ describe('discovery scans', () => {
     });
     expect(after.lastScan).toMatchObject({ id: after.lastScanId, status: 'failed', found: 0, devices: {}, gone: null });
     expect(new Date(after.nextRunAt).getTime()).toBeGreaterThan(Date.now()); // and it tries again next time
+  });
+
+  it('a saved range that fires while its last scan is under way skips the firing and counts it on that scan; Run now is refused until the scan ends', async () => {
+    // an address whose UDP 161 swallows requests, asked with a long timeout: the scan stays under way
+    const dgram = await import('node:dgram');
+    const sink = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sink.bind(161, at(50), r));
+    try {
+      const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+        .send({ name: 'overrunning range', targets: [at(50)], credentialIds: [cred.linux], cron: '*/5 * * * *', options: { timeoutMs: 10_000, retries: 2 } }).expect(201)).body;
+      const due = () => t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 1000), range.id]);
+      const fire = () => t.app.get(ScanSchedulesService).fireDue();
+      await due();
+      const [first] = await fire();
+      expect(first).toEqual(expect.any(Number));
+      for (let i = 0; i < 2; i++) {
+        await due();
+        expect(await fire()).toEqual([]);
+      }
+      const scan = await scanOf(first);
+      expect(scan.status).toMatch(/^(queued|running)$/);
+      expect(scan).toMatchObject({ skippedFirings: 2 });
+      const view = (await api().get(`/api/discovery/schedules/${range.id}`).set(bearer(tech)).expect(200)).body;
+      expect(view).toMatchObject({ lastScanId: first, lastScan: { id: first, skippedFirings: 2 } });
+      expect(new Date(view.nextRunAt).getTime()).toBeGreaterThan(Date.now()); // the schedule moved on all the same
+      const refused = await api().post(`/api/discovery/schedules/${range.id}/run`).set(bearer(tech)).expect(409);
+      expect(refused.body.message).toMatch(new RegExp(`^Saved range "overrunning range" is being scanned now \\(scan ${first}, (queued|running)\\): wait for it to end, or cancel it first\\.$`));
+      expect((await api().get('/api/discovery/scans?limit=1').set(bearer(tech)).expect(200)).body.items[0].id).toBe(first); // none started
+
+      // once it has ended, the next firing scans again, and so does Run now
+      await api().post(`/api/discovery/scans/${first}/cancel`).set(bearer(tech)).expect(200);
+      await due();
+      const [second] = await fire();
+      expect(second).toBeGreaterThan(first);
+      expect((await scanOf(second)).skippedFirings).toBe(0);
+      await api().post(`/api/discovery/scans/${second}/cancel`).set(bearer(tech)).expect(200);
+      const third = (await api().post(`/api/discovery/schedules/${range.id}/run`).set(bearer(tech)).expect(202)).body.id;
+      await api().post(`/api/discovery/scans/${third}/cancel`).set(bearer(tech)).expect(200);
+      for (const id of [first, second, third]) expect((await until(id)).status).toBe('cancelled');
+    } finally {
+      sink.close();
+    }
   });
 
   it('compares a completed scan with the previous one of its range: devices found as they were, and those that no longer answer, with what their address said', async () => {

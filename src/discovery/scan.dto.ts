@@ -102,6 +102,8 @@ export class ScanComparison {
   @ApiProperty({ description: 'devices that scan identified and this one did not: GET /api/discovery/scans/{id}/gone lists them' }) gone: number;
 }
 
+const SKIPPED_FIRINGS = 'firings of its saved range that came while it was still queued or running: skipped, so that a scan that outlasts its schedule is not joined by a second one of the same range';
+
 export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
@@ -118,6 +120,7 @@ export class ScanView {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'the saved range\'s name (null once it is deleted)' }) scheduleName: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'who started it: a user, or schedule:<name> when a saved range fired on its own' }) createdBy: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ description: SKIPPED_FIRINGS }) skippedFirings: number;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
@@ -202,6 +205,7 @@ export class ScanSummary {
   @ApiProperty({ description: 'addresses identified' }) found: number;
   @ApiProperty({ type: ScanDeviceCounts }) devices: Partial<Record<DeviceChange, number>>;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'devices the scan before it identified and it did not (see its /gone); null when it did not complete or has nothing to compare with' }) gone: number | null;
+  @ApiProperty({ description: SKIPPED_FIRINGS }) skippedFirings: number;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
 }
 

@@ -54,6 +54,8 @@ export class Scan {
   @Index() @RefColumn({ nullable: true }) scheduleId: number | null;
   @TextColumn(64) createdBy: string | null;
   @TextColumn(1024) error: string | null;
+  /** firings of its saved range that came while it was still queued or running, and were skipped */
+  @Column({ type: 'int', unsigned: true, default: 0 }) skippedFirings: number;
   @TimeColumn() createdAt: Date;
   @TimeColumn({ nullable: true }) startedAt: Date | null;
   @TimeColumn({ nullable: true }) finishedAt: Date | null;

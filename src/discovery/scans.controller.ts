@@ -134,6 +134,7 @@ export class ScansController {
   @MinRole('technician')
   @Audit('scan-schedule.run', 'scan-schedule')
   @ApiAcceptedResponse({ type: ScanCreated, description: 'a scan of the saved range, started now' })
+  @ApiConflictResponse({ description: 'the saved range\'s last scan is still queued or running' })
   runSchedule(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<ScanCreated> {
     return this.schedules.runNow(id, me.username);
   }

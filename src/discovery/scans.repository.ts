@@ -465,6 +465,15 @@ export class ScansRepository {
     return this.ds.getRepository(ScanSchedule).createQueryBuilder('s').where('s.enabled = 1 AND s.next_run_at <= :now', { now }).orderBy('s.next_run_at').limit(limit).getMany();
   }
 
+  /**
+   * Counts a saved range's firing against its last scan when that scan is still queued or
+   * running: false when it has ended (then the firing starts a scan as usual).
+   */
+  async skipFiringFor(scanId: number): Promise<boolean> {
+    const res = await this.ds.query("UPDATE scans SET skipped_firings = skipped_firings + 1 WHERE id = ? AND status IN ('queued', 'running')", [scanId]);
+    return affected(res) > 0;
+  }
+
   /** Moves a schedule to its next firing only if nobody else did: the caller that wins starts the scan. */
   async claimFiring(id: number, expected: Date, next: Date | null, m?: EntityManager): Promise<boolean> {
     const res = await (m ?? this.ds).query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ?', [next, id, expected]);

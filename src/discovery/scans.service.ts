@@ -35,7 +35,7 @@ export function toScanView(s: Scan, { counts, devices }: Pick<ScanView, 'counts'
   return {
     id: s.id, status: s.status, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options,
     progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, devices, scheduleId: s.scheduleId, scheduleName, createdBy: s.createdBy,
-    error: s.error, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
+    error: s.error, skippedFirings: s.skippedFirings, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
   };
 }
 
@@ -212,7 +212,7 @@ export class ScansService {
     if (!s) return null;
     const { counts, devices } = await this.countsOf(s);
     const comparison = await this.comparison(s);
-    return { id, status: s.status, found: counts.identified ?? 0, devices, gone: comparison?.gone ?? null, finishedAt: s.finishedAt };
+    return { id, status: s.status, found: counts.identified ?? 0, devices, gone: comparison?.gone ?? null, skippedFirings: s.skippedFirings, finishedAt: s.finishedAt };
   }
 
   /** Devices the previous completed scan of the range identified and this one (completed) did not, by hostname. */

@@ -1976,6 +1976,8 @@ export interface components {
             /** @description who started it: a user, or schedule:<name> when a saved range fired on its own */
             createdBy?: string | null;
             error?: string | null;
+            /** @description firings of its saved range that came while it was still queued or running: skipped, so that a scan that outlasts its schedule is not joined by a second one of the same range */
+            skippedFirings: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2055,6 +2057,8 @@ export interface components {
             /** @description who started it: a user, or schedule:<name> when a saved range fired on its own */
             createdBy?: string | null;
             error?: string | null;
+            /** @description firings of its saved range that came while it was still queued or running: skipped, so that a scan that outlasts its schedule is not joined by a second one of the same range */
+            skippedFirings: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2117,6 +2121,8 @@ export interface components {
             devices: components["schemas"]["ScanDeviceCounts"];
             /** @description devices the scan before it identified and it did not (see its /gone); null when it did not complete or has nothing to compare with */
             gone?: number | null;
+            /** @description firings of its saved range that came while it was still queued or running: skipped, so that a scan that outlasts its schedule is not joined by a second one of the same range */
+            skippedFirings: number;
             /** Format: date-time */
             finishedAt?: string | null;
         };
@@ -4318,6 +4324,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ScanCreated"];
                 };
+            };
+            /** @description the saved range's last scan is still queued or running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
