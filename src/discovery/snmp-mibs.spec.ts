@@ -16,6 +16,7 @@ function recordedAgent(recording: Recording): SnmpClient {
     get: async (oids: string[]) => new Map(oids.map((o) => [o, sorted.find(([x]) => x === o)?.[1] ?? null])),
     walk: async (oid: string, maxRows = 10_000) => walk(oid, maxRows),
     walkColumns: async (oids: string[], maxRows = 10_000) => oids.map((o) => walk(o, maxRows)),
+    undecodableValues: new Map<string, string>(),
     close: () => undefined,
   };
   return agent as unknown as SnmpClient;

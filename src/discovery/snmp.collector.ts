@@ -98,6 +98,11 @@ export async function collectSnmp(
 
   if (ifs?.more) problems.push(`interfaces: the agent lists more than ${limits.maxInterfaces}; the first ${limits.maxInterfaces} are kept`);
   if (software?.more) problems.push(`software: the agent lists more than ${limits.maxSoftware} programs; the first ${limits.maxSoftware} are kept`);
+  const odd = [...client.undecodableValues];
+  if (odd.length) {
+    const [oid, why] = odd[0];
+    problems.push(`${odd.length === 1 ? 'a value' : `${odd.length} values`} the agent sent could not be decoded and ${odd.length === 1 ? 'is' : 'are'} left empty (${oid}${odd.length > 1 ? ', the first' : ''}: ${why})`);
+  }
 
   const c = classify(sys.sysObjectID, sys.sysDescr);
   // a printer is one by its Printer-MIB, whatever its network card calls itself

@@ -4,7 +4,9 @@
 // against their types), so this is net-snmp's own Agent, on a loopback address, answering v2c
 // and v3 authPriv with a system group: an object named in `odd` goes out as an Opaque holding
 // a marker, whose tag and length the agent's outgoing bytes have rewritten (before encryption,
-// for v3). Everything else it answers as any agent does; it has no tables.
+// for v3). Everything else it answers as any agent does. Its one table, when given, is a
+// software list (hrSWInstalledTable) whose install dates go out as Opaque, one of them the
+// marker: a walk of that column meets the undecodable value between good ones.
 import * as snmp from 'net-snmp';
 import { SYSTEM_OIDS } from '../../src/protocols/snmp/snmp.client';
 
@@ -18,6 +20,8 @@ export interface OddTypeAgentOptions {
   odd: SystemObject[];
   /** 0x47: an unknown type (default); 0x40: an IpAddress of 8 bytes */
   tag?: number;
+  /** hrSWInstalledTable rows: a program's name and install date (8-byte DateAndTime), or 'odd' for an undecodable date */
+  software?: Array<{ name: string; date: Buffer | 'odd' }>;
 }
 
 const MARKER = Buffer.from('\xfeODDTYPE', 'latin1'); // 8 bytes, found nowhere else in an answer
@@ -62,6 +66,19 @@ export class OddTypeAgent {
       const odd = this.o.odd.includes(name);
       mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid: oid.replace(/\.0$/, ''), scalarType: odd ? snmp.ObjectType.Opaque : SCALAR_TYPES[name], maxAccess: snmp.MaxAccess['read-only'] });
       mib.setScalarValue(name, odd ? MARKER : this.o.system[name]);
+    }
+    if (this.o.software) {
+      const readOnly = snmp.MaxAccess['read-only'];
+      mib.registerProvider({
+        name: 'hrSWInstalledEntry', type: snmp.MibProviderType.Table, oid: '1.3.6.1.2.1.25.6.3.1', maxAccess: snmp.MaxAccess['not-accessible'],
+        tableColumns: [
+          { number: 1, name: 'hrSWInstalledIndex', type: snmp.ObjectType.Integer, maxAccess: readOnly },
+          { number: 2, name: 'hrSWInstalledName', type: snmp.ObjectType.OctetString, maxAccess: readOnly },
+          { number: 5, name: 'hrSWInstalledDate', type: snmp.ObjectType.Opaque, maxAccess: readOnly },
+        ],
+        tableIndex: [{ columnName: 'hrSWInstalledIndex' }],
+      });
+      this.o.software.forEach((p, i) => mib.addTableRow('hrSWInstalledEntry', [i + 1, p.name, p.date === 'odd' ? MARKER : p.date]));
     }
     // v1/v2c: the bytes that go out; v3: the scoped PDU before it is encrypted (only answers carry the marker)
     const send = agent.listener.send.bind(agent.listener) as (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void;

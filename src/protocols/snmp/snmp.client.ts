@@ -1,7 +1,9 @@
 // protocols/snmp: a thin client over net-snmp for v1, v2c and v3. Every call has a timeout,
 // walks are capped in rows, values come back decoded as untrusted text, and failures are
 // classified (timeout, authentication, no such object) so that a scan can say why.
+import type { Socket } from 'node:dgram';
 import * as snmp from 'net-snmp';
+import { patchUndecodable } from './undecodable';
 
 export type SnmpVersion = 'v1' | 'v2c' | 'v3';
 export type SnmpAuthProtocol = 'MD5' | 'SHA' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -56,9 +58,10 @@ export class SnmpError extends Error {
 /**
  * The agent answered, but net-snmp could not decode the answer: a value of an ASN.1 type it
  * does not know (the SNMPv2 draft's UInteger32), an IpAddress not of 4 bytes, an INTEGER past
- * 2^53. net-snmp drops such an answer whole: over v1/v2c the request then times out (it said
+ * 2^53. net-snmp drops such an answer whole: over v1/v2c the request then timed out (it said
  * "no answer (wrong community…)"), over v3 it fails to "decrypt" (it said "refused the SNMPv3
- * user or keys"). One such value is no reason to lose the rest: ask for the others alone.
+ * user or keys"). One such value is no reason to lose the rest: over v1/v2c the answer is read
+ * with that value empty (undecodable.ts); over v3 a get asks for the others alone.
  */
 export class UndecodableAnswer extends SnmpError {
   constructor(message: string, afterValues = 0) {
@@ -201,10 +204,48 @@ export class SnmpClient {
       this.undecodable.count++;
       this.undecodable.why = err.message.slice(0, 200);
     });
+    if (cred.kind !== 'snmp-v3') this.decodeLeniently();
   }
 
   /** answers net-snmp dropped as undecodable, and why the last one was */
   private readonly undecodable = { count: 0, why: '' };
+  /** values answered in a form net-snmp cannot decode, by OID, with why: read as empty */
+  private readonly oddValues = new Map<string, string>();
+
+  /**
+   * v1/v2c: an answer net-snmp drops as undecodable is given to it again with its undecodable
+   * values re-tagged (see undecodable.ts), so that the rest of it is read; those values come
+   * back empty. Answers it decodes pass as they are.
+   */
+  private decodeLeniently(): void {
+    const session = this.session as unknown as { dgram?: Socket; onMsg?: (buffer: Buffer) => void };
+    const socket = session.dgram;
+    const onMsg = session.onMsg?.bind(session);
+    if (!socket || !onMsg || socket.listenerCount('message') !== 1) return; // not the net-snmp this was written for
+    socket.removeAllListeners('message');
+    socket.on('message', (buffer: Buffer) => {
+      const before = this.undecodable.count;
+      onMsg(buffer);
+      if (this.undecodable.count === before) return;
+      const patched = patchUndecodable(buffer);
+      if (!patched) return;
+      for (const [oid, why] of patched.values) this.noteUndecodable(oid, why);
+      const why = this.undecodable.why;
+      this.undecodable.count = before;
+      onMsg(patched.buffer);
+      if (this.undecodable.count > before) this.undecodable.why = why; // still undecodable: say the first reason
+    });
+  }
+
+  /** Values the agent answered in a form that cannot be decoded (each read as empty), with why. */
+  get undecodableValues(): ReadonlyMap<string, string> {
+    return this.oddValues;
+  }
+
+  /** Says that the agent's value of `oid` cannot be decoded (asked for alone, over v3). */
+  noteUndecodable(oid: string, why: string): void {
+    if (this.oddValues.size < 10_000) this.oddValues.set(oid, why);
+  }
 
   /** a request's failure, knowing how many undecodable answers there had been when it went out */
   private failure(err: Error, undecodableBefore: number): SnmpError {
@@ -218,7 +259,10 @@ export class SnmpClient {
       this.session.get(oids, (err, varbinds) => {
         if (err) return reject(this.failure(err, undecodableBefore));
         const out = new Map<string, SnmpValue>();
-        for (const vb of varbinds ?? []) out.set(vb.oid, snmp.isVarbindError(vb) ? null : toValue(vb));
+        for (const vb of varbinds ?? []) out.set(vb.oid, snmp.isVarbindError(vb) || this.oddValues.has(vb.oid) ? null : toValue(vb));
+        // nothing asked for could be read: that is an undecodable answer, not an empty one
+        const odd = (varbinds ?? []).filter((vb) => this.oddValues.has(vb.oid));
+        if (odd.length && odd.length === varbinds?.length) return reject(UndecodableAnswer.because(this.oddValues.get(odd[0].oid)!));
         resolve(out);
       });
     });
@@ -350,7 +394,7 @@ export class SnmpClient {
               continue;
             }
             c.last = vb.oid;
-            const value = toValue(vb);
+            const value = this.oddValues.has(vb.oid) ? null : toValue(vb);
             c.out.set(vb.oid, value);
             if (c.out.size >= maxRows) c.done = true; // capped: stop asking
             bytes += vb.oid.length + (Buffer.isBuffer(value) || typeof value === 'string' ? value.length : 8);
@@ -407,7 +451,11 @@ export async function readSystem(client: SnmpClient): Promise<SystemInfo> {
   const oids = Object.values(SYSTEM_OIDS);
   const values = await client.get(oids).catch(async (err: unknown) => {
     if (!(err instanceof UndecodableAnswer)) throw err;
-    const each = await Promise.all(oids.map((oid) => client.get([oid]).catch((e: unknown) => (e instanceof UndecodableAnswer ? null : Promise.reject(e)))));
+    const each = await Promise.all(oids.map((oid) => client.get([oid]).catch((e: unknown) => {
+      if (!(e instanceof UndecodableAnswer)) return Promise.reject(e);
+      client.noteUndecodable(oid, e.message.replace(/^the agent answered with a value that cannot be decoded \((.*)\)$/s, '$1'));
+      return null;
+    })));
     if (each.every((m) => m === null)) throw err;
     return new Map(each.flatMap((m) => [...(m ?? [])]));
   });
