@@ -5,6 +5,7 @@ import {
   ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { trimmed } from '../common/dto-fields';
+import { CREDENTIAL_KINDS, CredentialKind } from '../credentials/credential.entity';
 import { PageQuery } from '../common/pagination';
 import { DEVICE_CHANGES, DeviceChange, SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
 
@@ -104,12 +105,21 @@ export class ScanComparison {
 
 const SKIPPED_FIRINGS = 'firings of its saved range that came while it was still queued or running: skipped, so that a scan that outlasts its schedule is not joined by a second one of the same range';
 
+/** A credential a scan names, by what it is called: never a secret. */
+export class ScanCredentialView {
+  @ApiProperty() id: number;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'office v2c', description: 'its name now; null once it has been deleted' }) name: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: CREDENTIAL_KINDS, description: 'null once it has been deleted' }) kind: CredentialKind | null;
+}
+
 export class ScanView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: SCAN_STATUSES }) status: ScanStatus;
   @ApiProperty({ type: [String] }) targets: string[];
   @ApiProperty({ type: [String], description: 'what the scan leaves out: its own exclusions, then the server\'s TEKNISI_SCAN_EXCLUDE, each host name followed by the addresses it resolved to; not counted in progress.total' }) exclude: string[];
   @ApiProperty({ type: [Number] }) credentialIds: number[];
+  @ApiProperty({ type: [ScanCredentialView], description: 'credentialIds by name and kind, in the same order, for every role: a viewer, who cannot list credentials, reads which were tried; a deleted one has name and kind null' })
+  credentials: ScanCredentialView[];
   @ApiProperty({ type: ScanOptionsDto }) options: ScanOptions;
   @ApiProperty({ type: ScanProgress }) progress: ScanProgress;
   @ApiProperty({ type: ScanCounts, description: 'finished addresses per result status', example: { identified: 3, 'no-response': 250 } })

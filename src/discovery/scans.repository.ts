@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
+import type { CredentialKind } from '../credentials/credential.entity';
 import { deleteInBatches } from '../database/batches';
 import { statusCountsJson } from '../database/status-counts';
 import { ChunkStatus, DeviceChange, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus, scanRangeKey } from './scan.entity';
@@ -161,6 +162,13 @@ export class ScansRepository {
       params.push(scanId, filter.change);
     }
     return { where: where.join(' AND '), params };
+  }
+
+  /** Credentials' names and kinds by id (a deleted one is absent); never a secret column. */
+  async credentialNames(ids: number[]): Promise<Map<number, { name: string; kind: CredentialKind }>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: number; name: string; kind: CredentialKind }> = await this.ds.query('SELECT id, name, kind FROM credentials WHERE id IN (?)', [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [Number(r.id), { name: r.name, kind: r.kind }]));
   }
 
   /** Saved ranges' names by id (a deleted one is absent). */

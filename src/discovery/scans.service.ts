@@ -7,6 +7,7 @@ import { Page, PageQuery } from '../common/pagination';
 import { expandTargets, parseTargets, targetErrorParts } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
+import type { CredentialKind } from '../credentials/credential.entity';
 import { csvLine, neutralizeCell } from '../devices/devices-csv.service';
 import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
@@ -29,11 +30,17 @@ export function chunkJobId(scanId: number, chunkNo: number, attempt: number): st
   return `scan-${scanId}-${chunkNo}-${attempt}`;
 }
 
-/** A scan as the API shows it; its progress is read off the counts of its results, live and exact. */
-export function toScanView(s: Scan, { counts, devices }: Pick<ScanView, 'counts' | 'devices'>, scheduleName: string | null = null): ScanView {
+type CredentialNames = Map<number, { name: string; kind: CredentialKind }>;
+
+/**
+ * A scan as the API shows it; its progress is read off the counts of its results, live and exact.
+ * Its credentials are named for whoever reads it (a viewer cannot list them): names, not secrets.
+ */
+export function toScanView(s: Scan, { counts, devices }: Pick<ScanView, 'counts' | 'devices'>, scheduleName: string | null = null, credentialNames: CredentialNames = new Map()): ScanView {
   const done = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
+  const credentials = s.credentialIds.map((id) => ({ id, name: credentialNames.get(id)?.name ?? null, kind: credentialNames.get(id)?.kind ?? null }));
   return {
-    id: s.id, status: s.status, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options,
+    id: s.id, status: s.status, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, credentials, options: s.options,
     progress: { done, total: s.total, found: counts.identified ?? 0 }, counts, devices, scheduleId: s.scheduleId, scheduleName, createdBy: s.createdBy,
     error: s.error, skippedFirings: s.skippedFirings, createdAt: s.createdAt, startedAt: s.startedAt, finishedAt: s.finishedAt,
   };
@@ -155,7 +162,8 @@ export class ScansService {
   async list(q: ScanListQuery): Promise<Page<ScanView>> {
     const [rows, total] = await this.repo.listScans(q.status, (q.page - 1) * q.limit, q.limit);
     const names = await this.repo.scheduleNames(rows.flatMap((s) => (s.scheduleId ? [s.scheduleId] : [])));
-    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.countsOf(s), s.scheduleId ? names.get(s.scheduleId) ?? null : null)));
+    const credentials = await this.repo.credentialNames(rows.flatMap((s) => s.credentialIds));
+    const items = await Promise.all(rows.map(async (s) => toScanView(s, await this.countsOf(s), s.scheduleId ? names.get(s.scheduleId) ?? null : null, credentials)));
     return { items, total, page: q.page, limit: q.limit };
   }
 
@@ -163,7 +171,7 @@ export class ScansService {
     const s = await this.repo.findScan(id);
     if (!s) throw new NotFoundException(`Scan ${id} does not exist`);
     const name = s.scheduleId ? (await this.repo.scheduleNames([s.scheduleId])).get(s.scheduleId) ?? null : null;
-    return toScanView(s, await this.countsOf(s), name);
+    return toScanView(s, await this.countsOf(s), name, await this.repo.credentialNames(s.credentialIds));
   }
 
   /** An ended scan's stored counts; a running one's (or one that ended before they were kept) counted now. */

@@ -100,6 +100,25 @@ it('a scan whose every credential was deleted cannot be scanned again, and says 
   expect(await again.getAttribute('aria-describedby')).toBe(await why.first().getAttribute('id'));
 });
 
+it('a viewer, who cannot list credentials, reads a scan\'s credentials by name and kind, never a secret', async () => {
+  const named = await credential('viewer-visible v2c');
+  const doomed = await credential('viewer doomed v2c');
+  const scan = await scanToEnd(env.t.http, admin, { targets: [`${net}.35`], credentialIds: [named, doomed], options: { timeoutMs: 300, retries: 0 } });
+  await env.t.http.delete(`/api/credentials/${doomed}`).set(admin).expect(204);
+  const viewerPassword = await createUser(env, 'discovery-viewer', 'viewer');
+  const viewerToken = (await env.t.http.post('/api/auth/login').send({ username: 'discovery-viewer', password: viewerPassword }).expect(200)).body.accessToken as string;
+  // the premise: a viewer cannot list credentials, so the page cannot look their names up itself
+  await env.t.http.get('/api/credentials').set(bearer(viewerToken)).expect(403);
+  const page = await env.login('discovery-viewer', viewerPassword);
+  await page.goto(`/discovery/scans/${scan.id}`);
+  await visible(page.getByLabel('Status: completed'));
+  // not "credential 7, credential 8"
+  await visible(page.getByText(`viewer-visible v2c (snmp-v2c), credential ${doomed} (deleted)`, { exact: true }));
+  const view = (await env.t.http.get(`/api/discovery/scans/${scan.id}`).set(bearer(viewerToken)).expect(200)).text;
+  const list = (await env.t.http.get('/api/discovery/scans').set(bearer(viewerToken)).expect(200)).text;
+  for (const text of [view, list, await page.content()]) expect(text).not.toContain('-community');
+});
+
 it('the SSH host keys tab names the machine each key belongs to, as text', async () => {
   const keys = env.t.app.get(HostKeysRepository);
   const host = `${net}.40`;

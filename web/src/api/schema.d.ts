@@ -1918,6 +1918,19 @@ export interface components {
         ScanCreated: {
             id: number;
         };
+        ScanCredentialView: {
+            id: number;
+            /**
+             * @description its name now; null once it has been deleted
+             * @example office v2c
+             */
+            name?: string | null;
+            /**
+             * @description null once it has been deleted
+             * @enum {string|null}
+             */
+            kind?: "snmp-v1" | "snmp-v2c" | "snmp-v3" | "ssh" | null;
+        };
         ScanProgress: {
             /** @description addresses finished */
             done: number;
@@ -1951,6 +1964,8 @@ export interface components {
             /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE, each host name followed by the addresses it resolved to; not counted in progress.total */
             exclude: string[];
             credentialIds: number[];
+            /** @description credentialIds by name and kind, in the same order, for every role: a viewer, who cannot list credentials, reads which were tried; a deleted one has name and kind null */
+            credentials: components["schemas"]["ScanCredentialView"][];
             options: components["schemas"]["ScanOptionsDto"];
             progress: components["schemas"]["ScanProgress"];
             /**
@@ -2032,6 +2047,8 @@ export interface components {
             /** @description what the scan leaves out: its own exclusions, then the server's TEKNISI_SCAN_EXCLUDE, each host name followed by the addresses it resolved to; not counted in progress.total */
             exclude: string[];
             credentialIds: number[];
+            /** @description credentialIds by name and kind, in the same order, for every role: a viewer, who cannot list credentials, reads which were tried; a deleted one has name and kind null */
+            credentials: components["schemas"]["ScanCredentialView"][];
             options: components["schemas"]["ScanOptionsDto"];
             progress: components["schemas"]["ScanProgress"];
             /**

@@ -20,7 +20,6 @@ import { formatCount, formatDuration, formatTime, plural } from '../../lib/forma
 import { useNow } from '../../lib/use-now';
 import { useSse } from '../../lib/sse';
 import { useUrlParams } from '../../lib/url-state';
-import { useCredentialLookup } from './ScanForm';
 import {
   CHANGE_COLOR, CHANGE_LABEL, DEVICE_CHANGES, DeviceChange, isActiveScan, RESULT_COLOR, RESULT_LABEL, RESULT_STATUSES, ResultStatus, SCAN_STATUS_COLOR, startedBy,
 } from './scan-labels';
@@ -79,7 +78,10 @@ export default function ScanPage() {
     placeholderData: (prev) => prev,
   });
 
-  const { isDeleted, name: credName } = useCredentialLookup(canScan);
+  // the server names a scan's credentials for every role (a viewer cannot list them) and says
+  // which were deleted since
+  const deletedOf = (s: Scan) => s.credentials.filter((c) => c.name === null).map((c) => c.id);
+  const credName = (c: Scan['credentials'][number]) => (c.name === null ? `credential ${c.id} (deleted)` : `${c.name} (${c.kind})`);
 
   const cancel = async () => {
     const v = await unwrap(api.POST('/api/discovery/scans/{id}/cancel', { params: { path: { id } } }));
@@ -90,9 +92,9 @@ export default function ScanPage() {
   // the same targets, exclusions, credentials and options, as a new scan; credentials deleted since
   // are left out (the server refuses a scan naming one), as a device's Rescan does, and it says so
   const again = useMutation({
-    mutationFn: (s: Scan) => unwrap(api.POST('/api/discovery/scans', { body: { targets: s.targets, ...(s.exclude.length ? { exclude: s.exclude } : {}), credentialIds: s.credentialIds.filter((c) => !isDeleted(c)), options: s.options } })),
+    mutationFn: (s: Scan) => unwrap(api.POST('/api/discovery/scans', { body: { targets: s.targets, ...(s.exclude.length ? { exclude: s.exclude } : {}), credentialIds: s.credentialIds.filter((c) => !deletedOf(s).includes(c)), options: s.options } })),
     onSuccess: (created, s) => {
-      const left = s.credentialIds.filter(isDeleted);
+      const left = deletedOf(s);
       const without = left.length ? `, without ${left.map((c) => `credential ${c}`).join(', ')}, which ${left.length === 1 ? 'was' : 'were'} deleted` : '';
       notifications.show({ color: 'green', title: 'Scan started', message: `Scan ${created.id} repeats scan ${id}${without}.` });
       void qc.invalidateQueries({ queryKey: ['scans'] });
@@ -100,7 +102,7 @@ export default function ScanPage() {
     },
   });
 
-  const noCredsLeft = !!scan && scan.credentialIds.every(isDeleted);
+  const noCredsLeft = !!scan && deletedOf(scan).length === scan.credentialIds.length;
   const noCredsId = useId();
   // a running scan's time left moves on between its progress events
   const now = useNow(isActiveScan(scan?.status) ? 1000 : null);
@@ -268,7 +270,7 @@ export default function ScanPage() {
             )}
           </Detail>
           <Detail label="Credentials">
-            <Text size="sm">{scan.credentialIds.map(credName).join(', ')}</Text>
+            <Text size="sm">{scan.credentials.map(credName).join(', ')}</Text>
             {noCredsLeft && (
               <Text size="sm" c="dimmed" id={noCredsId}>
                 Every credential of this scan has been deleted: start a new scan with others.
