@@ -119,6 +119,37 @@ it('a viewer, who cannot list credentials, reads a scan\'s credentials by name a
   for (const text of [view, list, await page.content()]) expect(text).not.toContain('-community');
 });
 
+it('a refused scan or saved range says each field\'s problem once, under the field, and its alert points there', async () => {
+  await credential('refused v2c');
+  const page = await tech();
+  const times = (text: string, what: string) => text.split(what).length - 1;
+  const pick = async (dialog: ReturnType<Page['getByRole']>) => {
+    await dialog.getByRole('combobox', { name: 'Credentials' }).or(dialog.getByRole('textbox', { name: 'Credentials' })).first().click();
+    await page.getByRole('option', { name: 'refused v2c (snmp-v2c)' }).click();
+    await page.keyboard.press('Tab');
+  };
+  await page.goto('/discovery?form=scan');
+  const scan = page.getByRole('dialog', { name: 'Start a scan' });
+  await scan.getByLabel('Targets').fill(`${net}.1\n${net}.300`);
+  await pick(scan);
+  await scan.getByRole('button', { name: 'Start scan' }).click();
+  const alert = await visible(scan.getByRole('alert'));
+  expect(times(await scan.innerText(), `"${net}.300" is not an address, range, CIDR block or host name`)).toBe(1);
+  expect(await alert.first().textContent()).toContain('See the message under Targets.');
+  await page.keyboard.press('Escape');
+
+  await page.goto('/discovery?tab=ranges&form=range');
+  const range = page.getByRole('dialog', { name: 'New saved range' });
+  await range.getByLabel('Name').fill('Refused range');
+  await range.getByLabel('Targets').fill(`${net}.1`);
+  await range.getByLabel('Cron schedule').fill('0 2 * *');
+  await pick(range);
+  await range.getByRole('button', { name: 'Create range' }).click();
+  await visible(range.getByRole('alert'));
+  expect(times(await range.innerText(), 'cron must have five fields')).toBe(1);
+  expect(await range.getByRole('alert').first().textContent()).toContain('See the message under Cron schedule.');
+});
+
 it('the SSH host keys tab names the machine each key belongs to, as text', async () => {
   const keys = env.t.app.get(HostKeysRepository);
   const host = `${net}.40`;

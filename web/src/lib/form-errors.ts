@@ -1,6 +1,7 @@
 // A 400 from the API names each offending field ({details: [{field, messages}]}): these turn it
 // into the message each form input shows under itself, so the user sees which field is wrong
-// and why, beside the field, as well as in the form's ErrorAlert.
+// and why, beside the field, as well as in the form's ErrorAlert (which, told the fields shown
+// beside their inputs, points at them instead of saying their messages twice).
 import { ApiError } from '../api/client';
 
 /** field → message, from an ApiError's details (the house array shape, or an object of field → messages). */

@@ -47,6 +47,10 @@ const OPTION_FIELDS: Array<{ key: keyof Options; label: string; placeholder: str
   { key: 'concurrency', label: 'Concurrency', placeholder: '256', min: 1, max: 4096, description: 'addresses probed at once per worker' },
 ];
 
+/** The fields that show their own refusal under them, by label: the form's alert points at them rather than repeating it. */
+const SCAN_FIELDS = { targets: 'Targets', exclude: 'Exclude', credentialIds: 'Credentials' };
+const RANGE_FIELDS = { name: 'Name', ...SCAN_FIELDS, cron: 'Cron schedule', timezone: 'Time zone' };
+
 export interface ScanFormValues {
   targets: string[];
   exclude: string[];
@@ -192,7 +196,7 @@ export function ScanForm({
             ))}
           </SimpleGrid>
         </Collapse>
-        <ErrorAlert error={error} title={mode === 'scan' ? 'The scan was not started' : 'The range was not saved'} />
+        <ErrorAlert error={error} title={mode === 'scan' ? 'The scan was not started' : 'The range was not saved'} beside={mode === 'scan' ? SCAN_FIELDS : RANGE_FIELDS} />
         <Group justify="space-between">
           <Stack gap={0}>
             <Text size="sm" c="dimmed">
