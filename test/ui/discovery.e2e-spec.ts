@@ -10,6 +10,7 @@
 import * as crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { HostKeysRepository } from '../../src/discovery/host-keys.repository';
+import { ScanSchedulesService } from '../../src/discovery/scan-schedules.service';
 import { IngestService } from '../../src/inventory/ingest.service';
 import { SnmpsimAgent } from '../lab/snmpsim';
 import { bearer } from '../support/app';
@@ -148,6 +149,28 @@ it('a refused scan or saved range says each field\'s problem once, under the fie
   await visible(range.getByRole('alert'));
   expect(times(await range.innerText(), 'cron must have five fields')).toBe(1);
   expect(await range.getByRole('alert').first().textContent()).toContain('See the message under Cron schedule.');
+});
+
+it('a saved range\'s scan that never started offers to edit the range, not "Scan again" of what was refused', async () => {
+  const cred = await credential('refused range v2c');
+  // saved while localhost resolved; by its next firing the name in its exclusions no longer does
+  const range = (await env.t.http.post('/api/discovery/schedules').set(admin)
+    .send({ name: 'Range refused at its firing', targets: [`${net}.130-131`], exclude: ['localhost'], credentialIds: [cred], cron: '0 2 * * *', timezone: 'UTC' }).expect(201)).body.id as number;
+  await env.t.db.query('UPDATE scan_schedules SET exclude = ?, next_run_at = ? WHERE id = ?', [JSON.stringify(['gone-host.invalid']), new Date(Date.now() - 1000), range]);
+  await env.t.app.get(ScanSchedulesService).fireDue(new Date());
+  const failed = (await env.t.http.get(`/api/discovery/schedules/${range}`).set(admin).expect(200)).body.lastScanId as number;
+  const page = await tech();
+  await page.goto(`/discovery/scans/${failed}`);
+  await visible(page.getByLabel('Status: failed'));
+  await visible(page.getByText('host name gone-host.invalid does not resolve', { exact: false }));
+  // pressed, "Scan again" was refused for the very same reason; now it says why it cannot be
+  const again = page.getByRole('button', { name: 'Scan again' });
+  expect(await again.isDisabled()).toBe(true);
+  const why = await visible(page.getByText(/^Saved range "Range refused at its firing" was refused as it is saved/));
+  expect(await again.getAttribute('aria-describedby')).toBe(await why.first().getAttribute('id'));
+  await page.getByRole('link', { name: 'Edit saved range' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit saved range' });
+  expect(await (await visible(edit.getByLabel('Exclude'))).first().inputValue()).toBe('gone-host.invalid');
 });
 
 it('the SSH host keys tab names the machine each key belongs to, as text', async () => {

@@ -6,7 +6,7 @@
 import { useEffect, useId } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDownload, IconRefresh } from '@tabler/icons-react';
+import { IconDownload, IconPencil, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, downloadUrl, Schemas, unwrap } from '../../api/client';
@@ -104,6 +104,10 @@ export default function ScanPage() {
 
   const noCredsLeft = !!scan && deletedOf(scan).length === scan.credentialIds.length;
   const noCredsId = useId();
+  // a saved range's firing that was refused (a name in its exclusions no longer resolves, a
+  // credential deleted): the fault is in the range, and the same settings again are no remedy
+  const neverStarted = !!scan && scan.status === 'failed' && scan.scheduleId !== null && scan.progress.total === 0;
+  const neverStartedId = useId();
   // a running scan's time left moves on between its progress events
   const now = useNow(isActiveScan(scan?.status) ? 1000 : null);
 
@@ -199,9 +203,23 @@ export default function ScanPage() {
                 Cancel scan
               </ConfirmButton>
             ) : (
-              <Button variant="default" leftSection={<IconRefresh size={16} />} loading={again.isPending} onClick={() => again.mutate(scan)} disabled={noCredsLeft} aria-describedby={noCredsLeft ? noCredsId : undefined}>
-                Scan again
-              </Button>
+              <>
+                {neverStarted && scan.scheduleName && (
+                  <Button component={Link} to={`/discovery?tab=ranges&form=range&edit=${scan.scheduleId}`} leftSection={<IconPencil size={16} />}>
+                    Edit saved range
+                  </Button>
+                )}
+                <Button
+                  variant="default"
+                  leftSection={<IconRefresh size={16} />}
+                  loading={again.isPending}
+                  onClick={() => again.mutate(scan)}
+                  disabled={noCredsLeft || neverStarted}
+                  aria-describedby={neverStarted ? neverStartedId : noCredsLeft ? noCredsId : undefined}
+                >
+                  Scan again
+                </Button>
+              </>
             ))}
           </Group>
         }
@@ -211,7 +229,14 @@ export default function ScanPage() {
           Live updates interrupted; reconnecting…
         </Text>
       )}
-      {scan?.error && <ErrorAlert error={new Error(scan.error)} title="The scan failed" />}
+      {scan?.error && <ErrorAlert error={new Error(scan.error)} title={neverStarted ? 'The scan never started' : 'The scan failed'} />}
+      {neverStarted && (
+        <Text size="sm" c="dimmed" mb="sm" id={neverStartedId}>
+          {scan.scheduleName
+            ? `Saved range "${scan.scheduleName}" was refused as it is saved, so this scan never started, and its next scans fail the same way until the range is edited. Scanning these settings again is no remedy: edit the range, then run it.`
+            : 'Its saved range was refused as it was saved, so this scan never started; the range has been deleted since. Start a new scan with the targets and credentials to use.'}
+        </Text>
+      )}
       <ErrorAlert error={again.error} title="The scan was not started again" />
       <Card withBorder mb="md" padding="sm">
         <Stack gap={6}>
