@@ -173,6 +173,45 @@ it('a saved range\'s scan that never started offers to edit the range, not "Scan
   expect(await (await visible(edit.getByLabel('Exclude'))).first().inputValue()).toBe('gone-host.invalid');
 });
 
+it('a scan\'s status filters are one tab stop, picked with the arrow keys', async () => {
+  const cred = await credential('chips v2c');
+  const scan = await scanToEnd(env.t.http, admin, { targets: [`${net}.140-142`], credentialIds: [cred], options: { timeoutMs: 300, retries: 0 } });
+  const page = await tech();
+  await page.goto(`/discovery/scans/${scan.id}`);
+  const group = page.getByLabel('Filter results by status');
+  const all = group.getByRole('radio', { name: /^All/ });
+  await visible(group.getByText(/^Refused 3/));
+  const inGroup = () => page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
+    return !!d.activeElement?.closest('[aria-label="Filter results by status"]');
+  });
+  // Tab from before the filters lands on the ticked one, and the next Tab leaves them
+  await page.getByRole('button', { name: 'Scan again' }).focus();
+  await page.keyboard.press('Tab');
+  expect(await inGroup()).toBe(true);
+  expect(await all.evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+  await page.keyboard.press('Tab');
+  expect(await inGroup()).toBe(false);
+  // and a screen reader hears which is ticked
+  expect(await all.isChecked()).toBe(true);
+  // back in, the arrow keys pick a filter
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'identified');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'no-response');
+  await group.getByRole('radio', { name: /^No response/, checked: true }).waitFor({ state: 'attached' });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'auth-failed');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'refused');
+  await visible(page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: `${net}.142` }));
+  // a ticked filter clicked again clears it, as before
+  await group.getByText(/^Refused/).click();
+  await page.waitForURL((u) => !u.searchParams.has('status'));
+  await group.getByRole('radio', { name: /^All/, checked: true }).waitFor({ state: 'attached' });
+});
+
 it('the SSH host keys tab names the machine each key belongs to, as text', async () => {
   const keys = env.t.app.get(HostKeysRepository);
   const host = `${net}.40`;

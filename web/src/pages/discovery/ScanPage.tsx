@@ -108,6 +108,7 @@ export default function ScanPage() {
   // credential deleted): the fault is in the range, and the same settings again are no remedy
   const neverStarted = !!scan && scan.status === 'failed' && scan.scheduleId !== null && scan.progress.total === 0;
   const neverStartedId = useId();
+  const chipsId = useId();
   // a running scan's time left moves on between its progress events
   const now = useNow(isActiveScan(scan?.status) ? 1000 : null);
 
@@ -255,28 +256,31 @@ export default function ScanPage() {
             </Text>
           </Group>
           <Progress value={pct} size="lg" animated={active} color={scan?.status === 'completed' ? 'green' : scan?.status === 'cancelled' ? 'orange' : undefined} aria-label="Scan progress" />
-          <Chip.Group>
-            <Group gap="xs" mt={4} role="group" aria-label="Filter results by status">
-              <Chip size="xs" checked={!status && !change} onChange={() => filter({})}>
+          {/* each row of chips is one radio group: one tab stop, arrow keys pick (a ticked chip clicked again clears it) */}
+          <Chip.Group multiple={false} value={status ?? (change ? null : 'all')} onChange={(v) => filter(v === 'all' ? {} : { status: v as ResultStatus })}>
+            <Group gap="xs" mt={4} role="radiogroup" aria-label="Filter results by status">
+              <Chip size="xs" value="all" name={`${chipsId}-status`}>
                 All {progress ? formatCount(progress.done) : ''}
               </Chip>
               {/* "Excluded" only comes up where a host name resolved into the exclusions */}
               {RESULT_STATUSES.filter((s) => s !== 'excluded' || scan?.counts[s] || status === s).map((s) => (
-                <Chip key={s} size="xs" color={RESULT_COLOR[s]} checked={status === s} onChange={() => filter({ status: status === s ? undefined : s })}>
+                <Chip key={s} size="xs" color={RESULT_COLOR[s]} value={s} name={`${chipsId}-status`} onClick={() => status === s && filter({})}>
                   {RESULT_LABEL[s]} {formatCount(scan?.counts[s] ?? 0)}
                 </Chip>
               ))}
             </Group>
           </Chip.Group>
           {(progress?.found ?? 0) > 0 && (
-            <Chip.Group>
-              <Group gap="xs" role="group" aria-label="Filter identified devices by what the scan changed">
+            <Chip.Group multiple={false} value={change ?? null} onChange={(v) => filter({ change: v as DeviceChange })}>
+              <Group gap="xs">
                 <Text size="xs" c="dimmed">Devices:</Text>
-                {DEVICE_CHANGES.map((c) => (
-                  <Chip key={c} size="xs" color={CHANGE_COLOR[c]} checked={change === c} onChange={() => filter({ change: change === c ? undefined : c })}>
-                    {CHANGE_LABEL[c]} {formatCount(scan?.devices[c] ?? 0)}
-                  </Chip>
-                ))}
+                <Group gap="xs" role="radiogroup" aria-label="Filter identified devices by what the scan changed">
+                  {DEVICE_CHANGES.map((c) => (
+                    <Chip key={c} size="xs" color={CHANGE_COLOR[c]} value={c} name={`${chipsId}-change`} onClick={() => change === c && filter({})}>
+                      {CHANGE_LABEL[c]} {formatCount(scan?.devices[c] ?? 0)}
+                    </Chip>
+                  ))}
+                </Group>
               </Group>
             </Chip.Group>
           )}
