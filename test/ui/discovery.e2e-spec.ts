@@ -212,6 +212,43 @@ it('a scan\'s status filters are one tab stop, picked with the arrow keys', asyn
   await group.getByRole('radio', { name: /^All/, checked: true }).waitFor({ state: 'attached' });
 });
 
+it('what showed only on hovering (exact times, what "new" means) is on the page as text, for a keyboard or a touch screen', async () => {
+  const printer = new SnmpsimAgent('printer', `${net}.150`);
+  await printer.start();
+  try {
+    const cred = (await env.t.http.post('/api/credentials').set(admin).send({ name: 'hover printer v2c', kind: 'snmp-v2c', community: printer.credentials.community }).expect(201)).body.id as number;
+    const scan = await scanToEnd(env.t.http, admin, { targets: [printer.address], credentialIds: [cred], options: { timeoutMs: 1000, retries: 0 } });
+    expect(scan.results).toEqual([expect.objectContaining({ status: 'identified' })]);
+    const { createdAt } = (await env.t.http.get(`/api/discovery/scans/${scan.id}`).set(admin).expect(200)).body as { createdAt: string };
+    const keys = env.t.app.get(HostKeysRepository);
+    expect(await keys.verifier().verify(`${net}.151`, 22, 'ssh-ed25519', 'SHA256:Hv3rY1mE4mQ0sJ3b7kQ5m1vX2nH8cA9dF0gH1jK2lM3')).toEqual({ ok: true });
+    const pinned = (await env.t.http.get(`/api/discovery/host-keys?q=${net}.151`).set(admin).expect(200)).body.items[0] as { firstSeen: string };
+
+    const page = await tech();
+    const exact = (iso: string) => page.evaluate((at) => new Date(at).toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' }), iso);
+    // the scans list: when a scan was created, to the minute, beside "just now"
+    await page.goto('/discovery');
+    const row = page.getByRole('table', { name: 'Recent scans' }).getByRole('row').filter({ has: page.getByRole('link', { name: `Scan ${scan.id}`, exact: true }) });
+    await visible(row);
+    expect(await row.locator('td').nth(6).innerText()).toBe(`just now\n${await exact(createdAt)}`);
+    // the host keys: first seen, to the minute
+    await page.goto(`/discovery?tab=host-keys&q=${net}.151`);
+    const key = page.getByRole('table', { name: 'SSH host keys' }).getByRole('row').filter({ hasText: `${net}.151` });
+    await visible(key);
+    expect(await key.locator('td').nth(5).innerText()).toBe(`just now\n${await exact(pinned.firstSeen)}`);
+    await page.waitForTimeout(400); // Mantine's fade-ins would read as low contrast
+    expect(await axeViolations(page)).toEqual([]);
+    // a scan's "new" badge: what it means, said once on the page
+    await page.goto(`/discovery/scans/${scan.id}`);
+    await visible(page.getByRole('table', { name: 'Results per address' }).getByRole('row').filter({ hasText: printer.address }).getByText('new', { exact: true }));
+    await visible(page.getByText('new: first seen by this scan · changed: its record changed (see its history)', { exact: true }));
+    await page.waitForTimeout(400);
+    expect(await axeViolations(page)).toEqual([]);
+  } finally {
+    await printer.stop();
+  }
+});
+
 it('the SSH host keys tab names the machine each key belongs to, as text', async () => {
   const keys = env.t.app.get(HostKeysRepository);
   const host = `${net}.40`;

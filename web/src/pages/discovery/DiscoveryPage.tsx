@@ -1,7 +1,7 @@
 // /discovery: recent scans, saved ranges with their cron schedules, and pinned SSH host keys, one
 // tab each (?tab=scans|ranges|host-keys); "Start a scan" and the range form open as dialogs whose
 // state is in the URL too (?form=scan, ?form=range&edit=ID), so every view survives a reload.
-import { Badge, Button, Group, Modal, Progress, Select, Stack, Tabs, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Modal, Progress, Select, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlayerPlay, IconPlus, IconRadar } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,11 +12,12 @@ import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatAgo, formatCount, formatTime } from '../../lib/format';
+import { formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ScanForm, ScanFormValues, useCredentialLookup } from './ScanForm';
 import { devicesFound, devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
 import { HostKeysTab } from './HostKeysTab';
+import { When } from './When';
 
 type Scan = Schemas['ScanView'];
 type Schedule = Schemas['ScheduleView'];
@@ -122,7 +123,7 @@ function ScansTab() {
       ),
     },
     { key: 'by', label: 'Started by', render: (s) => startedBy(s) },
-    { key: 'created', label: 'Created', render: (s) => <Tooltip label={formatTime(s.createdAt)}><span>{formatAgo(s.createdAt)}</span></Tooltip> },
+    { key: 'created', label: 'Created', render: (s) => <When at={s.createdAt} /> },
     { key: 'finished', label: 'Finished', render: (s) => formatTime(s.finishedAt) },
   ];
   return (

@@ -1,7 +1,7 @@
 // Pinned SSH host keys: what each host offered first, and the different key it offered since
 // (refused until a technician forgets the pinned one, having checked the machine was reinstalled).
 // Filters (?q=, ?rejected=true), sort and page are in the URL.
-import { Badge, Group, Stack, Switch, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -10,22 +10,12 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../lib/auth';
-import { formatAgo, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
+import { When } from './When';
 
 type HostKey = Schemas['HostKeyView'];
 type Sort = NonNullable<NonNullable<paths['/api/discovery/host-keys']['get']['parameters']['query']>['sort']>;
 const SORTS = ['host', 'port', 'firstSeen', 'lastSeen', 'rejectedAt'].flatMap((k) => [k, `-${k}`]);
-
-/** A time as "5 min ago", the exact time on hover: keeps the table narrow enough for 1280 px. */
-function When({ at }: { at: string | null | undefined }) {
-  if (!at) return <>—</>;
-  return (
-    <Tooltip label={formatTime(at)}>
-      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatAgo(at)}</Text>
-    </Tooltip>
-  );
-}
 
 export function HostKeysTab() {
   const [params, setParams] = useUrlParams();

@@ -134,7 +134,7 @@ export default function ScanPage() {
           <Group gap={6} wrap="nowrap">
             <Link to={`/devices/${r.deviceId}`}>{r.deviceName || `Device ${r.deviceId}`}</Link>
             {(r.change === 'new' || r.change === 'changed') && (
-              <Badge size="xs" variant="light" color={CHANGE_COLOR[r.change]} title={r.change === 'new' ? 'first seen by this scan' : 'its record changed: see its history'}>
+              <Badge size="xs" variant="light" color={CHANGE_COLOR[r.change]}>
                 {r.change}
               </Badge>
             )}
@@ -281,6 +281,10 @@ export default function ScanPage() {
                     </Chip>
                   ))}
                 </Group>
+                {/* what a row's "new" or "changed" means, said once here: a hover title reached a mouse only */}
+                <Text size="xs" c="dimmed">
+                  new: first seen by this scan · changed: its record changed (see its history)
+                </Text>
               </Group>
             </Chip.Group>
           )}
