@@ -1,7 +1,9 @@
 // Discovery's rough edges a technician trips on, in a real Chromium against a real server and
 // worker: why "Start scan" cannot be pressed; credentials deleted since a scan, a saved range or
 // a pick named them (said as such, left out of "Scan again" and Rescan, flagged on the range);
-// host keys by device name; a saved range's next scan in a named zone, and its row following its
+// a scan's credentials by name for a viewer; a refused field said once; a saved range's refused
+// firing pointing at the range; status filters as one radio group; times and badges as text, not
+// hover tooltips; host keys by device name; a saved range's next scan in a named zone, and its row following its
 // running scan; a silent address in plain words; a Rescan of a device whose scans retention
 // deleted; and axe on the pages no other spec checks with data (a compared, filtered scan, a
 // saved range's row, a refused form).

@@ -1,7 +1,8 @@
 // /discovery/scans/:id — one scan, live: progress from the server's event stream (done, total,
 // found, a bar and about how long it has left), what each address answered (identified, no response, auth failed, refused,
 // error, excluded, with the reason and the device it became, new or changed), cancel, and once it
-// ended a new scan of the same targets. A completed scan lists the devices the previous scan of its
+// ended a new scan of the same targets (a saved range's firing that was refused points at the
+// range instead). A completed scan lists the devices the previous scan of its
 // range found and it did not. ?status= or ?change= filters the results, ?page= and ?gonePage= page.
 import { useEffect, useId } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Card, Chip, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
