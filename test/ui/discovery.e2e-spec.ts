@@ -4,7 +4,7 @@
 // a scan's credentials by name for a viewer; a refused field said once; a saved range's refused
 // firing pointing at the range; status filters as one radio group; times and badges as text, not
 // hover tooltips; host keys by device name; a saved range's next scan in a named zone, and its row following its
-// running scan; a silent address in plain words; a Rescan of a device whose scans retention
+// running scan and the firings it outlasted; a silent address in plain words; a Rescan of a device whose scans retention
 // deleted; and axe on the pages no other spec checks with data (a compared, filtered scan, a
 // saved range's row, a refused form).
 // Scans contact loopback addresses (127.96.x.y): nothing listens on most, which answer "refused"
@@ -361,24 +361,34 @@ it('an address whose UDP 161 swallows every request reads as such, in words', as
   }
 });
 
-it('a saved range whose scan is running shows it ending, without a reload', async () => {
+it('a saved range whose scan is running shows it ending, without a reload, and the firings it outlasted', async () => {
   const dgram = await import('node:dgram');
   const sink = dgram.createSocket('udp4');
   await new Promise<void>((r) => sink.bind(161, `${net}.90`, r));
   try {
     const cred = await credential('slow v2c');
     const range = (await env.t.http.post('/api/discovery/schedules').set(admin)
-      .send({ name: 'Slow range', targets: [`${net}.90`], credentialIds: [cred], options: { timeoutMs: 8000, retries: 0 }, cron: '0 2 * * *', timezone: 'UTC' }).expect(201)).body.id as number;
+      .send({ name: 'Slow range', targets: [`${net}.90`], credentialIds: [cred], options: { timeoutMs: 12_000, retries: 0 }, cron: '0 2 * * *', timezone: 'UTC' }).expect(201)).body.id as number;
     // signed in first: on a loaded machine a login alone outlasted a 4 s scan, which then ended before the list opened
     const page = await tech();
     // on its schedule, or run by another technician; this one opens the list while it runs
     const scan = (await env.t.http.post(`/api/discovery/schedules/${range}/run`).set(admin).expect(202)).body.id as number;
+    // its schedule fires twice meanwhile: skipped, and said in the row
+    for (let i = 0; i < 2; i++) {
+      await env.t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 1000), range]);
+      expect(await env.t.app.get(ScanSchedulesService).fireDue(new Date())).toEqual([]);
+    }
     await page.goto('/discovery?tab=ranges');
     const row = page.getByRole('table', { name: 'Saved ranges' }).getByRole('row').filter({ hasText: 'Slow range' });
     await visible(row.getByRole('link', { name: `Scan ${scan}` }));
     await visible(row.getByText(/^(queued|running)$/));
-    // the silent address takes its 8 s; then the row says what the scan found, as the list of scans does
+    await visible(row.getByText('2 scheduled scans skipped while it ran', { exact: true }));
+    // and Run now says why it starts nothing
+    await row.getByRole('button', { name: 'Run now: Slow range' }).click();
+    await visible(page.getByRole('alert').filter({ hasText: 'The scan was not started' }).getByText(`Saved range "Slow range" is being scanned now (scan ${scan}`, { exact: false }));
+    // the silent address takes its 12 s; then the row says what the scan found, as the list of scans does
     await visible(row.getByText('0 devices found', { exact: true }), 30_000);
+    await visible(row.getByText('2 scheduled scans skipped while it ran', { exact: true }));
   } finally {
     sink.close();
   }

@@ -158,7 +158,10 @@ function ScansTab() {
   );
 }
 
-/** A saved range's last scan in a line: its link, then what it found, changed and no longer found (or its status while it has not completed). */
+/**
+ * A saved range's last scan in a line: its link, then what it found, changed and no longer found
+ * (or its status while it has not completed), and the firings it outlasted.
+ */
 function LastScan({ range }: { range: Schedule }) {
   const last = range.lastScan;
   if (!range.lastScanId) return <>—</>;
@@ -172,6 +175,10 @@ function LastScan({ range }: { range: Schedule }) {
         <Text size="xs" c={last.gone ? 'orange' : 'dimmed'}>{figures}</Text>
       ) : (
         <Badge size="xs" variant="light" color={SCAN_STATUS_COLOR[last.status]}>{last.status}</Badge>
+      )}
+      {/* the schedule fired while this scan was still under way: those firings did not scan */}
+      {last.skippedFirings > 0 && (
+        <Text size="xs" c="orange">{last.skippedFirings === 1 ? '1 scheduled scan' : `${formatCount(last.skippedFirings)} scheduled scans`} skipped while it ran</Text>
       )}
     </Stack>
   );
