@@ -9,6 +9,7 @@ import { AddressInfo } from 'node:net';
 import { ScanRunner } from '../src/discovery/scan-runner.service';
 import { ScanSchedulesService } from '../src/discovery/scan-schedules.service';
 import { ScansRepository } from '../src/discovery/scans.repository';
+import { ScansService } from '../src/discovery/scans.service';
 import { LINUX_HOSTS } from './lab/identities';
 import { expectedIdentity, SnmpsimAgent } from './lab/snmpsim';
 import { linuxProfile, SnmpdAgent } from './lab/snmpd';
@@ -492,6 +493,25 @@ describe('discovery scans', () => {
     } finally {
       sink.close();
     }
+  });
+
+  it('a firing whose scan a process started before it died (the schedule not moved on yet) is answered by that scan, not a second one nor none', async () => {
+    const options = { timeoutMs: 500, retries: 0 };
+    const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+      .send({ name: 'crashed firing', targets: [at(51)], credentialIds: [cred.linux], cron: '0 4 * * *', options }).expect(201)).body;
+    await t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 60_000), range.id]);
+    // what the process did before it died: the firing's scan queued, the schedule still due
+    const [due] = await t.db.query('SELECT next_run_at AS at FROM scan_schedules WHERE id = ?', [range.id]);
+    const { id: orphan } = await t.app.get(ScansService).start({ targets: [at(51)], exclude: [], credentialIds: [cred.linux], options }, 'schedule:crashed firing', range.id, new Date(due.at));
+    // then two processes fire it at once
+    const fired = await Promise.all([t.app.get(ScanSchedulesService).fireDue(), t.app.get(ScanSchedulesService).fireDue()]);
+    expect(fired.flat()).toEqual([orphan]);
+    const [{ n }] = await t.db.query('SELECT COUNT(*) AS n FROM scans WHERE schedule_id = ?', [range.id]);
+    expect(Number(n)).toBe(1);
+    const view = (await api().get(`/api/discovery/schedules/${range.id}`).set(bearer(tech)).expect(200)).body;
+    expect(view.lastScanId).toBe(orphan);
+    expect(new Date(view.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+    expect((await until(orphan)).status).toBe('completed');
   });
 
   it('compares a completed scan with the previous one of its range: devices found as they were, and those that no longer answer, with what their address said', async () => {

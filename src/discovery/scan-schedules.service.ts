@@ -82,40 +82,51 @@ export class ScanSchedulesService {
     return scan;
   }
 
-  /** Starts a scan for every saved range that is due; returns the scans started. */
+  /**
+   * Starts a scan for every saved range that is due; returns the scans started. The scan first
+   * (one per firing, by a unique key), then the schedule moves on: a process that dies in
+   * between leaves the firing due, and whoever fires it next finds its scan rather than losing
+   * the firing (a range then went unscanned until its next one) or scanning twice.
+   */
   async fireDue(now = new Date()): Promise<number[]> {
     const started: number[] = [];
     for (const s of await this.repo.dueSchedules(now)) {
+      const firedAt = s.nextRunAt!;
       let next: Date | null;
       try {
         next = nextFiring(s.cron, s.timezone, now);
       } catch {
         next = null; // an expression that no longer parses stops firing rather than firing every tick
       }
-      if (!(await this.repo.claimFiring(s.id, s.nextRunAt!, next))) continue; // another process fired it
       // a scan that outlasts its schedule (a /16 every 15 minutes) is not joined by a second of
       // the same range, and a third, until the workers do nothing else: the firing is skipped
       // and counted on the scan still under way, which its views show
-      if (s.lastScanId && (await this.repo.skipFiringFor(s.lastScanId))) {
-        this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
+      const last = s.lastScanId ? await this.repo.firingOf(s.lastScanId) : null;
+      if (last && (last.status === 'queued' || last.status === 'running') && last.firedAt?.getTime() !== firedAt.getTime()) {
+        if ((await this.repo.claimFiring(s.id, firedAt, next)) && (await this.repo.skipFiringFor(s.lastScanId!))) {
+          this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
+        }
         continue;
       }
       const dto = { targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) };
       const createdBy = `schedule:${s.name}`.slice(0, 64);
+      let scanId: number;
       try {
-        const scan = await this.scans.start(dto, createdBy, s.id);
-        await this.repo.updateSchedule(s.id, { lastScanId: scan.id });
-        started.push(scan.id);
+        scanId = (await this.scans.start(dto, createdBy, s.id, firedAt)).id;
       } catch (err) {
         this.logger.warn({ scheduleId: s.id, err: (err as Error).message }, 'saved range could not start its scan');
         // a range that no longer validates (its credential deleted, an excluded name gone from
-        // DNS) must not stop scanning unseen: its firing is a failed scan that says why
-        if (err instanceof BadRequestException) {
-          const message = (err.getResponse() as { message?: unknown }).message;
-          const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
-          await this.repo.updateSchedule(s.id, { lastScanId: id });
-        }
+        // DNS) must not stop scanning unseen: its firing is a failed scan that says why. Any
+        // other failure (the database away) leaves the firing due, to be tried again next tick.
+        if (!(err instanceof BadRequestException)) continue;
+        const message = (err.getResponse() as { message?: unknown }).message;
+        const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id, firedAt }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
+        await this.repo.updateSchedule(s.id, { lastScanId: id });
+        await this.repo.claimFiring(s.id, firedAt, next);
+        continue;
       }
+      await this.repo.updateSchedule(s.id, { lastScanId: scanId });
+      if (await this.repo.claimFiring(s.id, firedAt, next)) started.push(scanId); // else another process fired it too, and found the same scan
     }
     return started;
   }

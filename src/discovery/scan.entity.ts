@@ -33,6 +33,9 @@ export interface ScanOptions {
 @Index(['status', 'id'])
 // a scan's previous one of the same range is one index lookup, however many other scans there are
 @Index(['rangeKey', 'status', 'id'])
+// one scan per firing of a saved range, however many processes fire it and however often one
+// that died before it moved the schedule on fires it again
+@Index(['scheduleId', 'firedAt'], { unique: true })
 export class Scan {
   @IdColumn() id: number;
   @Column({ type: 'varchar', length: 16 }) status: ScanStatus;
@@ -53,6 +56,8 @@ export class Scan {
   @Column({ type: 'simple-json', nullable: true }) deviceCounts: Partial<Record<DeviceChange, number>> | null;
   @Index() @RefColumn({ nullable: true }) scheduleId: number | null;
   @TextColumn(64) createdBy: string | null;
+  /** the firing of its saved range it answers (null: started by hand, or before this was kept) */
+  @TimeColumn({ nullable: true }) firedAt: Date | null;
   @TextColumn(1024) error: string | null;
   /** firings of its saved range that came while it was still queued or running, and were skipped */
   @Column({ type: 'int', unsigned: true, default: 0 }) skippedFirings: number;

@@ -18,6 +18,8 @@ export interface NewScan {
   total: number;
   createdBy: string | null;
   scheduleId: number | null;
+  /** the saved range's firing it answers: a second insert for the same firing finds the first */
+  firedAt?: Date | null;
 }
 
 export interface ResultRow {
@@ -79,13 +81,16 @@ const countParams = (scanId: number) => [scanId, scanId];
 export class ScansRepository {
   constructor(private readonly ds: DataSource) {}
 
-  /** The scan and its chunks in one transaction: a scan row never exists without its work. */
-  async insertScan(s: NewScan, chunkSize: number, at: Date): Promise<{ id: number; chunks: number }> {
-    return this.ds.transaction(async (m) => {
+  /**
+   * The scan and its chunks in one transaction: a scan row never exists without its work. A
+   * firing that already has its scan gets that one (`existing`), with nothing inserted.
+   */
+  async insertScan(s: NewScan, chunkSize: number, at: Date): Promise<{ id: number; chunks: number; existing?: boolean }> {
+    return this.onceAFiring(s, (id) => ({ id, chunks: 0, existing: true }), () => this.ds.transaction(async (m) => {
       const res = await m.query(
-        `INSERT INTO scans (status, targets, exclude, credential_ids, options, range_key, total, done, found, schedule_id, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
-        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), scanRangeKey(s), s.total, s.scheduleId, s.createdBy, at],
+        `INSERT INTO scans (status, targets, exclude, credential_ids, options, range_key, total, done, found, schedule_id, fired_at, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)`,
+        [s.total ? 'queued' : 'completed', JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), scanRangeKey(s), s.total, s.scheduleId, s.firedAt ?? null, s.createdBy, at],
       );
       const id = Number(res.insertId);
       const chunks: unknown[][] = [];
@@ -96,17 +101,38 @@ export class ScansRepository {
       }
       if (!s.total) await m.query('UPDATE scans SET started_at = ?, finished_at = ? WHERE id = ?', [at, at, id]);
       return { id, chunks: chunks.length };
-    });
+    }));
   }
 
   /** A scan that could not start (a saved range whose credential is gone, say): ended at once, saying why. */
   async insertFailedScan(s: Omit<NewScan, 'total'>, error: string, at: Date): Promise<number> {
-    const res = await this.ds.query(
-      `INSERT INTO scans (status, targets, exclude, credential_ids, options, range_key, total, done, found, counts, device_counts, schedule_id, created_by, error, created_at, started_at, finished_at)
-       VALUES ('failed', ?, ?, ?, ?, ?, 0, 0, 0, '{}', '{}', ?, ?, ?, ?, ?, ?)`,
-      [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), scanRangeKey(s), s.scheduleId, s.createdBy, error.slice(0, 1024), at, at, at],
-    );
-    return Number(res.insertId);
+    return this.onceAFiring(s, (id) => id, async () => {
+      const res = await this.ds.query(
+        `INSERT INTO scans (status, targets, exclude, credential_ids, options, range_key, total, done, found, counts, device_counts, schedule_id, fired_at, created_by, error, created_at, started_at, finished_at)
+         VALUES ('failed', ?, ?, ?, ?, ?, 0, 0, 0, '{}', '{}', ?, ?, ?, ?, ?, ?, ?)`,
+        [JSON.stringify(s.targets), s.exclude?.length ? JSON.stringify(s.exclude) : null, JSON.stringify(s.credentialIds), JSON.stringify(s.options), scanRangeKey(s), s.scheduleId, s.firedAt ?? null, s.createdBy, error.slice(0, 1024), at, at, at],
+      );
+      return Number(res.insertId);
+    });
+  }
+
+  /** `insert`, or — when the saved range's firing already has its scan (the unique key refused it) — `found` of that scan. */
+  private async onceAFiring<T>(s: Pick<NewScan, 'scheduleId' | 'firedAt'>, found: (id: number) => T, insert: () => Promise<T>): Promise<T> {
+    try {
+      return await insert();
+    } catch (err) {
+      const e = err as { code?: string; driverError?: { code?: string } };
+      if (!s.scheduleId || !s.firedAt || (e.code ?? e.driverError?.code) !== 'ER_DUP_ENTRY') throw err;
+      const [row] = await this.ds.query('SELECT id FROM scans WHERE schedule_id = ? AND fired_at = ?', [s.scheduleId, s.firedAt]);
+      if (!row) throw err;
+      return found(Number(row.id));
+    }
+  }
+
+  /** A scan's status and the firing it answers, or null when it is gone. */
+  async firingOf(scanId: number): Promise<{ status: ScanStatus; firedAt: Date | null } | null> {
+    const [row] = await this.ds.query('SELECT status, fired_at AS firedAt FROM scans WHERE id = ?', [scanId]);
+    return row ? { status: row.status, firedAt: row.firedAt ? new Date(row.firedAt) : null } : null;
   }
 
   findScan(id: number): Promise<Scan | null> {

@@ -115,10 +115,17 @@ export class ScansService {
     return { total: expandTargets(parsed.targets, parsed.exclusions).length, exclude };
   }
 
-  async start(dto: CreateScanDto, createdBy: string | null, scheduleId: number | null = null): Promise<{ id: number }> {
+  /**
+   * Validates and queues a scan. A saved range's scan names the firing it answers (`firedAt`):
+   * when that firing already has its scan (another process started it, or this one before it
+   * died), that scan is the answer and nothing new is queued (the reconciler queues its chunks
+   * if their jobs were lost).
+   */
+  async start(dto: CreateScanDto, createdBy: string | null, scheduleId: number | null = null, firedAt: Date | null = null): Promise<{ id: number }> {
     const { total, exclude } = await this.validate(dto);
     const options = withDefaults(dto.options);
-    const { id, chunks } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), exclude: exclude.length ? exclude : null, credentialIds: dto.credentialIds, options, total, createdBy, scheduleId }, CHUNK_SIZE, new Date());
+    const { id, chunks, existing } = await this.repo.insertScan({ targets: dto.targets.map((t) => t.trim()), exclude: exclude.length ? exclude : null, credentialIds: dto.credentialIds, options, total, createdBy, scheduleId, firedAt }, CHUNK_SIZE, new Date());
+    if (existing) return { id };
     try {
       for (let no = 0; no < chunks; no++) await this.queues.add(JobName.ScanChunk, { scanId: id, chunkNo: no }, { jobId: chunkJobId(id, no, 0), removeOnComplete: true, removeOnFail: true });
     } catch (err) {
