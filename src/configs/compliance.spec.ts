@@ -75,7 +75,7 @@ describe('evaluateRule with patterns that backtrack exponentially in JavaScript'
     const started = Date.now();
     const res = evaluateRule(text, r);
     expect(res.passed).toBe(r.kind !== 'must-contain');
-    expect(Date.now() - started).toBeLessThan(1000); // minutes with JavaScript's backtracking
+    expect(Date.now() - started).toBeLessThan(10_000); // minutes with JavaScript's backtracking
   });
 
   it('fails a stored rule whose pattern RE2 cannot run, saying why', () => {

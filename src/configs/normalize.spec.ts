@@ -220,7 +220,7 @@ describe('normalize with admins\' rules', () => {
     const started = Date.now();
     const rs = [rule({ pattern }), rule({ action: 'mask', pattern: `key (${pattern})` })];
     expect(normalize(`${line}\nkey ${line}\n`, 'linux', rs).text).toBe(`${line}\nkey ${line}\n`);
-    expect(Date.now() - started).toBeLessThan(1000); // minutes with JavaScript's backtracking
+    expect(Date.now() - started).toBeLessThan(10_000); // minutes with JavaScript's backtracking
   });
 
   it('normalizes a 5,000-line configuration with the default rules', () => {

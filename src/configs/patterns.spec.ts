@@ -17,7 +17,7 @@ describe('compilePattern', () => {
     const re = compilePattern(pattern);
     expect(re.test(subject)).toBe(false);
     expect(re.matcher(subject).find()).toBe(false);
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(10_000); // minutes with JavaScript's backtracking
   });
 
   it('matches as the JavaScript regexes people write did: case-sensitive, ^ and $ at the line\'s ends, groups', () => {

@@ -51,10 +51,10 @@ describe('classify', () => {
   it.each([
     ['"Cisco IOS " over and over', 'Cisco IOS '.repeat(6_500), { platform: 'cisco-ios', osName: 'Cisco IOS' }],
     ['a real banner followed by junk', `Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4${' Cisco IOS'.repeat(6_500)}`, { type: 'switch', osVersion: '15.2(7)E4' }],
-  ])('a sysDescr of 64 KiB (%s) is classified in well under a second', (_, descr, expected) => {
+  ])('a sysDescr of 64 KiB (%s) is classified without backtracking (seconds at most on a loaded machine, not minutes)', (_, descr, expected) => {
     const start = performance.now();
     const result = classify('1.3.6.1.4.1.9.1.2593', descr);
-    expect(performance.now() - start).toBeLessThan(100);
+    expect(performance.now() - start).toBeLessThan(5_000);
     expect(result).toMatchObject(expected);
   });
 

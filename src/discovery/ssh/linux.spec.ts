@@ -292,11 +292,13 @@ describe('Linux over SSH: output that machines break', () => {
     expect(r.software!.map((s) => s.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(acme|\t)/)]));
   });
 
-  it('reads 200,000 packages in well under a second, keeping the first 20,000', () => {
+  // the bound catches quadratic work (minutes), not speed, which is the bench's: a loaded CI
+  // machine running three spec files at once took 2.3 s
+  it('reads 200,000 packages in linear time, keeping the first 20,000', () => {
     const lines = Array.from({ length: 200_000 }, (_, i) => `ii \tlib${i}\t1.${i}-1\tamd64`).join('\n');
     const started = Date.now();
     const sw = parsePackages(`#dpkg\n${lines}\n`)!;
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(sw).toHaveLength(20_000);
     expect(sw[19_999]).toEqual({ name: 'lib19999', version: '1.19999-1', architecture: 'amd64' });
   });
