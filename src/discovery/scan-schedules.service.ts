@@ -102,11 +102,15 @@ export class ScanSchedulesService {
       // the same range, and a third, until the workers do nothing else: the firing is skipped
       // and counted on the scan still under way, which its views show
       const last = s.lastScanId ? await this.repo.firingOf(s.lastScanId) : null;
+      let claimed = false;
       if (last && (last.status === 'queued' || last.status === 'running') && last.firedAt?.getTime() !== firedAt.getTime()) {
-        if ((await this.repo.claimFiring(s.id, firedAt, next)) && (await this.repo.skipFiringFor(s.lastScanId!))) {
+        if (!(await this.repo.claimFiring(s.id, firedAt, next))) continue; // another process fired it
+        claimed = true;
+        if (await this.repo.skipFiringFor(s.lastScanId!)) {
           this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
+          continue;
         }
-        continue;
+        // that scan ended meanwhile: this firing scans after all
       }
       const dto = { targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) };
       const createdBy = `schedule:${s.name}`.slice(0, 64);
@@ -122,11 +126,12 @@ export class ScanSchedulesService {
         const message = (err.getResponse() as { message?: unknown }).message;
         const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id, firedAt }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
         await this.repo.updateSchedule(s.id, { lastScanId: id });
-        await this.repo.claimFiring(s.id, firedAt, next);
+        if (!claimed) await this.repo.claimFiring(s.id, firedAt, next);
         continue;
       }
       await this.repo.updateSchedule(s.id, { lastScanId: scanId });
-      if (await this.repo.claimFiring(s.id, firedAt, next)) started.push(scanId); // else another process fired it too, and found the same scan
+      // else another process fired it too, and found the same scan
+      if (claimed || (await this.repo.claimFiring(s.id, firedAt, next))) started.push(scanId);
     }
     return started;
   }
