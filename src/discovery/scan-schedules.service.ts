@@ -2,9 +2,9 @@
 // of processes may fire them: a firing is claimed by moving next_run_at with a conditional
 // UPDATE, so each firing starts exactly one scan. cron-parser does the calendar maths.
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { CreateScheduleDto, ScanSummary, ScheduleView, UpdateScheduleDto } from './scan.dto';
 import { ScanSchedule } from './scan.entity';
 import { ScansRepository } from './scans.repository';
@@ -146,7 +146,7 @@ export class ScanSchedulesService {
     try {
       return await write();
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === 'ER_DUP_ENTRY') {
+      if (isDuplicateKey(err)) {
         throw new ConflictException({ message: `name: a saved range called "${name}" already exists`, details: [{ field: 'name', messages: ['already exists'] }] });
       }
       throw err;

@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
 import type { CredentialKind } from '../credentials/credential.entity';
 import { deleteInBatches } from '../database/batches';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { statusCountsJson } from '../database/status-counts';
 import { ChunkStatus, DeviceChange, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus, scanRangeKey } from './scan.entity';
 
@@ -121,8 +122,7 @@ export class ScansRepository {
     try {
       return await insert();
     } catch (err) {
-      const e = err as { code?: string; driverError?: { code?: string } };
-      if (!s.scheduleId || !s.firedAt || (e.code ?? e.driverError?.code) !== 'ER_DUP_ENTRY') throw err;
+      if (!s.scheduleId || !s.firedAt || !isDuplicateKey(err)) throw err;
       const [row] = await this.ds.query('SELECT id FROM scans WHERE schedule_id = ? AND fired_at = ?', [s.scheduleId, s.firedAt]);
       if (!row) throw err;
       return found(Number(row.id));

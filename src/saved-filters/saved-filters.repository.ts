@@ -14,10 +14,6 @@ function toRow(r: Record<string, unknown>): SavedFilterRow {
   };
 }
 
-export function isDuplicate(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return (e.code ?? e.driverError?.code) === 'ER_DUP_ENTRY';
-}
 
 @Injectable()
 export class SavedFiltersRepository {

@@ -5,7 +5,8 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { AuthUser } from '../auth/roles';
 import { Page } from '../common/pagination';
 import { CreateSavedFilterDto, SavedFilterListQuery, SavedFilterView, UpdateSavedFilterDto } from './saved-filter.dto';
-import { isDuplicate, SavedFilterRow, SavedFiltersRepository } from './saved-filters.repository';
+import { isDuplicateKey } from '../database/duplicate-key';
+import { SavedFilterRow, SavedFiltersRepository } from './saved-filters.repository';
 
 @Injectable()
 export class SavedFiltersService {
@@ -56,7 +57,7 @@ export class SavedFiltersService {
     try {
       return await write();
     } catch (err) {
-      if (isDuplicate(err)) throw new ConflictException(`Its owner already has a saved filter named "${name}" on that page`);
+      if (isDuplicateKey(err)) throw new ConflictException(`Its owner already has a saved filter named "${name}" on that page`);
       throw err;
     }
   }
