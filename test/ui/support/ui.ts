@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { createTestApp, TestApp, TestAppOptions, ADMIN_PASSWORD } from '../../support/app';
 import { webDir } from '../../../src/web/spa';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../lab/chromium';
+import { CHROMIUM, TEST_CHROMIUM_ARGS } from '../../lab/chromium';
 
 export { ADMIN_PASSWORD, CHROMIUM };
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../../reports/screenshots');
@@ -51,7 +51,7 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: TEST_CHROMIUM_ARGS });
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
   const contexts: BrowserContext[] = [];
