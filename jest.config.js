@@ -11,6 +11,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: 60_000,
   // three files at once on two CPUs: jest took 1,353 s with two and 1,245 s with three on a
   // fresh clone here (the browser specs keep both CPUs busy; the lab specs' waits overlap)
