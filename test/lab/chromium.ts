@@ -11,7 +11,7 @@ export const CHROMIUM_ARGS = [
 /**
  * The browser specs' Chromium on top of those: one process fewer per page and no spare ones.
  * The compositor runs in the browser process, and site isolation (one origin here, on
- * 127.0.0.1) and its spare renderers are off: the devices spec's Chromium took 132–138 s of
+ * 127.0.0.1) and its spare renderers are off: the devices spec's Chromium took 132–143 s of
  * CPU against 158–160 s without (process accounting, this 2-CPU machine). Not for bench/ui,
  * which measures the browser as users run it. A second --disable-features replaces
  * Playwright's own, so this one repeats playwright-core 1.65's list before adding its three.
