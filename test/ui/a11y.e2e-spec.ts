@@ -115,3 +115,21 @@ it("every page passes axe's WCAG 2.1 AA and best-practice rules in light and dar
   await check(out, '/login');
   expect(found).toEqual([]);
 }, 300_000);
+
+it('a spinner with a name passes axe: the job log loading, its answer held back', async () => {
+  // CI, loaded, once ran axe while a target's log was still loading: Mantine's Loader is a bare
+  // <span>, on which an aria-label is not allowed (aria-prohibited-attr) nor read
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/api\/jobs\/\d+\/runs\/\d+\/targets\/\d+\/log/, async (route) => {
+    await held;
+    await route.continue().catch(() => undefined);
+  });
+  const [{ id: job }] = (await env.t.db.query("SELECT id FROM jobs WHERE name = 'a11y noop'")) as Array<{ id: number }>;
+  await page.goto(`/jobs/${job}?log=${ws}`);
+  await visible(page.getByRole('progressbar', { name: 'Loading the log' }));
+  expect(await violations(page)).toEqual([]);
+  release();
+});
+

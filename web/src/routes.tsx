@@ -11,7 +11,7 @@ import LoginPage from './pages/login/LoginPage';
 const page = (load: () => Promise<{ default: React.ComponentType }>): ReactNode => {
   const C = lazy(load);
   return (
-    <Suspense fallback={<Center py="xl"><Loader aria-label="Loading" /></Center>}>
+    <Suspense fallback={<Center py="xl"><Loader role="progressbar" aria-label="Loading" /></Center>}>
       <C />
     </Suspense>
   );

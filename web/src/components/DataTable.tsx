@@ -104,7 +104,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
       </Table.ScrollContainer>
       {p.loading && rows.length === 0 && (
         <Center py="lg">
-          <Loader size="sm" aria-label="Loading" />
+          <Loader size="sm" role="progressbar" aria-label="Loading" />
         </Center>
       )}
       {!p.loading && rows.length === 0 && (

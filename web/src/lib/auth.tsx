@@ -53,7 +53,7 @@ export function RequireLogin({ children }: { children: ReactNode }) {
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader role="progressbar" aria-label="Loading" />
       </Center>
     );
   }

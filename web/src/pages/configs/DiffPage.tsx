@@ -188,7 +188,7 @@ function DeviceDiff({ deviceId, params, setParams }: { deviceId: number; params:
       )}
       {loading && !error ? (
         <Group py="lg" justify="center">
-          <Loader size="sm" aria-label="Loading" />
+          <Loader size="sm" role="progressbar" aria-label="Loading" />
         </Group>
       ) : !error && (
         <>

@@ -35,7 +35,7 @@ export default function DashboardPage() {
       {!s ? (
         stats.isPending && (
           <Center py="xl">
-            <Loader aria-label="Loading the dashboard" />
+            <Loader role="progressbar" aria-label="Loading the dashboard" />
           </Center>
         )
       ) : (

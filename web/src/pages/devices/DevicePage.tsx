@@ -49,7 +49,7 @@ export default function DevicePage() {
   if (device.isPending) {
     return (
       <Center py="xl">
-        <Loader aria-label="Loading" />
+        <Loader role="progressbar" aria-label="Loading" />
       </Center>
     );
   }

@@ -45,7 +45,7 @@ export function SavedFiltersMenu({ values }: { values: Record<string, string> })
         <Popover.Dropdown>
           <Stack gap="xs">
             <ErrorAlert error={list.error} />
-            {list.isPending && <Loader size="sm" aria-label="Loading" />}
+            {list.isPending && <Loader size="sm" role="progressbar" aria-label="Loading" />}
             {list.data && !items.length && (
               <Text size="sm" c="dimmed">
                 No saved filters yet. Set the filters you use often, then save them here.

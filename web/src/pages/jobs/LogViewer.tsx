@@ -53,7 +53,7 @@ export function LogViewer({ jobId, runId, deviceId, name, onClose }: { jobId: nu
               {TARGET_LABEL[status]}
             </Badge>
           )}
-          {log.isFetching && <Loader size="xs" aria-label="Loading the log" />}
+          {log.isFetching && <Loader size="xs" role="progressbar" aria-label="Loading the log" />}
           {log.data?.truncated && (
             <Text size="xs" c="orange">
               Output was capped at 1 MiB: the end is missing.

@@ -41,7 +41,7 @@ export default function SoftwareDevicesPage() {
   if (title.isPending) {
     return (
       <Center py="xl">
-        <Loader aria-label="Loading" />
+        <Loader role="progressbar" aria-label="Loading" />
       </Center>
     );
   }
