@@ -14,7 +14,6 @@ function toRow(r: Record<string, unknown>): SavedFilterRow {
   };
 }
 
-
 @Injectable()
 export class SavedFiltersRepository {
   constructor(private readonly ds: DataSource) {}

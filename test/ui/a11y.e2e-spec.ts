@@ -132,4 +132,3 @@ it('a spinner with a name passes axe: the job log loading, its answer held back'
   expect(await violations(page)).toEqual([]);
   release();
 });
-
