@@ -1,8 +1,9 @@
 // credentials/: every query on the credentials table. Rows hold ciphertext only; sealing and
 // opening happen in the service, never here.
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { likeContains, SortSpec } from '../common/pagination';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { Credential, CredentialKind } from './credential.entity';
 
 export interface CredentialFilter {
@@ -18,10 +19,6 @@ export interface ResealedSecret {
   id: number;
   secret: string;
   keyId: string;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === 'ER_DUP_ENTRY';
 }
 
 @Injectable()
