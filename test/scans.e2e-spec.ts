@@ -388,14 +388,16 @@ describe('discovery scans', () => {
   it('re-enqueues work that Redis lost and takes over chunks whose worker died', async () => {
     const repo = t.app.get(ScansRepository);
     const runner = t.app.get(ScanRunner);
-    // a scan whose queue jobs never reached Redis, and one whose worker died holding its chunk
-    const options = { snmpPort: 161, sshPort: 22, timeoutMs: 300, retries: 0, concurrency: 16 };
+    // a scan whose queue jobs never reached Redis, and one whose worker died holding its chunk;
+    // snmpd's answer may take more than 300 ms on a loaded machine (CI once found no one at .2)
+    const options = { snmpPort: 161, sshPort: 22, timeoutMs: 3000, retries: 0, concurrency: 16 };
     const lost = await repo.insertScan({ targets: [`${net}.0/29`], credentialIds: [cred.linux], options, total: 6, createdBy: 'test', scheduleId: null }, 256, new Date(Date.now() - 60_000));
     const dead = await repo.insertScan({ targets: [`${net}.0/29`], credentialIds: [cred.linux], options, total: 6, createdBy: 'test', scheduleId: null }, 256, new Date(Date.now() - 60_000));
     expect(await repo.claimChunk(dead.id, 0, 'dead-worker', new Date(Date.now() - 1000), new Date())).not.toBeNull();
     expect((await runner.reconcile()).requeued).toBeGreaterThanOrEqual(2);
     for (const id of [lost.id, dead.id]) {
       const scan = await until(id);
+      expect(scan.results.find((r) => r.address === at(2))).toMatchObject({ status: 'identified', deviceId: expect.any(Number) });
       expect(scan).toMatchObject({ status: 'completed', progress: { total: 6, done: 6, found: 1 } });
     }
   });
