@@ -63,6 +63,13 @@ while read -r addr; do
 done < "$H/files/addresses"
 printf 'link set lo up\n%s' "$links" | ip -batch -
 [ -z "$peers" ] || printf '%s' "$peers" | nsenter --net="/proc/$HOLDER/ns/net" ip -batch -
+# a veth reads UP only once the kernel's link watch has seen both ends up, a moment later: on a
+# loaded machine a collector's `ip -j addr` read eth0 as down. Wait for it, up to 3 s
+tries=0
+while [ "$n" -gt 0 ] && [ "$(ip -o link show up | grep -c 'state UP')" -lt "$n" ] && [ "$tries" -lt 300 ]; do
+  tries=$((tries + 1))
+  sleep 0.01
+done
 
 # --- the host's root, with this session's own kernel file systems ----------------------------
 mount --rbind "$R" "$R" # pivot_root wants a mount point; r: with the overlays on it

@@ -21,7 +21,7 @@ fi
 
 fail() { echo "lab session: $*" >&2; exit 1; }
 
-# This runs for every SSH session, so it spawns as few processes as it can (builtins, one ip).
+# This runs for every SSH session, so it spawns as few processes as it can (builtins, few ip).
 
 # --- identity files -----------------------------------------------------------------------
 read -r name < "$HOST_DIR/hostname"
@@ -72,6 +72,13 @@ while read -r addr; do
 done < "$HOST_DIR/addresses"
 printf 'link set lo up\n%s' "$links" | ip -batch -
 [ -z "$peers" ] || printf '%s' "$peers" | nsenter --net="/proc/$HOLDER/ns/net" ip -batch -
+# a veth reads UP only once the kernel's link watch has seen both ends up, a moment later: on a
+# loaded machine a collector's `ip -j addr` read eth0 as down. Wait for it, up to 3 s
+tries=0
+while [ "$n" -gt 0 ] && [ "$(ip -o link show up | grep -c 'state UP')" -lt "$n" ] && [ "$tries" -lt 300 ]; do
+  tries=$((tries + 1))
+  sleep 0.01
+done
 
 # --- DMI: where the machine has it, each host shows its own (else all would share a serial) --
 if [ -d /sys/class/dmi/id ]; then
