@@ -497,6 +497,28 @@ describe('discovery scans', () => {
     }
   });
 
+  it('three Run now clicks on one saved range at once start one scan; the others are refused', async () => {
+    const dgram = await import('node:dgram');
+    const sink = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sink.bind(161, at(52), r));
+    try {
+      const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+        .send({ name: 'clicked twice', targets: [at(52)], credentialIds: [cred.linux], cron: '0 4 * * *', options: { timeoutMs: 10_000, retries: 2 } }).expect(201)).body;
+      const before = (await api().get('/api/discovery/scans?limit=1').set(bearer(tech)).expect(200)).body.items[0]?.id ?? 0;
+      const clicks = await Promise.all([1, 2, 3].map(() => api().post(`/api/discovery/schedules/${range.id}/run`).set(bearer(tech))));
+      expect(clicks.map((c) => c.status).sort()).toEqual([202, 409, 409]);
+      const started = clicks.find((c) => c.status === 202)!.body.id;
+      for (const c of clicks.filter((x) => x.status === 409)) expect(c.body.message).toMatch(/^Saved range "clicked twice" is being scanned now \(scan \d+, (queued|running)\)/);
+      const newer = (await api().get('/api/discovery/scans?limit=10').set(bearer(tech)).expect(200)).body.items.filter((x: ScanBody) => x.id > before);
+      expect(newer.map((x: ScanBody) => x.id)).toEqual([started]);
+      expect((await api().get(`/api/discovery/schedules/${range.id}`).set(bearer(tech)).expect(200)).body.lastScanId).toBe(started);
+      await api().post(`/api/discovery/scans/${started}/cancel`).set(bearer(tech)).expect(200);
+      expect((await until(started)).status).toBe('cancelled');
+    } finally {
+      sink.close();
+    }
+  });
+
   it('a firing whose scan a process started before it died (the schedule not moved on yet) is answered by that scan, not a second one nor none', async () => {
     const options = { timeoutMs: 500, retries: 0 };
     const range = (await api().post('/api/discovery/schedules').set(bearer(tech))

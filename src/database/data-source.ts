@@ -1,11 +1,11 @@
 // database/: the TypeORM data source, creation of the database when missing, and
 // migrations applied under a MySQL lock so that processes starting together don't collide.
 import { createConnection } from 'mysql2/promise';
-import { createHash } from 'node:crypto';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { redactUrl } from '../config/env';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
+import { withNamedLock } from './named-lock';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 export function databaseName(url: string): string {
@@ -75,30 +75,15 @@ export async function checkDatabaseReachable(url: string): Promise<ServerFlavor>
   }
 }
 
-/** One lock per database, so that separate Teknisi databases on one server don't wait for each other. */
-function migrationLock(ds: DataSource): string {
-  const db = String((ds.options as { database?: string }).database ?? ds.driver.database ?? '');
-  return `teknisi_migrations_${createHash('sha256').update(db).digest('hex').slice(0, 24)}`;
-}
-
-/** Applies pending migrations; GET_LOCK serializes processes that start at the same time. */
+/** Applies pending migrations; a lock per database (GET_LOCK) serializes processes that start at the same time. */
 export async function runMigrations(ds: DataSource, log: (msg: string) => void = () => undefined): Promise<string[]> {
-  const runner = ds.createQueryRunner();
-  await runner.connect();
-  try {
-    const lock = migrationLock(ds);
-    const [{ got }] = await runner.query('SELECT GET_LOCK(?, 120) AS got', [lock]);
-    if (Number(got) !== 1) throw new Error('Timed out after 120 s waiting for another process to finish migrating the database');
-    try {
-      const applied = await ds.runMigrations({ transaction: 'each' });
-      for (const m of applied) log(`applied migration ${m.name}`);
-      return applied.map((m) => m.name);
-    } finally {
-      await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
-    }
-  } finally {
-    await runner.release();
-  }
+  const done = await withNamedLock(ds, 'migrations', 120, async () => {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    for (const m of applied) log(`applied migration ${m.name}`);
+    return applied.map((m) => m.name);
+  });
+  if (!done.got) throw new Error('Timed out after 120 s waiting for another process to finish migrating the database');
+  return done.value;
 }
 
 /** For scripts: the configured database, reachable (or a clear message why not) and connected. */

@@ -2,9 +2,11 @@
 // of processes may fire them: a firing is claimed by moving next_run_at with a conditional
 // UPDATE, so each firing starts exactly one scan. cron-parser does the calendar maths.
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
 import { isDuplicateKey } from '../database/duplicate-key';
+import { withNamedLock } from '../database/named-lock';
 import { CreateScheduleDto, ScanSummary, ScheduleView, UpdateScheduleDto } from './scan.dto';
 import { ScanSchedule } from './scan.entity';
 import { ScansRepository } from './scans.repository';
@@ -14,6 +16,9 @@ const toView = (s: ScanSchedule, lastScan: ScanSummary | null): ScheduleView => 
   id: s.id, name: s.name, targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: s.options, cron: s.cron, timezone: s.timezone,
   enabled: s.enabled, nextRunAt: s.nextRunAt, lastScanId: s.lastScanId, lastScan, createdAt: s.createdAt, updatedAt: s.updatedAt,
 });
+
+/** How long a Run now waits for another one of the same range to finish starting its scan (validation may resolve host names). */
+const RUN_NOW_WAIT_SECONDS = 10;
 
 /** Exclusions as stored: trimmed, and null for none. */
 const storedExclude = (exclude: string[] | null | undefined): string[] | null => (exclude?.length ? exclude.map((t) => t.trim()) : null);
@@ -25,6 +30,7 @@ export class ScanSchedulesService {
   constructor(
     private readonly repo: ScansRepository,
     private readonly scans: ScansService,
+    private readonly ds: DataSource,
   ) {}
 
   async list(q: PageQuery): Promise<Page<ScheduleView>> {
@@ -70,16 +76,24 @@ export class ScanSchedulesService {
     if (!(await this.repo.deleteSchedule(id))) throw new NotFoundException(`Saved range ${id} does not exist`);
   }
 
-  /** Starts a scan of the saved range now, outside its schedule; 409 while its last scan is under way. */
+  /**
+   * Starts a scan of the saved range now, outside its schedule; 409 while its last scan is under
+   * way. The check and the start hold the range's lock, so that two clicks at once (two
+   * technicians, two API processes) start one scan and refuse the other.
+   */
   async runNow(id: number, actor: string): Promise<{ id: number }> {
-    const s = await this.find(id);
-    const last = s.lastScanId ? await this.repo.scanStatus(s.lastScanId) : null;
-    if (last === 'queued' || last === 'running') {
-      throw new ConflictException(`Saved range "${s.name}" is being scanned now (scan ${s.lastScanId}, ${last}): wait for it to end, or cancel it first.`);
-    }
-    const scan = await this.scans.start({ targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) }, actor, s.id);
-    await this.repo.updateSchedule(id, { lastScanId: scan.id });
-    return scan;
+    const done = await withNamedLock(this.ds, `range_run_${id}`, RUN_NOW_WAIT_SECONDS, async () => {
+      const s = await this.find(id);
+      const last = s.lastScanId ? await this.repo.scanStatus(s.lastScanId) : null;
+      if (last === 'queued' || last === 'running') {
+        throw new ConflictException(`Saved range "${s.name}" is being scanned now (scan ${s.lastScanId}, ${last}): wait for it to end, or cancel it first.`);
+      }
+      const scan = await this.scans.start({ targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) }, actor, s.id);
+      await this.repo.updateSchedule(id, { lastScanId: scan.id });
+      return scan;
+    });
+    if (!done.got) throw new ConflictException(`Saved range ${id} is being started by someone else: try again in a moment.`);
+    return done.value;
   }
 
   /**
