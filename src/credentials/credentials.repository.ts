@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { likeContains, SortSpec } from '../common/pagination';
-import { isDuplicateKey } from '../database/duplicate-key';
+import { isDuplicateKey } from '../database/driver-errors';
 import { Credential, CredentialKind } from './credential.entity';
 
 export interface CredentialFilter {

@@ -5,6 +5,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { badRequest, FieldError } from '../common/validation';
+import { isDeadlock } from '../database/driver-errors';
 import { BulkTagDto, BulkTagResult, MANUAL_SOURCE } from './device.dto';
 import { DevicesRepository } from './devices.repository';
 import { Actor, filterOf } from './devices.service';
@@ -19,11 +20,6 @@ function tagSet(tags: string[] | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const t of tags ?? []) if (!out.has(t.trim().toLowerCase())) out.set(t.trim().toLowerCase(), t.trim());
   return out;
-}
-
-function isDeadlock(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(e.code ?? e.driverError?.code ?? '');
 }
 
 @Injectable()

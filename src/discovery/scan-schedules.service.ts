@@ -5,7 +5,7 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { DataSource } from 'typeorm';
 import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
-import { isDuplicateKey } from '../database/duplicate-key';
+import { isDuplicateKey } from '../database/driver-errors';
 import { withNamedLock } from '../database/named-lock';
 import { CreateScheduleDto, ScanSummary, ScheduleView, UpdateScheduleDto } from './scan.dto';
 import { ScanSchedule } from './scan.entity';

@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ipOrder } from '../common/pagination';
 import type { CredentialKind } from '../credentials/credential.entity';
 import { deleteInBatches } from '../database/batches';
-import { isDuplicateKey } from '../database/duplicate-key';
+import { isDuplicateKey } from '../database/driver-errors';
 import { statusCountsJson } from '../database/status-counts';
 import { ChunkStatus, DeviceChange, Scan, ScanOptions, ScanResultStatus, ScanSchedule, ScanStatus, scanRangeKey } from './scan.entity';
 

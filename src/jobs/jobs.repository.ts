@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '../database/batches';
+import { isDeadlock, isDuplicateKey } from '../database/driver-errors';
 import { statusCountsJson } from '../database/status-counts';
 import { deviceSql, DeviceFilter } from '../devices/devices.repository';
 import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
@@ -56,16 +57,6 @@ function toTarget(r: Record<string, unknown>): TargetRow {
 /** Rows an UPDATE, INSERT or DELETE changed (mysql2's result header, as TypeORM's query() returns it). */
 function affected(res: unknown): number {
   return Number((res as { affectedRows?: number }).affectedRows ?? 0);
-}
-
-function isDuplicate(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string } };
-  return e.code === 'ER_DUP_ENTRY' || e.errno === 1062 || e.driverError?.code === 'ER_DUP_ENTRY';
-}
-
-function isDeadlock(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(e.code ?? e.driverError?.code ?? '');
 }
 
 async function retryDeadlocks<T>(fn: () => Promise<T>): Promise<T> {
@@ -215,7 +206,7 @@ export class JobsRepository {
         return id;
       });
     } catch (err) {
-      if (isDuplicate(err)) return null;
+      if (isDuplicateKey(err)) return null;
       throw err;
     }
   }
@@ -310,7 +301,7 @@ export class JobsRepository {
       );
       if (!affected(res)) return null;
     } catch (err) {
-      if (isDuplicate(err)) return 'lane-busy';
+      if (isDuplicateKey(err)) return 'lane-busy';
       throw err;
     }
     const [r] = await this.ds.query(`SELECT ${TARGET_COLUMNS} FROM job_run_targets WHERE run_id = ? AND lane = ? AND lease_owner = ?`, [runId, lane, owner]);
@@ -340,7 +331,7 @@ export class JobsRepository {
         return 'moved' as const;
       }));
     } catch (err) {
-      if (isDuplicate(err)) return 'taken';
+      if (isDuplicateKey(err)) return 'taken';
       throw err;
     }
   }

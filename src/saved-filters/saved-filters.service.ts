@@ -5,7 +5,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { AuthUser } from '../auth/roles';
 import { Page } from '../common/pagination';
 import { CreateSavedFilterDto, SavedFilterListQuery, SavedFilterView, UpdateSavedFilterDto } from './saved-filter.dto';
-import { isDuplicateKey } from '../database/duplicate-key';
+import { isDuplicateKey } from '../database/driver-errors';
 import { SavedFilterRow, SavedFiltersRepository } from './saved-filters.repository';
 
 @Injectable()

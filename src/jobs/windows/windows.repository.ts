@@ -1,8 +1,9 @@
 // jobs/windows/: every query on maintenance windows and their tags, and the one read of
 // device_tags that turns many devices into their windows' tags at once.
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { likeContains, SortSpec } from '../../common/pagination';
+import { isDuplicateKey, isReferenced } from '../../database/driver-errors';
 import { MaintenanceWindow, MaintenanceWindowTag } from './maintenance-window.entity';
 
 export interface WindowRow extends MaintenanceWindow {
@@ -16,9 +17,6 @@ export interface WindowFilter {
   q?: string;
   tag?: string;
 }
-
-const driverCode = (err: unknown): string | undefined =>
-  err instanceof QueryFailedError ? (err.driverError as { code?: string } | undefined)?.code : undefined;
 
 /** Raised by deleteWindow when a row elsewhere (job_windows) still references the window. */
 export class WindowInUseError extends Error {}
@@ -63,7 +61,7 @@ export class WindowsRepository {
         return id;
       });
     } catch (err) {
-      if (driverCode(err) === 'ER_DUP_ENTRY') return null;
+      if (isDuplicateKey(err)) return null;
       throw err;
     }
   }
@@ -78,7 +76,7 @@ export class WindowsRepository {
         return 'updated';
       });
     } catch (err) {
-      if (driverCode(err) === 'ER_DUP_ENTRY') return 'name-taken';
+      if (isDuplicateKey(err)) return 'name-taken';
       throw err;
     }
   }
@@ -90,7 +88,7 @@ export class WindowsRepository {
       return (res.affected ?? 0) > 0;
     } catch (err) {
       // ER_ROW_IS_REFERENCED_2 (1451): job_windows' foreign key, ON DELETE RESTRICT
-      if (driverCode(err) === 'ER_ROW_IS_REFERENCED_2' || driverCode(err) === 'ER_ROW_IS_REFERENCED') throw new WindowInUseError();
+      if (isReferenced(err)) throw new WindowInUseError();
       throw err;
     }
   }
