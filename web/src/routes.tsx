@@ -1,17 +1,18 @@
 // Every URL of the SPA. Pages load lazily (one chunk each), so the first paint carries only
 // the shell; each page's own folder under pages/ owns its components.
 import { lazy, ReactNode, Suspense } from 'react';
-import { Center, Loader } from '@mantine/core';
+import { Center } from '@mantine/core';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './components/Layout';
 import { RouteError, NotFound } from './components/RouteError';
 import { RequireLogin } from './lib/auth';
 import LoginPage from './pages/login/LoginPage';
+import { Spinner } from './components/Spinner';
 
 const page = (load: () => Promise<{ default: React.ComponentType }>): ReactNode => {
   const C = lazy(load);
   return (
-    <Suspense fallback={<Center py="xl"><Loader role="progressbar" aria-label="Loading" /></Center>}>
+    <Suspense fallback={<Center py="xl"><Spinner label="Loading" /></Center>}>
       <C />
     </Suspense>
   );

@@ -1,9 +1,10 @@
 // A dense, sortable, paged table for lists that come from the API a page at a time
 // ({items, total, page, limit}); sort and page live in the URL (lib/url-state.ts).
 import { ReactNode } from 'react';
-import { Center, Checkbox, Group, Loader, Pagination, Select, Table, Text, UnstyledButton } from '@mantine/core';
+import { Center, Checkbox, Group, Pagination, Select, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconChevronUp, IconSelector } from '@tabler/icons-react';
 import { formatCount } from '../lib/format';
+import { Spinner } from './Spinner';
 
 export interface Column<T> {
   key: string;
@@ -104,7 +105,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
       </Table.ScrollContainer>
       {p.loading && rows.length === 0 && (
         <Center py="lg">
-          <Loader size="sm" role="progressbar" aria-label="Loading" />
+          <Spinner size="sm" label="Loading" />
         </Center>
       )}
       {!p.loading && rows.length === 0 && (

@@ -2,9 +2,10 @@
 // POST /api/auth/login sets; the SPA never sees or stores a token.
 import { createContext, ReactNode, useContext, useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Center, Loader } from '@mantine/core';
+import { Center } from '@mantine/core';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { api, ApiError, onUnauthorized, Schemas, unwrap } from '../api/client';
+import { Spinner } from '../components/Spinner';
 
 export type Role = 'viewer' | 'technician' | 'admin';
 export type Me = Schemas['UserView'];
@@ -53,7 +54,7 @@ export function RequireLogin({ children }: { children: ReactNode }) {
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader role="progressbar" aria-label="Loading" />
+        <Spinner label="Loading" />
       </Center>
     );
   }

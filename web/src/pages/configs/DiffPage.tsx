@@ -20,6 +20,7 @@ import { DiffViewer } from './DiffViewer';
 import { RemediationPanel } from './RemediationPanel';
 import { useJobFollow } from './useJobFollow';
 import { VersionsTable } from './VersionsTable';
+import { Spinner } from '../../components/Spinner';
 
 const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
@@ -188,7 +189,7 @@ function DeviceDiff({ deviceId, params, setParams }: { deviceId: number; params:
       )}
       {loading && !error ? (
         <Group py="lg" justify="center">
-          <Loader size="sm" role="progressbar" aria-label="Loading" />
+          <Spinner size="sm" label="Loading" />
         </Group>
       ) : !error && (
         <>

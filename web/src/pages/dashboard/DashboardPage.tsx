@@ -2,7 +2,7 @@
 // devices discovered lately, the latest jobs and the configuration drift and compliance summary,
 // all from GET /api/stats and refreshed every 20 s. Each figure links to the list it counts,
 // filtered where that list can filter. A fresh install (no device yet) says how devices arrive.
-import { Button, Card, Center, Grid, Group, Loader, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Button, Card, Center, Grid, Group, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconDeviceDesktop, IconGitCompare, IconListCheck, IconRadar, IconTerminal2 } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -15,6 +15,7 @@ import { isFreshInstall, osFamilySlices, Stats, statusSlices, typeSlices } from 
 import { ConfigSummary, RecentDevices, RecentJobs } from './RecentPanels';
 import { SliceChart } from './SliceChart';
 import { StatCard } from './StatCard';
+import { Spinner } from '../../components/Spinner';
 
 const REFRESH_MS = 20_000;
 
@@ -35,7 +36,7 @@ export default function DashboardPage() {
       {!s ? (
         stats.isPending && (
           <Center py="xl">
-            <Loader role="progressbar" aria-label="Loading the dashboard" />
+            <Spinner label="Loading the dashboard" />
           </Center>
         )
       ) : (

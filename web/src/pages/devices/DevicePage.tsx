@@ -1,6 +1,6 @@
 // /devices/:id: one device, its tab in the URL (?tab=software), each tab's own search and page as
 // parameters beside it. Technicians see the actions; the server refuses them to viewers anyway.
-import { Badge, Button, Center, Group, Loader, Tabs, Text } from '@mantine/core';
+import { Badge, Button, Center, Group, Tabs, Text } from '@mantine/core';
 import { IconPackage } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -20,6 +20,7 @@ import { SoftwareTab } from './detail/SoftwareTab';
 import { SummaryTab } from './detail/SummaryTab';
 import { deviceQueryKey } from './device-queries';
 import { CONFIG_PLATFORMS, deviceName, PLATFORM_LABELS, STATUS_COLORS, STATUS_LABELS, TYPE_LABELS } from './device-labels';
+import { Spinner } from '../../components/Spinner';
 
 export const TABS = [
   { value: 'summary', label: 'Summary' },
@@ -49,7 +50,7 @@ export default function DevicePage() {
   if (device.isPending) {
     return (
       <Center py="xl">
-        <Loader role="progressbar" aria-label="Loading" />
+        <Spinner label="Loading" />
       </Center>
     );
   }

@@ -2,7 +2,7 @@
 // shared ones, each a link that puts its query string back in the URL; "Save current filter…"
 // keeps the filters, sort and page size of the URL under a name; one's own can be deleted.
 import { useState } from 'react';
-import { ActionIcon, Anchor, Badge, Button, Checkbox, Code, Divider, Group, Loader, Modal, Popover, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Checkbox, Code, Divider, Group, Modal, Popover, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBookmark, IconCheck, IconDeviceFloppy, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,6 +11,7 @@ import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
 import { savedQueryOf } from './device-filters';
+import { Spinner } from '../../components/Spinner';
 
 type SavedFilter = Schemas['SavedFilterView'];
 
@@ -45,7 +46,7 @@ export function SavedFiltersMenu({ values }: { values: Record<string, string> })
         <Popover.Dropdown>
           <Stack gap="xs">
             <ErrorAlert error={list.error} />
-            {list.isPending && <Loader size="sm" role="progressbar" aria-label="Loading" />}
+            {list.isPending && <Spinner size="sm" label="Loading" />}
             {list.data && !items.length && (
               <Text size="sm" c="dimmed">
                 No saved filters yet. Set the filters you use often, then save them here.

@@ -1,12 +1,13 @@
 // A target's output (commands run and their stdout/stderr) as plain text in a <pre>: device output
 // is untrusted, so it is only ever text, never HTML. Long logs scroll inside the dialog; a log of a
 // target still running is fetched again every few seconds.
-import { Badge, Button, Group, Loader, Modal, ScrollArea, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, ScrollArea, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TARGET_COLOR, TARGET_LABEL, TargetStatus } from './job-labels';
+import { Spinner } from '../../components/Spinner';
 
 interface Log {
   text: string;
@@ -53,7 +54,7 @@ export function LogViewer({ jobId, runId, deviceId, name, onClose }: { jobId: nu
               {TARGET_LABEL[status]}
             </Badge>
           )}
-          {log.isFetching && <Loader size="xs" role="progressbar" aria-label="Loading the log" />}
+          {log.isFetching && <Spinner size="xs" label="Loading the log" />}
           {log.data?.truncated && (
             <Text size="xs" c="orange">
               Output was capped at 1 MiB: the end is missing.

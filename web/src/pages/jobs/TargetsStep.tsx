@@ -12,6 +12,7 @@ import { formatCount, noun, plural } from '../../lib/format';
 import { suggestWhileTyping, useTagSuggestions } from '../devices/tag-suggestions';
 import { activeFilter, FilterField, WizardState } from './wizard-state';
 import type { StepProps } from './WhatStep';
+import { Spinner } from '../../components/Spinner';
 
 type Device = Schemas['DeviceView'];
 type DeviceQuery = NonNullable<NonNullable<import('../../api/client').paths['/api/devices']['get']['parameters']['query']>>;
@@ -251,7 +252,7 @@ export function TargetCount({ state }: { state: WizardState }) {
         <Text size="sm" fw={600} role="status" aria-live="polite" data-testid="target-count">
           {shown === undefined ? 'Counting devices…' : `${c.exact ? '' : 'Up to '}${plural(shown, 'device')} ${noun(shown, 'matches', 'match')}`}
         </Text>
-        {c.loading && <Loader size="xs" role="progressbar" aria-label="Counting devices" />}
+        {c.loading && <Spinner size="xs" label="Counting devices" />}
         {shown === 0 && !c.loading && (
           <Text size="xs" c="dimmed">
             {state.deviceIds.length || state.tags.length || activeFilter(state) ? 'Nothing matches now; a filter or tag is evaluated again when each run starts.' : 'Pick devices, tags or a filter.'}

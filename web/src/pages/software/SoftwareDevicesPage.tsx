@@ -1,6 +1,6 @@
 // /software/:id: who has this title at which version. The version spread (devices per version)
 // doubles as the version filter; version, search, sort and page are URL parameters.
-import { Anchor, Badge, Button, Center, Group, Loader, Paper, Progress, Select, Stack, Text, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Center, Group, Paper, Progress, Select, Stack, Text, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, paths, Schemas, unwrap } from '../../api/client';
@@ -11,6 +11,7 @@ import { formatCount, noun, plural } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { deviceName, STATUS_COLORS, STATUS_LABELS, DeviceStatus } from '../devices/device-labels';
 import { SearchBox } from '../devices/SearchBox';
+import { Spinner } from '../../components/Spinner';
 
 type Holder = Schemas['SoftwareDeviceView'];
 type Sort = NonNullable<NonNullable<paths['/api/software/{id}/devices']['get']['parameters']['query']>['sort']>;
@@ -41,7 +42,7 @@ export default function SoftwareDevicesPage() {
   if (title.isPending) {
     return (
       <Center py="xl">
-        <Loader role="progressbar" aria-label="Loading" />
+        <Spinner label="Loading" />
       </Center>
     );
   }
