@@ -243,7 +243,7 @@ function NewAgentTokenForm({ onCreated, onCancel }: { onCreated: (t: Schemas['Cr
           allowDecimal={false}
           error={errorFor(errors, 'reportsPerMinute')}
         />
-        <ErrorAlert error={create.error} title="The token was not created" />
+        <ErrorAlert error={create.error} title="The token was not created" beside={{ name: 'Name', expiresAt: 'Expires on', reportsPerMinute: 'Reports per minute' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -38,6 +38,17 @@ function secretsOf(kind: Kind, level: Level): SecretField[] {
   return ['password', 'privateKey', 'passphrase', 'sudoPassword'];
 }
 
+/** The fields the form shows for a kind (and v3 level), by label: their messages go under them, not in the alert too. */
+function shownFields(kind: Kind, level: Level): Record<string, string> {
+  return {
+    name: 'Name', kind: 'Kind',
+    ...(kind === 'ssh' || kind === 'snmp-v3' ? { username: 'User name' } : {}),
+    ...(kind === 'ssh' ? { port: 'Port' } : {}),
+    ...(kind === 'snmp-v3' ? { securityLevel: 'Security level', ...(level !== 'noAuthNoPriv' ? { authProtocol: 'Auth protocol' } : {}), ...(level === 'authPriv' ? { privProtocol: 'Privacy protocol' } : {}) } : {}),
+    ...Object.fromEntries(secretsOf(kind, level).map((f) => [f, SECRET_LABEL[f]])),
+  };
+}
+
 export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Credential; onSaved: (c: Credential) => void; onCancel: () => void }) {
   const [name, setName] = useState(initial?.name ?? '');
   const [kind, setKind] = useState<Kind>(initial?.kind ?? 'ssh');
@@ -167,7 +178,7 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           {secretsOf(kind, level).map(secretInput)}
         </SimpleGrid>
-        <ErrorAlert error={save.error} title="The credential was not saved" />
+        <ErrorAlert error={save.error} title="The credential was not saved" beside={shownFields(kind, level)} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -112,7 +112,7 @@ function NewTokenForm({ onCreated, onCancel }: { onCreated: (t: Schemas['Created
       <Stack gap="sm">
         <TextInput label="Name" description="What uses it, e.g. nightly export script" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errorFor(errors, 'name')} maxLength={128} />
         <ExpiresOnInput value={expires} onChange={setExpires} error={errorFor(errors, 'expiresAt')} />
-        <ErrorAlert error={create.error} title="The token was not created" />
+        <ErrorAlert error={create.error} title="The token was not created" beside={{ name: 'Name', expiresAt: 'Expires on' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -191,7 +191,7 @@ function NewUserForm({ onDone }: { onDone: () => void }) {
         <TextInput label="Display name" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} error={errorFor(errors, 'displayName')} maxLength={255} />
         <PasswordInput label="Password" description="At least 12 characters" required autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errorFor(errors, 'password')} />
         <Select label="Role" required data={ROLE_OPTIONS} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} error={errorFor(errors, 'role')} />
-        <ErrorAlert error={create.error} title="The user was not created" />
+        <ErrorAlert error={create.error} title="The user was not created" beside={{ username: 'User name', displayName: 'Display name', password: 'Password', role: 'Role' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel
@@ -225,7 +225,7 @@ function PasswordForm({ user, onDone }: { user: User; onDone: () => void }) {
     >
       <Stack gap="sm">
         <PasswordInput label="New password" description="At least 12 characters" required autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errorFor(errors, 'password')} />
-        <ErrorAlert error={save.error} title="The password was not set" />
+        <ErrorAlert error={save.error} title="The password was not set" beside={{ password: 'New password' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

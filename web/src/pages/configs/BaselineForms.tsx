@@ -70,7 +70,7 @@ export function PinForm({ initial, deviceId: presetDevice, onSaved, onCancel }: 
           error={errorFor(errors, 'versionId') ?? (versions.error instanceof Error ? versions.error.message : undefined)}
         />
         <IgnoreField value={ignore} onChange={setIgnore} error={errorFor(errors, 'ignore')} />
-        <ErrorAlert error={save.error} title="The version was not pinned" />
+        <ErrorAlert error={save.error} title="The version was not pinned" beside={{ ...(initial ? {} : { deviceId: 'Device' }), versionId: 'Version', ignore: 'Ignore lines matching' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel
@@ -136,7 +136,7 @@ export function TemplateForm({ initial, onSaved, onCancel }: { initial?: Baselin
           spellCheck={false}
         />
         <IgnoreField value={ignore} onChange={setIgnore} error={errorFor(errors, 'ignore')} />
-        <ErrorAlert error={save.error} title="The template was not saved" />
+        <ErrorAlert error={save.error} title="The template was not saved" beside={{ ...(scope === 'tag' ? { tag: 'Tag' } : { platform: 'Platform' }), template: 'Template', ignore: 'Ignore lines matching' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -70,7 +70,16 @@ export function ComplianceRuleForm({ initial, onSaved, onCancel }: { initial?: C
           <TextInput label="Only on devices tagged" placeholder="Any tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)} error={errorFor(errors, 'scope.tag', 'scope')} maxLength={64} />
         </SimpleGrid>
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-        <ErrorAlert error={save.error} title="The rule was not saved" />
+        <ErrorAlert
+          error={save.error}
+          title="The rule was not saved"
+          beside={{
+            name: 'Name', kind: 'Check', severity: 'Severity', pattern: 'Pattern',
+            // the more specific first: the alert names the first field a message falls under
+            ...(kind === 'block' ? { 'block.start': 'Block starts with', 'block.where': 'Only blocks containing', block: 'Block starts with' } : {}),
+            'scope.platform': 'Only on platform', scope: 'Only on devices tagged',
+          }}
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel
@@ -133,7 +142,7 @@ export function NormalizationRuleForm({ initial, onSaved, onCancel }: { initial?
         />
         <TextInput label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={errorFor(errors, 'description')} maxLength={255} />
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-        <ErrorAlert error={save.error} title="The normalization rule was not saved" />
+        <ErrorAlert error={save.error} title="The normalization rule was not saved" beside={{ action: 'Action', platform: 'Platform', pattern: 'Pattern', description: 'Description' }} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -190,7 +190,7 @@ function SaveFilterModal({ opened, query, onClose }: { opened: boolean; query: s
               </Text>
             )}
           </div>
-          <ErrorAlert error={save.error} title="Not saved" />
+          <ErrorAlert error={save.error} title="Not saved" beside={{ name: 'Name', shared: 'Shared with everyone', query: 'the filters it keeps' }} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Cancel

@@ -18,6 +18,10 @@ const TEXT_FIELDS = [
   ['osName', 'OS'], ['osVersion', 'OS version'], ['location', 'Location'], ['assignedTo', 'Assigned to'],
 ] as const;
 type TextField = (typeof TEXT_FIELDS)[number][0];
+/** Every field, by label: a refusal's messages show under them, and the alert points there. */
+const SHOWN_FIELDS: Record<string, string> = {
+  ...Object.fromEntries(TEXT_FIELDS), type: 'Type', platform: 'Platform', osFamily: 'OS family', status: 'Status', tags: 'Tags', notes: 'Notes',
+};
 type Form = Record<TextField | 'notes' | 'osFamily' | 'type' | 'platform' | 'status', string> & { tags: string[] };
 
 function formOf(d: DeviceDetail): Form {
@@ -78,7 +82,7 @@ export function EditDeviceModal({ device, opened, onClose }: { device: DeviceDet
         </SimpleGrid>
         <TagsInput mt="sm" label="Tags" description="Enter or comma adds a tag" data={tagSuggestions} filter={suggestWhileTyping} value={form.tags} onChange={(tags) => setForm((f) => ({ ...f, tags }))} splitChars={[',']} clearable error={errorFor(errors, 'tags')} />
         <Textarea mt="sm" label="Notes" autosize minRows={3} maxRows={10} value={form.notes} onChange={(e) => set('notes')(e.currentTarget.value)} error={errorFor(errors, 'notes')} />
-        <ErrorAlert error={save.error} title="Not saved" />
+        <ErrorAlert error={save.error} title="Not saved" beside={SHOWN_FIELDS} />
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={onClose}>
             Cancel
