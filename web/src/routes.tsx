@@ -5,9 +5,9 @@ import { Center } from '@mantine/core';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './components/Layout';
 import { RouteError, NotFound } from './components/RouteError';
+import { Spinner } from './components/Spinner';
 import { RequireLogin } from './lib/auth';
 import LoginPage from './pages/login/LoginPage';
-import { Spinner } from './components/Spinner';
 
 const page = (load: () => Promise<{ default: React.ComponentType }>): ReactNode => {
   const C = lazy(load);

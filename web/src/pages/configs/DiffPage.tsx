@@ -10,6 +10,7 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { Spinner } from '../../components/Spinner';
 import { useCan } from '../../lib/auth';
 import { formatAgo, formatTime } from '../../lib/format';
 import { useUrlParams } from '../../lib/url-state';
@@ -20,7 +21,6 @@ import { DiffViewer } from './DiffViewer';
 import { RemediationPanel } from './RemediationPanel';
 import { useJobFollow } from './useJobFollow';
 import { VersionsTable } from './VersionsTable';
-import { Spinner } from '../../components/Spinner';
 
 const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 

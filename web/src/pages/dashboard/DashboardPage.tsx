@@ -9,13 +9,13 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { Spinner } from '../../components/Spinner';
 import { useCan } from '../../lib/auth';
 import { formatCount, plural } from '../../lib/format';
 import { isFreshInstall, osFamilySlices, Stats, statusSlices, typeSlices } from './dashboard-data';
 import { ConfigSummary, RecentDevices, RecentJobs } from './RecentPanels';
 import { SliceChart } from './SliceChart';
 import { StatCard } from './StatCard';
-import { Spinner } from '../../components/Spinner';
 
 const REFRESH_MS = 20_000;
 

@@ -7,6 +7,7 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { Spinner } from '../../components/Spinner';
 import { useCan } from '../../lib/auth';
 import { useUrlParams } from '../../lib/url-state';
 import { BackupButton } from './detail/BackupButton';
@@ -20,7 +21,6 @@ import { SoftwareTab } from './detail/SoftwareTab';
 import { SummaryTab } from './detail/SummaryTab';
 import { deviceQueryKey } from './device-queries';
 import { CONFIG_PLATFORMS, deviceName, PLATFORM_LABELS, STATUS_COLORS, STATUS_LABELS, TYPE_LABELS } from './device-labels';
-import { Spinner } from '../../components/Spinner';
 
 export const TABS = [
   { value: 'summary', label: 'Summary' },

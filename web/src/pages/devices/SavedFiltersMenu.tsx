@@ -9,9 +9,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Spinner } from '../../components/Spinner';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
 import { savedQueryOf } from './device-filters';
-import { Spinner } from '../../components/Spinner';
 
 type SavedFilter = Schemas['SavedFilterView'];
 

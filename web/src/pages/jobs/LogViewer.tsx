@@ -6,8 +6,8 @@ import { IconDownload } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { TARGET_COLOR, TARGET_LABEL, TargetStatus } from './job-labels';
 import { Spinner } from '../../components/Spinner';
+import { TARGET_COLOR, TARGET_LABEL, TargetStatus } from './job-labels';
 
 interface Log {
   text: string;

@@ -8,11 +8,11 @@ import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Spinner } from '../../components/Spinner';
 import { formatCount, noun, plural } from '../../lib/format';
 import { suggestWhileTyping, useTagSuggestions } from '../devices/tag-suggestions';
 import { activeFilter, FilterField, WizardState } from './wizard-state';
 import type { StepProps } from './WhatStep';
-import { Spinner } from '../../components/Spinner';
 
 type Device = Schemas['DeviceView'];
 type DeviceQuery = NonNullable<NonNullable<import('../../api/client').paths['/api/devices']['get']['parameters']['query']>>;

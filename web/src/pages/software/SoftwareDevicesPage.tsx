@@ -7,11 +7,11 @@ import { api, ApiError, paths, Schemas, unwrap } from '../../api/client';
 import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { Spinner } from '../../components/Spinner';
 import { formatCount, noun, plural } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { deviceName, STATUS_COLORS, STATUS_LABELS, DeviceStatus } from '../devices/device-labels';
 import { SearchBox } from '../devices/SearchBox';
-import { Spinner } from '../../components/Spinner';
 
 type Holder = Schemas['SoftwareDeviceView'];
 type Sort = NonNullable<NonNullable<paths['/api/software/{id}/devices']['get']['parameters']['query']>['sort']>;
