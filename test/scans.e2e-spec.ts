@@ -6,8 +6,9 @@ import * as crypto from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { namedLock } from '../src/database/named-lock';
 import { ScanRunner } from '../src/discovery/scan-runner.service';
-import { ScanSchedulesService } from '../src/discovery/scan-schedules.service';
+import { runLock, ScanSchedulesService } from '../src/discovery/scan-schedules.service';
 import { ScansRepository } from '../src/discovery/scans.repository';
 import { ScansService } from '../src/discovery/scans.service';
 import { LINUX_HOSTS } from './lab/identities';
@@ -517,6 +518,30 @@ describe('discovery scans', () => {
     } finally {
       sink.close();
     }
+  });
+
+  it('a range that falls due while a Run now of it is starting is not fired beside it: it stays due, and fires once that is done', async () => {
+    const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+      .send({ name: 'fired while clicked', targets: [at(53)], credentialIds: [cred.linux], cron: '0 4 * * *', options: { timeoutMs: 500, retries: 0 } }).expect(201)).body;
+    await t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 1000), range.id]);
+    const stored = () => t.db.query('SELECT next_run_at AS at, last_scan_id AS last FROM scan_schedules WHERE id = ?', [range.id]);
+    const [due] = await stored();
+    // what a Run now holds while it checks the last scan and starts the next, from another connection
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const name = namedLock(t.db, runLock(range.id));
+      expect(Number((await runner.query('SELECT GET_LOCK(?, 0) AS got', [name]))[0].got)).toBe(1);
+      expect(await t.app.get(ScanSchedulesService).fireDue()).toEqual([]);
+      expect(await stored()).toEqual([due]); // still due, no scan
+      expect(due.last).toBeNull();
+      await runner.query('SELECT RELEASE_LOCK(?)', [name]);
+    } finally {
+      await runner.release();
+    }
+    const [fired] = await t.app.get(ScanSchedulesService).fireDue();
+    expect(fired).toEqual(expect.any(Number));
+    expect((await until(fired)).status).toBe('completed');
   });
 
   it('a firing whose scan a process started before it died (the schedule not moved on yet) is answered by that scan, not a second one nor none', async () => {

@@ -20,6 +20,9 @@ const toView = (s: ScanSchedule, lastScan: ScanSummary | null): ScheduleView => 
 /** How long a Run now waits for another one of the same range to finish starting its scan (validation may resolve host names). */
 const RUN_NOW_WAIT_SECONDS = 10;
 
+/** The lock a range's Run now and firings take to check its last scan and start the next (named-lock.ts). */
+export const runLock = (rangeId: number) => `range_run_${rangeId}`;
+
 /** Exclusions as stored: trimmed, and null for none. */
 const storedExclude = (exclude: string[] | null | undefined): string[] | null => (exclude?.length ? exclude.map((t) => t.trim()) : null);
 
@@ -78,11 +81,11 @@ export class ScanSchedulesService {
 
   /**
    * Starts a scan of the saved range now, outside its schedule; 409 while its last scan is under
-   * way. The check and the start hold the range's lock, so that two clicks at once (two
-   * technicians, two API processes) start one scan and refuse the other.
+   * way. The check and the start hold the range's lock, so that clicks at once (two technicians,
+   * two API processes) start one scan and refuse the others, as does a click as the range fires.
    */
   async runNow(id: number, actor: string): Promise<{ id: number }> {
-    const done = await withNamedLock(this.ds, `range_run_${id}`, RUN_NOW_WAIT_SECONDS, async () => {
+    const done = await withNamedLock(this.ds, runLock(id), RUN_NOW_WAIT_SECONDS, async () => {
       const s = await this.find(id);
       const last = s.lastScanId ? await this.repo.scanStatus(s.lastScanId) : null;
       if (last === 'queued' || last === 'running') {
@@ -105,49 +108,57 @@ export class ScanSchedulesService {
   async fireDue(now = new Date()): Promise<number[]> {
     const started: number[] = [];
     for (const s of await this.repo.dueSchedules(now)) {
-      const firedAt = s.nextRunAt!;
-      let next: Date | null;
-      try {
-        next = nextFiring(s.cron, s.timezone, now);
-      } catch {
-        next = null; // an expression that no longer parses stops firing rather than firing every tick
-      }
-      // a scan that outlasts its schedule (a /16 every 15 minutes) is not joined by a second of
-      // the same range, and a third, until the workers do nothing else: the firing is skipped
-      // and counted on the scan still under way, which its views show
-      const last = s.lastScanId ? await this.repo.firingOf(s.lastScanId) : null;
-      let claimed = false;
-      if (last && (last.status === 'queued' || last.status === 'running') && last.firedAt?.getTime() !== firedAt.getTime()) {
-        if (!(await this.repo.claimFiring(s.id, firedAt, next))) continue; // another process fired it
-        claimed = true;
-        if (await this.repo.skipFiringFor(s.lastScanId!)) {
-          this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
-          continue;
-        }
-        // that scan ended meanwhile: this firing scans after all
-      }
-      const dto = { targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) };
-      const createdBy = `schedule:${s.name}`.slice(0, 64);
-      let scanId: number;
-      try {
-        scanId = (await this.scans.start(dto, createdBy, s.id, firedAt)).id;
-      } catch (err) {
-        this.logger.warn({ scheduleId: s.id, err: (err as Error).message }, 'saved range could not start its scan');
-        // a range that no longer validates (its credential deleted, an excluded name gone from
-        // DNS) must not stop scanning unseen: its firing is a failed scan that says why. Any
-        // other failure (the database away) leaves the firing due, to be tried again next tick.
-        if (!(err instanceof BadRequestException)) continue;
-        const message = (err.getResponse() as { message?: unknown }).message;
-        const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id, firedAt }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
-        await this.repo.updateSchedule(s.id, { lastScanId: id });
-        if (!claimed) await this.repo.claimFiring(s.id, firedAt, next);
-        continue;
-      }
-      await this.repo.updateSchedule(s.id, { lastScanId: scanId });
-      // else another process fired it too, and found the same scan
-      if (claimed || (await this.repo.claimFiring(s.id, firedAt, next))) started.push(scanId);
+      // under the range's lock, as Run now: a firing that meets a Run now starting its scan
+      // leaves the range due, and the next tick finds that scan under way
+      const fired = await withNamedLock(this.ds, runLock(s.id), 0, () => this.fire(s, now));
+      if (fired.got && fired.value !== null) started.push(fired.value);
     }
     return started;
+  }
+
+  /** One due range's firing; the scan it started, or null (skipped, failed to start, or another process's). */
+  private async fire(s: ScanSchedule, now: Date): Promise<number | null> {
+    const firedAt = s.nextRunAt!;
+    let next: Date | null;
+    try {
+      next = nextFiring(s.cron, s.timezone, now);
+    } catch {
+      next = null; // an expression that no longer parses stops firing rather than firing every tick
+    }
+    // a scan that outlasts its schedule (a /16 every 15 minutes) is not joined by a second of
+    // the same range, and a third, until the workers do nothing else: the firing is skipped
+    // and counted on the scan still under way, which its views show
+    const last = s.lastScanId ? await this.repo.firingOf(s.lastScanId) : null;
+    let claimed = false;
+    if (last && (last.status === 'queued' || last.status === 'running') && last.firedAt?.getTime() !== firedAt.getTime()) {
+      if (!(await this.repo.claimFiring(s.id, firedAt, next))) return null; // another process fired it
+      claimed = true;
+      if (await this.repo.skipFiringFor(s.lastScanId!)) {
+        this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
+        return null;
+      }
+      // that scan ended meanwhile: this firing scans after all
+    }
+    const dto = { targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) };
+    const createdBy = `schedule:${s.name}`.slice(0, 64);
+    let scanId: number;
+    try {
+      scanId = (await this.scans.start(dto, createdBy, s.id, firedAt)).id;
+    } catch (err) {
+      this.logger.warn({ scheduleId: s.id, err: (err as Error).message }, 'saved range could not start its scan');
+      // a range that no longer validates (its credential deleted, an excluded name gone from
+      // DNS) must not stop scanning unseen: its firing is a failed scan that says why. Any
+      // other failure (the database away) leaves the firing due, to be tried again next tick.
+      if (!(err instanceof BadRequestException)) return null;
+      const message = (err.getResponse() as { message?: unknown }).message;
+      const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id, firedAt }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
+      await this.repo.updateSchedule(s.id, { lastScanId: id });
+      if (!claimed) await this.repo.claimFiring(s.id, firedAt, next);
+      return null;
+    }
+    await this.repo.updateSchedule(s.id, { lastScanId: scanId });
+    // else another process fired it too, and found the same scan
+    return claimed || (await this.repo.claimFiring(s.id, firedAt, next)) ? scanId : null;
   }
 
   private async find(id: number): Promise<ScanSchedule> {
