@@ -21,6 +21,8 @@ const theme = createTheme({
   primaryColor: 'indigo',
   primaryShade: 8,
   defaultRadius: 'sm',
+  // no fades or slides for a system set to reduce motion (a11y.css stills the CSS animations)
+  respectReducedMotion: true,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   components: {
     // every dialog's ✕ has a name, and its <header> is not a second page banner beside the app's
