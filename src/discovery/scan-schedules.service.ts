@@ -109,8 +109,12 @@ export class ScanSchedulesService {
     const started: number[] = [];
     for (const s of await this.repo.dueSchedules(now)) {
       // under the range's lock, as Run now: a firing that meets a Run now starting its scan
-      // leaves the range due, and the next tick finds that scan under way
-      const fired = await withNamedLock(this.ds, runLock(s.id), 0, () => this.fire(s, now));
+      // leaves the range due, and the next tick finds that scan under way. The range is read
+      // again under the lock, for a Run now that ended after the list was read
+      const fired = await withNamedLock(this.ds, runLock(s.id), 0, async () => {
+        const fresh = await this.repo.findSchedule(s.id);
+        return fresh?.enabled && fresh.nextRunAt?.getTime() === s.nextRunAt?.getTime() ? this.fire(fresh, now) : null;
+      });
       if (fired.got && fired.value !== null) started.push(fired.value);
     }
     return started;
