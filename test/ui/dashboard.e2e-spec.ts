@@ -252,6 +252,10 @@ describe('with a fleet', () => {
     expect(names).toEqual(stats.recentlyDiscovered.map((d) => d.hostname));
     expect(names[0]).toBe('newest-ap');
     expect(names).not.toContain(retired);
+    // when it was first seen, to the minute, is text under "… ago" (in a tooltip it reached a mouse only)
+    const { firstSeen } = await apiDevice(ids['newest-ap']);
+    const exact = await page.evaluate((at) => new Date(at).toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' }), firstSeen);
+    expect((await table.locator('tbody tr').first().locator('td').last().innerText()).split('\n')).toEqual([expect.stringMatching(/ ago$|^just now$/), exact]);
     // the markup is a name, shown as written, and no image element was made of it
     const hostile = (await apiDevice(ids[HOSTILE_NAME])).hostname;
     expect(names).toContain(hostile);
@@ -343,7 +347,7 @@ describe('with a fleet', () => {
   });
 });
 
-async function apiDevice(id: number): Promise<{ hostname: string }> {
+async function apiDevice(id: number): Promise<{ hostname: string; firstSeen: string }> {
   const res = await env.t.http.get(`/api/devices/${id}`).set(bearer(env.t.adminToken));
   expect(res.status).toBe(200);
   return res.body;

@@ -10,7 +10,8 @@ import { downloadUrl } from '../../api/client';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatAgo, formatCount, formatTime } from '../../lib/format';
+import { When } from '../../components/When';
+import { formatCount } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { baselineLabel, diffHref, DriftItem, PLATFORM_LABEL, platformOptions, SEVERITIES, SEVERITY_COLOR, useBaselines, useDriftReport } from './configs-api';
 import { ConfigSearch } from './ConfigSearch';
@@ -130,7 +131,7 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
           { key: 'platform', label: 'Platform', sortKey: 'platform', render: (r) => PLATFORM_LABEL[r.platform] ?? r.platform },
           {
             key: 'since', label: 'Since', sortKey: 'since',
-            render: (r) => (r.since ? <Tooltip label={formatTime(r.since)}><span>{formatAgo(r.since)}</span></Tooltip> : '—'),
+            render: (r) => <When at={r.since} />,
           },
           {
             key: 'baseline', label: 'Baseline',

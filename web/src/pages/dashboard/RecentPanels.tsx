@@ -1,9 +1,10 @@
 // The dashboard's lists: devices discovered lately, the latest jobs, and the configuration
 // summary (backed up, drifting, failing rules) as a ring with its figures beside it.
-import { Anchor, Badge, Card, Group, RingProgress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Card, Group, RingProgress, Stack, Table, Text, Title } from '@mantine/core';
 import { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { formatAgo, formatCount, formatTime, noun, plural } from '../../lib/format';
+import { When } from '../../components/When';
+import { formatAgo, formatCount, noun, plural } from '../../lib/format';
 import { deviceName, PLATFORM_LABELS, TYPE_LABELS } from '../devices/device-labels';
 import { JOB_STATUS_COLOR, kindLabel } from '../jobs/job-labels';
 import type { Stats } from './dashboard-data';
@@ -68,11 +69,7 @@ export function RecentDevices({ devices }: { devices: Stats['recentlyDiscovered'
                   <Table.Td style={NOWRAP}>{TYPE_LABELS[d.type] ?? d.type}</Table.Td>
                   <Table.Td style={NOWRAP}>{PLATFORM_LABELS[d.platform] ?? d.platform}</Table.Td>
                   <Table.Td style={NOWRAP}>
-                    <Tooltip label={formatTime(d.firstSeen)}>
-                      <Text size="sm" span>
-                        {formatAgo(d.firstSeen)}
-                      </Text>
-                    </Tooltip>
+                    <When at={d.firstSeen} />
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -17,7 +17,7 @@ import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ScanForm, ScanFormValues, useCredentialLookup } from './ScanForm';
 import { devicesFound, devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
 import { HostKeysTab } from './HostKeysTab';
-import { When } from './When';
+import { When } from '../../components/When';
 
 type Scan = Schemas['ScanView'];
 type Schedule = Schemas['ScheduleView'];

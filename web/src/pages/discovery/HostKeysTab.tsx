@@ -11,7 +11,7 @@ import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../lib/auth';
 import { pageOf, useUrlParams } from '../../lib/url-state';
-import { When } from './When';
+import { When } from '../../components/When';
 
 type HostKey = Schemas['HostKeyView'];
 type Sort = NonNullable<NonNullable<paths['/api/discovery/host-keys']['get']['parameters']['query']>['sort']>;

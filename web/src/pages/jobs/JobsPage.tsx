@@ -1,6 +1,6 @@
 // /jobs: every job with its latest run's progress. Filters (?kind=, ?state=active|cancelled,
 // ?status=running|paused, ?q=, ?scheduled=true|false) and the page live in the URL; the list refreshes while a job runs.
-import { Badge, Button, Group, Progress, Select, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Progress, Select, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -8,8 +8,9 @@ import { api, unwrap } from '../../api/client';
 import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { When } from '../../components/When';
 import { useCan } from '../../lib/auth';
-import { formatAgo, formatCount, formatTime } from '../../lib/format';
+import { formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, paramsSummary, scheduleSummary, totalOf } from './job-labels';
 
@@ -75,7 +76,7 @@ export default function JobsPage() {
     { key: 'when', label: 'When', render: (j) => <Text size="sm">{scheduleSummary(j)}</Text> },
     { key: 'next', label: 'Next run', render: (j) => formatTime(j.nextRunAt) },
     { key: 'by', label: 'Created by', render: (j) => j.createdBy ?? '—' },
-    { key: 'created', label: 'Created', render: (j) => <Tooltip label={formatTime(j.createdAt)}><span>{formatAgo(j.createdAt)}</span></Tooltip> },
+    { key: 'created', label: 'Created', render: (j) => <When at={j.createdAt} /> },
   ];
 
   return (

@@ -1,12 +1,12 @@
 // The jobs whose runs targeted this device (GET /api/jobs?deviceId=), newest first, each linking
 // to its page; its page and page size are URL parameters of their own (jpage, jlimit).
-import { Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../../api/client';
 import { Column, DataTable } from '../../../components/DataTable';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatAgo, formatTime } from '../../../lib/format';
+import { When } from '../../../components/When';
 import { pageOf, useUrlParams } from '../../../lib/url-state';
 import { Job, JOB_STATUS_COLOR, kindLabel, paramsSummary } from '../../jobs/job-labels';
 
@@ -40,11 +40,7 @@ export function JobsTab({ deviceId }: { deviceId: number }) {
     { key: 'by', label: 'Created by', render: (j) => j.createdBy ?? '—' },
     {
       key: 'created', label: 'Created',
-      render: (j) => (
-        <Tooltip label={formatTime(j.createdAt)}>
-          <Text size="sm" component="span">{formatAgo(j.createdAt)}</Text>
-        </Tooltip>
-      ),
+      render: (j) => <When at={j.createdAt} />,
     },
   ];
   return (

@@ -2,7 +2,7 @@
 // the exact time reached a mouse only (a keyboard cannot hover, a touch screen does not), and a
 // focusable trigger in every cell would make a long table a long walk with Tab.
 import { Text } from '@mantine/core';
-import { formatAgo, formatTime } from '../../lib/format';
+import { formatAgo, formatTime } from '../lib/format';
 
 /** "Nov 30, 08:49 AM", with the year only when it is not this one: short enough to sit under "5 min ago". */
 function shortTime(iso: string, now = new Date()): string {
