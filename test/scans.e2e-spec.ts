@@ -3,6 +3,7 @@
 // machine, a reason for every address it could not identify, progress while it runs, cancel,
 // saved ranges that rescan on their own, and a reconciler that loses nothing when Redis does.
 import * as crypto from 'node:crypto';
+import { createSocket, Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -39,13 +40,18 @@ interface ScanBody {
   results: Array<{ address: string; status: string; reason: string | null; deviceId: number | null; deviceName: string | null; via: string | null; change: string | null }>;
 }
 
+/** A UDP 161 socket on an address that swallows every request, as a firewall that drops them: a scan of it waits out its timeout. */
+async function udpSink(address: string): Promise<Socket> {
+  const sink = createSocket('udp4');
+  await new Promise<void>((r) => sink.bind(161, address, r));
+  return sink;
+}
+
 /** A UDP 161 and TCP 22 listener on an address that records every datagram and connection it gets. */
 async function listener(address: string): Promise<{ contacts: string[]; close: () => Promise<void> }> {
-  const dgram = await import('node:dgram');
   const tcpNet = await import('node:net');
   const contacts: string[] = [];
-  const udp = dgram.createSocket('udp4').on('message', () => contacts.push('udp 161'));
-  await new Promise<void>((r) => udp.bind(161, address, r));
+  const udp = (await udpSink(address)).on('message', () => contacts.push('udp 161'));
   const tcp = tcpNet.createServer((c) => {
     contacts.push('tcp 22');
     c.destroy();
@@ -217,12 +223,7 @@ describe('discovery scans', () => {
   it('streams progress as server-sent events and ends with done', async () => {
     // four addresses whose UDP 161 swallows requests, like a firewall that drops: the scan takes
     // seconds; the lab's snmpsimd agents answer but not to this community (auth-failed)
-    const dgram = await import('node:dgram');
-    const sinks = await Promise.all([9, 10, 11, 12].map(async (n) => {
-      const s = dgram.createSocket('udp4');
-      await new Promise<void>((r) => s.bind(161, at(n), r));
-      return s;
-    }));
+    const sinks = await Promise.all([9, 10, 11, 12].map((n) => udpSink(at(n))));
     const id = await startScan({ targets: [`${net}.0/28`], credentialIds: [cred.linux], options: { timeoutMs: 700, retries: 0, concurrency: 1 } });
     const server = t.app.getHttpServer() as http.Server;
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -458,9 +459,7 @@ describe('discovery scans', () => {
 
   it('a saved range that fires while its last scan is under way skips the firing and counts it on that scan; Run now is refused until the scan ends', async () => {
     // an address whose UDP 161 swallows requests, asked with a long timeout: the scan stays under way
-    const dgram = await import('node:dgram');
-    const sink = dgram.createSocket('udp4');
-    await new Promise<void>((r) => sink.bind(161, at(50), r));
+    const sink = await udpSink(at(50));
     try {
       const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
         .send({ name: 'overrunning range', targets: [at(50)], credentialIds: [cred.linux], cron: '*/5 * * * *', options: { timeoutMs: 10_000, retries: 2 } }).expect(201)).body;
@@ -499,9 +498,7 @@ describe('discovery scans', () => {
   });
 
   it('three Run now clicks on one saved range at once start one scan; the others are refused', async () => {
-    const dgram = await import('node:dgram');
-    const sink = dgram.createSocket('udp4');
-    await new Promise<void>((r) => sink.bind(161, at(52), r));
+    const sink = await udpSink(at(52));
     try {
       const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
         .send({ name: 'clicked twice', targets: [at(52)], credentialIds: [cred.linux], cron: '0 4 * * *', options: { timeoutMs: 10_000, retries: 2 } }).expect(201)).body;
