@@ -56,9 +56,9 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
   const dialogs: string[] = [];
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
-    // as a system set to reduce motion: spinners and striped progress bars stand still, which
-    // saved Chromium 6-7 % of its CPU in the discovery and jobs-lab specs (the UI's own
-    // reduced-motion rules, a11y.css, are so exercised too)
+    // as a system set to reduce motion: spinners and striped progress bars stand still (Chromium
+    // used 6-7 % less CPU in one run each of the discovery and jobs-lab specs, within the ±10 %
+    // runs vary by), and the UI's own reduced-motion rules, a11y.css, are exercised
     const ctx = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
     contexts.push(ctx);
     if (inTest) openedInTest.push(ctx);
