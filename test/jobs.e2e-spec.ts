@@ -324,6 +324,54 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     await t.http.post(`/api/jobs/${res.body.id}/cancel`).set(admin);
   });
 
+  it('a firing while the last run is still under way is skipped and counted on that run; the next firing after it ends runs', async () => {
+    // a daily job whose machine may only be touched on Sunday night: Friday's run waits for
+    // the window through Saturday's firing, which must not start a second run over the same machine
+    const w = await t.http.post('/api/windows').set(admin).send({ name: 'Sunday night only', timezone: 'UTC', ranges: [{ days: ['sun'], start: '01:00', end: '03:00' }] });
+    expect(w.status).toBe(201);
+    const d = await makeDevice(t.db, { hostname: 'overlap-1' });
+    clock.set(new Date('2030-01-04T12:00:00Z')); // a Friday
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [d] }, windowIds: [w.body.id], schedule: { cron: '0 18 * * *' } });
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    const runsOf = async () => (await t.http.get(`/api/jobs/${id}/runs`).set(admin)).body.items;
+    clock.set(new Date('2030-01-04T18:00:05Z'));
+    const first = await until('the first run to wait for the window', async () => {
+      const v = await job(id);
+      return v.runId && v.counts.waitingForWindow === 1 && v;
+    });
+    expect(first).toMatchObject({ status: 'running', skippedFirings: 0, nextRunAt: '2030-01-05T18:00:00.000Z' });
+    clock.set(new Date('2030-01-05T18:00:05Z')); // Saturday's firing, the first run still waiting
+    const skipped = await until('Saturday\'s firing to be skipped', async () => {
+      const v = await job(id);
+      return v.nextRunAt === '2030-01-06T18:00:00.000Z' && v;
+    });
+    expect(skipped).toMatchObject({ status: 'running', runId: first.runId, skippedFirings: 1, counts: { waitingForWindow: 1 } });
+    let runs = await runsOf();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ id: first.runId, status: 'running', skippedFirings: 1 });
+    // Sunday night: the window opens and the first run ends
+    clock.set(new Date('2030-01-06T01:30:00Z'));
+    const ended = await until('the first run to end', async () => {
+      const v = await job(id);
+      return v.counts.succeeded === 1 && v.status === 'scheduled' && v;
+    });
+    expect(ended).toMatchObject({ runId: first.runId, skippedFirings: 1 });
+    // Sunday's firing finds no run under way: a second run starts
+    clock.set(new Date('2030-01-06T18:00:05Z'));
+    const second = await until('Sunday\'s run', async () => {
+      const v = await job(id);
+      return v.runId !== first.runId && v.runId && v;
+    });
+    expect(second).toMatchObject({ skippedFirings: 0, nextRunAt: '2030-01-07T18:00:00.000Z' });
+    runs = await runsOf();
+    expect(runs.map((r: { firedAt: string; skippedFirings: number; trigger: string }) => [r.firedAt, r.skippedFirings, r.trigger])).toEqual([
+      ['2030-01-06T18:00:00.000Z', 0, 'schedule'],
+      ['2030-01-04T18:00:00.000Z', 1, 'schedule'],
+    ]);
+    await t.http.post(`/api/jobs/${id}/cancel`).set(admin);
+  });
+
   it('a target outside its window waits and says until when, then runs when the window opens', async () => {
     const w = await t.http.post('/api/windows').set(admin).send({ name: 'Sunday night', timezone: 'Europe/Berlin', ranges: [{ days: ['sun'], start: '02:00', end: '04:00' }] });
     expect(w.status).toBe(201);

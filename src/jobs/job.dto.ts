@@ -145,6 +145,8 @@ export class TargetView {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'the device that deviceId was merged into: deviceId no longer exists' }) mergedInto: number | null;
 }
 
+const SKIPPED_FIRINGS = 'firings of the job\'s schedule that came while the run was still running or paused, and were skipped (no second run over the same machines)';
+
 export class RunView {
   @ApiProperty() id: number;
   @ApiProperty() jobId: number;
@@ -158,6 +160,7 @@ export class RunView {
   @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;
   @ApiProperty() startedAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+  @ApiProperty({ description: SKIPPED_FIRINGS }) skippedFirings: number;
 }
 
 export class RunDetailView extends RunView {
@@ -189,6 +192,7 @@ export class JobView {
   @ApiPropertyOptional({ nullable: true, type: Number }) credentialId: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'the latest run' }) runId: number | null;
   @ApiProperty({ type: TargetCounts, description: 'of the latest run (all zero before the first)' }) counts: TargetCounts;
+  @ApiProperty({ description: `the latest run's: ${SKIPPED_FIRINGS}` }) skippedFirings: number;
   @ApiPropertyOptional({ nullable: true, type: String }) createdBy: string | null;
   @ApiProperty() createdAt: Date;
 }

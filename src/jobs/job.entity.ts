@@ -84,6 +84,8 @@ export class JobRun {
   @TimeColumn({ nullable: true }) finishedAt: Date | null;
   /** targets by status, stored as the run completes (its targets are all final then and stay so) */
   @Column({ type: 'simple-json', nullable: true }) counts: Partial<Record<TargetStatus, number>> | null;
+  /** firings of the job's schedule that came while this run was still running or paused, and were skipped */
+  @Column({ type: 'int', unsigned: true, default: 0 }) skippedFirings: number;
   @ManyToOne(() => Job, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'job_id' }) job?: Relation<Job>;
 }
 

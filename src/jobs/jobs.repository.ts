@@ -148,6 +148,11 @@ export class JobsRepository {
     return affected(await this.ds.query('UPDATE jobs SET next_run_at = ? WHERE id = ? AND next_run_at = ?', [next, id, expected])) > 0;
   }
 
+  /** Counts a firing skipped on a run still under way; false when the run has ended meanwhile. */
+  async skipFiringFor(runId: number): Promise<boolean> {
+    return affected(await this.ds.query("UPDATE job_runs SET skipped_firings = skipped_firings + 1 WHERE id = ? AND status IN ('running', 'paused')", [runId])) > 0;
+  }
+
   /**
    * The devices a selector picks, now: listed ids that exist, devices with any of the tags, and
    * those the saved filter matches (which, like the device list, leaves retired ones out).
@@ -188,7 +193,7 @@ export class JobsRepository {
    * The run and all its targets in one transaction: a run row never exists without its work.
    * Null when this firing already has its run (another process fired it first).
    */
-  async insertRun(r: Omit<JobRun, 'id' | 'finishedAt' | 'total' | 'counts'>, targets: Array<{ id: number; hostname: string | null }>): Promise<number | null> {
+  async insertRun(r: Omit<JobRun, 'id' | 'finishedAt' | 'total' | 'counts' | 'skippedFirings'>, targets: Array<{ id: number; hostname: string | null }>): Promise<number | null> {
     try {
       return await this.ds.transaction(async (m) => {
         const res = await m.query(

@@ -185,7 +185,7 @@ export class JobsService {
       id: job.id, name: job.name, kind: job.kind, status, params: job.params, target: job.target as Record<string, unknown>,
       schedule: { runAt: job.runAt, cron: job.cron, timezone: job.timezone }, nextRunAt: job.nextRunAt, windowIds: await this.repo.windowIdsOf(job.id),
       concurrency: job.concurrency, deadline: job.deadline, deadlineMinutes: job.deadlineMinutes, retries: job.retries, retryDelaySec: job.retryDelaySec,
-      credentialId: job.credentialId, runId: run?.id ?? null, counts, createdBy: job.createdBy, createdAt: job.createdAt,
+      credentialId: job.credentialId, runId: run?.id ?? null, counts, skippedFirings: run?.skippedFirings ?? 0, createdBy: job.createdBy, createdAt: job.createdAt,
     };
   }
 
@@ -297,6 +297,21 @@ export class JobsService {
           this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'the job\'s schedule no longer parses; not firing it again');
         }
       }
+      // a run that outlasts its schedule (targets waiting for a weekly window under a daily
+      // cron, a paused run) is not joined by a second over the same machines, which would
+      // repeat what the first has done and escape its pause and cancel: the firing is skipped
+      // and counted on the run still under way, which its views show
+      const last = await this.repo.latestRun(job.id);
+      let claimed = false;
+      if (last && (last.status === 'running' || last.status === 'paused') && last.firedAt.getTime() !== firedAt.getTime()) {
+        if (!(await this.repo.claimFiring(job.id, firedAt, next))) continue; // another process fired it
+        claimed = true;
+        if (await this.repo.skipFiringFor(last.id)) {
+          this.logger.log({ jobId: job.id, runId: last.id, firedAt }, 'job fired while its last run is still under way; skipped');
+          continue;
+        }
+        // that run ended meanwhile: this firing runs after all
+      }
       // the run first (one per firing, by a unique key), then the schedule moves on: a crash in
       // between fires the same firing again, which finds its run and only moves the schedule
       try {
@@ -304,10 +319,11 @@ export class JobsService {
         if (runId !== null) started++;
       } catch (err) {
         // one job's broken firing must not hold up the others; it is tried again next tick
-        this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'could not start the job\'s scheduled run');
+        // (unless the firing was claimed above: then it is lost like a skipped one, and said so)
+        this.logger.warn({ jobId: job.id, firedAt, claimed, err: (err as Error).message }, 'could not start the job\'s scheduled run');
         continue;
       }
-      await this.repo.claimFiring(job.id, firedAt, next);
+      if (!claimed) await this.repo.claimFiring(job.id, firedAt, next);
     }
     return started;
   }
@@ -322,7 +338,7 @@ export class JobsService {
   private async runView(r: JobRun): Promise<RunView> {
     return {
       id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, firedAt: r.firedAt, concurrency: r.concurrency, deadlineAt: r.deadlineAt,
-      total: r.total, counts: toCounts(await this.countsOf(r)), createdBy: r.createdBy, startedAt: r.startedAt, finishedAt: r.finishedAt,
+      total: r.total, counts: toCounts(await this.countsOf(r)), createdBy: r.createdBy, startedAt: r.startedAt, finishedAt: r.finishedAt, skippedFirings: r.skippedFirings,
     };
   }
 

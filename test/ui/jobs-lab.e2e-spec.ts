@@ -346,6 +346,16 @@ it('a recurring job from the wizard waits for its cron schedule, in its time zon
   expect([0, 1]).toContain(new Date(j.nextRunAt).getUTCHours());
   await page.goto('/jobs?scheduled=true');
   await visible(page.getByRole('table', { name: 'Jobs' }).getByRole('link', { name: `Job ${id}` }));
+  // a run that outlasted two of its firings (as test/jobs' injected clock makes one) says so, on
+  // the job and in its runs
+  await env.t.db.query(
+    `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at, finished_at, skipped_firings)
+     VALUES (?, 'completed', NOW(3) - INTERVAL 15 DAY, 'schedule', 10, 0, NOW(3) - INTERVAL 15 DAY, NOW(3) - INTERVAL 1 DAY, 2)`, [id]);
+  await page.goto(`/jobs/${id}`);
+  await visible(page.getByText('2 scheduled runs skipped while this run ran'));
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  const run = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'schedule' });
+  await visible(run.getByText('2 scheduled runs skipped while it ran'));
 });
 
 it('a long command is paused, resumed and cancelled from its page, the cancel after a confirmation', async () => {

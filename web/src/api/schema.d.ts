@@ -2485,6 +2485,8 @@ export interface components {
             runId?: number | null;
             /** @description of the latest run (all zero before the first) */
             counts: components["schemas"]["TargetCounts"];
+            /** @description the latest run's: firings of the job's schedule that came while the run was still running or paused, and were skipped (no second run over the same machines) */
+            skippedFirings: number;
             createdBy?: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2545,6 +2547,8 @@ export interface components {
             runId?: number | null;
             /** @description of the latest run (all zero before the first) */
             counts: components["schemas"]["TargetCounts"];
+            /** @description the latest run's: firings of the job's schedule that came while the run was still running or paused, and were skipped (no second run over the same machines) */
+            skippedFirings: number;
             createdBy?: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2570,6 +2574,8 @@ export interface components {
             startedAt: string;
             /** Format: date-time */
             finishedAt?: string | null;
+            /** @description firings of the job's schedule that came while the run was still running or paused, and were skipped (no second run over the same machines) */
+            skippedFirings: number;
         };
         RunPage: {
             items: components["schemas"]["RunView"][];
@@ -2596,6 +2602,8 @@ export interface components {
             startedAt: string;
             /** Format: date-time */
             finishedAt?: string | null;
+            /** @description firings of the job's schedule that came while the run was still running or paused, and were skipped (no second run over the same machines) */
+            skippedFirings: number;
             /** @description the first 1,000 targets; page through /targets for the rest */
             targets: components["schemas"]["TargetView"][];
         };

@@ -19,7 +19,7 @@ import { formatCount, formatTime } from '../../lib/format';
 import { useSse } from '../../lib/sse';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import {
-  COUNT_KEY, Counts, finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, scheduleSummary, TARGET_COLOR, TARGET_LABEL, TARGET_STATUSES, TargetStatus, targetSummary, totalOf,
+  COUNT_KEY, Counts, finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, scheduleSummary, skippedFiringsText, TARGET_COLOR, TARGET_LABEL, TARGET_STATUSES, TargetStatus, targetSummary, totalOf,
 } from './job-labels';
 import { LogViewer } from './LogViewer';
 
@@ -80,6 +80,7 @@ export default function JobPage() {
   const total = totalOf(job.counts);
   const done = finishedOf(job.counts);
   const active = job.status === 'running' || job.status === 'paused' || job.status === 'scheduled';
+  const skipped = skippedFiringsText(job.skippedFirings, 'this run');
 
   return (
     <>
@@ -148,8 +149,15 @@ export default function JobPage() {
             <Text size="sm" role="status" aria-live="polite" data-testid="job-progress">
               {job.runId ? `${formatCount(done)} of ${formatCount(total)} targets finished · ${job.counts.succeeded} succeeded · ${job.counts.skipped} skipped · ${job.counts.failed} failed` : job.nextRunAt ? `Not run yet: first run ${formatTime(job.nextRunAt)}` : 'Not run yet'}
             </Text>
-            {job.nextRunAt && job.runId && <Text size="sm" c="dimmed">next run {formatTime(job.nextRunAt)}</Text>}
+            {job.nextRunAt && job.runId && (
+              <Text size="sm" c="dimmed">
+                next run {formatTime(job.nextRunAt)}
+                {(job.status === 'running' || job.status === 'paused') && ' (skipped if this run is still under way)'}
+              </Text>
+            )}
           </Group>
+          {/* the schedule fired while this run was still under way: those firings started no run */}
+          {skipped && <Text size="sm" c="orange">{skipped}</Text>}
           <Progress.Root size="lg" role="group" aria-label="Job progress">
             {TARGET_STATUSES.filter((s) => s !== 'queued').map((s) => {
               const n = job.counts[COUNT_KEY[s]];
@@ -364,7 +372,15 @@ function RunsTab({ job }: { job: Job }) {
         </Anchor>
       ),
     },
-    { key: 'trigger', label: 'Trigger', render: (r) => r.trigger },
+    {
+      key: 'trigger', label: 'Trigger',
+      render: (r) => (
+        <Stack gap={0}>
+          <Text size="sm">{r.trigger}</Text>
+          {r.skippedFirings > 0 && <Text size="xs" c="orange">{skippedFiringsText(r.skippedFirings)}</Text>}
+        </Stack>
+      ),
+    },
     { key: 'status', label: 'Status', render: (r) => <Badge variant="light" color={r.status === 'completed' ? 'green' : r.status === 'cancelled' ? 'orange' : r.status === 'paused' ? 'yellow' : 'blue'}>{r.status}</Badge> },
     { key: 'targets', label: 'Targets', render: (r) => `${finishedOf(r.counts)}/${r.total} finished · ${r.counts.succeeded} ok · ${r.counts.failed} failed` },
     { key: 'fired', label: 'Fired', render: (r) => formatTime(r.firedAt) },
