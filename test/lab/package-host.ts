@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LAB_REPO_DIR, ensureLabRepo } from './apt-repo';
-import { LAB_SOURCE_DIR } from './paths';
+import { labScript } from './paths';
 import { LAB_APT_SOURCE, LAB_SSH_USER, LabSshHost, LabSshHostOptions, OS_RELEASES, ensureLabUser, killProcessesMentioning } from './sshd';
 
 export const LAB_RUN_DIR = '/run/teknisi-lab';
@@ -65,7 +65,7 @@ export function ensurePackageHostSupport(): void {
   if (!fs.existsSync('/usr/bin/sudo')) throw new Error('lab package hosts need Debian sudo (test/lab/packages.ts installs it): apt-get install -y sudo');
   fs.mkdirSync(LAB_RUN_DIR, { recursive: true, mode: 0o755 });
   fs.chmodSync(LAB_RUN_DIR, 0o755);
-  writeIfChanged(SESSION, fs.readFileSync(path.join(LAB_SOURCE_DIR, 'package-session.sh'), 'utf8'), 0o755);
+  writeIfChanged(SESSION, labScript('package-session.sh'), 0o755);
   writeSudoers(OUTER_RULE, OUTER_SUDOERS);
   removeOrphanedHosts();
 }

@@ -37,39 +37,8 @@ mount -t proc -o nosuid,nodev,noexec proc /proc
 # --- identity and network, before leaving the real root --------------------------------------
 read -r host < "$H/files/hostname"
 hostname "$host"
-unshare --net sleep 2147483647 &
-HOLDER=$!
-tries=0
-while [ "/proc/$HOLDER/ns/net" -ef /proc/self/ns/net ]; do
-  tries=$((tries + 1))
-  [ "$tries" -lt 2000 ] || sleep 0.01
-  [ "$tries" -lt 3000 ] || fail "the veth holder namespace did not appear"
-done
-n=0
-links=''
-peers=''
-while read -r mac; do
-  [ -n "$mac" ] || continue
-  links="${links}link add eth$n address $mac type veth peer name eth$n netns $HOLDER
-link set eth$n up
-"
-  peers="${peers}link set eth$n up
-"
-  n=$((n + 1))
-done < "$H/files/macs"
-while read -r addr; do
-  [ -n "$addr" ] && links="${links}addr add $addr dev eth0
-"
-done < "$H/files/addresses"
-printf 'link set lo up\n%s' "$links" | ip -batch -
-[ -z "$peers" ] || printf '%s' "$peers" | nsenter --net="/proc/$HOLDER/ns/net" ip -batch -
-# a veth reads UP only once the kernel's link watch has seen both ends up, a moment later: on a
-# loaded machine a collector's `ip -j addr` read eth0 as down. Wait for it, up to 3 s
-tries=0
-while [ "$n" -gt 0 ] && [ "$(ip -o link show up | grep -c 'state UP')" -lt "$n" ] && [ "$tries" -lt 300 ]; do
-  tries=$((tries + 1))
-  sleep 0.01
-done
+#@include lab-net.sh
+lab_network "$H/files/macs" "$H/files/addresses"
 
 # --- the host's root, with this session's own kernel file systems ----------------------------
 mount --rbind "$R" "$R" # pivot_root wants a mount point; r: with the overlays on it

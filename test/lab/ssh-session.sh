@@ -7,7 +7,8 @@
 # changes; everything vanishes when the session ends (the command runs as PID 1 of its own PID
 # namespace, so its children go with it).
 #
-# The host's files sit beside this script (written by test/lab/sshd.ts):
+# The host's files sit beside this script (written by test/lab/sshd.ts, which also puts
+# test/lab/lab-net.sh in place of its #@include line):
 #   hostname  macs  addresses  etc/{hostname,machine-id,os-release,sshd_config}  dpkg/  apt/  dmi/
 #   and, for a host with a login script or a login shell of its own, bashrc and shell
 set -eu
@@ -44,41 +45,10 @@ fi
 mount --bind "$HOST_DIR/apt" /etc/apt
 
 # --- network: lo, and one veth per MAC whose far ends live in a holder namespace ----------
-unshare --net sleep 2147483647 &
-HOLDER=$!
-tries=0
-while [ "/proc/$HOLDER/ns/net" -ef /proc/self/ns/net ]; do
-  tries=$((tries + 1))
-  [ "$tries" -lt 2000 ] || sleep 0.01
-  [ "$tries" -lt 3000 ] || fail "the veth holder namespace did not appear"
-done
 # /sys shows the network namespace it was mounted in: remount it for this one when allowed
 mount -t sysfs sysfs /sys 2>/dev/null || true
-n=0
-links=''
-peers=''
-while read -r mac; do
-  [ -n "$mac" ] || continue
-  links="${links}link add eth$n address $mac type veth peer name eth$n netns $HOLDER
-link set eth$n up
-"
-  peers="${peers}link set eth$n up
-"
-  n=$((n + 1))
-done < "$HOST_DIR/macs"
-while read -r addr; do
-  [ -n "$addr" ] && links="${links}addr add $addr dev eth0
-"
-done < "$HOST_DIR/addresses"
-printf 'link set lo up\n%s' "$links" | ip -batch -
-[ -z "$peers" ] || printf '%s' "$peers" | nsenter --net="/proc/$HOLDER/ns/net" ip -batch -
-# a veth reads UP only once the kernel's link watch has seen both ends up, a moment later: on a
-# loaded machine a collector's `ip -j addr` read eth0 as down. Wait for it, up to 3 s
-tries=0
-while [ "$n" -gt 0 ] && [ "$(ip -o link show up | grep -c 'state UP')" -lt "$n" ] && [ "$tries" -lt 300 ]; do
-  tries=$((tries + 1))
-  sleep 0.01
-done
+#@include lab-net.sh
+lab_network "$HOST_DIR/macs" "$HOST_DIR/addresses"
 
 # --- DMI: where the machine has it, each host shows its own (else all would share a serial) --
 if [ -d /sys/class/dmi/id ]; then

@@ -8,7 +8,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LAB_SOURCE_DIR } from './paths';
+import { LAB_SOURCE_DIR, labScript } from './paths';
 import { promisify } from 'node:util';
 import { LabIdentity } from './identities';
 
@@ -601,7 +601,7 @@ export class LabSshHost {
       fs.mkdirSync(path.dirname(f), { recursive: true, mode: 0o755 });
       fs.writeFileSync(f, content, { mode: 0o644 });
     };
-    fs.copyFileSync(path.join(LAB_SOURCE_DIR, 'ssh-session.sh'), path.join(this.dir, 'session.sh'));
+    fs.writeFileSync(path.join(this.dir, 'session.sh'), labScript('ssh-session.sh'), { mode: 0o755 });
     fs.chmodSync(path.join(this.dir, 'session.sh'), 0o755);
     put('hostname', `${id.hostname}\n`);
     put('macs', `${id.macs.join('\n')}\n`);
