@@ -277,6 +277,54 @@ describe('runs', () => {
     expect(j).toMatchObject({ status: 'completed', counts: { succeeded: 3 } });
   });
 
+  it('Run now starts a run outside the schedule, its targets resolved again; one at a time, never for a cancelled job; audited', async () => {
+    const first = await makeDevice(t.db, { hostname: 'runnow-1', tags: ['runnow-lab'] });
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 700 }, target: { tags: ['runnow-lab'] }, schedule: { cron: '0 3 1 1 *' } });
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    const scheduled = await job(id);
+    expect(scheduled).toMatchObject({ status: 'scheduled', runId: null });
+    const viewer = bearer(await t.tokenFor('viewer'));
+    expect((await t.http.post(`/api/jobs/${id}/run`).set(viewer)).status).toBe(403);
+    expect((await t.http.post('/api/jobs/999999/run').set(admin)).status).toBe(404);
+    const second = await makeDevice(t.db, { hostname: 'runnow-2', tags: ['runnow-lab'] });
+    // three clicks at once: one run, the others told why
+    const clicks = await Promise.all([0, 1, 2].map(() => t.http.post(`/api/jobs/${id}/run`).set(admin)));
+    expect(clicks.map((c) => c.status).sort()).toEqual([201, 409, 409]);
+    const started = clicks.find((c) => c.status === 201)!.body;
+    expect(started).toEqual({ id, runId: expect.any(Number) });
+    for (const c of clicks.filter((c) => c.status === 409)) expect(c.body.message).toMatch(/under way \(run \d+, running\)|being started by someone else/);
+    let j = await job(id);
+    expect(j).toMatchObject({ status: 'running', runId: started.runId, nextRunAt: scheduled.nextRunAt });
+    expect(j.targets.map((x: { deviceId: number }) => x.deviceId).sort((a: number, b: number) => a - b)).toEqual([first, second]);
+    // a job with a schedule is 'scheduled' again once its run ends
+    const ended = (runId: number) => until(`run ${runId} to end`, async () => {
+      const v = await job(id);
+      return v.runId === runId && v.status === 'scheduled' && v;
+    });
+    j = await ended(started.runId);
+    expect(j).toMatchObject({ counts: { succeeded: 2 }, nextRunAt: scheduled.nextRunAt });
+    const run = (await t.http.get(`/api/jobs/${id}/runs/${started.runId}`).set(admin)).body;
+    expect(run).toMatchObject({ trigger: 'manual', total: 2, createdBy: 'admin', status: 'completed' });
+    // and again, once that run has ended
+    const again = await t.http.post(`/api/jobs/${id}/run`).set(admin);
+    expect(again.status).toBe(201);
+    expect(again.body.runId).toBeGreaterThan(started.runId);
+    await ended(again.body.runId);
+    expect((await t.http.post(`/api/jobs/${id}/cancel`).set(admin)).status).toBe(200);
+    const refused = await t.http.post(`/api/jobs/${id}/run`).set(admin);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/is cancelled/);
+    expect((await t.http.get(`/api/jobs/${id}/runs`).set(admin)).body.total).toBe(2);
+    const audit = await t.db.query(`SELECT action, status_code AS statusCode FROM audit_log WHERE object_type = 'job' AND object_id = ? AND action = 'job.run' AND status_code = 201`, [String(id)]);
+    expect(audit).toHaveLength(2);
+    // a one-off job run now: that was its run, and its start time passes unfired
+    const once = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [first] }, schedule: { runAt: '2099-01-01T00:00:00Z' } });
+    expect((await job(once.body.id)).nextRunAt).toBe('2099-01-01T00:00:00.000Z');
+    expect((await t.http.post(`/api/jobs/${once.body.id}/run`).set(admin)).status).toBe(201);
+    expect(await finished(once.body.id)).toMatchObject({ status: 'completed', nextRunAt: null, counts: { succeeded: 1 } });
+  });
+
   it('streams progress as server-sent events until done', async () => {
     const d = await makeDevice(t.db, { hostname: 'sse-1' });
     const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 1500 }, target: { deviceIds: [d] } });

@@ -1,5 +1,5 @@
 // jobs/: HTTP for jobs, their runs, per-target output and progress. Everyone reads;
-// technicians create, cancel, pause and resume (each create and cancel audited).
+// technicians create, run now, cancel, pause and resume (each audited).
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -82,6 +82,15 @@ export class JobsController {
   @ApiOkResponse(LOG_RESPONSE)
   async log(@IdParam('id') id: number, @IdParam('runId') runId: number, @IdParam('deviceId') deviceId: number, @Res() res: Response): Promise<void> {
     sendLog(res, await this.jobs.log(id, runId, deviceId));
+  }
+
+  @Post(':id/run')
+  @MinRole('technician')
+  @Audit('job.run', 'job')
+  @ApiOperation({ summary: 'a run now, outside the schedule (trigger manual), its targets resolved again: a one-off job\'s start time then passes unfired, a recurring job\'s schedule goes on; 409 while the last run is running or paused, or when the job is cancelled' })
+  @ApiCreatedResponse({ type: JobCreated })
+  runNow(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<JobCreated> {
+    return this.jobs.runNow(id, me.username);
   }
 
   @Post(':id/cancel')

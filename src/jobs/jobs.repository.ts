@@ -4,6 +4,7 @@
 // worker's targets come back.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { withNamedLock } from '../database/named-lock';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '../database/batches';
 import { isDeadlock, isDuplicateKey } from '../database/driver-errors';
@@ -146,6 +147,15 @@ export class JobsRepository {
   /** Moves a job to its next firing only if nobody else did: the caller that wins starts the run. */
   async claimFiring(id: number, expected: Date, next: Date | null): Promise<boolean> {
     return affected(await this.ds.query('UPDATE jobs SET next_run_at = ? WHERE id = ? AND next_run_at = ?', [next, id, expected])) > 0;
+  }
+
+  /**
+   * Runs fn under the job's MySQL lock (waiting up to waitSeconds for another holder), so that
+   * checking the last run and starting the next happen in one process at a time: Run now and
+   * the job's firings take it.
+   */
+  underRunLock<T>(jobId: number, waitSeconds: number, fn: () => Promise<T>): Promise<{ got: true; value: T } | { got: false }> {
+    return withNamedLock(this.ds, `job_run_${jobId}`, waitSeconds, fn);
   }
 
   /** Counts a firing skipped on a run still under way; false when the run has ended meanwhile. */

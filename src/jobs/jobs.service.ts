@@ -19,6 +19,8 @@ import { JobsRepository, TargetRow } from './jobs.repository';
 /** Most devices one run may target. */
 export const MAX_RUN_TARGETS = 100_000;
 const DETAIL_TARGETS = 1000;
+/** how long Run now waits for the job's lock (another click, a firing) before answering 409 */
+const RUN_NOW_WAIT_SECONDS = 10;
 
 export function laneJobId(runId: number, lane: number): string {
   return `jobrun-${runId}-lane-${lane}`;
@@ -283,49 +285,88 @@ export class JobsService {
     });
   }
 
+  /**
+   * Starts a run of the job now, outside its schedule (trigger `manual`; a one-off job's start
+   * time then passes unfired, a recurring job's schedule goes on); 409 while its last run
+   * is running or paused, or once the job is cancelled. The check and the start hold the job's
+   * lock, as its firings do, so that clicks at once (or a click as the job fires) start one run.
+   */
+  async runNow(id: number, actor: string | null): Promise<{ id: number; runId: number }> {
+    const done = await this.repo.underRunLock(id, RUN_NOW_WAIT_SECONDS, async () => {
+      const job = await this.find(id);
+      if (job.state === 'cancelled') throw new ConflictException(`Job ${id} is cancelled: it starts no more runs (create a new job to run it again)`);
+      const last = await this.repo.latestRun(id);
+      if (last && (last.status === 'running' || last.status === 'paused')) {
+        throw new ConflictException(`Job ${id} is under way (run ${last.id}, ${last.status}): wait for that run to end`);
+      }
+      const runId = await this.startRun(job, this.clock.now(), 'manual', actor);
+      // a one-off job's run is this one: its start time no longer fires (a recurring job's
+      // schedule goes on)
+      if (runId !== null && !job.cron && job.nextRunAt) await this.repo.claimFiring(id, job.nextRunAt, null);
+      return runId;
+    });
+    if (!done.got) throw new ConflictException(`Job ${id} is being started by someone else: try again in a moment`);
+    // null: a firing of the same instant has its run already
+    if (done.value === null) throw new ConflictException(`Job ${id} has just started a run: see its runs`);
+    return { id, runId: done.value };
+  }
+
   /** Starts a run for every job whose firing is due; any number of processes may call it. */
   async fireDue(): Promise<number> {
     const now = this.clock.now();
     let started = 0;
-    for (const job of await this.repo.dueJobs(now)) {
-      const firedAt = job.nextRunAt!;
-      let next: Date | null = null;
-      if (job.cron) {
-        try {
-          next = nextFiring(job.cron, job.timezone, now);
-        } catch (err) {
-          this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'the job\'s schedule no longer parses; not firing it again');
-        }
-      }
-      // a run that outlasts its schedule (targets waiting for a weekly window under a daily
-      // cron, a paused run) is not joined by a second over the same machines, which would
-      // repeat what the first has done and escape its pause and cancel: the firing is skipped
-      // and counted on the run still under way, which its views show
-      const last = await this.repo.latestRun(job.id);
-      let claimed = false;
-      if (last && (last.status === 'running' || last.status === 'paused') && last.firedAt.getTime() !== firedAt.getTime()) {
-        if (!(await this.repo.claimFiring(job.id, firedAt, next))) continue; // another process fired it
-        claimed = true;
-        if (await this.repo.skipFiringFor(last.id)) {
-          this.logger.log({ jobId: job.id, runId: last.id, firedAt }, 'job fired while its last run is still under way; skipped');
-          continue;
-        }
-        // that run ended meanwhile: this firing runs after all
-      }
-      // the run first (one per firing, by a unique key), then the schedule moves on: a crash in
-      // between fires the same firing again, which finds its run and only moves the schedule
-      try {
-        const runId = await this.startRun(job, firedAt, 'schedule', job.createdBy);
-        if (runId !== null) started++;
-      } catch (err) {
-        // one job's broken firing must not hold up the others; it is tried again next tick
-        // (unless the firing was claimed above: then it is lost like a skipped one, and said so)
-        this.logger.warn({ jobId: job.id, firedAt, claimed, err: (err as Error).message }, 'could not start the job\'s scheduled run');
-        continue;
-      }
-      if (!claimed) await this.repo.claimFiring(job.id, firedAt, next);
+    for (const due of await this.repo.dueJobs(now)) {
+      // under the job's lock, as Run now: a firing that meets a Run now starting its run leaves
+      // the job due, and the next tick finds that run under way. The job is read again under
+      // the lock, for a Run now that ended (or another process's firing) after the list was read
+      const fired = await this.repo.underRunLock(due.id, 0, async () => {
+        const job = await this.repo.findJob(due.id);
+        return job?.state === 'active' && job.nextRunAt?.getTime() === due.nextRunAt?.getTime() ? this.fire(job, now) : false;
+      });
+      if (fired.got && fired.value) started++;
     }
     return started;
+  }
+
+  /** One due job's firing: whether it started a run (not when skipped, failed or another process's). */
+  private async fire(job: Job, now: Date): Promise<boolean> {
+    const firedAt = job.nextRunAt!;
+    let next: Date | null = null;
+    if (job.cron) {
+      try {
+        next = nextFiring(job.cron, job.timezone, now);
+      } catch (err) {
+        this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'the job\'s schedule no longer parses; not firing it again');
+      }
+    }
+    // a run that outlasts its schedule (targets waiting for a weekly window under a daily
+    // cron, a paused run) is not joined by a second over the same machines, which would
+    // repeat what the first has done and escape its pause and cancel: the firing is skipped
+    // and counted on the run still under way, which its views show
+    const last = await this.repo.latestRun(job.id);
+    let claimed = false;
+    if (last && (last.status === 'running' || last.status === 'paused') && last.firedAt.getTime() !== firedAt.getTime()) {
+      if (!(await this.repo.claimFiring(job.id, firedAt, next))) return false; // another process fired it
+      claimed = true;
+      if (await this.repo.skipFiringFor(last.id)) {
+        this.logger.log({ jobId: job.id, runId: last.id, firedAt }, 'job fired while its last run is still under way; skipped');
+        return false;
+      }
+      // that run ended meanwhile: this firing runs after all
+    }
+    // the run first (one per firing, by a unique key), then the schedule moves on: a crash in
+    // between fires the same firing again, which finds its run and only moves the schedule
+    let runId: number | null;
+    try {
+      runId = await this.startRun(job, firedAt, 'schedule', job.createdBy);
+    } catch (err) {
+      // one job's broken firing must not hold up the others; it is tried again next tick
+      // (unless the firing was claimed above: then it is lost like a skipped one, and said so)
+      this.logger.warn({ jobId: job.id, firedAt, claimed, err: (err as Error).message }, 'could not start the job\'s scheduled run');
+      return false;
+    }
+    if (!claimed) await this.repo.claimFiring(job.id, firedAt, next);
+    return runId !== null;
   }
 
   private async openRun(jobId: number, status: 'running' | 'paused', verb: string): Promise<JobRun> {

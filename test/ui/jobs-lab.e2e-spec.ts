@@ -275,6 +275,15 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   await visible(page.getByRole('dialog', { name: 'Log of ui-jobs-a' }).getByLabel('Log output'));
   await page.keyboard.press('Escape');
 
+  // run again from its page: both hosts have the package now, so both targets are skipped, and
+  // the page follows the new run live (the event stream had ended with the first run)
+  await page.getByRole('button', { name: 'Run again' }).click();
+  expect(await textBecomes(page, 'job-progress', /^2 of 2 targets finished · 0 succeeded · 2 skipped/)).toBeTruthy();
+  await visible(page.getByLabel('Status: completed'));
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  await visible(page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'manual' }).filter({ hasText: 'completed' }));
+  await page.getByRole('tab', { name: 'Targets' }).click();
+
   // on a tablet
   await page.setViewportSize({ width: 820, height: 1180 });
   await visible(page.getByRole('table', { name: 'Targets' }));
@@ -295,7 +304,7 @@ it('a software.install built in the wizard runs on both lab hosts, live, and eac
   expect((await apiJob(jobId)).status).toBe('completed');
 });
 
-it('a viewer sees no "Start a scan", "Scan again", "Rescan", "New job" or "Cancel job" buttons', async () => {
+it('a viewer sees no "Start a scan", "Scan again", "Rescan", "New job", "Run now" or "Cancel job" buttons', async () => {
   const later = new Date(Date.now() + 24 * 3600_000).toISOString();
   const scheduled = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'tomorrow', kind: 'noop', target: { deviceIds: [dev.a] }, schedule: { runAt: later } }).expect(201)).body.id as number;
   const page = await env.login('ui-viewer', viewerPassword);
@@ -319,10 +328,12 @@ it('a viewer sees no "Start a scan", "Scan again", "Rescan", "New job" or "Cance
   await visible(page.getByLabel('Status: scheduled'));
   expect(await page.getByRole('button', { name: /Cancel/ }).count()).toBe(0);
   expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
-  // the technician, on the same page, has it
+  expect(await page.getByRole('button', { name: 'Run now' }).count()).toBe(0);
+  // the technician, on the same page, has them
   const tech = await env.login('ui-tech', techPassword);
   await tech.goto(`/jobs/${scheduled}`);
   await visible(tech.getByRole('button', { name: 'Cancel job' }));
+  await visible(tech.getByRole('button', { name: 'Run now' }));
 });
 
 it('a recurring job from the wizard waits for its cron schedule, in its time zone', async () => {

@@ -733,6 +733,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** a run now, outside the schedule (trigger manual), its targets resolved again: a one-off job's start time then passes unfired, a recurring job's schedule goes on; 409 while the last run is running or paused, or when the job is cancelled */
+        post: operations["Jobs_runNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1216,7 +1233,7 @@ export interface components {
          * @description every action the server records (writes outside these are named "METHOD /path")
          * @enum {string}
          */
-        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
+        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.run" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
         /** @enum {string} */
         AuditObjectType: "user" | "token" | "agent-token" | "credential" | "device" | "saved-filter" | "scan" | "scan-schedule" | "ssh-host-key" | "job" | "window" | "baseline" | "rule" | "normalization-rule" | "queue";
         AuditVocabulary: {
@@ -4702,6 +4719,27 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+        };
+    };
+    Jobs_runNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCreated"];
                 };
             };
         };

@@ -9,7 +9,8 @@ export interface SseState<T> {
   interrupted: boolean;
 }
 
-export function useSse<T>(url: string | undefined, onProgress?: (data: T) => void): SseState<T> {
+/** `restart`: a new value opens the stream again (a resource that started again after its `done`). */
+export function useSse<T>(url: string | undefined, onProgress?: (data: T) => void, restart?: string | number): SseState<T> {
   const [state, setState] = useState<SseState<T>>({ done: false, interrupted: false });
   useEffect(() => {
     if (!url) return;
@@ -32,8 +33,8 @@ export function useSse<T>(url: string | undefined, onProgress?: (data: T) => voi
     }) as EventListener);
     es.onerror = () => setState((s) => (s.done ? s : { ...s, interrupted: true }));
     return () => es.close();
-    // onProgress is a callback from the caller's render: the stream follows the url only
+    // onProgress is a callback from the caller's render: the stream follows the url (and restart) only
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [url]);
+  }, [url, restart]);
   return state;
 }

@@ -46,7 +46,9 @@ export default function JobPage() {
     },
   });
   const [liveAt, setLiveAt] = useState(0);
-  const live = useSse<Job>(valid && detail.data ? `/api/jobs/${id}/events` : undefined, () => setLiveAt(Date.now()));
+  // a run started from this page opens the stream again: it ended with the job's last run
+  const [startedRun, setStartedRun] = useState<number>();
+  const live = useSse<Job>(valid && detail.data ? `/api/jobs/${id}/events` : undefined, () => setLiveAt(Date.now()), startedRun);
   // whichever is newer: the last event, or the last fetch of the job
   const job: Job | undefined = live.data && liveAt >= detail.dataUpdatedAt ? live.data : detail.data ?? live.data;
   // each change the stream reports: fetch the targets, runs and details again
@@ -56,12 +58,18 @@ export default function JobPage() {
   }, [liveKey, id, qc]);
 
   const act = useMutation({
-    mutationFn: (what: 'pause' | 'resume') =>
-      what === 'pause'
-        ? unwrap(api.POST('/api/jobs/{id}/pause', { params: { path: { id } } }))
-        : unwrap(api.POST('/api/jobs/{id}/resume', { params: { path: { id } } })),
+    mutationFn: async (what: 'pause' | 'resume' | 'run') => {
+      if (what === 'run') setStartedRun((await unwrap(api.POST('/api/jobs/{id}/run', { params: { path: { id } } }))).runId ?? undefined);
+      else if (what === 'pause') await unwrap(api.POST('/api/jobs/{id}/pause', { params: { path: { id } } }));
+      else await unwrap(api.POST('/api/jobs/{id}/resume', { params: { path: { id } } }));
+    },
     onSuccess: (_v, what) => {
-      notifications.show({ title: what === 'pause' ? 'Job paused' : 'Job resumed', message: what === 'pause' ? 'Running targets finish; no new one starts.' : 'Queued targets start again.' });
+      const said = {
+        pause: ['Job paused', 'Running targets finish; no new one starts.'],
+        resume: ['Job resumed', 'Queued targets start again.'],
+        run: ['Run started', 'Its targets were resolved again and start now.'],
+      }[what];
+      notifications.show({ title: said[0], message: said[1] });
       void qc.invalidateQueries({ queryKey: ['jobs'] });
     },
   });
@@ -103,6 +111,12 @@ export default function JobPage() {
         actions={
           canRun && (
             <>
+              {/* outside the schedule: a recurring job now, a one-off job again */}
+              {(job.status === 'scheduled' || job.status === 'completed') && (
+                <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={act.isPending && act.variables === 'run'} onClick={() => act.mutate('run')}>
+                  {job.runId && !job.schedule.cron ? 'Run again' : 'Run now'}
+                </Button>
+              )}
               {job.status === 'running' && (
                 <Button variant="default" leftSection={<IconPlayerPause size={16} />} loading={act.isPending} onClick={() => act.mutate('pause')}>
                   Pause
