@@ -54,14 +54,15 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: TEST_CHROMIUM_ARGS });
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
+  /** contexts opened outside a test, which last until close() */
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
     // as a system set to reduce motion: spinners and striped progress bars stand still (Chromium
     // used 6-7 % less CPU in one run each of the discovery and jobs-lab specs, within the ±10 %
     // runs vary by), and the UI's own reduced-motion rules, a11y.css, are exercised
     const ctx = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    contexts.push(ctx);
-    if (inTest) openedInTest.push(ctx);
+    // a test's own contexts close when it ends; the spec's (opened in beforeAll) in close()
+    (inTest ? openedInTest : contexts).push(ctx);
     const page = await ctx.newPage();
     // 30 s: on a 2-CPU machine where a login costs Chromium ~5 s of CPU, two UI specs and the
     // lab running beside each other once kept a page's first table loading past 15 s
