@@ -3,8 +3,9 @@
 // backs the router up again after a change made in the emulator; the drift report lists it, the
 // side-by-side diff shows exactly the changed line as removed and added (with markers, not
 // colour alone), remediation previews and pushes it back; an admin writes a compliance rule
-// (a bad pattern named under its field) and the compliance page shows the router failing it; a
-// viewer sees none of the write buttons.
+// (a bad pattern named under its field) and the compliance page shows the router failing it, the
+// drift report why (as text: a keyboard or a touch screen never sees a hover tooltip); a viewer
+// sees none of the write buttons.
 import type { Page } from 'playwright-core';
 import { LabIosHost } from '../lab/ios';
 import { bearer } from '../support/app';
@@ -217,6 +218,39 @@ it('an admin\'s compliance rule is checked on every configuration; a bad pattern
   await page.waitForURL(/rule=\d+/);
   await visible(page.getByRole('table', { name: 'Devices failing compliance rules' }).getByRole('row', { name: /ui-cfg-rtr/ }));
   await screenshot(page, 'configs-compliance');
+});
+
+it('the drift report says why each rule fails as text, without a hover: a long why is clamped to two lines, and "More" shows it all from the keyboard', async () => {
+  // a rule whose why lists every interface line of the router: five lines
+  await env.t.http.post('/api/configs/rules').set(admin).send({ name: 'No interfaces (a long why)', kind: 'must-not-contain', pattern: '^interface ', severity: 'low' }).expect(201);
+  const item = await until('the router failing both rules', async () => {
+    const items = (await env.t.http.get('/api/configs/drift').set(admin).expect(200)).body.items as Array<{ deviceId: number; violations: Array<{ name: string; detail: string }> }>;
+    const router = items.find((i) => i.deviceId === deviceId);
+    return router?.violations.length === 2 && router;
+  });
+  const why = (name: string) => item.violations.find((v) => v.name === name)!.detail;
+  expect(why('No interfaces (a long why)').split('\n')).toHaveLength(5);
+
+  await tech.goto('/configs?q=ui-cfg');
+  const row = await visible(tech.getByRole('table', { name: 'Drifting devices' }).getByRole('row', { name: /ui-cfg-rtr/ }));
+  // a one-line why is there to read, with no button to walk past
+  const ntp = await visible(row.getByRole('region', { name: 'Why ui-cfg-rtr fails NTP from the NOC' }));
+  expect(await ntp.innerText()).toBe(why('NTP from the NOC'));
+  expect(await row.getByRole('button', { name: /NTP from the NOC/ }).count()).toBe(0);
+
+  // the long one shows its first two lines (the row stays short); the rest is a keypress away
+  const long = await visible(row.getByRole('region', { name: 'Why ui-cfg-rtr fails No interfaces (a long why)' }));
+  const clipped = () => long.evaluate((el) => el.scrollHeight - el.clientHeight);
+  expect(await clipped()).toBeGreaterThan(0);
+  expect(await long.evaluate((el) => el.clientHeight)).toBeLessThan(40);
+  await screenshot(tech, 'configs-drift-rule-failures');
+  const more = row.getByRole('button', { name: 'More of why ui-cfg-rtr fails No interfaces (a long why)' });
+  expect(await more.getAttribute('aria-expanded')).toBe('false');
+  await more.focus();
+  await tech.keyboard.press('Enter');
+  await visible(row.getByRole('button', { name: 'Less of why ui-cfg-rtr fails No interfaces (a long why)', expanded: true }));
+  await until('the whole why shown', async () => (await clipped()) <= 0, 5_000, 50);
+  expect(await long.innerText()).toBe(why('No interfaces (a long why)'));
 });
 
 it('searching every current configuration finds the router\'s line', async () => {

@@ -3,7 +3,7 @@
 // the URL; the CSV link downloads the whole report. The second tab searches every device's
 // current configuration for a line (?tab=search&text=… or &regex=…).
 import { useMemo } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Loader, Select, Stack, Tabs, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Select, Spoiler, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { IconDownload, IconSearch } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { downloadUrl } from '../../api/client';
@@ -28,6 +28,9 @@ const SORTS: Record<string, (a: DriftItem, b: DriftItem) => number> = {
   since: (a, b) => (a.since ?? '').localeCompare(b.since ?? '') || a.deviceId - b.deviceId,
   violations: (a, b) => a.violations.length - b.violations.length || a.deviceId - b.deviceId,
 };
+
+/** Two lines of xs text (line height 1.4): a longer detail is clamped to them until "More". */
+const DETAIL_HEIGHT = 34;
 
 export function worstSeverity(item: DriftItem): string | undefined {
   return [...SEVERITIES].reverse().find((s) => item.violations.some((v) => v.severity === s));
@@ -156,15 +159,11 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
             key: 'violations', label: 'Rule failures', sortKey: 'violations',
             render: (r) =>
               r.violations.length ? (
-                <Group gap={4}>
+                <Stack gap={6}>
                   {r.violations.map((v) => (
-                    <Tooltip key={v.ruleId} label={v.detail} multiline maw={480} style={{ whiteSpace: 'pre-wrap' }}>
-                      <Badge color={SEVERITY_COLOR[v.severity]} variant="light" size="sm" style={{ textTransform: 'none' }}>
-                        {v.severity}: {v.name}
-                      </Badge>
-                    </Tooltip>
+                    <RuleFailure key={v.ruleId} device={r.hostname || `device ${r.deviceId}`} violation={v} />
                   ))}
-                </Group>
+                </Stack>
               ) : (
                 <Text size="sm" c="dimmed">none</Text>
               ),
@@ -172,5 +171,36 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
         ]}
       />
     </Stack>
+  );
+}
+
+/**
+ * A failing rule and why it fails, as text under its badge: in a tooltip the why reached a mouse
+ * only (a keyboard cannot hover, a touch screen does not). A detail listing many lines is clamped
+ * to two, so that one device does not make a tall row; its "More" is a button, and a detail that
+ * fits has none, which keeps a long report a short walk with Tab. The names say which device and
+ * rule, as several rows' regions and buttons would otherwise share one.
+ */
+function RuleFailure({ device, violation: v }: { device: string; violation: DriftItem['violations'][number] }) {
+  return (
+    <div>
+      <Badge color={SEVERITY_COLOR[v.severity]} variant="light" size="sm" style={{ textTransform: 'none' }}>
+        {v.severity}: {v.name}
+      </Badge>
+      <Spoiler
+        mt={2}
+        maxHeight={DETAIL_HEIGHT}
+        showLabel="More"
+        hideLabel="Less"
+        showAriaLabel={`More of why ${device} fails ${v.name}`}
+        hideAriaLabel={`Less of why ${device} fails ${v.name}`}
+        attributes={{ content: { 'aria-label': `Why ${device} fails ${v.name}` } }}
+        styles={{ control: { fontSize: 'var(--mantine-font-size-sm)' } }}
+      >
+        <Text size="xs" ff="monospace" c="dimmed" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+          {v.detail}
+        </Text>
+      </Spoiler>
+    </div>
   );
 }
