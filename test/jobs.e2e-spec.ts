@@ -468,6 +468,50 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     expect(j.targets[0].reason).toMatch(/deadline passed before it could start/);
   });
 
+  it('a retry runs the last run\'s failed and missed targets again, and only those', async () => {
+    // one machine may only be touched on Monday nights (its tag's window); the run's deadline
+    // passes before then, so it is missed while the other succeeds
+    const w = await t.http.post('/api/windows').set(admin).send({ name: 'monday nights', timezone: 'UTC', ranges: [{ days: ['mon'], start: '03:00', end: '04:00' }], tags: ['retry-night'] });
+    expect(w.status).toBe(201);
+    const held = await makeDevice(t.db, { hostname: 'retry-held', tags: ['retry-lab', 'retry-night'] });
+    const free = await makeDevice(t.db, { hostname: 'retry-free', tags: ['retry-lab'] });
+    clock.set(new Date('2030-01-04T12:00:00Z')); // a Friday
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { tags: ['retry-lab'] }, deadlineMinutes: 60 });
+    const id = res.body.id;
+    // nothing failed yet: nothing to retry
+    await until('one to run and one to wait', async () => {
+      const v = await job(id);
+      return v.counts.succeeded === 1 && v.counts.waitingForWindow === 1;
+    });
+    expect((await t.http.post(`/api/jobs/${id}/run`).set(admin).send({ only: 'failed' })).status).toBe(409); // under way
+    clock.set(new Date('2030-01-04T13:00:01Z'));
+    let j = await finished(id);
+    expect(j).toMatchObject({ status: 'completed', counts: { succeeded: 1, missed: 1 } });
+    expect(j.targets.map((x: { deviceId: number; status: string }) => [x.deviceId, x.status])).toEqual([[held, 'missed'], [free, 'succeeded']]);
+    const bad = await t.http.post(`/api/jobs/${id}/run`).set(admin).send({ only: 'everything' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['only']);
+    // Monday, half an hour before the window: the retry's own deadline (an hour) reaches into it
+    clock.set(new Date('2030-01-07T02:30:00Z'));
+    const retry = await t.http.post(`/api/jobs/${id}/run`).set(admin).send({ only: 'failed' });
+    expect(retry.status).toBe(201);
+    j = await until('the retry to wait for the window', async () => {
+      const v = await job(id);
+      return v.runId === retry.body.runId && v.counts.waitingForWindow === 1 && v;
+    });
+    expect(j.targets.map((x: { deviceId: number }) => x.deviceId)).toEqual([held]);
+    const run = (await t.http.get(`/api/jobs/${id}/runs/${retry.body.runId}`).set(admin)).body;
+    expect(run).toMatchObject({ trigger: 'retry', total: 1, createdBy: 'admin' });
+    // the window opens: the held machine's turn
+    clock.set(new Date('2030-01-07T03:10:00Z'));
+    j = await finished(id);
+    expect(j).toMatchObject({ runId: retry.body.runId, counts: { succeeded: 1, missed: 0 } });
+    // everything done: nothing more to retry
+    const none = await t.http.post(`/api/jobs/${id}/run`).set(admin).send({ only: 'failed' });
+    expect(none.status).toBe(409);
+    expect(none.body.message).toMatch(/has no failed or missed targets/);
+  });
+
   it('the reconciler re-enqueues targets whose queue jobs are gone and frees targets of a dead worker', async () => {
     const d = await makeDevice(t.db, { hostname: 'reconcile-1' });
     const d2 = await makeDevice(t.db, { hostname: 'reconcile-2' });

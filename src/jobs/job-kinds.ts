@@ -4,6 +4,7 @@
 // the same way (by discovery/, which owns credentials-per-device and pinned host keys).
 import { Injectable } from '@nestjs/common';
 import type { HostAccess, TaskOutcome } from './drivers/types';
+import type { JobRun } from './job.entity';
 
 export interface ParamProblem {
   /** under params, e.g. `packages.0` (the API prefixes `params.`) */
@@ -38,8 +39,8 @@ export type HostOpener = (device: TargetDevice, credentialId: number | null) => 
 
 export interface KindContext {
   runId: number;
-  /** how the run started: now (a one-off job), schedule (a firing), manual */
-  runTrigger: 'now' | 'schedule' | 'manual';
+  /** how the run started: now (a one-off job), schedule (a firing), manual (Run now), retry (of the last run's failed targets) */
+  runTrigger: JobRun['trigger'];
   device: TargetDevice;
   params: Record<string, unknown>;
   /** aborted when the target must stop (its lease was lost, or a cancel of a kind that stops) */

@@ -7,7 +7,7 @@ import {
 import { StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { DeviceFilterQuery, ONE_LINE, TAG } from '../devices/device.dto';
-import { RUN_STATUSES, RunStatus, TARGET_STATUSES, TargetStatus } from './job.entity';
+import { RUN_STATUSES, RUN_TRIGGERS, RunStatus, TARGET_STATUSES, TargetStatus } from './job.entity';
 
 /** The device filter fields a job may save (the device list's, without paging and sort). */
 export const FILTER_FIELDS = ['q', 'type', 'platform', 'osFamily', 'vendor', 'tag', 'location', 'status', 'lastSeenBefore', 'lastSeenAfter'] as const;
@@ -111,6 +111,11 @@ export class TargetsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: TARGET_STATUSES }) @IsOptional() @IsIn(TARGET_STATUSES) status?: TargetStatus;
 }
 
+export class RunNowDto {
+  @ApiPropertyOptional({ enum: ['failed'], description: 'failed: only the devices whose targets failed or were missed in the latest run (trigger retry); absent: every device the target selector picks now' })
+  @IsOptional() @IsIn(['failed']) only?: 'failed';
+}
+
 export class CancelQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'also stop running targets of kinds that normally finish (package managers)' })
   @IsOptional() @IsIn(['true', 'false']) force?: 'true' | 'false';
@@ -151,7 +156,7 @@ export class RunView {
   @ApiProperty() id: number;
   @ApiProperty() jobId: number;
   @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
-  @ApiProperty({ enum: ['now', 'schedule', 'manual'] }) trigger: string;
+  @ApiProperty({ enum: RUN_TRIGGERS, description: 'now: a one-off job\'s start; schedule: a firing; manual: Run now; retry: the previous run\'s failed and missed targets again' }) trigger: string;
   @ApiProperty() firedAt: Date;
   @ApiProperty() concurrency: number;
   @ApiPropertyOptional({ nullable: true, type: Date }) deadlineAt: Date | null;

@@ -12,6 +12,8 @@ export type JobState = (typeof JOB_STATES)[number];
 export const RUN_STATUSES = ['running', 'paused', 'completed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+export const RUN_TRIGGERS = ['now', 'schedule', 'manual', 'retry'] as const;
+
 export const TARGET_STATUSES = ['queued', 'waiting-for-window', 'running', 'succeeded', 'skipped', 'failed', 'cancelled', 'missed'] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 export const FINAL_TARGET_STATUSES: TargetStatus[] = ['succeeded', 'skipped', 'failed', 'cancelled', 'missed'];
@@ -73,7 +75,8 @@ export class JobRun {
   @Column({ type: 'varchar', length: 16 }) status: RunStatus;
   /** the scheduled instant this run answers (its start for a run started by hand); one run per firing */
   @TimeColumn() firedAt: Date;
-  @Column({ type: 'varchar', length: 16 }) trigger: 'now' | 'schedule' | 'manual';
+  /** now: a one-off job's start; schedule: a firing; manual: Run now; retry: the last run's failed and missed targets again */
+  @Column({ type: 'varchar', length: 16 }) trigger: (typeof RUN_TRIGGERS)[number];
   @Column({ type: 'smallint', unsigned: true }) concurrency: number;
   @TimeColumn({ nullable: true }) deadlineAt: Date | null;
   @Column({ type: 'int', unsigned: true, default: 0 }) total: number;

@@ -8,7 +8,7 @@ import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
-import { CancelQuery, CreateJobDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunPage, TargetPage, TargetsQuery } from './job.dto';
+import { CancelQuery, CreateJobDto, RunNowDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunPage, TargetPage, TargetsQuery } from './job.dto';
 import { JobsService } from './jobs.service';
 
 /** A log is plain text (device output), never JSON: say so, so the client reads it as text. */
@@ -87,10 +87,12 @@ export class JobsController {
   @Post(':id/run')
   @MinRole('technician')
   @Audit('job.run', 'job')
-  @ApiOperation({ summary: 'a run now, outside the schedule (trigger manual), its targets resolved again: a one-off job\'s start time then passes unfired, a recurring job\'s schedule goes on; 409 while the last run is running or paused, or when the job is cancelled' })
+  @ApiOperation({
+    summary: 'a run now, outside the schedule (trigger manual), its targets resolved again — or, with only=failed, of the latest run\'s failed and missed targets (trigger retry): a one-off job\'s start time then passes unfired, a recurring job\'s schedule goes on; 409 while the last run is running or paused, when the job is cancelled, or when there is nothing to retry',
+  })
   @ApiCreatedResponse({ type: JobCreated })
-  runNow(@IdParam('id') id: number, @CurrentUser() me: AuthUser): Promise<JobCreated> {
-    return this.jobs.runNow(id, me.username);
+  runNow(@IdParam('id') id: number, @Body() dto: RunNowDto, @CurrentUser() me: AuthUser): Promise<JobCreated> {
+    return this.jobs.runNow(id, me.username, dto.only);
   }
 
   @Post(':id/cancel')

@@ -158,6 +158,12 @@ export class JobsRepository {
     return withNamedLock(this.ds, `job_run_${jobId}`, waitSeconds, fn);
   }
 
+  /** The devices of a run's targets that ended in one of these statuses. */
+  async targetIdsWithStatus(runId: number, statuses: TargetStatus[]): Promise<number[]> {
+    const rows: Array<{ deviceId: number }> = await this.ds.query('SELECT device_id AS deviceId FROM job_run_targets WHERE run_id = ? AND status IN (?) ORDER BY device_id', [runId, statuses]);
+    return rows.map((r) => Number(r.deviceId));
+  }
+
   /** Counts a firing skipped on a run still under way; false when the run has ended meanwhile. */
   async skipFiringFor(runId: number): Promise<boolean> {
     return affected(await this.ds.query("UPDATE job_runs SET skipped_firings = skipped_firings + 1 WHERE id = ? AND status IN ('running', 'paused')", [runId])) > 0;

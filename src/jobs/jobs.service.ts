@@ -132,13 +132,13 @@ export class JobsService {
   }
 
   /**
-   * One run of a job, answering the firing at `firedAt`: targets resolved now and stored with
-   * the run, then one queue job per lane (the run's concurrency). Null when the firing already
-   * has its run.
+   * One run of a job, answering the firing at `firedAt`: targets resolved now (by the job's
+   * selector, or a retry's devices) and stored with the run, then one queue job per lane (the
+   * run's concurrency). Null when the firing already has its run.
    */
-  async startRun(job: Job, firedAt: Date, trigger: JobRun['trigger'], createdBy: string | null): Promise<number | null> {
+  async startRun(job: Job, firedAt: Date, trigger: JobRun['trigger'], createdBy: string | null, selector: JobTargetSelector = job.target): Promise<number | null> {
     const now = this.clock.now();
-    const targets = await this.repo.resolveTargets(job.target, MAX_RUN_TARGETS);
+    const targets = await this.repo.resolveTargets(selector, MAX_RUN_TARGETS);
     const deadlines = [job.deadline, job.deadlineMinutes ? new Date(now.getTime() + job.deadlineMinutes * 60_000) : null].filter((d): d is Date => !!d);
     const deadlineAt = deadlines.length ? new Date(Math.min(...deadlines.map((d) => d.getTime()))) : null;
     const runId = await this.repo.insertRun(
@@ -286,12 +286,13 @@ export class JobsService {
   }
 
   /**
-   * Starts a run of the job now, outside its schedule (trigger `manual`; a one-off job's start
+   * Starts a run of the job now, outside its schedule (trigger `manual`; `retry` with only
+   * 'failed': the latest run's failed and missed devices, those that still exist; a one-off job's start
    * time then passes unfired, a recurring job's schedule goes on); 409 while its last run
    * is running or paused, or once the job is cancelled. The check and the start hold the job's
    * lock, as its firings do, so that clicks at once (or a click as the job fires) start one run.
    */
-  async runNow(id: number, actor: string | null): Promise<{ id: number; runId: number }> {
+  async runNow(id: number, actor: string | null, only?: 'failed'): Promise<{ id: number; runId: number }> {
     const done = await this.repo.underRunLock(id, RUN_NOW_WAIT_SECONDS, async () => {
       const job = await this.find(id);
       if (job.state === 'cancelled') throw new ConflictException(`Job ${id} is cancelled: it starts no more runs (create a new job to run it again)`);
@@ -299,7 +300,14 @@ export class JobsService {
       if (last && (last.status === 'running' || last.status === 'paused')) {
         throw new ConflictException(`Job ${id} is under way (run ${last.id}, ${last.status}): wait for that run to end`);
       }
-      const runId = await this.startRun(job, this.clock.now(), 'manual', actor);
+      let retry: JobTargetSelector | undefined;
+      if (only === 'failed') {
+        if (!last) throw new ConflictException(`Job ${id} has not run yet: there is nothing to retry`);
+        const deviceIds = await this.repo.targetIdsWithStatus(last.id, ['failed', 'missed']);
+        if (!deviceIds.length) throw new ConflictException(`Run ${last.id} of job ${id} has no failed or missed targets to retry`);
+        retry = { deviceIds };
+      }
+      const runId = await this.startRun(job, this.clock.now(), retry ? 'retry' : 'manual', actor, retry);
       // a one-off job's run is this one: its start time no longer fires (a recurring job's
       // schedule goes on)
       if (runId !== null && !job.cron && job.nextRunAt) await this.repo.claimFiring(id, job.nextRunAt, null);

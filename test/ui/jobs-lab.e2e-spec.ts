@@ -358,15 +358,24 @@ it('a recurring job from the wizard waits for its cron schedule, in its time zon
   await page.goto('/jobs?scheduled=true');
   await visible(page.getByRole('table', { name: 'Jobs' }).getByRole('link', { name: `Job ${id}` }));
   // a run that outlasted two of its firings (as test/jobs' injected clock makes one) says so, on
-  // the job and in its runs
-  await env.t.db.query(
+  // the job and in its runs; its target on host A failed (the host was away, say)
+  const { insertId: pastRun } = await env.t.db.query(
     `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at, finished_at, skipped_firings)
-     VALUES (?, 'completed', NOW(3) - INTERVAL 15 DAY, 'schedule', 10, 0, NOW(3) - INTERVAL 15 DAY, NOW(3) - INTERVAL 1 DAY, 2)`, [id]);
+     VALUES (?, 'completed', NOW(3) - INTERVAL 15 DAY, 'schedule', 10, 1, NOW(3) - INTERVAL 15 DAY, NOW(3) - INTERVAL 1 DAY, 2)`, [id]);
+  await env.t.db.query(
+    `INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts, reason, finished_at) VALUES (?, ?, 'ui-jobs-a', 'failed', 4, 'unreachable', NOW(3) - INTERVAL 1 DAY)`, [pastRun, dev.a]);
   await page.goto(`/jobs/${id}`);
   await visible(page.getByText('2 scheduled runs skipped while this run ran'));
   await page.getByRole('tab', { name: 'Runs' }).click();
   const run = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'schedule' });
   await visible(run.getByText('2 scheduled runs skipped while it ran'));
+  // the failed target again, now: the retry's run follows live to its end
+  await page.getByRole('button', { name: 'Retry failed (1)' }).click();
+  await visible(page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'retry' }).filter({ hasText: 'completed' }), 90_000);
+  const retried = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  expect(retried).toMatchObject({ status: 'scheduled', counts: { succeeded: 1, failed: 0 } });
+  expect(retried.targets.map((x: { deviceId: number }) => x.deviceId)).toEqual([dev.a]);
+  expect(await page.getByRole('button', { name: /^Retry failed/ }).count()).toBe(0);
 });
 
 it('a long command is paused, resumed and cancelled from its page, the cancel after a confirmation', async () => {

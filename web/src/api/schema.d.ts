@@ -742,7 +742,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** a run now, outside the schedule (trigger manual), its targets resolved again: a one-off job's start time then passes unfired, a recurring job's schedule goes on; 409 while the last run is running or paused, or when the job is cancelled */
+        /** a run now, outside the schedule (trigger manual), its targets resolved again — or, with only=failed, of the latest run's failed and missed targets (trigger retry): a one-off job's start time then passes unfired, a recurring job's schedule goes on; 409 while the last run is running or paused, when the job is cancelled, or when there is nothing to retry */
         post: operations["Jobs_runNow"];
         delete?: never;
         options?: never;
@@ -2577,8 +2577,11 @@ export interface components {
             jobId: number;
             /** @enum {string} */
             status: "running" | "paused" | "completed" | "cancelled";
-            /** @enum {string} */
-            trigger: "now" | "schedule" | "manual";
+            /**
+             * @description now: a one-off job's start; schedule: a firing; manual: Run now; retry: the previous run's failed and missed targets again
+             * @enum {string}
+             */
+            trigger: "now" | "schedule" | "manual" | "retry";
             /** Format: date-time */
             firedAt: string;
             concurrency: number;
@@ -2605,8 +2608,11 @@ export interface components {
             jobId: number;
             /** @enum {string} */
             status: "running" | "paused" | "completed" | "cancelled";
-            /** @enum {string} */
-            trigger: "now" | "schedule" | "manual";
+            /**
+             * @description now: a one-off job's start; schedule: a firing; manual: Run now; retry: the previous run's failed and missed targets again
+             * @enum {string}
+             */
+            trigger: "now" | "schedule" | "manual" | "retry";
             /** Format: date-time */
             firedAt: string;
             concurrency: number;
@@ -2629,6 +2635,13 @@ export interface components {
             total: number;
             page: number;
             limit: number;
+        };
+        RunNowDto: {
+            /**
+             * @description failed: only the devices whose targets failed or were missed in the latest run (trigger retry); absent: every device the target selector picks now
+             * @enum {string}
+             */
+            only?: "failed";
         };
         BackupScheduleDto: {
             /** @description these devices */
@@ -4732,7 +4745,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunNowDto"];
+            };
+        };
         responses: {
             201: {
                 headers: {

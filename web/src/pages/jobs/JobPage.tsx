@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Card, Checkbox, Chip, Code, Group, Progress, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconFileText, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
+import { IconFileText, IconPlayerPause, IconPlayerPlay, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, Schemas, unwrap } from '../../api/client';
@@ -58,8 +58,11 @@ export default function JobPage() {
   }, [liveKey, id, qc]);
 
   const act = useMutation({
-    mutationFn: async (what: 'pause' | 'resume' | 'run') => {
-      if (what === 'run') setStartedRun((await unwrap(api.POST('/api/jobs/{id}/run', { params: { path: { id } } }))).runId ?? undefined);
+    mutationFn: async (what: 'pause' | 'resume' | 'run' | 'retry') => {
+      if (what === 'run' || what === 'retry') {
+        const body = what === 'retry' ? { only: 'failed' as const } : {};
+        setStartedRun((await unwrap(api.POST('/api/jobs/{id}/run', { params: { path: { id } }, body }))).runId ?? undefined);
+      }
       else if (what === 'pause') await unwrap(api.POST('/api/jobs/{id}/pause', { params: { path: { id } } }));
       else await unwrap(api.POST('/api/jobs/{id}/resume', { params: { path: { id } } }));
     },
@@ -68,6 +71,7 @@ export default function JobPage() {
         pause: ['Job paused', 'Running targets finish; no new one starts.'],
         resume: ['Job resumed', 'Queued targets start again.'],
         run: ['Run started', 'Its targets were resolved again and start now.'],
+        retry: ['Retry started', 'The failed and missed targets start again.'],
       }[what];
       notifications.show({ title: said[0], message: said[1] });
       void qc.invalidateQueries({ queryKey: ['jobs'] });
@@ -89,6 +93,8 @@ export default function JobPage() {
   const done = finishedOf(job.counts);
   const active = job.status === 'running' || job.status === 'paused' || job.status === 'scheduled';
   const skipped = skippedFiringsText(job.skippedFirings, 'this run');
+  /** the latest run's targets that a retry runs again */
+  const unfinished = job.counts.failed + job.counts.missed;
 
   return (
     <>
@@ -115,6 +121,11 @@ export default function JobPage() {
               {(job.status === 'scheduled' || job.status === 'completed') && (
                 <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={act.isPending && act.variables === 'run'} onClick={() => act.mutate('run')}>
                   {job.runId && !job.schedule.cron ? 'Run again' : 'Run now'}
+                </Button>
+              )}
+              {(job.status === 'scheduled' || job.status === 'completed') && unfinished > 0 && (
+                <Button variant="default" leftSection={<IconRefresh size={16} />} loading={act.isPending && act.variables === 'retry'} onClick={() => act.mutate('retry')}>
+                  Retry failed ({formatCount(unfinished)})
                 </Button>
               )}
               {job.status === 'running' && (
