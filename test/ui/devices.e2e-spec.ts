@@ -2,7 +2,8 @@
 // that came in through the real ingest pipeline (IngestService, as collectors and agents post
 // them): search by installed software, filters and sort in the URL, pages, bulk tags (ticked rows
 // across pages, or all a filter matches), saved filters, a device's jobs, the CSV export, hostile
-// device strings shown as text, and what a viewer may not do.
+// device strings shown as text, a title's further versions opened from a button (not a hover),
+// and what a viewer may not do.
 import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { ConfigsService } from '../../src/configs/configs.service';
@@ -10,12 +11,16 @@ import { IngestService } from '../../src/inventory/ingest.service';
 import { InventoryReport } from '../../src/inventory/inventory-report';
 import { DeviceCountsService } from '../../src/software/device-counts.service';
 import { bearer } from '../support/app';
-import { ADMIN_PASSWORD, createUser, screenshot, startUi, UiEnv, visible } from './support/ui';
+import { until } from '../support/until';
+import { ADMIN_PASSWORD, axeViolations, createUser, screenshot, startUi, UiEnv, visible } from './support/ui';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const HOSTILE_SOFTWARE = '<b>bold</b> tool';
 const FLEET = 56;
 const DAY = 86_400_000;
+// one title on the first six workstations, a version each, newest first: four show as badges,
+// two open from "+2 more"; one of each is long (semver build metadata), to be shown whole
+const AGENT_VERSIONS = ['5.2.0-rc.3+build.20240611.commit.9f8e7d6c5b4a91e0', '5.1.4', '5.1.3', '5.0.9', '4.8.2', '4.7.0+build.20231102.commit.0a1b2c3d4e5f60718293a4b5c6d7e8f9'];
 
 let env: UiEnv;
 const ids: Record<string, number> = {};
@@ -32,6 +37,7 @@ function workstation(n: number): InventoryReport {
     software: [
       { name: 'Mozilla Firefox', version: n % 3 === 0 ? '115.3.0' : '128.0.2', publisher: 'Mozilla' },
       { name: '7-Zip', version: '23.01', publisher: 'Igor Pavlov' },
+      ...(n <= AGENT_VERSIONS.length ? [{ name: 'Contoso Field Agent', version: AGENT_VERSIONS[n - 1], publisher: 'Contoso' }] : []),
     ],
   };
 }
@@ -366,6 +372,38 @@ it('software catalogue → a title → who has which version → a device', asyn
   // it opens on the device's software, filtered to the title
   await expectNames(page, ['frobnicator-pro'], 'Installed software');
   expect(url(page).searchParams.get('tab')).toBe('software');
+});
+
+it('a title\'s versions past the first four open from "+2 more" with Enter, and a long version is shown whole: nothing waits for a hover', async () => {
+  const page = await signIn();
+  await page.goto('/software?q=contoso');
+  await expectNames(page, ['Contoso Field Agent'], 'Software titles');
+  const row = page.getByRole('table', { name: 'Software titles' }).getByRole('row', { name: /Contoso Field Agent/ });
+  await visible(row.getByText('6 versions'));
+  // the four newest as badges, the long one whole, not ending in "…"
+  const cut = (badges: Locator) => badges.evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent));
+  const badges = row.locator('.mantine-Badge-label');
+  expect(await badges.allInnerTexts()).toEqual(AGENT_VERSIONS.slice(0, 4));
+  expect(await cut(badges)).toEqual([]);
+
+  // the rest are a button away: Enter opens them with the focus on their list, Escape gives it back
+  const more = row.getByRole('button', { name: '+2 more versions of Contoso Field Agent' });
+  const focused = (l: Locator) => l.evaluate((el) => el.ownerDocument.activeElement === el);
+  await more.focus();
+  await page.keyboard.press('Enter');
+  const dialog = await visible(page.getByRole('dialog', { name: '+2 more versions of Contoso Field Agent' }));
+  const list = dialog.getByRole('list', { name: 'More versions of Contoso Field Agent' });
+  expect(await list.getByRole('listitem').allInnerTexts()).toEqual(AGENT_VERSIONS.slice(4));
+  expect(await cut(list.locator('.mantine-Badge-label'))).toEqual([]);
+  await screenshot(page, 'software-more-versions');
+  await until('the list focused', () => focused(list), 5_000, 50);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await until('the focus back on the button', () => focused(more), 5_000, 50);
+  // and a click (a tap) opens it as well; open, it passes axe (a named dialog, a named list)
+  await more.click();
+  await visible(page.getByRole('dialog', { name: '+2 more versions of Contoso Field Agent' }));
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 it('a technician ticks two devices on two pages of a filter and adds a tag: the grid and the API show it on exactly those two', async () => {

@@ -1,6 +1,6 @@
 // /software: the catalogue of every title seen on any device, with how many devices have it and
 // which versions are out there. Search, sort and page are URL parameters.
-import { Anchor, Badge, Group, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Group, Popover, Text, VisuallyHidden } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, paths, Schemas, unwrap } from '../../api/client';
@@ -15,29 +15,67 @@ type Title = Schemas['SoftwareView'];
 type Sort = NonNullable<NonNullable<paths['/api/software']['get']['parameters']['query']>['sort']>;
 
 const SHOWN_VERSIONS = 4;
+/** The most versions the list gives a title (software.service): past it, the title's page has them all. */
+const LISTED_VERSIONS = 50;
 
-/** The versions in use, newest first, as badges: a wide spread is what a technician looks for. */
-export function VersionSpread({ versions }: { versions: string[] }) {
+// a long version wraps inside its badge in the popover rather than ending in "…" (in the table a
+// badge is as wide as its text, a11y.css)
+const WRAPPING_BADGE = { root: { height: 'auto', minHeight: 'var(--badge-height)' }, label: { whiteSpace: 'normal', overflowWrap: 'anywhere' } } as const;
+
+/**
+ * The versions in use, newest first, as badges: a wide spread is what a technician looks for.
+ * The rest open from "+N more", a button: in a tooltip they reached a mouse only (a keyboard
+ * cannot hover, a touch screen does not).
+ */
+export function VersionSpread({ title }: { title: Pick<Title, 'id' | 'name' | 'versions'> }) {
+  const { versions } = title;
   if (!versions.length) return <Text size="sm" c="dimmed">—</Text>;
-  const rest = versions.length - SHOWN_VERSIONS;
   return (
     <Group gap={4}>
       <Text size="xs" c="dimmed" mr={4}>
-        {versions.length >= 50 ? '50+' : versions.length} {versions.length === 1 ? 'version' : 'versions'}
+        {versions.length >= LISTED_VERSIONS ? `${LISTED_VERSIONS}+` : versions.length} {versions.length === 1 ? 'version' : 'versions'}
       </Text>
       {versions.slice(0, SHOWN_VERSIONS).map((v) => (
-        <Badge key={v} size="sm" variant="light" color="gray" style={{ textTransform: 'none', maxWidth: 180 }} title={v}>
+        <Badge key={v} size="sm" variant="light" color="gray" style={{ textTransform: 'none' }}>
           {v || '(none)'}
         </Badge>
       ))}
-      {rest > 0 && (
-        <Tooltip label={versions.slice(SHOWN_VERSIONS, 30).join(', ') + (versions.length > 30 ? ', …' : '')} multiline maw={400}>
-          <Text size="xs" c="dimmed" component="span">
-            +{rest} more
-          </Text>
-        </Tooltip>
-      )}
+      {versions.length > SHOWN_VERSIONS && <MoreVersions title={title} />}
     </Group>
+  );
+}
+
+/**
+ * "+N more": a button that opens on a click, a tap, Enter or Space, and lists the versions past
+ * the badges; Escape closes it. The list takes the focus (it scrolls with the arrow keys when long).
+ */
+function MoreVersions({ title }: { title: Pick<Title, 'id' | 'name' | 'versions'> }) {
+  const rest = title.versions.slice(SHOWN_VERSIONS);
+  return (
+    <Popover position="bottom-start" width={360} shadow="md" trapFocus returnFocus>
+      <Popover.Target>
+        <Anchor component="button" type="button" size="xs">
+          +{rest.length} more
+          <VisuallyHidden> versions of {title.name}</VisuallyHidden>
+        </Anchor>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Group component="ul" gap={4} m={0} p={0} mah={240} tabIndex={0} aria-label={`More versions of ${title.name}`} style={{ listStyle: 'none', overflowY: 'auto' }}>
+          {rest.map((v) => (
+            <li key={v}>
+              <Badge size="sm" variant="light" color="gray" maw={320} style={{ textTransform: 'none' }} styles={WRAPPING_BADGE}>
+                {v || '(none)'}
+              </Badge>
+            </li>
+          ))}
+        </Group>
+        {title.versions.length >= LISTED_VERSIONS && (
+          <Anchor component={Link} to={`/software/${title.id}`} size="xs" display="block" mt="xs">
+            Every version, with its devices
+          </Anchor>
+        )}
+      </Popover.Dropdown>
+    </Popover>
   );
 }
 
@@ -63,7 +101,7 @@ export default function SoftwarePage() {
     },
     { key: 'publisher', label: 'Publisher', sortKey: 'publisher', render: (t) => t.publisher || '—' },
     { key: 'deviceCount', label: 'Devices', sortKey: 'deviceCount', width: 100, render: (t) => formatCount(t.deviceCount) },
-    { key: 'versions', label: 'Versions in use', render: (t) => <VersionSpread versions={t.versions} /> },
+    { key: 'versions', label: 'Versions in use', render: (t) => <VersionSpread title={t} /> },
   ];
   return (
     <>
