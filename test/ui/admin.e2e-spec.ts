@@ -1,8 +1,8 @@
 // The admin pages in a real Chromium: users created with a role (a bad form names its field)
 // who then sign in with it; a credential whose secrets never come back — not in the page's HTML,
 // not in any API response the browser receives; a personal API token shown once, working, then
-// revoked; an agent enrollment token with its install steps, used by a report and revoked; the audit log listing all of it with its filters in the URL; and what a technician
-// and a viewer are (not) shown.
+// revoked; an agent enrollment token with its install steps, used by a report and revoked; the audit log listing all of it with its filters in the URL; what a technician
+// and a viewer are (not) shown; and an SNMPv3 credential lowered a level dropping what it no longer uses.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page, Response } from 'playwright-core';
@@ -318,4 +318,25 @@ it('a technician sees no Users, Agents or Audit log in the navigation and is tol
   expect(await (await visible(viewer.getByRole('alert'))).textContent()).toMatch(/^Not allowed/);
   await viewer.goto('/admin/tokens');
   await visible(viewer.getByRole('button', { name: 'New token' }));
+});
+
+// last: its credential.create would be a second one in the audit log's filter above
+it('an SNMPv3 credential edited down to authNoPriv loses its privacy key and protocol, and shows neither field', async () => {
+  const token = bearer(env.t.adminToken);
+  const id = (await env.t.http.post('/api/credentials').set(token).send({
+    name: 'ui v3 core', kind: 'snmp-v3', username: 'monitor', securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: 'ui-auth-key-1234', privProtocol: 'AES-128', privKey: 'ui-priv-key-1234',
+  }).expect(201)).body.id;
+  await admin.goto('/admin/credentials');
+  await admin.getByRole('table', { name: 'Credentials' }).getByRole('row', { name: /ui v3 core/ }).getByRole('button', { name: 'Edit ui v3 core' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Edit ui v3 core' });
+  await visible(dialog.getByRole('textbox', { name: 'Privacy key', exact: true }));
+  await dialog.getByRole('combobox', { name: 'Security level' }).click();
+  await admin.getByRole('option', { name: 'authNoPriv', exact: true }).click();
+  await dialog.getByRole('textbox', { name: 'Privacy key', exact: true }).waitFor({ state: 'detached' });
+  expect(await dialog.getByRole('combobox', { name: 'Privacy protocol' }).count()).toBe(0);
+  await dialog.getByRole('button', { name: 'Save credential' }).click();
+  await visible(admin.getByText('ui v3 core (SNMP v3) is updated.'));
+  const stored = (await env.t.http.get(`/api/credentials/${id}`).set(token).expect(200)).body;
+  expect(stored).toMatchObject({ securityLevel: 'authNoPriv', authProtocol: 'SHA-256', hasAuthKey: true, hasPrivKey: false });
+  expect(stored.privProtocol ?? null).toBeNull();
 });

@@ -14,6 +14,7 @@ type Kind = Credential['kind'];
 type Create = Schemas['CreateCredentialDto'];
 type Update = Schemas['UpdateCredentialDto'];
 type SecretField = 'community' | 'authKey' | 'privKey' | 'password' | 'privateKey' | 'passphrase' | 'sudoPassword';
+type Setting = 'username' | 'port' | 'securityLevel' | 'authProtocol' | 'privProtocol';
 type Level = NonNullable<Create['securityLevel']>;
 type AuthProtocol = NonNullable<Create['authProtocol']>;
 type PrivProtocol = NonNullable<Create['privProtocol']>;
@@ -21,6 +22,9 @@ type PrivProtocol = NonNullable<Create['privProtocol']>;
 export const KIND_LABEL: Record<Kind, string> = { 'snmp-v1': 'SNMP v1', 'snmp-v2c': 'SNMP v2c', 'snmp-v3': 'SNMP v3', ssh: 'SSH' };
 export const SECRET_LABEL: Record<SecretField, string> = {
   community: 'Community', authKey: 'Auth key', privKey: 'Privacy key', password: 'Password', privateKey: 'Private key', passphrase: 'Key passphrase', sudoPassword: 'Sudo password',
+};
+const FIELD_LABEL: Record<'name' | 'kind' | Setting, string> = {
+  name: 'Name', kind: 'Kind', username: 'User name', port: 'Port', securityLevel: 'Security level', authProtocol: 'Auth protocol', privProtocol: 'Privacy protocol',
 };
 /** the view's has* flag of each secret */
 export const HAS: Record<SecretField, keyof Credential> = {
@@ -32,19 +36,25 @@ const PRIV: PrivProtocol[] = ['DES', 'AES-128', 'AES-256-B', 'AES-256-R'];
 /** secrets an edit may remove (the others are required by their kind) */
 const CLEARABLE: SecretField[] = ['authKey', 'privKey', 'password', 'privateKey', 'passphrase', 'sudoPassword'];
 
+// What a kind (and an SNMPv3 level) has, in one place: the form shows these fields, sends these,
+// and the error alert points under them (`beside`) rather than repeating their messages.
+function settingsOf(kind: Kind, level: Level): Setting[] {
+  if (kind === 'ssh') return ['username', 'port'];
+  if (kind !== 'snmp-v3') return [];
+  return ['username', 'securityLevel', ...(level === 'noAuthNoPriv' ? [] : ['authProtocol' as const]), ...(level === 'authPriv' ? ['privProtocol' as const] : [])];
+}
+
 function secretsOf(kind: Kind, level: Level): SecretField[] {
   if (kind === 'snmp-v1' || kind === 'snmp-v2c') return ['community'];
   if (kind === 'snmp-v3') return level === 'authPriv' ? ['authKey', 'privKey'] : level === 'authNoPriv' ? ['authKey'] : [];
   return ['password', 'privateKey', 'passphrase', 'sudoPassword'];
 }
 
-/** The fields the form shows for a kind (and v3 level), by label: their messages go under them, not in the alert too. */
+/** The fields the form shows for a kind (and v3 level), by label: ErrorAlert's `beside`. */
 function shownFields(kind: Kind, level: Level): Record<string, string> {
   return {
-    name: 'Name', kind: 'Kind',
-    ...(kind === 'ssh' || kind === 'snmp-v3' ? { username: 'User name' } : {}),
-    ...(kind === 'ssh' ? { port: 'Port' } : {}),
-    ...(kind === 'snmp-v3' ? { securityLevel: 'Security level', ...(level !== 'noAuthNoPriv' ? { authProtocol: 'Auth protocol' } : {}), ...(level === 'authPriv' ? { privProtocol: 'Privacy protocol' } : {}) } : {}),
+    name: FIELD_LABEL.name, kind: FIELD_LABEL.kind,
+    ...Object.fromEntries(settingsOf(kind, level).map((f) => [f, FIELD_LABEL[f]])),
     ...Object.fromEntries(secretsOf(kind, level).map((f) => [f, SECRET_LABEL[f]])),
   };
 }
@@ -59,22 +69,18 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
   const [privProtocol, setPrivProtocol] = useState<PrivProtocol>(initial?.privProtocol ?? 'AES-128');
   const [secrets, setSecrets] = useState<Partial<Record<SecretField, string>>>({});
   const [remove, setRemove] = useState<Partial<Record<SecretField, boolean>>>({});
+  const shows = (f: Setting) => settingsOf(kind, level).includes(f);
 
   const save = useMutation({
     mutationFn: async (): Promise<Credential> => {
-      const fields = secretsOf(kind, level);
-      const typed = Object.fromEntries(fields.filter((f) => secrets[f]).map((f) => [f, secrets[f]]));
-      const settings = {
-        ...(kind === 'snmp-v3' || kind === 'ssh' ? { username: username.trim() || undefined } : {}),
-        ...(kind === 'ssh' && port !== '' ? { port } : {}),
-        ...(kind === 'snmp-v3' ? { securityLevel: level, ...(level !== 'noAuthNoPriv' ? { authProtocol } : {}), ...(level === 'authPriv' ? { privProtocol } : {}) } : {}),
-      };
+      const typed = Object.fromEntries(secretsOf(kind, level).filter((f) => secrets[f]).map((f) => [f, secrets[f]]));
+      const values: Record<Setting, unknown> = { username: username.trim() || undefined, port: port === '' ? undefined : port, securityLevel: level, authProtocol, privProtocol };
+      const settings = Object.fromEntries(settingsOf(kind, level).map((f) => [f, values[f]]));
       if (!initial) return unwrap(api.POST('/api/credentials', { body: { name: name.trim(), kind, ...settings, ...typed } as Create }));
       const cleared = Object.fromEntries(CLEARABLE.filter((f) => remove[f] && !secrets[f]).map((f) => [f, null]));
-      // a lower SNMPv3 level drops what it no longer uses
-      const dropped = kind === 'snmp-v3'
-        ? { ...(level === 'noAuthNoPriv' ? { authProtocol: null, authKey: null } : {}), ...(level !== 'authPriv' ? { privProtocol: null, privKey: null } : {}) }
-        : {};
+      // a lower SNMPv3 level drops what it no longer uses: what the highest level has and this one lacks
+      const used: string[] = [...settingsOf(kind, level), ...secretsOf(kind, level)];
+      const dropped = Object.fromEntries([...settingsOf(kind, 'authPriv'), ...secretsOf(kind, 'authPriv')].filter((f) => !used.includes(f)).map((f) => [f, null]));
       return unwrap(api.PATCH('/api/credentials/{id}', { params: { path: { id: initial.id } }, body: { name: name.trim(), ...settings, ...dropped, ...typed, ...cleared } as Update }));
     },
     onSuccess: (c) => {
@@ -139,9 +145,9 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
     >
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errorFor(errors, 'name')} maxLength={128} placeholder="core switches v3" />
+          <TextInput label={FIELD_LABEL.name} required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errorFor(errors, 'name')} maxLength={128} placeholder="core switches v3" />
           <Select
-            label="Kind"
+            label={FIELD_LABEL.kind}
             required
             data={Object.entries(KIND_LABEL).map(([value, label]) => ({ value, label }))}
             value={kind}
@@ -156,19 +162,19 @@ export function CredentialForm({ initial, onSaved, onCancel }: { initial?: Crede
             error={errorFor(errors, 'kind')}
           />
         </SimpleGrid>
-        {(kind === 'ssh' || kind === 'snmp-v3') && (
+        {shows('username') && (
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label="User name" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} error={errorFor(errors, 'username')} autoComplete="off" maxLength={255} />
-            {kind === 'ssh' && (
-              <NumberInput label="Port" placeholder="22" min={1} max={65535} allowDecimal={false} value={port} onChange={(v) => setPort(typeof v === 'number' ? v : '')} error={errorFor(errors, 'port')} />
+            <TextInput label={FIELD_LABEL.username} required value={username} onChange={(e) => setUsername(e.currentTarget.value)} error={errorFor(errors, 'username')} autoComplete="off" maxLength={255} />
+            {shows('port') && (
+              <NumberInput label={FIELD_LABEL.port} placeholder="22" min={1} max={65535} allowDecimal={false} value={port} onChange={(v) => setPort(typeof v === 'number' ? v : '')} error={errorFor(errors, 'port')} />
             )}
           </SimpleGrid>
         )}
-        {kind === 'snmp-v3' && (
+        {shows('securityLevel') && (
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <Select label="Security level" data={LEVELS} value={level} onChange={(v) => v && setLevel(v as Level)} allowDeselect={false} error={errorFor(errors, 'securityLevel')} />
-            {level !== 'noAuthNoPriv' && <Select label="Auth protocol" data={AUTH} value={authProtocol} onChange={(v) => v && setAuthProtocol(v as AuthProtocol)} allowDeselect={false} error={errorFor(errors, 'authProtocol')} />}
-            {level === 'authPriv' && <Select label="Privacy protocol" data={PRIV} value={privProtocol} onChange={(v) => v && setPrivProtocol(v as PrivProtocol)} allowDeselect={false} error={errorFor(errors, 'privProtocol')} />}
+            <Select label={FIELD_LABEL.securityLevel} data={LEVELS} value={level} onChange={(v) => v && setLevel(v as Level)} allowDeselect={false} error={errorFor(errors, 'securityLevel')} />
+            {shows('authProtocol') && <Select label={FIELD_LABEL.authProtocol} data={AUTH} value={authProtocol} onChange={(v) => v && setAuthProtocol(v as AuthProtocol)} allowDeselect={false} error={errorFor(errors, 'authProtocol')} />}
+            {shows('privProtocol') && <Select label={FIELD_LABEL.privProtocol} data={PRIV} value={privProtocol} onChange={(v) => v && setPrivProtocol(v as PrivProtocol)} allowDeselect={false} error={errorFor(errors, 'privProtocol')} />}
           </SimpleGrid>
         )}
         <Text size="xs" c="dimmed">
