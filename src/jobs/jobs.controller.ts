@@ -8,7 +8,7 @@ import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
-import { CancelQuery, CreateJobDto, RunNowDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunPage, TargetPage, TargetsQuery } from './job.dto';
+import { CancelQuery, CreateJobDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunNowDto, RunPage, TargetPage, TargetsQuery } from './job.dto';
 import { JobsService } from './jobs.service';
 
 /** A log is plain text (device output), never JSON: say so, so the client reads it as text. */

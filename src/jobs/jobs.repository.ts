@@ -4,10 +4,10 @@
 // worker's targets come back.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { withNamedLock } from '../database/named-lock';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '../database/batches';
 import { isDeadlock, isDuplicateKey } from '../database/driver-errors';
+import { withNamedLock } from '../database/named-lock';
 import { statusCountsJson } from '../database/status-counts';
 import { deviceSql, DeviceFilter } from '../devices/devices.repository';
 import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
