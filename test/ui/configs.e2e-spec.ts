@@ -211,7 +211,8 @@ it('an admin\'s compliance rule is checked on every configuration; a bad pattern
   await page.goto('/configs/compliance');
   const failing = page.getByRole('table', { name: 'Devices failing compliance rules' }).getByRole('row', { name: /ui-cfg-rtr/ });
   await visible(failing, 30_000);
-  expect(await failing.textContent()).toMatch(/high.*NTP from the NOC.*failing since/);
+  // since when, as text: the exact time and how long ago
+  expect(await failing.textContent()).toMatch(/high.*NTP from the NOC.*failing since \w{3} \d{2}, \d{4}.*\d{2}:\d{2}.*\((just now|\d+ min ago)\)/);
   await page.getByRole('tab', { name: /By rule/ }).click();
   await page.waitForURL(/view=rules/);
   await page.getByRole('button', { name: /^1 failing NTP from the NOC: show the device$/ }).click();

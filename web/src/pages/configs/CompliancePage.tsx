@@ -109,7 +109,11 @@ function ByDevice({
                     <Group gap={6} wrap="nowrap">
                       <Badge color={SEVERITY_COLOR[v.severity]} variant="light" size="sm">{v.severity}</Badge>
                       <Text size="sm" fw={500}>{v.name}</Text>
-                      <Text size="xs" c="dimmed" title={formatTime(v.since)}>failing since {formatAgo(v.since)}</Text>
+                      {/* the exact time as text, not a hover title that a keyboard or a touch screen never shows */}
+                      <Text size="xs" c="dimmed">
+                        failing since <time dateTime={v.since}>{formatTime(v.since)}</time>
+                        {formatAgo(v.since) !== formatTime(v.since) && ` (${formatAgo(v.since)})`}
+                      </Text>
                     </Group>
                     <Text size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} c="dimmed" mt={2}>
                       {v.detail}

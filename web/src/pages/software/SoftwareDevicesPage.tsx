@@ -1,6 +1,6 @@
 // /software/:id: who has this title at which version. The version spread (devices per version)
 // doubles as the version filter; version, search, sort and page are URL parameters.
-import { Anchor, Badge, Button, Center, Group, Paper, Progress, Select, Stack, Text, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Center, Group, Paper, Progress, Select, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, paths, Schemas, unwrap } from '../../api/client';
@@ -112,11 +112,9 @@ export default function SoftwareDevicesPage() {
               </UnstyledButton>
             ))}
             {t.spread.length > SPREAD_SHOWN && (
-              <Tooltip label="Pick any version in the filter below">
-                <Text size="xs" c="dimmed">
-                  and {t.spread.length - SPREAD_SHOWN} more versions
-                </Text>
-              </Tooltip>
+              <Text size="xs" c="dimmed">
+                and {t.spread.length - SPREAD_SHOWN} more versions: pick any of them in the version filter below
+              </Text>
             )}
           </Stack>
         </Paper>
