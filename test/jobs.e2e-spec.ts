@@ -468,7 +468,7 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     expect(j.targets[0].reason).toMatch(/deadline passed before it could start/);
   });
 
-  it('a retry runs the last run\'s failed and missed targets again, and only those', async () => {
+  it('a retry runs the last run\'s failed and missed targets again, and only those (a merged one as its survivor)', async () => {
     // one machine may only be touched on Monday nights (its tag's window); the run's deadline
     // passes before then, so it is missed while the other succeeds
     const w = await t.http.post('/api/windows').set(admin).send({ name: 'monday nights', timezone: 'UTC', ranges: [{ days: ['mon'], start: '03:00', end: '04:00' }], tags: ['retry-night'] });
@@ -491,6 +491,10 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     const bad = await t.http.post(`/api/jobs/${id}/run`).set(admin).send({ only: 'everything' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['only']);
+    // meanwhile the held machine turned out to be a second record of another: merged into it,
+    // the retry goes to that record (which takes its tags, and so its window)
+    const twin = await makeDevice(t.db, { hostname: 'retry-held-twin' });
+    expect((await t.http.post(`/api/devices/${twin}/merge`).set(admin).send({ otherId: held })).status).toBeLessThan(300);
     // Monday, half an hour before the window: the retry's own deadline (an hour) reaches into it
     clock.set(new Date('2030-01-07T02:30:00Z'));
     const retry = await t.http.post(`/api/jobs/${id}/run`).set(admin).send({ only: 'failed' });
@@ -499,7 +503,7 @@ describe('schedules, windows and deadlines on an injected clock', () => {
       const v = await job(id);
       return v.runId === retry.body.runId && v.counts.waitingForWindow === 1 && v;
     });
-    expect(j.targets.map((x: { deviceId: number }) => x.deviceId)).toEqual([held]);
+    expect(j.targets.map((x: { deviceId: number }) => x.deviceId)).toEqual([twin]);
     const run = (await t.http.get(`/api/jobs/${id}/runs/${retry.body.runId}`).set(admin)).body;
     expect(run).toMatchObject({ trigger: 'retry', total: 1, createdBy: 'admin' });
     // the window opens: the held machine's turn

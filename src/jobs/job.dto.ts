@@ -112,7 +112,7 @@ export class TargetsQuery extends PageQuery {
 }
 
 export class RunNowDto {
-  @ApiPropertyOptional({ enum: ['failed'], description: 'failed: only the devices whose targets failed or were missed in the latest run (trigger retry); absent: every device the target selector picks now' })
+  @ApiPropertyOptional({ enum: ['failed'], description: 'failed: only the devices whose targets failed or were missed in the latest run (a device merged since: the one it was merged into; trigger retry); absent: every device the target selector picks now' })
   @IsOptional() @IsIn(['failed']) only?: 'failed';
 }
 

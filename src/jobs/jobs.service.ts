@@ -287,7 +287,7 @@ export class JobsService {
 
   /**
    * Starts a run of the job now, outside its schedule (trigger `manual`; `retry` with only
-   * 'failed': the latest run's failed and missed devices, those that still exist; a one-off job's start
+   * 'failed': the latest run's failed and missed devices, or the records they were merged into; a one-off job's start
    * time then passes unfired, a recurring job's schedule goes on); 409 while its last run
    * is running or paused, or once the job is cancelled. The check and the start hold the job's
    * lock, as its firings do, so that clicks at once (or a click as the job fires) start one run.
@@ -303,8 +303,15 @@ export class JobsService {
       let retry: JobTargetSelector | undefined;
       if (only === 'failed') {
         if (!last) throw new ConflictException(`Job ${id} has not run yet: there is nothing to retry`);
-        const deviceIds = await this.repo.targetIdsWithStatus(last.id, ['failed', 'missed']);
-        if (!deviceIds.length) throw new ConflictException(`Run ${last.id} of job ${id} has no failed or missed targets to retry`);
+        const failed = await this.repo.targetIdsWithStatus(last.id, ['failed', 'missed']);
+        if (!failed.length) throw new ConflictException(`Run ${last.id} of job ${id} has no failed or missed targets to retry`);
+        // a machine merged into another record since is retried as that record
+        const known = await this.repo.existingDeviceIds(failed);
+        const survivors = await Promise.all(failed.filter((d) => !known.has(d)).map((d) => this.repo.survivorOf(d)));
+        const deviceIds = [...new Set([...failed.filter((d) => known.has(d)), ...survivors.filter((d): d is number => d !== null)])];
+        if (!(await this.repo.existingDeviceIds(deviceIds)).size) {
+          throw new ConflictException(`None of the ${failed.length} failed or missed devices of run ${last.id} of job ${id} exists any more`);
+        }
         retry = { deviceIds };
       }
       const runId = await this.startRun(job, this.clock.now(), retry ? 'retry' : 'manual', actor, retry);

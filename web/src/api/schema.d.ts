@@ -2638,7 +2638,7 @@ export interface components {
         };
         RunNowDto: {
             /**
-             * @description failed: only the devices whose targets failed or were missed in the latest run (trigger retry); absent: every device the target selector picks now
+             * @description failed: only the devices whose targets failed or were missed in the latest run (a device merged since: the one it was merged into; trigger retry); absent: every device the target selector picks now
              * @enum {string}
              */
             only?: "failed";
