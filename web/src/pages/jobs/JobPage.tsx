@@ -62,8 +62,7 @@ export default function JobPage() {
       if (what === 'run' || what === 'retry') {
         const body = what === 'retry' ? { only: 'failed' as const } : {};
         setStartedRun((await unwrap(api.POST('/api/jobs/{id}/run', { params: { path: { id } }, body }))).runId ?? undefined);
-      }
-      else if (what === 'pause') await unwrap(api.POST('/api/jobs/{id}/pause', { params: { path: { id } } }));
+      } else if (what === 'pause') await unwrap(api.POST('/api/jobs/{id}/pause', { params: { path: { id } } }));
       else await unwrap(api.POST('/api/jobs/{id}/resume', { params: { path: { id } } }));
     },
     onSuccess: (_v, what) => {
