@@ -420,6 +420,40 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     await t.http.post(`/api/jobs/${id}/cancel`).set(admin);
   });
 
+  it('cancelling one run of a recurring job lets that run go and keeps the schedule: the next firing runs', async () => {
+    const w = await t.http.post('/api/windows').set(admin).send({ name: 'Sundays, for one run', timezone: 'UTC', ranges: [{ days: ['sun'], start: '01:00', end: '03:00' }] });
+    const d = await makeDevice(t.db, { hostname: 'runcancel-1' });
+    clock.set(new Date('2030-01-04T12:00:00Z')); // a Friday
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [d] }, windowIds: [w.body.id], schedule: { cron: '0 18 * * *' } });
+    const id = res.body.id;
+    clock.set(new Date('2030-01-04T18:00:05Z'));
+    const first = await until('the run to wait for its window', async () => {
+      const v = await job(id);
+      return v.runId && v.counts.waitingForWindow === 1 && v;
+    });
+    const viewer = bearer(await t.tokenFor('viewer'));
+    expect((await t.http.post(`/api/jobs/${id}/runs/${first.runId}/cancel`).set(viewer)).status).toBe(403);
+    expect((await t.http.post(`/api/jobs/${id}/runs/999999/cancel`).set(admin)).status).toBe(404);
+    const cancelled = await t.http.post(`/api/jobs/${id}/runs/${first.runId}/cancel`).set(admin);
+    expect(cancelled.status).toBe(200);
+    // the job goes on: scheduled, its next firing unchanged
+    expect(cancelled.body).toMatchObject({ status: 'scheduled', runId: first.runId, nextRunAt: '2030-01-05T18:00:00.000Z', counts: { cancelled: 1, waitingForWindow: 0 } });
+    expect((await t.http.get(`/api/jobs/${id}/runs/${first.runId}`).set(admin)).body).toMatchObject({ status: 'cancelled', targets: [{ deviceId: d, status: 'cancelled' }] });
+    const again = await t.http.post(`/api/jobs/${id}/runs/${first.runId}/cancel`).set(admin);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/has ended \(cancelled\)/);
+    // Saturday's firing finds no run under way and starts one (not skipped)
+    clock.set(new Date('2030-01-05T18:00:05Z'));
+    const second = await until('Saturday\'s run', async () => {
+      const v = await job(id);
+      return v.runId !== first.runId && v.runId && v;
+    });
+    expect(second).toMatchObject({ status: 'running', skippedFirings: 0 });
+    const audit = await t.db.query(`SELECT status_code AS statusCode FROM audit_log WHERE object_type = 'job' AND object_id = ? AND action = 'job.run.cancel' ORDER BY id`, [String(id)]);
+    expect(audit.map((a: { statusCode: number }) => a.statusCode)).toContain(200);
+    await t.http.post(`/api/jobs/${id}/cancel`).set(admin);
+  });
+
   it('a target outside its window waits and says until when, then runs when the window opens', async () => {
     const w = await t.http.post('/api/windows').set(admin).send({ name: 'Sunday night', timezone: 'Europe/Berlin', ranges: [{ days: ['sun'], start: '02:00', end: '04:00' }] });
     expect(w.status).toBe(201);

@@ -104,6 +104,15 @@ export class JobsController {
     return this.jobs.cancel(id, q);
   }
 
+  @Post(':id/runs/:runId/cancel')
+  @HttpCode(200)
+  @MinRole('technician')
+  @Audit('job.run.cancel', 'job')
+  @ApiOkResponse({ type: JobView, description: 'this run only: its queued targets cancelled, running ones finish (or are stopped, as for the job); the job and its schedule go on' })
+  cancelRun(@IdParam('id') id: number, @IdParam('runId') runId: number, @Query() q: CancelQuery): Promise<JobView> {
+    return this.jobs.cancelRun(id, runId, q);
+  }
+
   @Post(':id/pause')
   @HttpCode(200)
   @MinRole('technician')

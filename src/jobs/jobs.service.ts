@@ -243,6 +243,21 @@ export class JobsService {
     return this.view(await this.find(id));
   }
 
+  /**
+   * Cancels one run and leaves the job as it is: a recurring job's next firing starts a run as
+   * usual (a run stuck waiting for a window is let go without ending the schedule). Unstarted
+   * targets are cancelled; running ones finish, or are stopped with force.
+   */
+  async cancelRun(jobId: number, runId: number, q: CancelQuery): Promise<JobView> {
+    const run = await this.findRun(jobId, runId);
+    if (run.status !== 'running' && run.status !== 'paused') throw new ConflictException(`Run ${runId} of job ${jobId} has ended (${run.status}): there is nothing to cancel`);
+    if (q.force === 'true') await this.repo.setStopRunning(run.id);
+    await this.repo.cancelRun(run.id, this.clock.now());
+    await this.repo.completeIfDone(run.id, this.clock.now());
+    this.logger.log({ jobId, runId, force: q.force === 'true' }, 'job run cancelled; the job goes on');
+    return this.view(await this.find(jobId));
+  }
+
   async pause(id: number): Promise<JobView> {
     const run = await this.openRun(id, 'running', 'pause');
     await this.repo.setRunStatus(run.id, 'running', 'paused');

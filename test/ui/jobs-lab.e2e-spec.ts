@@ -376,6 +376,20 @@ it('a recurring job from the wizard waits for its cron schedule, in its time zon
   expect(retried).toMatchObject({ status: 'scheduled', counts: { succeeded: 1, failed: 0 } });
   expect(retried.targets.map((x: { deviceId: number }) => x.deviceId)).toEqual([dev.a]);
   expect(await page.getByRole('button', { name: /^Retry failed/ }).count()).toBe(0);
+  // a run stuck waiting (for a window a week away, say) is let go alone: the schedule goes on
+  const { insertId: stuck } = await env.t.db.query(
+    `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at) VALUES (?, 'running', NOW(3), 'schedule', 10, 1, NOW(3))`, [id]);
+  await env.t.db.query(
+    `INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts, reason, next_attempt_at) VALUES (?, ?, 'ui-jobs-a', 'waiting-for-window', 0, 'outside its maintenance window', NOW(3) + INTERVAL 7 DAY)`, [stuck, dev.a]);
+  await page.reload();
+  await visible(page.getByLabel('Status: running'));
+  await page.getByRole('button', { name: 'Cancel this run' }).click();
+  const confirm = page.getByRole('dialog', { name: `Cancel run ${stuck} only?` });
+  await visible(confirm.getByText(/the schedule goes on \(next run /));
+  await confirm.getByRole('button', { name: 'Cancel this run' }).click();
+  await visible(page.getByLabel('Status: scheduled'));
+  expect((await env.t.http.get(`/api/jobs/${id}/runs/${stuck}`).set(admin).expect(200)).body).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
+  expect((await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body).toMatchObject({ status: 'scheduled', nextRunAt: j.nextRunAt });
 });
 
 it('a long command is paused, resumed and cancelled from its page, the cancel after a confirmation', async () => {

@@ -766,6 +766,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/runs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Jobs_cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}/pause": {
         parameters: {
             query?: never;
@@ -1233,7 +1249,7 @@ export interface components {
          * @description every action the server records (writes outside these are named "METHOD /path")
          * @enum {string}
          */
-        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.run" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
+        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.run" | "job.run.cancel" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
         /** @enum {string} */
         AuditObjectType: "user" | "token" | "agent-token" | "credential" | "device" | "saved-filter" | "scan" | "scan-schedule" | "ssh-host-key" | "job" | "window" | "baseline" | "rule" | "normalization-rule" | "queue";
         AuditVocabulary: {
@@ -4776,6 +4792,32 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description no further runs; queued targets cancelled; running ones finish (package managers) or are stopped (commands; all with force=true) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+        };
+    };
+    Jobs_cancelRun: {
+        parameters: {
+            query?: {
+                /** @description also stop running targets of kinds that normally finish (package managers) */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: number;
+                runId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this run only: its queued targets cancelled, running ones finish (or are stopped, as for the job); the job and its schedule go on */
             200: {
                 headers: {
                     [name: string]: unknown;

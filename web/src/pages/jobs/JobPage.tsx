@@ -78,6 +78,11 @@ export default function JobPage() {
   });
   const [force, setForce] = useState(false);
   const kindInfo = KINDS.find((k) => k.value === job?.kind);
+  const cancelRun = async () => {
+    await unwrap(api.POST('/api/jobs/{id}/runs/{runId}/cancel', { params: { path: { id, runId: job!.runId! } } }));
+    notifications.show({ color: 'orange', title: 'Run cancelled', message: `Run ${job!.runId} of ${job!.name || `job ${id}`}: queued targets cancelled; the schedule goes on.` });
+    await qc.invalidateQueries({ queryKey: ['jobs'] });
+  };
   const cancel = async () => {
     const v = await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id }, query: force ? { force: 'true' } : {} } }));
     notifications.show({ color: 'orange', title: 'Job cancelled', message: `${v.name || `Job ${id}`}: no further runs; queued targets cancelled.` });
@@ -136,6 +141,21 @@ export default function JobPage() {
                 <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={act.isPending} onClick={() => act.mutate('resume')}>
                   Resume
                 </Button>
+              )}
+              {/* a recurring job's run alone: the schedule goes on */}
+              {job.schedule.cron && job.runId && (job.status === 'running' || job.status === 'paused') && (
+                <ConfirmButton
+                  title={`Cancel run ${job.runId} only?`}
+                  message={
+                    <Text size="sm">
+                      Its queued targets are cancelled and running ones finish; the schedule goes on{job.nextRunAt ? ` (next run ${formatTime(job.nextRunAt)})` : ''}.
+                    </Text>
+                  }
+                  confirmLabel="Cancel this run"
+                  onConfirm={cancelRun}
+                >
+                  Cancel this run
+                </ConfirmButton>
               )}
               {active && (
                 <ConfirmButton
