@@ -158,9 +158,16 @@ export class JobsRepository {
     return withNamedLock(this.ds, `job_run_${jobId}`, waitSeconds, fn);
   }
 
-  /** The devices of a run's targets that ended in one of these statuses. */
-  async targetIdsWithStatus(runId: number, statuses: TargetStatus[]): Promise<number[]> {
-    const rows: Array<{ deviceId: number }> = await this.ds.query('SELECT device_id AS deviceId FROM job_run_targets WHERE run_id = ? AND status IN (?) ORDER BY device_id', [runId, statuses]);
+  /**
+   * The devices of a run's targets that ended in one of these statuses, each as it lives on now:
+   * a device merged since is the one device_merges names (which later merges keep current).
+   */
+  async targetDevicesWithStatus(runId: number, statuses: TargetStatus[]): Promise<number[]> {
+    const rows: Array<{ deviceId: number }> = await this.ds.query(
+      `SELECT DISTINCT COALESCE(dm.survivor_id, t.device_id) AS deviceId FROM job_run_targets t LEFT JOIN device_merges dm ON dm.merged_id = t.device_id
+       WHERE t.run_id = ? AND t.status IN (?) ORDER BY deviceId`,
+      [runId, statuses],
+    );
     return rows.map((r) => Number(r.deviceId));
   }
 

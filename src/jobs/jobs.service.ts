@@ -318,15 +318,9 @@ export class JobsService {
       let retry: JobTargetSelector | undefined;
       if (only === 'failed') {
         if (!last) throw new ConflictException(`Job ${id} has not run yet: there is nothing to retry`);
-        const failed = await this.repo.targetIdsWithStatus(last.id, ['failed', 'missed']);
-        if (!failed.length) throw new ConflictException(`Run ${last.id} of job ${id} has no failed or missed targets to retry`);
         // a machine merged into another record since is retried as that record
-        const known = await this.repo.existingDeviceIds(failed);
-        const survivors = await Promise.all(failed.filter((d) => !known.has(d)).map((d) => this.repo.survivorOf(d)));
-        const deviceIds = [...new Set([...failed.filter((d) => known.has(d)), ...survivors.filter((d): d is number => d !== null)])];
-        if (!(await this.repo.existingDeviceIds(deviceIds)).size) {
-          throw new ConflictException(`None of the ${failed.length} failed or missed devices of run ${last.id} of job ${id} exists any more`);
-        }
+        const deviceIds = await this.repo.targetDevicesWithStatus(last.id, ['failed', 'missed']);
+        if (!deviceIds.length) throw new ConflictException(`Run ${last.id} of job ${id} has no failed or missed targets to retry`);
         retry = { deviceIds };
       }
       const runId = await this.startRun(job, this.clock.now(), retry ? 'retry' : 'manual', actor, retry);
