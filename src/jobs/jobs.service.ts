@@ -38,9 +38,12 @@ const toTargetView = (t: TargetRow): TargetView => ({
   nextAttemptAt: t.nextAttemptAt, startedAt: t.startedAt, finishedAt: t.finishedAt, mergedInto: t.mergedInto ?? null,
 });
 
+/** A run still under way: its targets may yet start (a paused one's when resumed). */
+const underWay = (run: Pick<JobRun, 'status'> | null): run is Pick<JobRun, 'status'> & { status: 'running' | 'paused' } => run?.status === 'running' || run?.status === 'paused';
+
 /** A job's status as the API shows it, from its own state and its latest run's. */
 export function jobStatus(job: Pick<Job, 'state' | 'nextRunAt'>, run: Pick<JobRun, 'status'> | null): JobView['status'] {
-  if (run && (run.status === 'running' || run.status === 'paused')) return run.status;
+  if (underWay(run)) return run.status;
   if (job.state === 'cancelled') return 'cancelled';
   if (job.nextRunAt) return 'scheduled';
   return run ? (run.status === 'cancelled' ? 'cancelled' : 'completed') : 'scheduled';
@@ -231,14 +234,10 @@ export class JobsService {
   async cancel(id: number, q: CancelQuery): Promise<JobView> {
     const job = await this.find(id);
     const run = await this.repo.latestRun(id);
-    const open = run && (run.status === 'running' || run.status === 'paused');
+    const open = underWay(run);
     if (job.state === 'cancelled' && !open) throw new ConflictException(`Job ${id} is already cancelled`);
     await this.repo.setJobState(id, 'cancelled', this.clock.now());
-    if (open) {
-      if (q.force === 'true') await this.repo.setStopRunning(run.id);
-      await this.repo.cancelRun(run.id, this.clock.now());
-      await this.repo.completeIfDone(run.id, this.clock.now());
-    }
+    if (open) await this.stopRun(run.id, q);
     this.logger.log({ jobId: id, runId: run?.id, force: q.force === 'true' }, 'job cancelled');
     return this.view(await this.find(id));
   }
@@ -250,12 +249,17 @@ export class JobsService {
    */
   async cancelRun(jobId: number, runId: number, q: CancelQuery): Promise<JobView> {
     const run = await this.findRun(jobId, runId);
-    if (run.status !== 'running' && run.status !== 'paused') throw new ConflictException(`Run ${runId} of job ${jobId} has ended (${run.status}): there is nothing to cancel`);
-    if (q.force === 'true') await this.repo.setStopRunning(run.id);
-    await this.repo.cancelRun(run.id, this.clock.now());
-    await this.repo.completeIfDone(run.id, this.clock.now());
+    if (!underWay(run)) throw new ConflictException(`Run ${runId} of job ${jobId} has ended (${run.status}): there is nothing to cancel`);
+    await this.stopRun(run.id, q);
     this.logger.log({ jobId, runId, force: q.force === 'true' }, 'job run cancelled; the job goes on');
     return this.view(await this.find(jobId));
+  }
+
+  /** A run under way cancelled: unstarted targets at once; running ones finish, or are stopped with force. */
+  private async stopRun(runId: number, q: CancelQuery): Promise<void> {
+    if (q.force === 'true') await this.repo.setStopRunning(runId);
+    await this.repo.cancelRun(runId, this.clock.now());
+    await this.repo.completeIfDone(runId, this.clock.now());
   }
 
   async pause(id: number): Promise<JobView> {
@@ -312,7 +316,7 @@ export class JobsService {
       const job = await this.find(id);
       if (job.state === 'cancelled') throw new ConflictException(`Job ${id} is cancelled: it starts no more runs (create a new job to run it again)`);
       const last = await this.repo.latestRun(id);
-      if (last && (last.status === 'running' || last.status === 'paused')) {
+      if (underWay(last)) {
         throw new ConflictException(`Job ${id} is under way (run ${last.id}, ${last.status}): wait for that run to end`);
       }
       let retry: JobTargetSelector | undefined;
@@ -369,7 +373,7 @@ export class JobsService {
     // and counted on the run still under way, which its views show
     const last = await this.repo.latestRun(job.id);
     let claimed = false;
-    if (last && (last.status === 'running' || last.status === 'paused') && last.firedAt.getTime() !== firedAt.getTime()) {
+    if (underWay(last) && last.firedAt.getTime() !== firedAt.getTime()) {
       if (!(await this.repo.claimFiring(job.id, firedAt, next))) return false; // another process fired it
       claimed = true;
       if (await this.repo.skipFiringFor(last.id)) {
