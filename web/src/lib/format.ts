@@ -50,6 +50,14 @@ export function noun(n: number, word: string, many = `${word}s`): string {
   return n === 1 ? word : many;
 }
 
+/**
+ * Firings of a schedule skipped while the run (or scan) they came during was under way, as a line
+ * ("2 scheduled runs skipped while it ran"), or null for none: jobs' runs and saved ranges' scans.
+ */
+export function skippedFiringsText(n: number, what: 'run' | 'scan', it = 'it'): string | null {
+  return n > 0 ? `${plural(n, `scheduled ${what}`)} skipped while ${it} ran` : null;
+}
+
 /** "1 device", "2 devices", "1,204 devices". */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${formatCount(n)} ${noun(n, word, many)}`;

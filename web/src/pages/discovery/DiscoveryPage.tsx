@@ -12,7 +12,7 @@ import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatCount, formatTime } from '../../lib/format';
+import { formatCount, formatTime, skippedFiringsText } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { ScanForm, ScanFormValues, useCredentialLookup } from './ScanForm';
 import { devicesFound, devicesSummary, isActiveScan, SCAN_STATUS_COLOR, ScanStatus, startedBy, targetsSummary } from './scan-labels';
@@ -178,7 +178,7 @@ function LastScan({ range }: { range: Schedule }) {
       )}
       {/* the schedule fired while this scan was still under way: those firings did not scan */}
       {last.skippedFirings > 0 && (
-        <Text size="xs" c="orange">{last.skippedFirings === 1 ? '1 scheduled scan' : `${formatCount(last.skippedFirings)} scheduled scans`} skipped while it ran</Text>
+        <Text size="xs" c="orange">{skippedFiringsText(last.skippedFirings, 'scan')}</Text>
       )}
     </Stack>
   );

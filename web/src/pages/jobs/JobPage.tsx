@@ -15,11 +15,11 @@ import { Detail } from '../../components/Detail';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
-import { formatCount, formatTime } from '../../lib/format';
+import { formatCount, formatTime, skippedFiringsText } from '../../lib/format';
 import { useSse } from '../../lib/sse';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import {
-  COUNT_KEY, Counts, finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, scheduleSummary, skippedFiringsText, TARGET_COLOR, TARGET_LABEL, TARGET_STATUSES, TargetStatus, targetSummary, totalOf,
+  COUNT_KEY, Counts, finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, scheduleSummary, TARGET_COLOR, TARGET_LABEL, TARGET_STATUSES, TargetStatus, targetSummary, totalOf,
 } from './job-labels';
 import { LogViewer } from './LogViewer';
 
@@ -96,7 +96,7 @@ export default function JobPage() {
   const total = totalOf(job.counts);
   const done = finishedOf(job.counts);
   const active = job.status === 'running' || job.status === 'paused' || job.status === 'scheduled';
-  const skipped = skippedFiringsText(job.skippedFirings, 'this run');
+  const skipped = skippedFiringsText(job.skippedFirings, 'run', 'this run');
   /** the latest run's targets that a retry runs again */
   const unfinished = job.counts.failed + job.counts.missed;
 
@@ -421,7 +421,7 @@ function RunsTab({ job }: { job: Job }) {
       render: (r) => (
         <Stack gap={0}>
           <Text size="sm">{r.trigger}</Text>
-          {r.skippedFirings > 0 && <Text size="xs" c="orange">{skippedFiringsText(r.skippedFirings)}</Text>}
+          {r.skippedFirings > 0 && <Text size="xs" c="orange">{skippedFiringsText(r.skippedFirings, 'run')}</Text>}
         </Stack>
       ),
     },

@@ -27,9 +27,6 @@ export const COUNT_KEY: Record<TargetStatus, keyof Counts> = {
   queued: 'queued', 'waiting-for-window': 'waitingForWindow', running: 'running', succeeded: 'succeeded', skipped: 'skipped', failed: 'failed', cancelled: 'cancelled', missed: 'missed',
 };
 
-/** A run's skipped firings as a line ("2 scheduled runs skipped while it ran"), or null for none. */
-export const skippedFiringsText = (n: number, it = 'it') => (n > 0 ? `${plural(n, 'scheduled run')} skipped while ${it} ran` : null);
-
 export const totalOf = (c: Counts) => TARGET_STATUSES.reduce((n, s) => n + (c[COUNT_KEY[s]] ?? 0), 0);
 export const finishedOf = (c: Counts) => c.succeeded + c.skipped + c.failed + c.cancelled + c.missed;
 
