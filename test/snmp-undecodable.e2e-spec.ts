@@ -2,12 +2,13 @@
 // an IpAddress of 8 bytes): net-snmp drops such an answer whole, so one odd sysUpTime made a
 // scan say "no answer to its community" over v2c and "refused (wrong user or key)" over v3
 // for a device whose credentials were right, and one odd install date lost a PC's whole
-// software list. Over v1/v2c the answer is now read with that value left empty; over v3 (signed
-// and encrypted answers cannot be mended) the system group is asked object by object, the odd
-// one left out. Either way the device is identified and its result names the value; an agent
-// none of whose system group can be decoded is an error that says so, not a wrong credential.
+// software list. The answer is now read with that value left empty, over v1/v2c and over v3 at
+// each security level (an encrypted answer once decrypted; a signed one only when its digest
+// fits what came, and then signed again). The device is identified and its result names the
+// value; an agent none of whose system group can be decoded is an error that says so, not a
+// wrong credential.
 import * as crypto from 'node:crypto';
-import { SnmpClient, SnmpError, UndecodableAnswer } from '../src/protocols/snmp/snmp.client';
+import { SnmpClient, SnmpCredential, UndecodableAnswer } from '../src/protocols/snmp/snmp.client';
 import { OddTypeAgent, OddTypeAgentOptions } from './lab/odd-type-agent';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { scanToEnd } from './support/scan';
@@ -22,8 +23,15 @@ const system = (n: number): OddTypeAgentOptions['system'] => ({
   sysDescr: 'Linux lab-odd 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 x86_64', sysObjectID: '1.3.6.1.4.1.8072.3.2.10',
   sysUpTime: 8_640_000, sysContact: 'helpdesk@example.invalid', sysName: `lab-odd${n}`, sysLocation: 'rack 4',
 });
-const agent = (n: number, odd: OddTypeAgentOptions['odd'], tag?: number, software?: OddTypeAgentOptions['software']) =>
-  new OddTypeAgent(at(n), { community: COMMUNITY, v3: V3, system: system(n), odd, tag, software });
+const agent = (n: number, odd: OddTypeAgentOptions['odd'], tag?: number, software?: OddTypeAgentOptions['software'], tamper?: boolean) =>
+  new OddTypeAgent(at(n), { community: COMMUNITY, v3: V3, system: system(n), odd, tag, software, tamper });
+const V3_CREDENTIAL = { kind: 'snmp-v3', username: V3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: V3.authKey, privProtocol: 'AES-128', privKey: V3.privKey } as const;
+/** the agent's users at each v3 security level */
+const V3_LEVELS: SnmpCredential[] = [
+  V3_CREDENTIAL,
+  { kind: 'snmp-v3', username: `${V3.username}-an`, securityLevel: 'authNoPriv', authProtocol: 'SHA-256', authKey: V3.authKey },
+  { kind: 'snmp-v3', username: `${V3.username}-nn`, securityLevel: 'noAuthNoPriv' },
+];
 /** SNMPv2-TC DateAndTime of a day */
 const day = (y: number, m: number, d: number) => Buffer.from([y >> 8, y & 0xff, m, d, 10, 30, 0, 0]);
 const PROGRAMS: NonNullable<OddTypeAgentOptions['software']> = [
@@ -39,7 +47,8 @@ describe('agents whose answers carry a value that cannot be decoded', () => {
   const oddContact = agent(6, ['sysContact'], 0x40); // an IpAddress of 8 bytes
   const nothingReadable = agent(7, ['sysDescr', 'sysObjectID', 'sysUpTime', 'sysContact', 'sysName', 'sysLocation']);
   const oddDate = agent(8, [], undefined, PROGRAMS);
-  const agents = [oddUptime, oddContact, nothingReadable, oddDate];
+  const tampered = agent(9, ['sysUpTime'], undefined, undefined, true);
+  const agents = [oddUptime, oddContact, nothingReadable, oddDate, tampered];
   let t: TestApp | undefined;
   const clients: SnmpClient[] = [];
 
@@ -56,26 +65,35 @@ describe('agents whose answers carry a value that cannot be decoded', () => {
   const credential = async (body: object) => (await t!.http.post('/api/credentials').set(bearer(t!.adminToken)).send(body).expect(201)).body.id as number;
   const scan = (targets: string[], credentialIds: number[]) => scanToEnd(t!.http, bearer(t!.adminToken), { targets, credentialIds, options: { timeoutMs: 500, retries: 1 } });
 
-  it('a v2c walk through the value reads the rest, that value empty and named; a v3 walk says that it cannot be decoded, not that the agent is silent', async () => {
-    const v2c = new SnmpClient({ host: oddUptime.address, timeoutMs: 500, retries: 0 }, { kind: 'snmp-v2c', community: COMMUNITY });
-    clients.push(v2c);
-    const walked = await v2c.walk('1.3.6.1.2.1.1');
-    expect(walked.get('1.3.6.1.2.1.1.3.0')).toBeNull();
-    expect(walked.get('1.3.6.1.2.1.1.5.0')?.toString()).toBe('lab-odd5');
-    expect(walked.get('1.3.6.1.2.1.1.6.0')?.toString()).toBe('rack 4');
-    expect([...v2c.undecodableValues]).toEqual([['1.3.6.1.2.1.1.3.0', 'a value of ASN.1 type 0x47, which SNMP does not define']]);
+  const client = (a: OddTypeAgent, cred: SnmpCredential) => {
+    const c = new SnmpClient({ host: a.address, timeoutMs: 500, retries: 0 }, cred);
+    clients.push(c);
+    return c;
+  };
 
-    const v3 = new SnmpClient({ host: oddUptime.address, timeoutMs: 500, retries: 0 }, { kind: 'snmp-v3', username: V3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: V3.authKey, privProtocol: 'AES-128', privKey: V3.privKey });
-    clients.push(v3);
-    const err = await v3.walk('1.3.6.1.2.1.1').then(() => new Error('the walk ended'), (e: unknown) => e);
+  it('a walk through the value reads the rest, that value empty and named, over v2c and over v3 at each security level', async () => {
+    for (const cred of [{ kind: 'snmp-v2c', community: COMMUNITY } as const, ...V3_LEVELS]) {
+      const c = client(oddUptime, cred);
+      const walked = await c.walk('1.3.6.1.2.1.1');
+      expect([cred, walked.get('1.3.6.1.2.1.1.3.0')]).toEqual([cred, null]);
+      expect(walked.get('1.3.6.1.2.1.1.5.0')?.toString()).toBe('lab-odd5');
+      expect(walked.get('1.3.6.1.2.1.1.6.0')?.toString()).toBe('rack 4');
+      expect([...c.undecodableValues]).toEqual([['1.3.6.1.2.1.1.3.0', 'a value of ASN.1 type 0x47, which SNMP does not define']]);
+    }
+  });
+
+  it('a signed answer whose bytes changed after it was signed is not mended: the walk says it cannot be decoded, and reads nothing of it', async () => {
+    const [, authNoPriv, noAuthNoPriv] = V3_LEVELS;
+    const err = await client(tampered, authNoPriv).walk('1.3.6.1.2.1.1').then(() => new Error('the walk ended'), (e: unknown) => e);
     expect(err).toBeInstanceOf(UndecodableAnswer);
-    expect((err as Error).message).toMatch(/^the agent answered with a value that cannot be decoded \(.*Unknown type '71' in response\)/);
-    expect((err as SnmpError).reason).not.toBe('timeout');
+    expect((err as Error).message).toMatch(/^the agent answered with a value that cannot be decoded \(.*'71'.*\)$/);
+    // unsigned, the same answer is mended: nothing to check it against
+    expect((await client(tampered, noAuthNoPriv).walk('1.3.6.1.2.1.1')).get('1.3.6.1.2.1.1.5.0')?.toString()).toBe('lab-odd9');
   });
 
   it('identifies the devices over v2c and over v3 with what they said, and says why one could not be read', async () => {
     const v2c = await credential({ name: 'odd v2c', kind: 'snmp-v2c', community: COMMUNITY });
-    const v3 = await credential({ name: 'odd v3', kind: 'snmp-v3', username: V3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: V3.authKey, privProtocol: 'AES-128', privKey: V3.privKey });
+    const v3 = await credential({ ...V3_CREDENTIAL, name: 'odd v3' });
 
     const first = await scan(agents.map((a) => a.address), [v2c]);
     const result = (s: typeof first, a: OddTypeAgent) => s.results.find((r) => r.address === a.address)!;
@@ -98,29 +116,28 @@ describe('agents whose answers carry a value that cannot be decoded', () => {
     const again = await scan([oddUptime.address], [v3]);
     expect(result(again, oddUptime)).toMatchObject({
       status: 'identified', deviceId: result(first, oddUptime).deviceId,
-      reason: 'SNMP: a value the agent sent could not be decoded and is left empty (1.3.6.1.2.1.1.3.0: Unknown type \'71\' in response)',
+      reason: 'SNMP: a value the agent sent could not be decoded and is left empty (1.3.6.1.2.1.1.3.0: a value of ASN.1 type 0x47, which SNMP does not define)',
     });
   });
 
-  it('keeps a PC\'s software list whose agent sends one install date it cannot decode: that date left empty and said (v2c); over v3 the list is left out and said', async () => {
-    const v2c = await credential({ name: 'odd v2c software', kind: 'snmp-v2c', community: COMMUNITY });
-    const scanned = await scan([ODD_SOFTWARE], [v2c]);
-    expect(scanned.results[0]).toMatchObject({
-      status: 'identified', reason: 'SNMP: a value the agent sent could not be decoded and is left empty (1.3.6.1.2.1.25.6.3.1.5.3: a value of ASN.1 type 0x47, which SNMP does not define)',
-    });
-    const deviceId = scanned.results[0].deviceId!;
-    const software = (await t!.http.get(`/api/devices/${deviceId}/software?limit=50`).set(bearer(t!.adminToken)).expect(200)).body.items as Array<{ name: string; installDate: string | null }>;
-    expect(software.map((s) => [s.name, s.installDate]).sort()).toEqual([
-      ['7-Zip', '2024-03-02'], ['Mozilla Firefox', '2024-05-14'], ['Notepad++', null], ['VLC media player', '2023-11-20'],
-    ]);
+  it('keeps a PC\'s software list whose agent sends one install date it cannot decode, over v3 and v2c alike: that date left empty and said', async () => {
+    const reason = 'SNMP: a value the agent sent could not be decoded and is left empty (1.3.6.1.2.1.25.6.3.1.5.3: a value of ASN.1 type 0x47, which SNMP does not define)';
+    const listOf = async (deviceId: number) => {
+      const items = (await t!.http.get(`/api/devices/${deviceId}/software?limit=50`).set(bearer(t!.adminToken)).expect(200)).body.items as Array<{ name: string; installDate: string | null }>;
+      return items.map((s) => [s.name, s.installDate]).sort();
+    };
+    const programs = [['7-Zip', '2024-03-02'], ['Mozilla Firefox', '2024-05-14'], ['Notepad++', null], ['VLC media player', '2023-11-20']];
 
-    const v3 = await credential({ name: 'odd v3 software', kind: 'snmp-v3', username: V3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: V3.authKey, privProtocol: 'AES-128', privKey: V3.privKey });
-    const again = await scan([ODD_SOFTWARE], [v3]);
-    expect(again.results[0]).toMatchObject({ status: 'identified', deviceId });
-    // (its interface walk, asking past the end of a table this agent lacks, meets the same answer)
-    expect(again.results[0].reason).toContain('SNMP: software not read: the agent answered with a value that cannot be decoded (Unknown type \'71\' in response)');
-    // what the v2c scan stored stands
-    const kept = (await t!.http.get(`/api/devices/${deviceId}/software?limit=50`).set(bearer(t!.adminToken)).expect(200)).body.items;
-    expect(kept).toHaveLength(4);
+    // over v3 the walk's answer failed to "decrypt", and the list was left out
+    const v3 = await credential({ ...V3_CREDENTIAL, name: 'odd v3 software' });
+    const first = await scan([ODD_SOFTWARE], [v3]);
+    expect(first.results[0]).toMatchObject({ status: 'identified', reason });
+    const deviceId = first.results[0].deviceId!;
+    expect(await listOf(deviceId)).toEqual(programs);
+
+    const v2c = await credential({ name: 'odd v2c software', kind: 'snmp-v2c', community: COMMUNITY });
+    const again = await scan([ODD_SOFTWARE], [v2c]);
+    expect(again.results[0]).toMatchObject({ status: 'identified', deviceId, reason });
+    expect(await listOf(deviceId)).toEqual(programs);
   });
 });

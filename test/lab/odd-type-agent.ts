@@ -2,9 +2,10 @@
 // type it does not know (the SNMPv2 draft's UInteger32, 0x47, that old agents still send), or
 // an IpAddress that is not 4 bytes. snmpsimd cannot send either (its values are checked
 // against their types), so this is net-snmp's own Agent, on a loopback address, answering v2c
-// and v3 authPriv with a system group: an object named in `odd` goes out as an Opaque holding
-// a marker, whose tag and length the agent's outgoing bytes have rewritten (before encryption,
-// for v3). Everything else it answers as any agent does. Its one table, when given, is a
+// and v3 (authPriv as `v3.username`, authNoPriv and noAuthNoPriv as that name with `-an` and
+// `-nn`) with a system group: an object named in `odd` goes out as an Opaque holding a marker,
+// whose tag the agent's outgoing bytes have rewritten (for v3 before encryption, or before the
+// digest is computed: the agent signs what it sends). Everything else it answers as any agent does. Its one table, when given, is a
 // software list (hrSWInstalledTable) whose install dates go out as Opaque, one of them the
 // marker: a walk of that column meets the undecodable value between good ones.
 import * as snmp from 'net-snmp';
@@ -22,13 +23,18 @@ export interface OddTypeAgentOptions {
   tag?: number;
   /** hrSWInstalledTable rows: a program's name and install date (8-byte DateAndTime), or 'odd' for an undecodable date */
   software?: Array<{ name: string; date: Buffer | 'odd' }>;
+  /** the odd value's bytes change after the answer is signed, as on a path that alters answers: a signed answer's digest no longer fits */
+  tamper?: boolean;
 }
 
 const MARKER = Buffer.from('\xfeODDTYPE', 'latin1'); // 8 bytes, found nowhere else in an answer
 const OPAQUE_MARKER = Buffer.concat([Buffer.from([snmp.ObjectType.Opaque, MARKER.length]), MARKER]);
 
 type EncryptPdu = (privProtocol: unknown, scopedPdu: Buffer, ...rest: unknown[]) => unknown;
-const encryption = (snmp as unknown as { Encryption: { encryptPdu: EncryptPdu } }).Encryption;
+type WriteParameters = (message: Buffer, ...rest: unknown[]) => unknown;
+const usm = snmp as unknown as { Encryption: { encryptPdu: EncryptPdu }; Authentication: { writeParameters: WriteParameters } };
+const encryption = usm.Encryption;
+const authentication = usm.Authentication;
 
 /** the marker's Opaque TLVs in `buf` given `tag` instead, in place (same length) */
 function retag(buf: Buffer, tag: number): Buffer {
@@ -61,6 +67,8 @@ export class OddTypeAgent {
       name: this.o.v3.username, level: snmp.SecurityLevel.authPriv,
       authProtocol: snmp.AuthProtocols.sha256, authKey: this.o.v3.authKey, privProtocol: snmp.PrivProtocols.aes, privKey: this.o.v3.privKey,
     });
+    auth.addUser({ name: `${this.o.v3.username}-an`, level: snmp.SecurityLevel.authNoPriv, authProtocol: snmp.AuthProtocols.sha256, authKey: this.o.v3.authKey });
+    auth.addUser({ name: `${this.o.v3.username}-nn`, level: snmp.SecurityLevel.noAuthNoPriv });
     const mib = agent.getMib();
     for (const [name, oid] of Object.entries(SYSTEM_OIDS) as Array<[SystemObject, string]>) {
       const odd = this.o.odd.includes(name);
@@ -80,12 +88,22 @@ export class OddTypeAgent {
       });
       this.o.software.forEach((p, i) => mib.addTableRow('hrSWInstalledEntry', [i + 1, p.name, p.date === 'odd' ? MARKER : p.date]));
     }
-    // v1/v2c: the bytes that go out; v3: the scoped PDU before it is encrypted (only answers carry the marker)
+    // v1/v2c: the bytes that go out; v3: the scoped PDU before it is encrypted, or the message
+    // before its digest is computed (only answers carry the marker)
     const send = agent.listener.send.bind(agent.listener) as (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void;
-    agent.listener.send = (message: { toBuffer(): Buffer }, ...rest: unknown[]) => send({ toBuffer: () => retag(message.toBuffer(), tag) }, ...rest);
+    const altered = (buf: Buffer) => {
+      for (let i = buf.indexOf(MARKER); this.o.tamper && i >= 0; i = buf.indexOf(MARKER, i + 1)) buf[i + MARKER.length - 1] ^= 1;
+      return buf;
+    };
+    agent.listener.send = (message: { toBuffer(): Buffer }, ...rest: unknown[]) => send({ toBuffer: () => altered(retag(message.toBuffer(), tag)) }, ...rest);
     const encrypt = encryption.encryptPdu;
     encryption.encryptPdu = (privProtocol, scopedPdu, ...rest) => encrypt(privProtocol, retag(scopedPdu, tag), ...rest);
-    this.restore = () => (encryption.encryptPdu = encrypt);
+    const sign = authentication.writeParameters;
+    authentication.writeParameters = (message, ...rest) => sign(retag(message, tag), ...rest);
+    this.restore = () => {
+      encryption.encryptPdu = encrypt;
+      authentication.writeParameters = sign;
+    };
     this.agent = agent;
     await new Promise((r) => setTimeout(r, 100)); // the socket binds on the next turns
   }

@@ -3,7 +3,7 @@
 // classified (timeout, authentication, no such object) so that a scan can say why.
 import type { Socket } from 'node:dgram';
 import * as snmp from 'net-snmp';
-import { patchUndecodable } from './undecodable';
+import { patchScopedPdu, patchUndecodable, patchV3Message, PatchedAnswer } from './undecodable';
 
 export type SnmpVersion = 'v1' | 'v2c' | 'v3';
 export type SnmpAuthProtocol = 'MD5' | 'SHA' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -60,8 +60,9 @@ export class SnmpError extends Error {
  * does not know (the SNMPv2 draft's UInteger32), an IpAddress not of 4 bytes, an INTEGER past
  * 2^53. net-snmp drops such an answer whole: over v1/v2c the request then timed out (it said
  * "no answer (wrong community…)"), over v3 it fails to "decrypt" (it said "refused the SNMPv3
- * user or keys"). One such value is no reason to lose the rest: over v1/v2c the answer is read
- * with that value empty (undecodable.ts); over v3 a get asks for the others alone.
+ * user or keys"). One such value is no reason to lose the rest: the answer is read with that
+ * value empty (undecodable.ts). An answer that still cannot be read is this error; the system
+ * group is then asked for object by object (readSystem).
  */
 export class UndecodableAnswer extends SnmpError {
   constructor(message: string, afterValues = 0) {
@@ -111,6 +112,43 @@ const PRIV: Record<SnmpPrivProtocol, number> = {
   DES: snmp.PrivProtocols.des, 'AES-128': snmp.PrivProtocols.aes, 'AES-256-B': snmp.PrivProtocols.aes256b, 'AES-256-R': snmp.PrivProtocols.aes256r,
 };
 const LEVEL = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
+
+/** net-snmp's USM internals that a v3 answer is mended with (exported, not in its types) */
+interface Usm {
+  Encryption?: { decryptPdu?: (...args: unknown[]) => unknown };
+  Authentication?: {
+    isAuthentic(message: Buffer, authProtocol: number, authKey: string, engineId: Buffer, digestInMessage: Buffer): boolean;
+    writeParameters(message: Buffer, authProtocol: number, authKey: string, engineId: Buffer, digestInMessage: Buffer): void;
+  };
+}
+const usm = snmp as unknown as Usm;
+
+/** the client whose socket is handing net-snmp an answer now: net-snmp reads an answer synchronously */
+let receiving: SnmpClient | null = null;
+
+/**
+ * An encrypted v3 answer can only be mended once decrypted, inside net-snmp, which reads it at
+ * once and fails the request if it cannot: its decryption is wrapped (once per process) so
+ * that what an SnmpClient receives is mended on the way (patchScopedPdu). False when this
+ * net-snmp has no such function.
+ */
+function mendDecryptedAnswers(): boolean {
+  const encryption = usm.Encryption;
+  const decrypt = encryption?.decryptPdu;
+  if (!encryption || typeof decrypt !== 'function') return false;
+  if ((decrypt as { mends?: boolean }).mends) return true;
+  const mending = function (this: unknown, ...args: unknown[]): unknown {
+    const plain = decrypt.apply(this, args);
+    const client = receiving;
+    if (!client || !Buffer.isBuffer(plain)) return plain;
+    const patched = patchScopedPdu(plain);
+    if (!patched) return plain;
+    for (const [oid, why] of patched.values) client.noteUndecodable(oid, why);
+    return patched.buffer;
+  };
+  encryption.decryptPdu = Object.assign(mending, { mends: true });
+  return true;
+}
 
 /** Windows-1252's 0x80–0x9F (the rest is Latin-1); the five unassigned bytes stay C1 controls, as WHATWG maps them. */
 const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
@@ -184,6 +222,9 @@ export class SnmpClient {
   private received = 0;
   private readonly maxAnswerBytes: number;
 
+  /** the v3 user, whose keys check and sign a mended answer */
+  private readonly user?: snmp.User;
+
   constructor(target: SnmpTarget, cred: SnmpCredential) {
     this.bulk = cred.kind !== 'snmp-v1';
     this.maxAnswerBytes = target.maxAnswerBytes ?? SNMP_MAX_ANSWER_BYTES;
@@ -196,6 +237,7 @@ export class SnmpClient {
       if (cred.securityLevel !== 'noAuthNoPriv') Object.assign(user, { authProtocol: AUTH[cred.authProtocol ?? 'SHA'], authKey: cred.authKey });
       if (cred.securityLevel === 'authPriv') Object.assign(user, { privProtocol: PRIV[cred.privProtocol ?? 'AES-128'], privKey: cred.privKey });
       this.session = snmp.createV3Session(target.host, user, { ...options, version: snmp.Version3 });
+      this.user = user;
     } else {
       this.session = snmp.createSession(target.host, cred.community, { ...options, version: cred.kind === 'snmp-v1' ? snmp.Version1 : snmp.Version2c });
     }
@@ -204,7 +246,7 @@ export class SnmpClient {
       this.undecodable.count++;
       this.undecodable.why = err.message.slice(0, 200);
     });
-    if (cred.kind !== 'snmp-v3') this.decodeLeniently();
+    this.decodeLeniently();
   }
 
   /** answers net-snmp dropped as undecodable, and why the last one was */
@@ -213,28 +255,58 @@ export class SnmpClient {
   private readonly oddValues = new Map<string, string>();
 
   /**
-   * v1/v2c: an answer net-snmp drops as undecodable is given to it again with its undecodable
-   * values re-tagged (see undecodable.ts), so that the rest of it is read; those values come
-   * back empty. Answers it decodes pass as they are.
+   * An answer net-snmp drops as undecodable is given to it again with its undecodable values
+   * re-tagged (see undecodable.ts), so that the rest of it is read; those values come back
+   * empty. Answers it decodes pass as they are. An encrypted v3 answer is mended as it is
+   * decrypted (mendDecryptedAnswers), one in the clear as v1/v2c's are (mendV3).
    */
   private decodeLeniently(): void {
     const session = this.session as unknown as { dgram?: Socket; onMsg?: (buffer: Buffer) => void };
     const socket = session.dgram;
     const onMsg = session.onMsg?.bind(session);
     if (!socket || !onMsg || socket.listenerCount('message') !== 1) return; // not the net-snmp this was written for
+    if (this.user?.level === snmp.SecurityLevel.authPriv && !mendDecryptedAnswers()) return;
     socket.removeAllListeners('message');
+    const read = (buffer: Buffer) => {
+      receiving = this;
+      try {
+        onMsg(buffer);
+      } finally {
+        receiving = null;
+      }
+    };
     socket.on('message', (buffer: Buffer) => {
       const before = this.undecodable.count;
-      onMsg(buffer);
+      read(buffer);
       if (this.undecodable.count === before) return;
-      const patched = patchUndecodable(buffer);
+      const patched = this.user ? this.mendV3(buffer) : patchUndecodable(buffer);
       if (!patched) return;
       for (const [oid, why] of patched.values) this.noteUndecodable(oid, why);
       const why = this.undecodable.why;
       this.undecodable.count = before;
-      onMsg(patched.buffer);
+      read(patched.buffer);
       if (this.undecodable.count > before) this.undecodable.why = why; // still undecodable: say the first reason
     });
+  }
+
+  /**
+   * A v3 answer in the clear, mended (patchV3Message). With authentication its digest no longer
+   * fits: the answer as it came must carry the right one, and the mended one is signed again
+   * with the same key, so that net-snmp's own check of it passes; a forged answer stays dropped.
+   */
+  private mendV3(buffer: Buffer): PatchedAnswer | null {
+    const patched = patchV3Message(buffer);
+    const user = this.user!;
+    if (!patched || user.level === snmp.SecurityLevel.noAuthNoPriv) return patched;
+    const auth = usm.Authentication;
+    const { authProtocol, authKey } = user as snmp.User & { authProtocol: number; authKey: string };
+    if (typeof auth?.isAuthentic !== 'function' || typeof auth.writeParameters !== 'function') return null;
+    const digestIn = (b: Buffer) => b.subarray(patched.digest.start, patched.digest.start + patched.digest.len);
+    const original = Buffer.from(buffer);
+    if (!auth.isAuthentic(original, authProtocol, authKey, patched.engineId, digestIn(original))) return null;
+    digestIn(patched.buffer).fill(0);
+    auth.writeParameters(patched.buffer, authProtocol, authKey, patched.engineId, digestIn(patched.buffer));
+    return patched;
   }
 
   /** Values the agent answered in a form that cannot be decoded (each read as empty), with why. */

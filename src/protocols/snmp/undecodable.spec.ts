@@ -1,4 +1,4 @@
-import { patchUndecodable } from './undecodable';
+import { patchScopedPdu, patchUndecodable, patchV3Message } from './undecodable';
 
 // BER as an agent writes it (definite lengths, short or long form)
 function tlv(tag: number, body: Buffer): Buffer {
@@ -23,6 +23,19 @@ const response = (varbinds: Array<[string, Buffer]>, { version = 1, community = 
   seq(int(version), tlv(0x04, Buffer.from(community)), tlv(0xa2, Buffer.concat([int(42), int(0), int(0), seq(...varbinds.map(([o, v]) => seq(oid(o), v)))])));
 
 const LOAD = '1.3.6.1.4.1.232.165.2.3.2.1.4.1';
+const octets = (b: Buffer | string) => tlv(0x04, Buffer.from(b));
+const pdu = (varbinds: Array<[string, Buffer]>) => tlv(0xa2, Buffer.concat([int(42), int(0), int(0), seq(...varbinds.map(([o, v]) => seq(oid(o), v)))]));
+/** a v3 scoped PDU: contextEngineID, contextName, the PDU */
+const scoped = (varbinds: Array<[string, Buffer]>) => seq(octets(ENGINE), octets(''), pdu(varbinds));
+const ENGINE = Buffer.from('8000c53f0401020304', 'hex');
+const DIGEST = Buffer.alloc(24, 0xab); // HMAC-SHA-256's 192 bits
+/** a v3 message sent in the clear, authNoPriv: the digest in msgAuthenticationParameters */
+const v3Message = (data: Buffer) => seq(
+  int(3), seq(int(7), tlv(0x02, Buffer.from([0x05, 0xdc])), octets(Buffer.from([0x01])), int(3)),
+  octets(seq(octets(ENGINE), int(2), tlv(0x02, Buffer.from([0x01, 0x00])), octets('labodd-an'), octets(DIGEST), octets(''))),
+  data,
+);
+const ODD_UPTIME: Array<[string, Buffer]> = [['1.3.6.1.2.1.1.3.0', tlv(0x47, Buffer.from([0x01]))], ['1.3.6.1.2.1.1.5.0', octets('lab-odd5')]];
 
 describe('answers net-snmp cannot decode, made decodable', () => {
   it('re-tags a GetBulk answer\'s integer of no bytes (an HPE PDU\'s breakerPercentLoad) and nothing else', () => {
@@ -67,5 +80,30 @@ describe('answers net-snmp cannot decode, made decodable', () => {
     expect(patchUndecodable(request)).toBeNull();
     for (let cut = 0; cut < odd.length; cut++) expect(patchUndecodable(odd.subarray(0, cut))).toBeNull();
     expect(patchUndecodable(Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff]))).toBeNull();
+  });
+
+  it('mends a v3 scoped PDU as decrypted, keeping whatever padding follows it', () => {
+    const plain = Buffer.concat([scoped(ODD_UPTIME), Buffer.alloc(5)]); // DES pads to 8 bytes
+    const patched = patchScopedPdu(plain)!;
+    expect([...patched.values]).toEqual([['1.3.6.1.2.1.1.3.0', 'a value of ASN.1 type 0x47, which SNMP does not define']]);
+    expect(patched.buffer.length).toBe(plain.length);
+    expect(patched.buffer.filter((b, i) => b !== plain[i])).toEqual(Buffer.from([0x04]));
+    expect(patchScopedPdu(scoped([['1.3.6.1.2.1.1.5.0', octets('lab-odd5')]]))).toBeNull();
+    expect(patchScopedPdu(pdu(ODD_UPTIME))).toBeNull(); // not scoped
+  });
+
+  it('mends a v3 message in the clear and says where its digest lies, for it to be checked and written again; an encrypted one is left alone', () => {
+    const message = v3Message(scoped(ODD_UPTIME));
+    const patched = patchV3Message(message)!;
+    expect([...patched.values]).toEqual([['1.3.6.1.2.1.1.3.0', 'a value of ASN.1 type 0x47, which SNMP does not define']]);
+    expect(patched.engineId).toEqual(ENGINE);
+    expect(message.subarray(patched.digest.start, patched.digest.start + patched.digest.len)).toEqual(DIGEST);
+    expect(patched.buffer.filter((b, i) => b !== message[i])).toEqual(Buffer.from([0x04]));
+    // authPriv: the scoped PDU is an encrypted OCTET STRING, mended only once decrypted
+    expect(patchV3Message(v3Message(octets(scoped(ODD_UPTIME))))).toBeNull();
+    // v3's own patcher is not v1/v2c's, nor the other way round
+    expect(patchUndecodable(message)).toBeNull();
+    expect(patchV3Message(response(ODD_UPTIME))).toBeNull();
+    for (let cut = 0; cut < message.length; cut++) expect(patchV3Message(message.subarray(0, cut))).toBeNull();
   });
 });

@@ -4,8 +4,9 @@
 // IpAddress that is not 4 bytes — and a walk through such a value then loses its whole table:
 // 900 programs over one bad install date. A v1/v2c answer is plain bytes, so the value's tag
 // can be changed to OCTET STRING in place (lengths unchanged) and the answer decoded again; the
-// client then leaves those values empty and says how many there were. A v3 answer is signed or
-// encrypted, so it is left as it is.
+// client then leaves those values empty and says how many there were. A v3 answer is mended
+// where its PDU is in the clear: once decrypted (authPriv), or in the message itself, whose
+// digest the client checks before and writes again after (authNoPriv).
 
 /** One TLV's tag, where its contents start and how long they are; null when it does not fit. */
 function tlvAt(b: Buffer, at: number, end: number): { tag: number; start: number; len: number } | null {
@@ -59,6 +60,62 @@ export interface PatchedAnswer {
 }
 
 /**
+ * The undecodable values of the Response PDU at `at`: where each value's tag lies, its OID and
+ * why; null when what is there is not a Response PDU as SNMP writes it.
+ */
+function oddValuesOf(b: Buffer, at: number, end: number): Array<{ tagAt: number; oid: string; why: string }> | null {
+  const pdu = tlvAt(b, at, end);
+  if (!pdu || pdu.tag !== 0xa2) return null; // a Response
+  const pduEnd = pdu.start + pdu.len;
+  let field = pdu.start;
+  for (let i = 0; i < 3; i++) {
+    const f = tlvAt(b, field, pduEnd);
+    if (!f || f.tag !== 0x02) return null;
+    field = f.start + f.len;
+  }
+  const list = tlvAt(b, field, pduEnd);
+  if (!list || list.tag !== 0x30) return null;
+  const odd: Array<{ tagAt: number; oid: string; why: string }> = [];
+  const listEnd = list.start + list.len;
+  for (let vbAt = list.start; vbAt < listEnd; ) {
+    const vb = tlvAt(b, vbAt, listEnd);
+    if (!vb || vb.tag !== 0x30) return null;
+    const vbEnd = vb.start + vb.len;
+    const name = tlvAt(b, vb.start, vbEnd);
+    if (!name || name.tag !== 0x06) return null;
+    const valueAt = name.start + name.len;
+    const value = tlvAt(b, valueAt, vbEnd);
+    if (!value) return null;
+    const why = whyUndecodable(value.tag, value.len);
+    const oid = why && oidText(b, name.start, name.len);
+    if (why && oid) odd.push({ tagAt: valueAt, oid, why });
+    vbAt = vbEnd;
+  }
+  return odd;
+}
+
+/** A copy of `b` with the Response PDU at `at` mended, or null when it is not one or has nothing to mend. */
+function patchAt(b: Buffer, at: number, end: number): PatchedAnswer | null {
+  const odd = oddValuesOf(b, at, end);
+  if (!odd?.length) return null;
+  const buffer = Buffer.from(b);
+  for (const v of odd) buffer[v.tagAt] = 0x04;
+  return { buffer, values: new Map(odd.map((v) => [v.oid, v.why])) };
+}
+
+/** The TLVs one after another from `at`, as long as each fits; fewer than asked when they stop fitting. */
+function tlvsFrom(b: Buffer, at: number, end: number, count: number): Array<{ tag: number; start: number; len: number }> {
+  const out: Array<{ tag: number; start: number; len: number }> = [];
+  while (out.length < count) {
+    const t = tlvAt(b, at, end);
+    if (!t) break;
+    out.push(t);
+    at = t.start + t.len;
+  }
+  return out;
+}
+
+/**
  * A v1/v2c response whose undecodable values are re-tagged OCTET STRING, or null when it is not
  * such a response or has no such value (its problem lies elsewhere).
  */
@@ -66,40 +123,55 @@ export function patchUndecodable(message: Buffer): PatchedAnswer | null {
   const outer = tlvAt(message, 0, message.length);
   if (!outer || outer.tag !== 0x30) return null;
   const end = outer.start + outer.len;
-  const version = tlvAt(message, outer.start, end);
+  const [version, community] = tlvsFrom(message, outer.start, end, 2);
   if (!version || version.tag !== 0x02 || version.len !== 1 || message[version.start] > 1) return null; // v1 or v2c only
-  const community = tlvAt(message, version.start + version.len, end);
   if (!community || community.tag !== 0x04) return null;
-  const pdu = tlvAt(message, community.start + community.len, end);
-  if (!pdu || pdu.tag !== 0xa2) return null; // a Response
-  const pduEnd = pdu.start + pdu.len;
-  let at = pdu.start;
-  for (let i = 0; i < 3; i++) {
-    const field = tlvAt(message, at, pduEnd);
-    if (!field || field.tag !== 0x02) return null;
-    at = field.start + field.len;
-  }
-  const list = tlvAt(message, at, pduEnd);
-  if (!list || list.tag !== 0x30) return null;
-  const buffer = Buffer.from(message);
-  const values = new Map<string, string>();
-  const listEnd = list.start + list.len;
-  for (let vbAt = list.start; vbAt < listEnd; ) {
-    const vb = tlvAt(message, vbAt, listEnd);
-    if (!vb || vb.tag !== 0x30) return null;
-    const vbEnd = vb.start + vb.len;
-    const name = tlvAt(message, vb.start, vbEnd);
-    if (!name || name.tag !== 0x06) return null;
-    const valueAt = name.start + name.len;
-    const value = tlvAt(message, valueAt, vbEnd);
-    if (!value) return null;
-    const why = whyUndecodable(value.tag, value.len);
-    const oid = oidText(message, name.start, name.len);
-    if (why && oid) {
-      buffer[valueAt] = 0x04;
-      values.set(oid, why);
-    }
-    vbAt = vbEnd;
-  }
-  return values.size ? { buffer, values } : null;
+  return patchAt(message, community.start + community.len, end);
+}
+
+/**
+ * A v3 scoped PDU (contextEngineID, contextName, PDU), as an encrypted answer decrypts to,
+ * with its undecodable values re-tagged; null as patchUndecodable. Bytes after it (DES's
+ * padding) are kept.
+ */
+export function patchScopedPdu(plain: Buffer): PatchedAnswer | null {
+  const scoped = tlvAt(plain, 0, plain.length);
+  if (!scoped || scoped.tag !== 0x30) return null;
+  const end = scoped.start + scoped.len;
+  const [engine, context] = tlvsFrom(plain, scoped.start, end, 2);
+  if (!engine || engine.tag !== 0x04 || !context || context.tag !== 0x04) return null;
+  return patchAt(plain, context.start + context.len, end);
+}
+
+export interface PatchedV3Answer extends PatchedAnswer {
+  /** msgAuthoritativeEngineID, which the digest's key is localized to */
+  engineId: Buffer;
+  /** where msgAuthenticationParameters (the digest, HMAC over the whole message with it zeroed) lies, in both buffers */
+  digest: { start: number; len: number };
+}
+
+/**
+ * A v3 answer sent in the clear (noAuthNoPriv, authNoPriv) with its undecodable values
+ * re-tagged, and where its digest lies: the digest no longer fits the mended bytes, so whoever
+ * mends one must first check the digest of the answer as it came and then sign the mended one.
+ * Null as patchUndecodable, and for an encrypted answer (see patchScopedPdu).
+ */
+export function patchV3Message(message: Buffer): PatchedV3Answer | null {
+  const outer = tlvAt(message, 0, message.length);
+  if (!outer || outer.tag !== 0x30) return null;
+  const end = outer.start + outer.len;
+  const [version, header, security, data] = tlvsFrom(message, outer.start, end, 4);
+  if (!version || version.tag !== 0x02 || version.len !== 1 || message[version.start] !== 3) return null;
+  if (!header || header.tag !== 0x30 || !security || security.tag !== 0x04 || !data || data.tag !== 0x30) return null; // data: a plain scoped PDU
+  const usm = tlvAt(message, security.start, security.start + security.len);
+  if (!usm || usm.tag !== 0x30) return null;
+  // msgAuthoritativeEngineID, -Boots, -Time, msgUserName, msgAuthenticationParameters, msgPrivacyParameters
+  const fields = tlvsFrom(message, usm.start, usm.start + usm.len, 6);
+  if (fields.length !== 6 || fields[0].tag !== 0x04 || fields[4].tag !== 0x04) return null;
+  const [engine, context] = tlvsFrom(message, data.start, data.start + data.len, 2);
+  if (!engine || engine.tag !== 0x04 || !context || context.tag !== 0x04) return null;
+  const patched = patchAt(message, context.start + context.len, data.start + data.len);
+  if (!patched) return null;
+  const engineId = Buffer.from(message.subarray(fields[0].start, fields[0].start + fields[0].len));
+  return { ...patched, engineId, digest: { start: fields[4].start, len: fields[4].len } };
 }
