@@ -182,7 +182,10 @@ describe('baselines, drift and remediation', () => {
     await t.http.post('/api/configs/baselines').set(viewer).send({ deviceId: dev.rtr, versionId: latest }).expect(403);
     const wrong = await t.http.post('/api/configs/baselines').set(admin).send({ deviceId: dev.rtr, versionId: (await versions(dev.linux)).items[0].id }).expect(400);
     expect(wrong.body.details[0].field).toBe('versionId');
-    await t.http.post('/api/configs/baselines').set(admin).send({ deviceId: dev.rtr, versionId: latest }).expect(201);
+    const pinned = await t.http.post('/api/configs/baselines').set(admin).send({ deviceId: dev.rtr, versionId: latest }).expect(201);
+    // the version's id as the versions list and the drift report give it: a number
+    expect(pinned.body).toMatchObject({ scope: 'device', deviceId: dev.rtr, versionId: latest });
+    expect((await t.http.get('/api/configs/baselines').set(viewer).expect(200)).body).toContainEqual(expect.objectContaining({ id: pinned.body.id, versionId: latest }));
     let row = (await t.http.get(`/api/configs/drift/${dev.rtr}`).set(viewer).expect(200)).body;
     expect(row.drift).toBeNull();
 

@@ -39,7 +39,7 @@ export class ConfigBaselinesService {
       const [v] = await this.ds.query('SELECT device_id AS deviceId FROM config_versions WHERE id = ?', [input.versionId]);
       if (!v) throw new NotFoundException(`Config version ${input.versionId} does not exist`);
       if (v.deviceId !== input.deviceId) throw badRequest([{ field: 'versionId', messages: [`version ${input.versionId} is a version of device ${v.deviceId}, not ${input.deviceId}`] }]);
-      row = { scope: 'device', deviceId: input.deviceId, versionId: String(input.versionId), tag: null, platform: null, template: null };
+      row = { scope: 'device', deviceId: input.deviceId, versionId: input.versionId!, tag: null, platform: null, template: null };
     } else {
       if ((input.tag === undefined) === (input.platform === undefined)) details.push({ field: 'tag', messages: ['a golden template is for one tag or one platform: give tag or platform (or deviceId and versionId to pin a version)'] });
       if (input.platform !== undefined && !CONFIG_PLATFORMS.includes(input.platform as ConfigPlatform)) details.push({ field: 'platform', messages: [`platform must be one of ${CONFIG_PLATFORMS.join(', ')}`] });

@@ -134,7 +134,7 @@ export class BaselineView {
   @ApiProperty() id: number;
   @ApiProperty({ enum: ['device', 'tag', 'platform'], description: 'a pinned version of one device, or a golden template for a tag or a platform' }) scope: 'device' | 'tag' | 'platform';
   @ApiPropertyOptional({ nullable: true, type: Number }) deviceId: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'the pinned version (a 64-bit id, as a string)' }) versionId: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the pinned version' }) versionId: number | null;
   @ApiPropertyOptional({ nullable: true, type: String }) tag: string | null;
   @ApiPropertyOptional({ nullable: true, enum: CONFIG_PLATFORMS }) platform: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Handlebars text (templates only)' }) template: string | null;

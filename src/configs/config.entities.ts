@@ -2,7 +2,7 @@
 // text searched by "which devices still have …", the drift against its baseline), the rules an
 // admin edits (normalization, compliance) and the baselines technicians pin.
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
-import { IdColumn, LongJsonColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
+import { BigRefColumn, IdColumn, LongJsonColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns';
 import { Device } from '../devices/device.entity';
 import type { ConfigPlatform, RuleSeverity } from './types';
 
@@ -82,7 +82,7 @@ export class ConfigBaseline {
   @ManyToOne(() => Device, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'device_id' }) device?: Relation<Device>;
   @Index({ unique: true }) @TextColumn(100) tag: string | null;
   @Index({ unique: true }) @TextColumn(32) platform: ConfigPlatform | null;
-  @Column({ type: 'bigint', unsigned: true, nullable: true }) versionId: string | null;
+  @BigRefColumn({ nullable: true }) versionId: number | null;
   @Column({ type: 'mediumtext', nullable: true }) template: string | null;
   /** up to 100 regexes of 500 characters: more than a TEXT holds as JSON */
   @LongJsonColumn() ignore: string[];

@@ -235,7 +235,7 @@ export class ConfigsService implements OnModuleInit {
       .limit(1).getMany();
     if (!b) return null;
     if (b.scope === 'device') {
-      const v = await this.versionText(Number(b.versionId)).catch(() => null);
+      const v = await this.versionText(b.versionId!).catch(() => null);
       if (!v) return { error: `the pinned version ${b.versionId} no longer exists`, baseline: b };
       return { baseline: b, text: v.content, label: `baseline: version ${b.versionId} (${v.version.collectedAt.toISOString()})` };
     }

@@ -12,6 +12,14 @@ export const RefColumn = (opts: ColumnOptions = {}) => Column({ type: 'int', uns
 export const TextColumn = (length: number, opts: ColumnOptions = {}) =>
   Column({ type: 'varchar', length, nullable: true, ...opts });
 
+const BIGINT_NUMBER: ValueTransformer = {
+  to: (v: unknown) => v,
+  from: (v: unknown) => (v === undefined || v === null ? v : Number(v)),
+};
+
+/** A reference to a BIGINT id, read as a number as the API shows ids (such ids stay far below 2^53). */
+export const BigRefColumn = (opts: ColumnOptions = {}) => Column({ type: 'bigint', unsigned: true, transformer: BIGINT_NUMBER, ...opts });
+
 const JSON_TEXT: ValueTransformer = {
   to: (v: unknown) => (v === undefined || v === null ? v : JSON.stringify(v)),
   from: (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v),

@@ -2764,8 +2764,8 @@ export interface components {
              */
             scope: "device" | "tag" | "platform";
             deviceId?: number | null;
-            /** @description the pinned version (a 64-bit id, as a string) */
-            versionId?: string | null;
+            /** @description the pinned version */
+            versionId?: number | null;
             tag?: string | null;
             /** @enum {string|null} */
             platform?: "cisco-ios" | "cisco-nxos" | "junos" | "eos" | "procurve" | "routeros" | "fortios" | "linux" | null;

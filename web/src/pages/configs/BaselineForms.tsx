@@ -41,7 +41,7 @@ function IgnoreField({ value, onChange, error }: { value: string; onChange: (v: 
 
 export function PinForm({ initial, deviceId: presetDevice, onSaved, onCancel }: { initial?: Baseline; deviceId?: number; onSaved: (m: string) => void; onCancel: () => void }) {
   const [deviceId, setDeviceId] = useState<number | undefined>(initial?.deviceId ?? presetDevice);
-  const [versionId, setVersionId] = useState<string | null>(initial?.versionId ?? null);
+  const [versionId, setVersionId] = useState<string | null>(initial?.versionId != null ? String(initial.versionId) : null);
   const [ignore, setIgnore] = useState((initial?.ignore ?? []).join('\n'));
   const versions = useVersions(deviceId);
   const save = useSave(onSaved);

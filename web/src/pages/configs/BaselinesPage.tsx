@@ -97,7 +97,7 @@ export default function BaselinesPage() {
             key: 'what', label: 'Baseline',
             render: (b) =>
               b.scope === 'device' ? (
-                <Anchor component={Link} to={diffHref(b.deviceId!, { from: Number(b.versionId) })} size="sm">
+                <Anchor component={Link} to={diffHref(b.deviceId!, { from: b.versionId! })} size="sm">
                   version {b.versionId}
                 </Anchor>
               ) : (

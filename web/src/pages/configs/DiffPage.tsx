@@ -232,7 +232,7 @@ function DeviceDiff({ deviceId, params, setParams }: { deviceId: number; params:
         versions={versions.data?.items}
         total={versions.data?.total}
         loading={versions.isPending}
-        pinnedVersionId={pinned ? Number(pinned.versionId) : undefined}
+        pinnedVersionId={pinned?.versionId ?? undefined}
         onPin={canWrite ? (id) => pin.mutate(id) : undefined}
         pinning={pin.isPending ? pin.variables : undefined}
       />
