@@ -161,7 +161,7 @@ describe('devices API', () => {
     // the worker's hourly recount; a retired device's installs do not count
     expect(await t.app.get(SoftwareService).recount()).toBeGreaterThanOrEqual(3);
     const cat = await t.http.get('/api/software?q=firefox').set(viewer);
-    expect(cat.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', deviceCount: 2, versions: ['128.0', '115.0', '99.0'] })]);
+    expect(cat.body.items).toEqual([expect.objectContaining({ name: 'Mozilla Firefox', deviceCount: 2, versions: ['128.0', '115.0', '99.0'], versionCount: 3 })]);
     expect(cat.body.items[0].countedAt).toBeTruthy();
     const popular = await t.http.get('/api/software?sort=-deviceCount&limit=1').set(viewer);
     expect(popular.body.items[0].name).toBe('Mozilla Firefox');
@@ -177,6 +177,19 @@ describe('devices API', () => {
     ]);
     const desc = await t.http.get(`/api/software/${cat.body.items[0].id}/devices?sort=-hostname&q=char`).set(viewer);
     expect(desc.body.items.map((d: { hostname: string }) => d.hostname)).toEqual(['charlie-lap']);
+  });
+
+  it('lists a title\'s newest 50 versions and says how many there are: 50 and 53 are not both "50+"', async () => {
+    for (const [name, n] of [['Fleet Build Agent', 50], ['Nightly Build Agent', 53]] as const) {
+      for (let i = 1; i <= n; i++) await installSoftware(t.db, ids.charlie, name, `1.${i}`, 'Contoso');
+    }
+    const listed = (await t.http.get('/api/software?q=build%20agent&sort=name').set(viewer).expect(200)).body.items;
+    expect(listed.map((s: { name: string; versions: string[]; versionCount: number }) => [s.name, s.versions.length, s.versions[0], s.versions.at(-1), s.versionCount])).toEqual([
+      ['Fleet Build Agent', 50, '1.50', '1.1', 50],
+      ['Nightly Build Agent', 50, '1.53', '1.4', 53],
+    ]);
+    const title = (await t.http.get(`/api/software/${listed[1].id}`).set(viewer).expect(200)).body;
+    expect([title.versions.length, title.versionCount, title.spread.length]).toEqual([50, 53, 53]);
   });
 
   describe('writes', () => {

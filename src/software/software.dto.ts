@@ -25,6 +25,7 @@ export class SoftwareView {
   @ApiProperty() name: string;
   @ApiProperty() publisher: string;
   @ApiProperty({ type: [String], description: 'installed versions, newest first (numeric parts compared as numbers; at most 50)' }) versions: string[];
+  @ApiProperty({ description: 'how many distinct versions are installed (versions lists the newest 50 of them)' }) versionCount: number;
   @ApiProperty({ description: 'non-retired devices with this title, as of countedAt (the worker recounts hourly)' }) deviceCount: number;
   @ApiPropertyOptional({ nullable: true, type: Date }) countedAt: Date | null;
 }

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { likeContains, likePrefix } from '../common/pagination';
 
 const VERSION_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+/** the most versions a title lists in the catalogue (its page has them all) */
+export const LISTED_VERSIONS = 50;
 
 export interface CatalogueRow {
   id: number;
@@ -72,15 +74,18 @@ export class SoftwareRepository {
     return rows[0] ? { ...rows[0], id: Number(rows[0].id) } : null;
   }
 
-  /** Distinct installed versions of a page of titles, from the (software_id, version) index. */
-  async versions(ids: number[]): Promise<Map<number, string[]>> {
-    const out = new Map<number, string[]>(ids.map((id) => [id, []]));
-    if (!ids.length) return out;
-    const rows = await this.ds.query('SELECT DISTINCT software_id AS id, version FROM installed_software WHERE software_id IN (?)', [ids]);
-    for (const v of rows) out.get(Number(v.id))!.push(v.version);
+  /**
+   * Distinct installed versions of a page of titles, from the (software_id, version) index: the
+   * newest `listed` of them, and how many there are.
+   */
+  async versions(ids: number[], listed = LISTED_VERSIONS): Promise<Map<number, { versions: string[]; count: number }>> {
+    const all = new Map<number, string[]>(ids.map((id) => [id, []]));
+    if (ids.length) {
+      const rows = await this.ds.query('SELECT DISTINCT software_id AS id, version FROM installed_software WHERE software_id IN (?)', [ids]);
+      for (const v of rows) all.get(Number(v.id))!.push(v.version);
+    }
     // newest first as people read versions (10.2 after 9.8), not as text sorts them
-    for (const [id, list] of out) out.set(id, list.sort((a, b) => VERSION_ORDER.compare(b, a)).slice(0, 50));
-    return out;
+    return new Map([...all].map(([id, list]) => [id, { versions: list.sort((a, b) => VERSION_ORDER.compare(b, a)).slice(0, listed), count: list.length }]));
   }
 
   /**

@@ -3,7 +3,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Page } from '../common/pagination';
 import { DevicesService } from '../devices/devices.service';
 import { InstalledView, SoftwareDetailView, SoftwareDevicesQuery, SoftwareDeviceView, SoftwareQuery, SoftwareView } from './software.dto';
-import { SoftwareRepository } from './software.repository';
+import { LISTED_VERSIONS, SoftwareRepository } from './software.repository';
 import { DeviceSoftwareQuery } from '../devices/device.dto';
 
 @Injectable()
@@ -16,7 +16,7 @@ export class SoftwareService {
   async catalogue(q: SoftwareQuery): Promise<Page<SoftwareView>> {
     const { rows, total } = await this.repo.catalogue(q.q?.trim() || undefined, q.sort ?? 'name', (q.page - 1) * q.limit, q.limit);
     const versions = await this.repo.versions(rows.map((r) => r.id));
-    return { items: rows.map((r) => ({ ...r, versions: versions.get(r.id)! })), total, page: q.page, limit: q.limit };
+    return { items: rows.map((r) => ({ ...r, versions: versions.get(r.id)!.versions, versionCount: versions.get(r.id)!.count })), total, page: q.page, limit: q.limit };
   }
 
   /** One title with its version spread: which versions are installed, on how many devices each. */
@@ -24,7 +24,7 @@ export class SoftwareService {
     const row = await this.repo.findCatalogueRow(id);
     if (!row) throw new NotFoundException(`Software ${id} does not exist`);
     const spread = await this.repo.versionSpread(id);
-    return { ...row, versions: spread.slice(0, 50).map((v) => v.version), spread };
+    return { ...row, versions: spread.slice(0, LISTED_VERSIONS).map((v) => v.version), versionCount: spread.length, spread };
   }
 
   /** Refreshes every title's device count (the worker's software.recount job). */

@@ -11,6 +11,7 @@ import { IngestService } from '../../src/inventory/ingest.service';
 import { InventoryReport } from '../../src/inventory/inventory-report';
 import { DeviceCountsService } from '../../src/software/device-counts.service';
 import { bearer } from '../support/app';
+import { installSoftware } from '../support/factories';
 import { until } from '../support/until';
 import { ADMIN_PASSWORD, axeViolations, createUser, screenshot, startUi, UiEnv, visible } from './support/ui';
 
@@ -404,6 +405,23 @@ it('a title\'s versions past the first four open from "+2 more" with Enter, and 
   await more.click();
   await visible(page.getByRole('dialog', { name: '+2 more versions of Contoso Field Agent' }));
   expect(await axeViolations(page)).toEqual([]);
+});
+
+it('a title with more versions than the catalogue lists says how many, and the rest are a link to its page', async () => {
+  for (let i = 1; i <= 53; i++) await installSoftware(env.t.db, ids['ws-001'], 'Contoso Nightly Build', `2.${i}`, 'Contoso');
+  const page = await signIn();
+  await page.goto('/software?q=nightly');
+  await expectNames(page, ['Contoso Nightly Build'], 'Software titles');
+  const row = page.getByRole('table', { name: 'Software titles' }).getByRole('row', { name: /Contoso Nightly Build/ });
+  await visible(row.getByText('53 versions'));
+  await row.getByRole('button', { name: '+49 more versions of Contoso Nightly Build' }).click();
+  const dialog = await visible(page.getByRole('dialog', { name: '+49 more versions of Contoso Nightly Build' }));
+  // the 46 listed past the badges, newest first, then the three the list leaves out
+  const listed = await dialog.getByRole('list', { name: 'More versions of Contoso Nightly Build' }).getByRole('listitem').allInnerTexts();
+  expect([listed.length, listed[0], listed.at(-1)]).toEqual([46, '2.49', '2.4']);
+  await visible(dialog.getByText('and 3 older:'));
+  await dialog.getByRole('link', { name: 'every version, with its devices' }).click();
+  await page.waitForURL((u) => /^\/software\/\d+$/.test(u.pathname));
 });
 
 it('a technician ticks two devices on two pages of a filter and adds a tag: the grid and the API show it on exactly those two', async () => {

@@ -1801,6 +1801,8 @@ export interface components {
             publisher: string;
             /** @description installed versions, newest first (numeric parts compared as numbers; at most 50) */
             versions: string[];
+            /** @description how many distinct versions are installed (versions lists the newest 50 of them) */
+            versionCount: number;
             /** @description non-retired devices with this title, as of countedAt (the worker recounts hourly) */
             deviceCount: number;
             /** Format: date-time */
@@ -1823,6 +1825,8 @@ export interface components {
             publisher: string;
             /** @description installed versions, newest first (numeric parts compared as numbers; at most 50) */
             versions: string[];
+            /** @description how many distinct versions are installed (versions lists the newest 50 of them) */
+            versionCount: number;
             /** @description non-retired devices with this title, as of countedAt (the worker recounts hourly) */
             deviceCount: number;
             /** Format: date-time */

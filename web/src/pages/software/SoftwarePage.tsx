@@ -15,8 +15,6 @@ type Title = Schemas['SoftwareView'];
 type Sort = NonNullable<NonNullable<paths['/api/software']['get']['parameters']['query']>['sort']>;
 
 const SHOWN_VERSIONS = 4;
-/** The most versions the list gives a title (software.service): past it, the title's page has them all. */
-const LISTED_VERSIONS = 50;
 
 // a long version wraps inside its badge in the popover rather than ending in "…" (in the table a
 // badge is as wide as its text, a11y.css)
@@ -27,20 +25,20 @@ const WRAPPING_BADGE = { root: { height: 'auto', minHeight: 'var(--badge-height)
  * The rest open from "+N more", a button: in a tooltip they reached a mouse only (a keyboard
  * cannot hover, a touch screen does not).
  */
-export function VersionSpread({ title }: { title: Pick<Title, 'id' | 'name' | 'versions'> }) {
-  const { versions } = title;
+export function VersionSpread({ title }: { title: Pick<Title, 'id' | 'name' | 'versions' | 'versionCount'> }) {
+  const { versions, versionCount } = title;
   if (!versions.length) return <Text size="sm" c="dimmed">—</Text>;
   return (
     <Group gap={4}>
       <Text size="xs" c="dimmed" mr={4}>
-        {versions.length >= LISTED_VERSIONS ? `${LISTED_VERSIONS}+` : versions.length} {versions.length === 1 ? 'version' : 'versions'}
+        {formatCount(versionCount)} {versionCount === 1 ? 'version' : 'versions'}
       </Text>
       {versions.slice(0, SHOWN_VERSIONS).map((v) => (
         <Badge key={v} size="sm" variant="light" color="gray" style={{ textTransform: 'none' }}>
           {v || '(none)'}
         </Badge>
       ))}
-      {versions.length > SHOWN_VERSIONS && <MoreVersions title={title} />}
+      {versionCount > SHOWN_VERSIONS && <MoreVersions title={title} />}
     </Group>
   );
 }
@@ -48,14 +46,16 @@ export function VersionSpread({ title }: { title: Pick<Title, 'id' | 'name' | 'v
 /**
  * "+N more": a button that opens on a click, a tap, Enter or Space, and lists the versions past
  * the badges; Escape closes it. The list takes the focus (it scrolls with the arrow keys when long).
+ * The catalogue lists a title's newest 50 versions; the title's page has the rest.
  */
-function MoreVersions({ title }: { title: Pick<Title, 'id' | 'name' | 'versions'> }) {
+function MoreVersions({ title }: { title: Pick<Title, 'id' | 'name' | 'versions' | 'versionCount'> }) {
   const rest = title.versions.slice(SHOWN_VERSIONS);
+  const unlisted = title.versionCount - title.versions.length;
   return (
     <Popover position="bottom-start" width={360} shadow="md" trapFocus returnFocus>
       <Popover.Target>
         <Anchor component="button" type="button" size="xs">
-          +{rest.length} more
+          +{formatCount(title.versionCount - SHOWN_VERSIONS)} more
           <VisuallyHidden> versions of {title.name}</VisuallyHidden>
         </Anchor>
       </Popover.Target>
@@ -69,10 +69,13 @@ function MoreVersions({ title }: { title: Pick<Title, 'id' | 'name' | 'versions'
             </li>
           ))}
         </Group>
-        {title.versions.length >= LISTED_VERSIONS && (
-          <Anchor component={Link} to={`/software/${title.id}`} size="xs" display="block" mt="xs">
-            Every version, with its devices
-          </Anchor>
+        {unlisted > 0 && (
+          <Text size="xs" mt="xs">
+            and {formatCount(unlisted)} older:{' '}
+            <Anchor component={Link} to={`/software/${title.id}`} size="xs">
+              every version, with its devices
+            </Anchor>
+          </Text>
         )}
       </Popover.Dropdown>
     </Popover>
