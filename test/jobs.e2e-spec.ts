@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { JobsClock } from '../src/jobs/jobs.clock';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { JobsRepository } from '../src/jobs/jobs.repository';
+import { JobsService } from '../src/jobs/jobs.service';
 import { makeDevice } from './support/factories';
 import { bearer, createTestApp, TestApp } from './support/app';
 
@@ -417,6 +418,46 @@ describe('schedules, windows and deadlines on an injected clock', () => {
       ['2030-01-06T18:00:00.000Z', 0, 'schedule'],
       ['2030-01-04T18:00:00.000Z', 1, 'schedule'],
     ]);
+    await t.http.post(`/api/jobs/${id}/cancel`).set(admin);
+  });
+
+  it('a firing that finds its last run ended after all, and then cannot start its run, stays due and runs on a later tick', async () => {
+    const d = await makeDevice(t.db, { hostname: 'unlucky-1' });
+    clock.set(new Date('2030-01-04T12:00:00Z'));
+    const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [d] }, schedule: { cron: '0 18 * * *' } });
+    const id = res.body.id;
+    clock.set(new Date('2030-01-04T18:00:05Z'));
+    const first = await until('Friday\'s run to end', async () => {
+      const v = await job(id);
+      return v.counts.succeeded === 1 && v.status === 'scheduled' && v;
+    });
+    // Saturday's firing reads Friday's run as it was a moment before it ended, and the database
+    // then refuses its new run once: the firing must not be lost with it
+    const repo = t.app.get(JobsRepository);
+    const latestRun = repo.latestRun.bind(repo);
+    const stale = jest.spyOn(repo, 'latestRun').mockImplementation(async (jobId: number) => {
+      const run = await latestRun(jobId);
+      return jobId === id && run ? Object.assign(run, { status: 'running' as const }) : run;
+    });
+    const service = t.app.get(JobsService) as unknown as { startRun: (...args: unknown[]) => Promise<number | null> };
+    const refused = jest.spyOn(service, 'startRun').mockRejectedValueOnce(new Error('Connection lost: The server closed the connection.'));
+    try {
+      clock.set(new Date('2030-01-05T18:00:05Z'));
+      await until('the refused start', async () => refused.mock.calls.length > 0, 10_000);
+    } finally {
+      stale.mockRestore();
+      refused.mockRestore();
+    }
+    const saturday = await until('Saturday\'s run', async () => {
+      const runs = (await t.http.get(`/api/jobs/${id}/runs`).set(admin)).body.items;
+      return runs.length === 2 && runs[0].status === 'completed' && runs;
+    });
+    expect(saturday.map((r: { firedAt: string; skippedFirings: number }) => [r.firedAt, r.skippedFirings])).toEqual([
+      ['2030-01-05T18:00:00.000Z', 0],
+      ['2030-01-04T18:00:00.000Z', 0],
+    ]);
+    expect(saturday[1].id).toBe(first.runId);
+    expect((await job(id)).nextRunAt).toBe('2030-01-06T18:00:00.000Z');
     await t.http.post(`/api/jobs/${id}/cancel`).set(admin);
   });
 

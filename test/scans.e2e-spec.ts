@@ -497,6 +497,38 @@ describe('discovery scans', () => {
     }
   });
 
+  it('a firing that finds its last scan ended after all, and then cannot start its scan, stays due and scans on the next tick', async () => {
+    const range = (await api().post('/api/discovery/schedules').set(bearer(tech))
+      .send({ name: 'unlucky range', targets: [at(51)], credentialIds: [cred.linux], cron: '*/5 * * * *', options: { timeoutMs: 200, retries: 0 } }).expect(201)).body;
+    await t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [new Date(Date.now() - 2000), range.id]);
+    const fire = () => t.app.get(ScanSchedulesService).fireDue();
+    const [first] = await fire();
+    expect((await until(first)).status).toBe('completed');
+    const due = new Date(Date.now() - 1000); // the next firing
+    await t.db.query('UPDATE scan_schedules SET next_run_at = ? WHERE id = ?', [due, range.id]);
+    // the firing reads the first scan as it was a moment before it ended, and the database then
+    // refuses the new scan once: the firing must not be lost with it
+    const repo = t.app.get(ScansRepository);
+    const firingOf = repo.firingOf.bind(repo);
+    const stale = jest.spyOn(repo, 'firingOf').mockImplementation(async (id: number) => {
+      const f = await firingOf(id);
+      return id === first && f ? { ...f, status: 'running' as const } : f;
+    });
+    const refused = jest.spyOn(t.app.get(ScansService), 'start').mockRejectedValueOnce(new Error('Connection lost: The server closed the connection.'));
+    try {
+      expect(await fire()).toEqual([]);
+      expect(refused).toHaveBeenCalledTimes(1);
+    } finally {
+      stale.mockRestore();
+      refused.mockRestore();
+    }
+    const view = (await api().get(`/api/discovery/schedules/${range.id}`).set(bearer(tech)).expect(200)).body;
+    expect([view.nextRunAt, view.lastScanId, view.lastScan.skippedFirings]).toEqual([due.toISOString(), first, 0]);
+    const [second] = await fire();
+    expect(second).toBeGreaterThan(first);
+    expect((await until(second)).status).toBe('completed');
+  });
+
   it('three Run now clicks on one saved range at once start one scan; the others are refused', async () => {
     const sink = await udpSink(at(52));
     try {

@@ -131,18 +131,17 @@ export class ScanSchedulesService {
     }
     // a scan that outlasts its schedule (a /16 every 15 minutes) is not joined by a second of
     // the same range, and a third, until the workers do nothing else: the firing is skipped
-    // and counted on the scan still under way, which its views show
+    // and counted on the scan still under way, which its views show. Counted, then the
+    // schedule moves on: under the range's lock no other process fires this firing meanwhile,
+    // and a crash in between counts it twice rather than losing it.
     const last = s.lastScanId ? await this.repo.firingOf(s.lastScanId) : null;
-    let claimed = false;
-    if (last && (last.status === 'queued' || last.status === 'running') && last.firedAt?.getTime() !== firedAt.getTime()) {
-      if (!(await this.repo.claimFiring(s.id, firedAt, next))) return null; // another process fired it
-      claimed = true;
-      if (await this.repo.skipFiringFor(s.lastScanId!)) {
-        this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
-        return null;
-      }
-      // that scan ended meanwhile: this firing scans after all
+    const underWay = last && (last.status === 'queued' || last.status === 'running') && last.firedAt?.getTime() !== firedAt.getTime();
+    if (underWay && (await this.repo.skipFiringFor(s.lastScanId!))) {
+      await this.repo.claimFiring(s.id, firedAt, next);
+      this.logger.log({ scheduleId: s.id, scanId: s.lastScanId }, 'saved range fired while its last scan is still under way; skipped');
+      return null;
     }
+    // (a scan that ended since it was read is not skipped for: this firing scans after all)
     const dto = { targets: s.targets, exclude: s.exclude ?? [], credentialIds: s.credentialIds, options: withDefaults(s.options) };
     const createdBy = `schedule:${s.name}`.slice(0, 64);
     let scanId: number;
@@ -157,12 +156,12 @@ export class ScanSchedulesService {
       const message = (err.getResponse() as { message?: unknown }).message;
       const id = await this.repo.insertFailedScan({ ...dto, createdBy, scheduleId: s.id, firedAt }, `the saved range could not start its scan: ${typeof message === 'string' ? message : err.message}`, now);
       await this.repo.updateSchedule(s.id, { lastScanId: id });
-      if (!claimed) await this.repo.claimFiring(s.id, firedAt, next);
+      await this.repo.claimFiring(s.id, firedAt, next);
       return null;
     }
     await this.repo.updateSchedule(s.id, { lastScanId: scanId });
     // else another process fired it too, and found the same scan
-    return claimed || (await this.repo.claimFiring(s.id, firedAt, next)) ? scanId : null;
+    return (await this.repo.claimFiring(s.id, firedAt, next)) ? scanId : null;
   }
 
   private async find(id: number): Promise<ScanSchedule> {

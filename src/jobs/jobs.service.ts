@@ -370,18 +370,16 @@ export class JobsService {
     // a run that outlasts its schedule (targets waiting for a weekly window under a daily
     // cron, a paused run) is not joined by a second over the same machines, which would
     // repeat what the first has done and escape its pause and cancel: the firing is skipped
-    // and counted on the run still under way, which its views show
+    // and counted on the run still under way, which its views show. Counted, then the
+    // schedule moves on: under the job's lock no other process fires this firing meanwhile,
+    // and a crash in between counts it twice rather than losing it.
     const last = await this.repo.latestRun(job.id);
-    let claimed = false;
-    if (underWay(last) && last.firedAt.getTime() !== firedAt.getTime()) {
-      if (!(await this.repo.claimFiring(job.id, firedAt, next))) return false; // another process fired it
-      claimed = true;
-      if (await this.repo.skipFiringFor(last.id)) {
-        this.logger.log({ jobId: job.id, runId: last.id, firedAt }, 'job fired while its last run is still under way; skipped');
-        return false;
-      }
-      // that run ended meanwhile: this firing runs after all
+    if (underWay(last) && last.firedAt.getTime() !== firedAt.getTime() && (await this.repo.skipFiringFor(last.id))) {
+      await this.repo.claimFiring(job.id, firedAt, next);
+      this.logger.log({ jobId: job.id, runId: last.id, firedAt }, 'job fired while its last run is still under way; skipped');
+      return false;
     }
+    // (a run that ended since it was read is not skipped for: this firing runs after all)
     // the run first (one per firing, by a unique key), then the schedule moves on: a crash in
     // between fires the same firing again, which finds its run and only moves the schedule
     let runId: number | null;
@@ -389,11 +387,10 @@ export class JobsService {
       runId = await this.startRun(job, firedAt, 'schedule', job.createdBy);
     } catch (err) {
       // one job's broken firing must not hold up the others; it is tried again next tick
-      // (unless the firing was claimed above: then it is lost like a skipped one, and said so)
-      this.logger.warn({ jobId: job.id, firedAt, claimed, err: (err as Error).message }, 'could not start the job\'s scheduled run');
+      this.logger.warn({ jobId: job.id, firedAt, err: (err as Error).message }, 'could not start the job\'s scheduled run');
       return false;
     }
-    if (!claimed) await this.repo.claimFiring(job.id, firedAt, next);
+    await this.repo.claimFiring(job.id, firedAt, next);
     return runId !== null;
   }
 
