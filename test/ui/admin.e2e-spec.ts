@@ -68,6 +68,11 @@ it('an admin creates a user with a role (a bad form names its field), and the us
   const page = await env.login(TECH.username, TECH.password);
   await page.getByRole('button', { name: `Account: ${TECH.username}` }).click();
   await visible(page.getByText(`${TECH.username} · technician`));
+  // their last sign-in, as text: how long ago and the exact minute (a hover-only tooltip before)
+  await admin.reload();
+  const { lastLoginAt } = ((await env.t.http.get('/api/users').set(bearer(env.t.adminToken)).expect(200)).body.items as Array<{ username: string; lastLoginAt: string }>).find((u) => u.username === TECH.username)!;
+  const exact = await admin.evaluate((at) => new Date(at).toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' }), lastLoginAt);
+  expect(await row.locator('time').innerText()).toBe(`just now\n${exact}`);
 });
 
 it('an admin changes a user\'s role, disables and deletes them, confirming each destructive step', async () => {
@@ -243,7 +248,10 @@ it('an admin hands out an agent enrollment token: shown once with install steps 
   expect(cells).toContain('60');
   // its last report is known (columns: name, starts with, state, rate, created, expires, last report)
   expect(await row.getByRole('cell').nth(5).textContent()).toBe('never');
-  expect(await row.getByRole('cell').nth(6).textContent()).not.toBe('never');
+  // as text, how long ago and the exact minute (they were a hover-only tooltip)
+  const { lastUsedAt } = (await env.t.http.get('/api/agents/tokens').set(bearer(env.t.adminToken)).expect(200)).body.items[0] as { lastUsedAt: string };
+  const exact = await admin.evaluate((at) => new Date(at).toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' }), lastUsedAt);
+  expect(await row.getByRole('cell').nth(6).innerText()).toBe(`just now\n${exact}`);
   await screenshot(admin, 'admin-agents');
 
   await row.getByRole('button', { name: 'Revoke Office PCs (GPO)' }).click();

@@ -10,8 +10,9 @@ function shortTime(iso: string, now = new Date()): string {
   return d.toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', ...(d.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) });
 }
 
-export function When({ at }: { at: string | null | undefined }) {
-  if (!at) return <>—</>;
+/** `none`: what a cell without a time says ("never" for a sign-in that has not happened) */
+export function When({ at, none = '—' }: { at: string | null | undefined; none?: string }) {
+  if (!at) return <>{none}</>;
   const ago = formatAgo(at);
   // past a month "ago" is the exact time already
   if (ago === formatTime(at)) return <Text component="time" dateTime={at} size="sm">{ago}</Text>;

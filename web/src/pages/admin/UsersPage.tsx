@@ -11,8 +11,9 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { When } from '../../components/When';
 import { Role, useCan, useMe } from '../../lib/auth';
-import { formatAgo, formatTime } from '../../lib/format';
+import { formatTime } from '../../lib/format';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { NotAllowed } from './NotAllowed';
@@ -110,7 +111,7 @@ function Users() {
           },
           { key: 'status', label: 'Status', render: (u) => (u.disabled ? <Badge color="gray" variant="light">disabled</Badge> : <Badge color="green" variant="light">active</Badge>) },
           { key: 'created', label: 'Created', render: (u) => formatTime(u.createdAt) },
-          { key: 'login', label: 'Last sign-in', render: (u) => <span title={formatTime(u.lastLoginAt)}>{u.lastLoginAt ? formatAgo(u.lastLoginAt) : 'never'}</span> },
+          { key: 'login', label: 'Last sign-in', render: (u) => <When at={u.lastLoginAt} none="never" /> },
           {
             key: 'actions', label: 'Actions',
             render: (u) => (

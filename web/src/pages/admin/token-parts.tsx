@@ -3,7 +3,8 @@
 // say when it was made, expires and was last used.
 import { Code, Text, TextInput } from '@mantine/core';
 import { Column } from '../../components/DataTable';
-import { formatAgo, formatTime } from '../../lib/format';
+import { When } from '../../components/When';
+import { formatTime } from '../../lib/format';
 
 export interface TokenRow {
   name: string;
@@ -36,6 +37,6 @@ export function tokenTimeColumns<T extends TokenRow>(usedLabel: string): Column<
   return [
     { key: 'created', label: 'Created', render: (t) => formatTime(t.createdAt) },
     { key: 'expires', label: 'Expires', render: (t) => (t.expiresAt ? formatTime(t.expiresAt) : 'never') },
-    { key: 'used', label: usedLabel, render: (t) => <span title={formatTime(t.lastUsedAt)}>{t.lastUsedAt ? formatAgo(t.lastUsedAt) : 'never'}</span> },
+    { key: 'used', label: usedLabel, render: (t) => <When at={t.lastUsedAt} none="never" /> },
   ];
 }
