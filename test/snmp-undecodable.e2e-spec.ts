@@ -80,6 +80,10 @@ describe('agents whose answers carry a value that cannot be decoded', () => {
       expect(walked.get('1.3.6.1.2.1.1.6.0')?.toString()).toBe('rack 4');
       expect([...c.undecodableValues]).toEqual([['1.3.6.1.2.1.1.3.0', 'a value of ASN.1 type 0x47, which SNMP does not define']]);
     }
+    // an IpAddress of 8 bytes, encrypted
+    const v3 = client(oddContact, V3_CREDENTIAL);
+    expect((await v3.walk('1.3.6.1.2.1.1')).get('1.3.6.1.2.1.1.4.0')).toBeNull();
+    expect([...v3.undecodableValues]).toEqual([['1.3.6.1.2.1.1.4.0', 'an IpAddress of 8 bytes']]);
   });
 
   it('a signed answer whose bytes changed after it was signed is not mended: the walk says it cannot be decoded, and reads nothing of it', async () => {

@@ -4,10 +4,11 @@
 // against their types), so this is net-snmp's own Agent, on a loopback address, answering v2c
 // and v3 (authPriv as `v3.username`, authNoPriv and noAuthNoPriv as that name with `-an` and
 // `-nn`) with a system group: an object named in `odd` goes out as an Opaque holding a marker,
-// whose tag the agent's outgoing bytes have rewritten (for v3 before encryption, or before the
-// digest is computed: the agent signs what it sends). Everything else it answers as any agent does. Its one table, when given, is a
-// software list (hrSWInstalledTable) whose install dates go out as Opaque, one of them the
-// marker: a walk of that column meets the undecodable value between good ones.
+// whose tag the agent's outgoing bytes have rewritten to the one the marker names (for v3
+// before encryption, or before the digest is computed: the agent signs what it sends).
+// Everything else it answers as any agent does. Its one table, when given, is a software list
+// (hrSWInstalledTable) whose install dates go out as Opaque, one of them the marker: a walk of
+// that column meets the undecodable value between good ones.
 import * as snmp from 'net-snmp';
 import { SYSTEM_OIDS } from '../../src/protocols/snmp/snmp.client';
 
@@ -27,8 +28,10 @@ export interface OddTypeAgentOptions {
   tamper?: boolean;
 }
 
-const MARKER = Buffer.from('\xfeODDTYPE', 'latin1'); // 8 bytes, found nowhere else in an answer
-const OPAQUE_MARKER = Buffer.concat([Buffer.from([snmp.ObjectType.Opaque, MARKER.length]), MARKER]);
+const MARKER_TEXT = Buffer.from('\xfeODDTYP', 'latin1'); // found nowhere else in an answer
+/** an odd value's marker: the text, then the tag it goes out with (8 bytes) */
+const markerFor = (tag: number) => Buffer.concat([MARKER_TEXT, Buffer.from([tag])]);
+const OPAQUE_MARKER = Buffer.concat([Buffer.from([snmp.ObjectType.Opaque, MARKER_TEXT.length + 1]), MARKER_TEXT]);
 
 type EncryptPdu = (privProtocol: unknown, scopedPdu: Buffer, ...rest: unknown[]) => unknown;
 type WriteParameters = (message: Buffer, ...rest: unknown[]) => unknown;
@@ -36,10 +39,32 @@ const usm = snmp as unknown as { Encryption: { encryptPdu: EncryptPdu }; Authent
 const encryption = usm.Encryption;
 const authentication = usm.Authentication;
 
-/** the marker's Opaque TLVs in `buf` given `tag` instead, in place (same length) */
-function retag(buf: Buffer, tag: number): Buffer {
-  for (let i = buf.indexOf(OPAQUE_MARKER); i >= 0; i = buf.indexOf(OPAQUE_MARKER, i + 1)) buf[i] = tag;
+/** each marker's Opaque TLV in `buf` given the tag its marker names instead, in place (same length) */
+function retag(buf: Buffer): Buffer {
+  for (let i = buf.indexOf(OPAQUE_MARKER); i >= 0; i = buf.indexOf(OPAQUE_MARKER, i + 1)) buf[i] = buf[i + OPAQUE_MARKER.length];
   return buf;
+}
+
+/**
+ * v3 answers are retagged inside net-snmp, before they are encrypted or signed: its functions
+ * are shared by every agent (and client) of the process, so they are wrapped once, while any
+ * agent runs. Requests never carry a marker.
+ */
+let running = 0;
+let unhook: (() => void) | undefined;
+function hookUsm(): void {
+  if (running++) return;
+  const encrypt = encryption.encryptPdu;
+  const sign = authentication.writeParameters;
+  encryption.encryptPdu = (privProtocol, scopedPdu, ...rest) => encrypt(privProtocol, retag(scopedPdu), ...rest);
+  authentication.writeParameters = (message, ...rest) => sign(retag(message), ...rest);
+  unhook = () => {
+    encryption.encryptPdu = encrypt;
+    authentication.writeParameters = sign;
+  };
+}
+function unhookUsm(): void {
+  if (--running === 0) unhook?.();
 }
 
 const SCALAR_TYPES: Record<SystemObject, number> = {
@@ -49,7 +74,7 @@ const SCALAR_TYPES: Record<SystemObject, number> = {
 
 export class OddTypeAgent {
   private agent?: { close(cb?: () => void): void; listener: { send: (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void } };
-  private restore?: () => void;
+  private hooked = false;
 
   constructor(
     readonly address: string,
@@ -59,7 +84,7 @@ export class OddTypeAgent {
   }
 
   async start(): Promise<void> {
-    const tag = this.o.tag ?? 0x47;
+    const marker = markerFor(this.o.tag ?? 0x47);
     const agent = snmp.createAgent({ address: this.address, port: 161, disableAuthorization: false }, () => undefined);
     const auth = agent.getAuthorizer();
     auth.addCommunity(this.o.community);
@@ -73,7 +98,7 @@ export class OddTypeAgent {
     for (const [name, oid] of Object.entries(SYSTEM_OIDS) as Array<[SystemObject, string]>) {
       const odd = this.o.odd.includes(name);
       mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid: oid.replace(/\.0$/, ''), scalarType: odd ? snmp.ObjectType.Opaque : SCALAR_TYPES[name], maxAccess: snmp.MaxAccess['read-only'] });
-      mib.setScalarValue(name, odd ? MARKER : this.o.system[name]);
+      mib.setScalarValue(name, odd ? marker : this.o.system[name]);
     }
     if (this.o.software) {
       const readOnly = snmp.MaxAccess['read-only'];
@@ -86,30 +111,25 @@ export class OddTypeAgent {
         ],
         tableIndex: [{ columnName: 'hrSWInstalledIndex' }],
       });
-      this.o.software.forEach((p, i) => mib.addTableRow('hrSWInstalledEntry', [i + 1, p.name, p.date === 'odd' ? MARKER : p.date]));
+      this.o.software.forEach((p, i) => mib.addTableRow('hrSWInstalledEntry', [i + 1, p.name, p.date === 'odd' ? marker : p.date]));
     }
     // v1/v2c: the bytes that go out; v3: the scoped PDU before it is encrypted, or the message
     // before its digest is computed (only answers carry the marker)
     const send = agent.listener.send.bind(agent.listener) as (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void;
     const altered = (buf: Buffer) => {
-      for (let i = buf.indexOf(MARKER); this.o.tamper && i >= 0; i = buf.indexOf(MARKER, i + 1)) buf[i + MARKER.length - 1] ^= 1;
+      for (let i = buf.indexOf(MARKER_TEXT); this.o.tamper && i >= 0; i = buf.indexOf(MARKER_TEXT, i + 1)) buf[i + 1] ^= 1;
       return buf;
     };
-    agent.listener.send = (message: { toBuffer(): Buffer }, ...rest: unknown[]) => send({ toBuffer: () => altered(retag(message.toBuffer(), tag)) }, ...rest);
-    const encrypt = encryption.encryptPdu;
-    encryption.encryptPdu = (privProtocol, scopedPdu, ...rest) => encrypt(privProtocol, retag(scopedPdu, tag), ...rest);
-    const sign = authentication.writeParameters;
-    authentication.writeParameters = (message, ...rest) => sign(retag(message, tag), ...rest);
-    this.restore = () => {
-      encryption.encryptPdu = encrypt;
-      authentication.writeParameters = sign;
-    };
+    agent.listener.send = (message: { toBuffer(): Buffer }, ...rest: unknown[]) => send({ toBuffer: () => altered(retag(message.toBuffer())) }, ...rest);
+    hookUsm();
+    this.hooked = true;
     this.agent = agent;
     await new Promise((r) => setTimeout(r, 100)); // the socket binds on the next turns
   }
 
   async stop(): Promise<void> {
-    this.restore?.();
+    if (this.hooked) unhookUsm();
+    this.hooked = false;
     await new Promise<void>((resolve) => (this.agent ? this.agent.close(() => resolve()) : resolve()));
   }
 }
