@@ -15,7 +15,7 @@ export const AUDIT_ACTIONS = [
   'scan.start', 'scan.cancel',
   'scan-schedule.create', 'scan-schedule.update', 'scan-schedule.delete', 'scan-schedule.run',
   'ssh-host-key.forget',
-  'job.create', 'job.run', 'job.run.cancel', 'job.cancel', 'job.pause', 'job.resume',
+  'job.create', 'job.update', 'job.run', 'job.run.cancel', 'job.cancel', 'job.pause', 'job.resume',
   'window.create', 'window.update', 'window.delete',
   'config.backup', 'config.baseline', 'config.baseline.delete', 'config.remediate',
   'config.rule.create', 'config.rule.update', 'config.rule.delete',

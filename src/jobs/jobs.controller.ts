@@ -1,6 +1,6 @@
 // jobs/: HTTP for jobs, their runs, per-target output and progress. Everyone reads;
 // technicians create, run now, cancel, pause and resume (each audited).
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit } from '../audit/audit.interceptor';
@@ -82,6 +82,17 @@ export class JobsController {
   @ApiOkResponse(LOG_RESPONSE)
   async log(@IdParam('id') id: number, @IdParam('runId') runId: number, @IdParam('deviceId') deviceId: number, @Res() res: Response): Promise<void> {
     sendLog(res, await this.jobs.log(id, runId, deviceId));
+  }
+
+  @Put(':id')
+  @MinRole('technician')
+  @Audit('job.update', 'job')
+  @ApiOperation({
+    summary: 'changes a job for its next runs: the body of POST /api/jobs (the kind stays the job\'s); without a schedule the job runs only by Run now, and an edit starts no run; 409 once the job is cancelled or while a run is under way (it reads these settings)',
+  })
+  @ApiOkResponse({ type: JobView })
+  update(@IdParam('id') id: number, @Body() dto: CreateJobDto): Promise<JobView> {
+    return this.jobs.update(id, dto);
   }
 
   @Post(':id/run')

@@ -3,7 +3,7 @@
 // share a run, one job at a time runs per machine (merged records of it included), and a dead
 // worker's targets come back.
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '../database/batches';
 import { isDeadlock, isDuplicateKey } from '../database/driver-errors';
@@ -71,6 +71,11 @@ async function retryDeadlocks<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** a job's maintenance windows, inside the transaction that writes the job */
+async function insertWindows(m: EntityManager, jobId: number, windowIds: number[]): Promise<void> {
+  if (windowIds.length) await m.query(`INSERT INTO job_windows (job_id, window_id) VALUES ${windowIds.map(() => '(?, ?)').join(', ')}`, windowIds.flatMap((w) => [jobId, w]));
+}
+
 @Injectable()
 export class JobsRepository {
   constructor(private readonly ds: DataSource) {}
@@ -82,8 +87,17 @@ export class JobsRepository {
       // params is free-form JSON, which TypeORM's deep-partial type cannot follow
       const res = await m.getRepository(Job).insert(j as QueryDeepPartialEntity<Job>);
       const id = Number(res.identifiers[0].id);
-      if (windowIds.length) await m.query(`INSERT INTO job_windows (job_id, window_id) VALUES ${windowIds.map(() => '(?, ?)').join(', ')}`, windowIds.flatMap((w) => [id, w]));
+      await insertWindows(m, id, windowIds);
       return id;
+    });
+  }
+
+  /** A job's settings and windows replaced, in one transaction. */
+  async updateJob(id: number, j: Partial<Omit<Job, 'id'>>, windowIds: number[]): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.getRepository(Job).update(id, j as QueryDeepPartialEntity<Job>);
+      await m.query('DELETE FROM job_windows WHERE job_id = ?', [id]);
+      await insertWindows(m, id, windowIds);
     });
   }
 

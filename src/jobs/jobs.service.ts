@@ -74,6 +74,48 @@ export class JobsService {
   }
 
   async create(dto: CreateJobDto, createdBy: string | null): Promise<{ id: number; runId: number | null }> {
+    const now = this.clock.now();
+    const { settings, windowIds } = await this.checked(dto, now);
+    const job: Omit<Job, 'id'> = { ...settings, state: 'active', createdBy, createdAt: now, updatedAt: now };
+    const id = await this.repo.insertJob(job, windowIds);
+    const runId = job.nextRunAt || job.cron ? null : await this.startRun({ ...job, id }, now, 'now', createdBy);
+    this.logger.log({ jobId: id, kind: dto.kind, runId, nextRunAt: job.nextRunAt, createdBy }, 'job created');
+    return { id, runId };
+  }
+
+  /**
+   * Changes a job for its next runs: the body of POST /api/jobs, whose kind must stay the
+   * job's. Without a schedule the job then runs only when asked (Run now): an edit starts no
+   * run. 409 once the job is cancelled, and while a run is under way, which reads the job's
+   * params, windows, retries and credential as its targets start; the check and the change
+   * hold the job's lock, as Run now and the firings do, so a firing of the old schedule that
+   * was due meanwhile finds the new one.
+   */
+  async update(id: number, dto: CreateJobDto): Promise<JobView> {
+    const done = await this.repo.underRunLock(id, RUN_NOW_WAIT_SECONDS, async () => {
+      const job = await this.find(id);
+      if (job.state === 'cancelled') throw new ConflictException(`Job ${id} is cancelled: it cannot be changed (create a new job)`);
+      if (dto.kind !== job.kind) throw badRequest([{ field: 'kind', messages: [`a job's kind cannot change (job ${id} is ${job.kind}): create a new job for ${String(dto.kind).slice(0, 64)}`] }]);
+      const last = await this.repo.latestRun(id);
+      if (underWay(last)) {
+        throw new ConflictException(`Job ${id} is under way (run ${last.id}, ${last.status}), and its run reads these settings: wait for it to end, or cancel that run`);
+      }
+      const now = this.clock.now();
+      const { settings, windowIds } = await this.checked(dto, now, true);
+      await this.repo.updateJob(id, { ...settings, updatedAt: now }, windowIds);
+      this.logger.log({ jobId: id, nextRunAt: settings.nextRunAt }, 'job changed');
+      return this.find(id);
+    });
+    if (!done.got) throw new ConflictException(`Job ${id} is being started by someone else: try again in a moment`);
+    return this.view(done.value);
+  }
+
+  /**
+   * A job body checked field by field (400 naming each bad one) and turned into the job's
+   * settings: its params as its kind has them, its target, schedule and next firing, windows.
+   * `editing`: a start time already past is a mistake, where a new job would start at once.
+   */
+  private async checked(dto: CreateJobDto, now: Date, editing = false): Promise<{ settings: Omit<Job, 'id' | 'state' | 'createdBy' | 'createdAt' | 'updatedAt'>; windowIds: number[] }> {
     const details: FieldError[] = [];
     const kind = this.kinds.get(dto.kind);
     let params: Record<string, unknown> = {};
@@ -106,7 +148,6 @@ export class JobsService {
       if (!cred) details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} does not exist`] });
       else if (cred.kind !== 'ssh') details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} is ${cred.kind}, not ssh`] });
     }
-    const now = this.clock.now();
     const s = dto.schedule ?? {};
     const timezone = s.timezone ?? 'UTC';
     let nextRunAt: Date | null = null;
@@ -120,18 +161,16 @@ export class JobsService {
       details.push(...body.details);
     }
     if (s.runAt && s.runAt.getTime() > now.getTime()) nextRunAt = s.runAt;
+    else if (s.runAt && editing) details.push({ field: 'schedule.runAt', messages: ['schedule.runAt must be in the future (Run now starts a run at once)'] });
     if (dto.deadline && dto.deadline.getTime() <= now.getTime()) details.push({ field: 'deadline', messages: ['deadline must be in the future'] });
     if (details.length) throw badRequest(details);
 
-    const job: Omit<Job, 'id'> = {
-      name: dto.name?.trim() ?? null, kind: dto.kind, params, target, state: 'active', runAt: s.runAt ?? null, cron: s.cron ?? null, timezone,
+    const settings = {
+      name: dto.name?.trim() ?? null, kind: dto.kind, params, target, runAt: s.runAt ?? null, cron: s.cron ?? null, timezone,
       nextRunAt, concurrency: dto.concurrency ?? 10, deadline: dto.deadline ?? null, deadlineMinutes: dto.deadlineMinutes ?? null,
-      retries: dto.retries ?? 3, retryDelaySec: dto.retryDelaySec ?? 30, credentialId: dto.credentialId ?? null, createdBy, createdAt: now, updatedAt: now,
+      retries: dto.retries ?? 3, retryDelaySec: dto.retryDelaySec ?? 30, credentialId: dto.credentialId ?? null,
     };
-    const id = await this.repo.insertJob(job, windowIds);
-    const runId = nextRunAt || s.cron ? null : await this.startRun({ ...job, id }, now, 'now', createdBy);
-    this.logger.log({ jobId: id, kind: dto.kind, runId, nextRunAt, createdBy }, 'job created');
-    return { id, runId };
+    return { settings, windowIds };
   }
 
   /**
