@@ -392,6 +392,48 @@ it('a recurring job from the wizard waits for its cron schedule, in its time zon
   expect((await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body).toMatchObject({ status: 'scheduled', nextRunAt: j.nextRunAt });
 });
 
+it('a technician edits a recurring job from its page: the wizard opens with its fields, its kind fixed, and saving changes its next runs and nothing else', async () => {
+  const body = {
+    name: 'weekly greeting', kind: 'command',
+    params: { script: 'echo "$GREETING" $N', shell: 'bash', timeoutSec: 120, parameters: { GREETING: 'hello world', N: '3' }, sudo: true },
+    target: { deviceIds: [dev.a], tags: ['ui-edit'], filter: { osFamily: 'linux' } },
+    schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' }, concurrency: 5, retries: 2, retryDelaySec: 60, deadlineMinutes: 90, credentialId: credId,
+  };
+  const id = (await env.t.http.post('/api/jobs').set(admin).send(body).expect(201)).body.id as number;
+  const before = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  const page = await env.login('ui-tech', techPassword);
+  await page.goto(`/jobs/${id}`);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await visible(page.getByRole('heading', { level: 1, name: 'Edit "weekly greeting"' }));
+  // step 1: what it does, and nothing else to pick
+  expect(await page.getByRole('radio', { name: 'Run a command' }).isChecked()).toBe(true);
+  expect(await page.getByRole('radio', { name: 'Uninstall software' }).isDisabled()).toBe(true);
+  expect(await page.getByRole('textbox', { name: 'Job name' }).inputValue()).toBe('weekly greeting');
+  await page.getByRole('textbox', { name: 'Job name' }).fill('Saturday greeting');
+  await nextStep(page, 2);
+  await nextStep(page, 3);
+  expect(await page.getByLabel('Cron schedule').inputValue()).toBe('0 2 * * 0');
+  expect(await page.getByLabel('Retries').inputValue()).toBe('2');
+  await page.getByLabel('Cron schedule').fill('30 3 * * 6');
+  await nextStep(page, 4);
+  expect(await page.getByRole('table', { name: 'Job summary' }).textContent()).toContain('On the cron schedule 30 3 * * 6 (Europe/Berlin)');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.waitForURL(new RegExp(`/jobs/${id}$`));
+  await visible(page.getByText('cron 30 3 * * 6 (Europe/Berlin)'));
+  await visible(page.getByRole('heading', { level: 1, name: /Saturday greeting/ }));
+  const after = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  expect(after).toMatchObject({ name: 'Saturday greeting', schedule: { cron: '30 3 * * 6', timezone: 'Europe/Berlin' }, runId: null });
+  // what the form was given back is what the job had: its script, parameters, targets and settings
+  const kept = (j: Record<string, unknown>) => [j.kind, j.params, j.target, j.windowIds, j.concurrency, j.retries, j.retryDelaySec, j.deadlineMinutes, j.credentialId];
+  expect(kept(after)).toEqual(kept(before));
+  // Saturday 03:30 in Berlin is 01:30 or 02:30 UTC
+  expect([new Date(after.nextRunAt).getUTCDay(), new Date(after.nextRunAt).getUTCMinutes()]).toEqual([6, 30]);
+  await env.t.http.post(`/api/jobs/${id}/cancel`).set(admin).expect(200);
+  await page.reload();
+  await visible(page.getByLabel('Status: cancelled'));
+  expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+});
+
 it('a long command is paused, resumed and cancelled from its page, the cancel after a confirmation', async () => {
   const id = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'long sleep', kind: 'command', params: { script: 'sleep 60' }, target: { deviceIds: [dev.a] } }).expect(201)).body.id as number;
   const page = await env.login('ui-tech', techPassword);

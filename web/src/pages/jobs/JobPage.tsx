@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Card, Checkbox, Chip, Code, Group, Progress, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconFileText, IconPlayerPause, IconPlayerPlay, IconRefresh } from '@tabler/icons-react';
+import { IconFileText, IconPencil, IconPlayerPause, IconPlayerPlay, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, Schemas, unwrap } from '../../api/client';
@@ -22,6 +22,7 @@ import {
   COUNT_KEY, Counts, finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, scheduleSummary, TARGET_COLOR, TARGET_LABEL, TARGET_STATUSES, TargetStatus, targetSummary, totalOf,
 } from './job-labels';
 import { LogViewer } from './LogViewer';
+import { editHref } from './wizard-state';
 
 type Target = Schemas['TargetView'];
 type Run = Schemas['RunView'];
@@ -125,6 +126,12 @@ export default function JobPage() {
               {(job.status === 'scheduled' || job.status === 'completed') && (
                 <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={act.isPending && act.variables === 'run'} onClick={() => act.mutate('run')}>
                   {job.runId && !job.schedule.cron ? 'Run again' : 'Run now'}
+                </Button>
+              )}
+              {/* for its next runs: a run under way reads the job's settings */}
+              {(job.status === 'scheduled' || job.status === 'completed') && (
+                <Button variant="default" leftSection={<IconPencil size={16} />} component={Link} to={editHref(job)}>
+                  Edit
                 </Button>
               )}
               {(job.status === 'scheduled' || job.status === 'completed') && unfinished > 0 && (

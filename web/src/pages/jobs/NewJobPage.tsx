@@ -2,11 +2,13 @@
 // POST /api/jobs. The step (?step=) and every field live in the URL, so a link such as
 // /jobs/new?deviceIds=1,2&kind=software.install (from a device's page) prefills it and a reload
 // keeps it. Errors from the server are shown in words, with the step that holds each field.
+// With ?edit=ID (a job page's Edit, which fills the fields from the job) it changes that job
+// instead: PUT /api/jobs/:id, its kind fixed, for its next runs.
 import { useEffect, useState } from 'react';
 import { Alert, Anchor, Breadcrumbs, Button, Group, List, Paper, Stepper, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconArrowLeft, IconArrowRight, IconCheck } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -40,6 +42,11 @@ export default function NewJobPage() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const step = Math.min(4, Math.max(1, Number.parseInt(params.step ?? '1', 10) || 1));
+  const editId = Number.parseInt(params.edit ?? '', 10) || undefined;
+  const editing = editId !== undefined;
+  // the job being changed: its name for the header, and a deadline set through the API, kept
+  const saved = useQuery({ queryKey: ['jobs', editId, 'detail'], queryFn: () => unwrap(api.GET('/api/jobs/{id}', { params: { path: { id: editId! } } })), enabled: editing });
+  const jobTitle = saved.data?.name ? `"${saved.data.name}"` : `job ${editId}`;
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
 
   // the URL follows the fields (replacing, so Back walks the steps rather than every keystroke)
@@ -67,6 +74,14 @@ export default function NewJobPage() {
     setBusy(true);
     setError(undefined);
     try {
+      if (editing) {
+        const deadline = saved.data?.deadline && new Date(saved.data.deadline).getTime() > Date.now() ? { deadline: saved.data.deadline } : {};
+        await unwrap(api.PUT('/api/jobs/{id}', { params: { path: { id: editId } }, body: { ...buildBody(state), ...deadline } }));
+        notifications.show({ color: 'green', title: 'Job saved', message: `Its next runs use these settings (job ${editId}).` });
+        void qc.invalidateQueries({ queryKey: ['jobs'] });
+        navigate(`/jobs/${editId}`);
+        return;
+      }
       const created = await unwrap(api.POST('/api/jobs', { body: buildBody(state) }));
       notifications.show({
         color: 'green',
@@ -100,21 +115,27 @@ export default function NewJobPage() {
         <Anchor component={Link} to="/jobs" size="sm">
           Jobs
         </Anchor>
-        <Text size="sm">New job</Text>
+        {editing && (
+          <Anchor component={Link} to={`/jobs/${editId}`} size="sm">
+            Job {editId}
+          </Anchor>
+        )}
+        <Text size="sm">{editing ? 'Edit' : 'New job'}</Text>
       </Breadcrumbs>
-      <PageHeader title="New job" subtitle={`Step ${step} of 4: ${STEPS[step - 1]}`} />
+      <PageHeader title={editing ? `Edit ${jobTitle}` : 'New job'} subtitle={`Step ${step} of 4: ${STEPS[step - 1]}${editing ? ' · the changes apply to its next runs' : ''}`} />
+      <ErrorAlert error={saved.error} title="The job could not be loaded" />
       <Stepper active={step - 1} onStepClick={(i) => i < step - 1 && goTo(i + 1)} allowNextStepsSelect={false} size="sm" mb="md" aria-label="Steps">
         {STEPS.map((label, i) => (
           <Stepper.Step key={label} label={label} description={i === 0 && step > 1 ? kindLabel(state.kind) : undefined} />
         ))}
       </Stepper>
       <Paper withBorder p="md">
-        {step === 1 && <WhatStep state={state} set={set} />}
+        {step === 1 && <WhatStep state={state} set={set} editing={editing} />}
         {step === 2 && <TargetsStep state={state} set={set} />}
-        {step === 3 && <WhenStep state={state} set={set} />}
+        {step === 3 && <WhenStep state={state} set={set} editing={editing} />}
         {step === 4 && (
           <>
-            <ReviewStep state={state} />
+            <ReviewStep state={state} editing={editing} />
             {allProblems.length > 0 && (
               <Alert color="yellow" mt="md" title="Not ready yet" icon={<IconAlertCircle size={18} />}>
                 <List size="sm">
@@ -129,7 +150,7 @@ export default function NewJobPage() {
                 </List>
               </Alert>
             )}
-            <ErrorAlert error={error} title="The job was not created" />
+            <ErrorAlert error={error} title={editing ? 'The job was not saved' : 'The job was not created'} />
             {error instanceof ApiError && errorSteps.length > 0 && (
               <Group gap="xs">
                 {errorSteps.map((n) => (
@@ -156,7 +177,7 @@ export default function NewJobPage() {
               Back
             </Button>
           ) : (
-            <Button variant="default" component={Link} to="/jobs">
+            <Button variant="default" component={Link} to={editing ? `/jobs/${editId}` : '/jobs'}>
               Discard
             </Button>
           )}
@@ -166,7 +187,7 @@ export default function NewJobPage() {
             </Button>
           ) : (
             <Button leftSection={<IconCheck size={16} />} onClick={submit} loading={busy} disabled={allProblems.length > 0}>
-              {state.when === 'now' ? 'Create and start job' : 'Create job'}
+              {editing ? 'Save changes' : state.when === 'now' ? 'Create and start job' : 'Create job'}
             </Button>
           )}
         </Group>

@@ -9,7 +9,7 @@ import { TargetCount } from './TargetsStep';
 import type { StepProps } from './WhatStep';
 import { activeFilter, isSoftware, paramsOf, splitPackages } from './wizard-state';
 
-export function ReviewStep({ state }: Pick<StepProps, 'state'>) {
+export function ReviewStep({ state, editing }: Pick<StepProps, 'state' | 'editing'>) {
   const windows = useQuery({
     queryKey: ['windows', 'picker'],
     queryFn: () => unwrap(api.GET('/api/windows', { params: { query: { limit: 500, sort: 'name' } } })),
@@ -48,7 +48,7 @@ export function ReviewStep({ state }: Pick<StepProps, 'state'>) {
   rows.push(['Targets', targetParts.join(' + ') || 'none']);
   rows.push([
     'When',
-    state.when === 'now' ? 'Now, as soon as it is created' : state.when === 'at' ? `Once, at ${state.runAt ? new Date(state.runAt).toLocaleString() : '—'}` : `On the cron schedule ${state.cron} (${state.timezone})`,
+    state.when === 'now' ? (editing ? 'Only when run by hand (Run now on its page)' : 'Now, as soon as it is created') : state.when === 'at' ? `Once, at ${state.runAt ? new Date(state.runAt).toLocaleString() : '—'}` : `On the cron schedule ${state.cron} (${state.timezone})`,
   ]);
   rows.push([
     'Maintenance windows',

@@ -8,18 +8,26 @@ import { plural } from '../../lib/format';
 export interface StepProps {
   state: WizardState;
   set: (patch: Partial<WizardState>) => void;
+  /** a saved job is being changed: its kind stays, and a job without a schedule runs when asked */
+  editing?: boolean;
 }
 
 const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
-export function WhatStep({ state, set }: StepProps) {
+export function WhatStep({ state, set, editing }: StepProps) {
   const pk = splitPackages(state.packages);
   return (
     <Stack gap="md">
-      <Radio.Group label="What the job does" value={state.kind} onChange={(kind) => set({ kind })} required>
+      <Radio.Group
+        label="What the job does"
+        description={editing ? 'A saved job keeps what it does: for something else, create a new job' : undefined}
+        value={state.kind}
+        onChange={(kind) => set({ kind })}
+        required
+      >
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
           {KINDS.map((k) => (
-            <Radio.Card key={k.value} value={k.value} p="xs" radius="sm" aria-label={k.label}>
+            <Radio.Card key={k.value} value={k.value} p="xs" radius="sm" aria-label={k.label} disabled={editing && k.value !== state.kind}>
               <Radio.Indicator size="xs" style={{ float: 'left', marginRight: 8, marginTop: 3 }} />
               <Text size="sm" fw={600}>
                 {k.label}

@@ -10,7 +10,7 @@ import { timezoneOptions } from './timezones';
 import type { StepProps } from './WhatStep';
 import type { When } from './wizard-state';
 
-export function WhenStep({ state, set }: StepProps) {
+export function WhenStep({ state, set, editing }: StepProps) {
   const windows = useQuery({
     queryKey: ['windows', 'picker'],
     queryFn: () => unwrap(api.GET('/api/windows', { params: { query: { limit: 500, sort: 'name' } } })),
@@ -36,7 +36,7 @@ export function WhenStep({ state, set }: StepProps) {
           value={state.when}
           onChange={(v) => set({ when: v as When })}
           data={[
-            { value: 'now', label: 'Now' },
+            { value: 'now', label: editing ? 'When run by hand' : 'Now' },
             { value: 'at', label: 'At a time' },
             { value: 'cron', label: 'On a schedule (cron)' },
           ]}

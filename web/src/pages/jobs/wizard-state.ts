@@ -4,6 +4,7 @@
 import type { Schemas } from '../../api/client';
 
 export type CreateJob = Schemas['CreateJobDto'];
+type JobView = Schemas['JobView'];
 export type DeviceFilter = Schemas['DeviceFilterQuery'];
 
 /** The device list's filter fields a job may save (the server keeps these and drops the rest). */
@@ -74,6 +75,61 @@ export function fromParams(p: Record<string, string>, defaultTimezone: string): 
     deadlineMinutes: p.deadlineMinutes ?? '',
     credentialId: p.credentialId ?? '',
   };
+}
+
+/** A time as a datetime-local input holds it: the browser's zone, to the minute. */
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * A saved job as the wizard's fields, to edit it: its params as the server keeps them (defaults
+ * applied), its target, schedule and settings. A one-off job whose start has passed has none
+ * left ("now": it runs when asked).
+ */
+export function stateFromJob(j: JobView): WizardState {
+  const p = j.params as Record<string, unknown>;
+  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const target = j.target as { deviceIds?: number[]; tags?: string[]; filter?: Record<string, unknown> };
+  const filter: Partial<Record<FilterField, string>> = {};
+  for (const f of FILTER_FIELDS) if (target.filter?.[f] !== undefined) filter[f] = text(target.filter[f]);
+  const pending = j.schedule.runAt && j.nextRunAt ? j.schedule.runAt : null;
+  return {
+    kind: j.kind,
+    name: j.name ?? '',
+    packages: Array.isArray(p.packages) ? p.packages.join(' ') : '',
+    manager: text(p.manager),
+    reboot: text(p.reboot) || 'never',
+    script: text(p.script),
+    shell: text(p.shell) || 'sh',
+    timeoutSec: text(p.timeoutSec),
+    sudo: p.sudo === true,
+    parameters: p.parameters && typeof p.parameters === 'object' ? Object.entries(p.parameters).map(([k, v]) => `${k}=${text(v)}`).join('\n') : '',
+    files: Array.isArray(p.files) ? p.files.join('\n') : '',
+    sleepMs: text(p.sleepMs),
+    deviceIds: target.deviceIds ?? [],
+    tags: target.tags ?? [],
+    filter,
+    when: j.schedule.cron ? 'cron' : pending ? 'at' : 'now',
+    runAt: pending ? localInput(pending) : '',
+    cron: j.schedule.cron ?? '',
+    timezone: j.schedule.timezone,
+    windowIds: j.windowIds,
+    concurrency: String(j.concurrency),
+    retries: String(j.retries),
+    retryDelaySec: String(j.retryDelaySec),
+    deadlineMinutes: j.deadlineMinutes ? String(j.deadlineMinutes) : '',
+    credentialId: j.credentialId ? String(j.credentialId) : '',
+  };
+}
+
+/** The wizard's address for changing a saved job: its fields in the URL, as a new job's are. */
+export function editHref(j: JobView): string {
+  const q = new URLSearchParams({ edit: String(j.id) });
+  for (const [k, v] of Object.entries(toParams(stateFromJob(j)))) if (v !== undefined) q.set(k, v);
+  return `/jobs/new?${q}`;
 }
 
 /** The URL's view of the state: every key present, empty ones as undefined (which removes them). */
