@@ -461,7 +461,7 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     await t.http.post(`/api/jobs/${id}/cancel`).set(admin);
   });
 
-  it('a technician changes a recurring job for its next runs (schedule, targets, windows, params), checked as a new job is; not by a viewer, not while a run is under way, not its kind, not once cancelled', async () => {
+  it('a technician changes a recurring job for its next runs (schedule, targets, windows, params), the fields given checked as a new job\'s are; not by a viewer, not while a run is under way, not its kind, not once cancelled', async () => {
     const tech = bearer(await t.tokenFor('technician'));
     const viewer = bearer(await t.tokenFor('viewer'));
     const [a, b] = [await makeDevice(t.db, { hostname: 'edit-a' }), await makeDevice(t.db, { hostname: 'edit-b' })];
@@ -472,21 +472,29 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     expect(await job(id)).toMatchObject({ nextRunAt: '2030-01-04T18:00:00.000Z', windowIds: [] });
 
     const edited = { ...body, name: 'weekly noop', params: { sleepMs: 10 }, target: { deviceIds: [a, b] }, schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' }, windowIds: [w], retries: 1 };
-    expect((await t.http.put(`/api/jobs/${id}`).set(viewer).send(edited)).status).toBe(403);
+    expect((await t.http.patch(`/api/jobs/${id}`).set(viewer).send(edited)).status).toBe(403);
     // checked as POST checks: each bad field named, nothing changed
-    const bad = await t.http.put(`/api/jobs/${id}`).set(tech).send({ ...edited, target: { deviceIds: [a, 999999] }, schedule: { cron: '0 25 * * *' }, windowIds: [999999] });
+    const bad = await t.http.patch(`/api/jobs/${id}`).set(tech).send({ ...edited, target: { deviceIds: [a, 999999] }, schedule: { cron: '0 25 * * *' }, windowIds: [999999] });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['schedule.cron', 'target.deviceIds.1', 'windowIds.0']);
-    expect((await t.http.put(`/api/jobs/${id}`).set(tech).send({ ...edited, kind: 'command' })).body).toMatchObject({ statusCode: 400, details: [{ field: 'kind', messages: [`a job's kind cannot change (job ${id} is noop): create a new job for command`] }] });
-    expect((await t.http.put(`/api/jobs/${id}`).set(tech).send({ ...edited, schedule: { runAt: '2030-01-01T00:00:00Z' } })).body.details).toEqual([{ field: 'schedule.runAt', messages: ['schedule.runAt must be in the future (Run now starts a run at once)'] }]);
-    expect(await job(id)).toMatchObject({ name: 'nightly noop', schedule: { cron: '0 18 * * *' }, nextRunAt: '2030-01-04T18:00:00.000Z' });
+    expect((await t.http.patch(`/api/jobs/${id}`).set(tech).send({ ...edited, kind: 'command' })).body).toMatchObject({ statusCode: 400, details: [{ field: 'kind', messages: [`a job's kind cannot change (job ${id} is noop): create a new job for command`] }] });
+    expect((await t.http.patch(`/api/jobs/${id}`).set(tech).send({ schedule: { runAt: '2030-01-01T00:00:00Z' } })).body.details).toEqual([{ field: 'schedule.runAt', messages: ['schedule.runAt must be in the future (Run now starts a run at once)'] }]);
+    expect((await t.http.patch(`/api/jobs/${id}`).set(tech).send({ target: null, retries: null })).body.details).toEqual([
+      { field: 'target', messages: ['target cannot be null'] }, { field: 'retries', messages: ['retries cannot be null'] },
+    ]);
+    // the fields given change, the others stay
+    const renamed = await t.http.patch(`/api/jobs/${id}`).set(tech).send({ name: 'nightly noop, renamed' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'nightly noop, renamed', schedule: { cron: '0 18 * * *' }, nextRunAt: '2030-01-04T18:00:00.000Z', target: { deviceIds: [a] }, params: { sleepMs: 0 } });
+    expect(await job(id)).toMatchObject({ name: 'nightly noop, renamed', schedule: { cron: '0 18 * * *' }, nextRunAt: '2030-01-04T18:00:00.000Z', windowIds: [] });
 
-    const changed = await t.http.put(`/api/jobs/${id}`).set(tech).send(edited);
+    const changed = await t.http.patch(`/api/jobs/${id}`).set(tech).send(edited);
     expect(changed.status).toBe(200);
     // Sundays at 02:00 in Berlin: Saturday 01:00 UTC
     expect(changed.body).toMatchObject({ id, name: 'weekly noop', schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' }, nextRunAt: '2030-01-06T01:00:00.000Z', params: { sleepMs: 10 }, target: { deviceIds: [a, b] }, windowIds: [w], retries: 1, runId: null });
     const audit = (await t.http.get(`/api/audit?action=job.update&objectType=job&objectId=${id}`).set(admin).expect(200)).body.items;
-    expect(audit).toEqual([expect.objectContaining({ action: 'job.update', statusCode: 200 })]);
+    // each change, with what it changed (newest first)
+    expect(audit.map((e: { statusCode: number; summary: string }) => [e.statusCode, JSON.parse(e.summary).name])).toEqual([[200, 'weekly noop'], [200, 'nightly noop, renamed']]);
     // Friday's old firing passes unfired; the new one runs both machines, in the window
     clock.set(new Date('2030-01-04T18:00:05Z'));
     await new Promise((r) => setTimeout(r, 1500));
@@ -502,15 +510,19 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     clock.set(new Date('2030-01-06T12:00:00Z')); // outside the window: Run now's targets wait for it
     const run = (await t.http.post(`/api/jobs/${id}/run`).set(tech).send({}).expect(201)).body.runId;
     await until('the run to wait for its window', async () => (await job(id)).counts.waitingForWindow === 2);
-    const busy = await t.http.put(`/api/jobs/${id}`).set(tech).send({ ...edited, windowIds: [] });
+    const busy = await t.http.patch(`/api/jobs/${id}`).set(tech).send({ ...edited, windowIds: [] });
     expect([busy.status, busy.body.message]).toEqual([409, `Job ${id} is under way (run ${run}, running), and its run reads these settings: wait for it to end, or cancel that run`]);
     expect((await job(id)).windowIds).toEqual([w]);
     await t.http.post(`/api/jobs/${id}/runs/${run}/cancel`).set(tech).expect(200);
     // without a schedule it runs only when asked: the edit itself starts nothing
-    const manual = await t.http.put(`/api/jobs/${id}`).set(tech).send({ ...edited, schedule: undefined, windowIds: [] });
-    expect(manual.body).toMatchObject({ schedule: { cron: null, runAt: null }, nextRunAt: null, windowIds: [], runId: run });
+    const manual = await t.http.patch(`/api/jobs/${id}`).set(tech).send({ schedule: null, windowIds: [], name: null });
+    expect(manual.body).toMatchObject({ name: null, schedule: { cron: null, runAt: null }, nextRunAt: null, windowIds: [], runId: run, target: { deviceIds: [a, b] } });
+    // a device merged away since the job named it does not stop a change that leaves the targets alone
+    await t.db.query('DELETE FROM devices WHERE id = ?', [b]);
+    expect((await t.http.patch(`/api/jobs/${id}`).set(tech).send({ schedule: { cron: '0 4 * * *' } }).expect(200)).body.nextRunAt).toBe('2030-01-07T04:00:00.000Z');
+    expect((await t.http.patch(`/api/jobs/${id}`).set(tech).send({ target: { deviceIds: [a, b] } })).body.details).toEqual([{ field: 'target.deviceIds.1', messages: [`device ${b} does not exist`] }]);
     await t.http.post(`/api/jobs/${id}/cancel`).set(tech).expect(200);
-    const cancelled = await t.http.put(`/api/jobs/${id}`).set(tech).send(edited);
+    const cancelled = await t.http.patch(`/api/jobs/${id}`).set(tech).send(edited);
     expect([cancelled.status, cancelled.body.message]).toEqual([409, `Job ${id} is cancelled: it cannot be changed (create a new job)`]);
   });
 

@@ -1,5 +1,5 @@
 // jobs/: request and response shapes of jobs, runs and run targets.
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
@@ -94,6 +94,9 @@ export class CreateJobDto {
   @IsOptional() @IsInt() @Min(1) @Max(4_294_967_295)
   credentialId?: number;
 }
+
+/** The fields that change (PATCH): name, schedule, deadline, deadlineMinutes and credentialId may be null, to clear them. */
+export class UpdateJobDto extends PartialType(CreateJobDto) {}
 
 export class JobListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) kind?: string;

@@ -1,6 +1,6 @@
 // jobs/: HTTP for jobs, their runs, per-target output and progress. Everyone reads;
 // technicians create, run now, cancel, pause and resume (each audited).
-import { Body, Controller, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit } from '../audit/audit.interceptor';
@@ -8,7 +8,7 @@ import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
-import { CancelQuery, CreateJobDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunNowDto, RunPage, TargetPage, TargetsQuery } from './job.dto';
+import { CancelQuery, CreateJobDto, JobCreated, JobDetailView, JobListQuery, JobPage, JobView, RunDetailView, RunNowDto, RunPage, TargetPage, TargetsQuery, UpdateJobDto } from './job.dto';
 import { JobsService } from './jobs.service';
 
 /** A log is plain text (device output), never JSON: say so, so the client reads it as text. */
@@ -84,14 +84,14 @@ export class JobsController {
     sendLog(res, await this.jobs.log(id, runId, deviceId));
   }
 
-  @Put(':id')
+  @Patch(':id')
   @MinRole('technician')
   @Audit('job.update', 'job')
   @ApiOperation({
-    summary: 'changes a job for its next runs: the body of POST /api/jobs (the kind stays the job\'s); without a schedule the job runs only by Run now, and an edit starts no run; 409 once the job is cancelled or while a run is under way (it reads these settings)',
+    summary: 'changes a job for its next runs: any fields of POST /api/jobs (null clears name, schedule, deadline, deadlineMinutes, credentialId), each checked as POST checks it; the kind stays; without a schedule the job runs only by Run now, and an edit starts no run; 409 once the job is cancelled or while a run is under way (it reads these settings)',
   })
   @ApiOkResponse({ type: JobView })
-  update(@IdParam('id') id: number, @Body() dto: CreateJobDto): Promise<JobView> {
+  update(@IdParam('id') id: number, @Body() dto: UpdateJobDto): Promise<JobView> {
     return this.jobs.update(id, dto);
   }
 

@@ -11,7 +11,7 @@ import { CredentialsService } from '../credentials/credentials.service';
 import { JobName } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
 import { JobsClock } from './jobs.clock';
-import { CancelQuery, CreateJobDto, FILTER_FIELDS, JobDetailView, JobListQuery, JobView, RunDetailView, RunView, TargetCounts, TargetPage, TargetsQuery, TargetView } from './job.dto';
+import { CancelQuery, CreateJobDto, FILTER_FIELDS, UpdateJobDto, JobDetailView, JobListQuery, JobView, RunDetailView, RunView, TargetCounts, TargetPage, TargetsQuery, TargetView } from './job.dto';
 import { Job, JobRun, JobTargetSelector, TargetStatus } from './job.entity';
 import { JobKindRegistry } from './job-kinds';
 import { JobsRepository, TargetRow } from './jobs.repository';
@@ -21,6 +21,8 @@ export const MAX_RUN_TARGETS = 100_000;
 const DETAIL_TARGETS = 1000;
 /** how long Run now waits for the job's lock (another click, a firing) before answering 409 */
 const RUN_NOW_WAIT_SECONDS = 10;
+/** fields an edit may leave out but not clear */
+const NOT_NULL = ['kind', 'params', 'target', 'windowIds', 'concurrency', 'retries', 'retryDelaySec'] as const;
 
 export function laneJobId(runId: number, lane: number): string {
   return `jobrun-${runId}-lane-${lane}`;
@@ -84,26 +86,45 @@ export class JobsService {
   }
 
   /**
-   * Changes a job for its next runs: the body of POST /api/jobs, whose kind must stay the
-   * job's. Without a schedule the job then runs only when asked (Run now): an edit starts no
-   * run. 409 once the job is cancelled, and while a run is under way, which reads the job's
-   * params, windows, retries and credential as its targets start; the check and the change
-   * hold the job's lock, as Run now and the firings do, so a firing of the old schedule that
-   * was due meanwhile finds the new one.
+   * Changes a job for its next runs: the fields of POST /api/jobs that the body names (null
+   * clears name, schedule, deadline, deadlineMinutes and credentialId), each checked as POST
+   * checks it; the kind stays. Without a schedule the job then runs only when asked (Run now):
+   * an edit starts no run. 409 once the job is cancelled, and while a run is under way, which
+   * reads the job's params, windows, retries and credential as its targets start; the check and
+   * the change hold the job's lock, as Run now and the firings do, so a firing of the old
+   * schedule that was due meanwhile finds the new one (an edit that leaves the schedule alone
+   * leaves its next firing alone too).
    */
-  async update(id: number, dto: CreateJobDto): Promise<JobView> {
+  async update(id: number, dto: UpdateJobDto): Promise<JobView> {
     const done = await this.repo.underRunLock(id, RUN_NOW_WAIT_SECONDS, async () => {
       const job = await this.find(id);
       if (job.state === 'cancelled') throw new ConflictException(`Job ${id} is cancelled: it cannot be changed (create a new job)`);
-      if (dto.kind !== job.kind) throw badRequest([{ field: 'kind', messages: [`a job's kind cannot change (job ${id} is ${job.kind}): create a new job for ${String(dto.kind).slice(0, 64)}`] }]);
+      if (dto.kind !== undefined && dto.kind !== job.kind) {
+        throw badRequest([{ field: 'kind', messages: [`a job's kind cannot change (job ${id} is ${job.kind}): create a new job for ${String(dto.kind).slice(0, 64)}`] }]);
+      }
+      const given = (k: keyof UpdateJobDto) => dto[k] !== undefined;
+      const unclearable = NOT_NULL.filter((k) => dto[k] === null);
+      if (unclearable.length) throw badRequest(unclearable.map((k) => ({ field: k, messages: [`${k} cannot be null`] })));
       const last = await this.repo.latestRun(id);
       if (underWay(last)) {
         throw new ConflictException(`Job ${id} is under way (run ${last.id}, ${last.status}), and its run reads these settings: wait for it to end, or cancel that run`);
       }
+      // the job as a body, the given fields over it
+      const current: CreateJobDto = {
+        name: job.name ?? undefined, kind: job.kind, params: job.params, target: job.target as CreateJobDto['target'],
+        schedule: job.cron ? { cron: job.cron, timezone: job.timezone } : job.runAt && job.nextRunAt ? { runAt: job.runAt, timezone: job.timezone } : undefined,
+        windowIds: await this.repo.windowIdsOf(id), concurrency: job.concurrency, deadline: job.deadline ?? undefined, deadlineMinutes: job.deadlineMinutes ?? undefined,
+        retries: job.retries, retryDelaySec: job.retryDelaySec, credentialId: job.credentialId ?? undefined,
+      };
+      const merged = { ...current } as Record<string, unknown>;
+      for (const [k, v] of Object.entries(dto)) if (v !== undefined) merged[k] = v === null ? undefined : v;
       const now = this.clock.now();
-      const { settings, windowIds } = await this.checked(dto, now, true);
+      // what the body leaves alone was checked when it was set: a device merged away since, or a
+      // deadline that has passed, is no reason to refuse a new cron expression
+      const { settings, windowIds } = await this.checked(merged as unknown as CreateJobDto, now, given);
+      if (!given('schedule')) Object.assign(settings, { runAt: job.runAt, cron: job.cron, timezone: job.timezone, nextRunAt: job.nextRunAt });
       await this.repo.updateJob(id, { ...settings, updatedAt: now }, windowIds);
-      this.logger.log({ jobId: id, nextRunAt: settings.nextRunAt }, 'job changed');
+      this.logger.log({ jobId: id, changed: Object.keys(dto).filter((k) => given(k as keyof UpdateJobDto)), nextRunAt: settings.nextRunAt }, 'job changed');
       return this.find(id);
     });
     if (!done.got) throw new ConflictException(`Job ${id} is being started by someone else: try again in a moment`);
@@ -113,14 +134,17 @@ export class JobsService {
   /**
    * A job body checked field by field (400 naming each bad one) and turned into the job's
    * settings: its params as its kind has them, its target, schedule and next firing, windows.
-   * `editing`: a start time already past is a mistake, where a new job would start at once.
+   * `check`, for an edit: the fields the body gives, which alone are checked (the others are
+   * the job's own), and a start time already past is then a mistake, where a new job would
+   * start at once.
    */
-  private async checked(dto: CreateJobDto, now: Date, editing = false): Promise<{ settings: Omit<Job, 'id' | 'state' | 'createdBy' | 'createdAt' | 'updatedAt'>; windowIds: number[] }> {
+  private async checked(dto: CreateJobDto, now: Date, check?: (field: keyof CreateJobDto) => boolean): Promise<{ settings: Omit<Job, 'id' | 'state' | 'createdBy' | 'createdAt' | 'updatedAt'>; windowIds: number[] }> {
     const details: FieldError[] = [];
+    const checks = (field: keyof CreateJobDto) => !check || check(field);
     const kind = this.kinds.get(dto.kind);
-    let params: Record<string, unknown> = {};
+    let params: Record<string, unknown> = dto.params ?? {};
     if (!kind) details.push({ field: 'kind', messages: [`unknown kind "${String(dto.kind).slice(0, 64)}"; one of ${this.kinds.names().join(', ')}`] });
-    else {
+    else if (checks('params')) {
       const v = kind.validate(dto.params ?? {});
       params = v.params;
       for (const p of v.problems) details.push({ field: p.field ? `params.${p.field}` : 'params', messages: [p.message] });
@@ -133,17 +157,17 @@ export class JobsService {
       target.filter = Object.fromEntries(FILTER_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, f[k] instanceof Date ? (f[k] as Date).toISOString() : String(f[k])]));
     }
     if (!target.deviceIds && !target.tags && !target.filter) details.push({ field: 'target', messages: ['target must name deviceIds, tags or a filter'] });
-    if (target.deviceIds) {
+    if (target.deviceIds && checks('target')) {
       const known = await this.repo.existingDeviceIds(target.deviceIds);
       const missing = dto.target.deviceIds!.map((id, i) => [id, i] as const).filter(([id]) => !known.has(id)).slice(0, 20);
       for (const [id, i] of missing) details.push({ field: `target.deviceIds.${i}`, messages: [`device ${id} does not exist`] });
     }
     const windowIds = [...new Set(dto.windowIds ?? [])];
-    if (windowIds.length) {
+    if (windowIds.length && checks('windowIds')) {
       const known = await this.repo.existingWindowIds(windowIds);
       for (const [i, id] of (dto.windowIds ?? []).entries()) if (!known.has(id)) details.push({ field: `windowIds.${i}`, messages: [`maintenance window ${id} does not exist`] });
     }
-    if (dto.credentialId !== undefined) {
+    if (dto.credentialId !== undefined && checks('credentialId')) {
       const cred = await this.credentials.find(dto.credentialId);
       if (!cred) details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} does not exist`] });
       else if (cred.kind !== 'ssh') details.push({ field: 'credentialId', messages: [`credential ${dto.credentialId} is ${cred.kind}, not ssh`] });
@@ -161,8 +185,8 @@ export class JobsService {
       details.push(...body.details);
     }
     if (s.runAt && s.runAt.getTime() > now.getTime()) nextRunAt = s.runAt;
-    else if (s.runAt && editing) details.push({ field: 'schedule.runAt', messages: ['schedule.runAt must be in the future (Run now starts a run at once)'] });
-    if (dto.deadline && dto.deadline.getTime() <= now.getTime()) details.push({ field: 'deadline', messages: ['deadline must be in the future'] });
+    else if (s.runAt && check?.('schedule')) details.push({ field: 'schedule.runAt', messages: ['schedule.runAt must be in the future (Run now starts a run at once)'] });
+    if (dto.deadline && checks('deadline') && dto.deadline.getTime() <= now.getTime()) details.push({ field: 'deadline', messages: ['deadline must be in the future'] });
     if (details.length) throw badRequest(details);
 
     const settings = {

@@ -643,13 +643,13 @@ export interface paths {
             cookie?: never;
         };
         get: operations["Jobs_get"];
-        /** changes a job for its next runs: the body of POST /api/jobs (the kind stays the job's); without a schedule the job runs only by Run now, and an edit starts no run; 409 once the job is cancelled or while a run is under way (it reads these settings) */
-        put: operations["Jobs_update"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** changes a job for its next runs: any fields of POST /api/jobs (null clears name, schedule, deadline, deadlineMinutes, credentialId), each checked as POST checks it; the kind stays; without a schedule the job runs only by Run now, and an edit starts no run; 409 once the job is cancelled or while a run is under way (it reads these settings) */
+        patch: operations["Jobs_update"];
         trace?: never;
     };
     "/api/jobs/{id}/runs": {
@@ -2657,6 +2657,58 @@ export interface components {
             page: number;
             limit: number;
         };
+        UpdateJobDto: {
+            /**
+             * @description trimmed; not blank
+             * @example Install 7-Zip in the lab
+             */
+            name?: string;
+            /**
+             * @description software.install, software.uninstall, software.upgrade, command, inventory.refresh, noop, and kinds other modules register
+             * @example software.install
+             */
+            kind?: string;
+            /**
+             * @description software kinds: {packages: [..] (empty for upgrade = all pending updates), manager?, reboot?: never|if-required|always}; command: {script, shell?: sh|bash|powershell, timeoutSec?, parameters?: {NAME: value}}
+             * @example {
+             *       "packages": [
+             *         "htop"
+             *       ]
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            target?: components["schemas"]["JobTargetDto"];
+            /** @description absent: now */
+            schedule?: components["schemas"]["JobScheduleDto"];
+            /** @description maintenance windows: a target starts only while one of them is open (and while a window of each of its tags is) */
+            windowIds?: number[];
+            /**
+             * @description targets of one run at once, over all workers
+             * @default 10
+             */
+            concurrency: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601: targets not started by then become missed
+             */
+            deadline?: string;
+            /** @description minutes after each run starts after which unstarted targets become missed */
+            deadlineMinutes?: number;
+            /**
+             * @description retries of a transient failure (unreachable, timeout, lock held)
+             * @default 3
+             */
+            retries: number;
+            /**
+             * @description seconds before the first retry, doubled for each next one (capped at an hour)
+             * @default 30
+             */
+            retryDelaySec: number;
+            /** @description SSH credential to use on every target; default: the one that last worked for each device in a scan */
+            credentialId?: number;
+        };
         RunNowDto: {
             /**
              * @description failed: only the devices whose targets failed or were missed in the latest run (a device merged since: the one it was merged into; trigger retry); absent: every device the target selector picks now
@@ -4649,7 +4701,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateJobDto"];
+                "application/json": components["schemas"]["UpdateJobDto"];
             };
         };
         responses: {

@@ -3,14 +3,14 @@
 // /jobs/new?deviceIds=1,2&kind=software.install (from a device's page) prefills it and a reload
 // keeps it. Errors from the server are shown in words, with the step that holds each field.
 // With ?edit=ID (a job page's Edit, which fills the fields from the job) it changes that job
-// instead: PUT /api/jobs/:id, its kind fixed, for its next runs.
+// instead: PATCH /api/jobs/:id, its kind fixed, for its next runs.
 import { useEffect, useState } from 'react';
 import { Alert, Anchor, Breadcrumbs, Button, Group, List, Paper, Stepper, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconArrowLeft, IconArrowRight, IconCheck } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { api, ApiError, unwrap } from '../../api/client';
+import { api, ApiError, Schemas, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
@@ -44,7 +44,7 @@ export default function NewJobPage() {
   const step = Math.min(4, Math.max(1, Number.parseInt(params.step ?? '1', 10) || 1));
   const editId = Number.parseInt(params.edit ?? '', 10) || undefined;
   const editing = editId !== undefined;
-  // the job being changed: its name for the header, and a deadline set through the API, kept
+  // the job being changed: its name for the header
   const saved = useQuery({ queryKey: ['jobs', editId, 'detail'], queryFn: () => unwrap(api.GET('/api/jobs/{id}', { params: { path: { id: editId! } } })), enabled: editing });
   const jobTitle = saved.data?.name ? `"${saved.data.name}"` : `job ${editId}`;
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
@@ -75,8 +75,11 @@ export default function NewJobPage() {
     setError(undefined);
     try {
       if (editing) {
-        const deadline = saved.data?.deadline && new Date(saved.data.deadline).getTime() > Date.now() ? { deadline: saved.data.deadline } : {};
-        await unwrap(api.PUT('/api/jobs/{id}', { params: { path: { id: editId } }, body: { ...buildBody(state), ...deadline } }));
+        // every field the wizard has, a cleared one as null (PATCH keeps what a body leaves out:
+        // the job's absolute deadline, which the wizard has no field for)
+        const b = buildBody(state);
+        const body = { ...b, name: b.name ?? null, schedule: b.schedule ?? null, windowIds: b.windowIds ?? [], deadlineMinutes: b.deadlineMinutes ?? null, credentialId: b.credentialId ?? null };
+        await unwrap(api.PATCH('/api/jobs/{id}', { params: { path: { id: editId } }, body: body as unknown as Schemas['UpdateJobDto'] }));
         notifications.show({ color: 'green', title: 'Job saved', message: `Its next runs use these settings (job ${editId}).` });
         void qc.invalidateQueries({ queryKey: ['jobs'] });
         navigate(`/jobs/${editId}`);
