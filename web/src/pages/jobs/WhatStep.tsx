@@ -26,8 +26,8 @@ export function WhatStep({ state, set, editing }: StepProps) {
         required
       >
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
-          {KINDS.map((k) => (
-            <Radio.Card key={k.value} value={k.value} p="xs" radius="sm" aria-label={k.label} disabled={editing && k.value !== state.kind}>
+          {KINDS.filter((k) => !editing || k.value === state.kind).map((k) => (
+            <Radio.Card key={k.value} value={k.value} p="xs" radius="sm" aria-label={k.label}>
               <Radio.Indicator size="xs" style={{ float: 'left', marginRight: 8, marginTop: 3 }} />
               <Text size="sm" fw={600}>
                 {k.label}
