@@ -78,14 +78,14 @@ export class SoftwareRepository {
    * Distinct installed versions of a page of titles, from the (software_id, version) index: the
    * newest `listed` of them, and how many there are.
    */
-  async versions(ids: number[], listed = LISTED_VERSIONS): Promise<Map<number, { versions: string[]; count: number }>> {
+  async versions(ids: number[], listed = LISTED_VERSIONS): Promise<Map<number, { versions: string[]; versionCount: number }>> {
     const all = new Map<number, string[]>(ids.map((id) => [id, []]));
     if (ids.length) {
       const rows = await this.ds.query('SELECT DISTINCT software_id AS id, version FROM installed_software WHERE software_id IN (?)', [ids]);
       for (const v of rows) all.get(Number(v.id))!.push(v.version);
     }
     // newest first as people read versions (10.2 after 9.8), not as text sorts them
-    return new Map([...all].map(([id, list]) => [id, { versions: list.sort((a, b) => VERSION_ORDER.compare(b, a)).slice(0, listed), count: list.length }]));
+    return new Map([...all].map(([id, list]) => [id, { versions: list.sort((a, b) => VERSION_ORDER.compare(b, a)).slice(0, listed), versionCount: list.length }]));
   }
 
   /**

@@ -16,7 +16,7 @@ export class SoftwareService {
   async catalogue(q: SoftwareQuery): Promise<Page<SoftwareView>> {
     const { rows, total } = await this.repo.catalogue(q.q?.trim() || undefined, q.sort ?? 'name', (q.page - 1) * q.limit, q.limit);
     const versions = await this.repo.versions(rows.map((r) => r.id));
-    return { items: rows.map((r) => ({ ...r, versions: versions.get(r.id)!.versions, versionCount: versions.get(r.id)!.count })), total, page: q.page, limit: q.limit };
+    return { items: rows.map((r) => ({ ...r, ...versions.get(r.id)! })), total, page: q.page, limit: q.limit };
   }
 
   /** One title with its version spread: which versions are installed, on how many devices each. */

@@ -8,8 +8,11 @@
 // where its PDU is in the clear: once decrypted (authPriv), or in the message itself, whose
 // digest the client checks before and writes again after (authNoPriv).
 
-/** One TLV's tag, where its contents start and how long they are; null when it does not fit. */
-function tlvAt(b: Buffer, at: number, end: number): { tag: number; start: number; len: number } | null {
+/** One TLV: its tag, where its contents start and how long they are. */
+type Tlv = { tag: number; start: number; len: number };
+
+/** The TLV at `at`; null when it does not fit before `end`. */
+function tlvAt(b: Buffer, at: number, end: number): Tlv | null {
   if (at + 2 > end) return null;
   let len = b[at + 1];
   let start = at + 2;
@@ -66,15 +69,11 @@ export interface PatchedAnswer {
 function oddValuesOf(b: Buffer, at: number, end: number): Array<{ tagAt: number; oid: string; why: string }> | null {
   const pdu = tlvAt(b, at, end);
   if (!pdu || pdu.tag !== 0xa2) return null; // a Response
-  const pduEnd = pdu.start + pdu.len;
-  let field = pdu.start;
-  for (let i = 0; i < 3; i++) {
-    const f = tlvAt(b, field, pduEnd);
-    if (!f || f.tag !== 0x02) return null;
-    field = f.start + f.len;
-  }
-  const list = tlvAt(b, field, pduEnd);
-  if (!list || list.tag !== 0x30) return null;
+  // request-id, error-status, error-index, then the varbind list
+  const fields = tlvsFrom(b, pdu.start, pdu.start + pdu.len, 4);
+  if (fields.length !== 4 || fields.slice(0, 3).some((f) => f.tag !== 0x02)) return null;
+  const list = fields[3];
+  if (list.tag !== 0x30) return null;
   const odd: Array<{ tagAt: number; oid: string; why: string }> = [];
   const listEnd = list.start + list.len;
   for (let vbAt = list.start; vbAt < listEnd; ) {
@@ -104,8 +103,8 @@ function patchAt(b: Buffer, at: number, end: number): PatchedAnswer | null {
 }
 
 /** The TLVs one after another from `at`, as long as each fits; fewer than asked when they stop fitting. */
-function tlvsFrom(b: Buffer, at: number, end: number, count: number): Array<{ tag: number; start: number; len: number }> {
-  const out: Array<{ tag: number; start: number; len: number }> = [];
+function tlvsFrom(b: Buffer, at: number, end: number, count: number): Tlv[] {
+  const out: Tlv[] = [];
   while (out.length < count) {
     const t = tlvAt(b, at, end);
     if (!t) break;
@@ -135,12 +134,16 @@ export function patchUndecodable(message: Buffer): PatchedAnswer | null {
  * padding) are kept.
  */
 export function patchScopedPdu(plain: Buffer): PatchedAnswer | null {
-  const scoped = tlvAt(plain, 0, plain.length);
+  return patchScoped(plain, tlvAt(plain, 0, plain.length));
+}
+
+/** `b` with the scoped PDU `scoped` (a TLV of it) mended; null as patchUndecodable. */
+function patchScoped(b: Buffer, scoped: Tlv | null | undefined): PatchedAnswer | null {
   if (!scoped || scoped.tag !== 0x30) return null;
   const end = scoped.start + scoped.len;
-  const [engine, context] = tlvsFrom(plain, scoped.start, end, 2);
+  const [engine, context] = tlvsFrom(b, scoped.start, end, 2);
   if (!engine || engine.tag !== 0x04 || !context || context.tag !== 0x04) return null;
-  return patchAt(plain, context.start + context.len, end);
+  return patchAt(b, context.start + context.len, end);
 }
 
 export interface PatchedV3Answer extends PatchedAnswer {
@@ -162,15 +165,13 @@ export function patchV3Message(message: Buffer): PatchedV3Answer | null {
   const end = outer.start + outer.len;
   const [version, header, security, data] = tlvsFrom(message, outer.start, end, 4);
   if (!version || version.tag !== 0x02 || version.len !== 1 || message[version.start] !== 3) return null;
-  if (!header || header.tag !== 0x30 || !security || security.tag !== 0x04 || !data || data.tag !== 0x30) return null; // data: a plain scoped PDU
+  if (!header || header.tag !== 0x30 || !security || security.tag !== 0x04) return null;
   const usm = tlvAt(message, security.start, security.start + security.len);
   if (!usm || usm.tag !== 0x30) return null;
   // msgAuthoritativeEngineID, -Boots, -Time, msgUserName, msgAuthenticationParameters, msgPrivacyParameters
   const fields = tlvsFrom(message, usm.start, usm.start + usm.len, 6);
   if (fields.length !== 6 || fields[0].tag !== 0x04 || fields[4].tag !== 0x04) return null;
-  const [engine, context] = tlvsFrom(message, data.start, data.start + data.len, 2);
-  if (!engine || engine.tag !== 0x04 || !context || context.tag !== 0x04) return null;
-  const patched = patchAt(message, context.start + context.len, data.start + data.len);
+  const patched = patchScoped(message, data); // a plain scoped PDU (an encrypted one is an OCTET STRING)
   if (!patched) return null;
   const engineId = Buffer.from(message.subarray(fields[0].start, fields[0].start + fields[0].len));
   return { ...patched, engineId, digest: { start: fields[4].start, len: fields[4].len } };
