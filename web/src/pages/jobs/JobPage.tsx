@@ -100,6 +100,8 @@ export default function JobPage() {
   const skipped = skippedFiringsText(job.skippedFirings, 'run', 'this run');
   /** the latest run's targets that a retry runs again */
   const unfinished = job.counts.failed + job.counts.missed;
+  /** no run under way and not cancelled: it may run now, be retried or be edited */
+  const idle = job.status === 'scheduled' || job.status === 'completed';
 
   return (
     <>
@@ -123,18 +125,18 @@ export default function JobPage() {
           canRun && (
             <>
               {/* outside the schedule: a recurring job now, a one-off job again */}
-              {(job.status === 'scheduled' || job.status === 'completed') && (
+              {idle && (
                 <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={act.isPending && act.variables === 'run'} onClick={() => act.mutate('run')}>
                   {job.runId && !job.schedule.cron ? 'Run again' : 'Run now'}
                 </Button>
               )}
               {/* for its next runs: a run under way reads the job's settings */}
-              {(job.status === 'scheduled' || job.status === 'completed') && (
+              {idle && (
                 <Button variant="default" leftSection={<IconPencil size={16} />} component={Link} to={editHref(job)}>
                   Edit
                 </Button>
               )}
-              {(job.status === 'scheduled' || job.status === 'completed') && unfinished > 0 && (
+              {idle && unfinished > 0 && (
                 <Button variant="default" leftSection={<IconRefresh size={16} />} loading={act.isPending && act.variables === 'retry'} onClick={() => act.mutate('retry')}>
                   Retry failed ({formatCount(unfinished)})
                 </Button>

@@ -74,25 +74,24 @@ export default function NewJobPage() {
     setBusy(true);
     setError(undefined);
     try {
+      const b = buildBody(state);
+      let id: number;
       if (editing) {
         // every field the wizard has, a cleared one as null (PATCH keeps what a body leaves out:
         // the job's absolute deadline, which the wizard has no field for)
-        const b = buildBody(state);
         const body = { ...b, name: b.name ?? null, schedule: b.schedule ?? null, windowIds: b.windowIds ?? [], deadlineMinutes: b.deadlineMinutes ?? null, credentialId: b.credentialId ?? null };
-        await unwrap(api.PATCH('/api/jobs/{id}', { params: { path: { id: editId } }, body: body as unknown as Schemas['UpdateJobDto'] }));
-        notifications.show({ color: 'green', title: 'Job saved', message: `Its next runs use these settings (job ${editId}).` });
-        void qc.invalidateQueries({ queryKey: ['jobs'] });
-        navigate(`/jobs/${editId}`);
-        return;
+        id = (await unwrap(api.PATCH('/api/jobs/{id}', { params: { path: { id: editId } }, body: body as unknown as Schemas['UpdateJobDto'] }))).id;
+        notifications.show({ color: 'green', title: 'Job saved', message: `Its next runs use these settings (job ${id}).` });
+      } else {
+        id = (await unwrap(api.POST('/api/jobs', { body: b }))).id;
+        notifications.show({
+          color: 'green',
+          title: 'Job created',
+          message: state.when === 'now' ? `${kindLabel(state.kind)} started (job ${id}).` : `${kindLabel(state.kind)} scheduled (job ${id}).`,
+        });
       }
-      const created = await unwrap(api.POST('/api/jobs', { body: buildBody(state) }));
-      notifications.show({
-        color: 'green',
-        title: 'Job created',
-        message: state.when === 'now' ? `${kindLabel(state.kind)} started (job ${created.id}).` : `${kindLabel(state.kind)} scheduled (job ${created.id}).`,
-      });
       void qc.invalidateQueries({ queryKey: ['jobs'] });
-      navigate(`/jobs/${created.id}`);
+      navigate(`/jobs/${id}`);
     } catch (err) {
       setError(err);
     } finally {
