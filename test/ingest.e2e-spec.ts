@@ -252,6 +252,58 @@ describe('inventory ingest', () => {
     });
   });
 
+  it("a MAC two machines share on a virtual interface (Calico's, a bridge's) does not merge them: only the report's own MACs identify it", async () => {
+    // Kubernetes nodes: each its own NIC, and the same fixed MAC on every pod interface
+    const node = (n: number, sharedMac: string): InventoryReport => ({
+      source: 'ssh',
+      identity: { hostname: `k8s-node-${n}-${sharedMac.slice(0, 2)}`, serial: `K8S-NODE-${n}-${sharedMac.slice(0, 2)}`, macs: [`3c:ec:ef:00:0${n}:${sharedMac.slice(0, 2)}`], addresses: [`192.0.2.${140 + n}`] },
+      interfaces: [
+        { name: 'eno1', mac: `3c:ec:ef:00:0${n}:${sharedMac.slice(0, 2)}`, addresses: [`192.0.2.${140 + n}`] },
+        { name: 'cali12ab34cd', mac: sharedMac },
+      ],
+    });
+    // Calico's (in the junk list too) and one a lab's bridges happen to share (in no list)
+    for (const shared of ['ee:ee:ee:ee:ee:ee', '52:54:00:aa:bb:cc']) {
+      const a = await ingest.ingest(node(1, shared));
+      const b = await ingest.ingest(node(2, shared));
+      expect(b).toMatchObject({ created: true });
+      expect(b.deviceId).not.toBe(a.deviceId);
+      expect((await device(a.deviceId)).serial).toBe(`K8S-NODE-1-${shared.slice(0, 2)}`);
+      // and the next report of the first node still finds it
+      expect(await ingest.ingest(node(1, shared))).toMatchObject({ created: false, matchedBy: 'serial', deviceId: a.deviceId, changes: 0 });
+    }
+    // no lock that every node's ingest would queue on
+    const withoutPods = (r: InventoryReport) => ({ ...r, interfaces: r.interfaces!.slice(0, 1) });
+    expect(ingestLockNames(node(3, 'ee:ee:ee:ee:ee:ee'))).toEqual(ingestLockNames(withoutPods(node(3, 'ee:ee:ee:ee:ee:ee'))));
+    // a report naming no MACs of its own is still known by its interfaces'
+    const bare = await ingest.ingest({ source: 'agent', identity: { hostname: 'k8s-node-1-ee', addresses: ['198.51.100.141'] }, interfaces: [{ name: 'eno1', mac: '3c:ec:ef:00:01:ee' }] });
+    expect(bare).toMatchObject({ created: false, matchedBy: 'mac' });
+  });
+
+  it('a part swapped for one of the same model (a disk, a power supply) updates its serial and says so; an unchanged rescan rewrites nothing', async () => {
+    const report = (diskSerial: string, mhz: number): InventoryReport => linuxHost({
+      identity: { hostname: 'disk-01', serial: 'DISK-HOST-0001', macs: ['52:54:00:d1:5c:01'], addresses: ['192.0.2.190'] },
+      interfaces: [{ name: 'eth0', mac: '52:54:00:d1:5c:01', addresses: ['192.0.2.190'] }],
+      software: [],
+      hardware: [
+        { kind: 'cpu', name: 'AMD EPYC 7B13', cores: 2, speedMhz: mhz },
+        { kind: 'disk', name: 'sda', model: 'Samsung SSD 870', serial: diskSerial, capacityBytes: 500107862016 },
+        { kind: 'other', name: 'machine-id', serial: '3f2a9c1e5b7d4e8f9a0b1c2d3e4f5a6b' },
+      ],
+    });
+    const rowsOf = async (id: number) => (await t.db.query('SELECT * FROM hardware_components WHERE device_id = ? ORDER BY id', [id])) as Array<Record<string, unknown>>;
+    const { deviceId } = await ingest.ingest(report('S6PNNX0T100001A', 2450));
+    const before = await rowsOf(deviceId);
+    // the same parts, the CPU at another clock speed as it runs: nothing written
+    expect(await ingest.ingest(report('S6PNNX0T100001A', 3100))).toMatchObject({ changes: 0 });
+    expect(await rowsOf(deviceId)).toEqual(before);
+    await ingest.ingest(report('S6PNNX0T200002B', 2450));
+    expect((await device(deviceId)).hardware).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'disk', name: 'sda', serial: 'S6PNNX0T200002B' })]));
+    expect((await history(deviceId)).filter((x) => x.kind === 'hardware')).toEqual([
+      expect.objectContaining({ action: 'changed', subject: 'disk sda 476940 MiB', before: 'serial S6PNNX0T100001A', after: 'serial S6PNNX0T200002B' }),
+    ]);
+  });
+
   it('junk serials and virtual MACs never merge two machines', async () => {
     const a = await ingest.ingest({ source: 'agent', identity: { hostname: 'pc-a', serial: 'To be filled by O.E.M.', macs: ['02:42:ac:11:00:02', '00:00:00:00:00:00'], addresses: ['192.0.2.101'] } });
     const b = await ingest.ingest({ source: 'agent', identity: { hostname: 'pc-b', serial: 'To be filled by O.E.M.', macs: ['02:42:ac:11:00:02', '00:00:00:00:00:00'], addresses: ['192.0.2.102'] } });
@@ -338,6 +390,28 @@ describe('inventory ingest', () => {
       software: [{ name: 'Résumé Builder', version: '1.1' }, { name: 'Straße Mapper', version: '2.0' }, { name: 'fold-only-tool', version: '3' }],
     });
     expect(again.changes).toBe(0);
+  });
+
+  it('keeps a 255-character title whose lower case is longer (İ lower-cases to two characters), and a rescan of it changes nothing', async () => {
+    const name = `İ${'x'.repeat(254)}`;
+    const report = (): InventoryReport => ({ source: 'agent', identity: { hostname: 'dotted-i-01', serial: 'DOTI-0001', addresses: ['192.0.2.184'] }, software: [{ name, version: '1.0' }] });
+    const res = await ingest.ingest(report());
+    const items = (await t.http.get(`/api/devices/${res.deviceId}/software`).set(viewer)).body.items as Array<{ name: string; version: string }>;
+    expect(items).toEqual([expect.objectContaining({ name, version: '1.0' })]);
+    const again = await ingest.ingest(report());
+    expect(again.changes).toBe(0);
+    expect(await history(res.deviceId)).toHaveLength(1);
+  });
+
+  it('records a package reinstalled for another architecture at the same version, naming both', async () => {
+    const report = (architecture: string): InventoryReport => ({
+      source: 'agent', identity: { hostname: 'arch-01', serial: 'ARCH-0001', addresses: ['192.0.2.185'] }, software: [{ name: '7-Zip', version: '23.01', architecture }],
+    });
+    const { deviceId } = await ingest.ingest(report('x86'));
+    await ingest.ingest(report('x64'));
+    expect((await history(deviceId)).filter((x) => x.kind === 'software')).toEqual([
+      expect.objectContaining({ action: 'changed', subject: '7-Zip', before: '23.01 (x86)', after: '23.01 (x64)' }),
+    ]);
   });
 
   it('keeps a title with half a UTF-16 character (a JSON \\uD800 escape, or a name cut at its limit inside an emoji)', async () => {

@@ -1,5 +1,5 @@
 import { normalizeMac } from '../common/mac';
-import { cleanText, isUsefulMac, isUsefulSerial } from './identity';
+import { cleanText, isUsefulMac, isUsefulSerial, normalizedTitle } from './identity';
 
 describe('identity', () => {
   it.each([
@@ -12,7 +12,8 @@ describe('identity', () => {
 
   it.each([
     ['00:00:00:00:00:00', false], ['ff:ff:ff:ff:ff:ff', false], ['02:42:ac:11:00:02', false], ['00:15:5d:01:02:03', false],
-    ['01:00:5e:00:00:fb', false], ['52:54:00:12:34:56', true], ['3c:52:82:aa:bb:cc', true],
+    ['01:00:5e:00:00:fb', false], ['ee:ee:ee:ee:ee:ee', false], ['00:16:3e:00:00:00', false], ['fe:ff:ff:ff:ff:ff', false],
+    ['00:16:3e:5a:01:02', true], ['52:54:00:12:34:56', true], ['3c:52:82:aa:bb:cc', true],
   ])('MAC %s useful: %s', (mac, useful) => {
     expect(isUsefulMac(mac)).toBe(useful);
   });
@@ -52,5 +53,13 @@ describe('identity', () => {
   it('caps a long value without cutting a character in two', () => {
     expect(cleanText(`${'x'.repeat(254)}\u{1F600}`, 255)).toBe('x'.repeat(254));
     expect(cleanText(`${'x'.repeat(253)}\u{1F600}`, 255)).toBe(`${'x'.repeat(253)}\u{1F600}`);
+  });
+
+  it('keys a title in lower case within its column, also when lower case is longer', () => {
+    expect(normalizedTitle('Mozilla Firefox (x64 en-US)')).toBe('mozilla firefox (x64 en-us)');
+    const dotted = normalizedTitle(`İ${'X'.repeat(254)}`);
+    expect(dotted).toHaveLength(255);
+    expect(dotted.startsWith('i\u0307xx')).toBe(true);
+    expect(normalizedTitle(`${'a'.repeat(254)}\u{1F600}`)).toBe('a'.repeat(254)); // not half an emoji
   });
 });

@@ -22,6 +22,9 @@ export const JUNK_MAC_PREFIXES = [
   '00:1c:42:00:00:', // Parallels shared networking
   '7a:79:', // Apple AWDL-style locally administered
   '00:ff:', // TAP-Windows adapters
+  'ee:ee:ee:ee:ee:ee', // Calico's host side of every pod interface, on every Kubernetes node
+  '00:16:3e:00:00:00', // lxc-net's lxcbr0 bridge, the same on every host that runs it
+  'fe:ff:ff:ff:ff:ff', // Xen's backend vif interfaces in dom0
 ];
 
 export function isUsefulMac(mac: string): boolean {
@@ -73,8 +76,21 @@ export function isStorableIp(value: unknown): value is string {
 export function cleanText(value: unknown, max = 255): string | undefined {
   if (value === undefined || value === null) return undefined;
   const s = String(value).replace(LONE_SURROGATE, '\uFFFD').replace(BIDI_CONTROLS, '').replace(TERMINAL_SEQUENCES, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  if (!s) return undefined;
+  return s ? capped(s, max) : undefined;
+}
+
+/** The first `max` UTF-16 units of `s`, less half a character at the end. */
+function capped(s: string, max: number): string {
   if (s.length <= max) return s;
   const cut = s.slice(0, max);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * A software title as the catalogue keys it: lower case, within its column. Lower-casing can
+ * lengthen a name ('İ' becomes two characters), so a name cleaned to 255 is cut again after it:
+ * a 256-character key was cut by the database on insert and then never found again.
+ */
+export function normalizedTitle(name: string, max = 255): string {
+  return capped(name.toLowerCase(), max);
 }

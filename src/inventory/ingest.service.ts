@@ -17,7 +17,7 @@ import { DeviceCountsService } from '../software/device-counts.service';
 import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
 import { calendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
-import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial } from './identity';
+import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial, normalizedTitle } from './identity';
 import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, TitleKey, titleKey } from './inventory.repository';
@@ -293,7 +293,7 @@ export class IngestService {
         installDate: isCalendarDate(s.installDate, r.at) ? s.installDate : null,
       }))
       .filter((s): s is PreparedSoftware['items'][number] => !!s.name);
-    const titles = [...new Map(items.map((s) => [titleKey(s.name.toLowerCase(), s.publisher), { name: s.name, normalizedName: s.name.toLowerCase(), publisher: s.publisher }])).values()];
+    const titles = [...new Map(items.map((s) => [titleKey(normalizedTitle(s.name), s.publisher), { name: s.name, normalizedName: normalizedTitle(s.name), publisher: s.publisher }])).values()];
     // titles this process has read before (most, after the first machines) need no query at all
     const known = this.repo.knownTitleIds(titles);
     if (known.size === titles.length) return { items, titles, ids: known };
@@ -314,7 +314,7 @@ export class IngestService {
     const ids = prepared.ids ?? (await this.repo.titleIds(m, prepared.titles, r.at));
     const wanted = new Map<string, { softwareId: number; version: string; architecture: string; installDate: string | null }>();
     for (const s of items) {
-      const softwareId = ids.get(titleKey(s.name.toLowerCase(), s.publisher));
+      const softwareId = ids.get(titleKey(normalizedTitle(s.name), s.publisher));
       if (softwareId) wanted.set(`${softwareId}|${s.version}|${s.architecture}`, { softwareId, version: s.version, architecture: s.architecture, installDate: s.installDate });
     }
     const current = isNew ? [] : await this.repo.installedOf(m, id);
@@ -331,12 +331,16 @@ export class IngestService {
     if (isNew) return; // a first sighting is one "device added", not a line per package
     const touched = [...new Set([...toAdd, ...toRemove].map((x) => x.softwareId))];
     const names = await this.repo.namesOf(m, touched);
-    const versions = (rows: Array<{ softwareId: number; version: string }>, t: number) =>
-      rows.filter((x) => x.softwareId === t).map((x) => x.version).sort((a, b) => VERSION_ORDER.compare(a, b)).join(', ');
+    // versions alone, unless they are all that stayed the same: then with their architectures
+    // (7-Zip 23.01 reinstalled as x64 over x86 is a change worth a line)
+    const versions = (rows: Array<{ softwareId: number; version: string; architecture: string }>, t: number, withArch = false) =>
+      rows.filter((x) => x.softwareId === t).map((x) => (withArch && x.architecture ? `${x.version} (${x.architecture})` : x.version))
+        .sort((a, b) => VERSION_ORDER.compare(a, b)).join(', ');
     for (const t of touched) {
       const name = names.get(t) ?? `software ${t}`;
-      const was = versions(current, t);
-      const now = versions([...wanted.values()], t);
+      let was = versions(current, t);
+      let now = versions([...wanted.values()], t);
+      if (was === now) (was = versions(current, t, true)), (now = versions([...wanted.values()], t, true));
       if (!titlesBefore.has(t)) record(id, 'software', 'added', name, null, now);
       else if (!titlesAfter.has(t)) record(id, 'software', 'removed', name, was, null);
       else if (was !== now) record(id, 'software', 'changed', name, was, now);
@@ -350,12 +354,21 @@ export class IngestService {
     }));
     const describe = (h: { kind: string; name: string | null; model: string | null; slot: string | null; capacity_bytes: number | null }) =>
       [h.kind, h.slot, h.name ?? h.model, h.capacity_bytes ? `${Math.round(Number(h.capacity_bytes) / 2 ** 20)} MiB` : null].filter(Boolean).join(' ');
-    const before = (isNew ? [] : await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id)).map(describe);
-    const after = rows.map(describe);
-    if (sameList(before, after)) return;
+    const stored = isNew ? [] : await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id);
+    // every column counts but the clock speed, which some CPUs report as it runs at the moment:
+    // a disk or power supply swapped for one of the same model differs only in its serial
+    if (sameList(stored.map(hardwareKey).sort(), rows.map(hardwareKey).sort())) return;
     if (!isNew) {
+      const before = stored.map(describe);
+      const after = rows.map(describe);
       for (const a of after.filter((a) => !before.includes(a))) record(id, 'hardware', 'added', a, null, a);
       for (const b of before.filter((b) => !after.includes(b))) record(id, 'hardware', 'removed', b, b, null);
+      const serials = (list: typeof rows, d: string) => list.filter((h) => describe(h) === d).map((h) => (h.serial ? `serial ${h.serial}` : 'no serial')).sort().join(', ');
+      for (const d of new Set(after.filter((a) => before.includes(a)))) {
+        const was = serials(stored, d);
+        const now = serials(rows, d);
+        if (was.toLowerCase() !== now.toLowerCase()) record(id, 'hardware', 'changed', d, was, now);
+      }
     }
     await this.repo.replaceRows(m, 'hardware_components', id, rows, isNew);
   }
@@ -398,6 +411,13 @@ export class IngestService {
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * A hardware row as compared between reports: without speed_mhz, capacities as text (BIGINT
+ * comes back as a string), the rest case-folded (an agent prints a Windows MachineGuid in capitals).
+ */
+const hardwareKey = (h: { kind: string; name: string | null; manufacturer: string | null; model: string | null; serial: string | null; capacity_bytes: number | string | null; cores: number | null; slot: string | null }) =>
+  JSON.stringify([h.kind, h.name, h.manufacturer, h.model, h.serial, h.slot].map((v) => v?.toLowerCase() ?? null).concat([h.capacity_bytes === null ? null : String(h.capacity_bytes), h.cores === null ? null : String(h.cores)]));
 
 /** A report's software list, cleaned, its titles, and their catalogue ids unless they are left to the device's transaction. */
 interface PreparedSoftware {
@@ -452,7 +472,11 @@ function clean(report: InventoryReport): CleanReport {
     const v = cleanText(raw[f], LIMITS[f]);
     if (v !== undefined) fields[f] = v;
   }
-  const macs = [...new Set([...(id.macs ?? []), ...(report.interfaces ?? []).map((i) => i.mac ?? '')].map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
+  // a collector's identity MACs are the machine's own: it leaves out bridges, containers and
+  // tunnels, whose MACs many machines share (Calico's ee:ee:ee:ee:ee:ee on every node). Only a
+  // report that names none of its own falls back on its interfaces' MACs
+  const ownMacs = Array.isArray(id.macs) ? id.macs : (report.interfaces ?? []).map((i) => i.mac ?? '');
+  const macs = [...new Set(ownMacs.map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
   const addresses = [...new Set((id.addresses ?? []).filter(isStorableIp))];
   const at = report.collectedAt && !Number.isNaN(new Date(report.collectedAt).getTime()) ? new Date(report.collectedAt) : new Date();
   // what no type or platform Teknisi knows is unknown (a collector's bug must not fail the report on the column)
