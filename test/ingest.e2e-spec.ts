@@ -280,6 +280,24 @@ describe('inventory ingest', () => {
     expect(bare).toMatchObject({ created: false, matchedBy: 'mac' });
   });
 
+  it("two laptops that use one hot desk's dock (its network adapter's MAC) in turn stay two devices, each with its serial", async () => {
+    const laptop = (serial: string, hostname: string, ip: string): InventoryReport => ({
+      source: 'agent', identity: { hostname, serial, macs: ['00:e0:4c:68:00:01'], addresses: [ip] },
+      interfaces: [{ name: 'Ethernet 3', mac: '00:e0:4c:68:00:01', addresses: [ip] }],
+    });
+    const a = await ingest.ingest(laptop('5CG1230AAA', 'LT-ANNA', '192.0.2.196'));
+    const b = await ingest.ingest(laptop('5CG1230BBB', 'LT-BORIS', '192.0.2.196'));
+    expect(b).toMatchObject({ created: true });
+    expect((await device(a.deviceId)).serial).toBe('5CG1230AAA');
+    expect((await device(b.deviceId)).serial).toBe('5CG1230BBB');
+    expect(await ingest.ingest(laptop('5CG1230AAA', 'LT-ANNA', '192.0.2.196'))).toMatchObject({ deviceId: a.deviceId, matchedBy: 'serial' });
+    // the same adapter in a report without a serial (SNMP, an agent as a user) still finds a device by it
+    expect(await ingest.ingest({ source: 'snmp', identity: { macs: ['00:e0:4c:68:00:01'], addresses: ['192.0.2.196'] } })).toMatchObject({ created: false, matchedBy: 'mac', deviceId: a.deviceId });
+    // as does one with the image's hostname at the address the other had: another serial, another machine
+    const c = await ingest.ingest({ source: 'agent', identity: { hostname: 'LT-ANNA', serial: '5CG1230CCC', addresses: ['192.0.2.196'] } });
+    expect(c.created).toBe(true);
+  });
+
   it('a part swapped for one of the same model (a disk, a power supply) updates its serial and says so; an unchanged rescan rewrites nothing', async () => {
     const report = (diskSerial: string, mhz: number): InventoryReport => linuxHost({
       identity: { hostname: 'disk-01', serial: 'DISK-HOST-0001', macs: ['52:54:00:d1:5c:01'], addresses: ['192.0.2.190'] },

@@ -192,14 +192,15 @@ export class IngestService {
    * identifier that finds devices decides, and the oldest of them wins. When those devices
    * include two that a technician marked distinct, the rest of the evidence picks between them
    * (see disambiguate); when it cannot, the report becomes a device of its own rather than one
-   * machine's data on another.
+   * machine's data on another. A report with a serial is never given to a device with another.
    */
   private async match(m: EntityManager, r: CleanReport): Promise<{ id: number | null; by: MatchedBy | null }> {
     const identity = { serial: r.fields.serial, macs: r.macs.filter(isUsefulMac), hostname: r.fields.hostname, addresses: r.addresses };
     const finders: Array<[MatchedBy, () => Promise<number[]>]> = [
       ['serial', async () => (identity.serial && isUsefulSerial(identity.serial) ? this.repo.idsBySerial(m, identity.serial) : [])],
-      ['mac', async () => (identity.macs.length ? this.repo.idsByMacs(m, identity.macs) : [])],
-      ['hostname', async () => (identity.hostname && identity.addresses.length ? this.repo.idsByHostnameAndAddress(m, identity.hostname, identity.addresses) : [])],
+      // past the serial, a device with another serial is another machine (see idsByMacs)
+      ['mac', async () => (identity.macs.length ? this.repo.idsByMacs(m, identity.macs, identity.serial) : [])],
+      ['hostname', async () => (identity.hostname && identity.addresses.length ? this.repo.idsByHostnameAndAddress(m, identity.hostname, identity.addresses, identity.serial) : [])],
       // only for a report with nothing stronger: one whose own serial or MACs found no device is
       // a machine of its own, even a clone that kept the image's hostname and machine-id
       ['machine-id', async () => (identity.hostname && r.machineId && !identity.serial && !identity.macs.length ? this.repo.idsByHostnameAndMachineId(m, identity.hostname, r.machineId) : [])],
