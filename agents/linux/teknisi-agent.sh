@@ -455,9 +455,11 @@ collect_network() {
 }
 
 # --- installed software: whichever package manager the machine has -------------------------
-# The same command as the server's SSH collector; the first line names the manager.
+# The same command as the server's SSH collector; the first line names the manager. dpkg only
+# where its database holds something: Fedora and EPEL package dpkg, whose dpkg-query lists
+# nothing and succeeds on a missing status file, which would hide the rpm list.
 list_packages() {
-  if command -v dpkg-query >/dev/null 2>&1; then echo "#dpkg"; dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n'
+  if command -v dpkg-query >/dev/null 2>&1 && test -s "${DPKG_ADMINDIR:-/var/lib/dpkg}/status"; then echo "#dpkg"; dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n'
   elif command -v rpm >/dev/null 2>&1; then echo "#rpm"; rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\t%{ARCH}\t%{VENDOR}\t%{INSTALLTIME}\n'
   elif command -v apk >/dev/null 2>&1; then echo "#apk"; apk list -I 2>/dev/null || apk info -v
   elif command -v pacman >/dev/null 2>&1; then echo "#pacman"; pacman -Q

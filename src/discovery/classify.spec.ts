@@ -58,6 +58,54 @@ describe('classify', () => {
     expect(result).toMatchObject(expected);
   });
 
+  describe('a Unix host\'s name in its sysDescr (Net-SNMP sends `uname -snrvm`) does not decide what the machine is', () => {
+    it.each([
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux hl-app01 5.15.0-91-generic #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64', { osVersion: '5.15.0-91-generic' }],
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux printer-gw 6.1.0-17-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 (2023-12-30) x86_64', { osVersion: '6.1.0-17-amd64' }],
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux windows-build 6.1.0-17-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 (2023-12-30) x86_64', { osVersion: '6.1.0-17-amd64' }],
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux junos-ci.example.net 5.14.0-362.13.1.el9_3.x86_64 #1 SMP PREEMPT_DYNAMIC Wed Dec 13 14:07:45 UTC 2023 x86_64', { osVersion: '5.14.0-362.13.1.el9_3.x86_64' }],
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux fortigate-logs 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024 x86_64', { osVersion: '6.8.0-45-generic' }],
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux aruba-clearpass-proxy 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64', { osVersion: '6.1.0-28-amd64' }],
+      ['1.3.6.1.4.1.8072.3.2.10', 'Linux routeros-backup 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64', { osVersion: '6.1.0-28-amd64' }],
+    ])('%s / %s is Linux', (oid, descr, expected) => {
+      expect(classify(oid, descr)).toEqual({ platform: 'linux', osFamily: 'linux', osName: 'Linux', ...expected });
+    });
+
+    it('a Mac called hl-mbp is a Mac, and a FreeBSD box called junos-lab is a BSD one', () => {
+      expect(classify('1.3.6.1.4.1.8072.3.2.16', 'Darwin hl-mbp 23.2.0 Darwin Kernel Version 23.2.0: Wed Nov 15 21:53:18 PST 2023; root:xnu-10002.61.3~2/RELEASE_ARM64_T6000 arm64'))
+        .toEqual({ platform: 'macos', osFamily: 'macos', osName: 'macOS (Darwin)', osVersion: '23.2.0' });
+      expect(classify('1.3.6.1.4.1.8072.3.2.8', 'FreeBSD junos-lab 13.2-RELEASE-p4 FreeBSD 13.2-RELEASE-p4 GENERIC amd64'))
+        .toEqual({ platform: 'other', osFamily: 'bsd', osVersion: '13.2-RELEASE-p4' });
+    });
+  });
+
+  describe('Cisco: switches, routers and the ASA by their sysDescr', () => {
+    const switchOf = (osVersion: string) => ({ vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os', osName: 'Cisco IOS', osVersion });
+    const routerOf = (osVersion: string) => ({ vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os', osName: 'Cisco IOS', osVersion });
+    it.each([
+      ['a Catalyst 3560-CX', 'Cisco IOS Software, C3560CX Software (C3560CX-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)\r\nTechnical Support: http://www.cisco.com/techsupport\r\nCopyright (c) 1986-2021 by Cisco Systems, Inc.\r\nCompiled Wed 03-Mar-21 09:40 by mcpre', switchOf('15.2(7)E4')],
+      ['a Catalyst 3560-E', 'Cisco IOS Software, C3560E Software (C3560E-UNIVERSALK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)', switchOf('15.0(2)SE11')],
+      ['a Catalyst 1000', 'Cisco IOS Software, C1000 Software (C1000-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)', switchOf('15.2(7)E4')],
+      ['an IE 4000', 'Cisco IOS Software, IE4000 Software (IE4000-UNIVERSALK9-M), Version 15.2(7)E3, RELEASE SOFTWARE (fc3)', switchOf('15.2(7)E3')],
+      ['an IE 2000', 'Cisco IOS Software, IE2000 Software (IE2000-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)', switchOf('15.2(7)E4')],
+      ['a Catalyst 2950 on IOS 12', 'Cisco Internetwork Operating System Software \r\nIOS (tm) C2950 Software (C2950-I6Q4L2-M), Version 12.1(22)EA14, RELEASE SOFTWARE (fc1)\r\nTechnical Support: http://www.cisco.com/techsupport\r\nCopyright (c) 1986-2010 by cisco Systems, Inc.\r\nCompiled Tue 26-Oct-10 10:35 by nburra', switchOf('12.1(22)EA14')],
+      ['a Catalyst 2960 on IOS 12', 'Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE12, RELEASE SOFTWARE (fc2)', switchOf('12.2(55)SE12')],
+      ['an ISR 2911 (the C2900 image is the routers\')', 'Cisco IOS Software, C2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M8, RELEASE SOFTWARE (fc2)\r\nTechnical Support: http://www.cisco.com/techsupport\r\nCopyright (c) 1986-2021 by Cisco Systems, Inc.', routerOf('15.7(3)M8')],
+      ['an ISR 1941', 'Cisco IOS Software, C1900 Software (C1900-UNIVERSALK9-M), Version 15.7(3)M5, RELEASE SOFTWARE (fc1)', routerOf('15.7(3)M5')],
+      ['a C891F', 'Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version 15.8(3)M4, RELEASE SOFTWARE (fc3)', routerOf('15.8(3)M4')],
+      ['an ISR 4331 on IOS XE 16', 'Cisco IOS XE Software, Version 16.09.05\r\nCisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.5, RELEASE SOFTWARE (fc1)', routerOf('16.09.05')],
+      ['a C1111', 'Cisco IOS Software [Gibraltar], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)', routerOf('16.12.4')],
+      ['a 2600 on IOS 12', 'Cisco Internetwork Operating System Software \r\nIOS (tm) C2600 Software (C2600-IK9O3S3-M), Version 12.3(26), RELEASE SOFTWARE (fc2)\r\nTechnical Support: http://www.cisco.com/techsupport', routerOf('12.3(26)')],
+    ])('%s', (_name, descr, expected) => {
+      expect(classify('1.3.6.1.4.1.9.1.2134', descr)).toEqual(expected);
+    });
+
+    it('an ASA is a firewall whose platform sends it no IOS commands, as over SSH', () => {
+      expect(classify('1.3.6.1.4.1.9.1.2132', 'Cisco Adaptive Security Appliance Version 9.16(4)'))
+        .toEqual({ vendor: 'Cisco', type: 'firewall', platform: 'other', osFamily: 'network-os', osName: 'Cisco ASA', osVersion: '9.16(4)' });
+    });
+  });
+
   it('reads the enterprise number with or without a leading dot', () => {
     expect(enterpriseOf('.1.3.6.1.4.1.9.1.1')).toBe(9);
     expect(enterpriseOf('1.3.6.1.2.1.1')).toBeNull();

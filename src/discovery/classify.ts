@@ -74,8 +74,13 @@ export const DESCR_RULES: Array<{
   detail?: (descr: string, type: DeviceType | undefined) => Classification;
 }> = [
   { pattern: /Cisco NX-OS/i, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-nxos', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco NX-OS' },
-  { pattern: /Cisco IOS.*(Switch|C2960|C3750|C3850|C9[23]00|Catalyst)/is, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
-  { pattern: /Cisco IOS/i, result: { vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
+  // the ASA answers to Cisco's enterprise number but not to IOS commands: no driver of its own, as over SSH
+  { pattern: /Cisco Adaptive Security Appliance/i, result: { vendor: 'Cisco', type: 'firewall', platform: 'other', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco ASA' },
+  // a switch by its image family: Catalyst 2918-2970, 3550/3560, 3750, 3850, 9200/9300, 1000 and the IE
+  // series. C2900 is the ISR G2 routers' image (2901-2951), so the 29xx families are listed one by one
+  { pattern: /(?:Cisco IOS|IOS \(tm\)).*(?:Switch|Catalyst|\b(?:C29(?:18|40|5[05]|60|70)|C35[56]0|C3750|C3850|C9[23]00|C1000(?!\d)|IE\d{4}|IE3x00))/is, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
+  // IOS 12 and older begin "Cisco Internetwork Operating System Software", then "IOS (tm) …"
+  { pattern: /Cisco IOS|IOS \(tm\)/i, result: { vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
   { pattern: /JUNOS/i, result: { vendor: 'Juniper', platform: 'junos', osFamily: 'network-os' }, version: /JUNOS ([^\s,]+)/i, osName: 'Junos' },
   { pattern: /Arista Networks EOS/i, result: { vendor: 'Arista', type: 'switch', platform: 'eos', osFamily: 'network-os' }, version: /EOS version ([^\s,]+)/i, osName: 'Arista EOS' },
   { pattern: /RouterOS/i, result: { vendor: 'MikroTik', type: 'router', platform: 'routeros', osFamily: 'network-os' }, version: /RouterOS ([^\s,]+)/i, osName: 'RouterOS' },
@@ -101,13 +106,24 @@ export function enterpriseOf(sysObjectID: string | null | undefined): number | n
 const SYS_DESCR_READ = 4096;
 
 /**
+ * Net-SNMP on Unix sends `uname -snrvm`: "Linux hl-app01 5.15.0-91-generic #101-Ubuntu SMP … x86_64".
+ * The second word is the host's name, which an administrator chose: the rules must not read it,
+ * or "hl-app01" is a Brother printer and "windows-build" a Windows machine. The rest of the line
+ * is read as before, so the vendor's words elsewhere in an appliance's sysDescr still count.
+ */
+function withoutNodeName(descr: string): string {
+  return descr.replace(/^((?:Linux|Darwin|FreeBSD|OpenBSD|NetBSD)[ \t]+)\S+/i, '$1-');
+}
+
+/**
  * sysDescr decides where it is specific; the enterprise number fills what it leaves open,
  * and a known product OID has the last word on the kind of box.
  */
 export function classify(sysObjectID: string | null | undefined, sysDescr: string | null | undefined): Classification {
   const descr = (sysDescr ?? '').slice(0, SYS_DESCR_READ);
   const oid = (sysObjectID ?? '').replace(/^\./, '');
-  const rule = DESCR_RULES.find((r) => r.pattern.test(descr));
+  const readable = withoutNodeName(descr);
+  const rule = DESCR_RULES.find((r) => r.pattern.test(readable));
   const ent = enterpriseOf(sysObjectID);
   const byEnterprise = ent !== null ? (ENTERPRISES[ent] ?? {}) : {};
   const byProduct = OBJECT_IDS.find(([prefix]) => oid === prefix || oid.startsWith(`${prefix}.`))?.[1] ?? {};

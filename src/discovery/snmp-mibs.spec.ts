@@ -138,6 +138,15 @@ describe('text that is only control characters, and numbers of the wrong sign or
     expect(report.identity.macs).toEqual([MACS[0]]);
   });
 
+  it('a 10 Gb/s port whose ifSpeed is pinned at 2^32-1 ("4.29 Gb/s or more") has ifHighSpeed\'s speed, or none without one, never 4295 Mb/s', async () => {
+    // eth0 has an ifXTable row (ifHighSpeed 10000); eth1 none, as on agents that leave ifXTable out
+    const { report } = await collect(SYS, patched(IFS, {
+      '1.3.6.1.2.1.2.2.1.5.2': 4_294_967_295, '1.3.6.1.2.1.31.1.1.1.15.2': 10_000,
+      '1.3.6.1.2.1.2.2.1.5.3': 4_294_967_295,
+    }));
+    expect(report.interfaces?.map((i) => [i.name, i.speedMbps])).toEqual([['eth0', 10_000], ['eth1', undefined]]);
+  });
+
   const PRINTER: Recording = [
     ['1.3.6.1.2.1.43.5.1.1.16.1', Buffer.from('HP LaserJet Pro M404dn')],
     ['1.3.6.1.2.1.43.5.1.1.17.1', Buffer.from('VNB3K12345')],

@@ -36,6 +36,8 @@ export const OID = {
 export const SCALARS = [OID.hrMemorySize, OID.prtGeneralPrinterName, OID.prtGeneralSerialNumber, OID.prtMarkerLifeCount, OID.lldpLocChassisId, OID.cdpGlobalRun];
 
 const STATUS: Record<number, string> = { 1: 'up', 2: 'down', 3: 'testing', 4: 'unknown', 5: 'dormant', 6: 'notPresent', 7: 'lowerLayerDown' };
+/** ifSpeed's ceiling (a Gauge32): RFC 2863 says it means "this or faster, see ifHighSpeed", not 4295 Mb/s */
+const IF_SPEED_SATURATED = 2 ** 32 - 1;
 /** IANAifType values of virtual interfaces (loopback, PPP, tunnels, VLAN, LAG, bridge): their MACs don't identify a machine */
 const VIRTUAL_IF_TYPES = new Set([1, 23, 24, 53, 131, 135, 136, 161, 209]);
 
@@ -74,7 +76,9 @@ export async function readInterfaces(r: TableReader, max: number): Promise<{ int
     const type = num(cols.get(3));
     if (usefulMac && !VIRTUAL_IF_TYPES.has(type ?? 0)) physicalMacs.add(usefulMac);
     const highSpeed = positive(x?.get(15));
-    const speed = positive(cols.get(5));
+    // a saturated ifSpeed without an ifHighSpeed leaves the speed unknown
+    const ifSpeed = positive(cols.get(5));
+    const speed = ifSpeed === IF_SPEED_SATURATED ? undefined : ifSpeed;
     interfaces.push({
       name,
       // the administrator's label when there is one, else the hardware's description
@@ -130,7 +134,11 @@ export async function readHostResources(r: TableReader, memoryKb: number | null)
   const hardware: Hardware[] = [];
   if (memoryKb && memoryKb > 0) hardware.push({ kind: 'memory', name: 'total memory', ...capacity(memoryKb * 1024) });
 
-  // one entry per processor model, counting the logical processors the agent lists
+  // One entry per processor model, counting the rows the agent lists. Those are logical processors
+  // (Net-SNMP lists each "processor" of /proc/cpuinfo, Windows each logical processor), on every
+  // socket together, and HOST-RESOURCES-MIB says neither sockets nor threads per core. So `cores`
+  // here is not what SSH and the agents report (physical cores of one socket, one entry per
+  // socket): an i7-8700 shows 12 by SNMP and 6 by SSH, and a two-socket server one entry, not two.
   const cpus = new Map<string, number>();
   for (const cols of devices.values()) {
     if (text(cols.get(2)) !== HR_DEVICE.processor) continue;

@@ -79,6 +79,41 @@ describe('Cisco IOS XE over SSH: a stack of two Catalyst 9300', () => {
   });
 });
 
+describe('Cisco IOS over SSH: an ISR 2911 (ISR G2), whose show version says no "processor"', () => {
+  const version = unit('ios-isr2911', 'show-version.txt');
+
+  it('is a Cisco router with its model, serial and IOS version', () => {
+    const r = parseIos({ version }, '10.4.0.1');
+    expect(r.device).toEqual({ vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os', model: 'CISCO2911/K9', osName: 'Cisco IOS', osVersion: '15.7(3)M8' });
+    expect(r.identity).toMatchObject({ hostname: 'br-rtr02', serial: 'FTX1840ALCK' });
+  });
+
+  it('lists its memory: main and I/O memory together, the 512 MB of DRAM fitted', () => {
+    expect(parseIos({ version, inventory: '' }, '10.4.0.1').hardware).toEqual([{ kind: 'memory', name: 'total memory', capacityBytes: (491520 + 32768) * 1024 }]);
+  });
+
+  it.each([
+    ['an ISR 1941', 'Cisco CISCO1941/K9 (revision 1.0) with 487424K/36864K bytes of memory.', 'CISCO1941/K9', 487424 + 36864],
+    ['an ISR 2821 (ISR G1)', 'Cisco 2821 (revision 53.51) with 249856K/12288K bytes of memory.', '2821', 249856 + 12288],
+    ['a C891F', 'Cisco C891F-K9 (revision 1.0) with 488524K/35764K bytes of memory.', 'C891F-K9', 488524 + 35764],
+    // the forms with "processor" read as before
+    ['a Catalyst 2960-X', 'cisco WS-C2960X-48FPD-L (APM86XXX) processor (revision B0) with 524288K bytes of memory.', 'WS-C2960X-48FPD-L', 524288],
+    ['an ISR 4331 without the physical memory line', 'cisco ISR4331/K9 (1RU) processor with 1795979K/6147K bytes of memory.', 'ISR4331/K9', 1795979 + 6147],
+    ['a 7206VXR', 'Cisco 7206VXR (NPE-G2) processor (revision A) with 917504K/65536K bytes of memory.', '7206VXR', 917504 + 65536],
+  ])('reads the model and memory of %s', (_name, line, model, memoryKb) => {
+    const v = parseShowVersion(version.replace(/^Cisco CISCO2911\/K9 .*$/m, line));
+    expect(v).toMatchObject({ model, memoryBytes: memoryKb * 1024, serial: 'FTX1840ALCK' });
+  });
+});
+
+describe('Cisco IOS over SSH: switches outside the best-known families', () => {
+  it('reads a Catalyst 3560-CX as a switch', () => {
+    const r = parseIos({ version: unit('ios-c3560cx', 'show-version.txt') }, '10.2.0.11');
+    expect(r.device).toEqual({ vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os', model: 'WS-C3560CX-12PC-S', osName: 'Cisco IOS', osVersion: '15.2(7)E4' });
+    expect(r.identity).toMatchObject({ hostname: 'floor2-sw01', serial: 'FOC2133Y0NE', macs: ['00:a7:42:1b:6c:00'] });
+  });
+});
+
 describe('Cisco IOS parsers', () => {
   it('reads classic IOS 15 show version on a Catalyst 2960-X', () => {
     const v = parseShowVersion(unit('ios-c2960x', 'show-version.txt'));
@@ -170,7 +205,7 @@ describe('Cisco over SSH: what is not IOS is not called IOS', () => {
 
   it.each([
     ['IOS 12 on a Catalyst 2950', 'Cisco Internetwork Operating System Software \nIOS (tm) C2950 Software (C2950-I6Q4L2-M), Version 12.1(22)EA14, RELEASE SOFTWARE (fc1)\nCopyright (c) 1986-2010 by cisco Systems, Inc.\n\nsw-old uptime is 3 years, 2 weeks\ncisco WS-C2950-24 (RC32300) processor (revision R0) with 19911K bytes of memory.\nProcessor board ID FOC0903W1QZ\n',
-      { platform: 'cisco-ios', osName: 'Cisco IOS', osVersion: '12.1(22)EA14' }],
+      { type: 'switch', platform: 'cisco-ios', osName: 'Cisco IOS', osVersion: '12.1(22)EA14', model: 'WS-C2950-24' }],
     ['IOS XE 3 on a Catalyst 3850', 'Cisco IOS Software, IOS-XE Software, Catalyst L3 Switch Software (CAT3K_CAA-UNIVERSALK9-M), Version 03.06.06E RELEASE SOFTWARE (fc1)\nsw3850 uptime is 1 week, 2 days\n',
       { platform: 'cisco-ios', osName: 'Cisco IOS XE', osVersion: '03.06.06E' }],
   ])('names the OS of %s', (_name, version, expected) => {

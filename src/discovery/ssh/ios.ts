@@ -79,16 +79,17 @@ export function parseShowVersion(text: string | undefined): ShowVersion {
   const uptimes = [...t.matchAll(UPTIME)];
   const asaUp = os?.os === 'asa' ? ASA_UP.exec(t) : null;
   const deviceName = os?.os === 'nx-os' ? /^[ \t]*Device name:[ \t]*(\S+)/m.exec(t)?.[1] : undefined;
-  // "Model number : WS-C2960X-24PS-L" on switches; "cisco ISR4331/K9 (1RU) processor" everywhere;
-  // "cisco Nexus9000 C93180YC-EX chassis"; the ASA's "Hardware:   ASA5516, 8192 MB RAM, …"
+  // "Model number : WS-C2960X-24PS-L" on switches; "cisco ISR4331/K9 (1RU) processor" on most, the ISR
+  // G1/G2 and 800 series without "processor": "Cisco CISCO2911/K9 (revision 1.0) with 491520K/32768K
+  // bytes of memory."; "cisco Nexus9000 C93180YC-EX chassis"; the ASA's "Hardware:   ASA5516, 8192 MB RAM, …"
   const fields = keyValues(t);
   const asaHardware = os?.os === 'asa' ? /^Hardware:[ \t]+([^,\s]+),(?:.*?(\d+) MB RAM)?/m.exec(t) : null;
-  const model = fields.get('model number') ?? /^cisco (\S+) .*processor/im.exec(t)?.[1] ?? /^[ \t]*cisco (.+?) chassis/im.exec(t)?.[1] ?? asaHardware?.[1];
+  const model = fields.get('model number') ?? /^cisco (\S+) .*(?:processor|K bytes of memory)/im.exec(t)?.[1] ?? /^[ \t]*cisco (.+?) chassis/im.exec(t)?.[1] ?? asaHardware?.[1];
   const serial = fields.get('system serial number') ?? /^[ \t]*Processor board ID (\S+)/im.exec(t)?.[1] ?? (os?.os === 'asa' ? fields.get('serial number') : undefined);
-  // IOS XE: "4194304K bytes of physical memory."; classic IOS: "with 524288K/65536K bytes of memory.";
-  // NX-OS: "with 24632252 kB of memory."
+  // IOS XE: "4194304K bytes of physical memory."; classic IOS: "with 524288K/65536K bytes of memory.",
+  // main and I/O memory, which together are the DRAM fitted; NX-OS: "with 24632252 kB of memory."
   const physical = /^(\d+)K bytes of physical memory/m.exec(t);
-  const withMem = /processor.*with (\d+)K(?:\/(\d+)K)? bytes of memory/i.exec(t);
+  const withMem = /^cisco \S+ .*with (\d+)K(?:\/(\d+)K)? bytes of memory/im.exec(t);
   const nxos = /with (\d+) kB of memory/.exec(t);
   const memoryKb = physical ? Number(physical[1]) : withMem ? Number(withMem[1]) + Number(withMem[2] ?? 0) : nxos ? Number(nxos[1]) : asaHardware?.[2] ? Number(asaHardware[2]) * 1024 : undefined;
   return {

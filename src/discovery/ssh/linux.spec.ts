@@ -239,20 +239,32 @@ describe('Linux over SSH: output that machines break', () => {
     expect(parseLinux({ ...outputs, network: '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP"],"link_type":"loopback","addr_info":[]}]\n' }, '192.0.2.41').interfaces).toEqual([]);
   });
 
-  /** LINUX_COMMANDS.packages run by the real sh with `tools` (name → sh script) as the only commands on PATH */
-  const packagesWith = (tools: Record<string, string>) => {
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-pkg-'));
+  /** a Debian machine's /var/lib/dpkg/status, its first package */
+  const DPKG_STATUS = 'Package: adduser\nStatus: install ok installed\nPriority: important\nSection: admin\nInstalled-Size: 849\nMaintainer: Debian Adduser Developers <adduser@packages.debian.org>\nArchitecture: all\nMulti-Arch: foreign\nVersion: 3.134\n\n';
+
+  /**
+   * LINUX_COMMANDS.packages run by the real sh with `tools` (name → sh script) as the only commands
+   * on PATH, and dpkg's database (DPKG_ADMINDIR, which dpkg-query reads too) holding `dpkgStatus`:
+   * a status file with that text, or none when undefined
+   */
+  const packagesWith = (tools: Record<string, string>, dpkgStatus?: string) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-pkg-'));
+    const bin = path.join(root, 'bin');
+    const admindir = path.join(root, 'dpkg');
     try {
+      fs.mkdirSync(bin);
+      fs.mkdirSync(admindir);
+      if (dpkgStatus !== undefined) fs.writeFileSync(path.join(admindir, 'status'), dpkgStatus);
       for (const [name, script] of Object.entries(tools)) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
-      return execFileSync('/bin/sh', ['-c', LINUX_COMMANDS.packages], { encoding: 'utf8', env: { PATH: bin }, stdio: ['ignore', 'pipe', 'ignore'] });
+      return execFileSync('/bin/sh', ['-c', LINUX_COMMANDS.packages], { encoding: 'utf8', env: { PATH: bin, DPKG_ADMINDIR: admindir }, stdio: ['ignore', 'pipe', 'ignore'] });
     } finally {
-      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(root, { recursive: true, force: true });
     }
   };
 
   it('leaves the software out, not empty, when the package database cannot be read', () => {
     // a status file damaged by a full disk: dpkg-query prints nothing and exits 2
-    const dpkg = packagesWith({ 'dpkg-query': "echo \"dpkg-query: error: parsing file '/var/lib/dpkg/status' near line 4242 package 'libssl3':\" >&2; echo ' duplicate value for Version field' >&2; exit 2" });
+    const dpkg = packagesWith({ 'dpkg-query': "echo \"dpkg-query: error: parsing file '/var/lib/dpkg/status' near line 4242 package 'libssl3':\" >&2; echo ' duplicate value for Version field' >&2; exit 2" }, DPKG_STATUS);
     const r = parseLinux({ ...outputs, packages: dpkg }, '192.0.2.41');
     // an empty list would be every package of the server recorded as removed
     expect(r).not.toHaveProperty('software');
@@ -264,8 +276,22 @@ describe('Linux over SSH: output that machines break', () => {
   });
 
   it('still reads a package database that answered', () => {
-    const dpkg = packagesWith({ 'dpkg-query': "printf 'ii \\tbash\\t5.2.15-2+b7\\tamd64\\n'" });
+    const dpkg = packagesWith({ 'dpkg-query': "printf 'ii \\tbash\\t5.2.15-2+b7\\tamd64\\n'" }, DPKG_STATUS);
     expect(parsePackages(dpkg)).toEqual([{ name: 'bash', version: '5.2.15-2+b7', architecture: 'amd64' }]);
+  });
+
+  it.each([
+    ['an empty status file', ''],
+    ['no status file', undefined],
+  ])('reads the RPMs of a Fedora or RHEL machine that has EPEL\'s dpkg installed, with %s (not an empty dpkg list)', (_name, status) => {
+    const tools = {
+      // what dpkg-query 1.21 does with an empty or missing status file: lists nothing, and succeeds
+      'dpkg-query': 'exit 0',
+      rpm: "printf 'bash\\t5.2.26-3.fc40\\tx86_64\\tFedora Project\\t1714060541\\n'; printf 'dpkg\\t1.22.6-1.fc40\\tx86_64\\tFedora Project\\t1718200213\\n'",
+    };
+    const out = packagesWith(tools, status);
+    expect(out.split('\n')[0]).toBe('#rpm');
+    expect(parsePackages(out)?.map((p) => `${p.name} ${p.version}`)).toEqual(['bash 5.2.26-3.fc40', 'dpkg 1.22.6-1.fc40']);
   });
 
   it('keeps a disk whose size lsblk could not say, without a size; an empty card reader stays out', () => {

@@ -19,8 +19,12 @@ export const LINUX_COMMANDS = {
   // the Linux agent's does; a machine without lsblk (busybox) has no disk list to read at all
   disks: 'if command -v lsblk >/dev/null 2>&1; then lsblk -J -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR,TRAN 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR 2>/dev/null || lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,VENDOR 2>/dev/null || echo "#failed"; fi',
   network: 'ip -j addr show 2>/dev/null || ip addr show',
+  // dpkg only where its database holds something: Fedora and EPEL package dpkg, whose dpkg-query
+  // lists nothing and succeeds on an empty or missing status file, and the report would say the
+  // machine has no software instead of giving its rpm list. The status file is looked for where
+  // dpkg-query looks (DPKG_ADMINDIR, else the default)
   packages: [
-    'if command -v dpkg-query >/dev/null 2>&1; then echo "#dpkg"; dpkg-query -W -f=\'${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n\';',
+    'if command -v dpkg-query >/dev/null 2>&1 && test -s "${DPKG_ADMINDIR:-/var/lib/dpkg}/status"; then echo "#dpkg"; dpkg-query -W -f=\'${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n\';',
     'elif command -v rpm >/dev/null 2>&1; then echo "#rpm"; rpm -qa --qf \'%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{VENDOR}\\t%{INSTALLTIME}\\n\';',
     'elif command -v apk >/dev/null 2>&1; then echo "#apk"; apk list -I 2>/dev/null || apk info -v;',
     'elif command -v pacman >/dev/null 2>&1; then echo "#pacman"; pacman -Q;',
