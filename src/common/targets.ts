@@ -37,8 +37,14 @@ function parseAddress(s: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
 export function parseTarget(raw: string): Target {
   const text = raw.trim();
   if (!text) throw new TargetError('is empty');
+  // ipaddr.js accepts "fe80::1%eth0", but the zone does not survive as an address is counted
+  // and expanded: the scan would contact fe80::1 on whichever interface the system picks
+  const zone = /%[^-/]*/.exec(text);
+  if (zone && text.includes(':')) throw new TargetError(`"${text}" has an IPv6 zone (${zone[0]}): a scan cannot keep which interface to use; give the address without it`);
   if (text.includes('/')) {
-    const [addrText, bitsText] = text.split('/');
+    const parts = text.split('/');
+    // "192.0.2.0/24/7" is a typo, not the /24 it starts with
+    const [addrText, bitsText] = parts.length === 2 ? parts : ['', ''];
     const addr = parseAddress(addrText);
     const bits = /^\d{1,3}$/.test(bitsText ?? '') ? Number(bitsText) : NaN;
     const width = addr?.kind() === 'ipv6' ? 128 : 32;
@@ -202,19 +208,39 @@ export function parseTargets(raw: string[], max: number, exclude: string[] = [])
   return { targets, exclusions, size: Number(size > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : size), errors };
 }
 
+/** Adds a span to sorted, joined spans (as merge() leaves them), joining those it overlaps or touches. */
+function join(spans: Span[], s: Span): void {
+  let i = 0;
+  while (i < spans.length && (Number(spans[i].v6) < Number(s.v6) || (spans[i].v6 === s.v6 && spans[i].to + 1n < s.from))) i++;
+  const joined = { ...s };
+  let j = i;
+  for (; j < spans.length && spans[j].v6 === s.v6 && spans[j].from <= s.to + 1n; j++) {
+    if (spans[j].from < joined.from) joined.from = spans[j].from;
+    if (spans[j].to > joined.to) joined.to = spans[j].to;
+  }
+  spans.splice(i, j - i, joined);
+}
+
 /**
  * Every address (or host name) in order, each once, minus the exclusions. Call only on targets
  * that passed the size check: only what is left is expanded, so a /8 less a /9 is never walked.
+ * What earlier targets covered is left out of later ones as the exclusions are, so that fifty
+ * copies of a /16 walk it once (dropping repeats after walking each took ~20 s); the list is
+ * the same, order included, and must stay so: a running scan's chunks are positions in it.
  */
 export function expandTargets(targets: Target[], exclusions = new Exclusions()): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
+  const names = new Set<string>();
+  const walked: Span[] = [];
   for (const t of targets) {
     const span = spanOf(t);
     if (!span) {
-      if (!exclusions.hasHost(t.text)) out.add(t.text);
+      if (!exclusions.hasHost(t.text) && !names.has(t.text)) out.push(t.text);
+      names.add(t.text);
       continue;
     }
-    for (const k of exclusions.keep(span)) for (let n = k.from; n <= k.to; n++) out.add(fromBig(n, k.v6));
+    for (const k of exclusions.keep(span)) for (const fresh of subtract(k, walked)) for (let n = fresh.from; n <= fresh.to; n++) out.push(fromBig(n, k.v6));
+    join(walked, span);
   }
-  return [...out];
+  return out;
 }
