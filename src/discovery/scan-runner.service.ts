@@ -57,10 +57,10 @@ export class ScanRunner {
     const scan = await this.repo.findScan(scanId);
     if (!scan) return { skipped: 'scan deleted' };
     if (TERMINAL.includes(scan.status)) return { skipped: `scan ${scan.status}` };
-    const now = new Date();
-    const chunk = await this.repo.claimChunk(scanId, chunkNo, this.owner, new Date(now.getTime() + LEASE_MS), now);
+    // the lease is timed by the database's clock (claimChunk): this worker's may be wrong
+    const chunk = await this.repo.claimChunk(scanId, chunkNo, this.owner, LEASE_MS);
     if (!chunk) return { skipped: 'chunk held by another worker or finished' };
-    await this.repo.markRunning(scanId, now);
+    await this.repo.markRunning(scanId, new Date());
 
     const { addresses: all, exclusions } = this.addressesOf(scan);
     const addresses = all.slice(chunk.firstIndex, chunk.firstIndex + chunk.size);
@@ -90,16 +90,17 @@ export class ScanRunner {
     }
     const remembered = await this.repo.rememberedCredentials(todo.filter((a) => !/[a-z]/i.test(a) || a.includes(':')));
 
-    let stop: 'cancelled' | 'lost' | null = null;
+    let stop: 'cancelled' | 'lost' | 'failed' | null = null;
     // addresses being scanned: a cancelled scan (or a chunk another worker took over) abandons
     // them at once, where it used to wait for each to finish and then store what it found
     const inFlight = new Set<AbortController>();
-    const halt = (why: 'cancelled' | 'lost') => {
+    const halt = (why: 'cancelled' | 'lost' | 'failed') => {
       stop ??= why;
-      for (const ac of inFlight) ac.abort(new Error(why === 'cancelled' ? 'scan cancelled' : 'another worker took this address range over'));
+      const reason = { cancelled: 'scan cancelled', lost: 'another worker took this address range over', failed: 'results of this address range could not be stored' }[why];
+      for (const ac of inFlight) ac.abort(new Error(reason));
     };
     const renew = setInterval(() => {
-      void this.repo.renewLease(scanId, chunkNo, this.owner, new Date(Date.now() + LEASE_MS)).then((ok) => (ok ? undefined : halt('lost')), () => undefined);
+      void this.repo.renewLease(scanId, chunkNo, this.owner, LEASE_MS).then((ok) => (ok ? undefined : halt('lost')), () => undefined);
     }, RENEW_MS);
     const watch = setInterval(() => {
       void this.repo.scanStatus(scanId).then((s) => (s === 'cancelled' || s === 'failed' || s === null ? halt('cancelled') : undefined), () => undefined);
@@ -115,7 +116,7 @@ export class ScanRunner {
         identified: (deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string) => this.identified(deviceId, worked, sshPort, ip),
         excluded: (ip: string) => exclusions.matching(ip),
       };
-      const lane = async () => {
+      const probe = async () => {
         while (!stop && next < todo.length) {
           const address = todo[next++];
           const release = await this.slots.acquire();
@@ -141,7 +142,20 @@ export class ScanRunner {
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(scan.options.concurrency, todo.length) }, lane));
+      const lane = async () => {
+        try {
+          await probe();
+        } catch (err) {
+          // one lane failing stops the others: once runChunk has thrown, nobody renews the lease
+          // or looks for a cancel, and what they found would never be stored. Whoever claims the
+          // chunk once its lease runs out scans every address without a stored result (addressesDone).
+          halt('failed');
+          throw err;
+        }
+      };
+      const lanes = await Promise.allSettled(Array.from({ length: Math.min(scan.options.concurrency, todo.length) }, lane));
+      const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+      if (failed) throw failed.reason;
       await flush();
     } finally {
       clearInterval(renew);
@@ -211,7 +225,7 @@ export class ScanRunner {
   /** Re-enqueues chunks that no live worker holds, and closes scans a crash left open. */
   async reconcile(): Promise<{ requeued: number; completed: number }> {
     const now = new Date();
-    const orphans = await this.repo.orphanedChunks(now, new Date(now.getTime() - 30_000));
+    const orphans = await this.repo.orphanedChunks(new Date(now.getTime() - 30_000));
     for (const c of orphans) await this.queues.add(JobName.ScanChunk, { scanId: c.scanId, chunkNo: c.chunkNo }, { jobId: chunkJobId(c.scanId, c.chunkNo, c.attempts), removeOnComplete: true, removeOnFail: true });
     let completed = 0;
     for (const id of await this.repo.unfinishedScans()) if (await this.repo.completeIfDone(id, now)) completed++;

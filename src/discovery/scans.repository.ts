@@ -77,6 +77,14 @@ const COUNT_RESULTS = `s.done = (SELECT COUNT(*) FROM scan_results r WHERE r.sca
   s.counts = ${statusCountsJson('scan_results', 'scan_id')},
   s.device_counts = ${DEVICE_COUNTS_JSON}`;
 const countParams = (scanId: number) => [scanId, scanId];
+/**
+ * The database's time, on which chunk leases are set and checked. UTC, as every time column
+ * is kept (the connection writes dates as UTC): NOW(3) follows the server's time zone, whose
+ * clock change would stretch or cut the leases of that hour.
+ */
+const LEASE_NOW = 'UTC_TIMESTAMP(3)';
+/** SQL for the end of a lease `ms` (a parameter) from now by LEASE_NOW. */
+const leaseFor = (ms: string) => `${LEASE_NOW} + INTERVAL ${ms} * 1000 MICROSECOND`;
 
 @Injectable()
 export class ScansRepository {
@@ -148,13 +156,35 @@ export class ScansRepository {
    * names after, by name. An identified address's deviceChange is what the scan did to its device
    * (DEVICE_CHANGE_OF), over all the addresses it answered at, and `change` filters by that.
    */
-  async results(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }, offset: number, limit: number): Promise<ResultRow[]> {
+  results(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }, offset: number, limit: number): Promise<ResultRow[]> {
+    return this.readResults(scanId, filter, '', [], 'LIMIT ? OFFSET ?', [limit, offset]);
+  }
+
+  /**
+   * The results that come after `after` (an address; null: from the first) in the order results()
+   * lists them. A running scan's workers store results while an export reads them: paging by
+   * OFFSET repeated a row for each one stored before the page's start; where a page ended does not move.
+   */
+  async resultsAfter(scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }, after: string | null, limit: number): Promise<ResultRow[]> {
+    if (after === null) return this.readResults(scanId, filter, '', [], 'LIMIT ?', [limit]);
+    // the order is (key IS NULL, key, address), and key is NULL for a host name: a row
+    // comparison cannot step past a NULL, so the two cases are spelled out
+    const key = ipOrder('address');
+    const [{ k }] = await this.ds.query(`SELECT ${ipOrder('?')} AS k`, [after, after, after]);
+    return k === null
+      ? this.readResults(scanId, filter, `AND ${key} IS NULL AND address > ?`, [after], 'LIMIT ?', [limit])
+      : this.readResults(scanId, filter, `AND (${key} IS NULL OR ${key} > ? OR (${key} = ? AND address > ?))`, [k, k, after], 'LIMIT ?', [limit]);
+  }
+
+  private async readResults(
+    scanId: number, filter: { status?: ScanResultStatus; change?: DeviceChange }, andWhere: string, whereParams: unknown[], limit: string, limitParams: unknown[],
+  ): Promise<ResultRow[]> {
     const { where, params } = ScansRepository.resultFilter(scanId, filter);
     const rows = await this.ds.query(
       `SELECT address, status, reason, device_id AS deviceId, via, device_change AS deviceChange, duration_ms AS durationMs, at FROM scan_results
-       WHERE ${where}
-       ORDER BY ${ipOrder('address')} IS NULL, ${ipOrder('address')}, address LIMIT ? OFFSET ?`,
-      [...params, limit, offset],
+       WHERE ${where} ${andWhere}
+       ORDER BY ${ipOrder('address')} IS NULL, ${ipOrder('address')}, address ${limit}`,
+      [...params, ...whereParams, ...limitParams],
     );
     const page: ResultRow[] = rows.map((r: ResultRow) => ({ ...r, deviceId: r.deviceId === null ? null : Number(r.deviceId), durationMs: Number(r.durationMs) }));
     // the devices' names as they are now, and what the scan did to each, for the page's rows only
@@ -291,12 +321,16 @@ export class ScansRepository {
     }));
   }
 
-  /** Claims a chunk that is queued, or running under a lease that has run out. */
-  async claimChunk(scanId: number, chunkNo: number, owner: string, leaseUntil: Date, now: Date): Promise<ChunkRow | null> {
+  /**
+   * Claims a chunk that is queued, or running under a lease that has run out, for `leaseMs`.
+   * Leases are set and checked by the database's clock alone (LEASE_NOW): the workers' and the
+   * reconciler's clocks may disagree, and a slow one would hand a live chunk to a second worker.
+   */
+  async claimChunk(scanId: number, chunkNo: number, owner: string, leaseMs: number): Promise<ChunkRow | null> {
     const res = await this.ds.query(
-      `UPDATE scan_chunks SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1
-       WHERE scan_id = ? AND chunk_no = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ?))`,
-      [owner, leaseUntil, scanId, chunkNo, now],
+      `UPDATE scan_chunks SET status = 'running', lease_owner = ?, lease_until = ${leaseFor('?')}, attempts = attempts + 1
+       WHERE scan_id = ? AND chunk_no = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ${LEASE_NOW}))`,
+      [owner, leaseMs, scanId, chunkNo],
     );
     if (!affected(res)) return null;
     const [row] = await this.ds.query(
@@ -307,10 +341,10 @@ export class ScansRepository {
   }
 
   /** False when the lease was lost (expired and taken by another worker): stop working on it. */
-  async renewLease(scanId: number, chunkNo: number, owner: string, leaseUntil: Date): Promise<boolean> {
+  async renewLease(scanId: number, chunkNo: number, owner: string, leaseMs: number): Promise<boolean> {
     const res = await this.ds.query(
-      `UPDATE scan_chunks SET lease_until = ? WHERE scan_id = ? AND chunk_no = ? AND lease_owner = ? AND status = 'running'`,
-      [leaseUntil, scanId, chunkNo, owner],
+      `UPDATE scan_chunks SET lease_until = ${leaseFor('?')} WHERE scan_id = ? AND chunk_no = ? AND lease_owner = ? AND status = 'running'`,
+      [leaseMs, scanId, chunkNo, owner],
     );
     return affected(res) > 0;
   }
@@ -414,14 +448,14 @@ export class ScansRepository {
 
   /**
    * Chunks whose work no worker holds: queued ones (their queue job may be gone with Redis) and
-   * running ones whose lease ran out (their worker died). Both go (back) to queued.
+   * running ones whose lease ran out (their worker died), by the database's clock as it set
+   * them. Both go (back) to queued.
    */
-  async orphanedChunks(now: Date, queuedBefore: Date, limit = 5000): Promise<Array<{ scanId: number; chunkNo: number; attempts: number }>> {
+  async orphanedChunks(queuedBefore: Date, limit = 5000): Promise<Array<{ scanId: number; chunkNo: number; attempts: number }>> {
     await this.ds.query(
       `UPDATE scan_chunks c JOIN scans s ON s.id = c.scan_id
        SET c.status = 'queued', c.lease_owner = NULL, c.lease_until = NULL
-       WHERE c.status = 'running' AND c.lease_until < ? AND s.status IN ('queued', 'running')`,
-      [now],
+       WHERE c.status = 'running' AND c.lease_until < ${LEASE_NOW} AND s.status IN ('queued', 'running')`,
     );
     const rows = await this.ds.query(
       `SELECT c.scan_id AS scanId, c.chunk_no AS chunkNo, c.attempts FROM scan_chunks c JOIN scans s ON s.id = c.scan_id

@@ -4,7 +4,7 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { Page, PageQuery } from '../common/pagination';
-import { expandTargets, parseTargets, targetErrorParts } from '../common/targets';
+import { parseTargets, targetErrorParts } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import type { CredentialKind } from '../credentials/credential.entity';
@@ -111,8 +111,9 @@ export class ScansService {
     }
     if (new Set(dto.credentialIds).size !== dto.credentialIds.length) details.push({ field: 'credentialIds', messages: ['credentialIds lists a credential twice'] });
     if (details.length) throw badRequest(details);
-    // within the address cap, so expanding is bounded; an address two targets share counts once
-    return { total: expandTargets(parsed.targets, parsed.exclusions).length, exclude };
+    // counted, not expanded: the count is exact (an address two targets share counts once), and
+    // the API has no use for the list (the workers expand it)
+    return { total: parsed.size, exclude };
   }
 
   /**
@@ -201,17 +202,19 @@ export class ScansService {
 
   /**
    * Every result of the scan as CSV lines (the header first), in address order, a page of
-   * CSV_PAGE rows at a time; a missing scan throws before the first line.
+   * `pageSize` rows at a time; a missing scan throws before the first line. Each page starts
+   * after the address the last one ended at: a running scan's workers store results meanwhile.
    */
-  async *resultsCsv(id: number, q: ScanResultFilter): AsyncGenerator<string> {
+  async *resultsCsv(id: number, q: ScanResultFilter, pageSize = CSV_PAGE): AsyncGenerator<string> {
     await this.view(id);
     yield csvLine(['address', 'status', 'reason', 'device_id', 'device', 'via', 'change', 'duration_ms', 'at']);
-    for (let offset = 0; ; offset += CSV_PAGE) {
-      const rows = await this.repo.results(id, { status: q.resultStatus, change: q.change }, offset, CSV_PAGE);
+    for (let after: string | null = null; ;) {
+      const rows = await this.repo.resultsAfter(id, { status: q.resultStatus, change: q.change }, after, pageSize);
       yield rows.map((r) => csvLine([
         r.address, r.status, r.reason ?? '', r.deviceId === null ? '' : String(r.deviceId), r.deviceName ?? '', r.via ?? '', r.deviceChange ?? '', String(r.durationMs), new Date(r.at).toISOString(),
       ].map(neutralizeCell))).join('');
-      if (rows.length < CSV_PAGE) return;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1].address;
     }
   }
 
