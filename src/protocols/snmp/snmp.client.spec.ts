@@ -67,3 +67,25 @@ describe('values as net-snmp decodes them', () => {
     }
   });
 });
+
+describe('the socket a session asks through', () => {
+  // net-snmp defaults to a udp4 socket, which cannot send to an IPv6 address ("send EINVAL"):
+  // the socket's family is checked here, and nothing is sent
+  const socketType = (client: SnmpClient) => (client as unknown as { session: { dgram: { type: string } } }).session.dgram.type;
+
+  it.each([
+    ['an IPv6 address', '2001:db8::7', 'udp6'],
+    ['a unique-local IPv6 address', 'fd00::1', 'udp6'],
+    ['an IPv4 address', '127.0.0.1', 'udp4'],
+    ['a host name (resolved over IPv4, as before)', 'printer.example', 'udp4'],
+  ])('%s (%s) gets a %s socket, over v2c and v3 alike', (_, host, type) => {
+    const v2c = new SnmpClient({ host }, { kind: 'snmp-v2c', community: 'unused' });
+    const v3 = new SnmpClient({ host }, { kind: 'snmp-v3', username: 'unused', securityLevel: 'noAuthNoPriv' });
+    try {
+      expect([socketType(v2c), socketType(v3)]).toEqual([type, type]);
+    } finally {
+      v2c.close();
+      v3.close();
+    }
+  });
+});

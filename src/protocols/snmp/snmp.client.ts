@@ -2,6 +2,7 @@
 // walks are capped in rows, values come back decoded as untrusted text, and failures are
 // classified (timeout, authentication, no such object) so that a scan can say why.
 import type { Socket } from 'node:dgram';
+import * as net from 'node:net';
 import * as snmp from 'net-snmp';
 import { patchScopedPdu, patchUndecodable, patchV3Message, PatchedAnswer } from './undecodable';
 
@@ -229,6 +230,8 @@ export class SnmpClient {
     this.bulk = cred.kind !== 'snmp-v1';
     this.maxAnswerBytes = target.maxAnswerBytes ?? SNMP_MAX_ANSWER_BYTES;
     const options = {
+      // net-snmp's socket is udp4 unless told otherwise, and a udp4 socket cannot send to an IPv6 address
+      transport: net.isIPv6(target.host) ? ('udp6' as const) : ('udp4' as const),
       port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backoff: target.backoff ?? 1.5,
       backwardsGetNexts: false, idBitsSize: 32 as const,
     };
