@@ -1,6 +1,5 @@
 // common/: a CSV file streamed to the browser as it is read from the database.
 import type { Response } from 'express';
-import { once } from 'node:events';
 
 /**
  * Sends `chunks` as the CSV attachment `filename`. The first chunk is read before any header is
@@ -14,8 +13,23 @@ export async function sendCsv(res: Response, filename: string, chunks: AsyncGene
   res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.write('\ufeff');
   if (!first.done) res.write(first.value);
-  for await (const chunk of chunks) {
-    if (!res.write(chunk)) await once(res, 'drain');
+  while (!res.destroyed) {
+    const next = await chunks.next();
+    if (next.done) return void res.end();
+    if (!res.write(next.value)) await drainedOrClosed(res);
   }
-  res.end();
+  // the client has gone: returning the generator ends the export, and the queries it would still make
+  await chunks.return(undefined);
+}
+
+/** Waits until `res` takes more; a closed connection never drains, so its close ends the wait too. */
+function drainedOrClosed(res: Response): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 }

@@ -1,8 +1,8 @@
 // discovery/: HTTP for scans and saved ranges, and a device's rescan. Everyone reads; technicians
 // start, cancel and schedule; progress streams as server-sent events.
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Audit } from '../audit/audit.interceptor';
 import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
@@ -78,8 +78,11 @@ export class ScansController {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'progress as server-sent events: `progress` (the scan as GET shows it, without results) on each change, then `done`' })
   @ApiOkResponse({ description: 'an event stream; 404 before it starts when the scan does not exist' })
-  async events(@IdParam('id') id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async events(@IdParam('id') id: number, @Res() res: Response): Promise<void> {
     await this.scans.view(id); // a missing scan is a plain 404, before any stream header is sent
+    // a client that left meanwhile (or before) has had its 'close' already: a stream started for
+    // it would poll until the scan ends, which for a scan that stays queued is never
+    if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     const sub = this.scans.events(id).subscribe({
@@ -87,7 +90,7 @@ export class ScansController {
       error: (err: Error) => res.end(`event: error\ndata: ${JSON.stringify({ message: err.message })}\n\n`),
       complete: () => res.end(),
     });
-    req.on('close', () => sub.unsubscribe());
+    res.on('close', () => sub.unsubscribe());
   }
 
   @Get('schedules')

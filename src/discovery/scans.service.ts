@@ -2,7 +2,7 @@
 // scan, its chunks — and queue jobs second; if Redis refuses the jobs the reconciler enqueues
 // them later, so a 202 never loses a scan.
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { finalize, Observable, shareReplay } from 'rxjs';
 import { Page, PageQuery } from '../common/pagination';
 import { parseTargets, targetErrorParts } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
@@ -46,9 +46,13 @@ export function toScanView(s: Scan, { counts, devices }: Pick<ScanView, 'counts'
   };
 }
 
+type ScanEvent = { type: string; data: ScanView };
+
 @Injectable()
 export class ScansService {
   private readonly logger = new Logger('Scans');
+  /** The progress stream of each scan someone follows in this process, shared by all who do. */
+  private readonly followed = new Map<number, Observable<ScanEvent>>();
 
   constructor(
     private readonly repo: ScansRepository,
@@ -70,25 +74,31 @@ export class ScansService {
   /**
    * Checks targets, exclusions and credentials; every problem is a 400 naming its field. The
    * exclusions come back as the scan keeps them: its own, then TEKNISI_SCAN_EXCLUDE's (what no
-   * scan may contact) that it does not list already, each host name followed by its addresses.
+   * scan may contact), each host name followed by its addresses, each entry once.
    */
   async validate(dto: Pick<CreateScanDto, 'targets' | 'credentialIds' | 'exclude'>): Promise<{ total: number; exclude: string[] }> {
-    const own = (dto.exclude ?? []).map((t) => t.trim());
-    const syntax = parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, own);
+    const given = (dto.exclude ?? []).map((t) => t.trim());
+    const syntax = parseTargets(dto.targets, Number.MAX_SAFE_INTEGER, given);
     const asDetail = (e: string): FieldError => {
       const { field, message } = targetErrorParts(e);
       return { field, messages: [message] };
     };
     const details: FieldError[] = syntax.errors.map(asDetail);
+    const server = await resolveExclusionNames(this.config.scanExclude);
+    for (const u of server.unresolved) this.logger.warn({ name: u.name, why: u.why }, 'TEKNISI_SCAN_EXCLUDE names a host that does not resolve: scans leave out only that name');
+    // The server's entries (and what its names resolve to) stay the server's when a request lists
+    // them, as "Scan again" does with everything the last scan left out: they are added below as
+    // the server's, so a name of its that does not resolve is not refused as the technician's typo,
+    // nor counted against the technician's limits. ownAt: where the technician's own ones were given.
+    const ownAt = given.flatMap((t, i) => (server.list.includes(t) ? [] : [i]));
+    const own = ownAt.map((i) => given[i]);
     const names = exclusionNames(own);
     if (names.length > MAX_EXCLUDED_NAMES) {
       details.push({ field: 'exclude', messages: [`${names.length} host names: at most ${MAX_EXCLUDED_NAMES} are looked up as a scan starts; give addresses, ranges or CIDR blocks for the rest`] });
     }
     // a name that does not resolve protects nothing (a typo such as 192.0.2.1O reads as a name)
     const mine = details.length ? { list: own, unresolved: [] } : await resolveExclusionNames(own);
-    for (const u of mine.unresolved) details.push({ field: `exclude.${u.index}`, messages: [`host name ${u.name} does not resolve (${u.why}): it would protect nothing; give its address, or check the spelling`] });
-    const server = await resolveExclusionNames(this.config.scanExclude.filter((g) => !own.includes(g)));
-    for (const u of server.unresolved) this.logger.warn({ name: u.name, why: u.why }, 'TEKNISI_SCAN_EXCLUDE names a host that does not resolve: scans leave out only that name');
+    for (const u of mine.unresolved) details.push({ field: `exclude.${ownAt[u.index]}`, messages: [`host name ${u.name} does not resolve (${u.why}): it would protect nothing; give its address, or check the spelling`] });
     const exclude = [...mine.list, ...server.list.filter((x) => !mine.list.includes(x))];
 
     const parsed = parseTargets(dto.targets, this.config.maxScanAddresses, exclude);
@@ -248,8 +258,26 @@ export class ScansService {
     return this.view(id);
   }
 
-  /** Progress as server-sent events: `progress` while it runs (what GET shows, without results), then `done`. */
-  events(id: number, everyMs = 1000): Observable<{ type: string; data: ScanView }> {
+  /**
+   * Progress as server-sent events: `progress` while it runs (what GET shows, without results), then
+   * `done`. Everyone following one scan shares one poller (the first caller's `everyMs`): a running
+   * /16 takes several queries a second to read, for each client otherwise. The poller stops when
+   * the last of them leaves; one who joins later gets the scan as last read at once.
+   */
+  events(id: number, everyMs = 1000): Observable<ScanEvent> {
+    const running = this.followed.get(id);
+    if (running) return running;
+    const shared: Observable<ScanEvent> = this.poll(id, everyMs).pipe(
+      finalize(() => {
+        if (this.followed.get(id) === shared) this.followed.delete(id);
+      }),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+    this.followed.set(id, shared);
+    return shared;
+  }
+
+  private poll(id: number, everyMs: number): Observable<ScanEvent> {
     return new Observable((sub) => {
       let timer: NodeJS.Timeout | undefined;
       let last = '';
