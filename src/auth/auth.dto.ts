@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsoDateTime, StorableDate, trimmed } from '../common/dto-fields';
+import { IsoDateTime, Omittable, StorableDate, trimmed } from '../common/dto-fields';
 import { USER_ROLES, UserRole } from './user.entity';
 
 export class LoginDto {
@@ -49,12 +49,12 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 12, format: 'password', writeOnly: true })
-  @IsOptional() @IsString() @MinLength(12) @MaxLength(256)
+  @Omittable() @IsString() @MinLength(12) @MaxLength(256)
   password?: string;
 
-  @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
+  @ApiPropertyOptional({ enum: USER_ROLES }) @Omittable() @IsIn(USER_ROLES) role?: UserRole;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) displayName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() disabled?: boolean;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() disabled?: boolean;
 }
 
 

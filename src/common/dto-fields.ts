@@ -2,7 +2,15 @@
 // value is checked one way: text trimmed before it is validated, and dates the database can keep.
 import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
-import { IsDate, ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsDate, ValidateBy, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+
+/**
+ * A field an edit may leave out but not send as null, in place of @IsOptional(), which passes
+ * null as if the field were absent: the edit then wrote NULL over a value that must have one
+ * (a 500 from the database, or a .trim() of null). Null is checked, and refused naming the
+ * field, by the field's other decorators.
+ */
+export const Omittable = () => ValidateIf((_o, v: unknown) => v !== undefined);
 
 /** Trims a string before validation, so that "   " meets MinLength(1) as "" does (and fails it). */
 export const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));

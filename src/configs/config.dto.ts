@@ -5,6 +5,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { JobTargetDto } from '../jobs/job.dto';
 import { RULE_KINDS, RULE_SEVERITIES } from './compliance';
@@ -47,10 +48,10 @@ export class BaselineDto {
 
 export class NormalizationRuleDto {
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, nullable: true }) @IsOptional() @IsIn([...CONFIG_PLATFORMS, null]) platform?: (typeof CONFIG_PLATFORMS)[number] | null;
-  @ApiPropertyOptional({ enum: ['drop', 'mask'] }) @IsOptional() @IsIn(['drop', 'mask']) action?: 'drop' | 'mask';
-  @ApiPropertyOptional({ description: 'a regex (RE2 syntax) tested against one line; mask: each capture group is masked' }) @IsOptional() @IsString() @MaxLength(500) pattern?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) description?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ enum: ['drop', 'mask'] }) @Omittable() @IsIn(['drop', 'mask']) action?: 'drop' | 'mask';
+  @ApiPropertyOptional({ description: 'a regex (RE2 syntax) tested against one line; mask: each capture group is masked' }) @Omittable() @IsString() @MaxLength(500) pattern?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) description?: string;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() enabled?: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, isIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
-import { IsoDateTime, StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
+import { IsoDateTime, Omittable, StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
 import { ipOrder, SearchPageQuery, sortValues } from '../common/pagination';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, OS_FAMILIES, PLATFORMS, Platform, UNKNOWN_OS_FAMILY } from './device.entity';
 import { SOURCE_KINDS, SourceKind } from './device-source.entity';
@@ -99,8 +99,8 @@ export class AddressDto {
 export class DeviceFieldsDto {
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MinLength(1) @MaxLength(255) @Matches(ONE_LINE, oneLine) hostname?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) fqdn?: string;
-  @ApiPropertyOptional({ enum: DEVICE_TYPES }) @IsOptional() @IsIn(DEVICE_TYPES) type?: DeviceType;
-  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: Platform;
+  @ApiPropertyOptional({ enum: DEVICE_TYPES }) @Omittable() @IsIn(DEVICE_TYPES) type?: DeviceType;
+  @ApiPropertyOptional({ enum: PLATFORMS }) @Omittable() @IsIn(PLATFORMS) platform?: Platform;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(128) @Matches(ONE_LINE, oneLine) vendor?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) model?: string;
   @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(128) @Matches(ONE_LINE, oneLine) serial?: string;

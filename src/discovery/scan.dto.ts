@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
-import { trimmed } from '../common/dto-fields';
+import { Omittable, trimmed } from '../common/dto-fields';
 import { CREDENTIAL_KINDS, CredentialKind } from '../credentials/credential.entity';
 import { PageQuery } from '../common/pagination';
 import { DEVICE_CHANGES, DeviceChange, SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
@@ -198,14 +198,14 @@ export class CreateScheduleDto extends CreateScanDto {
 }
 
 export class UpdateScheduleDto {
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
+  @ApiPropertyOptional() @Omittable() @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name?: string;
+  @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
   @ApiPropertyOptional({ type: [String], description: 'replaces the exclusions; [] excludes nothing' }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) exclude?: string[];
-  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
-  @ApiPropertyOptional({ type: ScanOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ScanOptionsDto) options?: ScanOptionsDto;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' }) cron?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) timezone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ type: [Number] }) @Omittable() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
+  @ApiPropertyOptional({ type: ScanOptionsDto }) @Omittable() @ValidateNested() @Type(() => ScanOptionsDto) options?: ScanOptionsDto;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' }) cron?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() enabled?: boolean;
 }
 
 /** A scan in a few figures: a saved range's last one. */

@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateNested,
 } from 'class-validator';
-import { trimmed } from '../../common/dto-fields';
+import { Omittable, trimmed } from '../../common/dto-fields';
 import { SearchPageQuery, sortValues } from '../../common/pagination';
 import { ONE_LINE, TAG } from '../../devices/device.dto';
 import { HHMM, HHMM_OR_24, isValidTimeZone, Weekday, WEEKDAYS } from './window-time';
@@ -60,15 +60,15 @@ export class CreateWindowDto {
 
 export class UpdateWindowDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 128 })
-  @IsOptional() @trimmed() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, oneLine)
+  @Omittable() @trimmed() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, oneLine)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin' })
-  @IsOptional() @IsString() @MaxLength(64) @IsTimeZoneName()
+  @Omittable() @IsString() @MaxLength(64) @IsTimeZoneName()
   timezone?: string;
 
   @ApiPropertyOptional({ type: [WindowRangeDto], minItems: 1, maxItems: 50, description: 'replaces every range' })
-  @IsOptional() @IsArray() @ArrayMinSize(1, { message: 'ranges must hold at least one range' }) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => WindowRangeDto)
+  @Omittable() @IsArray() @ArrayMinSize(1, { message: 'ranges must hold at least one range' }) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => WindowRangeDto)
   ranges?: WindowRangeDto[];
 
   @ApiPropertyOptional({ type: [String], description: 'replaces every tag; [] detaches the window from all tags' })
@@ -76,7 +76,7 @@ export class UpdateWindowDto {
   tags?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   enabled?: boolean;
 }
 

@@ -3148,21 +3148,11 @@ export interface components {
         UpdateSavedFilterDto: {
             /** @example Finance laptops */
             name?: string;
-            /**
-             * @description the list page the query belongs to
-             * @enum {string}
-             */
+            /** @enum {string} */
             page?: "devices" | "software" | "jobs" | "configs" | "audit";
-            /**
-             * @description the page's URL query string (a leading ? is dropped)
-             * @example type=laptop&tag=finance&sort=-lastSeen
-             */
+            /** @description the page's URL query string (a leading ? is dropped) */
             query?: string;
-            /**
-             * @description shown to every user, not only its owner
-             * @default false
-             */
-            shared: boolean;
+            shared?: boolean;
         };
         KeyCount: {
             /** @description the value (null: not known, e.g. no OS family yet) */
