@@ -212,6 +212,20 @@ describe('command jobs on lab hosts', () => {
     expect(out).not.toContain(hostA.sudoPassword);
   });
 
+  it('a wrong sudo password fails the target after one attempt, before the script reaches sudo', async () => {
+    const wrong = (await t.http.post('/api/credentials').set(admin).send({ name: 'lab wrong sudo', kind: 'ssh', username: hostA.credentials.username, password: hostA.credentials.password, sudoPassword: 'not-the-sudo-password' }).expect(201)).body.id;
+    const marker = `/tmp/teknisi-wrong-sudo-${Date.now()}`;
+    const id = await create({ kind: 'command', params: { script: `touch ${marker}`, parameters: { TOKEN: 'parameter-value-not-a-password' }, sudo: true }, target: { deviceIds: [dev.a] }, credentialId: wrong });
+    const j = await finished(id);
+    expect(j.targets[0]).toMatchObject({ status: 'failed', reason: 'sudo refused: wrong password' });
+    const out = await log(id, dev.a);
+    // sudo had the password line and then end of input: one failed attempt, not three
+    expect(out).toMatch(/1 incorrect password attempt/);
+    expect(out).not.toMatch(/[23] incorrect password attempts/);
+    expect(out).not.toContain('not-the-sudo-password');
+    expect(await hostA.run(`test -e ${marker} && echo ran || echo not run`)).toContain('not run');
+  });
+
   it('cancel stops a running command on the machine', async () => {
     const marker = `/tmp/teknisi-cancel-${Date.now()}`;
     const id = await create({ kind: 'command', params: { script: `sleep 6; touch ${marker}` }, target: { deviceIds: [dev.c] } });

@@ -238,11 +238,15 @@ describe('runCommandTask', () => {
 
   it('asks sudo first whether it needs the password, and sends it on stdin only when it does', async () => {
     const PASSWORD = "hunter2'$(id)";
-    const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 1, stderr: 'sudo: a password is required\n' }], [/^sudo -S/, { code: 0, stdout: `0\n${PASSWORD}\n` }]], { sudo: true, sudoPassword: PASSWORD });
+    const { host, calls } = fakeHost([
+      [/^sudo -n true$/, { code: 1, stderr: 'sudo: a password is required\n' }], [/^sudo -S -p '' -v$/, { code: 0 }], [/^sudo -S/, { code: 0, stdout: `0\n${PASSWORD}\n` }],
+    ], { sudo: true, sudoPassword: PASSWORD });
     const out = await runCommandTask(host, { script: 'id -u', sudo: true });
     expect(out.status).toBe('succeeded');
-    expect(calls[1].command).toMatch(/^sudo -S -p '' -- sh -c '/);
-    expect(calls[1].stdin).toMatch(new RegExp(`^${PASSWORD.replace(/[$()]/g, '\\$&')}\\nid -u\\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\\n$`));
+    // the password alone first, then with the script
+    expect(calls[1]).toMatchObject({ command: "sudo -S -p '' -v", stdin: `${PASSWORD}\n` });
+    expect(calls[2].command).toMatch(/^sudo -S -p '' -- sh -c '/);
+    expect(calls[2].stdin).toMatch(new RegExp(`^${PASSWORD.replace(/[$()]/g, '\\$&')}\\nid -u\\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\\n$`));
     expect(calls.every((c) => !c.command.includes(PASSWORD))).toBe(true);
     expect(out.log).not.toContain(PASSWORD);
   });
@@ -259,6 +263,14 @@ describe('runCommandTask', () => {
   ])('reports sudo refusing (%j), not transient', async (stderr, reason) => {
     const { host } = fakeHost([[/^sudo -n true$/, { code: 1 }], [/^sudo -S/, { code: 1, stderr }]], { sudo: true, sudoPassword: 'wrongpw' });
     expect(await runCommandTask(host, { script: 'id', sudo: true })).toMatchObject({ status: 'failed', transient: false, reason });
+  });
+
+  it('tries the password on its own first: a wrong one never has the script behind it for sudo to read as more attempts', async () => {
+    const stderr = 'Sorry, try again.\nsudo: no password was provided\nsudo: 1 incorrect password attempt\n';
+    const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 1 }], [/^sudo -S -p '' -v$/, { code: 1, stderr }]], { sudo: true, sudoPassword: 'wrongpw' });
+    expect(await runCommandTask(host, { script: 'id', parameters: { TOKEN: 'secret-value' }, sudo: true })).toMatchObject({ status: 'failed', transient: false, reason: 'sudo refused: wrong password' });
+    expect(calls.map((c) => c.command)).toEqual(['sudo -n true', "sudo -S -p '' -v"]);
+    expect(calls[1].stdin).toBe('wrongpw\n');
   });
 
   it('does not start when already cancelled', async () => {

@@ -163,9 +163,10 @@ function capLog(text: string): string {
   return `${Buffer.from(text).subarray(0, COMMAND_LIMITS.logBytes - 20).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated]\n`;
 }
 
+// a wrong password first: sudo then ends its input with "no password was provided" as well
 const SUDO_REFUSED: Array<[RegExp, string]> = [
-  [/sudo: (?:a )?password is required|sudo: no password was provided/, 'sudo refused: a password is required and the credential has none'],
   [/Sorry, try again\.|incorrect password/, 'sudo refused: wrong password'],
+  [/sudo: (?:a )?password is required|sudo: no password was provided/, 'sudo refused: a password is required and the credential has none'],
   [/(\S+) is not in the sudoers file/, 'sudo refused: this account may not use sudo'],
   [/sudo: (?:no tty present|sorry, you must have a tty)/, 'sudo refused: it requires a terminal (requiretty)'],
 ];
@@ -185,6 +186,17 @@ export async function runCommandTask(host: HostAccess, params: CommandParams, si
     // does sudo want the password? (see buildPosixCommand: the answer decides what stdin carries)
     const probe = await host.exec('sudo -n true', { timeoutMs: 30_000, maxBytes: 64 * 1024 });
     parts.push(`$ sudo -n true\n${probe.stderr}[exit ${probe.code ?? 'unknown'}]\n`);
+    if (probe.code !== 0) {
+      // the password is tried on its own first, stdin closed after it: a wrong one given with the
+      // script behind it made sudo read the script's next lines (parameter values among them) as
+      // two more attempts, three failed logins a run where faillock's default locks at three
+      const check = await host.exec("sudo -S -p '' -v", { timeoutMs: 30_000, maxBytes: 64 * 1024, stdin: `${password}\n` });
+      parts.push(`$ sudo -S -p '' -v\n${check.stderr}[exit ${check.code ?? 'unknown'}]\n`);
+      if (check.code !== 0) {
+        const refused = SUDO_REFUSED.find(([re]) => re.test(check.stderr))?.[1] ?? `sudo refused the password (exit ${check.code ?? 'unknown'})`;
+        return done({ status: 'failed', transient: false, reason: refused, exitCode: check.code, log: '' });
+      }
+    }
     built = buildPosixCommand(params, probe.code === 0 ? {} : { password });
   }
 
