@@ -4,6 +4,7 @@
 // password, passphrase or key.
 import { scrubSecrets } from '../../common/redact';
 import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { onAbort } from '../../common/abort';
 
@@ -113,7 +114,7 @@ export const SSH_LIMITS = {
   execTimeoutMs: 60_000,
   shellTimeoutMs: 30_000,
   maxBytes: 16 * 1024 * 1024,
-  /** after a channel is told to close, how long to wait for the server to confirm */
+  /** after a channel or the connection is told to close, how long to wait for the server to confirm */
   closeGraceMs: 2_000,
 };
 
@@ -185,8 +186,14 @@ export class LoginSteps {
   }
 }
 
-function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string | undefined, steps: LoginSteps): SshError {
+/**
+ * ssh2's own text is scrubbed of the secrets before it goes into a message, and only it: run
+ * over the whole message, the scrub also hid a user name or port that happened to equal the
+ * password ("refused the login of user [redacted]" told every viewer that admin/admin was it).
+ */
+function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string | undefined, steps: LoginSteps, secrets: Secrets): SshError {
   const where = `${o.host}:${o.port}`;
+  const theirs = (text: string) => scrubSecrets(text, secrets);
   if (hostKeyMessage) return new SshError('host-key', hostKeyMessage);
   switch (err.level) {
     case 'client-socket':
@@ -194,7 +201,7 @@ function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string |
       if (err.code === 'ETIMEDOUT' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
         return new SshError('timeout', `${where} did not answer (${err.code})`);
       }
-      return new SshError('protocol', `${where}: connection failed (${err.code ?? err.message})`);
+      return new SshError('protocol', `${where}: connection failed (${theirs(err.code ?? err.message)})`);
     case 'client-timeout':
       return new SshError('timeout', `${where} did not complete the SSH handshake and login within ${o.timeoutMs} ms`);
     case 'client-authentication':
@@ -203,15 +210,32 @@ function classify(err: Ssh2Error, o: SshConnectOptions, hostKeyMessage: string |
       return new SshError('protocol', `${o.host} could not be resolved (${err.code ?? 'DNS error'})`);
     case 'handshake': {
       const hint = o.legacyAlgorithms === false ? ' (old devices need TEKNISI_SSH_LEGACY_ALGORITHMS=on)' : '';
-      return new SshError('protocol', `${where}: the server and Teknisi have no SSH algorithms in common: ${err.message}${hint}`);
+      return new SshError('protocol', `${where}: the server and Teknisi have no SSH algorithms in common: ${theirs(err.message)}${hint}`);
     }
     default:
-      return new SshError('protocol', `${where}: SSH protocol error: ${err.message}`);
+      return new SshError('protocol', `${where}: SSH protocol error: ${theirs(err.message)}`);
   }
+}
+
+type Secrets = ReadonlyArray<string | undefined>;
+
+/**
+ * Ends a connection, and drops its socket if the server has not closed its side within the
+ * grace: ssh2's end() only half-closes (a hung device never answers it, and the socket stayed
+ * open for good), and its destroy() does nothing once end() has been called.
+ */
+function endConnection(conn: Client): void {
+  conn.end();
+  const sock = (conn as unknown as { _sock?: Socket })._sock;
+  if (!sock || sock.destroyed) return;
+  const drop = setTimeout(() => sock.destroy(), SSH_LIMITS.closeGraceMs);
+  drop.unref();
+  sock.once('close', () => clearTimeout(drop));
 }
 
 export class SshClient {
   private closed = false;
+  private ending = false;
 
   private constructor(
     private readonly conn: Client,
@@ -226,7 +250,7 @@ export class SshClient {
   }
 
   static connect(o: SshConnectOptions): Promise<SshClient> {
-    const secrets = [o.password, o.passphrase, o.privateKey];
+    const secrets: Secrets = [o.password, o.passphrase, o.privateKey];
     return new Promise((resolve, reject) => {
       const conn = new Client();
       let hostKeyMessage: string | undefined;
@@ -238,8 +262,7 @@ export class SshClient {
         if (settled) return;
         settled = true;
         forget();
-        conn.end();
-        if (err instanceof SshError) err.message = scrubSecrets(err.message, secrets);
+        endConnection(conn);
         reject(err);
       };
       forget = onAbort(o.signal, () => fail(new SshError('protocol', `${o.host}:${o.port}: ${(o.signal?.reason as Error | undefined)?.message ?? 'abandoned'} during the SSH login`)));
@@ -254,13 +277,24 @@ export class SshClient {
         resolve(new SshClient(conn, `${o.host}:${o.port}`, (conn as unknown as { _remoteVer?: string })._remoteVer ?? ''));
       });
       const steps = new LoginSteps({ key: o.privateKey !== undefined, password: o.password !== undefined });
-      conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage, steps)));
+      conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage, steps, secrets)));
       conn.on('close', () => fail(verifierError ?? new SshError('protocol', `${o.host}:${o.port} closed the connection before login completed`)));
       // servers with PAM ask for the password through keyboard-interactive; an expired one is
-      // not answered (the old password offered as the new one is a change attempt on record)
+      // not answered (the old password offered as the new one is a change attempt on record).
+      // The password goes once per keyboard-interactive attempt: a PAM stack that asks again
+      // after a wrong answer would otherwise get it until the login timed out, each answer one
+      // more failure on record (pam_faillock locks the account after a few).
+      let passwordGiven = false;
       conn.on('keyboard-interactive', (_name, instructions, _lang, prompts, finish) => {
         if (asksForNewPassword(prompts, instructions)) return fail(new PasswordExpired(`${o.host}:${o.port}`, o.username));
-        finish(prompts.map((p) => (o.password !== undefined && /password|passcode/i.test(p.prompt) ? o.password : '')));
+        const wantsPassword = prompts.map((p) => o.password !== undefined && /password|passcode/i.test(p.prompt));
+        if (wantsPassword.includes(true)) {
+          if (passwordGiven) {
+            return fail(new SshError('auth', `${o.host}:${o.port} refused the password of user ${o.username}: it asked for the password again, and Teknisi gives it only once so as not to lock the account`));
+          }
+          passwordGiven = true;
+        }
+        finish(prompts.map((_p, i) => (wantsPassword[i] ? o.password! : '')));
       });
       conn.on('change password', () => fail(new PasswordExpired(`${o.host}:${o.port}`, o.username)));
       const config: ConnectConfig = {
@@ -272,7 +306,11 @@ export class SshClient {
         passphrase: o.passphrase,
         tryKeyboard: o.password !== undefined,
         // method names: ssh2 takes the password and key for them from this config
-        authHandler: (authsLeft, partialSuccess) => steps.next(authsLeft, partialSuccess),
+        authHandler: (authsLeft, partialSuccess) => {
+          const method = steps.next(authsLeft, partialSuccess);
+          if (method === 'keyboard-interactive') passwordGiven = false;
+          return method;
+        },
         ...(o.legacyAlgorithms === false ? {} : {
           algorithms: { kex: { append: [...LEGACY_ALGORITHMS.kex], prepend: [], remove: [] }, cipher: { append: [...LEGACY_ALGORITHMS.cipher], prepend: [], remove: [] } },
         }),
@@ -297,7 +335,7 @@ export class SshClient {
         conn.connect(config);
       } catch (err) {
         // ssh2 parses the private key synchronously: a bad key or passphrase lands here
-        const text = err instanceof Error ? err.message : String(err);
+        const text = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);
         fail(new SshError('auth', `the private key for ${o.username}@${o.host}:${o.port} could not be used: ${text}`));
       }
     });
@@ -308,13 +346,29 @@ export class SshClient {
     const maxBytes = opts.maxBytes ?? SSH_LIMITS.maxBytes;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new SshError('protocol', `${this.where}: the connection is closed`));
-      this.conn.exec(command, (err, ch) => {
-        if (err) return reject(new ChannelRefused(`${this.where}: the server refused to run a command: ${err.message}`));
+      let timedOut = false;
+      // The clock starts before the channel is asked for: a server that never opens it or never
+      // answers the exec request held the caller (and the lease it renews) for good. A command
+      // not started in time may still start later, unseen and beyond stopping, so the
+      // connection goes with it.
+      let onTimeout = () => {
+        this.close();
+        reject(new SshError('timeout', `${this.where}: the server did not start the command within ${timeoutMs} ms`));
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        onTimeout();
+      }, timeoutMs);
+      const started = (err: Error | undefined, ch: ClientChannel) => {
+        if (timedOut) return void ch?.close();
+        if (err) {
+          clearTimeout(timer);
+          return reject(new ChannelRefused(`${this.where}: the server refused to run a command: ${err.message}`));
+        }
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         let bytes = 0;
         let truncated = false;
-        let timedOut = false;
         let code: number | null = null;
         let exited = false;
         let signal: string | undefined;
@@ -362,13 +416,16 @@ export class SshClient {
           if (code === null && typeof sig === 'string') signal = sig;
         });
         ch.on('close', finish);
-        const timer = setTimeout(() => {
-          timedOut = true;
-          stop();
-        }, timeoutMs);
+        onTimeout = stop;
         if (!opts.holdStdin) ch.end(opts.stdin);
         else if (opts.stdin) ch.write(opts.stdin);
-      });
+      };
+      try {
+        this.conn.exec(command, started);
+      } catch (err) {
+        clearTimeout(timer);
+        reject(err);
+      }
     });
   }
 
@@ -387,23 +444,40 @@ export class SshClient {
 
   close(): void {
     this.closed = true;
-    this.conn.end();
+    if (this.ending) return;
+    this.ending = true;
+    endConnection(this.conn);
   }
 
-  private openShell(): Promise<ClientChannel> {
+  /** Fails after `timeoutMs` (and ends the connection, as exec does) if the server has not opened the shell by then. */
+  private openShell(timeoutMs: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new SshError('protocol', `${this.where}: the connection is closed`));
-      // a wide terminal so that the device does not wrap long lines
-      this.conn.shell({ term: 'vt100', cols: 511, rows: 24 }, (err, ch) =>
-        err ? reject(new SshError('protocol', `${this.where}: the server refused an interactive shell: ${err.message}`)) : resolve(ch),
-      );
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        this.close();
+        reject(new SshError('timeout', `${this.where}: the server did not open an interactive shell within ${timeoutMs} ms`));
+      }, timeoutMs);
+      try {
+        // a wide terminal so that the device does not wrap long lines
+        this.conn.shell({ term: 'vt100', cols: 511, rows: 24 }, (err, ch) => {
+          if (late) return void ch?.close();
+          clearTimeout(timer);
+          if (err) reject(new SshError('protocol', `${this.where}: the server refused an interactive shell: ${err.message}`));
+          else resolve(ch);
+        });
+      } catch (err) {
+        clearTimeout(timer);
+        reject(err);
+      }
     });
   }
 
   private async runShell(commands: string[], opts: ShellOptions): Promise<{ transcript: string; outputs: string[] }> {
     const timeoutMs = opts.timeoutMs ?? SSH_LIMITS.shellTimeoutMs;
     const maxBytes = opts.maxBytes ?? SSH_LIMITS.maxBytes;
-    const ch = await this.openShell();
+    const ch = await this.openShell(timeoutMs);
     const screen = new ShellScreen(maxBytes);
     let ended = false;
     let wake: (() => void) | undefined;
@@ -425,7 +499,7 @@ export class SshClient {
     const waitFor = (ready: () => boolean, what: string) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (screen.overflow) return done(new SshError('protocol', `${this.where}: shell output exceeded ${maxBytes} bytes ${what}`));
+          if (screen.overflow) return done(new SshError('protocol', `${this.where}: ${screen.overflow} ${what}`));
           if (ready()) return done();
           if (ended) return done(new SshError('protocol', `${this.where}: the shell closed ${what}`));
         };
@@ -466,16 +540,38 @@ export class SshClient {
 }
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
-/** a pager waiting for a key: IOS's and NX-OS's " --More-- ", the ASA's "<--- More --->" */
-const PAGER_TEXT = String.raw`(?:<-+ ?More ?-+>|-+ ?More ?-+)`;
+/**
+ * a pager waiting for a key: IOS's and NX-OS's " --More-- ", the ASA's "<--- More --->". The
+ * dashes are bounded: with `-+`, a line of nothing but dashes made each match attempt try every
+ * split of it, time growing with the square of the line (seconds for a few hundred KB).
+ */
+const PAGER_TEXT = String.raw`(?:<-{1,40} ?More ?-{1,40}>|-{1,40} ?More ?-{1,40})`;
 const PAGER = new RegExp(`${PAGER_TEXT} ?$`);
 const PAGER_ANYWHERE = new RegExp(` ?${PAGER_TEXT} ?`, 'g');
 /** hostname followed by #, >, $ or % (IOS, NX-OS, Junos, Linux shells), nothing after it but a space */
 const PROMPT_LIKE = /^[^\s#>$%][^\n#>$%]{0,127}[#>$%] ?$/;
+/**
+ * How much of the unfinished line is read for a pager or a prompt on each chunk: both are short,
+ * and reading the whole line each time cost time growing with the square of its length.
+ */
+const TAIL_BYTES = 512;
+/**
+ * An unfinished line longer than this is no CLI's output but a host that never ends it; the
+ * session fails as at the output cap rather than keep it growing until the time limit.
+ */
+const MAX_LINE_BYTES = 1024 * 1024;
+
+/** How many `c` end `line`, counted without a regex: `/ +$/` re-scanned a long run once per start. */
+function trailing(line: string, c: string): number {
+  let i = line.length;
+  while (i > 0 && line[i - 1] === c) i--;
+  return line.length - i;
+}
 
 /** One terminal line as a person would read it: no escape sequences, overwrites and erasures applied. */
 function readableLine(line: string): string {
-  let l = line.replace(ANSI, '').replace(/\r+$/, '');
+  let l = line.replace(ANSI, '');
+  l = l.slice(0, l.length - trailing(l, '\r'));
   const cr = l.lastIndexOf('\r');
   if (cr >= 0) l = l.slice(cr + 1); // a bare CR rewrites the line from its start
   if (l.includes('\b')) {
@@ -486,48 +582,59 @@ function readableLine(line: string): string {
     }
     l = out.join('');
   }
-  return l.replace(PAGER_ANYWHERE, '').replace(/ +$/, (m) => (m.length === 1 ? m : ''));
+  if (l.includes('More')) l = l.replace(PAGER_ANYWHERE, '');
+  // one trailing space is a prompt's ("lab-rtr01# "); more are a device's padding
+  const spaces = trailing(l, ' ');
+  return spaces > 1 ? l.slice(0, l.length - spaces) : l;
 }
 
 /**
  * The text of an interactive session, built a line at a time so that a large output costs
- * linear time: complete lines are cleaned once, only the unfinished last line is redone.
+ * linear time: complete lines are cleaned once, the unfinished last line is collected in a
+ * buffer that grows by doubling and only its tail is read until its line break arrives.
  */
 class ShellScreen {
   private lines = '';
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(256);
+  private pendingBytes = 0;
   private bytes = 0;
-  overflow = false;
+  /** why the session's output is no longer taken, when it is not */
+  overflow?: string;
 
   constructor(private readonly maxBytes: number) {}
 
   push(chunk: Buffer): void {
+    if (this.overflow) return;
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) {
-      this.overflow = true;
+      this.overflow = `shell output exceeded ${this.maxBytes} bytes`;
       return;
     }
-    const all = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    const nl = all.lastIndexOf(0x0a); // a newline byte never sits inside a UTF-8 sequence
+    const nl = chunk.lastIndexOf(0x0a); // a newline byte never sits inside a UTF-8 sequence
     if (nl < 0) {
-      this.pending = all;
+      this.append(chunk);
+      if (this.pendingBytes > MAX_LINE_BYTES) this.overflow = `a line of shell output exceeded ${MAX_LINE_BYTES} bytes without a line break`;
       return;
     }
-    this.lines += all.subarray(0, nl).toString('utf8').split('\n').map(readableLine).join('\n') + '\n';
-    this.pending = Buffer.from(all.subarray(nl + 1));
+    const complete = Buffer.concat([this.unfinished(), chunk.subarray(0, nl)]);
+    this.lines += complete.toString('utf8').split('\n').map(readableLine).join('\n') + '\n';
+    this.pending = Buffer.alloc(Math.max(256, chunk.length - nl - 1));
+    this.pendingBytes = 0;
+    this.append(chunk.subarray(nl + 1));
   }
 
   text(): string {
-    return this.lines + this.lastLine();
+    return this.lines + readableLine(this.unfinished().toString('utf8'));
   }
 
   /** The device waits at a pager (--More--, an ASA's <--- More --->) for a key. */
   paging(): boolean {
-    return PAGER.test(this.pending.toString('utf8').replace(ANSI, ''));
+    return PAGER.test(this.tail().replace(ANSI, ''));
   }
 
+  /** The unfinished line as read, from its last TAIL_BYTES: all of any prompt; a longer line is output. */
   lastLine(): string {
-    return readableLine(this.pending.toString('utf8'));
+    return readableLine(this.tail());
   }
 
   lastLineLooksLikePrompt(): boolean {
@@ -555,5 +662,24 @@ class ShellScreen {
   /** Where the next command's output will start. */
   mark(): number {
     return this.lines.length;
+  }
+
+  private unfinished(): Buffer {
+    return this.pending.subarray(0, this.pendingBytes);
+  }
+
+  /** The unfinished line's last bytes as text (a character cut at the start reads as U+FFFD). */
+  private tail(): string {
+    return this.pending.subarray(Math.max(0, this.pendingBytes - TAIL_BYTES), this.pendingBytes).toString('utf8');
+  }
+
+  private append(bytes: Buffer): void {
+    if (this.pendingBytes + bytes.length > this.pending.length) {
+      const grown = Buffer.alloc(Math.max(this.pending.length * 2, this.pendingBytes + bytes.length));
+      this.pending.copy(grown, 0, 0, this.pendingBytes);
+      this.pending = grown;
+    }
+    bytes.copy(this.pending, this.pendingBytes);
+    this.pendingBytes += bytes.length;
   }
 }

@@ -1,0 +1,185 @@
+// The SSH client against servers that misbehave in ways no lab sshd does, played by a scripted
+// ssh2 server on 127.x: a CLI that never ends a line, a server that never answers a channel
+// request or never closes its side, PAM that asks for the password again, and failures whose
+// words happen to equal the password.
+import * as crypto from 'node:crypto';
+import { Connection, ServerChannel } from 'ssh2';
+import { SSH_LIMITS, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
+import { ScriptedSshOptions, ScriptedSshServer } from './support/scripted-ssh';
+
+const labAddress = () => `127.77.${crypto.randomInt(1, 250)}.${crypto.randomInt(2, 250)}`;
+const acceptAnyKey = { verify: async () => ({ ok: true as const }) };
+
+const servers: ScriptedSshServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function scripted(o: Omit<ScriptedSshOptions, 'address'>): Promise<ScriptedSshServer> {
+  const s = new ScriptedSshServer({ address: labAddress(), ...o });
+  servers.push(s);
+  await s.start();
+  return s;
+}
+
+const loginTo = (s: ScriptedSshServer, extra: Partial<SshConnectOptions> = {}): SshConnectOptions => ({
+  host: s.address, port: s.port, username: 'operator', password: 'lab-secret', timeoutMs: 10_000, hostKeys: acceptAnyKey, ...extra,
+});
+
+/** The reason and message of the SshError the promise fails with (a message is not enumerable, so toMatchObject on the error hid it). */
+async function failure(p: Promise<unknown>): Promise<{ reason: string; message: string }> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(SshError);
+  return { reason: (err as SshError).reason, message: (err as SshError).message };
+}
+
+/** Sessions of a Cisco-like CLI: a prompt, commands echoed, and each command's answer written by `answers`. */
+function cli(prompt: string, answers: Record<string, (ch: ServerChannel) => 'prompt' | 'no prompt'>) {
+  return (client: Connection) =>
+    client.on('session', (accept) => {
+      const session = accept();
+      session.on('pty', (ok) => ok());
+      session.on('shell', (ok) => {
+        const ch = ok();
+        let typed = '';
+        ch.write(`\r\n${prompt}`);
+        ch.on('data', (d: Buffer) => {
+          typed += d.toString('latin1');
+          let nl: number;
+          while ((nl = typed.search(/[\r\n]/)) >= 0) {
+            const line = typed.slice(0, nl).trim();
+            typed = typed.slice(nl + 1);
+            ch.write(`${line}\r\n`);
+            if (line === 'exit') return void ch.close();
+            if ((answers[line]?.(ch) ?? 'prompt') === 'prompt') ch.write(prompt);
+          }
+        });
+      });
+    });
+}
+
+/** The longest the event loop went without running a timer set to fire every 50 ms. */
+function watchEventLoop(): { stop: () => number } {
+  let last = performance.now();
+  let longest = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 50);
+  return {
+    stop: () => {
+      clearInterval(tick);
+      return Math.max(longest, performance.now() - last);
+    },
+  };
+}
+
+describe('SSH client against hostile servers', () => {
+  it('gives up on a CLI that sends megabytes without a line break, and the worker keeps running meanwhile', async () => {
+    const flood = 2 * 1024 * 1024;
+    const rtr = await scripted({
+      ready: cli('rtr-flood#', {
+        'show version': (ch) => {
+          ch.write('Cisco IOS Software, C2960 Software\r\n');
+          return 'prompt';
+        },
+        // a table rule that never ends, and no prompt after it
+        'show inventory': (ch) => {
+          ch.write('-'.repeat(flood));
+          return 'no prompt';
+        },
+      }),
+    });
+    const c = await SshClient.connect(loginTo(rtr));
+    try {
+      const loop = watchEventLoop();
+      const err = await failure(c.shellEach(['show version', 'show inventory'], { timeoutMs: 30_000 }));
+      // lease renewals and every other session in the worker stalled while one line was re-read per chunk
+      expect(loop.stop()).toBeLessThan(2000);
+      expect(err).toEqual({
+        reason: 'protocol',
+        message: `${rtr.address}:${rtr.port}: a line of shell output exceeded 1048576 bytes without a line break after "show inventory"`,
+      });
+    } finally {
+      c.close();
+    }
+  });
+
+  it.each([
+    ['never opens the channel for a command', (client: Connection) => client.on('session', () => undefined), 'exec'],
+    ['opens the channel but never answers the command', (client: Connection) => client.on('session', (accept) => accept().on('exec', () => undefined)), 'exec'],
+    ['opens the channel but never answers the request for a terminal', (client: Connection) => client.on('session', (accept) => accept().on('pty', () => undefined)), 'shell'],
+  ] as const)('fails in time, and lets go of the connection, with a server that %s and never closes its side', async (_what, ready, mode) => {
+    const srv = await scripted({ ready, neverCloses: true });
+    const c = await SshClient.connect(loginTo(srv));
+    const started = Date.now();
+    const err = await failure(mode === 'exec' ? c.exec('uname -a', { timeoutMs: 1000 }) : c.shellEach(['show version'], { timeoutMs: 1000 }));
+    const took = Date.now() - started;
+    expect(err).toEqual({
+      reason: 'timeout',
+      message: `${srv.address}:${srv.port}: the server did not ${mode === 'exec' ? 'start the command' : 'open an interactive shell'} within 1000 ms`,
+    });
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(3000);
+    expect(await srv.allClosed(SSH_LIMITS.closeGraceMs + 3000)).toBe(true);
+  }, 15_000);
+
+  it('lets go of a server that never closes its side once the client is closed', async () => {
+    const srv = await scripted({
+      neverCloses: true,
+      ready: (client) => client.on('session', (accept) => accept().on('exec', (ok) => {
+        const ch = ok();
+        ch.write('rtr-hung\n');
+        ch.exit(0);
+        ch.close();
+      })),
+    });
+    const c = await SshClient.connect(loginTo(srv));
+    expect((await c.exec('hostname')).stdout).toBe('rtr-hung\n');
+    c.close();
+    expect(await srv.allClosed(SSH_LIMITS.closeGraceMs + 3000)).toBe(true);
+  });
+
+  it('gives the password once when PAM asks for it again after a wrong answer, and says it was refused', async () => {
+    const answers: string[][] = [];
+    const srv = await scripted({
+      auth: (ctx) => {
+        if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+        // as a PAM stack that retries in one conversation: "Password:" until it has had five answers
+        const ask = () => ctx.prompt([{ prompt: 'Password: ', echo: false }], (given) => {
+          if (!Array.isArray(given)) return; // the client went away
+          answers.push(given);
+          if (answers.length < 5) ask();
+          else ctx.reject(['keyboard-interactive']);
+        });
+        ask();
+      },
+    });
+    const err = await failure(SshClient.connect(loginTo(srv, { password: 'not-the-password' })));
+    expect(await srv.allClosed(SSH_LIMITS.closeGraceMs + 3000)).toBe(true);
+    expect(answers).toEqual([['not-the-password']]);
+    expect(err).toEqual({
+      reason: 'auth',
+      message: `${srv.address}:${srv.port} refused the password of user operator: it asked for the password again, and Teknisi gives it only once so as not to lock the account`,
+    });
+  });
+
+  it('names the user and the port of a refused login even when the password equals one of them', async () => {
+    const srv = await scripted({ auth: (ctx) => ctx.reject(['password']) });
+    for (const login of [{ username: 'admin', password: 'admin' }, { username: 'operator', password: String(srv.port) }]) {
+      const err = await failure(SshClient.connect(loginTo(srv, login)));
+      expect(err).toEqual({ reason: 'auth', message: `${srv.address}:${srv.port} refused the login of user ${login.username} (tried password)` });
+    }
+  });
+
+  it('still keeps the password out of what ssh2 says, when its words happen to hold it', async () => {
+    // a server that offers only a SHA-1 key exchange, reached with the legacy algorithms off
+    const srv = await scripted({ algorithms: { kex: ['diffie-hellman-group14-sha1'] } });
+    const err = await failure(SshClient.connect(loginTo(srv, { password: 'matching', legacyAlgorithms: false })));
+    expect(err).toEqual({
+      reason: 'protocol',
+      message: `${srv.address}:${srv.port}: the server and Teknisi have no SSH algorithms in common: Handshake failed: no [redacted] key exchange algorithm (old devices need TEKNISI_SSH_LEGACY_ALGORITHMS=on)`,
+    });
+  });
+});
