@@ -1,8 +1,8 @@
 // jobs/: HTTP for jobs, their runs, per-target output and progress. Everyone reads;
 // technicians create, run now, cancel, pause and resume (each audited).
-import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Audit } from '../audit/audit.interceptor';
 import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
@@ -147,8 +147,11 @@ export class JobsController {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'progress as server-sent events: `progress` (the job as GET shows it, without targets) on each change, then `done`' })
   @ApiOkResponse({ description: 'an event stream; 404 before it starts when the job does not exist' })
-  async events(@IdParam('id') id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async events(@IdParam('id') id: number, @Res() res: Response): Promise<void> {
     await this.jobs.get(id); // a missing job is a plain 404, before any stream header is sent
+    // a client that left meanwhile has had its 'close' already: a stream started for it would
+    // poll until the job ends, which for a recurring one is never
+    if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     const sub = this.jobs.events(id).subscribe({
@@ -156,7 +159,7 @@ export class JobsController {
       error: (err: Error) => res.end(`event: error\ndata: ${JSON.stringify({ message: err.message })}\n\n`),
       complete: () => res.end(),
     });
-    req.on('close', () => sub.unsubscribe());
+    res.on('close', () => sub.unsubscribe());
   }
 }
 
