@@ -475,7 +475,7 @@ function clean(report: InventoryReport): CleanReport {
   }
   // a collector's identity MACs are the machine's own: it leaves out bridges, containers and
   // tunnels, whose MACs many machines share (Calico's ee:ee:ee:ee:ee:ee on every node). Only a
-  // report that names none of its own falls back on its interfaces' MACs
+  // report without that list (an empty one is a statement) falls back on its interfaces' MACs
   const ownMacs = Array.isArray(id.macs) ? id.macs : (report.interfaces ?? []).map((i) => i.mac ?? '');
   const macs = [...new Set(ownMacs.map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
   const addresses = [...new Set((id.addresses ?? []).filter(isStorableIp))];
