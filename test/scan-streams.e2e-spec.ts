@@ -3,10 +3,10 @@
 // nobody (for a scan that stays queued, that was forever), no export left waiting to write to a
 // closed connection. The app runs no worker, so its scans stay queued.
 import * as http from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
 import { ScansRepository } from '../src/discovery/scans.repository';
 import { ScansService } from '../src/discovery/scans.service';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { Tabs, tabsOn } from './support/tabs';
 import { until } from './support/until';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,21 +24,16 @@ describe('scan streams when the client goes away', () => {
   let t: TestApp;
   let tech: string;
   let credentialId: number;
-  let port: number;
+  let tabs: Tabs;
   let repo: ScansRepository;
   let scanNo = 0;
-  // the server's side of each connection closes: resolved by the client's port
-  const serverClosed = new Map<number, Promise<void>>();
 
   beforeAll(async () => {
     t = await createTestApp();
     tech = await t.tokenFor('technician');
     repo = t.app.get(ScansRepository);
     credentialId = (await t.http.post('/api/credentials').set(bearer(t.adminToken)).send({ name: 'v2c', kind: 'snmp-v2c', community: 'public' }).expect(201)).body.id;
-    const server = t.app.getHttpServer() as http.Server;
-    server.on('connection', (s: Socket) => serverClosed.set(s.remotePort!, new Promise((r) => s.once('close', () => r()))));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    tabs = await tabsOn(t);
   });
   afterEach(() => jest.restoreAllMocks());
   afterAll(() => t?.close());
@@ -46,15 +41,8 @@ describe('scan streams when the client goes away', () => {
   const queuedScan = async (): Promise<number> =>
     (await t.http.post('/api/discovery/scans').set(bearer(tech)).send({ targets: [`127.81.${++scanNo}.0/28`], credentialIds: [credentialId] }).expect(202)).body.id;
 
-  /** A GET on its own connection, as a browser tab that can be closed. */
-  const open = (path: string): http.ClientRequest => http.get({ host: '127.0.0.1', port, path, headers: bearer(tech), agent: false }).on('error', () => undefined);
-
-  /** The client closes the connection; resolves once the server has seen it close. */
-  const leave = async (req: http.ClientRequest): Promise<void> => {
-    const closed = serverClosed.get(req.socket!.localPort!);
-    req.destroy();
-    await closed;
-  };
+  const open = (path: string): http.ClientRequest => tabs.open(path, bearer(tech));
+  const leave = (req: http.ClientRequest) => tabs.leave(req);
 
   const follow = (id: number): Follower => {
     const req = open(`/api/discovery/scans/${id}/events`);
@@ -88,22 +76,8 @@ describe('scan streams when the client goes away', () => {
     const id = await queuedScan();
     const original = repo.findScan.bind(repo);
     const read = jest.spyOn(repo, 'findScan');
-    for (let i = 0; i < 3; i++) {
-      // the client closes the tab just while the server reads the scan before it starts the stream
-      let reached!: () => void;
-      const reading = new Promise<void>((r) => (reached = r));
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      read.mockImplementationOnce(async (x: number) => {
-        reached();
-        await gate;
-        return original(x);
-      });
-      const req = open(`/api/discovery/scans/${id}/events`);
-      await reading;
-      await leave(req);
-      release();
-    }
+    // the client closes the tab just while the server reads the scan before it starts the stream
+    for (let i = 0; i < 3; i++) await tabs.leaveWhileReading(read, original, `/api/discovery/scans/${id}/events`, bearer(tech));
     for (let i = 0; i < 3; i++) {
       // and after it has seen the scan queued
       const f = follow(id);
