@@ -286,15 +286,20 @@ export class IngestService {
    */
   private async prepareSoftware(runner: QueryRunner, r: CleanReport): Promise<PreparedSoftware> {
     const items = (r.report.software ?? [])
-      .map((s) => ({
-        name: cleanText(s.name),
-        publisher: cleanText(s.publisher) ?? '',
-        version: cleanText(s.version, 128) ?? '',
-        architecture: cleanText(s.architecture, 32) ?? '',
-        installDate: isCalendarDate(s.installDate, r.at) ? s.installDate : null,
-      }))
+      .map((s) => {
+        const name = cleanText(s.name);
+        return {
+          name,
+          // the catalogue's key, once a package (titles and syncSoftware look it up)
+          normalizedName: name ? normalizedTitle(name) : '',
+          publisher: cleanText(s.publisher) ?? '',
+          version: cleanText(s.version, 128) ?? '',
+          architecture: cleanText(s.architecture, 32) ?? '',
+          installDate: isCalendarDate(s.installDate, r.at) ? s.installDate : null,
+        };
+      })
       .filter((s): s is PreparedSoftware['items'][number] => !!s.name);
-    const titles = [...new Map(items.map((s) => [titleKey(normalizedTitle(s.name), s.publisher), { name: s.name, normalizedName: normalizedTitle(s.name), publisher: s.publisher }])).values()];
+    const titles = [...new Map(items.map((s) => [titleKey(s.normalizedName, s.publisher), { name: s.name, normalizedName: s.normalizedName, publisher: s.publisher }])).values()];
     // titles this process has read before (most, after the first machines) need no query at all
     const known = this.repo.knownTitleIds(titles);
     if (known.size === titles.length) return { items, titles, ids: known };
@@ -315,7 +320,7 @@ export class IngestService {
     const ids = prepared.ids ?? (await this.repo.titleIds(m, prepared.titles, r.at));
     const wanted = new Map<string, { softwareId: number; version: string; architecture: string; installDate: string | null }>();
     for (const s of items) {
-      const softwareId = ids.get(titleKey(normalizedTitle(s.name), s.publisher));
+      const softwareId = ids.get(titleKey(s.normalizedName, s.publisher));
       if (softwareId) wanted.set(`${softwareId}|${s.version}|${s.architecture}`, { softwareId, version: s.version, architecture: s.architecture, installDate: s.installDate });
     }
     const current = isNew ? [] : await this.repo.installedOf(m, id);
@@ -422,7 +427,7 @@ const hardwareKey = (h: { kind: string; name: string | null; manufacturer: strin
 
 /** A report's software list, cleaned, its titles, and their catalogue ids unless they are left to the device's transaction. */
 interface PreparedSoftware {
-  items: Array<{ name: string; publisher: string; version: string; architecture: string; installDate: string | null }>;
+  items: Array<{ name: string; normalizedName: string; publisher: string; version: string; architecture: string; installDate: string | null }>;
   titles: TitleKey[];
   ids?: Map<string, number>;
 }
