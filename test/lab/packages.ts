@@ -14,7 +14,9 @@ export const LAB_PACKAGES: Record<string, string> = {
   // users sudo inside; the lab's apt repository is indexed with dpkg-scanpackages
   sudo: '/usr/bin/sudo',
   'dpkg-dev': '/usr/bin/dpkg-scanpackages',
-  // not a lab daemon: the browser the UI specs (test/ui/) drive with playwright-core
+  // not a lab daemon: the browser the UI specs (test/ui/) drive with playwright-core (its
+  // headless shell), and the full browser bench/ui measures
+  'chromium-headless-shell': '/usr/bin/chromium-headless-shell',
   chromium: '/usr/bin/chromium',
   // not daemons either: the awks (besides gawk) and the shell the Linux agent spec runs it under
   mawk: '/usr/bin/mawk',

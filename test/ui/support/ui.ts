@@ -8,9 +8,9 @@ import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { createTestApp, TestApp, TestAppOptions, ADMIN_PASSWORD } from '../../support/app';
 import { webDir } from '../../../src/web/spa';
-import { CHROMIUM, TEST_CHROMIUM_ARGS } from '../../lab/chromium';
+import { TEST_CHROMIUM, TEST_CHROMIUM_ARGS } from '../../lab/chromium';
 
-export { ADMIN_PASSWORD, CHROMIUM };
+export { ADMIN_PASSWORD };
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../../reports/screenshots');
 
 export interface UiEnv {
@@ -46,12 +46,12 @@ afterEach(async () => {
 export async function startUi(opts: TestAppOptions = {}): Promise<UiEnv> {
   const index = path.join(webDir(), 'index.html');
   if (!fs.existsSync(index)) throw new Error(`The web UI is not built (${index} is missing): run \`npm run build:web\` (npm test does it first).`);
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (the test set-up does this when run as root).`);
+  if (!fs.existsSync(TEST_CHROMIUM)) throw new Error(`Chromium's headless shell is missing at ${TEST_CHROMIUM}: install it with \`apt-get install -y chromium-headless-shell\` (the test set-up does this when run as root).`);
   const t = await createTestApp(opts);
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: TEST_CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: TEST_CHROMIUM, headless: true, args: TEST_CHROMIUM_ARGS });
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
   /** contexts opened outside a test, which last until close() */
