@@ -3,10 +3,12 @@
 // assembled once, at start, under /run/teknisi-lab/<name>/ on a tmpfs of its own: overlays of
 // the real /usr, /etc, /var, ... whose upper layers hold everything the host's root writes, so
 // every session of one host sees the others' installs and two hosts never see each other's.
-// sshd's ForceCommand reaches package-session.sh (real root, new namespaces, pivot into that
-// root, lab user with a reduced bounding set) through a sudoers rule naming only that script.
-// Inside, the lab user may sudo with its own password, as on a real server.
-import { execFileSync } from 'node:child_process';
+// Its machine is made once too (package-session.sh --machine): namespaces holding its hostname,
+// interfaces, kernel file systems and that root, as a real host's kernel outlives its sessions.
+// sshd's ForceCommand reaches package-session.sh (real root, the machine's namespaces, a PID
+// namespace of its own, lab user with a reduced bounding set) through a sudoers rule naming only
+// that script. Inside, the lab user may sudo with its own password, as on a real server.
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,8 +21,8 @@ const SESSION = path.join(LAB_RUN_DIR, 'package-session');
 const OUTER_RULE = '/etc/sudoers.d/teknisi-lab';
 /** the real root's entries a host gets as its own copy-on-write layer (when they are directories) */
 const OVERLAID = ['bin', 'boot', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'opt', 'root', 'sbin', 'srv', 'usr', 'var'];
-/** mounted afresh in every session */
-const PER_SESSION = ['proc', 'sys', 'dev', 'tmp', 'run'];
+/** mounted by the host's machine, of its own */
+const PER_MACHINE = ['proc', 'sys', 'dev', 'tmp', 'run'];
 
 // On the real machine: the lab user may run the package session script as root, nothing else.
 // The script's environment is reset but for what the session needs; no pty of sudo's own, so
@@ -31,7 +33,10 @@ ${LAB_SSH_USER} ALL=(root) NOPASSWD: ${SESSION}
 `;
 
 // Inside a package host: the lab user administers it with its own password, as on a real server.
+// Every sudo asks for it: sessions share the machine's /run, where sudo would otherwise remember
+// a right password for the next session (and a spec's wrong one would not be asked for).
 const INNER_SUDOERS = `# Teknisi device lab package host: the lab user administers this host with its password
+Defaults timestamp_timeout=0
 ${LAB_SSH_USER} ALL=(ALL:ALL) ALL
 `;
 
@@ -140,6 +145,7 @@ export class LabPackageHost extends LabSshHost {
       fs.writeFileSync(path.join(this.runDir, 'owner'), String(process.pid));
       this.mountRoot();
       this.writeIdentity();
+      await this.startMachine();
     } catch (err) {
       await this.cleanUp();
       throw err;
@@ -147,13 +153,55 @@ export class LabPackageHost extends LabSshHost {
   }
 
   protected async cleanUp(): Promise<void> {
-    // sessions are gone (sshd.stop killed them); their mount namespaces went with them
+    // sessions are gone (sshd.stop killed them); the machine's namespaces go with it: killing
+    // its unshare kills the machine (PID 1 of its PID namespace), and everything in it
+    const pidFile = path.join(this.runDir, 'machine.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : 0;
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+    }
     try {
       execFileSync('umount', ['--recursive', '--lazy', this.runDir], { stdio: 'ignore' });
     } catch {
       /* not mounted */
     }
     fs.rmSync(this.runDir, { recursive: true, force: true });
+  }
+
+  /** Starts the host's machine (package-session.sh --machine) and waits until it says it is ready. */
+  private async startMachine(): Promise<void> {
+    const child = spawn(SESSION, [runName(this.dir), '--machine'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error('did not say it was ready within 30 s')), 30_000);
+      const done = (e?: Error) => {
+        clearTimeout(timer);
+        child.stdout.removeAllListeners('data');
+        child.removeAllListeners('exit');
+        if (e) reject(new Error(`lab package host ${this.identity.hostname}: its machine ${e.message}${err.trim() ? `: ${err.trim()}` : ''}`));
+        else resolve();
+      };
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ready\n')) done();
+      });
+      child.on('exit', (code) => done(new Error(`exited (${code})`)));
+      child.on('error', (e) => done(e));
+    }).catch((e: Error) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
+    fs.writeFileSync(path.join(this.runDir, 'machine.pid'), `${child.pid}\n`, { mode: 0o600 });
+    // it lives as long as the host, not as long as this process waits for it
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.unref();
   }
 
   private mountRoot(): void {
@@ -175,7 +223,7 @@ export class LabPackageHost extends LabSshHost {
       }
     }
     // everything else of the real root (the work tree, other mounts) stays outside the host
-    for (const d of [...PER_SESSION, 'mnt', 'media']) fs.mkdirSync(path.join(root, d), { recursive: true, mode: 0o755 });
+    for (const d of [...PER_MACHINE, 'mnt', 'media']) fs.mkdirSync(path.join(root, d), { recursive: true, mode: 0o755 });
     fs.chmodSync(path.join(root, 'tmp'), 0o1777);
     // the repository read live (an overlay's lower layer must not change under it), read-only
     const repo = path.join(root, LAB_REPO_DIR);
@@ -221,6 +269,9 @@ export class LabPackageHost extends LabSshHost {
     };
     file('hostname', `${id.hostname}\n`);
     file('user', `${LAB_SSH_USER}\n`);
+    const [, , , gid, , home] = execFileSync('getent', ['passwd', LAB_SSH_USER], { encoding: 'utf8' }).trim().split(':');
+    file('home', `${home}\n`);
+    file('gid', `${gid}\n`);
     file('macs', `${id.macs.join('\n')}\n`);
     file('addresses', `${id.innerAddresses.join('\n')}\n`);
     file('dmi/sys_vendor', 'QEMU\n');
