@@ -8,13 +8,13 @@
 // sshd's ForceCommand reaches package-session.sh (real root, the machine's namespaces, a PID
 // namespace of its own, lab user with a reduced bounding set) through a sudoers rule naming only
 // that script. Inside, the lab user may sudo with its own password, as on a real server.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LAB_REPO_DIR, ensureLabRepo } from './apt-repo';
 import { labScript } from './paths';
-import { LAB_APT_SOURCE, LAB_SSH_USER, LabSshHost, LabSshHostOptions, OS_RELEASES, ensureLabUser, killProcessesMentioning } from './sshd';
+import { LAB_APT_SOURCE, LAB_SSH_USER, LabSshHost, LabSshHostOptions, OS_RELEASES, ensureLabUser, killProcessesMentioning, startLabMachine, stopLabMachine } from './sshd';
 
 export const LAB_RUN_DIR = '/run/teknisi-lab';
 const SESSION = path.join(LAB_RUN_DIR, 'package-session');
@@ -155,15 +155,8 @@ export class LabPackageHost extends LabSshHost {
   protected async cleanUp(): Promise<void> {
     // sessions are gone (sshd.stop killed them); the machine's namespaces go with it: killing
     // its unshare kills the machine (PID 1 of its PID namespace), and everything in it
-    const pidFile = path.join(this.runDir, 'machine.pid');
-    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : 0;
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone already */
-      }
-    }
+    stopLabMachine(this.machine);
+    this.machine = undefined;
     try {
       execFileSync('umount', ['--recursive', '--lazy', this.runDir], { stdio: 'ignore' });
     } catch {
@@ -172,36 +165,10 @@ export class LabPackageHost extends LabSshHost {
     fs.rmSync(this.runDir, { recursive: true, force: true });
   }
 
-  /** Starts the host's machine (package-session.sh --machine) and waits until it says it is ready. */
+  /** Starts the host's machine (package-session.sh --machine), once its root and files are in place. */
   private async startMachine(): Promise<void> {
-    const child = spawn(SESSION, [runName(this.dir), '--machine'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error('did not say it was ready within 30 s')), 30_000);
-      const done = (e?: Error) => {
-        clearTimeout(timer);
-        child.stdout.removeAllListeners('data');
-        child.removeAllListeners('exit');
-        if (e) reject(new Error(`lab package host ${this.identity.hostname}: its machine ${e.message}${err.trim() ? `: ${err.trim()}` : ''}`));
-        else resolve();
-      };
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('ready\n')) done();
-      });
-      child.on('exit', (code) => done(new Error(`exited (${code})`)));
-      child.on('error', (e) => done(e));
-    }).catch((e: Error) => {
-      child.kill('SIGKILL');
-      throw e;
-    });
-    fs.writeFileSync(path.join(this.runDir, 'machine.pid'), `${child.pid}\n`, { mode: 0o600 });
-    // it lives as long as the host, not as long as this process waits for it
-    child.stdout.destroy();
-    child.stderr.destroy();
-    child.unref();
+    this.machine = await startLabMachine([SESSION, runName(this.dir), '--machine'], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, `lab package host ${this.identity.hostname}`);
+    fs.writeFileSync(path.join(this.runDir, 'machine.pid'), `${this.machine.pid}\n`, { mode: 0o600 });
   }
 
   private mountRoot(): void {

@@ -9,9 +9,10 @@
 #   package-session NAME --machine   (root, at the host's start) the host's machine: new mount,
 #                                    UTS, network, IPC and PID namespaces, its hostname and
 #                                    interfaces, the root with its own /proc, /sys (read-only),
-#                                    /dev, /tmp and /run, pivoted into; prints "ready", then
-#                                    sleeps as long as the host runs. package-host.ts keeps its
-#                                    PID in /run/teknisi-lab/NAME/machine.pid.
+#                                    /dev, /tmp and /run, pivoted into; prints "ready", then lives
+#                                    until its standard input closes (the lab stops the host, or
+#                                    the process that started it is gone). package-host.ts keeps
+#                                    its PID in /run/teknisi-lab/NAME/machine.pid.
 #   package-session NAME             (sshd, through sudo, which keeps SSH_ORIGINAL_COMMAND for it;
 #                                    other arguments are ignored) one session: it enters the
 #                                    machine's namespaces and root, then a PID namespace and /proc
@@ -50,7 +51,9 @@ if [ "${2:-}" != --machine ]; then
   read -r gid < "$H/files/gid"
   # inside the machine's root: first a working directory there (nsenter keeps this one, outside
   # it), then this session's own /proc, /proc/sys read-only (root may write sysctls by file mode
-  # alone) and no sysrq trigger, then the lab user as sshd would have started it
+  # alone) and no sysrq trigger, then the lab user as sshd would have started it. The inner
+  # shell is named after the host, so that the session's unshare names it (the lab stops a
+  # host's sessions by it)
   # shellcheck disable=SC2016
   exec nsenter --target "$pid" --mount --uts --net --ipc --root -- unshare --mount --pid --fork --kill-child -- /bin/sh -c '
     set -eu
@@ -71,7 +74,7 @@ if [ "${2:-}" != --machine ]; then
       exec "$@" /bin/bash -c "$SSH_ORIGINAL_COMMAND"
     fi
     exec "$@" /bin/bash -l
-  ' package-session "$user" "$home" "$gid"
+  ' "package-session $name" "$user" "$home" "$gid"
 fi
 
 # --- the machine --------------------------------------------------------------------------------
@@ -144,4 +147,6 @@ pivot_root . .
 umount -l .
 cd /
 echo ready
-exec sleep 2147483647
+# until the lab closes its end of standard input (at the host's stop, or gone with its process):
+# then this, PID 1 of the machine's PID namespace, ends, and everything in the machine with it
+read -r _ || true

@@ -146,18 +146,72 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-/** Processes whose command line mentions `marker` (this lab host's own temp directory). */
-function processesMentioning(marker: string): number[] {
+/**
+ * Processes whose command line mentions `marker` (this lab host's own temp directory); with
+ * `spareMachines`, not the host's machine (its session script's --machine stages), which lives
+ * until the host stops, across restarts of its sshd.
+ */
+function processesMentioning(marker: string, spareMachines = false): number[] {
   const out: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) out.push(Number(entry));
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes(marker)) continue;
+      if (spareMachines && cmdline.split('\0').some((a) => a.startsWith('--machine'))) continue;
+      out.push(Number(entry));
     } catch {
       /* exited meanwhile */
     }
   }
   return out;
+}
+
+/**
+ * Starts a lab host's machine: its session script's --machine stage, which makes the host's
+ * namespaces, prints "ready" and lives until its standard input closes. That end stays with this
+ * process (without keeping it alive), so a machine goes when its host stops or when this process
+ * is gone, however it ends.
+ */
+export async function startLabMachine(argv: string[], env: NodeJS.ProcessEnv, what: string): Promise<ChildProcess> {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error('did not say it was ready within 30 s')), 30_000);
+      const done = (e?: Error) => {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners('data');
+        child.removeAllListeners('exit');
+        if (e) reject(new Error(`${what}: its machine ${e.message}${err.trim() ? `: ${err.trim().slice(0, 2000)}` : ''}`));
+        else resolve();
+      };
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ready\n')) done();
+      });
+      child.on('exit', (code, signal) => done(new Error(`ended (${signal ?? code}) before it was ready`)));
+      child.on('error', (e) => done(e));
+    });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  child.stdout!.destroy();
+  child.stderr!.destroy();
+  (child.stdin as unknown as { unref(): void }).unref();
+  child.on('error', () => undefined); // a write end closed under a machine that is gone
+  child.unref();
+  return child;
+}
+
+/** Stops a machine startLabMachine started: its unshare (whose child, the machine's PID 1, goes with it). */
+export function stopLabMachine(child: ChildProcess | undefined): void {
+  if (!child) return;
+  child.stdin?.destroy();
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /** Kills the processes whose command line mentions `marker` (a lab host's unique directory or name). */
@@ -325,9 +379,10 @@ export class LabSshd {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       kill(below);
     }
-    // sessions orphaned earlier still name this host's directory on their command line
-    kill(processesMentioning(this.o.dir));
-    if (this.o.sessionMarker) kill(processesMentioning(this.o.sessionMarker));
+    // sessions orphaned earlier still name this host's directory on their command line; the
+    // host's machine stays (a restart with a new host key is the same machine)
+    kill(processesMentioning(this.o.dir, true));
+    if (this.o.sessionMarker) kill(processesMentioning(this.o.sessionMarker, true));
   }
 
   async rotateHostKey(): Promise<void> {
@@ -485,6 +540,8 @@ export class LabSshHost {
   protected readonly bashrc?: string;
   protected readonly dmiSerial: string;
   private readonly loginShell?: string;
+  /** the host's machine (session.sh --machine), from start() to stop() */
+  protected machine?: ChildProcess;
 
   /** `session`: what else sshd runs for this host's sessions (a subclass's), given its directory */
   constructor(o: LabSshHostOptions, session?: (dir: string) => { forceCommand: string; marker: string }) {
@@ -542,14 +599,23 @@ export class LabSshHost {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Puts in place what the host's sessions need, before its sshd starts. */
+  /** Puts in place what the host's sessions need, before its sshd starts: its files and its machine. */
   protected async prepare(): Promise<void> {
     this.writeHostFiles();
+    ensureLabUser();
+    const { uid, gid } = labUserIds();
+    this.machine = await startLabMachine(
+      ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', path.join(this.dir, 'session.sh'), '--machine'],
+      { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', HOME: LAB_USER_HOME, USER: LAB_SSH_USER, LOGNAME: LAB_SSH_USER, LANG: 'C.UTF-8' },
+      `lab host ${this.identity.hostname}`,
+    );
+    fs.writeFileSync(path.join(this.dir, 'machine.pid'), `${this.machine.pid}\n`, { mode: 0o644 });
   }
 
-  /** Removes what prepare() made outside the host's directory, after its sshd and sessions are gone. */
+  /** Removes what prepare() made outside the host's directory, after its sshd and sessions are gone: its machine. */
   protected async cleanUp(): Promise<void> {
-    /* all of it is in the directory */
+    stopLabMachine(this.machine);
+    this.machine = undefined;
   }
 
   /** A new host key and a restarted sshd: what a reinstalled (or impersonated) machine looks like. */
