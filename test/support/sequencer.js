@@ -9,12 +9,11 @@ const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const KNOWN_SECONDS = {
-  'test/ui/jobs-lab.e2e-spec.ts': 447, 'test/ui/discovery.e2e-spec.ts': 364, 'test/ui/devices.e2e-spec.ts': 344,
-  'test/jobs-lab.e2e-spec.ts': 223, 'test/ui/a11y.e2e-spec.ts': 211, 'test/jobs-workers.e2e-spec.ts': 170,
-  'test/ui/dashboard.e2e-spec.ts': 157, 'test/ui/configs.e2e-spec.ts': 129, 'test/ssh-collect.e2e-spec.ts': 123,
-  'test/ui/admin.e2e-spec.ts': 92, 'test/scans.e2e-spec.ts': 91, 'test/configs-lab.e2e-spec.ts': 78,
-  'test/agent-macos.e2e-spec.ts': 73, 'test/agent-linux.e2e-spec.ts': 72, 'test/lab-packages.e2e-spec.ts': 67,
-  'test/startup.e2e-spec.ts': 61, 'test/ui/shell.e2e-spec.ts': 53, 'test/auth.e2e-spec.ts': 51,
+  'test/ui/jobs-lab.e2e-spec.ts': 180, 'test/ui/discovery.e2e-spec.ts': 164, 'test/ui/a11y.e2e-spec.ts': 163,
+  'test/ui/devices.e2e-spec.ts': 120, 'test/jobs-lab.e2e-spec.ts': 107, 'test/jobs-workers.e2e-spec.ts': 94,
+  'test/ui/dashboard.e2e-spec.ts': 74, 'test/ssh-collect.e2e-spec.ts': 72, 'test/scans.e2e-spec.ts': 66,
+  'test/ui/admin.e2e-spec.ts': 63, 'test/ui/configs.e2e-spec.ts': 60, 'test/agent-linux.e2e-spec.ts': 50,
+  'test/jobs.e2e-spec.ts': 43, 'test/ui/shell.e2e-spec.ts': 36,
 };
 
 const root = path.resolve(__dirname, '../..');
