@@ -7,6 +7,7 @@ import { labPackageVersionFile, publishLabPackage, unpublishLabPackage } from '.
 import { LabFleet, labAddresses } from './lab/fleet';
 import { generatedIdentity } from './lab/identities';
 import { LabPackageHost } from './lab/package-host';
+import { until } from './support/until';
 
 jest.setTimeout(120_000);
 
@@ -79,7 +80,16 @@ describe('lab package hosts', () => {
     expect(await two.run(`test -e ${FILE} && echo present || echo absent`)).toBe('absent\n');
   });
 
+  it('are each one machine across sessions, as a real host is: its /tmp is kept, the other host has its own', async () => {
+    const file = `/tmp/teknisi-lab-kept-${process.pid}`;
+    await one.run(`echo kept > ${file}`);
+    expect(await one.run(`cat ${file}`)).toBe('kept\n');
+    expect(await two.run(`test -e ${file} && echo present || echo absent`)).toBe('absent\n');
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it('refuse sudo without the password, or with a wrong one', async () => {
+    // asked every time: a right password given in an earlier session (the install's) is not remembered
     expect(await fails(one.run('sudo -n true'))).toMatch(/password is required/);
     expect(await fails(one.run("sudo -S -p '' true", 'not-the-password\n'))).toMatch(/incorrect password|try again/i);
     expect(await sudo(one, 'id -u')).toBe('0\n');
@@ -136,8 +146,27 @@ describe('lab package hosts', () => {
     expect(await one.run(`test -e ${FILE} && echo present || echo absent; command -v ${PKG} || echo gone`)).toBe('absent\ngone\n');
   });
 
-  it('leave nothing mounted on this machine when stopped', async () => {
+  it('keep their machine across a new host key', async () => {
+    await one.rotateHostKey();
+    expect(await one.run('hostname; cat /etc/machine-id')).toBe(`lab-pkg01\n${one.identity.machineId}\n`);
+  });
+
+  it('end their machine with the process that started it, and leave nothing mounted on this machine when stopped', async () => {
+    // the machine lives until its standard input closes, as it does when this process is gone
+    const machine = (two as unknown as { machine: { pid: number; stdin: { destroy(): void } } }).machine;
+    machine.stdin.destroy();
+    await until('the machine to end', async () => !fs.existsSync(`/proc/${machine.pid}`), 10_000, 50);
+    expect(await fails(two.run('true'))).toMatch(/package host .* is not running/);
     await two.stop();
+    const name = two.runDir.split('/').pop()!;
+    const left = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(name);
+      } catch {
+        return false;
+      }
+    });
+    expect(left).toEqual([]);
     expect(fs.existsSync(two.runDir)).toBe(false);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(two.runDir);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).toContain(one.runDir);
