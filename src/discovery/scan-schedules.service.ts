@@ -68,9 +68,13 @@ export class ScanSchedulesService {
     const now = new Date();
     const next = nextFiring(merged.cron, merged.timezone, now);
     if (dto.targets || dto.credentialIds || dto.exclude) await this.scans.validate({ ...merged, exclude: merged.exclude ?? [] });
+    // the next firing moves only when the schedule does: a rename or a new target made while
+    // a firing is due (the scheduler ticks every 20 s, and not at all while no worker runs)
+    // left it due at a new time that the scheduler never met, and the overdue scan never ran
+    const rescheduled = merged.cron.trim() !== s.cron.trim() || merged.timezone !== s.timezone || merged.enabled !== s.enabled || (merged.enabled && !s.nextRunAt);
     await this.unique(() => this.repo.updateSchedule(id, {
       name: merged.name.trim(), targets: merged.targets, exclude: storedExclude(merged.exclude), credentialIds: merged.credentialIds, options: merged.options, cron: merged.cron.trim(),
-      timezone: merged.timezone, enabled: merged.enabled, nextRunAt: merged.enabled ? next : null, updatedAt: now,
+      timezone: merged.timezone, enabled: merged.enabled, ...(rescheduled ? { nextRunAt: merged.enabled ? next : null } : {}), updatedAt: now,
     }), merged.name);
     return this.get(id);
   }
