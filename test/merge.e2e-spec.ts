@@ -202,6 +202,22 @@ describe('merging devices and marking them distinct', () => {
       ]);
     });
 
+    it("a merged device's serial finds the survivor afterwards, though the survivor keeps another (a replaced mainboard)", async () => {
+      const pc = (serial: string, mac: string): InventoryReport => ({ source: 'agent', identity: { hostname: 'acct-pc-07', serial, macs: [mac], addresses: ['192.0.2.77'] } });
+      const old = (await ingest.ingest(pc('MB-OLD-0707', '3c:52:82:00:77:01'))).deviceId;
+      // the new board: another serial and onboard NIC, so a device of its own until a technician says otherwise
+      const fresh = await ingest.ingest(pc('MB-NEW-0707', '3c:52:82:00:77:02'));
+      expect(fresh).toMatchObject({ created: true });
+      expect(fresh.deviceId).not.toBe(old);
+      expect((await merge(old, fresh.deviceId)).status).toBe(200);
+      const again = await ingest.ingest(pc('MB-NEW-0707', '3c:52:82:00:77:02'));
+      expect(again).toMatchObject({ deviceId: old, created: false, matchedBy: 'serial' });
+      const dev = (await t.http.get(`/api/devices/${old}`).set(tech).expect(200)).body;
+      expect(dev.serial).toBe('MB-NEW-0707');
+      const sameName = (await t.db.query("SELECT COUNT(*) AS n FROM devices WHERE hostname = 'acct-pc-07'")) as Array<{ n: number }>;
+      expect(Number(sameName[0].n)).toBe(1);
+    });
+
     it('a report of the merged device that was being ingested during the merge lands on the survivor', async () => {
       const report = (name: string, mac: string, serial?: string): InventoryReport => ({ source: 'agent', identity: { hostname: name, serial, macs: [mac], addresses: ['192.0.2.60'] } });
       const keep = (await ingest.ingest(report('lab-60', '3c:52:82:00:60:01', 'LAB60-SERIAL'))).deviceId;

@@ -166,13 +166,14 @@ export class DevicesMergeRepository {
 
   /**
    * Records that `from` lives on as `into`, and moves on the records of devices merged into
-   * `from` before, so that each names a device that exists.
+   * `from` before, so that each names a device that exists. `serial`: the merged device's, where
+   * the survivor keeps another (ingest finds the survivor by it).
    */
-  async recordMerge(m: EntityManager, from: number, into: number, at: Date): Promise<void> {
+  async recordMerge(m: EntityManager, from: number, into: number, at: Date, serial: string | null = null): Promise<void> {
     await m.query('UPDATE device_merges SET survivor_id = ? WHERE survivor_id = ?', [into, from]);
     await m.query(
-      'INSERT INTO device_merges (merged_id, survivor_id, merged_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE survivor_id = VALUES(survivor_id), merged_at = VALUES(merged_at)',
-      [from, into, at],
+      'INSERT INTO device_merges (merged_id, survivor_id, merged_at, serial) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE survivor_id = VALUES(survivor_id), merged_at = VALUES(merged_at), serial = VALUES(serial)',
+      [from, into, at, serial],
     );
   }
 

@@ -82,7 +82,11 @@ export class DevicesMergeService {
     await this.merges.repoint(m, otherId, id);
     await this.merges.repointJobs(m, otherId, id);
     await this.merges.moveDistinctPairs(m, otherId, id, now);
-    await this.merges.recordMerge(m, otherId, id, now);
+    // a serial the survivor does not take (it keeps its own) would be lost with the merged row,
+    // and the next report carrying it, matched by nothing else (a report with a serial never
+    // lands on a device with another), would make the duplicate again
+    const keptSerial = other.serial !== null && other.serial !== (patch.serial ?? survivor.serial) ? other.serial : null;
+    await this.merges.recordMerge(m, otherId, id, now, keptSerial);
     await this.merges.deleteDevice(m, otherId);
     await this.repo.updateDevice(m, id, patch);
 

@@ -31,8 +31,14 @@ const KNOWN_TITLES_MAX = 200_000;
 
 @Injectable()
 export class InventoryRepository {
+  /** Devices with the serial, or into which a technician merged a device that had it (device_merges.serial). */
   async idsBySerial(m: EntityManager, serial: string): Promise<number[]> {
-    const rows = await m.query(`SELECT id FROM devices WHERE serial = ? AND status <> 'retired' ORDER BY id LIMIT ${CANDIDATES}`, [serial]);
+    const rows = await m.query(
+      `SELECT id FROM devices WHERE serial = ? AND status <> 'retired'
+       UNION SELECT d.id FROM device_merges dm JOIN devices d ON d.id = dm.survivor_id WHERE dm.serial = ? AND d.status <> 'retired'
+       ORDER BY id LIMIT ${CANDIDATES}`,
+      [serial, serial],
+    );
     return rows.map((r: { id: number }) => Number(r.id));
   }
 
