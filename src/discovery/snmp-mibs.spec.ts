@@ -107,6 +107,15 @@ describe('HOST-RESOURCES-MIB sizes', () => {
     ]);
   });
 
+  it('a volume description of 64 KiB (spaces between the drive and "Label:") is kept whole, not parsed: the disk stays', async () => {
+    // the label pattern backtracks quadratically over such a run of spaces: this one stalled a worker for seconds
+    const padded = `C:\\ Label:${' '.repeat(65_000)}x`;
+    const { report } = await collect(SYS, IFS, [...disk(1, padded, 4096, 2_441_406), ...disk(2, 'D:\\ Label:Data  Serial Number 5e2b9a11', 4096, 2_441_406)]);
+    const names = report.hardware?.filter((h) => h.kind === 'disk').map((h) => h.name);
+    expect(names?.[0] === padded).toBe(true); // (not printed whole on a failure)
+    expect(names?.[1]).toBe('D:\\ (Data)');
+  });
+
   it('a size past what a number holds exactly (2^31-1 units of 2^31-1 bytes) is no size: the disk stays, without one', async () => {
     const { report } = await collect(SYS, IFS, disk(1, '/huge', 2 ** 31 - 1, 2 ** 31 - 1), [['1.3.6.1.2.1.25.2.2.0', 2 ** 50]]);
     expect(report.hardware).toEqual([{ kind: 'memory', name: 'total memory' }, { kind: 'disk', name: '/huge' }]);
@@ -145,6 +154,11 @@ describe('text that is only control characters, and numbers of the wrong sign or
       '1.3.6.1.2.1.2.2.1.5.3': 4_294_967_295,
     }));
     expect(report.interfaces?.map((i) => [i.name, i.speedMbps])).toEqual([['eth0', 10_000], ['eth1', undefined]]);
+  });
+
+  it('a 64 kb/s serial line without ifHighSpeed has no speed, not "0 Mb/s"; a T1 rounds to 2 Mb/s', async () => {
+    const { report } = await collect(SYS, patched(IFS, { '1.3.6.1.2.1.2.2.1.5.2': 64_000, '1.3.6.1.2.1.31.1.1.1.15.2': 0, '1.3.6.1.2.1.2.2.1.5.3': 1_544_000 }));
+    expect(report.interfaces?.map((i) => [i.name, i.speedMbps])).toEqual([['eth0', undefined], ['eth1', 2]]);
   });
 
   const PRINTER: Recording = [

@@ -86,7 +86,8 @@ export async function readInterfaces(r: TableReader, max: number): Promise<{ int
       ifIndex: Number(index),
       mac: usefulMac,
       mtu: positive(cols.get(4)),
-      speedMbps: highSpeed ?? (speed ? Math.round(speed / 1e6) : undefined),
+      // under 1 Mb/s (a 64 kb/s serial line) is not "0 Mb/s": unknown, as the column counts whole Mb/s
+      speedMbps: highSpeed ?? (speed && speed >= 1e6 ? Math.round(speed / 1e6) : undefined),
       adminStatus: STATUS[num(cols.get(7)) ?? 0],
       operStatus: STATUS[num(cols.get(8)) ?? 0],
       addresses: addrs.get(index) ?? [],
@@ -174,8 +175,13 @@ function capacity(bytes: number): { capacityBytes?: number } {
   return Number.isSafeInteger(bytes) ? { capacityBytes: bytes } : {};
 }
 
-/** Windows describes a volume as `C:\ Label:Data  Serial Number 5e2b9a11`: keep the drive and its label. */
+/**
+ * Windows describes a volume as `C:\ Label:Data  Serial Number 5e2b9a11`: keep the drive and its
+ * label. Only a description of a volume's length is parsed: the pattern backtracks quadratically
+ * over a long run of spaces, and an agent may send 64 KiB of them (seconds of a worker's CPU).
+ */
 function volumeName(descr: string): string {
+  if (descr.length > 300) return descr;
   const m = /^([A-Za-z]:\\)\s*Label:(.*?)\s*Serial Number\s+\w+$/.exec(descr);
   if (!m) return descr;
   return m[2].trim() ? `${m[1]} (${m[2].trim()})` : m[1];
