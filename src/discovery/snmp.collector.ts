@@ -22,6 +22,17 @@ const LOCALE = /^[a-z]{2}(-[a-z]{2,4})?$/i;
  * trailing "x64"/"amd64" — taken out of the name, so that one product is one title
  * (a locale inside the marker goes with it).
  */
+/**
+ * Whether a sysName reads as a dotted DNS name (`sw-core-01.corp.example`), whose first label is
+ * the host name. An address (`10.20.1.15`, which some set on printers and cameras) or a label
+ * with a space (`Printer v2.1`) is a name as it is, not a host in a domain.
+ */
+export function dnsName(sysName: string | null | undefined): boolean {
+  if (!sysName || !sysName.includes('.') || sysName.length > 253) return false;
+  const labels = sysName.replace(/\.$/, '').split('.');
+  return labels.every((l) => /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(l)) && /[A-Za-z]/.test(labels[labels.length - 1]);
+}
+
 export function splitArchitecture(name: string): { name: string; architecture?: string } {
   let architecture: string | undefined;
   const stripped = name
@@ -113,8 +124,8 @@ export async function collectSnmp(
   return {
     source: 'snmp',
     identity: {
-      hostname: sys.sysName?.split('.')[0] || undefined,
-      fqdn: sys.sysName?.includes('.') ? sys.sysName : undefined,
+      hostname: (dnsName(sys.sysName) ? sys.sysName!.split('.')[0] : sys.sysName) || undefined,
+      fqdn: dnsName(sys.sysName) ? sys.sysName! : undefined,
       serial: chassis.serial ?? printer?.serial,
       macs: ifs?.physicalMacs,
       addresses: [address],
