@@ -209,14 +209,17 @@ describe('discovery scans', () => {
     const wrongCommunity = await credential({ name: 'wrong community', kind: 'snmp-v2c', community: 'not-the-community' });
     const v3 = linux.profile.v3;
     const wrongKey = await credential({ name: 'wrong v3 key', kind: 'snmp-v3', username: v3.username, securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: 'not-the-auth-key', privProtocol: 'AES-128', privKey: v3.privKey });
+    const noUser = await credential({ name: 'no such v3 user', kind: 'snmp-v3', username: 'nobody-here', securityLevel: 'authPriv', authProtocol: 'SHA-256', authKey: v3.authKey, privProtocol: 'AES-128', privKey: v3.privKey });
     const wrongSsh = await credential({ name: 'wrong ssh key', kind: 'ssh', username: db01.credentials.username, privateKey: web01.credentials.privateKey });
-    const id = await startScan({ targets: [at(2), at(7)], credentialIds: [wrongCommunity, wrongKey, wrongSsh], options: { timeoutMs: 500, retries: 0 } });
+    const id = await startScan({ targets: [at(2), at(7)], credentialIds: [wrongCommunity, wrongKey, noUser, wrongSsh], options: { timeoutMs: 500, retries: 0 } });
     const scan = await until(id);
     const snmp = scan.results.find((r) => r.address === at(2))!;
     expect(snmp.status).toBe('auth-failed');
     expect(snmp.reason).toContain('answers but accepted no credential');
     expect(snmp.reason).toContain('"wrong community" got no answer to its community');
-    expect(snmp.reason).toContain('"wrong v3 key" was refused (wrong user or key)');
+    // which of the user and its keys, as the agent's usmStats report names it
+    expect(snmp.reason).toContain('"wrong v3 key" was refused (wrong authentication key or protocol)');
+    expect(snmp.reason).toContain('"no such v3 user" was refused (the agent has no such SNMPv3 user)');
     const ssh = scan.results.find((r) => r.address === at(7))!;
     expect(ssh).toMatchObject({ status: 'auth-failed', reason: expect.stringContaining('SSH on TCP 22 refused the login of "wrong ssh key"') });
   });

@@ -166,7 +166,7 @@ async function snmpSide(ip: string, creds: SnmpCred[], o: ScanOptions, maxAnswer
           const reason = err instanceof SnmpError ? err.reason : 'protocol';
           if (reason === 'auth') authFailed = true;
           if (err instanceof UndecodableAnswer) undecodable = true;
-          failures.push(`${quote(creds[i])} ${reason === 'timeout' ? (creds[i].kind === 'snmp-v3' ? 'got no answer' : 'got no answer to its community') : reason === 'auth' ? 'was refused (wrong user or key)' : `failed: ${(err as Error).message}`}`);
+          failures.push(`${quote(creds[i])} ${reason === 'timeout' ? (creds[i].kind === 'snmp-v3' ? 'got no answer' : 'got no answer to its community') : reason === 'auth' ? `was refused (${(err as Error).message})` : `failed: ${(err as Error).message}`}`);
           return null;
         },
       ),

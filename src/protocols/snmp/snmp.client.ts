@@ -188,6 +188,16 @@ export function text(v: SnmpValue | undefined): string | null {
   return Buffer.isBuffer(v) ? decodeOctets(v) : String(v);
 }
 
+/** net-snmp's names of the usmStats counters an agent's Report PDU carries (RFC 3414), in a technician's words. */
+const USM_REASONS: Record<string, string> = {
+  'Unknown User Name': 'the agent has no such SNMPv3 user',
+  'Wrong Digest (incorrect password, community or key)': 'wrong authentication key or protocol',
+  'Unsupported Security Level': 'the user is not set up for this security level',
+  'Decryption Error': 'wrong privacy key or protocol',
+  'Not In Time Window': "outside the agent's time window",
+  'Unknown Engine ID': 'unknown engine ID',
+};
+
 /**
  * What went wrong, for a scan to say. `undecodable`: why the last answer net-snmp dropped since
  * the request went out could not be decoded (a timeout is then that, not silence).
@@ -201,7 +211,8 @@ function classify(err: Error & { code?: number }, undecodable?: string): SnmpErr
     return new SnmpError('timeout', 'no answer (wrong community, filtered, or no SNMP agent)');
   }
   if (err.code === snmp.ResponseInvalidCode.EAuthFailure || /authenticat|digest|decrypt|unknown user|usmStats/i.test(err.message)) {
-    return new SnmpError('auth', 'the agent refused the SNMPv3 user or keys');
+    // which of the user, its keys or its level the agent's usmStats report named
+    return new SnmpError('auth', USM_REASONS[err.message] ?? 'wrong user or key');
   }
   return new SnmpError('protocol', err.message.slice(0, 200), err instanceof snmp.RequestFailedError ? err.status : undefined);
 }
