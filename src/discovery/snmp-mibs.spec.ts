@@ -1,7 +1,7 @@
 // The MIB readers against agents that say impossible things: each value a device sends is
 // untrusted, and a bad one is left out (or capped) without losing the rest of the device.
 // The agent is a recording (OID → value, as net-snmp decodes them) walked in OID order.
-import { compareOids, SnmpClient, SnmpValue } from '../protocols/snmp/snmp.client';
+import { compareOids, SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
 import { classify } from './classify';
 import { collectSnmp, splitSoftwareName } from './snmp.collector';
 
@@ -216,5 +216,32 @@ describe('tables longer than a collection reads', () => {
     const whole = await collectWithin(within, SYS, IFS, programs.slice(0, 50));
     expect(whole.report.software).toHaveLength(50);
     expect(whole.problems).toEqual([]);
+  });
+});
+
+describe('an agent that fails (genErr) rather than lacks a table', () => {
+  /** the recording's agent, answering genErr (5) to any walk of the columns under `failing`, at their first row, as a timed-out AgentX subagent does */
+  const failingUnder = (failing: string[], recording: Recording): SnmpClient => {
+    const agent = recordedAgent(recording) as unknown as Record<string, unknown>;
+    const genErr = () => new SnmpError('protocol', 'the agent answered genErr', 5);
+    const walk = agent.walk as (oid: string, max?: number) => Promise<Map<string, SnmpValue>>;
+    const walkColumns = agent.walkColumns as (oids: string[], max?: number) => Promise<Array<Map<string, SnmpValue>>>;
+    agent.walk = async (oid: string, max?: number) => (failing.some((f) => oid.startsWith(`${f}.`)) ? Promise.reject(genErr()) : walk(oid, max));
+    agent.walkColumns = async (oids: string[], max?: number) => (oids.some((o) => failing.some((f) => o.startsWith(`${f}.`))) ? Promise.reject(genErr()) : walkColumns(oids, max));
+    return agent as unknown as SnmpClient;
+  };
+
+  it('every column of ifTable refused with genErr leaves the interfaces out, and says so: none are read as "no interfaces" (which deleted the stored ones)', async () => {
+    const problems: string[] = [];
+    const report = await collectSnmp(failingUnder(['1.3.6.1.2.1.2.2.1'], [...SYS, ...IFS]), '127.0.0.9', undefined, problems);
+    expect(report.interfaces).toBeUndefined();
+    expect(problems).toEqual([expect.stringMatching(/^interfaces not read: the agent answered genErr/)]);
+  });
+
+  it('one column refused with genErr is a column the agent lacks: the rest of the table is read', async () => {
+    const problems: string[] = [];
+    const report = await collectSnmp(failingUnder(['1.3.6.1.2.1.2.2.1.2'], [...SYS, ...IFS]), '127.0.0.9', undefined, problems);
+    expect(report.interfaces?.map((i) => [i.name, i.mac])).toEqual([['eth0', MACS[0]], ['eth1', MACS[1]]]);
+    expect(problems).toEqual([]);
   });
 });

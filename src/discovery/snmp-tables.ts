@@ -28,7 +28,22 @@ export class TableReader {
    */
   async table(entry: string, columns: number[], maxRows: number): Promise<Table> {
     const oids = columns.map((col) => `${entry}.${col}`);
-    const oneByOne = () => Promise.all(oids.map((oid) => this.column(oid, maxRows)));
+    // a column refused alone is one the agent lacks (or breaks on: the others are read). Every
+    // column refused with genErr or resourceUnavailable is an agent that could not answer now
+    // (an AgentX subagent timing out, a loaded switch), not a table without rows: read as empty,
+    // the device's stored interfaces or disks were deleted, and came back at the next scan
+    const oneByOne = async () => {
+      const failed: unknown[] = [];
+      const walks = await Promise.all(oids.map((oid) => this.slot(() => this.client.walk(oid, maxRows)).then(
+        (v) => indexed(oid, v),
+        (err: unknown) => {
+          failed.push(err);
+          return absentIfRefused(err);
+        },
+      )));
+      if (failed.length === oids.length && failed.every(couldNotAnswer)) throw failed[0];
+      return walks;
+    };
     const walks = !this.client.bulk
       ? await oneByOne()
       : await this.slot(() => this.client.walkColumns(oids, maxRows)).then(
@@ -95,6 +110,10 @@ function indexed(oid: string, values: Map<string, SnmpValue>): Map<string, SnmpV
 
 /** tooBig says the table is there, only the answer was too big (even for one row: the walk asked for fewer first) */
 const TOO_BIG = 1;
+
+/** genErr and resourceUnavailable: the agent failed, rather than lacking what was asked */
+const AGENT_FAILED = new Set([5, 13]);
+const couldNotAnswer = (err: unknown) => err instanceof SnmpError && err.status !== undefined && AGENT_FAILED.has(err.status);
 
 /** A walk the agent refused at once, with an error-status, is a column it lacks; anything else is thrown. */
 function absentIfRefused(err: unknown): Map<string, SnmpValue> {
