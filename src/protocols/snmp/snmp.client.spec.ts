@@ -1,5 +1,5 @@
 import * as snmp from 'net-snmp';
-import { compareOids, decodeOctets, SnmpClient, text } from './snmp.client';
+import { compareOids, decodeOctets, readSystem, SnmpClient, SnmpError, SnmpValue, SYSTEM_OIDS, text } from './snmp.client';
 
 describe('decoding device strings', () => {
   it.each([
@@ -87,5 +87,27 @@ describe('the socket a session asks through', () => {
       v2c.close();
       v3.close();
     }
+  });
+});
+
+describe('the system group of an SNMPv1 agent that lacks one of its objects', () => {
+  /** answers a GET as an SNMPv1 agent without sysContact does: noSuchName (2) for any request that names it */
+  const v1Agent = (lacking: string[], status = 2) => {
+    const values: Record<string, SnmpValue> = { [SYSTEM_OIDS.sysDescr]: Buffer.from('HP ETHERNET MULTI-ENVIRONMENT'), [SYSTEM_OIDS.sysObjectID]: '1.3.6.1.4.1.11.2.3.9.1', [SYSTEM_OIDS.sysUpTime]: 1234, [SYSTEM_OIDS.sysContact]: Buffer.from('helpdesk'), [SYSTEM_OIDS.sysName]: Buffer.from('prn-2f'), [SYSTEM_OIDS.sysLocation]: Buffer.from('2F') };
+    return {
+      get: async (oids: string[]) => {
+        if (oids.some((o) => lacking.includes(o))) throw new SnmpError('protocol', `the agent answered error-status ${status}`, status);
+        return new Map(oids.map((o) => [o, values[o]]));
+      },
+    } as unknown as SnmpClient;
+  };
+
+  it('asks for each object alone and leaves the missing one empty, rather than taking the agent for silent', async () => {
+    expect(await readSystem(v1Agent([SYSTEM_OIDS.sysContact]))).toMatchObject({ sysName: 'prn-2f', sysDescr: 'HP ETHERNET MULTI-ENVIRONMENT', sysObjectID: '1.3.6.1.4.1.11.2.3.9.1', sysContact: null, sysLocation: '2F' });
+  });
+
+  it('an agent that lacks every object, or fails otherwise (genErr), is still an error', async () => {
+    await expect(readSystem(v1Agent(Object.values(SYSTEM_OIDS)))).rejects.toThrow(/error-status 2/);
+    await expect(readSystem(v1Agent([SYSTEM_OIDS.sysContact], 5))).rejects.toThrow(/error-status 5/);
   });
 });

@@ -517,6 +517,9 @@ export class SnmpClient {
   }
 }
 
+/** SNMPv1's error-status for an object the agent does not have */
+const NO_SUCH_NAME = 2;
+
 export const SYSTEM_OIDS = {
   sysDescr: '1.3.6.1.2.1.1.1.0',
   sysObjectID: '1.3.6.1.2.1.1.2.0',
@@ -535,9 +538,13 @@ export type SystemInfo = Record<keyof typeof SYSTEM_OIDS, string | null>;
  */
 export async function readSystem(client: SnmpClient): Promise<SystemInfo> {
   const oids = Object.values(SYSTEM_OIDS);
+  // an SNMPv1 agent answers noSuchName for the whole request when it lacks one object (many
+  // leave sysContact or sysLocation out): then each is asked alone, and a missing one is empty
+  const lacks = (e: unknown) => e instanceof SnmpError && e.reason === 'protocol' && e.status === NO_SUCH_NAME;
   const values = await client.get(oids).catch(async (err: unknown) => {
-    if (!(err instanceof UndecodableAnswer)) throw err;
+    if (!(err instanceof UndecodableAnswer) && !lacks(err)) throw err;
     const each = await Promise.all(oids.map((oid) => client.get([oid]).catch((e: unknown) => {
+      if (lacks(e)) return null;
       if (!(e instanceof UndecodableAnswer)) return Promise.reject(e);
       client.noteUndecodable(oid, e.message.replace(/^the agent answered with a value that cannot be decoded \((.*)\)$/s, '$1'));
       return null;
