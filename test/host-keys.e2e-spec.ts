@@ -33,6 +33,9 @@ describe('SSH host keys', () => {
     expect(res.body).toMatchObject({ total: 1, page: 1, limit: 50 });
     expect(res.body.items[0]).toMatchObject({ host: '192.0.2.1', port: 22, keyType: 'ssh-ed25519', fingerprint: FP.a, deviceId: null, deviceName: null, rejectedFingerprint: null });
     expect(Date.parse(res.body.items[0].lastSeen)).toBeGreaterThanOrEqual(Date.parse(res.body.items[0].firstSeen));
+    // the type a client then asks the host for first; none for a host not met yet, or another port
+    expect(await repo.verifier().pinnedKeyType!('192.0.2.1', 22)).toBe('ssh-ed25519');
+    expect(await repo.verifier().pinnedKeyType!('192.0.2.1', 2222)).toBeNull();
   });
 
   it('refuses a different key, naming both fingerprints and how to accept the new one, and shows it beside the pinned one', async () => {

@@ -3,7 +3,7 @@
 // request or never closes its side, PAM that asks for the password again, and failures whose
 // words happen to equal the password.
 import * as crypto from 'node:crypto';
-import { Connection, ServerChannel } from 'ssh2';
+import { Connection, ServerChannel, utils } from 'ssh2';
 import { SSH_LIMITS, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { ScriptedSshOptions, ScriptedSshServer } from './support/scripted-ssh';
 
@@ -181,5 +181,28 @@ describe('SSH client against hostile servers', () => {
       reason: 'protocol',
       message: `${srv.address}:${srv.port}: the server and Teknisi have no SSH algorithms in common: Handshake failed: no [redacted] key exchange algorithm (old devices need TEKNISI_SSH_LEGACY_ALGORITHMS=on)`,
     });
+  });
+});
+
+describe('a server with several host keys', () => {
+  it('is asked for the pinned key\'s type first: a device pinned by its RSA key that gained an Ed25519 one is still itself', async () => {
+    const srv = await scripted({ hostKeys: [utils.generateKeyPairSync('rsa', { bits: 2048 }).private, utils.generateKeyPairSync('ed25519').private] });
+    const offered = async (verifier: SshConnectOptions['hostKeys']) => {
+      const seen: string[] = [];
+      const recording = { ...verifier, verify: async (h: string, p: number, type: string, fp: string) => (seen.push(type), verifier.verify(h, p, type, fp)) };
+      const c = await SshClient.connect(loginTo(srv, { hostKeys: recording })).catch((e: Error) => e);
+      if (c instanceof SshClient) c.close();
+      return { seen, error: c instanceof Error ? c.message : undefined };
+    };
+    // no pin yet: ssh2's own first choice, Ed25519 (which a pin of the RSA key then refused as changed)
+    expect(await offered(acceptAnyKey)).toEqual({ seen: ['ssh-ed25519'], error: undefined });
+    const onlyRsa = {
+      verify: async (_h: string, _p: number, type: string) => (type === 'ssh-rsa' ? { ok: true as const } : { ok: false as const, message: `host key changed (${type})` }),
+      pinnedKeyType: async () => 'ssh-rsa',
+    };
+    expect(await offered(onlyRsa)).toEqual({ seen: ['ssh-rsa'], error: undefined });
+    // a pinned type the client has no algorithm for (or a lookup that fails) leaves ssh2's order, and the pin decides
+    expect(await offered({ ...onlyRsa, pinnedKeyType: async () => 'sk-ssh-ed25519@openssh.com' })).toMatchObject({ seen: ['ssh-ed25519'], error: expect.stringMatching(/host key changed/) });
+    expect(await offered({ ...onlyRsa, pinnedKeyType: async () => Promise.reject(new Error('database gone')) })).toMatchObject({ seen: ['ssh-ed25519'] });
   });
 });

@@ -30,7 +30,13 @@ export class HostKeysRepository {
 
   /** The verifier an SshClient checks every host key with. */
   verifier(): HostKeyVerifier {
-    return { verify: (host, port, keyType, fingerprint) => this.check(hostKeyHost(host), port, keyType, fingerprint) };
+    return {
+      verify: (host, port, keyType, fingerprint) => this.check(hostKeyHost(host), port, keyType, fingerprint),
+      pinnedKeyType: async (host, port) => {
+        const [row] = await this.ds.query('SELECT key_type AS keyType FROM ssh_host_keys WHERE host = ? AND port = ?', [hostKeyHost(host), port]);
+        return row?.keyType ?? null;
+      },
+    };
   }
 
   /**

@@ -10,6 +10,8 @@ export interface ScriptedSshOptions {
   address: string;
   /** what the server offers, when not ssh2's defaults */
   algorithms?: Algorithms;
+  /** its host keys (private, in OpenSSH's format), when not the one Ed25519 key all scripted servers share */
+  hostKeys?: Array<string | Buffer>;
   /** decides each login attempt; by default any password passes and nothing else does */
   auth?: (ctx: AuthContext) => void;
   /** what the server does with a client once it has logged in */
@@ -36,7 +38,7 @@ export class ScriptedSshServer {
 
   constructor(private readonly o: ScriptedSshOptions) {
     this.address = o.address;
-    this.ssh = new Server({ hostKeys: [HOST_KEY], ...(o.algorithms ? { algorithms: o.algorithms } : {}) }, (client) => {
+    this.ssh = new Server({ hostKeys: o.hostKeys ?? [HOST_KEY], ...(o.algorithms ? { algorithms: o.algorithms } : {}) }, (client) => {
       client.on('authentication', o.auth ?? acceptPasswords);
       client.on('ready', () => o.ready?.(client));
       // a client that went away mid-script is not the spec's failure

@@ -5,7 +5,7 @@
 import { scrubSecrets } from '../../common/redact';
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { onAbort } from '../../common/abort';
 
 export type SshFailure = 'timeout' | 'refused' | 'auth' | 'host-key' | 'protocol';
@@ -52,7 +52,24 @@ export function saysPasswordExpired(stderr: string): boolean {
 
 export interface HostKeyVerifier {
   verify(host: string, port: number, keyType: string, fingerprint: string): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** the type of the key pinned for the host (e.g. ssh-rsa), which the client then asks the server for first */
+  pinnedKeyType?(host: string, port: number): Promise<string | null>;
 }
+
+/**
+ * The host key algorithms that present a key of each type, in ssh2's names. A server with
+ * several host keys presents the one the client lists first that it has: ssh2 lists Ed25519
+ * first, so a router pinned by its RSA key that gained an Ed25519 one (a firmware upgrade, a
+ * newer OpenSSH) presented the new key and was refused as changed, and a technician was told
+ * to forget the pin. Ed25519 is ssh2's first already.
+ */
+const HOST_KEY_ALGORITHMS: Record<string, ServerHostKeyAlgorithm[]> = {
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-dss': ['ssh-dss'],
+};
 
 export interface SshConnectOptions {
   host: string;
@@ -249,8 +266,11 @@ export class SshClient {
     conn.on('error', () => undefined);
   }
 
-  static connect(o: SshConnectOptions): Promise<SshClient> {
+  static async connect(o: SshConnectOptions): Promise<SshClient> {
     const secrets: Secrets = [o.password, o.passphrase, o.privateKey];
+    // a lookup that fails leaves ssh2's own order: the key is still verified against the pin
+    const pinned = (await o.hostKeys.pinnedKeyType?.(o.host, o.port).catch(() => null)) ?? null;
+    const preferred = pinned ? HOST_KEY_ALGORITHMS[pinned] : undefined;
     return new Promise((resolve, reject) => {
       const conn = new Client();
       let hostKeyMessage: string | undefined;
@@ -311,9 +331,13 @@ export class SshClient {
           if (method === 'keyboard-interactive') passwordGiven = false;
           return method;
         },
-        ...(o.legacyAlgorithms === false ? {} : {
-          algorithms: { kex: { append: [...LEGACY_ALGORITHMS.kex], prepend: [], remove: [] }, cipher: { append: [...LEGACY_ALGORITHMS.cipher], prepend: [], remove: [] } },
-        }),
+        algorithms: {
+          ...(o.legacyAlgorithms === false ? {} : {
+            kex: { append: [...LEGACY_ALGORITHMS.kex], prepend: [], remove: [] }, cipher: { append: [...LEGACY_ALGORITHMS.cipher], prepend: [], remove: [] },
+          }),
+          // the pinned key's algorithms first (removed, then put in front: ssh2 reads the keys in this order)
+          ...(preferred ? { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } : {}),
+        },
         readyTimeout: o.timeoutMs,
         keepaliveInterval: 15_000,
         keepaliveCountMax: 3,
