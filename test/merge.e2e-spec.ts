@@ -121,6 +121,14 @@ describe('merging devices and marking them distinct', () => {
       expect((await device(bystander)).distinctFrom).toEqual([survivor]);
     });
 
+    it('tells a device the merged one was marked distinct from that its mark now names the survivor', async () => {
+      expect((await history(bystander)).filter((h) => h.subject.startsWith('distinct'))).toEqual([
+        expect.objectContaining({ subject: `distinct from #${survivor} (pc-17), into which #${other} was merged`, action: 'added', actor: 'tina' }),
+        expect.objectContaining({ subject: `distinct from #${other} (PC17-WIFI)`, action: 'removed', actor: 'tina' }),
+        expect.objectContaining({ subject: `distinct from #${other} (PC17-WIFI)`, action: 'added' }),
+      ]);
+    });
+
     it('keeps both pasts in the survivor\'s history, with who merged', async () => {
       const h = await history(survivor);
       expect(h[0]).toMatchObject({ subject: `merged device #${other} (PC17-WIFI)`, actor: 'tina', source: 'manual', before: expect.stringContaining('hostname PC17-WIFI') });

@@ -154,14 +154,18 @@ export class DevicesMergeRepository {
     }
   }
 
-  /** Whatever the merged device was distinct from, the survivor now is (the caller ensured they were not distinct from each other). */
-  async moveDistinctPairs(m: EntityManager, from: number, into: number, at: Date): Promise<void> {
+  /**
+   * Whatever the merged device was distinct from, the survivor now is (the caller ensured they
+   * were not distinct from each other); returns those devices.
+   */
+  async moveDistinctPairs(m: EntityManager, from: number, into: number, at: Date): Promise<number[]> {
     const rows = await m.query(
       'SELECT other_id AS id, created_by AS createdBy FROM device_distinct_pairs WHERE device_id = ? UNION ALL SELECT device_id, created_by FROM device_distinct_pairs WHERE other_id = ?',
       [from, from],
     );
     for (const r of rows) await this.markDistinct(m, Number(r.id), into, r.createdBy, at);
     await m.query('DELETE FROM device_distinct_pairs WHERE device_id = ? OR other_id = ?', [from, from]);
+    return rows.map((r: { id: number }) => Number(r.id));
   }
 
   /**

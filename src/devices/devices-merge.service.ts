@@ -81,7 +81,7 @@ export class DevicesMergeService {
     await this.merges.mergeCredentials(m, otherId, id);
     await this.merges.repoint(m, otherId, id);
     await this.merges.repointJobs(m, otherId, id);
-    await this.merges.moveDistinctPairs(m, otherId, id, now);
+    const distinctFrom = await this.merges.moveDistinctPairs(m, otherId, id, now);
     // a serial the survivor does not take (it keeps its own) would be lost with the merged row,
     // and the next report carrying it, matched by nothing else (a report with a serial never
     // lands on a device with another), would make the duplicate again
@@ -99,6 +99,12 @@ export class DevicesMergeService {
     }
     for (const t of gained.tags) history.push({ deviceId: id, at: now, kind: 'field', action: 'added', subject: `tag ${t}`, beforeValue: null, afterValue: t, source: MANUAL_SOURCE, actor: actor.username });
     for (const a of gained.addresses) history.push({ deviceId: id, at: now, kind: 'address', action: 'added', subject: a, beforeValue: null, afterValue: a, source: MANUAL_SOURCE, actor: actor.username });
+    // a device the merged one was marked distinct from is now distinct from the survivor: said on
+    // it (the survivor has the mark's line among the merged device's past), or its history would
+    // go on naming a device that no longer exists
+    for (const c of distinctFrom) {
+      history.push(note(c, now, 'removed', `distinct from #${otherId} (${nameOf(other)})`, actor), note(c, now, 'added', `distinct from #${id} (${nameOf(survivor)}), into which #${otherId} was merged`, actor));
+    }
     // last, so that it heads the history (newest first) above the fields it filled
     history.push({
       deviceId: id, at: now, kind: 'field', action: 'changed', subject: `merged device #${otherId} (${nameOf(other)})`.slice(0, 255),
