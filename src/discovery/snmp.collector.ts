@@ -18,13 +18,8 @@ const ARCH_TOKENS: Record<string, string> = {
 const LOCALE = /^[a-z]{2}(-[a-z]{2,4})?$/i;
 
 /**
- * A Windows display name's architecture marker — "(x64)", "(64-bit)", "(x64 en-US)" or a
- * trailing "x64"/"amd64" — taken out of the name, so that one product is one title
- * (a locale inside the marker goes with it).
- */
-/**
  * Whether a sysName reads as a dotted DNS name (`sw-core-01.corp.example`), whose first label is
- * the host name. An address (`10.20.1.15`, which some set on printers and cameras) or a label
+ * the host name. An address (`192.0.2.15`, which some set on printers and cameras) or a label
  * with a space (`Printer v2.1`) is a name as it is, not a host in a domain.
  */
 export function dnsName(sysName: string | null | undefined): boolean {
@@ -33,6 +28,11 @@ export function dnsName(sysName: string | null | undefined): boolean {
   return labels.every((l) => /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(l)) && /[A-Za-z]/.test(labels[labels.length - 1]);
 }
 
+/**
+ * A Windows display name's architecture marker — "(x64)", "(64-bit)", "(x64 en-US)" or a
+ * trailing "x64"/"amd64" — taken out of the name, so that one product is one title
+ * (a locale inside the marker goes with it).
+ */
 export function splitArchitecture(name: string): { name: string; architecture?: string } {
   let architecture: string | undefined;
   const stripped = name
@@ -116,6 +116,7 @@ export async function collectSnmp(
   }
 
   const c = classify(sys.sysObjectID, sys.sysDescr);
+  const fqdn = dnsName(sys.sysName) ? sys.sysName! : undefined;
   // a printer is one by its Printer-MIB, whatever its network card calls itself
   if (printer) Object.assign(c, { type: 'printer', platform: c.platform ?? 'printer', osFamily: c.osFamily ?? 'embedded' });
   const model = chassis.model ?? (printer ? (printer.model ?? host?.printerDescr) : undefined);
@@ -124,8 +125,8 @@ export async function collectSnmp(
   return {
     source: 'snmp',
     identity: {
-      hostname: (dnsName(sys.sysName) ? sys.sysName!.split('.')[0] : sys.sysName) || undefined,
-      fqdn: dnsName(sys.sysName) ? sys.sysName! : undefined,
+      hostname: (fqdn ? fqdn.split('.')[0] : sys.sysName) || undefined,
+      fqdn,
       serial: chassis.serial ?? printer?.serial,
       macs: ifs?.physicalMacs,
       addresses: [address],
