@@ -33,16 +33,9 @@ export class TableReader {
     // (an AgentX subagent timing out, a loaded switch), not a table without rows: read as empty,
     // the device's stored interfaces or disks were deleted, and came back at the next scan
     const oneByOne = async () => {
-      const failed: unknown[] = [];
-      const walks = await Promise.all(oids.map((oid) => this.slot(() => this.client.walk(oid, maxRows)).then(
-        (v) => indexed(oid, v),
-        (err: unknown) => {
-          failed.push(err);
-          return absentIfRefused(err);
-        },
-      )));
-      if (failed.length === oids.length && failed.every(couldNotAnswer)) throw failed[0];
-      return walks;
+      const walked = await Promise.all(oids.map((oid) => this.columnOrRefusal(oid, maxRows)));
+      if (walked.every((w) => couldNotAnswer(w.refusal))) throw walked[0].refusal;
+      return walked.map((w) => w.values);
     };
     const walks = !this.client.bulk
       ? await oneByOne()
@@ -69,7 +62,16 @@ export class TableReader {
    * answering out of order is not absence and is thrown, so that no one takes it for "none".
    */
   async column(oid: string, maxRows: number): Promise<Map<string, SnmpValue>> {
-    return indexed(oid, await this.slot(() => this.client.walk(oid, maxRows)).catch(absentIfRefused));
+    return (await this.columnOrRefusal(oid, maxRows)).values;
+  }
+
+  /** column(), and the refusal that made it empty, if one did */
+  private async columnOrRefusal(oid: string, maxRows: number): Promise<{ values: Map<string, SnmpValue>; refusal?: unknown }> {
+    try {
+      return { values: indexed(oid, await this.slot(() => this.client.walk(oid, maxRows))) };
+    } catch (err) {
+      return { values: absentIfRefused(err), refusal: err };
+    }
   }
 
   /**
