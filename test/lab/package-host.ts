@@ -167,8 +167,11 @@ export class LabPackageHost extends LabSshHost {
 
   /** Starts the host's machine (package-session.sh --machine), once its root and files are in place. */
   private async startMachine(): Promise<void> {
-    this.machine = await startLabMachine([SESSION, runName(this.dir), '--machine'], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, `lab package host ${this.identity.hostname}`);
-    fs.writeFileSync(path.join(this.runDir, 'machine.pid'), `${this.machine.pid}\n`, { mode: 0o600 });
+    this.machine = await startLabMachine(
+      [SESSION, runName(this.dir), '--machine'], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, `lab package host ${this.identity.hostname}`,
+      // in the host's tmpfs, which only root reads: the session script trusts it as only root can write it
+      path.join(this.runDir, 'machine.pid'),
+    );
   }
 
   private mountRoot(): void {
@@ -223,11 +226,10 @@ export class LabPackageHost extends LabSshHost {
     // the real machine's rule (the session script) is replaced by the host's own
     put(path.relative('/', OUTER_RULE), INNER_SUDOERS, 0o440);
     execFileSync('visudo', ['-cqf', path.join(this.root, 'etc/sudoers')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // the lab user as the host's passwd has it: its home and group, for its login script and sessions
+    const [, , , gid, , home] = execFileSync('getent', ['passwd', LAB_SSH_USER], { encoding: 'utf8' }).trim().split(':');
     // the lab user's login script, where the host has one of its own (a greeting)
-    if (this.bashrc !== undefined) {
-      const home = execFileSync('getent', ['passwd', LAB_SSH_USER], { encoding: 'utf8' }).split(':')[5];
-      put(path.join(path.relative('/', home), '.bashrc'), this.bashrc);
-    }
+    if (this.bashrc !== undefined) put(path.join(path.relative('/', home), '.bashrc'), this.bashrc);
     // what the session script reads before it pivots into the root
     const files = path.join(this.runDir, 'files');
     const file = (rel: string, content: string) => {
@@ -236,7 +238,6 @@ export class LabPackageHost extends LabSshHost {
     };
     file('hostname', `${id.hostname}\n`);
     file('user', `${LAB_SSH_USER}\n`);
-    const [, , , gid, , home] = execFileSync('getent', ['passwd', LAB_SSH_USER], { encoding: 'utf8' }).trim().split(':');
     file('home', `${home}\n`);
     file('gid', `${gid}\n`);
     file('macs', `${id.macs.join('\n')}\n`);

@@ -171,9 +171,9 @@ function processesMentioning(marker: string, spareMachines = false): number[] {
  * Starts a lab host's machine: its session script's --machine stage, which makes the host's
  * namespaces, prints "ready" and lives until its standard input closes. That end stays with this
  * process (without keeping it alive), so a machine goes when its host stops or when this process
- * is gone, however it ends.
+ * is gone, however it ends. Its PID goes to `pidFile`, where the host's sessions find it.
  */
-export async function startLabMachine(argv: string[], env: NodeJS.ProcessEnv, what: string): Promise<ChildProcess> {
+export async function startLabMachine(argv: string[], env: NodeJS.ProcessEnv, what: string, pidFile: string): Promise<ChildProcess> {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
@@ -204,6 +204,7 @@ export async function startLabMachine(argv: string[], env: NodeJS.ProcessEnv, wh
   (child.stdin as unknown as { unref(): void }).unref();
   child.on('error', () => undefined); // a write end closed under a machine that is gone
   child.unref();
+  fs.writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o644 });
   return child;
 }
 
@@ -608,8 +609,8 @@ export class LabSshHost {
       ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', path.join(this.dir, 'session.sh'), '--machine'],
       { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', HOME: LAB_USER_HOME, USER: LAB_SSH_USER, LOGNAME: LAB_SSH_USER, LANG: 'C.UTF-8' },
       `lab host ${this.identity.hostname}`,
+      path.join(this.dir, 'machine.pid'),
     );
-    fs.writeFileSync(path.join(this.dir, 'machine.pid'), `${this.machine.pid}\n`, { mode: 0o644 });
   }
 
   /** Removes what prepare() made outside the host's directory, after its sshd and sessions are gone: its machine. */
