@@ -80,6 +80,12 @@ async function insertWindows(m: EntityManager, jobId: number, windowIds: number[
 export class JobsRepository {
   constructor(private readonly ds: DataSource) {}
 
+  /** The database's clock (UTC), which every worker's JobsClock follows. */
+  async databaseNow(): Promise<Date> {
+    const [row] = await this.ds.query('SELECT UTC_TIMESTAMP(3) AS now');
+    return row.now instanceof Date ? row.now : new Date(`${row.now}Z`);
+  }
+
   // jobs
 
   async insertJob(j: Omit<Job, 'id'>, windowIds: number[]): Promise<number> {
