@@ -5,8 +5,12 @@ import type { ExecResult } from '../../protocols/ssh/ssh.client';
 import type { ConfigSession, FetchOptions } from '../types';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>EM78]/g;
-// IOS/EOS " --More-- ", ProCurve "-- MORE --, next page: Space, next line: Enter, quit: Control-C"
-const PAGER = /\s*-+ ?More ?-+(?:, next page: Space, next line: Enter, quit: Control-C)? ?|\s*Press any key to continue/gi;
+// IOS/EOS " --More-- ", an ASA's "<--- More --->", ProCurve "-- MORE --, next page: Space, next
+// line: Enter, quit: Control-C" and "Press any key to continue". A pager writes its prompt at the
+// start of a line (the page's last line ended), and what follows on that line once the prompt is
+// erased is the configuration's: only a prompt there is one. Elsewhere the same letters are
+// configuration (`ip access-list extended TEST-MORE-DENY`, `hostname core-more-01`).
+const PAGER = /^\s*(?:<?--+ ?More ?--+>?(?:, next page: Space, next line: Enter, quit: Control-C)? ?|Press any key to continue)/i;
 // control characters other than tab and newline (CR and backspace are handled before)
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 

@@ -115,6 +115,14 @@ describe('cleanOutput', () => {
     ['a\x07b\x00c\td', 'abc\td'],
     [' --More-- \n', ''],
     [' --More-- hostname x', 'hostname x'],
+    ['<--- More ---> hostname x', 'hostname x'],
+    ['-- MORE --, next page: Space, next line: Enter, quit: Control-C hostname x', 'hostname x'],
+    ['Press any key to continue\n', ''],
+    // the same letters inside a line are configuration, not a pager
+    ['ip access-list extended TEST-MORE-DENY', 'ip access-list extended TEST-MORE-DENY'],
+    ['hostname core-more-01', 'hostname core-more-01'],
+    [' description --- MORE --- links', ' description --- MORE --- links'],
+    ['banner motd ^Press any key to continue^', 'banner motd ^Press any key to continue^'],
   ])('%j → %j', (raw, clean) => {
     expect(cleanOutput(raw)).toBe(clean);
   });
