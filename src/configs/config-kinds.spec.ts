@@ -1,4 +1,5 @@
-import { configKinds } from './config-kinds';
+import { configKinds, maskPushOutput } from './config-kinds';
+import { DEFAULT_NORMALIZATION_RULES } from './normalization-rules';
 import type { ConfigsService } from './configs.service';
 
 // validation only: no service call happens before a kind runs
@@ -45,5 +46,42 @@ describe('config.push parameters', () => {
   it('does not stop half-way on cancel (a device left with half a change is worse)', () => {
     expect(push.stopOnCancel).toBe(false);
     expect(backup.stopOnCancel).toBe(true);
+  });
+});
+
+describe('config.push log', () => {
+  const masks = DEFAULT_NORMALIZATION_RULES.filter((r) => r.action === 'mask');
+
+  it('masks the secrets of the lines it echoes, of the lines the device refused and of its answers', () => {
+    const transcript = [
+      '> configure terminal',
+      'Enter configuration commands, one per line.  End with CNTL/Z.',
+      '> snmp-server community S3cretComm RO',
+      '> enable secret 0 TopSecret1',
+      '> username bob privilege 15 secret 0 BobPass!',
+      '% Invalid input detected at \'^\' marker.',
+      '> end',
+      '> write memory',
+      '[OK]',
+    ].join('\n') + '\n';
+    const got = maskPushOutput({ transcript, errors: ['username bob privilege 15 secret 0 BobPass! → % Invalid input detected at \'^\' marker.'] }, 'cisco-ios', masks);
+    for (const secret of ['S3cretComm', 'TopSecret1', 'BobPass!']) {
+      expect(got.transcript).not.toContain(secret);
+      expect(got.errors.join('\n')).not.toContain(secret);
+    }
+    // what is not secret stays, line for line
+    expect(got.transcript.split('\n')).toEqual([
+      '> configure terminal',
+      'Enter configuration commands, one per line.  End with CNTL/Z.',
+      '> snmp-server community <masked> RO',
+      '> enable secret 0 <masked>',
+      '> username bob privilege 15 secret 0 <masked>',
+      '% Invalid input detected at \'^\' marker.',
+      '> end',
+      '> write memory',
+      '[OK]',
+      '',
+    ]);
+    expect(got.errors).toEqual(['username bob privilege 15 secret 0 <masked> → % Invalid input detected at \'^\' marker.']);
   });
 });

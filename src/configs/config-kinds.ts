@@ -5,11 +5,42 @@ import { ConfigsService } from './configs.service';
 import { normalize } from './normalize';
 import { configSourceFor } from './sources';
 import { validateConfigFiles } from './sources/linux';
-import type { ConfigSession } from './types';
+import { ECHO, REFUSAL } from './sources/cli-push';
+import type { ConfigPlatform, ConfigSession, NormalizationRule, PushResult } from './types';
 
 /** Linux and other Unix hosts: what a backup reads when the job names no files. */
 export const DEFAULT_LINUX_FILES = ['/etc/ssh/sshd_config'];
 export const PUSH_LIMITS = { lines: 2_000, lineChars: 1_000 };
+
+/**
+ * A push's transcript and refusals with secrets masked by the mask rules. The rules read a
+ * configuration's lines as the device prints them (most are anchored at the line's start), so
+ * each echoed command (`> line`) and each refusal's line (`line → message`) is masked on its own,
+ * without the prefix or the message, and the device's answers between them as a block.
+ */
+export function maskPushOutput(r: PushResult, platform: ConfigPlatform, masks: NormalizationRule[]): PushResult {
+  const mask = (text: string) => normalize(text, platform, masks).text.replace(/\n$/, '');
+  const out: string[] = [];
+  let answers: string[] = [];
+  const flush = () => {
+    if (answers.length) out.push(mask(answers.join('\n')));
+    answers = [];
+  };
+  for (const line of r.transcript.replace(/\n$/, '').split('\n')) {
+    if (!line.startsWith(ECHO)) {
+      answers.push(line);
+      continue;
+    }
+    flush();
+    out.push(`${ECHO}${mask(line.slice(ECHO.length))}`);
+  }
+  flush();
+  const errors = r.errors.map((e) => {
+    const at = e.indexOf(REFUSAL);
+    return at < 0 ? mask(e) : `${mask(e.slice(0, at))}${REFUSAL}${mask(e.slice(at + REFUSAL.length))}`;
+  });
+  return { transcript: `${out.join('\n')}\n`, errors };
+}
 
 const sessionOf = (s: HostSession): ConfigSession => ({ exec: (c, o) => s.access.exec(c, o), shell: (c, o) => s.shell(c, o) });
 
@@ -80,10 +111,10 @@ export function configKinds(configs: ConfigsService): JobKind[] {
         const r = await source.push(sessionOf(s), lines, { timeoutMs: 120_000, maxBytes: 4 * 1024 * 1024 });
         // the transcript echoes the lines: mask secrets with the normalization rules' masks
         const masks = (await configs.normalizationRules()).filter((x) => x.action === 'mask');
-        const transcript = normalize(r.transcript, source.platform, masks).text;
-        let log = `# ${s.where}\n${transcript}`;
+        const masked = maskPushOutput(r, source.platform, masks);
+        let log = `# ${s.where}\n${masked.transcript}`;
         if (r.errors.length) {
-          const errors = normalize(r.errors.join('\n'), source.platform, masks).text.trim();
+          const errors = masked.errors.join('\n');
           return { status: 'failed', transient: false, reason: `the device refused ${r.errors.length} of ${lines.length} lines: ${errors.split('\n')[0]}`, exitCode: null, log: `${log}\n[refused]\n${errors}\n` };
         }
         const b = await configs.backup(ctx.device.id, sessionOf(s), { trigger: 'push', jobRunId: ctx.runId });

@@ -9,6 +9,10 @@ import { cleanOutput } from './output';
  */
 const REJECTED = /^%\s*(?:Invalid (?:input|command|parameter)|Incomplete command|Ambiguous command|Unknown command|Unrecognized command|Authorization failed|Error|Bad |Permission denied)|^Command (?:authorization|rejected)/i;
 
+/** How the transcript shows a command sent, and how an error entry joins a line to the device's refusal. */
+export const ECHO = '> ';
+export const REFUSAL = ' → ';
+
 export interface CliPushPlan {
   enter: string;
   leave: string;
@@ -38,9 +42,9 @@ export async function cliPush(
   const errors: string[] = [];
   commands.forEach((command, i) => {
     const answer = cleanOutput(outputs[i] ?? '').split('\n').filter((l) => l.trim() !== '');
-    transcript.push(`> ${command}`, ...answer);
+    transcript.push(`${ECHO}${command}`, ...answer);
     const rejected = answer.find((l) => REJECTED.test(l.trim()));
-    if (rejected !== undefined) errors.push(`${command.trim()} → ${rejected.trim()}`);
+    if (rejected !== undefined) errors.push(`${command.trim()}${REFUSAL}${rejected.trim()}`);
   });
   return { transcript: transcript.join('\n') + '\n', errors };
 }
