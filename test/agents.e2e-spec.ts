@@ -183,6 +183,19 @@ describe('agents', () => {
       expect(new Date(device.lastSeen).getTime()).toBeLessThanOrEqual(Date.now());
     });
 
+    it("takes the server's clock when the agent's is far behind (a dead CMOS battery), so the device is seen now", async () => {
+      const before = Date.now();
+      const behind = await report(token, sampleReport({ identity: { hostname: 'clock-behind', serial: 'CLOCK0002' }, collectedAt: '1970-01-02T00:00:00Z' }));
+      expect(behind.status).toBe(200);
+      const device = (await t.http.get(`/api/devices/${behind.body.deviceId}`).set(bearer(t.adminToken))).body;
+      expect(new Date(device.lastSeen).getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(new Date(device.firstSeen).getTime()).toBeGreaterThanOrEqual(before - 1000);
+      // a report collected a minute ago keeps its own time
+      const recent = new Date(Date.now() - 60_000);
+      const again = await report(token, sampleReport({ identity: { hostname: 'clock-behind', serial: 'CLOCK0002' }, collectedAt: recent.toISOString() }));
+      expect(again.body.deviceId).toBe(behind.body.deviceId);
+    });
+
     it('lets a technician post a report with their own token, not a viewer', async () => {
       expect((await report(technician, sampleReport({ identity: { hostname: 'by-hand', serial: 'BYHAND001' } }))).status).toBe(200);
       const refused = await report(viewer);

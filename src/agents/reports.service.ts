@@ -13,6 +13,20 @@ export type AgentReport = Omit<InventoryReport, 'source' | 'collectedAt' | 'neig
   collectedAt?: string;
 };
 
+/** How far behind the server's clock a report's collection time is still believed. */
+export const AGENT_CLOCK_BEHIND_MS = 60 * 60_000;
+
+/**
+ * The agent's name and version from a refused report, for the log: short strings only, since
+ * the report failed the schema and its `agent` may be anything (an 8 MB string, a huge array).
+ */
+export function agentLabel(body: unknown): { name?: string; version?: string } | undefined {
+  const agent = body && typeof body === 'object' ? (body as { agent?: unknown }).agent : undefined;
+  if (!agent || typeof agent !== 'object' || Array.isArray(agent)) return undefined;
+  const short = (v: unknown) => (typeof v === 'string' ? v.slice(0, 64) : undefined);
+  return { name: short((agent as { name?: unknown }).name), version: short((agent as { version?: unknown }).version) };
+}
+
 @Injectable()
 export class ReportsService {
   private readonly logger = new Logger('AgentReports');
@@ -22,15 +36,20 @@ export class ReportsService {
   async receive(body: unknown, from: Reporter): Promise<IngestResult> {
     const problems = validateReport(body);
     if (problems.length) {
-      const agent = (body as AgentReport | null)?.agent;
-      this.logger.warn({ reporter: from.label, agent: typeof agent === 'object' ? agent : undefined, problems: problems.slice(0, 3) }, 'report refused: not valid against the schema');
+      this.logger.warn({ reporter: from.label, agent: agentLabel(body), problems: problems.slice(0, 3) }, 'report refused: not valid against the schema');
       throw badRequest(problems);
     }
     const { agent, collectedAt, ...report } = body as AgentReport;
     const now = new Date();
     // an agent's clock may be wrong: a report from the future would keep the device "seen" (and
-    // the agent's view ranked first) for as long as that clock is ahead
-    const at = collectedAt && new Date(collectedAt) < now ? new Date(collectedAt) : now;
+    // the agent's view ranked first) for as long as that clock is ahead. Agents send what they
+    // collected at once (they keep nothing to send later), so a time long past is a clock behind
+    // (a dead CMOS battery, a board without one, a VM restored from a snapshot): taken as it is,
+    // the device's last sighting would never advance, a new device would be stale at once and
+    // its history dated in 1970.
+    const claimed = collectedAt ? new Date(collectedAt) : now;
+    const at = claimed <= now && now.getTime() - claimed.getTime() <= AGENT_CLOCK_BEHIND_MS ? claimed : now;
+    if (at !== claimed && collectedAt) this.logger.warn({ reporter: from.label, collectedAt }, "the agent's clock is off the server's by more than an hour, or ahead: the report is taken as collected now");
     const result = await this.ingest.ingest({ ...report, source: 'agent', collectedAt: at });
     this.logger.log(
       { reporter: from.label, agent, deviceId: result.deviceId, created: result.created, matchedBy: result.matchedBy, changes: result.changes },
