@@ -215,6 +215,28 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
     expect(report.hardware).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cpu' }), expect.objectContaining({ kind: 'memory' })]));
   });
 
+  it('sends at most 256 MACs and addresses of its own, as the schema allows, from a host with 300 VLAN interfaces', async () => {
+    // `ip addr show` of a router or hypervisor with a VLAN sub-interface per customer, each with its own MAC and address
+    const lines = ['1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000', '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00', '    inet 127.0.0.1/8 scope host lo'];
+    for (let i = 0; i < 300; i++) {
+      const hex = (i + 16).toString(16).padStart(4, '0');
+      lines.push(
+        `${i + 2}: eth0.${i + 100}@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000`,
+        `    link/ether 52:54:00:aa:${hex.slice(0, 2)}:${hex.slice(2)} brd ff:ff:ff:ff:ff:ff`,
+        `    inet 198.51.${Math.floor(i / 200)}.${(i % 200) + 1}/24 brd 198.51.100.255 scope global eth0.${i + 100}`,
+      );
+    }
+    const listing = path.join(tmp('teknisi-agent-ip-'), 'ip-addr.txt');
+    fs.writeFileSync(listing, `${lines.join('\n')}\n`);
+    const bin = standIns({ ip: `cat '${listing}'` });
+    // dryRun checks the report against the schema: 300 of each was a 400 at every run
+    const { report } = await dryRun({ path: withFirst(bin) });
+    expect(report.identity.macs).toHaveLength(256);
+    expect(report.identity.addresses).toHaveLength(256);
+    expect(report.identity.addresses[0]).toBe('198.51.0.1');
+    expect(report.interfaces).toHaveLength(300);
+  });
+
   it('drops rpm install times that cannot be one (the clock at 0, a wrapped -1, after now), keeping the packages', async () => {
     const later = Math.floor(Date.now() / 1000) + 30 * 86_400;
     const lines = [

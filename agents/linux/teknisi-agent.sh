@@ -444,12 +444,13 @@ collect_network() {
         for (j = 1; j <= naddr[i]; j++) printf "s\t\t64\t%s\n", addr[i, j] > list
         printf "]\n}\n" > list
         own[i] = ifname[i] !~ /^(lo|veth|docker|br-|virbr|vnet|tun|tap|cni|flannel|cali|kube|lxc|lxd|wg|vxlan|genev|tailscale|zt|dummy|ifb|bond[0-9]+\.|team)/
-        if (own[i] && hw[i] != "" && !(hw[i] in seenmac)) { seenmac[hw[i]] = 1; printf "s\t\t17\t%s\n", hw[i] > id }
+        # at most 256 of each, as the report schema allows (a host with hundreds of VLAN interfaces)
+        if (own[i] && hw[i] != "" && !(hw[i] in seenmac) && nmacs < 256) { seenmac[hw[i]] = 1; nmacs++; printf "s\t\t17\t%s\n", hw[i] > id }
       }
       printf "]\n[\taddresses\n" > id
       for (i = 1; i <= n; i++)
         if (!loop[i] && own[i]) for (j = 1; j <= naddr[i]; j++)
-          if (addr[i, j] !~ /:/ && !(addr[i, j] in seenip)) { seenip[addr[i, j]] = 1; printf "s\t\t64\t%s\n", addr[i, j] > id }
+          if (addr[i, j] !~ /:/ && !(addr[i, j] in seenip) && nips < 256) { seenip[addr[i, j]] = 1; nips++; printf "s\t\t64\t%s\n", addr[i, j] > id }
       printf "]\n" > id
     }' "$TMP/ip"
 }
