@@ -1,9 +1,10 @@
 // The SSH client against servers that misbehave in ways no lab sshd does, played by a scripted
 // ssh2 server on 127.x: a CLI that never ends a line, a server that never answers a channel
-// request or never closes its side, PAM that asks for the password again, and failures whose
-// words happen to equal the password.
+// request or never closes its side, PAM that asks for the password twice or again and again,
+// and failures whose words happen to equal the password.
 import * as crypto from 'node:crypto';
-import { Connection, ServerChannel, utils } from 'ssh2';
+import { AuthContext, Connection, ServerChannel, utils } from 'ssh2';
+import { LOGIN_PROMPT_LIMITS } from '../src/protocols/ssh/login-prompts';
 import { SSH_LIMITS, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { ScriptedSshOptions, ScriptedSshServer } from './support/scripted-ssh';
 
@@ -141,16 +142,56 @@ describe('SSH client against hostile servers', () => {
     expect(await srv.allClosed(SSH_LIMITS.closeGraceMs + 3000)).toBe(true);
   });
 
-  it('gives the password once when PAM asks for it again after a wrong answer, and says it was refused', async () => {
+  /** A PAM stack over keyboard-interactive: asks each request in turn, one request at a time, and lets in whoever answered every password prompt with the password. */
+  const pamStack = (requests: Array<{ prompts: string[]; instructions?: string }>, answers: string[][]) => (ctx: AuthContext) => {
+    if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+    const ask = (i: number): void => {
+      if (i === requests.length) return answers.flat().every((a) => a === 'lab-secret') ? ctx.accept() : ctx.reject(['keyboard-interactive']);
+      const { prompts, instructions } = requests[i];
+      ctx.prompt(prompts.map((prompt) => ({ prompt, echo: false })), '', instructions ?? '', (given) => {
+        if (!Array.isArray(given)) return; // the client went away
+        answers.push(given);
+        ask(i + 1);
+      });
+    };
+    ask(0);
+  };
+
+  it.each([
+    ['the same "Password: " in two requests (pam_unix, then pam_sss without use_first_pass)', [{ prompts: ['Password: '] }, { prompts: ['Password: '] }]],
+    ['"Password: " and then "LDAP Password: "', [{ prompts: ['Password: '] }, { prompts: ['LDAP Password: '] }]],
+    ['two password prompts in one request', [{ prompts: ['Password: ', 'Password: '] }]],
+    ['a banner in an empty request, then one password prompt per request in several', [{ prompts: [], instructions: 'Authorized use only.' }, { prompts: ['Password: '] }, { prompts: ['Password for operator@CORP.EXAMPLE: '] }, { prompts: [] }]],
+  ])('logs in through a PAM stack that asks for the password twice: %s', async (_name, requests) => {
+    const answers: string[][] = [];
+    const srv = await scripted({
+      auth: pamStack(requests, answers),
+      ready: (client) => client.on('session', (accept) => accept().on('exec', (ok) => {
+        const ch = ok();
+        ch.write('pam-two-prompts\n');
+        ch.exit(0);
+        ch.close();
+      })),
+    });
+    const c = await SshClient.connect(loginTo(srv));
+    try {
+      expect((await c.exec('hostname')).stdout).toBe('pam-two-prompts\n');
+      expect(answers).toEqual(requests.map((r) => r.prompts.map(() => 'lab-secret')));
+    } finally {
+      c.close();
+    }
+  });
+
+  it('stops giving the password to a PAM conversation that keeps asking for it without saying why, and says it was refused', async () => {
     const answers: string[][] = [];
     const srv = await scripted({
       auth: (ctx) => {
         if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
-        // as a PAM stack that retries in one conversation: "Password:" until it has had five answers
+        // as a PAM stack that retries in one conversation: "Password:" until it has had ten answers
         const ask = () => ctx.prompt([{ prompt: 'Password: ', echo: false }], (given) => {
           if (!Array.isArray(given)) return; // the client went away
           answers.push(given);
-          if (answers.length < 5) ask();
+          if (answers.length < 10) ask();
           else ctx.reject(['keyboard-interactive']);
         });
         ask();
@@ -158,10 +199,33 @@ describe('SSH client against hostile servers', () => {
     });
     const err = await failure(SshClient.connect(loginTo(srv, { password: 'not-the-password' })));
     expect(await srv.allClosed(SSH_LIMITS.closeGraceMs + 3000)).toBe(true);
+    expect(answers).toEqual(Array.from({ length: LOGIN_PROMPT_LIMITS.passwords }, () => ['not-the-password']));
+    expect(err).toEqual({
+      reason: 'auth',
+      message: `${srv.address}:${srv.port} refused the password of user operator: it asked for it more than ${LOGIN_PROMPT_LIMITS.passwords} times in one login, and Teknisi gives it no more often so as not to lock the account`,
+    });
+  });
+
+  it('gives the password once when PAM says it was wrong and asks again', async () => {
+    const answers: string[][] = [];
+    const srv = await scripted({
+      auth: (ctx) => {
+        if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+        // OpenSSH puts PAM's message in front of the next prompt
+        const ask = (prompt: string) => ctx.prompt([{ prompt, echo: false }], (given) => {
+          if (!Array.isArray(given)) return;
+          answers.push(given);
+          if (answers.length < 5) ask('Sorry, try again.\nPassword: ');
+          else ctx.reject(['keyboard-interactive']);
+        });
+        ask('Password: ');
+      },
+    });
+    const err = await failure(SshClient.connect(loginTo(srv, { password: 'not-the-password' })));
     expect(answers).toEqual([['not-the-password']]);
     expect(err).toEqual({
       reason: 'auth',
-      message: `${srv.address}:${srv.port} refused the password of user operator: it asked for the password again, and Teknisi gives it only once so as not to lock the account`,
+      message: `${srv.address}:${srv.port} refused the password of user operator: it said the answer was wrong and asked again, and Teknisi does not repeat a refused password so as not to lock the account`,
     });
   });
 

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { onAbort } from '../../common/abort';
+import { LoginPrompts } from './login-prompts';
+
+export { asksForNewPassword } from './login-prompts';
 
 export type SshFailure = 'timeout' | 'refused' | 'auth' | 'host-key' | 'protocol';
 
@@ -38,11 +41,6 @@ export class PasswordExpired extends SshError {
     super('auth', `${where}: the password of ${username ?? 'the account'} has expired and the server wants a new one (change it on the host, then in the credential)`);
     this.name = 'PasswordExpired';
   }
-}
-
-/** Whether a keyboard-interactive request is PAM changing an expired password ("Current password:", "New password:"). */
-export function asksForNewPassword(prompts: Array<{ prompt: string }>, instructions = ''): boolean {
-  return [instructions, ...prompts.map((p) => p.prompt)].some((t) => /\b(new|current|old) (unix )?password\b|\(current\)|change your password|password (has )?expired/i.test(t));
 }
 
 /** What a server that let an expired account in says to every command instead of running it. */
@@ -299,22 +297,15 @@ export class SshClient {
       const steps = new LoginSteps({ key: o.privateKey !== undefined, password: o.password !== undefined });
       conn.on('error', (err: Ssh2Error) => fail(verifierError ?? classify(err, o, hostKeyMessage, steps, secrets)));
       conn.on('close', () => fail(verifierError ?? new SshError('protocol', `${o.host}:${o.port} closed the connection before login completed`)));
-      // servers with PAM ask for the password through keyboard-interactive; an expired one is
-      // not answered (the old password offered as the new one is a change attempt on record).
-      // The password goes once per keyboard-interactive attempt: a PAM stack that asks again
-      // after a wrong answer would otherwise get it until the login timed out, each answer one
-      // more failure on record (pam_faillock locks the account after a few).
-      let passwordGiven = false;
-      conn.on('keyboard-interactive', (_name, instructions, _lang, prompts, finish) => {
-        if (asksForNewPassword(prompts, instructions)) return fail(new PasswordExpired(`${o.host}:${o.port}`, o.username));
-        const wantsPassword = prompts.map((p) => o.password !== undefined && /password|passcode/i.test(p.prompt));
-        if (wantsPassword.includes(true)) {
-          if (passwordGiven) {
-            return fail(new SshError('auth', `${o.host}:${o.port} refused the password of user ${o.username}: it asked for the password again, and Teknisi gives it only once so as not to lock the account`));
-          }
-          passwordGiven = true;
-        }
-        finish(prompts.map((_p, i) => (wantsPassword[i] ? o.password! : '')));
+      // servers with PAM ask for the password through keyboard-interactive, once per module
+      // that prompts; an expired one is not answered (the old password offered as the new one
+      // is a change attempt on record), and a conversation that goes on is ended (login-prompts.ts)
+      const prompts = new LoginPrompts(o.password);
+      conn.on('keyboard-interactive', (name, instructions, _lang, asked, finish) => {
+        const answers = prompts.answer(asked, instructions, name);
+        if (answers === 'expired') return fail(new PasswordExpired(`${o.host}:${o.port}`, o.username));
+        if (answers === 'stop') return fail(new SshError('auth', prompts.refusal(`${o.host}:${o.port}`, o.username)));
+        finish(answers);
       });
       conn.on('change password', () => fail(new PasswordExpired(`${o.host}:${o.port}`, o.username)));
       const config: ConnectConfig = {
@@ -328,7 +319,7 @@ export class SshClient {
         // method names: ssh2 takes the password and key for them from this config
         authHandler: (authsLeft, partialSuccess) => {
           const method = steps.next(authsLeft, partialSuccess);
-          if (method === 'keyboard-interactive') passwordGiven = false;
+          if (method === 'keyboard-interactive') prompts.restart();
           return method;
         },
         algorithms: {
