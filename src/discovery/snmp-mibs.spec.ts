@@ -1,9 +1,13 @@
 // The MIB readers against agents that say impossible things: each value a device sends is
 // untrusted, and a bad one is left out (or capped) without losing the rest of the device.
 // The agent is a recording (OID → value, as net-snmp decodes them) walked in OID order.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { compareOids, SnmpClient, SnmpError, SnmpValue } from '../protocols/snmp/snmp.client';
 import { classify } from './classify';
 import { collectSnmp, splitSoftwareName } from './snmp.collector';
+import { parseCpu } from './ssh/linux';
+import { parseWindows } from './ssh/windows';
 
 type Recording = Array<[oid: string, value: SnmpValue]>;
 
@@ -161,13 +165,16 @@ describe('text that is only control characters, and numbers of the wrong sign or
     expect(report.interfaces?.map((i) => [i.name, i.speedMbps])).toEqual([['eth0', undefined], ['eth1', 2]]);
   });
 
+  /** a LaserJet whose administrator named it (prtGeneralPrinterName); hrDeviceTable's printer entry says the model */
   const PRINTER: Recording = [
-    ['1.3.6.1.2.1.43.5.1.1.16.1', Buffer.from('HP LaserJet Pro M404dn')],
+    ['1.3.6.1.2.1.25.3.2.1.2.1', '1.3.6.1.2.1.25.3.1.5'], ['1.3.6.1.2.1.25.3.2.1.3.1', Buffer.from('HP LaserJet Pro M404dn')],
+    ['1.3.6.1.2.1.25.3.2.1.2.2', '1.3.6.1.2.1.25.3.1.4'], ['1.3.6.1.2.1.25.3.2.1.3.2', Buffer.from('HP Jetdirect JD153 network interface')],
+    ['1.3.6.1.2.1.43.5.1.1.16.1', Buffer.from('2nd floor HP')],
     ['1.3.6.1.2.1.43.5.1.1.17.1', Buffer.from('VNB3K12345')],
     ['1.3.6.1.2.1.43.10.2.1.4.1.1', 18_342],
   ];
 
-  it('an ENTITY-MIB chassis whose serial and model are NULs says neither: the Printer-MIB serial and model stand', async () => {
+  it('an ENTITY-MIB chassis whose serial and model are NULs says neither: the Printer-MIB serial and the printer device\'s model stand', async () => {
     const { report } = await collect(SYS, IFS, PRINTER, [
       ['1.3.6.1.2.1.47.1.1.1.1.5.1', 3], ['1.3.6.1.2.1.47.1.1.1.1.11.1', Buffer.alloc(16)], ['1.3.6.1.2.1.47.1.1.1.1.13.1', Buffer.from('\0')],
     ]);
@@ -244,4 +251,54 @@ describe('an agent that fails (genErr) rather than lacks a table', () => {
     expect(report.interfaces?.map((i) => [i.name, i.mac])).toEqual([['eth0', MACS[0]], ['eth1', MACS[1]]]);
     expect(problems).toEqual([]);
   });
+});
+
+describe('a printer\'s model', () => {
+  const HR_DEVICE = '1.3.6.1.2.1.25.3.2.1';
+  /** Printer-MIB's general group with the name its administrator gave it, and its page count */
+  const NAMED_PRINTER: Recording = [
+    ['1.3.6.1.2.1.43.5.1.1.16.1', Buffer.from('2nd floor HP')], ['1.3.6.1.2.1.43.5.1.1.17.1', Buffer.from('VNB3K12345')], ['1.3.6.1.2.1.43.10.2.1.4.1.1', 18_342],
+  ];
+  const printerDevice = (descr: string): Recording => [[`${HR_DEVICE}.2.1`, '1.3.6.1.2.1.25.3.1.5'], [`${HR_DEVICE}.3.1`, Buffer.from(descr)]];
+  const chassis = (model: string): Recording => [['1.3.6.1.2.1.47.1.1.1.1.5.1', 3], ['1.3.6.1.2.1.47.1.1.1.1.13.1', Buffer.from(model)]];
+
+  it.each([
+    ['the printer device of hrDeviceTable', [printerDevice('HP LaserJet Pro M404dn')], 'HP LaserJet Pro M404dn'],
+    ['the ENTITY-MIB chassis, before the printer device', [chassis('M404dn'), printerDevice('HP LaserJet Pro M404dn')], 'M404dn'],
+    ['nothing, when no part of the agent names the hardware', [], undefined],
+  ] as Array<[string, Recording[], string | undefined]>)('is said by %s, never by the name its administrator gave it', async (_name, parts, model) => {
+    const { report } = await collect(SYS, IFS, NAMED_PRINTER, ...parts);
+    expect(report.device?.type).toBe('printer');
+    expect(report.device?.model).toBe(model);
+    expect(JSON.stringify(report)).not.toContain('2nd floor HP');
+  });
+});
+
+describe('processors: one core count for a machine, whichever source reads it', () => {
+  const HR_DEVICE = '1.3.6.1.2.1.25.3.2.1';
+  /** hrDeviceTable's rows for `n` logical processors described as `descr` (Net-SNMP numbers them from 768) */
+  const processors = (n: number, descr: string): Recording =>
+    Array.from({ length: n }, (_, i): Recording => [[`${HR_DEVICE}.2.${768 + i}`, '1.3.6.1.2.1.25.3.1.3'], [`${HR_DEVICE}.3.${768 + i}`, Buffer.from(descr)]]).flat();
+  const fixture = (...parts: string[]) => fs.readFileSync(path.join(__dirname, 'ssh', 'fixtures', ...parts), 'utf8');
+  const cpusOf = (hardware: Array<{ kind: string }> | undefined) => (hardware ?? []).filter((h) => h.kind === 'cpu');
+
+  const lscpu = (file: string) => parseCpu(fixture('lscpu', `${file}.txt`));
+  const i7_8700 = 'Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz';
+  const i7_1265u = '12th Gen Intel(R) Core(TM) i7-1265U';
+
+  it.each([
+    // an i7-8700 (6 cores, 12 threads) seen by Net-SNMP on its Linux and by Windows' SNMP service, and by lscpu over SSH
+    ['an i7-8700 by Net-SNMP', processors(12, `GenuineIntel: ${i7_8700}`), i7_8700, 'Intel', [lscpu('i7-8700-ubuntu2204')], 6],
+    ['an i7-8700 by Windows', processors(12, i7_8700), i7_8700, undefined, [lscpu('i7-8700-ubuntu2204')], 6],
+    // the ThinkPad's i7-1265U (2 performance cores with two threads, 8 efficiency cores with one): Windows' SNMP service, Windows over SSH, lscpu
+    ['the ThinkPad\'s i7-1265U by Windows', processors(12, i7_1265u), i7_1265u, undefined, [parseWindows(fixture('windows-thinkpad', 'inventory.json'), '10.30.12.87').hardware!, lscpu('i7-1265u-fedora39')], 10],
+  ] as Array<[string, Recording, string, string | undefined, Array<Array<{ kind: string; name?: string; cores?: number }>>, number]>)(
+    '%s: the logical processors SNMP lists are not said as cores, which SSH says as the socket\'s physical cores',
+    async (_name, rows, name, manufacturer, bySsh, cores) => {
+      const { report } = await collect(SYS, IFS, rows);
+      // one entry for the model, without cores: HOST-RESOURCES-MIB says neither sockets nor threads per core
+      expect(cpusOf(report.hardware)).toEqual([{ kind: 'cpu', name, manufacturer }]);
+      for (const hardware of bySsh) expect(cpusOf(hardware)).toEqual([expect.objectContaining({ name, cores, slot: 'socket 0' })]);
+    },
+  );
 });

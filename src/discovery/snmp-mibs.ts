@@ -20,7 +20,6 @@ export const OID = {
   hrSWInstalledName: '1.3.6.1.2.1.25.6.3.1.2',
   hrSWInstalledDate: '1.3.6.1.2.1.25.6.3.1.5',
   entPhysicalEntry: '1.3.6.1.2.1.47.1.1.1.1',
-  prtGeneralPrinterName: '1.3.6.1.2.1.43.5.1.1.16.1',
   prtGeneralSerialNumber: '1.3.6.1.2.1.43.5.1.1.17.1',
   prtMarkerLifeCount: '1.3.6.1.2.1.43.10.2.1.4.1.1',
   prtSuppliesEntry: '1.3.6.1.2.1.43.11.1.1',
@@ -33,7 +32,7 @@ export const OID = {
 };
 
 /** The scalars the readers below need, fetched together in one request. */
-export const SCALARS = [OID.hrMemorySize, OID.prtGeneralPrinterName, OID.prtGeneralSerialNumber, OID.prtMarkerLifeCount, OID.lldpLocChassisId, OID.cdpGlobalRun];
+export const SCALARS = [OID.hrMemorySize, OID.prtGeneralSerialNumber, OID.prtMarkerLifeCount, OID.lldpLocChassisId, OID.cdpGlobalRun];
 
 const STATUS: Record<number, string> = { 1: 'up', 2: 'down', 3: 'testing', 4: 'unknown', 5: 'dormant', 6: 'notPresent', 7: 'lowerLayerDown' };
 /** ifSpeed's ceiling (a Gauge32): RFC 2863 says it means "this or faster, see ifHighSpeed", not 4295 Mb/s */
@@ -124,7 +123,11 @@ const CPU_VENDORS: Record<string, string> = { GenuineIntel: 'Intel', AuthenticAM
 
 export interface HostResources {
   hardware: Hardware[];
-  /** hrDeviceTable's printer description (a Windows PC lists its print queues there too) */
+  /**
+   * hrDeviceTable's printer description: the hardware's model ("HP LaserJet Pro M404dn"), which
+   * the Printer-MIB requires a printer to list (its tables are indexed by hrDeviceIndex). A
+   * Windows PC lists its print queues there too.
+   */
   printerDescr?: string;
   /** whether the agent has HOST-RESOURCES-MIB at all */
   present: boolean;
@@ -135,21 +138,21 @@ export async function readHostResources(r: TableReader, memoryKb: number | null)
   const hardware: Hardware[] = [];
   if (memoryKb && memoryKb > 0) hardware.push({ kind: 'memory', name: 'total memory', ...capacity(memoryKb * 1024) });
 
-  // One entry per processor model, counting the rows the agent lists. Those are logical processors
-  // (Net-SNMP lists each "processor" of /proc/cpuinfo, Windows each logical processor), on every
-  // socket together, and HOST-RESOURCES-MIB says neither sockets nor threads per core. So `cores`
-  // here is not what SSH and the agents report (physical cores of one socket, one entry per
-  // socket): an i7-8700 shows 12 by SNMP and 6 by SSH, and a two-socket server one entry, not two.
-  const cpus = new Map<string, number>();
+  // One entry per processor model, without `cores`. A CPU's `cores` is the physical cores of
+  // one socket, as SSH (lscpu's "Core(s) per socket", Win32_Processor.NumberOfCores) and the
+  // agents report it, one entry per socket. hrDeviceTable's rows are logical processors
+  // instead (Net-SNMP lists each "processor" of /proc/cpuinfo, Windows each logical
+  // processor), of every socket together, and HOST-RESOURCES-MIB says neither sockets nor
+  // threads per core: counted as cores, an i7-8700 had 12 by SNMP and 6 by SSH, and the
+  // machine's history flipped between the two with each source's scan.
+  const cpus = new Set<string>();
   for (const cols of devices.values()) {
-    if (text(cols.get(2)) !== HR_DEVICE.processor) continue;
-    const descr = str(cols.get(3)) ?? 'processor';
-    cpus.set(descr, (cpus.get(descr) ?? 0) + 1);
+    if (text(cols.get(2)) === HR_DEVICE.processor) cpus.add(str(cols.get(3)) ?? 'processor');
   }
-  for (const [descr, count] of cpus) {
+  for (const descr of cpus) {
     // Net-SNMP on Linux says "GenuineIntel: Intel(R) Core(TM) …"
     const m = /^(\w+): (.+)$/.exec(descr);
-    hardware.push({ kind: 'cpu', name: m ? m[2] : descr, manufacturer: m ? (CPU_VENDORS[m[1]] ?? m[1]) : undefined, cores: count });
+    hardware.push({ kind: 'cpu', name: m ? m[2] : descr, manufacturer: m ? (CPU_VENDORS[m[1]] ?? m[1]) : undefined });
   }
 
   for (const cols of storage.values()) {
@@ -212,12 +215,15 @@ export async function readChassis(r: TableReader): Promise<{ serial?: string; mo
 
 export interface PrinterInfo {
   serial?: string;
-  model?: string;
   /** page count and supplies, as hardware entries of kind 'other' */
   hardware: Hardware[];
 }
 
-/** Printer-MIB basics, or undefined when the agent is not a printer's. */
+/**
+ * Printer-MIB basics, or undefined when the agent is not a printer's. Not prtGeneralPrinterName:
+ * that is the name an administrator gives the printer ("2nd floor HP"), no model, and the
+ * report has no field for it; the model is the printer device's hrDeviceDescr.
+ */
 export async function readPrinter(r: TableReader, scalars: Map<string, SnmpValue>): Promise<PrinterInfo | undefined> {
   const serial = str(scalars.get(OID.prtGeneralSerialNumber));
   const lifeCount = num(scalars.get(OID.prtMarkerLifeCount));
@@ -232,7 +238,7 @@ export async function readPrinter(r: TableReader, scalars: Map<string, SnmpValue
     if (!descr) continue;
     hardware.push({ kind: 'other', slot: `supply ${index}`, name: `${descr}: ${supplyLevel(num(cols.get(8)), num(cols.get(9)))}` });
   }
-  return { serial, model: str(scalars.get(OID.prtGeneralPrinterName)), hardware };
+  return { serial, hardware };
 }
 
 /** prtMarkerSuppliesLevel against MaxCapacity; negative values are RFC 3805's "unknown" and "some remaining". */

@@ -119,7 +119,9 @@ export async function collectSnmp(
   const fqdn = dnsName(sys.sysName) ? sys.sysName! : undefined;
   // a printer is one by its Printer-MIB, whatever its network card calls itself
   if (printer) Object.assign(c, { type: 'printer', platform: c.platform ?? 'printer', osFamily: c.osFamily ?? 'embedded' });
-  const model = chassis.model ?? (printer ? (printer.model ?? host?.printerDescr) : undefined);
+  // without an ENTITY-MIB chassis, a printer's model is what its hrDeviceTable printer entry says
+  // (never prtGeneralPrinterName: an administrator's label such as "2nd floor HP")
+  const model = chassis.model ?? (printer ? host?.printerDescr : undefined);
   // absent, not empty, when the agent says nothing about hardware (or stopped answering): what is known stands
   const hardwareKnown = host !== null && printer !== null && (host.present || printer !== undefined);
   return {

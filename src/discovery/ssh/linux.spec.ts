@@ -185,6 +185,23 @@ describe('Linux parsers', () => {
     expect(parseCpu(arm)).toEqual([{ kind: 'cpu', name: 'Cortex-A72', manufacturer: 'ARM', cores: 4, speedMhz: 1800, slot: 'socket 0' }]);
   });
 
+  // recorded lscpu output: a desktop, a hybrid laptop (2 performance cores with two threads
+  // each, 8 efficiency cores with one), a two-socket server's older util-linux, this lab's VM
+  it.each([
+    ['i7-8700-ubuntu2204', 'Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz', 'Intel', 1, 6, 4600],
+    ['i7-1265u-fedora39', '12th Gen Intel(R) Core(TM) i7-1265U', 'Intel', 1, 10, 4800],
+    ['xeon-e5-2680v4-centos7', 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz', 'Intel', 2, 14, 3300],
+    ['epyc-kvm-debian12', 'AMD EPYC', 'AMD', 1, 2, undefined],
+  ] as Array<[string, string, string, number, number, number | undefined]>)('counts %s\'s physical cores per socket, not its threads', (file, name, manufacturer, sockets, cores, speedMhz) => {
+    expect(parseCpu(fixture('lscpu', `${file}.txt`))).toEqual(Array.from({ length: sockets }, (_, i) => ({ kind: 'cpu', name, manufacturer, cores, speedMhz, slot: `socket ${i}` })));
+  });
+
+  it('without "Core(s) per socket", counts cores from CPU(s) by sockets and threads per core (CPU(s) are logical processors)', () => {
+    const without = (file: string) => parseCpu(fixture('lscpu', `${file}.txt`).replace(/^Core\(s\) per socket:.*\n/m, '')).map((c) => c.cores);
+    expect(without('i7-8700-ubuntu2204')).toEqual([6]);
+    expect(without('xeon-e5-2680v4-centos7')).toEqual([14, 14]);
+  });
+
   it('takes a machine without DMI that runs under a hypervisor for a virtual machine (a cloud instance), and leaves a bare one untyped', () => {
     const lscpu = (extra: string) => `Architecture:            x86_64\nCPU(s):                  2\nVendor ID:               AuthenticAMD\nModel name:              AMD EPYC 7B13\nSocket(s):               1\n${extra}`;
     const noDmi = 'sys_vendor=\nproduct_name=\nproduct_serial=\nproduct_uuid=\nchassis_type=\n';

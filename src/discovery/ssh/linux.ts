@@ -150,7 +150,11 @@ export function withRootDmi(text: string, rootOutput: string): string {
 
 const CPU_VENDORS: Record<string, string> = { GenuineIntel: 'Intel', AuthenticAMD: 'AMD', HygonGenuine: 'Hygon', CentaurHauls: 'Centaur' };
 
-/** lscpu (C locale), else /proc/cpuinfo: one entry per socket. */
+/**
+ * lscpu (C locale), else /proc/cpuinfo: one entry per socket, whose `cores` is that socket's
+ * physical cores (as Win32_Processor's NumberOfCores and the agents' count), not its threads:
+ * lscpu's CPU(s) and /proc/cpuinfo's processors are logical processors, threads per core of them.
+ */
 export function parseCpu(text: string | undefined): Hardware[] {
   if (!text?.trim()) return [];
   const kv = keyValues(text);
@@ -161,7 +165,9 @@ export function parseCpu(text: string | undefined): Hardware[] {
     vendor = kv.get('vendor id');
     sockets = num(kv.get('socket(s)')) || num(kv.get('cluster(s)')) || 1;
     const perSocket = num(kv.get('core(s) per socket')) ?? num(kv.get('core(s) per cluster'));
-    cores = perSocket ?? (num(kv.get('cpu(s)')) ? Math.max(1, Math.floor(num(kv.get('cpu(s)'))! / sockets)) : undefined);
+    const logical = num(kv.get('cpu(s)'));
+    const threads = num(kv.get('thread(s) per core')) || 1;
+    cores = perSocket ?? (logical ? Math.max(1, Math.floor(logical / sockets / threads)) : undefined);
     mhz = num(kv.get('cpu max mhz')) ?? num(kv.get('cpu mhz'));
   } else {
     model = kv.get('model name') ?? kv.get('hardware') ?? kv.get('cpu model');
