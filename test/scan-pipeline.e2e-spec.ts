@@ -1,13 +1,16 @@
 // The scan pipeline where it meets trouble, without the device lab: a database write that fails
-// in the middle of a chunk, a worker whose clock is wrong, a CSV export read while workers add
-// results, and targets that look valid but are not. Only closed or silent loopback addresses
-// are scanned; nothing here runs a queue consumer: the spec calls the worker's steps itself.
+// in the middle of a chunk (scan-retry.e2e-spec.ts has a real worker retry it), a worker whose
+// clock is wrong, a CSV export read while workers add results, and targets that look valid but
+// are not. Only closed or silent loopback addresses are scanned; nothing here runs a queue
+// consumer: the spec calls the worker's steps itself.
 import * as crypto from 'node:crypto';
 import { createSocket, Socket } from 'node:dgram';
 import { Semaphore } from '../src/discovery/probes';
 import { ScanRunner } from '../src/discovery/scan-runner.service';
 import { ResultRow, ScansRepository } from '../src/discovery/scans.repository';
-import { ScansService } from '../src/discovery/scans.service';
+import { chunkJobId, ScansService } from '../src/discovery/scans.service';
+import { JobName, QueueName } from '../src/queue/queue.constants';
+import { QueueService } from '../src/queue/queue.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { until } from './support/until';
 
@@ -39,6 +42,7 @@ describe('the scan pipeline under trouble', () => {
     return c as { status: string; owner: string | null };
   };
   const view = async (id: number, query = '') => (await t.http.get(`/api/discovery/scans/${id}${query}`).set(bearer(tech)).expect(200)).body;
+  const discovery = () => t.app.get(QueueService).queue(QueueName.Discovery);
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -75,15 +79,35 @@ describe('the scan pipeline under trouble', () => {
       probed.mockRestore();
       save.mockRestore();
     }
-    // its lease runs out (it is no longer renewed), and the reconciler hands the chunk on
-    expect(await chunkOf(id)).toEqual({ status: 'running', owner: runner.owner });
-    await t.db.query('UPDATE scan_chunks SET lease_until = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE scan_id = ?', [id]);
-    await runner.reconcile();
+    // the chunk is given back at once (it kept its lease for a minute), and its next attempt queued
     expect(await chunkOf(id)).toEqual({ status: 'queued', owner: null });
+    const retry = await discovery().getJob(chunkJobId(id, 0, 1));
+    expect(retry).toMatchObject({ name: JobName.ScanChunk, data: { scanId: id, chunkNo: 0 }, opts: expect.objectContaining({ delay: 500 }) });
+    // Redis loses it: the chunk is queued in MySQL, and the reconciler enqueues it again
+    await retry!.remove();
+    await t.db.query('UPDATE scans SET created_at = created_at - INTERVAL 1 MINUTE WHERE id = ?', [id]);
+    await runner.reconcile();
+    expect(await discovery().getJob(chunkJobId(id, 0, 1))).toMatchObject({ data: { scanId: id, chunkNo: 0 } });
     await runner.runChunk(id, 0);
     const scan = await view(id, '?resultsLimit=5000');
     expect(scan).toMatchObject({ status: 'completed', progress: { total: 254, done: 254 }, counts: { refused: 254 } });
     expect(scan.results.map((r: { address: string }) => r.address)).toEqual(Array.from({ length: 254 }, (_, i) => at(i + 1)));
+  });
+
+  it('a worker whose chunk another worker took over gives nothing back when it fails: the chunk stays the new holder\'s', async () => {
+    const id = await newScan([`${net}.0/28`], 14);
+    const save = jest.spyOn(repo, 'saveResults').mockImplementationOnce(async () => {
+      // this worker's lease ran out while it waited, and another worker claimed the chunk
+      await t.db.query(`UPDATE scan_chunks SET lease_owner = 'another-worker', lease_until = UTC_TIMESTAMP(3) + INTERVAL 1 MINUTE WHERE scan_id = ?`, [id]);
+      throw new Error('Lock wait timeout exceeded; try restarting transaction');
+    });
+    try {
+      await expect(runner.runChunk(id, 0)).rejects.toThrow('Lock wait timeout exceeded');
+    } finally {
+      save.mockRestore();
+    }
+    expect(await chunkOf(id)).toEqual({ status: 'running', owner: 'another-worker' });
+    expect(await discovery().getJob(chunkJobId(id, 0, 1))).toBeUndefined();
   });
 
   it('keeps a chunk\'s lease by the database\'s clock: a reconciler does not take it from a worker whose clock is five minutes slow', async () => {

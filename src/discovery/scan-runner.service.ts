@@ -1,7 +1,8 @@
 // discovery/: the worker side of scans. A chunk is claimed under a lease in MySQL (renewed
 // while it runs), its addresses are probed with the scan's concurrency inside this worker's
-// socket cap, results land in batches, and the reconciler hands chunks whose worker died — or
-// whose queue job Redis lost — to whoever is alive. Every step is idempotent.
+// socket cap, results land in batches; a chunk whose work fails is given back at once and
+// tried again, and the reconciler hands chunks whose worker died — or whose queue job Redis
+// lost — to whoever is alive. Every step is idempotent.
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
@@ -15,7 +16,7 @@ import { scanAddress } from './address-scan';
 import { HostKeysRepository } from './host-keys.repository';
 import { Semaphore } from './probes';
 import { Scan } from './scan.entity';
-import { ResultRow, ScansRepository, TERMINAL } from './scans.repository';
+import { ChunkRow, ResultRow, ScansRepository, TERMINAL } from './scans.repository';
 import { chunkJobId } from './scans.service';
 
 const LEASE_MS = 60_000;
@@ -26,6 +27,9 @@ const FLUSH_EVERY = 100;
 const FLUSH_MS = 500;
 /** claims of one chunk before its remaining addresses are given up as errors */
 const MAX_ATTEMPTS = 5;
+/** a failed chunk's pause before it is tried again, doubling with each attempt up to RETRY_MAX_MS */
+const RETRY_MS = 500;
+const RETRY_MAX_MS = 30_000;
 
 @Injectable()
 export class ScanRunner {
@@ -60,12 +64,28 @@ export class ScanRunner {
     // the lease is timed by the database's clock (claimChunk): this worker's may be wrong
     const chunk = await this.repo.claimChunk(scanId, chunkNo, this.owner, LEASE_MS);
     if (!chunk) return { skipped: 'chunk held by another worker or finished' };
+    try {
+      return await this.scanChunk(scan, chunk);
+    } catch (err) {
+      await this.failed(scan, chunk, err as Error);
+      throw err;
+    }
+  }
+
+  /** The addresses of a claimed chunk that have no result yet. */
+  private async todo(scan: Scan, chunk: ChunkRow): Promise<string[]> {
+    const addresses = this.addressesOf(scan).addresses.slice(chunk.firstIndex, chunk.firstIndex + chunk.size);
+    const done = await this.repo.addressesDone(scan.id, addresses);
+    return addresses.filter((a) => !done.has(a));
+  }
+
+  private async scanChunk(scan: Scan, chunk: ChunkRow): Promise<{ scanned: number } | { skipped: string }> {
+    const { id: scanId } = scan;
+    const { chunkNo } = chunk;
     await this.repo.markRunning(scanId, new Date());
 
-    const { addresses: all, exclusions } = this.addressesOf(scan);
-    const addresses = all.slice(chunk.firstIndex, chunk.firstIndex + chunk.size);
-    const done = await this.repo.addressesDone(scanId, addresses);
-    const todo = addresses.filter((a) => !done.has(a));
+    const { exclusions } = this.addressesOf(scan);
+    const todo = await this.todo(scan, chunk);
     const pending: ResultRow[] = [];
     // a scan's results are counted when it ends (completeIfDone, cancel, fail); while it runs,
     // its views count them. Counting after every flush cost more than the sweep: a /16 of
@@ -74,11 +94,10 @@ export class ScanRunner {
       await this.repo.saveResults(scanId, pending.splice(0));
     };
 
+    // claims that ended without finishing: workers that died (their leases ran out), or failures
+    // that could not even give the chunk up (failed())
     if (chunk.attempts > MAX_ATTEMPTS) {
-      const at = new Date();
-      pending.push(...todo.map((address) => ({ address, status: 'error' as const, reason: `given up: workers stopped ${chunk.attempts - 1} times while scanning this address range`, deviceId: null, via: null, durationMs: 0, at })));
-      await flush();
-      await this.finish(scanId, chunkNo, 'done');
+      await this.giveUp(scanId, chunkNo, todo, `given up: this address range was tried ${chunk.attempts - 1} times and never finished (its workers stopped or failed)`);
       return { scanned: todo.length };
     }
 
@@ -147,8 +166,8 @@ export class ScanRunner {
           await probe();
         } catch (err) {
           // one lane failing stops the others: once runChunk has thrown, nobody renews the lease
-          // or looks for a cancel, and what they found would never be stored. Whoever claims the
-          // chunk once its lease runs out scans every address without a stored result (addressesDone).
+          // or looks for a cancel, and what they found would never be stored. The chunk is given
+          // back (failed()), and whoever claims it next scans every address without a stored result.
           halt('failed');
           throw err;
         }
@@ -167,6 +186,56 @@ export class ScanRunner {
     }
     await this.finish(scanId, chunkNo, stop === 'cancelled' ? 'cancelled' : 'done');
     return { scanned: todo.length };
+  }
+
+  /**
+   * A chunk whose work threw (a write or a query that failed, mostly) gives its lease back at once
+   * if it still holds it: it kept it until it ran out, and the scan stood still for a minute. It
+   * is enqueued again after a pause that doubles with each attempt, for whichever worker takes
+   * it; a retry that Redis loses is still a queued chunk in MySQL, which the reconciler enqueues.
+   * The MAX_ATTEMPTS-th failure gives the chunk's addresses that have no result up as errors
+   * saying why, so that the scan ends with every address answered.
+   */
+  private async failed(scan: Scan, chunk: ChunkRow, err: Error): Promise<void> {
+    const { id: scanId } = scan;
+    const { chunkNo, attempts } = chunk;
+    const log = { scanId, chunkNo, attempt: attempts, err: err.message };
+    try {
+      // the last attempt gives up, unless the scan was cancelled meanwhile (the addresses it did
+      // not reach get no result) or the chunk is no longer this worker's
+      const last = attempts >= MAX_ATTEMPTS && ['queued', 'running'].includes((await this.repo.scanStatus(scanId)) ?? '');
+      if (last && (await this.repo.renewLease(scanId, chunkNo, this.owner, LEASE_MS))) {
+        try {
+          await this.giveUp(scanId, chunkNo, await this.todo(scan, chunk), `given up after ${attempts} failed attempts at this address range; the last: ${err.message}`);
+          this.logger.warn(log, 'chunk failed too often: its addresses without a result are given up as errors');
+          return;
+        } catch (e) {
+          this.logger.warn({ ...log, cause: (e as Error).message }, 'chunk failed too often and could not be given up either; handing it on');
+        }
+      }
+      const now = await this.repo.releaseChunk(scanId, chunkNo, this.owner);
+      // the scan ended meanwhile: what this chunk stored after its counts were taken is counted too
+      if (now === 'cancelled') await this.repo.recount(scanId);
+      if (now !== 'queued') return;
+    } catch (e) {
+      this.logger.warn({ ...log, cause: (e as Error).message }, 'chunk failed and could not be given back: the reconciler hands it on once its lease runs out');
+      return;
+    }
+    const delay = Math.min(RETRY_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
+    try {
+      // the id is the one the reconciler would give this attempt: the two never queue it twice
+      await this.queues.add(JobName.ScanChunk, { scanId, chunkNo }, { jobId: chunkJobId(scanId, chunkNo, attempts), delay, removeOnComplete: true, removeOnFail: true });
+      this.logger.warn({ ...log, retryInMs: delay }, 'chunk failed: lease given back, tried again shortly');
+    } catch (e) {
+      this.logger.warn({ ...log, cause: (e as Error).message }, 'chunk failed and was given back, but could not be enqueued now; the reconciler will');
+    }
+  }
+
+  /** Records the addresses as errors saying why (keeping any result stored meanwhile) and finishes the chunk. */
+  private async giveUp(scanId: number, chunkNo: number, addresses: string[], reason: string): Promise<void> {
+    const at = new Date();
+    await this.repo.saveResults(scanId, addresses.map((address) => ({ address, status: 'error' as const, reason, deviceId: null, via: null, durationMs: 0, at })), 'keep');
+    await this.finish(scanId, chunkNo, 'done');
   }
 
   /**

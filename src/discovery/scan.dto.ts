@@ -11,6 +11,18 @@ import { DEVICE_CHANGES, DeviceChange, SCAN_RESULT_STATUSES, SCAN_STATUSES, Scan
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = { snmpPort: 161, sshPort: 22, timeoutMs: 1500, retries: 1, concurrency: 256 };
 
+/** What a scan's targets or exclusions may take as JSON: a MySQL TEXT column. */
+export const MAX_LIST_BYTES = 65_535;
+/** Exclusions of a scan's own: TEKNISI_SCAN_EXCLUDE's and the addresses listed after a host name are not counted (ScansService.validate). */
+export const MAX_OWN_EXCLUSIONS = 1000;
+/**
+ * Entries an `exclude` may have in a request: as many as a scan can keep (each takes at least 4
+ * of its MAX_LIST_BYTES). A scan's exclude lists, beside the technician's own, what each host name
+ * resolved to and the server's list; "Scan again" sends all of it back, and a cap of 1,000 refused
+ * a scan that had been accepted. The service counts the technician's own against MAX_OWN_EXCLUSIONS.
+ */
+export const MAX_EXCLUDE_ENTRIES = Math.floor((MAX_LIST_BYTES - 1) / 4);
+
 export class ScanOptionsDto {
   @ApiPropertyOptional({ default: 161 }) @IsOptional() @IsInt() @Min(1) @Max(65535) snmpPort?: number;
   @ApiPropertyOptional({ default: 22 }) @IsOptional() @IsInt() @Min(1) @Max(65535) sshPort?: number;
@@ -29,9 +41,11 @@ export class CreateScanDto {
 
   @ApiPropertyOptional({
     example: ['192.0.2.1', '192.0.2.200-254', 'ups.example'],
-    description: 'what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included',
+    description: 'what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included. '
+      + `At most ${MAX_OWN_EXCLUSIONS} of the scan's own: a scan's exclude as GET shows it can be sent back as it is, since neither the server's TEKNISI_SCAN_EXCLUDE entries nor the addresses listed right after a host name are counted`,
+    maxItems: MAX_EXCLUDE_ENTRIES,
   })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_EXCLUDE_ENTRIES) @IsString({ each: true }) @MaxLength(300, { each: true })
   exclude?: string[];
 
   @ApiProperty({ type: [Number], example: [1, 2], description: 'SNMP and SSH credentials to try; the one that worked for a device is tried first next time' })
@@ -200,7 +214,7 @@ export class CreateScheduleDto extends CreateScanDto {
 export class UpdateScheduleDto {
   @ApiPropertyOptional() @Omittable() @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name?: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'replaces the exclusions; [] excludes nothing' }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) exclude?: string[];
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_EXCLUDE_ENTRIES, description: `replaces the exclusions; [] excludes nothing; at most ${MAX_OWN_EXCLUSIONS} of its own, counted as a scan's are` }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_EXCLUDE_ENTRIES) @IsString({ each: true }) @MaxLength(300, { each: true }) exclude?: string[];
   @ApiPropertyOptional({ type: [Number] }) @Omittable() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
   @ApiPropertyOptional({ type: ScanOptionsDto }) @Omittable() @ValidateNested() @Type(() => ScanOptionsDto) options?: ScanOptionsDto;
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' }) cron?: string;

@@ -327,17 +327,39 @@ export class ScansRepository {
    * reconciler's clocks may disagree, and a slow one would hand a live chunk to a second worker.
    */
   async claimChunk(scanId: number, chunkNo: number, owner: string, leaseMs: number): Promise<ChunkRow | null> {
+    // one transaction: a claim whose read fails is undone, where it held the lease a minute
+    // while its worker, which never learnt it had the chunk, could neither work nor give it back
+    return this.ds.transaction(async (m) => {
+      const res = await m.query(
+        `UPDATE scan_chunks SET status = 'running', lease_owner = ?, lease_until = ${leaseFor('?')}, attempts = attempts + 1
+         WHERE scan_id = ? AND chunk_no = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ${LEASE_NOW}))`,
+        [owner, leaseMs, scanId, chunkNo],
+      );
+      if (!affected(res)) return null;
+      const [row] = await m.query(
+        'SELECT scan_id AS scanId, chunk_no AS chunkNo, first_index AS firstIndex, size, status, attempts FROM scan_chunks WHERE scan_id = ? AND chunk_no = ?',
+        [scanId, chunkNo],
+      );
+      return row ? { ...row, scanId: Number(row.scanId), chunkNo: Number(row.chunkNo), firstIndex: Number(row.firstIndex), size: Number(row.size), attempts: Number(row.attempts) } : null;
+    });
+  }
+
+  /**
+   * Gives back a chunk this owner holds, at once: queued again for the next claim (its attempts
+   * kept), or cancelled when its scan has ended meanwhile. What it is now ('queued', 'cancelled',
+   * or 'running' when another worker has claimed it since), or null when this owner no longer
+   * held it (its lease ran out and another worker took it): then nothing changed.
+   */
+  async releaseChunk(scanId: number, chunkNo: number, owner: string): Promise<ChunkStatus | null> {
     const res = await this.ds.query(
-      `UPDATE scan_chunks SET status = 'running', lease_owner = ?, lease_until = ${leaseFor('?')}, attempts = attempts + 1
-       WHERE scan_id = ? AND chunk_no = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ${LEASE_NOW}))`,
-      [owner, leaseMs, scanId, chunkNo],
+      `UPDATE scan_chunks c JOIN scans s ON s.id = c.scan_id
+       SET c.status = IF(s.status IN ('queued', 'running'), 'queued', 'cancelled'), c.lease_owner = NULL, c.lease_until = NULL
+       WHERE c.scan_id = ? AND c.chunk_no = ? AND c.lease_owner = ? AND c.status = 'running'`,
+      [scanId, chunkNo, owner],
     );
     if (!affected(res)) return null;
-    const [row] = await this.ds.query(
-      'SELECT scan_id AS scanId, chunk_no AS chunkNo, first_index AS firstIndex, size, status, attempts FROM scan_chunks WHERE scan_id = ? AND chunk_no = ?',
-      [scanId, chunkNo],
-    );
-    return row ? { ...row, scanId: Number(row.scanId), chunkNo: Number(row.chunkNo), firstIndex: Number(row.firstIndex), size: Number(row.size), attempts: Number(row.attempts) } : null;
+    const [row] = await this.ds.query('SELECT status FROM scan_chunks WHERE scan_id = ? AND chunk_no = ?', [scanId, chunkNo]);
+    return row?.status ?? null;
   }
 
   /** False when the lease was lost (expired and taken by another worker): stop working on it. */
@@ -378,14 +400,19 @@ export class ScansRepository {
     return done;
   }
 
-  /** Results land idempotently (a chunk redone after a crash rewrites its rows); they are counted as the scan ends. */
-  async saveResults(scanId: number, rows: ResultRow[]): Promise<void> {
+  /**
+   * Results land idempotently (a chunk redone after a crash rewrites its rows); they are counted as
+   * the scan ends. `keep`: an address that already has a result keeps it (addresses given up as
+   * errors must not overwrite what a worker found there meanwhile).
+   */
+  async saveResults(scanId: number, rows: ResultRow[], existing: 'replace' | 'keep' = 'replace'): Promise<void> {
     if (!rows.length) return;
+    const update = existing === 'keep' ? 'address = address' : `status = VALUES(status), reason = VALUES(reason), device_id = VALUES(device_id),
+         via = VALUES(via), device_change = VALUES(device_change), duration_ms = VALUES(duration_ms), at = VALUES(at)`;
     await this.ds.query(
       `INSERT INTO scan_results (scan_id, address, status, reason, device_id, via, device_change, duration_ms, at) VALUES
        ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-       ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason), device_id = VALUES(device_id),
-         via = VALUES(via), device_change = VALUES(device_change), duration_ms = VALUES(duration_ms), at = VALUES(at)`,
+       ON DUPLICATE KEY UPDATE ${update}`,
       rows.flatMap((r) => [scanId, r.address, r.status, r.reason?.slice(0, 1024) ?? null, r.deviceId, r.via, r.deviceChange ?? null, Math.min(r.durationMs, 4_000_000_000), r.at]),
     );
   }

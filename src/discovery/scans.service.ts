@@ -2,6 +2,7 @@
 // scan, its chunks — and queue jobs second; if Redis refuses the jobs the reconciler enqueues
 // them later, so a 202 never loses a scan.
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { isIP } from 'node:net';
 import { finalize, Observable, shareReplay } from 'rxjs';
 import { Page, PageQuery } from '../common/pagination';
 import { parseTargets, targetErrorParts } from '../common/targets';
@@ -13,7 +14,7 @@ import { QueueService } from '../queue/queue.service';
 import { JobName } from '../queue/queue.constants';
 import { badRequest, FieldError } from '../common/validation';
 import { exclusionNames, MAX_EXCLUDED_NAMES, resolveExclusionNames } from './exclusion-names';
-import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, ScanComparison, ScanDetailQuery, ScanResultFilter, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanSummary, ScanView } from './scan.dto';
+import { CreateScanDto, DEFAULT_SCAN_OPTIONS, GonePage, MAX_LIST_BYTES, MAX_OWN_EXCLUSIONS, ScanComparison, ScanDetailQuery, ScanResultFilter, ScanDetailView, ScanListQuery, ScanOptionsDto, ScanSummary, ScanView } from './scan.dto';
 import { Scan, ScanOptions } from './scan.entity';
 import { ScansRepository, TERMINAL } from './scans.repository';
 
@@ -22,9 +23,6 @@ export const CHUNK_SIZE = 256;
 
 /** Results per query of a CSV export. */
 const CSV_PAGE = 5000;
-
-/** What a scan's targets or exclusions may take as JSON: a MySQL TEXT column. */
-const MAX_LIST_BYTES = 65_535;
 
 export function chunkJobId(scanId: number, chunkNo: number, attempt: number): string {
   return `scan-${scanId}-${chunkNo}-${attempt}`;
@@ -93,6 +91,10 @@ export class ScansService {
     const ownAt = given.flatMap((t, i) => (server.list.includes(t) ? [] : [i]));
     const own = ownAt.map((i) => given[i]);
     const names = exclusionNames(own);
+    const counted = ownExclusions(given, new Set(ownAt), new Set(names.map((n) => ownAt[n.index])));
+    if (counted > MAX_OWN_EXCLUSIONS) {
+      details.push({ field: 'exclude', messages: [`${counted.toLocaleString('en')} exclusions of the scan's own: at most ${MAX_OWN_EXCLUSIONS.toLocaleString('en')} (TEKNISI_SCAN_EXCLUDE's entries and the addresses listed after a host name are not counted); use ranges or CIDR blocks`] });
+    }
     if (names.length > MAX_EXCLUDED_NAMES) {
       details.push({ field: 'exclude', messages: [`${names.length} host names: at most ${MAX_EXCLUDED_NAMES} are looked up as a scan starts; give addresses, ranges or CIDR blocks for the rest`] });
     }
@@ -302,6 +304,31 @@ export class ScansService {
       };
     });
   }
+}
+
+/**
+ * How many of the exclusions given (`ownAt`: the positions of the scan's own; `namesAt`: of its
+ * own host names) count against MAX_OWN_EXCLUSIONS: the scan's own, except the addresses right
+ * after one of its host names, which is how a scan lists what its names resolved to. "Scan again"
+ * sends that list back, the server's entries after it, and the scan had been accepted with its
+ * names alone. An address of the server's among a name's (it resolved to one) does not end them.
+ */
+function ownExclusions(given: string[], ownAt: Set<number>, namesAt: Set<number>): number {
+  let count = 0;
+  let afterName = false;
+  given.forEach((text, i) => {
+    const address = isIP(text) > 0;
+    if (!ownAt.has(i)) {
+      afterName &&= address;
+    } else if (namesAt.has(i)) {
+      afterName = true;
+      count++;
+    } else if (!(afterName && address)) {
+      afterName = false;
+      count++;
+    }
+  });
+  return count;
 }
 
 export function withDefaults(o: ScanOptionsDto | Partial<ScanOptions> | undefined): ScanOptions {
