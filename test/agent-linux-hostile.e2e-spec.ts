@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
-import { LINUX_COMMANDS, parseDmi, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
+import { LINUX_COMMANDS, parseCpu, parseDmi, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
@@ -213,6 +213,18 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
     ]);
     expect(disksOf(report)).toEqual(JSON.parse(JSON.stringify(parseLsblk(sshOutput(LINUX_COMMANDS.disks, withFirst(bin))))));
     expect(report.hardware).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cpu' }), expect.objectContaining({ kind: 'memory' })]));
+  });
+
+  it("counts a socket's physical cores, not its threads, from an lscpu without a per-socket count", async () => {
+    // an lscpu of a container or an odd architecture that prints no "Core(s) per socket"
+    const bin = standIns({
+      lscpu: "printf '%s\\n' 'Architecture:        x86_64' 'CPU(s):              16' 'Thread(s) per core:  2' 'Socket(s):           1' 'Vendor ID:           GenuineIntel' 'Model name:          Intel(R) Xeon(R) E-2288G CPU @ 3.70GHz'",
+    });
+    const { report } = await dryRun({ path: withFirst(bin) });
+    const cpus = (report.hardware ?? []).filter((h: { kind: string }) => h.kind === 'cpu');
+    // before: 16, the logical processors, where SSH discovery (and the CPU) say 8
+    expect(cpus).toEqual([expect.objectContaining({ name: 'Intel(R) Xeon(R) E-2288G CPU @ 3.70GHz', cores: 8 })]);
+    expect(cpus.map((c: { cores?: number }) => c.cores)).toEqual(parseCpu(sshOutput(LINUX_COMMANDS.cpu, withFirst(bin))).map((c) => c.cores));
   });
 
   it('sends at most 256 MACs and addresses of its own, as the schema allows, from a host with 300 VLAN interfaces', async () => {

@@ -335,7 +335,9 @@ collect_cpu() {
         has = ("model name" in kv); model = kv["model name"]; vendor = kv["vendor id"]
         sockets = num(kv["socket(s)"]); if (sockets <= 0) sockets = num(kv["cluster(s)"]); if (sockets <= 0) sockets = 1
         cores = num(kv["core(s) per socket"]); if (cores < 0) cores = num(kv["core(s) per cluster"])
-        if (cores < 0 && num(kv["cpu(s)"]) > 0) { cores = int(num(kv["cpu(s)"]) / sockets); if (cores < 1) cores = 1 }
+        # without a per-socket count: CPU(s) are logical processors, threads per core of each core
+        threads = num(kv["thread(s) per core"]); if (threads < 1) threads = 1
+        if (cores < 0 && num(kv["cpu(s)"]) > 0) { cores = int(num(kv["cpu(s)"]) / sockets / threads); if (cores < 1) cores = 1 }
         mhz = num(kv["cpu max mhz"]); if (mhz < 0) mhz = num(kv["cpu mhz"])
       } else {
         if ("model name" in kv) model = kv["model name"]; else if ("hardware" in kv) model = kv["hardware"]; else model = kv["cpu model"]
