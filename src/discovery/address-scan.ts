@@ -27,8 +27,11 @@ export interface AddressScanDeps {
   sshLegacyAlgorithms?: boolean;
   /** TEKNISI_SNMP_MAX_DEVICE_MB in bytes; SNMP_MAX_ANSWER_BYTES when not given */
   snmpMaxAnswerBytes?: number;
-  /** after ingest: which credential worked and which device a pinned host key belongs to */
-  identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, address: string): Promise<void>;
+  /**
+   * After ingest: which credential worked and which device a pinned host key belongs to. Returns
+   * the device as it lives now (a merge may have taken the matched one away meanwhile).
+   */
+  identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, address: string): Promise<number | null>;
   /** the scan's exclusion an address falls in, or null: a host name that resolves into one is not contacted */
   excluded?(ip: string): string | null;
 }
@@ -103,13 +106,13 @@ export async function scanAddress(
     }
   }
   if (ingested.length) {
-    const deviceId = ingested[0].r.deviceId;
+    let deviceId = ingested[0].r.deviceId;
     if (ingested.some((i) => i.r.deviceId !== deviceId)) {
       problems.push(`SNMP and SSH identified different devices (${ingested.map((i) => `${i.via}: #${i.r.deviceId}`).join(', ')}); merge them if they are one machine`);
     }
     const worked: { snmp?: number; ssh?: number } = {};
     for (const i of ingested) worked[i.via] = (i.via === 'snmp' ? snmp : ssh).credentialId;
-    await deps.identified(deviceId, worked, o.sshPort, ip).catch(() => undefined);
+    deviceId = (await deps.identified(deviceId, worked, o.sshPort, ip).catch(() => deviceId)) ?? deviceId;
     return result('identified', problems.join('; ') || null, { deviceId, via: ingested.map((i) => i.via).sort().join('+'), deviceChange: deviceChange(ingested.map((i) => i.r)) });
   }
   const outcomes = [snmp.outcome, ssh.outcome].filter((x) => x !== 'skipped');

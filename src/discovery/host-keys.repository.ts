@@ -2,7 +2,7 @@
 // touches ssh_host_keys. A different key later is refused and recorded beside the pinned one
 // until a technician, having checked the machine, forgets the pinned key.
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { likePrefix, Page, parseSort } from '../common/pagination';
 import { HostKeyVerifier } from '../protocols/ssh/ssh.client';
 import { HOST_KEY_SORT, HostKeyQuery, HostKeyView } from './host-key.dto';
@@ -95,8 +95,8 @@ export class HostKeysRepository {
   }
 
   /** Remembers which device answered with this key, once ingest has identified it. */
-  async linkDevice(host: string, port: number, deviceId: number): Promise<void> {
-    await this.keys.update({ host: hostKeyHost(host), port }, { deviceId });
+  async linkDevice(host: string, port: number, deviceId: number, m: EntityManager = this.ds.manager): Promise<void> {
+    await m.getRepository(SshHostKey).update({ host: hostKeyHost(host), port }, { deviceId });
   }
 
   /** Where SSH last reached the device (address and port), if a scan ever did. */

@@ -282,13 +282,9 @@ export class ScanRunner {
     return out;
   }
 
-  private async identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string): Promise<void> {
-    const at = new Date();
-    if (worked.snmp) await this.repo.rememberCredential(deviceId, 'snmp', worked.snmp, at);
-    if (worked.ssh) {
-      await this.repo.rememberCredential(deviceId, 'ssh', worked.ssh, at);
-      await this.hostKeys.linkDevice(ip, sshPort, deviceId);
-    }
+  /** Remembers what worked on the device, on the device as it lives now (a merge may have taken it away since ingest): its id. */
+  private identified(deviceId: number, worked: { snmp?: number; ssh?: number }, sshPort: number, ip: string): Promise<number | null> {
+    return this.repo.rememberIdentified(deviceId, worked, new Date(), worked.ssh ? (m, live) => this.hostKeys.linkDevice(ip, sshPort, live, m) : undefined);
   }
 
   /** Re-enqueues chunks that no live worker holds, and closes scans a crash left open. */

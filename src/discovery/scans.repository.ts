@@ -86,6 +86,38 @@ const LEASE_NOW = 'UTC_TIMESTAMP(3)';
 /** SQL for the end of a lease `ms` (a parameter) from now by LEASE_NOW. */
 const leaseFor = (ms: string) => `${LEASE_NOW} + INTERVAL ${ms} * 1000 MICROSECOND`;
 
+/**
+ * Each device id as it lives now: itself while it exists, else the device it was merged into
+ * (device_merges, which later merges keep pointing at the last survivor); null for a device
+ * deleted outright. The devices are read under a shared lock, so a merge in progress on one of
+ * them (it holds both devices exclusively until it commits) is waited out, and rows that the
+ * caller's transaction writes cannot name a device that a merge is deleting: a merge that starts
+ * later waits for this transaction, then moves those rows like any other.
+ */
+export async function liveDeviceIds(m: EntityManager, ids: number[]): Promise<Map<number, number | null>> {
+  const out = new Map<number, number | null>();
+  let todo = new Map(ids.map((id) => [id, id]));
+  for (let hop = 0; hop < 3 && todo.size; hop++) {
+    const candidates = [...new Set(todo.values())].sort((a, b) => a - b);
+    const rows: Array<{ id: number }> = await m.query('SELECT id FROM devices WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE', [candidates]);
+    const present = new Set(rows.map((r) => Number(r.id)));
+    const gone = candidates.filter((id) => !present.has(id));
+    const merged: Array<{ mergedId: number; survivorId: number }> = gone.length
+      ? await m.query('SELECT merged_id AS mergedId, survivor_id AS survivorId FROM device_merges WHERE merged_id IN (?) LOCK IN SHARE MODE', [gone])
+      : [];
+    const survivor = new Map(merged.map((r) => [Number(r.mergedId), Number(r.survivorId)]));
+    const next = new Map<number, number>();
+    for (const [id, now] of todo) {
+      if (present.has(now)) out.set(id, now);
+      else if (survivor.has(now)) next.set(id, survivor.get(now)!);
+      else out.set(id, null);
+    }
+    todo = next;
+  }
+  for (const id of todo.keys()) out.set(id, null);
+  return out;
+}
+
 @Injectable()
 export class ScansRepository {
   constructor(private readonly ds: DataSource) {}
@@ -409,7 +441,17 @@ export class ScansRepository {
     if (!rows.length) return;
     const update = existing === 'keep' ? 'address = address' : `status = VALUES(status), reason = VALUES(reason), device_id = VALUES(device_id),
          via = VALUES(via), device_change = VALUES(device_change), duration_ms = VALUES(duration_ms), at = VALUES(at)`;
-    await this.ds.query(
+    const ids = [...new Set(rows.map((r) => r.deviceId).filter((id): id is number => id !== null))];
+    if (!ids.length) return this.insertResults(this.ds.manager, scanId, rows, update);
+    // a device merged away since its address was identified: the result names the survivor
+    await this.ds.transaction(async (m) => {
+      const live = await liveDeviceIds(m, ids);
+      await this.insertResults(m, scanId, rows.map((r) => (r.deviceId === null ? r : { ...r, deviceId: live.get(r.deviceId) ?? null })), update);
+    });
+  }
+
+  private async insertResults(m: EntityManager, scanId: number, rows: ResultRow[], update: string): Promise<void> {
+    await m.query(
       `INSERT INTO scan_results (scan_id, address, status, reason, device_id, via, device_change, duration_ms, at) VALUES
        ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
        ON DUPLICATE KEY UPDATE ${update}`,
@@ -524,8 +566,25 @@ export class ScansRepository {
     return r ? Number(r.id) : null;
   }
 
-  async rememberCredential(deviceId: number, protocol: 'snmp' | 'ssh', credentialId: number, at: Date): Promise<void> {
-    await this.ds.query(
+  /**
+   * After a scan identified the device: the credentials that worked on it, and `also` (the host
+   * key's link), written in one transaction on the device as it lives now (liveDeviceIds). The
+   * device a merge took away since ingest matched it is its survivor's; a merge in progress is
+   * waited out. Returns that device's id, null when it was deleted.
+   */
+  async rememberIdentified(deviceId: number, worked: { snmp?: number; ssh?: number }, at: Date, also?: (m: EntityManager, liveId: number) => Promise<void>): Promise<number | null> {
+    return this.ds.transaction(async (m) => {
+      const live = (await liveDeviceIds(m, [deviceId])).get(deviceId) ?? null;
+      if (live === null) return null;
+      if (worked.snmp) await this.rememberCredential(m, live, 'snmp', worked.snmp, at);
+      if (worked.ssh) await this.rememberCredential(m, live, 'ssh', worked.ssh, at);
+      await also?.(m, live);
+      return live;
+    });
+  }
+
+  private async rememberCredential(m: EntityManager, deviceId: number, protocol: 'snmp' | 'ssh', credentialId: number, at: Date): Promise<void> {
+    await m.query(
       `INSERT INTO device_credentials (device_id, protocol, credential_id, last_ok_at) VALUES (?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE credential_id = VALUES(credential_id), last_ok_at = VALUES(last_ok_at)`,
       [deviceId, protocol, credentialId, at],
