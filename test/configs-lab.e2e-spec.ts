@@ -106,6 +106,14 @@ describe('backups of the emulated IOS router', () => {
     expect(d.to.id).toBe(v.items[0].id);
     expect(changes(d.diff).filter((l) => l !== '+!')).toEqual(['+interface Loopback42', '+ description teknisi drift test']);
     expect(d.removed).toBe(0);
+    // only `to`: from the version before it (it was the second-newest: ?to=<first> ran backwards, and a middle one compared with itself)
+    const toLatest = (await t.http.get(`/api/devices/${dev.rtr}/configs/diff?to=${v.items[0].id}`).set(admin).expect(200)).body;
+    expect([toLatest.from.id, toLatest.to.id, toLatest.diff]).toEqual([first, v.items[0].id, d.diff]);
+    const toFirst = (await t.http.get(`/api/devices/${dev.rtr}/configs/diff?to=${first}`).set(admin).expect(200)).body;
+    expect(toFirst.from).toBeNull();
+    expect(toFirst.to.id).toBe(first);
+    expect(toFirst.removed).toBe(0);
+    expect(toFirst.added).toBeGreaterThan(10);
   });
 
   it('finds the devices whose current config has a line', async () => {

@@ -205,12 +205,18 @@ export class ConfigsService implements OnModuleInit {
     return { version: toVersionView(v), content: gunzipSync(v.content).toString('utf8') };
   }
 
-  /** Unified diff of two versions of one device; by default the one before the latest → the latest. */
+  /**
+   * Unified diff of two versions of one device; `to` is the latest by default, and `from` the
+   * device's version before `to` (none before the first: the whole of it is added).
+   */
   async diff(deviceId: number, from?: number, to?: number): Promise<{ from: VersionView | null; to: VersionView | null; diff: string; added: number; removed: number }> {
     await this.device(deviceId);
-    const ids: Array<{ id: string }> = await this.ds.query('SELECT id FROM config_versions WHERE device_id = ? ORDER BY id DESC LIMIT 2', [deviceId]);
-    const toId = to ?? (ids[0] ? Number(ids[0].id) : undefined);
-    const fromId = from ?? (ids[1] ? Number(ids[1].id) : undefined);
+    const [latest]: Array<{ id: string }> = to === undefined ? await this.ds.query('SELECT MAX(id) AS id FROM config_versions WHERE device_id = ?', [deviceId]) : [];
+    const toId = to ?? (latest?.id != null ? Number(latest.id) : undefined);
+    const [before]: Array<{ id: string | null }> = from === undefined && toId !== undefined
+      ? await this.ds.query('SELECT MAX(id) AS id FROM config_versions WHERE device_id = ? AND id < ?', [deviceId, toId])
+      : [];
+    const fromId = from ?? (before?.id != null ? Number(before.id) : undefined);
     if (toId === undefined) return { from: null, to: null, diff: '', added: 0, removed: 0 };
     const b = await this.versionText(toId);
     if (b.version.deviceId !== deviceId) throw badRequest([{ field: 'to', messages: [`version ${toId} is a version of another device than ${deviceId}`] }]);
