@@ -133,6 +133,33 @@ describe('normalize with the default rules', () => {
     expect(masked).toBe(2);
   });
 
+  it('takes a BEGIN marker inside a line for text, and ends a key without END at the next file', () => {
+    const files = [
+      '### /usr/local/bin/find-keys.sh',
+      '#!/bin/sh',
+      'grep -rl -- "-----BEGIN OPENSSH PRIVATE KEY-----" /home',
+      'exit 0',
+      '### /etc/ssl/private/cut.key',
+      '-----BEGIN PRIVATE KEY-----',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
+      '### /etc/ssh/sshd_config',
+      'PermitRootLogin yes',
+    ].join('\n');
+    // before: everything after the grep line was one <masked>, sshd_config's PermitRootLogin too
+    expect(normalize(files, 'linux', rules).text).toBe([
+      '### /usr/local/bin/find-keys.sh',
+      '#!/bin/sh',
+      'grep -rl -- "-----BEGIN OPENSSH PRIVATE KEY-----" /home',
+      'exit 0',
+      '### /etc/ssl/private/cut.key',
+      '-----BEGIN PRIVATE KEY-----',
+      '<masked>',
+      '### /etc/ssh/sshd_config',
+      'PermitRootLogin yes',
+      '',
+    ].join('\n'));
+  });
+
   it('masks Linux key = value secrets and shadow hashes, and leaves sshd_config alone', () => {
     const files = [
       '### /etc/myapp/db.ini',

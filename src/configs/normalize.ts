@@ -95,6 +95,15 @@ function maskLine(line: string, re: LinePattern): [string, number] {
 
 const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY-----/;
+/**
+ * What may stand before a BEGIN line that starts a key's lines: nothing, indentation, a quote,
+ * a setting that holds the key (FortiOS `set private-key "`). Elsewhere on a line (a script's
+ * `grep -- "-----BEGIN … PRIVATE KEY-----" file`) the marker is text, and the lines after it are
+ * no key: taking them for one hid the rest of the file, and its changes, behind one `<masked>`.
+ */
+const PEM_LEAD = /^\s*(?:set [\w-]+ )?["']?$/;
+/** A file's header in a multi-file backup (the Linux source's `### <path>`): a key never runs past its file. */
+const FILE_HEADER = /^### \//;
 
 /**
  * Normalizes a raw configuration: lines matching an enabled `drop` rule of this platform (or
@@ -119,6 +128,7 @@ export function normalize(raw: string, platform: ConfigPlatform, rules: Normaliz
   let inFortiCommunity = false;
   for (const rawLine of raw.split(/\r?\n/)) {
     let line = rawLine.trimEnd();
+    if (inKey && FILE_HEADER.test(line)) inKey = false;
     if (inKey) {
       if (PEM_END.test(line)) {
         inKey = false;
@@ -127,7 +137,7 @@ export function normalize(raw: string, platform: ConfigPlatform, rules: Normaliz
       continue;
     }
     const begin = line.search(PEM_BEGIN);
-    if (begin >= 0) {
+    if (begin >= 0 && (PEM_LEAD.test(line.slice(0, begin)) || PEM_END.test(line))) {
       const head = line.slice(0, begin) + line.slice(begin).match(PEM_BEGIN)![0];
       const rest = line.slice(head.length);
       const end = rest.search(PEM_END);
