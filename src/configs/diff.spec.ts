@@ -41,6 +41,17 @@ describe('diffConfigs', () => {
     expect(diffConfigs('a\n', '', labels)).toMatchObject({ added: 0, removed: 1 });
   });
 
+  it('diffs two 40,000-line versions with no line in common as all removed and all added', () => {
+    const a = Array.from({ length: 40_000 }, (_, i) => `interface Vlan${i}`).join('\n') + '\n';
+    const b = Array.from({ length: 40_000 }, (_, i) => `interface Port-channel${i}`).join('\n') + '\n';
+    const d = diffConfigs(a, b, { from: 'a', to: 'b' });
+    expect([d.added, d.removed]).toEqual([40_000, 40_000]);
+    const lines = d.diff.split('\n');
+    expect(lines[2]).toBe('@@ -1,40000 +1,40000 @@');
+    expect(lines[3]).toBe('-interface Vlan0');
+    expect(lines[40_003]).toBe('+interface Port-channel0');
+  });
+
   it('counts exactly 50 scattered changes in a 5,000-line configuration, one hunk each', () => {
     const base = fixture('cisco-ios-xe.txt').split('\n');
     const a = Array.from({ length: 5000 }, (_, i) => `${base[i % base.length]} ${i}`);
