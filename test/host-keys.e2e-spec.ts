@@ -1,12 +1,16 @@
 // Pinned SSH host keys: trust on first use (once, even when workers race), a changed key refused
-// and shown beside the pinned one, and the API that lists keys and, audited, forgets one.
+// and shown beside the pinned one, and the API that lists keys and, audited, accepts exactly the
+// changed key a technician compared or forgets one; and the keys a job trusts at a device's
+// other addresses (only the device's own, never a first use).
 import { HostKeysRepository } from '../src/discovery/host-keys.repository';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { makeDevice } from './support/factories';
 
 const FP = {
   a: 'SHA256:Wq3rY1mE4mQ0sJ3b7kQ5m1vX2nH8cA9dF0gH1jK2lM3',
   b: 'SHA256:Bx7pT0sU2vW4yZ6aC8eG0iK2mO4qS6uW8yA0cE2gI4k',
   c: 'SHA256:Cc1dE2fG3hI4jK5lM6nO7pQ8rS9tU0vW1xY2zA3bC4d',
+  d: 'SHA256:Dd4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7e',
 };
 
 describe('SSH host keys', () => {
@@ -44,7 +48,8 @@ describe('SSH host keys', () => {
     expect(verdict).toEqual({
       ok: false,
       message: `host key for 192.0.2.2:2222 changed: pinned ${FP.a}, offered ${FP.b}; if the machine was reinstalled, ` +
-        'forget the pinned key (DELETE /api/discovery/host-keys/192.0.2.2/2222) and scan again',
+        'compare the offered key with the one its console shows (ssh-keygen -l) and accept it ' +
+        '(POST /api/discovery/host-keys/192.0.2.2/2222/accept with the offered fingerprint)',
     });
     // the pinned key still works; the refused one stays refused
     expect(await verify('192.0.2.2', 2222, FP.a)).toEqual({ ok: true });
@@ -94,6 +99,142 @@ describe('SSH host keys', () => {
     const audit = await t.http.get('/api/audit?action=ssh-host-key.forget').set(bearer(t.adminToken));
     expect(audit.body.items).toEqual([expect.objectContaining({ objectType: 'ssh-host-key', objectId: '192.0.2.6:22', statusCode: 204 })]);
     expect(JSON.parse(audit.body.items[0].summary)).toEqual({ fingerprint: FP.a, rejectedFingerprint: FP.b });
+  });
+
+  describe('accepting the changed key a technician compared', () => {
+    const accept = (host: string, port: number, body: object, token = tech) => t.http.post(`/api/discovery/host-keys/${host}/${port}/accept`).set(bearer(token)).send(body);
+
+    it('pins exactly the refused key, audited, so that the old key is refused from then on and no other key is pinned by the next contact', async () => {
+      await verify('192.0.2.20', 22, FP.a);
+      await verify('192.0.2.20', 22, FP.b);
+      expect((await accept('192.0.2.20', 22, { fingerprint: FP.b }, viewer)).status).toBe(403);
+      const res = await accept('192.0.2.20', 22, { fingerprint: FP.b });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ host: '192.0.2.20', port: 22, fingerprint: FP.b, rejectedFingerprint: null, rejectedAt: null, deviceName: null });
+      expect(await verify('192.0.2.20', 22, FP.b)).toEqual({ ok: true });
+      // unlike forgetting, which let the next contact pin whatever it was offered
+      expect((await verify('192.0.2.20', 22, FP.c)).ok).toBe(false);
+      expect((await verify('192.0.2.20', 22, FP.a)).ok).toBe(false);
+
+      const audit = await t.http.get('/api/audit?action=ssh-host-key.accept').set(bearer(t.adminToken));
+      expect(audit.body.items).toEqual([expect.objectContaining({ objectType: 'ssh-host-key', objectId: '192.0.2.20:22', statusCode: 200 })]);
+      expect(JSON.parse(audit.body.items[0].summary)).toEqual({ previousFingerprint: FP.a, fingerprint: FP.b });
+    });
+
+    it('refuses a fingerprint other than the refused one with a 409 naming the field, and changes nothing', async () => {
+      await verify('192.0.2.21', 22, FP.a);
+      await verify('192.0.2.21', 22, FP.b);
+      const res = await accept('192.0.2.21', 22, { fingerprint: FP.c });
+      expect(res.status).toBe(409);
+      expect(res.body.details).toEqual([{ field: 'fingerprint', messages: [`is not the key 192.0.2.21:22 offered last (${FP.b}): compare that one with the machine's own before accepting it`] }]);
+      // base64 tells upper from lower case: the key compared is not the same key
+      expect((await accept('192.0.2.21', 22, { fingerprint: FP.b.replace('Bx7p', 'bx7p') })).status).toBe(409);
+      expect((await list('?q=192.0.2.21')).body.items[0]).toMatchObject({ fingerprint: FP.a, rejectedFingerprint: FP.b });
+    });
+
+    it('answers 409 when the host offered no other key, or another one since the technician compared it', async () => {
+      await verify('192.0.2.22', 22, FP.a);
+      const nothing = await accept('192.0.2.22', 22, { fingerprint: FP.a });
+      expect([nothing.status, nothing.body.message]).toEqual([409, '192.0.2.22:22 has offered no key other than the pinned one: there is nothing to accept']);
+      await verify('192.0.2.22', 22, FP.b);
+      // the technician compares FP.b; meanwhile the host (or someone in between) offers FP.c
+      await verify('192.0.2.22', 22, FP.c);
+      const since = await accept('192.0.2.22', 22, { fingerprint: FP.b });
+      expect(since.status).toBe(409);
+      expect(since.body.message).toContain(`offered last (${FP.c})`);
+      expect((await list('?q=192.0.2.22')).body.items[0]).toMatchObject({ fingerprint: FP.a, rejectedFingerprint: FP.c });
+    });
+
+    it('lets one of two technicians accepting at once win; the other is told there is nothing left to accept', async () => {
+      await verify('192.0.2.23', 22, FP.a);
+      await verify('192.0.2.23', 22, FP.b);
+      const both = await Promise.all([accept('192.0.2.23', 22, { fingerprint: FP.b }), accept('192.0.2.23', 22, { fingerprint: FP.b })]);
+      expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect((await list('?q=192.0.2.23')).body.items[0]).toMatchObject({ fingerprint: FP.b, rejectedFingerprint: null });
+      expect((await t.http.get('/api/audit?action=ssh-host-key.accept').set(bearer(t.adminToken))).body.items.filter((e: { objectId: string }) => e.objectId === '192.0.2.23:22')).toHaveLength(1);
+    });
+
+    it('names the device and takes the type of the accepted key when the host next shows it', async () => {
+      const device = await makeDevice(t.db, { hostname: 'accepting-host' });
+      await repo.verifier().verify('192.0.2.24', 22, 'ssh-rsa', FP.a);
+      await repo.linkDevice('192.0.2.24', 22, device);
+      await repo.verifier().verify('192.0.2.24', 22, 'ssh-ed25519', FP.b);
+      expect((await accept('192.0.2.24', 22, { fingerprint: FP.b })).body).toMatchObject({ deviceId: device, deviceName: 'accepting-host', fingerprint: FP.b });
+      expect(await repo.verifier().verify('192.0.2.24', 22, 'ssh-ed25519', FP.b)).toEqual({ ok: true });
+      expect((await list('?q=192.0.2.24')).body.items[0].keyType).toBe('ssh-ed25519');
+    });
+
+    it.each([
+      [{}, 'fingerprint must be a SHA256 fingerprint as ssh-keygen -l prints it (SHA256: and 43 base64 characters)'],
+      [{ fingerprint: 42 }, 'fingerprint must be a string'],
+      [{ fingerprint: 'MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48' }, 'fingerprint must be a SHA256 fingerprint as ssh-keygen -l prints it (SHA256: and 43 base64 characters)'],
+      [{ fingerprint: `${FP.b} ` }, 'fingerprint must be a SHA256 fingerprint as ssh-keygen -l prints it (SHA256: and 43 base64 characters)'],
+    ])('answers %j with a 400 naming the field', async (body, message) => {
+      const res = await accept('192.0.2.21', 22, body);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'fingerprint', messages: expect.arrayContaining([message]) })]);
+    });
+
+    it('answers 404 for a key that is not pinned, and 400 for a bad port or a field it does not take', async () => {
+      const missing = await accept('192.0.2.99', 22, { fingerprint: FP.a });
+      expect([missing.status, missing.body.message]).toEqual([404, 'no host key is pinned for 192.0.2.99:22']);
+      expect((await accept('192.0.2.21', 0, { fingerprint: FP.b })).body.details).toEqual([{ field: 'port', messages: ['must be an integer from 1 to 65535'] }]);
+      const extra = await accept('192.0.2.21', 22, { fingerprint: FP.b, keyType: 'ssh-ed25519' });
+      expect([extra.status, extra.body.details?.[0]?.field]).toEqual([400, 'keyType']);
+    });
+  });
+
+  describe('the keys a job trusts at a device\'s addresses', () => {
+    const check = (deviceId: number, host: string, fp: string, keyType = 'ssh-ed25519') => {
+      const v = repo.deviceVerifier(deviceId);
+      return v.verify(host, 22, keyType, fp).then(async (verdict) => ({ verdict, pin: () => v.pinAccepted() }));
+    };
+    let device: number;
+
+    beforeAll(async () => {
+      // as a scan pinned the device's key where it answered then
+      device = await makeDevice(t.db, { hostname: 'moving-host' });
+      await repo.verifier().verify('192.0.2.30', 22, 'ssh-ed25519', FP.a);
+      await repo.linkDevice('192.0.2.30', 22, device);
+    });
+
+    it('trusts the device\'s own key at an address new to it, and pins it there for the device once the session is up', async () => {
+      const { verdict, pin } = await check(device, '192.0.2.31', FP.a);
+      expect(verdict).toEqual({ ok: true });
+      expect((await list('?q=192.0.2.31')).body.total).toBe(0);
+      await pin();
+      expect((await list('?q=192.0.2.31')).body.items).toEqual([expect.objectContaining({ fingerprint: FP.a, deviceId: device, deviceName: 'moving-host', rejectedFingerprint: null })]);
+      // the key type the device answered with last, asked for first at an address without a pin
+      expect(await repo.deviceVerifier(device).pinnedKeyType!('192.0.2.39', 22)).toBe('ssh-ed25519');
+    });
+
+    it('never trusts a key on first use: another key at a new address is refused and pins nothing', async () => {
+      const { verdict, pin } = await check(device, '192.0.2.32', FP.b);
+      expect(verdict).toEqual({ ok: false, message: expect.stringMatching(/^192\.0\.2\.32:22 offered host key \S+, which is not pinned for this device \(that address is new to it\)/) });
+      await pin();
+      expect((await list('?q=192.0.2.32')).body.total).toBe(0);
+      // nor a key pinned for another device, there or elsewhere
+      const other = await makeDevice(t.db, { hostname: 'other-host' });
+      await repo.verifier().verify('192.0.2.33', 22, 'ssh-ed25519', FP.c);
+      await repo.linkDevice('192.0.2.33', 22, other);
+      expect((await check(device, '192.0.2.33', FP.c)).verdict).toEqual({ ok: false, message: expect.stringContaining('it is pinned at that address, but not for this device') });
+      expect((await check(device, '192.0.2.34', FP.c)).verdict.ok).toBe(false);
+    });
+
+    it('refuses the device\'s own key where another key is pinned, recording it as changed there', async () => {
+      await repo.verifier().verify('192.0.2.35', 22, 'ssh-ed25519', FP.d);
+      const { verdict } = await check(device, '192.0.2.35', FP.a);
+      expect(verdict).toEqual({ ok: false, message: expect.stringMatching(/^host key for 192\.0\.2\.35:22 changed: pinned .* accept it/) });
+      expect((await list('?q=192.0.2.35')).body.items[0]).toMatchObject({ fingerprint: FP.d, rejectedFingerprint: FP.a, deviceId: null });
+    });
+
+    it('claims for the device a pin of its key that no device claimed yet', async () => {
+      await repo.verifier().verify('192.0.2.36', 22, 'ssh-ed25519', FP.a);
+      const { verdict, pin } = await check(device, '192.0.2.36', FP.a);
+      expect(verdict).toEqual({ ok: true });
+      await pin();
+      expect((await list('?q=192.0.2.36')).body.items[0]).toMatchObject({ fingerprint: FP.a, deviceId: device });
+    });
   });
 
   it('answers 404 for a key that is not pinned and 400 for a bad port, sort or filter', async () => {

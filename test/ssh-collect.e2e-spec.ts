@@ -189,7 +189,7 @@ describe('SSH collection into the inventory', () => {
     expect(err.reason).toBe('host-key');
     expect(err.message).toBe(
       `host key for ${db.address}:22 changed: pinned ${pinned}, offered ${offered}; if the machine was reinstalled, ` +
-        `forget the pinned key (DELETE /api/discovery/host-keys/${db.address}/22) and scan again`,
+        `compare the offered key with the one its console shows (ssh-keygen -l) and accept it (POST /api/discovery/host-keys/${db.address}/22/accept with the offered fingerprint)`,
     );
     expect(await hostKeys(db.address)).toEqual([expect.objectContaining({ fingerprint: pinned, rejectedFingerprint: offered, rejectedAt: expect.any(String) })]);
 

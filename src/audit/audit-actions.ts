@@ -14,7 +14,7 @@ export const AUDIT_ACTIONS = [
   'saved-filter.create', 'saved-filter.update', 'saved-filter.delete',
   'scan.start', 'scan.cancel',
   'scan-schedule.create', 'scan-schedule.update', 'scan-schedule.delete', 'scan-schedule.run',
-  'ssh-host-key.forget',
+  'ssh-host-key.forget', 'ssh-host-key.accept',
   'job.create', 'job.update', 'job.run', 'job.run.cancel', 'job.cancel', 'job.pause', 'job.resume',
   'window.create', 'window.update', 'window.delete',
   'config.backup', 'config.baseline', 'config.baseline.delete', 'config.remediate',

@@ -2,16 +2,73 @@
 // needs — the credential that last worked per device, pinned host keys, the SSH collector — so
 // it provides the jobs registry's host opener and the inventory.refresh kind.
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import * as ipaddr from 'ipaddr.js';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService } from '../credentials/credentials.service';
 import { IngestService } from '../inventory/ingest.service';
 import type { HostSession, JobKind, TargetDevice } from '../jobs/job-kinds';
-import { SshClient } from '../protocols/ssh/ssh.client';
+import { HostKeyVerifier, SshClient, SshError, SshFailure } from '../protocols/ssh/ssh.client';
 import { HostKeysRepository } from './host-keys.repository';
 import { ScansRepository } from './scans.repository';
 import { collectSsh, sshSudo } from './ssh.collector';
 
-const CONNECT_TIMEOUT_MS = 20_000;
+/**
+ * Where a job looks for a device: where SSH last reached it, then its other addresses, so
+ * that a machine that moved (DHCP) is found again; at most `max` of them. Each address gets
+ * `addressTimeoutMs` for its TCP connect, handshake and login (an address that refuses or is
+ * unreachable answers at once), and all of them together `budgetMs`: a job waits at most 40 s
+ * for a session, two silent addresses and most of a third. Less than `minAttemptMs` left is
+ * too little for a login: the addresses after are not tried.
+ */
+export const SESSION_ADDRESSES = { max: 4, addressTimeoutMs: 15_000, budgetMs: 40_000, minAttemptMs: 3_000 } as const;
+
+export interface SshAddress {
+  host: string;
+  port: number;
+}
+
+/** The same address however it is written (2001:DB8::1 and 2001:db8:0::1, ::ffff:10.0.0.1 and 10.0.0.1). */
+function addressKey(host: string): string {
+  return ipaddr.isValid(host) ? ipaddr.process(host).toString() : host.trim().toLowerCase();
+}
+
+/**
+ * An address one can connect to from elsewhere: not unspecified, multicast or broadcast, and not
+ * link-local (IPv6 link-local needs the zone of an interface of the device's network, which
+ * inventory does not keep; IPv4 169.254/16 is an address the device gave itself without DHCP).
+ */
+function reachable(ip: string): boolean {
+  if (!ipaddr.isValid(ip)) return false;
+  return !['unspecified', 'multicast', 'broadcast', 'linkLocal'].includes(ipaddr.process(ip).range());
+}
+
+/**
+ * The addresses a job tries, in order: where SSH last reached the device (its port), then the
+ * other addresses where Teknisi found it (`known`, the credential's port), its primary address
+ * first among them, IPv4 before IPv6, each once, at most SESSION_ADDRESSES.max in all. A primary
+ * address Teknisi never found the device at is not tried (an agent's report may name one that
+ * cannot be reached from here). A device SSH never reached has no pinned key to recognize it by
+ * elsewhere: its primary address only, as a first contact.
+ */
+export function sessionAddresses(reached: SshAddress | null, primary: string | null, known: string[], port: number): SshAddress[] {
+  if (!reached) return primary ? [{ host: primary, port }] : [];
+  const seen = new Set([`${addressKey(reached.host)}|${reached.port}`]);
+  const more: SshAddress[] = [];
+  const primaryKnown = primary !== null && known.some((ip) => addressKey(ip) === addressKey(primary));
+  for (const ip of [primaryKnown ? primary : null, ...known]) {
+    if (!ip || !reachable(ip)) continue;
+    const key = `${addressKey(ip)}|${port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    more.push({ host: ipaddr.process(ip).toString(), port });
+  }
+  const v4 = more.filter((a) => ipaddr.process(a.host).kind() === 'ipv4');
+  const v6 = more.filter((a) => ipaddr.process(a.host).kind() === 'ipv6');
+  return [reached, ...v4, ...v6].slice(0, SESSION_ADDRESSES.max);
+}
+
+/** Failures at an address that say nothing of the device: nothing there, something else there, or another key. */
+const MOVE_ON: ReadonlySet<SshFailure> = new Set(['refused', 'timeout', 'protocol', 'host-key']);
 
 @Injectable()
 export class DeviceSessions {
@@ -23,24 +80,28 @@ export class DeviceSessions {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'sshLegacyAlgorithms'>,
   ) {}
 
-  /** An SSH session on the device's primary address with the job's credential or the one that last worked. */
+  /**
+   * An SSH session on the device with the job's credential or the one that last worked: at the
+   * first of sessionAddresses() that answers with one of the device's pinned keys. The next
+   * address is tried only when the connection failed before the key was accepted (refused,
+   * unreachable, timed out, not SSH, or another key); a refused login is the device's answer.
+   */
   async open(device: TargetDevice, credentialId: number | null): Promise<HostSession> {
     const id = credentialId ?? (await this.scans.rememberedCredential(device.id, 'ssh'));
     if (!id) throw new Error('no SSH credential has worked on this device yet: scan it with one, or give the job a credentialId');
-    // where a scan last reached it over SSH (the address and port it answered on), else its primary address
     const reached = await this.hostKeys.lastReached(device.id);
-    const address = reached?.host ?? device.primaryIp;
-    if (!address) throw new Error('the device has no known address');
+    if (!reached && !device.primaryIp) throw new Error('the device has no known address');
     const cred = await this.credentials.reveal(id).catch((err) => {
       throw err instanceof NotFoundException ? new Error(`SSH credential ${id} was deleted`) : err;
     });
     if (cred.kind !== 'ssh') throw new Error(`credential ${id} is ${cred.kind}, not ssh`);
-    const client = await SshClient.connect({
-      host: address, port: reached?.port ?? cred.port, username: cred.username, password: cred.password, privateKey: cred.privateKey,
-      passphrase: cred.passphrase, timeoutMs: CONNECT_TIMEOUT_MS, hostKeys: this.hostKeys.verifier(), legacyAlgorithms: this.config.sshLegacyAlgorithms,
-    });
+    const addresses = sessionAddresses(reached, device.primaryIp, reached ? await this.knownAddresses(device.id) : [], cred.port);
+    const { client, at, tried } = await this.connectFirst(device.id, addresses, reached !== null, (at, timeoutMs, hostKeys) => SshClient.connect({
+      host: at.host, port: at.port, username: cred.username, password: cred.password, privateKey: cred.privateKey,
+      passphrase: cred.passphrase, timeoutMs, hostKeys, legacyAlgorithms: this.config.sshLegacyAlgorithms,
+    }));
     return {
-      where: `${cred.username}@${address}:${reached?.port ?? cred.port}`,
+      where: `${cred.username}@${at.host}:${at.port}${tried.length ? ` (tried first: ${tried.join('; ')})` : ''}`,
       access: {
         exec: (command, o) => client.exec(command, o),
         sudo: cred.username !== 'root',
@@ -48,10 +109,72 @@ export class DeviceSessions {
       },
       shell: (commands, o) => client.shellEach(commands, o),
       refreshInventory: async () => {
-        await this.ingest.ingest(await collectSsh(client, address, { sudo: sshSudo(cred) }));
+        await this.ingest.ingest(await collectSsh(client, at.host, { sudo: sshSudo(cred) }));
       },
       close: async () => client.close(),
     };
+  }
+
+  /**
+   * Where Teknisi has found the device itself: addresses at which a scan identified it (by SNMP
+   * or SSH) and those where SSH reached it. Not every address inventory lists for it: a device
+   * reports addresses no one can reach from here (a container bridge's 172.17.0.1, which every
+   * Docker host has; a NAT'd inside address; a network namespace's), and a job would spend its
+   * time budget knocking at them, or at another machine that has the same one.
+   */
+  private async knownAddresses(deviceId: number): Promise<string[]> {
+    const [identified, pinned] = await Promise.all([this.scans.identifiedAddresses(deviceId), this.hostKeys.pinnedAddresses(deviceId)]);
+    return [...identified, ...pinned];
+  }
+
+  /**
+   * Connects to the first address that lets it, within the budget; `tried` says why each one
+   * before it did not. Pinned keys: the device's own at any address (never a first use), or,
+   * for a device SSH never reached, the ordinary first-contact pinning at its primary address.
+   */
+  private async connectFirst(
+    deviceId: number, addresses: SshAddress[], recognizable: boolean,
+    connect: (at: SshAddress, timeoutMs: number, hostKeys: HostKeyVerifier) => Promise<SshClient>,
+  ): Promise<{ client: SshClient; at: SshAddress; tried: string[] }> {
+    const started = Date.now();
+    const tried: string[] = [];
+    const failures: SshError[] = [];
+    for (const at of addresses) {
+      const left = SESSION_ADDRESSES.budgetMs - (Date.now() - started);
+      if (failures.length && left < SESSION_ADDRESSES.minAttemptMs) {
+        tried.push(`${at.host}:${at.port} not tried: the ${SESSION_ADDRESSES.budgetMs / 1000} s for connecting were spent`);
+        continue;
+      }
+      const keys = recognizable ? this.hostKeys.deviceVerifier(deviceId) : { ...this.hostKeys.verifier(), pinAccepted: async () => undefined };
+      let keyAccepted = false;
+      const watched: HostKeyVerifier = {
+        pinnedKeyType: keys.pinnedKeyType,
+        verify: async (...args) => {
+          const verdict = await keys.verify(...args);
+          keyAccepted = verdict.ok;
+          return verdict;
+        },
+      };
+      try {
+        const client = await connect(at, Math.min(SESSION_ADDRESSES.addressTimeoutMs, left), watched);
+        await keys.pinAccepted().catch(async (err) => {
+          await client.close();
+          throw err;
+        });
+        return { client, at, tried };
+      } catch (err) {
+        if (!(err instanceof SshError)) throw err;
+        // past the key it is the device that answered (a refused login, an expired password):
+        // another address would only ask it again
+        if (keyAccepted || !MOVE_ON.has(err.reason)) throw tried.length ? new SshError(err.reason, `${err.message} (tried first: ${tried.join('; ')})`) : err;
+        tried.push(err.message);
+        failures.push(err);
+      }
+    }
+    if (tried.length === 1) throw failures[0];
+    // a moved machine may come back where it was: worth a retry if any address was only unreachable
+    const reason = failures.find((f) => f.reason !== 'host-key')?.reason ?? 'host-key';
+    throw new SshError(reason, `no address of the device let Teknisi in: ${tried.join('; ')}`);
   }
 
   readonly refreshKind: JobKind = {

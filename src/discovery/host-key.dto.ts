@@ -1,7 +1,7 @@
 // discovery/: request and response shapes of the pinned SSH host keys.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { SearchPageQuery, sortValues } from '../common/pagination';
 
 /** Sortable fields of the host-key list and the column each sorts by. */
@@ -22,6 +22,19 @@ export class HostKeyQuery extends SearchPageQuery {
   @ApiPropertyOptional({ enum: sortValues(HOST_KEY_SORT), default: 'host' })
   @IsOptional() @IsIn(sortValues(HOST_KEY_SORT), { message: `sort must be one of ${sortValues(HOST_KEY_SORT).join(', ')}` })
   sort?: string;
+}
+
+/** SHA256:<base64 of 32 bytes, no padding>, as ssh-keygen -l prints it */
+const SHA256_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+export class AcceptHostKeyDto {
+  @ApiProperty({
+    example: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+    description: "the refused key's fingerprint, as the technician compared it with the one the machine's console shows (ssh-keygen -l)",
+  })
+  @IsString({ message: 'fingerprint must be a string' })
+  @Matches(SHA256_FINGERPRINT, { message: 'fingerprint must be a SHA256 fingerprint as ssh-keygen -l prints it (SHA256: and 43 base64 characters)' })
+  fingerprint: string;
 }
 
 export class HostKeyView {

@@ -561,6 +561,15 @@ export class ScansRepository {
     return out;
   }
 
+  /** Addresses at which scans identified the device, the latest scan's first. */
+  async identifiedAddresses(deviceId: number, limit = 16): Promise<string[]> {
+    const rows: Array<{ address: string }> = await this.ds.query(
+      `SELECT address FROM scan_results WHERE device_id = ? AND status = 'identified' GROUP BY address ORDER BY MAX(scan_id) DESC LIMIT ?`,
+      [deviceId, limit],
+    );
+    return rows.map((r) => r.address);
+  }
+
   async rememberedCredential(deviceId: number, protocol: 'snmp' | 'ssh'): Promise<number | null> {
     const [r] = await this.ds.query('SELECT credential_id AS id FROM device_credentials WHERE device_id = ? AND protocol = ?', [deviceId, protocol]);
     return r ? Number(r.id) : null;

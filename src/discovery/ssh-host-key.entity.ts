@@ -1,5 +1,5 @@
 // discovery/: SSH host keys pinned on first contact; a different key later is refused until
-// a technician, having checked the machine, forgets the pinned one.
+// a technician, having compared it with the machine's own, accepts it (or forgets the pinned one).
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { RefColumn, TextColumn, TimeColumn } from '../database/columns';
 

@@ -408,6 +408,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/discovery/host-keys/{host}/{port}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["HostKeys_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/discovery/host-keys/{host}/{port}": {
         parameters: {
             query?: never;
@@ -1250,7 +1266,7 @@ export interface components {
          * @description every action the server records (writes outside these are named "METHOD /path")
          * @enum {string}
          */
-        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "job.create" | "job.update" | "job.run" | "job.run.cancel" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
+        AuditAction: "auth.login" | "auth.logout" | "user.create" | "user.update" | "user.delete" | "token.create" | "token.revoke" | "agent-token.create" | "agent-token.revoke" | "credential.create" | "credential.update" | "credential.delete" | "device.create" | "device.update" | "device.retire" | "device.import" | "device.bulk-tag" | "device.merge" | "device.distinct" | "device.distinct.remove" | "device.rescan" | "saved-filter.create" | "saved-filter.update" | "saved-filter.delete" | "scan.start" | "scan.cancel" | "scan-schedule.create" | "scan-schedule.update" | "scan-schedule.delete" | "scan-schedule.run" | "ssh-host-key.forget" | "ssh-host-key.accept" | "job.create" | "job.update" | "job.run" | "job.run.cancel" | "job.cancel" | "job.pause" | "job.resume" | "window.create" | "window.update" | "window.delete" | "config.backup" | "config.baseline" | "config.baseline.delete" | "config.remediate" | "config.rule.create" | "config.rule.update" | "config.rule.delete" | "config.normalization.create" | "config.normalization.update" | "config.normalization.delete" | "queues.post" | "queues.put" | "queues.patch" | "queues.delete";
         /** @enum {string} */
         AuditObjectType: "user" | "token" | "agent-token" | "credential" | "device" | "saved-filter" | "scan" | "scan-schedule" | "ssh-host-key" | "job" | "window" | "baseline" | "rule" | "normalization-rule" | "queue";
         AuditVocabulary: {
@@ -1903,6 +1919,13 @@ export interface components {
             page: number;
             limit: number;
         };
+        AcceptHostKeyDto: {
+            /**
+             * @description the refused key's fingerprint, as the technician compared it with the one the machine's console shows (ssh-keygen -l)
+             * @example SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s
+             */
+            fingerprint: string;
+        };
         ScanOptionsDto: {
             /** @default 161 */
             snmpPort: number;
@@ -1935,7 +1958,7 @@ export interface components {
              */
             targets: string[];
             /**
-             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included
+             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included. At most 1000 of the scan's own: a scan's exclude as GET shows it can be sent back as it is, since neither the server's TEKNISI_SCAN_EXCLUDE entries nor the addresses listed right after a host name are counted
              * @example [
              *       "192.0.2.1",
              *       "192.0.2.200-254",
@@ -2218,7 +2241,7 @@ export interface components {
              */
             targets: string[];
             /**
-             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included
+             * @description what the scan leaves out, in the same forms: never contacted, and a host name target that resolves into it is not contacted either. A host name here is resolved as the scan starts and its addresses are left out too (one that does not resolve is a 400); a CIDR block covers all of it, network and broadcast addresses included. At most 1000 of the scan's own: a scan's exclude as GET shows it can be sent back as it is, since neither the server's TEKNISI_SCAN_EXCLUDE entries nor the addresses listed right after a host name are counted
              * @example [
              *       "192.0.2.1",
              *       "192.0.2.200-254",
@@ -2253,7 +2276,7 @@ export interface components {
         UpdateScheduleDto: {
             name?: string;
             targets?: string[];
-            /** @description replaces the exclusions; [] excludes nothing */
+            /** @description replaces the exclusions; [] excludes nothing; at most 1000 of its own, counted as a scan's are */
             exclude?: string[];
             credentialIds?: number[];
             options?: components["schemas"]["ScanOptionsDto"];
@@ -4116,6 +4139,47 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HostKeyPage"];
                 };
+            };
+        };
+    };
+    HostKeys_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host: string;
+                port: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptHostKeyDto"];
+            };
+        };
+        responses: {
+            /** @description the refused key is now the pinned one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostKeyView"];
+                };
+            };
+            /** @description no key is pinned for that host and port */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the host offered no different key, or not the one given (another one since, or accepted meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

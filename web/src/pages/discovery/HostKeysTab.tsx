@@ -1,7 +1,8 @@
 // Pinned SSH host keys: what each host offered first, and the different key it offered since
-// (refused until a technician forgets the pinned one, having checked the machine was reinstalled).
-// Filters (?q=, ?rejected=true), sort and page are in the URL.
-import { Badge, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
+// (refused until a technician, having compared it with the key the machine's console shows,
+// accepts exactly that key, or forgets the pinned one). Filters (?q=, ?rejected=true), sort and
+// page are in the URL.
+import { Badge, Code, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -10,6 +11,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../lib/auth';
+import { formatAgo } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { When } from '../../components/When';
 
@@ -29,6 +31,12 @@ export function HostKeysTab() {
     queryKey: ['host-keys', { page, limit, rejected, q, sort }],
     queryFn: () => unwrap(api.GET('/api/discovery/host-keys', { params: { query: { page, limit, q: q || undefined, rejected: rejected ? true : undefined, sort } } })),
   });
+  // the key shown in the dialog, not whatever the list says by then: a key offered since is a 409
+  const accept = async (k: HostKey, fingerprint: string) => {
+    await unwrap(api.POST('/api/discovery/host-keys/{host}/{port}/accept', { params: { path: { host: k.host, port: k.port } }, body: { fingerprint } }));
+    notifications.show({ title: 'New host key accepted', message: `${k.host}:${k.port} is trusted with ${fingerprint} from now on.` });
+    await qc.invalidateQueries({ queryKey: ['host-keys'] });
+  };
   const forget = async (k: HostKey) => {
     await unwrap(api.DELETE('/api/discovery/host-keys/{host}/{port}', { params: { path: { host: k.host, port: k.port } } }));
     notifications.show({ title: 'Host key forgotten', message: `The next scan pins the key ${k.host}:${k.port} offers then.` });
@@ -60,21 +68,24 @@ export function HostKeysTab() {
       ? [{
           key: 'forget', label: 'Actions',
           render: (k: HostKey) => (
-            <ConfirmButton
-              size="compact-xs"
-              variant={k.rejectedFingerprint ? 'filled' : 'light'}
-              aria-label={`Forget the key of ${k.host}:${k.port}`}
-              title={`Forget the host key of ${k.host}:${k.port}?`}
-              message={
-                k.rejectedFingerprint
-                  ? `This host now offers a different key (${k.rejectedFingerprint}). Forget the pinned one only if you know the machine was reinstalled: otherwise something may be impersonating it.`
-                  : 'The next scan pins whatever key this host offers then.'
-              }
-              confirmLabel="Forget the key"
-              onConfirm={() => forget(k)}
-            >
-              Forget
-            </ConfirmButton>
+            <Group gap={6} wrap="nowrap">
+              {k.rejectedFingerprint && <AcceptButton hostKey={k} offered={k.rejectedFingerprint} onAccept={accept} />}
+              <ConfirmButton
+                size="compact-xs"
+                variant={k.rejectedFingerprint ? 'filled' : 'light'}
+                aria-label={`Forget the key of ${k.host}:${k.port}`}
+                title={`Forget the host key of ${k.host}:${k.port}?`}
+                message={
+                  k.rejectedFingerprint
+                    ? `This host now offers a different key (${k.rejectedFingerprint}). Forget the pinned one only if you know the machine was reinstalled: otherwise something may be impersonating it. Accepting the new key instead trusts that key alone.`
+                    : 'The next scan pins whatever key this host offers then.'
+                }
+                confirmLabel="Forget the key"
+                onConfirm={() => forget(k)}
+              >
+                Forget
+              </ConfirmButton>
+            </Group>
           ),
         } satisfies Column<HostKey>]
       : []),
@@ -110,5 +121,39 @@ export function HostKeysTab() {
         empty={rejected ? 'No host has offered a changed key.' : 'No host keys pinned yet: a scan pins each SSH host’s key on first contact.'}
       />
     </>
+  );
+}
+
+/** "Accept new key": both fingerprints side by side, and what to compare the new one with before confirming. */
+function AcceptButton({ hostKey: k, offered, onAccept }: { hostKey: HostKey; offered: string; onAccept: (k: HostKey, fingerprint: string) => Promise<void> }) {
+  return (
+    <ConfirmButton
+      size="compact-xs"
+      variant="light"
+      color="blue"
+      aria-label={`Accept new key of ${k.host}:${k.port}`}
+      title={`Accept the new host key of ${k.host}:${k.port}?`}
+      message={
+        <Stack gap="xs">
+          <Text size="sm">
+            Accept it only if it is the key the machine itself shows, read on its console (for example{' '}
+            <Code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</Code>): otherwise something may be impersonating it.
+          </Text>
+          <div>
+            <Text size="xs" c="dimmed">Pinned now</Text>
+            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="pinned-fingerprint">{k.fingerprint}</Text>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed">Offered instead{k.rejectedAt ? ` (refused ${formatAgo(k.rejectedAt)})` : ''}</Text>
+            <Text size="sm" ff="monospace" fw={700} style={{ wordBreak: 'break-all' }} data-testid="offered-fingerprint">{offered}</Text>
+          </div>
+          <Text size="sm">From then on this key alone is trusted for {k.host}:{k.port}, and the pinned one is refused.</Text>
+        </Stack>
+      }
+      confirmLabel="Accept the new key"
+      onConfirm={() => onAccept(k, offered)}
+    >
+      Accept new key
+    </ConfirmButton>
   );
 }
