@@ -18,7 +18,8 @@ import { AllExceptionsFilter, toErrorBody } from './common/http-exception.filter
 import { validationPipe } from './common/validation';
 import { setupOpenApi } from './openapi';
 import { mountQueueBoard } from './admin/queue-board';
-import { reportBodyParser, REPORTS_PATH } from './agents/report-body';
+import { ReportAuthGuard, ReportRequest } from './agents/report-auth.guard';
+import { reportBodyParser, reportGate, REPORTS_PATH } from './agents/report-body';
 import { mountSpa } from './web/spa';
 
 export async function prepareRuntime(config: AppConfig, logStream?: Runtime['logStream']): Promise<Runtime> {
@@ -36,8 +37,10 @@ export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
   if (rt.config.trustProxy !== false) app.set('trust proxy', trustProxyValue(rt.config.trustProxy));
-  // agents' reports have their own, larger cap (and say so in their 413); the parser below skips them
-  app.use(REPORTS_PATH, reportBodyParser());
+  // agents' reports are let in before their body is read, have their own, larger cap (and say
+  // so in their 413); the parser below skips them
+  const reports = app.get(ReportAuthGuard, { strict: false });
+  app.use(REPORTS_PATH, reportGate((req, res) => reports.admit(req as ReportRequest, res)), reportBodyParser());
   app.use(express.json({ limit: '2mb', verify: verifyJsonDepth }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   // body-parser failures (bad JSON, too large) answer in the house error shape

@@ -223,6 +223,18 @@ describe('agents', () => {
       });
     });
 
+    it('refuses a report without a valid token before reading its body', async () => {
+      // before: the 8 MiB parse ran first, for anyone (a 413 or 400 where the answer is 401)
+      const big = JSON.stringify(sampleReport({ software: Array.from({ length: 90_000 }, (_, i) => ({ name: `package-${i}-${'x'.repeat(80)}`, version: '1.0' })) }));
+      for (const tok of [null, 'tka_' + 'y'.repeat(43)]) {
+        const res = await report(tok, big);
+        expect(res.status).toBe(401);
+      }
+      expect((await report(null, '{"identity": {"hostname": "x"},')).status).toBe(401);
+      const text = await t.http.post('/api/inventory/reports').set('Content-Type', 'text/plain').send('x'.repeat(1024 * 1024));
+      expect(text.status).toBe(401);
+    });
+
     it('answers malformed JSON with a 400 that says so', async () => {
       const res = await report(token, '{"identity": {"hostname": "x"},');
       expect(res.status).toBe(400);

@@ -45,11 +45,18 @@ export class ReportAuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<ReportRequest>();
+    // admitted already, before its body was read (reportGate): counted once
+    if (!req.reporter) await this.admit(req, ctx.switchToHttp().getResponse<Response>());
+    return true;
+  }
+
+  /** Who sent the report, within their budget (req.reporter); else a 401, 403 or 429 thrown. */
+  async admit(req: ReportRequest, res: Response): Promise<void> {
     const reporter = await this.identify(req);
     req.reporter = reporter;
     const { totalHits, timeToExpire } = await this.storage.increment(reporter.key, WINDOW_MS, reporter.perMinute, 0, 'agent-report');
     if (totalHits > reporter.perMinute) {
-      ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(timeToExpire));
+      res.setHeader('Retry-After', String(timeToExpire));
       if (totalHits === reporter.perMinute + 1) this.logger.warn({ reporter: reporter.label, limit: reporter.perMinute }, 'report rate limit reached');
       throw new HttpException(
         `Too many reports for ${reporter.label}: at most ${reporter.perMinute} a minute; retry after ${timeToExpire} s` +
@@ -57,7 +64,6 @@ export class ReportAuthGuard implements CanActivate {
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
-    return true;
   }
 
   private async identify(req: ReportRequest): Promise<Reporter> {
