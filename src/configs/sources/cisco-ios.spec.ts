@@ -45,7 +45,15 @@ describe('cisco-ios source', () => {
     );
   });
 
-  it('pushes the lines in configuration mode, saves, and reports each rejected line with its message', async () => {
+  it('pushes the lines in configuration mode and saves them in a shell of its own', async () => {
+    const s = fakeSession({ shell: { 'write memory': 'Building configuration...\n[OK]' } });
+    const res = await ciscoIosSource.push!(s, ['interface Loopback7', ' description x'], opts);
+    expect(s.calls.map((c) => c.command)).toEqual([['configure terminal', 'interface Loopback7', ' description x', 'end'], ['write memory']]);
+    expect(res.errors).toEqual([]);
+    expect(res.transcript).toContain('> write memory\nBuilding configuration...\n[OK]\n');
+  });
+
+  it('reports each rejected line with its message, and saves nothing when a line was rejected', async () => {
     const s = fakeSession({
       shell: {
         'configure terminal': 'Enter configuration commands, one per line.  End with CNTL/Z.',
@@ -55,12 +63,14 @@ describe('cisco-ios source', () => {
       },
     });
     const res = await ciscoIosSource.push!(s, ['interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 192.0.2.0', 'no ip http server'], opts);
-    expect(s.calls[0].command).toEqual(['configure terminal', 'interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 192.0.2.0', 'no ip http server', 'end', 'write memory']);
+    // before: write memory followed, and kept what was applied in the wrong context across a reload
+    expect(s.calls.map((c) => c.command)).toEqual([['configure terminal', 'interface GigabitEthernet0/0/1', ' spanning-tree portfst', 'ip route 192.0.2.0', 'no ip http server', 'end']]);
     expect(res.errors).toEqual([
       "spanning-tree portfst → % Invalid input detected at '^' marker.",
       'ip route 192.0.2.0 → % Incomplete command.',
     ]);
-    expect(res.transcript).toContain('> write memory\nBuilding configuration...\n[OK]\n');
+    expect(res.transcript).not.toContain('> write memory');
+    expect(res.transcript).toContain('[not saved (write memory): the device refused 2 of the lines; what it took is in the running configuration only, until a reload]\n');
   });
 
   it('refuses to push a line with a line break (it would be two commands)', async () => {

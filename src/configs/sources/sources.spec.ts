@@ -95,14 +95,17 @@ describe('shell sources', () => {
     await expect(CONFIG_SOURCES.fortios.fetch(s, opts)).rejects.toThrow('show: the device answered with an error: "Command fail. Return code -61"');
   });
 
-  it('eos and nx-os push in configuration mode and save the way each CLI does', async () => {
+  it('eos and nx-os push in configuration mode and save the way each CLI does, only what the device took whole', async () => {
     const eos = fakeSession({ shell: { 'ntp server 192.0.2.11 iburst x': '% Invalid input\n' } });
     const res = await CONFIG_SOURCES.eos.push!(eos, ['ntp server 192.0.2.11 iburst x'], opts);
-    expect(eos.calls[0].command).toEqual(['configure terminal', 'ntp server 192.0.2.11 iburst x', 'end', 'write memory']);
+    expect(eos.calls.map((c) => c.command)).toEqual([['configure terminal', 'ntp server 192.0.2.11 iburst x', 'end']]);
     expect(res.errors).toEqual(['ntp server 192.0.2.11 iburst x → % Invalid input']);
+    const ok = fakeSession({});
+    await CONFIG_SOURCES.eos.push!(ok, ['ntp server 192.0.2.11 iburst'], opts);
+    expect(ok.calls.map((c) => c.command)).toEqual([['configure terminal', 'ntp server 192.0.2.11 iburst', 'end'], ['write memory']]);
     const nx = fakeSession({});
     await CONFIG_SOURCES['cisco-nxos'].push!(nx, ['feature lldp'], opts);
-    expect(nx.calls[0].command).toEqual(['configure terminal', 'feature lldp', 'end', 'copy running-config startup-config']);
+    expect(nx.calls.map((c) => c.command)).toEqual([['configure terminal', 'feature lldp', 'end'], ['copy running-config startup-config']]);
   });
 });
 
