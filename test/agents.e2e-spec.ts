@@ -183,6 +183,23 @@ describe('agents', () => {
       expect(new Date(device.lastSeen).getTime()).toBeLessThanOrEqual(Date.now());
     });
 
+    it('finds the device of a report without serial, MACs or hardware (WMI down) by host name and the machine id in its identity', async () => {
+      const mid = '7d1e2c3b4a5f60718293a4b5c6d7e8f9';
+      const full = await report(token, sampleReport({
+        identity: { hostname: 'pc-wmi-down', serial: 'WMIDOWN01', macs: ['3c:52:82:44:55:66'], addresses: ['192.0.2.44'], machineId: mid },
+        hardware: [{ kind: 'other', name: 'machine-id', serial: mid }],
+      }));
+      expect(full.status).toBe(200);
+      // what the Windows agent sends when WMI does not answer: the registry's MachineGuid, the host name
+      const bare = await report(token, { agent: { name: 'teknisi-agent.ps1', version: '1.0.0' }, identity: { hostname: 'pc-wmi-down', macs: [], addresses: [], machineId: mid } });
+      expect(bare.status).toBe(200);
+      // before: a new "pc-wmi-down" at every such run
+      expect(bare.body).toMatchObject({ deviceId: full.body.deviceId, created: false, matchedBy: 'machine-id' });
+      // a machine id that is none (not 32 hex digits or a GUID) is ignored, not refused
+      const odd = await report(token, { identity: { hostname: 'pc-odd-id', machineId: 'not-an-id' } });
+      expect(odd.status).toBe(200);
+    });
+
     it("takes the server's clock when the agent's is far behind (a dead CMOS battery), so the device is seen now", async () => {
       const before = Date.now();
       const behind = await report(token, sampleReport({ identity: { hostname: 'clock-behind', serial: 'CLOCK0002' }, collectedAt: '1970-01-02T00:00:00Z' }));

@@ -396,10 +396,16 @@ collect_disks() {
     }' "$TMP/lsblk"
 }
 
-# the systemd machine id tells a technician which install this is (clones share it)
-collect_machine_id() {
+# the systemd machine id tells a technician which install this is (clones share it); empty
+# when the machine has none
+read_machine_id() {
   mid=$( { cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id 2>/dev/null; } | first_line | tr -d ' \t')
-  if printf '%s\n' "$mid" | grep -Eq '^[0-9a-f]{32}$'; then
+  if printf '%s\n' "$mid" | grep -Eq '^[0-9a-f]{32}$'; then printf '%s\n' "$mid"; fi
+}
+
+collect_machine_id() {
+  mid=$(read_machine_id)
+  if [ -n "$mid" ]; then
     printf '{\t\ns\tkind\t8\tother\ns\tname\t255\tmachine-id\ns\tserial\t128\t%s\n}\n' "$mid"
   fi
 }
@@ -550,6 +556,8 @@ collect_disks >"$TMP/disks.facts" && hardware_ok=1
   printf '{\tidentity\n'
   collect_hostname
   cat "$TMP/dmi.identity"
+  # also in identity: a run whose lsblk or ip failed still finds its device by it
+  mid=$(read_machine_id); [ -z "$mid" ] || s machineId 128 "$mid"
   if [ $network_ok -eq 1 ]; then cat "$TMP/net.identity"; else printf '[\tmacs\n]\n[\taddresses\n]\n'; fi
   printf '}\n'
   printf '{\tdevice\n'

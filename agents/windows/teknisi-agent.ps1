@@ -312,7 +312,9 @@ function ConvertTo-InventoryReport($Raw) {
     $report = [ordered]@{
         agent       = [ordered]@{ name = $AgentName; version = $AgentVersion }
         collectedAt = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd\THH:mm:ss\Z', [Globalization.CultureInfo]::InvariantCulture)
-        identity    = New-Object2 ([ordered]@{ hostname = $hostname; fqdn = $fqdn; serial = Get-Smbios (Get-Prop $bios 'SerialNumber') 128; macs = $macs; addresses = $ips })
+        # the MachineGuid in identity too: when WMI does not answer, hardware is left out, and the
+        # report (no serial, no MACs) finds its device by host name and MachineGuid
+        identity    = New-Object2 ([ordered]@{ hostname = $hostname; fqdn = $fqdn; serial = Get-Smbios (Get-Prop $bios 'SerialNumber') 128; macs = $macs; addresses = $ips; machineId = $guid })
         device      = New-Object2 ([ordered]@{
             type = $type; platform = 'windows'; osFamily = 'windows'; vendor = $vendor; model = $model
             osName = Get-Text (Get-Prop $os 'Caption') 255; osVersion = Get-Text (Get-Prop $os 'Version') 64

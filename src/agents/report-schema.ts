@@ -70,6 +70,7 @@ export const REPORT_SCHEMA: JsonSchema = {
         serial: text(255, 'chassis / BIOS serial'),
         macs: { type: 'array', maxItems: 256, items: { type: 'string', pattern: MAC }, description: "MACs of the machine's own (not virtual) interfaces" },
         addresses: { type: 'array', maxItems: 256, items: { type: 'string', maxLength: 45, pattern: IP }, description: "IPv4 addresses of the machine's own interfaces" },
+        machineId: text(128, "the OS installation's id (/etc/machine-id, Windows' MachineGuid), also sent as a hardware entry; finds the device of a report without serial and MACs (WMI or lsblk failed) by host name. Ignored unless 32 hex digits or a GUID"),
       },
     },
     device: {

@@ -495,7 +495,7 @@ function clean(report: InventoryReport): CleanReport {
 const MACHINE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 function machineIdOf(report: InventoryReport): string | undefined {
-  const id = report.hardware?.find((h) => h?.kind === 'other' && h.name === 'machine-id')?.serial;
+  const id = report.identity?.machineId ?? report.hardware?.find((h) => h?.kind === 'other' && h.name === 'machine-id')?.serial;
   return typeof id === 'string' && MACHINE_ID.test(id) && /[1-9a-f]/i.test(id) ? id.toLowerCase() : undefined;
 }
 

@@ -19,6 +19,11 @@ export interface InventoryReport {
     macs?: string[];
     /** the address the source reached it at, then any others */
     addresses?: string[];
+    /**
+     * the OS installation's id (Linux's /etc/machine-id, Windows' MachineGuid): what finds the
+     * device of a report that has neither serial nor MACs (WMI or lsblk failed) by host name
+     */
+    machineId?: string;
   };
   device?: {
     type?: DeviceType;
