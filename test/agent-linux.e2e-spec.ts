@@ -16,7 +16,7 @@ import { validateReport } from '../src/agents/report-schema';
 import { HostKeysRepository } from '../src/discovery/host-keys.repository';
 import { collectSsh } from '../src/discovery/ssh.collector';
 import { parsePackages } from '../src/discovery/ssh/linux';
-import { IngestService } from '../src/inventory/ingest.service';
+import { INGEST_LOCKS, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { SshClient } from '../src/protocols/ssh/ssh.client';
 import { labDir, LabSshd } from './lab/sshd';
@@ -178,6 +178,26 @@ describe('the Linux agent on this machine', () => {
       }
       expect(run.code).toBe(8);
       expect(run.stderr).toMatch(/^teknisi-agent: too many reports for this token \(429\): Too many reports for enrollment token "tight"/);
+    });
+
+    it('exits 8, saying the server is busy, when its report is held up by another of the same machine (503)', async () => {
+      const dry = JSON.parse((await agent(['--dry-run'])).stdout);
+      const names = ingestLockNames({ ...dry, source: 'agent' });
+      const other = t.db.createQueryRunner();
+      await other.connect();
+      INGEST_LOCKS.waitSeconds = 1;
+      let run;
+      try {
+        await other.query('SELECT GET_LOCK(?, 0)', [names[names.length - 1]]);
+        run = await agent(['--server', url, '--token', token]);
+      } finally {
+        INGEST_LOCKS.waitSeconds = 30;
+        await other.query('SELECT RELEASE_ALL_LOCKS()');
+        await other.release();
+      }
+      // before: exit 9 and "the server answered 500: Internal server error"
+      expect(run.code).toBe(8);
+      expect(run.stderr).toMatch(/^teknisi-agent: the server is busy \(503\): The report could not be stored now: timed out after 1 s waiting for another report of the same machine/);
     });
   });
 

@@ -4,6 +4,7 @@
 // reports — while storing SQL and HTML in free text inert, as text.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { INGEST_LOCKS, ingestLockNames } from '../src/inventory/ingest.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 /** A small, valid report: what the Linux agent sends, cut down. */
@@ -403,5 +404,72 @@ describe('agents', () => {
         await other.close(); // t's database and queue stay: they were named in its env
       }
     });
+  });
+});
+
+// A burst of agents' reports (a building powering on at 8:00): one API process stores at most
+// TEKNISI_REPORTS_IN_FLIGHT at once, each holding a database connection, and answers the rest
+// 503 with Retry-After instead of queueing them behind the UI's requests; a report held up by
+// another of the same machine past its wait is a 503 too, not a 500 with a stack trace.
+describe('reports when the server is busy', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TEKNISI_REPORTS_IN_FLIGHT: '1' } });
+    token = (await t.http.post('/api/agents/tokens').set(bearer(t.adminToken)).send({ name: 'busy' })).body.token;
+  });
+
+  afterAll(async () => {
+    INGEST_LOCKS.waitSeconds = 30;
+    await t?.close();
+  });
+
+  const report = (body: object) => t.http.post('/api/inventory/reports').set(bearer(token)).send(body);
+
+  it('answers 503 with Retry-After past the reports it may store at once, and stores them when sent again', async () => {
+    const first = sampleReport({ identity: { hostname: 'busy-01', serial: 'BUSY00001', macs: ['3c:52:82:66:00:01'], addresses: ['192.0.2.61'] } });
+    const second = sampleReport({ identity: { hostname: 'busy-02', serial: 'BUSY00002', macs: ['3c:52:82:66:00:02'], addresses: ['192.0.2.62'] } });
+    // another ingest of the first machine holds it: the first report waits, holding the one place
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    const [held] = ingestLockNames({ ...first, source: 'agent' } as never);
+    await other.query('SELECT GET_LOCK(?, 0)', [held]);
+    try {
+      const waiting = report(first).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      const refused = await report(second);
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('30');
+      expect(refused.body.message).toBe("The server is storing 1 reports already; send this one again in 30 s (the agent's next run will also do)");
+      await other.query('SELECT RELEASE_LOCK(?)', [held]);
+      expect((await waiting).status).toBe(200);
+    } finally {
+      await other.query('SELECT RELEASE_ALL_LOCKS()');
+      await other.release();
+    }
+    const again = await report(second);
+    expect(again.status).toBe(200);
+    expect(again.body.created).toBe(true);
+  });
+
+  it('answers 503 with Retry-After when another report of the same machine holds this one up too long', async () => {
+    INGEST_LOCKS.waitSeconds = 1;
+    const body = sampleReport({ identity: { hostname: 'busy-03', serial: 'BUSY00003', macs: ['3c:52:82:66:00:03'], addresses: ['192.0.2.63'] } });
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    const names = ingestLockNames({ ...body, source: 'agent' } as never);
+    await other.query('SELECT GET_LOCK(?, 0)', [names[names.length - 1]]);
+    try {
+      const res = await report(body);
+      // before: 500 "Internal server error"
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('30');
+      expect(res.body.message).toBe('The report could not be stored now: timed out after 1 s waiting for another report of the same machine to be stored; send it again in 30 s');
+    } finally {
+      await other.query('SELECT RELEASE_ALL_LOCKS()');
+      await other.release();
+      INGEST_LOCKS.waitSeconds = 30;
+    }
   });
 });

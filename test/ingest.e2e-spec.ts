@@ -1,7 +1,7 @@
 // The one inventory pipeline against the real MariaDB: a report becomes a device, the same
 // machine seen by another source or at another address stays one device, junk identifiers
 // never merge machines, and a rescan writes only what changed, as history.
-import { INGEST_LOCKS, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
+import { INGEST_LOCKS, IngestBusy, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { InventoryRepository } from '../src/inventory/inventory.repository';
 import { DeviceCountsService } from '../src/software/device-counts.service';
@@ -479,7 +479,7 @@ describe('inventory ingest', () => {
     try {
       // another ingest holds the last name of the order: the report takes the others first, then waits
       const [{ cid }] = await other.query('SELECT CONNECTION_ID() AS cid, GET_LOCK(?, 0) AS got', [names[3]]);
-      await expect(ingest.ingest(report)).rejects.toThrow('Timed out waiting for another ingest of the same machine');
+      await expect(ingest.ingest(report)).rejects.toThrow(new IngestBusy('timed out after 1 s waiting for another report of the same machine to be stored'));
       for (const name of names) {
         const [{ holder }] = await other.query('SELECT IS_USED_LOCK(?) AS holder', [name]);
         expect(holder === null ? null : Number(holder)).toBe(name === names[3] ? Number(cid) : null);

@@ -27,7 +27,7 @@ EX_UNREACHABLE=4   # no answer from the server: name, connection, time-out
 EX_TLS=5           # the server's certificate was not trusted
 EX_TOKEN=6         # the server refused the token (401/403): unknown, revoked or expired
 EX_REJECTED=7      # the server refused the report (400/413/415)
-EX_RATE=8          # too many reports for this token (429): the next run will do
+EX_RATE=8          # too many reports for this token (429), or the server busy (503): the next run will do
 EX_SERVER=9        # the server failed (5xx) or answered something unexpected
 
 # Byte semantics for every tool: the JSON writer below decodes UTF-8 itself, whatever the
@@ -656,6 +656,7 @@ case $status in
   401 | 403) die $EX_TOKEN "the server refused the token ($status): ${msg:-unknown, revoked or expired}" ;;
   400 | 413 | 415) die $EX_REJECTED "the server refused the report ($status): ${msg:-no reason given}" ;;
   429) die $EX_RATE "too many reports for this token ($status): ${msg:-try again later}" ;;
+  503) die $EX_RATE "the server is busy ($status): ${msg:-try again later}" ;;
   000 | '') die $EX_UNREACHABLE "no HTTP answer from $URL" ;;
   *) die $EX_SERVER "the server answered $status: ${msg:-$(tr -d '\n' <"$RESP" | cut -c1-200)}" ;;
 esac

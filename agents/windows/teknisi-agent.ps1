@@ -29,7 +29,7 @@
 
   Exit codes (the same as the Linux and macOS agents): 0 sent, 2 usage, 3 could not collect or
   send, 4 server unreachable, 5 certificate not trusted, 6 token refused (401/403), 7 report
-  refused (400/413), 8 rate-limited (429), 9 server error. See agents/README.md.
+  refused (400/413), 8 rate-limited (429) or server busy (503), 9 server error. See agents/README.md.
 
 .NOTES
   Run it as SYSTEM (a scheduled task or a GPO): the registry and CIM read the same either way,
@@ -438,5 +438,6 @@ switch ($status) {
     { $_ -eq 401 -or $_ -eq 403 } { Stop-Agent $EX_TOKEN "the server refused the token ($status): $message" }
     { $_ -eq 400 -or $_ -eq 413 -or $_ -eq 415 } { Stop-Agent $EX_REJECTED "the server refused the report ($status): $message" }
     429 { Stop-Agent $EX_RATE "too many reports for this token ($status): $message" }
+    503 { Stop-Agent $EX_RATE "the server is busy ($status): $message" }
     default { Stop-Agent $EX_SERVER "the server answered ${status}: $message" }
 }

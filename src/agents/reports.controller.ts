@@ -1,16 +1,17 @@
 // agents/: HTTP for agents' reports. The schema is public (agents and admins read it); the
 // upload is @Public() to the global guard because ReportAuthGuard authenticates it instead.
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiProperty, ApiPropertyOptional,
-  ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
+  ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { NotAudited } from '../audit/audit.interceptor';
 import { Public } from '../auth/roles';
 import { MAX_REPORT_BYTES } from './report-body';
 import { REPORT_SCHEMA, reportSchemaForOpenApi } from './report-schema';
 import { ReportAuthGuard, ReportRequest } from './report-auth.guard';
-import { ReportsService } from './reports.service';
+import { ReportsService, ServerBusy } from './reports.service';
 
 export class ReportResult {
   @ApiProperty() deviceId: number;
@@ -44,8 +45,12 @@ export class ReportsController {
   @ApiForbiddenResponse({ description: "a viewer's token: reports need an enrollment token or a technician's" })
   @ApiPayloadTooLargeResponse({ description: `a body over ${MAX_REPORT_BYTES / 1024 / 1024} MiB` })
   @ApiTooManyRequestsResponse({ description: "over the token's reportsPerMinute; Retry-After says when to try again" })
-  async receive(@Body() body: unknown, @Req() req: ReportRequest): Promise<ReportResult> {
-    const r = await this.reports.receive(body, req.reporter!);
+  @ApiServiceUnavailableResponse({ description: 'the server is storing as many reports as it may at once (TEKNISI_REPORTS_IN_FLIGHT), or another report of the same machine held this one up; Retry-After says when to send it again' })
+  async receive(@Body() body: unknown, @Req() req: ReportRequest, @Res({ passthrough: true }) res: Response): Promise<ReportResult> {
+    const r = await this.reports.receive(body, req.reporter!).catch((err) => {
+      if (err instanceof ServerBusy) res.setHeader('Retry-After', String(err.retryAfterS));
+      throw err;
+    });
     return { deviceId: r.deviceId, created: r.created, matchedBy: r.matchedBy, changes: r.changes };
   }
 }

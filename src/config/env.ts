@@ -45,6 +45,8 @@ export interface AppConfig {
   jobReconcileMs: number;
   /** configuration text one search scans at most (MiB): a search that reaches it stops and says so */
   configSearchMaxMb: number;
+  /** agents' reports one API process stores at once; more are answered 503 with Retry-After */
+  reportsInFlight: number;
 }
 
 interface VarSpec {
@@ -89,6 +91,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_JOB_LEASE_MS', help: 'how long a job target (and its device) stays claimed by a worker that stops renewing it, e.g. because it was killed', default: '60000' },
   { name: 'TEKNISI_JOB_RECONCILE_MS', help: 'how often each worker re-queues job targets whose worker died or whose queue entry Redis lost, fires due job schedules and applies deadlines', default: '10000' },
   { name: 'TEKNISI_CONFIG_SEARCH_MAX_MB', help: 'most configuration text (MiB) one configuration search scans; a search that reaches it stops and says so', default: '64' },
+  { name: 'TEKNISI_REPORTS_IN_FLIGHT', help: "agents' reports one API process stores at once (each holds one of its 20 database connections); more are answered 503 with Retry-After, so that a burst of agents leaves connections for the UI", default: '8' },
 ];
 
 export class ConfigError extends Error {
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobLeaseMs: int('TEKNISI_JOB_LEASE_MS', 2000, 3_600_000),
     jobReconcileMs: int('TEKNISI_JOB_RECONCILE_MS', 100, 3_600_000),
     configSearchMaxMb: int('TEKNISI_CONFIG_SEARCH_MAX_MB', 1, 65_536),
+    reportsInFlight: int('TEKNISI_REPORTS_IN_FLIGHT', 1, 1000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

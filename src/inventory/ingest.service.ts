@@ -72,7 +72,7 @@ export class IngestService {
       if (locks.length) {
         held = locks;
         const [{ got }] = await runner.query(`SELECT ${locks.map(() => 'GET_LOCK(?, ?)').join(' AND ')} AS got`, locks.flatMap((l) => [l, INGEST_LOCKS.waitSeconds]));
-        if (Number(got) !== 1) throw new Error('Timed out waiting for another ingest of the same machine');
+        if (Number(got) !== 1) throw new IngestBusy(`timed out after ${INGEST_LOCKS.waitSeconds} s waiting for another report of the same machine to be stored`);
       }
       const { result, counts } = await committed(runner, async () => {
         const counts: CountDelta = { added: [], removed: [] };
@@ -511,6 +511,13 @@ export function ingestLockNames(report: InventoryReport): string[] {
 const LOCKED_MACS = 16;
 const LOCKED_ADDRESSES = 8;
 
+/**
+ * The report could not be stored now, through no fault of its own: another report of the same
+ * machine held it up past INGEST_LOCKS.waitSeconds, or the database kept choosing it as the
+ * victim of a deadlock. Sending it again later stores it.
+ */
+export class IngestBusy extends Error {}
+
 /** The device matched was deleted (merged into another) before this ingest could lock it. */
 class DeviceVanished extends Error {
   constructor(id: number) {
@@ -533,7 +540,8 @@ async function committed<T>(runner: QueryRunner, work: () => Promise<T>): Promis
       return result;
     } catch (err) {
       await runner.rollbackTransaction();
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+      if (!isRetryable(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) throw new IngestBusy(`the database refused it ${attempt} times (${(err as Error).message})`);
       await new Promise((done) => setTimeout(done, attempt * 20 * Math.random()));
     }
   }

@@ -5655,6 +5655,8 @@ export interface operations {
                         macs?: string[];
                         /** @description IPv4 addresses of the machine's own interfaces */
                         addresses?: string[];
+                        /** @description the OS installation's id (/etc/machine-id, Windows' MachineGuid), also sent as a hardware entry; finds the device of a report without serial and MACs (WMI or lsblk failed) by host name. Ignored unless 32 hex digits or a GUID */
+                        machineId?: string;
                     };
                     device?: {
                         /** @enum {string} */
@@ -5744,6 +5746,13 @@ export interface operations {
             };
             /** @description over the token's reportsPerMinute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the server is storing as many reports as it may at once (TEKNISI_REPORTS_IN_FLIGHT), or another report of the same machine held this one up; Retry-After says when to send it again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
