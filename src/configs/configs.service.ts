@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { badRequest, FieldError } from '../common/validation';
+import { withNamedLock } from '../database/named-lock';
 import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
 import { evaluateRule, validateComplianceRule } from './compliance';
 import { diffConfigs } from './diff';
@@ -21,6 +22,8 @@ import { CONFIG_PLATFORMS, ComplianceRule, ConfigPlatform, ConfigSession, Normal
 export const CONFIG_MAX_BYTES = 8 * 1024 * 1024;
 export const CONFIG_FETCH_TIMEOUT_MS = 120_000;
 const RULES_CACHE_MS = 5_000;
+/** how long an evaluation waits for another of the same device (a 5 MB configuration's takes well under a second) */
+const EVALUATE_WAIT_S = 60;
 
 export interface BackupResult {
   changed: boolean;
@@ -300,6 +303,14 @@ export class ConfigsService implements OnModuleInit {
 
   /** Drift and every applicable compliance rule for one device's current configuration. */
   async evaluate(deviceId: number): Promise<void> {
+    // one evaluation of a device at a time, across every process, each reading the state inside
+    // the lock: a worker's after a backup and the API's background one after a template edit
+    // used to overlap, and the one that read the older version could write its drift last
+    const done = await withNamedLock(this.ds, `config_eval_${deviceId}`, EVALUATE_WAIT_S, () => this.evaluateNow(deviceId));
+    if (!done.got) throw new Error(`another evaluation of device ${deviceId}'s configuration held it for ${EVALUATE_WAIT_S} s`);
+  }
+
+  private async evaluateNow(deviceId: number): Promise<void> {
     const [state] = await this.ds.query('SELECT version_id AS versionId, current_text AS text, drift_since AS driftSince FROM device_configs WHERE device_id = ?', [deviceId]);
     if (!state?.versionId) return;
     const device = await this.device(deviceId);
