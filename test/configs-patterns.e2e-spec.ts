@@ -6,8 +6,9 @@
 // field. A search's cost is bounded (TEKNISI_CONFIG_SEARCH_MAX_MB, 1 here). Configurations
 // are stored through the service: no device lab.
 import { RewriteBuiltinKeyRule1795950000000 } from '../migrations/1795950000000-RewriteBuiltinKeyRule';
+import { AddSecretMaskRules1796122555379 } from '../migrations/1796122555379-AddSecretMaskRules';
 import { ConfigsService } from '../src/configs/configs.service';
-import { DEFAULT_NORMALIZATION_RULES } from '../src/configs/normalize';
+import { DEFAULT_NORMALIZATION_RULES, normalize } from '../src/configs/normalize';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { makeDevice } from './support/factories';
 
@@ -160,6 +161,34 @@ describe('the builtin rule that had a lookahead', () => {
       await runner.release();
     }
     expect((await t.db.query('SELECT pattern FROM config_normalization_rules WHERE id = ?', [id]))[0].pattern).toBe(key.pattern);
+  });
+});
+
+describe('the mask rules added after the defaults were seeded', () => {
+  it('reach an installation seeded before, once, and mask snmpd.conf there', async () => {
+    const added = DEFAULT_NORMALIZATION_RULES.filter((r) => /snmpd\.conf|any encrypted value/.test(r.description));
+    expect(added).toHaveLength(4);
+    const junos = DEFAULT_NORMALIZATION_RULES.find((r) => r.description === 'Junos SNMP community')!;
+    // as an installation seeded before them has its rules
+    await t.db.query(`DELETE FROM config_normalization_rules WHERE builtin = 1 AND pattern IN (${added.map(() => '?').join(', ')})`, added.map((r) => r.pattern));
+    await t.db.query('UPDATE config_normalization_rules SET pattern = ? WHERE builtin = 1 AND pattern = ?', ['^set snmp community (\\S+)', junos.pattern]);
+    const migration = new AddSecretMaskRules1796122555379();
+    const runner = t.db.createQueryRunner();
+    try {
+      await migration.up(runner);
+      await migration.up(runner); // twice: nothing twice
+    } finally {
+      await runner.release();
+    }
+    const rows: Array<{ platform: string; pattern: string; description: string }> = await t.db.query('SELECT platform, pattern, description FROM config_normalization_rules WHERE builtin = 1 ORDER BY id');
+    for (const r of added) expect(rows.filter((x) => x.pattern === r.pattern)).toEqual([{ platform: r.platform, pattern: r.pattern, description: r.description }]);
+    expect(rows.filter((x) => x.pattern === junos.pattern)).toHaveLength(1);
+    // the installation's rules now mask what the defaults mask (migrations run before the
+    // server starts; this one's service has its rules cached for 5 s)
+    (configs as unknown as { rulesCache?: unknown }).rulesCache = undefined;
+    const raw = '### /etc/snmp/snmpd.conf\nrocommunity S3cretComm default\ncreateUser admin SHA "authpass123" AES "privpass123"\n';
+    const { text } = normalize(raw, 'linux', await configs.normalizationRules());
+    expect(text).toBe('### /etc/snmp/snmpd.conf\nrocommunity <masked> default\ncreateUser admin SHA "<masked>" AES "<masked>"\n');
   });
 });
 

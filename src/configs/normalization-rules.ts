@@ -17,6 +17,13 @@ function ci(word: string): string {
   return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c)).join('');
 }
 
+/** Net-SNMP's snmpd.conf: communities and SNMPv3 users' passphrases (added to installed rule sets by AddSecretMaskRules) */
+export const SNMPD_CONF_RULES: NormalizationRule[] = [
+  mask('linux', '^\\s*r[ow]community6?\\s+(\\S+)', 'Linux: snmpd.conf rocommunity/rwcommunity'),
+  mask('linux', '^\\s*com2sec6?\\s+(?:-Cn\\s+\\S+\\s+)?\\S+\\s+\\S+\\s+(\\S+)', 'Linux: snmpd.conf com2sec community'),
+  mask('linux', '^\\s*createUser\\s+(?:-e\\s+\\S+\\s+)?\\S+\\s+\\S+\\s+("[^"]*"|\\S+)(?:\\s+\\S+\\s+("[^"]*"|\\S+))?', 'Linux: snmpd.conf createUser passphrases'),
+];
+
 export const DEFAULT_NORMALIZATION_RULES: NormalizationRule[] = [
   // --- Cisco IOS / IOS-XE: volatile lines
   drop('cisco-ios', '^Building configuration\\.\\.\\.$', 'IOS: progress message before the configuration'),
@@ -66,7 +73,7 @@ export const DEFAULT_NORMALIZATION_RULES: NormalizationRule[] = [
   mask('junos', 'encrypted-password "([^"]*)"', 'Junos password hash'),
   mask('junos', '"(\\$9\\$[^"]*)"', 'Junos $9$ (reversible) secret'),
   mask('junos', '"([^"]*)";\\s*## SECRET-DATA$', 'Junos secret in the hierarchical format'),
-  mask('junos', '^set snmp community (\\S+)', 'Junos SNMP community'),
+  mask('junos', '^set snmp community ("[^"]*"|\\S+)', 'Junos SNMP community'),
   mask('junos', ' (?:simple-password|authentication-key|secret|pre-shared-key ascii-text) ("[^"$]*"|[^"\\s]\\S*)', 'Junos clear-text secret'),
 
   // --- MikroTik RouterOS (RouterOS 6 prints secrets; 7 hides them unless asked)
@@ -76,8 +83,10 @@ export const DEFAULT_NORMALIZATION_RULES: NormalizationRule[] = [
   // --- FortiOS (its ENC values are re-salted on every show: masked, they stop looking changed)
   mask('fortios', '^\\s*set (?:password|passwd|psksecret|secondary-secret|rsso-secret|secret|key|auth-pwd|priv-pwd|passphrase|sae-password|ldap-password) ENC (\\S+)', 'FortiOS encrypted secret'),
   mask('fortios', '^\\s*set (?:psksecret|secret|key|passwd|password) ("[^"]*")$', 'FortiOS clear-text secret'),
+  mask('fortios', '^\\s*set \\S+ ENC (\\S+)', 'FortiOS: any encrypted value (ppk-secret, ddns-key, …)'),
 
   // --- Linux files
   mask('linux', `^\\s*[\\w.-]*(?:${ci('password')}|${ci('passwd')}|${ci('secret')}|${ci('token')}|${ci('api_key')}|${ci('apikey')})[\\w.-]*\\s*[=:]\\s*(\\S.*)$`, 'Linux: key = value where the key names a password, secret, token or API key'),
   mask('linux', '^[a-z_][a-z0-9_-]*\\$?:(\\$[^:]+):', 'Linux: a password hash in a shadow file'),
+  ...SNMPD_CONF_RULES,
 ];

@@ -133,6 +133,23 @@ describe('normalize with the default rules', () => {
     expect(masked).toBe(2);
   });
 
+  it.each([
+    ['linux', 'rocommunity S3cretComm default', 'rocommunity <masked> default'],
+    ['linux', '  rwcommunity6 Priv6Comm ::1', '  rwcommunity6 <masked> ::1'],
+    ['linux', 'com2sec notConfigUser default S3cretComm', 'com2sec notConfigUser default <masked>'],
+    ['linux', 'com2sec -Cn ctx2 readers 192.0.2.0/24 Comm2', 'com2sec -Cn ctx2 readers 192.0.2.0/24 <masked>'],
+    ['linux', 'createUser admin SHA "authpass123" AES "privpass123"', 'createUser admin SHA "<masked>" AES "<masked>"'],
+    ['linux', 'createUser -e 0x80001f8880 bob SHA-256 authpass456 AES privpass456', 'createUser -e 0x80001f8880 bob SHA-256 <masked> AES <masked>'],
+    ['linux', 'createUser carol MD5 authonly789', 'createUser carol MD5 <masked>'],
+    ['junos', 'set snmp community "Ops Team RO" authorization read-only', 'set snmp community "<masked>" authorization read-only'],
+    ['junos', 'set snmp community public authorization read-only', 'set snmp community <masked> authorization read-only'],
+    ['fortios', '        set ppk-secret ENC qE7m1Zb2x9Kc==', '        set ppk-secret ENC <masked>'],
+    ['fortios', '        set ddns-key ENC 9Vh3Lk0pQw==', '        set ddns-key ENC <masked>'],
+  ] as const)('%s: masks %j', (platform, line, masked) => {
+    // before: stored as they are (snmpd.conf, FortiOS's other ENC values), or a quoted community's first word only
+    expect(normalize(`${line}\n`, platform, rules).text).toBe(`${masked}\n`);
+  });
+
   it('takes a BEGIN marker inside a line for text, and ends a key without END at the next file', () => {
     const files = [
       '### /usr/local/bin/find-keys.sh',
