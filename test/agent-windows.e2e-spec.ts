@@ -39,6 +39,11 @@ describe('the Windows agent', () => {
       expect([cls, agentLine.test(SCRIPT)]).toEqual([cls, true]);
     }
     expect(SCRIPT).toContain("foreach ($hive in 'SOFTWARE', 'SOFTWARE\\WOW6432Node')");
+    // those keys read as named only in a 64-bit process: a 32-bit host (Intune's default) runs the agent again in the 64-bit one
+    const relaunch = SCRIPT.indexOf("if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess -and -not $env:TEKNISI_AGENT_RELAUNCHED) {");
+    expect(relaunch).toBeGreaterThan(0);
+    expect(relaunch).toBeLessThan(SCRIPT.indexOf('for ($i = 0; $i -lt $args.Count; $i++) {'));
+    expect(SCRIPT).toContain("& $native -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $PSCommandPath @args");
     expect(SCRIPT).toContain("Where-Object { $_.DisplayName -and $_.SystemComponent -ne 1 -and -not $_.ParentKeyName }");
     expect(SCRIPT).toContain("Select-Object DisplayName, DisplayVersion, Publisher, InstallDate, @{ n = 'Hive'; e = { $hive } }");
   });

@@ -50,6 +50,20 @@ $EX_TOKEN = 6; $EX_REJECTED = 7; $EX_RATE = 8; $EX_SERVER = 9
 
 $script:LogFile = $null
 
+# A 32-bit PowerShell on 64-bit Windows (Intune's default for scripts, and some RMM tools') sees
+# the registry redirected: HKLM:\SOFTWARE is WOW6432Node there, so the 64-bit programs would be
+# missing (and recorded as removed), the 32-bit ones listed twice, and the MachineGuid unread.
+# Such a host runs the agent again in the 64-bit Windows PowerShell, which a 32-bit process
+# reaches through sysnative, and passes its exit code on.
+if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess -and -not $env:TEKNISI_AGENT_RELAUNCHED) {
+    $native = Join-Path $env:WINDIR 'sysnative\WindowsPowerShell\v1.0\powershell.exe'
+    if (Test-Path -LiteralPath $native) {
+        $env:TEKNISI_AGENT_RELAUNCHED = '1'
+        & $native -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $PSCommandPath @args
+        exit $LASTEXITCODE
+    }
+}
+
 function Write-AgentMessage([string]$Text) {
     $line = "teknisi-agent: $Text"
     [Console]::Error.WriteLine($line)
