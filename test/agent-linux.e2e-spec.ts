@@ -245,6 +245,19 @@ describe('the Linux agent on this machine', () => {
       expect(unreachable.stderr).toMatch(new RegExp(`^teknisi-agent: cannot reach http://127\\.0\\.0\\.1:${port}/api/inventory/reports: `));
     });
 
+    it("exits 3 and says what to install when the only wget is BusyBox's (stock Alpine)", async () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'teknisi-agent-busybox-'));
+      try {
+        fs.symlinkSync('/usr/bin/busybox', path.join(bin, 'wget'));
+        const run = await agent(['--server', url, '--token', token], { env: env(`${bin}:${withNeither}`) });
+        // before: exit 4, "cannot reach …: -Y on/off Use proxy", as if the network were at fault
+        expect(run).toMatchObject({ code: 3, stdout: '' });
+        expect(run.stderr).toBe("teknisi-agent: this wget is BusyBox's, which cannot send the token privately: install curl (apk add curl) or GNU wget\n");
+      } finally {
+        fs.rmSync(bin, { recursive: true, force: true });
+      }
+    });
+
     it('exits 3 and says what to install when neither is there', async () => {
       const run = await agent(['--server', url, '--token', token], { env: env(withNeither) });
       expect(run).toMatchObject({ code: 3, stdout: '' });
