@@ -463,6 +463,58 @@ describe('login rate limit', () => {
   });
 });
 
+describe('login rate limit across spellings and addresses', () => {
+  let r: TestApp;
+  beforeAll(async () => {
+    // behind a proxy on loopback: X-Forwarded-For says which address an attempt came from
+    r = await createTestApp({ env: { TEKNISI_LOGIN_LIMIT_PER_USER: '3', TEKNISI_LOGIN_LIMIT_PER_ADDRESS: '1000', TEKNISI_TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  const attempt = (from: string, username: string, password = 'wrong-password') =>
+    r.http.post('/api/auth/login').set('X-Forwarded-For', from).send({ username, password });
+
+  it('counts every spelling the database takes for the same name in one counter', async () => {
+    // each of these signs in as admin (utf8mb4_unicode_ci); before, each had a counter of its own
+    expect((await attempt('192.0.2.10', 'ádmin')).status).toBe(401);
+    expect((await attempt('192.0.2.10', 'ADMIN  ')).status).toBe(401);
+    expect((await attempt('192.0.2.10', 'ａｄｍｉｎ')).status).toBe(401);
+    const locked = await attempt('192.0.2.10', 'Admin');
+    expect(locked.status).toBe(429);
+    expect(locked.body.message).toMatch(/^Too many login attempts for this user name: /);
+  });
+
+  it('does not let one address lock a user out of the others', async () => {
+    for (let k = 0; k < 3; k++) expect((await attempt('192.0.2.21', 'admin')).status).toBe(401);
+    expect((await attempt('192.0.2.21', 'admin', ADMIN_PASSWORD)).status).toBe(429);
+    // before: those three wrong passwords locked admin out everywhere, for the right password too
+    const elsewhere = await attempt('192.0.2.22', 'admin', ADMIN_PASSWORD);
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('refuses a name from every address once ten addresses\' worth of attempts were spent on it', async () => {
+    // 3 per address, 30 in all; an IPv6 client counts as its /64
+    for (let i = 1; i <= 10; i++) for (let k = 0; k < 3; k++) expect((await attempt(`198.51.100.${i}`, 'bob')).status).toBe(401);
+    const refused = await attempt('198.51.100.99', 'bob');
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/^Too many login attempts for this user name: /);
+    for (let k = 0; k < 3; k++) expect((await attempt(`2001:db8:7:7::${k + 1}`, 'carol')).status).toBe(401);
+    expect((await attempt('2001:db8:7:7::99', 'carol')).status).toBe(429);
+  });
+
+  it('keeps the password out of the audit log when a login is refused for its rate, whatever the body', async () => {
+    for (let k = 0; k < 5; k++) {
+      await r.http.post('/api/auth/login').set('X-Forwarded-For', '192.0.2.30').set('Content-Type', 'text/plain')
+        .send(JSON.stringify({ username: 'dave', password: 'S3cret-pass' }));
+    }
+    const rows: Array<{ summary: unknown }> = await r.db.query("SELECT summary FROM audit_log WHERE action = 'auth.login'");
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain('S3cret-pass');
+  });
+});
+
 describe('login rate limit and successful logins', () => {
   let r: TestApp;
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/env';
 import { CurrentUser } from '../common/current-user.decorator';
 import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { LoginDto, LoginResponse, UserView } from './auth.dto';
-import { LOGIN_USER_THROTTLER, LoginThrottledRequest, LoginThrottlerGuard } from './login-throttler.guard';
+import { LoginThrottledRequest, LoginThrottlerGuard } from './login-throttler.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { AuthService } from './auth.service';
 import { AuthedRequest, AuthUser, MinRole, Public } from './roles';
@@ -32,8 +32,7 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'too many attempts for this user name or address' })
   async login(@Body() dto: LoginDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
     const { accessToken, expiresAt, user } = await this.auth.login(dto.username, dto.password, req.ip);
-    const key = (req as LoginThrottledRequest).loginUserKey;
-    if (key) await this.attempts.forget(LOGIN_USER_THROTTLER, key);
+    for (const [throttler, key] of (req as LoginThrottledRequest).loginUserKeys ?? []) await this.attempts.forget(throttler, key);
     (req as AuditableRequest).auditObjectId = user.id;
     res.cookie(SESSION_COOKIE, accessToken, {
       httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: expiresAt,

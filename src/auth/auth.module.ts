@@ -13,7 +13,7 @@ import { JobName } from '../queue/queue.constants';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { LOGIN_USER_THROTTLER } from './login-throttler.guard';
+import { loginAddressKey, loginNameKey, LOGIN_USER_ADDRESS_THROTTLER, LOGIN_USER_SPREAD, LOGIN_USER_THROTTLER } from './login-throttler.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
@@ -38,10 +38,14 @@ import { UsersService } from './users.service';
       inject: [APP_CONFIG, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [
-          { name: 'login-address', ttl: 60_000, limit: config.loginLimitPerAddress, getTracker: (req: Record<string, any>) => String(req.ip) },
+          { name: 'login-address', ttl: 60_000, limit: config.loginLimitPerAddress, getTracker: (req: Record<string, any>) => loginAddressKey(req.ip) },
           {
-            name: LOGIN_USER_THROTTLER, ttl: 15 * 60_000, limit: config.loginLimitPerUser,
-            getTracker: (req: Record<string, any>) => String(req.body?.username ?? '').toLowerCase().slice(0, 64),
+            name: LOGIN_USER_ADDRESS_THROTTLER, ttl: 15 * 60_000, limit: config.loginLimitPerUser,
+            getTracker: (req: Record<string, any>) => `${loginNameKey(req.body?.username)}|${loginAddressKey(req.ip)}`,
+          },
+          {
+            name: LOGIN_USER_THROTTLER, ttl: 15 * 60_000, limit: config.loginLimitPerUser * LOGIN_USER_SPREAD,
+            getTracker: (req: Record<string, any>) => loginNameKey(req.body?.username),
           },
         ],
         storage: new RedisThrottlerStorage(redis, config.queuePrefix),

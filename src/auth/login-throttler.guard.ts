@@ -3,17 +3,44 @@
 // was hit and for how long. A successful login forgets its user name's attempts (the
 // controller calls forget): the per-name limit is there to slow password guessing, and
 // counting the right password too locked out a technician who signs in from several places.
+// A name is limited per address, and ten times that from everywhere: a limit from everywhere
+// alone let anyone lock a chosen user out with a few wrong passwords, from one address.
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import * as ipaddr from 'ipaddr.js';
 import { AuditService } from '../audit/audit.service';
 import type { AuthedRequest } from './roles';
 
-/** A login request as the guard leaves it: its key in the per-user-name counter. */
+/** A login request as the guard leaves it: its keys in the per-user-name counters, by counter. */
 export interface LoginThrottledRequest {
-  loginUserKey?: string;
+  loginUserKeys?: Map<string, string>;
 }
 
+/** a user name's attempts from anywhere: the limit times LOGIN_USER_SPREAD, so that one address cannot lock a user out */
 export const LOGIN_USER_THROTTLER = 'login-user';
+/** a user name's attempts from one address (a /64 for IPv6): the limit */
+export const LOGIN_USER_ADDRESS_THROTTLER = 'login-user-address';
+export const LOGIN_THROTTLERS_BY_NAME = [LOGIN_USER_THROTTLER, LOGIN_USER_ADDRESS_THROTTLER];
+/** how many addresses' worth of attempts a user name takes before it is refused from every address */
+export const LOGIN_USER_SPREAD = 10;
+
+/**
+ * The user name as the database compares it (utf8mb4_unicode_ci: case, accents, full-width
+ * forms and trailing spaces do not count), so that "admin", "ADMIN ", "ádmin" and "ａｄｍｉｎ",
+ * which all sign in as admin, share one counter.
+ */
+export function loginNameKey(raw: unknown): string {
+  return String(raw ?? '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ +$/, '').slice(0, 64);
+}
+
+/** The client's address for counting: an IPv6 client's /64 (one subscriber holds all of it), an IPv4 address as it is. */
+export function loginAddressKey(ip: string | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return String(ip ?? '');
+  const a = ipaddr.process(ip);
+  if (a.kind() === 'ipv4') return a.toString();
+  const parts = (a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
+}
 
 /** "45 seconds", "1 minute", "15 minutes" */
 export function waitText(seconds: number): string {
@@ -28,21 +55,27 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
 
   protected generateKey(context: ExecutionContext, suffix: string, name: string): string {
     const key = super.generateKey(context, suffix, name);
-    if (name === LOGIN_USER_THROTTLER) context.switchToHttp().getRequest<LoginThrottledRequest>().loginUserKey = key;
+    if (LOGIN_THROTTLERS_BY_NAME.includes(name)) {
+      const req = context.switchToHttp().getRequest<LoginThrottledRequest>();
+      (req.loginUserKeys ??= new Map()).set(name, key);
+    }
     return key;
   }
 
   protected async getErrorMessage(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<string> {
     const req = context.switchToHttp().getRequest<LoginThrottledRequest>();
-    const which = detail.key === req.loginUserKey ? 'for this user name' : 'from this address';
+    const which = [...(req.loginUserKeys?.values() ?? [])].includes(detail.key) ? 'for this user name' : 'from this address';
     return `Too many login attempts ${which}: try again in ${waitText(detail.timeToBlockExpire)}`;
   }
 
   protected async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
+    // the user name only: a body that is not the JSON the DTO takes (a string sent as text/plain)
+    // would go into the log whole, password and all
+    const username = req.body && typeof req.body === 'object' && typeof req.body.username === 'string' ? req.body.username.slice(0, 64) : null;
     await this.audit.record({
-      userId: null, username: String(req.body?.username ?? '').slice(0, 64) || null, action: 'auth.login', objectType: 'user',
-      summary: req.body, ip: req.ip ?? null, requestId: req.id ?? null, statusCode: 429,
+      userId: null, username: username || null, action: 'auth.login', objectType: 'user',
+      summary: username ? { username } : null, ip: req.ip ?? null, requestId: req.id ?? null, statusCode: 429,
     });
     return super.throwThrottlingException(context, detail);
   }

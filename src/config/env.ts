@@ -78,7 +78,7 @@ export const ENV_VARS: VarSpec[] = [
   { name: 'TEKNISI_SESSION_TTL_HOURS', help: 'lifetime of a login session', default: '12' },
   { name: 'TEKNISI_TRUST_PROXY', help: 'Express trust proxy setting when behind a reverse proxy (e.g. loopback, 1)', default: '' },
   { name: 'TEKNISI_PASSWORD_HASH_MEMORY_KIB', help: 'memory of each new password hash (argon2id, 3 passes): lower it only where memory is scarce, or for tests', default: '65536' },
-  { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name per 15 minutes', default: '10' },
+  { name: 'TEKNISI_LOGIN_LIMIT_PER_USER', help: 'login attempts per user name and client address per 15 minutes (ten times as many per user name from all addresses)', default: '10' },
   { name: 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS', help: 'login attempts per client address per minute', default: '30' },
   { name: 'TEKNISI_MAX_SCAN_ADDRESSES', help: 'most addresses one discovery scan may cover', default: '65536' },
   { name: 'TEKNISI_SCAN_EXCLUDE', help: 'addresses, ranges, CIDR blocks and host names that no scan may contact, separated by commas or spaces; every scan leaves them out and lists them', default: '' },
