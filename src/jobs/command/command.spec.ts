@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePowerShellCommand } from '../../protocols/ssh/powershell';
+import { ChannelRefused, SshError } from '../../protocols/ssh/ssh.client';
 import { fakeHost } from '../drivers/fixtures/fake-host';
 import { Exec } from '../drivers/types';
 import { LOGIN_SHELLS } from '../../protocols/ssh/fixtures/login-shells';
@@ -228,6 +229,23 @@ describe('runCommandTask', () => {
     expect(out).toMatchObject({ status: 'failed', transient: false, reason: 'timed out after 5s', exitCode: null });
     expect(calls[0].timeoutMs).toBe(5000);
     expect(out.log).toContain('[timed out after 5 s]');
+  });
+
+  it('fails a script whose connection dropped while it ran without a retry (a reboot ends it this way), and retries one that never started', async () => {
+    const { host } = fakeHost([]);
+    host.exec = async () => {
+      throw new SshError('protocol', 'lab@192.0.2.5:22: the connection closed before the command finished');
+    };
+    const out = await runCommandTask(host, { script: 'apt-get -y dist-upgrade; shutdown -r now' });
+    // before: the error went to the runner, which took it for transient and ran the script again, up to 3 times
+    expect(out).toMatchObject({ status: 'failed', transient: false, exitCode: null, reason: 'the connection was lost while the script ran: it may have run in part or whole (a reboot ends it this way); not run again' });
+    expect(out.log).toContain('[the connection was lost while the script ran]');
+    for (const before of [new SshError('protocol', 'lab@192.0.2.5:22: the connection is closed'), new ChannelRefused('lab@192.0.2.5:22: the server refused to run a command: open failed')]) {
+      host.exec = async () => {
+        throw before;
+      };
+      await expect(runCommandTask(host, { script: 'true' })).rejects.toBe(before);
+    }
   });
 
   it('defaults to a 600 s time-out', async () => {

@@ -5,6 +5,7 @@
 import { scrubSecrets } from '../../common/redact';
 import { randomBytes } from 'node:crypto';
 import { shQuote, shScriptQuote } from '../../protocols/ssh/posix-quote';
+import { ChannelRefused, SshError } from '../../protocols/ssh/ssh.client';
 import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
 import { HostAccess, TaskOutcome } from '../drivers/types';
 
@@ -201,7 +202,17 @@ export async function runCommandTask(host: HostAccess, params: CommandParams, si
   }
 
   parts.push(`$ ${built.shown}\n`);
-  const r = await host.exec(built.command, { timeoutMs: timeoutSec * 1000, maxBytes: COMMAND_LIMITS.execMaxBytes, ...(built.stdin !== undefined ? { stdin: built.stdin } : {}), ...(built.holdStdin ? { holdStdin: true } : {}) });
+  let r: Awaited<ReturnType<HostAccess['exec']>>;
+  try {
+    r = await host.exec(built.command, { timeoutMs: timeoutSec * 1000, maxBytes: COMMAND_LIMITS.execMaxBytes, ...(built.stdin !== undefined ? { stdin: built.stdin } : {}), ...(built.holdStdin ? { holdStdin: true } : {}) });
+  } catch (err) {
+    // the connection dropped while the script ran (a script that reboots the host ends this way,
+    // as does a network blip): it may have done part or all of its work, so, as after a time-out,
+    // it is not run again blindly; a failure before it started stays a transient one
+    if (!(err instanceof SshError && err.reason === 'protocol' && !(err instanceof ChannelRefused) && /before the command finished/.test(err.message))) throw err;
+    parts.push('[the connection was lost while the script ran]\n');
+    return done({ status: 'failed', transient: false, reason: 'the connection was lost while the script ran: it may have run in part or whole (a reboot ends it this way); not run again', exitCode: null, log: '' });
+  }
   parts.push(r.stdout, r.stdout && !r.stdout.endsWith('\n') ? '\n' : '');
   if (r.stderr) parts.push('[stderr]\n', r.stderr, r.stderr.endsWith('\n') ? '' : '\n');
 
