@@ -139,7 +139,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!open) return void (await finish('failed', `no maintenance window of this target opens within 8 weeks (${describe(constraints)})`));
       if (open.getTime() > now.getTime()) {
         await this.repo.deferTarget(run.id, t.deviceId, this.owner, {
-          status: 'waiting-for-window', nextAttemptAt: open, undoAttempt: true,
+          status: 'waiting-for-window', nextAttemptAt: open, at: now, undoAttempt: true,
           reason: `outside its maintenance window (${describe(constraints)}); waits for the next opening at ${open.toISOString()}`,
         });
         return;
@@ -151,7 +151,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     const lease = await this.repo.acquireDevice(device.id, holder, run.id, this.leaseUntil(), at());
     if (!lease.ok) {
       await this.repo.deferTarget(run.id, t.deviceId, this.owner, {
-        status: 'queued', nextAttemptAt: new Date(at().getTime() + BUSY_DEVICE_RETRY_MS), undoAttempt: true,
+        status: 'queued', nextAttemptAt: new Date(at().getTime() + BUSY_DEVICE_RETRY_MS), at: at(), undoAttempt: true,
         reason: `waiting: ${lease.runId === run.id ? 'this run' : `job run ${lease.runId}`} is working on this device`,
       });
       return;
@@ -206,7 +206,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       else if (outcome.status === 'failed' && outcome.transient && t.attempts <= job.retries) {
         const next = new Date(at().getTime() + retryDelayMs(job, t.attempts));
         await this.repo.deferTarget(run.id, device.id, this.owner, {
-          status: 'queued', nextAttemptAt: next, exitCode,
+          status: 'queued', nextAttemptAt: next, at: at(), exitCode,
           reason: `attempt ${t.attempts} of ${job.retries + 1} failed: ${outcome.reason}; retrying at ${next.toISOString()}`,
         });
       } else {

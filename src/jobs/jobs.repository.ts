@@ -413,11 +413,20 @@ export class JobsRepository {
   }
 
   /** Back to waiting (a retry's backoff, a closed window, a busy device), by the worker that holds it. */
-  async deferTarget(runId: number, deviceId: number, owner: string, d: { status: 'queued' | 'waiting-for-window'; reason: string; nextAttemptAt: Date; exitCode?: number | null; undoAttempt?: boolean }): Promise<boolean> {
+  /**
+   * Puts a running target back for a later attempt. In a run cancelled meanwhile (a cancel that
+   * let a package task finish, which then failed transiently) there is no later attempt: the
+   * target is cancelled, where it waited as queued for ever in a run nobody looks at again.
+   */
+  async deferTarget(runId: number, deviceId: number, owner: string, d: { status: 'queued' | 'waiting-for-window'; reason: string; nextAttemptAt: Date; at: Date; exitCode?: number | null; undoAttempt?: boolean }): Promise<boolean> {
     return affected(await retryDeadlocks(() => this.ds.query(
-      `UPDATE job_run_targets SET status = ?, reason = ?, next_attempt_at = ?, exit_code = ?, attempts = attempts - ?, lane = NULL, lease_owner = NULL, lease_until = NULL
-       WHERE run_id = ? AND device_id = ? AND lease_owner = ? AND status = 'running'`,
-      [d.status, d.reason.slice(0, 1024), d.nextAttemptAt, d.exitCode ?? null, d.undoAttempt ? 1 : 0, runId, deviceId, owner],
+      `UPDATE job_run_targets t JOIN job_runs r ON r.id = t.run_id
+       SET t.status = IF(r.status = 'cancelled', 'cancelled', ?),
+           t.reason = IF(r.status = 'cancelled', LEFT(CONCAT('cancelled before its next attempt; ', ?), 1024), ?),
+           t.next_attempt_at = IF(r.status = 'cancelled', NULL, ?), t.finished_at = IF(r.status = 'cancelled', ?, NULL),
+           t.exit_code = ?, t.attempts = t.attempts - ?, t.lane = NULL, t.lease_owner = NULL, t.lease_until = NULL
+       WHERE t.run_id = ? AND t.device_id = ? AND t.lease_owner = ? AND t.status = 'running'`,
+      [d.status, d.reason, d.reason.slice(0, 1024), d.nextAttemptAt, d.at, d.exitCode ?? null, d.undoAttempt ? 1 : 0, runId, deviceId, owner],
     ))) > 0;
   }
 

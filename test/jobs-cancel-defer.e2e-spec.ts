@@ -1,0 +1,54 @@
+// A cancel that lets a running target finish (force=false, and package tasks always: dpkg is not
+// stopped half-way) must not leave that target queued for a retry that never comes: a run that
+// is cancelled is looked at by nobody again. No worker consumes here; the worker's steps are
+// the repository's, taken by hand.
+import { JobsRepository } from '../src/jobs/jobs.repository';
+import { makeDevice } from './support/factories';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+let t: TestApp;
+let repo: JobsRepository;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  repo = t.app.get(JobsRepository);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+it('cancels a target whose run was cancelled while it ran, where a transient failure would have queued it again', async () => {
+  const admin = bearer(t.adminToken);
+  const deviceId = await makeDevice(t.db, { hostname: 'cancel-defer-1' });
+  const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [deviceId] }, retries: 3 }).expect(201);
+  const runId = Number(created.body.runId);
+  // a worker claims the target and starts on it
+  const now = new Date();
+  const claimed = await repo.claimTarget(runId, 0, 'worker-a', new Date(now.getTime() + 60_000), now);
+  expect(claimed).toMatchObject({ deviceId, status: 'running' });
+  // a technician cancels the run; the running target is left to its worker
+  await t.http.post(`/api/jobs/${created.body.id}/cancel`).set(admin).expect(200);
+  // the task then fails transiently (the dpkg lock was held): the worker defers it for a retry
+  expect(await repo.deferTarget(runId, deviceId, 'worker-a', {
+    status: 'queued', reason: 'attempt 1 of 4 failed: dpkg lock held; retrying at 2030-01-01T00:00:00.000Z', nextAttemptAt: new Date(now.getTime() + 30_000), at: now, exitCode: 100,
+  })).toBe(true);
+  const [row] = await t.db.query('SELECT status, reason, next_attempt_at AS nextAttemptAt, finished_at AS finishedAt FROM job_run_targets WHERE run_id = ? AND device_id = ?', [runId, deviceId]);
+  // before: queued, "retrying at …", in a cancelled run, for ever
+  expect(row).toMatchObject({ status: 'cancelled', nextAttemptAt: null, reason: 'cancelled before its next attempt; attempt 1 of 4 failed: dpkg lock held; retrying at 2030-01-01T00:00:00.000Z' });
+  expect(row.finishedAt).toBeInstanceOf(Date);
+  const job = (await t.http.get(`/api/jobs/${created.body.id}`).set(admin).expect(200)).body;
+  expect(job.counts).toMatchObject({ cancelled: 1, queued: 0 });
+});
+
+it('queues a deferred target again in a run that goes on', async () => {
+  const admin = bearer(t.adminToken);
+  const deviceId = await makeDevice(t.db, { hostname: 'cancel-defer-2' });
+  const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [deviceId] }, retries: 3 }).expect(201);
+  const runId = Number(created.body.runId);
+  const now = new Date();
+  await repo.claimTarget(runId, 0, 'worker-b', new Date(now.getTime() + 60_000), now);
+  await repo.deferTarget(runId, deviceId, 'worker-b', { status: 'queued', reason: 'attempt 1 of 4 failed: dpkg lock held', nextAttemptAt: new Date(now.getTime() + 30_000), at: now });
+  const [row] = await t.db.query('SELECT status, finished_at AS finishedAt FROM job_run_targets WHERE run_id = ? AND device_id = ?', [runId, deviceId]);
+  expect(row).toEqual({ status: 'queued', finishedAt: null });
+});
