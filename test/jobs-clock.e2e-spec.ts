@@ -4,7 +4,7 @@
 import { JobsClock } from '../src/jobs/jobs.clock';
 import { JobsRepository } from '../src/jobs/jobs.repository';
 import { makeDevice } from './support/factories';
-import { createTestApp, TestApp } from './support/app';
+import { bearer, createTestApp, TestApp } from './support/app';
 
 let t: TestApp;
 let repo: JobsRepository;
@@ -56,4 +56,26 @@ it('a test moving the clock still moves it from the database time', async () => 
   expect(Math.abs(clock.now().getTime() - Date.parse('2030-01-06T01:00:00Z'))).toBeLessThan(2_000);
   clock.reset();
   expect(Math.abs(clock.now().getTime() - (await repo.databaseNow()).getTime())).toBeLessThan(1_000);
+});
+
+it("reads when a run's next target is due as a DATETIME, not as text a worker would read in its own time zone", async () => {
+  const deviceId = await makeDevice(t.db, { hostname: 'clock-due-1' });
+  const created = await t.http.post('/api/jobs').set(bearer(t.adminToken)).send({ kind: 'noop', target: { deviceIds: [deviceId] } }).expect(201);
+  await t.db.query('UPDATE job_run_targets SET next_attempt_at = ? WHERE run_id = ?', [new Date('2030-06-01T12:00:00Z'), created.body.runId]);
+  // what the database hands back: a string ('2030-06-01 12:00:00.000') was read by new Date() in
+  // the worker's zone, 10:00Z in Berlin, where a lane then polled MySQL every 100 ms for two hours
+  // (jest keeps its own process.env, so the zone itself cannot be changed here)
+  const rows: unknown[] = [];
+  const query = t.db.query.bind(t.db);
+  const spy = jest.spyOn(t.db, 'query').mockImplementation(async (...args: Parameters<typeof t.db.query>) => {
+    const out = await query(...args);
+    rows.push(out);
+    return out;
+  });
+  try {
+    expect((await repo.nextDue(Number(created.body.runId)))?.toISOString()).toBe('2030-06-01T12:00:00.000Z');
+  } finally {
+    spy.mockRestore();
+  }
+  expect(rows).toEqual([[{ at: new Date('2030-06-01T12:00:00Z') }]]);
 });

@@ -391,7 +391,9 @@ export class JobsRepository {
 
   /** When the run's next unstarted target becomes due (null: none left unstarted). */
   async nextDue(runId: number): Promise<Date | null> {
-    const [r] = await this.ds.query(`SELECT MIN(COALESCE(next_attempt_at, '1970-01-01')) AS at FROM job_run_targets WHERE run_id = ? AND status IN ${UNSTARTED}`, [runId]);
+    // a DATETIME, not the string that COALESCE with a string literal made of it, which new Date()
+    // read in the worker's own time zone: east of UTC a lane polled MySQL every 100 ms for hours
+    const [r] = await this.ds.query(`SELECT MIN(COALESCE(next_attempt_at, TIMESTAMP('1970-01-01 00:00:00'))) AS at FROM job_run_targets WHERE run_id = ? AND status IN ${UNSTARTED}`, [runId]);
     return r?.at ? new Date(r.at) : null;
   }
 
