@@ -574,6 +574,12 @@ if command -v curl >/dev/null 2>&1; then
     esac
   fi
 elif command -v wget >/dev/null 2>&1; then
+  # BusyBox's wget (stock Alpine, embedded systems) reads no wgetrc, so the token would be on its
+  # command line for ps to show, and it keeps no body of an error answer: say what to install
+  # rather than fail as if the server were unreachable
+  if wget --help 2>&1 | grep -q BusyBox; then
+    die $EX_COLLECT "this wget is BusyBox's, which cannot send the token privately: install curl (apk add curl) or GNU wget"
+  fi
   # GNU wget reads the token from a private wgetrc rather than from its command line
   (umask 077 && printf 'header = Authorization: Bearer %s\n' "$TOKEN" >"$TMP/wgetrc")
   set -- -q -S -O "$RESP" --content-on-error --tries=1 --timeout="$TIMEOUT" \
