@@ -428,6 +428,38 @@ describe('request validation and errors', () => {
   });
 });
 
+describe('two admins acting on each other at the same moment', () => {
+  let r: TestApp;
+  beforeAll(async () => {
+    r = await createTestApp();
+  });
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  it.each([
+    ['demote', { role: 'viewer' }],
+    ['disable', { disabled: true }],
+    ['delete', null],
+  ] as const)('leaves one admin when they %s each other', async (_, change) => {
+    // exactly two active admins: the built-in one (signed in afresh: a round may have ended its sessions) and another
+    const login = async (username: string, password: string) => (await r.http.post('/api/auth/login').send({ username, password }).expect(200)).body.accessToken as string;
+    await r.db.query("UPDATE users SET role = 'viewer' WHERE role = 'admin' AND username <> 'admin'");
+    await r.db.query("UPDATE users SET role = 'admin', disabled = 0 WHERE username = 'admin'");
+    const builtIn = await login('admin', ADMIN_PASSWORD);
+    const adminId = (await r.http.get('/api/auth/me').set(bearer(builtIn))).body.id as number;
+    const name = uniqueName('admin');
+    const other = (await r.http.post('/api/users').set(bearer(builtIn)).send({ username: name, password: `${name}-long-password`, role: 'admin' }).expect(201)).body.id as number;
+    const otherToken = await login(name, `${name}-long-password`);
+    const act = (token: string, id: number) => (change ? r.http.patch(`/api/users/${id}`).set(bearer(token)).send(change) : r.http.delete(`/api/users/${id}`).set(bearer(token)));
+    const [a, b] = await Promise.all([act(builtIn, other), act(otherToken, adminId)]);
+    // before: both saw two admins and both went through, leaving none
+    expect([a.status, b.status].sort()).toEqual(change ? [200, 400] : [204, 400]);
+    const [{ n }] = await r.db.query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0");
+    expect(Number(n)).toBe(1);
+  });
+});
+
 describe('login rate limit', () => {
   let r: TestApp;
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { touchLastUsed } from '../common/last-used';
+import { withNamedLock } from '../database/named-lock';
 import { ApiToken } from './api-token.entity';
 import { Session } from './session.entity';
 import { User, UserRole } from './user.entity';
@@ -20,6 +21,17 @@ export class UsersRepository {
 
   countUsers(): Promise<number> {
     return this.users.count();
+  }
+
+  /**
+   * Runs fn while no other process changes who is an active admin through it: the check that
+   * one would remain and the change it allows happen as one. Two admins demoting each other at
+   * the same moment both saw two admins, and both went.
+   */
+  async withAdminsLocked<T>(fn: () => Promise<T>): Promise<T> {
+    const done = await withNamedLock(this.ds, 'active_admins', 10, fn);
+    if (!done.got) throw new Error('another change of the admins took longer than 10 s; try again');
+    return done.value;
   }
 
   countActiveAdmins(): Promise<number> {

@@ -67,24 +67,32 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async update(id: number, dto: UpdateUserDto, actorId: number): Promise<UserView> {
-    const u = await this.get(id);
-    const losesAdmin = u.role === 'admin' && !u.disabled && ((dto.role && dto.role !== 'admin') || dto.disabled === true);
-    if (losesAdmin) await this.keepOneAdmin(id === actorId ? 'You cannot demote or disable yourself as the last admin' : undefined);
-    await this.repo.updateUser(id, {
-      ...(dto.displayName !== undefined ? { displayName: dto.displayName } : {}),
-      ...(dto.role ? { role: dto.role } : {}),
-      ...(dto.disabled !== undefined ? { disabled: dto.disabled } : {}),
-      ...(dto.password ? { passwordHash: await hashPassword(dto.password) } : {}),
-    });
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    const apply = async () => {
+      const u = await this.get(id);
+      const losesAdmin = u.role === 'admin' && !u.disabled && ((dto.role && dto.role !== 'admin') || dto.disabled === true);
+      if (losesAdmin) await this.keepOneAdmin(id === actorId ? 'You cannot demote or disable yourself as the last admin' : undefined);
+      await this.repo.updateUser(id, {
+        ...(dto.displayName !== undefined ? { displayName: dto.displayName } : {}),
+        ...(dto.role ? { role: dto.role } : {}),
+        ...(dto.disabled !== undefined ? { disabled: dto.disabled } : {}),
+        ...(passwordHash ? { passwordHash } : {}),
+      });
+    };
+    // a change that can take an admin away is checked and made as one (withAdminsLocked)
+    if ((dto.role && dto.role !== 'admin') || dto.disabled === true) await this.repo.withAdminsLocked(apply);
+    else await apply();
     // a new password, a role change or disabling ends the user's login sessions
     if (dto.password || dto.disabled || dto.role) await this.repo.deleteSessionsOf(id);
     return toUserView(await this.get(id));
   }
 
   async remove(id: number): Promise<void> {
-    const u = await this.get(id);
-    if (u.role === 'admin' && !u.disabled) await this.keepOneAdmin();
-    await this.repo.deleteUser(id);
+    await this.repo.withAdminsLocked(async () => {
+      const u = await this.get(id);
+      if (u.role === 'admin' && !u.disabled) await this.keepOneAdmin();
+      await this.repo.deleteUser(id);
+    });
   }
 
   private async keepOneAdmin(message = 'Teknisi needs at least one active admin'): Promise<void> {
