@@ -357,6 +357,44 @@ describe('devices API', () => {
       expect((await list('q=kilo-pc')).items[0]).toMatchObject({ tags: ['B'] });
     });
 
+    it('applies the status column: an exported row set to retired retires its device, a new row retired is created retired', async () => {
+      const made = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,serial\nlima-pc,SN-LIMA-1\n');
+      const id = made.body.rows[0].id as number;
+      const exported = (await t.http.get('/api/devices.csv?q=SN-LIMA-1').set(viewer)).text;
+      const edited = exported.replace(/,active,/, ',retired,');
+      expect(edited).not.toBe(exported);
+      // before: "updated: 1", and the device stayed active
+      const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(edited);
+      expect(res.body).toMatchObject({ updated: 1, failed: 0 });
+      expect((await t.http.get(`/api/devices/${id}`).set(viewer)).body.status).toBe('retired');
+      const created = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,serial,status\nmike-pc,SN-MIKE-1,retired\nnovember-pc,SN-NOV-1,broken\n');
+      expect(created.body).toMatchObject({ created: 1, failed: 1 });
+      expect((await t.http.get(`/api/devices/${created.body.rows[0].id}`).set(viewer)).body.status).toBe('retired');
+      expect(created.body.rows[1]).toMatchObject({ line: 3, status: 'failed', errors: [expect.objectContaining({ field: 'status' })] });
+    });
+
+    it('reports a row the database could not store (a deadlock with an ingest) and goes on, where the import was a 500 with no report', async () => {
+      const service = t.app.get(DevicesService);
+      const spy = jest.spyOn(service, 'createIn').mockRejectedValueOnce(new Error('Deadlock found when trying to get lock; try restarting transaction'));
+      try {
+        const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,serial\npapa-pc,SN-PAPA-1\nquebec-pc,SN-QUEBEC-1\n');
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ created: 1, failed: 1 });
+        expect(res.body.rows[0]).toEqual({ line: 2, status: 'failed', errors: [{ field: 'row', messages: ['the server could not store this row (its log says why); import it again'] }] });
+        expect(res.body.rows[1]).toMatchObject({ line: 3, status: 'created' });
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('refuses a CSV that is not UTF-8 (Excel\'s Windows-1252 "CSV"), naming the line, rather than store "B\uFFFDro"', async () => {
+      const cp1252 = Buffer.concat([Buffer.from('hostname,location\noscar-pc,B'), Buffer.from([0xfc]), Buffer.from('ro 4\n')]);
+      const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(cp1252);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('The CSV is not UTF-8 (line 2 holds bytes that are not): save it as "CSV UTF-8" and import it again');
+      expect(await list('q=oscar-pc')).toMatchObject({ items: [] });
+    });
+
     it('refuses an unreadable CSV or unknown columns as a whole', async () => {
       const unknown = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,password\nx,y\n');
       expect(unknown.status).toBe(400);

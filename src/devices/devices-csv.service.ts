@@ -1,6 +1,6 @@
 // devices/: CSV export of any filtered list (streamed, in chunks) and CSV import with a
 // per-row report. Cells that a spreadsheet would run as a formula are neutralized.
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { parse } from 'csv-parse/sync';
@@ -16,7 +16,7 @@ export const CSV_COLUMNS = [
   'primaryIp', 'macs', 'tags', 'location', 'assignedTo', 'status', 'firstSeen', 'lastSeen', 'notes',
 ] as const;
 
-/** Columns an import may carry; the others (status, times) are the server's to set. */
+/** Columns an import may carry (those of an export): firstSeen and lastSeen are read and left alone, the server's to set. */
 const IMPORT_COLUMNS = new Set<string>(['id', 'hostname', 'fqdn', 'type', 'platform', 'vendor', 'model', 'serial', 'osFamily', 'osName', 'osVersion', 'primaryIp', 'macs', 'tags', 'location', 'assignedTo', 'notes', 'status', 'firstSeen', 'lastSeen']);
 
 export const MAX_IMPORT_ROWS = 50_000;
@@ -50,6 +50,8 @@ function cells(d: ExportRow): string[] {
 
 @Injectable()
 export class DevicesCsvService {
+  private readonly logger = new Logger(DevicesCsvService.name);
+
   constructor(
     private readonly repo: DevicesRepository,
     private readonly devices: DevicesService,
@@ -88,6 +90,16 @@ export class DevicesCsvService {
     if (typeof text !== 'string' || !text.trim()) {
       throw new BadRequestException('Send the CSV as the request body with Content-Type: text/csv');
     }
+    // the body is read as UTF-8: bytes that are not (Excel's "CSV (Comma delimited)" is
+    // Windows-1252) arrive as U+FFFD, and "Büro" would be stored as "B�ro" without a word
+    const bad = text.indexOf('\uFFFD');
+    if (bad >= 0) {
+      const line = text.slice(0, bad).split('\n').length;
+      throw new BadRequestException({
+        message: `The CSV is not UTF-8 (line ${line} holds bytes that are not): save it as "CSV UTF-8" and import it again`,
+        details: [{ field: 'body', messages: [`line ${line}: not UTF-8`] }],
+      });
+    }
     let records: Array<Record<string, string>>;
     try {
       records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, max_record_size: 64 * 1024 });
@@ -111,7 +123,7 @@ export class DevicesCsvService {
     const plain: Record<string, unknown> = {};
     for (const [k, raw] of Object.entries(record)) {
       const v = unneutralizeCell(raw ?? '');
-      if (v === '' || ['id', 'status', 'firstSeen', 'lastSeen'].includes(k)) continue;
+      if (v === '' || ['id', 'firstSeen', 'lastSeen'].includes(k)) continue;
       if (k === 'tags') plain.tags = v.split(';').map((t) => t.trim()).filter(Boolean);
       else if (k === 'macs') plain.addresses = v.split(';').map((mac) => mac.trim()).filter(Boolean).map((mac) => ({ mac }));
       else plain[k] = v;
@@ -141,7 +153,12 @@ export class DevicesCsvService {
         await this.repo.transaction((m) => this.devices.updateIn(m, id!, dto, actor));
         return { line, status: 'updated', id };
       }
-      const created = await this.repo.transaction((m) => this.devices.createIn(m, dto as CreateDeviceDto, actor));
+      // a new device starts active; a row that says otherwise (retired, from an export) is then set so
+      const created = await this.repo.transaction(async (m) => {
+        const newId = await this.devices.createIn(m, dto as CreateDeviceDto, actor);
+        if (dto.status && dto.status !== 'active') await this.devices.updateIn(m, newId, { status: dto.status }, actor);
+        return newId;
+      });
       return { line, status: 'created', id: created };
     } catch (err) {
       const status = (err as { status?: number }).status;
@@ -149,7 +166,10 @@ export class DevicesCsvService {
         const resp = (err as { response?: { message?: string; details?: ImportRowResult['errors'] } }).response;
         return { line, status: 'failed', errors: resp?.details ?? [{ field: 'id', messages: [resp?.message ?? (err as Error).message] }] };
       }
-      throw err;
+      // the rows before it are stored: the report must still say which, and this one's failure
+      // (a deadlock with a scan's ingest, a lock wait) is worth another try of the row alone
+      this.logger.warn({ line, err: (err as Error).message }, 'an imported row could not be stored');
+      return { line, status: 'failed', errors: [{ field: 'row', messages: ['the server could not store this row (its log says why); import it again'] }] };
     }
   }
 }
