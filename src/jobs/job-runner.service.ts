@@ -16,6 +16,7 @@ import { QueueWorkerService } from '../queue/queue-worker.service';
 import type { TaskOutcome } from './drivers/types';
 import { Job, JobRun } from './job.entity';
 import { JobKindRegistry, KindContext, TargetDevice } from './job-kinds';
+import { fitLog } from './job-log';
 import { JobsClock } from './jobs.clock';
 import { JobsRepository, TargetRow } from './jobs.repository';
 import { JobsService } from './jobs.service';
@@ -26,7 +27,6 @@ import { nextAllowed, Window } from './windows/window-time';
 const LANE_WAIT_MAX_MS = 30_000;
 const CANCEL_CHECK_MS = 1_000;
 const BUSY_DEVICE_RETRY_MS = 2_000;
-const MAX_LOG_BYTES = 1024 * 1024;
 /** claims of one target (worker crashes included) before it is given up */
 const MAX_CLAIMS = 20;
 
@@ -198,9 +198,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       const merged = mergedFrom === null ? '' : `# device ${mergedFrom} was merged into device ${device.id}: this attempt ran on it\n`;
       const log = header(job, device, t, started, this.owner) + merged + outcome.log;
-      const bytes = Buffer.byteLength(log);
-      const text = bytes > MAX_LOG_BYTES ? Buffer.from(log).subarray(0, MAX_LOG_BYTES) : Buffer.from(log);
-      await this.repo.saveLog(run.id, device.id, gzipSync(text), Math.min(bytes, MAX_LOG_BYTES), bytes > MAX_LOG_BYTES, at());
+      const fitted = fitLog(log);
+      await this.repo.saveLog(run.id, device.id, gzipSync(fitted.text), fitted.bytes, fitted.truncated, at());
       const exitCode = outcome.status === 'skipped' ? null : outcome.exitCode;
       if (stop === 'cancelled') await finish('cancelled', `stopped by cancel after ${Math.round((Date.now() - started) / 1000)} s`, exitCode);
       else if (outcome.status === 'failed' && outcome.transient && t.attempts <= job.retries) {
