@@ -1,3 +1,4 @@
+import { parseRpmQuery, rpmEvrCompare, rpmvercmp } from './rpm';
 import { fakeHost, fx } from './fixtures/fake-host';
 import { runSoftwareTask } from './run';
 
@@ -124,5 +125,42 @@ describe('zypper driver', () => {
     ], { sudo: true });
     expect(await runSoftwareTask(host, 'zypper', task('upgrade'))).toMatchObject({ status: 'succeeded', changed: ['teknisi-hello'] });
     expect(calls.map((c) => c.command)).toContain('sudo -n -- zypper --non-interactive update --auto-agree-with-licenses -- teknisi-hello');
+  });
+});
+
+describe('rpm versions', () => {
+  it.each([
+    ['1.0', '1.0', 0], ['1.0', '2.0', -1], ['2.0.1', '2.0', 1], ['1.0a', '1.0', 1], ['1.10', '1.9', 1], ['1.010', '1.10', 0],
+    ['1.0~rc1', '1.0', -1], ['1.0~rc1', '1.0~rc2', -1], ['1.0^git1', '1.0', 1], ['1.0^git1', '1.0.1', -1], ['a', '1', -1], ['el9_5', 'el9_3', 1],
+  ] as const)('rpmvercmp(%j, %j) is %d', (a, b, sign) => {
+    expect(Math.sign(rpmvercmp(a, b))).toBe(sign);
+    expect(Math.sign(rpmvercmp(b, a))).toBe(-sign || 0);
+  });
+
+  it.each([
+    ['5.14.0-362.8.1.el9_3', '5.14.0-503.11.1.el9_5', -1], ['1:1.0-1', '2.0-1', 1], ['2.0-10', '2.0-9', 1], ['7.88.1-10+deb12u8', '7.88.1-10+deb12u10', -1],
+  ] as const)('rpmEvrCompare(%j, %j) is %d', (a, b, sign) => {
+    expect(Math.sign(rpmEvrCompare(a, b))).toBe(sign);
+  });
+
+  it('takes the newest of a package installed side by side (kernel)', () => {
+    const stdout = 'kernel\t5.14.0-362.8.1.el9_3\nkernel\t5.14.0-503.11.1.el9_5\nkernel\t5.14.0-427.13.1.el9_4\nbash\t5.1.8-9.el9\n';
+    expect(parseRpmQuery({ code: 0, stdout, stderr: '', signal: null, timedOut: false, truncated: false } as never)).toEqual(new Map([['kernel', '5.14.0-503.11.1.el9_5'], ['bash', '5.1.8-9.el9']]));
+  });
+
+  it('upgrades a kernel: the newest installed kernel moves, the old ones stay beside it', async () => {
+    const { host } = fakeHost([
+      [/^rpm -q/, [
+        { code: 0, stdout: 'kernel\t5.14.0-362.8.1.el9_3\nkernel\t5.14.0-427.13.1.el9_4\n' },
+        { code: 0, stdout: 'kernel\t5.14.0-362.8.1.el9_3\nkernel\t5.14.0-427.13.1.el9_4\nkernel\t5.14.0-503.11.1.el9_5\n' },
+      ]],
+      [/dnf -q check-update kernel$/, { code: 100, stdout: '\nkernel.x86_64                 5.14.0-503.11.1.el9_5                 baseos\n' }],
+      [/dnf -y upgrade kernel$/, { code: 0, stdout: 'Complete!\n' }],
+      [/^needs-restarting/, { code: 1, stdout: 'Core libraries or services have been updated since boot-up:\n  * kernel\n\nReboot is required to fully utilize these updates.\n' }],
+    ], { sudo: true });
+    // before: "kernel still at 5.14.0-362.8.1.el9_3 after dnf finished", the oldest kernel
+    expect(await runSoftwareTask(host, 'dnf', task('upgrade', ['kernel']))).toMatchObject({
+      status: 'succeeded', reason: 'upgraded kernel 5.14.0-427.13.1.el9_4 → 5.14.0-503.11.1.el9_5; reboot required', changed: ['kernel'], rebootRequired: true,
+    });
   });
 });

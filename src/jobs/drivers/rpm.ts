@@ -8,14 +8,74 @@ import { SoftwareAction } from './types';
 
 const RPM_QUERY = "rpm -q --qf '%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\n'";
 
-function parseRpmQuery(r: ExecResult): Map<string, string> {
+/**
+ * Each package's version; of a package installed several times side by side (kernel,
+ * kernel-core: rpm keeps the last few), the newest, as rpm orders them. The first line was the
+ * oldest kernel, the same before and after an upgrade, which then failed as "still at".
+ */
+export function parseRpmQuery(r: ExecResult): Map<string, string> {
   const out = new Map<string, string>();
   // "package foo is not installed" lines have no tab
   for (const l of lines(r.stdout)) {
-    const [name, version] = l.split('\t');
-    if (name && version !== undefined && !out.has(name)) out.set(name, version.trim());
+    const [name, raw] = l.split('\t');
+    if (!name || raw === undefined) continue;
+    const version = raw.trim();
+    const known = out.get(name);
+    if (known === undefined || rpmEvrCompare(version, known) > 0) out.set(name, version);
   }
   return out;
+}
+
+/** rpm's ordering of [epoch:]version-release strings: < 0, 0 or > 0. */
+export function rpmEvrCompare(a: string, b: string): number {
+  const split = (evr: string) => {
+    const m = /^(?:(\d+):)?(.*?)(?:-([^-]*))?$/.exec(evr)!;
+    return { epoch: Number(m[1] ?? 0), version: m[2], release: m[3] ?? '' };
+  };
+  const x = split(a);
+  const y = split(b);
+  return Math.sign(x.epoch - y.epoch) || rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release);
+}
+
+/** rpm's rpmvercmp: runs of digits compare as numbers and beat letters, letters as text; "~" sorts before anything, "^" after the version it follows. */
+export function rpmvercmp(a: string, b: string): number {
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && !/[A-Za-z0-9~^]/.test(a[i])) i++;
+    while (j < b.length && !/[A-Za-z0-9~^]/.test(b[j])) j++;
+    if (a[i] === '~' || b[j] === '~') {
+      if (a[i] !== '~') return 1;
+      if (b[j] !== '~') return -1;
+      i++, j++;
+      continue;
+    }
+    if (a[i] === '^' || b[j] === '^') {
+      if (i >= a.length) return -1;
+      if (j >= b.length) return 1;
+      if (a[i] !== '^') return 1;
+      if (b[j] !== '^') return -1;
+      i++, j++;
+      continue;
+    }
+    if (i >= a.length || j >= b.length) break;
+    const numeric = /\d/.test(a[i]);
+    const run = numeric ? /^\d+/ : /^[A-Za-z]+/;
+    const sa = run.exec(a.slice(i))?.[0] ?? '';
+    const sb = run.exec(b.slice(j))?.[0] ?? '';
+    if (!sb) return numeric ? 1 : -1; // a number beats letters
+    i += sa.length;
+    j += sb.length;
+    if (numeric) {
+      const na = sa.replace(/^0+/, '');
+      const nb = sb.replace(/^0+/, '');
+      if (na.length !== nb.length) return na.length > nb.length ? 1 : -1;
+      if (na !== nb) return na > nb ? 1 : -1;
+    } else if (sa !== sb) return sa > sb ? 1 : -1;
+  }
+  if (i >= a.length && j >= b.length) return 0;
+  return i >= a.length ? -1 : 1;
 }
 
 const PERMISSION = 'permission denied (not root: turn on sudo for this credential)';
