@@ -48,6 +48,8 @@ export interface KindContext {
   credentialId: number | null;
   /** opens an SSH session on the device (the caller closes it) */
   open(): Promise<HostSession>;
+  /** the package-manager tools the device's inventory lists (Chocolatey, App Installer, dnf…), for picking a manager */
+  packageTools(): Promise<Array<{ name: string }>>;
 }
 
 export interface JobKind {

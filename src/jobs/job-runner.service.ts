@@ -176,6 +176,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     try {
       const ctx: KindContext = {
         runId: run.id, runTrigger: run.trigger, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
+        packageTools: () => this.repo.packageTools(device.id),
         // a stop (cancel, lost lease) closes the session, which kills what runs in it
         open: async () => {
           const session = await this.kinds.hostOpener()(device, job.credentialId);

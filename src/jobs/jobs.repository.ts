@@ -230,6 +230,22 @@ export class JobsRepository {
     return r ? { ...r, id: Number(r.id) } : null;
   }
 
+  /**
+   * The device's installed software that names a package manager (Linux package lists name
+   * their own tools; Windows lists Chocolatey and, sometimes, App Installer): what pickManager
+   * decides by when the OS name does not tell.
+   */
+  async packageTools(deviceId: number): Promise<Array<{ name: string }>> {
+    return this.ds.query(
+      `SELECT DISTINCT s.name FROM installed_software i JOIN software s ON s.id = i.software_id
+       WHERE i.device_id = ? AND (s.name IN ('apt', 'dnf', 'yum', 'zypper', 'apk-tools', 'pacman')
+         OR s.name LIKE 'chocolatey%' OR s.name LIKE 'app installer%' OR s.name LIKE 'windows package manager%'
+         OR s.name LIKE 'microsoft.desktopappinstaller%' OR s.name LIKE 'winget%')
+       LIMIT 50`,
+      [deviceId],
+    );
+  }
+
   // runs
 
   /**

@@ -40,6 +40,7 @@ function ctxWith(sessions: Array<ReturnType<typeof aptRoutes> | Error>, params: 
   let refreshed = 0;
   const ctx: KindContext = {
     runId: 1, runTrigger: 'now', device: DEBIAN, params: validateSoftwareParams('install', params).params, signal: new AbortController().signal, credentialId: null,
+    packageTools: async () => [],
     open: async (): Promise<HostSession> => {
       const s = sessions[Math.min(opened.length, sessions.length - 1)];
       opened.push(opened.length);
@@ -103,6 +104,17 @@ describe('software.install', () => {
     // every command a PowerShell script, none through sh or sudo
     for (const c of first.calls) expect(c.command).toMatch(/^powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand /);
     expect(first.calls.map((c) => c.stdin)).toEqual(first.calls.map(() => undefined));
+  });
+
+  it('picks the manager the inventory lists when the OS name does not tell: a Windows PC with Chocolatey and no winget', async () => {
+    const server = { ...WINDOWS, osName: 'Microsoft Windows Server 2019 Standard' };
+    const { host, calls } = fakeHost([[/choco/, { code: 0, stdout: '' }]]);
+    const { ctx } = ctxWith([{ host, calls } as unknown as ReturnType<typeof aptRoutes>], { packages: ['git'] });
+    // before: the software list was never looked at, and winget (absent on Server 2019) was used
+    await install.run({ ...ctx, device: server, packageTools: async () => [{ name: 'Chocolatey' }] });
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls[0].text).toMatch(/ChocolateyInstall/);
+    expect(calls.some((c) => /winget/.test(c.text))).toBe(false);
   });
 
   it('reboot if-required: a host that never comes back fails the target, definitely', async () => {

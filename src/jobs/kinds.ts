@@ -110,7 +110,7 @@ function softwareKind(action: SoftwareAction): JobKind {
     validate: (p) => validateSoftwareParams(action, p),
     async run(ctx): Promise<TaskOutcome> {
       const { packages, manager: wanted, reboot } = ctx.params as { packages: string[]; manager?: PackageManager; reboot: RebootPolicy };
-      const manager = wanted ?? pickManager(ctx.device);
+      const manager = wanted ?? pickManager(ctx.device, await ctx.packageTools());
       if (!manager) {
         return { status: 'failed', transient: false, exitCode: null, log: '', reason: `no package manager known for this device (OS: ${ctx.device.osName ?? ctx.device.osFamily ?? 'unknown'}); name one in params.manager or rescan it over SSH` };
       }

@@ -1,9 +1,10 @@
 // A cancel that lets a running target finish (force=false, and package tasks always: dpkg is not
 // stopped half-way) must not leave that target queued for a retry that never comes: a run that
-// is cancelled is looked at by nobody again. No worker consumes here; the worker's steps are
-// the repository's, taken by hand.
+// is cancelled is looked at by nobody again. And the package-manager tools a device's inventory
+// names, by which a software task picks its manager. No worker consumes here; the worker's steps
+// are the repository's, taken by hand.
 import { JobsRepository } from '../src/jobs/jobs.repository';
-import { makeDevice } from './support/factories';
+import { installSoftware, makeDevice } from './support/factories';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 let t: TestApp;
@@ -51,4 +52,13 @@ it('queues a deferred target again in a run that goes on', async () => {
   await repo.deferTarget(runId, deviceId, 'worker-b', { status: 'queued', reason: 'attempt 1 of 4 failed: dpkg lock held', nextAttemptAt: new Date(now.getTime() + 30_000), at: now });
   const [row] = await t.db.query('SELECT status, finished_at AS finishedAt FROM job_run_targets WHERE run_id = ? AND device_id = ?', [runId, deviceId]);
   expect(row).toEqual({ status: 'queued', finishedAt: null });
+});
+
+it("lists the package-manager tools a device's inventory names, and nothing else of its software", async () => {
+  const deviceId = await makeDevice(t.db, { hostname: 'tools-1', platform: 'windows' });
+  for (const [name, version] of [['Chocolatey', '2.2.2'], ['Git', '2.43.0'], ['App Installer', '1.21.3482.0'], ['7-Zip 23.01 (x64)', '23.01']]) await installSoftware(t.db, deviceId, name, version);
+  const other = await makeDevice(t.db, { hostname: 'tools-2', platform: 'linux' });
+  await installSoftware(t.db, other, 'dnf', '4.14.0');
+  expect((await repo.packageTools(deviceId)).map((r) => r.name).sort()).toEqual(['App Installer', 'Chocolatey']);
+  expect(await repo.packageTools(other)).toEqual([{ name: 'dnf' }]);
 });
