@@ -1,5 +1,6 @@
 // auth/: login, sessions and the cookie, personal API tokens, roles, user management,
 // the login rate limit, and the shape of validation errors.
+import { AuthService } from '../src/auth/auth.service';
 import { UsersRepository } from '../src/auth/users.repository';
 import { ADMIN_PASSWORD, bearer, createTestApp, TestApp } from './support/app';
 
@@ -136,6 +137,29 @@ describe('personal API tokens', () => {
     const list = await t.http.get('/api/tokens').set(bearer(t.adminToken));
     expect(list.body.items.map((i: { id: number }) => i.id)).not.toContain(created.body.id);
     expect((await t.http.delete(`/api/tokens/${created.body.id}`).set(bearer(t.adminToken))).status).toBe(404);
+  });
+
+  it("lets an admin list and revoke a user's tokens, which a password reset leaves working", async () => {
+    // a user signed in without the login endpoint (its rate limit is this file's to spend elsewhere)
+    const name = uniqueName('compromised');
+    const id = (await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: name, password: `${name}-long-password`, role: 'technician' }).expect(201)).body.id as number;
+    const session = (await t.app.get(AuthService).login(name, `${name}-long-password`, '127.0.0.1')).accessToken;
+    const created = (await t.http.post('/api/tokens').set(bearer(session)).send({ name: 'made by an intruder' }).expect(201)).body;
+    // the admin resets the password: sessions end, the token does not
+    await t.http.patch(`/api/users/${id}`).set(bearer(t.adminToken)).send({ password: 'a-brand-new-password' }).expect(200);
+    expect((await me(session)).status).toBe(401);
+    expect((await me(created.token)).status).toBe(200);
+    // before: an admin could neither see nor revoke it, short of deleting the user
+    const listed = await t.http.get(`/api/users/${id}/tokens`).set(bearer(t.adminToken)).expect(200);
+    expect(listed.body).toMatchObject({ total: 1, items: [{ id: created.id, name: 'made by an intruder', prefix: created.prefix }] });
+    expect(listed.text).not.toContain(created.token);
+    expect((await t.http.get(`/api/users/${id}/tokens`).set(bearer(created.token))).status).toBe(403);
+    await t.http.delete(`/api/users/${id}/tokens/${created.id}`).set(bearer(t.adminToken)).expect(204);
+    expect((await me(created.token)).status).toBe(401);
+    expect((await t.http.delete(`/api/users/${id}/tokens/${created.id}`).set(bearer(t.adminToken))).status).toBe(404);
+    expect((await t.http.get('/api/users/987654/tokens').set(bearer(t.adminToken))).status).toBe(404);
+    const audit = await t.http.get('/api/audit?action=token.revoke').set(bearer(t.adminToken));
+    expect(audit.body.items.map((a: { objectId: string }) => String(a.objectId))).toContain(String(created.id));
   });
 
   it("cannot revoke another user's token (404) and leaves it working", async () => {

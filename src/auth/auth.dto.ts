@@ -77,7 +77,7 @@ export class TokenView {
 }
 
 export class TokenList {
-  @ApiProperty({ type: [TokenView], description: 'the caller\'s own tokens' }) items: TokenView[];
+  @ApiProperty({ type: [TokenView], description: 'the caller\'s own tokens (or, for an admin, the user\'s)' }) items: TokenView[];
   @ApiProperty() total: number;
 }
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { PageQuery } from '../common/pagination';
-import { Audit } from '../audit/audit.interceptor';
-import { CreateUserDto, UpdateUserDto, UserPage, UserView } from './auth.dto';
+import { Audit, AuditableRequest } from '../audit/audit.interceptor';
+import { CreateUserDto, TokenList, UpdateUserDto, UserPage, UserView } from './auth.dto';
 import { AuthUser, MinRole } from './roles';
+import { TokensService } from './tokens.service';
 import { toUserView, UsersService } from './users.service';
 import { IdParam } from '../common/id-param';
 
@@ -13,7 +14,10 @@ import { IdParam } from '../common/id-param';
 @Controller('users')
 @MinRole('admin')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokensService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: UserPage })
@@ -46,5 +50,26 @@ export class UsersController {
   @Audit('user.delete', 'user')
   remove(@IdParam('id') id: number): Promise<void> {
     return this.users.remove(id);
+  }
+
+  /**
+   * A user's API tokens (never their secrets). A password reset ends sessions, not tokens: an
+   * admin who resets a password because the account was compromised revokes its tokens here.
+   */
+  @Get(':id/tokens')
+  @ApiOkResponse({ type: TokenList })
+  async tokensOf(@IdParam('id') id: number): Promise<TokenList> {
+    await this.users.get(id);
+    const items = await this.tokens.list(id);
+    return { items, total: items.length };
+  }
+
+  @Delete(':id/tokens/:tokenId')
+  @HttpCode(204)
+  @Audit('token.revoke', 'token')
+  async revokeTokenOf(@IdParam('id') id: number, @IdParam('tokenId') tokenId: number, @Req() req: AuditableRequest): Promise<void> {
+    req.auditObjectId = tokenId;
+    await this.users.get(id);
+    await this.tokens.revoke(id, tokenId);
   }
 }
