@@ -69,6 +69,8 @@ describe('devices API', () => {
     ['installed software name, any part of it', 'firefox', ['alpha-ws', 'charlie-lap']],
     ['the middle of a hostname does not match (prefixes use the indexes)', 'ws', []],
     ['software name, other case', 'OPENSSH', ['bravo-srv']],
+    ['three letters of a software title at least (two, a search box\'s first keystrokes, joined every install there is)', 'fo', []],
+    ['three letters of a software title', 'fox', ['alpha-ws', 'charlie-lap']],
     ['LIKE wildcards taken literally', '%', []],
   ])('q matches by %s', async (_what, q, expected) => {
     expect(names(await list(`q=${encodeURIComponent(q)}`))).toEqual(expected);
