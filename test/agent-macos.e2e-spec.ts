@@ -142,6 +142,25 @@ describe('the macOS agent', () => {
       },
     );
 
+    it('takes the serial from the I/O Kit registry when system_profiler gives none, so the Mac is still found by it', async () => {
+      const ioreg = '+-o J316sAP  <class IOPlatformExpertDevice, id 0x100000202, registered, matched, active, busy 0 (1234 ms), retain 37>\n'
+        + '    {\n      "IOPlatformUUID" = "5E7B1D9A-2C4F-4B8E-9A1D-3F6C2B7E8D90"\n      "IOPlatformSerialNumber" = "C02G7XYZMD6T"\n      "model" = <"MacBookPro18,1">\n    }\n';
+      for (const profiler of [null, profilerWith((d) => delete d.SPHardwareDataType)]) {
+        const dir = tmp();
+        const env = mac(dir, profiler === null ? {} : { profiler });
+        fs.writeFileSync(path.join(dir, 'ioreg.txt'), ioreg);
+        fs.writeFileSync(path.join(dir, 'bin', 'ioreg'), `#!/bin/sh\n[ "$*" = '-rd1 -c IOPlatformExpertDevice' ] || exit 64\ncat '${dir}/ioreg.txt'\n`, { mode: 0o755 });
+        // system_profiler that does not answer at all
+        if (profiler === null) fs.writeFileSync(path.join(dir, 'bin', 'system_profiler'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+        const dry = await run(['--dry-run'], env);
+        expect(dry.code).toBe(0);
+        const report = JSON.parse(dry.stdout);
+        expect(validateReport(report)).toEqual([]);
+        // before: hostname only (and no hardware), a new device at every such run
+        expect(report.identity).toMatchObject({ hostname: 'Annas-MacBook-Pro', serial: 'C02G7XYZMD6T' });
+      }
+    });
+
     it('still reports a Mac whose network data type answered with no services as one without interfaces', async () => {
       const { mine, ssh } = await both({ profiler: profilerWith((d) => { d.SPNetworkDataType = []; }) });
       expect(mine.interfaces).toEqual([]);

@@ -292,6 +292,12 @@ collect_hostname() {
   fi
 }
 
+# the serial from the I/O Kit registry, for when system_profiler gave none (it did not answer, or
+# left SPHardwareDataType out): a report with neither serial nor MAC made a new Mac at every run
+ioreg_serial() {
+  ioreg -rd1 -c IOPlatformExpertDevice 2>/dev/null | sed -n 's/^[[:space:]]*"IOPlatformSerialNumber" = "\([A-Za-z0-9]\{1,64\}\)".*/\1/p' | head -n 1
+}
+
 # --- OS: sw_vers ------------------------------------------------------------------------------
 collect_os() {
   sw_vers 2>/dev/null | awk "$AWK_LIB"'
@@ -511,6 +517,9 @@ fi
   printf '{\tidentity\n'
   collect_hostname
   if [ $profile_ok -eq 1 ]; then cat "$TMP/mac.identity" "$TMP/mac.addresses"; else printf '[\tmacs\n]\n[\taddresses\n]\n'; fi
+  if ! { [ $profile_ok -eq 1 ] && grep -q "$(printf '^s\tserial\t')" "$TMP/mac.identity"; }; then
+    serial=$(ioreg_serial); [ -z "$serial" ] || s serial 128 "$serial"
+  fi
   printf '}\n'
   printf '{\tdevice\n'
   [ $profile_ok -eq 0 ] || cat "$TMP/mac.device"
