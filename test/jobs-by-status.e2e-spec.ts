@@ -61,6 +61,15 @@ describe('jobs by run status (GET /api/jobs?status=)', () => {
     expect(await listed('status=running&limit=1&page=2')).toEqual({ ids: [jobs.runningA], statuses: ['running'], total: 2 });
   });
 
+  it('splits recurring jobs from one-off ones (scheduled=true|false)', async () => {
+    const nightly = await postJob(t, { name: 'nightly', kind: 'noop', target: { tags: ['nobody'] }, schedule: { cron: '0 2 * * *' } });
+    expect((await listed('scheduled=true')).ids).toEqual([nightly]);
+    // before: "One-off" in the UI (scheduled=false) listed every job, the nightly one too
+    const oneOff = await listed('scheduled=false');
+    expect(oneOff.ids).not.toContain(nightly);
+    expect(oneOff.ids).toEqual(expect.arrayContaining([jobs.runningA, jobs.runningB, jobs.paused, jobs.done, jobs.later]));
+  });
+
   it.each(['completed', 'RUNNING', 'x'])('answers 400 naming status for status=%s', async (value) => {
     const res = await t.http.get(`/api/jobs?status=${value}`).set(viewer);
     expect(res.status).toBe(400);

@@ -102,7 +102,7 @@ export class JobListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) kind?: string;
   @ApiPropertyOptional({ enum: ['active', 'cancelled'] }) @IsOptional() @IsIn(['active', 'cancelled']) state?: 'active' | 'cancelled';
   @ApiPropertyOptional({ description: 'in the name' }) @IsOptional() @IsString() @MaxLength(128) q?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only jobs with a cron schedule' }) @IsOptional() @IsIn(['true', 'false']) scheduled?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only jobs with a cron schedule; false: only one-off jobs' }) @IsOptional() @IsIn(['true', 'false']) scheduled?: 'true' | 'false';
   @ApiPropertyOptional({ enum: ['running', 'paused'], description: 'only jobs with a run in progress in this status (what the dashboard counts as running jobs)' })
   @IsOptional() @IsIn(['running', 'paused'], { message: 'status must be running or paused' }) status?: 'running' | 'paused';
   @ApiPropertyOptional({ description: 'only jobs with a run that targeted this device' })

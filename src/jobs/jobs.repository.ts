@@ -116,6 +116,7 @@ export class JobsRepository {
     if (f.kind) qb.andWhere('j.kind = :kind', { kind: f.kind });
     if (f.state) qb.andWhere('j.state = :state', { state: f.state });
     if (f.scheduled === 'true') qb.andWhere('j.cron IS NOT NULL');
+    if (f.scheduled === 'false') qb.andWhere('j.cron IS NULL');
     if (f.status) qb.andWhere('j.id IN (SELECT r.job_id FROM job_runs r WHERE r.status = :runStatus)', { runStatus: f.status });
     if (f.q) qb.andWhere('j.name LIKE :q', { q: `%${f.q.replace(/[\\%_]/g, '\\$&')}%` });
     // the device's run targets by the (device_id) index, then their runs' jobs; with those that

@@ -4749,7 +4749,7 @@ export interface operations {
                 state?: "active" | "cancelled";
                 /** @description in the name */
                 q?: string;
-                /** @description true: only jobs with a cron schedule */
+                /** @description true: only jobs with a cron schedule; false: only one-off jobs */
                 scheduled?: "true" | "false";
                 /** @description only jobs with a run in progress in this status (what the dashboard counts as running jobs) */
                 status?: "running" | "paused";
