@@ -96,6 +96,12 @@ it('"Back up now" after a change in the emulator follows the job live and stores
   await visible(tech.getByRole('table', { name: 'Configuration versions' }).getByRole('row', { name: /Version \d+/ }).nth(1));
   expect(await changed(tech, 'Side-by-side diff', 'removed')).toEqual([OLD]);
   expect(await changed(tech, 'Side-by-side diff', 'added')).toEqual([NEW]);
+
+  // a second backup, nothing changed: followed to its own end (before, the first one's `done`
+  // ended it at once, "Backup queued", and the button came back while it still ran)
+  await tech.getByRole('button', { name: 'Back up now' }).click();
+  await visible(tech.getByText(/^unchanged since version \d+$/), 60_000);
+  expect(await tech.getByText(/^Backup (queued|running)$/).count()).toBe(0);
 });
 
 it('the drift report lists the router against its pinned baseline, with a CSV export of the same', async () => {

@@ -1,8 +1,8 @@
 // A backup or a remediation is a job: follow its server-sent events (lib/sse.ts) until `done`,
 // then read the job once for its target's outcome in words ("new version 7 (+2 −0 lines …)"),
-// refresh every configs view and tell the user.
+// refresh every configs view (and what the caller names) and tell the user.
 import { useEffect, useRef, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { QueryKey, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { api, Schemas, unwrap } from '../../api/client';
 import { useSse } from '../../lib/sse';
@@ -13,7 +13,8 @@ export interface FollowedJob {
   what: string;
 }
 
-export function useJobFollow() {
+/** `refresh`: more queries to read again once the job is done, besides every configs view (a device page's tabs). */
+export function useJobFollow(refresh: QueryKey[] = []) {
   const qc = useQueryClient();
   const [job, setJob] = useState<FollowedJob>();
   const sse = useSse<Schemas['JobView']>(job ? `/api/jobs/${job.id}/events` : undefined);
@@ -37,10 +38,12 @@ export function useJobFollow() {
       } catch (err) {
         notifications.show({ color: 'red', title: `${what}: could not read job ${id}`, message: err instanceof Error ? err.message : String(err) });
       } finally {
-        await qc.invalidateQueries({ queryKey: ['configs'] });
+        await Promise.all([['configs'], ...refresh].map((queryKey) => qc.invalidateQueries({ queryKey })));
         setJob(undefined);
       }
     })();
+    // refresh is the caller's list of keys, read when the job ends: not a reason to run again
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [job, sse.done, qc]);
 
   return {
