@@ -345,6 +345,18 @@ it('a technician edits a device: the change shows on the page and in its history
   await page.getByRole('tab', { name: 'History' }).click();
   await visible(page.getByText('Field added: location Server room B'));
   await visible(page.getByText('by devices-tech').first());
+
+  // an emptied field clears it, the primary address too (before: a 400, '' is no address)
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  await page.getByRole('button', { name: 'Edit device' }).click();
+  await dialog.getByRole('textbox', { name: 'Primary IP' }).fill('');
+  await dialog.getByRole('textbox', { name: 'Location' }).fill('');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const cleared = (await env.t.http.get(`/api/devices/${ids['db-01']}`).set(bearer(env.t.adminToken)).expect(200)).body;
+  expect([cleared.primaryIp, cleared.location]).toEqual([null, null]);
+  // as the tests below know it
+  await env.t.http.patch(`/api/devices/${ids['db-01']}`).set(bearer(env.t.adminToken)).send({ primaryIp: '192.0.2.22', location: 'Server room B' }).expect(200);
 });
 
 it('software catalogue → a title → who has which version → a device', async () => {

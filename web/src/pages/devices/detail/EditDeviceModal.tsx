@@ -37,7 +37,8 @@ export function changesOf(d: DeviceDetail, f: Form): Body {
   for (const k of Object.keys(f) as Array<keyof Form>) {
     if (k === 'tags') {
       if ([...f.tags].sort().join('\n') !== [...before.tags].sort().join('\n')) body.tags = f.tags;
-    } else if (f[k].trim() !== before[k].trim()) body[k] = f[k].trim();
+    // an emptied field is sent as null, which clears it: '' is no hostname or address, and was refused
+    } else if (f[k].trim() !== before[k].trim()) body[k] = f[k].trim() === '' ? null : f[k].trim();
   }
   return body as Body;
 }
