@@ -81,7 +81,14 @@ it('an admin changes a user\'s role, disables and deletes them, confirming each 
   const row = admin.getByRole('table', { name: 'Users' }).getByRole('row', { name: /ui-temp/ });
   await row.getByRole('combobox', { name: 'Role of ui-temp' }).click();
   await admin.getByRole('option', { name: 'Technician' }).click();
+  // a role change signs the user out: it waits for a confirmation (before, it was saved on the pick)
+  const confirmRole = admin.getByRole('dialog', { name: 'Make ui-temp technician?' });
+  await visible(confirmRole.getByText('ui-temp goes from viewer to technician. They are signed out everywhere'));
+  expect(((await env.t.http.get('/api/users').set(bearer(env.t.adminToken))).body.items as Array<{ username: string; role: string }>).find((u) => u.username === 'ui-temp')!.role).toBe('viewer');
+  await confirmRole.getByRole('button', { name: 'Change role' }).click();
   await visible(admin.getByText('ui-temp is now technician.'));
+  // an admin's own role is another admin's to change
+  expect(await admin.getByRole('table', { name: 'Users' }).getByRole('row', { name: /\(you\)/ }).getByRole('combobox', { name: /^Role of / }).isDisabled()).toBe(true);
 
   await row.getByRole('button', { name: 'Disable ui-temp' }).click();
   await admin.getByRole('dialog', { name: 'Disable ui-temp?' }).getByRole('button', { name: 'Disable' }).click();
@@ -326,6 +333,19 @@ it('a technician sees no Users, Agents or Audit log in the navigation and is tol
   expect(await (await visible(viewer.getByRole('alert'))).textContent()).toMatch(/^Not allowed/);
   await viewer.goto('/admin/tokens');
   await visible(viewer.getByRole('button', { name: 'New token' }));
+  // the Admin menu offers a viewer only what a viewer may open, and /admin lands there
+  const viewerNav = viewer.getByRole('navigation', { name: 'Main navigation' });
+  await viewer.goto('/');
+  await viewerNav.getByText('Admin', { exact: true }).click();
+  await visible(viewerNav.getByRole('link', { name: 'API tokens' }));
+  expect(await viewerNav.getByRole('link', { name: 'Credentials' }).count()).toBe(0);
+  await viewer.goto('/admin');
+  await viewer.waitForURL((u) => u.pathname === '/admin/tokens');
+
+  // a page past the last (a bookmark of a list that has shrunk) goes to the last page there is
+  await page.goto('/admin/credentials?page=7');
+  await page.waitForURL((u) => u.searchParams.get('page') === '1' || !u.searchParams.has('page'));
+  await visible(page.getByRole('table', { name: 'Credentials' }).getByRole('row', { name: /ui branch routers/ }));
 });
 
 // last: its credential.create would be a second one in the audit log's filter above

@@ -6,7 +6,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './components/Layout';
 import { RouteError, NotFound } from './components/RouteError';
 import { Spinner } from './components/Spinner';
-import { RequireLogin } from './lib/auth';
+import { RequireLogin, useCan } from './lib/auth';
 import LoginPage from './pages/login/LoginPage';
 
 const page = (load: () => Promise<{ default: React.ComponentType }>): ReactNode => {
@@ -17,6 +17,11 @@ const page = (load: () => Promise<{ default: React.ComponentType }>): ReactNode 
     </Suspense>
   );
 };
+
+/** /admin: the first page of the Admin menu that the user's role may open (a viewer's is their API tokens). */
+function AdminIndex() {
+  return <Navigate to={useCan('technician') ? '/admin/credentials' : '/admin/tokens'} replace />;
+}
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
@@ -44,7 +49,7 @@ export const router = createBrowserRouter([
       { path: 'configs/compliance', element: page(() => import('./pages/configs/CompliancePage')) },
       { path: 'configs/baselines', element: page(() => import('./pages/configs/BaselinesPage')) },
       { path: 'configs/rules', element: page(() => import('./pages/configs/RulesPage')) },
-      { path: 'admin', element: <Navigate to="/admin/credentials" replace /> },
+      { path: 'admin', element: <AdminIndex /> },
       { path: 'admin/users', element: page(() => import('./pages/admin/UsersPage')) },
       { path: 'admin/credentials', element: page(() => import('./pages/admin/CredentialsPage')) },
       { path: 'admin/tokens', element: page(() => import('./pages/admin/TokensPage')) },

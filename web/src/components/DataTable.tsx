@@ -1,6 +1,6 @@
 // A dense, sortable, paged table for lists that come from the API a page at a time
 // ({items, total, page, limit}); sort and page live in the URL (lib/url-state.ts).
-import { ReactNode } from 'react';
+import { ReactNode, useEffect } from 'react';
 import { Center, Checkbox, Group, Pagination, Select, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconChevronUp, IconSelector } from '@tabler/icons-react';
 import { formatCount } from '../lib/format';
@@ -39,6 +39,13 @@ export interface DataTableProps<T> {
 export function DataTable<T>(p: DataTableProps<T>) {
   const rows = p.rows ?? [];
   const pages = p.total !== undefined && p.limit ? Math.max(1, Math.ceil(p.total / p.limit)) : 1;
+  const page = p.page ?? 1;
+  // a page past the last (its only row deleted, or a bookmark of a list that has shrunk) showed
+  // "nothing yet" with no pager to leave it: go to the last page there is
+  const past = !p.loading && p.total !== undefined && page > pages;
+  useEffect(() => {
+    if (past) p.onPage?.(pages);
+  }, [past, pages, p.onPage]); // eslint-disable-line react-hooks/exhaustive-deps
   const allSelected = p.selected !== undefined && rows.length > 0 && rows.every((r) => p.selected!.has(p.rowKey(r)));
   const toggleAll = () => {
     if (!p.onSelect || !p.selected) return;
@@ -108,7 +115,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
           <Spinner size="sm" label="Loading" />
         </Center>
       )}
-      {!p.loading && rows.length === 0 && (
+      {!p.loading && !past && rows.length === 0 && (
         <Text c="dimmed" ta="center" py="lg">
           {p.empty ?? 'Nothing to show.'}
         </Text>
@@ -130,7 +137,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
                 allowDeselect={false}
               />
             )}
-            {pages > 1 && p.onPage && <Pagination size="sm" total={pages} value={p.page ?? 1} onChange={p.onPage} siblings={1} boundaries={1} aria-label="Pages" />}
+            {(pages > 1 || page > 1) && p.onPage && <Pagination size="sm" total={Math.max(pages, page)} value={page} onChange={p.onPage} siblings={1} boundaries={1} aria-label="Pages" />}
           </Group>
         </Group>
       )}

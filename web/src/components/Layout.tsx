@@ -38,7 +38,7 @@ export const NAV: NavItem[] = [
     to: '/admin', label: 'Admin', icon: IconAdjustments,
     children: [
       { to: '/admin/users', label: 'Users', min: 'admin' },
-      { to: '/admin/credentials', label: 'Credentials' },
+      { to: '/admin/credentials', label: 'Credentials', min: 'technician' },
       { to: '/admin/tokens', label: 'API tokens' },
       { to: '/admin/agents', label: 'Agents', min: 'admin' },
       { to: '/admin/audit', label: 'Audit log', min: 'admin' },

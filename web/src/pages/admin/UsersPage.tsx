@@ -1,5 +1,5 @@
-// /admin/users (admins): who may sign in and with which role. Create, change a role, set a
-// password, disable or enable, delete. A role change, a new password or disabling ends that
+// /admin/users (admins): who may sign in and with which role. Create, change a role (confirmed:
+// it signs the user out; not your own), set a password, disable or enable, delete. A role change, a new password or disabling ends that
 // user's sessions (the server does it). ?page, ?new=1 and ?password=<id> are in the URL.
 import { useState } from 'react';
 import { Badge, Button, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
@@ -52,6 +52,8 @@ function Users() {
     },
     onError: (err) => notifications.show({ color: 'red', title: 'The user was not changed', message: err.message, autoClose: false }),
   });
+  // a role change ends that user's sessions: it waits for a confirmation, as disabling does
+  const [roleChange, setRoleChange] = useState<{ user: User; role: Role }>();
   const remove = async (u: User) => {
     await unwrap(api.DELETE('/api/users/{id}', { params: { path: { id: u.id } } }));
     await qc.invalidateQueries({ queryKey: ['users'] });
@@ -104,8 +106,10 @@ function Users() {
                 data={ROLE_SHORT}
                 value={u.role}
                 allowDeselect={false}
-                disabled={update.isPending && update.variables?.id === u.id}
-                onChange={(v) => v && v !== u.role && update.mutate({ id: u.id, body: { role: v as Role } })}
+                // your own role: another admin changes it (you would sign yourself out with no way back)
+                disabled={u.id === me.id || (update.isPending && update.variables?.id === u.id)}
+                title={u.id === me.id ? 'Another admin changes your role' : undefined}
+                onChange={(v) => v && v !== u.role && setRoleChange({ user: u, role: v as Role })}
               />
             ),
           },
@@ -159,6 +163,25 @@ function Users() {
       </Modal>
       <Modal opened={!!passwordOf} onClose={close} title={`Set a password for ${passwordOf?.username ?? ''}`}>
         {passwordOf && <PasswordForm user={passwordOf} onDone={close} />}
+      </Modal>
+      <Modal opened={!!roleChange} onClose={() => setRoleChange(undefined)} title={`Make ${roleChange?.user.username ?? ''} ${roleChange?.role ?? ''}?`}>
+        {roleChange && (
+          <Stack>
+            <Text size="sm">
+              {roleChange.user.username} goes from {roleChange.user.role} to {roleChange.role}. They are signed out everywhere and sign in
+              again with the new role; their API tokens take it at once.
+            </Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setRoleChange(undefined)}>Cancel</Button>
+              <Button
+                loading={update.isPending}
+                onClick={() => update.mutate({ id: roleChange.user.id, body: { role: roleChange.role } }, { onSettled: () => setRoleChange(undefined) })}
+              >
+                Change role
+              </Button>
+            </Group>
+          </Stack>
+        )}
       </Modal>
     </>
   );
