@@ -157,7 +157,7 @@ export default function JobPage() {
                   title={`Cancel run ${job.runId} only?`}
                   message={
                     <Text size="sm">
-                      Its queued targets are cancelled and running ones finish; the schedule goes on{job.nextRunAt ? ` (next run ${formatTime(job.nextRunAt)})` : ''}.
+                      Its queued targets are cancelled and running ones finish; the schedule goes on{job.nextRunAt ? ` (next run ${formatTime(job.nextRunAt, { zone: true })})` : ''}.
                     </Text>
                   }
                   confirmLabel="Cancel this run"
@@ -200,11 +200,11 @@ export default function JobPage() {
         <Stack gap={6}>
           <Group justify="space-between">
             <Text size="sm" role="status" aria-live="polite" data-testid="job-progress">
-              {job.runId ? `${formatCount(done)} of ${formatCount(total)} targets finished · ${job.counts.succeeded} succeeded · ${job.counts.skipped} skipped · ${job.counts.failed} failed` : job.nextRunAt ? `Not run yet: first run ${formatTime(job.nextRunAt)}` : 'Not run yet'}
+              {job.runId ? `${formatCount(done)} of ${formatCount(total)} targets finished · ${job.counts.succeeded} succeeded · ${job.counts.skipped} skipped · ${job.counts.failed} failed` : job.nextRunAt ? `Not run yet: first run ${formatTime(job.nextRunAt, { zone: true })}` : 'Not run yet'}
             </Text>
             {job.nextRunAt && job.runId && (
               <Text size="sm" c="dimmed">
-                next run {formatTime(job.nextRunAt)}
+                next run {formatTime(job.nextRunAt, { zone: true })}
                 {(job.status === 'running' || job.status === 'paused') && ' (skipped if this run is still under way)'}
               </Text>
             )}
@@ -280,7 +280,7 @@ function JobDetails({ job }: { job: Job }) {
         <Text size="xs" c="dimmed">
           {windowNames.length ? `inside ${windowNames.join(', ')}` : 'any time'}
           {job.deadlineMinutes ? `; missed after ${job.deadlineMinutes} min` : ''}
-          {job.deadline ? `; deadline ${formatTime(job.deadline)}` : ''}
+          {job.deadline ? `; deadline ${formatTime(job.deadline, { zone: true })}` : ''}
         </Text>
       </Detail>
       <Detail label="How">
@@ -321,7 +321,7 @@ function TargetsTab({ job }: { job: Job }) {
   if (!runId) {
     return (
       <Text c="dimmed" size="sm" py="md">
-        {job.nextRunAt ? `This job has not run yet. Its first run starts ${formatTime(job.nextRunAt)}.` : 'This job has not run yet.'}
+        {job.nextRunAt ? `This job has not run yet. Its first run starts ${formatTime(job.nextRunAt, { zone: true })}.` : 'This job has not run yet.'}
       </Text>
     );
   }

@@ -74,7 +74,7 @@ export default function JobsPage() {
       },
     },
     { key: 'when', label: 'When', render: (j) => <Text size="sm">{scheduleSummary(j)}</Text> },
-    { key: 'next', label: 'Next run', render: (j) => formatTime(j.nextRunAt) },
+    { key: 'next', label: 'Next run', render: (j) => formatTime(j.nextRunAt, { zone: true }) },
     { key: 'by', label: 'Created by', render: (j) => j.createdBy ?? '—' },
     { key: 'created', label: 'Created', render: (j) => <When at={j.createdAt} /> },
   ];
