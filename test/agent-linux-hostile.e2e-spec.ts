@@ -249,6 +249,15 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
     expect(report.interfaces).toHaveLength(300);
   });
 
+  it('counts a package mid-upgrade or left half-configured as there, as SSH discovery does', async () => {
+    const lines = ['ii \tbash\t5.2.15-2+b7\tamd64', 'it \tman-db\t2.11.2-2\tamd64', 'iF \tnginx\t1.22.1-9\tamd64', 'iU \tcurl\t7.88.1-10+deb12u8\tamd64', 'rc \tapache2\t2.4.62-1~deb12u2\tamd64'];
+    const bin = standIns({ 'dpkg-query': `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')}` });
+    const { report } = await dryRun({ path: withFirst(bin) });
+    // before: nginx, man-db and curl were left out, and recorded as removed until the next run
+    expect(report.software.map((s: { name: string }) => s.name)).toEqual(['bash', 'man-db', 'nginx', 'curl']);
+    expect(report.software).toEqual(JSON.parse(JSON.stringify(parsePackages(`#dpkg\n${lines.join('\n')}\n`))));
+  });
+
   it('drops rpm install times that cannot be one (the clock at 0, a wrapped -1, after now), keeping the packages', async () => {
     const later = Math.floor(Date.now() / 1000) + 30 * 86_400;
     const lines = [

@@ -503,9 +503,10 @@ collect_software() {
     NR == 1 { manager = trim($0); if (manager !~ /^#(dpkg|rpm|apk|pacman)$/) exit; print "[\tsoftware"; next }
     trim($0) == "" { next }
     manager == "#dpkg" {
-      # "ii ", "hi ": the second letter says installed; "rc" (config files left) is not
+      # the second letter says whether the package is there, as the server reads it: installed
+      # ("ii ", "hi "), or mid-upgrade or left half done (it, iW, iU, iF, iH); not "rc" or "un"
       nf = split($0, f, "\t"); st = f[1]; sub(/[ \t\r\f\v]+$/, "", st)
-      if (nf == 4 && length(st) >= 2 && length(st) <= 3 && st !~ /[ \t\r\f\v]/ && substr(st, 2, 1) == "i" && f[2] != "") pkg(f[2], f[3], f[4])
+      if (nf == 4 && length(st) >= 2 && length(st) <= 3 && st !~ /[ \t\r\f\v]/ && substr(st, 2, 1) ~ /^[itWFUH]$/ && f[2] != "") pkg(f[2], f[3], f[4])
       next
     }
     manager == "#rpm" {

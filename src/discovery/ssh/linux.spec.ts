@@ -128,6 +128,9 @@ describe('Linux parsers', () => {
     ['apk info -v', '#apk\nmusl-1.2.5-r0\nlibcrypto3-3.3.2-r0\n', [{ name: 'musl', version: '1.2.5-r0', architecture: undefined }, { name: 'libcrypto3', version: '3.3.2-r0', architecture: undefined }]],
     ['pacman -Q', '#pacman\nbash 5.2.037-1\nlinux 6.11.5.arch1-1\n', [{ name: 'bash', version: '5.2.037-1' }, { name: 'linux', version: '6.11.5.arch1-1' }]],
     ['dpkg with nothing installed', '#dpkg\n', []],
+    // during an apt run, and after one that failed half-way: each of these is there (before: only ii and hi were)
+    ['dpkg mid-upgrade and half done', '#dpkg\nii \tbash\t5.2.15-2+b7\tamd64\nhi \tlinux-image-amd64\t6.1.115-1\tamd64\nit \tman-db\t2.11.2-2\tamd64\niW \tlibc-bin\t2.36-9+deb12u9\tamd64\niU \tcurl\t7.88.1-10+deb12u8\tamd64\niF \tnginx\t1.22.1-9\tamd64\niH \tpostfix\t3.7.11-0+deb12u1\tamd64\nrc \tapache2\t2.4.62-1~deb12u2\tamd64\nun \tlibfoo1\t\t\n',
+      ['bash', 'linux-image-amd64', 'man-db', 'libc-bin', 'curl', 'nginx', 'postfix'].map((name) => expect.objectContaining({ name }))],
   ])('packages: %s', (_name, text, expected) => {
     expect(parsePackages(text)).toEqual(expected);
   });

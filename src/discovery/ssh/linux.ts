@@ -290,6 +290,8 @@ export function parseIpAddr(text: string | undefined): Interface[] | undefined {
 }
 
 const DPKG_LINE = /^(\S{2,3})\s*\t([^\t]+)\t([^\t]*)\t([^\t]*)$/;
+/** dpkg's status letters (the second of db:Status-Abbrev) of a package whose files are on the machine */
+const DPKG_PRESENT = new Set(['i', 't', 'W', 'F', 'U', 'H']);
 
 /**
  * The package list, from whichever manager the machine has (the first line names it); undefined
@@ -307,8 +309,12 @@ export function parsePackages(text: string | undefined): Software[] | undefined 
     if (!line.trim()) continue;
     if (manager === '#dpkg') {
       const m = DPKG_LINE.exec(line);
-      // installed is the second status letter: ii, and hi (held) too; rc (config files left) is not
-      if (m && m[1][1] === 'i') add({ name: str(m[2], 255)!, version: str(m[3], 128), architecture: str(m[4], 32) });
+      // the second status letter says whether the package is there: installed (ii, and hi when
+      // held), and also while an upgrade is under way or left half done: triggers pending or
+      // awaited (it, iW, seen during any apt run), unpacked (iU), half-configured (iF: a failed
+      // postinst), half-installed (iH). Read as absent, each was "removed" from the inventory
+      // until the next scan. Not there: config files left (rc), not installed (un)
+      if (m && DPKG_PRESENT.has(m[1][1])) add({ name: str(m[2], 255)!, version: str(m[3], 128), architecture: str(m[4], 32) });
     } else if (manager === '#rpm') {
       const [name, version, arch, vendor, installed] = line.split('\t');
       if (!name || name === 'gpg-pubkey') continue;
