@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
-import { LINUX_COMMANDS, parseCpu, parseDmi, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
+import { containerKind, LINUX_COMMANDS, parseCpu, parseDmi, parseLsblk, parseOsRelease, parsePackages } from '../src/discovery/ssh/linux';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 const AGENT = path.resolve(__dirname, '../agents/linux/teknisi-agent.sh');
@@ -314,6 +314,18 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
       expect(parseOsRelease(`DEBIAN_VERSION=${debianVersion}\nREDHAT_RELEASE=${release}\n`)).toEqual(expected);
       expect(fs.existsSync('/etc/redhat-release')).toBe(false);
       expect(parseOsRelease(fs.readFileSync('/usr/lib/os-release', 'utf8')).osName).not.toBe('Linux');
+    });
+
+    it('reports a container (a Proxmox CT) without its host\'s DMI and disks, as SSH discovery does', async () => {
+      // the host's DMI, as a container reads it, and systemd's word that this is an LXC container
+      const setup = `${dmiSetup({ sys_vendor: 'Dell Inc.', product_name: 'PowerEdge R650', product_serial: '7XK2Q53', chassis_type: '23' })} && mount -t tmpfs lab-run /run && mkdir -p /run/systemd && echo lxc > /run/systemd/container`;
+      const { report } = await dryRun({ prefix: inNamespace(setup) });
+      // before: serial 7XK2Q53, a Dell server with the host's disks, and the host and its containers one device
+      expect(report.identity.serial).toBeUndefined();
+      expect(report.device).toMatchObject({ type: 'virtual-machine', model: 'container (lxc)' });
+      expect(report.device.vendor).toBeUndefined();
+      expect((report.hardware ?? []).filter((h: { kind: string }) => h.kind === 'disk')).toEqual([]);
+      expect(containerKind('lxc\n')).toBe('lxc');
     });
 
     it.each([

@@ -231,11 +231,24 @@ collect_hostname() {
   fi
 }
 
+# the kind of container this machine is (systemd in one says it; podman leaves a file), or nothing
+container_kind() {
+  { cat /run/systemd/container 2>/dev/null || { test -e /run/.containerenv && echo podman; }; } | first_line | grep -E '^[A-Za-z0-9._-]{1,32}$'
+}
+
 # --- DMI: vendor, model, chassis serial and type --------------------------------------------
 # writes $TMP/dmi.identity (serial) and $TMP/dmi.device (vendor, model, type); a machine
 # without a chassis type that runs under a hypervisor (lscpu's "Hypervisor vendor", cpuinfo's
 # hypervisor flag: a cloud instance has no DMI) is a virtual machine, as the server reads it
 collect_dmi() {
+  # a container (LXC, Proxmox's CTs, podman) reads its host's DMI: none of it is this machine's
+  # (the server reads LINUX_COMMANDS.container alike)
+  ctr=$(container_kind)
+  if [ -n "$ctr" ]; then
+    printf '' >"$TMP/dmi.identity"
+    printf 's\tmodel\t255\tcontainer (%s)\ns\ttype\t32\tvirtual-machine\n' "$ctr" >"$TMP/dmi.device"
+    return 0
+  fi
   guest=0
   if { lscpu 2>/dev/null || cat /proc/cpuinfo 2>/dev/null; } |
     grep -qiE '^hypervisor vendor[[:space:]]*:[[:space:]]*[^[:space:]]|^flags[[:space:]]*:(.*[[:space:]])?hypervisor([[:space:]]|$)'; then guest=1; fi
@@ -372,6 +385,8 @@ collect_memory() {
 # zram/loop/RAM. Returns 1 when lsblk is there and fails: the disks are unknown then, not none.
 collect_disks() {
   command -v lsblk >/dev/null 2>&1 || return 0
+  # a container's disks are its host's
+  [ -z "$(container_kind)" ] || return 0
   lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,SERIAL,VENDOR >"$TMP/lsblk" 2>/dev/null ||
     lsblk -P -b -d -o NAME,TYPE,SIZE,MODEL,VENDOR >"$TMP/lsblk" 2>/dev/null || return 1
   awk "$AWK_LIB"'

@@ -8,7 +8,7 @@ import { InventoryReport } from '../inventory/inventory-report';
 import { afterFence, fenced } from '../protocols/ssh/fence';
 import { ChannelRefused, ExecResult, PasswordExpired, saysPasswordExpired, SshClient, SshError } from '../protocols/ssh/ssh.client';
 import { IOS_COMMANDS, isIosRejection, parseIos } from './ssh/ios';
-import { dmiNeedsRoot, LINUX_COMMANDS, parseLinux, rootDmiCommand, withRootDmi } from './ssh/linux';
+import { containerKind, dmiNeedsRoot, LINUX_COMMANDS, parseLinux, rootDmiCommand, withRootDmi } from './ssh/linux';
 import { MACOS_COMMANDS, parseMacos } from './ssh/macos';
 import { parseWindows, WINDOWS_COMMAND } from './ssh/windows';
 
@@ -190,7 +190,8 @@ export async function collectSsh(client: SshClient, address: string, opts: SshCo
   switch (platform) {
     case 'linux': {
       const out = await runCommands(client, LINUX_COMMANDS, o, problems, true);
-      if (o.sudo && dmiNeedsRoot(out.dmi)) out.dmi = await rootDmi(client, out.dmi!, o.sudo, o, problems);
+      // a container's DMI is its host's: no sudo for the host's serial
+      if (o.sudo && !containerKind(out.container) && dmiNeedsRoot(out.dmi)) out.dmi = await rootDmi(client, out.dmi!, o.sudo, o, problems);
       return parseLinux(out, address);
     }
     case 'macos':

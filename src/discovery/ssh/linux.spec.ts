@@ -398,3 +398,30 @@ describe('Linux over SSH: output that machines break', () => {
     }
   });
 });
+
+describe('Linux over SSH: a container on that Dell server (Proxmox CT, LXD, podman)', () => {
+  const f = (file: string) => fixture('linux-debian12-r650', file);
+  // what a container reads of /sys: its host's DMI (the serial too, as root) and disks
+  const outputs = {
+    osRelease: f('os-release.txt'), hostname: 'ct-web01\n', machineId: '1b4e28ba2fa1441f9e0d3c6a7b8c9d0e\n', dmi: f('dmi.txt'),
+    cpu: f('lscpu.txt'), memory: f('meminfo.txt'), disks: f('lsblk.json'), network: f('ip-addr.json'), packages: f('dpkg.txt'),
+  };
+
+  it.each([['lxc\n', 'lxc'], ['podman\n', 'podman'], ['systemd-nspawn\n', 'systemd-nspawn']])('is a container by %j, with none of its host\'s hardware identity', (said, kind) => {
+    const report = parseLinux({ ...outputs, container: said }, '192.0.2.60');
+    // before: serial 7XK2Q53, "Dell Inc. PowerEdge R650", type server, the host's two disks: one device with its host
+    expect(report.identity.serial).toBeUndefined();
+    expect(report.device).toMatchObject({ type: 'virtual-machine', model: `container (${kind})` });
+    expect(report.device?.vendor).toBeUndefined();
+    expect(report.hardware?.filter((h) => h.kind === 'disk')).toEqual([]);
+    expect(report.hardware?.some((h) => h.kind === 'cpu')).toBe(true);
+  });
+
+  it('is the machine it says it is when nothing says container', () => {
+    for (const container of [undefined, '', '\n']) {
+      const report = parseLinux({ ...outputs, container }, '192.0.2.60');
+      expect(report.identity.serial).toBe('7XK2Q53');
+      expect(report.hardware?.filter((h) => h.kind === 'disk').length).toBeGreaterThan(0);
+    }
+  });
+});

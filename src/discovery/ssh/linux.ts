@@ -12,6 +12,10 @@ export const LINUX_COMMANDS = {
   machineId: 'cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id',
   // unreadable files (product_serial is root-only on most systems) come out empty
   dmi: "for f in sys_vendor product_name product_serial product_uuid chassis_type; do printf '%s=%s\\n' \"$f\" \"$(cat /sys/class/dmi/id/$f 2>/dev/null)\"; done",
+  // a container (LXC, Proxmox's CTs, systemd-nspawn, podman) sees its host's /sys: its DMI and
+  // disks are the host's. systemd in a container says which in /run/systemd/container; podman
+  // leaves /run/.containerenv
+  container: 'cat /run/systemd/container 2>/dev/null || { test -e /run/.containerenv && echo podman; } || true',
   cpu: 'LC_ALL=C lscpu 2>/dev/null || cat /proc/cpuinfo',
   memory: 'cat /proc/meminfo',
   // util-linux before 2.27 (RHEL 7) has no -J: its KEY="value" form, with SERIAL where it has
@@ -334,8 +338,17 @@ export function parsePackages(text: string | undefined): Software[] | undefined 
   return manager && /^#(dpkg|rpm|apk|pacman)$/.test(manager) ? out : undefined;
 }
 
+/** The kind of container the machine is ("lxc", "podman"), from LINUX_COMMANDS.container; undefined for none. */
+export function containerKind(text: string | undefined): string | undefined {
+  const kind = text?.split('\n')[0].trim();
+  return kind && /^[A-Za-z0-9._-]{1,32}$/.test(kind) ? kind : undefined;
+}
+
 export function parseLinux(o: LinuxOutputs, address: string): InventoryReport {
-  const dmi = parseDmi(o.dmi);
+  // in a container, DMI and lsblk describe the host: its vendor, model, disks and, read as root,
+  // its chassis serial, by which the host and each of its containers became one device
+  const container = containerKind(o.container);
+  const dmi: ReturnType<typeof parseDmi> = container ? { type: 'virtual-machine', model: `container (${container})` } : parseDmi(o.dmi);
   // a command that failed or was cut short leaves its part out, so that ingest keeps what it knew
   const interfaces = o.network === undefined ? undefined : parseIpAddr(o.network);
   const machineId = /^[0-9a-f]{32}$/.exec(o.machineId?.trim() ?? '')?.[0];
@@ -360,7 +373,7 @@ export function parseLinux(o: LinuxOutputs, address: string): InventoryReport {
           hardware: [
             ...parseCpu(o.cpu),
             ...parseMeminfo(o.memory),
-            ...parseLsblk(o.disks),
+            ...(container ? [] : parseLsblk(o.disks)),
             // the systemd machine id tells a technician which install this is (clones share it)
             ...(machineId ? [{ kind: 'other' as const, name: 'machine-id', serial: machineId }] : []),
           ],
