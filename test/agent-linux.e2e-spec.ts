@@ -182,13 +182,13 @@ describe('the Linux agent on this machine', () => {
 
     it('exits 8, saying the server is busy, when its report is held up by another of the same machine (503)', async () => {
       const dry = JSON.parse((await agent(['--dry-run'])).stdout);
-      const names = ingestLockNames({ ...dry, source: 'agent' });
+      const names = ingestLockNames({ ...dry, source: 'agent' }, t.db);
       const other = t.db.createQueryRunner();
       await other.connect();
       INGEST_LOCKS.waitSeconds = 1;
       let run;
       try {
-        await other.query('SELECT GET_LOCK(?, 0)', [names[names.length - 1]]);
+        expect(Number((await other.query('SELECT GET_LOCK(?, 0) AS got', [names[names.length - 1]]))[0].got)).toBe(1);
         run = await agent(['--server', url, '--token', token]);
       } finally {
         INGEST_LOCKS.waitSeconds = 30;

@@ -433,8 +433,8 @@ describe('reports when the server is busy', () => {
     // another ingest of the first machine holds it: the first report waits, holding the one place
     const other = t.db.createQueryRunner();
     await other.connect();
-    const [held] = ingestLockNames({ ...first, source: 'agent' } as never);
-    await other.query('SELECT GET_LOCK(?, 0)', [held]);
+    const [held] = ingestLockNames({ ...first, source: 'agent' } as never, t.db);
+    expect(Number((await other.query('SELECT GET_LOCK(?, 0) AS got', [held]))[0].got)).toBe(1);
     try {
       const waiting = report(first).then((r) => r);
       await new Promise((r) => setTimeout(r, 300));
@@ -458,8 +458,8 @@ describe('reports when the server is busy', () => {
     const body = sampleReport({ identity: { hostname: 'busy-03', serial: 'BUSY00003', macs: ['3c:52:82:66:00:03'], addresses: ['192.0.2.63'] } });
     const other = t.db.createQueryRunner();
     await other.connect();
-    const names = ingestLockNames({ ...body, source: 'agent' } as never);
-    await other.query('SELECT GET_LOCK(?, 0)', [names[names.length - 1]]);
+    const names = ingestLockNames({ ...body, source: 'agent' } as never, t.db);
+    expect(Number((await other.query('SELECT GET_LOCK(?, 0) AS got', [names[names.length - 1]]))[0].got)).toBe(1);
     try {
       const res = await report(body);
       // before: 500 "Internal server error"

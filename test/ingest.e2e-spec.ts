@@ -1,6 +1,7 @@
 // The one inventory pipeline against the real MariaDB: a report becomes a device, the same
 // machine seen by another source or at another address stays one device, junk identifiers
 // never merge machines, and a rescan writes only what changed, as history.
+import { DataSource } from 'typeorm';
 import { INGEST_LOCKS, IngestBusy, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
 import { InventoryRepository } from '../src/inventory/inventory.repository';
@@ -274,7 +275,7 @@ describe('inventory ingest', () => {
     }
     // no lock that every node's ingest would queue on
     const withoutPods = (r: InventoryReport) => ({ ...r, interfaces: r.interfaces!.slice(0, 1) });
-    expect(ingestLockNames(node(3, 'ee:ee:ee:ee:ee:ee'))).toEqual(ingestLockNames(withoutPods(node(3, 'ee:ee:ee:ee:ee:ee'))));
+    expect(ingestLockNames(node(3, 'ee:ee:ee:ee:ee:ee'), t.db)).toEqual(ingestLockNames(withoutPods(node(3, 'ee:ee:ee:ee:ee:ee')), t.db));
     // a report naming no MACs of its own is still known by its interfaces'
     const bare = await ingest.ingest({ source: 'agent', identity: { hostname: 'k8s-node-1-ee', addresses: ['198.51.100.141'] }, interfaces: [{ name: 'eno1', mac: '3c:ec:ef:00:01:ee' }] });
     expect(bare).toMatchObject({ created: false, matchedBy: 'mac' });
@@ -471,10 +472,14 @@ describe('inventory ingest', () => {
       interfaces: [{ name: 'eth0', mac: '52:54:00:aa:cc:01', addresses: ['192.0.2.160'] }, { name: 'eth1', mac: '52:54:00:aa:cc:02' }],
       software: undefined, // the catalogue's counts belong to the tests below
     });
-    const names = ingestLockNames(report);
+    const names = ingestLockNames(report, t.db);
     expect(names).toHaveLength(4); // the serial, two MACs, the hostname at its address
     const other = t.db.createQueryRunner();
     await other.connect();
+    // another Teknisi database on the same MariaDB server has locks of its own: neither waits on the other's reports
+    const elsewhere = { options: { database: 'teknisi_other_site' }, driver: {} } as unknown as DataSource;
+    expect(ingestLockNames(report, elsewhere).some((n) => names.includes(n))).toBe(false);
+    expect(names.every((n) => n.length <= 64)).toBe(true);
     INGEST_LOCKS.waitSeconds = 1;
     try {
       // another ingest holds the last name of the order: the report takes the others first, then waits

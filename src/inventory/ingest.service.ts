@@ -58,6 +58,12 @@ export class IngestService {
     @Optional() @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'staleDays'> = { staleDays: 30 },
   ) {}
 
+  /** this database's part of every ingest lock's name (lockScopeOf) */
+  private get lockScope(): string {
+    return (this.scope ??= lockScopeOf(this.ds));
+  }
+  private scope?: string;
+
   async ingest(report: InventoryReport): Promise<IngestResult> {
     const r = clean(report);
     const runner = this.ds.createQueryRunner();
@@ -68,7 +74,7 @@ export class IngestService {
       // in one global order, so that two reports sharing identifiers never wait on each other in
       // a cycle; one statement for all (a switch's report has up to 25), which stops at the first
       // that times out: then every name is released, whichever were taken
-      const locks = lockNames(r);
+      const locks = lockNames(r, this.lockScope);
       if (locks.length) {
         held = locks;
         const [{ got }] = await runner.query(`SELECT ${locks.map(() => 'GET_LOCK(?, ?)').join(' AND ')} AS got`, locks.flatMap((l) => [l, INGEST_LOCKS.waitSeconds]));
@@ -504,8 +510,8 @@ const MAX_ATTEMPTS = 4;
 export const INGEST_LOCKS = { waitSeconds: 30 };
 
 /** The named locks an ingest of `report` takes, in the order it takes them. */
-export function ingestLockNames(report: InventoryReport): string[] {
-  return lockNames(clean(report));
+export function ingestLockNames(report: InventoryReport, ds: DataSource): string[] {
+  return lockNames(clean(report), lockScopeOf(ds));
 }
 
 const LOCKED_MACS = 16;
@@ -558,12 +564,23 @@ function isRetryable(err: unknown): boolean {
  * match one device (or create it) run one after the other. Case-folded as the database
  * compares them; hashed to fit MySQL's 64-character lock names; sorted for one global order.
  */
-function lockNames(r: CleanReport): string[] {
+/**
+ * What sets one database's ingest locks apart: MariaDB's named locks are the server's, and
+ * two Teknisi databases on one server (a test and a production install, two sites) made each
+ * other's reports of a machine both know wait for each other.
+ */
+function lockScopeOf(ds: DataSource): string {
+  const db = String((ds.options as { database?: string }).database ?? ds.driver.database ?? '');
+  return createHash('sha256').update(db).digest('hex').slice(0, 12);
+}
+
+function lockNames(r: CleanReport, scope: string): string[] {
   const keys: string[] = [];
   if (r.fields.serial) keys.push(`serial:${r.fields.serial.toLowerCase()}`);
   for (const mac of r.macs.filter(isUsefulMac).sort().slice(0, LOCKED_MACS)) keys.push(`mac:${mac}`);
   if (r.fields.hostname) for (const a of r.addresses.slice(0, LOCKED_ADDRESSES)) keys.push(`host:${r.fields.hostname.toLowerCase()}@${a}`);
   if (r.fields.hostname && r.machineId) keys.push(`machine:${r.fields.hostname.toLowerCase()}@${r.machineId}`);
-  const names = keys.map((k) => `teknisi_ingest_${createHash('sha256').update(k).digest('hex').slice(0, 32)}`);
+  // teknisi_ingest_ (15) + scope (12) + _ + 32: 60 of MariaDB's 64 characters
+  const names = keys.map((k) => `teknisi_ingest_${scope}_${createHash('sha256').update(k).digest('hex').slice(0, 32)}`);
   return [...new Set(names)].sort();
 }
