@@ -225,3 +225,18 @@ describe('Cisco over SSH: what is not IOS is not called IOS', () => {
     expect(v).toMatchObject({ hostname: 'acc-sw03', osName: 'Cisco IOS', osVersion: '15.2(7)E8' });
   });
 });
+
+describe('show inventory of a large chassis', () => {
+  it('keeps every part with a serial, past 256 (8 line cards of 36 optics)', () => {
+    const blocks = ['NAME: "Chassis", DESCR: "Nexus9000 C9508 (8 Slot) Chassis"\nPID: N9K-C9508        , VID: V02 , SN: FOX2001X0AB\n'];
+    for (let card = 1; card <= 8; card++) {
+      blocks.push(`NAME: "Slot ${card}", DESCR: "36x40G Ethernet Module"\nPID: N9K-X9636PQ      , VID: V02 , SN: SAL2001${String(card).padStart(4, '0')}\n`);
+      for (let port = 1; port <= 36; port++) blocks.push(`NAME: "Ethernet${card}/${port}", DESCR: "QSFP-40G-SR4"\nPID: QSFP-40G-SR4     , VID: V03 , SN: AVM${card}${String(port).padStart(5, '0')}\n`);
+    }
+    const report = parseIos({ version: 'Cisco Nexus Operating System (NX-OS) Software\n', inventory: `${blocks.join('\n')}\n` }, '192.0.2.9');
+    const parts = (report.hardware ?? []).filter((h) => h.kind === 'other');
+    // before: 256, the last Ethernet7/33; the other parts recorded as removed
+    expect(parts).toHaveLength(8 + 8 * 36);
+    expect(parts[parts.length - 1]).toMatchObject({ slot: 'Ethernet8/36', serial: 'AVM800036' });
+  });
+});

@@ -183,10 +183,11 @@ export function parseIos(o: IosOutputs, address: string): InventoryReport {
   const c = classify(null, v.banner);
   const hardware: Hardware[] | undefined = items && [
     ...(v.memoryBytes ? [{ kind: 'memory' as const, name: 'total memory', capacityBytes: v.memoryBytes }] : []),
-    // field-replaceable parts with serials: power supplies, modules, transceivers
+    // field-replaceable parts with serials: power supplies, modules, transceivers; all of those
+    // parseShowInventory read (a chassis of 8 line cards × 36 optics has ~300): the list replaces
+    // the stored one, so a part left out past a smaller cap was recorded as removed
     ...items
       .filter((i) => i.sn && i.sn !== chassis?.sn)
-      .slice(0, CAPS.disks)
       .map((i) => ({ kind: 'other' as const, name: i.descr ?? i.name, model: i.pid, serial: i.sn, slot: str(i.name, 64) })),
   ];
   const macs = [v.baseMac, ...(interfaces ?? []).map((i) => i.mac)].filter((m): m is string => !!m);
