@@ -328,6 +328,26 @@ describe('the Linux agent reads odd tool output as SSH discovery does', () => {
       expect(containerKind('lxc\n')).toBe('lxc');
     });
 
+    it('names CentOS 7\'s point release from /etc/redhat-release beside its os-release, as SSH discovery does', async () => {
+      const osRelease = 'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nVERSION_ID="7"\n';
+      const release = 'CentOS Linux release 7.9.2009 (Core)';
+      const layer = tmp('teknisi-agent-etc7-');
+      fs.mkdirSync(path.join(layer, 'upper'));
+      fs.mkdirSync(path.join(layer, 'work'));
+      fs.writeFileSync(path.join(layer, 'os-release'), osRelease);
+      fs.writeFileSync(path.join(layer, 'empty'), '');
+      // the link /etc/os-release removed in the overlay first: writing through it would reach this machine's file
+      const setup = [
+        `mount -t overlay lab-etc -o lowerdir=/etc,upperdir='${layer}/upper',workdir='${layer}/work' /etc`,
+        'rm -f /etc/os-release', `cp '${layer}/os-release' /etc/os-release`, `printf '%s\\n' '${release}' > /etc/redhat-release`, `mount --bind '${layer}/empty' /usr/lib/os-release`,
+      ].join(' && ');
+      const { report } = await dryRun({ prefix: inNamespace(setup) });
+      // before: "7", whichever point release
+      expect({ osName: report.device.osName, osVersion: report.device.osVersion }).toEqual({ osName: 'CentOS Linux', osVersion: '7.9.2009' });
+      expect(parseOsRelease(`${osRelease}DEBIAN_VERSION=\nREDHAT_RELEASE=${release}\n`)).toEqual({ osName: 'CentOS Linux', osVersion: '7.9.2009' });
+      expect(fs.existsSync('/etc/redhat-release')).toBe(false);
+    });
+
     it.each([
       ['an ASRock board', ['To Be Filled By O.E.M.', 'To Be Filled By O.E.M.', 'To Be Filled By O.E.M.']],
       ['an ASUS board', ['System manufacturer', 'System Product Name', 'System Serial Number']],

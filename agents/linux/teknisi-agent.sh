@@ -322,7 +322,10 @@ collect_os() {
         if (name == "") name = "Linux"
         id = get("ID"); vid = get("VERSION_ID"); version = get("VERSION"); debian = get("DEBIAN_VERSION")
         os = vid
+        rhv = ""; if (match(rh, / release [0-9][A-Za-z0-9_.]*/)) rhv = substr(rh, RSTART + 9, RLENGTH - 9)
         if (id == "debian" && debian != "" && vid != "" && starts(debian, vid ".")) os = debian
+        # CentOS 7 says VERSION_ID="7", its release file "CentOS Linux release 7.9.2009 (Core)"
+        else if (vid != "" && rhv != "" && starts(rhv, vid ".")) os = rhv
         else if (vid != "" && version != "" && match(version, /^[0-9][A-Za-z0-9_.]*/)) {
           precise = substr(version, 1, RLENGTH)
           if (starts(precise, vid ".")) os = precise

@@ -118,6 +118,9 @@ describe('Linux parsers', () => {
     ['RHEL 6 (no os-release)', 'DEBIAN_VERSION=\nREDHAT_RELEASE=Red Hat Enterprise Linux Server release 6.10 (Santiago)\n', { osName: 'Red Hat Enterprise Linux Server', osVersion: '6.10' }],
     ['RHEL 9: os-release wins over its release file', 'NAME="Red Hat Enterprise Linux"\nVERSION_ID="9.4"\nID="rhel"\nDEBIAN_VERSION=\nREDHAT_RELEASE=Red Hat Enterprise Linux release 9.4 (Plow)\n', { osName: 'Red Hat Enterprise Linux', osVersion: '9.4' }],
     ['a release file that says no release', 'DEBIAN_VERSION=\nREDHAT_RELEASE=Custom build\n', { osName: 'Linux', osVersion: undefined }],
+    // before: "7" for every CentOS 7, 7.6 and 7.9 alike
+    ['CentOS 7: the point release from its release file', 'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nVERSION_ID="7"\nDEBIAN_VERSION=\nREDHAT_RELEASE=CentOS Linux release 7.9.2009 (Core)\n', { osName: 'CentOS Linux', osVersion: '7.9.2009' }],
+    ['Rocky 8: a release file that says no more than os-release', 'NAME="Rocky Linux"\nVERSION="8.10 (Green Obsidian)"\nID="rocky"\nVERSION_ID="8.10"\nDEBIAN_VERSION=\nREDHAT_RELEASE=Rocky Linux release 8.10 (Green Obsidian)\n', { osName: 'Rocky Linux', osVersion: '8.10' }],
   ])('os-release: %s', (_name, text, expected) => {
     expect(parseOsRelease(text)).toEqual(expected);
   });

@@ -83,7 +83,10 @@ export function parseOsRelease(text: string | undefined): Pick<NonNullable<Inven
   const version = get('VERSION');
   const debian = get('DEBIAN_VERSION');
   let osVersion = versionId;
+  const redhatVersion = / release (\d[\w.]*)/.exec(kv.get('redhat_release') ?? '')?.[1];
   if (id === 'debian' && debian && versionId && debian.startsWith(`${versionId}.`)) osVersion = debian;
+  // CentOS 7 says VERSION_ID="7", its release file "CentOS Linux release 7.9.2009 (Core)"
+  else if (versionId && redhatVersion?.startsWith(`${versionId}.`)) osVersion = redhatVersion.slice(0, 128);
   else if (versionId && version) {
     // Ubuntu's VERSION carries the point release: "22.04.4 LTS (Jammy Jellyfish)"
     const precise = /^(\d[\w.]*)/.exec(version)?.[1];
