@@ -3,12 +3,12 @@
 // answered (the SSH collector's committed fixtures), its report must be the SSH collector's view
 // of the same answers, field for field. Its argument handling, JSON writer and sending are the
 // Linux agent's, kept equal line for line.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateReport } from '../src/agents/report-schema';
-import { parseMacos } from '../src/discovery/ssh/macos';
+import { MACOS_COMMANDS, parseMacos } from '../src/discovery/ssh/macos';
 
 const ROOT = path.resolve(__dirname, '..');
 const MAC_AGENT = path.join(ROOT, 'agents/macos/teknisi-agent.sh');
@@ -141,6 +141,26 @@ describe('the macOS agent', () => {
         expect(stderr).toContain('hardware (system_profiler did not answer for hardware or storage)');
       },
     );
+
+    it.each([
+      ['says "not set" on stderr', 'echo "HostName: not set" >&2; exit 1'],
+      ['says "not set" on stdout', 'echo "HostName: not set"; exit 1'],
+    ])("names the Mac by its own name, not the one DHCP gave it, when scutil's HostName %s", async (_how, unset) => {
+      const dir = tmp();
+      const env = mac(dir);
+      // plain hostname answers with the network's name for this Mac, a new one at each network
+      fs.writeFileSync(path.join(dir, 'bin', 'hostname'), '#!/bin/sh\necho dhcp-10-30-12-87.corp.example\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(dir, 'bin', 'scutil'), `#!/bin/sh\ncase "$2" in HostName) ${unset} ;; LocalHostName) echo Annas-MacBook-Pro ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
+      const dry = await run(['--dry-run'], env);
+      expect(dry.code).toBe(0);
+      const report = JSON.parse(dry.stdout);
+      // before: hostname dhcp-10-30-12-87, FQDN dhcp-10-30-12-87.corp.example
+      expect(report.identity.hostname).toBe('Annas-MacBook-Pro');
+      expect(report.identity.fqdn).toBeUndefined();
+      // SSH discovery runs the same
+      const ssh = execFileSync('/bin/sh', ['-c', MACOS_COMMANDS.hostname], { encoding: 'utf8', env });
+      expect(parseMacos({ swVers: fixture('sw_vers.txt'), hostname: ssh }, '192.0.2.5').identity.hostname).toBe('Annas-MacBook-Pro');
+    });
 
     it('takes the serial from the I/O Kit registry when system_profiler gives none, so the Mac is still found by it', async () => {
       const ioreg = '+-o J316sAP  <class IOPlatformExpertDevice, id 0x100000202, registered, matched, active, busy 0 (1234 ms), retain 37>\n'

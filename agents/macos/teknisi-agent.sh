@@ -285,7 +285,8 @@ END { n = length(text); pos = 1; ws(); if (substr(text, pos, 1) == "{") value(""
 
 # --- identity: host name, without .local ------------------------------------------------------
 collect_hostname() {
-  name=$(hostname 2>/dev/null | first_line | sed 's/\.[Ll][Oo][Cc][Aa][Ll][[:space:]]*$//;s/^[[:space:]]*//;s/[[:space:]]*$//' | cut -c1-255)
+  # the name an admin set, else the Mac's own: plain hostname says what DHCP or reverse DNS gave it
+  name=$({ scutil --get HostName 2>/dev/null || scutil --get LocalHostName 2>/dev/null || hostname 2>/dev/null; } | grep -v ': not set$' | first_line | sed 's/\.[Ll][Oo][Cc][Aa][Ll][[:space:]]*$//;s/^[[:space:]]*//;s/[[:space:]]*$//' | cut -c1-255)
   if printf '%s\n' "$name" | grep -Eq '^[A-Za-z0-9][A-Za-z0-9._-]*$'; then
     s hostname 255 "${name%%.*}"
     case $name in *.*) s fqdn 255 "$name" ;; esac

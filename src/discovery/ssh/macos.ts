@@ -7,7 +7,11 @@ import { asArray, CAPS, dayOfEpoch, isRecord, isVirtualHardware, keyValues, mac,
 
 export const MACOS_COMMANDS = {
   swVers: 'sw_vers',
-  hostname: 'hostname',
+  // the name an admin set (HostName, unset on most Macs), else the Mac's own (LocalHostName,
+  // "Annas-MacBook-Pro"): plain hostname answers whatever the network gives it by DHCP or
+  // reverse DNS ("dhcp-10-30-12-87.corp.example"), a new name at every network it joins
+  // ("HostName: not set" is no name, on whichever stream scutil says it)
+  hostname: "{ scutil --get HostName 2>/dev/null || scutil --get LocalHostName 2>/dev/null || hostname; } | grep -v ': not set$'",
   profiler: 'system_profiler -json SPHardwareDataType SPNetworkDataType SPStorageDataType 2>/dev/null',
   apps: [
     'for a in /Applications/*.app /Applications/*/*.app; do [ -d "$a" ] || continue;',
