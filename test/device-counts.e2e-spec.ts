@@ -68,6 +68,23 @@ describe('catalogue device counts', () => {
     expect(await wrongCounts()).toEqual([]);
   });
 
+  it('follow a device retired by hand and brought back, at once rather than at the hourly recount', async () => {
+    await counts.flush();
+    const before = await stored('pkg-00');
+    const admin = bearer(t.adminToken);
+    const [{ id }] = await t.db.query("SELECT id FROM devices WHERE hostname = 'ws-2'");
+    await t.http.delete(`/api/devices/${id}`).set(admin).expect(204);
+    // before: the title page said 40 devices while its device list, which leaves retired ones out, had 39
+    expect(await stored('pkg-00')).toBe(before - 1);
+    expect(await wrongCounts()).toEqual([]);
+    await t.http.patch(`/api/devices/${id}`).set(admin).send({ status: 'active' }).expect(200);
+    expect(await stored('pkg-00')).toBe(before);
+    expect(await wrongCounts()).toEqual([]);
+    // a change that keeps it counted (active to stale) moves nothing
+    await t.http.patch(`/api/devices/${id}`).set(admin).send({ status: 'stale' }).expect(200);
+    expect(await stored('pkg-00')).toBe(before);
+  });
+
   it('keep the deltas of a failed flush, log it without secrets, and write them on the next', async () => {
     const repo = t.app.get(SoftwareRepository);
     const before = await stored('pkg-00');

@@ -106,6 +106,15 @@ const DEVICE_COLUMNS = `d.id, d.hostname, d.fqdn, d.type, d.platform, d.vendor, 
 export class DevicesRepository {
   constructor(private readonly ds: DataSource) {}
 
+  /** Adds `delta` (1 or -1) to the device count of each title the device has (retiring it, or bringing it back). */
+  async countTitlesOf(m: EntityManager, deviceId: number, delta: 1 | -1): Promise<void> {
+    await m.query(
+      `UPDATE software s JOIN (SELECT DISTINCT software_id FROM installed_software WHERE device_id = ?) t ON t.software_id = s.id
+       SET s.device_count = ${delta > 0 ? 's.device_count + 1' : 'GREATEST(s.device_count, 1) - 1'}`,
+      [deviceId],
+    );
+  }
+
   /** Tags in use and how many devices carry each, most used first (by the (tag, device_id) index). */
   async tagCounts(prefix: string | undefined, limit: number): Promise<Array<{ tag: string; devices: number }>> {
     const where = prefix ? 'WHERE tag LIKE ?' : '';

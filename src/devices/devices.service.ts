@@ -128,6 +128,9 @@ export class DevicesService {
       patch.status = dto.status;
       patch.retiredAt = dto.status === 'retired' ? now : null;
       record('field', 'changed', 'status', current.status, dto.status);
+      // a title's device count leaves retired devices out: retiring one (or bringing it back)
+      // moves the count of each title it has, at once rather than at the hourly recount
+      if ((dto.status === 'retired') !== (current.status === 'retired')) await this.repo.countTitlesOf(m, id, dto.status === 'retired' ? -1 : 1);
     }
     if (dto.tags) {
       const before = await this.repo.tagsOf(m, id);
