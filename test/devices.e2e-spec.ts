@@ -291,6 +291,10 @@ describe('devices API', () => {
     expect(marked).toBe(1);
     const body = await list('status=stale');
     expect(names(body)).toEqual(['charlie-lap']);
+    // its history says so (before: it only ever showed coming back, "stale → active")
+    const history = (await t.http.get(`/api/devices/${ids.charlie}/history?kind=field`).set(viewer).expect(200)).body.items;
+    expect(history[0]).toMatchObject({ kind: 'field', action: 'changed', subject: 'status', before: 'active', after: 'stale' });
+    expect(await t.app.get(DevicesService).markStale()).toBe(0);
   });
 
   describe('CSV', () => {

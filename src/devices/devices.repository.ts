@@ -356,16 +356,31 @@ export class DevicesRepository {
     }
   }
 
-  /** Active devices unseen since `cutoff` become stale, a batch at a time to keep locks short. */
-  async markStale(cutoff: Date, batch = 5000): Promise<number> {
+  /**
+   * Active devices unseen for `staleDays` become stale, a batch at a time to keep locks short,
+   * each with a line in its history (a device came back "stale → active" from a staleness its
+   * history never showed). By the database's clock: whichever worker runs it, the cutoff is
+   * the same, and a worker whose clock ran ahead marked recently seen devices stale.
+   */
+  async markStale(staleDays: number, batch = 5000): Promise<number> {
     let total = 0;
     for (;;) {
-      const res = await this.ds.query(
-        `UPDATE devices SET status = 'stale', updated_at = ? WHERE status = 'active' AND last_seen < ? LIMIT ?`,
-        [new Date(), cutoff, batch],
-      );
-      total += Number(res.affectedRows ?? 0);
-      if (Number(res.affectedRows ?? 0) < batch) return total;
+      const marked = await this.ds.transaction(async (m) => {
+        const rows: Array<{ id: number }> = await m.query(
+          `SELECT id FROM devices WHERE status = 'active' AND last_seen < UTC_TIMESTAMP(3) - INTERVAL ? DAY ORDER BY id LIMIT ? FOR UPDATE`,
+          [staleDays, batch],
+        );
+        if (!rows.length) return 0;
+        const ids = rows.map((r) => Number(r.id));
+        const [{ now }] = await m.query('SELECT UTC_TIMESTAMP(3) AS now');
+        await m.query(`UPDATE devices SET status = 'stale', updated_at = ? WHERE id IN (?)`, [now, ids]);
+        await this.insertHistory(m, ids.map((deviceId) => ({
+          deviceId, at: now, kind: 'field' as const, action: 'changed' as const, subject: 'status', beforeValue: 'active', afterValue: 'stale', source: null, actor: null,
+        })));
+        return ids.length;
+      });
+      total += marked;
+      if (marked < batch) return total;
     }
   }
 }

@@ -172,8 +172,8 @@ export class DevicesService {
     if (!(await this.repo.exists(id))) throw new NotFoundException(`Device ${id} does not exist`);
   }
 
-  async markStale(now = new Date()): Promise<number> {
-    return this.repo.markStale(new Date(now.getTime() - this.config.staleDays * 86_400_000));
+  async markStale(): Promise<number> {
+    return this.repo.markStale(this.config.staleDays);
   }
 
   private addressesFrom(addrs: AddressDto[] | undefined, primaryIp: string | undefined) {
