@@ -61,3 +61,21 @@ it('serves an admin personal API token', async () => {
   expect(res.status).toBe(200);
   expect(res.text).toContain('teknisi_http_request_duration_seconds');
 });
+
+it('counts the scans and job targets not finished from MySQL, where every process (a worker without HTTP too) leaves them', async () => {
+  const admin = bearer(t.adminToken);
+  const read = async () => (await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
+  const before = await read();
+  const value = (text: string, metric: string, status: string) => Number(new RegExp(`^${metric}\\{status="${status}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+  // before: teknisi_scans_total and teknisi_job_targets_total, declared and never counted
+  expect(before).not.toMatch(/teknisi_scans_total|teknisi_job_targets_total/);
+  // no worker consumes here: a posted scan stays queued, a posted job's target too
+  const cred = (await t.http.post('/api/credentials').set(admin).send({ name: 'metrics v2c', kind: 'snmp-v2c', community: 'metrics' }).expect(201)).body.id;
+  await t.http.post('/api/discovery/scans').set(admin).send({ targets: ['127.0.0.1'], credentialIds: [cred] }).expect(202);
+  const [{ id: deviceId }] = await t.db.query("INSERT INTO devices (hostname, type, platform, status, first_seen, last_seen, created_at, updated_at) VALUES ('metrics-1', 'other', 'other', 'active', NOW(3), NOW(3), NOW(3), NOW(3)) RETURNING id");
+  await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [Number(deviceId)] } }).expect(201);
+  const after = await read();
+  expect(value(after, 'teknisi_scans', 'queued')).toBe(value(before, 'teknisi_scans', 'queued') + 1);
+  expect(value(after, 'teknisi_job_targets', 'queued')).toBe(value(before, 'teknisi_job_targets', 'queued') + 1);
+  expect(value(after, 'teknisi_job_targets', 'running')).toBe(0);
+});

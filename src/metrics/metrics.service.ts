@@ -1,19 +1,16 @@
 // metrics/: Prometheus metrics. One registry per application instance (not prom-client's
 // global one), so that several apps in one process (the test suite) keep separate counts.
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { QueueService } from '../queue/queue.service';
+import { MetricsRepository } from './metrics.repository';
 
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
-  /** Incremented by the discovery module as scans finish. */
-  readonly scans: Counter<'outcome'>;
-  /** Incremented by the jobs module as run targets finish. */
-  readonly jobTargets: Counter<'kind' | 'outcome'>;
 
-  constructor(queues: QueueService) {
+  constructor(queues: QueueService, counts: MetricsRepository) {
     collectDefaultMetrics({ register: this.registry, prefix: 'teknisi_' });
     this.httpDuration = new Histogram({
       name: 'teknisi_http_request_duration_seconds',
@@ -22,8 +19,24 @@ export class MetricsService {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
-    this.scans = new Counter({ name: 'teknisi_scans_total', help: 'Discovery scans finished', labelNames: ['outcome'], registers: [this.registry] });
-    this.jobTargets = new Counter({ name: 'teknisi_job_targets_total', help: 'Job run targets finished', labelNames: ['kind', 'outcome'], registers: [this.registry] });
+    // scans and job targets are read from MySQL at each scrape: a worker that runs them serves
+    // no HTTP, so counters of its own could never be scraped (teknisi_scans_total and
+    // teknisi_job_targets_total were declared here and never counted)
+    const fromDatabase = (name: string, help: string, read: () => Promise<Array<{ status: string; n: number }>>, states: string[]) =>
+      new Gauge({
+        name, help, labelNames: ['status'], registers: [this.registry],
+        async collect() {
+          this.reset();
+          try {
+            const found = new Map((await read()).map((r) => [r.status, r.n]));
+            for (const status of states) this.set({ status }, found.get(status) ?? 0);
+          } catch {
+            // the database down: no figures rather than a failed scrape; /api/health says why
+          }
+        },
+      });
+    fromDatabase('teknisi_scans', 'Discovery scans not finished, by status', () => counts.openScans(), ['queued', 'running']);
+    fromDatabase('teknisi_job_targets', 'Job run targets not finished, by status', () => counts.openJobTargets(), ['queued', 'running', 'waiting-for-window']);
     new Gauge({
       name: 'teknisi_queue_jobs',
       help: 'Jobs in each queue by state',
