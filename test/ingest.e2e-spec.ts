@@ -71,6 +71,21 @@ describe('inventory ingest', () => {
     expect(await rowsOf(res.deviceId)).toEqual([expect.objectContaining({ name: 'eth0', oper_status: 'up' })]);
   });
 
+  it('takes a few hundred KiB less total memory after a kernel update for the same RAM, and a real upgrade for one', async () => {
+    const host = (memTotalKb: number) => linuxHost({
+      identity: { hostname: 'memdrift-01', serial: 'MEMDRIFT-1', macs: ['52:54:00:aa:dd:01'], addresses: ['192.0.2.171'] },
+      hardware: [{ kind: 'cpu', name: 'AMD EPYC 7B13', cores: 2 }, { kind: 'memory', name: 'total memory', capacityBytes: memTotalKb * 1024 }],
+      software: undefined,
+    });
+    const first = await ingest.ingest(host(16375300));
+    // MemTotal after a kernel update: 16375300 → 16374900 kB crosses a MiB, which read as a RAM swap
+    expect(await ingest.ingest(host(16374900))).toMatchObject({ deviceId: first.deviceId, changes: 0 });
+    const upgraded = await ingest.ingest(host(32766400));
+    expect(upgraded.changes).toBeGreaterThan(0);
+    const lines = await t.db.query("SELECT action, subject FROM inventory_history WHERE device_id = ? AND kind = 'hardware' ORDER BY id", [first.deviceId]);
+    expect(lines).toEqual([{ action: 'added', subject: 'memory total memory 31998 MiB' }, { action: 'removed', subject: 'memory total memory 15992 MiB' }]);
+  });
+
   it('a rescan records exactly what changed: package removed, upgraded, added; memory; OS', async () => {
     const res = await ingest.ingest(linuxHost({
       device: { ...linuxHost().device, osName: 'Debian GNU/Linux 12 (bookworm)', osVersion: '12.8' },

@@ -367,6 +367,16 @@ export class IngestService {
     const describe = (h: { kind: string; name: string | null; model: string | null; slot: string | null; capacity_bytes: number | null }) =>
       [h.kind, h.slot, h.name ?? h.model, h.capacity_bytes ? `${Math.round(Number(h.capacity_bytes) / 2 ** 20)} MiB` : null].filter(Boolean).join(' ');
     const stored = isNew ? [] : await this.repo.rowsOf<(typeof rows)[number]>(m, 'hardware_components', id);
+    // the memory a system reports moves by a few hundred KiB with a kernel update (Linux's
+    // MemTotal, which every source reads, is what the kernel leaves of the RAM): within
+    // MEMORY_DRIFT it is the memory known, not a module swapped in a "removed … added" pair
+    for (const row of rows) {
+      if (row.kind !== 'memory' || row.capacity_bytes === null) continue;
+      const known = stored.find((s) => s.kind === 'memory' && s.name === row.name && s.slot === row.slot && s.capacity_bytes !== null);
+      if (known && Math.abs(Number(known.capacity_bytes) - Number(row.capacity_bytes)) <= Math.max(MEMORY_DRIFT.bytes, Number(known.capacity_bytes) * MEMORY_DRIFT.share)) {
+        row.capacity_bytes = Number(known.capacity_bytes);
+      }
+    }
     // every column counts but the clock speed, which some CPUs report as it runs at the moment:
     // a disk or power supply swapped for one of the same model differs only in its serial
     if (sameList(stored.map(hardwareKey).sort(), rows.map(hardwareKey).sort())) return;
@@ -504,6 +514,9 @@ function machineIdOf(report: InventoryReport): string | undefined {
   const id = report.identity?.machineId ?? report.hardware?.find((h) => h?.kind === 'other' && h.name === 'machine-id')?.serial;
   return typeof id === 'string' && MACHINE_ID.test(id) && /[1-9a-f]/i.test(id) ? id.toLowerCase() : undefined;
 }
+
+/** How far a device's total memory may move without being a change of its RAM: 64 MiB, or 1 % of it. */
+const MEMORY_DRIFT = { bytes: 64 * 2 ** 20, share: 0.01 };
 
 const MAX_ATTEMPTS = 4;
 /** how long a report waits for another ingest of the same machine (specs shorten it) */
