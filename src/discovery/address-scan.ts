@@ -73,13 +73,20 @@ export async function scanAddress(
   });
   let ip = target;
   if (!isIP(target)) {
+    let all: string[];
     try {
-      ip = (await lookup(target)).address;
+      all = (await lookup(target, { all: true })).map((a) => a.address);
     } catch (err) {
       return result('error', `host name ${target} did not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
     }
-    const rule = deps.excluded?.(ip);
-    if (rule) return result('excluded', `not contacted: ${target} resolves to ${ip}, which this scan excludes (${rule})`);
+    if (!all.length) return result('error', `host name ${target} did not resolve (no address)`);
+    ip = all[0];
+    // every address of the name, not only the one probed: a machine excluded by its IPv4
+    // address whose name also has an AAAA record (often returned first) was contacted over IPv6
+    for (const address of all) {
+      const rule = deps.excluded?.(address);
+      if (rule) return result('excluded', `not contacted: ${target} resolves to ${address}, which this scan excludes (${rule})`);
+    }
   }
   const snmpCreds = ordered(creds.filter((c): c is SnmpCred => c.kind !== 'ssh'), remembered?.get('snmp'));
   const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));
