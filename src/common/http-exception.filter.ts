@@ -24,7 +24,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, reqId: req?.id, path: req?.path }, 'unexpected error');
     }
     if (res.headersSent) {
-      res.end();
+      // a streamed answer (a CSV download, an event stream) that failed part-way: the
+      // connection is cut, so that the client sees a failed download; ending it normally
+      // saved a file with rows missing that looked complete
+      res.destroy();
       return;
     }
     res.status(body.statusCode).json(body);
