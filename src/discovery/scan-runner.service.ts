@@ -4,8 +4,7 @@
 // tried again, and the reconciler hands chunks whose worker died — or whose queue job Redis
 // lost — to whoever is alive. Every step is idempotent.
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import * as crypto from 'node:crypto';
-import * as os from 'node:os';
+import { workerId } from '../common/worker-id';
 import { Exclusions, expandTargets, parseTargets } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService, RevealedCredential } from '../credentials/credentials.service';
@@ -41,7 +40,7 @@ export class ScanRunner {
   private readonly sshLegacyAlgorithms: boolean;
   private readonly snmpMaxAnswerBytes: number;
   private readonly expanded = new Map<number, { addresses: string[]; exclusions: Exclusions }>();
-  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  readonly owner = workerId();
 
   constructor(
     private readonly repo: ScansRepository,

@@ -8,9 +8,8 @@
 // precheck.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import * as crypto from 'node:crypto';
-import * as os from 'node:os';
 import { gzipSync } from 'node:zlib';
+import { workerId } from '../common/worker-id';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { QueueWorkerService } from '../queue/queue-worker.service';
 import type { TaskOutcome } from './drivers/types';
@@ -37,7 +36,7 @@ export function retryDelayMs(job: Pick<Job, 'retryDelaySec'>, attempt: number): 
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('JobRunner');
-  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  readonly owner = workerId();
   private timer?: NodeJS.Timeout;
   private reconciling = false;
   private stopping = false;
