@@ -20,12 +20,21 @@ describe('scan targets', () => {
     ['2001:db8::1-2001:db8::4', 4, '2001:db8::1', '2001:db8::4'],
     [' 127.0.0.1 ', 1, '127.0.0.1', '127.0.0.1'],
     ['::ffff:127.0.0.2', 1, '127.0.0.2', '127.0.0.2'],
+    // an IPv4-mapped block's prefix counts IPv6 bits (before: a 400)
+    ['::ffff:192.0.2.0/120', 254, '192.0.2.1', '192.0.2.254'],
+    ['::ffff:192.0.2.8/127', 2, '192.0.2.8', '192.0.2.9'],
     ['Host.Example.', 1, 'host.example', 'host.example'],
   ])('%s covers %i addresses from %s to %s', (text, count, first, last) => {
     const all = expandTargets([parseTarget(text)]);
     expect(all).toHaveLength(count);
     expect(all[0]).toBe(first);
     expect(all[all.length - 1]).toBe(last);
+  });
+
+  it('reads a mapped block shorter than /96 as the IPv6 block it names, not as an IPv4 one', () => {
+    // before: ::ffff:10.0.0.0/24 was the IPv4 block 10.0.0.0/24, and ::ffff:10.0.0.0/8 16,777,214 IPv4 addresses
+    const t = parseTarget('::ffff:10.0.0.0/24');
+    expect(t).toMatchObject({ kind: 'cidr', v6: true, block: { first: 0n, size: 1n << 104n } });
   });
 
   it.each([

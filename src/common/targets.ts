@@ -45,8 +45,15 @@ export function parseTarget(raw: string): Target {
     const parts = text.split('/');
     // "192.0.2.0/24/7" is a typo, not the /24 it starts with
     const [addrText, bitsText] = parts.length === 2 ? parts : ['', ''];
-    const addr = parseAddress(addrText);
-    const bits = /^\d{1,3}$/.test(bitsText ?? '') ? Number(bitsText) : NaN;
+    let addr = parseAddress(addrText);
+    let bits = /^\d{1,3}$/.test(bitsText ?? '') ? Number(bitsText) : NaN;
+    // an IPv4-mapped block (::ffff:192.0.2.0/120) counts its prefix in IPv6 bits: past the
+    // first 96 it is the IPv4 block (192.0.2.0/24); a shorter one is an IPv6 block, not the
+    // IPv4 block its address reads as (::ffff:10.0.0.0/24 is ::/24, not 10.0.0.0/24)
+    if (addr?.kind() === 'ipv4' && addrText.includes(':')) {
+      if (bits >= 96 && bits <= 128) bits -= 96;
+      else addr = ipaddr.IPv6.parse(addrText);
+    }
     const width = addr?.kind() === 'ipv6' ? 128 : 32;
     if (!addr || !(bits >= 0 && bits <= width)) throw new TargetError(`"${text}" is not a valid CIDR block (like 192.0.2.0/24)`);
     const v6 = addr.kind() === 'ipv6';
