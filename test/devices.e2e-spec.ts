@@ -77,6 +77,17 @@ describe('devices API', () => {
     expect(names(await list(`q=${encodeURIComponent(q)}`))).toEqual(expected);
   });
 
+  it("narrows to one software title exactly by softwareId (a title's \"Show in device list\")", async () => {
+    const [{ id }] = await t.db.query("SELECT id FROM software WHERE normalized_name LIKE '%firefox%' ORDER BY id LIMIT 1");
+    // the title's own devices, whatever other titles contain its name (before: the link searched the name)
+    expect(names(await list(`softwareId=${id}`))).toEqual(['alpha-ws', 'charlie-lap']);
+    expect(names(await list(`softwareId=${id}&type=workstation`))).toEqual(['alpha-ws']);
+    expect(names(await list('softwareId=987654'))).toEqual([]);
+    const bad = await t.http.get('/api/devices?softwareId=abc').set(viewer);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('softwareId');
+  });
+
   it.each([
     ['type', 'type=server', ['bravo-srv']],
     ['OS family', 'osFamily=windows', ['alpha-ws', 'charlie-lap']],

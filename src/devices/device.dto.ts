@@ -53,6 +53,8 @@ export class DeviceFilterQuery extends SearchPageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) vendor?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(TAG, { message: 'tag is 1 to 64 letters, digits, spaces or _ . : / -' }) tag?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) location?: string;
+  @ApiPropertyOptional({ description: 'the devices that have this software title installed (its id in /api/software)' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) softwareId?: number;
   @ApiPropertyOptional({ enum: [...DEVICE_STATUSES, 'all'], description: 'default: every status but retired' })
   @IsOptional() @IsIn([...DEVICE_STATUSES, 'all'])
   status?: DeviceStatus | 'all';

@@ -21,6 +21,7 @@ export interface DeviceFilter {
   vendor?: string;
   tag?: string;
   location?: string;
+  softwareId?: number;
   status?: DeviceStatus | 'all';
   lastSeenBefore?: Date;
   lastSeenAfter?: Date;
@@ -69,6 +70,9 @@ export function deviceSql(f: DeviceFilter): DeviceSql {
     if (value !== undefined) (parts.push(`${col} = ?`), whereParams.push(value));
   }
   if (f.tag !== undefined) (parts.push('d.id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)'), whereParams.push(f.tag));
+  // one title exactly, by the (software_id, device_id) index: "show in device list" of a title
+  // (its name as a search matched every title containing it, and none under three characters)
+  if (f.softwareId !== undefined) (parts.push('d.id IN (SELECT i.device_id FROM installed_software i WHERE i.software_id = ?)'), whereParams.push(f.softwareId));
   if (f.lastSeenBefore) (parts.push('d.last_seen < ?'), whereParams.push(f.lastSeenBefore));
   if (f.lastSeenAfter) (parts.push('d.last_seen >= ?'), whereParams.push(f.lastSeenAfter));
   const where = parts.join(' AND ') || '1=1';

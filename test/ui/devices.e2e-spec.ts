@@ -373,6 +373,15 @@ it('software catalogue → a title → who has which version → a device', asyn
   await page.getByRole('link', { name: 'frobnicator-pro' }).click();
   await visible(page.getByRole('heading', { level: 1, name: 'frobnicator-pro' }));
   await expectNames(page, ['db-01', 'web-01'], 'Devices with this title');
+  // the device list narrowed to this title exactly, and saying so (before: a search for its name)
+  const titlePage = page.url();
+  await page.getByRole('link', { name: 'Show in device list' }).click();
+  await page.waitForURL((u) => u.pathname === '/devices' && /^\d+$/.test(u.searchParams.get('softwareId') ?? ''));
+  await visible(page.getByRole('status').getByText('Has frobnicator-pro'));
+  await expectNames(page, ['db-01', 'web-01']);
+  await page.getByRole('button', { name: 'Stop filtering by frobnicator-pro' }).click();
+  await page.waitForURL((u) => !u.searchParams.has('softwareId'));
+  await page.goto(titlePage);
   await page.getByRole('button', { name: 'Version 1.0 on 1 device' }).click();
   await page.waitForURL((u) => u.searchParams.get('version') === '1.0');
   await expectNames(page, ['db-01'], 'Devices with this title');

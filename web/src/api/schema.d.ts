@@ -1748,6 +1748,8 @@ export interface components {
             vendor?: string;
             tag?: string;
             location?: string;
+            /** @description the devices that have this software title installed (its id in /api/software) */
+            softwareId?: number;
             /**
              * @description default: every status but retired
              * @enum {string}
@@ -2421,6 +2423,8 @@ export interface components {
             vendor?: string;
             tag?: string;
             location?: string;
+            /** @description the devices that have this software title installed (its id in /api/software) */
+            softwareId?: number;
             /**
              * @description default: every status but retired
              * @enum {string}
@@ -3744,6 +3748,8 @@ export interface operations {
                 vendor?: string;
                 tag?: string;
                 location?: string;
+                /** @description the devices that have this software title installed (its id in /api/software) */
+                softwareId?: number;
                 /** @description default: every status but retired */
                 status?: "active" | "stale" | "retired" | "all";
                 /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
@@ -3851,6 +3857,8 @@ export interface operations {
                 vendor?: string;
                 tag?: string;
                 location?: string;
+                /** @description the devices that have this software title installed (its id in /api/software) */
+                softwareId?: number;
                 /** @description default: every status but retired */
                 status?: "active" | "stale" | "retired" | "all";
                 /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */

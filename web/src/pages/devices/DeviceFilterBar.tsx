@@ -1,14 +1,31 @@
 // The devices grid's column filters, each a URL parameter: lists for the server's enums, text for
 // vendor, tag and location (exact values, as the server matches them; tags suggested from those in
-// use), presets for last seen.
+// use), presets for last seen, and the software title a title's page narrowed the list to.
 import { KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { Autocomplete, Button, Group, Select, TextInput } from '@mantine/core';
+import { Autocomplete, Badge, Button, CloseButton, Group, Select, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
 import { IconFilterOff } from '@tabler/icons-react';
 import { SEEN_PRESETS } from './device-filters';
 import { OS_FAMILIES, options, PLATFORM_LABELS, STATUS_LABELS, TYPE_LABELS } from './device-labels';
 import { suggestWhileTyping, useTagSuggestions } from './tag-suggestions';
 
 type Patch = Record<string, string | undefined>;
+
+/** The software title the list is narrowed to (a title's "Show in device list"), by name, with a way out. */
+function SoftwareFilter({ id, onClear }: { id: string; onClear: () => void }) {
+  const title = useQuery({
+    queryKey: ['software', 'title', id],
+    queryFn: () => unwrap(api.GET('/api/software/{id}', { params: { path: { id: Number(id) } } })),
+    enabled: /^\d{1,10}$/.test(id),
+  });
+  const name = title.data?.name ?? `title ${id}`;
+  return (
+    <Badge size="lg" variant="light" rightSection={<CloseButton size="xs" aria-label={`Stop filtering by ${name}`} onClick={onClear} />} role="status">
+      Has {name}
+    </Badge>
+  );
+}
 
 const STATUS_OPTIONS = [...options(STATUS_LABELS), { value: 'all', label: 'Any, retired too' }];
 
@@ -40,6 +57,7 @@ export function DeviceFilterBar({ values, onChange, onClear, filtered }: { value
       <TextFilter label="Location" value={values.location} onChange={(v) => onChange({ location: v })} />
       {pick('status', 'Status', STATUS_OPTIONS, 'Not retired')}
       {pick('seen', 'Last seen', SEEN_PRESETS, 'Any time')}
+      {values.softwareId && <SoftwareFilter id={values.softwareId} onClear={() => onChange({ softwareId: undefined })} />}
       {filtered && (
         <Button size="xs" variant="subtle" leftSection={<IconFilterOff size={14} />} onClick={onClear}>
           Clear filters

@@ -7,7 +7,7 @@ export type DeviceListQuery = NonNullable<paths['/api/devices']['get']['paramete
 export type DeviceFilter = Omit<DeviceListQuery, 'page' | 'limit' | 'sort'>;
 
 /** URL parameters that narrow the rows (everything but sort, page, limit and the selection). */
-export const FILTER_KEYS = ['q', 'type', 'platform', 'osFamily', 'vendor', 'tag', 'location', 'status', 'seen', 'lastSeenAfter', 'lastSeenBefore'] as const;
+export const FILTER_KEYS = ['q', 'type', 'platform', 'osFamily', 'vendor', 'tag', 'location', 'softwareId', 'status', 'seen', 'lastSeenAfter', 'lastSeenBefore'] as const;
 /** What a saved filter keeps: the rows and their order, not the page one was on. */
 export const SAVED_KEYS = [...FILTER_KEYS, 'sort', 'limit'] as const;
 
@@ -43,6 +43,8 @@ export function filterFromUrl(v: Record<string, string>, now = Date.now()): Devi
     const value = v[k]?.trim();
     if (value) f[k] = value;
   }
+  // one software title exactly (a title's "Show in device list")
+  if (/^\d{1,10}$/.test(v.softwareId ?? '')) (f as Record<string, unknown>).softwareId = Number(v.softwareId);
   if (v.seen) Object.assign(f, seenBound(v.seen, now));
   return f as DeviceFilter;
 }

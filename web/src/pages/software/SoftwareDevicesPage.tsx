@@ -79,7 +79,7 @@ export default function SoftwareDevicesPage() {
         title={<span style={{ overflowWrap: 'anywhere' }}>{t.name}</span>}
         subtitle={[t.publisher, plural(t.deviceCount, 'device'), plural(t.spread.length, 'version')].filter(Boolean).join(' · ')}
         actions={
-          <Button component={Link} to={`/devices?q=${encodeURIComponent(t.name)}`} variant="default">
+          <Button component={Link} to={`/devices?softwareId=${t.id}`} variant="default">
             Show in device list
           </Button>
         }
