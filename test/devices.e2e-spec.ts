@@ -206,6 +206,15 @@ describe('devices API', () => {
     expect([title.versions.length, title.versionCount, title.spread.length]).toEqual([50, 53, 53]);
   });
 
+  it("orders a title's versions as releases go: the release above its candidates, an epoch first", async () => {
+    for (const v of ['2024.1.0-rc1', '2024.1.0', '2023.12.5', '2024.1.0-beta2', '1:2023.1']) await installSoftware(t.db, ids.bravo, 'Acme Sync', v, 'Acme');
+    const [title] = (await t.http.get('/api/software?q=acme%20sync').set(viewer).expect(200)).body.items;
+    // before: 2024.1.0-rc1 and -beta2 above 2024.1.0, and 1:2023.1 last
+    expect(title.versions).toEqual(['1:2023.1', '2024.1.0', '2024.1.0-rc1', '2024.1.0-beta2', '2023.12.5']);
+    const spread = (await t.http.get(`/api/software/${title.id}`).set(viewer).expect(200)).body.spread.map((s: { version: string }) => s.version);
+    expect(spread).toEqual(title.versions);
+  });
+
   describe('writes', () => {
     it('a viewer cannot create, edit, retire or import', async () => {
       expect((await t.http.post('/api/devices').set(viewer).send({ hostname: 'viewer-made' })).status).toBe(403);

@@ -23,6 +23,7 @@ import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, TitleKey, titleKey } from './inventory.repository';
 import { addressesOthersReach, deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource, Sighting } from './source-precedence';
 import { createHash } from 'node:crypto';
+import { compareVersions } from '../common/versions';
 
 type History = Omit<HistoryEntry, 'id' | 'device'>;
 /** The groups a report leaves alone, each with the better source whose view stands. */
@@ -32,7 +33,6 @@ const REPORTED_FIELDS = ['hostname', 'fqdn', 'serial', 'vendor', 'model', 'osFam
 const LIMITS: Record<(typeof REPORTED_FIELDS)[number], number> = {
   hostname: 255, fqdn: 255, serial: 128, vendor: 128, model: 255, osFamily: 32, osName: 255, osVersion: 128,
 };
-const VERSION_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 interface CleanReport {
   source: InventoryReport['source'];
@@ -347,7 +347,7 @@ export class IngestService {
     // (7-Zip 23.01 reinstalled as x64 over x86 is a change worth a line)
     const versions = (rows: Array<{ softwareId: number; version: string; architecture: string }>, t: number, withArch = false) =>
       rows.filter((x) => x.softwareId === t).map((x) => (withArch && x.architecture ? `${x.version} (${x.architecture})` : x.version))
-        .sort((a, b) => VERSION_ORDER.compare(a, b)).join(', ');
+        .sort((a, b) => compareVersions(a, b)).join(', ');
     for (const t of touched) {
       const name = names.get(t) ?? `software ${t}`;
       let was = versions(current, t);

@@ -3,8 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { likeContains, likePrefix } from '../common/pagination';
+import { compareVersions } from '../common/versions';
 
-const VERSION_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 /** the most versions a title lists in the catalogue (its page has them all) */
 export const LISTED_VERSIONS = 50;
 
@@ -66,7 +66,7 @@ export class SoftwareRepository {
     return all
       .map((r) => ({ version: r.version, devices: Number(r.n) - (gone.get(r.version) ?? 0) }))
       .filter((r) => r.devices > 0)
-      .sort((a, b) => VERSION_ORDER.compare(b.version, a.version));
+      .sort((a, b) => compareVersions(b.version, a.version));
   }
 
   async findTitle(id: number): Promise<{ id: number; name: string; publisher: string } | null> {
@@ -85,7 +85,7 @@ export class SoftwareRepository {
       for (const v of rows) all.get(Number(v.id))!.push(v.version);
     }
     // newest first as people read versions (10.2 after 9.8), not as text sorts them
-    return new Map([...all].map(([id, list]) => [id, { versions: list.sort((a, b) => VERSION_ORDER.compare(b, a)).slice(0, listed), versionCount: list.length }]));
+    return new Map([...all].map(([id, list]) => [id, { versions: list.sort((a, b) => compareVersions(b, a)).slice(0, listed), versionCount: list.length }]));
   }
 
   /**
@@ -168,7 +168,7 @@ export class SoftwareRepository {
       [softwareId, pageIds],
     );
     const byDevice = new Map<number, { deviceId: number; hostname: string | null; primaryIp: string | null; status: string; version: string; architecture: string; versions: string[] }>();
-    for (const r of rows.sort((x, y) => VERSION_ORDER.compare(y.version, x.version))) {
+    for (const r of rows.sort((x, y) => compareVersions(y.version, x.version))) {
       const id = Number(r.deviceId);
       const item = byDevice.get(id);
       if (item) item.versions.push(r.version);
