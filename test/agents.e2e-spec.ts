@@ -437,7 +437,13 @@ describe('reports when the server is busy', () => {
     expect(Number((await other.query('SELECT GET_LOCK(?, 0) AS got', [held]))[0].got)).toBe(1);
     try {
       const waiting = report(first).then((r) => r);
-      await new Promise((r) => setTimeout(r, 300));
+      // until the first report waits for the machine's lock (in MariaDB's process list)
+      for (let i = 0; ; i++) {
+        const [{ n }] = await t.db.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = 'User lock' AND DB = DATABASE()");
+        if (Number(n) > 0) break;
+        if (i > 200) throw new Error('the first report never waited for the lock');
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const refused = await report(second);
       expect(refused.status).toBe(503);
       expect(refused.headers['retry-after']).toBe('30');

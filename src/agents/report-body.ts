@@ -14,8 +14,8 @@ export const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 /**
  * Authenticates and rate-limits a report before its body is read (`admit`: ReportAuthGuard's).
  * Nest's guards run after Express's body parsers, so a request with no token, or a wrong one,
- * had its 8 MiB parsed first: a few hundred milliseconds of the event loop and 150 MB of heap
- * each, for anyone who can reach the port. The guard then finds the request admitted.
+ * had up to 8 MiB of JSON parsed first, on the event loop, for anyone who can reach the port.
+ * The guard then finds the request admitted.
  */
 export function reportGate(admit: (req: express.Request, res: express.Response) => Promise<void>): express.RequestHandler {
   return (req, res, next) => {
