@@ -2,10 +2,11 @@
 // normalize, version when changed) and config.push (config mode lines, then a backup).
 import type { JobKind, HostSession, ParamProblem } from '../jobs/job-kinds';
 import { ConfigsService } from './configs.service';
-import { normalize } from './normalize';
+import { MASK, normalize } from './normalize';
 import { configSourceFor } from './sources';
 import { validateConfigFiles } from './sources/linux';
 import { ECHO, REFUSAL } from './sources/cli-push';
+import { CONFIG_PLATFORMS } from './types';
 import type { ConfigPlatform, ConfigSession, NormalizationRule, PushResult } from './types';
 
 /** Linux and other Unix hosts: what a backup reads when the job names no files. */
@@ -83,6 +84,21 @@ export function configKinds(configs: ConfigsService): JobKind[] {
 
   const push: JobKind = {
     name: 'config.push',
+    // the lines may set secrets (enable secret, SNMP communities): shown masked, by every
+    // platform's mask rules (masking too much is the safe mistake), in the job's view and audit entry
+    shownParams: async (params) => {
+      const lines = params.lines;
+      if (!Array.isArray(lines)) return params;
+      const masks = (await configs.normalizationRules()).filter((r) => r.action === 'mask');
+      const mask = (line: string) => {
+        for (const platform of CONFIG_PLATFORMS) {
+          const masked = normalize(line, platform, masks).text.replace(/\n$/, '');
+          if (masked !== line) return masked;
+        }
+        return line;
+      };
+      return { ...params, lines: lines.map((l) => (typeof l === 'string' ? mask(l) : l)) };
+    },
     description: 'enters configuration mode and applies lines (remediation), saves, then backs the configuration up',
     // a device half-way through a list of configuration lines is left as the device is: finish
     stopOnCancel: false,
@@ -96,6 +112,9 @@ export function configKinds(configs: ConfigsService): JobKind[] {
           // eslint-disable-next-line no-control-regex
           if (typeof l !== 'string' || !l.trim() || l.length > PUSH_LIMITS.lineChars || /[\x00-\x08\x0a-\x1f\x7f]/.test(l)) {
             problems.push({ field: `lines.${i}`, message: `each line is one line of text, 1 to ${PUSH_LIMITS.lineChars} characters, no control characters` });
+          } else if (l.includes(MASK)) {
+            // a job's lines as the API shows them have their secrets masked: pushed, "<masked>" would become the password
+            problems.push({ field: `lines.${i}`, message: `holds ${MASK}, where Teknisi hid a secret: type the secret itself, or leave the line out` });
           }
         });
       }

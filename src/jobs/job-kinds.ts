@@ -59,6 +59,11 @@ export interface JobKind {
   validate(params: unknown): { params: Record<string, unknown>; problems: ParamProblem[] };
   run(ctx: KindContext): Promise<TaskOutcome>;
   /**
+   * The params as the API shows them (a job's view, its audit entry): secrets they carry
+   * masked. Absent: shown as they are. The stored params, which the runs use, keep them.
+   */
+  shownParams?(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
    * On cancel, running targets of this kind are stopped (their command killed). Kinds that
    * must not be interrupted half-way — a package manager in the middle of dpkg — finish instead.
    */

@@ -1,9 +1,9 @@
 // jobs/: HTTP for jobs, their runs, per-target output and progress. Everyone reads;
 // technicians create, run now, cancel, pause and resume (each audited).
-import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Audit } from '../audit/audit.interceptor';
+import { Audit, AuditableRequest } from '../audit/audit.interceptor';
 import { AuthUser, MinRole } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
@@ -27,7 +27,9 @@ export class JobsController {
   @MinRole('technician')
   @Audit('job.create', 'job')
   @ApiCreatedResponse({ type: JobCreated, description: 'created; a job without a schedule starts its run at once' })
-  create(@Body() dto: CreateJobDto, @CurrentUser() me: AuthUser): Promise<JobCreated> {
+  async create(@Body() dto: CreateJobDto, @CurrentUser() me: AuthUser, @Req() req: AuditableRequest): Promise<JobCreated> {
+    // the audit entry's params as a job's view shows them: a push's secrets masked
+    if (dto.params && typeof dto.kind === 'string') req.auditSummary = { ...dto, params: await this.jobs.shownParams(dto.kind, dto.params) };
     return this.jobs.create(dto, me.username);
   }
 
@@ -91,7 +93,8 @@ export class JobsController {
     summary: 'changes a job for its next runs: any fields of POST /api/jobs (null clears name, schedule, deadline, deadlineMinutes, credentialId), each checked as POST checks it; the kind stays; without a schedule the job runs only by Run now, and an edit starts no run; 409 once the job is cancelled or while a run is under way (it reads these settings)',
   })
   @ApiOkResponse({ type: JobView })
-  update(@IdParam('id') id: number, @Body() dto: UpdateJobDto): Promise<JobView> {
+  async update(@IdParam('id') id: number, @Body() dto: UpdateJobDto, @Req() req: AuditableRequest): Promise<JobView> {
+    if (dto.params) req.auditSummary = { ...dto, params: await this.jobs.shownParams((await this.jobs.find(id)).kind, dto.params) };
     return this.jobs.update(id, dto);
   }
 

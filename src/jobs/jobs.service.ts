@@ -118,6 +118,9 @@ export class JobsService {
       };
       const merged = { ...current } as Record<string, unknown>;
       for (const [k, v] of Object.entries(dto)) if (v !== undefined) merged[k] = v === null ? undefined : v;
+      // the params as the API showed them (secrets masked) sent back unchanged, by an edit of
+      // another field: the stored ones stay, never "<masked>" in their place
+      if (dto.params !== undefined && JSON.stringify(dto.params) === JSON.stringify(await this.shownParams(job.kind, job.params))) merged.params = job.params;
       const now = this.clock.now();
       // what the body leaves alone was checked when it was set: a device merged away since, or a
       // deadline that has passed, is no reason to refuse a new cron expression
@@ -245,12 +248,18 @@ export class JobsService {
     return { ...view, targets: view.runId ? (await this.repo.targets(view.runId, undefined, 0, DETAIL_TARGETS)).map(toTargetView) : [] };
   }
 
+  /** The params as the API shows them: a kind whose params carry secrets (config.push) masks them. */
+  async shownParams(kind: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const k = this.kinds.get(kind);
+    return k?.shownParams ? k.shownParams(params) : params;
+  }
+
   async view(job: Job): Promise<JobView> {
     const run = await this.repo.latestRun(job.id);
     const counts = toCounts(run ? await this.countsOf(run) : {});
     const status = jobStatus(job, run);
     return {
-      id: job.id, name: job.name, kind: job.kind, status, params: job.params, target: job.target as Record<string, unknown>,
+      id: job.id, name: job.name, kind: job.kind, status, params: await this.shownParams(job.kind, job.params), target: job.target as Record<string, unknown>,
       schedule: { runAt: job.runAt, cron: job.cron, timezone: job.timezone }, nextRunAt: job.nextRunAt, windowIds: await this.repo.windowIdsOf(job.id),
       concurrency: job.concurrency, deadline: job.deadline, deadlineMinutes: job.deadlineMinutes, retries: job.retries, retryDelaySec: job.retryDelaySec,
       credentialId: job.credentialId, runId: run?.id ?? null, counts, skippedFirings: run?.skippedFirings ?? 0, createdBy: job.createdBy, createdAt: job.createdAt,
@@ -476,7 +485,7 @@ export class JobsService {
     return run.status === 'completed' && run.counts ? Promise.resolve(run.counts) : this.repo.counts(run.id);
   }
 
-  private async find(id: number): Promise<Job> {
+  async find(id: number): Promise<Job> {
     const job = await this.repo.findJob(id);
     if (!job) throw new NotFoundException(`Job ${id} does not exist`);
     return job;
