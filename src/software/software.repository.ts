@@ -81,37 +81,11 @@ export class SoftwareRepository {
   async versions(ids: number[], listed = LISTED_VERSIONS): Promise<Map<number, { versions: string[]; versionCount: number }>> {
     const all = new Map<number, string[]>(ids.map((id) => [id, []]));
     if (ids.length) {
-      const [rows, gone] = await Promise.all([
-        this.ds.query('SELECT DISTINCT software_id AS id, version FROM installed_software WHERE software_id IN (?)', [ids]),
-        this.onlyOnRetired(ids),
-      ]);
-      for (const v of rows) if (!gone.has(`${Number(v.id)}\n${v.version}`)) all.get(Number(v.id))!.push(v.version);
+      const rows = await this.ds.query('SELECT DISTINCT software_id AS id, version FROM installed_software WHERE software_id IN (?)', [ids]);
+      for (const v of rows) all.get(Number(v.id))!.push(v.version);
     }
     // newest first as people read versions (10.2 after 9.8), not as text sorts them
     return new Map([...all].map(([id, list]) => [id, { versions: list.sort((a, b) => compareVersions(b, a)).slice(0, listed), versionCount: list.length }]));
-  }
-
-  /**
-   * The versions of these titles that only retired devices have ("id\nversion"), which the
-   * catalogue leaves out as the title's device list and spread do: walked from the (few)
-   * retired devices, then each such version looked for on a device that is not retired.
-   */
-  private async onlyOnRetired(ids: number[]): Promise<Set<string>> {
-    const pairs: Array<{ id: number; version: string }> = await this.ds.query(
-      `SELECT DISTINCT i.software_id AS id, i.version FROM devices d STRAIGHT_JOIN installed_software i ON i.device_id = d.id AND i.software_id IN (?)
-       WHERE d.status = 'retired'`,
-      [ids],
-    );
-    // each EXISTS stops at the first device that is not retired: most versions answer at once
-    const live = await Promise.all(pairs.map(async (p) => {
-      const [{ e }] = await this.ds.query(
-        `SELECT EXISTS (SELECT 1 FROM installed_software i JOIN devices d ON d.id = i.device_id
-           WHERE i.software_id = ? AND i.version = ? AND d.status <> 'retired') AS e`,
-        [p.id, p.version],
-      );
-      return Number(e) === 1;
-    }));
-    return new Set(pairs.filter((_, k) => !live[k]).map((p) => `${Number(p.id)}\n${p.version}`));
   }
 
   /**
