@@ -32,8 +32,8 @@ describe('scan targets', () => {
   });
 
   it('reads a mapped block shorter than /96 as the IPv6 block it names, not as an IPv4 one', () => {
-    // before: ::ffff:10.0.0.0/24 was the IPv4 block 10.0.0.0/24, and ::ffff:10.0.0.0/8 16,777,214 IPv4 addresses
-    const t = parseTarget('::ffff:10.0.0.0/24');
+    // before: ::ffff:192.0.2.0/24 was the IPv4 block 192.0.2.0/24, and ::ffff:192.0.2.0/8 16,777,214 IPv4 addresses
+    const t = parseTarget('::ffff:192.0.2.0/24');
     expect(t).toMatchObject({ kind: 'cidr', v6: true, block: { first: 0n, size: 1n << 104n } });
   });
 

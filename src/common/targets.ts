@@ -49,7 +49,7 @@ export function parseTarget(raw: string): Target {
     let bits = /^\d{1,3}$/.test(bitsText ?? '') ? Number(bitsText) : NaN;
     // an IPv4-mapped block (::ffff:192.0.2.0/120) counts its prefix in IPv6 bits: past the
     // first 96 it is the IPv4 block (192.0.2.0/24); a shorter one is an IPv6 block, not the
-    // IPv4 block its address reads as (::ffff:10.0.0.0/24 is ::/24, not 10.0.0.0/24)
+    // IPv4 block its address reads as (::ffff:192.0.2.0/24 is ::/24, not 192.0.2.0/24)
     if (addr?.kind() === 'ipv4' && addrText.includes(':')) {
       if (bits >= 96 && bits <= 128) bits -= 96;
       else addr = ipaddr.IPv6.parse(addrText);

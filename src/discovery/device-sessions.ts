@@ -27,7 +27,7 @@ export interface SshAddress {
   port: number;
 }
 
-/** The same address however it is written (2001:DB8::1 and 2001:db8:0::1, ::ffff:10.0.0.1 and 10.0.0.1). */
+/** The same address however it is written (2001:DB8::1 and 2001:db8:0::1, ::ffff:192.0.2.1 and 192.0.2.1). */
 function addressKey(host: string): string {
   return ipaddr.isValid(host) ? ipaddr.process(host).toString() : host.trim().toLowerCase();
 }
