@@ -53,17 +53,17 @@ function reachable(ip: string): boolean {
 export function sessionAddresses(reached: SshAddress | null, primary: string | null, known: string[], port: number): SshAddress[] {
   if (!reached) return primary ? [{ host: primary, port }] : [];
   const seen = new Set([`${addressKey(reached.host)}|${reached.port}`]);
-  const more: SshAddress[] = [];
+  const v4: SshAddress[] = [];
+  const v6: SshAddress[] = [];
   const primaryKnown = primary !== null && known.some((ip) => addressKey(ip) === addressKey(primary));
   for (const ip of [primaryKnown ? primary : null, ...known]) {
     if (!ip || !reachable(ip)) continue;
-    const key = `${addressKey(ip)}|${port}`;
+    const address = ipaddr.process(ip);
+    const key = `${address.toString()}|${port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    more.push({ host: ipaddr.process(ip).toString(), port });
+    (address.kind() === 'ipv4' ? v4 : v6).push({ host: address.toString(), port });
   }
-  const v4 = more.filter((a) => ipaddr.process(a.host).kind() === 'ipv4');
-  const v6 = more.filter((a) => ipaddr.process(a.host).kind() === 'ipv6');
   return [reached, ...v4, ...v6].slice(0, SESSION_ADDRESSES.max);
 }
 
