@@ -68,9 +68,11 @@ export class UsersService implements OnApplicationBootstrap {
 
   async update(id: number, dto: UpdateUserDto, actorId: number): Promise<UserView> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    // a change that would take an admin away, were the user one
+    const demotes = (!!dto.role && dto.role !== 'admin') || dto.disabled === true;
     const apply = async () => {
       const u = await this.get(id);
-      const losesAdmin = u.role === 'admin' && !u.disabled && ((dto.role && dto.role !== 'admin') || dto.disabled === true);
+      const losesAdmin = u.role === 'admin' && !u.disabled && demotes;
       if (losesAdmin) await this.keepOneAdmin(id === actorId ? 'You cannot demote or disable yourself as the last admin' : undefined);
       await this.repo.updateUser(id, {
         ...(dto.displayName !== undefined ? { displayName: dto.displayName } : {}),
@@ -80,7 +82,7 @@ export class UsersService implements OnApplicationBootstrap {
       });
     };
     // a change that can take an admin away is checked and made as one (withAdminsLocked)
-    if ((dto.role && dto.role !== 'admin') || dto.disabled === true) await this.repo.withAdminsLocked(apply);
+    if (demotes) await this.repo.withAdminsLocked(apply);
     else await apply();
     // a new password, a role change or disabling ends the user's login sessions
     if (dto.password || dto.disabled || dto.role) await this.repo.deleteSessionsOf(id);
