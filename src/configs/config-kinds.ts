@@ -20,7 +20,7 @@ export const PUSH_LIMITS = { lines: 2_000, lineChars: 1_000 };
  * without the prefix or the message, and the device's answers between them as a block.
  */
 export function maskPushOutput(r: PushResult, platform: ConfigPlatform, masks: NormalizationRule[]): PushResult {
-  const mask = (text: string) => normalize(text, platform, masks).text.replace(/\n$/, '');
+  const mask = (text: string) => maskText(text, platform, masks);
   const out: string[] = [];
   let answers: string[] = [];
   const flush = () => {
@@ -43,6 +43,11 @@ export function maskPushOutput(r: PushResult, platform: ConfigPlatform, masks: N
   return { transcript: `${out.join('\n')}\n`, errors };
 }
 
+/** `text` with `platform`'s mask rules applied, without the newline `normalize` ends its text with. */
+function maskText(text: string, platform: ConfigPlatform, masks: NormalizationRule[]): string {
+  return normalize(text, platform, masks).text.replace(/\n$/, '');
+}
+
 const sessionOf = (s: HostSession): ConfigSession => ({ exec: (c, o) => s.access.exec(c, o), shell: (c, o) => s.shell(c, o) });
 
 function objectParams(raw: unknown, allowed: string[]): { p: Record<string, unknown>; problems: ParamProblem[] } {
@@ -52,6 +57,7 @@ function objectParams(raw: unknown, allowed: string[]): { p: Record<string, unkn
 }
 
 export function configKinds(configs: ConfigsService): JobKind[] {
+  const maskRules = async () => (await configs.normalizationRules()).filter((r) => r.action === 'mask');
   const backup: JobKind = {
     name: 'config.backup',
     description: "backs up the device's configuration (running config; chosen files on Linux hosts) and stores a new version when it changed",
@@ -89,10 +95,10 @@ export function configKinds(configs: ConfigsService): JobKind[] {
     shownParams: async (params) => {
       const lines = params.lines;
       if (!Array.isArray(lines)) return params;
-      const masks = (await configs.normalizationRules()).filter((r) => r.action === 'mask');
+      const masks = await maskRules();
       const mask = (line: string) => {
         for (const platform of CONFIG_PLATFORMS) {
-          const masked = normalize(line, platform, masks).text.replace(/\n$/, '');
+          const masked = maskText(line, platform, masks);
           if (masked !== line) return masked;
         }
         return line;
@@ -129,8 +135,7 @@ export function configKinds(configs: ConfigsService): JobKind[] {
       try {
         const r = await source.push(sessionOf(s), lines, { timeoutMs: 120_000, maxBytes: 4 * 1024 * 1024 });
         // the transcript echoes the lines: mask secrets with the normalization rules' masks
-        const masks = (await configs.normalizationRules()).filter((x) => x.action === 'mask');
-        const masked = maskPushOutput(r, source.platform, masks);
+        const masked = maskPushOutput(r, source.platform, await maskRules());
         let log = `# ${s.where}\n${masked.transcript}`;
         if (r.errors.length) {
           const errors = masked.errors.join('\n');
