@@ -8,15 +8,10 @@ import { DataSource } from 'typeorm';
 export class MetricsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async openScans(): Promise<Array<{ status: string; n: number }>> {
-    const rows: Array<{ status: string; n: string }> = await this.ds.query(`SELECT status, COUNT(*) AS n FROM scans WHERE status IN ('queued', 'running') GROUP BY status`);
-    return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
-  }
-
-  async openJobTargets(): Promise<Array<{ status: string; n: number }>> {
-    const rows: Array<{ status: string; n: string }> = await this.ds.query(
-      `SELECT status, COUNT(*) AS n FROM job_run_targets WHERE status IN ('queued', 'running', 'waiting-for-window') GROUP BY status`,
-    );
-    return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+  /** How many rows of `table` are in each of `states` (0 for a state none is in). */
+  async countByStatus(table: 'scans' | 'job_run_targets', states: readonly string[]): Promise<Map<string, number>> {
+    const rows: Array<{ status: string; n: string }> = await this.ds.query(`SELECT status, COUNT(*) AS n FROM ${table} WHERE status IN (?) GROUP BY status`, [states]);
+    const found = new Map(rows.map((r) => [r.status, Number(r.n)]));
+    return new Map(states.map((s) => [s, found.get(s) ?? 0]));
   }
 }

@@ -22,21 +22,20 @@ export class MetricsService {
     // scans and job targets are read from MySQL at each scrape: a worker that runs them serves
     // no HTTP, so counters of its own could never be scraped (teknisi_scans_total and
     // teknisi_job_targets_total were declared here and never counted)
-    const fromDatabase = (name: string, help: string, read: () => Promise<Array<{ status: string; n: number }>>, states: string[]) =>
+    const fromDatabase = (name: string, help: string, table: 'scans' | 'job_run_targets', states: string[]) =>
       new Gauge({
         name, help, labelNames: ['status'], registers: [this.registry],
         async collect() {
           this.reset();
           try {
-            const found = new Map((await read()).map((r) => [r.status, r.n]));
-            for (const status of states) this.set({ status }, found.get(status) ?? 0);
+            for (const [status, n] of await counts.countByStatus(table, states)) this.set({ status }, n);
           } catch {
             // the database down: no figures rather than a failed scrape; /api/health says why
           }
         },
       });
-    fromDatabase('teknisi_scans', 'Discovery scans not finished, by status', () => counts.openScans(), ['queued', 'running']);
-    fromDatabase('teknisi_job_targets', 'Job run targets not finished, by status', () => counts.openJobTargets(), ['queued', 'running', 'waiting-for-window']);
+    fromDatabase('teknisi_scans', 'Discovery scans not finished, by status', 'scans', ['queued', 'running']);
+    fromDatabase('teknisi_job_targets', 'Job run targets not finished, by status', 'job_run_targets', ['queued', 'running', 'waiting-for-window']);
     new Gauge({
       name: 'teknisi_queue_jobs',
       help: 'Jobs in each queue by state',
