@@ -5,11 +5,16 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
+/** `hexChars` hex of the database's name: what sets its lock names apart from another database's on the server. */
+export function databaseTag(ds: DataSource, hexChars: number): string {
+  const db = String((ds.options as { database?: string }).database ?? ds.driver.database ?? '');
+  return createHash('sha256').update(db).digest('hex').slice(0, hexChars);
+}
+
 /** The lock's name: `teknisi_<purpose>_<24 hex of the database name>` (MariaDB allows 64 characters). */
 export function namedLock(ds: DataSource, purpose: string): string {
   if (!/^[a-z0-9_]{1,31}$/.test(purpose)) throw new Error(`lock purpose "${purpose}" must be 1-31 of a-z, 0-9 and _`);
-  const db = String((ds.options as { database?: string }).database ?? ds.driver.database ?? '');
-  return `teknisi_${purpose}_${createHash('sha256').update(db).digest('hex').slice(0, 24)}`;
+  return `teknisi_${purpose}_${databaseTag(ds, 24)}`;
 }
 
 /**

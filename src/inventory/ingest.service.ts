@@ -24,6 +24,7 @@ import { InventoryRepository, TitleKey, titleKey } from './inventory.repository'
 import { addressesOthersReach, deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource, Sighting } from './source-precedence';
 import { createHash } from 'node:crypto';
 import { compareVersions } from '../common/versions';
+import { databaseTag } from '../database/named-lock';
 
 type History = Omit<HistoryEntry, 'id' | 'device'>;
 /** The groups a report leaves alone, each with the better source whose view stands. */
@@ -573,20 +574,19 @@ function isRetryable(err: unknown): boolean {
 }
 
 /**
- * A named lock for each identifier that matching may use, so that any two reports that could
- * match one device (or create it) run one after the other. Case-folded as the database
- * compares them; hashed to fit MySQL's 64-character lock names; sorted for one global order.
- */
-/**
  * What sets one database's ingest locks apart: MariaDB's named locks are the server's, and
  * two Teknisi databases on one server (a test and a production install, two sites) made each
  * other's reports of a machine both know wait for each other.
  */
 function lockScopeOf(ds: DataSource): string {
-  const db = String((ds.options as { database?: string }).database ?? ds.driver.database ?? '');
-  return createHash('sha256').update(db).digest('hex').slice(0, 12);
+  return databaseTag(ds, 12);
 }
 
+/**
+ * A named lock for each identifier that matching may use, so that any two reports that could
+ * match one device (or create it) run one after the other. Case-folded as the database
+ * compares them; hashed to fit MySQL's 64-character lock names; sorted for one global order.
+ */
 function lockNames(r: CleanReport, scope: string): string[] {
   const keys: string[] = [];
   if (r.fields.serial) keys.push(`serial:${r.fields.serial.toLowerCase()}`);
