@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { likeContains, likePrefix, SortSpec } from '../common/pagination';
+import { databaseNow } from '../database/now';
 import { DeviceAddress } from './device-address.entity';
 import { DeviceNeighbour } from './device-neighbour.entity';
 import { DeviceSource, SourceKind } from './device-source.entity';
@@ -376,7 +377,7 @@ export class DevicesRepository {
         );
         if (!rows.length) return 0;
         const ids = rows.map((r) => Number(r.id));
-        const [{ now }] = await m.query('SELECT UTC_TIMESTAMP(3) AS now');
+        const now = await databaseNow(m);
         await m.query(`UPDATE devices SET status = 'stale', updated_at = ? WHERE id IN (?)`, [now, ids]);
         await this.insertHistory(m, ids.map((deviceId) => ({
           deviceId, at: now, kind: 'field' as const, action: 'changed' as const, subject: 'status', beforeValue: 'active', afterValue: 'stale', source: null, actor: null,

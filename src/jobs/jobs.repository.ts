@@ -8,6 +8,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { deleteInBatches } from '../database/batches';
 import { isDeadlock, isDuplicateKey } from '../database/driver-errors';
 import { withNamedLock } from '../database/named-lock';
+import { databaseNow } from '../database/now';
 import { statusCountsJson } from '../database/status-counts';
 import { deviceSql, DeviceFilter } from '../devices/devices.repository';
 import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
@@ -82,8 +83,7 @@ export class JobsRepository {
 
   /** The database's clock (UTC), which every worker's JobsClock follows. */
   async databaseNow(): Promise<Date> {
-    const [row] = await this.ds.query('SELECT UTC_TIMESTAMP(3) AS now');
-    return row.now instanceof Date ? row.now : new Date(`${row.now}Z`);
+    return databaseNow(this.ds);
   }
 
   // jobs
