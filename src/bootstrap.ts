@@ -53,10 +53,9 @@ export function configureHttp(app: NestExpressApplication, rt: Runtime): void {
   setupOpenApi(app);
 }
 
-/** Express's `trust proxy`: a hop count, true, or addresses/names such as loopback or 10.0.0.0/8. */
-export function trustProxyValue(raw: string): number | boolean | string[] {
+/** Express's `trust proxy`: a hop count, or addresses/names such as loopback or 10.0.0.0/8 (loadConfig refused `true`). */
+export function trustProxyValue(raw: string): number | string[] {
   if (/^\d+$/.test(raw)) return Number(raw);
-  if (raw === 'true') return true;
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 

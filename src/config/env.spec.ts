@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import express from 'express';
+import { trustProxyValue } from '../bootstrap';
 import { ConfigError, ENV_VARS, loadConfig, redactUrl } from './env';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
@@ -117,6 +119,12 @@ describe('loadConfig validation', () => {
     [{ TEKNISI_LOGIN_LIMIT_PER_USER: 'many' }, 'TEKNISI_LOGIN_LIMIT_PER_USER must be an integer from 1 to 10000'],
     [{ TEKNISI_SSH_LEGACY_ALGORITHMS: 'yes' }, 'TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "yes")'],
     [{ TEKNISI_LOGIN_LIMIT_PER_ADDRESS: '0' }, 'TEKNISI_LOGIN_LIMIT_PER_ADDRESS must be an integer from 1 to 100000'],
+    [{ TEKNISI_TRUST_PROXY: 'true' }, 'TEKNISI_TRUST_PROXY must be a hop count or the proxy\'s addresses, not "true"'],
+    [{ TEKNISI_TRUST_PROXY: 'TRUE' }, 'not "TRUE" (true would trust every client\'s own X-Forwarded-For'],
+    [{ TEKNISI_TRUST_PROXY: 'lopback' }, 'TEKNISI_TRUST_PROXY must be a hop count or comma-separated proxy addresses, subnets (10.0.0.0/8), loopback, linklocal or uniquelocal (got "lopback")'],
+    [{ TEKNISI_TRUST_PROXY: 'loopback, 10.0.0.0/33' }, '(got "10.0.0.0/33")'],
+    [{ TEKNISI_TRUST_PROXY: '10.0.0.0/255.0.255.0' }, '(got "10.0.0.0/255.0.255.0")'],
+    [{ TEKNISI_TRUST_PROXY: ', ,' }, '(got ", ,")'],
   ] as Array<[NodeJS.ProcessEnv, string]>)('%p is refused', (env, expected) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
@@ -166,5 +174,19 @@ describe('redactUrl', () => {
 
   it('gives no part of an unparseable value', () => {
     expect(redactUrl('//root:s3cret@db')).toBe('(unparseable URL)');
+  });
+});
+
+describe('TEKNISI_TRUST_PROXY', () => {
+  // each accepted value must also be one Express takes: it compiles the setting at once, and a
+  // value it cannot read would stop the server only when it starts listening
+  it.each(['1', '2', 'loopback', 'uniquelocal', 'linklocal', '10.0.0.5', '10.0.0.0/24, loopback', 'fd00::/8', '10.0.0.0/255.255.255.0', '::1'])('%p is taken, as Express takes it', (value) => {
+    const c = loadConfig({ TEKNISI_TRUST_PROXY: value });
+    expect(c.trustProxy).toBe(value);
+    expect(() => express().set('trust proxy', trustProxyValue(value))).not.toThrow();
+  });
+
+  it('an empty value trusts no proxy', () => {
+    expect(loadConfig({ TEKNISI_TRUST_PROXY: '  ' }).trustProxy).toBe(false);
   });
 });

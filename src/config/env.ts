@@ -1,6 +1,7 @@
 // config/: the environment schema. Parsed and validated once at start-up; every
 // problem is listed in one message so that an admin fixes them all in one go.
 import * as path from 'node:path';
+import * as ipaddr from 'ipaddr.js';
 import { parseTargets, targetErrorParts } from '../common/targets';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -154,7 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const metricsToken = get('TEKNISI_METRICS_TOKEN');
   if (metricsToken !== undefined && metricsToken.length < 16) problems.push('TEKNISI_METRICS_TOKEN must be at least 16 characters long');
 
-  const trustProxyRaw = get('TEKNISI_TRUST_PROXY') ?? '';
+  const trustProxyRaw = (get('TEKNISI_TRUST_PROXY') ?? '').trim();
+  const trustProblem = trustProxyProblem(trustProxyRaw);
+  if (trustProblem) problems.push(trustProblem);
 
   const scanExclude = (get('TEKNISI_SCAN_EXCLUDE') ?? '').split(/[\s,]+/).filter(Boolean);
   for (const e of parseTargets([], 1, scanExclude).errors) problems.push(`TEKNISI_SCAN_EXCLUDE: ${targetErrorParts(e).message}`);
@@ -214,3 +217,32 @@ export function redactUrl(raw: string): string {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** proxy-addr's names for address ranges, which Express's `trust proxy` takes besides addresses and subnets */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a subnet (10.0.0.0/8, fd00::/8) or an IPv4 address with a netmask (10.0.0.0/255.0.0.0). */
+function isAddressOrSubnet(s: string): boolean {
+  if (ipaddr.isValid(s)) return true;
+  const [ip, bits, ...rest] = s.split('/');
+  if (rest.length || bits === undefined || !ipaddr.isValid(ip)) return false;
+  if (/^\d{1,3}$/.test(bits)) return Number(bits) <= (ipaddr.parse(ip).kind() === 'ipv4' ? 32 : 128);
+  return ipaddr.IPv4.isValidFourPartDecimal(bits) && ipaddr.IPv4.parse(bits).prefixLengthFromSubnetMask() !== null;
+}
+
+/**
+ * Why a TEKNISI_TRUST_PROXY value is refused, or null: a hop count, or the proxies' addresses,
+ * subnets and range names, comma-separated. `true` is refused (it would believe any client's own
+ * X-Forwarded-For: the per-address login limit dodged, a false address in the audit log), and so is
+ * a misspelt entry, which Express would otherwise reject only when the server starts listening.
+ */
+function trustProxyProblem(raw: string): string | null {
+  if (raw === '' || /^\d{1,3}$/.test(raw)) return null;
+  if (/^(?:true|false)$/i.test(raw)) {
+    return `TEKNISI_TRUST_PROXY must be a hop count or the proxy's addresses, not "${raw}" (true would trust every client's own X-Forwarded-For; leave it empty when there is no proxy)`;
+  }
+  const bad = raw.split(',').map((s) => s.trim()).filter((s) => s && !PROXY_RANGES.has(s) && !isAddressOrSubnet(s));
+  if (!bad.length && raw.split(',').some((s) => s.trim())) return null;
+  const shown = (bad.length ? bad : [raw]).slice(0, 3).map((s) => `"${s.slice(0, 64)}"`).join(', ');
+  return `TEKNISI_TRUST_PROXY must be a hop count or comma-separated proxy addresses, subnets (10.0.0.0/8), loopback, linklocal or uniquelocal (got ${shown})`;
+}
