@@ -1,5 +1,8 @@
 // /api/health: public, 200 while MySQL and Redis answer, 503 naming what is down.
 import { ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
+import { TEST_DATABASE_SERVER } from './support/env';
 import { freePort } from './support/net';
 import { startRedis, stopRedis } from './support/redis';
 import { ADMIN_PASSWORD, createTestApp, TestApp } from './support/app';
@@ -20,6 +23,47 @@ describe('health with MySQL and Redis up', () => {
     expect(res.body.details.database.status).toBe('up');
     expect(res.body.details.redis.status).toBe('up');
     expect(typeof res.body.details.database.latencyMs).toBe('number');
+  });
+});
+
+describe('health when the database refuses Teknisi', () => {
+  // a login of its own, whose password an admin then changes: the driver's error names the user
+  const user = `tk_health_${crypto.randomBytes(3).toString('hex')}`;
+  const dbName = `teknisi_test_health_${crypto.randomBytes(3).toString('hex')}`;
+  let t: TestApp | undefined;
+  const root = () => createConnection({ uri: TEST_DATABASE_SERVER });
+  beforeAll(async () => {
+    const c = await root();
+    await c.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'first-Password-1'`);
+    await c.query(`GRANT ALL ON \`${dbName}\`.* TO '${user}'@'%'`);
+    await c.end();
+    const u = new URL(TEST_DATABASE_SERVER);
+    t = await createTestApp({ env: { DATABASE_URL: `mysql://${user}:first-Password-1@${u.host}/${dbName}` } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    const c = await root();
+    await c.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    await c.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await c.end();
+  });
+
+  it("answers 503 saying the database is down, without the driver's words (this route is public)", async () => {
+    expect((await t!.http.get('/api/health')).status).toBe(200);
+    const c = await root();
+    await c.query(`ALTER USER '${user}'@'%' IDENTIFIED BY 'second-Password-2'`);
+    const [conns] = await c.query<Array<{ id: number } & import('mysql2').RowDataPacket>>('SELECT id FROM information_schema.processlist WHERE user = ?', [user]);
+    for (const { id } of conns) await c.query(`KILL ${Number(id)}`);
+    await c.end();
+
+    let down = await t!.http.get('/api/health');
+    for (let i = 0; i < 20 && down.status === 200; i++) down = await t!.http.get('/api/health');
+    expect(down.status).toBe(503);
+    expect(down.body.message).toMatch(/database/i);
+    expect(down.body.details.database.status).toBe('down');
+    expect(JSON.stringify(down.body)).not.toMatch(new RegExp(`Access denied|${user}|ECONN`, 'i'));
+    // the admin finds why in the log
+    expect(t!.logs.join('')).toMatch(/health check failed[\s\S]*Access denied|Access denied[\s\S]*health check failed/);
   });
 });
 
@@ -53,6 +97,9 @@ describe('health when Redis goes away', () => {
     expect(down.body.message).not.toMatch(/database/i);
     expect(down.body.details.redis.status).toBe('down');
     expect(down.body.details.database.status).toBe('up');
+    // a public route: where Redis lives is not for anyone to read
+    expect(JSON.stringify(down.body)).not.toContain(String(port));
+    expect(JSON.stringify(down.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
 
     // logging in still works: rate limiting falls back to memory instead of locking everyone out
     const login = await t!.http.post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });

@@ -23,6 +23,9 @@ it('refuses an unknown token with 401', async () => {
   expect(res.status).toBe(401);
   const wrongScraper = await t.http.get('/metrics').set(bearer(METRICS_TOKEN.replace(/.$/, 'X')));
   expect(wrongScraper.status).toBe(401);
+  // as many characters as the scraper's token, more bytes: compared without a 500
+  const wide = await t.http.get('/metrics').set(bearer('é'.repeat(METRICS_TOKEN.length)));
+  expect(wide.status).toBe(401);
 });
 
 it('refuses a viewer and a technician with 403', async () => {

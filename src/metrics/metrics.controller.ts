@@ -24,7 +24,10 @@ export class MetricsController {
     const token = bearerOrCookie(req);
     if (!token) throw new UnauthorizedException('Send an admin token or TEKNISI_METRICS_TOKEN as a bearer token');
     const expected = this.config.metricsToken;
-    const isScraper = !!expected && token.length === expected.length && crypto.timingSafeEqual(Buffer.from(token), Buffer.from(expected));
+    // digests, not the tokens: timingSafeEqual throws on buffers of different lengths, which a
+    // token of as many characters but more bytes (é) made a 500 for anyone
+    const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+    const isScraper = !!expected && crypto.timingSafeEqual(digest(token), digest(expected));
     if (!isScraper) {
       const user = await this.auth.authenticate(token);
       if (!user) throw new UnauthorizedException('Unknown or expired token');
