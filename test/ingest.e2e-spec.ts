@@ -346,6 +346,23 @@ describe('inventory ingest', () => {
     expect((await device(a.deviceId)).serial).toBeNull();
   });
 
+  it("the two load balancers of a VRRP pair stay two devices: the virtual router's MAC moves between them", async () => {
+    // SNMP reports of keepalived hosts carry no serial: MACs are what identify them
+    const lb = (n: number) => ({
+      source: 'snmp' as const,
+      identity: { hostname: `lb-0${n}`, macs: [`52:54:00:1b:00:0${n}`, '00:00:5e:00:01:33'], addresses: [`192.0.2.21${n}`] },
+      interfaces: [
+        { name: 'eth0', mac: `52:54:00:1b:00:0${n}`, addresses: [`192.0.2.21${n}`] },
+        { name: 'vrrp.51', mac: '00:00:5e:00:01:33', addresses: ['192.0.2.210'] },
+      ],
+    });
+    const a = await ingest.ingest(lb(1));
+    const b = await ingest.ingest(lb(2));
+    expect(b.created).toBe(true);
+    expect(b.deviceId).not.toBe(a.deviceId);
+    expect((await device(a.deviceId)).hostname).toBe('lb-01');
+  });
+
   it('leaves out addresses with a zone (fe80::1%eth0: it means something only on that host), keeping the rest of the report', async () => {
     const zone = `fe80::1%${'x'.repeat(60)}`;
     const res = await ingest.ingest({

@@ -13,7 +13,9 @@ describe('identity', () => {
   it.each([
     ['00:00:00:00:00:00', false], ['ff:ff:ff:ff:ff:ff', false], ['02:42:ac:11:00:02', false], ['00:15:5d:01:02:03', false],
     ['01:00:5e:00:00:fb', false], ['ee:ee:ee:ee:ee:ee', false], ['00:16:3e:00:00:00', false], ['fe:ff:ff:ff:ff:ff', false],
-    ['00:16:3e:5a:01:02', true], ['52:54:00:12:34:56', true], ['3c:52:82:aa:bb:cc', true],
+    ['00:00:5e:00:01:33', false], ['00:00:5e:00:02:0a', false], ['00:00:0c:07:ac:01', false], ['00:00:0c:9f:f0:0a', false],
+    ['00:07:b4:00:01:02', false], ['02:bf:0a:00:00:05', false],
+    ['00:16:3e:5a:01:02', true], ['52:54:00:12:34:56', true], ['3c:52:82:aa:bb:cc', true], ['00:00:0c:9f:12:34', true], ['00:00:5e:00:53:01', true],
   ])('MAC %s useful: %s', (mac, useful) => {
     expect(isUsefulMac(mac)).toBe(useful);
   });

@@ -25,6 +25,14 @@ export const JUNK_MAC_PREFIXES = [
   'ee:ee:ee:ee:ee:ee', // Calico's host side of every pod interface, on every Kubernetes node
   '00:16:3e:00:00:00', // lxc-net's lxcbr0 bridge, the same on every host that runs it
   'fe:ff:ff:ff:ff:ff', // Xen's backend vif interfaces in dom0
+  // first-hop redundancy: the address moves between the routers, firewalls or load balancers
+  // of a pair (keepalived's use_vmac and macvlan vrrp.N interfaces report it as Ethernet)
+  '00:00:5e:00:01:', // VRRP for IPv4, and OpenBSD/pfSense CARP
+  '00:00:5e:00:02:', // VRRP for IPv6
+  '00:00:0c:07:ac:', // Cisco HSRP version 1
+  '00:00:0c:9f:f', // Cisco HSRP version 2 (00:00:0c:9f:f0:00–ff:ff)
+  '00:07:b4:00:', // Cisco GLBP
+  '02:bf:', // Windows NLB in unicast mode: every host of the cluster
 ];
 
 export function isUsefulMac(mac: string): boolean {
