@@ -32,6 +32,16 @@ describe('SNMP value parsing', () => {
     ['Microsoft Office Professional Plus 2016', { name: 'Microsoft Office Professional Plus 2016', version: '' }],
     ['Microsoft Visual Studio Code (User)', { name: 'Microsoft Visual Studio Code (User)', version: '' }],
     ['(x64)', { name: '(x64)', version: '' }],
+    // RPM name-version-release without the architecture, FreeBSD's name-version
+    ['bash-5.1.8-6.el9', { name: 'bash', version: '5.1.8-6.el9' }],
+    ['kernel-core-5.14.0-427.13.1.el9_4', { name: 'kernel-core', version: '5.14.0-427.13.1.el9_4' }],
+    ['libstdc++-11.4.1-3.el9', { name: 'libstdc++', version: '11.4.1-3.el9' }],
+    ['tzdata-2024a-1.el9', { name: 'tzdata', version: '2024a-1.el9' }],
+    ['py39-setuptools-63.1.0_1', { name: 'py39-setuptools', version: '63.1.0_1' }],
+    ['curl-8.4.0', { name: 'curl', version: '8.4.0' }],
+    ['Office-2019', { name: 'Office-2019', version: '' }],
+    ['7-Zip', { name: '7-Zip', version: '' }],
+    ['Notepad++', { name: 'Notepad++', version: '' }],
   ])('splits %j', (full, parts) => {
     expect(splitSoftwareName(full)).toEqual(parts);
   });

@@ -68,6 +68,13 @@ export function splitSoftwareName(full: string): { name: string; version: string
   const arch = architecture ? { architecture } : {};
   const spaced = /^(.*?\S)(?:\s+-)?(?:\s+(?:version|release))?\s+v?(\d[\w.:+~-]*)$/i.exec(name);
   if (spaced && !/^(19|20)\d\d$/.test(spaced[2])) return { name: spaced[1], version: spaced[2], ...arch };
+  // one word: name-version-release without the architecture (Net-SNMP's RPM reader on some
+  // builds), or name-version (FreeBSD's pkg, Solaris); left whole, every update of a package
+  // read as one title removed and another added
+  if (!/\s/.test(name)) {
+    const nv = /^(.+?)-(\d[\w.+~^]*-[\w.+~^]+)$/.exec(name) ?? /^(.+)-(\d[\w.+~^,]*)$/.exec(name);
+    if (nv && /[a-z]/i.test(nv[1]) && !/^(19|20)\d\d$/.test(nv[2])) return { name: nv[1], version: nv[2], ...arch };
+  }
   return { name, version: '', ...arch };
 }
 
