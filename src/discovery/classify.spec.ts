@@ -15,7 +15,17 @@ describe('classify', () => {
     ['1.3.6.1.4.1.9.12.3.1.3.1812', 'Cisco NX-OS(tm) n9000, Software (n9000-dk9), Version 9.3(10), RELEASE SOFTWARE', { platform: 'cisco-nxos', type: 'switch', osVersion: '9.3(10)' }],
     ['1.3.6.1.4.1.2636.1.1.1.2.29', 'Juniper Networks, Inc. mx480 internet router, kernel JUNOS 21.4R3-S5.4', { vendor: 'Juniper', platform: 'junos', osVersion: '21.4R3-S5.4' }],
     ['1.3.6.1.4.1.30065.1.3011.7050.3741.64', 'Arista Networks EOS version 4.28.3M running on an Arista Networks DCS-7050SX-64', { vendor: 'Arista', platform: 'eos', osVersion: '4.28.3M' }],
-    ['1.3.6.1.4.1.14988.1', 'RouterOS CCR2004-1G-12S+2XS', { vendor: 'MikroTik', platform: 'routeros', type: 'router' }],
+    ['1.3.6.1.4.1.14988.1', 'RouterOS CCR2004-1G-12S+2XS', { vendor: 'MikroTik', platform: 'routeros', type: 'router', osName: 'RouterOS' }],
+    ['1.3.6.1.4.1.2636.1.1.1.2.132', 'Juniper Networks, Inc. ex4300-48t Ethernet Switch, kernel JUNOS 18.4R2-S5, Build date: 2020-07-10 00:55:07 UTC', { vendor: 'Juniper', type: 'switch', platform: 'junos', osVersion: '18.4R2-S5' }],
+    ['1.3.6.1.4.1.2636.1.1.1.2.82', 'Juniper Networks, Inc. qfx5120-48y-8c Ethernet Switch, kernel JUNOS 21.4R3-S5.4', { type: 'switch' }],
+    ['1.3.6.1.4.1.2636.1.1.1.2.135', 'Juniper Networks, Inc. srx345 internet router, kernel JUNOS 20.4R3-S1.3', { type: 'firewall', platform: 'junos' }],
+    ['1.3.6.1.4.1.9.6.1.95.28.5', 'SG350-28 28-Port Gigabit Managed Switch', { vendor: 'Cisco', type: 'switch', platform: 'other' }],
+    ['1.3.6.1.4.1.9.1.283', 'Cisco IOS Software, s72033_rp Software (s72033_rp-ADVENTERPRISEK9-M), Version 15.1(2)SY16, RELEASE SOFTWARE (fc4)', { type: 'switch', platform: 'cisco-ios' }],
+    ['1.3.6.1.4.1.9.1.1248', 'Cisco IOS Software, s2t54 Software (s2t54-ADVENTERPRISEK9-M), Version 15.5(1)SY10', { type: 'switch' }],
+    ['1.3.6.1.4.1.14823.1.1.32', 'ArubaOS (MODEL: Aruba7030), Version 8.10.0.6 (86011)', { vendor: 'HPE Aruba', type: 'other', platform: 'other', osName: 'ArubaOS', osVersion: '8.10.0.6' }],
+    ['1.3.6.1.4.1.14823.1.2.111', 'ArubaOS (MODEL: 515), Version 8.10.0.6', { type: 'access-point', platform: 'other' }],
+    ['1.3.6.1.4.1.11.2.3.7.11.160', 'HP J9775A 2530-48G Switch, revision YA.16.10.0009, ROM YA.15.20 (/ws/swbuildm/rel_yakima_qaoff/code/build/lakes(swbuildm_rel_yakima_qaoff_rel_yakima))', { type: 'switch', platform: 'procurve' }],
+    ['1.3.6.1.4.1.11.2.3.7.11.182', 'Aruba JL259A 2930F-24G-4SFP Switch, revision WC.16.10.0009, ROM WC.17.02.0008', { type: 'switch', platform: 'procurve' }],
     ['1.3.6.1.4.1.12356.101.1.1000', 'FortiGate-100F v7.2.5,build1517,230606', { vendor: 'Fortinet', type: 'firewall', osVersion: '7.2.5' }],
     ['1.3.6.1.4.1.11.2.3.9.1', 'HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI24090012', { vendor: 'HP' }],
     ['1.3.6.1.4.1.11.2.3.9.1', 'HP LaserJet Pro M404dn', { vendor: 'HP', type: 'printer', platform: 'printer' }],
@@ -109,5 +119,17 @@ describe('classify', () => {
   it('reads the enterprise number with or without a leading dot', () => {
     expect(enterpriseOf('.1.3.6.1.4.1.9.1.1')).toBe(9);
     expect(enterpriseOf('1.3.6.1.2.1.1')).toBeNull();
+  });
+});
+
+describe('classify leaves unsaid what the device does not say', () => {
+  it('a RouterOS board name is not its version', () => {
+    expect(classify('1.3.6.1.4.1.14988.1', 'RouterOS RB750Gr3').osVersion).toBeUndefined();
+  });
+
+  it("a Cisco box whose sysDescr names no IOS gets no IOS driver (config jobs would send it IOS commands)", () => {
+    const c = classify('1.3.6.1.4.1.9.1.1279', 'Cisco Controller');
+    expect(c.vendor).toBe('Cisco');
+    expect(c.platform).toBeUndefined();
   });
 });

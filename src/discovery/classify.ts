@@ -13,7 +13,8 @@ export interface Classification {
 
 /** IANA private enterprise numbers (the first arc after 1.3.6.1.4.1). */
 export const ENTERPRISES: Record<number, Classification> = {
-  9: { vendor: 'Cisco', platform: 'cisco-ios', osFamily: 'network-os' },
+  // not every Cisco box runs IOS (Small Business switches, wireless controllers): the platform comes from sysDescr
+  9: { vendor: 'Cisco', osFamily: 'network-os' },
   11: { vendor: 'HP' },
   63: { vendor: 'Apple', platform: 'macos', osFamily: 'macos' },
   253: { vendor: 'Xerox', type: 'printer', platform: 'printer', osFamily: 'embedded' },
@@ -22,7 +23,7 @@ export const ENTERPRISES: Record<number, Classification> = {
   1602: { vendor: 'Canon', type: 'printer', platform: 'printer', osFamily: 'embedded' },
   2021: { platform: 'linux', osFamily: 'linux' },
   2435: { vendor: 'Brother', type: 'printer', platform: 'printer', osFamily: 'embedded' },
-  2636: { vendor: 'Juniper', platform: 'junos', osFamily: 'network-os', type: 'router' },
+  2636: { vendor: 'Juniper', platform: 'junos', osFamily: 'network-os' },
   6876: { vendor: 'VMware', type: 'server', osFamily: 'other' },
   8072: { platform: 'linux', osFamily: 'linux' },
   12356: { vendor: 'Fortinet', type: 'firewall', platform: 'fortios', osFamily: 'network-os' },
@@ -65,6 +66,12 @@ function windowsDetail(descr: string, type: DeviceType | undefined): Classificat
   return { osName, osVersion: build >= 10240 ? `10.0.${build}` : `${m[1]}.${build}` };
 }
 
+/** An ArubaOS controller (MODEL: Aruba7030, 9004) or an Instant access point (MODEL: 515). */
+function arubaOsDetail(descr: string): Classification {
+  const model = /MODEL: *(?:Aruba)?(\w+)/i.exec(descr)?.[1] ?? '';
+  return { type: /^[79]\d{3}/.test(model) ? 'other' : 'access-point' };
+}
+
 /** sysDescr patterns; each may also pull a version out of the text, or more (detail). */
 export const DESCR_RULES: Array<{
   pattern: RegExp;
@@ -78,13 +85,21 @@ export const DESCR_RULES: Array<{
   { pattern: /Cisco Adaptive Security Appliance/i, result: { vendor: 'Cisco', type: 'firewall', platform: 'other', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco ASA' },
   // a switch by its image family: Catalyst 2918-2970, 3550/3560, 3750, 3850, 9200/9300, 1000 and the IE
   // series. C2900 is the ISR G2 routers' image (2901-2951), so the 29xx families are listed one by one
-  { pattern: /(?:Cisco IOS|IOS \(tm\)).*(?:Switch|Catalyst|\b(?:C29(?:18|40|5[05]|60|70)|C35[56]0|C3750|C3850|C9[23]00|C1000(?!\d)|IE\d{4}|IE3x00))/is, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
+  { pattern: /(?:Cisco IOS|IOS \(tm\)).*(?:Switch|Catalyst|\b(?:C29(?:18|40|5[05]|60|70)|C35[56]0|C3750|C3850|C9[23]00|C1000(?!\d)|IE\d{4}|IE3x00|s72033|s2t54|s3223|s6t64|cat4500|C4500|C6800))/is, result: { vendor: 'Cisco', type: 'switch', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
   // IOS 12 and older begin "Cisco Internetwork Operating System Software", then "IOS (tm) …"
   { pattern: /Cisco IOS|IOS \(tm\)/i, result: { vendor: 'Cisco', type: 'router', platform: 'cisco-ios', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'Cisco IOS' },
-  { pattern: /JUNOS/i, result: { vendor: 'Juniper', platform: 'junos', osFamily: 'network-os' }, version: /JUNOS ([^\s,]+)/i, osName: 'Junos' },
+  // the model comes before the kernel's name: "Juniper Networks, Inc. ex4300-48t Ethernet Switch, kernel JUNOS 21.4R3"
+  { pattern: /^(?=[\s\S]*JUNOS)(?=[\s\S]*(?:\b(?:ex|qfx)\d{4}|Ethernet Switch))/i, result: { vendor: 'Juniper', type: 'switch', platform: 'junos', osFamily: 'network-os' }, version: /JUNOS ([^\s,]+)/i, osName: 'Junos' },
+  { pattern: /^(?=[\s\S]*JUNOS)(?=[\s\S]*\bsrx\d{3,4})/i, result: { vendor: 'Juniper', type: 'firewall', platform: 'junos', osFamily: 'network-os' }, version: /JUNOS ([^\s,]+)/i, osName: 'Junos' },
+  { pattern: /JUNOS/i, result: { vendor: 'Juniper', type: 'router', platform: 'junos', osFamily: 'network-os' }, version: /JUNOS ([^\s,]+)/i, osName: 'Junos' },
   { pattern: /Arista Networks EOS/i, result: { vendor: 'Arista', type: 'switch', platform: 'eos', osFamily: 'network-os' }, version: /EOS version ([^\s,]+)/i, osName: 'Arista EOS' },
-  { pattern: /RouterOS/i, result: { vendor: 'MikroTik', type: 'router', platform: 'routeros', osFamily: 'network-os' }, version: /RouterOS ([^\s,]+)/i, osName: 'RouterOS' },
-  { pattern: /ProCurve|Aruba/i, result: { vendor: 'HPE Aruba', type: 'switch', platform: 'procurve', osFamily: 'network-os' } },
+  // "RouterOS CCR2004-1G-12S+2XS": the word after RouterOS is the board, not a version
+  { pattern: /RouterOS/i, result: { vendor: 'MikroTik', type: 'router', platform: 'routeros', osFamily: 'network-os' }, osName: 'RouterOS' },
+  // ArubaOS controllers and Instant APs answer no ProCurve command: "ArubaOS (MODEL: Aruba7030), Version 8.10.0.6"
+  { pattern: /ArubaOS/, result: { vendor: 'HPE Aruba', platform: 'other', osFamily: 'network-os' }, version: /Version ([^\s,]+)/, osName: 'ArubaOS', detail: arubaOsDetail },
+  { pattern: /ProCurve|Aruba|\bHPE? J\d{4}[A-Z]\b[^,]*Switch/i, result: { vendor: 'HPE Aruba', type: 'switch', platform: 'procurve', osFamily: 'network-os' } },
+  // Small Business switches run no IOS: "SG350-28 28-Port Gigabit Managed Switch", "CBS350-24P-4G …"
+  { pattern: /^(?:S[FGX]|CBS)\d{3}[A-Z0-9]*-\d/, result: { vendor: 'Cisco', type: 'switch', platform: 'other', osFamily: 'network-os' } },
   { pattern: /FortiGate|FortiOS/i, result: { vendor: 'Fortinet', type: 'firewall', platform: 'fortios', osFamily: 'network-os' }, version: /v(\d+\.\d+[.\d]*)/, osName: 'FortiOS' },
   { pattern: /LaserJet|OfficeJet|JETDIRECT|imageRUNNER|MFC-|HL-|Printer|Lexmark|KYOCERA/i, result: { type: 'printer', platform: 'printer', osFamily: 'embedded' } },
   { pattern: /Windows/i, result: { platform: 'windows', osFamily: 'windows' }, detail: windowsDetail },
