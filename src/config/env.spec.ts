@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import express from 'express';
 import { trustProxyValue } from '../bootstrap';
@@ -188,5 +189,23 @@ describe('TEKNISI_TRUST_PROXY', () => {
 
   it('an empty value trusts no proxy', () => {
     expect(loadConfig({ TEKNISI_TRUST_PROXY: '  ' }).trustProxy).toBe(false);
+  });
+});
+
+describe('the files that list the variables', () => {
+  const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', '..', f), 'utf8');
+
+  it('.env.example names every variable the server reads', () => {
+    const example = read('.env.example');
+    const missing = ENV_VARS.map((v) => v.name).filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example));
+    expect(missing).toEqual([]);
+  });
+
+  it("docker/compose.yml passes every variable an admin may set in docker/.env on to the containers", () => {
+    const compose = read('docker/compose.yml');
+    // set by the compose file itself, per service, or meaningless in a container
+    const own = new Set(['NODE_ENV', 'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'TEKNISI_ROLE', 'TEKNISI_DATA_DIR', 'TEKNISI_TLS_CERT', 'TEKNISI_TLS_KEY']);
+    const missing = ENV_VARS.map((v) => v.name).filter((name) => !own.has(name) && !new RegExp(`^\\s+${name}: \\$\\{${name}:[-?]`, 'm').test(compose));
+    expect(missing).toEqual([]);
   });
 });
