@@ -43,7 +43,18 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.JobLane]: QueueName.Jobs,
 };
 
-/** Recurring maintenance, upserted by every worker on start (idempotent, so Redis losing it heals itself). */
+/**
+ * How many finished jobs a queue keeps for the dashboard. When a job finishes, BullMQ trims the
+ * queue's whole completed (or failed) set to that job's count, so every job, one-off or recurring,
+ * gives the same numbers: a smaller one would cut the others' history short.
+ */
+export const FINISHED_JOBS_KEPT = { removeOnComplete: 1000, removeOnFail: 5000 } as const;
+
+/**
+ * Recurring maintenance, upserted by every worker on start and put back by its periodic check
+ * when Redis lost it (QueueWorkerService): Redis may lose everything, and without these no scan
+ * would ever leave `running`, no scheduled scan would fire and nothing would be pruned.
+ */
 export const RECURRING: Array<{ id: string; name: JobName; everyMs: number }> = [
   { id: 'mark-stale-devices', name: JobName.MarkStaleDevices, everyMs: 60 * 60 * 1000 },
   { id: 'purge-expired-sessions', name: JobName.PurgeExpiredSessions, everyMs: 60 * 60 * 1000 },

@@ -2,7 +2,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
+import { FINISHED_JOBS_KEPT, JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
 
 @Injectable()
 export class QueueService {
@@ -49,7 +49,7 @@ export class QueueService {
   }
 
   async add<N extends JobName>(name: N, payload: JobPayloads[N], opts?: JobsOptions): Promise<string | undefined> {
-    const job = await this.queues[JOB_QUEUE[name]].add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, ...opts });
+    const job = await this.queues[JOB_QUEUE[name]].add(name, payload, { ...FINISHED_JOBS_KEPT, ...opts });
     return job.id;
   }
 
@@ -58,7 +58,7 @@ export class QueueService {
     if (!jobs.length) return;
     const queue = JOB_QUEUE[jobs[0].name];
     if (jobs.some((j) => JOB_QUEUE[j.name] !== queue)) throw new Error('addBulk: every job must go to the same queue');
-    await this.queues[queue].addBulk(jobs.map((j) => ({ name: j.name, data: j.payload, opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.opts } })));
+    await this.queues[queue].addBulk(jobs.map((j) => ({ name: j.name, data: j.payload, opts: { ...FINISHED_JOBS_KEPT, ...j.opts } })));
   }
 
   async depths(): Promise<Array<{ queue: QueueName; state: string; count: number }>> {
