@@ -465,9 +465,10 @@ describe('key rotation', () => {
         ds: t.db, config: { secretKey: current, dataDir, production: false }, newSecretKey: target, print: (l) => (lines.push(l), print(l)),
       });
       expect(count).toEqual({ reencrypted: 5, alreadyNew: 0 });
-      expect(lines.join('\n')).toMatch(/set TEKNISI_SECRET_KEY to the value of TEKNISI_NEW_SECRET_KEY/);
+      expect(lines.join('\n')).toContain(`The new key is in ${keyFile()}.new. Now set TEKNISI_SECRET_KEY to its content`);
       for (const k of [current, target]) expect(lines.join('\n')).not.toContain(k);
       expect(fs.readFileSync(keyFile(), 'utf8').trim()).toBe(current); // the key file is not the source here
+      expect(fs.readFileSync(`${keyFile()}.new`, 'utf8').trim()).toBe(target); // test/secrets-rotation-env.e2e-spec.ts covers why
       expect(await service().reveal(ids.ssh)).toMatchObject({ password: S.newPassword });
       expect((await patch(ids.ssh, { port: 22 })).status).toBe(200);
     });

@@ -1,7 +1,7 @@
-// credentials/: root key rotation (npm run secrets:rotate). Every credential is re-encrypted
-// under the new key in one transaction, after all of them have been opened with the old one;
-// then the key file is replaced (or the admin is told to change TEKNISI_SECRET_KEY).
-// Neither key is ever printed.
+// credentials/: root key rotation (npm run secrets:rotate). The new key is saved to a file
+// first; every credential is re-encrypted under it in one transaction, after all of them have
+// been opened with the old one; then the key file is replaced (or the admin is told to move
+// the saved key into TEKNISI_SECRET_KEY). Neither key is ever printed.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -81,10 +81,13 @@ export interface KeyRotationOptions {
 }
 
 /**
- * The whole of `npm run secrets:rotate`. With the key file, the new key is first written next to
- * it (secret.key.new, 0600), so that it survives a crash after the database commit; once the
- * rows are committed, the old key becomes secret.key.old and the new one secret.key. Running
- * again after an interruption finishes the job with the same new key.
+ * The whole of `npm run secrets:rotate`. The new key is written to secret.key.new in the data
+ * directory (0600) before the database commit, whichever flow, so that no run can leave the
+ * credentials under a key that exists nowhere: TEKNISI_NEW_SECRET_KEY is often typed as
+ * $(openssl rand …) and gone when the command ends. With the key file, once the rows are
+ * committed the old key becomes secret.key.old and the new one secret.key; with
+ * TEKNISI_SECRET_KEY, secret.key.new stays for the admin to move into TEKNISI_SECRET_KEY.
+ * Running again after an interruption finishes the job with the same new key.
  */
 export async function runKeyRotation(o: KeyRotationOptions): Promise<RotationCount> {
   const fromEnv = !!o.config.secretKey;
@@ -93,45 +96,30 @@ export async function runKeyRotation(o: KeyRotationOptions): Promise<RotationCou
   if (!fromEnv && !fs.existsSync(keyFile)) {
     throw new RotationError(`No key to rotate: TEKNISI_SECRET_KEY is not set and the key file ${keyFile} does not exist`);
   }
-  const newKey = o.newSecretKey?.trim();
-  if (newKey !== undefined && newKey !== '' && newKey.length < MIN_KEY_LENGTH) {
+  const newKey = o.newSecretKey?.trim() || undefined;
+  if (newKey !== undefined && newKey.length < MIN_KEY_LENGTH) {
     throw new RotationError(`TEKNISI_NEW_SECRET_KEY must be at least ${MIN_KEY_LENGTH} characters long`);
   }
   const oldRoot = loadRootKey(o.config).material;
-
-  let newRoot: Buffer;
-  let wrotePending = false;
-  if (fromEnv) {
-    if (!newKey) {
-      throw new RotationError(
-        `The current key comes from TEKNISI_SECRET_KEY: set TEKNISI_NEW_SECRET_KEY to the new key (at least ${MIN_KEY_LENGTH} characters, e.g. from: openssl rand -base64 48) and run again`,
-      );
-    }
-    newRoot = Buffer.from(newKey, 'utf8');
-  } else if (fs.existsSync(pendingFile)) {
-    if (newKey) {
-      throw new RotationError(`${pendingFile} is left from an interrupted rotation: run again without TEKNISI_NEW_SECRET_KEY to finish that one first`);
-    }
-    o.print(`Finishing an interrupted rotation with the key in ${pendingFile}`);
-    newRoot = Buffer.from(fs.readFileSync(pendingFile, 'utf8').trim(), 'utf8');
-  } else {
-    const material = newKey || crypto.randomBytes(48).toString('base64');
-    writeFileAtomic(pendingFile, `${material}\n`);
-    wrotePending = true;
-    newRoot = Buffer.from(material, 'utf8');
-  }
+  const target = fromEnv ? envTarget(pendingFile, o.config.secretKey!, newKey, o.print) : fileTarget(pendingFile, newKey, o.print);
+  const newRoot = Buffer.from(target.material, 'utf8');
 
   let count: RotationCount;
   try {
     count = await rotateSecrets(o.ds, oldRoot, newRoot);
   } catch (err) {
-    if (wrotePending) fs.rmSync(pendingFile, { force: true });
+    // only a refusal is known to have changed nothing; after any other failure the commit may
+    // have happened, and the next run finishes with this key
+    if (target.wrote && err instanceof RotationError) fs.rmSync(pendingFile, { force: true });
     throw err;
   }
 
   o.print(`Re-encrypted ${count.reencrypted} credential(s)${count.alreadyNew ? ` (${count.alreadyNew} already under the new key)` : ''}.`);
   if (fromEnv) {
-    o.print('Now set TEKNISI_SECRET_KEY to the value of TEKNISI_NEW_SECRET_KEY (and remove TEKNISI_NEW_SECRET_KEY) for every Teknisi process: until then they cannot read credentials.');
+    o.print(
+      `The new key is in ${pendingFile}. Now set TEKNISI_SECRET_KEY to its content for every Teknisi process (API and workers) ` +
+        'and remove TEKNISI_NEW_SECRET_KEY: until then they cannot read credentials. Once it is set and backed up, delete that file.',
+    );
   } else {
     writeFileAtomic(`${keyFile}.old`, fs.readFileSync(keyFile, 'utf8'));
     fs.renameSync(pendingFile, keyFile);
@@ -140,6 +128,68 @@ export async function runKeyRotation(o: KeyRotationOptions): Promise<RotationCou
   }
   o.print('Restart every Teknisi process (API and workers) so that they use the new key. Login sessions signed with the old key have ended: users log in again (personal API tokens keep working).');
   return count;
+}
+
+interface NewKey {
+  material: string;
+  /** this run wrote the pending file (and may remove it again if nothing changed) */
+  wrote: boolean;
+}
+
+function fileTarget(pendingFile: string, newKey: string | undefined, print: (line: string) => void): NewKey {
+  const pending = readPending(pendingFile);
+  if (pending !== null) {
+    if (newKey) throw new RotationError(`${pendingFile} is left from an interrupted rotation: run again without TEKNISI_NEW_SECRET_KEY to finish that one first`);
+    print(`Finishing an interrupted rotation with the key in ${pendingFile}`);
+    return { material: pending, wrote: false };
+  }
+  const material = newKey ?? crypto.randomBytes(48).toString('base64');
+  savePending(pendingFile, material);
+  return { material, wrote: true };
+}
+
+/**
+ * With TEKNISI_SECRET_KEY, secret.key.new outlives a finished rotation (the admin moves it into
+ * the environment), so one holding the current key is spent and may be replaced; one holding
+ * any other key may already seal the credentials and is never overwritten.
+ */
+function envTarget(pendingFile: string, currentKey: string, newKey: string | undefined, print: (line: string) => void): NewKey {
+  const pending = readPending(pendingFile);
+  if (pending !== null && pending !== currentKey) {
+    if (newKey && newKey !== pending) {
+      throw new RotationError(
+        `${pendingFile} holds the new key of an earlier rotation, which may already encrypt the credentials: run again without ` +
+          'TEKNISI_NEW_SECRET_KEY to finish that one, set TEKNISI_SECRET_KEY to the content of that file, then rotate again',
+      );
+    }
+    print(`Finishing an interrupted rotation with the key in ${pendingFile}`);
+    return { material: pending, wrote: false };
+  }
+  if (!newKey) {
+    throw new RotationError(
+      `The current key comes from TEKNISI_SECRET_KEY: set TEKNISI_NEW_SECRET_KEY to the new key (at least ${MIN_KEY_LENGTH} characters, ` +
+        `e.g. from: openssl rand -base64 48) and run again; it is saved to ${pendingFile} before any credential changes`,
+    );
+  }
+  savePending(pendingFile, newKey);
+  print(`Saved the new key to ${pendingFile} (mode 0600) before changing any credential.`);
+  return { material: newKey, wrote: true };
+}
+
+function readPending(file: string): string | null {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+}
+
+function savePending(file: string, material: string): void {
+  try {
+    writeFileAtomic(file, `${material}\n`);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new RotationError(
+      `Nothing was changed: the new key could not be saved to ${file} (${why}), and no credential is re-encrypted under a key ` +
+        'that is not saved first. Set TEKNISI_DATA_DIR to a directory this account can write (the one the server uses), and run again',
+    );
+  }
 }
 
 /** Writes a 0600 file through a temporary file and a rename, so that readers never see half of it. */
