@@ -1,7 +1,9 @@
 // Entry point. TEKNISI_ROLE=all (the default, what `npm start` runs) serves the API and
 // consumes the queues in one process; api serves only; worker delegates to worker.ts.
 import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createHttpApp, loadEnv, prepareRuntime, run } from './bootstrap';
+import { checkStoredKey } from './credentials/key-check';
 import { QueueService } from './queue/queue.service';
 import { startWorker } from './worker';
 
@@ -12,6 +14,11 @@ run(async () => {
   const logger = new Logger('Main');
   const app = await createHttpApp(rt, config.role === 'all');
   if (rt.rootKey.generated) logger.warn(`Generated the secret key file ${rt.rootKey.origin} (mode 0600); back it up: credentials cannot be read without it`);
+  // unlike a worker, the API starts even with a key that opens no credential (the admin may
+  // need the UI meanwhile), but says so now rather than at the first scan that fails
+  const mismatch = await checkStoredKey(app.get(DataSource), rt.rootKey, config.dataDir);
+  if (mismatch?.noneReadable) logger.error(mismatch.message);
+  else if (mismatch) logger.warn(mismatch.message);
   await app.listen(config.port, config.host);
   const scheme = config.tlsCert ? 'https' : 'http';
   logger.log(`Teknisi ${config.role === 'all' ? 'API and worker' : 'API'} listening on ${scheme}://${config.host}:${config.port} (docs at /api/docs)`);

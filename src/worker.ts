@@ -1,13 +1,33 @@
 // Entry point of a worker process (TEKNISI_ROLE=worker): consumes the queues, serves no HTTP.
-// Run as many as the work needs, on as many machines, against the same MySQL and Redis.
-import { Logger } from '@nestjs/common';
-import { AppConfig } from './config/env';
+// Run as many as the work needs, on as many machines, against the same MySQL and Redis, each
+// with the API's secret key (TEKNISI_SECRET_KEY or a copy of its key file): a worker never
+// makes its own, and refuses to start with one that opens none of the stored credentials.
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { AppConfig, ConfigError } from './config/env';
+import { RootKey } from './config/secret-key';
+import { checkStoredKey, KeyMismatch } from './credentials/key-check';
+import { openDataSource } from './database/data-source';
 import { createWorkerContext, loadEnv, prepareRuntime, run } from './bootstrap';
 
-export async function startWorker(config: AppConfig): Promise<void> {
+export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const rt = await prepareRuntime(config);
-  await createWorkerContext(rt);
-  new Logger('Worker').log('Teknisi worker started');
+  // checked before the context exists: it starts taking jobs as it initializes
+  const mismatch = await checkKeyOnce(config, rt.rootKey);
+  if (mismatch?.noneReadable) throw new ConfigError([mismatch.message]);
+  const ctx = await createWorkerContext(rt);
+  const logger = new Logger('Worker');
+  if (mismatch) logger.warn(mismatch.message);
+  logger.log(`Teknisi worker started (secret key from ${rt.rootKey.origin})`);
+  return ctx;
+}
+
+async function checkKeyOnce(config: AppConfig, rootKey: RootKey): Promise<KeyMismatch | null> {
+  const ds = await openDataSource(config.databaseUrl);
+  try {
+    return await checkStoredKey(ds, rootKey, config.dataDir);
+  } finally {
+    await ds.destroy();
+  }
 }
 
 if (require.main === module) {

@@ -368,7 +368,7 @@ describe('key rotation', () => {
   it('re-encrypts every row: the new key opens them, the old one fails clearly', async () => {
     const count = await rotateSecrets(t.db, appKey(), Buffer.from(K1));
     expect(count).toEqual({ reencrypted: 5, alreadyNew: 0 });
-    await expect(service().reveal(ids.v1)).rejects.toThrow(`credential ${ids.v1} was encrypted under a different key; run npm run secrets:rotate with the old key`);
+    await expect(service().reveal(ids.v1)).rejects.toThrow(`credential ${ids.v1} was encrypted under a different key than this process has: give every Teknisi process`);
     expect(await serviceWith(Buffer.from(K1)).reveal(ids.ssh)).toMatchObject({ password: S.newPassword, privateKey: S.privateKey });
     expect(await serviceWith(Buffer.from(K1)).reveal(ids.v1)).toMatchObject({ community: S.patchCommunity });
   });
@@ -377,7 +377,7 @@ describe('key rotation', () => {
     expect((await list()).body.total).toBe(5);
     const res = await patch(ids.ssh, { password: S.newPassword });
     expect(res.status).toBe(500);
-    expect(res.body.message).toMatch(/^credential \d+ was encrypted under a different key; run npm run secrets:rotate with the old key/);
+    expect(res.body.message).toMatch(/^credential \d+ was encrypted under a different key than this process has: .*only if the key was changed on purpose, run npm run secrets:rotate with the old key/);
   });
 
   it('changes nothing when any row cannot be opened', async () => {

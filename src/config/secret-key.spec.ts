@@ -20,6 +20,20 @@ describe('loadRootKey', () => {
     expect(() => loadRootKey({ dataDir, production: true })).toThrow('TEKNISI_SECRET_KEY is required in production');
   });
 
+  it('never generates one for a worker: it names both ways to give it the API\'s key', () => {
+    const file = keyFilePath({ dataDir });
+    expect(() => loadRootKey({ dataDir, production: false, role: 'worker' })).toThrow(
+      `TEKNISI_SECRET_KEY is not set and there is no key file ${file}: a worker never generates a secret key`,
+    );
+    expect(() => loadRootKey({ dataDir, production: false, role: 'worker' })).toThrow(`or copy the API's key file (secret.key in the API's TEKNISI_DATA_DIR) to ${file}`);
+    expect(fs.existsSync(dataDir)).toBe(false);
+    // given the API's key either way, it starts with it
+    expect(loadRootKey({ secretKey: 'k'.repeat(40), dataDir, production: false, role: 'worker' }).material).toEqual(Buffer.from('k'.repeat(40)));
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(file, `${'c'.repeat(48)}\n`, { mode: 0o600 });
+    expect(loadRootKey({ dataDir, production: false, role: 'worker' })).toEqual({ material: Buffer.from('c'.repeat(48)), origin: file, generated: false });
+  });
+
   it('generates a key file readable by this account only, then keeps using it', () => {
     const first = loadRootKey({ dataDir, production: false });
     expect(first.generated).toBe(true);

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { likeContains, SortSpec } from '../common/pagination';
-import { isDuplicateKey } from '../database/driver-errors';
+import { driverCode, isDuplicateKey } from '../database/driver-errors';
 import { Credential, CredentialKind } from './credential.entity';
 
 export interface CredentialFilter {
@@ -68,6 +68,18 @@ export class CredentialsRepository {
       });
     } catch (err) {
       if (isDuplicateKey(err)) return 'name-taken';
+      throw err;
+    }
+  }
+
+  /** How many rows each key id seals; none while the table does not exist yet (a worker may start before the first migration). */
+  async countByKeyId(): Promise<Array<{ keyId: string; count: number }>> {
+    try {
+      const rows: Array<{ keyId: string; count: string | number }> = await this.credentials
+        .createQueryBuilder('c').select('c.keyId', 'keyId').addSelect('COUNT(*)', 'count').groupBy('c.keyId').getRawMany();
+      return rows.map((r) => ({ keyId: r.keyId, count: Number(r.count) }));
+    } catch (err) {
+      if (driverCode(err) === 'ER_NO_SUCH_TABLE') return [];
       throw err;
     }
   }

@@ -31,12 +31,17 @@ export type RevealedCredential =
     })
   | (RevealedBase & { kind: 'ssh'; username: string; port: number; password?: string; privateKey?: string; passphrase?: string; sudoPassword?: string });
 
-/** The ciphertext was sealed under another root key (a changed TEKNISI_SECRET_KEY or key file). */
+/**
+ * The ciphertext was sealed under another root key. Most often this process has the wrong key
+ * (a worker on another host, or a key file generated in another directory), not a rotated one,
+ * so the fix named first is giving it the key the others use.
+ */
 export class CredentialKeyMismatchError extends InternalServerErrorException {
   constructor(readonly credentialId: number) {
     super(
-      `credential ${credentialId} was encrypted under a different key; run npm run secrets:rotate with the old key ` +
-        '(as TEKNISI_SECRET_KEY or in the key file) and the current one as TEKNISI_NEW_SECRET_KEY',
+      `credential ${credentialId} was encrypted under a different key than this process has: give every Teknisi process ` +
+        '(API and workers) the same TEKNISI_SECRET_KEY or key file; only if the key was changed on purpose, run ' +
+        'npm run secrets:rotate with the old key (as TEKNISI_SECRET_KEY or in the key file) and the current one as TEKNISI_NEW_SECRET_KEY',
     );
   }
 }
