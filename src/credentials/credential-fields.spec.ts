@@ -1,6 +1,7 @@
 import { Credential } from './credential.entity';
 import {
-  applyCredentialPatch, auditSummaryOf, CredentialInput, joinCredential, splitCredential, toCredentialView,
+  applyCredentialPatch, auditSummaryOf, CredentialInput, CredentialPatch, joinCredential, SecretField, splitCredential, toCredentialView,
+  unsentSecretsKept,
 } from './credential-fields';
 
 const row = (over: Partial<Credential>): Credential => ({
@@ -77,6 +78,24 @@ describe('applyCredentialPatch', () => {
 
   it('removing the private key removes its passphrase', () => {
     expect(applyCredentialPatch(ssh, { privateKey: null })).toEqual({ name: 'a', kind: 'ssh', username: 'root', port: 22, password: 'pw' });
+  });
+});
+
+describe('unsentSecretsKept (what a change to an undecryptable credential must send)', () => {
+  it.each<[string, Credential['kind'], SecretField[], CredentialPatch, SecretField[]]>([
+    ['a rename, every stored secret', 'ssh', ['password', 'privateKey', 'passphrase'], { name: 'b' }, ['password', 'privateKey', 'passphrase']],
+    ['some of them sent', 'ssh', ['password', 'privateKey', 'passphrase'], { password: 'p' }, ['privateKey', 'passphrase']],
+    ['all of them sent', 'ssh', ['password', 'sudoPassword'], { password: 'p', sudoPassword: 's' }, []],
+    ['one removed with null', 'ssh', ['password', 'sudoPassword'], { password: 'p', sudoPassword: null }, []],
+    ['the private key removed, its passphrase with it', 'ssh', ['password', 'privateKey', 'passphrase'], { password: 'p', privateKey: null }, []],
+    ['a secret it does not have', 'ssh', ['password'], { port: 2222 }, ['password']],
+    ['a community', 'snmp-v2c', ['community'], {}, ['community']],
+    ['v3 lowered to authNoPriv', 'snmp-v3', ['authKey', 'privKey'], { securityLevel: 'authNoPriv' }, ['authKey']],
+    ['v3 lowered to noAuthNoPriv', 'snmp-v3', ['authKey', 'privKey'], { securityLevel: 'noAuthNoPriv' }, []],
+    ['v3 without keys', 'snmp-v3', [], { name: 'b' }, []],
+    ['a stored field of another kind', 'snmp-v1', ['community', 'password'], { community: 'c' }, []],
+  ])('%s', (_what, kind, stored, patch, needed) => {
+    expect(unsentSecretsKept(kind, stored, patch)).toEqual(needed);
   });
 });
 

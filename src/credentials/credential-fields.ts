@@ -194,3 +194,16 @@ export function applyCredentialPatch(current: CredentialInput, patch: Credential
   if (current.kind === 'ssh' && patch.privateKey === null) dropUnlessSent(['passphrase']);
   return next;
 }
+
+/**
+ * The stored secrets that a change would keep without sending them: what a change to a
+ * credential whose ciphertext no longer opens must send again, since nothing can carry them
+ * over. A secret the change removes (null), or drops by lowering the level, is not needed.
+ */
+export function unsentSecretsKept(kind: CredentialKind, stored: readonly SecretField[], patch: CredentialPatch): SecretField[] {
+  const held = KIND_SPECS[kind].secrets.filter((f) => stored.includes(f));
+  // placeholders stand for the unreadable values: applyCredentialPatch alone decides what stays
+  const current: CredentialInput = { name: '', kind, ...Object.fromEntries(held.map((f) => [f, ''])) };
+  const next = applyCredentialPatch(current, patch);
+  return held.filter((f) => patch[f] === undefined && next[f] !== undefined);
+}

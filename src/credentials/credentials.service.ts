@@ -10,8 +10,8 @@ import { badRequest, flattenValidationErrors } from '../common/validation';
 import { ROOT_KEY, RootKey } from '../config/secret-key';
 import { Credential } from './credential.entity';
 import {
-  applyCredentialPatch, CredentialInput, joinCredential, parseParams, Secrets, secretAad, SECRET_FIELDS,
-  SnmpAuthProtocol, SnmpPrivProtocol, SnmpSecurityLevel, splitCredential, toCredentialView,
+  applyCredentialPatch, CredentialInput, joinCredential, parseParams, Secrets, secretAad, SECRET_FIELDS, SecretField,
+  SnmpAuthProtocol, SnmpPrivProtocol, SnmpSecurityLevel, splitCredential, toCredentialView, unsentSecretsKept,
 } from './credential-fields';
 import { CREDENTIAL_SORT, CreateCredentialDto, CredentialQuery, CredentialView, UpdateCredentialDto } from './credential.dto';
 import { CredentialsRepository } from './credentials.repository';
@@ -49,7 +49,10 @@ export class CredentialKeyMismatchError extends InternalServerErrorException {
 /** The key matches but the ciphertext does not open: it was damaged or altered in the database. */
 export class CredentialUnreadableError extends InternalServerErrorException {
   constructor(readonly credentialId: number) {
-    super(`credential ${credentialId} could not be decrypted: its stored ciphertext is damaged or was altered; enter its secrets again`);
+    super(
+      `credential ${credentialId} could not be decrypted: its stored ciphertext is damaged or was altered; ` +
+        'enter its secrets again (a change that sends every secret it has replaces them)',
+    );
   }
 }
 
@@ -112,8 +115,7 @@ export class CredentialsService {
         const message = `kind cannot change (this credential is ${row.kind}); create a new credential instead`;
         throw new BadRequestException({ message: `kind: ${message}`, details: [{ field: 'kind', messages: [message] }] });
       }
-      const current = joinCredential(row, parseParams(row.params), this.open(row));
-      const next = await this.validateWhole(applyCredentialPatch(current, dto));
+      const next = await this.validateWhole(applyCredentialPatch(this.currentFor(row, dto), dto));
       name = next.name;
       return this.seal(next);
     });
@@ -142,6 +144,33 @@ export class CredentialsService {
       name: split.name, kind: split.kind, username: split.username, params: JSON.stringify(split.params),
       secret: this.box.seal(split.secrets, secretAad(split.kind)), keyId: this.box.keyId,
     };
+  }
+
+  /**
+   * The stored credential a change applies to. When its ciphertext is damaged, a change that
+   * sends again every secret it would keep can still be made (the damaged values are
+   * overwritten unread); any other change is refused, naming those secrets. A key mismatch is
+   * not overwritten: the fix is the key, and a row sealed under this process's wrong key
+   * would become unreadable once the right key is back.
+   */
+  private currentFor(row: Credential, dto: UpdateCredentialDto): CredentialInput {
+    const params = parseParams(row.params);
+    try {
+      return joinCredential(row, params, this.open(row));
+    } catch (err) {
+      if (!(err instanceof CredentialUnreadableError)) throw err;
+      const missing = unsentSecretsKept(row.kind, params.secretFields, dto);
+      if (missing.length) throw this.secretsToResend(row.id, missing);
+      return joinCredential(row, params, {});
+    }
+  }
+
+  private secretsToResend(id: number, fields: SecretField[]): BadRequestException {
+    const why = `the stored value cannot be decrypted (credential ${id}'s ciphertext is damaged or was altered): send it again, or null to remove it`;
+    return new BadRequestException({
+      message: `credential ${id}'s stored secrets cannot be decrypted: a change must send ${fields.join(', ')} again (or null to remove one)`,
+      details: fields.map((field) => ({ field, messages: [why] })),
+    });
   }
 
   private open(row: Credential): Secrets {
