@@ -9,7 +9,8 @@ export const REDIS = Symbol('REDIS');
 export function redisOptions(url: string, forWorker = false): RedisOptions {
   const u = new URL(url);
   return {
-    host: u.hostname,
+    // an IPv6 host keeps its brackets in a URL (redis://[::1]:6379): ioredis wants the bare address
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: Number(u.port || 6379),
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,

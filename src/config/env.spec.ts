@@ -105,6 +105,8 @@ describe('loadConfig validation', () => {
     [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL must be a URL starting with mysql:// or mariadb://'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must be a URL starting with redis:// or rediss://'],
+    [{ REDIS_URL: 'redis://cache:6379/2/' }, 'REDIS_URL may end in a database number only (redis://host:6379/2)'],
+    [{ REDIS_URL: 'redis://cache:6379/queues' }, 'REDIS_URL may end in a database number only'],
     [{ TEKNISI_SECRET_KEY: 'short' }, 'TEKNISI_SECRET_KEY must be at least 32 characters long'],
     [{ NODE_ENV: 'production' }, 'TEKNISI_SECRET_KEY is required when NODE_ENV=production'],
     [{ TEKNISI_ADMIN_PASSWORD: 'short' }, 'TEKNISI_ADMIN_PASSWORD must be at least 12 characters long'],

@@ -162,6 +162,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const scanExclude = (get('TEKNISI_SCAN_EXCLUDE') ?? '').split(/[\s,]+/).filter(Boolean);
   for (const e of parseTargets([], 1, scanExclude).errors) problems.push(`TEKNISI_SCAN_EXCLUDE: ${targetErrorParts(e).message}`);
 
+  // the path of a Redis URL is its database number: anything else (redis://h/2/, /queue) read as
+  // NaN, which ioredis takes for database 0, the one another installation may be using
+  const redisPath = (() => {
+    try {
+      return new URL(get('REDIS_URL') ?? '').pathname;
+    } catch {
+      return '';
+    }
+  })();
+  if (redisPath.length > 1 && !/^\/\d{1,5}$/.test(redisPath)) problems.push('REDIS_URL may end in a database number only (redis://host:6379/2)');
+
   const legacy = get('TEKNISI_SSH_LEGACY_ALGORITHMS') ?? 'on';
   if (!['on', 'off'].includes(legacy)) problems.push(`TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "${legacy}")`);
 
