@@ -244,6 +244,15 @@ describe('devices API', () => {
       expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['addresses.0.mac', 'hostname', 'primaryIp', 'tags']);
     });
 
+    it('refuses C1 controls and text-direction overrides, which make a name show as something else, naming the fields', async () => {
+      const bad = await t.http.post('/api/devices').set(tech).send({ hostname: 'Invoice\u202Eexe.pdf', model: 'x\u009b2Jy', location: 'ok' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['hostname', 'model']);
+      // right-to-left text itself is a name like any other
+      const rtl = await t.http.post('/api/devices').set(tech).send({ hostname: 'خادم-01' });
+      expect(rtl.status).toBe(201);
+    });
+
     it('refuses an IPv6 zone id (it names an interface of the host that wrote it, and overflowed the stored address) with 400 naming the field', async () => {
       const zoned = `fe80::1%${'a'.repeat(60)}`;
       const created = await t.http.post('/api/devices').set(tech).send({ hostname: 'zone-a', primaryIp: zoned, addresses: [{ ip: zoned }, { ip: 'fe80::1%eth0' }] });

@@ -8,9 +8,14 @@ import { SOURCE_KINDS, SourceKind } from './device-source.entity';
 import { HARDWARE_KINDS } from './hardware-component.entity';
 import { HISTORY_ACTIONS, HISTORY_KINDS } from './history-entry.entity';
 
-/** No control characters in one-line fields (names, serials); text from devices and users alike. */
-export const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
-const oneLine = { message: '$property must be one line without control characters' };
+/**
+ * No control characters in one-line fields (names, serials); text from devices and users alike.
+ * C1 controls (U+0080–U+009F: U+009B starts a terminal escape) and explicit text-direction
+ * overrides (U+202A–U+202E, U+2066–U+2069: "Invoice\u202Eexe.pdf" shows as "Invoicefdp.exe")
+ * are refused too, as ingest strips them from what devices send.
+ */
+export const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+const oneLine = { message: '$property must be one line without control or text-direction characters' };
 export const MAC = /^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$|^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/;
 export const TAG = /^[A-Za-z0-9][A-Za-z0-9 _.:\/-]{0,63}$/;
 export const TAG_MESSAGE = { each: true, message: 'each tag is 1 to 64 letters, digits, spaces or _ . : / - starting with a letter or digit' };

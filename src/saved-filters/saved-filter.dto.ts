@@ -8,7 +8,7 @@ import { PageQuery } from '../common/pagination';
 import { ONE_LINE } from '../devices/device.dto';
 import { SAVED_FILTER_PAGES, SavedFilterPageName } from './saved-filter.entity';
 
-const oneLine = { message: '$property must be one line without control characters' };
+const oneLine = { message: '$property must be one line without control or text-direction characters' };
 
 /** Each field's checks, shared by create and edit. */
 const NameField = () => applyDecorators(Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)), IsString(), MinLength(1), MaxLength(100), Matches(ONE_LINE, oneLine));

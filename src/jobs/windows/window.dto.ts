@@ -10,7 +10,7 @@ import { SearchPageQuery, sortValues } from '../../common/pagination';
 import { ONE_LINE, TAG } from '../../devices/device.dto';
 import { HHMM, HHMM_OR_24, isValidTimeZone, Weekday, WEEKDAYS } from './window-time';
 
-const oneLine = { message: '$property must be one line without control characters' };
+const oneLine = { message: '$property must be one line without control or text-direction characters' };
 const tagMessage = { each: true, message: 'each tag is 1 to 64 letters, digits, spaces or _ . : / - starting with a letter or digit' };
 
 const IsTimeZoneName = () =>
