@@ -529,6 +529,36 @@ describe('inventory ingest', () => {
     }
   });
 
+  it('a device retired while a report of it waits for its row is not written into: the report is matched again', async () => {
+    const report = (collectedAt: Date): InventoryReport => linuxHost({
+      collectedAt,
+      identity: { hostname: 'retiring-01', serial: 'RETIRE-SERIAL-1', macs: ['52:54:00:ee:01:01'], addresses: ['192.0.2.170'] },
+      interfaces: [{ name: 'eth0', mac: '52:54:00:ee:01:01', addresses: ['192.0.2.170'] }],
+      software: undefined,
+    });
+    const first = await ingest.ingest(report(new Date(Date.now() - 60_000)));
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    try {
+      // a technician's retire holds the row, as DELETE /api/devices/:id does in its transaction
+      await other.startTransaction();
+      await other.query('SELECT id FROM devices WHERE id = ? FOR UPDATE', [first.deviceId]);
+      const pending = ingest.ingest(report(new Date()));
+      await new Promise((r) => setTimeout(r, 500)); // the report has matched the device and waits for its row
+      await other.query(`UPDATE devices SET status = 'retired', retired_at = NOW() WHERE id = ?`, [first.deviceId]);
+      await other.commitTransaction();
+      const second = await pending;
+      expect(second).toMatchObject({ created: true });
+      expect(second.deviceId).not.toBe(first.deviceId);
+      const [row] = await t.db.query('SELECT status, last_seen AS lastSeen FROM devices WHERE id = ?', [first.deviceId]);
+      expect(row.status).toBe('retired');
+      expect(new Date(row.lastSeen).getTime()).toBeLessThan(Date.now() - 30_000);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+  });
+
   it('an SNMP report (MAC only) and an SSH report (serial and MAC) of one new machine, at the same instant, make one device', async () => {
     const machines = Array.from({ length: 20 }, (_, i) => {
       const n = String(i + 1).padStart(2, '0');

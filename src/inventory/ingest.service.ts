@@ -120,7 +120,9 @@ export class IngestService {
     } else {
       id = matched;
       const current = await this.devices.lockDevice(m, id);
-      if (!current) throw new DeviceVanished(id); // merged away between matching and locking: match again
+      // merged away, or retired, between matching and locking: match again (a retired device is
+      // never matched; writing into it brought its software back into the catalogue's counts)
+      if (!current || current.status === 'retired') throw new DeviceVanished(id);
       const sightings = await this.repo.sightingsOf(m, current.id);
       held = await this.heldGroups(m, current, r, sightings);
       othersReach = addressesOthersReach(r.source, r.at, sightings, this.config.staleDays);
@@ -538,10 +540,10 @@ const LOCKED_ADDRESSES = 8;
  */
 export class IngestBusy extends Error {}
 
-/** The device matched was deleted (merged into another) before this ingest could lock it. */
+/** The device matched was deleted (merged into another) or retired before this ingest could lock it. */
 class DeviceVanished extends Error {
   constructor(id: number) {
-    super(`Device ${id} disappeared while a report was being ingested`);
+    super(`Device ${id} disappeared or was retired while a report was being ingested`);
   }
 }
 
