@@ -296,6 +296,13 @@ describe('devices API', () => {
       expect(again.body.total).toBe(h.body.total);
     });
 
+    it("a technician's change of the primary address is address history, as a scan's is: kind=address shows it", async () => {
+      const res = await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ primaryIp: '198.51.100.77' });
+      expect(res.status).toBe(200);
+      const h = (await t.http.get(`/api/devices/${ids.bravo}/history?kind=address`).set(viewer).expect(200)).body.items;
+      expect(h[0]).toMatchObject({ kind: 'address', subject: 'primaryIp', after: '198.51.100.77', actor: 'technician2' });
+    });
+
     it('DELETE retires: hidden from the default list, still readable with its history', async () => {
       expect((await t.http.delete(`/api/devices/${ids.echo}`).set(tech)).status).toBe(204);
       expect(names(await list('q=echo'))).toEqual([]);

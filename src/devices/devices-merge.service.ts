@@ -10,7 +10,7 @@ import { Device, DeviceStatus } from './device.entity';
 import { DevicesMergeRepository } from './devices-merge.repository';
 import { DevicesRepository } from './devices.repository';
 import { Actor, DevicesService } from './devices.service';
-import { HistoryEntry } from './history-entry.entity';
+import { fieldHistoryKind, HistoryEntry } from './history-entry.entity';
 
 type History = Omit<HistoryEntry, 'id' | 'device'>;
 
@@ -92,7 +92,7 @@ export class DevicesMergeService {
 
     const history: History[] = [];
     for (const f of FILLED) {
-      if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: f.startsWith('os') ? 'os' : 'field', action: 'added', subject: f, beforeValue: null, afterValue: String(patch[f]), source: MANUAL_SOURCE, actor: actor.username });
+      if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: fieldHistoryKind(f), action: 'added', subject: f, beforeValue: null, afterValue: String(patch[f]), source: MANUAL_SOURCE, actor: actor.username });
     }
     for (const f of ['type', 'platform', 'status'] as const) {
       if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: 'field', action: 'changed', subject: f, beforeValue: survivor[f], afterValue: patch[f]!, source: MANUAL_SOURCE, actor: actor.username });

@@ -12,7 +12,7 @@ import {
 import { addressKey } from './device-address.entity';
 import { Device } from './device.entity';
 import { DeviceFilter, DeviceRow, DevicesRepository } from './devices.repository';
-import { HistoryEntry, HistoryKind } from './history-entry.entity';
+import { fieldHistoryKind, HistoryEntry, HistoryKind } from './history-entry.entity';
 
 export function toDeviceView(d: DeviceRow): DeviceView {
   return {
@@ -122,7 +122,7 @@ export class DevicesService {
       const before = (current[field] as string | null) ?? null;
       if (value === before) continue;
       (patch as Record<string, unknown>)[field] = value;
-      record(field.startsWith('os') ? 'os' : 'field', before === null ? 'added' : value === null ? 'removed' : 'changed', field, before, value);
+      record(fieldHistoryKind(field), before === null ? 'added' : value === null ? 'removed' : 'changed', field, before, value);
     }
     if (dto.status && dto.status !== current.status) {
       patch.status = dto.status;

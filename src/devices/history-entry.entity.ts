@@ -5,6 +5,15 @@ import { Device } from './device.entity';
 
 export const HISTORY_KINDS = ['software', 'hardware', 'os', 'address', 'field'] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/**
+ * The kind of a device field's history line: os… fields are the OS, the primary address an
+ * address (as ingest writes it), the rest fields. Filtering a device's history by kind=address
+ * then shows a technician's change of the primary address beside the scans'.
+ */
+export function fieldHistoryKind(field: string): HistoryKind {
+  return field === 'primaryIp' ? 'address' : field.startsWith('os') ? 'os' : 'field';
+}
 export const HISTORY_ACTIONS = ['added', 'removed', 'changed'] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 

@@ -14,7 +14,7 @@ import { Device, DEVICE_TYPES, PLATFORMS } from '../devices/device.entity';
 import { HARDWARE_KINDS } from '../devices/hardware-component.entity';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceCountsService } from '../software/device-counts.service';
-import { HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
+import { fieldHistoryKind, HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
 import { calendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
 import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial, normalizedTitle } from './identity';
@@ -136,7 +136,7 @@ export class IngestService {
         const before = (current[field] as string | null) ?? null;
         if (value === before) continue;
         (patch as Record<string, unknown>)[field] = value;
-        record(id, field.startsWith('os') ? 'os' : 'field', before === null ? 'added' : 'changed', field, before, value);
+        record(id, fieldHistoryKind(field), before === null ? 'added' : 'changed', field, before, value);
       }
       // a technician's type or platform stands; a report fills them only when unknown
       if (r.type && current.type === 'other') (patch.type = r.type), record(id, 'field', 'changed', 'type', 'other', r.type);
