@@ -322,6 +322,20 @@ describe('merging devices and marking them distinct', () => {
     });
   });
 
+  it("keeps what technicians wrote on both: the merged device's notes beside the survivor's, its location and user in the merge's history line", async () => {
+    const keep = await create({ hostname: 'notes-keep', serial: 'NOTES-KEEP-1', location: 'Room 4', assignedTo: 'ana', notes: 'bought 2023, warranty to 2026' });
+    const gone = await create({ hostname: 'notes-gone', location: 'Store room', assignedTo: 'ben', notes: 'PO 4711' });
+    expect((await merge(keep, gone)).status).toBe(200);
+    const d = await device(keep);
+    expect(d).toMatchObject({ location: 'Room 4', assignedTo: 'ana' });
+    expect(d.notes).toContain('bought 2023, warranty to 2026');
+    expect(d.notes).toContain('PO 4711');
+    const h = await history(keep);
+    expect(h[0].before).toEqual(expect.stringContaining('location Store room'));
+    expect(h[0].before).toEqual(expect.stringContaining('assigned to ben'));
+    expect(h).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'notes', action: 'changed', before: 'bought 2023, warranty to 2026' })]));
+  });
+
   describe('distinct', () => {
     it('marks, shows on both devices with a history line, and undoes', async () => {
       const a = await create({ hostname: 'twin-a' });

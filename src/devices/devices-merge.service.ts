@@ -92,7 +92,10 @@ export class DevicesMergeService {
 
     const history: History[] = [];
     for (const f of FILLED) {
-      if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: fieldHistoryKind(f), action: 'added', subject: f, beforeValue: null, afterValue: String(patch[f]), source: MANUAL_SOURCE, actor: actor.username });
+      if (patch[f] !== undefined) {
+        const before = survivor[f] === null ? null : String(survivor[f]);
+        history.push({ deviceId: id, at: now, kind: fieldHistoryKind(f), action: before === null ? 'added' : 'changed', subject: f, beforeValue: before, afterValue: String(patch[f]), source: MANUAL_SOURCE, actor: actor.username });
+      }
     }
     for (const f of ['type', 'platform', 'status'] as const) {
       if (patch[f] !== undefined) history.push({ deviceId: id, at: now, kind: 'field', action: 'changed', subject: f, beforeValue: survivor[f], afterValue: patch[f]!, source: MANUAL_SOURCE, actor: actor.username });
@@ -156,6 +159,10 @@ export class DevicesMergeService {
 export function mergedFields(survivor: Device, other: Device, now: Date): Partial<Device> {
   const patch: Partial<Device> = { updatedAt: now };
   for (const f of FILLED) if (survivor[f] === null && other[f] !== null) (patch as Record<string, unknown>)[f] = other[f];
+  // notes are what technicians wrote (a warranty, an order number): both devices' are kept
+  if (survivor.notes !== null && other.notes !== null && other.notes.trim() && !survivor.notes.includes(other.notes)) {
+    patch.notes = `${survivor.notes}\n\n(from merged device #${other.id}, ${nameOf(other)}:)\n${other.notes}`;
+  }
   if (survivor.type === 'other' && other.type !== 'other') patch.type = other.type;
   if (survivor.platform === 'other' && other.platform !== 'other') patch.platform = other.platform;
   if (other.firstSeen < survivor.firstSeen) patch.firstSeen = other.firstSeen;
@@ -169,10 +176,16 @@ function nameOf(d: Device): string {
   return d.hostname ?? d.serial ?? d.primaryIp ?? `device ${d.id}`;
 }
 
-/** The merged device as it was, kept in the history row since its own row is gone. */
+/**
+ * The merged device as it was, kept in the history row since its own row is gone: its
+ * identifiers, and what a technician wrote on it (location, assigned user, notes), which the
+ * survivor's own values replaced and which would otherwise be lost without a trace.
+ */
 function describe(d: Device): string {
-  return [d.hostname && `hostname ${d.hostname}`, d.serial && `serial ${d.serial}`, d.primaryIp && `address ${d.primaryIp}`, d.model && `model ${d.model}`]
-    .filter(Boolean).join(', ') || `device ${d.id}`;
+  return [
+    d.hostname && `hostname ${d.hostname}`, d.serial && `serial ${d.serial}`, d.primaryIp && `address ${d.primaryIp}`, d.model && `model ${d.model}`,
+    d.location && `location ${d.location}`, d.assignedTo && `assigned to ${d.assignedTo}`, d.notes && `notes: ${d.notes}`,
+  ].filter(Boolean).join(', ') || `device ${d.id}`;
 }
 
 function note(deviceId: number, at: Date, action: 'added' | 'removed', subject: string, actor: Actor): History {
