@@ -8,7 +8,8 @@
 // before encryption, or before the digest is computed: the agent signs what it sends).
 // Everything else it answers as any agent does. Its one table, when given, is a software list
 // (hrSWInstalledTable) whose install dates go out as Opaque, one of them the marker: a walk of
-// that column meets the undecodable value between good ones.
+// that column meets the undecodable value between good ones. It can also answer, after the
+// last program's name, objects that go backwards (afterLastName), as buggy agents do.
 import * as snmp from 'net-snmp';
 import { SYSTEM_OIDS } from '../../src/protocols/snmp/snmp.client';
 
@@ -26,6 +27,13 @@ export interface OddTypeAgentOptions {
   software?: Array<{ name: string; date: Buffer | 'odd' }>;
   /** the odd value's bytes change after the answer is signed, as on a path that alters answers: a signed answer's digest no longer fits */
   tamper?: boolean;
+  /**
+   * OIDs of objects the agent has (system group, software columns) that it answers one after
+   * the other as what follows the last program's name (GetNext and GetBulk alike), instead of
+   * what does: a subagent or extension agent past an AgentX border that goes backwards, or,
+   * inside the name column, an agent that loops. After the last of them, what follows as usual.
+   */
+  afterLastName?: string[];
 }
 
 const MARKER_TEXT = Buffer.from('\xfeODDTYP', 'latin1'); // found nowhere else in an answer
@@ -113,6 +121,7 @@ export class OddTypeAgent {
       });
       this.o.software.forEach((p, i) => mib.addTableRow('hrSWInstalledEntry', [i + 1, p.name, p.date === 'odd' ? marker : p.date]));
     }
+    if (this.o.afterLastName?.length) this.answerAfterLastName(agent, this.o.afterLastName);
     // v1/v2c: the bytes that go out; v3: the scoped PDU before it is encrypted, or the message
     // before its digest is computed (only answers carry the marker)
     const send = agent.listener.send.bind(agent.listener) as (message: { toBuffer(): Buffer }, ...rest: unknown[]) => void;
@@ -125,6 +134,30 @@ export class OddTypeAgent {
     this.hooked = true;
     this.agent = agent;
     await new Promise((r) => setTimeout(r, 100)); // the socket binds on the next turns
+  }
+
+  /**
+   * net-snmp's agent finds what follows an OID, for a GetNext and for each repetition of a
+   * GetBulk, in addGetNextVarbind: this agent's own is wrapped so that the last program's name
+   * is followed by `oids` in turn. Values are the agent's own (it looks each OID up to answer).
+   */
+  private answerAfterLastName(agent: unknown, oids: string[]): void {
+    const lastName = `1.3.6.1.2.1.25.6.3.1.2.${this.o.software?.length ?? 0}`;
+    const next = new Map<string, string>();
+    [lastName, ...oids].slice(0, -1).forEach((from, i) => next.set(from, oids[i]));
+    type Varbind = { previousOid: string; oid: string; type: unknown; value: unknown };
+    type Node = { oid: string; valueType: unknown; value: unknown };
+    const a = agent as { getMib(): { lookup(oid: string): Node | null }; addGetNextVarbind(varbinds: Varbind[], startOid: string): Node | undefined };
+    const mib = a.getMib();
+    const usual = a.addGetNextVarbind.bind(a);
+    for (const oid of oids) if (!mib.lookup(oid)) throw new Error(`the agent has no object ${oid} to answer after the last program's name`);
+    a.addGetNextVarbind = (varbinds, startOid) => {
+      const to = next.get(startOid);
+      const node = to === undefined ? null : mib.lookup(to);
+      if (!node) return usual(varbinds, startOid);
+      varbinds.push({ previousOid: startOid, oid: node.oid, type: node.valueType, value: node.value });
+      return node;
+    };
   }
 
   async stop(): Promise<void> {

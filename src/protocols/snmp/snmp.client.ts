@@ -244,7 +244,11 @@ export class SnmpClient {
       // net-snmp's socket is udp4 unless told otherwise, and a udp4 socket cannot send to an IPv6 address
       transport: net.isIPv6(target.host) ? ('udp6' as const) : ('udp4' as const),
       port: target.port ?? 161, retries: target.retries ?? 1, timeout: target.timeoutMs ?? 2000, backoff: target.backoff ?? 1.5,
-      backwardsGetNexts: false, idBitsSize: 32 as const,
+      // with backwardsGetNexts false, net-snmp drops a whole GetNext/GetBulk answer over any
+      // value not after the one before it, even one past the end of the column walked: agents
+      // with subagents answer such values after a column's last row, and the column's last
+      // rows were lost with them at every scan. walkColumns checks the order, where it matters
+      backwardsGetNexts: true, idBitsSize: 32 as const,
     };
     if (cred.kind === 'snmp-v3') {
       const user: snmp.User = { name: cred.username, level: LEVEL[cred.securityLevel] };
@@ -371,7 +375,9 @@ export class SnmpClient {
    * Each answer must come after the one before: some agents repeat an OID or go back
    * (snmpwalk's "OID not increasing"), and a walk that followed them would ask forever. Such
    * a walk stops with an error, as does one whose agent fails part-way: a partial table
-   * is not the table. Past the subtree, endOfMibView, or v1's noSuchName end it.
+   * is not the table. Past the subtree, endOfMibView, or v1's noSuchName end it: what comes
+   * past the subtree is never asked from, so it may go backwards (agents with subagents or
+   * extension agents answer so after a subtree's last value) without losing the subtree.
    *
    * An agent whose answer would not fit its buffer should send fewer rows (RFC 3416 4.2.3);
    * some say tooBig instead. The walk then asks for half as many, down to one, and the
@@ -469,8 +475,10 @@ export class SnmpClient {
             got++;
             if (c.done) continue;
             // a value that is not past the one asked from is an agent bug; one outside the
-            // column is its end — unless columns walk together, where it says the agent
-            // cannot walk them so (snmpsimd's error variation echoes every OID asked for)
+            // column is its end, whatever its order (it is not asked from: no loop) — unless
+            // columns walk together, where going back says the agent cannot walk them so
+            // (snmpsimd's error variation echoes every OID asked for): table() then walks
+            // them one by one
             const inside = !snmp.isVarbindError(vb) && vb.oid.startsWith(c.prefix);
             if ((inside || (together && !snmp.isVarbindError(vb))) && compareOids(vb.oid, c.last) <= 0) {
               return failed(new Error(`the agent answered ${vb.oid} after ${c.last} (OIDs not increasing, an agent bug)`));
