@@ -296,13 +296,6 @@ describe('devices API', () => {
       expect(again.body.total).toBe(h.body.total);
     });
 
-    it("a technician's change of the primary address is address history, as a scan's is: kind=address shows it", async () => {
-      const res = await t.http.patch(`/api/devices/${ids.bravo}`).set(tech).send({ primaryIp: '198.51.100.77' });
-      expect(res.status).toBe(200);
-      const h = (await t.http.get(`/api/devices/${ids.bravo}/history?kind=address`).set(viewer).expect(200)).body.items;
-      expect(h[0]).toMatchObject({ kind: 'address', subject: 'primaryIp', after: '198.51.100.77', actor: 'technician2' });
-    });
-
     it('DELETE retires: hidden from the default list, still readable with its history', async () => {
       expect((await t.http.delete(`/api/devices/${ids.echo}`).set(tech)).status).toBe(204);
       expect(names(await list('q=echo'))).toEqual([]);
@@ -320,6 +313,14 @@ describe('devices API', () => {
       const update = res.body.items.find((a: { action: string }) => a.action === 'device.update');
       expect(update).toMatchObject({ username: 'technician2', objectId: String(ids.bravo), statusCode: 200 });
       expect(JSON.parse(update.summary)).toMatchObject({ location: 'DC-2' });
+    });
+
+    it("a technician's change of the primary address is address history, as a scan's is: kind=address shows it", async () => {
+      const made = await t.http.post('/api/devices').set(tech).send({ hostname: 'address-moves', primaryIp: '198.51.100.76' });
+      const res = await t.http.patch(`/api/devices/${made.body.id}`).set(tech).send({ primaryIp: '198.51.100.77' });
+      expect(res.status).toBe(200);
+      const h = (await t.http.get(`/api/devices/${made.body.id}/history?kind=address`).set(viewer).expect(200)).body.items;
+      expect(h[0]).toMatchObject({ kind: 'address', subject: 'primaryIp', after: '198.51.100.77', actor: 'technician2' });
     });
   });
 
@@ -418,6 +419,26 @@ describe('devices API', () => {
       expect(res.body.rows[1]).toMatchObject({ line: 3, status: 'failed', errors: [expect.objectContaining({ field: 'primaryIp' })] });
       expect((await list('q=india-pc')).items[0]).toMatchObject({ tags: ['a', 'b'] });
       expect((await list('q=kilo-pc')).items[0]).toMatchObject({ tags: ['B'] });
+    });
+
+    it('reports a row on the line it starts on, past multi-line notes and blank lines, in a file with Windows line endings', async () => {
+      const csv = ['hostname,notes,type', 'sierra-pc,"first line', 'second line",workstation', '', 'papa-pc,,toaster', '', '', 'quebec-pc,"a', 'b', 'c",fridge'].join('\r\n');
+      const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(csv);
+      expect(res.body).toMatchObject({ created: 1, failed: 2 });
+      expect(res.body.rows.map((r: { line: number; status: string }) => [r.line, r.status])).toEqual([[2, 'created'], [5, 'failed'], [8, 'failed']]);
+      expect((await t.http.get(`/api/devices/${res.body.rows[0].id}`).set(viewer)).body.notes).toBe('first line\nsecond line');
+    });
+
+    it("a row of a file exported before a merge updates the survivor: by the merged device's id, or by its serial", async () => {
+      const made = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('hostname,serial\nromeo-pc,SN-ROMEO-1\nromeo-old,SN-ROMEO-OLD\n');
+      const [survivor, merged] = made.body.rows.map((r: { id: number }) => r.id);
+      expect((await t.http.post(`/api/devices/${survivor}/merge`).set(tech).send({ otherId: merged })).status).toBe(200);
+      const res = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send(`id,location\n${merged},Room 9\n`);
+      expect(res.body.rows[0]).toMatchObject({ status: 'updated', id: survivor });
+      const bySerial = await t.http.post('/api/devices/import').set(tech).set('Content-Type', 'text/csv').send('serial,assignedTo\nSN-ROMEO-OLD,sam\n');
+      // before: a new device carrying the merged one's serial, the duplicate the merge had removed
+      expect(bySerial.body).toMatchObject({ created: 0, updated: 1 });
+      expect((await t.http.get(`/api/devices/${survivor}`).set(viewer)).body).toMatchObject({ location: 'Room 9', assignedTo: 'sam' });
     });
 
     it('applies the status column: an exported row set to retired retires its device, a new row retired is created retired', async () => {

@@ -75,8 +75,7 @@ export class DevicesCsvService {
   async import(text: string, actor: Actor): Promise<ImportReport> {
     const records = this.parse(text);
     const report: ImportReport = { created: 0, updated: 0, failed: 0, rows: [] };
-    for (const [index, record] of records.entries()) {
-      const line = index + 2;
+    for (const { record, line } of records) {
       const result = await this.importRow(record, line, actor);
       report.rows.push(result);
       if (result.status === 'created') report.created++;
@@ -86,7 +85,8 @@ export class DevicesCsvService {
     return report;
   }
 
-  private parse(text: string): Array<Record<string, string>> {
+  /** The rows, each with the line of the file it starts on (a quoted cell may span lines; blank lines are skipped). */
+  private parse(text: string): Array<{ record: Record<string, string>; line: number }> {
     if (typeof text !== 'string' || !text.trim()) {
       throw new BadRequestException('Send the CSV as the request body with Content-Type: text/csv');
     }
@@ -100,13 +100,23 @@ export class DevicesCsvService {
         details: [{ field: 'body', messages: [`line ${line}: not UTF-8`] }],
       });
     }
-    let records: Array<Record<string, string>>;
+    let parsed: Array<{ record: Record<string, string>; info: { lines: number }; raw: string }>;
     try {
-      records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, max_record_size: 64 * 1024 });
+      // one line ending (csv-parse counts a skipped \r\n line twice); a cell's own CRLF becomes LF
+      parsed = parse(text.replace(/\r\n?/g, '\n'), {
+        columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, max_record_size: 64 * 1024,
+        info: true, raw: true,
+      });
     } catch (err) {
       throw new BadRequestException(`The CSV cannot be read: ${(err as Error).message}`);
     }
-    const header = records.length ? Object.keys(records[0]) : [];
+    // info.lines is the line a record ends on: less the line breaks inside it (its quoted cells'),
+    // not counting the blank lines skipped before it, which its raw text starts with
+    const records = parsed.map(({ record, info, raw }) => {
+      const own = raw.replace(/^(?:[ \t]*\n)+/, '').replace(/\n$/, '');
+      return { record, line: info.lines - (own.match(/\n/g)?.length ?? 0) };
+    });
+    const header = records.length ? Object.keys(records[0].record) : [];
     const unknown = header.filter((c) => !IMPORT_COLUMNS.has(c));
     if (unknown.length) {
       throw new BadRequestException({
@@ -135,6 +145,8 @@ export class DevicesCsvService {
     if (errors.length) return { line, status: 'failed', errors: errors.map((e) => ({ ...e, field: e.field.replace(/^addresses\.\d+\.mac$/, 'macs') })) };
     try {
       let id = idText ? Number(idText) : undefined;
+      // a file exported before a merge names the merged device: its row updates the survivor
+      if (id && !(await this.repo.exists(id))) id = (await this.repo.survivorOf(id)) ?? id;
       if (!id && dto.serial) {
         const matches = await this.repo.idsBySerial(dto.serial);
         if (matches.length > 1) return { line, status: 'failed', errors: [{ field: 'serial', messages: [`${matches.length} devices carry this serial; give the id column`] }] };

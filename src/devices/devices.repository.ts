@@ -236,9 +236,21 @@ export class DevicesRepository {
   }
 
   /** Non-retired devices carrying this serial (for CSV import matching). */
+  /** Devices with the serial, or into which a device that had it was merged (device_merges.serial), as ingest finds them. */
   async idsBySerial(serial: string): Promise<number[]> {
-    const rows = await this.ds.query(`SELECT id FROM devices WHERE serial = ? AND status <> 'retired' ORDER BY id`, [serial]);
+    const rows = await this.ds.query(
+      `SELECT id FROM devices WHERE serial = ? AND status <> 'retired'
+       UNION SELECT d.id FROM device_merges dm JOIN devices d ON d.id = dm.survivor_id WHERE dm.serial = ? AND d.status <> 'retired'
+       ORDER BY id`,
+      [serial, serial],
+    );
     return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** The device a merged (deleted) device lives on as now (later merges keep device_merges current), or null. */
+  async survivorOf(id: number): Promise<number | null> {
+    const [r] = await this.ds.query('SELECT survivor_id AS id FROM device_merges WHERE merged_id = ?', [id]);
+    return r ? Number(r.id) : null;
   }
 
   async exists(id: number): Promise<boolean> {
