@@ -235,7 +235,6 @@ export class DevicesRepository {
     return rows.map((r: NeighbourRow) => ({ ...r, remoteDeviceId: r.remoteDeviceId === null ? null : Number(r.remoteDeviceId) }));
   }
 
-  /** Non-retired devices carrying this serial (for CSV import matching). */
   /** Devices with the serial, or into which a device that had it was merged (device_merges.serial), as ingest finds them. */
   async idsBySerial(serial: string): Promise<number[]> {
     const rows = await this.ds.query(
