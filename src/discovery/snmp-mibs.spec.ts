@@ -10,6 +10,7 @@ import { parseCpu } from './ssh/linux';
 import { parseWindows } from './ssh/windows';
 
 type Recording = Array<[oid: string, value: SnmpValue]>;
+type InventoryNeighbours = Awaited<ReturnType<typeof collectSnmp>>['neighbours'];
 
 /** An agent answering from a recording: Get by OID, walks in OID order, capped as the real client caps them. */
 function recordedAgent(recording: Recording): SnmpClient {
@@ -81,6 +82,85 @@ describe('IP-MIB and LLDP-MIB addresses in table indexes', () => {
     expect(report.neighbours).toEqual([
       expect.objectContaining({ protocol: 'lldp', remoteName: 'core01', remoteAddress: undefined, localPort: 'eth0' }),
       expect.objectContaining({ protocol: 'lldp', remoteName: 'core02', remoteAddress: '192.0.2.32', localPort: 'eth0' }),
+    ]);
+  });
+});
+
+describe('LLDP ports: the name a technician knows the port by, whatever the subtype of its id', () => {
+  const LLDP_LOC_PORT = '1.0.8802.1.1.2.1.3.7.1';
+  const LLDP_REM = '1.0.8802.1.1.2.1.4.1.1';
+  /** an EX2300 on Junos: ge-0/0/0 and ge-0/0/1 are ifIndex 523 and 524 (ifDescr and ifName alike) */
+  const JUNOS: Recording = [
+    ['1.3.6.1.2.1.1.1.0', Buffer.from('Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS 21.4R3-S5.4, Build date: 2023-09-20 12:00:00 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.')],
+    ['1.3.6.1.2.1.1.2.0', '1.3.6.1.4.1.2636.1.1.1.2.132'],
+    ['1.3.6.1.2.1.1.5.0', Buffer.from('ex-access01')],
+    ['1.3.6.1.2.1.2.2.1.2.523', Buffer.from('ge-0/0/0')], ['1.3.6.1.2.1.2.2.1.3.523', 6], ['1.3.6.1.2.1.31.1.1.1.1.523', Buffer.from('ge-0/0/0')],
+    ['1.3.6.1.2.1.2.2.1.2.524', Buffer.from('ge-0/0/1')], ['1.3.6.1.2.1.2.2.1.3.524', 6], ['1.3.6.1.2.1.31.1.1.1.1.524', Buffer.from('ge-0/0/1')],
+    ['1.0.8802.1.1.2.1.3.2.0', Buffer.from('a8d0e5f10000', 'hex')],
+  ];
+  /** lldpLocPortTable's row for local port `num`: its id's subtype, the id and the port's description (none when undefined) */
+  const localPort = (num: number, subtype: number, id: Buffer, descr?: string): Recording => [
+    [`${LLDP_LOC_PORT}.2.${num}`, subtype], [`${LLDP_LOC_PORT}.3.${num}`, id], ...(descr === undefined ? [] : [[`${LLDP_LOC_PORT}.4.${num}`, Buffer.from(descr)] as [string, SnmpValue]]),
+  ];
+  /** lldpRemTable's row for neighbour `remIndex`, seen on local port `num`: its port id's subtype and id, its port description, its name */
+  const remote = (num: number, remIndex: number, subtype: number, id: Buffer, descr: string | undefined, sysName: string): Recording => {
+    const e = (col: number) => `${LLDP_REM}.${col}.0.${num}.${remIndex}`;
+    return [
+      [e(4), 4], [e(5), Buffer.from(`0200${String(remIndex).padStart(8, '0')}`, 'hex')], [e(6), subtype], [e(7), id],
+      ...(descr === undefined ? [] : [[e(8), Buffer.from(descr)] as [string, SnmpValue]]), [e(9), Buffer.from(sysName)],
+    ];
+  };
+  const ports = (neighbours: InventoryNeighbours) => neighbours?.map((n) => [n.remoteName, n.localPort, n.remotePort]);
+
+  it('our port\'s locally assigned id (Junos: its ifIndex, "523") is the interface\'s name, ge-0/0/0, before its description; an id that is no ifIndex here is the description, else the number', async () => {
+    const { report, problems } = await collect(JUNOS, [
+      ...localPort(523, 7, Buffer.from('523'), 'uplink to core01'),
+      ...localPort(524, 7, Buffer.from('524')),
+      ...localPort(530, 7, Buffer.from('530'), 'to ap-3f'),
+      ...localPort(531, 7, Buffer.from('531')),
+      ...remote(523, 1, 5, Buffer.from('xe-0/1/0'), 'to ex-access01', 'core01'),
+      ...remote(524, 2, 5, Buffer.from('Gi0'), 'GigabitEthernet0', 'ap-2f'),
+      ...remote(530, 3, 5, Buffer.from('Gi0'), 'GigabitEthernet0', 'ap-3f'),
+      ...remote(531, 4, 5, Buffer.from('Gi0'), 'GigabitEthernet0', 'ap-4f'),
+    ]);
+    expect(problems).toEqual([]);
+    expect(ports(report.neighbours)).toEqual([
+      ['core01', 'ge-0/0/0', 'xe-0/1/0'],
+      ['ap-2f', 'ge-0/0/1', 'Gi0'],
+      ['ap-3f', 'to ap-3f', 'Gi0'],
+      ['ap-4f', '531', 'Gi0'],
+    ]);
+  });
+
+  it('a Linux server\'s port id, its MAC (lldpd\'s default), is the description it sends, eth0, as is a network address; without one, the MAC written as a MAC and the address as an address', async () => {
+    const { report } = await collect(JUNOS, [
+      ...localPort(523, 7, Buffer.from('523')),
+      ...localPort(524, 7, Buffer.from('524')),
+      ...remote(523, 1, 3, Buffer.from('525400a1b2c3', 'hex'), 'eth0', 'web01'),
+      ...remote(523, 2, 3, Buffer.from('525400a1b2c5', 'hex'), undefined, 'web02'),
+      ...remote(524, 3, 4, Buffer.from('01c000020a', 'hex'), 'mgmt0', 'pdu01'), // family 1 (IPv4), 192.0.2.10
+      ...remote(524, 4, 4, Buffer.from('01c000020b', 'hex'), '', 'pdu02'), // 192.0.2.11, an empty description
+    ]);
+    expect(ports(report.neighbours)).toEqual([
+      ['web01', 'ge-0/0/0', 'eth0'],
+      ['web02', 'ge-0/0/0', '52:54:00:a1:b2:c5'],
+      ['pdu01', 'ge-0/0/1', 'mgmt0'],
+      ['pdu02', 'ge-0/0/1', '192.0.2.11'],
+    ]);
+  });
+
+  it('an interface name (subtype 5) or alias (1) is kept before the description; a neighbour\'s locally assigned id (7) is its description, else the number', async () => {
+    const { report } = await collect(JUNOS, [
+      ...localPort(523, 5, Buffer.from('ge-0/0/0'), 'uplink to core01'),
+      ...localPort(524, 1, Buffer.from('access-uplink'), 'ge-0/0/1'),
+      ...remote(523, 1, 5, Buffer.from('Te1/1/1'), 'TenGigabitEthernet1/1/1', 'core01'),
+      ...remote(523, 2, 7, Buffer.from('517'), 'ge-0/0/12', 'ex-dist01'),
+      ...remote(524, 3, 7, Buffer.from('518'), undefined, 'ex-dist02'),
+    ]);
+    expect(ports(report.neighbours)).toEqual([
+      ['core01', 'ge-0/0/0', 'Te1/1/1'],
+      ['ex-dist01', 'ge-0/0/0', 'ge-0/0/12'],
+      ['ex-dist02', 'access-uplink', '518'],
     ]);
   });
 });

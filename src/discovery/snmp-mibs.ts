@@ -259,18 +259,19 @@ export async function readNeighbours(r: TableReader, scalars: Map<string, SnmpVa
   const hasLldp = scalars.get(OID.lldpLocChassisId) != null;
   const hasCdp = scalars.get(OID.cdpGlobalRun) != null;
   if (!hasLldp && !hasCdp) return undefined;
-  const [lldp, cdp, names] = await Promise.all([hasLldp ? readLldp(r) : [], hasCdp ? readCdp(r) : [], ifNames]);
+  const [lldp, cdp, names] = await Promise.all([hasLldp ? readLldp(r, ifNames) : [], hasCdp ? readCdp(r) : [], ifNames]);
   // local ports: LLDP names its own (else its port number is an ifIndex), CDP gives the ifIndex
   return [...lldp, ...cdp].map(({ localIfIndex, ...n }) => ({ ...n, localPort: n.localPort ?? names.get(localIfIndex) }));
 }
 
 type Seen = Neighbour & { localIfIndex: number };
 
-async function readLldp(r: TableReader): Promise<Seen[]> {
-  const [remote, localPorts, manAddrs] = await Promise.all([
+async function readLldp(r: TableReader, ifNames: Promise<Map<number, string>>): Promise<Seen[]> {
+  const [remote, localPorts, manAddrs, names] = await Promise.all([
     r.table(OID.lldpRemEntry, [4, 5, 6, 7, 8, 9], 4096),
     r.table(OID.lldpLocPortEntry, [2, 3, 4], 4096),
     r.column(OID.lldpRemManAddrIfSubtype, 4096),
+    ifNames,
   ]);
   // management addresses sit in the index: timeMark.localPort.remIndex.addrSubtype.len.addr…
   const addressOf = new Map<string, string>();
@@ -286,15 +287,35 @@ async function readLldp(r: TableReader): Promise<Seen[]> {
     const local = localPorts.get(String(localPortNum));
     out.push({
       protocol: 'lldp',
-      localPort: lldpId(num(local?.get(2)), local?.get(3)) ?? str(local?.get(4)),
+      localPort: lldpPort(num(local?.get(2)), local?.get(3), local?.get(4), names),
       localIfIndex: localPortNum,
       remoteChassisId: lldpId(num(cols.get(4)), cols.get(5), true),
-      remotePort: lldpId(num(cols.get(6)), cols.get(7)) ?? str(cols.get(8)),
+      remotePort: lldpPort(num(cols.get(6)), cols.get(7), cols.get(8)),
       remoteName: str(cols.get(9)),
       remoteAddress: addressOf.get(index),
     });
   }
   return out;
+}
+
+/** LldpPortIdSubtype values whose id is no name a technician knows the port by: a MAC, a network address, a locally assigned id */
+const PORT_ID_NOT_A_NAME = new Set([3, 4, 7]);
+const PORT_ID_LOCAL = 7;
+
+/**
+ * The port a technician knows: the name on the device's own interface list. An id that is an
+ * interface's name or alias (subtypes 5 and 1, most switches) is that, before the description
+ * (often an administrator's free text). A MAC (3, lldpd's default), a network address (4) or a
+ * locally assigned id (7, Junos: the ifIndex as text, "523") is not: the port's description
+ * (lldpd sends "eth0") stands before it, and without one the id is still better than nothing.
+ * Our own port's locally assigned number is looked up in our interface table first, so that
+ * the neighbour's row names ge-0/0/0 as the interface list does, not its description.
+ */
+function lldpPort(subtype: number | null, id: SnmpValue | undefined, descr: SnmpValue | undefined, ifNames?: Map<number, string>): string | undefined {
+  if (subtype === null || !PORT_ID_NOT_A_NAME.has(subtype)) return lldpId(subtype, id) ?? str(descr);
+  const local = str(id);
+  const ifName = subtype === PORT_ID_LOCAL && local && /^\d{1,10}$/.test(local) ? ifNames?.get(Number(local)) : undefined;
+  return ifName ?? str(descr) ?? lldpId(subtype, id);
 }
 
 /**
