@@ -220,14 +220,24 @@ export class DevicesRepository {
    */
   async neighboursOf(deviceId: number): Promise<NeighbourRow[]> {
     const known = `d.status <> 'retired' AND d.id <> n.device_id`;
+    // one indexed lookup per way of knowing the other end, the least id of all: an OR of them
+    // (primary_ip = x OR id IN (…addresses…)) read all of devices once per neighbour, 17 s for
+    // a 48-port switch's page among 100,000 devices, where these take milliseconds
+    const NONE = 4294967295;
+    const least = (lookups: string[]) => `NULLIF(LEAST(${lookups.map((q) => `COALESCE((${q}), ${NONE})`).join(', ')}), ${NONE})`;
     const rows = await this.ds.query(
       `SELECT n.protocol, n.local_port AS localPort, n.remote_name AS remoteName, n.remote_port AS remotePort,
          n.remote_address AS remoteAddress, n.remote_platform AS remotePlatform, n.remote_chassis_id AS remoteChassisId, n.last_seen AS lastSeen,
          COALESCE(
-           (SELECT MIN(d.id) FROM devices d WHERE ${known} AND (d.primary_ip = n.remote_address
-              OR d.id IN (SELECT a.device_id FROM device_addresses a WHERE a.ip = n.remote_address))),
-           (SELECT MIN(d.id) FROM devices d WHERE ${known} AND (d.hostname = n.remote_name OR d.fqdn = n.remote_name
-              OR d.hostname = SUBSTRING_INDEX(n.remote_name, '.', 1)))
+           ${least([
+             `SELECT MIN(d.id) FROM devices d WHERE d.primary_ip = n.remote_address AND ${known}`,
+             `SELECT MIN(d.id) FROM device_addresses a JOIN devices d ON d.id = a.device_id WHERE a.ip = n.remote_address AND ${known}`,
+           ])},
+           ${least([
+             `SELECT MIN(d.id) FROM devices d WHERE d.hostname = n.remote_name AND ${known}`,
+             `SELECT MIN(d.id) FROM devices d WHERE d.fqdn = n.remote_name AND ${known}`,
+             `SELECT MIN(d.id) FROM devices d WHERE d.hostname = SUBSTRING_INDEX(n.remote_name, '.', 1) AND ${known}`,
+           ])}
          ) AS remoteDeviceId
        FROM device_neighbours n WHERE n.device_id = ? ORDER BY n.id`,
       [deviceId],
