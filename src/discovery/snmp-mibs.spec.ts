@@ -304,6 +304,18 @@ describe('tables longer than a collection reads', () => {
     expect(whole.report.software).toHaveLength(50);
     expect(whole.problems).toEqual([]);
   });
+
+  it('a program name padded with NULs to the agent\'s buffer is split into name and version', async () => {
+    const programs: Recording = [
+      ['1.3.6.1.2.1.25.6.3.1.2.1', Buffer.concat([Buffer.from('Acme Backup Agent 4.2.1'), Buffer.alloc(40)])],
+      ['1.3.6.1.2.1.25.6.3.1.2.2', Buffer.from('bash-5.1.8-6.el9\u0000\u0000')],
+    ];
+    const { report } = await collectWithin({ maxInterfaces: 4096, maxSoftware: 50 }, SYS, IFS, programs);
+    expect(report.software).toEqual([
+      expect.objectContaining({ name: 'Acme Backup Agent', version: '4.2.1' }),
+      expect.objectContaining({ name: 'bash', version: '5.1.8-6.el9' }),
+    ]);
+  });
 });
 
 describe('an agent that fails (genErr) rather than lacks a table', () => {

@@ -196,7 +196,9 @@ export async function readSoftware(r: TableReader, max: number): Promise<{ progr
   if (!names.size) return undefined;
   const programs: Array<{ full: string; installDate?: string }> = [];
   for (const [index, name] of [...names].slice(0, max)) {
-    const full = text(name);
+    // control characters out first: a name padded with NULs to the agent's buffer ("Foo 1.2\0\0")
+    // kept its version glued to the name, the split's "version at the end" finding none
+    const full = str(name);
     if (full) programs.push({ full, installDate: dateFromOctets(dates.get(index)) });
   }
   return { programs, more: names.size > max };
