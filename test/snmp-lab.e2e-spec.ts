@@ -112,8 +112,8 @@ describe('SNMP collection from the simulated lab devices', () => {
       expect(report.neighbours).toEqual(expect.arrayContaining([
         ...SWITCH_LLDP_NEIGHBOURS.map((n) => ({
           protocol: 'lldp', localPort: n.localPort, remoteName: n.sysName, remoteAddress: n.address, remoteChassisId: n.chassis[1],
-          // a port ID that is a MAC or an address (lldpd's default) names the port by its description
-          remotePort: n.port[0] === 3 || n.port[0] === 4 ? n.portDescr : n.port[1],
+          // a port ID that is a MAC (lldpd's default) names the port by its description
+          remotePort: n.port[0] === 3 ? n.portDescr : n.port[1],
         })),
         ...SWITCH_CDP_NEIGHBOURS.map((n) => ({
           protocol: 'cdp', localPort: report.interfaces!.find((i) => i.ifIndex === n.ifIndex)!.name, remoteName: n.deviceId, remoteAddress: n.address,
