@@ -189,3 +189,21 @@ it('names, for the audit page suggestions, every action and object type a route 
   // the merge dialog's, the bulk tags', saved filters', saved ranges' and host keys' writes among them
   expect(body.actions).toEqual(expect.arrayContaining(['device.distinct', 'device.distinct.remove', 'device.bulk-tag', 'saved-filter.update', 'scan-schedule.run', 'ssh-host-key.forget', 'queues.put']));
 });
+
+it("records a write refused for the user's role (403), with who tried and what, and nothing of the body", async () => {
+  const viewer = await t.tokenFor('viewer', 'curious-viewer');
+  const res = await t.http.post('/api/credentials').set(bearer(viewer)).send({ kind: 'snmp-v2c', name: 'mine', community: 'refused-community-secret' });
+  expect(res.status).toBe(403);
+  const tech = await t.tokenFor('technician', 'eager-tech');
+  expect((await t.http.delete(`/api/users/${adminId}`).set(bearer(tech))).status).toBe(403);
+  const { items } = await audit('?limit=200');
+  const mine = items.filter((i) => i.statusCode === 403 && ['curious-viewer', 'eager-tech'].includes(i.username ?? ''));
+  expect(mine).toEqual(expect.arrayContaining([
+    expect.objectContaining({ username: 'curious-viewer', action: 'credential.create', objectType: 'credential', summary: null }),
+    expect.objectContaining({ username: 'eager-tech', action: 'user.delete', objectType: 'user', objectId: String(adminId) }),
+  ]));
+  expect(JSON.stringify(items)).not.toContain('refused-community-secret');
+  // reads refused for a role are not writes: nothing recorded
+  expect((await t.http.get('/api/audit').set(bearer(viewer))).status).toBe(403);
+  expect((await audit()).items.filter((i) => i.username === 'curious-viewer' && i.action !== 'auth.login')).toHaveLength(1);
+});

@@ -3,6 +3,8 @@
 // writes: admin when the route does not say).
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AUDIT_META } from '../audit/audit.interceptor';
+import { AuditService } from '../audit/audit.service';
 import { AuthService } from './auth.service';
 import { AuthedRequest, IS_PUBLIC, MIN_ROLE, roleAtLeast } from './roles';
 import { readCookie, SESSION_COOKIE } from './tokens';
@@ -22,6 +24,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -35,8 +38,23 @@ export class AuthGuard implements CanActivate {
     const declared = this.reflector.getAllAndOverride<UserRole | undefined>(MIN_ROLE, targets);
     const needed: UserRole = declared ?? (['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'admin');
     if (!roleAtLeast(user.role, needed)) {
+      // a write refused for its role is worth the audit log (a viewer trying to read secrets'
+      // routes, a technician deleting users): the interceptor that logs writes never sees it, as
+      // it runs after this guard. Refusals without a user (401) are not: anyone can make them
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) await this.recordRefusal(ctx, req, user);
       throw new ForbiddenException(`This needs the ${needed} role; you are ${user.role}`);
     }
     return true;
+  }
+
+  private async recordRefusal(ctx: ExecutionContext, req: AuthedRequest, user: { id: number; username: string }): Promise<void> {
+    const meta = this.reflector.get<{ action?: string; objectType?: string } | undefined>(AUDIT_META, ctx.getHandler());
+    const params = (req as { params?: Record<string, string> }).params;
+    await this.audit.record({
+      userId: user.id, username: user.username, action: meta?.action ?? `${req.method} ${(req as { route?: { path?: string } }).route?.path ?? req.path}`,
+      // the route's id, or its parameters together (a host key's address:port), as its handler names it
+      objectType: meta?.objectType ?? null, objectId: params?.id ?? (Object.values(params ?? {}).join(':') || null), summary: undefined,
+      ip: req.ip ?? null, requestId: (req as { id?: string }).id ?? null, statusCode: 403,
+    });
   }
 }
