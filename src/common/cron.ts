@@ -18,6 +18,11 @@ export function checkTimezone(timezone: string, field = 'timezone'): void {
 /** The next firing strictly after `after`; a 400 naming the field when the expression or zone is wrong. */
 export function nextFiring(cron: string, timezone: string, after: Date, fields = { cron: 'cron', timezone: 'timezone' }): Date {
   checkTimezone(timezone, fields.timezone);
+  // cron-parser takes Jenkins' H ("some minute") and draws it again at every parse: a job that
+  // reads "H 2 * * *" fired one to three times a day, as each firing computed the next anew
+  if (cron.trim().split(/\s+/).some((f) => /(?:^|,)H(?:$|[(/,])/i.test(f))) {
+    throw fieldError(fields.cron, `cron "${cron}" uses H (a random value), which Teknisi does not take: write the minute or hour you want`);
+  }
   try {
     return CronExpressionParser.parse(cron, { currentDate: after, tz: timezone }).next().toDate();
   } catch (err) {
