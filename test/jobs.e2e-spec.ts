@@ -183,7 +183,8 @@ describe('roles and audit', () => {
     expect(cancelled.body.status).toBe('cancelled');
     expect((await t.http.post(`/api/jobs/${created.body.id}/cancel`).set(admin)).status).toBe(409);
     const audit = await t.db.query(`SELECT action, status_code AS statusCode FROM audit_log WHERE object_type = 'job' AND object_id = ? ORDER BY id`, [String(created.body.id)]);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['job.create', 'job.cancel']);
+    // the viewer's cancel, refused for its role, is there too
+    expect(audit.map((a: { action: string; statusCode: number }) => [a.action, a.statusCode])).toEqual([['job.create', 201], ['job.cancel', 403], ['job.cancel', 200]]);
   });
 });
 
@@ -494,7 +495,9 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     expect(changed.body).toMatchObject({ id, name: 'weekly noop', schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' }, nextRunAt: '2030-01-06T01:00:00.000Z', params: { sleepMs: 10 }, target: { deviceIds: [a, b] }, windowIds: [w], retries: 1, runId: null });
     const audit = (await t.http.get(`/api/audit?action=job.update&objectType=job&objectId=${id}`).set(admin).expect(200)).body.items;
     // each change, with what it changed (newest first)
-    expect(audit.map((e: { statusCode: number; summary: string }) => [e.statusCode, JSON.parse(e.summary).name])).toEqual([[200, 'weekly noop'], [200, 'nightly noop, renamed']]);
+    expect(audit.filter((e: { statusCode: number }) => e.statusCode === 200).map((e: { statusCode: number; summary: string }) => [e.statusCode, JSON.parse(e.summary).name])).toEqual([[200, 'weekly noop'], [200, 'nightly noop, renamed']]);
+    // and the viewer's attempt, refused, without its body
+    expect(audit.filter((e: { statusCode: number }) => e.statusCode === 403)).toEqual([expect.objectContaining({ summary: null })]);
     // Friday's old firing passes unfired; the new one runs both machines, in the window
     clock.set(new Date('2030-01-04T18:00:05Z'));
     await new Promise((r) => setTimeout(r, 1500));
@@ -524,6 +527,24 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     await t.http.post(`/api/jobs/${id}/cancel`).set(tech).expect(200);
     const cancelled = await t.http.patch(`/api/jobs/${id}`).set(tech).send(edited);
     expect([cancelled.status, cancelled.body.message]).toEqual([409, `Job ${id} is cancelled: it cannot be changed (create a new job)`]);
+  });
+
+  it('an edit of a schedule changes only what it gives: {cron} keeps the time zone, the same schedule sent back keeps the next firing', async () => {
+    const device = await makeDevice(t.db, { hostname: 'edit-zone' });
+    clock.set(new Date('2030-02-01T12:00:00Z'));
+    const body = { name: 'Berlin nights', kind: 'noop', params: {}, target: { deviceIds: [device] }, schedule: { cron: '0 2 * * 0', timezone: 'Europe/Berlin' } };
+    const id = (await t.http.post('/api/jobs').set(admin).send(body).expect(201)).body.id;
+    // 03:00 in Berlin (02:00 UTC in winter), not 03:00 UTC
+    const moved = (await t.http.patch(`/api/jobs/${id}`).set(admin).send({ schedule: { cron: '0 3 * * 0' } }).expect(200)).body;
+    expect(moved).toMatchObject({ schedule: { cron: '0 3 * * 0', timezone: 'Europe/Berlin' }, nextRunAt: '2030-02-03T02:00:00.000Z' });
+    // a firing that was due while no worker ran (as the UI sends it: the whole job, renamed)
+    await t.db.query('UPDATE jobs SET next_run_at = ? WHERE id = ?', [new Date('2030-02-02T23:30:00Z'), id]);
+    const renamed = (await t.http.patch(`/api/jobs/${id}`).set(admin).send({ ...body, name: 'Berlin nights, renamed', schedule: { cron: '0 3 * * 0', timezone: 'Europe/Berlin' } }).expect(200)).body;
+    expect(renamed).toMatchObject({ name: 'Berlin nights, renamed', nextRunAt: '2030-02-02T23:30:00.000Z' });
+    // from a cron to a start time: the other goes
+    const once = (await t.http.patch(`/api/jobs/${id}`).set(admin).send({ schedule: { runAt: '2030-02-05T08:00:00Z' } }).expect(200)).body;
+    expect(once).toMatchObject({ schedule: { cron: null, timezone: 'Europe/Berlin' }, nextRunAt: '2030-02-05T08:00:00.000Z' });
+    await t.http.post(`/api/jobs/${id}/cancel`).set(admin).expect(200);
   });
 
   it('cancelling one run of a recurring job lets that run go and keeps the schedule: the next firing runs', async () => {

@@ -118,6 +118,13 @@ export class JobsService {
       };
       const merged = { ...current } as Record<string, unknown>;
       for (const [k, v] of Object.entries(dto)) if (v !== undefined) merged[k] = v === null ? undefined : v;
+      // a schedule is changed field by field, as the job is: {cron} alone keeps the job's time
+      // zone (it fell back to UTC, and a Berlin 02:00 job fired at 03:00 or 04:00 Berlin time)
+      if (dto.schedule && current.schedule) {
+        const given = Object.fromEntries(Object.entries(dto.schedule).filter(([, v]) => v !== undefined));
+        const when = 'cron' in given || 'runAt' in given ? {} : { cron: current.schedule.cron, runAt: current.schedule.runAt };
+        merged.schedule = { timezone: current.schedule.timezone, ...when, ...given };
+      }
       // the params as the API showed them (secrets masked) sent back unchanged, by an edit of
       // another field: the stored ones stay, never "<masked>" in their place
       if (dto.params !== undefined && JSON.stringify(dto.params) === JSON.stringify(await this.shownParams(job.kind, job.params))) merged.params = job.params;
@@ -125,7 +132,12 @@ export class JobsService {
       // what the body leaves alone was checked when it was set: a device merged away since, or a
       // deadline that has passed, is no reason to refuse a new cron expression
       const { settings, windowIds } = await this.checked(merged as unknown as CreateJobDto, now, given);
-      if (!given('schedule')) Object.assign(settings, { runAt: job.runAt, cron: job.cron, timezone: job.timezone, nextRunAt: job.nextRunAt });
+      // the same schedule sent back (the UI sends it with every edit, a rename too) keeps the next
+      // firing: computed again from now, it dropped a firing that was due while no worker ran
+      const asked = merged.schedule as CreateJobDto['schedule'] | undefined;
+      const sameSchedule = asked !== undefined && (asked.cron ?? null) === job.cron && (asked.timezone ?? 'UTC') === job.timezone
+        && (asked.runAt?.getTime() ?? null) === (job.runAt?.getTime() ?? null) && (job.cron !== null || job.nextRunAt !== null);
+      if (!given('schedule') || sameSchedule) Object.assign(settings, { runAt: job.runAt, cron: job.cron, timezone: job.timezone, nextRunAt: job.nextRunAt });
       await this.repo.updateJob(id, { ...settings, updatedAt: now }, windowIds);
       this.logger.log({ jobId: id, changed: Object.keys(dto).filter((k) => given(k as keyof UpdateJobDto)), nextRunAt: settings.nextRunAt }, 'job changed');
       return this.find(id);
