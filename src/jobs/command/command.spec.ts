@@ -135,13 +135,26 @@ describe('sh and bash commands carry parameters as literal values (run for real 
     const M = 'TEKNISI_SCRIPT_END_0123';
     expect(buildPosixCommand({ script: 'id -u', parameters: { A: "x'y" } }, {}, M)).toEqual({
       command: `sudo -n -- sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`,
-      stdin: `export A='x'\\''y'\nid -u\n${M}\n`,
+      stdin: `${M}.begin\nexport A='x'\\''y'\nid -u\n${M}\n`,
       shown: `sudo -n -- env 'A=x'\\''y' sh -c <the script, stopped if the connection drops>`,
       holdStdin: true,
     });
     const withPassword = buildPosixCommand({ script: 'id -u' }, { password: 's3cret' }, M);
     expect(withPassword.command).toBe(`sudo -S -p '' -- sh -c ${shQuote(POSIX_TETHER)} teknisi ${M}`);
-    expect(withPassword.stdin).toBe(`s3cret\nid -u\n${M}\n`);
+    expect(withPassword.stdin).toBe(`s3cret\n${M}.begin\nid -u\n${M}\n`);
+  });
+
+  it('never runs the password as script text when sudo does not ask for it (a cached ticket): the tether skips to the script', async () => {
+    const proof = join(tmpdir(), `teknisi-sudo-proof-${process.pid}`);
+    rmSync(proof, { force: true });
+    const built = buildPosixCommand({ script: 'echo script ran' }, { password: `pw;touch ${proof};echo leaked` });
+    // as sudo runs it when it does not read stdin: the tether gets the password line first
+    const asRoot = built.command.replace(/^sudo -S -p '' -- /, '');
+    expect(asRoot).not.toBe(built.command);
+    const r = await localExec(asRoot, { stdin: built.stdin, holdStdin: true });
+    expect(r.stdout).toBe('script ran\n');
+    expect(r.stderr).toBe('');
+    expect(existsSync(proof)).toBe(false);
   });
 
   it('picks a marker that no line of the script holds', () => {
@@ -264,7 +277,7 @@ describe('runCommandTask', () => {
     // the password alone first, then with the script
     expect(calls[1]).toMatchObject({ command: "sudo -S -p '' -v", stdin: `${PASSWORD}\n` });
     expect(calls[2].command).toMatch(/^sudo -S -p '' -- sh -c '/);
-    expect(calls[2].stdin).toMatch(new RegExp(`^${PASSWORD.replace(/[$()]/g, '\\$&')}\\nid -u\\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\\n$`));
+    expect(calls[2].stdin).toMatch(new RegExp(`^${PASSWORD.replace(/[$()]/g, '\\$&')}\\n(TEKNISI_SCRIPT_END_[0-9a-f]{32})\\.begin\\nid -u\\n\\1\\n$`));
     expect(calls.every((c) => !c.command.includes(PASSWORD))).toBe(true);
     expect(out.log).not.toContain(PASSWORD);
   });
@@ -272,7 +285,7 @@ describe('runCommandTask', () => {
   it('keeps the password off stdin when sudo does not need it (it would become script text)', async () => {
     const { host, calls } = fakeHost([[/^sudo -n true$/, { code: 0 }], [/^sudo -n -- sh -c /, { code: 0 }]], { sudo: true, sudoPassword: 'pw-unused' });
     await runCommandTask(host, { script: 'id -u', sudo: true });
-    expect(calls[1].stdin).toMatch(/^id -u\nTEKNISI_SCRIPT_END_[0-9a-f]{32}\n$/);
+    expect(calls[1].stdin).toMatch(/^(TEKNISI_SCRIPT_END_[0-9a-f]{32})\.begin\nid -u\n\1\n$/);
   });
 
   it.each([

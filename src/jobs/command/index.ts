@@ -101,6 +101,9 @@ export interface BuiltCommand {
  * completion. Builtins only, apart from sed and sleep.
  */
 export const POSIX_TETHER = [
+  // up to the line that starts the script: a sudo that did not ask for the password (a ticket
+  // cached by the check before) leaves it on stdin, and it must never be read as script text
+  'while IFS= read -r l; do [ "$l" = "$1.begin" ] && break; done;',
   's=$(sed "/^$1\\$/q");',
   'case $s in *"$1") s=${s%"$1"} ;; *) echo "teknisi: the script did not arrive whole" >&2; exit 125 ;; esac;',
   'exec 3<&0 </dev/null;',
@@ -137,11 +140,13 @@ export function buildPosixCommand(p: CommandParams, sudo: false | { password?: s
   const run = `${shell} -c ${shQuote(POSIX_TETHER)} teknisi ${end}`;
   // the log shows the parameters and what ran, without the wrapper's text (the same every time)
   const shownRun = `${params.length ? `env ${params.map(([k, v]) => shScriptQuote(`${k}=${v}`)).join(' ')} ` : ''}${shell} -c <the script, stopped if the connection drops>`;
-  const script = `${text}\n${end}\n`;
+  const script = `${end}.begin\n${text}\n${end}\n`;
   if (!sudo) return { command: run, stdin: script, shown: shownRun, holdStdin: true };
   if (sudo.password === undefined) return { command: `sudo -n -- ${run}`, stdin: script, shown: `sudo -n -- ${shownRun}`, holdStdin: true };
-  // only when `sudo -n true` said a password is needed: sudo then takes the first line of stdin
-  // and the shell reads the rest (had sudo not asked, the password would have become script text)
+  // only when `sudo -n true` said a password is needed: sudo then takes the first line of stdin.
+  // It may not ask after all (the check's `sudo -v` cached a ticket, which sudo keys on the
+  // parent process without a terminal: sshd, for every channel of the connection): the tether
+  // then skips the password line to the script's start, never running it as script text
   return { command: `sudo -S -p '' -- ${run}`, stdin: `${sudo.password}\n${script}`, shown: `sudo -S -p '' -- ${shownRun}`, holdStdin: true };
 }
 
