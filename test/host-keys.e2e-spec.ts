@@ -161,13 +161,18 @@ describe('SSH host keys', () => {
       expect((await t.http.get('/api/audit?action=ssh-host-key.accept').set(bearer(t.adminToken))).body.items.filter((e: { objectId: string }) => e.objectId === '192.0.2.23:22')).toHaveLength(1);
     });
 
-    it('names the device and takes the type of the accepted key when the host next shows it', async () => {
+    it('unlinks the accepted key from the old device until a scan names the machine, and takes the type of the key when the host next shows it', async () => {
       const device = await makeDevice(t.db, { hostname: 'accepting-host' });
       await repo.verifier().verify('192.0.2.24', 22, 'ssh-rsa', FP.a);
       await repo.linkDevice('192.0.2.24', 22, device);
       await repo.verifier().verify('192.0.2.24', 22, 'ssh-ed25519', FP.b);
-      expect((await accept('192.0.2.24', 22, { fingerprint: FP.b })).body).toMatchObject({ deviceId: device, deviceName: 'accepting-host', fingerprint: FP.b });
+      // a new machine at the address, or the old one reinstalled: no device's until a scan says which,
+      // so that the old device's jobs (its credential, its sudo password) do not go to a new machine
+      expect((await accept('192.0.2.24', 22, { fingerprint: FP.b })).body).toMatchObject({ deviceId: null, deviceName: null, fingerprint: FP.b });
+      expect((await repo.deviceVerifier(device).verify('192.0.2.24', 22, 'ssh-ed25519', FP.b)).ok).toBe(false);
       expect(await repo.verifier().verify('192.0.2.24', 22, 'ssh-ed25519', FP.b)).toEqual({ ok: true });
+      await repo.linkDevice('192.0.2.24', 22, device);
+      expect((await list('?q=192.0.2.24')).body.items[0]).toMatchObject({ deviceId: device, deviceName: 'accepting-host' });
       expect((await list('?q=192.0.2.24')).body.items[0].keyType).toBe('ssh-ed25519');
     });
 
@@ -226,6 +231,16 @@ describe('SSH host keys', () => {
       await repo.linkDevice('192.0.2.33', 22, other);
       expect((await check(device, '192.0.2.33', FP.c)).verdict).toEqual({ ok: false, message: expect.stringContaining('it is pinned at that address, but not for this device') });
       expect((await check(device, '192.0.2.34', FP.c)).verdict.ok).toBe(false);
+    });
+
+    it("refuses the device's own key at an address where that key is pinned for another device (clones of one image share host keys)", async () => {
+      // the clone answered a scan at 192.0.2.37, an address the moving host once had
+      const clone = await makeDevice(t.db, { hostname: 'moving-host-clone' });
+      await repo.verifier().verify('192.0.2.37', 22, 'ssh-ed25519', FP.a);
+      await repo.linkDevice('192.0.2.37', 22, clone);
+      const { verdict } = await check(device, '192.0.2.37', FP.a);
+      expect(verdict).toEqual({ ok: false, message: expect.stringContaining(`which is pinned at that address for device ${clone}, not for this one`) });
+      expect((await check(clone, '192.0.2.37', FP.a)).verdict).toEqual({ ok: true });
     });
 
     it('refuses the device\'s own key where another key is pinned, recording it as changed there', async () => {

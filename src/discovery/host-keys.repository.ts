@@ -100,7 +100,7 @@ export class HostKeysRepository {
         const host = hostKeyHost(rawHost);
         const now = new Date();
         const [[pinned], [own]] = await Promise.all([
-          this.ds.query('SELECT fingerprint FROM ssh_host_keys WHERE host = ? AND port = ?', [host, port]),
+          this.ds.query('SELECT fingerprint, device_id AS deviceId FROM ssh_host_keys WHERE host = ? AND port = ?', [host, port]),
           // BINARY: fingerprints are base64, whose case matters; the columns compare without it
           this.ds.query('SELECT 1 AS own FROM ssh_host_keys WHERE device_id = ? AND BINARY fingerprint = ? LIMIT 1', [deviceId, fingerprint]),
         ]);
@@ -114,6 +114,15 @@ export class HostKeysRepository {
             message: `${host}:${port} offered host key ${fingerprint}, which is not pinned for this device ` +
               `(${pinned ? 'it is pinned at that address, but not for this device' : 'that address is new to it'}): ` +
               'another machine may have the address now, and a job trusts no key on first use; a scan of the address identifies the machine there',
+          };
+        }
+        // the same key pinned here for another device: machines cloned from one image share their
+        // host keys, and the address (the job's device's old DHCP lease) is now the other one's
+        if (pinned && pinned.deviceId !== null && Number(pinned.deviceId) !== deviceId) {
+          return {
+            ok: false,
+            message: `${host}:${port} offered host key ${fingerprint}, which is pinned at that address for device ${Number(pinned.deviceId)}, not for this one: ` +
+              'the address belongs to that machine now (the two share a host key, as clones of one image do)',
           };
         }
         if (pinned) await this.seen(host, port, keyType, now);
@@ -179,8 +188,11 @@ export class HostKeysRepository {
     const previous = await this.find(host, port);
     if (!previous) return { why: 'missing' };
     const res = await this.ds.query(
+      // the key is a new machine's, or the old one reinstalled: which, the next scan of the address
+      // says (it links the pin again). Linked to the old device meanwhile, its jobs (with its
+      // credential and sudo password) went to whatever machine now answers there
       `UPDATE ssh_host_keys SET fingerprint = rejected_fingerprint, first_seen = rejected_at, last_seen = rejected_at,
-         rejected_fingerprint = NULL, rejected_at = NULL
+         rejected_fingerprint = NULL, rejected_at = NULL, device_id = NULL
        WHERE host = ? AND port = ? AND BINARY rejected_fingerprint = ?`,
       [hostKeyHost(host), port, fingerprint],
     );
