@@ -126,6 +126,22 @@ describe('SSH client against hostile servers', () => {
     expect(await srv.allClosed(SSH_LIMITS.closeGraceMs + 3000)).toBe(true);
   }, 15_000);
 
+  it('answers with the exit status when the channel stays open after it (a background process holding the output), not with a time-out', async () => {
+    // OpenSSH keeps a channel open while anything holds the command's output: a script ending in
+    // `daemon &` on a real host (the lab's sessions end their namespace, and the daemon with it)
+    const srv = await scripted({
+      ready: (client) => client.on('session', (accept) => accept().on('exec', (ok) => {
+        const ch = ok();
+        ch.write('started\n');
+        ch.exit(3);
+      })),
+    });
+    const c = await SshClient.connect(loginTo(srv));
+    // before: held until the limit, then { timedOut: true, code: null }
+    expect(await c.exec('start-daemon', { timeoutMs: 10_000 })).toMatchObject({ code: 3, stdout: 'started\n', timedOut: false, truncated: false });
+    c.close();
+  }, 20_000);
+
   it('lets go of a server that never closes its side once the client is closed', async () => {
     const srv = await scripted({
       neverCloses: true,

@@ -429,6 +429,15 @@ export class SshClient {
           exited = true;
           code = typeof c === 'number' ? c : null;
           if (code === null && typeof sig === 'string') signal = sig;
+          // the command is over; what it started in the background (`daemon &`, `nohup … &`) may
+          // hold its output open, and OpenSSH closes the channel only once that closes: after a
+          // short drain, the answer is the exit status, not a time-out at the command's limit
+          if (!done && !grace) {
+            grace = setTimeout(() => {
+              ch.close();
+              finish();
+            }, SSH_LIMITS.closeGraceMs);
+          }
         });
         ch.on('close', finish);
         onTimeout = stop;
