@@ -529,6 +529,24 @@ describe('schedules, windows and deadlines on an injected clock', () => {
     expect([cancelled.status, cancelled.body.message]).toEqual([409, `Job ${id} is cancelled: it cannot be changed (create a new job)`]);
   });
 
+  it("a recurring job's deadline ends its schedule: its last firing before the deadline runs, none after", async () => {
+    const device = await makeDevice(t.db, { hostname: 'deadline-ends' });
+    clock.set(new Date('2030-03-01T12:00:00Z'));
+    const body = { name: 'daily until the 2nd, noon', kind: 'noop', params: {}, target: { deviceIds: [device] }, schedule: { cron: '0 18 * * *' } };
+    // a deadline before the first firing starts nothing: refused, naming it
+    const early = await t.http.post('/api/jobs').set(admin).send({ ...body, deadline: '2030-03-01T17:00:00Z' });
+    expect(early.status).toBe(400);
+    expect(early.body.details).toEqual([{ field: 'deadline', messages: [expect.stringContaining("deadline comes before the schedule's first firing (2030-03-01T18:00:00.000Z)")] }]);
+    const id = (await t.http.post('/api/jobs').set(admin).send({ ...body, deadline: '2030-03-02T12:00:00Z' }).expect(201)).body.id;
+    clock.set(new Date('2030-03-01T18:00:05Z'));
+    const ran = await until('the firing before the deadline', async () => {
+      const v = await job(id);
+      return v.counts.succeeded === 1 && v.nextRunAt !== '2030-03-01T18:00:00.000Z' && v;
+    });
+    // before: the next day's firing, every one after it a run whose targets were all missed
+    expect(ran.nextRunAt).toBeNull();
+  });
+
   it('an edit of a schedule changes only what it gives: {cron} keeps the time zone, the same schedule sent back keeps the next firing', async () => {
     const device = await makeDevice(t.db, { hostname: 'edit-zone' });
     clock.set(new Date('2030-02-01T12:00:00Z'));

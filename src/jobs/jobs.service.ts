@@ -202,6 +202,9 @@ export class JobsService {
     if (s.runAt && s.runAt.getTime() > now.getTime()) nextRunAt = s.runAt;
     else if (s.runAt && check?.('schedule')) details.push({ field: 'schedule.runAt', messages: ['schedule.runAt must be in the future (Run now starts a run at once)'] });
     if (dto.deadline && checks('deadline') && dto.deadline.getTime() <= now.getTime()) details.push({ field: 'deadline', messages: ['deadline must be in the future'] });
+    else if (dto.deadline && s.cron && nextRunAt && nextRunAt.getTime() >= dto.deadline.getTime() && (checks('deadline') || checks('schedule'))) {
+      details.push({ field: 'deadline', messages: [`deadline comes before the schedule's first firing (${nextRunAt.toISOString()}): no run would start (deadlineMinutes limits each run instead)`] });
+    }
     if (details.length) throw badRequest(details);
 
     const settings = {
@@ -451,6 +454,14 @@ export class JobsService {
         this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'the job\'s schedule no longer parses; not firing it again');
       }
     }
+    // a recurring job's absolute deadline ends its schedule: a run fired at or past it would have
+    // every target missed at once, and one more would follow at every firing, for ever
+    if (job.deadline && firedAt.getTime() >= job.deadline.getTime()) {
+      await this.repo.claimFiring(job.id, firedAt, null);
+      this.logger.log({ jobId: job.id, firedAt, deadline: job.deadline }, 'job fired at or past its deadline: its schedule ends');
+      return false;
+    }
+    if (next && job.deadline && next.getTime() >= job.deadline.getTime()) next = null;
     // a run that outlasts its schedule (targets waiting for a weekly window under a daily
     // cron, a paused run) is not joined by a second over the same machines, which would
     // repeat what the first has done and escape its pause and cancel: the firing is skipped
