@@ -53,3 +53,18 @@ it('a new cron, time zone or re-enabling moves the next firing from now', async 
   expect(await t.app.get(ScanSchedulesService).fireDue()).toEqual([]);
   expect(await scansOf(r.id)).toEqual([]);
 });
+
+it("fires on the database's clock: a worker whose machine runs minutes fast does not fire a range early", async () => {
+  const r = await range('clock skew');
+  const [{ now }] = await t.db.query('SELECT UTC_TIMESTAMP(3) AS now');
+  const dbNow = now instanceof Date ? now : new Date(`${now}Z`);
+  await overdue(r.id, new Date(dbNow.getTime() + 2 * 60_000)); // due in two minutes
+  // this machine's clock five minutes fast (Date only: timers run as they do)
+  jest.useFakeTimers({ now: Date.now() + 5 * 60_000, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  try {
+    expect(await t.app.get(ScanSchedulesService).fireDue()).toEqual([]);
+  } finally {
+    jest.useRealTimers();
+  }
+  expect(await scansOf(r.id)).toEqual([]);
+});

@@ -7,6 +7,7 @@ import { nextFiring } from '../common/cron';
 import { Page, PageQuery } from '../common/pagination';
 import { isDuplicateKey } from '../database/driver-errors';
 import { withNamedLock } from '../database/named-lock';
+import { databaseNow } from '../database/now';
 import { CreateScheduleDto, ScanSummary, ScheduleView, UpdateScheduleDto } from './scan.dto';
 import { ScanSchedule } from './scan.entity';
 import { ScansRepository } from './scans.repository';
@@ -109,7 +110,10 @@ export class ScanSchedulesService {
    * between leaves the firing due, and whoever fires it next finds its scan rather than losing
    * the firing (a range then went unscanned until its next one) or scanning twice.
    */
-  async fireDue(now = new Date()): Promise<number[]> {
+  async fireDue(at?: Date): Promise<number[]> {
+    // the database's clock, which every worker shares: one whose machine runs minutes fast fired
+    // a 02:00 range at 01:57
+    const now = at ?? (await databaseNow(this.ds));
     const started: number[] = [];
     for (const s of await this.repo.dueSchedules(now)) {
       // under the range's lock, as Run now: a firing that meets a Run now starting its scan
