@@ -5,6 +5,7 @@
 import * as crypto from 'node:crypto';
 import { AuthContext, Connection, ServerChannel, utils } from 'ssh2';
 import { LOGIN_PROMPT_LIMITS } from '../src/protocols/ssh/login-prompts';
+import { runCommands } from '../src/discovery/ssh.collector';
 import { SSH_LIMITS, SshClient, SshConnectOptions, SshError } from '../src/protocols/ssh/ssh.client';
 import { ScriptedSshOptions, ScriptedSshServer } from './support/scripted-ssh';
 
@@ -141,6 +142,29 @@ describe('SSH client against hostile servers', () => {
     expect(await c.exec('start-daemon', { timeoutMs: 10_000 })).toMatchObject({ code: 3, stdout: 'started\n', timedOut: false, truncated: false });
     c.close();
   }, 20_000);
+
+  it("keeps at most maxTotalBytes of one device's answers, however many commands come back near their own cap", async () => {
+    const MiB = 1 << 20;
+    const srv = await scripted({
+      ready: (client) => client.on('session', (accept) => accept().on('exec', (ok) => {
+        const ch = ok();
+        ch.write(Buffer.alloc(3 * MiB, 'x'), () => {
+          ch.exit(0);
+          ch.close();
+        });
+      })),
+    });
+    const c = await SshClient.connect(loginTo(srv));
+    const problems: string[] = [];
+    const commands = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`part${i}`, `part ${i}`]));
+    const out = await runCommands(c, commands, { timeoutMs: 20_000, maxBytes: 4 * MiB, maxTotalBytes: 8 * MiB, parallel: 2 }, problems);
+    c.close();
+    const kept = Object.values(out).reduce((n, v) => n + Buffer.byteLength(v ?? ''), 0);
+    // before: all ten, 30 MiB held for one device
+    expect(kept).toBeLessThanOrEqual(8 * MiB);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^part\d not read: the device's answers passed 8 MiB in all$/)]));
+    expect(Object.keys(out).length + problems.length).toBe(10);
+  }, 60_000);
 
   it('lets go of a server that never closes its side once the client is closed', async () => {
     const srv = await scripted({

@@ -19,6 +19,11 @@ export interface SshCollectOptions {
   timeoutMs?: number;
   /** per command's output */
   maxBytes?: number;
+  /**
+   * all the commands' output together: a hostile server answering each of ten commands with
+   * just under maxBytes held ~320 MiB per address, and a worker scans hundreds at once
+   */
+  maxTotalBytes?: number;
   /** commands in flight at once on the one connection (OpenSSH allows 10 sessions by default) */
   parallel?: number;
   /** IOS: an interactive shell (default; works everywhere) or one exec channel per command */
@@ -31,7 +36,7 @@ export interface SshCollectOptions {
   sudo?: false | { password?: string };
 }
 
-const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, parallel: 4, iosMode: 'shell', sudo: false };
+const DEFAULTS: Required<SshCollectOptions> = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, maxTotalBytes: 64 * 1024 * 1024, parallel: 4, iosMode: 'shell', sudo: false };
 const PROBE = 'uname -s';
 
 /** cmd.exe's exit code for a command it cannot find, in every language (no POSIX shell exits above 255) */
@@ -83,7 +88,7 @@ const CHANNEL_RETRIES = [100, 300, 1000];
 /** A command's output that is not the whole of it, in words: what it did, or null when it finished. */
 function cutShort(r: ExecResult, o: { timeoutMs: number; maxBytes: number }): string | null {
   if (r.timedOut) return `did not finish within ${o.timeoutMs / 1000} s`;
-  if (r.truncated) return `printed more than ${o.maxBytes >= 1 << 20 ? `${o.maxBytes / (1 << 20)} MiB` : `${o.maxBytes} bytes`}`;
+  if (r.truncated) return `printed more than ${o.maxBytes >= 1 << 20 ? `${+(o.maxBytes / (1 << 20)).toFixed(1)} MiB` : `${o.maxBytes} bytes`}`;
   return null;
 }
 
@@ -97,17 +102,26 @@ function cutShort(r: ExecResult, o: { timeoutMs: number; maxBytes: number }): st
  * the channel before it yet), three times, before the collection fails.
  */
 export async function runCommands<K extends string>(
-  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>>, problems: string[] = [], fence = false,
+  client: SshClient, commands: Record<K, string>, o: Required<Pick<SshCollectOptions, 'timeoutMs' | 'maxBytes' | 'parallel'>> & Pick<SshCollectOptions, 'maxTotalBytes'>,
+  problems: string[] = [], fence = false,
 ): Promise<Partial<Record<K, string>>> {
   const out: Partial<Record<K, string>> = {};
   const queue = Object.entries(commands) as Array<[K, string]>;
   let inFlight = 0;
+  /** output kept so far, against o.maxTotalBytes: each command may take its share of what is left */
+  let used = 0;
+  const budget = o.maxTotalBytes ?? Number.POSITIVE_INFINITY;
+  /** this command's cap: its share of what is left, or null when that is too little to be worth asking */
+  const allowance = (): number | null => {
+    const share = Math.floor((budget - used) / Math.max(1, o.parallel));
+    return share < Math.min(o.maxBytes, 64 * 1024) ? null : Math.min(o.maxBytes, share);
+  };
   /** the command's result, or null when the server refused its channel while others of ours are open */
-  const execOrYield = async (command: string): Promise<ExecResult | null> => {
+  const execOrYield = async (command: string, maxBytes: number): Promise<ExecResult | null> => {
     for (let refusals = 0; ; refusals++) {
       inFlight++;
       try {
-        return await client.exec(fence ? fenced(command) : command, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes });
+        return await client.exec(fence ? fenced(command) : command, { timeoutMs: o.timeoutMs, maxBytes });
       } catch (err) {
         if (!(err instanceof ChannelRefused)) throw err;
         if (inFlight > 1) return null;
@@ -121,12 +135,18 @@ export async function runCommands<K extends string>(
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name, command] = next;
-      const r = await execOrYield(command);
+      const maxBytes = allowance();
+      if (maxBytes === null) {
+        problems.push(`${name} not read: the device's answers passed ${budget / (1 << 20)} MiB in all`);
+        continue;
+      }
+      const r = await execOrYield(command, maxBytes);
       if (!r) {
         queue.unshift(next); // this worker stops: the server allows fewer channels at once
         return;
       }
-      const short = cutShort(r, o);
+      used += Buffer.byteLength(r.stdout) + Buffer.byteLength(r.stderr);
+      const short = cutShort(r, { timeoutMs: o.timeoutMs, maxBytes });
       const own = fence ? afterFence(r.stdout) : r.stdout;
       if (short) problems.push(`${name} not read: the command ${short}`);
       else if (own === null) problems.push(`${name} not read: the shell did not run the command (no output of its own)`);
