@@ -30,6 +30,10 @@ describe('keyboard-interactive prompts during a login', () => {
     ['as many passwords as the limit, one request each', Array.from({ length: LOGIN_PROMPT_LIMITS.passwords }, () => ['Password: ']), Array.from({ length: LOGIN_PROMPT_LIMITS.passwords }, () => [P])],
     ['a one-time code after the password gets no password', [['Password: '], ['Verification code: ']], [[P], ['']]],
     ['a password and a code in one request', [['Password: ', 'Verification code: ']], [[P, '']]],
+    // second factors: the password is no code, and given to them it goes to their service as a failed one
+    ['Duo after the password', [['Password: '], ['Duo two-factor login for alice\n\nEnter a passcode or select one of the following options:\n\n 1. Duo Push\n\nPasscode or option (1-2): ']], [[P], ['']]],
+    ["SecurID's PASSCODE prompt", [['Enter PASSCODE: ']], [['']]],
+    ["pam_oath's one-time password", [['Password: '], ["One-time password (OATH) for `alice': "]], [[P], ['']]],
   ] as Array<[string, Request[], string[][]]>)('answers %s', (_name, requests, expected) => {
     expect(converse(requests)).toEqual({ answers: expected, end: 'answered' });
   });
@@ -80,5 +84,12 @@ describe('keyboard-interactive prompts during a login', () => {
 
   it('answers nothing but empty text without a password (a key-only credential)', () => {
     expect(new LoginPrompts(undefined).answer([{ prompt: 'Password: ' }])).toEqual(['']);
+  });
+});
+
+describe('a prompt the server echoes as it is typed', () => {
+  it('never gets the password, whatever its words', () => {
+    const prompts = new LoginPrompts(P);
+    expect(prompts.answer([{ prompt: 'Password (shown as you type): ', echo: true }, { prompt: 'Password: ', echo: false }])).toEqual(['', P]);
   });
 });

@@ -8,8 +8,15 @@ export function asksForNewPassword(prompts: Array<{ prompt: string }>, instructi
   return [instructions, ...prompts.map((p) => p.prompt)].some((t) => /\b(new|current|old) (unix )?password\b|\(current\)|change your password|password (has )?expired/i.test(t));
 }
 
-/** a prompt for the password ("Password: ", "LDAP Password: ", "Password for alice@CORP.EXAMPLE: ", "Enter PASSCODE: ") */
-const PASSWORD_PROMPT = /password|passcode/i;
+/** a prompt for the password ("Password: ", "LDAP Password: ", "Password for alice@CORP.EXAMPLE: ") */
+const PASSWORD_PROMPT = /password/i;
+/**
+ * A second factor's prompt: Duo's "Passcode or option (1-3):", SecurID's "Enter PASSCODE:",
+ * pam_oath's "One-time password (OATH) for `alice':". The credential's password is no answer to
+ * them: given, it went to the second factor's service (Duo's cloud) as a failed code, at every
+ * scan, towards locking the account there.
+ */
+const SECOND_FACTOR_PROMPT = /passcode|one[- ]?time|\bOTP\b|verification|token|option \(/i;
 /**
  * What a server says before asking again when the answer was wrong: Linux-PAM's "Sorry, try
  * again.", sshd's and appliances' "Permission denied", "Login incorrect", "Access denied"
@@ -56,10 +63,11 @@ export class LoginPrompts {
   }
 
   /** The answers to one request; 'expired' when it asks for a new password; 'stop' when the login should end here (refusal() says why). */
-  answer(prompts: Array<{ prompt: string }>, instructions = '', name = ''): string[] | 'expired' | 'stop' {
+  answer(prompts: Array<{ prompt: string; echo?: boolean }>, instructions = '', name = ''): string[] | 'expired' | 'stop' {
     if (asksForNewPassword(prompts, instructions)) return 'expired';
     this.rounds++;
-    const wants = prompts.map((p) => this.password !== undefined && PASSWORD_PROMPT.test(p.prompt));
+    // a prompt whose answer the server shows as it is typed (echo) is never for a password
+    const wants = prompts.map((p) => this.password !== undefined && !p.echo && PASSWORD_PROMPT.test(p.prompt) && !SECOND_FACTOR_PROMPT.test(p.prompt));
     const asked = wants.filter(Boolean).length;
     const said = `${name}\n${instructions}`;
     const news = [said === this.said ? '' : said, ...prompts.map((p) => p.prompt)];
