@@ -18,6 +18,7 @@ import { AddScanFirings1796029528693 } from './1796029528693-AddScanFirings';
 import { AddJobRunSkippedFirings1796060683490 } from './1796060683490-AddJobRunSkippedFirings';
 import { AddMergedSerials1796107235680 } from './1796107235680-AddMergedSerials';
 import { AddSecretMaskRules1796122555379 } from './1796122555379-AddSecretMaskRules';
+import { AddLookupIndexes1796134163464 } from './1796134163464-AddLookupIndexes';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
-export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000, AddConfigs1795890200000, AddSavedFilters1795900000000, AddAgentTokens1795910000000, AddStoredCounts1795920000000, AddScanExclusions1795930000000, WidenLongColumns1795940000000, RewriteBuiltinKeyRule1795950000000, AddScanDeviceChanges1795996592044, AddDeviceMerges1795999010519, AddSourceAddress1796007646896, AddScanRangeKey1796010291883, AddScanFirings1796029528693, AddJobRunSkippedFirings1796060683490, AddMergedSerials1796107235680, AddSecretMaskRules1796122555379];
+export const MIGRATIONS: Function[] = [InitialSchema1795822020250, AddDiscovery1795829154729, AddMaintenanceWindows1795890000000, AddJobs1795890100000, AddConfigs1795890200000, AddSavedFilters1795900000000, AddAgentTokens1795910000000, AddStoredCounts1795920000000, AddScanExclusions1795930000000, WidenLongColumns1795940000000, RewriteBuiltinKeyRule1795950000000, AddScanDeviceChanges1795996592044, AddDeviceMerges1795999010519, AddSourceAddress1796007646896, AddScanRangeKey1796010291883, AddScanFirings1796029528693, AddJobRunSkippedFirings1796060683490, AddMergedSerials1796107235680, AddSecretMaskRules1796122555379, AddLookupIndexes1796134163464];

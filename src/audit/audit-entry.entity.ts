@@ -5,6 +5,9 @@ import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../database/columns
 @Index(['userId', 'at'])
 @Index(['objectType', 'objectId'])
 @Index(['action', 'at'])
+/** the log filtered by a user name (a click on one) or by an object id, newest first: each read the whole table */
+@Index(['username', 'at'])
+@Index(['objectId', 'at'])
 export class AuditEntry {
   @IdColumn() id: number;
   @Index() @TimeColumn() at: Date;

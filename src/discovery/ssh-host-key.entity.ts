@@ -1,9 +1,11 @@
 // discovery/: SSH host keys pinned on first contact; a different key later is refused until
 // a technician, having compared it with the machine's own, accepts it (or forgets the pinned one).
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { RefColumn, TextColumn, TimeColumn } from '../database/columns';
 
 @Entity('ssh_host_keys')
+/** a job's session reads a device's pins four times (its last address, its key types): each scanned every pin */
+@Index(['deviceId', 'lastSeen'])
 export class SshHostKey {
   @PrimaryColumn({ type: 'varchar', length: 255 }) host: string;
   @PrimaryColumn({ type: 'int', unsigned: true }) port: number;

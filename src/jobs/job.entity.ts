@@ -69,6 +69,8 @@ export class JobWindow {
 @Entity('job_runs')
 @Index(['jobId', 'firedAt'], { unique: true })
 @Index(['status', 'id'])
+/** a job's latest run (the dashboard, Run now, every firing): by job, newest id first */
+@Index(['jobId', 'id'])
 export class JobRun {
   @IdColumn() id: number;
   @RefColumn() jobId: number;
