@@ -60,6 +60,26 @@ export function normalizeMacQuery(q: string): string | null {
   return hex.match(/../g)!.join(':');
 }
 
+/**
+ * Live devices with the serial, or into which a technician merged a device that had it
+ * (device_merges.serial): ingest's match by serial and the CSV import's, at most `limit`.
+ */
+export async function devicesWithSerial(q: DataSource | EntityManager, serial: string, limit?: number): Promise<number[]> {
+  const rows = await q.query(
+    `SELECT id FROM devices WHERE serial = ? AND status <> 'retired'
+     UNION SELECT d.id FROM device_merges dm JOIN devices d ON d.id = dm.survivor_id WHERE dm.serial = ? AND d.status <> 'retired'
+     ORDER BY id${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}`,
+    [serial, serial],
+  );
+  return rows.map((r: { id: number }) => Number(r.id));
+}
+
+/** The device a merged (deleted) device lives on as now (later merges keep device_merges current), or null when it was not merged. */
+export async function survivorOf(q: DataSource | EntityManager, deviceId: number): Promise<number | null> {
+  const [r] = await q.query('SELECT survivor_id AS id FROM device_merges WHERE merged_id = ?', [deviceId]);
+  return r ? Number(r.id) : null;
+}
+
 export function deviceSql(f: DeviceFilter): DeviceSql {
   const parts: string[] = [];
   const whereParams: unknown[] = [];
@@ -245,21 +265,13 @@ export class DevicesRepository {
     return rows.map((r: NeighbourRow) => ({ ...r, remoteDeviceId: r.remoteDeviceId === null ? null : Number(r.remoteDeviceId) }));
   }
 
-  /** Devices with the serial, or into which a device that had it was merged (device_merges.serial), as ingest finds them. */
-  async idsBySerial(serial: string): Promise<number[]> {
-    const rows = await this.ds.query(
-      `SELECT id FROM devices WHERE serial = ? AND status <> 'retired'
-       UNION SELECT d.id FROM device_merges dm JOIN devices d ON d.id = dm.survivor_id WHERE dm.serial = ? AND d.status <> 'retired'
-       ORDER BY id`,
-      [serial, serial],
-    );
-    return rows.map((r: { id: number }) => Number(r.id));
+  /** Devices with the serial, or into which a device that had it was merged, as ingest finds them (devicesWithSerial). */
+  idsBySerial(serial: string): Promise<number[]> {
+    return devicesWithSerial(this.ds, serial);
   }
 
-  /** The device a merged (deleted) device lives on as now (later merges keep device_merges current), or null. */
-  async survivorOf(id: number): Promise<number | null> {
-    const [r] = await this.ds.query('SELECT survivor_id AS id FROM device_merges WHERE merged_id = ?', [id]);
-    return r ? Number(r.id) : null;
+  survivorOf(id: number): Promise<number | null> {
+    return survivorOf(this.ds, id);
   }
 
   async exists(id: number): Promise<boolean> {

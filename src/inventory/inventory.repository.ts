@@ -3,6 +3,7 @@
 // sources saw it (for source precedence).
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { devicesWithSerial } from '../devices/devices.repository';
 import { CandidateFacts } from './identity-match';
 import { Sighting } from './source-precedence';
 
@@ -32,14 +33,8 @@ const KNOWN_TITLES_MAX = 200_000;
 @Injectable()
 export class InventoryRepository {
   /** Devices with the serial, or into which a technician merged a device that had it (device_merges.serial). */
-  async idsBySerial(m: EntityManager, serial: string): Promise<number[]> {
-    const rows = await m.query(
-      `SELECT id FROM devices WHERE serial = ? AND status <> 'retired'
-       UNION SELECT d.id FROM device_merges dm JOIN devices d ON d.id = dm.survivor_id WHERE dm.serial = ? AND d.status <> 'retired'
-       ORDER BY id LIMIT ${CANDIDATES}`,
-      [serial, serial],
-    );
-    return rows.map((r: { id: number }) => Number(r.id));
+  idsBySerial(m: EntityManager, serial: string): Promise<number[]> {
+    return devicesWithSerial(m, serial, CANDIDATES);
   }
 
   /**

@@ -10,7 +10,7 @@ import { isDeadlock, isDuplicateKey } from '../database/driver-errors';
 import { withNamedLock } from '../database/named-lock';
 import { databaseNow } from '../database/now';
 import { statusCountsJson } from '../database/status-counts';
-import { deviceSql, DeviceFilter } from '../devices/devices.repository';
+import { deviceSql, DeviceFilter, survivorOf } from '../devices/devices.repository';
 import { FINAL_TARGET_STATUSES, Job, JobRun, JobRunTarget, JobTargetSelector, RunStatus, TargetStatus } from './job.entity';
 import type { TargetDevice } from './job-kinds';
 
@@ -394,9 +394,8 @@ export class JobsRepository {
   }
 
   /** The device that a merged (deleted) device lives on as now, by device_merges; null when it was not merged. */
-  async survivorOf(deviceId: number): Promise<number | null> {
-    const [r] = await this.ds.query('SELECT survivor_id AS id FROM device_merges WHERE merged_id = ?', [deviceId]);
-    return r ? Number(r.id) : null;
+  survivorOf(deviceId: number): Promise<number | null> {
+    return survivorOf(this.ds, deviceId);
   }
 
   /**
