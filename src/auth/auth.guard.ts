@@ -3,7 +3,7 @@
 // writes: admin when the route does not say).
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AUDIT_META } from '../audit/audit.interceptor';
+import { auditedWrite } from '../audit/audit.interceptor';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from './auth.service';
 import { AuthedRequest, IS_PUBLIC, MIN_ROLE, roleAtLeast } from './roles';
@@ -41,19 +41,20 @@ export class AuthGuard implements CanActivate {
       // a write refused for its role is worth the audit log (a viewer trying to read secrets'
       // routes, a technician deleting users): the interceptor that logs writes never sees it, as
       // it runs after this guard. Refusals without a user (401) are not: anyone can make them
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) await this.recordRefusal(ctx, req, user);
+      await this.recordRefusal(ctx, req, user);
       throw new ForbiddenException(`This needs the ${needed} role; you are ${user.role}`);
     }
     return true;
   }
 
   private async recordRefusal(ctx: ExecutionContext, req: AuthedRequest, user: { id: number; username: string }): Promise<void> {
-    const meta = this.reflector.get<{ action?: string; objectType?: string } | undefined>(AUDIT_META, ctx.getHandler());
+    const named = auditedWrite(this.reflector, ctx, req);
+    if (!named) return;
     const params = (req as { params?: Record<string, string> }).params;
     await this.audit.record({
-      userId: user.id, username: user.username, action: meta?.action ?? `${req.method} ${(req as { route?: { path?: string } }).route?.path ?? req.path}`,
+      userId: user.id, username: user.username, ...named,
       // the route's id, or its parameters together (a host key's address:port), as its handler names it
-      objectType: meta?.objectType ?? null, objectId: params?.id ?? (Object.values(params ?? {}).join(':') || null), summary: undefined,
+      objectId: params?.id ?? (Object.values(params ?? {}).join(':') || null), summary: undefined,
       ip: req.ip ?? null, requestId: (req as { id?: string }).id ?? null, statusCode: 403,
     });
   }
