@@ -125,8 +125,8 @@ describe('loadConfig validation', () => {
     [{ TEKNISI_TRUST_PROXY: 'true' }, 'TEKNISI_TRUST_PROXY must be a hop count or the proxy\'s addresses, not "true"'],
     [{ TEKNISI_TRUST_PROXY: 'TRUE' }, 'not "TRUE" (true would trust every client\'s own X-Forwarded-For'],
     [{ TEKNISI_TRUST_PROXY: 'lopback' }, 'TEKNISI_TRUST_PROXY must be a hop count or comma-separated proxy addresses, subnets (10.0.0.0/8), loopback, linklocal or uniquelocal (got "lopback")'],
-    [{ TEKNISI_TRUST_PROXY: 'loopback, 10.0.0.0/33' }, '(got "10.0.0.0/33")'],
-    [{ TEKNISI_TRUST_PROXY: '10.0.0.0/255.0.255.0' }, '(got "10.0.0.0/255.0.255.0")'],
+    [{ TEKNISI_TRUST_PROXY: 'loopback, 198.51.100.0/33' }, '(got "198.51.100.0/33")'],
+    [{ TEKNISI_TRUST_PROXY: '198.51.100.0/255.0.255.0' }, '(got "198.51.100.0/255.0.255.0")'],
     [{ TEKNISI_TRUST_PROXY: ', ,' }, '(got ", ,")'],
   ] as Array<[NodeJS.ProcessEnv, string]>)('%p is refused', (env, expected) => {
     const problems = problemsOf(env);
@@ -183,7 +183,7 @@ describe('redactUrl', () => {
 describe('TEKNISI_TRUST_PROXY', () => {
   // each accepted value must also be one Express takes: it compiles the setting at once, and a
   // value it cannot read would stop the server only when it starts listening
-  it.each(['1', '2', 'loopback', 'uniquelocal', 'linklocal', '10.0.0.5', '10.0.0.0/24, loopback', 'fd00::/8', '10.0.0.0/255.255.255.0', '::1'])('%p is taken, as Express takes it', (value) => {
+  it.each(['1', '2', 'loopback', 'uniquelocal', 'linklocal', '198.51.100.5', '198.51.100.0/24, loopback', 'fd00::/8', '198.51.100.0/255.255.255.0', '::1'])('%p is taken, as Express takes it', (value) => {
     const c = loadConfig({ TEKNISI_TRUST_PROXY: value });
     expect(c.trustProxy).toBe(value);
     expect(() => express().set('trust proxy', trustProxyValue(value))).not.toThrow();
