@@ -119,15 +119,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     return n;
   };
-  const url = (name: string, protocols: string[]): string => {
+  /** `check`: what else the URL must be, as a problem, or null */
+  const url = (name: string, protocols: string[], check?: (u: URL) => string | null): string => {
     const raw = get(name) ?? '';
+    let u: URL;
     try {
-      const u = new URL(raw);
+      u = new URL(raw);
       if (!protocols.includes(u.protocol)) throw new Error('protocol');
     } catch {
       // the value may hold a password: name the variable and the expected shape, not the value
       problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      return raw;
     }
+    const problem = check?.(u);
+    if (problem) problems.push(problem);
     return raw;
   };
 
@@ -162,17 +167,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const scanExclude = (get('TEKNISI_SCAN_EXCLUDE') ?? '').split(/[\s,]+/).filter(Boolean);
   for (const e of parseTargets([], 1, scanExclude).errors) problems.push(`TEKNISI_SCAN_EXCLUDE: ${targetErrorParts(e).message}`);
 
-  // the path of a Redis URL is its database number: anything else (redis://h/2/, /queue) read as
-  // NaN, which ioredis takes for database 0, the one another installation may be using
-  const redisPath = (() => {
-    try {
-      return new URL(get('REDIS_URL') ?? '').pathname;
-    } catch {
-      return '';
-    }
-  })();
-  if (redisPath.length > 1 && !/^\/\d{1,5}$/.test(redisPath)) problems.push('REDIS_URL may end in a database number only (redis://host:6379/2)');
-
   const legacy = get('TEKNISI_SSH_LEGACY_ALGORITHMS') ?? 'on';
   if (!['on', 'off'].includes(legacy)) problems.push(`TEKNISI_SSH_LEGACY_ALGORITHMS must be on or off (got "${legacy}")`);
 
@@ -182,7 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: int('PORT', 0, 65535),
     host: get('HOST') ?? '0.0.0.0',
     databaseUrl: url('DATABASE_URL', ['mysql:', 'mariadb:']),
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    // the path of a Redis URL is its database number: anything else (redis://h/2/, /queue) read as
+    // NaN, which ioredis takes for database 0, the one another installation may be using
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:'], (u) => (u.pathname.length > 1 && !/^\/\d{1,5}$/.test(u.pathname) ? 'REDIS_URL may end in a database number only (redis://host:6379/2)' : null)),
     role,
     secretKey,
     adminPassword,
