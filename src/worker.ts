@@ -3,16 +3,17 @@
 // with the API's secret key (TEKNISI_SECRET_KEY or a copy of its key file): a worker never
 // makes its own, and refuses to start with one that opens none of the stored credentials.
 import { INestApplicationContext, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from './config/env';
-import { RootKey } from './config/secret-key';
 import { checkStoredKey, KeyMismatch } from './credentials/key-check';
-import { openDataSource } from './database/data-source';
+import { dataSourceOptions } from './database/data-source';
+import type { Runtime } from './app.module';
 import { createWorkerContext, loadEnv, prepareRuntime, run } from './bootstrap';
 
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const rt = await prepareRuntime(config);
   // checked before the context exists: it starts taking jobs as it initializes
-  const mismatch = await checkKeyOnce(config, rt.rootKey);
+  const mismatch = await checkKeyOnce(rt);
   if (mismatch?.noneReadable) throw new ConfigError([mismatch.message]);
   const ctx = await createWorkerContext(rt);
   const logger = new Logger('Worker');
@@ -21,10 +22,12 @@ export async function startWorker(config: AppConfig): Promise<INestApplicationCo
   return ctx;
 }
 
-async function checkKeyOnce(config: AppConfig, rootKey: RootKey): Promise<KeyMismatch | null> {
-  const ds = await openDataSource(config.databaseUrl);
+/** The key check on a connection of its own: the database was found reachable by prepareRuntime, whose flavor it takes. */
+async function checkKeyOnce(rt: Runtime): Promise<KeyMismatch | null> {
+  const ds = new DataSource(dataSourceOptions(rt.config.databaseUrl, rt.flavor));
+  await ds.initialize();
   try {
-    return await checkStoredKey(ds, rootKey, config.dataDir);
+    return await checkStoredKey(ds, rt.rootKey, rt.config.dataDir);
   } finally {
     await ds.destroy();
   }
