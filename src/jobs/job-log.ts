@@ -25,3 +25,60 @@ export function fitLog(log: string, max = MAX_LOG_BYTES): { text: string; bytes:
 function marker(cut: number): string {
   return `\n[… ${cut} bytes of this log cut here …]\n`;
 }
+
+/** What a kind's own log may hold: the runner puts its header (and a merge's line) in front. */
+export const KIND_LOG_BYTES = MAX_LOG_BYTES - 4096;
+
+/**
+ * A log written piece by piece (a task's commands and their output) that keeps, in bounded
+ * memory, what fitLog() keeps of the whole: the head, the last part, and the true count of what
+ * was cut between. A log cut at its first megabyte lost how the task ended: the failing step,
+ * its exit code, "reboot required".
+ */
+export class BoundedLog {
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private readonly headMax: number;
+  private readonly tailMax: number;
+  /** what came after the head, trimmed to the last tailMax bytes once it is twice that */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private dropped = 0;
+
+  constructor(private readonly max = KIND_LOG_BYTES) {
+    this.tailMax = Math.min(TAIL_BYTES, Math.floor(max / 4));
+    this.headMax = Math.max(0, max - this.tailMax - Buffer.byteLength(marker(Number.MAX_SAFE_INTEGER)));
+  }
+
+  append(text: string): void {
+    let buf = Buffer.from(text, 'utf8');
+    if (this.headBytes < this.headMax && this.tailBytes === 0) {
+      let take = Math.min(buf.length, this.headMax - this.headBytes);
+      if (take < buf.length) while (take > 0 && (buf[take] & 0xc0) === 0x80) take--; // not inside a character
+      this.head.push(buf.subarray(0, take));
+      this.headBytes += take;
+      buf = buf.subarray(take);
+    }
+    if (!buf.length) return;
+    this.tail.push(buf);
+    this.tailBytes += buf.length;
+    if (this.tailBytes > 2 * this.tailMax) {
+      const all = Buffer.concat(this.tail);
+      let from = all.length - this.tailMax;
+      while (from < all.length && (all[from] & 0xc0) === 0x80) from++;
+      this.dropped += from;
+      this.tail = [all.subarray(from)];
+      this.tailBytes = all.length - from;
+    }
+  }
+
+  /** The log within the size given: whole, or its head and end around a line saying how much was cut. */
+  text(): string {
+    const head = Buffer.concat(this.head).toString('utf8');
+    const tail = Buffer.concat(this.tail);
+    if (!this.dropped) return fitLog(head + tail.toString('utf8'), this.max).text;
+    let from = Math.max(0, tail.length - this.tailMax);
+    while (from < tail.length && (tail[from] & 0xc0) === 0x80) from++;
+    return `${head}${marker(this.dropped + from)}${tail.subarray(from).toString('utf8')}`;
+  }
+}

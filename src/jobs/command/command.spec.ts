@@ -8,7 +8,7 @@ import { fakeHost } from '../drivers/fixtures/fake-host';
 import { Exec } from '../drivers/types';
 import { LOGIN_SHELLS } from '../../protocols/ssh/fixtures/login-shells';
 import { shQuote } from '../../protocols/ssh/posix-quote';
-import { buildPosixCommand, buildPowerShellCommand, POSIX_TETHER, runCommandTask, validateCommandParams } from '.';
+import { buildPosixCommand, buildPowerShellCommand, COMMAND_LIMITS, POSIX_TETHER, runCommandTask, validateCommandParams } from '.';
 
 /**
  * Runs a built command with this machine's sh, stdin as given, in a session of its own as sshd
@@ -220,6 +220,20 @@ describe('runCommandTask', () => {
     expect(out.log).toContain('hello $(id)\n');
     expect(out.log).toContain('[stderr]\noops\n[exit 0]');
     expect(out.log).toMatch(/^\$ env 'WHO=\$\(id\)' sh -c <the script, stopped if the connection drops>\n/);
+  });
+
+  it('keeps how a long script ended in its log: the last lines and the exit code, and how much was cut (real sh)', async () => {
+    // 3 MB of progress, then the line that says what went wrong: before, the log was its first
+    // megabyte, "[… truncated]", and neither the failure nor the exit code
+    const script = 'i=0; while [ $i -lt 3000 ]; do printf "%01000d\\n" $i; i=$((i+1)); done; echo "FINAL: migration step 7 failed"; exit 3';
+    const out = await runCommandTask({ exec: localExec, sudo: false }, { script });
+    expect(out).toMatchObject({ status: 'failed', reason: 'exited with code 3', exitCode: 3 });
+    expect(Buffer.byteLength(out.log)).toBeLessThanOrEqual(COMMAND_LIMITS.logBytes);
+    expect(out.log).toMatch(/^\$ sh -c <the script/);
+    expect(out.log).toMatch(/FINAL: migration step 7 failed\n\[exit 3\]\n$/);
+    const cut = /\n\[… (\d+) bytes of this log cut here …\]\n/.exec(out.log);
+    // 3,003,000 bytes of output went in; what is kept and what was cut add up to all of it
+    expect(Number(cut![1])).toBeGreaterThan(3_003_000 - COMMAND_LIMITS.logBytes);
   });
 
   it('fails, not transient, with the exit code', async () => {

@@ -8,6 +8,7 @@ import { shQuote, shScriptQuote } from '../../protocols/ssh/posix-quote';
 import { ChannelRefused, SshError } from '../../protocols/ssh/ssh.client';
 import { CMD_EXE_MAX, powershellCommand, psQuote } from '../../protocols/ssh/powershell';
 import { HostAccess, TaskOutcome } from '../drivers/types';
+import { fitLog, KIND_LOG_BYTES } from '../job-log';
 
 export const COMMAND_SHELLS = ['sh', 'bash', 'powershell'] as const;
 export type CommandShell = typeof COMMAND_SHELLS[number];
@@ -33,7 +34,8 @@ export const COMMAND_LIMITS = {
   valueBytes: 4 * 1024,
   parameters: 50,
   timeoutSec: { min: 1, max: 86_400, default: 600 },
-  logBytes: 1024 * 1024,
+  /** the log kept of it: its start and its end (job-log.ts) */
+  logBytes: KIND_LOG_BYTES,
   /** both streams of the command; reaching it stops the command */
   execMaxBytes: 16 * 1024 * 1024,
 };
@@ -164,9 +166,9 @@ export function buildPowerShellCommand(p: CommandParams): BuiltCommand {
   return { command: powershellCommand(loader), stdin: Buffer.from(payload, 'utf8').toString('base64'), shown: `powershell -EncodedCommand <<< ${payload}` };
 }
 
+/** The start and the end of a long log (how the script ended: its last lines, its exit code). */
 function capLog(text: string): string {
-  if (Buffer.byteLength(text) <= COMMAND_LIMITS.logBytes) return text;
-  return `${Buffer.from(text).subarray(0, COMMAND_LIMITS.logBytes - 20).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated]\n`;
+  return fitLog(text, COMMAND_LIMITS.logBytes).text;
 }
 
 // a wrong password first: sudo then ends its input with "no password was provided" as well

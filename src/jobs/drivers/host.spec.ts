@@ -50,15 +50,22 @@ describe('HostSession.run', () => {
     await expect(s.run({ line: 'late' })).rejects.toBeInstanceOf(TaskTimedOut);
   });
 
-  it('caps the log at 1 MiB and says where it was cut', async () => {
-    const { host } = fakeHost([[/./, { code: 0, stdout: 'x'.repeat(700 * 1024) }]]);
+  it('caps the log at 1 MiB, keeping its start and how it ended, and says how much was cut', async () => {
+    const { host } = fakeHost([[/three/, { code: 2, stderr: 'E: Sub-process /usr/bin/dpkg returned an error code (1)\n' }], [/./, { code: 0, stdout: 'x'.repeat(700 * 1024) }]]);
     const s = new HostSession(host, false, 60_000);
     await s.run({ line: 'one' });
     await s.run({ line: 'two' });
+    await s.run({ line: 'three' });
+    s.note('reboot required');
     const log = s.log();
     expect(Buffer.byteLength(log)).toBeLessThanOrEqual(LOG_CAP);
-    expect(log).toMatch(/\[… truncated\]\n$/);
     expect(log.startsWith('$ one\n')).toBe(true);
+    // before: cut at the first megabyte, the failing step and its exit code lost
+    expect(log).toMatch(/\$ three\n\[stderr\]\nE: Sub-process \/usr\/bin\/dpkg returned an error code \(1\)\n\[exit 2\]\n# reboot required\n$/);
+    const cut = /\n\[… (\d+) bytes of this log cut here …\]\n/.exec(log)!;
+    const whole = ['$ one\n', `${'x'.repeat(700 * 1024)}\n[exit 0]\n`, '$ two\n', `${'x'.repeat(700 * 1024)}\n[exit 0]\n`, '$ three\n',
+      '[stderr]\nE: Sub-process /usr/bin/dpkg returned an error code (1)\n[exit 2]\n', '# reboot required\n'].join('');
+    expect(Buffer.byteLength(log) - Buffer.byteLength(cut[0]) + Number(cut[1])).toBe(Buffer.byteLength(whole));
   });
 
   it('scrubs the sudo password from output that echoes it', async () => {

@@ -5,9 +5,11 @@ import { ExecOptions, ExecResult } from '../../protocols/ssh/ssh.client';
 import { afterFence, fenced } from '../../protocols/ssh/fence';
 import { shQuote } from '../../protocols/ssh/posix-quote';
 import { powershellCommand, psQuote } from '../../protocols/ssh/powershell';
+import { BoundedLog, KIND_LOG_BYTES } from '../job-log';
 import { HostAccess } from './types';
 
-export const LOG_CAP = 1024 * 1024;
+/** a task's log at most: its start and its end, the middle cut (job-log.ts) */
+export const LOG_CAP = KIND_LOG_BYTES;
 /** per command, both streams: generous, because hitting it stops the command mid-install */
 export const EXEC_MAX_BYTES = 16 * 1024 * 1024;
 /** queries get at most this much of the task's time each */
@@ -41,9 +43,7 @@ export class TaskAborted extends Error {}
 export class TaskTimedOut extends Error {}
 
 export class HostSession {
-  private readonly parts: string[] = [];
-  private size = 0;
-  private cut = false;
+  private readonly kept = new BoundedLog(LOG_CAP);
   private readonly deadline: number;
 
   constructor(
@@ -110,16 +110,7 @@ export class HostSession {
   }
 
   private append(text: string): void {
-    if (this.cut) return;
-    const clean = this.scrub(text);
-    const room = LOG_CAP - this.size - 20;
-    if (Buffer.byteLength(clean) > room) {
-      this.parts.push(`${Buffer.from(clean).subarray(0, Math.max(0, room)).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated]\n`);
-      this.cut = true;
-      return;
-    }
-    this.parts.push(clean);
-    this.size += Buffer.byteLength(clean);
+    this.kept.append(this.scrub(text));
   }
 
   /** Anything kept (log, reason) without the sudo password, should a host ever echo it. */
@@ -128,6 +119,6 @@ export class HostSession {
   }
 
   log(): string {
-    return this.parts.join('');
+    return this.kept.text();
   }
 }
