@@ -5,7 +5,9 @@
 // refused login where the device answered is its answer, and no other address is tried.
 // A job looks for a device only where Teknisi found it (scans identified it there, or SSH reached
 // it), never at every address inventory lists. The hosts here are this spec's own (127.88.0.x);
-// the devices are made in the database, with loopback addresses only.
+// the devices are made in the database, with loopback addresses only. A cancel while the job
+// knocks at an address that never answers ends the knocking, and no further address is tried.
+import * as net from 'node:net';
 import { generatedIdentity } from './lab/identities';
 import { LabSshHost } from './lab/sshd';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -122,4 +124,40 @@ it('takes a refused login where the device\'s key answered as its answer, and tr
   expect(j.targets[0].status).toBe('failed');
   expect(j.targets[0].reason).toMatch(new RegExp(`^${stranger.address.replace(/\./g, '\\.')}:22 refused the login of user`));
   expect(j.targets[0].reason).not.toContain(moved.address);
+});
+
+it('stops connecting when the job is cancelled, and knocks at none of the device\'s other addresses', async () => {
+  // two addresses where something takes the connection and never says a word (a hung sshd, a
+  // firewall that accepts): each would hold the target for the whole attempt time (15 s)
+  const [first, next] = ['127.88.0.95', '127.88.0.94'];
+  const accepted: Record<string, net.Socket[]> = { [first]: [], [next]: [] };
+  const closed: string[] = [];
+  const servers = await Promise.all([first, next].map((host) => new Promise<net.Server>((resolve, reject) => {
+    const srv = net.createServer((sock) => {
+      accepted[host].push(sock);
+      // read (and drop) what the client sends, or its end is never seen
+      sock.on('error', () => undefined).on('close', () => closed.push(host)).resume();
+    });
+    srv.once('error', reject).listen(22, host, () => resolve(srv));
+  })));
+  try {
+    const id = await deviceReachedAt('lab-hung', first, moved.hostKeyFingerprint(), { primaryIp: first, identifiedAt: [next] });
+    const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'command', params: { script: 'echo ran' }, target: { deviceIds: [id] }, retries: 0 });
+    expect(created.status).toBe(201);
+    await until('the job to knock at the hung address', async () => accepted[first].length > 0, 30_000, 50);
+    await t.http.post(`/api/jobs/${created.body.id}/cancel`).set(admin).query({ force: 'true' }).expect(200);
+    const j = await until(`job ${created.body.id} to end`, async () => {
+      const v = await job(created.body.id);
+      return v.counts.running === 0 && v.counts.queued === 0 && v;
+    }, 60_000);
+    expect(j.targets[0]).toMatchObject({ status: 'cancelled', reason: expect.stringMatching(/^stopped by cancel after \d+ s$/) });
+    // the connection was dropped by the job, not left to its time limit, and the next address
+    // was never tried (before: after 15 s at the first, 15 s more at the second, then "failed")
+    await until('the hung connection to be dropped', async () => closed.length > 0, 10_000, 20);
+    expect(closed).toEqual([first]);
+    expect(accepted[next]).toHaveLength(0);
+  } finally {
+    for (const list of Object.values(accepted)) for (const sock of list) sock.destroy();
+    await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  }
 });

@@ -85,8 +85,9 @@ export class DeviceSessions {
    * first of sessionAddresses() that answers with one of the device's pinned keys. The next
    * address is tried only when the connection failed before the key was accepted (refused,
    * unreachable, timed out, not SSH, or another key); a refused login is the device's answer.
+   * `signal` (a cancel) ends the attempt under way and tries no further address.
    */
-  async open(device: TargetDevice, credentialId: number | null): Promise<HostSession> {
+  async open(device: TargetDevice, credentialId: number | null, signal?: AbortSignal): Promise<HostSession> {
     const id = credentialId ?? (await this.scans.rememberedCredential(device.id, 'ssh'));
     if (!id) throw new Error('no SSH credential has worked on this device yet: scan it with one, or give the job a credentialId');
     const reached = await this.hostKeys.lastReached(device.id);
@@ -96,9 +97,9 @@ export class DeviceSessions {
     });
     if (cred.kind !== 'ssh') throw new Error(`credential ${id} is ${cred.kind}, not ssh`);
     const addresses = sessionAddresses(reached, device.primaryIp, reached ? await this.knownAddresses(device.id) : [], cred.port);
-    const { client, at, tried } = await this.connectFirst(device.id, addresses, reached !== null, (at, timeoutMs, hostKeys) => SshClient.connect({
+    const { client, at, tried } = await this.connectFirst(device.id, addresses, reached !== null, signal, (at, timeoutMs, hostKeys) => SshClient.connect({
       host: at.host, port: at.port, username: cred.username, password: cred.password, privateKey: cred.privateKey,
-      passphrase: cred.passphrase, timeoutMs, hostKeys, legacyAlgorithms: this.config.sshLegacyAlgorithms,
+      passphrase: cred.passphrase, timeoutMs, hostKeys, legacyAlgorithms: this.config.sshLegacyAlgorithms, signal,
     }));
     return {
       where: `${cred.username}@${at.host}:${at.port}${tried.length ? ` (tried first: ${tried.join('; ')})` : ''}`,
@@ -133,13 +134,15 @@ export class DeviceSessions {
    * for a device SSH never reached, the ordinary first-contact pinning at its primary address.
    */
   private async connectFirst(
-    deviceId: number, addresses: SshAddress[], recognizable: boolean,
+    deviceId: number, addresses: SshAddress[], recognizable: boolean, signal: AbortSignal | undefined,
     connect: (at: SshAddress, timeoutMs: number, hostKeys: HostKeyVerifier) => Promise<SshClient>,
   ): Promise<{ client: SshClient; at: SshAddress; tried: string[] }> {
     const started = Date.now();
     const tried: string[] = [];
     const failures: SshError[] = [];
     for (const at of addresses) {
+      // a cancelled target knocks at no further address: each one could hold it 15 s more
+      signal?.throwIfAborted();
       const left = SESSION_ADDRESSES.budgetMs - (Date.now() - started);
       if (failures.length && left < SESSION_ADDRESSES.minAttemptMs) {
         tried.push(`${at.host}:${at.port} not tried: the ${SESSION_ADDRESSES.budgetMs / 1000} s for connecting were spent`);
@@ -163,7 +166,7 @@ export class DeviceSessions {
         });
         return { client, at, tried };
       } catch (err) {
-        if (!(err instanceof SshError)) throw err;
+        if (!(err instanceof SshError) || signal?.aborted) throw err;
         // past the key it is the device that answered (a refused login, an expired password):
         // another address would only ask it again
         if (keyAccepted || !MOVE_ON.has(err.reason)) throw tried.length ? new SshError(err.reason, `${err.message} (tried first: ${tried.join('; ')})`) : err;

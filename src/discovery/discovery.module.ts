@@ -39,6 +39,6 @@ export class DiscoveryModule implements OnModuleInit {
     this.registry.register(JobName.FireScanSchedules, async () => ({ started: await this.schedules.fireDue() }));
     this.registry.register(JobName.PruneScans, () => this.scans.prune());
     this.jobKinds.register(this.sessions.refreshKind);
-    this.jobKinds.provideHostOpener((device, credentialId) => this.sessions.open(device, credentialId));
+    this.jobKinds.provideHostOpener((device, credentialId, signal) => this.sessions.open(device, credentialId, signal));
   }
 }

@@ -35,7 +35,8 @@ export interface HostSession {
   close(): Promise<void>;
 }
 
-export type HostOpener = (device: TargetDevice, credentialId: number | null) => Promise<HostSession>;
+/** `signal`: the target's stop (a cancel, a lost lease), which ends the connecting too. */
+export type HostOpener = (device: TargetDevice, credentialId: number | null, signal?: AbortSignal) => Promise<HostSession>;
 
 export interface KindContext {
   runId: number;

@@ -176,9 +176,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       const ctx: KindContext = {
         runId: run.id, runTrigger: run.trigger, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
         packageTools: () => this.repo.packageTools(device.id),
-        // a stop (cancel, lost lease) closes the session, which kills what runs in it
+        // a stop (cancel, lost lease) ends the connecting, or closes the session, which kills what runs in it
         open: async () => {
-          const session = await this.kinds.hostOpener()(device, job.credentialId);
+          const session = await this.kinds.hostOpener()(device, job.credentialId, abort.signal);
           if (abort.signal.aborted) void session.close().catch(() => undefined);
           else abort.signal.addEventListener('abort', () => void session.close().catch(() => undefined), { once: true });
           return session;
