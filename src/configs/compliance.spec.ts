@@ -41,6 +41,21 @@ describe('evaluateRule', () => {
     });
   });
 
+  it('must-not-contain and block rules fail on a file Teknisi could not read, naming it', () => {
+    const unreadable = '### /etc/ssh/sshd_config (unreadable)\n';
+    // before: passed, "no line matches" of a file never read
+    expect(evaluateRule(unreadable, rule({ kind: 'must-not-contain', pattern: '^PermitRootLogin yes' })))
+      .toEqual({ passed: false, detail: 'cannot evaluate: /etc/ssh/sshd_config was unreadable', lines: [] });
+    const two = '### /etc/a.conf (unreadable)\n### /etc/ssh/sshd_config\nPermitRootLogin no\n### /etc/b.conf (unreadable)\n';
+    expect(evaluateRule(two, rule({ kind: 'block', pattern: 'ForceCommand', block: { start: '^Match' } })))
+      .toEqual({ passed: false, detail: 'cannot evaluate: /etc/a.conf was unreadable\ncannot evaluate: /etc/b.conf was unreadable', lines: [] });
+    // a line that breaks the rule is still named; a missing file is no such configuration
+    expect(evaluateRule('### /etc/a.conf (unreadable)\n### /etc/b.conf\nPermitRootLogin yes\n', rule({ kind: 'must-not-contain', pattern: '^PermitRootLogin yes' })))
+      .toEqual({ passed: false, detail: 'line 3: "PermitRootLogin yes"', lines: [3] });
+    expect(evaluateRule('### /etc/a.conf (missing)\n', rule({ kind: 'must-not-contain', pattern: '^PermitRootLogin yes' })).passed).toBe(true);
+    expect(evaluateRule(`${unreadable}### /etc/b.conf\nPermitRootLogin no\n`, rule({ pattern: '^PermitRootLogin no' })).passed).toBe(true);
+  });
+
   it('block: passes when every block has the line, and when there is no such block', () => {
     expect(evaluateRule(ios, rule({ kind: 'block', pattern: 'negotiation auto', block: { start: '^interface GigabitEthernet' } }))).toEqual({
       passed: true,

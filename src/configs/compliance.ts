@@ -57,15 +57,35 @@ function findBlocks(lines: string[], start: LinePattern): Block[] {
  * `interface GigabitEthernet0/0/3 (line 57) has no line matching "spanning-tree portfast"`.
  * A block rule that finds no block passes (there is nothing to check) and says so. A rule
  * whose pattern RE2 cannot run (written before patterns ran in linear time, e.g. with a
- * lookahead) fails, saying why, until an admin edits it.
+ * lookahead) fails, saying why, until an admin edits it. A must-not-contain or block rule
+ * fails on a Linux backup with an unreadable file (`cannot evaluate: <path> was unreadable`).
  */
 export function evaluateRule(text: string, rule: ComplianceRule): RuleResult {
   try {
-    return checkRule(text, rule);
+    const result = checkRule(text, rule);
+    return result.passed && rule.kind !== 'must-contain' ? (unreadableFiles(text) ?? result) : result;
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
     return { passed: false, detail: `the rule cannot be evaluated: ${err.message}; edit its patterns`, lines: [] };
   }
+}
+
+/** A Linux backup's header for a file it could not read (sources/linux.ts). */
+const UNREADABLE_HEADER = /^### (\/.*) \(unreadable\)$/;
+
+/**
+ * A must-not-contain or block rule cannot pass on a configuration with a file Teknisi could
+ * not read: "no line matches" would be said of lines never seen. Rules are not per file, so
+ * any unreadable file fails them, naming it; a must-contain rule fails by itself there.
+ */
+function unreadableFiles(text: string): RuleResult | null {
+  const paths: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = UNREADABLE_HEADER.exec(line);
+    if (m) paths.push(m[1]);
+  }
+  if (paths.length === 0) return null;
+  return { passed: false, detail: listed(paths.map((p) => `cannot evaluate: ${p} was unreadable`)), lines: [] };
 }
 
 function checkRule(text: string, rule: ComplianceRule): RuleResult {

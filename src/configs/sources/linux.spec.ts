@@ -84,6 +84,12 @@ describe('linux source', () => {
     expect(s.calls[1].opts?.maxBytes).toBe(1000 - '### /etc/small\n'.length - 401);
   });
 
+  it('fails when the read was killed (no exit status) rather than storing the file as unreadable', async () => {
+    const s = fakeSession({ exec: () => fencedOk('PermitRootLo', { code: null, signal: 'KILL' }) });
+    // before: "### /etc/ssh/sshd_config (unreadable)", on which must-not-contain rules passed
+    await expect(linuxSource.fetch(s, { ...opts, files: ['/etc/ssh/sshd_config'] })).rejects.toThrow('reading /etc/ssh/sshd_config: the command ended without an exit status (signal KILL)');
+  });
+
   it('fails on a time-out, naming the file', async () => {
     const s = fakeSession({ exec: () => execOk('', { code: null, timedOut: true }) });
     await expect(linuxSource.fetch(s, { ...opts, files: ['/etc/hosts'] })).rejects.toThrow('reading /etc/hosts: no complete answer within 20000 ms');

@@ -57,9 +57,12 @@ export const linuxSource: ConfigSource = {
       if (res.timedOut) throw new Error(`reading ${path}: no complete answer within ${opts.timeoutMs} ms`);
       const own = afterFence(res.stdout);
       if (own === null) throw new Error(`reading ${path}: the host's shell did not run the command (is the login shell a POSIX shell?)`);
+      // killed (by the host, a signal, a dropped channel): no answer about the file, so the
+      // backup fails rather than storing the file as unreadable, which rules cannot evaluate
+      if (res.code === null) throw new Error(`reading ${path}: the command ended without an exit status${res.signal ? ` (signal ${res.signal})` : ''}`);
       let part: string;
       if (res.code === MISSING) part = `### ${path} (missing)\n`;
-      else if (res.code === UNREADABLE || res.code !== 0) part = `### ${path} (unreadable)\n`;
+      else if (res.code !== 0) part = `### ${path} (unreadable)\n`;
       else {
         const body = cleanOutput(own);
         part = `### ${path}\n${body}${body === '' || body.endsWith('\n') ? '' : '\n'}`;
