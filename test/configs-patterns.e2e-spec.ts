@@ -7,8 +7,10 @@
 // are stored through the service: no device lab.
 import { RewriteBuiltinKeyRule1795950000000 } from '../migrations/1795950000000-RewriteBuiltinKeyRule';
 import { AddSecretMaskRules1796122555379 } from '../migrations/1796122555379-AddSecretMaskRules';
+import { AddDeviceSecretMaskRules1796140000000 } from '../migrations/1796140000000-AddDeviceSecretMaskRules';
 import { ConfigsService } from '../src/configs/configs.service';
 import { DEFAULT_NORMALIZATION_RULES, normalize } from '../src/configs/normalize';
+import { DEVICE_SECRET_RULES } from '../src/configs/normalization-rules';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { makeDevice } from './support/factories';
 
@@ -189,6 +191,28 @@ describe('the mask rules added after the defaults were seeded', () => {
     const raw = '### /etc/snmp/snmpd.conf\nrocommunity S3cretComm default\ncreateUser admin SHA "authpass123" AES "privpass123"\n';
     const { text } = normalize(raw, 'linux', await configs.normalizationRules());
     expect(text).toBe('### /etc/snmp/snmpd.conf\nrocommunity <masked> default\ncreateUser admin SHA "<masked>" AES "<masked>"\n');
+  });
+
+  it('reach an installation seeded before, once: WireGuard, keepalived, Redis, Wi-Fi, ipsec.secrets, IS-IS, NHRP…', async () => {
+    const added = DEVICE_SECRET_RULES;
+    await t.db.query(`DELETE FROM config_normalization_rules WHERE builtin = 1 AND pattern IN (${added.map(() => '?').join(', ')})`, added.map((r) => r.pattern));
+    const migration = new AddDeviceSecretMaskRules1796140000000();
+    const runner = t.db.createQueryRunner();
+    try {
+      await migration.up(runner);
+      await migration.up(runner); // twice: nothing twice
+    } finally {
+      await runner.release();
+    }
+    // the migration's copy of the rules is the defaults' (a new installation is seeded with those)
+    const rows: Array<{ platform: string | null; pattern: string; description: string }> = await t.db.query('SELECT platform, pattern, description FROM config_normalization_rules WHERE builtin = 1 ORDER BY id');
+    for (const r of added) expect(rows.filter((x) => x.pattern === r.pattern)).toEqual([{ platform: r.platform, pattern: r.pattern, description: r.description }]);
+    (configs as unknown as { rulesCache?: unknown }).rulesCache = undefined;
+    const rules = await configs.normalizationRules();
+    const wg = normalize('### /etc/wireguard/wg0.conf\n[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n', 'linux', rules).text;
+    expect(wg).toBe('### /etc/wireguard/wg0.conf\n[Interface]\nPrivateKey = <masked>\n');
+    expect(normalize('interface Tunnel0\n ip nhrp authentication NhrpK3y\n isis password IsisK3y\n', 'cisco-ios', rules).text)
+      .toBe('interface Tunnel0\n ip nhrp authentication <masked>\n isis password <masked>\n');
   });
 });
 

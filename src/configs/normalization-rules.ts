@@ -24,6 +24,26 @@ export const SNMPD_CONF_RULES: NormalizationRule[] = [
   mask('linux', '^\\s*createUser\\s+(?:-e\\s+\\S+\\s+)?\\S+\\s+\\S+\\s+("[^"]*"|\\S+)(?:\\s+\\S+\\s+("[^"]*"|\\S+))?', 'Linux: snmpd.conf createUser passphrases'),
 ];
 
+/**
+ * Secrets of common services and routing protocols that the first rules missed (added to
+ * installed rule sets by AddDeviceSecretMaskRules): WireGuard keys, keepalived's and Redis's
+ * passwords, Wi-Fi pre-shared keys, ipsec.secrets; IS-IS, NHRP, RADIUS dynamic-author and
+ * `ip ftp` passwords. A type (`7`) before a value is part of the pattern: a rule that masked
+ * the type instead would leave the value for the type 7 rule, which then no longer matches.
+ */
+export const DEVICE_SECRET_RULES: NormalizationRule[] = [
+  mask('linux', '^\\s*(?:PrivateKey|PresharedKey)\\s*=\\s*(\\S.*)$', 'Linux: WireGuard PrivateKey/PresharedKey'),
+  mask('linux', '^\\s*auth_pass\\s+(\\S+)', 'Linux: keepalived auth_pass'),
+  mask('linux', '^\\s*(?:requirepass|masterauth)\\s+("[^"]*"|\\S+)', 'Linux: Redis requirepass/masterauth'),
+  mask('linux', '^\\s*(?:psk|wep_key\\d|wep-key\\d)\\s*=\\s*(\\S.*)$', 'Linux: wpa_supplicant/NetworkManager psk and WEP keys'),
+  mask('linux', ':\\s*(?:PSK|EAP|XAUTH|NTLM)\\s+("[^"]*"|\\S+)', 'Linux: ipsec.secrets PSK/EAP/XAUTH secret'),
+  mask(null, '^\\s*isis password(?: [07])? (\\S+)', 'IS-IS interface password'),
+  mask(null, '^\\s*(?:area|domain)-password(?: [07])? (\\S+)', 'IS-IS area/domain password'),
+  mask(null, '^\\s*ip nhrp authentication(?: [07])? (\\S+)', 'NHRP authentication string'),
+  mask(null, '\\bserver-key(?: [067])? ("[^"]*"|\\S+)', 'RADIUS dynamic-author server-key'),
+  mask(null, '^ip (?:ftp|http client) password(?: [07])? (\\S+)', 'ip ftp/http client password'),
+];
+
 export const DEFAULT_NORMALIZATION_RULES: NormalizationRule[] = [
   // --- Cisco IOS / IOS-XE: volatile lines
   drop('cisco-ios', '^Building configuration\\.\\.\\.$', 'IOS: progress message before the configuration'),
@@ -89,4 +109,5 @@ export const DEFAULT_NORMALIZATION_RULES: NormalizationRule[] = [
   mask('linux', `^\\s*[\\w.-]*(?:${ci('password')}|${ci('passwd')}|${ci('secret')}|${ci('token')}|${ci('api_key')}|${ci('apikey')})[\\w.-]*\\s*[=:]\\s*(\\S.*)$`, 'Linux: key = value where the key names a password, secret, token or API key'),
   mask('linux', '^[a-z_][a-z0-9_-]*\\$?:(\\$[^:]+):', 'Linux: a password hash in a shadow file'),
   ...SNMPD_CONF_RULES,
+  ...DEVICE_SECRET_RULES,
 ];

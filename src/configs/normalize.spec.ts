@@ -145,8 +145,29 @@ describe('normalize with the default rules', () => {
     ['junos', 'set snmp community public authorization read-only', 'set snmp community <masked> authorization read-only'],
     ['fortios', '        set ppk-secret ENC qE7m1Zb2x9Kc==', '        set ppk-secret ENC <masked>'],
     ['fortios', '        set ddns-key ENC 9Vh3Lk0pQw==', '        set ddns-key ENC <masked>'],
+    // WireGuard, keepalived, Redis, Wi-Fi, strongSwan, OpenVPN
+    ['linux', 'PrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=', 'PrivateKey = <masked>'],
+    ['linux', 'PresharedKey=FpCyhws9cxwWoV4xELtfJvjJN+zQVRPISllRWgeopVE=', 'PresharedKey=<masked>'],
+    ['linux', '    auth_pass Kp4ss-42', '    auth_pass <masked>'],
+    ['linux', 'requirepass "r3dis pass"', 'requirepass "<masked>"'],
+    ['linux', 'masterauth R3plica!', 'masterauth <masked>'],
+    ['linux', '\tpsk="wifi passphrase"', '\tpsk="<masked>"'],
+    ['linux', 'psk=HomeWifi2024', 'psk=<masked>'],
+    ['linux', ': PSK "v3ry s3cret"', ': PSK "<masked>"'],
+    ['linux', '192.0.2.1 198.51.100.1 : PSK 0sFpCyhws9cxwWoV4x', '192.0.2.1 198.51.100.1 : PSK <masked>'],
+    ['linux', '-----BEGIN OpenVPN Static key V1-----\n6acef03f62675b4b1bbd03e53b187727\n423cea742242106cb2916a8a4c829756\n-----END OpenVPN Static key V1-----',
+      '-----BEGIN OpenVPN Static key V1-----\n<masked>\n-----END OpenVPN Static key V1-----'],
+    // IOS: IS-IS, NHRP, RADIUS dynamic-author, ip ftp
+    ['cisco-ios', ' isis password IsisK3y level-2', ' isis password <masked> level-2'],
+    ['cisco-ios', ' area-password AreaK3y', ' area-password <masked>'],
+    ['cisco-ios', ' domain-password DomK3y authenticate snp validate', ' domain-password <masked> authenticate snp validate'],
+    ['cisco-ios', ' ip nhrp authentication NhrpK3y', ' ip nhrp authentication <masked>'],
+    ['cisco-ios', ' client 192.0.2.10 server-key 7 0822455D0A16544541', ' client 192.0.2.10 server-key 7 <masked>'],
+    ['cisco-ios', ' server-key DynAuthK3y', ' server-key <masked>'],
+    ['cisco-ios', 'ip ftp password FtpPa55', 'ip ftp password <masked>'],
   ] as const)('%s: masks %j', (platform, line, masked) => {
-    // before: stored as they are (snmpd.conf, FortiOS's other ENC values), or a quoted community's first word only
+    // before: stored as they are (snmpd.conf, FortiOS's other ENC values, WireGuard keys, IS-IS
+    // passwords…), or a quoted community's first word only
     expect(normalize(`${line}\n`, platform, rules).text).toBe(`${masked}\n`);
   });
 

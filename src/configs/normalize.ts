@@ -93,8 +93,9 @@ function maskLine(line: string, re: LinePattern): [string, number] {
   return [out + line.slice(at), count];
 }
 
-const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY-----/;
+/** a private key's armour, and OpenVPN's static key (tls-auth, tls-crypt, secret) whose lines are hex */
+const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9 ]*PRIVATE KEY|OpenVPN Static key V\d+)-----/;
+const PEM_END = /-----END (?:[A-Z0-9 ]*PRIVATE KEY|OpenVPN Static key V\d+)-----/;
 /**
  * What may stand before a BEGIN line that starts a key's lines: nothing, indentation, a quote,
  * a setting that holds the key (FortiOS `set private-key "`). Elsewhere on a line (a script's
@@ -108,7 +109,7 @@ const FILE_HEADER = /^### \//;
 /**
  * Normalizes a raw configuration: lines matching an enabled `drop` rule of this platform (or
  * of every platform) removed, the secrets of `mask` rules replaced with `<masked>`, private
- * keys (PEM blocks, in Linux files and FortiOS alike) reduced to their BEGIN and END lines
+ * keys (PEM blocks, in Linux files and FortiOS alike, and OpenVPN static keys) reduced to their BEGIN and END lines
  * around one `<masked>` line, trailing whitespace removed from each line, blank lines removed
  * at the start and end, one newline at the end.
  *
