@@ -10,6 +10,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ModuleRef } from '@nestjs/core';
 import { gzipSync } from 'node:zlib';
 import { workerId } from '../common/worker-id';
+import { isDatabaseOutage } from '../database/driver-errors';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { QueueWorkerService } from '../queue/queue-worker.service';
 import type { TaskOutcome } from './drivers/types';
@@ -39,6 +40,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   readonly owner = workerId();
   private timer?: NodeJS.Timeout;
   private reconciling = false;
+  /** claims this process made: each one's lease owner is `<worker>#<n>` */
+  private claims = 0;
   private stopping = false;
   /** one cancel check per run and process, shared by the targets of that run running here */
   private readonly runWatches = new Map<number, { listeners: Set<(run: JobRun) => void>; timer: NodeJS.Timeout }>();
@@ -95,7 +98,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         await this.repo.completeIfDone(runId, now);
         return { ran };
       }
-      const target = await this.repo.claimTarget(runId, lane, this.owner, this.leaseUntil(), now);
+      // each claim its own lease owner: one that outlived its lease (a database outage longer
+      // than it) must not pass for the new claim this process may make of the same target
+      const claim = `${this.owner}#${(++this.claims).toString(36)}`;
+      const leaseUntil = this.leaseUntil();
+      const target = await this.repo.claimTarget(runId, lane, claim, leaseUntil, now);
       if (target === 'lane-busy') return { skipped: 'lane held by another worker' };
       if (!target) {
         const due = await this.repo.nextDue(runId);
@@ -108,23 +115,24 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         await sleep(Math.min(Math.max(wait, 100), CANCEL_CHECK_MS * 5));
         continue;
       }
-      await this.runTarget(run, job, target);
+      await this.runTarget(run, job, target, claim, leaseUntil);
       ran++;
     }
   }
 
-  private async runTarget(run: JobRun, job: Job, claimed: TargetRow): Promise<void> {
+  /** `claim`: the target's lease owner (and its device lease's), held until `claimedUntil` unless renewed. */
+  private async runTarget(run: JobRun, job: Job, claimed: TargetRow, claim: string, claimedUntil: Date): Promise<void> {
     // the target as this worker holds it: under its survivor's id once a merged device is followed
     let t = claimed;
     const at = () => this.clock.now();
     const finish = (status: TaskOutcome['status'] | 'cancelled', reason: string | null, exitCode: number | null = null) =>
-      this.repo.finishTarget(run.id, t.deviceId, this.owner, { status, reason, exitCode, at: at() });
+      this.repo.finishTarget(run.id, t.deviceId, claim, { status, reason, exitCode, at: at() });
     const kind = this.kinds.get(job.kind);
     if (!kind) return void (await finish('failed', `this worker does not know the job kind "${job.kind}" (a module that registers it is missing)`));
     let device = await this.repo.device(t.deviceId);
     let mergedFrom: number | null = null;
     if (!device) {
-      const found = await this.followMerge(run, t);
+      const found = await this.followMerge(run, t, claim);
       if (!found) return;
       (device = found), (mergedFrom = t.deviceId), (t = { ...t, deviceId: found.id });
     }
@@ -137,7 +145,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       const open = nextAllowed(constraints, now);
       if (!open) return void (await finish('failed', `no maintenance window of this target opens within 8 weeks (${describe(constraints)})`));
       if (open.getTime() > now.getTime()) {
-        await this.repo.deferTarget(run.id, t.deviceId, this.owner, {
+        await this.repo.deferTarget(run.id, t.deviceId, claim, {
           status: 'waiting-for-window', nextAttemptAt: open, at: now, undoAttempt: true,
           reason: `outside its maintenance window (${describe(constraints)}); waits for the next opening at ${open.toISOString()}`,
         });
@@ -145,75 +153,95 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       }
     }
 
-    // the device lease's owner names the run too: two runs' lanes in one process must not share it
-    const holder = `${this.owner}/${run.id}`;
-    const lease = await this.repo.acquireDevice(device.id, holder, run.id, this.leaseUntil(), at());
+    // the device lease's owner is the claim's: two lanes in one process (of two runs, or one
+    // claim that outlived its lease and the next) must not share it
+    const lease = await this.repo.acquireDevice(device.id, claim, run.id, this.leaseUntil(), at());
     if (!lease.ok) {
-      await this.repo.deferTarget(run.id, t.deviceId, this.owner, {
+      await this.repo.deferTarget(run.id, t.deviceId, claim, {
         status: 'queued', nextAttemptAt: new Date(at().getTime() + BUSY_DEVICE_RETRY_MS), at: at(), undoAttempt: true,
         reason: `waiting: ${lease.runId === run.id ? 'this run' : `job run ${lease.runId}`} is working on this device`,
       });
       return;
     }
 
-    await this.repo.markStarted(run.id, t.deviceId, this.owner, at());
+    await this.repo.markStarted(run.id, t.deviceId, claim, at());
     const abort = new AbortController();
     let stop: 'lost' | 'cancelled' | null = null;
+    const lose = (why: string) => {
+      if (stop === 'lost') return;
+      stop = 'lost';
+      abort.abort(new Error(why));
+    };
+    // Renewed while the target runs and until its outcome is written. A worker that cannot renew
+    // (MySQL unreachable) stops before its lease ends, when another worker may claim the target;
+    // so does one whose device lease went to someone else.
+    const renewEveryMs = Math.max(500, Math.floor(this.config.jobLeaseMs / 4));
+    let heldUntil = claimedUntil;
     const renew = setInterval(() => {
       const until = this.leaseUntil();
-      void Promise.all([this.repo.renewTarget(run.id, t.deviceId, this.owner, until), this.repo.renewDevice(device.id, holder, until)]).then(([a]) => {
-        if (!a && !stop) (stop = 'lost'), abort.abort(new Error('lease lost'));
-      }, () => undefined);
-    }, Math.max(500, Math.floor(this.config.jobLeaseMs / 4)));
+      const lapsing = () => {
+        if (this.clock.now().getTime() >= heldUntil.getTime() - renewEveryMs) lose(`lease not renewed in time (the database did not answer); another worker may take the target over`);
+      };
+      void Promise.all([this.repo.renewTarget(run.id, t.deviceId, claim, until), this.repo.renewDevice(device.id, claim, until)]).then(([mine, device]) => {
+        if (!mine) lose('lease lost (another worker took the target over)');
+        else if (!device) lose("the device's lease was lost (another job may be working on the machine)");
+        else heldUntil = until;
+      }, lapsing);
+    }, renewEveryMs);
     const unwatch = this.watchRun(run.id, (r) => {
       if (stop) return;
       if (r.status === 'cancelled' && (kind.stopOnCancel || r.stopRunning)) (stop = 'cancelled'), abort.abort(new Error('cancelled'));
     });
 
-    let outcome: TaskOutcome;
-    const started = Date.now();
     try {
-      const ctx: KindContext = {
-        runId: run.id, runTrigger: run.trigger, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
-        packageTools: () => this.repo.packageTools(device.id),
-        // a stop (cancel, lost lease) ends the connecting, or closes the session, which kills what runs in it
-        open: async () => {
-          const session = await this.kinds.hostOpener()(device, job.credentialId, abort.signal);
-          if (abort.signal.aborted) void session.close().catch(() => undefined);
-          else abort.signal.addEventListener('abort', () => void session.close().catch(() => undefined), { once: true });
-          return session;
-        },
-      };
-      outcome = await kind.run(ctx);
-    } catch (err) {
-      outcome = { status: 'failed', transient: isTransientError(err), reason: oneLine((err as Error).message ?? String(err)), exitCode: null, log: '' };
-    } finally {
-      clearInterval(renew);
-      unwatch();
-    }
-    try {
+      let outcome: TaskOutcome;
+      const started = Date.now();
+      try {
+        const ctx: KindContext = {
+          runId: run.id, runTrigger: run.trigger, device, params: job.params, signal: abort.signal, credentialId: job.credentialId,
+          packageTools: () => this.repo.packageTools(device.id),
+          // a stop (cancel, lost lease) ends the connecting, or closes the session, which kills what runs in it
+          open: async () => {
+            const session = await this.kinds.hostOpener()(device, job.credentialId, abort.signal);
+            if (abort.signal.aborted) void session.close().catch(() => undefined);
+            else abort.signal.addEventListener('abort', () => void session.close().catch(() => undefined), { once: true });
+            return session;
+          },
+        };
+        outcome = await kind.run(ctx);
+      } catch (err) {
+        outcome = { status: 'failed', transient: isTransientError(err), reason: oneLine((err as Error).message ?? String(err)), exitCode: null, log: '' };
+      } finally {
+        unwatch();
+      }
+      // What the target did is written through a database outage, for as long as the lease holds:
+      // an outcome lost here would have the target run again, a finished install a second time.
+      const write = <T>(what: string, fn: () => Promise<T>) => this.persist(what, fn, () => stop !== 'lost', { runId: run.id, deviceId: device.id });
       if (stop === 'lost') {
-        this.logger.warn({ runId: run.id, deviceId: device.id }, 'lease lost (another worker took the target over); its result is dropped');
+        this.logger.warn({ runId: run.id, deviceId: device.id, why: (abort.signal.reason as Error).message }, 'target stopped: its lease was lost; its result is dropped');
         return;
       }
       const merged = mergedFrom === null ? '' : `# device ${mergedFrom} was merged into device ${device.id}: this attempt ran on it\n`;
       const log = header(job, device, t, started, this.owner) + merged + outcome.log;
       const fitted = fitLog(log);
-      await this.repo.saveLog(run.id, device.id, gzipSync(fitted.text), fitted.bytes, fitted.truncated, at());
+      const gz = gzipSync(fitted.text);
+      if (!(await write('log', () => this.repo.saveLog(run.id, device.id, gz, fitted.bytes, fitted.truncated, at())))) return;
       const exitCode = outcome.status === 'skipped' ? null : outcome.exitCode;
-      if (stop === 'cancelled') await finish('cancelled', `stopped by cancel after ${Math.round((Date.now() - started) / 1000)} s`, exitCode);
+      const settle = (status: TaskOutcome['status'] | 'cancelled', reason: string) => write('outcome', () => finish(status, reason, exitCode));
+      if (stop === 'cancelled') await settle('cancelled', `stopped by cancel after ${Math.round((Date.now() - started) / 1000)} s`);
       else if (outcome.status === 'failed' && outcome.transient && t.attempts <= job.retries) {
         const next = new Date(at().getTime() + retryDelayMs(job, t.attempts));
-        await this.repo.deferTarget(run.id, device.id, this.owner, {
+        await write('retry', () => this.repo.deferTarget(run.id, device.id, claim, {
           status: 'queued', nextAttemptAt: next, at: at(), exitCode,
           reason: `attempt ${t.attempts} of ${job.retries + 1} failed: ${outcome.reason}; retrying at ${next.toISOString()}`,
-        });
+        }));
       } else {
         const tries = outcome.status === 'failed' && outcome.transient && t.attempts > 1 ? ` (after ${t.attempts} attempts)` : '';
-        await finish(outcome.status, `${outcome.reason}${tries}`, exitCode);
+        await settle(outcome.status, `${outcome.reason}${tries}`);
       }
     } finally {
-      await this.repo.releaseDevice(device.id, holder).catch(() => undefined);
+      clearInterval(renew);
+      await this.repo.releaseDevice(device.id, claim).catch(() => undefined);
     }
     await this.repo.completeIfDone(run.id, at());
   }
@@ -226,9 +254,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
    * as well, that target is the machine's and this one is settled naming it, so the machine is
    * not run twice. Null when the target was settled here (or is no longer this worker's).
    */
-  private async followMerge(run: JobRun, t: TargetRow): Promise<TargetDevice | null> {
+  private async followMerge(run: JobRun, t: TargetRow, claim: string): Promise<TargetDevice | null> {
     const finish = (status: 'failed' | 'skipped', reason: string) =>
-      this.repo.finishTarget(run.id, t.deviceId, this.owner, { status, reason, exitCode: null, at: this.clock.now() });
+      this.repo.finishTarget(run.id, t.deviceId, claim, { status, reason, exitCode: null, at: this.clock.now() });
     const survivorId = await this.repo.survivorOf(t.deviceId);
     const survivor = survivorId === null ? null : await this.repo.device(survivorId);
     if (!survivor) {
@@ -236,7 +264,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       return null;
     }
     const named = `device ${t.deviceId} was merged into device ${survivor.id}${survivor.hostname ? ` (${survivor.hostname})` : ''}`;
-    const moved = await this.repo.moveTargetToSurvivor(run.id, t.deviceId, survivor.id, this.owner);
+    const moved = await this.repo.moveTargetToSurvivor(run.id, t.deviceId, survivor.id, claim);
     if (moved === 'taken') await finish('skipped', `${named}, which this run targets as well: that target is this machine's`);
     if (moved !== 'moved') return null;
     this.logger.log({ runId: run.id, deviceId: t.deviceId, survivorId: survivor.id }, 'target of a merged device moved to its survivor');
@@ -268,6 +296,27 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         if (this.runWatches.get(runId) === watch) this.runWatches.delete(runId);
       }
     };
+  }
+
+  /**
+   * Calls `fn` until it succeeds, every 0.25 s to 5 s, while `held()` (the target's lease is
+   * this worker's); false when the lease went first. Errors other than the database's pass.
+   */
+  private async persist<T>(what: string, fn: () => Promise<T>, held: () => boolean, where: { runId: number; deviceId: number }): Promise<boolean> {
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        if (!isDatabaseOutage(err) || !held()) throw err;
+        this.logger.warn({ ...where, err: (err as Error).message }, `the target's ${what} could not be written; trying again while its lease holds`);
+      }
+      await sleep(wait);
+      if (!held()) {
+        this.logger.warn(where, `the target's ${what} was not written before its lease was lost; another worker will run it again`);
+        return false;
+      }
+    }
   }
 
   /** Idempotent; every worker runs it on its timer. */

@@ -1,0 +1,82 @@
+// A worker that loses the database for a while (a failover, a restart, a network cut) while a
+// target runs: it stops the target before its lease ends, when another claim may start it
+// again, so one machine never runs it twice at once, even in the same process; and a target
+// that finished while the database was away has its outcome written when it comes back, not
+// run a second time. The database's failures are simulated on the repository the runner uses
+// (a real MariaDB cannot be cut off from one process of this spec); everything else is real.
+import { JobKind, JobKindRegistry } from '../src/jobs/job-kinds';
+import { JobsRepository } from '../src/jobs/jobs.repository';
+import { makeDevice } from './support/factories';
+import { bearer, createTestApp, TestApp } from './support/app';
+import { until } from './support/until';
+
+jest.setTimeout(120_000);
+
+let t: TestApp;
+let admin: { Authorization: string };
+let repo: JobsRepository;
+let noop: JobKind;
+/** the noop kind's runs: how many at once at most, and in all */
+const runs = { now: 0, most: 0, calls: 0 };
+
+const connectionLost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+const job = async (id: number) => (await t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+const finished = (id: number) => until(`job ${id} to finish`, async () => {
+  const j = await job(id);
+  return j.status === 'completed' && j.counts.running === 0 && j;
+}, 60_000, 100);
+
+beforeAll(async () => {
+  t = await createTestApp({ consume: true, env: { TEKNISI_JOB_LEASE_MS: '3000', TEKNISI_JOB_RECONCILE_MS: '300' } });
+  admin = bearer(t.adminToken);
+  repo = t.app.get(JobsRepository);
+  noop = t.app.get(JobKindRegistry).get('noop')!;
+  const run = noop.run.bind(noop);
+  jest.spyOn(noop, 'run').mockImplementation(async (ctx) => {
+    runs.calls++;
+    runs.most = Math.max(runs.most, ++runs.now);
+    try {
+      return await run(ctx);
+    } finally {
+      runs.now--;
+    }
+  });
+});
+
+afterAll(async () => {
+  jest.restoreAllMocks();
+  await t?.close();
+});
+
+beforeEach(() => Object.assign(runs, { now: 0, most: 0, calls: 0 }));
+
+it('stops a target whose lease it cannot renew before another claim starts it again: never twice at once', async () => {
+  const deviceId = await makeDevice(t.db, { hostname: 'outage-renew' });
+  const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 8000 }, target: { deviceIds: [deviceId] }, retries: 0 }).expect(201);
+  await until('the target to run', async () => runs.now === 1, 30_000, 50);
+  // the database stops answering this worker's renewals for longer than the lease (3 s)
+  const renew = jest.spyOn(repo, 'renewTarget').mockRejectedValue(connectionLost());
+  await new Promise((r) => setTimeout(r, 5_000));
+  renew.mockRestore();
+  const j = await finished(created.body.id);
+  // before: the lease expired under a target still running, the same process claimed it again
+  // (its lease owner was the process), and both ran the task on the machine at once
+  expect(runs.most).toBe(1);
+  expect(runs.calls).toBe(2);
+  expect(j.targets[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
+});
+
+it("writes a finished target's outcome when the database comes back, and does not run it again", async () => {
+  const deviceId = await makeDevice(t.db, { hostname: 'outage-write' });
+  // the first write after the task (its log) meets a dropped connection
+  const save = jest.spyOn(repo, 'saveLog').mockRejectedValueOnce(connectionLost());
+  const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 100 }, target: { deviceIds: [deviceId] }, retries: 0 }).expect(201);
+  const j = await finished(created.body.id);
+  save.mockRestore();
+  // before: the write's error ended the lane, the target sat "running" until its lease expired,
+  // and it was queued again and ran a second time ("its worker stopped")
+  expect(runs.calls).toBe(1);
+  expect(j.targets[0]).toMatchObject({ status: 'succeeded', attempts: 1, reason: 'waited 100 ms' });
+  const log = await t.http.get(`/api/jobs/${created.body.id}/targets/${deviceId}/log`).set(admin).expect(200);
+  expect(log.text).toMatch(/^# job \d+ \(noop\) on outage-write .*attempt 1,/);
+});
