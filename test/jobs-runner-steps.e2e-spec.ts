@@ -42,6 +42,31 @@ it('cancels a target whose run was cancelled while it ran, where a transient fai
   expect(job.counts).toMatchObject({ cancelled: 1, queued: 0 });
 });
 
+it('stops, with force, the running targets that a plain cancel let finish; 409 once none is running', async () => {
+  const admin = bearer(t.adminToken);
+  const stopFlag = async (runId: number) => Number((await t.db.query('SELECT stop_running AS s FROM job_runs WHERE id = ?', [runId]))[0].s);
+  const [d1, d2] = [await makeDevice(t.db, { hostname: 'force-late-1' }), await makeDevice(t.db, { hostname: 'force-late-2' })];
+  for (const [deviceId, via] of [[d1, 'job'], [d2, 'run']] as const) {
+    const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [deviceId] } }).expect(201);
+    const [id, runId] = [created.body.id, Number(created.body.runId)];
+    const now = new Date();
+    expect(await repo.claimTarget(runId, 0, `worker-${via}`, new Date(now.getTime() + 60_000), now)).toMatchObject({ status: 'running' });
+    // a plain cancel: the running target (apt-get, say) is let finish
+    const plain = via === 'job' ? `/api/jobs/${id}/cancel` : `/api/jobs/${id}/runs/${runId}/cancel`;
+    await t.http.post(plain).set(admin).expect(200);
+    expect(await stopFlag(runId)).toBe(0);
+    // the technician then asks to stop it after all: before, 409 "already cancelled"
+    const forced = await t.http.post(plain).query({ force: 'true' }).set(admin);
+    expect([forced.status, forced.body.counts?.running]).toEqual([200, 1]);
+    // what the target's worker watches for (job-runner: a cancelled run with stopRunning)
+    expect(await stopFlag(runId)).toBe(1);
+    await repo.finishTarget(runId, deviceId, `worker-${via}`, { status: 'cancelled', reason: 'stopped by cancel after 1 s', exitCode: null, at: new Date() });
+    const again = await t.http.post(plain).query({ force: 'true' }).set(admin);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(via === 'job' ? /already cancelled, and none of its targets is running/ : /nothing to cancel or stop/);
+  }
+});
+
 it('queues a deferred target again in a run that goes on', async () => {
   const admin = bearer(t.adminToken);
   const deviceId = await makeDevice(t.db, { hostname: 'cancel-defer-2' });

@@ -113,7 +113,7 @@ export class JobsController {
   @HttpCode(200)
   @MinRole('technician')
   @Audit('job.cancel', 'job')
-  @ApiOkResponse({ type: JobView, description: 'no further runs; queued targets cancelled; running ones finish (package managers) or are stopped (commands; all with force=true)' })
+  @ApiOkResponse({ type: JobView, description: 'no further runs; queued targets cancelled; running ones finish (package managers) or are stopped (commands; all with force=true). force=true on a job cancelled already stops the targets its cancel let finish (409 when none is running)' })
   cancel(@IdParam('id') id: number, @Query() q: CancelQuery): Promise<JobView> {
     return this.jobs.cancel(id, q);
   }
@@ -122,7 +122,7 @@ export class JobsController {
   @HttpCode(200)
   @MinRole('technician')
   @Audit('job.run.cancel', 'job')
-  @ApiOkResponse({ type: JobView, description: 'this run only: its queued targets cancelled, running ones finish (or are stopped, as for the job); the job and its schedule go on' })
+  @ApiOkResponse({ type: JobView, description: 'this run only: its queued targets cancelled, running ones finish (or are stopped, as for the job); the job and its schedule go on. force=true on a run cancelled already stops the targets its cancel let finish (409 when none is running)' })
   cancelRun(@IdParam('id') id: number, @IdParam('runId') runId: number, @Query() q: CancelQuery): Promise<JobView> {
     return this.jobs.cancelRun(id, runId, q);
   }

@@ -542,6 +542,18 @@ export class JobsRepository {
     await this.ds.query('UPDATE job_runs SET stop_running = 1 WHERE id = ?', [runId]);
   }
 
+  /**
+   * A cancelled run whose running targets were let finish (package managers): asks their
+   * workers to stop them after all. False when the run is not cancelled or none is running.
+   */
+  async stopLeftRunning(runId: number): Promise<boolean> {
+    return affected(await this.ds.query(
+      `UPDATE job_runs r SET r.stop_running = 1
+       WHERE r.id = ? AND r.status = 'cancelled' AND EXISTS (SELECT 1 FROM job_run_targets t WHERE t.run_id = r.id AND t.status = 'running')`,
+      [runId],
+    )) > 0;
+  }
+
   async setRunStatus(runId: number, from: RunStatus, to: RunStatus): Promise<boolean> {
     return affected(await this.ds.query('UPDATE job_runs SET status = ? WHERE id = ? AND status = ?', [to, runId, from])) > 0;
   }

@@ -317,15 +317,20 @@ export class JobsService {
     return { text: gunzipSync(log.log), target, truncated: log.truncated };
   }
 
-  /** Cancels the job: no further firings; the latest run's unstarted targets are cancelled. */
+  /**
+   * Cancels the job: no further firings; the latest run's unstarted targets are cancelled. With
+   * force, a job (or run) cancelled already has the targets it let finish stopped after all: a
+   * technician who sees apt-get still running after a plain cancel may stop it.
+   */
   async cancel(id: number, q: CancelQuery): Promise<JobView> {
     const job = await this.find(id);
     const run = await this.repo.latestRun(id);
     const open = underWay(run);
-    if (job.state === 'cancelled' && !open) throw new ConflictException(`Job ${id} is already cancelled`);
+    const stopped = !open && run !== null && q.force === 'true' && (await this.repo.stopLeftRunning(run.id));
+    if (job.state === 'cancelled' && !open && !stopped) throw new ConflictException(`Job ${id} is already cancelled${run && q.force === 'true' ? ', and none of its targets is running' : ''}`);
     await this.repo.setJobState(id, 'cancelled', this.clock.now());
     if (open) await this.stopRun(run.id, q);
-    this.logger.log({ jobId: id, runId: run?.id, force: q.force === 'true' }, 'job cancelled');
+    this.logger.log({ jobId: id, runId: run?.id, force: q.force === 'true' }, stopped ? "job's running targets stopped" : 'job cancelled');
     return this.view(await this.find(id));
   }
 
@@ -336,7 +341,13 @@ export class JobsService {
    */
   async cancelRun(jobId: number, runId: number, q: CancelQuery): Promise<JobView> {
     const run = await this.findRun(jobId, runId);
-    if (!underWay(run)) throw new ConflictException(`Run ${runId} of job ${jobId} has ended (${run.status}): there is nothing to cancel`);
+    if (!underWay(run)) {
+      if (q.force === 'true' && (await this.repo.stopLeftRunning(run.id))) {
+        this.logger.log({ jobId, runId }, "cancelled run's running targets stopped");
+        return this.view(await this.find(jobId));
+      }
+      throw new ConflictException(`Run ${runId} of job ${jobId} has ended (${run.status}): there is nothing to cancel${run.status === 'cancelled' && q.force === 'true' ? ' or stop' : ''}`);
+    }
     await this.stopRun(run.id, q);
     this.logger.log({ jobId, runId, force: q.force === 'true' }, 'job run cancelled; the job goes on');
     return this.view(await this.find(jobId));

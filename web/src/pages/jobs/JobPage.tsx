@@ -84,6 +84,12 @@ export default function JobPage() {
     notifications.show({ color: 'orange', title: 'Run cancelled', message: `Run ${job!.runId} of ${job!.name || `job ${id}`}: queued targets cancelled; the schedule goes on.` });
     await qc.invalidateQueries({ queryKey: ['jobs'] });
   };
+  /** a cancelled run's targets that its cancel let finish (package managers), stopped after all */
+  const stopRunning = async () => {
+    await unwrap(api.POST('/api/jobs/{id}/runs/{runId}/cancel', { params: { path: { id, runId: job!.runId! }, query: { force: 'true' } } }));
+    notifications.show({ color: 'orange', title: 'Stopping running targets', message: `Run ${job!.runId} of ${job!.name || `job ${id}`}: its running targets are being stopped.` });
+    await qc.invalidateQueries({ queryKey: ['jobs'] });
+  };
   const cancel = async () => {
     const v = await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id }, query: force ? { force: 'true' } : {} } }));
     notifications.show({ color: 'orange', title: 'Job cancelled', message: `${v.name || `Job ${id}`}: no further runs; queued targets cancelled.` });
@@ -164,6 +170,21 @@ export default function JobPage() {
                   onConfirm={cancelRun}
                 >
                   Cancel this run
+                </ConfirmButton>
+              )}
+              {/* a cancel lets running package managers finish: stopping them is asked for apart */}
+              {job.status === 'cancelled' && job.runId && job.counts.running > 0 && (
+                <ConfirmButton
+                  title={`Stop the running targets of run ${job.runId}?`}
+                  message={
+                    <Text size="sm">
+                      The cancel let {formatCount(job.counts.running)} running {job.counts.running === 1 ? 'target' : 'targets'} finish what {job.counts.running === 1 ? 'it' : 'they'} started. Stopping now may leave a half-done install.
+                    </Text>
+                  }
+                  confirmLabel="Stop them"
+                  onConfirm={stopRunning}
+                >
+                  Stop running targets
                 </ConfirmButton>
               )}
               {active && (
