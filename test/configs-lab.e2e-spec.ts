@@ -209,7 +209,7 @@ describe('baselines, drift and remediation', () => {
     const csv = await t.http.get('/api/configs/drift?format=csv').set(viewer).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('device_id,hostname,platform,version_id,drift_since,lines_added,lines_removed,baseline_error,violations,since');
+    expect(lines[0]).toBe('device_id,hostname,platform,version_id,drift_since,lines_added,lines_removed,baseline_error,violations,since,backup_status,backup_error,last_good_backup');
     expect(lines.find((l) => l.startsWith(`${dev.rtr},lab-cfg-rtr,cisco-ios,`))).toMatch(/,1,2,,.*high: no HTTP server/);
   });
 

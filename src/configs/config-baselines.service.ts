@@ -5,10 +5,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { badRequest, FieldError } from '../common/validation';
 import { ConfigBaseline } from './config.entities';
-import { ConfigsService } from './configs.service';
+import { ConfigsService, raiseGeneration } from './configs.service';
+import { normalize } from './normalize';
 import { validateRulePattern } from './patterns';
 import { validateTemplate } from './template';
-import { CONFIG_PLATFORMS, ConfigPlatform } from './types';
+import { CONFIG_PLATFORMS, ConfigPlatform, NormalizationRule } from './types';
 
 @Injectable()
 export class ConfigBaselinesService {
@@ -17,8 +18,23 @@ export class ConfigBaselinesService {
     private readonly configs: ConfigsService,
   ) {}
 
-  listBaselines(): Promise<ConfigBaseline[]> {
-    return this.ds.getRepository(ConfigBaseline).find({ order: { id: 'ASC' } });
+  /** Every baseline; with `masked`, templates with their secrets masked (for everyone but admins). */
+  async listBaselines(o: { masked: boolean }): Promise<ConfigBaseline[]> {
+    const rows = await this.ds.getRepository(ConfigBaseline).find({ order: { id: 'ASC' } });
+    if (!o.masked) return rows;
+    const masks = await this.masks();
+    return rows.map((b) => (b.template === null ? b : { ...b, template: maskTemplate(b.template, b.platform, masks) }));
+  }
+
+  /** A baseline's request as the audit log keeps it: the template's secrets masked. */
+  async auditSummary<T extends { template?: string; platform?: string }>(input: T): Promise<T> {
+    if (input.template === undefined) return input;
+    const platform = CONFIG_PLATFORMS.includes(input.platform as ConfigPlatform) ? (input.platform as ConfigPlatform) : null;
+    return { ...input, template: maskTemplate(input.template, platform, await this.masks()) };
+  }
+
+  private async masks(): Promise<NormalizationRule[]> {
+    return (await this.configs.normalizationRules()).filter((r) => r.action === 'mask');
   }
 
   async pinBaseline(input: { deviceId?: number; versionId?: number; tag?: string; platform?: string; template?: string; ignore?: string[] }, by: string | null): Promise<ConfigBaseline> {
@@ -54,7 +70,11 @@ export class ConfigBaselinesService {
     }
     const where = row.scope === 'device' ? { deviceId: row.deviceId! } : row.scope === 'tag' ? { tag: row.tag! } : { platform: row.platform! };
     const existing = await repo.findOneBy(where);
-    const saved = await repo.save(repo.create({ ...(existing ?? { createdAt: now }), ...row, ignore, createdBy: by, updatedAt: now }));
+    const saved = await this.ds.transaction(async (em) => {
+      const out = await em.getRepository(ConfigBaseline).save(repo.create({ ...(existing ?? { createdAt: now }), ...row, ignore, createdBy: by, updatedAt: now }));
+      await raiseGeneration(em);
+      return out;
+    });
     if (saved.scope === 'device') await this.configs.evaluate(saved.deviceId!);
     else this.configs.inBackground(`${saved.scope} template changed`, () => this.affected(saved));
     return saved;
@@ -63,7 +83,10 @@ export class ConfigBaselinesService {
   async deleteBaseline(id: number): Promise<void> {
     const b = await this.ds.getRepository(ConfigBaseline).findOneBy({ id });
     if (!b) throw new NotFoundException(`Baseline ${id} does not exist`);
-    await this.ds.getRepository(ConfigBaseline).delete({ id });
+    await this.ds.transaction(async (em) => {
+      await em.getRepository(ConfigBaseline).delete({ id });
+      await raiseGeneration(em);
+    });
     if (b.scope === 'device') await this.configs.evaluate(b.deviceId!);
     else this.configs.inBackground(`${b.scope} template deleted`, () => this.affected(b));
   }
@@ -76,4 +99,14 @@ export class ConfigBaselinesService {
     else ids = await this.ds.query('SELECT c.device_id AS id FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE d.platform = ? AND c.version_id IS NOT NULL ORDER BY c.device_id', [b.platform]);
     return ids.map((r) => r.id);
   }
+}
+
+/**
+ * A template's text with the secrets that mask rules find replaced by `<masked>` (no line
+ * dropped): a platform's template with its platform's rules; a tag's, whose devices may be of
+ * any platform, with every platform's (masking too much is the safe mistake: Junos's
+ * ` secret (\S+)` masks IOS's `enable secret 9 …` type too).
+ */
+export function maskTemplate(template: string, platform: ConfigPlatform | null, masks: NormalizationRule[]): string {
+  return platform ? normalize(template, platform, masks).text : normalize(template, 'linux', masks.map((r) => ({ ...r, platform: null }))).text;
 }

@@ -212,7 +212,7 @@ export class DriftItemView {
   @ApiProperty() deviceId: number;
   @ApiPropertyOptional({ nullable: true, type: String }) hostname: string | null;
   @ApiProperty() platform: string;
-  @ApiProperty({ description: 'the current version' }) versionId: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the current version (null: no backup has worked yet)' }) versionId: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'the baseline compared with' }) baselineId: number | null;
   @ApiPropertyOptional({ nullable: true, type: () => DriftDetail, description: 'null: in line with its baseline (or none)' }) drift: DriftDetail | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'why the baseline could not be compared (a template that does not render, a deleted version)' }) baselineError: string | null;
@@ -220,10 +220,14 @@ export class DriftItemView {
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'the earliest of drift.since and the violations\' since' }) since: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'when the configuration last changed' }) changedAt?: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) evaluatedAt?: Date | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['ok', 'failed'], description: 'the last backup attempt (null: none yet); failed: drift and violations are those of the last good configuration' }) lastStatus: 'ok' | 'failed' | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'why the last backup failed' }) lastError: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'when a backup was last attempted' }) lastAttemptAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'when a backup last worked (a new version or the same again)' }) checkedAt: Date | null;
 }
 
 export class DriftPage {
-  @ApiProperty({ type: [DriftItemView], description: 'devices that differ from their baseline or break a rule, by device id' }) items: DriftItemView[];
+  @ApiProperty({ type: [DriftItemView], description: 'devices that differ from their baseline, break a rule or whose last backup failed, by device id' }) items: DriftItemView[];
   @ApiPropertyOptional({ nullable: true, type: Number }) total: number | null;
   @ApiProperty() page: number;
   @ApiProperty() limit: number;

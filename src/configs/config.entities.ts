@@ -53,6 +53,22 @@ export class DeviceConfig {
   @Column({ type: 'int', unsigned: true, default: 0 }) driftRemoved: number;
   @TextColumn(1024) driftError: string | null;
   @TimeColumn({ nullable: true }) evaluatedAt: Date | null;
+  /** the ConfigGeneration its current version was last evaluated at; null: that version not yet evaluated */
+  @Column({ type: 'bigint', unsigned: true, nullable: true }) evaluatedGeneration: string | null;
+}
+
+/**
+ * One row (id 1): a number raised, in the same transaction, by every change to what an
+ * evaluation reads besides the configuration — compliance rules, baselines, normalization
+ * rules — deletions included. The re-evaluations such a change starts run in one process's
+ * background, which a restart loses; a backup finds a device evaluated at a lower number and
+ * evaluates it again, although its configuration did not change. A counter, not a time: the
+ * processes that change rules and evaluate run on machines whose clocks differ.
+ */
+@Entity('config_generation')
+export class ConfigGeneration {
+  @PrimaryColumn({ type: 'tinyint', unsigned: true }) id: number;
+  @Column({ type: 'bigint', unsigned: true }) generation: string;
 }
 
 /** An admin-editable normalization rule (see types.ts NormalizationRule); the defaults are seeded as `builtin`. */

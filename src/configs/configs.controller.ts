@@ -1,11 +1,11 @@
 // configs/: HTTP for configuration backups, versions, diffs, search, baselines, compliance and
 // normalization rules, the drift report (JSON or CSV) and remediation. Everyone reads;
 // technicians back up, pin baselines and remediate; admins edit rules (see ARCHITECTURE.md).
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Audit } from '../audit/audit.interceptor';
-import { AuthUser, MinRole } from '../auth/roles';
+import { Audit, AuditableRequest } from '../audit/audit.interceptor';
+import { AuthUser, MinRole, roleAtLeast } from '../auth/roles';
 import { CurrentUser } from '../common/current-user.decorator';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
@@ -94,18 +94,20 @@ export class ConfigsController {
     return this.configSearch.search(q);
   }
 
+  /** Templates may hold secrets: shown masked to all but admins. */
   @Get('configs/baselines')
   @MinRole('viewer')
-  @ApiOkResponse({ type: [BaselineView] })
-  baselines() {
-    return this.configBaselines.listBaselines();
+  @ApiOkResponse({ type: [BaselineView], description: 'templates with their secrets masked, but for admins' })
+  baselines(@CurrentUser() me: AuthUser) {
+    return this.configBaselines.listBaselines({ masked: !roleAtLeast(me.role, 'admin') });
   }
 
   @Post('configs/baselines')
   @MinRole('technician')
   @Audit('config.baseline', 'baseline')
   @ApiCreatedResponse({ type: BaselineView })
-  pin(@Body() dto: BaselineDto, @CurrentUser() me: AuthUser) {
+  async pin(@Body() dto: BaselineDto, @CurrentUser() me: AuthUser, @Req() req: AuditableRequest) {
+    req.auditSummary = await this.configBaselines.auditSummary(dto);
     return this.configBaselines.pinBaseline(dto, me.username);
   }
 
@@ -188,13 +190,14 @@ export class ConfigsController {
   @ApiOkResponse({ type: DriftPage, description: 'JSON; with format=csv a text/csv download of the same rows' })
   async drift(@Query() q: DriftQuery, @Res({ passthrough: true }) res: Response) {
     if (q.format !== 'csv') return this.configs.drift({ page: q.page, limit: q.limit, withDiff: q.diff !== 'false' });
-    const lines = [csvLine(['device_id', 'hostname', 'platform', 'version_id', 'drift_since', 'lines_added', 'lines_removed', 'baseline_error', 'violations', 'since'])];
+    const lines = [csvLine(['device_id', 'hostname', 'platform', 'version_id', 'drift_since', 'lines_added', 'lines_removed', 'baseline_error', 'violations', 'since', 'backup_status', 'backup_error', 'last_good_backup'])];
     for (let page = 1; ; page++) {
       const { items } = await this.configs.drift({ page, limit: 500, withDiff: false, withTotal: false });
       for (const d of items) {
         lines.push(csvLine([
-          String(d.deviceId), d.hostname ?? '', d.platform, String(d.versionId), d.drift ? new Date(d.drift.since).toISOString() : '', String(d.drift?.added ?? 0), String(d.drift?.removed ?? 0),
+          String(d.deviceId), d.hostname ?? '', d.platform, d.versionId === null ? '' : String(d.versionId), d.drift ? new Date(d.drift.since).toISOString() : '', String(d.drift?.added ?? 0), String(d.drift?.removed ?? 0),
           d.baselineError ?? '', d.violations.map((v) => `${v.severity}: ${v.name}`).join('; '), d.since ? new Date(d.since).toISOString() : '',
+          d.lastStatus ?? '', d.lastError ?? '', d.checkedAt ? new Date(d.checkedAt).toISOString() : '',
         ].map(neutralizeCell)));
       }
       if (items.length < 500) break;
@@ -209,7 +212,8 @@ export class ConfigsController {
   async driftOf(@IdParam('deviceId') deviceId: number) {
     await this.configs.device(deviceId);
     const { items } = await this.configs.drift({ page: 1, limit: 1, deviceId });
-    return items[0] ?? { deviceId, drift: null, violations: [], baselineError: null, since: null };
+    // no backup attempted yet
+    return items[0] ?? { deviceId, drift: null, violations: [], baselineError: null, since: null, lastStatus: null, lastError: null, lastAttemptAt: null, checkedAt: null };
   }
 
   @Post('configs/drift/:deviceId/remediate')

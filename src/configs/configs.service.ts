@@ -5,7 +5,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { badRequest, FieldError } from '../common/validation';
 import { withNamedLock } from '../database/named-lock';
 import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
@@ -24,6 +24,8 @@ export const CONFIG_FETCH_TIMEOUT_MS = 120_000;
 const RULES_CACHE_MS = 5_000;
 /** how long an evaluation waits for another of the same device (a 5 MB configuration's takes well under a second) */
 const EVALUATE_WAIT_S = 60;
+/** a rule result's detail, in bytes: its column is a TEXT (65,535 bytes, whatever the characters) */
+const DETAIL_MAX_BYTES = 60_000;
 
 export interface BackupResult {
   changed: boolean;
@@ -119,14 +121,22 @@ export class ConfigsService implements OnModuleInit {
       ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
       updatedAt: now,
     });
-    const saved = await repo.save(row);
+    // a template's baseline is normalized with these rules: its devices are evaluated again at their next backup
+    const saved = await this.ds.transaction(async (em) => {
+      const out = await em.getRepository(ConfigNormalizationRule).save(row);
+      await raiseGeneration(em);
+      return out;
+    });
     this.rulesCache = undefined;
     return saved;
   }
 
   async deleteNormalizationRule(id: number): Promise<void> {
-    const r = await this.ds.getRepository(ConfigNormalizationRule).delete({ id });
-    if (!r.affected) throw new NotFoundException(`Normalization rule ${id} does not exist`);
+    await this.ds.transaction(async (em) => {
+      const r = await em.getRepository(ConfigNormalizationRule).delete({ id });
+      if (!r.affected) throw new NotFoundException(`Normalization rule ${id} does not exist`);
+      await raiseGeneration(em);
+    });
     this.rulesCache = undefined;
   }
 
@@ -141,7 +151,9 @@ export class ConfigsService implements OnModuleInit {
 
   /**
    * Fetches the device's configuration over `session`, normalizes it and stores a new version
-   * when it differs from the latest; then evaluates drift and compliance on a new version.
+   * when it differs from the latest; then evaluates drift and compliance on a new version, and
+   * on an unchanged one that was never evaluated (an evaluation failed) or was evaluated before
+   * the latest change to rules or baselines (whose background re-evaluation a restart lost).
    * A failure is recorded on the device (lastStatus, lastError) and rethrown.
    */
   async backup(deviceId: number, session: ConfigSession, o: { trigger: BackupTrigger; jobRunId?: number | null; files?: string[] }): Promise<BackupResult> {
@@ -154,7 +166,7 @@ export class ConfigsService implements OnModuleInit {
       const n = normalize(fetched.text, source.platform, await this.normalizationRules());
       if (!n.text.trim()) throw new Error(`${fetched.source} returned an empty configuration`);
       const result = await this.store(deviceId, n.text, { source: fetched.source, trigger: o.trigger, jobRunId: o.jobRunId ?? null, at });
-      if (result.changed) await this.evaluate(deviceId);
+      if (result.changed || (await this.evaluationBehind(deviceId))) await this.evaluate(deviceId);
       return { ...result, dropped: n.dropped, masked: n.masked, source: fetched.source };
     } catch (err) {
       await this.ds.query(
@@ -170,8 +182,10 @@ export class ConfigsService implements OnModuleInit {
     const sha256 = createHash('sha256').update(text).digest('hex');
     const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     const stored = await this.ds.transaction(async (em) => {
-      // the device's row, locked: two workers backing up one device store one version
-      await em.query('INSERT IGNORE INTO device_configs (device_id, versions, drift_added, drift_removed) VALUES (?, 0, 0, 0)', [deviceId]);
+      // the device's row, locked: two workers backing up one device store one version. Locked
+      // exclusively from the start: INSERT IGNORE took a shared lock on an existing row, and two
+      // backups that both held one deadlocked on FOR UPDATE (the loser recorded a failed backup)
+      await em.query('INSERT INTO device_configs (device_id, versions, drift_added, drift_removed) VALUES (?, 0, 0, 0) ON DUPLICATE KEY UPDATE device_id = device_id', [deviceId]);
       const [state] = await em.query('SELECT version_id AS versionId FROM device_configs WHERE device_id = ? FOR UPDATE', [deviceId]);
       // the hash decides; the previous text is read (and diffed) only after a change, outside the lock
       const [latest]: Array<{ id: string; sha256: string }> = state.versionId ? await em.query('SELECT id, sha256 FROM config_versions WHERE id = ?', [state.versionId]) : [];
@@ -183,7 +197,7 @@ export class ConfigsService implements OnModuleInit {
         'INSERT INTO config_versions (device_id, sha256, content, bytes, `lines`, source, `trigger`, job_run_id, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [deviceId, sha256, gzipSync(text), Buffer.byteLength(text), lines, o.source.slice(0, 1024), o.trigger, o.jobRunId, o.at]);
       await em.query(
-        `UPDATE device_configs SET version_id = ?, current_text = ?, versions = versions + 1, last_attempt_at = ?, last_status = 'ok', last_error = NULL, changed_at = ?, checked_at = ? WHERE device_id = ?`,
+        `UPDATE device_configs SET version_id = ?, current_text = ?, versions = versions + 1, last_attempt_at = ?, last_status = 'ok', last_error = NULL, changed_at = ?, checked_at = ?, evaluated_generation = NULL WHERE device_id = ?`,
         [String(ins.insertId), text, o.at, o.at, o.at, deviceId]);
       return { changed: true as const, versionId: String(ins.insertId), previousId: latest ? String(latest.id) : null };
     });
@@ -249,8 +263,10 @@ export class ConfigsService implements OnModuleInit {
       return { baseline: b, text: v.content, label: `baseline: version ${b.versionId} (${v.version.collectedAt.toISOString()})` };
     }
     const tags: Array<{ tag: string }> = await this.ds.query('SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag', [device.id]);
+    const addresses: Array<{ ip: string | null; mac: string | null; interfaceName: string | null }> = await this.ds.query(
+      'SELECT ip, mac, interface_name AS interfaceName FROM device_addresses WHERE device_id = ? ORDER BY id', [device.id]);
     try {
-      const rendered = renderTemplate(b.template!, templateVars({ ...device, tags: tags.map((t) => t.tag) }));
+      const rendered = renderTemplate(b.template!, templateVars({ ...device, tags: tags.map((t) => t.tag), addresses }));
       const platform = (CONFIG_PLATFORMS as readonly string[]).includes(device.platform) ? (device.platform as ConfigPlatform) : 'linux';
       const text = normalize(rendered, platform, await this.normalizationRules()).text;
       return { baseline: b, text, label: `baseline: ${b.scope} ${b.scope === 'tag' ? b.tag : b.platform} template #${b.id}` };
@@ -286,17 +302,25 @@ export class ConfigsService implements OnModuleInit {
     if (details.length || !v.rule) throw badRequest(details.length ? details : [{ field: '', messages: ['invalid rule'] }]);
     const r = v.rule;
     const now = new Date();
-    const saved = await repo.save(repo.create({
+    const row = repo.create({
       ...(existing ?? { createdAt: now, enabled: true }), name: r.name, kind: r.kind, pattern: r.pattern, blockStart: r.block?.start ?? null, blockWhere: r.block?.where ?? null,
       severity: r.severity, platform: (sc.platform as ConfigPlatform) ?? null, tag: (sc.tag as string) ?? null, ...(enabled !== undefined ? { enabled: enabled as boolean } : {}), updatedAt: now,
-    }));
+    });
+    const saved = await this.ds.transaction(async (em) => {
+      const out = await em.getRepository(ConfigRule).save(row);
+      await raiseGeneration(em);
+      return out;
+    });
     this.inBackground('compliance rule changed', () => this.deviceIdsWithConfig());
     return saved;
   }
 
   async deleteRule(id: number): Promise<void> {
-    const r = await this.ds.getRepository(ConfigRule).delete({ id });
-    if (!r.affected) throw new NotFoundException(`Compliance rule ${id} does not exist`);
+    await this.ds.transaction(async (em) => {
+      const r = await em.getRepository(ConfigRule).delete({ id });
+      if (!r.affected) throw new NotFoundException(`Compliance rule ${id} does not exist`);
+      await raiseGeneration(em);
+    });
   }
 
   // --- evaluation: drift and compliance -------------------------------------------------------------
@@ -311,6 +335,8 @@ export class ConfigsService implements OnModuleInit {
   }
 
   private async evaluateNow(deviceId: number): Promise<void> {
+    // read before the rules and baselines: a change committed after it leaves the device behind
+    const [{ generation }] = await this.ds.query('SELECT COALESCE(MAX(generation), 0) AS generation FROM config_generation WHERE id = 1');
     const [state] = await this.ds.query('SELECT version_id AS versionId, current_text AS text, drift_since AS driftSince FROM device_configs WHERE device_id = ?', [deviceId]);
     if (!state?.versionId) return;
     const device = await this.device(deviceId);
@@ -327,8 +353,7 @@ export class ConfigsService implements OnModuleInit {
       if (typeof ignore === 'string') {
         await this.ds.query('UPDATE device_configs SET baseline_id = ?, drift_error = ?, evaluated_at = ? WHERE device_id = ?', [resolved.baseline.id, ignore.slice(0, 1000), now, deviceId]);
       } else {
-        const keep = (t: string) => t.split('\n').filter((l) => !ignore.some((re) => re.test(l))).join('\n');
-        const d = diffConfigs(keep(resolved.text), keep(text), { from: resolved.label, to: `current: version ${state.versionId}` });
+        const d = diffConfigs(keepLines(resolved.text, ignore), keepLines(text, ignore), { from: resolved.label, to: `current: version ${state.versionId}` });
         const drifting = d.diff !== '';
         await this.ds.query(
           'UPDATE device_configs SET baseline_id = ?, drift_since = ?, drift_diff = ?, drift_added = ?, drift_removed = ?, drift_error = NULL, evaluated_at = ? WHERE device_id = ?',
@@ -346,11 +371,21 @@ export class ConfigsService implements OnModuleInit {
       await this.ds.query(
         `INSERT INTO config_rule_results (device_id, rule_id, passed, detail, \`lines\`, since, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON DUPLICATE KEY UPDATE passed = VALUES(passed), detail = VALUES(detail), \`lines\` = VALUES(\`lines\`), since = VALUES(since), evaluated_at = VALUES(evaluated_at)`,
-        [deviceId, rule.id, res.passed, res.detail.slice(0, 60_000), JSON.stringify(res.lines.slice(0, 1000)), since, now]);
+        [deviceId, rule.id, res.passed, cutUtf8(res.detail, DETAIL_MAX_BYTES), JSON.stringify(res.lines.slice(0, 1000)), since, now]);
       previous.delete(rule.id);
     }
     // rules that no longer apply (scope changed, disabled) leave no stale result behind
     if (previous.size) await this.ds.query(`DELETE FROM config_rule_results WHERE device_id = ? AND rule_id IN (${[...previous.keys()].map(() => '?').join(', ')})`, [deviceId, ...previous.keys()]);
+    // done with this version: not when a backup stored another meanwhile (its own evaluation follows)
+    await this.ds.query('UPDATE device_configs SET evaluated_generation = ? WHERE device_id = ? AND version_id = ?', [generation, deviceId, state.versionId]);
+  }
+
+  /** Whether the device's current version was never evaluated, or was before the latest change to rules or baselines. */
+  private async evaluationBehind(deviceId: number): Promise<boolean> {
+    const [r] = await this.ds.query(
+      `SELECT c.evaluated_generation IS NULL OR c.evaluated_generation < (SELECT COALESCE(MAX(g.generation), 0) FROM config_generation g WHERE g.id = 1) AS behind
+       FROM device_configs c WHERE c.device_id = ? AND c.version_id IS NOT NULL`, [deviceId]);
+    return Number(r?.behind ?? 0) === 1;
   }
 
   private async applicableRules(deviceId: number, platform: string): Promise<ConfigRule[]> {
@@ -399,14 +434,25 @@ export class ConfigsService implements OnModuleInit {
 
   // --- the drift report ------------------------------------------------------------------------------
 
+  /**
+   * The devices with a problem — drift, a baseline that cannot be compared, a failing rule, a
+   * failing backup (whose results are those of its last good configuration) — or, with
+   * `deviceId`, that device whatever its state.
+   */
   async drift(q: { page: number; limit: number; deviceId?: number; withDiff?: boolean; withTotal?: boolean }): Promise<{ items: DriftItem[]; total: number | null; page: number; limit: number; pendingEvaluations: number }> {
-    const where = `(c.drift_since IS NOT NULL OR c.drift_error IS NOT NULL OR EXISTS (SELECT 1 FROM config_rule_results r WHERE r.device_id = c.device_id AND r.passed = 0))${q.deviceId ? ' AND c.device_id = ?' : ''}`;
+    const where = q.deviceId
+      ? 'c.device_id = ?'
+      : `(c.drift_since IS NOT NULL OR c.drift_error IS NOT NULL OR c.last_status = 'failed' OR EXISTS (SELECT 1 FROM config_rule_results r WHERE r.device_id = c.device_id AND r.passed = 0))`;
     const params = q.deviceId ? [q.deviceId] : [];
     // the CSV export pages through everything and needs no total
     const [{ n }] = q.withTotal === false ? [{ n: null }] : await this.ds.query(`SELECT COUNT(*) AS n FROM device_configs c WHERE ${where}`, params);
-    const rows: Array<{ deviceId: number; hostname: string | null; platform: string; versionId: string; baselineId: number | null; driftSince: Date | null; driftDiff: string | null; driftAdded: number; driftRemoved: number; driftError: string | null; changedAt: Date | null; evaluatedAt: Date | null }> = await this.ds.query(
+    const rows: Array<{
+      deviceId: number; hostname: string | null; platform: string; versionId: string | null; baselineId: number | null; driftSince: Date | null; driftDiff: string | null; driftAdded: number; driftRemoved: number;
+      driftError: string | null; changedAt: Date | null; evaluatedAt: Date | null; lastStatus: 'ok' | 'failed' | null; lastError: string | null; lastAttemptAt: Date | null; checkedAt: Date | null;
+    }> = await this.ds.query(
       `SELECT c.device_id AS deviceId, d.hostname, d.platform, c.version_id AS versionId, c.baseline_id AS baselineId, c.drift_since AS driftSince, ${q.withDiff === false ? 'NULL' : 'c.drift_diff'} AS driftDiff,
-              c.drift_added AS driftAdded, c.drift_removed AS driftRemoved, c.drift_error AS driftError, c.changed_at AS changedAt, c.evaluated_at AS evaluatedAt
+              c.drift_added AS driftAdded, c.drift_removed AS driftRemoved, c.drift_error AS driftError, c.changed_at AS changedAt, c.evaluated_at AS evaluatedAt,
+              c.last_status AS lastStatus, c.last_error AS lastError, c.last_attempt_at AS lastAttemptAt, c.checked_at AS checkedAt
        FROM device_configs c JOIN devices d ON d.id = c.device_id WHERE ${where} ORDER BY c.device_id LIMIT ? OFFSET ?`, [...params, q.limit, (q.page - 1) * q.limit]);
     const ids = rows.map((r) => r.deviceId);
     const failures: Array<{ deviceId: number; ruleId: number; name: string; severity: string; detail: string; since: Date }> = ids.length
@@ -416,9 +462,10 @@ export class ConfigsService implements OnModuleInit {
       const violations = failures.filter((f) => f.deviceId === r.deviceId).map(({ deviceId: _d, ...f }) => f);
       const since = [r.driftSince, ...violations.map((v) => v.since)].filter((x): x is Date => !!x).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
       return {
-        deviceId: r.deviceId, hostname: r.hostname, platform: r.platform, versionId: Number(r.versionId), baselineId: r.baselineId,
+        deviceId: r.deviceId, hostname: r.hostname, platform: r.platform, versionId: r.versionId === null ? null : Number(r.versionId), baselineId: r.baselineId,
         drift: r.driftSince ? { since: r.driftSince, added: r.driftAdded, removed: r.driftRemoved, diff: r.driftDiff ?? undefined } : null,
         baselineError: r.driftError, violations, since, changedAt: r.changedAt, evaluatedAt: r.evaluatedAt,
+        lastStatus: r.lastStatus, lastError: r.lastError, lastAttemptAt: r.lastAttemptAt, checkedAt: r.checkedAt,
       };
     });
     return { items, total: n === null ? null : Number(n), page: q.page, limit: q.limit, pendingEvaluations: this.pendingEvaluations };
@@ -448,7 +495,8 @@ export interface DriftItem {
   deviceId: number;
   hostname: string | null;
   platform: string;
-  versionId: number;
+  /** null: no backup has worked yet */
+  versionId: number | null;
   baselineId: number | null;
   drift: { since: Date; added: number; removed: number; diff?: string } | null;
   baselineError: string | null;
@@ -456,6 +504,12 @@ export interface DriftItem {
   since: Date | null;
   changedAt: Date | null;
   evaluatedAt: Date | null;
+  /** the last backup attempt: 'failed' keeps the results of the last good configuration */
+  lastStatus: 'ok' | 'failed' | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  /** the last backup that worked (a new version or the same again) */
+  checkedAt: Date | null;
 }
 
 /**
@@ -475,6 +529,11 @@ function ignorePatterns(b: ConfigBaseline): LinePattern[] | string {
   return out;
 }
 
+/** The lines of `text` that no ignore pattern matches: what a drift comparison sees. */
+function keepLines(text: string, ignore: LinePattern[]): string {
+  return text.split('\n').filter((l) => !ignore.some((re) => re.test(l))).join('\n');
+}
+
 export function toComplianceRule(r: ConfigRule): ComplianceRule {
   return { id: r.id, name: r.name, kind: r.kind, pattern: r.pattern, severity: r.severity, ...(r.blockStart ? { block: { start: r.blockStart, ...(r.blockWhere ? { where: r.blockWhere } : {}) } } : {}) };
 }
@@ -485,6 +544,24 @@ function label(v: VersionView): string {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
+}
+
+/** `s` cut to at most `max` bytes of UTF-8, at a character's boundary. */
+export function cutUtf8(s: string, max: number): string {
+  const buf = Buffer.from(s, 'utf8');
+  if (buf.length <= max) return s;
+  let end = max;
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--; // a continuation byte: the character started before
+  return buf.subarray(0, end).toString('utf8');
+}
+
+/**
+ * Marks a change to what evaluations read besides the configuration (compliance rules,
+ * baselines, normalization rules), in the change's transaction: a device evaluated before it
+ * is evaluated again at its next backup (see ConfigGeneration).
+ */
+export async function raiseGeneration(em: EntityManager): Promise<void> {
+  await em.query('INSERT INTO config_generation (id, generation) VALUES (1, 1) ON DUPLICATE KEY UPDATE generation = generation + 1');
 }
 
 export type { DeviceConfig };

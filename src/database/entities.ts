@@ -23,7 +23,7 @@ import { InstalledSoftware } from '../software/installed-software.entity';
 import { Software } from '../software/software.entity';
 import { MaintenanceWindow, MaintenanceWindowTag } from '../jobs/windows/maintenance-window.entity';
 import { SavedFilter } from '../saved-filters/saved-filter.entity';
-import { ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigRuleResult, ConfigVersion, DeviceConfig } from '../configs/config.entities';
+import { ConfigBaseline, ConfigGeneration, ConfigNormalizationRule, ConfigRule, ConfigRuleResult, ConfigVersion, DeviceConfig } from '../configs/config.entities';
 
 export const ENTITIES = [
   User, Session, ApiToken, AuditEntry, Credential,
@@ -33,7 +33,7 @@ export const ENTITIES = [
   Scan, ScanChunk, ScanResult, ScanSchedule, SshHostKey,
   Job, JobWindow, JobRun, JobRunTarget, JobTargetLog, DeviceLease,
   MaintenanceWindow, MaintenanceWindowTag,
-  ConfigVersion, DeviceConfig, ConfigNormalizationRule, ConfigBaseline, ConfigRule, ConfigRuleResult,
+  ConfigVersion, DeviceConfig, ConfigNormalizationRule, ConfigBaseline, ConfigRule, ConfigRuleResult, ConfigGeneration,
   AgentToken,
   SavedFilter,
 ];

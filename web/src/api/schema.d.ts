@@ -3029,8 +3029,8 @@ export interface components {
             deviceId: number;
             hostname?: string | null;
             platform: string;
-            /** @description the current version */
-            versionId: number;
+            /** @description the current version (null: no backup has worked yet) */
+            versionId?: number | null;
             /** @description the baseline compared with */
             baselineId?: number | null;
             /** @description null: in line with its baseline (or none) */
@@ -3051,9 +3051,26 @@ export interface components {
             changedAt?: string | null;
             /** Format: date-time */
             evaluatedAt?: string | null;
+            /**
+             * @description the last backup attempt (null: none yet); failed: drift and violations are those of the last good configuration
+             * @enum {string|null}
+             */
+            lastStatus?: "ok" | "failed" | null;
+            /** @description why the last backup failed */
+            lastError?: string | null;
+            /**
+             * Format: date-time
+             * @description when a backup was last attempted
+             */
+            lastAttemptAt?: string | null;
+            /**
+             * Format: date-time
+             * @description when a backup last worked (a new version or the same again)
+             */
+            checkedAt?: string | null;
         };
         DriftPage: {
-            /** @description devices that differ from their baseline or break a rule, by device id */
+            /** @description devices that differ from their baseline, break a rule or whose last backup failed, by device id */
             items: components["schemas"]["DriftItemView"][];
             total?: number | null;
             page: number;
@@ -5282,6 +5299,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description templates with their secrets masked, but for admins */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
-// /configs: the drift report — devices whose configuration differs from their baseline or breaks
-// a compliance rule: since when, against which baseline, what fails. Filters, sort and page are in
+// /configs: the drift report — devices whose configuration differs from their baseline, breaks
+// a compliance rule or fails to back up: since when, against which baseline, what fails (a
+// failing backup's results are those of its last good configuration). Filters, sort and page are in
 // the URL; the CSV link downloads the whole report. The second tab searches every device's
 // current configuration for a line (?tab=search&text=… or &regex=…).
 import { useMemo } from 'react';
@@ -20,6 +21,7 @@ const PROBLEMS = [
   { value: 'drift', label: 'Differs from its baseline' },
   { value: 'rules', label: 'Breaks a compliance rule' },
   { value: 'error', label: 'Baseline cannot be compared' },
+  { value: 'backup', label: 'Backup fails' },
 ];
 
 const SORTS: Record<string, (a: DriftItem, b: DriftItem) => number> = {
@@ -43,7 +45,7 @@ export default function DriftPage() {
     <>
       <PageHeader
         title="Configuration drift"
-        subtitle="Devices whose configuration differs from their baseline or breaks a compliance rule"
+        subtitle="Devices whose configuration differs from their baseline, breaks a compliance rule or fails to back up"
         actions={
           <Button component="a" href={downloadUrl('/api/configs/drift', { format: 'csv' })} variant="default" leftSection={<IconDownload size={16} />}>
             Export CSV
@@ -79,6 +81,7 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
     if (params.problem === 'drift') rows = rows.filter((r) => r.drift);
     if (params.problem === 'rules') rows = rows.filter((r) => r.violations.length > 0);
     if (params.problem === 'error') rows = rows.filter((r) => r.baselineError);
+    if (params.problem === 'backup') rows = rows.filter((r) => r.lastStatus === 'failed');
     if (params.severity) rows = rows.filter((r) => r.violations.some((v) => v.severity === params.severity));
     const key = sort.replace(/^-/, '');
     const cmp = SORTS[key] ?? SORTS.hostname;
@@ -114,7 +117,7 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
         rows={report.data ? rows : undefined}
         rowKey={(r) => r.deviceId}
         loading={report.isPending}
-        empty={report.data?.items.length ? 'No device matches these filters.' : 'No drift: every backed-up device matches its baseline and passes its rules.'}
+        empty={report.data?.items.length ? 'No device matches these filters.' : 'No drift: every backed-up device matches its baseline, passes its rules and backs up.'}
         total={report.data ? filtered.length : undefined}
         page={page}
         limit={limit}
@@ -156,6 +159,10 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
               ),
           },
           {
+            key: 'backup', label: 'Last backup',
+            render: (r) => <BackupState item={r} />,
+          },
+          {
             key: 'violations', label: 'Rule failures', sortKey: 'violations',
             render: (r) =>
               r.violations.length ? (
@@ -170,6 +177,27 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
           },
         ]}
       />
+    </Stack>
+  );
+}
+
+/** The last backup: when one last worked, and when the latest failed, why (its results are the last good configuration's). */
+function BackupState({ item: r }: { item: DriftItem }) {
+  if (r.lastStatus !== 'failed') return <When at={r.checkedAt} />;
+  return (
+    <Stack gap={2}>
+      <Badge color="red" variant="light" size="sm" style={{ textTransform: 'none' }}>
+        failed
+      </Badge>
+      {r.lastError && (
+        <Text size="xs" c="red" style={{ wordBreak: 'break-word' }}>
+          {r.lastError}
+        </Text>
+      )}
+      <Text size="xs" c="dimmed">
+        last good backup:
+      </Text>
+      <When at={r.checkedAt} none="never" />
     </Stack>
   );
 }
