@@ -546,6 +546,24 @@ describe('login rate limit across spellings and addresses', () => {
     expect(locked.body.message).toMatch(/^Too many login attempts for this user name: /);
   });
 
+  it('refuses the spellings the database takes for a name beyond those the counter folds, without checking the password', async () => {
+    for (let k = 0; k < 3; k++) expect((await attempt('192.0.2.40', 'admin')).status).toBe(401);
+    // characters the database ignores count for the name they hide; before, each spelling had a
+    // counter of its own and checked admin's password: the right one signed in
+    for (const spelling of ['adm\u200bin', 'admin\u0001', 'adm\0in']) {
+      const res = await attempt('192.0.2.40', spelling, ADMIN_PASSWORD);
+      expect([spelling, res.status, res.body.accessToken]).toEqual([spelling, 429, undefined]);
+    }
+    // letters it takes for others ("ß" for "ss", "œ" for "oe") make a name no user can have
+    const password = 'boesse-long-password';
+    expect((await r.http.post('/api/users').set(bearer(r.adminToken)).send({ username: 'boesse', password, role: 'viewer' })).status).toBe(201);
+    for (const spelling of ['bœsse', 'boeße']) {
+      const res = await attempt('192.0.2.41', spelling, password);
+      expect([spelling, res.status, res.body.message]).toEqual([spelling, 401, 'Wrong user name or password']);
+    }
+    expect((await attempt('192.0.2.41', 'BOESSE', password)).status).toBe(200);
+  });
+
   it('does not let one address lock a user out of the others', async () => {
     for (let k = 0; k < 3; k++) expect((await attempt('192.0.2.21', 'admin')).status).toBe(401);
     expect((await attempt('192.0.2.21', 'admin', ADMIN_PASSWORD)).status).toBe(429);

@@ -31,7 +31,8 @@ export class LoginResponse {
   @ApiProperty({ type: () => UserView }) user: UserView;
 }
 
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/** The names a user can be given (and so the only ones a login looks up). */
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'jdoe', pattern: USERNAME.source })

@@ -5,6 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 import * as argon2 from 'argon2';
 import * as crypto from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/env';
+import { loginName } from './login-throttler.guard';
 import { AuthUser } from './roles';
 import { API_TOKEN_PREFIX, sha256 } from './tokens';
 import { UsersRepository } from './users.repository';
@@ -37,7 +38,9 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string, ip: string | undefined): Promise<{ accessToken: string; expiresAt: Date; user: AuthUser }> {
-    const user = await this.repo.findByUsername(username);
+    // a spelling the database would take for a name but that is none a user can have is no one's
+    const name = loginName(username);
+    const user = name === null ? null : await this.repo.findByUsername(name);
     const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash, password), false);
     if (!user || !ok || user.disabled) throw new UnauthorizedException('Wrong user name or password');
     const sid = crypto.randomBytes(16).toString('hex');

@@ -9,6 +9,7 @@ import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import * as ipaddr from 'ipaddr.js';
 import { AuditService } from '../audit/audit.service';
+import { USERNAME } from './auth.dto';
 import type { AuthedRequest } from './roles';
 
 /** A login request as the guard leaves it: its keys in the per-user-name counters, by counter. */
@@ -25,12 +26,34 @@ export const LOGIN_THROTTLERS_BY_NAME = [LOGIN_USER_THROTTLER, LOGIN_USER_ADDRES
 export const LOGIN_USER_SPREAD = 10;
 
 /**
- * The user name as the database compares it (utf8mb4_unicode_ci: case, accents, full-width
- * forms and trailing spaces do not count), so that "admin", "ADMIN ", "ádmin" and "ａｄｍｉｎ",
- * which all sign in as admin, share one counter.
+ * A spelling of a name folded as the database compares it (utf8mb4_unicode_ci): case, accents,
+ * full-width forms and trailing spaces do not count; with `dropIgnored`, neither do controls (NUL,
+ * U+0001…) and invisible format characters (a zero-width space, a word joiner), which it ignores.
+ */
+function foldName(raw: unknown, dropIgnored: boolean): string {
+  const decomposed = String(raw ?? '').normalize('NFKD').replace(/\p{M}/gu, '');
+  return (dropIgnored ? decomposed.replace(/[\p{Cc}\p{Default_Ignorable_Code_Point}]/gu, '') : decomposed).toLowerCase().replace(/ +$/, '');
+}
+
+/**
+ * The user name's counter, so that "admin", "ADMIN ", "ádmin", "ａｄｍｉｎ" and "adm\u200Bin",
+ * which the database all takes for admin, share one. It folds what a login refuses anyway
+ * (loginName) too, so that such a spelling is refused once its name's limit is spent.
  */
 export function loginNameKey(raw: unknown): string {
-  return String(raw ?? '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ +$/, '').slice(0, 64);
+  return foldName(raw, true).slice(0, 64);
+}
+
+/**
+ * The user name a login looks up, or null when the spelling cannot be a user's name: folded as
+ * above, it must be one that a user can be given (CreateUserDto's). The database takes more
+ * spellings for the same name than any key here folds ("ß" is "ss", "œ" is "oe", a NUL is
+ * nothing): each had a counter of its own, yet checked the real user's password, so guessing went
+ * on past the limit. Such a name is now no one's, and its password is never checked.
+ */
+export function loginName(raw: unknown): string | null {
+  const name = foldName(raw, false);
+  return USERNAME.test(name) ? name : null;
 }
 
 /** The client's address for counting: an IPv6 client's /64 (one subscriber holds all of it), an IPv4 address as it is. */
