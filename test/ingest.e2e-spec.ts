@@ -1,6 +1,7 @@
 // The one inventory pipeline against the real MariaDB: a report becomes a device, the same
 // machine seen by another source or at another address stays one device, junk identifiers
 // never merge machines, and a rescan writes only what changed, as history.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { INGEST_LOCKS, IngestBusy, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { InventoryReport } from '../src/inventory/inventory-report';
@@ -8,6 +9,17 @@ import { InventoryRepository } from '../src/inventory/inventory.repository';
 import { DeviceCountsService } from '../src/software/device-counts.service';
 import { SoftwareService } from '../src/software/software.service';
 import { bearer, createTestApp, TestApp } from './support/app';
+
+/** What `work` resolves to, and the longest it (or anything else) held this process's event loop meanwhile, in ms. */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  try {
+    return { result: await work(), stallMs: delay.max / 1e6 };
+  } finally {
+    delay.disable();
+  }
+}
 
 const linuxHost = (over: Partial<InventoryReport> = {}): InventoryReport => ({
   source: 'ssh',
@@ -639,6 +651,61 @@ describe('inventory ingest', () => {
     await t.app.get(DeviceCountsService).flush();
     const listed = (await t.http.get('/api/software?q=fleet-pkg-7&limit=50').set(viewer)).body.items as Array<{ name: string; deviceCount: number }>;
     expect(listed.find((x) => x.name === 'fleet-pkg-7')).toMatchObject({ deviceCount: 20 });
+  });
+
+  describe('a report with tens of thousands of addresses or packages', () => {
+    // 4,096 interfaces of 8 addresses each (2001:db8:<interface>::<n>), each interface its own MAC
+    const router = (over: Partial<InventoryReport> = {}): InventoryReport => ({
+      source: 'snmp',
+      identity: { hostname: 'core-rtr-big', serial: 'BIG-ROUTER-1', addresses: ['2001:db8:0::1'] },
+      device: { type: 'router', platform: 'junos' },
+      interfaces: Array.from({ length: 4096 }, (_, i) => ({
+        name: `ge-0/0/${i}.0`, ifIndex: i + 1, mac: `02:00:5e:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+        addresses: Array.from({ length: 8 }, (_, j) => `2001:db8:${i.toString(16)}::${j + 1}`),
+      })),
+      ...over,
+    });
+
+    it('stores 32,768 addresses, and ingests the same report again, or with one interface renumbered, without holding the event loop for seconds', async () => {
+      const first = await ingest.ingest(router());
+      const [{ n }] = await t.db.query('SELECT COUNT(*) AS n FROM device_addresses WHERE device_id = ?', [first.deviceId]);
+      expect(Number(n)).toBe(32_768);
+      // before: every address looked up in the whole list, the API process frozen 8 to 15 s
+      const again = await longestStall(() => ingest.ingest(router()));
+      expect(again.result).toMatchObject({ deviceId: first.deviceId, created: false, changes: 0 });
+      expect(again.stallMs).toBeLessThan(2_000);
+      // eight addresses gone, eight added, as history
+      const renumbered = router();
+      renumbered.interfaces![7].addresses = Array.from({ length: 8 }, (_, j) => `2001:db8:ffff::${j + 1}`);
+      const moved = await longestStall(() => ingest.ingest(renumbered));
+      expect(moved.result.changes).toBe(16);
+      expect(moved.stallMs).toBeLessThan(2_000);
+    }, 120_000);
+
+    it("refuses an agent's report whose interfaces list more than 16,384 addresses in all, with a 400 naming interfaces", async () => {
+      const technician = bearer(await t.tokenFor('technician'));
+      const { source: _s, ...body } = router({ device: { type: 'server', platform: 'linux' } });
+      body.interfaces = body.interfaces!.map((i) => ({ ...i, addresses: i.addresses!.slice(0, 5) })); // 20,480
+      const res = await t.http.post('/api/inventory/reports').set(technician).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([{ field: 'interfaces', messages: ['must list at most 16384 addresses in all, not 20480'] }]);
+      expect(await t.db.query("SELECT id FROM devices WHERE serial = 'BIG-ROUTER-1' AND platform = 'linux'")).toEqual([]);
+    });
+
+    it('records 20,000 upgraded packages, one history line each, without holding the event loop for seconds', async () => {
+      const host = (version: string) => linuxHost({
+        identity: { hostname: 'pkg-mirror', serial: 'PKG-MIRROR-1', macs: ['52:54:00:20:00:00'], addresses: ['198.51.100.200'] },
+        interfaces: [{ name: 'eth0', mac: '52:54:00:20:00:00', addresses: ['198.51.100.200'] }],
+        software: Array.from({ length: 20_000 }, (_, i) => ({ name: `mirror-pkg-${i}`, version, architecture: 'amd64' })),
+      });
+      const first = await ingest.ingest(host('1.0'));
+      // before: each changed title looked up in both whole lists, the API process frozen about 15 s
+      const upgraded = await longestStall(() => ingest.ingest(host('1.1')));
+      expect(upgraded.stallMs).toBeLessThan(2_000);
+      expect(upgraded.result).toMatchObject({ deviceId: first.deviceId, changes: 20_000 });
+      expect(await t.db.query("SELECT action, before_value AS b, after_value AS a FROM inventory_history WHERE device_id = ? AND subject = 'mirror-pkg-7'", [first.deviceId]))
+        .toEqual([{ action: 'changed', b: '1.0', a: '1.1' }]);
+    }, 120_000);
   });
 
   it('keeps the catalogue device counts current between recounts', async () => {

@@ -1,4 +1,4 @@
-import { REPORT_SCHEMA, reportSchemaForOpenApi, validateAgainst, validateReport } from './report-schema';
+import { MAX_REPORT_ADDRESSES, REPORT_SCHEMA, reportSchemaForOpenApi, validateAgainst, validateReport } from './report-schema';
 
 const ok = { identity: { hostname: 'ws-1' } };
 
@@ -34,6 +34,16 @@ describe('validateReport', () => {
     ['agent.version', 'is required', { ...ok, agent: { name: 'x' } }],
   ])('names %s: %s', (field, message, report) => {
     expect(validateReport(report)).toEqual([{ field, messages: [message] }]);
+  });
+
+  it(`takes ${MAX_REPORT_ADDRESSES} addresses on the interfaces in all, and names interfaces past that`, () => {
+    // 256 VLAN interfaces with 64 addresses each: the cap exactly
+    const vlans = Array.from({ length: 256 }, (_, i) => ({ name: `vlan${i}`, addresses: new Array(64).fill('192.0.2.1') }));
+    expect(MAX_REPORT_ADDRESSES).toBe(256 * 64);
+    expect(validateReport({ ...ok, interfaces: vlans })).toEqual([]);
+    expect(validateReport({ ...ok, interfaces: [...vlans, { name: 'lo', addresses: ['127.0.0.1'] }] })).toEqual([
+      { field: 'interfaces', messages: [`must list at most ${MAX_REPORT_ADDRESSES} addresses in all, not ${MAX_REPORT_ADDRESSES + 1}`] },
+    ]);
   });
 
   it('stops at 20 problems', () => {

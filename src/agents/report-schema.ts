@@ -44,6 +44,14 @@ const MAC = '^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$';
 // an IPv4 or IPv6 address, without a prefix length or zone; ingest checks it once more
 const IP = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]{2,45})$';
 
+/**
+ * The most addresses a report's interfaces may list in all. The schema's own limits (4,096
+ * interfaces × 64 addresses) allow 262,144, which no machine has: a busy hypervisor or a router
+ * with every VLAN carries hundreds, so 16,384 is far past any real one, and an absurd report is
+ * a 400 instead of minutes of the API's time.
+ */
+export const MAX_REPORT_ADDRESSES = 16_384;
+
 /** Agents run on computers: a report names one of these platforms. */
 export const AGENT_PLATFORMS = ['linux', 'macos', 'windows', 'other'] as const;
 
@@ -99,6 +107,7 @@ export const REPORT_SCHEMA: JsonSchema = {
     },
     interfaces: {
       type: 'array', maxItems: 4096,
+      description: `the machine's network interfaces; their addresses at most ${MAX_REPORT_ADDRESSES.toLocaleString('en')} in all`,
       items: {
         type: 'object', additionalProperties: false, required: ['name'],
         properties: {
@@ -227,7 +236,18 @@ export function validateAgainst(schema: JsonSchema, value: unknown, root = 'repo
 
 const join = (at: string, key: string) => (at ? `${at}.${key}` : key);
 
-/** The report's problems, with fields named from the report's top (identity.macs[0], not report.identity…). */
+/**
+ * The report's problems, with fields named from the report's top (identity.macs[0], not
+ * report.identity…); past the schema, the one limit it cannot say: the interfaces' addresses
+ * in all (MAX_REPORT_ADDRESSES).
+ */
 export function validateReport(body: unknown): FieldError[] {
-  return validateAgainst(REPORT_SCHEMA, body, '').map((e) => ({ ...e, field: e.field || 'body' }));
+  const problems = validateAgainst(REPORT_SCHEMA, body, '').map((e) => ({ ...e, field: e.field || 'body' }));
+  if (problems.length) return problems;
+  const interfaces = (body as { interfaces?: Array<{ addresses?: string[] }> }).interfaces ?? [];
+  const addresses = interfaces.reduce((n, i) => n + (i.addresses?.length ?? 0), 0);
+  if (addresses > MAX_REPORT_ADDRESSES) {
+    return [{ field: 'interfaces', messages: [`must list at most ${MAX_REPORT_ADDRESSES} addresses in all, not ${addresses}`] }];
+  }
+  return [];
 }

@@ -27,6 +27,7 @@ import { compareVersions } from '../common/versions';
 import { databaseTag } from '../database/named-lock';
 
 type History = Omit<HistoryEntry, 'id' | 'device'>;
+type InstalledVersion = { softwareId: number; version: string; architecture: string };
 /** The groups a report leaves alone, each with the better source whose view stands. */
 type Held = Partial<Record<FieldGroup, ReportSource>>;
 
@@ -158,7 +159,8 @@ export class IngestService {
     if (r.report.interfaces && !held.interfaces) await this.syncInterfaces(m, id, r, isNew);
     if (r.report.neighbours) await this.syncNeighbours(m, id, r, isNew);
     await this.devices.touchSource(m, id, r.source, r.at, r.addresses[0] ?? null, reachedBefore);
-    await this.devices.insertHistory(m, history);
+    // a thousand rows a statement: 20,000 upgraded packages in one held the event loop for a second
+    for (let i = 0; i < history.length; i += 1000) await this.devices.insertHistory(m, history.slice(i, i + 1000));
     return { deviceId: id, created: isNew, matchedBy: by, changes: history.length, outrankedBy: held };
   }
 
@@ -240,8 +242,7 @@ export class IngestService {
   private async syncAddresses(m: EntityManager, id: number, r: CleanReport, isNew: boolean, outranked: boolean, othersReach: Set<string>, record: RecordFn): Promise<void> {
     type Row = { ip: string | null; mac: string | null; interfaceName: string | null };
     // a device created by this report has no rows of its own yet: nothing to read or delete
-    const known = isNew ? [] : await this.devices.addressesOf(m, id);
-    const before = known.map(addressKey);
+    const known = isNew ? [] : await this.repo.addressesOf(m, id);
     let unique: Row[];
     if (!outranked && r.report.interfaces?.length) {
       const next: Row[] = [];
@@ -251,17 +252,22 @@ export class IngestService {
         if (!ips.length && mac) next.push({ ip: null, mac, interfaceName: cleanText(i.name) ?? null });
         for (const ip of ips) next.push({ ip, mac, interfaceName: cleanText(i.name) ?? null });
       }
-      for (const ip of r.addresses) if (!next.some((a) => a.ip === ip)) next.push({ ip, mac: null, interfaceName: null });
-      for (const mac of r.macs) if (!next.some((a) => a.mac === mac)) next.push({ ip: null, mac, interfaceName: null });
-      for (const a of known) if (a.ip && othersReach.has(a.ip) && !next.some((b) => b.ip === a.ip)) next.push({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName });
+      // sets, not lookups in the list: an interface table may carry tens of thousands of addresses
+      const ips = new Set(next.map((a) => a.ip));
+      const macs = new Set(next.map((a) => a.mac));
+      for (const ip of r.addresses) if (!ips.has(ip)) next.push({ ip, mac: null, interfaceName: null });
+      for (const mac of r.macs) if (!macs.has(mac)) next.push({ ip: null, mac, interfaceName: null });
+      for (const a of known) if (a.ip && othersReach.has(a.ip) && !ips.has(a.ip)) next.push({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName });
       const seen = new Set<string>();
       unique = next.filter((a) => !seen.has(addressKey(a)) && seen.add(addressKey(a)));
     } else {
       unique = known.map((a) => ({ ip: a.ip, mac: a.mac, interfaceName: a.interfaceName }));
       // every address the report sees the machine at: the ones it reached, and its interfaces'
       const seen = new Set([...r.addresses, ...(r.report.interfaces ?? []).flatMap((i) => i.addresses ?? [])]);
+      const has = new Set(unique.map((a) => a.ip));
       for (const ip of r.addresses) {
-        if (unique.some((a) => a.ip === ip)) continue;
+        if (has.has(ip)) continue;
+        has.add(ip);
         // the report's own interface table puts the new address on a MAC the device already
         // has (the better source listed it): it goes on that MAC's row, not on an IP-only row
         // beside it. A row of that MAC whose address the report sees nowhere is the old lease
@@ -278,15 +284,20 @@ export class IngestService {
         if (!gone.length) unique.push(row);
         else unique = unique.flatMap((a) => (a === gone[0] ? [row] : gone.includes(a) ? [] : [a]));
       }
-      if (!outranked) for (const mac of r.macs) if (!unique.some((a) => a.mac === mac)) unique.push({ ip: null, mac, interfaceName: null });
+      const macs = new Set(unique.map((a) => a.mac));
+      if (!outranked) for (const mac of r.macs) if (!macs.has(mac)) unique.push({ ip: null, mac, interfaceName: null });
     }
-    const after = unique.map(addressKey);
-    if (before.length === after.length && before.every((k) => after.includes(k))) return;
+    const before = new Set(known.map(addressKey));
+    const after = new Set(unique.map(addressKey));
+    const added = [...after].filter((a) => !before.has(a));
+    const removed = [...before].filter((a) => !after.has(a));
+    // the same set, and no row twice: nothing to write
+    if (!added.length && !removed.length && known.length === unique.length) return;
     if (!isNew) {
-      for (const a of after.filter((a) => !before.includes(a))) record(id, 'address', 'added', a, null, a);
-      for (const a of before.filter((a) => !after.includes(a))) record(id, 'address', 'removed', a, a, null);
+      for (const a of added) record(id, 'address', 'added', a, null, a);
+      for (const a of removed) record(id, 'address', 'removed', a, a, null);
     }
-    await this.devices.replaceAddresses(m, id, unique, isNew);
+    await this.repo.replaceRows(m, 'device_addresses', id, unique.map((a) => ({ ip: a.ip, mac: a.mac, interface_name: a.interfaceName })), isNew);
   }
 
   /**
@@ -346,16 +357,28 @@ export class IngestService {
     if (isNew) return; // a first sighting is one "device added", not a line per package
     const touched = [...new Set([...toAdd, ...toRemove].map((x) => x.softwareId))];
     const names = await this.repo.namesOf(m, touched);
+    // each side grouped by title once: a list scanned per touched title took seconds for a
+    // machine whose 20,000 packages all changed
+    const byTitle = (rows: Iterable<InstalledVersion>) => {
+      const out = new Map<number, InstalledVersion[]>();
+      for (const x of rows) {
+        const list = out.get(x.softwareId);
+        if (list) list.push(x);
+        else out.set(x.softwareId, [x]);
+      }
+      return out;
+    };
+    const had = byTitle(current);
+    const has = byTitle(wanted.values());
     // versions alone, unless they are all that stayed the same: then with their architectures
     // (7-Zip 23.01 reinstalled as x64 over x86 is a change worth a line)
-    const versions = (rows: Array<{ softwareId: number; version: string; architecture: string }>, t: number, withArch = false) =>
-      rows.filter((x) => x.softwareId === t).map((x) => (withArch && x.architecture ? `${x.version} (${x.architecture})` : x.version))
-        .sort((a, b) => compareVersions(a, b)).join(', ');
+    const versions = (rows: InstalledVersion[] = [], withArch = false) =>
+      rows.map((x) => (withArch && x.architecture ? `${x.version} (${x.architecture})` : x.version)).sort((a, b) => compareVersions(a, b)).join(', ');
     for (const t of touched) {
       const name = names.get(t) ?? `software ${t}`;
-      let was = versions(current, t);
-      let now = versions([...wanted.values()], t);
-      if (was === now) (was = versions(current, t, true)), (now = versions([...wanted.values()], t, true));
+      let was = versions(had.get(t));
+      let now = versions(has.get(t));
+      if (was === now) (was = versions(had.get(t), true)), (now = versions(has.get(t), true));
       if (!titlesBefore.has(t)) record(id, 'software', 'added', name, null, now);
       else if (!titlesAfter.has(t)) record(id, 'software', 'removed', name, was, null);
       else if (was !== now) record(id, 'software', 'changed', name, was, now);

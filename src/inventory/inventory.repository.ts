@@ -275,19 +275,33 @@ export class InventoryRepository {
     await m.query('UPDATE device_neighbours SET last_seen = ? WHERE device_id = ?', [at, deviceId]);
   }
 
-  /** The device's rows of the table, replaced; `fresh`: the device was created in this transaction, so it has none to delete. */
+  /**
+   * The device's addresses, as plain rows: a router's tens of thousands made into entities held
+   * the API process's event loop for most of a second.
+   */
+  async addressesOf(m: EntityManager, deviceId: number): Promise<Array<{ ip: string | null; mac: string | null; interfaceName: string | null }>> {
+    return m.query('SELECT ip, mac, interface_name AS interfaceName FROM device_addresses WHERE device_id = ? ORDER BY id', [deviceId]);
+  }
+
+  /**
+   * The device's rows of the table, replaced, a thousand rows a statement (the event loop is
+   * free between them); `fresh`: the device was created in this transaction, so it has none to delete.
+   */
   async replaceRows(m: EntityManager, table: DeviceRowTable, deviceId: number, rows: Array<Record<string, unknown>>, fresh = false): Promise<void> {
     if (!fresh) await m.query(`DELETE FROM ${table} WHERE device_id = ?`, [deviceId]);
     if (!rows.length) return;
     const cols = Object.keys(rows[0]);
-    await m.query(
-      `INSERT INTO ${table} (device_id, ${cols.join(', ')}) VALUES ${rows.map(() => `(?, ${cols.map(() => '?').join(', ')})`).join(', ')}`,
-      rows.flatMap((r) => [deviceId, ...cols.map((c) => r[c] ?? null)]),
-    );
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      await m.query(
+        `INSERT INTO ${table} (device_id, ${cols.join(', ')}) VALUES ${batch.map(() => `(?, ${cols.map(() => '?').join(', ')})`).join(', ')}`,
+        batch.flatMap((r) => [deviceId, ...cols.map((c) => r[c] ?? null)]),
+      );
+    }
   }
 }
 
 /** The per-device tables that a report replaces wholesale when they change. */
-type DeviceRowTable = 'hardware_components' | 'network_interfaces' | 'device_neighbours';
+type DeviceRowTable = 'hardware_components' | 'network_interfaces' | 'device_neighbours' | 'device_addresses';
 
 export { titleKey };

@@ -5782,6 +5782,7 @@ export interface operations {
                         cores?: number;
                         slot?: string;
                     }[];
+                    /** @description the machine's network interfaces; their addresses at most 16,384 in all */
                     interfaces?: {
                         name: string;
                         description?: string;
