@@ -1,10 +1,11 @@
 // auth/: the login rate limit. Guards run before interceptors, so the audit interceptor never
-// sees a refused attempt: this guard records it itself, then answers 429 saying which limit
-// was hit and for how long. A successful login forgets its user name's attempts (the
-// controller calls forget): the per-name limit is there to slow password guessing, and
-// counting the right password too locked out a technician who signs in from several places.
-// A name is limited per address, and ten times that from everywhere: a limit from everywhere
-// alone let anyone lock a chosen user out with a few wrong passwords, from one address.
+// sees a refused attempt: this guard records the first refusal of each limit itself, then
+// answers 429 saying which limit was hit and for how long. A successful login forgets its user
+// name's attempts (the controller calls forget): the per-name limit is there to slow password
+// guessing, and counting the right password too locked out a technician who signs in from
+// several places. A name is limited per address, and ten times that from everywhere: a limit
+// from everywhere alone let anyone lock a chosen user out with a few wrong passwords, from one
+// address.
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import * as ipaddr from 'ipaddr.js';
@@ -92,6 +93,13 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
   }
 
   protected async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    // the first refusal of each counter and window only: the attempts past it are refused alike,
+    // and a row for each let one client add millions a day to the audit log
+    if (detail.totalHits === detail.limit + 1) await this.recordRefusal(context);
+    return super.throwThrottlingException(context, detail);
+  }
+
+  private async recordRefusal(context: ExecutionContext): Promise<void> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     // the user name only: a body that is not the JSON the DTO takes (a string sent as text/plain)
     // would go into the log whole, password and all
@@ -100,6 +108,5 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
       userId: null, username: username || null, action: 'auth.login', objectType: 'user',
       summary: username ? { username } : null, ip: req.ip ?? null, requestId: req.id ?? null, statusCode: 429,
     });
-    return super.throwThrottlingException(context, detail);
   }
 }
