@@ -245,7 +245,8 @@ export class RemediationView {
   @ApiProperty({ description: 'what the baseline is, in words' }) baseline: string;
   @ApiProperty({ type: [String], description: 'the baseline\'s missing lines under their parent lines: what a push applies' }) lines: string[];
   @ApiProperty({ type: [String], description: 'lines the device has beyond its baseline (never removed automatically)' }) extra: string[];
-  @ApiProperty({ type: [String], description: 'baseline lines with masked secrets the device lacks: to set by hand' }) withheld: string[];
+  @ApiProperty({ type: [String], description: 'baseline lines to set by hand: with masked secrets the device lacks, or of an access list that adding entries would leave in the wrong order' }) withheld: string[];
+  @ApiProperty({ type: [String], description: 'why lines were withheld (one per access list)' }) notes: string[];
   @ApiProperty({ description: 'true: nothing was pushed' }) dryRun: boolean;
   @ApiPropertyOptional({ nullable: true, type: () => RemediationJob, description: 'the config.push job, when one was started' }) job: RemediationJob | null;
   @ApiPropertyOptional({ description: 'why nothing was pushed, when there was nothing to push' }) message?: string;

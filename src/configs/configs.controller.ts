@@ -222,11 +222,14 @@ export class ConfigsController {
   @ApiOkResponse({ type: RemediationView, description: 'a preview (dryRun, or nothing to push)' })
   @ApiAcceptedResponse({ type: RemediationView, description: 'the config.push job started' })
   async remediate(@IdParam('deviceId') deviceId: number, @Body() dto: RemediateDto, @CurrentUser() me: AuthUser, @Res({ passthrough: true }) res: Response) {
-    const { device, baseline, plan, withheld } = await this.configs.remediation(deviceId);
-    const preview = { deviceId, baselineId: baseline.baseline.id, baseline: baseline.label, lines: plan.add, extra: plan.extra, withheld };
+    const { device, baseline, plan, inLine } = await this.configs.remediation(deviceId);
+    const preview = { deviceId, baselineId: baseline.baseline.id, baseline: baseline.label, lines: plan.add, extra: plan.extra, withheld: plan.withheld, notes: plan.notes };
     if (dto.dryRun || plan.add.length === 0) {
       res.status(200);
-      return { ...preview, dryRun: true, job: null, ...(plan.add.length === 0 ? { message: 'nothing to push: the device has every line of its baseline' } : {}) };
+      const message = inLine
+        ? 'nothing to push: the device is in line with its baseline'
+        : 'nothing Teknisi can push: the device still differs from its baseline (lines of its own, lines in another order or withheld lines: see extra, withheld and notes)';
+      return { ...preview, dryRun: true, job: null, ...(plan.add.length === 0 ? { message } : {}) };
     }
     const job = { name: `Remediate ${device.hostname ?? `device ${deviceId}`}`.slice(0, 128), kind: 'config.push', params: { lines: plan.add, baselineId: baseline.baseline.id }, target: { deviceIds: [deviceId] }, retries: 0 };
     const created = await this.jobs.create(job as unknown as CreateJobDto, me.username);

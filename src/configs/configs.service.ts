@@ -471,8 +471,12 @@ export class ConfigsService implements OnModuleInit {
     return { items, total: n === null ? null : Number(n), page: q.page, limit: q.limit, pendingEvaluations: this.pendingEvaluations };
   }
 
-  /** What a remediation would push to bring the device back to its baseline. */
-  async remediation(deviceId: number): Promise<{ device: DeviceRow; baseline: ResolvedBaseline; plan: Remediation; withheld: string[] }> {
+  /**
+   * What a remediation would push to bring the device back to its baseline; `inLine`: the device
+   * does not differ from it at all (with nothing to push, there may still be extra lines, lines
+   * in another order or withheld ones).
+   */
+  async remediation(deviceId: number): Promise<{ device: DeviceRow; baseline: ResolvedBaseline; plan: Remediation; inLine: boolean }> {
     const device = await this.device(deviceId);
     if (!configSourceFor(device.platform)?.push) throw new ConflictException(`Teknisi cannot push configuration to platform ${device.platform}`);
     const [state] = await this.ds.query('SELECT current_text AS text FROM device_configs WHERE device_id = ? AND version_id IS NOT NULL', [deviceId]);
@@ -484,10 +488,12 @@ export class ConfigsService implements OnModuleInit {
     // the device lacks are withheld, for the technician to set
     const current = new Set((state.text as string).split('\n'));
     const lines = baseline.text.split('\n');
-    const withheld = lines.filter((l) => l.includes(MASK) && !current.has(l));
+    const secrets = lines.filter((l) => l.includes(MASK) && !current.has(l));
     const platform = device.platform as ConfigPlatform;
-    const { add } = missingLines(lines.filter((l) => !l.includes(MASK)).join('\n'), state.text, platform);
-    return { device, baseline, plan: { add, extra: missingLines(baseline.text, state.text, platform).extra }, withheld };
+    const { add, withheld, notes } = missingLines(lines.filter((l) => !l.includes(MASK)).join('\n'), state.text, platform);
+    const ignore = ignorePatterns(baseline.baseline);
+    const inLine = typeof ignore !== 'string' && diffConfigs(keepLines(baseline.text, ignore), keepLines(state.text, ignore), { from: 'baseline', to: 'current' }).diff === '';
+    return { device, baseline, plan: { add, extra: missingLines(baseline.text, state.text, platform).extra, withheld: [...secrets, ...withheld], notes }, inLine };
   }
 }
 

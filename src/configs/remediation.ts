@@ -7,6 +7,10 @@ export interface Remediation {
   add: string[];
   /** lines the device has and the baseline lacks, under their parents: for the technician to review, never pushed */
   extra: string[];
+  /** baseline lines that pushing would put in the wrong place (an access list's), under their parents: to apply by hand */
+  withheld: string[];
+  /** why lines were withheld, one per list */
+  notes: string[];
 }
 
 interface Entry {
@@ -100,6 +104,55 @@ function emit(entries: Entry[], platform: ConfigPlatform, closers: boolean): str
   return out;
 }
 
+/** Access lists: their entries are matched in order, and an entry added goes at the list's end. */
+const ACL_HEADER = /^(?:ip|ipv6|mac) access-list /;
+const NUMBERED_ACL = /^access-list (\S+) /;
+const ACL_PLATFORMS: ConfigPlatform[] = ['cisco-ios', 'cisco-nxos', 'eos', 'procurve'];
+
+/** The access list an entry is part of (its header, or `access-list <n>` for a numbered list's lines), or null. */
+function listOf(e: Entry, platform: ConfigPlatform): string | null {
+  if (!ACL_PLATFORMS.includes(platform)) return null;
+  if (e.parents.length > 0 && ACL_HEADER.test(e.parents[e.parents.length - 1])) return e.parents.join('\u0000');
+  const numbered = e.parents.length === 0 ? NUMBERED_ACL.exec(e.text.trim()) : null;
+  return numbered ? `access-list ${numbered[1]}` : null;
+}
+
+function byList(entries: Entry[], platform: ConfigPlatform): Map<string, Entry[]> {
+  const lists = new Map<string, Entry[]>();
+  for (const e of entries) {
+    const list = listOf(e, platform);
+    if (list !== null) lists.set(list, [...(lists.get(list) ?? []), e]);
+  }
+  return lists;
+}
+
+/**
+ * The baseline's access lists that cannot be brought back by adding entries: the device has its
+ * entries in another order, or lacks one before others (added, it would come after them — after
+ * a `permit ip any any`, where it never matches), or has entries of its own before a missing one.
+ * Only a list whose device entries are the beginning of the baseline's can be completed by
+ * pushing the rest.
+ */
+function listsOutOfOrder(base: Entry[], cur: Entry[], platform: ConfigPlatform): Map<string, string> {
+  const held = new Map<string, string>();
+  const current = byList(cur, platform);
+  for (const [list, entries] of byList(base, platform)) {
+    const want = entries.map((e) => e.text.trim());
+    const have = (current.get(list) ?? []).map((e) => e.text.trim());
+    const missing = want.some((w) => !have.includes(w));
+    const name = list.split('\u0000').pop()!;
+    if (missing) {
+      if (have.length > want.length || have.some((h, i) => h !== want[i])) {
+        held.set(list, `${name}: the device lacks entries before others it has (an entry added goes at the list's end, where it may never match): apply the whole list by hand`);
+      }
+    } else {
+      const common = have.filter((h) => want.includes(h));
+      if (common.length !== want.length || common.some((h, i) => h !== want[i])) held.set(list, `${name}: the device has the entries in another order: apply the whole list by hand`);
+    }
+  }
+  return held;
+}
+
 function difference(from: Entry[], to: Entry[]): Entry[] {
   const present = new Set(to.map((e) => key(e.parents, e.text.trim())));
   return from.filter((e) => !present.has(key(e.parents, e.text.trim())));
@@ -119,9 +172,23 @@ function difference(from: Entry[], to: Entry[]): Entry[] {
  * Lines the device has beyond the baseline are listed in `extra` (with their parents, same
  * form) but no command to remove them is made: the `no` form differs from command to command
  * (and a default may print nothing), so removal is left to the technician.
+ *
+ * Access lists (IOS-style `ip|ipv6|mac access-list` blocks, numbered `access-list <n>` lines)
+ * are matched in order: one the device has out of order, or lacks an entry of before others,
+ * is withheld whole (`withheld`, with a note): only missing entries at its end are pushed.
  */
 export function missingLines(baseline: string, current: string, platform: ConfigPlatform): Remediation {
   const base = parse(baseline, platform);
   const cur = parse(current, platform);
-  return { add: emit(difference(base, cur), platform, true), extra: emit(difference(cur, base), platform, false) };
+  const held = listsOutOfOrder(base, cur, platform);
+  const isHeld = (e: Entry) => {
+    const list = listOf(e, platform);
+    return list !== null && held.has(list);
+  };
+  return {
+    add: emit(difference(base, cur).filter((e) => !isHeld(e)), platform, true),
+    extra: emit(difference(cur, base), platform, false),
+    withheld: emit(base.filter(isHeld), platform, false),
+    notes: [...held.values()],
+  };
 }

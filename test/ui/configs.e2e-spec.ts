@@ -170,7 +170,7 @@ it('the remediation preview lists the baseline\'s line, and a confirmed push bri
   const push = await visible(tech.getByLabel('Lines to push'));
   expect((await push.textContent())!.split('\n').filter((l) => l.trim() !== 'exit')).toEqual(['interface GigabitEthernet0/0/1', OLD]);
   expect(await tech.getByLabel('Extra lines on the device (left alone)').textContent()).toBe(`interface GigabitEthernet0/0/1\n${NEW}`);
-  await visible(tech.getByText('Withheld: masked secrets to set by hand (0)'));
+  await visible(tech.getByText('Withheld: to set by hand (0)'));
   expect(rtr.runningConfig()).toContain(NEW);
 
   await tech.getByRole('button', { name: 'Remediate' }).click();

@@ -3098,8 +3098,10 @@ export interface components {
             lines: string[];
             /** @description lines the device has beyond its baseline (never removed automatically) */
             extra: string[];
-            /** @description baseline lines with masked secrets the device lacks: to set by hand */
+            /** @description baseline lines to set by hand: with masked secrets the device lacks, or of an access list that adding entries would leave in the wrong order */
             withheld: string[];
+            /** @description why lines were withheld (one per access list) */
+            notes: string[];
             /** @description true: nothing was pushed */
             dryRun: boolean;
             /** @description the config.push job, when one was started */

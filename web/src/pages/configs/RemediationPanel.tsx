@@ -1,6 +1,7 @@
 // Remediation (technicians): a preview of what would bring the device back to its baseline — the
 // missing lines under their parent lines, the device's extra lines (never removed
-// automatically) and baseline lines with masked secrets (withheld: to set by hand) — then a
+// automatically) and withheld lines to set by hand (masked secrets, access lists whose order
+// adding entries would not restore, each with a note) — then a
 // confirmed push, a config.push job followed live.
 import { useState } from 'react';
 import { Alert, Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
@@ -106,10 +107,19 @@ export function RemediationPanel({ deviceId, name, busy, onStarted }: { deviceId
               )}
             </Text>
             {preview.message && <Alert color="gray">{preview.message}</Alert>}
+            {preview.notes.length > 0 && (
+              <Alert color="yellow" title="Withheld: apply by hand">
+                <Stack gap={2}>
+                  {preview.notes.map((n) => (
+                    <Text key={n} size="sm">{n}</Text>
+                  ))}
+                </Stack>
+              </Alert>
+            )}
             <SimpleGrid cols={{ base: 1, md: 3 }}>
-              <Lines id="remediation-lines" title="Lines to push" lines={preview.lines} empty="None: the device has every line of its baseline." />
+              <Lines id="remediation-lines" title="Lines to push" lines={preview.lines} empty={preview.withheld.length ? 'None that Teknisi can push.' : 'None: the device has every line of its baseline.'} />
               <Lines id="remediation-extra" title="Extra lines on the device (left alone)" lines={preview.extra} empty="None." />
-              <Lines id="remediation-withheld" title="Withheld: masked secrets to set by hand" lines={preview.withheld} empty="None." />
+              <Lines id="remediation-withheld" title="Withheld: to set by hand" lines={preview.withheld} empty="None." />
             </SimpleGrid>
           </>
         )}
