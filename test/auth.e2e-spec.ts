@@ -202,6 +202,14 @@ describe('personal API tokens', () => {
     expect(blank.body.details.map((d: { field: string }) => d.field)).toEqual(['name']);
   });
 
+  it('counts a name\'s characters as the database does: 65 "❤️" (130 characters) are a 400 naming name, not a 500', async () => {
+    // class-validator's MaxLength does not count the variation selector U+FE0F after each heart
+    const long = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: '❤️'.repeat(65) });
+    expect([long.status, long.body.details]).toEqual([400, [{ field: 'name', messages: ['name must be at most 128 characters'] }]]);
+    const fits = await t.http.post('/api/tokens').set(bearer(t.adminToken)).send({ name: '❤️'.repeat(64) });
+    expect([fits.status, fits.body.name]).toEqual([201, '❤️'.repeat(64)]);
+  });
+
   it("stops working when its owner is deleted", async () => {
     const u = await makeUser('viewer');
     const created = await t.http.post('/api/tokens').set(bearer(u.token)).send({ name: 'orphan' });
@@ -277,6 +285,17 @@ describe('user management', () => {
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(res.body.details).toEqual([{ field, messages: [expect.stringMatching(message)] }]);
     expect(res.body.message).toContain(`${field}:`);
+  });
+
+  it('refuses a display name longer than the database keeps, counted as it counts (128 "❤️" are 256 characters), with a 400 naming it', async () => {
+    const displayName = '❤️'.repeat(128);
+    const created = await t.http.post('/api/users').set(bearer(t.adminToken)).send({ username: uniqueName('heart'), password: 'a-long-password', role: 'viewer', displayName });
+    expect([created.status, created.body.details]).toEqual([400, [{ field: 'displayName', messages: ['displayName must be at most 255 characters'] }]]);
+    const u = await makeUser('viewer');
+    const patched = await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ displayName });
+    expect([patched.status, patched.body.details?.[0]?.field]).toEqual([400, 'displayName']);
+    const fits = await t.http.patch(`/api/users/${u.id}`).set(bearer(t.adminToken)).send({ displayName: '❤️'.repeat(127) });
+    expect([fits.status, fits.body.displayName]).toEqual([200, '❤️'.repeat(127)]);
   });
 
   it('lists several problems at once', async () => {

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsoDateTime, Omittable, StorableDate, trimmed } from '../common/dto-fields';
+import { IsoDateTime, MaxChars, Omittable, StorableDate, trimmed } from '../common/dto-fields';
 import { USER_ROLES, UserRole } from './user.entity';
 
 export class LoginDto {
-  @ApiProperty({ example: 'admin' }) @IsString() @MinLength(1) @MaxLength(64) username: string;
+  @ApiProperty({ example: 'admin' }) @IsString() @MinLength(1) @MaxChars(64) username: string;
   @ApiProperty({ format: 'password' }) @IsString() @MinLength(1) @MaxLength(256) password: string;
 }
 
@@ -45,7 +45,7 @@ export class CreateUserDto {
 
   @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) displayName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(255) displayName?: string;
 }
 
 export class UpdateUserDto {
@@ -54,14 +54,14 @@ export class UpdateUserDto {
   password?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES }) @Omittable() @IsIn(USER_ROLES) role?: UserRole;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) displayName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(255) displayName?: string;
   @ApiPropertyOptional() @Omittable() @IsBoolean() disabled?: boolean;
 }
 
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'nightly export script', description: 'trimmed; not blank' })
-  @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128)
+  @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxChars(128)
   name: string;
   @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })
   @IsOptional() @IsoDateTime() @StorableDate()
