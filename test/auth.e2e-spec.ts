@@ -1,5 +1,6 @@
 // auth/: login, sessions and the cookie, personal API tokens, roles, user management,
-// the login rate limit, and the shape of validation errors.
+// the login rate limit, the shape of validation errors, and writes by the cookie from other
+// pages.
 import { AuthService } from '../src/auth/auth.service';
 import { UsersRepository } from '../src/auth/users.repository';
 import { ADMIN_PASSWORD, bearer, createTestApp, TestApp } from './support/app';
@@ -632,5 +633,60 @@ describe('login rate limit and successful logins', () => {
     // guessing is still stopped: the limit counts failures since the last success
     for (let i = 0; i < 3; i++) expect((await login('wrong-password')).status).toBe(401);
     expect((await login(ADMIN_PASSWORD)).status).toBe(429);
+  });
+});
+
+describe('writes by the session cookie from pages that are not Teknisi\'s', () => {
+  // a page on another port of this host or on a sibling subdomain is the same site: SameSite=Strict
+  // let its plain HTML form post with the cookie
+  let u: Awaited<ReturnType<typeof makeUser>>;
+  let cookie: string;
+  beforeAll(async () => {
+    u = await makeUser('admin');
+    cookie = `teknisi_session=${u.token}`;
+  });
+  const tokenNames = async () => ((await t.http.get('/api/tokens').set(bearer(u.token))).body.items as Array<{ name: string }>).map((i) => i.name);
+
+  it('refuses one that the browser says another page sent (Sec-Fetch-Site), and records who tried what', async () => {
+    const logout = await t.http.post('/api/auth/logout').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-site');
+    expect([logout.status, logout.body.message]).toEqual([403, expect.stringMatching(/^Refused: a page that is not Teknisi's own sent this write with your session cookie/)]);
+    expect((await me(u.token)).status).toBe(200); // still signed in
+    const token = await t.http.post('/api/tokens').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site').send({ name: 'forged' });
+    expect(token.status).toBe(403);
+    expect(await tokenNames()).not.toContain('forged');
+    const audit = await t.http.get(`/api/audit?username=${u.username}&action=token.create`).set(bearer(t.adminToken));
+    expect(audit.body.items).toEqual([expect.objectContaining({ statusCode: 403, objectType: 'token', summary: JSON.stringify({ refused: 'cross-site' }) })]);
+  });
+
+  it("takes the web UI's own writes (same-origin), one a user typed (none), and a client that names no page", async () => {
+    for (const [site, name] of [['same-origin', 'from-ui'], ['none', 'typed'], [undefined, 'curl']] as const) {
+      const req = t.http.post('/api/tokens').set('Cookie', cookie);
+      const res = await (site ? req.set('Sec-Fetch-Site', site) : req).send({ name });
+      expect([name, res.status]).toEqual([name, 201]);
+    }
+  });
+
+  it('without Sec-Fetch-Site (an older browser), takes Origin: it must name the host and port the request went to', async () => {
+    const send = (origin: string, name: string) => t.http.post('/api/tokens').set('Cookie', cookie).set('Host', 'teknisi.example').set('Origin', origin).send({ name });
+    expect((await send('https://teknisi.example', 'same-host')).status).toBe(201);
+    expect((await send('https://teknisi.example:443', 'default-port')).status).toBe(201);
+    expect((await send('https://teknisi.example:8443', 'other-port')).status).toBe(403);
+    expect((await send('https://wiki.teknisi.example', 'sibling')).status).toBe(403);
+    expect((await send('null', 'sandboxed')).status).toBe(403);
+    expect(await tokenNames()).toEqual(expect.not.arrayContaining(['other-port', 'sibling', 'sandboxed']));
+  });
+
+  it('leaves bearer tokens and reads alone', async () => {
+    expect((await t.http.post('/api/tokens').set(bearer(u.token)).set('Sec-Fetch-Site', 'cross-site').send({ name: 'script' })).status).toBe(201);
+    expect((await t.http.get('/api/auth/me').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-site')).status).toBe(200);
+  });
+
+  it('holds for the queue dashboard too', async () => {
+    const pause = '/admin/queues/api/queues/maintenance/pause';
+    expect((await t.http.put(pause).set('Cookie', cookie).set('Sec-Fetch-Site', 'same-site')).status).toBe(403);
+    const queues = await t.http.get('/admin/queues/api/queues').set(bearer(t.adminToken));
+    expect(queues.body.queues.find((q: { name: string }) => q.name === 'maintenance').isPaused).toBe(false);
+    expect((await t.http.put(pause).set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin')).status).toBeLessThan(300);
+    expect((await t.http.put('/admin/queues/api/queues/maintenance/resume').set(bearer(t.adminToken))).status).toBeLessThan(300);
   });
 });

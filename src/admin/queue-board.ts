@@ -12,7 +12,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AuditService } from '../audit/audit.service';
-import { bearerOrCookie } from '../auth/auth.guard';
+import { bearerOrCookie, CROSS_SITE_WRITE, crossSiteCookieWrite } from '../auth/auth.guard';
 import { AuthService } from '../auth/auth.service';
 import { AuthedRequest } from '../auth/roles';
 import { toErrorBody } from '../common/http-exception.filter';
@@ -32,7 +32,7 @@ export function mountQueueBoard(app: NestExpressApplication): void {
   app.use(QUEUE_BOARD_PATH, adminOnly(app.get(AuthService)), auditActions(app.get(AuditService)), board.getRouter());
 }
 
-/** 401 without credentials, 403 below admin; the same token and cookie rules as AuthGuard. */
+/** 401 without credentials, 403 below admin or for a cross-site write by the cookie; the same token and cookie rules as AuthGuard. */
 export function adminOnly(auth: AuthService): RequestHandler {
   const logger = new Logger('QueueBoard');
   const refuse = (res: Response, err: unknown) => {
@@ -46,6 +46,7 @@ export function adminOnly(auth: AuthService): RequestHandler {
       (user) => {
         if (!user) return refuse(res, new UnauthorizedException('Log in first: send a bearer token or the session cookie'));
         if (user.role !== 'admin') return refuse(res, new ForbiddenException(`The queue dashboard needs the admin role; you are ${user.role}`));
+        if (crossSiteCookieWrite(req as AuthedRequest)) return refuse(res, new ForbiddenException(CROSS_SITE_WRITE));
         (req as AuthedRequest).user = user;
         next();
       },
