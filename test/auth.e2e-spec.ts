@@ -1,9 +1,13 @@
 // auth/: login, sessions and the cookie, personal API tokens, roles, user management,
-// the login rate limit, the shape of validation errors, and writes by the cookie from other
-// pages.
+// the login rate limit, the shape of validation errors, cookie writes from other pages, and
+// progress streams outliving their credentials.
+import * as http from 'node:http';
+import { OPEN_RESPONSE_REAUTH } from '../src/auth/auth.guard';
 import { AuthService } from '../src/auth/auth.service';
 import { UsersRepository } from '../src/auth/users.repository';
 import { ADMIN_PASSWORD, bearer, createTestApp, TestApp } from './support/app';
+import { makeDevice, postJob } from './support/factories';
+import { Tabs, tabsOn } from './support/tabs';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -688,5 +692,68 @@ describe('writes by the session cookie from pages that are not Teknisi\'s', () =
     expect(queues.body.queues.find((q: { name: string }) => q.name === 'maintenance').isPaused).toBe(false);
     expect((await t.http.put(pause).set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin')).status).toBeLessThan(300);
     expect((await t.http.put('/admin/queues/api/queues/maintenance/resume').set(bearer(t.adminToken))).status).toBeLessThan(300);
+  });
+});
+
+describe('progress streams of users signed out since they opened them', () => {
+  let r: TestApp;
+  let tabs: Tabs;
+  beforeAll(async () => {
+    OPEN_RESPONSE_REAUTH.everyMs = 200;
+    r = await createTestApp();
+    tabs = await tabsOn(r);
+  });
+  afterAll(async () => {
+    OPEN_RESPONSE_REAUTH.everyMs = 30_000;
+    await r?.close();
+  });
+
+  /** Opens the stream and resolves once its first event came; `ended` resolves when the server ends or cuts it. */
+  const follow = (path: string, headers: Record<string, string>) => new Promise<{ req: http.ClientRequest; ended: Promise<void> }>((resolve, reject) => {
+    const req = tabs.open(path, headers);
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`${path}: ${res.statusCode}`));
+      const ended = new Promise<void>((done) => res.on('close', () => done()));
+      res.on('error', () => undefined);
+      res.once('data', () => resolve({ req, ended }));
+    });
+  });
+  /** Whether `ended` settles within ms. */
+  const endsWithin = (ended: Promise<void>, ms: number) => new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void ended.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+
+  it('end once the session logs out, the user is disabled or deleted, or the token is revoked; the others go on', async () => {
+    const device = await makeDevice(r.db, { hostname: 'stream-auth-01' });
+    // a recurring job: its stream never ends by itself
+    const id = await postJob(r, { name: 'nightly noop', kind: 'noop', target: { deviceIds: [device] }, schedule: { cron: '0 3 * * *', timezone: 'UTC' } });
+    const path = `/api/jobs/${id}/events`;
+    const users = await Promise.all(['leaver', 'disabled', 'deleted', 'revoker'].map(async (name) => {
+      const token = await r.tokenFor('viewer', `stream-${name}`);
+      const { id: userId } = (await r.http.get('/api/auth/me').set(bearer(token))).body;
+      return { token, userId: userId as number };
+    }));
+    const [leaver, disabled, deleted, revoker] = users;
+    const apiToken = await r.http.post('/api/tokens').set(bearer(revoker.token)).send({ name: 'stream' });
+    const streams = {
+      leaver: await follow(path, bearer(leaver.token)),
+      disabled: await follow(path, { Cookie: `teknisi_session=${disabled.token}` }),
+      deleted: await follow(path, bearer(deleted.token)),
+      revoked: await follow(path, bearer(apiToken.body.token)),
+      admin: await follow(path, bearer(r.adminToken)),
+    };
+    expect((await r.http.post('/api/auth/logout').set(bearer(leaver.token))).status).toBe(204);
+    expect((await r.http.patch(`/api/users/${disabled.userId}`).set(bearer(r.adminToken)).send({ disabled: true })).status).toBe(200);
+    expect((await r.http.delete(`/api/users/${deleted.userId}`).set(bearer(r.adminToken))).status).toBe(204);
+    expect((await r.http.delete(`/api/tokens/${apiToken.body.id}`).set(bearer(revoker.token))).status).toBe(204);
+    // before, each went on for good (a generous bound: a check every 200 ms here)
+    const ended = await Promise.all([streams.leaver, streams.disabled, streams.deleted, streams.revoked].map((s) => endsWithin(s.ended, 10_000)));
+    expect(ended).toEqual([true, true, true, true]);
+    expect(await endsWithin(streams.admin.ended, 1000)).toBe(false); // five checks later, the admin's goes on
+    await tabs.leave(streams.admin.req);
   });
 });

@@ -1,8 +1,9 @@
 // auth/: the global guard. Every route needs a bearer token or the session cookie unless it
 // is @Public(); a write by the cookie must come from Teknisi's own pages; then the caller's
 // role must reach the route's @MinRole (reads: viewer, writes: admin when the route does not say).
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import { auditedWrite } from '../audit/audit.interceptor';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from './auth.service';
@@ -50,8 +51,16 @@ function sameHost(origin: string, host: string | undefined): boolean {
   }
 }
 
+/**
+ * How often a response still open (a progress stream: a recurring job's never ends) checks that
+ * the credentials it was opened with still sign in. Tests shorten it.
+ */
+export const OPEN_RESPONSE_REAUTH = { everyMs: 30_000 };
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('Auth');
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
@@ -79,7 +88,38 @@ export class AuthGuard implements CanActivate {
       await this.recordRefusal(ctx, req, user);
       throw new ForbiddenException(`This needs the ${needed} role; you are ${user.role}`);
     }
+    this.endWhenSignedOut(req, ctx.switchToHttp().getResponse<Response>(), token!);
     return true;
+  }
+
+  /**
+   * Cuts the response, as if its client had left, once the token or cookie it came with no longer
+   * signs in: the user was disabled or deleted, logged out, or the token was revoked. A progress
+   * stream went on for such a user, a recurring job's for good.
+   */
+  private endWhenSignedOut(req: AuthedRequest, res: Response, token: string): void {
+    if (res.destroyed) return; // the client left already: its 'close' has been
+    let closed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const later = () => {
+      timer = setTimeout(check, OPEN_RESPONSE_REAUTH.everyMs).unref();
+    };
+    const check = () => {
+      this.auth.authenticate(token).then(
+        (still) => {
+          if (closed) return;
+          if (still) return later();
+          this.logger.log({ userId: req.user?.id, path: req.path }, 'cut a response still open: its credentials no longer sign in');
+          res.destroy();
+        },
+        later, // no verdict (the database unreachable): ask again later
+      );
+    };
+    res.once('close', () => {
+      closed = true;
+      clearTimeout(timer);
+    });
+    later();
   }
 
   private async recordRefusal(ctx: ExecutionContext, req: AuthedRequest, user: { id: number; username: string }, summary?: object): Promise<void> {
