@@ -214,6 +214,47 @@ describe('agents', () => {
       expect(again.body.deviceId).toBe(behind.body.deviceId);
     });
 
+    describe('a report collected before the last one of its machine', () => {
+      const late = (version: string, collectedAt: Date, hostname = 'ws-late', serial = 'LATE00001') => sampleReport({
+        collectedAt: collectedAt.toISOString(),
+        identity: { hostname, serial, macs: ['3c:52:82:0a:7e:01'], addresses: ['192.0.2.71'] },
+        interfaces: [{ name: 'eno1', mac: '3c:52:82:0a:7e:01', mtu: 1500, adminStatus: 'up', operStatus: 'up', addresses: ['192.0.2.71'] }],
+        software: [{ name: 'Mozilla Firefox', version, publisher: 'Mozilla' }],
+      });
+      const firefox = async (id: number) =>
+        ((await t.http.get(`/api/devices/${id}/software`).set(bearer(t.adminToken))).body.items as Array<{ name: string; version: string }>).map((x) => `${x.name} ${x.version}`);
+      const changed = async (id: number) =>
+        ((await t.http.get(`/api/devices/${id}/history?limit=100`).set(bearer(t.adminToken))).body.items as Array<{ action: string }>).filter((h) => h.action !== 'added');
+
+      it('is taken as a sighting only: the newer inventory stays, and no history line says otherwise', async () => {
+        const newerAt = new Date(Date.now() - 60_000);
+        const newer = await report(token, late('128.0', newerAt));
+        expect(newer.body).toMatchObject({ created: true });
+        // held up on its way (a proxy's queue, a retry): it arrives second
+        const older = await report(token, late('115.0', new Date(Date.now() - 10 * 60_000)));
+        expect(older.body).toEqual({ deviceId: newer.body.deviceId, created: false, matchedBy: 'serial', changes: 0 });
+        expect(await firefox(newer.body.deviceId)).toEqual(['Mozilla Firefox 128.0']);
+        expect(await changed(newer.body.deviceId)).toEqual([]);
+        const device = (await t.http.get(`/api/devices/${newer.body.deviceId}`).set(bearer(t.adminToken))).body;
+        expect(device.lastSeen).toBe(newerAt.toISOString());
+        expect(device.sources).toEqual([expect.objectContaining({ kind: 'agent', lastSeen: newerAt.toISOString() })]);
+      });
+
+      it("keeps a technician's upload at the time it was collected, however old: a dry run from yesterday is yesterday's", async () => {
+        const yesterday = new Date(Date.now() - 86_400_000);
+        // a machine without network: its dry run, carried over and uploaded a day later
+        const offline = await report(technician, late('115.0', yesterday, 'ws-offline', 'OFFLINE01'));
+        expect(offline.body).toMatchObject({ created: true });
+        const device = (await t.http.get(`/api/devices/${offline.body.deviceId}`).set(bearer(t.adminToken))).body;
+        expect([device.firstSeen, device.lastSeen]).toEqual([yesterday.toISOString(), yesterday.toISOString()]);
+        // and yesterday's report of a machine its agent reported since changes nothing
+        const known = (await t.db.query("SELECT id FROM devices WHERE serial = 'LATE00001'"))[0].id;
+        const stale = await report(technician, late('102.0', yesterday));
+        expect(stale.body).toEqual({ deviceId: known, created: false, matchedBy: 'serial', changes: 0 });
+        expect(await firefox(known)).toEqual(['Mozilla Firefox 128.0']);
+      });
+    });
+
     it('lets a technician post a report with their own token, not a viewer', async () => {
       expect((await report(technician, sampleReport({ identity: { hostname: 'by-hand', serial: 'BYHAND001' } }))).status).toBe(200);
       const refused = await report(viewer);

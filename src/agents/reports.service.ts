@@ -39,6 +39,25 @@ export function agentLabel(body: unknown): { name?: string; version?: string } |
   return { name: short((agent as { name?: unknown }).name), version: short((agent as { version?: unknown }).version) };
 }
 
+/**
+ * When the report was collected, as ingest dates it. A time in the future is now: a clock ahead
+ * would keep the device "seen" (and the agent's view ranked first) for as long as it is ahead.
+ * An enrolment token's agent sends what it collected at once (it keeps nothing to send later),
+ * so a time more than AGENT_CLOCK_BEHIND_MS past is a clock behind (a dead CMOS battery, a VM
+ * restored from a snapshot) and is now too: taken as it is, the device's last sighting would
+ * never advance, a new device would be stale at once and its history dated in 1970. A
+ * technician's upload keeps its time however old (a --dry-run report carried from a machine
+ * without network): dated now, yesterday's software list would overwrite what the machine's own
+ * agent or a scan has said since; dated as collected, ingest takes it only where nothing newer
+ * of the same source is known.
+ */
+export function collectedAtOf(collectedAt: string | undefined, from: Pick<Reporter, 'agentTokenId'>, now = new Date()): Date {
+  const claimed = collectedAt ? new Date(collectedAt) : now;
+  if (claimed > now) return now;
+  if (from.agentTokenId !== undefined && now.getTime() - claimed.getTime() > AGENT_CLOCK_BEHIND_MS) return now;
+  return claimed;
+}
+
 @Injectable()
 export class ReportsService {
   private readonly logger = new Logger('AgentReports');
@@ -58,16 +77,10 @@ export class ReportsService {
       throw badRequest(problems);
     }
     const { agent, collectedAt, ...report } = body as AgentReport;
-    const now = new Date();
-    // an agent's clock may be wrong: a report from the future would keep the device "seen" (and
-    // the agent's view ranked first) for as long as that clock is ahead. Agents send what they
-    // collected at once (they keep nothing to send later), so a time long past is a clock behind
-    // (a dead CMOS battery, a board without one, a VM restored from a snapshot): taken as it is,
-    // the device's last sighting would never advance, a new device would be stale at once and
-    // its history dated in 1970.
-    const claimed = collectedAt ? new Date(collectedAt) : now;
-    const at = claimed <= now && now.getTime() - claimed.getTime() <= AGENT_CLOCK_BEHIND_MS ? claimed : now;
-    if (at !== claimed && collectedAt) this.logger.warn({ reporter: from.label, collectedAt }, "the agent's clock is off the server's by more than an hour, or ahead: the report is taken as collected now");
+    const at = collectedAtOf(collectedAt, from);
+    if (collectedAt && at.getTime() !== new Date(collectedAt).getTime()) {
+      this.logger.warn({ reporter: from.label, collectedAt }, "the agent's clock is off the server's by more than an hour, or ahead: the report is taken as collected now");
+    }
     // a burst of agents (a building powering on at 8:00) would take every database connection,
     // and the UI's requests would queue behind them: past the cap, "later" in words and seconds
     if (this.inFlight >= this.config.reportsInFlight) {
@@ -84,8 +97,8 @@ export class ReportsService {
       this.inFlight--;
     }
     this.logger.log(
-      { reporter: from.label, agent, deviceId: result.deviceId, created: result.created, matchedBy: result.matchedBy, changes: result.changes },
-      'agent report ingested',
+      { reporter: from.label, agent, deviceId: result.deviceId, created: result.created, matchedBy: result.matchedBy, changes: result.changes, ...(result.olderThanKnown ? { collectedAt: at, olderThanKnown: true } : {}) },
+      result.olderThanKnown ? 'agent report ingested as a sighting only: collected before the last one from this device' : 'agent report ingested',
     );
     return result;
   }

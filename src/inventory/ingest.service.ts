@@ -5,7 +5,8 @@
 // device even when they share only one identifier (SNMP sees the MAC, SSH the serial too).
 // Devices a technician marked distinct are never given each other's reports. When several
 // sources see one machine, each group of fields keeps the best recent source's view (see
-// source-precedence.ts), so that alternating SNMP and SSH scans don't rewrite each other.
+// source-precedence.ts), so that alternating SNMP and SSH scans don't rewrite each other; a
+// report collected before its source's last one of the device is a sighting only.
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env';
@@ -125,9 +126,17 @@ export class IngestService {
       // never matched; writing into it brought its software back into the catalogue's counts)
       if (!current || current.status === 'retired') throw new DeviceVanished(id);
       const sightings = await this.repo.sightingsOf(m, current.id);
+      const own = sightings.find((s) => s.kind === r.source);
+      // collected before this source's last report of the machine (a scan slower than the next
+      // one, a report held up on its way, a dry run uploaded later): it says the machine was
+      // there then, and nothing newer than what the device knows, so it writes nothing
+      if (own && own.lastSeen > r.at) {
+        await this.devices.touchSource(m, id, r.source, r.at);
+        return { deviceId: id, created: false, matchedBy: by, changes: 0, olderThanKnown: true };
+      }
       held = await this.heldGroups(m, current, r, sightings);
       othersReach = addressesOthersReach(r.source, r.at, sightings, this.config.staleDays);
-      reachedBefore = sightings.find((s) => s.kind === r.source)?.address ?? null;
+      reachedBefore = own?.address ?? null;
       // the OS's name and version only make sense together; vendor, model and serial are
       // separate facts (and a serial is identity too), so a lower source still fills an empty one
       const heldFields = new Set<string>([...(held.os ? GROUP_FIELDS.os : []), ...(held.device ? GROUP_FIELDS.device.filter((f) => current[f] !== null) : [])]);

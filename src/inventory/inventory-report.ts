@@ -77,4 +77,6 @@ export interface IngestResult {
   changes: number;
   /** groups where a better source's recent view stood, by that source: the report only filled what was empty (source-precedence.ts) */
   outrankedBy?: Partial<Record<FieldGroup, ReportSource>>;
+  /** the report was collected before its source's last report of the device: it changed nothing */
+  olderThanKnown?: boolean;
 }
