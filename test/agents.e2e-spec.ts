@@ -4,7 +4,7 @@
 // reports — while storing SQL and HTML in free text inert, as text.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { INGEST_LOCKS, ingestLockNames } from '../src/inventory/ingest.service';
+import { INGEST_LOCKS, ingestLockNames, IngestService } from '../src/inventory/ingest.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 /** A small, valid report: what the Linux agent sends, cut down. */
@@ -252,6 +252,78 @@ describe('agents', () => {
         const stale = await report(technician, late('102.0', yesterday));
         expect(stale.body).toEqual({ deviceId: known, created: false, matchedBy: 'serial', changes: 0 });
         expect(await firefox(known)).toEqual(['Mozilla Firefox 128.0']);
+      });
+    });
+
+    describe('whoever holds an enrollment token', () => {
+      let ingest: IngestService;
+      beforeAll(() => {
+        ingest = t.app.get(IngestService);
+      });
+      const M1 = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+      const M2 = '9b2c7d4e-1a3f-4e5b-8c6d-7e8f9a0b1c2d';
+      const dc = {
+        identity: { hostname: 'dc01', fqdn: 'dc01.corp.example', serial: 'VMW-DC01-0001', macs: ['00:50:56:a0:dc:01'], addresses: ['192.0.2.10'] },
+        interfaces: [{ name: 'Ethernet0', mac: '00:50:56:a0:dc:01', addresses: ['192.0.2.10'] }],
+      };
+      const softwareOf = async (id: number) =>
+        ((await t.http.get(`/api/devices/${id}/software`).set(bearer(t.adminToken))).body.items as Array<{ name: string }>).map((x) => x.name).sort();
+
+      it("cannot take over a machine SSH knows by another OS installation id: the report becomes a device of its own", async () => {
+        const bySsh = await ingest.ingest({
+          source: 'ssh', ...dc,
+          device: { type: 'server', platform: 'windows', osFamily: 'windows', osName: 'Microsoft Windows Server 2022 Standard', osVersion: '10.0.20348', vendor: 'VMware, Inc.' },
+          hardware: [{ kind: 'cpu', name: 'Intel Xeon Gold 6338', cores: 4 }, { kind: 'other', name: 'machine-id', serial: M1 }],
+          software: [{ name: 'Active Directory Domain Services', version: '10.0.20348', publisher: 'Microsoft Corporation' }],
+        });
+        // a local admin of some enrolled PC copies the DC's serial, MAC, name and address
+        const forged = (machineId?: string) => report(token, sampleReport({
+          agent: { name: 'teknisi-agent.ps1', version: '1.0.0' },
+          identity: { ...dc.identity, ...(machineId ? { machineId } : {}) },
+          interfaces: dc.interfaces,
+          device: { type: 'workstation', platform: 'windows', osFamily: 'windows', osName: 'Microsoft Windows 10 Pro', osVersion: '10.0.19045' },
+          hardware: machineId ? [{ kind: 'other', name: 'machine-id', serial: machineId }] : [],
+          software: [{ name: 'Totally Legit Remote Access', version: '6.6.6' }],
+        }));
+        const other = await forged(M2);
+        expect(other.body).toMatchObject({ created: true, matchedBy: null });
+        expect(other.body.deviceId).not.toBe(bySsh.deviceId);
+        // nor without any id
+        const bare = await forged();
+        expect(bare.body.deviceId).not.toBe(bySsh.deviceId);
+        const kept = (await t.http.get(`/api/devices/${bySsh.deviceId}`).set(bearer(t.adminToken))).body;
+        expect(kept).toMatchObject({ hostname: 'dc01', osName: 'Microsoft Windows Server 2022 Standard', type: 'server', sources: [expect.objectContaining({ kind: 'ssh' })] });
+        expect(await softwareOf(bySsh.deviceId)).toEqual(['Active Directory Domain Services']);
+        // the DC's own agent (the same MachineGuid) joins it, as before
+        const own = await report(token, sampleReport({
+          agent: { name: 'teknisi-agent.ps1', version: '1.0.0' }, identity: { ...dc.identity, machineId: M1 }, interfaces: dc.interfaces,
+          device: { type: 'server', platform: 'windows', osFamily: 'windows', osName: 'Microsoft Windows Server 2022 Standard', osVersion: '10.0.20348' },
+          hardware: [{ kind: 'other', name: 'machine-id', serial: M1.toUpperCase() }],
+          software: [{ name: 'Active Directory Domain Services', version: '10.0.20348', publisher: 'Microsoft Corporation' }],
+        }));
+        expect(own.body).toMatchObject({ deviceId: bySsh.deviceId, created: false, matchedBy: 'serial' });
+      });
+
+      it("cannot take over a switch: an agent's report with its serial and MAC is a device of its own", async () => {
+        const sw = {
+          source: 'snmp' as const, identity: { hostname: 'core-sw1', serial: 'FOC2231X0SW', macs: ['70:1f:53:aa:00:01'], addresses: ['192.0.2.250'] },
+          device: { type: 'switch' as const, platform: 'cisco-ios' as const, vendor: 'Cisco', model: 'C9300-48P', osFamily: 'ios', osName: 'Cisco IOS XE', osVersion: '17.9.4' },
+          interfaces: [{ name: 'Vlan1', mac: '70:1f:53:aa:00:01', addresses: ['192.0.2.250'] }],
+        };
+        const bySnmp = await ingest.ingest(sw);
+        const forged = await report(token, sampleReport({
+          identity: { ...sw.identity, machineId: M2 },
+          interfaces: sw.interfaces,
+          device: { type: 'switch', platform: 'linux', osFamily: 'linux', osName: 'Debian GNU/Linux', osVersion: '12.11' },
+        }));
+        expect(forged.body).toMatchObject({ created: true, matchedBy: null });
+        expect(forged.body.deviceId).not.toBe(bySnmp.deviceId);
+        const kept = (await t.http.get(`/api/devices/${bySnmp.deviceId}`).set(bearer(t.adminToken))).body;
+        expect(kept).toMatchObject({ hostname: 'core-sw1', type: 'switch', platform: 'cisco-ios', osName: 'Cisco IOS XE', sources: [expect.objectContaining({ kind: 'snmp' })] });
+        // and the next scan still finds the switch, not the report's device
+        expect((await ingest.ingest(sw)).deviceId).toBe(bySnmp.deviceId);
+        // which is no network gear: an agent runs on a computer
+        expect((await t.http.get(`/api/devices/${forged.body.deviceId}`).set(bearer(t.adminToken))).body.type).toBe('other');
       });
     });
 

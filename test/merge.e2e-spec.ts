@@ -191,7 +191,7 @@ describe('merging devices and marking them distinct', () => {
         hostname: 'printer-4f', serial: 'PRN-4F-0001', type: 'printer', platform: 'printer', vendor: 'Brother', location: 'Floor 4', primaryIp: '192.0.2.44',
         interfaces: [expect.objectContaining({ name: 'eth0', mac: '00:1b:a9:4f:00:01' })], hardware: [expect.objectContaining({ name: 'toner cartridge' })],
       });
-      const again = await ingest.ingest({ source: 'agent', identity: { serial: 'PRN-4F-0001' } });
+      const again = await ingest.ingest({ source: 'snmp', identity: { serial: 'PRN-4F-0001' } });
       expect(again).toMatchObject({ deviceId: manual, matchedBy: 'serial' });
     });
 

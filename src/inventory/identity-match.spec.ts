@@ -1,4 +1,4 @@
-import { CandidateFacts, Choice, disambiguate, MatchedBy, ReportIdentity } from './identity-match';
+import { AgentCandidate, agentMayLand, CandidateFacts, Choice, disambiguate, MatchedBy, ReportIdentity } from './identity-match';
 
 // Two cloned VMs, 1 (vm-a at 192.0.2.1) and 2 (vm-b at 192.0.2.2), both carrying MAC x and
 // marked distinct; 1 also has MAC y, 2 has MAC z. Device 3 is an earlier ambiguous sighting.
@@ -33,5 +33,25 @@ describe('disambiguate', () => {
     ['without a distinct pair left, the oldest device', [1, 2, 3], [[1, 2]], { macs: [X, Y], addresses: [] }, 'mac', { id: 1, by: 'mac' }],
   ])('%s', (_what, pool, pairs, report, firstBy, expected) => {
     expect(disambiguate(pool, pairs, factsFor(pool, report), report, firstBy)).toEqual(expected);
+  });
+});
+
+describe('agentMayLand: which devices an agent\'s report may be matched to', () => {
+  const M1 = '3e1d7a5c9b2f4e80a6c1d2e3f4a5b6c7';
+  const M2 = '5d8a6c1e-3f4b-4a27-9e0d-b1c2f7a83e64';
+  const pc = (over: Partial<AgentCandidate> = {}): AgentCandidate => ({ id: 1, platform: 'linux', type: 'server', machineIds: [], ...over });
+  it.each<[string, AgentCandidate, string | undefined, boolean]>([
+    ['a computer with no known id, a report with one', pc(), M1, true],
+    ['a computer with no known id, a report without (a Mac)', pc({ platform: 'macos', type: 'laptop' }), undefined, true],
+    ['the same id (SSH and the agent on one machine)', pc({ machineIds: [M1] }), M1, true],
+    ['another id (another machine copying the serial)', pc({ machineIds: [M1] }), M2, false],
+    ['no id against a known one', pc({ machineIds: [M1] }), undefined, false],
+    ['an unclassified device is a computer', pc({ platform: 'other', type: 'other' }), M1, true],
+    ['a switch', pc({ platform: 'cisco-ios', type: 'switch' }), M1, false],
+    ['a printer', pc({ platform: 'printer', type: 'printer' }), undefined, false],
+    ['a router by type alone', pc({ platform: 'other', type: 'router' }), M1, false],
+    ['network gear, even with the same id', pc({ platform: 'other', type: 'firewall', machineIds: [M1] }), M1, false],
+  ])('%s', (_what, candidate, machineId, may) => {
+    expect(agentMayLand(candidate, machineId)).toBe(may);
   });
 });

@@ -1,6 +1,10 @@
 // inventory/: choosing the device a report belongs to when an identifier points at several
-// devices that a technician has marked as distinct machines (a cloned MAC, a reused serial).
-// Pure, so that the rules can be read and tested as a table; ingest feeds it from the database.
+// devices that a technician has marked as distinct machines (a cloned MAC, a reused serial),
+// and which devices an agent's report may land on at all. Pure, so that the rules can be read
+// and tested as a table; ingest feeds it from the database.
+
+import { DeviceType, Platform } from '../devices/device.entity';
+import { deviceClass } from './source-precedence';
 
 export type MatchedBy = 'serial' | 'mac' | 'hostname' | 'machine-id';
 
@@ -68,4 +72,28 @@ export function disambiguate(pool: number[], pairs: Array<[number, number]>, fac
   if (!hasDistinctPair(left, pairs)) return { id: left[0], by };
   const free = left.filter((id) => !pairs.some(([a, b]) => (a === id && left.includes(b)) || (b === id && left.includes(a))));
   return free.length ? { id: free[0], by } : { id: null, by: null };
+}
+
+/** What decides whether an agent's report may land on a candidate device. */
+export interface AgentCandidate {
+  id: number;
+  platform: Platform;
+  type: DeviceType;
+  /** the OS installation ids its hardware lists (rows {kind: other, name: machine-id}), lower case */
+  machineIds: string[];
+}
+
+/**
+ * Whether an agent's report (`machineId`: its OS installation id, lower case, if it sent one)
+ * may be matched to the candidate. An enrolment token is shared by a whole fleet, so a report
+ * proves only that it came from some enrolled machine, and its serial, MACs and name can be
+ * copied from anywhere. No agent runs on network gear (a switch, a router, a printer …), so no
+ * agent's report is ever one of those. A computer whose OS installation id is known (an SSH scan
+ * read /etc/machine-id or the MachineGuid, or its agent sent it) takes an agent's report only
+ * with that same id: the same machine's agent reads the same file. Otherwise the report is
+ * another machine's, and becomes a device of its own instead of rewriting this one.
+ */
+export function agentMayLand(c: AgentCandidate, machineId: string | undefined): boolean {
+  if (deviceClass(c.platform, c.type) === 'network') return false;
+  return !c.machineIds.length || (!!machineId && c.machineIds.includes(machineId));
 }

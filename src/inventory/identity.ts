@@ -65,6 +65,14 @@ const TERMINAL_SEQUENCES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u000
  */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
+/** Linux's /etc/machine-id (32 hex digits) or Windows' MachineGuid; none of zeros. */
+const MACHINE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** An OS installation id, lower case, when the value is one (not empty, malformed or zeros). */
+export function usefulMachineId(id: unknown): string | undefined {
+  return typeof id === 'string' && MACHINE_ID.test(id) && /[1-9a-f]/i.test(id) ? id.toLowerCase() : undefined;
+}
+
 /**
  * An IP address as a device reported it, storable as one: IPv4 or IPv6 without a zone
  * (fe80::1%eth0 means something only on the host that wrote it, as the API says, and a zone

@@ -3,7 +3,8 @@
 // changed is written, each change as a history row. MySQL named locks on every identifier of
 // the report (serial, MACs, hostname@address, hostname@machine-id) make two reports of one new machine, on two workers at once, end as one
 // device even when they share only one identifier (SNMP sees the MAC, SSH the serial too).
-// Devices a technician marked distinct are never given each other's reports. When several
+// Devices a technician marked distinct are never given each other's reports, nor an agent's
+// report network gear or a computer with another OS installation id. When several
 // sources see one machine, each group of fields keeps the best recent source's view (see
 // source-precedence.ts), so that alternating SNMP and SSH scans don't rewrite each other; a
 // report collected before its source's last one of the device is a sighting only.
@@ -18,8 +19,8 @@ import { DeviceCountsService } from '../software/device-counts.service';
 import { fieldHistoryKind, HistoryEntry, HistoryKind } from '../devices/history-entry.entity';
 import { calendarDay } from '../common/calendar';
 import { normalizeMac } from '../common/mac';
-import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial, normalizedTitle } from './identity';
-import { disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
+import { cleanText, isStorableIp, isUsefulMac, isUsefulSerial, normalizedTitle, usefulMachineId } from './identity';
+import { agentMayLand, disambiguate, hasDistinctPair, MatchedBy } from './identity-match';
 import { IngestResult, InventoryReport } from './inventory-report';
 import { InventoryRepository, TitleKey, titleKey } from './inventory.repository';
 import { addressesOthersReach, deviceClass, FieldGroup, GROUP_FIELDS, outrankedBy, ReportSource, Sighting } from './source-precedence';
@@ -212,7 +213,8 @@ export class IngestService {
    * identifier that finds devices decides, and the oldest of them wins. When those devices
    * include two that a technician marked distinct, the rest of the evidence picks between them
    * (see disambiguate); when it cannot, the report becomes a device of its own rather than one
-   * machine's data on another. A report with a serial is never given to a device with another.
+   * machine's data on another. A report with a serial is never given to a device with another,
+   * nor an agent's report to network gear or to a computer with another OS installation id.
    */
   private async match(m: EntityManager, r: CleanReport): Promise<{ id: number | null; by: MatchedBy | null }> {
     const identity = { serial: r.fields.serial, macs: r.macs.filter(isUsefulMac), hostname: r.fields.hostname, addresses: r.addresses };
@@ -226,7 +228,14 @@ export class IngestService {
       ['machine-id', async () => (identity.hostname && r.machineId && !identity.serial && !identity.macs.length ? this.repo.idsByHostnameAndMachineId(m, identity.hostname, r.machineId) : [])],
     ];
     for (const [by, find] of finders) {
-      const ids = await find();
+      let ids = await find();
+      // an agent's report never lands on network gear, nor on a computer with another OS
+      // installation id (see agentMayLand): such candidates are left out, and when none is
+      // left the next identifier looks further (a device of its own, made by an earlier report)
+      if (r.source === 'agent' && ids.length) {
+        const allowed = new Set((await this.repo.agentCandidates(m, ids)).filter((c) => agentMayLand(c, r.machineId)).map((c) => c.id));
+        ids = ids.filter((id) => allowed.has(id));
+      }
       if (!ids.length) continue;
       const pairs = await this.repo.distinctPairsAmong(m, ids);
       if (!hasDistinctPair(ids, pairs)) return { id: ids[0], by };
@@ -536,18 +545,16 @@ function clean(report: InventoryReport): CleanReport {
   const macs = [...new Set(ownMacs.map((m) => normalizeMac(m)).filter((m): m is string => !!m))];
   const addresses = [...new Set((id.addresses ?? []).filter(isStorableIp))];
   const at = report.collectedAt && !Number.isNaN(new Date(report.collectedAt).getTime()) ? new Date(report.collectedAt) : new Date();
-  // what no type or platform Teknisi knows is unknown (a collector's bug must not fail the report on the column)
-  const type = (DEVICE_TYPES as readonly unknown[]).includes(dev.type) ? dev.type : undefined;
+  // what no type or platform Teknisi knows is unknown (a collector's bug must not fail the report on the column);
+  // an agent runs on a computer, so its report never makes network gear (which no later agent report would find)
+  const known = (DEVICE_TYPES as readonly unknown[]).includes(dev.type) ? dev.type : undefined;
+  const type = report.source === 'agent' && deviceClass(undefined, known) === 'network' ? undefined : known;
   const platform = (PLATFORMS as readonly unknown[]).includes(dev.platform) ? dev.platform : undefined;
   return { source: report.source, at, fields, type, platform, macs, addresses, machineId: machineIdOf(report), report };
 }
 
-/** Linux's /etc/machine-id (32 hex digits) or Windows' MachineGuid; none of zeros. */
-const MACHINE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-
 function machineIdOf(report: InventoryReport): string | undefined {
-  const id = report.identity?.machineId ?? report.hardware?.find((h) => h?.kind === 'other' && h.name === 'machine-id')?.serial;
-  return typeof id === 'string' && MACHINE_ID.test(id) && /[1-9a-f]/i.test(id) ? id.toLowerCase() : undefined;
+  return usefulMachineId(report.identity?.machineId ?? report.hardware?.find((h) => h?.kind === 'other' && h.name === 'machine-id')?.serial);
 }
 
 /** How far a device's total memory may move without being a change of its RAM: 64 MiB, or 1 % of it. */

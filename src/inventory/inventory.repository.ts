@@ -4,7 +4,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { devicesWithSerial } from '../devices/devices.repository';
-import { CandidateFacts } from './identity-match';
+import { usefulMachineId } from './identity';
+import { AgentCandidate, CandidateFacts } from './identity-match';
 import { Sighting } from './source-precedence';
 
 export interface InstalledRow {
@@ -76,6 +77,19 @@ export class InventoryRepository {
       [hostname, machineId],
     );
     return rows.map((r: { id: number }) => Number(r.id));
+  }
+
+  /** For each candidate device: its platform, type and the OS installation ids its hardware lists (what agentMayLand decides by). */
+  async agentCandidates(m: EntityManager, ids: number[]): Promise<AgentCandidate[]> {
+    if (!ids.length) return [];
+    const [devices, machineIds] = await Promise.all([
+      m.query('SELECT id, platform, type FROM devices WHERE id IN (?)', [ids]),
+      m.query("SELECT device_id AS id, serial FROM hardware_components WHERE device_id IN (?) AND kind = 'other' AND name = 'machine-id' AND serial IS NOT NULL", [ids]),
+    ]);
+    return devices.map((d: { id: number; platform: AgentCandidate['platform']; type: AgentCandidate['type'] }) => ({
+      id: Number(d.id), platform: d.platform, type: d.type,
+      machineIds: machineIds.filter((r: { id: number }) => Number(r.id) === Number(d.id)).map((r: { serial: string }) => usefulMachineId(r.serial)).filter(Boolean),
+    }));
   }
 
   /** Pairs among `ids` that a technician marked as distinct machines, each as [lower, higher]. */

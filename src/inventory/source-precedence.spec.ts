@@ -37,6 +37,9 @@ describe('outrankedBy', () => {
     ['network gear: SSH holds OS and hardware, not the interface table', 'snmp', 'network', [{ kind: 'ssh', lastSeen: daysBefore(1) }], every('ssh', ['os', 'device', 'hardware', 'software'])],
     ['network gear: SNMP holds the interface table against SSH', 'ssh', 'network', [{ kind: 'snmp', lastSeen: daysBefore(1) }], { interfaces: 'snmp' }],
     ['network gear: a stale SNMP lets SSH write interfaces', 'ssh', 'network', [{ kind: 'snmp', lastSeen: daysBefore(31) }], {}],
+    ['network gear: an agent (no agent runs there) is outranked by SNMP everywhere', 'agent', 'network', [{ kind: 'snmp', lastSeen: daysBefore(1) }], every('snmp')],
+    ['network gear: and by SSH, for all but the interface table, which SNMP holds', 'agent', 'network', [{ kind: 'ssh', lastSeen: daysBefore(1) }, { kind: 'snmp', lastSeen: daysBefore(2) }], { ...every('ssh', ['os', 'device', 'hardware', 'software']), interfaces: 'snmp' }],
+    ['network gear: an agent holds nothing against SNMP or SSH', 'snmp', 'network', [{ kind: 'agent', lastSeen: daysBefore(0) }], {}],
   ];
   it.each(cases)('%s', (_, source, cls, sightings, expected) => {
     expect(outrankedBy(source, AT, cls, sightings, 30)).toEqual(expected);

@@ -42,6 +42,7 @@ export type ReportSource = Exclude<SourceKind, 'manual'>;
 export type DeviceClass = 'computer' | 'network';
 
 const COMPUTER_FIRST: readonly ReportSource[] = ['agent', 'ssh', 'snmp'];
+const CLI_FIRST: readonly ReportSource[] = ['ssh', 'snmp', 'agent'];
 const SNMP_FIRST: readonly ReportSource[] = ['snmp', 'ssh', 'agent'];
 
 /**
@@ -53,11 +54,14 @@ const SNMP_FIRST: readonly ReportSource[] = ['snmp', 'ssh', 'agent'];
  * so it keeps the lead for OS and hardware; the interface table is SNMP's, since IF-MIB
  * gives ifIndex, speeds, aliases and every address in structured form and uses the port
  * names (Gi1/0/1) that LLDP/CDP neighbours refer to, where `show interfaces` is a screen
- * scrape with long names (GigabitEthernet1/0/1). Agents don't run on network gear.
+ * scrape with long names (GigabitEthernet1/0/1). Agents don't run on network gear, so an
+ * agent's report there is someone's forgery or mistake: ranked last for every group (and
+ * ingest never matches one to network gear in the first place), so that the next scan puts the
+ * device's own view back.
  */
 export const PRECEDENCE: Record<DeviceClass, Record<FieldGroup, readonly ReportSource[]>> = {
   computer: { os: COMPUTER_FIRST, device: COMPUTER_FIRST, hardware: COMPUTER_FIRST, software: COMPUTER_FIRST, interfaces: COMPUTER_FIRST },
-  network: { os: COMPUTER_FIRST, device: COMPUTER_FIRST, hardware: COMPUTER_FIRST, software: COMPUTER_FIRST, interfaces: SNMP_FIRST },
+  network: { os: CLI_FIRST, device: CLI_FIRST, hardware: CLI_FIRST, software: CLI_FIRST, interfaces: SNMP_FIRST },
 };
 
 const NETWORK_PLATFORMS: ReadonlySet<Platform> = new Set(['cisco-ios', 'cisco-nxos', 'junos', 'eos', 'procurve', 'routeros', 'fortios', 'printer']);
