@@ -304,6 +304,15 @@ describe('agents', () => {
         expect(own.body).toMatchObject({ deviceId: bySsh.deviceId, created: false, matchedBy: 'serial' });
       });
 
+      it('keeps a PC that its agent alone knows one device when it is reimaged (a new OS installation id)', async () => {
+        const laptop = { hostname: 'lt-0420', serial: 'PF3REIMG', macs: ['3c:52:82:aa:04:20'] };
+        const first = await report(token, sampleReport({ identity: { ...laptop, machineId: M1 }, hardware: [{ kind: 'other', name: 'machine-id', serial: M1 }] }));
+        expect(first.body).toMatchObject({ created: true });
+        // the service desk reimages it: same hardware, a fresh /etc/machine-id
+        const again = await report(token, sampleReport({ identity: { ...laptop, machineId: M2 }, hardware: [{ kind: 'other', name: 'machine-id', serial: M2 }] }));
+        expect(again.body).toMatchObject({ deviceId: first.body.deviceId, created: false, matchedBy: 'serial' });
+      });
+
       it("cannot take over a switch: an agent's report with its serial and MAC is a device of its own", async () => {
         const sw = {
           source: 'snmp' as const, identity: { hostname: 'core-sw1', serial: 'FOC2231X0SW', macs: ['70:1f:53:aa:00:01'], addresses: ['192.0.2.250'] },

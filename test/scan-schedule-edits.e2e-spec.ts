@@ -68,3 +68,18 @@ it("fires on the database's clock: a worker whose machine runs minutes fast does
   }
   expect(await scansOf(r.id)).toEqual([]);
 });
+
+it('a range whose exclusions are dropped (exclude: null) is checked as a new one would be: too many addresses left is a 400', async () => {
+  // a /15 is 131,072 addresses; leaving out one /16 brings it to 65,534, under TEKNISI_MAX_SCAN_ADDRESSES
+  const r = (await t.http.post('/api/discovery/schedules').set(tech).send({
+    name: 'exclude dropped', targets: ['127.90.0.0/15'], exclude: ['127.91.0.0/16'], credentialIds: [cred], cron: '0 3 * * *',
+  }).expect(201)).body as { id: number };
+  // before: null skipped the check, the range was saved, and every firing of it failed
+  const res = await t.http.patch(`/api/discovery/schedules/${r.id}`).set(tech).send({ exclude: null }).expect(400);
+  expect(res.body.details).toEqual([{ field: 'targets', messages: [expect.stringMatching(/131,07\d addresses/)] }]);
+  const kept = (await t.http.get(`/api/discovery/schedules/${r.id}`).set(tech).expect(200)).body;
+  expect(kept.exclude).toEqual(['127.91.0.0/16']);
+  // [] is checked the same way, and dropping exclusions that leave a scannable range is fine
+  await t.http.patch(`/api/discovery/schedules/${r.id}`).set(tech).send({ exclude: [] }).expect(400);
+  await t.http.patch(`/api/discovery/schedules/${r.id}`).set(tech).send({ targets: ['127.90.0.0/24'], exclude: null }).expect(200);
+});

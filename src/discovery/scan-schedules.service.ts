@@ -68,7 +68,9 @@ export class ScanSchedulesService {
     const merged = { ...s, ...Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) } as ScanSchedule;
     const now = new Date();
     const next = nextFiring(merged.cron, merged.timezone, now);
-    if (dto.targets || dto.credentialIds || dto.exclude) await this.scans.validate({ ...merged, exclude: merged.exclude ?? [] });
+    // exclude null (none) too: dropping exclusions can leave a range too large to scan, which
+    // would fail every firing
+    if (dto.targets || dto.credentialIds || dto.exclude !== undefined) await this.scans.validate({ ...merged, exclude: merged.exclude ?? [] });
     // the next firing moves only when the schedule does: a rename or a new target made while
     // a firing is due (the scheduler ticks every 20 s, and not at all while no worker runs)
     // left it due at a new time that the scheduler never met, and the overdue scan never ran

@@ -39,13 +39,14 @@ describe('disambiguate', () => {
 describe('agentMayLand: which devices an agent\'s report may be matched to', () => {
   const M1 = '3e1d7a5c9b2f4e80a6c1d2e3f4a5b6c7';
   const M2 = '5d8a6c1e-3f4b-4a27-9e0d-b1c2f7a83e64';
-  const pc = (over: Partial<AgentCandidate> = {}): AgentCandidate => ({ id: 1, platform: 'linux', type: 'server', machineIds: [], ...over });
+  const pc = (over: Partial<AgentCandidate> = {}): AgentCandidate => ({ id: 1, platform: 'linux', type: 'server', machineIds: [], reachedBySsh: true, ...over });
   it.each<[string, AgentCandidate, string | undefined, boolean]>([
     ['a computer with no known id, a report with one', pc(), M1, true],
     ['a computer with no known id, a report without (a Mac)', pc({ platform: 'macos', type: 'laptop' }), undefined, true],
     ['the same id (SSH and the agent on one machine)', pc({ machineIds: [M1] }), M1, true],
     ['another id (another machine copying the serial)', pc({ machineIds: [M1] }), M2, false],
     ['no id against a known one', pc({ machineIds: [M1] }), undefined, false],
+    ['a PC its agent alone knows, back with another id (reimaged)', pc({ type: 'laptop', machineIds: [M1], reachedBySsh: false }), M2, true],
     ['an unclassified device is a computer', pc({ platform: 'other', type: 'other' }), M1, true],
     ['a switch', pc({ platform: 'cisco-ios', type: 'switch' }), M1, false],
     ['a printer', pc({ platform: 'printer', type: 'printer' }), undefined, false],

@@ -81,6 +81,8 @@ export interface AgentCandidate {
   type: DeviceType;
   /** the OS installation ids its hardware lists (rows {kind: other, name: machine-id}), lower case */
   machineIds: string[];
+  /** an SSH scan has reached it (its id then came from the machine itself, over a pinned host key) */
+  reachedBySsh: boolean;
 }
 
 /**
@@ -92,8 +94,13 @@ export interface AgentCandidate {
  * read /etc/machine-id or the MachineGuid, or its agent sent it) takes an agent's report only
  * with that same id: the same machine's agent reads the same file. Otherwise the report is
  * another machine's, and becomes a device of its own instead of rewriting this one.
+ *
+ * Only where SSH has reached the computer, though: a PC known through its agent alone that
+ * reports another id with its own serial is most often that PC reimaged, which a helpdesk does
+ * every week, and a duplicate at every reimage is what technicians fight in other tools.
  */
 export function agentMayLand(c: AgentCandidate, machineId: string | undefined): boolean {
   if (deviceClass(c.platform, c.type) === 'network') return false;
+  if (!c.reachedBySsh) return true;
   return !c.machineIds.length || (!!machineId && c.machineIds.includes(machineId));
 }

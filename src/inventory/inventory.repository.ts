@@ -82,12 +82,14 @@ export class InventoryRepository {
   /** For each candidate device: its platform, type and the OS installation ids its hardware lists (what agentMayLand decides by). */
   async agentCandidates(m: EntityManager, ids: number[]): Promise<AgentCandidate[]> {
     if (!ids.length) return [];
-    const [devices, machineIds] = await Promise.all([
+    const [devices, machineIds, ssh] = await Promise.all([
       m.query('SELECT id, platform, type FROM devices WHERE id IN (?)', [ids]),
       m.query("SELECT device_id AS id, serial FROM hardware_components WHERE device_id IN (?) AND kind = 'other' AND name = 'machine-id' AND serial IS NOT NULL", [ids]),
+      m.query("SELECT device_id AS id FROM device_sources WHERE device_id IN (?) AND kind = 'ssh'", [ids]),
     ]);
+    const reached = new Set(ssh.map((r: { id: number }) => Number(r.id)));
     return devices.map((d: { id: number; platform: AgentCandidate['platform']; type: AgentCandidate['type'] }) => ({
-      id: Number(d.id), platform: d.platform, type: d.type,
+      id: Number(d.id), platform: d.platform, type: d.type, reachedBySsh: reached.has(Number(d.id)),
       machineIds: machineIds.filter((r: { id: number }) => Number(r.id) === Number(d.id)).map((r: { serial: string }) => usefulMachineId(r.serial)).filter(Boolean),
     }));
   }
