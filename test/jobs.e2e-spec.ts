@@ -252,7 +252,8 @@ describe('runs', () => {
     const ids = [];
     for (let i = 0; i < 4; i++) ids.push(await makeDevice(t.db, { hostname: `cancel-${i}` }));
     const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 60_000 }, target: { deviceIds: ids }, concurrency: 1 });
-    await until('a target to run', async () => (await job(res.body.id)).counts.running === 1);
+    // started, not only claimed: a target cancelled between the two never starts
+    await until('a target to run', async () => (await job(res.body.id)).targets.some((x: { status: string; startedAt: string | null }) => x.status === 'running' && x.startedAt));
     const c = await t.http.post(`/api/jobs/${res.body.id}/cancel`).set(admin);
     expect(c.status).toBe(200);
     const j = await finished(res.body.id, 10_000);
@@ -267,7 +268,8 @@ describe('runs', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await makeDevice(t.db, { hostname: `pause-${i}` }));
     const res = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 800 }, target: { deviceIds: ids }, concurrency: 1 });
-    await until('a target to run', async () => (await job(res.body.id)).counts.running === 1);
+    // started, not only claimed: a target paused between the two goes back to the queue
+    await until('a target to run', async () => (await job(res.body.id)).targets.some((x: { status: string; startedAt: string | null }) => x.status === 'running' && x.startedAt));
     expect((await t.http.post(`/api/jobs/${res.body.id}/pause`).set(admin)).body.status).toBe('paused');
     expect((await t.http.post(`/api/jobs/${res.body.id}/pause`).set(admin)).status).toBe(409);
     await until('the running one to finish', async () => (await job(res.body.id)).counts.succeeded === 1);

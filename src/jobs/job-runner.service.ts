@@ -164,6 +164,19 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       return;
     }
 
+    // a cancel or a pause that came after the claim: nothing has started on the machine yet (a
+    // package task, which a cancel lets finish once started, would otherwise run in full)
+    const status = await this.repo.runStatus(run.id);
+    if (status !== 'running') {
+      await this.repo.releaseDevice(device.id, claim);
+      if (status === 'paused') {
+        await this.repo.deferTarget(run.id, t.deviceId, claim, { status: 'queued', nextAttemptAt: at(), at: at(), undoAttempt: true, reason: 'waiting: the run was paused as this target was about to start' });
+      } else if (status === 'cancelled') {
+        await finish('cancelled', 'cancelled before it started');
+        await this.repo.completeIfDone(run.id, at());
+      }
+      return;
+    }
     await this.repo.markStarted(run.id, t.deviceId, claim, at());
     const abort = new AbortController();
     let stop: 'lost' | 'cancelled' | null = null;
