@@ -1,13 +1,13 @@
 // agents/: what the enrollment-token endpoints take and answer.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsoDateTime, StorableDate, trimmed } from '../common/dto-fields';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsoDateTime, MaxChars, StorableDate, trimmed } from '../common/dto-fields';
 
 export const DEFAULT_REPORTS_PER_MINUTE = 120;
 
 export class CreateAgentTokenDto {
   @ApiProperty({ example: 'Office PCs (GPO)', description: 'trimmed; not blank' })
-  @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128)
+  @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxChars(128)
   name: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; no expiry when absent' })

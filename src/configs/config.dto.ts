@@ -5,7 +5,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Omittable } from '../common/dto-fields';
+import { MaxChars, Omittable } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { JobTargetDto } from '../jobs/job.dto';
 import { RULE_KINDS, RULE_SEVERITIES } from './compliance';
@@ -23,9 +23,9 @@ export class DiffQuery {
 
 export class SearchQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'a substring of a line, e.g. `ip http server`' })
-  @IsOptional() @IsString() @MaxLength(500) text?: string;
+  @IsOptional() @IsString() @MaxChars(500) text?: string;
   @ApiPropertyOptional({ description: 'a regex (RE2 syntax: no backreferences or lookaround; `(?i)` ignores case) matched against each line' })
-  @IsOptional() @IsString() @MaxLength(500) regex?: string;
+  @IsOptional() @IsString() @MaxChars(500) regex?: string;
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS }) @IsOptional() @IsIn(CONFIG_PLATFORMS) platform?: string;
 }
 
@@ -38,7 +38,7 @@ export class DriftQuery extends PageQuery {
 export class BaselineDto {
   @ApiPropertyOptional({ description: 'pin a version of this device (with versionId)' }) @IsOptional() @IsInt() @Min(1) deviceId?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) versionId?: number;
-  @ApiPropertyOptional({ description: 'a golden template for devices with this tag' }) @IsOptional() @IsString() @MaxLength(64) tag?: string;
+  @ApiPropertyOptional({ description: 'a golden template for devices with this tag' }) @IsOptional() @IsString() @MaxChars(64) tag?: string;
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, description: 'a golden template for this platform' }) @IsOptional() @IsString() platform?: string;
   @ApiPropertyOptional({ description: 'Handlebars text; variables: hostname, primaryIp, platform, serial, model, vendor, location, tags, tag.<name>, addresses, addressOn.[<interface>]' })
   @IsOptional() @IsString() @MaxLength(1_000_000) template?: string;
@@ -49,8 +49,8 @@ export class BaselineDto {
 export class NormalizationRuleDto {
   @ApiPropertyOptional({ enum: CONFIG_PLATFORMS, nullable: true }) @IsOptional() @IsIn([...CONFIG_PLATFORMS, null]) platform?: (typeof CONFIG_PLATFORMS)[number] | null;
   @ApiPropertyOptional({ enum: ['drop', 'mask'] }) @Omittable() @IsIn(['drop', 'mask']) action?: 'drop' | 'mask';
-  @ApiPropertyOptional({ description: 'a regex (RE2 syntax) tested against one line; mask: each capture group is masked' }) @Omittable() @IsString() @MaxLength(500) pattern?: string;
-  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) description?: string;
+  @ApiPropertyOptional({ description: 'a regex (RE2 syntax) tested against one line; mask: each capture group is masked' }) @Omittable() @IsString() @MaxChars(500) pattern?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxChars(255) description?: string;
   @ApiPropertyOptional() @Omittable() @IsBoolean() enabled?: boolean;
 }
 
@@ -60,8 +60,8 @@ export class NormalizationRuleDto {
  * 400 naming the field is refused here too rather than stored.
  */
 export class BackupScheduleDto extends PickType(JobTargetDto, ['deviceIds', 'tags'] as const) {
-  @ApiPropertyOptional({ default: DEFAULT_BACKUP_CRON, description: 'five-field cron; default daily at 03:00' }) @IsOptional() @IsString() @MaxLength(128) cron?: string;
-  @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone of the cron' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ default: DEFAULT_BACKUP_CRON, description: 'five-field cron; default daily at 03:00' }) @IsOptional() @IsString() @MaxChars(128) cron?: string;
+  @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone of the cron' }) @IsOptional() @IsString() @MaxChars(64) timezone?: string;
   @ApiPropertyOptional({ type: [String], description: 'Linux/Unix hosts: the files to back up (default /etc/ssh/sshd_config)' })
   @IsOptional() @IsArray() files?: string[];
   // the bounds of a job's (CreateJobDto): the schedule is a job, stored in the same columns

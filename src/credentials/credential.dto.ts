@@ -4,7 +4,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
-import { trimmed } from '../common/dto-fields';
+import { MaxChars, trimmed } from '../common/dto-fields';
 import { SearchPageQuery, sortValues } from '../common/pagination';
 import { CREDENTIAL_KINDS, CredentialKind } from './credential.entity';
 import {
@@ -76,15 +76,15 @@ export function isPrivateKeyBlock(v: unknown): boolean {
 
 // Field bundles shared by the create and the update body, so that both check the same way.
 /** trimmed first: " core v3 " is the credential "core v3", which the form (and a second copy) would also call it */
-const Name = () => applyDecorators(trimmed(), IsString(), Matches(/\S/, { message: 'name must not be blank' }), MaxLength(128));
-const Username = () => applyDecorators(IsString(sent()), MinLength(1, sent()), MaxLength(255, sent()));
+const Name = () => applyDecorators(trimmed(), IsString(), Matches(/\S/, { message: 'name must not be blank' }), MaxChars(128));
+const Username = () => applyDecorators(IsString(sent()), MinLength(1, sent()), MaxChars(255, sent()));
 const SecurityLevel = () => applyDecorators(IsIn(SNMP_SECURITY_LEVELS, sent()));
 const AuthProtocol = () => applyDecorators(IsIn(SNMP_AUTH_PROTOCOLS, sent()));
 const PrivProtocol = () => applyDecorators(IsIn(SNMP_PRIV_PROTOCOLS, sent()));
 const Port = () => applyDecorators(IsInt(sent()), Min(1, sent()), Max(65535, sent()));
-const Community = () => applyDecorators(IsString(sent()), MinLength(1, sent()), MaxLength(255, sent()));
+const Community = () => applyDecorators(IsString(sent()), MinLength(1, sent()), MaxChars(255, sent()));
 // SNMPv3 (RFC 3414) needs pass phrases of at least 8 characters to derive keys from
-const SnmpKey = () => applyDecorators(IsString(sent()), MinLength(8, sent()), MaxLength(255, sent()));
+const SnmpKey = () => applyDecorators(IsString(sent()), MinLength(8, sent()), MaxChars(255, sent()));
 const Password = () => applyDecorators(IsString(sent()), MinLength(1, sent()), MaxLength(1024, sent()));
 const PrivateKey = () => applyDecorators(
   IsString(sent()), MaxLength(16384, sent()),

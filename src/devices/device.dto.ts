@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, isIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
-import { IsoDateTime, Omittable, StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, isIP, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
+import { IsoDateTime, MaxChars, Omittable, StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
 import { ipOrder, SearchPageQuery, sortValues } from '../common/pagination';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, OS_FAMILIES, PLATFORMS, Platform, UNKNOWN_OS_FAMILY } from './device.entity';
 import { SOURCE_KINDS, SourceKind } from './device-source.entity';
@@ -48,16 +48,16 @@ export class DeviceFilterQuery extends SearchPageQuery {
     description: 'matches the beginning of hostname, FQDN, serial, model, IP or MAC (any notation), or any part of an installed software title',
     example: 'firefox',
   })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional() @IsString() @MaxChars(200)
   declare q?: string;
 
   @ApiPropertyOptional({ enum: DEVICE_TYPES }) @IsOptional() @IsIn(DEVICE_TYPES) type?: DeviceType;
   @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: Platform;
   @ApiPropertyOptional({ example: 'linux', description: `one of ${OS_FAMILIES.join(', ')}; ${UNKNOWN_OS_FAMILY}: the devices whose OS family is not known` })
-  @IsOptional() @IsString() @MaxLength(32) osFamily?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) vendor?: string;
+  @IsOptional() @IsString() @MaxChars(32) osFamily?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(128) vendor?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(TAG, { message: 'tag is 1 to 64 letters, digits, spaces or _ . : / -' }) tag?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) location?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(255) location?: string;
   @ApiPropertyOptional({ description: 'the devices that have this software title installed (its id in /api/software)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) softwareId?: number;
   @ApiPropertyOptional({ enum: [...DEVICE_STATUSES, 'all'], description: 'default: every status but retired' })
@@ -99,25 +99,26 @@ export class BulkTagDto {
 export class AddressDto {
   @ApiPropertyOptional({ example: '192.0.2.10', maxLength: 45 }) @IsOptional() @StoredIp() ip?: string;
   @ApiPropertyOptional({ example: '00:1a:2b:3c:4d:5e' }) @IsOptional() @Matches(MAC, { message: 'mac must be a MAC address such as 00:1a:2b:3c:4d:5e' }) mac?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) interfaceName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(255) @Matches(ONE_LINE, oneLine) interfaceName?: string;
 }
 
 /** Fields a technician may set by hand, on create, update and CSV import alike. */
 export class DeviceFieldsDto {
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MinLength(1) @MaxLength(255) @Matches(ONE_LINE, oneLine) hostname?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) fqdn?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MinLength(1) @MaxChars(255) @Matches(ONE_LINE, oneLine) hostname?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(255) @Matches(ONE_LINE, oneLine) fqdn?: string;
   @ApiPropertyOptional({ enum: DEVICE_TYPES }) @Omittable() @IsIn(DEVICE_TYPES) type?: DeviceType;
   @ApiPropertyOptional({ enum: PLATFORMS }) @Omittable() @IsIn(PLATFORMS) platform?: Platform;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(128) @Matches(ONE_LINE, oneLine) vendor?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) model?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(128) @Matches(ONE_LINE, oneLine) serial?: string;
-  @ApiPropertyOptional({ example: 'linux' }) @IsOptional() @trimmed() @IsString() @MaxLength(32) @Matches(ONE_LINE, oneLine) osFamily?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) osName?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(128) @Matches(ONE_LINE, oneLine) osVersion?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(128) @Matches(ONE_LINE, oneLine) vendor?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(255) @Matches(ONE_LINE, oneLine) model?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(128) @Matches(ONE_LINE, oneLine) serial?: string;
+  @ApiPropertyOptional({ example: 'linux' }) @IsOptional() @trimmed() @IsString() @MaxChars(32) @Matches(ONE_LINE, oneLine) osFamily?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(255) @Matches(ONE_LINE, oneLine) osName?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(128) @Matches(ONE_LINE, oneLine) osVersion?: string;
   @ApiPropertyOptional({ example: '192.0.2.10', maxLength: 45 }) @IsOptional() @StoredIp() primaryIp?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) location?: string;
-  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxLength(255) @Matches(ONE_LINE, oneLine) assignedTo?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10_000) notes?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(255) @Matches(ONE_LINE, oneLine) location?: string;
+  @ApiPropertyOptional() @IsOptional() @trimmed() @IsString() @MaxChars(255) @Matches(ONE_LINE, oneLine) assignedTo?: string;
+  // a TEXT column keeps 65,535 bytes: 10,000 characters of 4 bytes each fit
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(10_000) notes?: string;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, TAG_MESSAGE)
   tags?: string[];
@@ -270,7 +271,7 @@ export class BulkTagResult {
 
 export class TagsQuery {
   @ApiPropertyOptional({ description: 'tags that begin with this (case-insensitive)', example: 'floor' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional() @IsString() @MaxChars(64)
   q?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })

@@ -2,9 +2,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested,
 } from 'class-validator';
-import { StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
+import { MaxChars, StorableDate, STORABLE_DATES_TEXT, trimmed } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { DeviceFilterQuery, ONE_LINE, TAG } from '../devices/device.dto';
 import { RUN_STATUSES, RUN_TRIGGERS, RunStatus, TARGET_STATUSES, TargetStatus } from './job.entity';
@@ -33,21 +33,21 @@ export class JobScheduleDto {
   runAt?: Date;
 
   @ApiPropertyOptional({ example: '0 2 * * 0', description: 'five-field cron (or six, with seconds); a run per firing' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, { message: 'schedule.cron must be one line' })
+  @IsOptional() @IsString() @MinLength(1) @MaxChars(128) @Matches(ONE_LINE, { message: 'schedule.cron must be one line' })
   cron?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC', description: 'IANA time zone of the cron expression' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional() @IsString() @MaxChars(64)
   timezone?: string;
 }
 
 export class CreateJobDto {
   @ApiPropertyOptional({ example: 'Install 7-Zip in the lab', description: 'trimmed; not blank' })
-  @IsOptional() @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxLength(128) @Matches(ONE_LINE, { message: 'name must be one line' })
+  @IsOptional() @trimmed() @IsString() @MinLength(1, { message: 'name must not be blank' }) @MaxChars(128) @Matches(ONE_LINE, { message: 'name must be one line' })
   name?: string;
 
   @ApiProperty({ example: 'software.install', description: 'software.install, software.uninstall, software.upgrade, command, inventory.refresh, noop, and kinds other modules register' })
-  @IsString() @MaxLength(64)
+  @IsString() @MaxChars(64)
   kind: string;
 
   @ApiPropertyOptional({
@@ -99,9 +99,9 @@ export class CreateJobDto {
 export class UpdateJobDto extends PartialType(CreateJobDto) {}
 
 export class JobListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) kind?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(64) kind?: string;
   @ApiPropertyOptional({ enum: ['active', 'cancelled'] }) @IsOptional() @IsIn(['active', 'cancelled']) state?: 'active' | 'cancelled';
-  @ApiPropertyOptional({ description: 'in the name' }) @IsOptional() @IsString() @MaxLength(128) q?: string;
+  @ApiPropertyOptional({ description: 'in the name' }) @IsOptional() @IsString() @MaxChars(128) q?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only jobs with a cron schedule; false: only one-off jobs' }) @IsOptional() @IsIn(['true', 'false']) scheduled?: 'true' | 'false';
   @ApiPropertyOptional({ enum: ['running', 'paused'], description: 'only jobs with a run in progress in this status (what the dashboard counts as running jobs)' })
   @IsOptional() @IsIn(['running', 'paused'], { message: 'status must be running or paused' }) status?: 'running' | 'paused';

@@ -2,8 +2,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { Omittable } from '../common/dto-fields';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { MaxChars, Omittable } from '../common/dto-fields';
 import { PageQuery } from '../common/pagination';
 import { ONE_LINE } from '../devices/device.dto';
 import { SAVED_FILTER_PAGES, SavedFilterPageName } from './saved-filter.entity';
@@ -11,9 +11,9 @@ import { SAVED_FILTER_PAGES, SavedFilterPageName } from './saved-filter.entity';
 const oneLine = { message: '$property must be one line without control or text-direction characters' };
 
 /** Each field's checks, shared by create and edit. */
-const NameField = () => applyDecorators(Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)), IsString(), MinLength(1), MaxLength(100), Matches(ONE_LINE, oneLine));
+const NameField = () => applyDecorators(Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)), IsString(), MinLength(1), MaxChars(100), Matches(ONE_LINE, oneLine));
 const PageField = () => IsIn(SAVED_FILTER_PAGES);
-const QueryField = () => applyDecorators(Transform(({ value }) => (typeof value === 'string' ? value.replace(/^\?/, '') : value)), IsString(), MaxLength(2000), Matches(ONE_LINE, oneLine));
+const QueryField = () => applyDecorators(Transform(({ value }) => (typeof value === 'string' ? value.replace(/^\?/, '') : value)), IsString(), MaxChars(2000), Matches(ONE_LINE, oneLine));
 
 export class CreateSavedFilterDto {
   @ApiProperty({ example: 'Finance laptops', maxLength: 100 }) @NameField() name: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { MaxChars } from '../common/dto-fields';
 import { SearchPageQuery } from '../common/pagination';
 
 export const SOFTWARE_SORT = ['name', '-name', 'publisher', '-publisher', 'deviceCount', '-deviceCount'];
@@ -14,7 +15,7 @@ export const SOFTWARE_DEVICES_SORT = ['hostname', '-hostname'];
 
 export class SoftwareDevicesQuery extends SearchPageQuery {
   @ApiPropertyOptional({ description: 'matches the beginning of the hostname or IP' }) declare q?: string;
-  @ApiPropertyOptional({ description: 'only devices with this exact version' }) @IsOptional() @IsString() @MaxLength(128) version?: string;
+  @ApiPropertyOptional({ description: 'only devices with this exact version' }) @IsOptional() @IsString() @MaxChars(128) version?: string;
   @ApiPropertyOptional({ enum: SOFTWARE_DEVICES_SORT, default: 'hostname' })
   @IsOptional() @IsIn(SOFTWARE_DEVICES_SORT, { message: `sort must be one of ${SOFTWARE_DEVICES_SORT.join(', ')}` })
   sort?: string;

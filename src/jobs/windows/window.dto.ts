@@ -3,9 +3,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MinLength, ValidateBy, ValidateNested,
 } from 'class-validator';
-import { Omittable, trimmed } from '../../common/dto-fields';
+import { MaxChars, Omittable, trimmed } from '../../common/dto-fields';
 import { SearchPageQuery, sortValues } from '../../common/pagination';
 import { ONE_LINE, TAG } from '../../devices/device.dto';
 import { HHMM, HHMM_OR_24, isValidTimeZone, Weekday, WEEKDAYS } from './window-time';
@@ -38,11 +38,11 @@ export class WindowRangeDto {
 
 export class CreateWindowDto {
   @ApiProperty({ example: 'Lab nights', minLength: 1, maxLength: 128 })
-  @trimmed() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, oneLine)
+  @trimmed() @IsString() @MinLength(1) @MaxChars(128) @Matches(ONE_LINE, oneLine)
   name: string;
 
   @ApiProperty({ example: 'Europe/Berlin', description: 'IANA time zone the ranges are read in (DST included)' })
-  @IsString() @MaxLength(64) @IsTimeZoneName()
+  @IsString() @MaxChars(64) @IsTimeZoneName()
   timezone: string;
 
   @ApiProperty({ type: [WindowRangeDto], minItems: 1, maxItems: 50 })
@@ -60,11 +60,11 @@ export class CreateWindowDto {
 
 export class UpdateWindowDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 128 })
-  @Omittable() @trimmed() @IsString() @MinLength(1) @MaxLength(128) @Matches(ONE_LINE, oneLine)
+  @Omittable() @trimmed() @IsString() @MinLength(1) @MaxChars(128) @Matches(ONE_LINE, oneLine)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin' })
-  @Omittable() @IsString() @MaxLength(64) @IsTimeZoneName()
+  @Omittable() @IsString() @MaxChars(64) @IsTimeZoneName()
   timezone?: string;
 
   @ApiPropertyOptional({ type: [WindowRangeDto], minItems: 1, maxItems: 50, description: 'replaces every range' })
