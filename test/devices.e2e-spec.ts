@@ -322,6 +322,18 @@ describe('devices API', () => {
       const h = (await t.http.get(`/api/devices/${made.body.id}/history?kind=address`).set(viewer).expect(200)).body.items;
       expect(h[0]).toMatchObject({ kind: 'address', subject: 'primaryIp', after: '198.51.100.77', actor: 'technician2' });
     });
+
+    it('stores a new interface name for the same address, as an address change in the history (it was a 200 that changed nothing)', async () => {
+      const made = await t.http.post('/api/devices').set(tech).send({ hostname: 'iface-moves', addresses: [{ ip: '192.0.2.10', interfaceName: 'eth0' }] });
+      expect(made.status).toBe(201);
+      const res = await t.http.patch(`/api/devices/${made.body.id}`).set(tech).send({ addresses: [{ ip: '192.0.2.10', interfaceName: 'eth1' }] });
+      expect([res.status, res.body.addresses]).toEqual([200, [{ ip: '192.0.2.10', mac: null, interfaceName: 'eth1' }]]);
+      const h = (await t.http.get(`/api/devices/${made.body.id}/history?kind=address`).set(viewer).expect(200)).body.items;
+      expect(h).toEqual([expect.objectContaining({ kind: 'address', action: 'changed', subject: '192.0.2.10', before: 'eth0', after: 'eth1', actor: 'technician2' })]);
+      // the same again changes nothing
+      await t.http.patch(`/api/devices/${made.body.id}`).set(tech).send({ addresses: [{ ip: '192.0.2.10', interfaceName: 'eth1' }] }).expect(200);
+      expect((await t.http.get(`/api/devices/${made.body.id}/history?kind=address`).set(viewer)).body.total).toBe(1);
+    });
   });
 
   it('marks devices unseen for TEKNISI_STALE_DAYS stale', async () => {

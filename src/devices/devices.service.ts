@@ -140,12 +140,18 @@ export class DevicesService {
       if (history.some((h) => h.subject.startsWith('tag '))) await this.repo.replaceTags(m, id, after);
     }
     if (dto.addresses) {
-      const before = (await this.repo.addressesOf(m, id)).map(addressKey);
+      // each address by its "ip mac", with the interface it is on: a new interface name for the
+      // same address is a change too (it was compared by "ip mac" alone, and dropped unsaid)
+      const before = new Map((await this.repo.addressesOf(m, id)).map((a) => [addressKey(a), a.interfaceName] as const));
       const next = this.addressesFrom(dto.addresses, dto.primaryIp ?? current.primaryIp ?? undefined);
-      const after = next.map(addressKey);
-      for (const a of after.filter((a) => !before.includes(a))) record('address', 'added', a, null, a);
-      for (const a of before.filter((a) => !after.includes(a))) record('address', 'removed', a, a, null);
-      if (history.some((h) => h.kind === 'address')) await this.repo.replaceAddresses(m, id, next);
+      const after = new Map(next.map((a) => [addressKey(a), a.interfaceName] as const));
+      const count = history.length;
+      for (const [a, iface] of after) {
+        if (!before.has(a)) record('address', 'added', a, null, a);
+        else if ((before.get(a) ?? null) !== iface) record('address', 'changed', a, before.get(a) ?? null, iface);
+      }
+      for (const a of before.keys()) if (!after.has(a)) record('address', 'removed', a, a, null);
+      if (history.length > count) await this.repo.replaceAddresses(m, id, next);
     }
     if (!history.length) return;
     await this.repo.updateDevice(m, id, { ...patch, updatedAt: now });
