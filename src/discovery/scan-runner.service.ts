@@ -1,5 +1,6 @@
 // discovery/: the worker side of scans. A chunk is claimed under a lease in MySQL (renewed
-// while it runs), its addresses are probed with the scan's concurrency inside this worker's
+// while it runs, and given up before it lapses when it cannot be), its addresses are probed
+// with the scan's concurrency (shared by the scan's chunks on this worker) inside this worker's
 // socket cap, results land in batches; a chunk whose work fails is given back at once and
 // tried again, and the reconciler hands chunks whose worker died — or whose queue job Redis
 // lost — to whoever is alive. Every step is idempotent.
@@ -18,8 +19,6 @@ import { Scan } from './scan.entity';
 import { ChunkRow, ResultRow, ScansRepository, TERMINAL } from './scans.repository';
 import { chunkJobId } from './scans.service';
 
-const LEASE_MS = 60_000;
-const RENEW_MS = 15_000;
 const CANCEL_CHECK_MS = 1_000;
 /** results stored in one statement (or after FLUSH_MS): a crash loses at most these, which are scanned again */
 const FLUSH_EVERY = 100;
@@ -32,15 +31,26 @@ const RETRY_MAX_MS = 30_000;
 
 @Injectable()
 export class ScanRunner {
+  /** How long a claimed chunk stays this worker's without a renewal (renewed every quarter of it); specs shorten it. */
+  static leaseMs = 60_000;
+
   private readonly logger = new Logger('ScanRunner');
   /** one worker's cap on addresses in flight over all its scans: each holds a few sockets */
   private readonly slots: Semaphore;
+  /**
+   * Each scan's own cap on this worker (its `concurrency`), shared by its chunks running here: a
+   * worker runs several chunks at once, and a cap per chunk let a scan of concurrency 1 probe
+   * four addresses at once. Dropped when the scan's last chunk here ends.
+   */
+  private readonly scanSlots = new Map<number, { slots: Semaphore; chunks: number }>();
   /** how long one address may take before it is abandoned */
   private readonly addressTimeoutMs: number;
   private readonly sshLegacyAlgorithms: boolean;
   private readonly snmpMaxAnswerBytes: number;
   private readonly expanded = new Map<number, { addresses: string[]; exclusions: Exclusions }>();
   readonly owner = workerId();
+  /** claims this process made: each one's lease owner is `<worker>#<n>` */
+  private claims = 0;
 
   constructor(
     private readonly repo: ScansRepository,
@@ -60,13 +70,18 @@ export class ScanRunner {
     const scan = await this.repo.findScan(scanId);
     if (!scan) return { skipped: 'scan deleted' };
     if (TERMINAL.includes(scan.status)) return { skipped: `scan ${scan.status}` };
-    // the lease is timed by the database's clock (claimChunk): this worker's may be wrong
-    const chunk = await this.repo.claimChunk(scanId, chunkNo, this.owner, LEASE_MS);
+    // each claim its own lease owner: one that outlived its lease (a database outage longer
+    // than it) must not pass for the next claim this process may make of the same chunk
+    const claim = `${this.owner}#${(++this.claims).toString(36)}`;
+    // the lease is timed by the database's clock (claimChunk): this worker's may be wrong, but
+    // what it measures from before the claim is never more than the lease holds
+    const claimedAt = Date.now();
+    const chunk = await this.repo.claimChunk(scanId, chunkNo, claim, ScanRunner.leaseMs);
     if (!chunk) return { skipped: 'chunk held by another worker or finished' };
     try {
-      return await this.scanChunk(scan, chunk);
+      return await this.scanChunk(scan, chunk, claim, claimedAt + ScanRunner.leaseMs);
     } catch (err) {
-      await this.failed(scan, chunk, err as Error);
+      await this.failed(scan, chunk, claim, err as Error);
       throw err;
     }
   }
@@ -78,7 +93,8 @@ export class ScanRunner {
     return addresses.filter((a) => !done.has(a));
   }
 
-  private async scanChunk(scan: Scan, chunk: ChunkRow): Promise<{ scanned: number } | { skipped: string }> {
+  /** `claim`: the chunk's lease owner, the lease held until `heldUntil` (this worker's clock) unless renewed. */
+  private async scanChunk(scan: Scan, chunk: ChunkRow, claim: string, heldUntil: number): Promise<{ scanned: number } | { skipped: string }> {
     const { id: scanId } = scan;
     const { chunkNo } = chunk;
     await this.repo.markRunning(scanId, new Date());
@@ -96,34 +112,45 @@ export class ScanRunner {
     // claims that ended without finishing: workers that died (their leases ran out), or failures
     // that could not even give the chunk up (failed())
     if (chunk.attempts > MAX_ATTEMPTS) {
-      await this.giveUp(scanId, chunkNo, todo, `given up: this address range was tried ${chunk.attempts - 1} times and never finished (its workers stopped or failed)`);
+      await this.giveUp(scanId, chunkNo, claim, todo, `given up: this address range was tried ${chunk.attempts - 1} times and never finished (its workers stopped or failed)`);
       return { scanned: todo.length };
     }
 
     const creds = await this.reveal(scan.credentialIds);
     if (!creds.length) {
       await this.repo.failScan(scanId, 'every credential of this scan has been deleted', new Date());
-      await this.repo.finishChunk(scanId, chunkNo, this.owner, 'cancelled');
+      await this.repo.finishChunk(scanId, chunkNo, claim, 'cancelled');
       return { skipped: 'no credentials' };
     }
     const remembered = await this.repo.rememberedCredentials(todo.filter((a) => !/[a-z]/i.test(a) || a.includes(':')));
 
-    let stop: 'cancelled' | 'lost' | 'failed' | null = null;
+    let stop: 'cancelled' | 'lost' | 'lapsed' | 'failed' | null = null;
     // addresses being scanned: a cancelled scan (or a chunk another worker took over) abandons
     // them at once, where it used to wait for each to finish and then store what it found
     const inFlight = new Set<AbortController>();
-    const halt = (why: 'cancelled' | 'lost' | 'failed') => {
+    const halt = (why: 'cancelled' | 'lost' | 'lapsed' | 'failed') => {
       stop ??= why;
-      const reason = { cancelled: 'scan cancelled', lost: 'another worker took this address range over', failed: 'results of this address range could not be stored' }[why];
+      const reason = {
+        cancelled: 'scan cancelled', lost: 'another worker took this address range over', failed: 'results of this address range could not be stored',
+        lapsed: "this address range's lease could not be renewed (the database did not answer): another worker may take it over",
+      }[why];
       for (const ac of inFlight) ac.abort(new Error(reason));
     };
+    // A worker that cannot renew (MySQL unreachable, or not answering) stops before its lease
+    // ends, when the reconciler hands the chunk to another claim, maybe this process's: it went on
+    // probing, and once the database was back its renewals kept both claims going.
+    const leaseMs = ScanRunner.leaseMs;
+    const renewEveryMs = Math.floor(leaseMs / 4);
     const renew = setInterval(() => {
-      void this.repo.renewLease(scanId, chunkNo, this.owner, LEASE_MS).then((ok) => (ok ? undefined : halt('lost')), () => undefined);
-    }, RENEW_MS);
+      if (Date.now() >= heldUntil - renewEveryMs) return halt('lapsed');
+      const asked = Date.now();
+      void this.repo.renewLease(scanId, chunkNo, claim, leaseMs).then((ok) => (ok ? (heldUntil = Math.max(heldUntil, asked + leaseMs)) : halt('lost')), () => undefined);
+    }, renewEveryMs);
     const watch = setInterval(() => {
       void this.repo.scanStatus(scanId).then((s) => (s === 'cancelled' || s === 'failed' || s === null ? halt('cancelled') : undefined), () => undefined);
     }, CANCEL_CHECK_MS);
     let lastFlush = Date.now();
+    const scanSlots = this.scanSlotsOf(scan);
     try {
       let next = 0;
       const deps = {
@@ -136,14 +163,20 @@ export class ScanRunner {
       };
       const probe = async () => {
         while (!stop && next < todo.length) {
-          const address = todo[next++];
+          // the scan's slot, then the worker's: a scan waiting for its own never holds the worker's
+          const leave = await scanSlots.acquire();
           const release = await this.slots.acquire();
+          if (stop || next >= todo.length) {
+            release();
+            leave();
+            return;
+          }
+          const address = todo[next++];
           const ac = new AbortController();
           const seconds = this.addressTimeoutMs / 1000;
           const deadline = setTimeout(() => ac.abort(new Error(`did not finish within ${seconds} s (TEKNISI_SCAN_ADDRESS_TIMEOUT): abandoned, nothing stored`)), this.addressTimeoutMs);
           inFlight.add(ac);
           try {
-            if (stop) return;
             const row = await scanAddress(address, creds, remembered.get(address), scan.options, deps, ac.signal).catch((err: Error) => ({
               address, status: 'error' as const, reason: `scan of this address failed: ${err.message}`, deviceId: null, via: null, durationMs: 0, at: new Date(),
             }));
@@ -153,6 +186,7 @@ export class ScanRunner {
             clearTimeout(deadline);
             inFlight.delete(ac);
             release();
+            leave();
           }
           if (pending.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_MS) {
             lastFlush = Date.now();
@@ -178,12 +212,13 @@ export class ScanRunner {
     } finally {
       clearInterval(renew);
       clearInterval(watch);
+      this.leaveScanSlots(scanId);
     }
-    if (stop === 'lost') {
-      this.logger.warn({ scanId, chunkNo }, 'lease lost (another worker took the chunk over); stopping');
+    if (stop === 'lost' || stop === 'lapsed') {
+      this.logger.warn({ scanId, chunkNo }, stop === 'lost' ? 'lease lost (another worker took the chunk over); stopping' : 'lease could not be renewed before it ran out; stopped, for whoever claims the chunk next');
       return { scanned: 0 };
     }
-    await this.finish(scanId, chunkNo, stop === 'cancelled' ? 'cancelled' : 'done');
+    await this.finish(scanId, chunkNo, claim, stop === 'cancelled' ? 'cancelled' : 'done');
     return { scanned: todo.length };
   }
 
@@ -195,7 +230,7 @@ export class ScanRunner {
    * The MAX_ATTEMPTS-th failure gives the chunk's addresses that have no result up as errors
    * saying why, so that the scan ends with every address answered.
    */
-  private async failed(scan: Scan, chunk: ChunkRow, err: Error): Promise<void> {
+  private async failed(scan: Scan, chunk: ChunkRow, claim: string, err: Error): Promise<void> {
     const { id: scanId } = scan;
     const { chunkNo, attempts } = chunk;
     const log = { scanId, chunkNo, attempt: attempts, err: err.message };
@@ -203,16 +238,16 @@ export class ScanRunner {
       // the last attempt gives up, unless the scan was cancelled meanwhile (the addresses it did
       // not reach get no result) or the chunk is no longer this worker's
       const last = attempts >= MAX_ATTEMPTS && ['queued', 'running'].includes((await this.repo.scanStatus(scanId)) ?? '');
-      if (last && (await this.repo.renewLease(scanId, chunkNo, this.owner, LEASE_MS))) {
+      if (last && (await this.repo.renewLease(scanId, chunkNo, claim, ScanRunner.leaseMs))) {
         try {
-          await this.giveUp(scanId, chunkNo, await this.todo(scan, chunk), `given up after ${attempts} failed attempts at this address range; the last: ${err.message}`);
+          await this.giveUp(scanId, chunkNo, claim, await this.todo(scan, chunk), `given up after ${attempts} failed attempts at this address range; the last: ${err.message}`);
           this.logger.warn(log, 'chunk failed too often: its addresses without a result are given up as errors');
           return;
         } catch (e) {
           this.logger.warn({ ...log, cause: (e as Error).message }, 'chunk failed too often and could not be given up either; handing it on');
         }
       }
-      const now = await this.repo.releaseChunk(scanId, chunkNo, this.owner);
+      const now = await this.repo.releaseChunk(scanId, chunkNo, claim);
       // the scan ended meanwhile: what this chunk stored after its counts were taken is counted too
       if (now === 'cancelled') await this.repo.recount(scanId);
       if (now !== 'queued') return;
@@ -231,10 +266,23 @@ export class ScanRunner {
   }
 
   /** Records the addresses as errors saying why (keeping any result stored meanwhile) and finishes the chunk. */
-  private async giveUp(scanId: number, chunkNo: number, addresses: string[], reason: string): Promise<void> {
+  private async giveUp(scanId: number, chunkNo: number, claim: string, addresses: string[], reason: string): Promise<void> {
     const at = new Date();
     await this.repo.saveResults(scanId, addresses.map((address) => ({ address, status: 'error' as const, reason, deviceId: null, via: null, durationMs: 0, at })), 'keep');
-    await this.finish(scanId, chunkNo, 'done');
+    await this.finish(scanId, chunkNo, claim, 'done');
+  }
+
+  /** The scan's semaphore on this worker, counted as used by one more chunk until leaveScanSlots. */
+  private scanSlotsOf(scan: Scan): Semaphore {
+    let entry = this.scanSlots.get(scan.id);
+    if (!entry) this.scanSlots.set(scan.id, (entry = { slots: new Semaphore(Math.max(1, scan.options.concurrency)), chunks: 0 }));
+    entry.chunks++;
+    return entry.slots;
+  }
+
+  private leaveScanSlots(scanId: number): void {
+    const entry = this.scanSlots.get(scanId);
+    if (entry && --entry.chunks === 0) this.scanSlots.delete(scanId);
   }
 
   /**
@@ -253,8 +301,8 @@ export class ScanRunner {
     return entry;
   }
 
-  private async finish(scanId: number, chunkNo: number, status: 'done' | 'cancelled'): Promise<void> {
-    await this.repo.finishChunk(scanId, chunkNo, this.owner, status);
+  private async finish(scanId: number, chunkNo: number, claim: string, status: 'done' | 'cancelled'): Promise<void> {
+    await this.repo.finishChunk(scanId, chunkNo, claim, status);
     // completing counts the scan's progress in the same statement
     if (await this.repo.completeIfDone(scanId, new Date())) {
       const s = await this.repo.findScan(scanId);

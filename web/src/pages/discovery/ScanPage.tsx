@@ -313,7 +313,7 @@ export default function ScanPage() {
           </Detail>
           <Detail label="Options">
             <Text size="sm">
-              SNMP port {scan.options.snmpPort ?? 161} · SSH port {scan.options.sshPort ?? 22} · timeout {scan.options.timeoutMs ?? 1500} ms · {plural(scan.options.retries ?? 1, 'retry', 'retries')} · {scan.options.concurrency ?? 256} at once
+              SNMP port {scan.options.snmpPort ?? 161} · SSH port {scan.options.sshPort ?? 22} · timeout {scan.options.timeoutMs ?? 1500} ms · {plural(scan.options.retries ?? 1, 'retry', 'retries')} · {scan.options.concurrency ?? 256} at once per worker
             </Text>
           </Detail>
         </SimpleGrid>
