@@ -3,7 +3,8 @@
 // only ever times out, so trying them one after another would multiply the wait); a closed
 // port ends the SNMP side at once. SSH is tried only where its port is open, credentials in
 // turn (a wrong one fails fast). Whatever answered is collected and ingested, and the address
-// gets one result saying what was found, or why nothing was.
+// gets one result saying what was found, or why nothing was. A host name's addresses are tried
+// in the resolver's order until one answers.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { onAbort } from '../common/abort';
@@ -48,6 +49,11 @@ interface Side {
 
 const quote = (c: { name: string }) => `"${c.name}"`;
 
+/** A host name's addresses tried in turn, in the resolver's order, while none identifies a device or refuses the credentials. */
+export const MAX_ADDRESSES_PER_NAME = 3;
+
+type Found = Pick<ResultRow, 'status' | 'reason' | 'deviceId' | 'via' | 'deviceChange'>;
+
 /** Credentials in the order to try them: the one that last worked for this device first. */
 export function ordered<T extends { id: number }>(creds: T[], rememberedId: number | undefined): T[] {
   const first = creds.filter((c) => c.id === rememberedId);
@@ -71,23 +77,49 @@ export async function scanAddress(
   const result = (status: ResultRow['status'], reason: string | null, extra: Partial<ResultRow> = {}): ResultRow => ({
     address: target, status, reason, deviceId: null, via: null, durationMs: Date.now() - started, at: new Date(), ...extra,
   });
-  let ip = target;
-  if (!isIP(target)) {
-    let all: string[];
-    try {
-      all = (await lookup(target, { all: true })).map((a) => a.address);
-    } catch (err) {
-      return result('error', `host name ${target} did not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
-    }
-    if (!all.length) return result('error', `host name ${target} did not resolve (no address)`);
-    ip = all[0];
-    // every address of the name, not only the one probed: a machine excluded by its IPv4
-    // address whose name also has an AAAA record (often returned first) was contacted over IPv6
-    for (const address of all) {
-      const rule = deps.excluded?.(address);
-      if (rule) return result('excluded', `not contacted: ${target} resolves to ${address}, which this scan excludes (${rule})`);
-    }
+  const found = (f: Found) => result(f.status, f.reason, { deviceId: f.deviceId, via: f.via, deviceChange: f.deviceChange });
+  if (isIP(target)) return found(await scanAt(target, creds, remembered, o, deps, signal));
+  let all: string[];
+  try {
+    all = [...new Set((await lookup(target, { all: true })).map((a) => a.address))];
+  } catch (err) {
+    return result('error', `host name ${target} did not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
   }
+  if (!all.length) return result('error', `host name ${target} did not resolve (no address)`);
+  // every address of the name, not only those probed: a machine excluded by its IPv4 address
+  // whose name also has an AAAA record (often returned first) was contacted over IPv6
+  for (const address of all) {
+    const rule = deps.excluded?.(address);
+    if (rule) return result('excluded', `not contacted: ${target} resolves to ${address}, which this scan excludes (${rule})`);
+  }
+  // The next address when one gives nothing: a dual-stack name often resolves to IPv6 first,
+  // where the device may not answer SNMP or SSH at all. Each reason says which address it is.
+  const tried: string[] = [];
+  const statuses: Array<ResultRow['status']> = [];
+  const at = (ip: string, f: Found) => `at ${ip}: ${f.reason ?? f.status}`;
+  const addresses = all.slice(0, MAX_ADDRESSES_PER_NAME);
+  for (const ip of addresses) {
+    const f = await scanAt(ip, creds, remembered, o, deps, signal);
+    if (f.status === 'identified') return found({ ...f, reason: tried.length ? [...tried, f.reason ? at(ip, f) : `identified at ${ip}`].join('; then ') : f.reason });
+    if (f.status === 'auth-failed' || signal?.aborted) return found({ ...f, reason: [...tried, at(ip, f)].join('; then ') });
+    tried.push(at(ip, f));
+    statuses.push(f.status);
+  }
+  const left = all.length - addresses.length;
+  const status = statuses.includes('error') ? 'error' : statuses.every((x) => x === 'refused') ? 'refused' : 'no-response';
+  return result(status, tried.join('; then ') + (left ? `; ${left} more address${left > 1 ? 'es' : ''} of ${target} not tried` : ''));
+}
+
+/** What a scan finds at one IP address (a target's, or one its host name resolved to). */
+async function scanAt(
+  ip: string,
+  creds: RevealedCredential[],
+  remembered: Map<string, number> | undefined,
+  o: ScanOptions,
+  deps: AddressScanDeps,
+  signal?: AbortSignal,
+): Promise<Found> {
+  const result = (status: ResultRow['status'], reason: string | null, extra: Partial<Found> = {}): Found => ({ status, reason, deviceId: null, via: null, ...extra });
   const snmpCreds = ordered(creds.filter((c): c is SnmpCred => c.kind !== 'ssh'), remembered?.get('snmp'));
   const sshCreds = ordered(creds.filter((c): c is SshCred => c.kind === 'ssh'), remembered?.get('ssh'));
   const [snmp, ssh] = await Promise.all([
@@ -113,14 +145,23 @@ export async function scanAddress(
     }
   }
   if (ingested.length) {
-    let deviceId = ingested[0].r.deviceId;
-    if (ingested.some((i) => i.r.deviceId !== deviceId)) {
+    // the result names the first device ingested (SSH's, when both were)
+    const named = ingested[0].r.deviceId;
+    if (ingested.some((i) => i.r.deviceId !== named)) {
       problems.push(`SNMP and SSH identified different devices (${ingested.map((i) => `${i.via}: #${i.r.deviceId}`).join(', ')}); merge them if they are one machine`);
     }
-    const worked: { snmp?: number; ssh?: number } = {};
-    for (const i of ingested) worked[i.via] = (i.via === 'snmp' ? snmp : ssh).credentialId;
-    deviceId = (await deps.identified(deviceId, worked, o.sshPort, ip).catch(() => deviceId)) ?? deviceId;
-    return result('identified', problems.join('; ') || null, { deviceId, via: ingested.map((i) => i.via).sort().join('+'), deviceChange: deviceChange(ingested.map((i) => i.r)) });
+    // each device remembers the credential that identified it, and only SSH's links the host
+    // key: both went on the named device, and SNMP's device was left with none
+    const live = new Map<number, number>();
+    for (const deviceId of new Set(ingested.map((i) => i.r.deviceId))) {
+      const worked: { snmp?: number; ssh?: number } = {};
+      for (const i of ingested) if (i.r.deviceId === deviceId) worked[i.via] = (i.via === 'snmp' ? snmp : ssh).credentialId;
+      live.set(deviceId, (await deps.identified(deviceId, worked, o.sshPort, ip).catch(() => deviceId)) ?? deviceId);
+    }
+    return result('identified', problems.join('; ') || null, {
+      deviceId: live.get(named) ?? named, via: ingested.map((i) => i.via).sort().join('+'),
+      deviceChange: deviceChange(ingested.filter((i) => i.r.deviceId === named).map((i) => i.r)),
+    });
   }
   const outcomes = [snmp.outcome, ssh.outcome].filter((x) => x !== 'skipped');
   const status: ResultRow['status'] = outcomes.includes('error') || snmp.report || ssh.report ? 'error'

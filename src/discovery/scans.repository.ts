@@ -310,13 +310,27 @@ export class ScansRepository {
    */
   async lastIdentified(deviceId: number): Promise<{ scan: Scan; addresses: string[] } | null> {
     // scan ids grow with time: the device_id index (its rows in scan_id order) finds the last at once
-    const [last] = await this.ds.query(`SELECT scan_id AS id FROM scan_results WHERE device_id = ? AND status = 'identified' ORDER BY scan_id DESC LIMIT 1`, [deviceId]);
-    if (!last) return null;
-    const scan = await this.findScan(Number(last.id));
+    const [named] = await this.ds.query(`SELECT scan_id AS id FROM scan_results WHERE device_id = ? AND status = 'identified' ORDER BY scan_id DESC LIMIT 1`, [deviceId]);
+    // Where SNMP identified the device and SSH another machine at the same address, the result
+    // names SSH's device. The address SNMP last reached this device at is this device's alone
+    // for SNMP (touchSource): the last scan whose SNMP identified something there found it.
+    // Through the scans, so that each is one primary-key lookup of scan_results.
+    const [beside] = await this.ds.query(
+      `SELECT sc.id, s.address FROM device_sources s
+       JOIN scans sc
+       JOIN scan_results r ON r.scan_id = sc.id AND r.address = s.address
+       WHERE s.device_id = ? AND s.kind = 'snmp' AND s.address IS NOT NULL
+         AND r.status = 'identified' AND r.via = 'snmp+ssh' AND r.device_id <> s.device_id
+       ORDER BY sc.id DESC LIMIT 1`,
+      [deviceId],
+    );
+    const id = Math.max(named ? Number(named.id) : 0, beside ? Number(beside.id) : 0);
+    if (!id) return null;
+    const scan = await this.findScan(id);
     if (!scan) return null;
     const rows: Array<{ address: string }> = await this.ds.query(
-      `SELECT address FROM scan_results WHERE scan_id = ? AND device_id = ? AND status = 'identified' ORDER BY ${ipOrder('address')}`,
-      [scan.id, deviceId],
+      `SELECT address FROM scan_results WHERE scan_id = ? AND (device_id = ? OR address = ?) AND status = 'identified' ORDER BY ${ipOrder('address')}`,
+      [scan.id, deviceId, beside && Number(beside.id) === id ? beside.address : null],
     );
     return { scan, addresses: rows.map((r) => r.address) };
   }
