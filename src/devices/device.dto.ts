@@ -43,6 +43,18 @@ const StoredIp = () => ValidateBy({
   },
 });
 
+/**
+ * A version means nothing without its title: softwareVersion alone is a 400 naming it, not a
+ * filter silently left out (which matched every device).
+ */
+const WithSoftwareId = () => ValidateBy({
+  name: 'withSoftwareId',
+  validator: {
+    validate: (_v: unknown, args?: ValidationArguments) => (args?.object as { softwareId?: unknown }).softwareId !== undefined,
+    defaultMessage: () => 'softwareVersion needs softwareId (the title whose version it is)',
+  },
+});
+
 export class DeviceFilterQuery extends SearchPageQuery {
   @ApiPropertyOptional({
     description: 'matches the beginning of hostname, FQDN, serial, model, IP or MAC (any notation), or any part of an installed software title',
@@ -60,6 +72,8 @@ export class DeviceFilterQuery extends SearchPageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxChars(255) location?: string;
   @ApiPropertyOptional({ description: 'the devices that have this software title installed (its id in /api/software)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) softwareId?: number;
+  @ApiPropertyOptional({ description: "with softwareId: only the devices that have the title at this version exactly (as a title's version spread counts them); empty: installed without a version" })
+  @IsOptional() @IsString() @MaxChars(128) @WithSoftwareId() softwareVersion?: string;
   @ApiPropertyOptional({ enum: [...DEVICE_STATUSES, 'all'], description: 'default: every status but retired' })
   @IsOptional() @IsIn([...DEVICE_STATUSES, 'all'])
   status?: DeviceStatus | 'all';

@@ -27,6 +27,13 @@ describe('device search SQL', () => {
     expect(mac.fromParams).toContain('aa:bb:cc%');
   });
 
+  it('narrows to a title at one version (an empty one too: installed without a version), or at any', () => {
+    const at = deviceSql({ softwareId: 7, softwareVersion: '' });
+    expect(at.where).toContain('i.software_id = ? AND i.version = ?');
+    expect(at.whereParams).toEqual([7, '']);
+    expect(deviceSql({ softwareId: 7 }).where).not.toContain('i.version');
+  });
+
   it('escapes LIKE wildcards and keeps parameters in placeholder order', () => {
     const q = deviceSql({ q: '50%_off', tag: 'lab', osFamily: 'linux' });
     expect(q.fromParams[0]).toBe('50\\%\\_off%');

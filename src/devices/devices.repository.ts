@@ -23,6 +23,8 @@ export interface DeviceFilter {
   tag?: string;
   location?: string;
   softwareId?: number;
+  /** with softwareId: that title at this version exactly ('' is installed without a version) */
+  softwareVersion?: string;
   status?: DeviceStatus | 'all';
   lastSeenBefore?: Date;
   lastSeenAfter?: Date;
@@ -92,8 +94,12 @@ export function deviceSql(f: DeviceFilter): DeviceSql {
   }
   if (f.tag !== undefined) (parts.push('d.id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)'), whereParams.push(f.tag));
   // one title exactly, by the (software_id, device_id) index: "show in device list" of a title
-  // (its name as a search matched every title containing it, and none under three characters)
-  if (f.softwareId !== undefined) (parts.push('d.id IN (SELECT i.device_id FROM installed_software i WHERE i.software_id = ?)'), whereParams.push(f.softwareId));
+  // (its name as a search matched every title containing it, and none under three characters);
+  // at one version by the (software_id, version) index, as the title's page lists its devices
+  if (f.softwareId !== undefined) {
+    if (f.softwareVersion === undefined) (parts.push('d.id IN (SELECT i.device_id FROM installed_software i WHERE i.software_id = ?)'), whereParams.push(f.softwareId));
+    else (parts.push('d.id IN (SELECT i.device_id FROM installed_software i WHERE i.software_id = ? AND i.version = ?)'), whereParams.push(f.softwareId, f.softwareVersion));
+  }
   if (f.lastSeenBefore) (parts.push('d.last_seen < ?'), whereParams.push(f.lastSeenBefore));
   if (f.lastSeenAfter) (parts.push('d.last_seen >= ?'), whereParams.push(f.lastSeenAfter));
   const where = parts.join(' AND ') || '1=1';

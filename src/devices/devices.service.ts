@@ -25,8 +25,8 @@ export function toDeviceView(d: DeviceRow): DeviceView {
 
 /** The filter fields of a device list query (or of a bulk edit's filter, which has no page or sort). */
 export function filterOf(q: Omit<DeviceFilterQuery, 'page' | 'limit' | 'sort'>): DeviceFilter {
-  const { q: text, type, platform, osFamily, vendor, tag, location, softwareId, status, lastSeenBefore, lastSeenAfter } = q;
-  return { q: text, type, platform, osFamily, vendor, tag, location, softwareId, status, lastSeenBefore, lastSeenAfter };
+  const { q: text, type, platform, osFamily, vendor, tag, location, softwareId, softwareVersion, status, lastSeenBefore, lastSeenAfter } = q;
+  return { q: text, type, platform, osFamily, vendor, tag, location, softwareId, softwareVersion, status, lastSeenBefore, lastSeenAfter };
 }
 
 /** Scalar fields compared and recorded one by one; os* fields are history kind `os`. */

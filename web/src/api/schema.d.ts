@@ -1750,6 +1750,8 @@ export interface components {
             location?: string;
             /** @description the devices that have this software title installed (its id in /api/software) */
             softwareId?: number;
+            /** @description with softwareId: only the devices that have the title at this version exactly (as a title's version spread counts them); empty: installed without a version */
+            softwareVersion?: string;
             /**
              * @description default: every status but retired
              * @enum {string}
@@ -2425,6 +2427,8 @@ export interface components {
             location?: string;
             /** @description the devices that have this software title installed (its id in /api/software) */
             softwareId?: number;
+            /** @description with softwareId: only the devices that have the title at this version exactly (as a title's version spread counts them); empty: installed without a version */
+            softwareVersion?: string;
             /**
              * @description default: every status but retired
              * @enum {string}
@@ -3769,6 +3773,8 @@ export interface operations {
                 location?: string;
                 /** @description the devices that have this software title installed (its id in /api/software) */
                 softwareId?: number;
+                /** @description with softwareId: only the devices that have the title at this version exactly (as a title's version spread counts them); empty: installed without a version */
+                softwareVersion?: string;
                 /** @description default: every status but retired */
                 status?: "active" | "stale" | "retired" | "all";
                 /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */
@@ -3878,6 +3884,8 @@ export interface operations {
                 location?: string;
                 /** @description the devices that have this software title installed (its id in /api/software) */
                 softwareId?: number;
+                /** @description with softwareId: only the devices that have the title at this version exactly (as a title's version spread counts them); empty: installed without a version */
+                softwareVersion?: string;
                 /** @description default: every status but retired */
                 status?: "active" | "stale" | "retired" | "all";
                 /** @description ISO 8601, between 1970-01-01 and 9999-12-31 */

@@ -6,20 +6,24 @@ import { Autocomplete, Badge, Button, CloseButton, Group, Select, TextInput } fr
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { IconFilterOff } from '@tabler/icons-react';
-import { SEEN_PRESETS } from './device-filters';
+import { SEEN_PRESETS, softwareVersionOf } from './device-filters';
 import { OS_FAMILIES, options, PLATFORM_LABELS, STATUS_LABELS, TYPE_LABELS } from './device-labels';
 import { suggestWhileTyping, useTagSuggestions } from './tag-suggestions';
 
 type Patch = Record<string, string | undefined>;
 
-/** The software title the list is narrowed to (a title's "Show in device list"), by name, with a way out. */
-function SoftwareFilter({ id, onClear }: { id: string; onClear: () => void }) {
+/**
+ * The software title the list is narrowed to (a title's "Show in device list"), by name and the
+ * version picked on its page ("Has Mozilla Firefox 99.0"), with a way out: a bulk edit of "all
+ * matching" reaches exactly the devices this says.
+ */
+function SoftwareFilter({ id, version, onClear }: { id: string; version: string | undefined; onClear: () => void }) {
   const title = useQuery({
     queryKey: ['software', 'title', id],
     queryFn: () => unwrap(api.GET('/api/software/{id}', { params: { path: { id: Number(id) } } })),
     enabled: /^\d{1,10}$/.test(id),
   });
-  const name = title.data?.name ?? `title ${id}`;
+  const name = `${title.data?.name ?? `title ${id}`}${version === undefined ? '' : version === '' ? ' (no version)' : ` ${version}`}`;
   return (
     <Badge size="lg" variant="light" rightSection={<CloseButton size="xs" aria-label={`Stop filtering by ${name}`} onClick={onClear} />} role="status">
       Has {name}
@@ -57,7 +61,13 @@ export function DeviceFilterBar({ values, onChange, onClear, filtered }: { value
       <TextFilter label="Location" value={values.location} onChange={(v) => onChange({ location: v })} />
       {pick('status', 'Status', STATUS_OPTIONS, 'Not retired')}
       {pick('seen', 'Last seen', SEEN_PRESETS, 'Any time')}
-      {values.softwareId && <SoftwareFilter id={values.softwareId} onClear={() => onChange({ softwareId: undefined })} />}
+      {values.softwareId && (
+        <SoftwareFilter
+          id={values.softwareId}
+          version={softwareVersionOf(values)}
+          onClear={() => onChange({ softwareId: undefined, softwareVersion: undefined, softwareNoVersion: undefined })}
+        />
+      )}
       {filtered && (
         <Button size="xs" variant="subtle" leftSection={<IconFilterOff size={14} />} onClick={onClear}>
           Clear filters

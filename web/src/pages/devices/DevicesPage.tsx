@@ -7,7 +7,7 @@ import { Anchor, Badge, Button, Group, Stack, Text, UnstyledButton } from '@mant
 import { IconDownload } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api, downloadUrl, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { Column, DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,7 +15,7 @@ import { useCan } from '../../lib/auth';
 import { formatAgo, formatTime, plural } from '../../lib/format';
 import { useUrlParams } from '../../lib/url-state';
 import { BulkTagBar } from './BulkTagBar';
-import { clearedFilters, DEFAULT_SORT, filterFromUrl, hasFilter, listQueryFromUrl, Selection, selectionFromUrl, selectionToUrl } from './device-filters';
+import { clearedFilters, DEFAULT_SORT, exportUrl, filterFromUrl, hasFilter, listQueryFromUrl, Selection, selectionFromUrl, selectionToUrl } from './device-filters';
 import { DeviceFilterBar } from './DeviceFilterBar';
 import { Device, deviceName, PLATFORM_LABELS, STATUS_COLORS, STATUS_LABELS, TYPE_LABELS } from './device-labels';
 import { SavedFiltersMenu } from './SavedFiltersMenu';
@@ -113,7 +113,7 @@ export default function DevicesPage() {
             <SavedFiltersMenu values={v} />
             <Button
               component="a"
-              href={downloadUrl('/api/devices.csv', { ...filter, sort: v.sort || DEFAULT_SORT })}
+              href={exportUrl(filter, v.sort || DEFAULT_SORT)}
               download
               variant="default"
               leftSection={<IconDownload size={16} />}

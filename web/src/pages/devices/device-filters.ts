@@ -7,7 +7,9 @@ export type DeviceListQuery = NonNullable<paths['/api/devices']['get']['paramete
 export type DeviceFilter = Omit<DeviceListQuery, 'page' | 'limit' | 'sort'>;
 
 /** URL parameters that narrow the rows (everything but sort, page, limit and the selection). */
-export const FILTER_KEYS = ['q', 'type', 'platform', 'osFamily', 'vendor', 'tag', 'location', 'softwareId', 'status', 'seen', 'lastSeenAfter', 'lastSeenBefore'] as const;
+export const FILTER_KEYS = [
+  'q', 'type', 'platform', 'osFamily', 'vendor', 'tag', 'location', 'softwareId', 'softwareVersion', 'softwareNoVersion', 'status', 'seen', 'lastSeenAfter', 'lastSeenBefore',
+] as const;
 /** What a saved filter keeps: the rows and their order, not the page one was on. */
 export const SAVED_KEYS = [...FILTER_KEYS, 'sort', 'limit'] as const;
 
@@ -43,10 +45,35 @@ export function filterFromUrl(v: Record<string, string>, now = Date.now()): Devi
     const value = v[k]?.trim();
     if (value) f[k] = value;
   }
-  // one software title exactly (a title's "Show in device list")
-  if (/^\d{1,10}$/.test(v.softwareId ?? '')) (f as Record<string, unknown>).softwareId = Number(v.softwareId);
+  // one software title exactly (a title's "Show in device list"), at the version its page showed:
+  // exact, so not trimmed; "(none)" is its own flag, as the URL drops an empty value
+  if (/^\d{1,10}$/.test(v.softwareId ?? '')) {
+    (f as Record<string, unknown>).softwareId = Number(v.softwareId);
+    const version = softwareVersionOf(v);
+    if (version !== undefined) f.softwareVersion = version;
+  }
   if (v.seen) Object.assign(f, seenBound(v.seen, now));
   return f as DeviceFilter;
+}
+
+/** The version of the software filter: undefined for any, '' for "(none)" (installed without a version). */
+export function softwareVersionOf(v: Record<string, string>): string | undefined {
+  return v.softwareNoVersion ? '' : v.softwareVersion || undefined;
+}
+
+/** The URL parameters of a title (at a version: '' is "(none)") on the device list. */
+export function softwareParams(softwareId: number, version: string | undefined): URLSearchParams {
+  const qs = new URLSearchParams({ softwareId: String(softwareId) });
+  if (version === '') qs.set('softwareNoVersion', '1');
+  else if (version !== undefined) qs.set('softwareVersion', version);
+  return qs;
+}
+
+/** The CSV export's address for the filter: an empty softwareVersion ("(none)") is kept, which downloadUrl leaves out. */
+export function exportUrl(filter: DeviceFilter, sort: string): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filter, sort })) if (v !== undefined && (v !== '' || k === 'softwareVersion')) qs.set(k, String(v));
+  return `/api/devices.csv?${qs}`;
 }
 
 export function listQueryFromUrl(v: Record<string, string>, now = Date.now()): DeviceListQuery {

@@ -1,5 +1,6 @@
 // /software/:id: who has this title at which version. The version spread (devices per version)
-// doubles as the version filter; version, search, sort and page are URL parameters.
+// doubles as the version filter; version, search, sort and page are URL parameters ("(none)",
+// installed without a version, is noVersion=1: the URL drops an empty version).
 import { Anchor, Badge, Button, Center, Group, Paper, Progress, Select, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -10,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Spinner } from '../../components/Spinner';
 import { formatCount, noun, plural } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
+import { softwareParams } from '../devices/device-filters';
 import { deviceName, STATUS_COLORS, STATUS_LABELS, DeviceStatus } from '../devices/device-labels';
 import { SearchBox } from '../devices/SearchBox';
 
@@ -17,6 +19,8 @@ type Holder = Schemas['SoftwareDeviceView'];
 type Sort = NonNullable<NonNullable<paths['/api/software/{id}/devices']['get']['parameters']['query']>['sort']>;
 
 const SPREAD_SHOWN = 12;
+/** A version as the version Select's value: prefixed, as a Select takes '' ("(none)") for no choice. */
+const optionOf = (version: string) => `v:${version}`;
 
 export default function SoftwareDevicesPage() {
   const raw = useParams().id;
@@ -25,7 +29,7 @@ export default function SoftwareDevicesPage() {
   const [v, update] = useUrlParams();
   const { page, limit } = pageOf(v, 50);
   const sort = (v.sort || 'hostname') as Sort;
-  const version = v.version || undefined;
+  const version = v.noVersion ? '' : v.version || undefined;
   const query = { version, q: v.q || undefined, sort, page, limit };
   const title = useQuery({
     queryKey: ['software', 'one', id],
@@ -49,7 +53,7 @@ export default function SoftwareDevicesPage() {
   if (title.error) return <ErrorAlert error={title.error} />;
   const t = title.data;
   const spreadTotal = t.spread.reduce((n, s) => n + s.devices, 0);
-  const setVersion = (next: string | undefined) => update({ version: next, page: undefined });
+  const setVersion = (next: string | undefined) => update({ version: next || undefined, noVersion: next === '' ? 1 : undefined, page: undefined });
 
   const columns: Column<Holder>[] = [
     {
@@ -79,7 +83,7 @@ export default function SoftwareDevicesPage() {
         title={<span style={{ overflowWrap: 'anywhere' }}>{t.name}</span>}
         subtitle={[t.publisher, plural(t.deviceCount, 'device'), plural(t.spread.length, 'version')].filter(Boolean).join(' · ')}
         actions={
-          <Button component={Link} to={`/devices?softwareId=${t.id}`} variant="default">
+          <Button component={Link} to={`/devices?${softwareParams(t.id, version)}`} variant="default">
             Show in device list
           </Button>
         }
@@ -129,9 +133,9 @@ export default function SoftwareDevicesPage() {
           placeholder="Any version"
           clearable
           searchable
-          data={t.spread.map((s) => ({ value: s.version, label: `${s.version || '(none)'} (${s.devices})` }))}
-          value={version ?? null}
-          onChange={(next) => setVersion(next ?? undefined)}
+          data={t.spread.map((s) => ({ value: optionOf(s.version), label: `${s.version || '(none)'} (${s.devices})` }))}
+          value={version === undefined ? null : optionOf(version)}
+          onChange={(next) => setVersion(next === null ? undefined : next.slice(optionOf('').length))}
         />
       </Group>
       <ErrorAlert error={list.error} />
