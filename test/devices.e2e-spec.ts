@@ -334,6 +334,20 @@ describe('devices API', () => {
       await t.http.patch(`/api/devices/${made.body.id}`).set(tech).send({ addresses: [{ ip: '192.0.2.10', interfaceName: 'eth1' }] }).expect(200);
       expect((await t.http.get(`/api/devices/${made.body.id}/history?kind=address`).set(viewer)).body.total).toBe(1);
     });
+
+    it('adds and removes tags by addTags and removeTags, keeping a tag added meanwhile (the whole list would have taken it off)', async () => {
+      const made = await t.http.post('/api/devices').set(tech).send({ hostname: 'tag-changes', tags: ['bench', 'rack-1'] });
+      // someone else's tag, added after the edit form read the device
+      await t.http.patch('/api/devices').set(admin).send({ ids: [made.body.id], addTags: ['needs-upgrade'] }).expect(200);
+      const res = await t.http.patch(`/api/devices/${made.body.id}`).set(tech).send({ addTags: ['rack-2', 'BENCH'], removeTags: ['rack-1'] });
+      expect([res.status, res.body.tags]).toEqual([200, ['bench', 'needs-upgrade', 'rack-2']]);
+      const h = (await t.http.get(`/api/devices/${made.body.id}/history?kind=field&q=tag`).set(viewer)).body.items;
+      expect(h.filter((e: { actor: string }) => e.actor === 'technician2').map((e: { action: string; subject: string }) => `${e.action} ${e.subject}`).sort())
+        .toEqual(['added tag rack-2', 'removed tag rack-1']);
+      const both = await t.http.patch(`/api/devices/${made.body.id}`).set(tech).send({ tags: ['x'], addTags: ['y'], removeTags: ['Y'] });
+      expect([both.status, both.body.details.map((d: { field: string }) => d.field)]).toEqual([400, ['tags', 'removeTags']]);
+      expect((await t.http.get(`/api/devices/${made.body.id}`).set(viewer)).body.tags).toEqual(['bench', 'needs-upgrade', 'rack-2']);
+    });
   });
 
   it('marks devices unseen for TEKNISI_STALE_DAYS stale', async () => {

@@ -148,6 +148,16 @@ export class UpdateDeviceDto extends CreateDeviceDto {
   @ApiPropertyOptional({ enum: DEVICE_STATUSES, description: 'retired hides the device from default lists; active brings it back' })
   @IsOptional() @IsIn(DEVICE_STATUSES)
   status?: DeviceStatus;
+
+  // changes to the tags rather than the whole list, so that an edit form open for a while does
+  // not take off a tag someone added meanwhile (a bulk edit's, say)
+  @ApiPropertyOptional({ type: [String], example: ['floor-2'], description: 'tags to add where missing (instead of tags, which replaces the list)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, TAG_MESSAGE)
+  addTags?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['lab'], description: 'tags to remove where present (instead of tags)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(TAG, TAG_MESSAGE)
+  removeTags?: string[];
 }
 
 /** The other device of a merge or of a distinct pair. */

@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { normalizeMac } from '../common/mac';
 import { Page, parseSort } from '../common/pagination';
+import { badRequest, FieldError } from '../common/validation';
 import {
   AddressDto, CreateDeviceDto, DEVICE_SORT, DeviceDetailView, DeviceFieldsDto, DeviceFilterQuery, DeviceView,
   HistoryView, MANUAL_SOURCE, TagList, TagsQuery, UpdateDeviceDto,
@@ -132,9 +133,10 @@ export class DevicesService {
       // moves the count of each title it has, at once rather than at the hourly recount
       if ((dto.status === 'retired') !== (current.status === 'retired')) await this.repo.countTitlesOf(m, id, dto.status === 'retired' ? -1 : 1);
     }
-    if (dto.tags) {
+    if (dto.tags || dto.addTags || dto.removeTags) {
+      checkTagChanges(dto);
       const before = await this.repo.tagsOf(m, id);
-      const after = uniqueTags(dto.tags);
+      const after = dto.tags ? uniqueTags(dto.tags) : withTagChanges(before, dto.addTags ?? [], dto.removeTags ?? []);
       for (const t of after.filter((t) => !before.includes(t))) record('field', 'added', `tag ${t}`, null, t);
       for (const t of before.filter((t) => !after.includes(t))) record('field', 'removed', `tag ${t}`, t, null);
       if (history.some((h) => h.subject.startsWith('tag '))) await this.repo.replaceTags(m, id, after);
@@ -200,6 +202,23 @@ export function uniqueTags(tags: string[]): string[] {
   const byKey = new Map<string, string>();
   for (const t of tags.map((x) => x.trim())) if (!byKey.has(t.toLowerCase())) byKey.set(t.toLowerCase(), t);
   return [...byKey.values()].sort();
+}
+
+/** tags (the list) or addTags and removeTags (changes to it), and no tag both added and removed. */
+function checkTagChanges(dto: UpdateDeviceDto): void {
+  const details: FieldError[] = [];
+  if (dto.tags && (dto.addTags || dto.removeTags)) details.push({ field: 'tags', messages: ['give tags (the whole list) or addTags and removeTags (changes to it), not both'] });
+  const removed = new Set((dto.removeTags ?? []).map((t) => t.trim().toLowerCase()));
+  const both = uniqueTags(dto.addTags ?? []).filter((t) => removed.has(t.toLowerCase()));
+  if (both.length) details.push({ field: 'removeTags', messages: [`a tag cannot be both added and removed: ${both.join(', ')}`] });
+  if (details.length) throw badRequest(details);
+}
+
+/** The stored tags less `remove`, plus those of `add` it lacks, compared as the database compares tags (case aside). */
+export function withTagChanges(stored: string[], add: string[], remove: string[]): string[] {
+  const removed = new Set(remove.map((t) => t.trim().toLowerCase()));
+  const kept = stored.filter((t) => !removed.has(t.toLowerCase()));
+  return uniqueTags([...kept, ...add]);
 }
 
 /** The scalar fields present in a DTO; an empty string clears a field. */

@@ -1820,6 +1820,20 @@ export interface components {
              * @enum {string}
              */
             status?: "active" | "stale" | "retired";
+            /**
+             * @description tags to add where missing (instead of tags, which replaces the list)
+             * @example [
+             *       "floor-2"
+             *     ]
+             */
+            addTags?: string[];
+            /**
+             * @description tags to remove where present (instead of tags)
+             * @example [
+             *       "lab"
+             *     ]
+             */
+            removeTags?: string[];
         };
         OtherDeviceDto: {
             /**

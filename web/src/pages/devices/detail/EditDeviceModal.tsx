@@ -1,5 +1,7 @@
 // Editing a device by hand: only the fields that changed are sent (PATCH /api/devices/:id), an
-// emptied field clears it, and the server records each change in the device's history.
+// emptied field clears it, and the server records each change in the device's history. Changes
+// are taken against the device as the dialog opened on it, and tags go as the ones added and
+// removed: what another technician changed meanwhile (a bulk tag, say) stays.
 import { useEffect, useState } from 'react';
 import { Button, Group, Modal, Select, SimpleGrid, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -20,7 +22,7 @@ const TEXT_FIELDS = [
 type TextField = (typeof TEXT_FIELDS)[number][0];
 /** Every field, by label: a refusal's messages show under them, and the alert points there. */
 const SHOWN_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(TEXT_FIELDS), type: 'Type', platform: 'Platform', osFamily: 'OS family', status: 'Status', tags: 'Tags', notes: 'Notes',
+  ...Object.fromEntries(TEXT_FIELDS), type: 'Type', platform: 'Platform', osFamily: 'OS family', status: 'Status', tags: 'Tags', addTags: 'Tags', removeTags: 'Tags', notes: 'Notes',
 };
 type Form = Record<TextField | 'notes' | 'osFamily' | 'type' | 'platform' | 'status', string> & { tags: string[] };
 
@@ -30,13 +32,21 @@ function formOf(d: DeviceDetail): Form {
   return f;
 }
 
-/** The fields that differ from the device, as the PATCH body. */
-export function changesOf(d: DeviceDetail, f: Form): Body {
-  const before = formOf(d);
+/**
+ * The fields that differ from the form as it opened, as the PATCH body; tags as those added and
+ * removed (compared as the server compares tags, case aside), not the whole list.
+ */
+export function changesOf(before: Form, f: Form): Body {
   const body: Record<string, unknown> = {};
+  const key = (t: string) => t.trim().toLowerCase();
   for (const k of Object.keys(f) as Array<keyof Form>) {
     if (k === 'tags') {
-      if ([...f.tags].sort().join('\n') !== [...before.tags].sort().join('\n')) body.tags = f.tags;
+      const had = new Set(before.tags.map(key));
+      const has = new Set(f.tags.map(key));
+      const added = f.tags.filter((t) => !had.has(key(t)));
+      const removed = before.tags.filter((t) => !has.has(key(t)));
+      if (added.length) body.addTags = added;
+      if (removed.length) body.removeTags = removed;
     // an emptied field is sent as null, which clears it: '' is no hostname or address, and was refused
     } else if (f[k].trim() !== before[k].trim()) body[k] = f[k].trim() === '' ? null : f[k].trim();
   }
@@ -46,10 +56,17 @@ export function changesOf(d: DeviceDetail, f: Form): Body {
 export function EditDeviceModal({ device, opened, onClose }: { device: DeviceDetail; opened: boolean; onClose: () => void }) {
   const qc = useQueryClient();
   const tagSuggestions = useTagSuggestions(opened);
-  const [form, setForm] = useState<Form>(() => formOf(device));
+  const [opening, setOpening] = useState<Form>(() => formOf(device));
+  const [form, setForm] = useState<Form>(opening);
+  // the form starts from the device when the dialog opens, and only then: the device's query
+  // refetching meanwhile (a window focused again) reset what was typed
   useEffect(() => {
-    if (opened) setForm(formOf(device));
-  }, [opened, device]);
+    if (!opened) return;
+    const f = formOf(device);
+    setOpening(f);
+    setForm(f);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opened, device.id]);
   const save = useMutation({
     mutationFn: (body: Body) => unwrap(api.PATCH('/api/devices/{id}', { params: { path: { id: device.id } }, body })),
     onSuccess: (updated) => {
@@ -61,7 +78,7 @@ export function EditDeviceModal({ device, opened, onClose }: { device: DeviceDet
     },
   });
   const set = (k: keyof Form) => (value: string | null) => setForm((f) => ({ ...f, [k]: value ?? '' }));
-  const changes = changesOf(device, form);
+  const changes = changesOf(opening, form);
   const errors = fieldErrorsOf(save.error);
 
   return (
@@ -81,7 +98,7 @@ export function EditDeviceModal({ device, opened, onClose }: { device: DeviceDet
           <Select label="OS family" data={[...OS_FAMILIES]} value={form.osFamily || null} onChange={set('osFamily')} clearable error={errorFor(errors, 'osFamily')} />
           <Select label="Status" data={options(STATUS_LABELS)} value={form.status} onChange={set('status')} allowDeselect={false} error={errorFor(errors, 'status')} />
         </SimpleGrid>
-        <TagsInput mt="sm" label="Tags" description="Enter or comma adds a tag" data={tagSuggestions} filter={suggestWhileTyping} value={form.tags} onChange={(tags) => setForm((f) => ({ ...f, tags }))} splitChars={[',']} clearable error={errorFor(errors, 'tags')} />
+        <TagsInput mt="sm" label="Tags" description="Enter or comma adds a tag" data={tagSuggestions} filter={suggestWhileTyping} value={form.tags} onChange={(tags) => setForm((f) => ({ ...f, tags }))} splitChars={[',']} clearable error={errorFor(errors, 'tags', 'addTags', 'removeTags')} />
         <Textarea mt="sm" label="Notes" autosize minRows={3} maxRows={10} value={form.notes} onChange={(e) => set('notes')(e.currentTarget.value)} error={errorFor(errors, 'notes')} />
         <ErrorAlert error={save.error} title="Not saved" beside={SHOWN_FIELDS} />
         <Group justify="flex-end" mt="md">
