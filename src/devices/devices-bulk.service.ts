@@ -2,7 +2,7 @@
 // matches). Works through the devices a batch at a time, each batch one short transaction with
 // multi-row SQL, so that 100,000 devices take seconds and never hold locks for long; every
 // change is a history row naming who made it, as with a single edit.
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, InternalServerErrorException, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { badRequest, FieldError } from '../common/validation';
 import { isDeadlock } from '../database/driver-errors';
@@ -22,6 +22,19 @@ function tagSet(tags: string[] | undefined): Map<string, string> {
   return out;
 }
 
+/**
+ * A batch that failed, the ones before it kept: the answer says how many devices were done (the
+ * client said "No tags changed" when thousands had been), and that trying again is safe, since
+ * each batch is worked out again from what is stored. The log has the cause.
+ */
+function stoppedAfter(done: number, of: number, updated: number, cause: unknown): InternalServerErrorException {
+  const again = 'Trying again is safe: devices that have the change already are left as they are.';
+  const message = done === 0
+    ? `No tags were changed: an error stopped the edit (the server's log says why). ${again}`
+    : `Only ${done.toLocaleString('en')} of the ${of.toLocaleString('en')} devices were done (${updated.toLocaleString('en')} of them changed) before an error stopped the edit (the server's log says why); the other ${(of - done).toLocaleString('en')} were not changed. ${again}`;
+  return new InternalServerErrorException(message, { cause });
+}
+
 @Injectable()
 export class DevicesBulkService {
   private readonly logger = new Logger('DevicesBulk');
@@ -38,9 +51,13 @@ export class DevicesBulkService {
     let updated = 0;
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      const r = await this.retryDeadlocks(() => this.repo.transaction((m) => this.tagBatch(m, batch, [...add.values()], [...remove.values()], actor)));
-      matched += r.matched;
-      updated += r.updated;
+      try {
+        const r = await this.retryDeadlocks(() => this.repo.transaction((m) => this.tagBatch(m, batch, [...add.values()], [...remove.values()], actor)));
+        matched += r.matched;
+        updated += r.updated;
+      } catch (err) {
+        throw stoppedAfter(i, ids.length, updated, err);
+      }
     }
     this.logger.log({ matched, updated, addTags: [...add.values()], removeTags: [...remove.values()], actor: actor.username, ms: Date.now() - started }, 'devices tagged in bulk');
     return { matched, updated };

@@ -6,7 +6,7 @@ import { Button, Group, Modal, Paper, TagsInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTagMinus, IconTagPlus, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { api, ApiError, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
 import { formatCount, noun } from '../../lib/format';
@@ -84,6 +84,9 @@ export function BulkTagBar({ selection, total, rows, filter, filtered, onSelecti
   );
 }
 
+/** A refusal (bad tags, not allowed) comes before any device is changed; any other failure may come part-way. */
+const refusedBeforeAny = (err: unknown) => err instanceof ApiError && err.status >= 400 && err.status < 500;
+
 interface BulkTagModalProps {
   action: BulkTagAction | null;
   /** the devices it applies to, in words ("2 devices selected") */
@@ -104,6 +107,11 @@ function BulkTagModal({ action, what, suggestions, send, onClose, onDone }: Bulk
       void qc.invalidateQueries({ queryKey: devicesKey });
       void qc.invalidateQueries({ queryKey: tagsKey });
       onDone();
+    },
+    // the server works in batches, each kept once done: past a refusal (a 4xx, before any batch)
+    // some devices may have changed, which the grid should show
+    onError: (err) => {
+      if (!refusedBeforeAny(err)) void qc.invalidateQueries({ queryKey: devicesKey });
     },
   });
   const { reset } = save;
@@ -137,7 +145,7 @@ function BulkTagModal({ action, what, suggestions, send, onClose, onDone }: Bulk
           data-autofocus
           error={errorFor(errors, adding ? 'addTags' : 'removeTags')}
         />
-        <ErrorAlert error={save.error} title="No tags changed" />
+        <ErrorAlert error={save.error} title={refusedBeforeAny(save.error) ? 'No tags changed' : 'Not every device may have been changed: trying again is safe'} />
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={onClose}>
             Cancel
