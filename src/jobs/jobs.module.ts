@@ -11,12 +11,13 @@ import { JobsClock } from './jobs.clock';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { SchedulePreviewController } from './schedule-preview.controller';
 import { JOBS_OWN_KINDS } from './kinds';
 import { WindowsModule } from './windows/windows.module';
 
 @Module({
   imports: [CredentialsModule, WindowsModule],
-  controllers: [JobsController],
+  controllers: [JobsController, SchedulePreviewController],
   providers: [JobKindRegistry, JobsClock, JobsRepository, JobsService, JobRunner],
   exports: [JobKindRegistry, JobsClock, JobsService],
 })

@@ -340,9 +340,19 @@ it('a recurring job from the wizard waits for its cron schedule, in its time zon
   const page = await env.login('ui-tech', techPassword);
   await page.goto(`/jobs/new?kind=inventory.refresh&deviceIds=${dev.a}&step=3`);
   await page.getByText('On a schedule (cron)').click();
+  // what a schedule does is shown before it is saved: "the first Monday", as many write it, is
+  // every day of the first week and every Monday besides
+  const preview = page.getByRole('status', { name: 'Schedule preview' });
+  await page.getByLabel('Cron schedule').fill('0 2 1-7 * 1');
+  await visible(preview.getByRole('note'));
+  expect(await preview.textContent()).toContain('For the first Monday of the month write "0 2 * * 1#1"');
+  await page.getByLabel('Cron schedule').fill('every night');
+  await visible(preview.getByText(/every night.{0,2} is not valid/));
   await page.getByLabel('Cron schedule').fill('0 2 * * 0');
   await page.getByRole('combobox', { name: 'Time zone' }).or(page.getByRole('textbox', { name: 'Time zone' })).first().fill('Europe/Berl');
   await page.getByRole('option', { name: 'Europe/Berlin' }).click();
+  await visible(preview.getByText(/^Next runs \(Europe\/Berlin\): Sun[^·]*02:00[^·]*· Sun/));
+  expect(await preview.getByRole('note').count()).toBe(0);
   await nextStep(page, 4);
   expect(await page.getByRole('table', { name: 'Job summary' }).textContent()).toContain('On the cron schedule 0 2 * * 0 (Europe/Berlin)');
   await page.getByRole('button', { name: 'Create job' }).click();

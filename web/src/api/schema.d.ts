@@ -880,6 +880,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schedule-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the next firings of a cron schedule in a time zone, and what may surprise in it; 400 naming cron or timezone when either is wrong */
+        get: operations["SchedulePreview_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/{id}/configs/backup": {
         parameters: {
             query?: never;
@@ -2792,6 +2809,12 @@ export interface components {
              * @enum {string}
              */
             only?: "failed";
+        };
+        SchedulePreview: {
+            /** @description the next 5 firings, by the database's clock */
+            next: string[];
+            /** @description what the expression does that its writer may not expect, in words */
+            note?: string | null;
         };
         BackupScheduleDto: {
             /** @description these devices */
@@ -5049,7 +5072,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description no further runs; queued targets cancelled; running ones finish (package managers) or are stopped (commands; all with force=true) */
+            /** @description no further runs; queued targets cancelled; running ones finish (package managers) or are stopped (commands; all with force=true). force=true on a job cancelled already stops the targets its cancel let finish (409 when none is running) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,7 +5098,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description this run only: its queued targets cancelled, running ones finish (or are stopped, as for the job); the job and its schedule go on */
+            /** @description this run only: its queued targets cancelled, running ones finish (or are stopped, as for the job); the job and its schedule go on. force=true on a run cancelled already stops the targets its cancel let finish (409 when none is running) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5146,6 +5169,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    SchedulePreview_preview: {
+        parameters: {
+            query: {
+                /** @description five-field cron (or six, with seconds) */
+                cron: string;
+                /** @description IANA time zone the expression is read in */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
             };
         };
     };

@@ -6,6 +6,7 @@ import { Button, Collapse, Group, MultiSelect, NumberInput, Select, SimpleGrid, 
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, Schemas, unwrap } from '../../api/client';
+import { CronPreview } from '../../components/CronPreview';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { errorFor, fieldErrorsOf } from '../../lib/form-errors';
 import { plural } from '../../lib/format';
@@ -171,6 +172,7 @@ export function ScanForm({
             <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} mt={{ sm: 30 }} />
           </SimpleGrid>
         )}
+        {mode === 'range' && <CronPreview cron={cron} timezone={timezone} />}
         <UnstyledButton onClick={() => setShowOptions((s) => !s)} aria-expanded={showOptions}>
           <Group gap={4}>
             {showOptions ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}

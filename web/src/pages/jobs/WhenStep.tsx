@@ -4,6 +4,7 @@
 import { MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { CronPreview } from '../../components/CronPreview';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../lib/format';
 import { timezoneOptions } from './timezones';
@@ -65,6 +66,7 @@ export function WhenStep({ state, set, editing }: StepProps) {
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           />
           <Select label="Time zone" description="The cron schedule is read in this zone (DST included)" data={timezoneOptions()} value={state.timezone} onChange={(v) => v && set({ timezone: v })} searchable allowDeselect={false} />
+          <CronPreview cron={state.cron} timezone={state.timezone} />
         </SimpleGrid>
       )}
       <MultiSelect
