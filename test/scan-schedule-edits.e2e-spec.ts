@@ -83,3 +83,17 @@ it('a range whose exclusions are dropped (exclude: null) is checked as a new one
   await t.http.patch(`/api/discovery/schedules/${r.id}`).set(tech).send({ exclude: [] }).expect(400);
   await t.http.patch(`/api/discovery/schedules/${r.id}`).set(tech).send({ targets: ['127.90.0.0/24'], exclude: null }).expect(200);
 });
+
+it('a name longer than its column as MySQL counts it is a 400 naming it, on create and on edit, not a 500', async () => {
+  const body = { targets: ['127.0.0.1'], credentialIds: [cred], cron: '0 3 * * *' };
+  // 64 "❤️" are 128 characters to MySQL (the heart and a variation selector each), 65 are 130
+  const fits = await t.http.post('/api/discovery/schedules').set(tech).send({ ...body, name: '❤️'.repeat(64) });
+  expect(fits.status).toBe(201);
+  for (const res of [
+    await t.http.post('/api/discovery/schedules').set(tech).send({ ...body, name: '❤️'.repeat(65) }),
+    await t.http.patch(`/api/discovery/schedules/${fits.body.id}`).set(tech).send({ name: '❤️'.repeat(65) }),
+  ]) {
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['name']);
+  }
+});

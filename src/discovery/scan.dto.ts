@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
-import { Omittable, trimmed } from '../common/dto-fields';
+import { MaxChars, Omittable, trimmed } from '../common/dto-fields';
 import { CREDENTIAL_KINDS, CredentialKind } from '../credentials/credential.entity';
 import { PageQuery } from '../common/pagination';
 import { DEVICE_CHANGES, DeviceChange, SCAN_RESULT_STATUSES, SCAN_STATUSES, ScanOptions, ScanResultStatus, ScanStatus } from './scan.entity';
@@ -203,7 +203,7 @@ export class RescanCreated extends ScanCreated {
 // saved ranges
 
 export class CreateScheduleDto extends CreateScanDto {
-  @ApiProperty({ example: 'Office LAN nightly' }) @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name: string;
+  @ApiProperty({ example: 'Office LAN nightly' }) @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxChars(128) name: string;
   @ApiProperty({ example: '0 2 * * *', description: 'five-field cron expression (minute hour day month weekday)' })
   @IsString() @MaxLength(128) @Matches(/^\S+(\s+\S+){4}$/, { message: 'cron must have five fields: minute hour day-of-month month day-of-week' })
   cron: string;
@@ -212,7 +212,7 @@ export class CreateScheduleDto extends CreateScanDto {
 }
 
 export class UpdateScheduleDto {
-  @ApiPropertyOptional() @Omittable() @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(128) name?: string;
+  @ApiPropertyOptional() @Omittable() @trimmed() @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxChars(128) name?: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(300, { each: true }) targets?: string[];
   @ApiPropertyOptional({ type: [String], maxItems: MAX_EXCLUDE_ENTRIES, description: `replaces the exclusions; [] excludes nothing; at most ${MAX_OWN_EXCLUSIONS} of its own, counted as a scan's are` }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_EXCLUDE_ENTRIES) @IsString({ each: true }) @MaxLength(300, { each: true }) exclude?: string[];
   @ApiPropertyOptional({ type: [Number] }) @Omittable() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) credentialIds?: number[];
