@@ -11,10 +11,10 @@ const DEBIAN = { id: 7, hostname: 'web01', primaryIp: '192.0.2.7', platform: 'li
 /** `greeting`: what the host's ~/.bashrc prints before every command's output */
 function aptRoutes(bootId: string, rebootRequired: boolean, greeting = '') {
   return fakeHost([
-    [/^dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],
+    [/^env LC_ALL=C dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],
     [/apt-get -o DPkg::Lock::Timeout=120 update$/, fx('apt-get-update')],
     [/ install -- teknisi-hello$/, fx('apt-get-install-success')],
-    [/^test -e \/var\/run\/reboot-required$/, { code: rebootRequired ? 0 : 1 }],
+    [/^env LC_ALL=C test -e \/var\/run\/reboot-required$/, { code: rebootRequired ? 0 : 1 }],
     [/^cat \/proc\/sys\/kernel\/random\/boot_id$/, { stdout: `${bootId}\n` }],
     // the connection drops as the machine goes down
     [/shutdown -r now$/, { code: null }],

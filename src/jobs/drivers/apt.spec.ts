@@ -1,15 +1,15 @@
-import { fakeHost, fx } from './fixtures/fake-host';
+import { fakeHost, fx, Reply } from './fixtures/fake-host';
 import { runSoftwareTask } from './run';
 
 const PASSWORD = 'pa$$ w0rd\'"`;x';
-const INSTALL = "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install -- teknisi-hello";
-const UPDATE = "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 update";
-const QUERY = "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' -- teknisi-hello";
+const INSTALL = "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install -- teknisi-hello";
+const UPDATE = "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 update";
+const QUERY = "env LC_ALL=C dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' -- teknisi-hello";
 const task = (action: 'install' | 'uninstall' | 'upgrade', packages = ['teknisi-hello']) => ({ action, packages, timeoutMs: 600_000 });
 
 describe('apt driver', () => {
   it('skips an install when dpkg says the package is there, without sudo or apt-get', async () => {
-    const { host, calls } = fakeHost([[/^dpkg-query/, fx('apt-dpkg-query-installed')]], { sudo: true, sudoPassword: PASSWORD });
+    const { host, calls } = fakeHost([[/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-installed')]], { sudo: true, sudoPassword: PASSWORD });
     const out = await runSoftwareTask(host, 'apt', task('install'));
     expect(out).toMatchObject({ status: 'skipped', reason: 'teknisi-hello 1.0 already installed' });
     expect(calls.map((c) => c.command)).toEqual([QUERY]);
@@ -19,16 +19,16 @@ describe('apt driver', () => {
   it('installs through sudo -S with the password on stdin only, verifies with dpkg and reads reboot-required', async () => {
     const { host, calls } = fakeHost(
       [
-        [/^dpkg-query/, [{ ...fx('apt-dpkg-query-missing', 1) }, fx('apt-dpkg-query-installed')]],
+        [/^env LC_ALL=C dpkg-query/, [{ ...fx('apt-dpkg-query-missing', 1) }, fx('apt-dpkg-query-installed')]],
         [/apt-get -o DPkg::Lock::Timeout=120 update$/, fx('apt-get-update')],
         [/ install -- teknisi-hello$/, fx('apt-get-install-success')],
-        [/^test -e \/var\/run\/reboot-required$/, { code: 0 }],
+        [/^env LC_ALL=C test -e \/var\/run\/reboot-required$/, { code: 0 }],
       ],
       { sudo: true, sudoPassword: PASSWORD },
     );
     const out = await runSoftwareTask(host, 'apt', task('install'));
     expect(out).toEqual({ status: 'succeeded', reason: 'installed teknisi-hello 1.0; reboot required', exitCode: 0, log: expect.any(String), rebootRequired: true, changed: ['teknisi-hello'] });
-    expect(calls.map((c) => c.command)).toEqual([QUERY, UPDATE, INSTALL, QUERY, 'test -e /var/run/reboot-required']);
+    expect(calls.map((c) => c.command)).toEqual([QUERY, UPDATE, INSTALL, QUERY, 'env LC_ALL=C test -e /var/run/reboot-required']);
     expect(calls.map((c) => c.stdin)).toEqual([undefined, `${PASSWORD}\n`, `${PASSWORD}\n`, undefined, undefined]);
     for (const c of calls) expect(c.command).not.toContain(PASSWORD);
     expect(out.log).not.toContain(PASSWORD);
@@ -38,35 +38,35 @@ describe('apt driver', () => {
 
   it('uses sudo -n and sends nothing on stdin when the credential has no password', async () => {
     const { host, calls } = fakeHost([
-      [/^dpkg-query/, [{ ...fx('apt-dpkg-query-missing', 1) }, fx('apt-dpkg-query-installed')]],
+      [/^env LC_ALL=C dpkg-query/, [{ ...fx('apt-dpkg-query-missing', 1) }, fx('apt-dpkg-query-installed')]],
       [/update$/, fx('apt-get-update')],
       [/install -- teknisi-hello$/, fx('apt-get-install-success')],
-      [/^test -e/, { code: 1 }],
+      [/^env LC_ALL=C test -e/, { code: 1 }],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'apt', task('install'));
     expect(out).toMatchObject({ status: 'succeeded', rebootRequired: false, reason: 'installed teknisi-hello 1.0' });
-    expect(calls[2].command).toBe('sudo -n -- env DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install -- teknisi-hello');
+    expect(calls[2].command).toBe('sudo -n -- env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install -- teknisi-hello');
     expect(calls.every((c) => c.stdin === undefined)).toBe(true);
   });
 
   it('runs without sudo when the credential says so', async () => {
     const { host, calls } = fakeHost([
-      [/^dpkg-query/, [{ ...fx('apt-dpkg-query-missing', 1) }, fx('apt-dpkg-query-installed')]],
+      [/^env LC_ALL=C dpkg-query/, [{ ...fx('apt-dpkg-query-missing', 1) }, fx('apt-dpkg-query-installed')]],
       [/update$/, fx('apt-get-update')],
       [/install -- teknisi-hello$/, fx('apt-get-install-success')],
-      [/^test -e/, { code: 1 }],
+      [/^env LC_ALL=C test -e/, { code: 1 }],
     ]);
     await runSoftwareTask(host, 'apt', task('install'));
-    expect(calls[2].command).toBe('env DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install -- teknisi-hello');
+    expect(calls[2].command).toBe('env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install -- teknisi-hello');
   });
 
   it('takes a removed package with config files left (rc) as not installed', async () => {
-    const { host } = fakeHost([[/^dpkg-query/, fx('apt-dpkg-query-config-files')]]);
+    const { host } = fakeHost([[/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-config-files')]]);
     expect(await runSoftwareTask(host, 'apt', task('uninstall'))).toMatchObject({ status: 'skipped', reason: 'teknisi-hello not installed' });
   });
 
   const failing = (name: string, code: number, extra: object = {}) => fakeHost([
-    [/^dpkg-query/, fx('apt-dpkg-query-missing', 1)],
+    [/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-missing', 1)],
     [/update$/, fx('apt-get-update')],
     [/install -- /, { ...fx(name, code), ...extra }],
   ], { sudo: true, sudoPassword: PASSWORD }).host;
@@ -98,7 +98,7 @@ describe('apt driver', () => {
     ['helpdesk is not in the sudoers file.  This incident will be reported.\n', 'sudo refused: helpdesk may not run this through sudo'],
   ])('stops at the metadata refresh when sudo refuses (%j), definite, the password nowhere', async (stderr, reason) => {
     const { host, calls } = fakeHost([
-      [/^dpkg-query/, fx('apt-dpkg-query-missing', 1)],
+      [/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-missing', 1)],
       [/update$/, { code: 1, stderr: `${stderr}${PASSWORD}\n` }],
     ], { sudo: true, sudoPassword: PASSWORD });
     const out = await runSoftwareTask(host, 'apt', task('install'));
@@ -111,7 +111,7 @@ describe('apt driver', () => {
   it('keeps a short sudo password that the host echoes out of the log too', async () => {
     const short = 'q7';
     const { host } = fakeHost([
-      [/^dpkg-query/, fx('apt-dpkg-query-missing', 1)],
+      [/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-missing', 1)],
       [/update$/, { code: 1, stderr: `Sorry, try again.\n[sudo] q7?\n` }],
     ], { sudo: true, sudoPassword: short });
     const out = await runSoftwareTask(host, 'apt', task('install'));
@@ -122,10 +122,10 @@ describe('apt driver', () => {
 
   it('goes on when apt-get update fails for a reason other than sudo (one broken repository)', async () => {
     const { host } = fakeHost([
-      [/^dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],
+      [/^env LC_ALL=C dpkg-query/, [fx('apt-dpkg-query-missing', 1), fx('apt-dpkg-query-installed')]],
       [/update$/, { code: 100, stdout: 'Err:2 https://repo.example.com/apt stable InRelease\n', stderr: 'E: The repository \'https://repo.example.com/apt stable InRelease\' is not signed.\n' }],
       [/install -- teknisi-hello$/, fx('apt-get-install-success')],
-      [/^test -e/, { code: 1 }],
+      [/^env LC_ALL=C test -e/, { code: 1 }],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'apt', task('install'));
     expect(out.status).toBe('succeeded');
@@ -134,7 +134,7 @@ describe('apt driver', () => {
 
   it('fails when apt-get says done but dpkg does not show the package', async () => {
     const { host } = fakeHost([
-      [/^dpkg-query/, fx('apt-dpkg-query-missing', 1)],
+      [/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-missing', 1)],
       [/update$/, fx('apt-get-update')],
       [/install -- /, fx('apt-get-install-success')],
     ], { sudo: true });
@@ -143,9 +143,9 @@ describe('apt driver', () => {
 
   it('removes with apt-get remove, no apt-get update, and verifies the package is gone', async () => {
     const { host, calls } = fakeHost([
-      [/^dpkg-query/, [fx('apt-dpkg-query-installed'), fx('apt-dpkg-query-missing', 1)]],
+      [/^env LC_ALL=C dpkg-query/, [fx('apt-dpkg-query-installed'), fx('apt-dpkg-query-missing', 1)]],
       [/ remove -- teknisi-hello$/, fx('apt-get-remove-success')],
-      [/^test -e/, { code: 1 }],
+      [/^env LC_ALL=C test -e/, { code: 1 }],
     ], { sudo: true, sudoPassword: PASSWORD });
     const out = await runSoftwareTask(host, 'apt', task('uninstall'));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'removed teknisi-hello 1.0', changed: ['teknisi-hello'] });
@@ -154,52 +154,81 @@ describe('apt driver', () => {
 
   it('skips an upgrade when the candidate is the installed version', async () => {
     const { host, calls } = fakeHost([
-      [/^dpkg-query/, fx('apt-dpkg-query-installed')],
+      [/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-installed')],
       [/update$/, fx('apt-get-update')],
-      [/^apt-cache policy -- teknisi-hello$/, fx('apt-cache-policy-current')],
+      [/^env LC_ALL=C apt-cache policy -- teknisi-hello$/, fx('apt-cache-policy-current')],
     ], { sudo: true, sudoPassword: PASSWORD });
     expect(await runSoftwareTask(host, 'apt', task('upgrade'))).toMatchObject({ status: 'skipped', reason: 'teknisi-hello 1.0: no newer version available' });
     expect(calls).toHaveLength(3);
   });
 
   it('skips an upgrade of a package that is not installed', async () => {
-    const { host } = fakeHost([[/^dpkg-query/, fx('apt-dpkg-query-missing', 1)]]);
+    const { host } = fakeHost([[/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-missing', 1)]]);
     expect(await runSoftwareTask(host, 'apt', task('upgrade'))).toMatchObject({ status: 'skipped', reason: 'teknisi-hello not installed: nothing to upgrade' });
   });
 
   it('upgrades a named package with install --only-upgrade and reports the versions', async () => {
     const { host, calls } = fakeHost([
-      [/^dpkg-query/, [fx('apt-dpkg-query-installed'), fx('apt-dpkg-query-upgraded')]],
+      [/^env LC_ALL=C dpkg-query/, [fx('apt-dpkg-query-installed'), fx('apt-dpkg-query-upgraded')]],
       [/update$/, fx('apt-get-update')],
-      [/^apt-cache policy/, fx('apt-cache-policy-upgradable')],
+      [/^env LC_ALL=C apt-cache policy/, fx('apt-cache-policy-upgradable')],
       [/install --only-upgrade -- teknisi-hello$/, fx('apt-get-install-success')],
-      [/^test -e/, { code: 1 }],
+      [/^env LC_ALL=C test -e/, { code: 1 }],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'apt', task('upgrade'));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'upgraded teknisi-hello 1.0 → 1.1', changed: ['teknisi-hello'] });
-    expect(calls[3].command).toBe('sudo -n -- env DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --only-upgrade -- teknisi-hello');
+    expect(calls[3].command).toBe('sudo -n -- env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --only-upgrade -- teknisi-hello');
+  });
+
+  // Debian's pam_env gives SSH commands the LANG of /etc/default/locale, and sudo keeps it: apt
+  // answers in the host's language unless the command asks for the C locale. Recorded with apt
+  // 2.6.1's own translations.
+  /** the host's apt: English for a command that asks for LC_ALL=C, its own language otherwise */
+  const inLanguage = (re: RegExp, english: Reply, own: Reply): Array<[RegExp, Reply | Reply[]]> => [
+    [new RegExp(`(^|-- |sh )env LC_ALL=C .*${re.source}`), english],
+    [re, own],
+  ];
+
+  it.each(['de', 'fr'])('upgrades a named package that has a newer version on a host in %s (it was skipped: "no newer version available")', async (lang) => {
+    const { host } = fakeHost([
+      [/dpkg-query/, [{ code: 0, stdout: 'apt\tii \t2.6.1\n' }, { code: 0, stdout: 'apt\tii \t2.6.2\n' }]],
+      [/update$/, fx('apt-get-update')],
+      ...inLanguage(/apt-cache policy -- apt$/, fx('apt-cache-policy-upgradable-en'), fx(`apt-cache-policy-upgradable-${lang}`)),
+      [/install --only-upgrade -- apt$/, { code: 0 }],
+      [/test -e/, { code: 1 }],
+    ], { sudo: true, sudoPassword: PASSWORD });
+    expect(await runSoftwareTask(host, 'apt', task('upgrade', ['apt']))).toMatchObject({ status: 'succeeded', reason: 'upgraded apt 2.6.1 → 2.6.2', changed: ['apt'] });
+  });
+
+  it('calls a held dpkg lock transient on a host in German (it was a definite failure)', async () => {
+    const { host } = fakeHost([
+      [/dpkg-query/, fx('apt-dpkg-query-missing', 1)],
+      [/update$/, fx('apt-get-update')],
+      ...inLanguage(/install -- teknisi-hello$/, fx('apt-get-install-lock', 100), fx('apt-get-install-lock-de', 100)),
+    ], { sudo: true });
+    expect(await runSoftwareTask(host, 'apt', task('install'))).toMatchObject({ status: 'failed', transient: true, reason: 'dpkg lock held by another process (apt-get, pid 1234)' });
   });
 
   it('patches everything pending (upgrade with no names) and verifies nothing is left', async () => {
     const { host, calls } = fakeHost([
       [/update$/, fx('apt-get-update')],
-      [/^apt-get -s --with-new-pkgs upgrade$/, [fx('apt-get-simulate-upgrade'), fx('apt-get-simulate-none')]],
+      [/^env LC_ALL=C apt-get -s --with-new-pkgs upgrade$/, [fx('apt-get-simulate-upgrade'), fx('apt-get-simulate-none')]],
       [/--force-confold --with-new-pkgs upgrade$/, { code: 0, stdout: 'Setting up bash (5.2.15-2+b8) ...\n' }],
-      [/^test -e/, { code: 0 }],
+      [/^env LC_ALL=C test -e/, { code: 0 }],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'apt', task('upgrade', []));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'upgraded 3 packages; reboot required', changed: ['bash', 'curl', 'libcurl4'], rebootRequired: true });
     expect(calls.map((c) => c.command)).toEqual([
-      'sudo -n -- env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 update',
-      'apt-get -s --with-new-pkgs upgrade',
-      'sudo -n -- env DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --with-new-pkgs upgrade',
-      'apt-get -s --with-new-pkgs upgrade',
-      'test -e /var/run/reboot-required',
+      'sudo -n -- env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 update',
+      'env LC_ALL=C apt-get -s --with-new-pkgs upgrade',
+      'sudo -n -- env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --with-new-pkgs upgrade',
+      'env LC_ALL=C apt-get -s --with-new-pkgs upgrade',
+      'env LC_ALL=C test -e /var/run/reboot-required',
     ]);
   });
 
   it('skips patching when nothing is pending', async () => {
-    const { host } = fakeHost([[/update$/, fx('apt-get-update')], [/^apt-get -s/, fx('apt-get-simulate-none')]], { sudo: true });
+    const { host } = fakeHost([[/update$/, fx('apt-get-update')], [/^env LC_ALL=C apt-get -s/, fx('apt-get-simulate-none')]], { sudo: true });
     expect(await runSoftwareTask(host, 'apt', task('upgrade', []))).toMatchObject({ status: 'skipped', reason: 'no pending updates' });
   });
 
@@ -210,10 +239,10 @@ describe('apt driver', () => {
   });
 
   it('turns a lost connection into a transient failure that keeps the log so far', async () => {
-    const { host } = fakeHost([[/^dpkg-query/, fx('apt-dpkg-query-missing', 1)], [/update$/, fx('apt-get-update')]], { sudo: true });
+    const { host } = fakeHost([[/^env LC_ALL=C dpkg-query/, fx('apt-dpkg-query-missing', 1)], [/update$/, fx('apt-get-update')]], { sudo: true });
     const out = await runSoftwareTask(host, 'apt', task('install'));
     expect(out).toMatchObject({ status: 'failed', transient: true, reason: expect.stringMatching(/^connection lost: unexpected command/) });
-    expect(out.log).toContain('$ dpkg-query');
+    expect(out.log).toContain('$ env LC_ALL=C dpkg-query');
   });
 
   it('does not start when the task is already cancelled', async () => {

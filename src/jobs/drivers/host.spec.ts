@@ -6,18 +6,32 @@ import { classify } from './classify';
 describe('HostSession.build', () => {
   const session = (sudo: boolean, sudoPassword?: string) => new HostSession({ exec: async () => ({ code: 0, stdout: '', stderr: '', truncated: false, timedOut: false }), sudo, sudoPassword }, false, 60_000);
 
-  it('runs unprivileged commands as they are, even with sudo on', () => {
-    expect(session(true, 'pw').build({ line: 'dpkg-query -W -- bash' })).toEqual({ command: 'dpkg-query -W -- bash', shown: 'dpkg-query -W -- bash' });
+  it('runs unprivileged commands without sudo, even with sudo on, in the C locale', () => {
+    expect(session(true, 'pw').build({ line: 'dpkg-query -W -- bash' })).toEqual({ command: 'env LC_ALL=C dpkg-query -W -- bash', shown: 'env LC_ALL=C dpkg-query -W -- bash' });
+  });
+
+  it.each([
+    ['no sudo', session(false), 'env LC_ALL=C apt-cache policy -- apt'],
+    ['sudo -n', session(true), 'sudo -n -- env LC_ALL=C apt-cache policy -- apt'],
+    ['sudo -S', session(true, 'pw'), "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env LC_ALL=C apt-cache policy -- apt"],
+  ])('asks for the C locale after sudo (%s), whatever LANG the host gives the session', (_, s, command) => {
+    expect(s.build({ line: 'apt-cache policy -- apt', privileged: true }).command).toBe(command);
+  });
+
+  it('overrides a German LANG and LC_ALL of the session (real sh, sudo left out)', () => {
+    const b = session(true, 'pw').build({ line: 'sh -c \'printf "%s|%s" "$LC_ALL" "$LANG"\'', privileged: true });
+    const env = { PATH: process.env.PATH, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LC_MESSAGES: 'de_DE.UTF-8' };
+    expect(execFileSync('sh', ['-c', `${b.command.replace(/^sudo -S -p '' -- /, '')}; cat >/dev/null`], { input: b.stdin, encoding: 'utf8', env })).toBe('C|de_DE.UTF-8');
   });
 
   it('puts environment after sudo through env, quoted', () => {
     expect(session(true).build({ line: 'apt-get update', privileged: true, env: { DEBIAN_FRONTEND: 'noninteractive', ODD: "a b'c" } }).command)
-      .toBe("sudo -n -- env DEBIAN_FRONTEND=noninteractive 'ODD=a b'\\''c' apt-get update");
+      .toBe("sudo -n -- env LC_ALL=C DEBIAN_FRONTEND=noninteractive 'ODD=a b'\\''c' apt-get update");
   });
 
   it('with a password: sudo -S, an empty prompt, the password as the only stdin', () => {
     const b = session(true, 'pw').build({ line: 'apt-get update', privileged: true });
-    expect(b).toEqual({ command: "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh apt-get update", stdin: 'pw\n', shown: b.command });
+    expect(b).toEqual({ command: "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env LC_ALL=C apt-get update", stdin: 'pw\n', shown: b.command });
   });
 
   it('gives the command /dev/null, so a password sudo did not need never reaches it (real sh, sudo left out)', () => {
@@ -59,11 +73,11 @@ describe('HostSession.run', () => {
     s.note('reboot required');
     const log = s.log();
     expect(Buffer.byteLength(log)).toBeLessThanOrEqual(LOG_CAP);
-    expect(log.startsWith('$ one\n')).toBe(true);
+    expect(log.startsWith('$ env LC_ALL=C one\n')).toBe(true);
     // before: cut at the first megabyte, the failing step and its exit code lost
-    expect(log).toMatch(/\$ three\n\[stderr\]\nE: Sub-process \/usr\/bin\/dpkg returned an error code \(1\)\n\[exit 2\]\n# reboot required\n$/);
+    expect(log).toMatch(/\$ env LC_ALL=C three\n\[stderr\]\nE: Sub-process \/usr\/bin\/dpkg returned an error code \(1\)\n\[exit 2\]\n# reboot required\n$/);
     const cut = /\n\[… (\d+) bytes of this log cut here …\]\n/.exec(log)!;
-    const whole = ['$ one\n', `${'x'.repeat(700 * 1024)}\n[exit 0]\n`, '$ two\n', `${'x'.repeat(700 * 1024)}\n[exit 0]\n`, '$ three\n',
+    const whole = ['$ env LC_ALL=C one\n', `${'x'.repeat(700 * 1024)}\n[exit 0]\n`, '$ env LC_ALL=C two\n', `${'x'.repeat(700 * 1024)}\n[exit 0]\n`, '$ env LC_ALL=C three\n',
       '[stderr]\nE: Sub-process /usr/bin/dpkg returned an error code (1)\n[exit 2]\n', '# reboot required\n'].join('');
     expect(Buffer.byteLength(log) - Buffer.byteLength(cut[0]) + Number(cut[1])).toBe(Buffer.byteLength(whole));
   });

@@ -27,8 +27,8 @@ export async function execOwn(access: HostAccess, command: string, powershell: b
 
 export interface Cmd {
   /**
-   * POSIX: a command line built from fixed words and shQuote'd values only (no operators when
-   * privileged: the words are handed to sudo as an argument list). Windows: a PowerShell script.
+   * POSIX: a command line built from fixed words and shQuote'd values only (no operators: the
+   * words are handed to env, and to sudo, as an argument list). Windows: a PowerShell script.
    */
   line: string;
   /** run through sudo when the host says so (package changes, metadata refresh) */
@@ -65,8 +65,13 @@ export class HostSession {
       const script = [...env, cmd.line].join('\n');
       return { command: powershellCommand(script), shown: `powershell -EncodedCommand <<< ${script}` };
     }
-    const env = Object.entries(cmd.env ?? {}).map(([k, v]) => shQuote(`${k}=${v}`));
-    const words = env.length ? `env ${env.join(' ')} ${cmd.line}` : cmd.line;
+    // LC_ALL=C: the parsers and rules read the tools' English. A host's own language reaches
+    // the command otherwise: Debian's pam_env gives SSH sessions the LANG of /etc/default/locale,
+    // and sudo keeps it (apt-cache policy said "Installiert:", and an upgrade found nothing to
+    // do). After sudo, so that sudo's env_reset cannot drop it; C, not C.UTF-8, which RHEL 7
+    // lacks (names are ASCII: names.ts).
+    const env = Object.entries({ LC_ALL: 'C', ...cmd.env }).map(([k, v]) => shQuote(`${k}=${v}`));
+    const words = `env ${env.join(' ')} ${cmd.line}`;
     if (!cmd.privileged || !this.host.sudo) return { command: words, shown: words };
     if (this.host.sudoPassword === undefined) {
       const command = `sudo -n -- ${words}`;

@@ -10,7 +10,7 @@ import { Exec } from './types';
 
 const localQueryOnly: Exec = (command, opts = {}) =>
   new Promise((resolve, reject) => {
-    if (!(unfenced(command) ?? command).startsWith('dpkg-query ')) return reject(new Error(`refusing to run ${command} here`));
+    if (!/^(env LC_ALL=C )?dpkg-query /.test(unfenced(command) ?? command)) return reject(new Error(`refusing to run ${command} here`));
     execFile('sh', ['-c', command], { timeout: opts.timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
       resolve({ code, stdout, stderr, truncated: false, timedOut: false });

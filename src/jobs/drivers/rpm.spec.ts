@@ -3,26 +3,26 @@ import { fakeHost, fx } from './fixtures/fake-host';
 import { runSoftwareTask } from './run';
 
 const PASSWORD = 'hunter2-rpm';
-const SUDO = "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh ";
-const RPM_Q = "rpm -q --qf '%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\n' -- teknisi-hello";
+const SUDO = "sudo -S -p '' -- sh -c 'exec \"$@\" </dev/null' sh env LC_ALL=C ";
+const RPM_Q = "env LC_ALL=C rpm -q --qf '%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\n' -- teknisi-hello";
 const task = (action: 'install' | 'uninstall' | 'upgrade', packages = ['teknisi-hello']) => ({ action, packages, timeoutMs: 600_000 });
 
 describe('dnf driver', () => {
   it('skips an install that rpm already shows', async () => {
-    const { host, calls } = fakeHost([[/^rpm -q/, fx('rpm-q-installed')]], { sudo: true, sudoPassword: PASSWORD });
+    const { host, calls } = fakeHost([[/^env LC_ALL=C rpm -q/, fx('rpm-q-installed')]], { sudo: true, sudoPassword: PASSWORD });
     expect(await runSoftwareTask(host, 'dnf', task('install'))).toMatchObject({ status: 'skipped', reason: 'teknisi-hello 1.0-1.el9 already installed' });
     expect(calls.map((c) => c.command)).toEqual([RPM_Q]);
   });
 
   it('installs with dnf -y through sudo, verifies with rpm and asks needs-restarting', async () => {
     const { host, calls } = fakeHost([
-      [/^rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
+      [/^env LC_ALL=C rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
       [/dnf -y install teknisi-hello$/, fx('dnf-install-success')],
-      [/^needs-restarting -r$/, fx('needs-restarting-yes', 1)],
+      [/^env LC_ALL=C needs-restarting -r$/, fx('needs-restarting-yes', 1)],
     ], { sudo: true, sudoPassword: PASSWORD });
     const out = await runSoftwareTask(host, 'dnf', task('install'));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'installed teknisi-hello 1.0-1.el9; reboot required', rebootRequired: true, changed: ['teknisi-hello'] });
-    expect(calls.map((c) => c.command)).toEqual([RPM_Q, `${SUDO}dnf -y install teknisi-hello`, RPM_Q, 'needs-restarting -r']);
+    expect(calls.map((c) => c.command)).toEqual([RPM_Q, `${SUDO}dnf -y install teknisi-hello`, RPM_Q, 'env LC_ALL=C needs-restarting -r']);
     expect(calls[1].stdin).toBe(`${PASSWORD}\n`);
     expect(out.log).not.toContain(PASSWORD);
   });
@@ -35,7 +35,7 @@ describe('dnf driver', () => {
     ['dnf-install-success', 1, { stdout: '', stderr: "Errors during downloading metadata for repository 'appstream':\n  - Curl error (6): Couldn't resolve host name for https://mirrors.rockylinux.org/mirrorlist?arch=x86_64&repo=AppStream-9 [Could not resolve host: mirrors.rockylinux.org]\nError: Failed to download metadata for repo 'appstream': Cannot prepare internal mirrorlist: Curl error (6): Couldn't resolve host name for https://mirrors.rockylinux.org/mirrorlist?arch=x86_64&repo=AppStream-9 [Could not resolve host: mirrors.rockylinux.org]\n" }, true, 'network: could not resolve mirrors.rockylinux.org'],
     ['dnf-install-success', 1, { stdout: '', stderr: 'Error: \n Problem: conflicting requests\n  - nothing provides libteknisi.so.2()(64bit) needed by teknisi-app-2.0-1.el9.x86_64\n' }, false, 'dnf: dependency problem: conflicting requests'],
   ])('%s (exit %s, %j) → transient %s', async (fixture, code, extra, transient, reason) => {
-    const { host } = fakeHost([[/^rpm -q/, fx('rpm-q-missing', 1)], [/dnf -y install/, { ...fx(fixture, code), ...extra }]], { sudo: true });
+    const { host } = fakeHost([[/^env LC_ALL=C rpm -q/, fx('rpm-q-missing', 1)], [/dnf -y install/, { ...fx(fixture, code), ...extra }]], { sudo: true });
     const out = await runSoftwareTask(host, 'dnf', task('install', [fixture.includes('no-match') ? 'teknisi-nope' : 'teknisi-hello']));
     expect(out).toMatchObject({ status: 'failed', transient });
     expect((out as { reason: string }).reason).toEqual(typeof reason === 'string' ? reason : expect.stringMatching(reason));
@@ -43,18 +43,18 @@ describe('dnf driver', () => {
 
   it('upgrades a named package only when check-update offers one (exit 100)', async () => {
     const { host, calls } = fakeHost([
-      [/^rpm -q/, [fx('rpm-q-installed'), fx('rpm-q-upgraded')]],
+      [/^env LC_ALL=C rpm -q/, [fx('rpm-q-installed'), fx('rpm-q-upgraded')]],
       [/dnf -q check-update teknisi-hello$/, fx('dnf-check-update', 100)],
       [/dnf -y upgrade teknisi-hello$/, { code: 0, stdout: 'Complete!\n' }],
-      [/^needs-restarting/, { code: 0, stdout: 'No core libraries or services have been updated since boot-up.\nReboot should not be necessary.\n' }],
+      [/^env LC_ALL=C needs-restarting/, { code: 0, stdout: 'No core libraries or services have been updated since boot-up.\nReboot should not be necessary.\n' }],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'dnf', task('upgrade'));
     expect(out).toMatchObject({ status: 'succeeded', reason: 'upgraded teknisi-hello 1.0-1.el9 → 1.1-1.el9', rebootRequired: false });
-    expect(calls[1].command).toBe('sudo -n -- dnf -q check-update teknisi-hello');
+    expect(calls[1].command).toBe('sudo -n -- env LC_ALL=C dnf -q check-update teknisi-hello');
   });
 
   it('skips an upgrade when check-update exits 0', async () => {
-    const { host } = fakeHost([[/^rpm -q/, fx('rpm-q-installed')], [/check-update/, { code: 0 }]], { sudo: true });
+    const { host } = fakeHost([[/^env LC_ALL=C rpm -q/, fx('rpm-q-installed')], [/check-update/, { code: 0 }]], { sudo: true });
     expect(await runSoftwareTask(host, 'dnf', task('upgrade'))).toMatchObject({ status: 'skipped', reason: 'teknisi-hello 1.0-1.el9: no newer version available' });
   });
 
@@ -62,11 +62,11 @@ describe('dnf driver', () => {
     const { host, calls } = fakeHost([
       [/dnf -q check-update$/, [fx('dnf-check-update-all', 100), { code: 0 }]],
       [/dnf -y upgrade$/, { code: 0, stdout: 'Complete!\n' }],
-      [/^needs-restarting/, fx('needs-restarting-yes', 1)],
+      [/^env LC_ALL=C needs-restarting/, fx('needs-restarting-yes', 1)],
     ], { sudo: true });
     const out = await runSoftwareTask(host, 'dnf', task('upgrade', []));
     expect(out).toMatchObject({ status: 'succeeded', changed: ['kernel', 'openssl'], rebootRequired: true });
-    expect(calls[1].command).toBe('sudo -n -- dnf -y upgrade');
+    expect(calls[1].command).toBe('sudo -n -- env LC_ALL=C dnf -y upgrade');
   });
 
   it('fails definitely when check-update itself errors (exit 1)', async () => {
@@ -77,13 +77,13 @@ describe('dnf driver', () => {
 
 describe('yum driver', () => {
   it('uses yum and calls its lock transient', async () => {
-    const { host, calls } = fakeHost([[/^rpm -q/, fx('rpm-q-missing', 1)], [/yum -y install teknisi-hello$/, fx('yum-lock', 1)]], { sudo: true });
+    const { host, calls } = fakeHost([[/^env LC_ALL=C rpm -q/, fx('rpm-q-missing', 1)], [/yum -y install teknisi-hello$/, fx('yum-lock', 1)]], { sudo: true });
     expect(await runSoftwareTask(host, 'yum', task('install'))).toMatchObject({ status: 'failed', transient: true, reason: 'yum lock held by another process (pid 1875)' });
-    expect(calls[1].command).toBe('sudo -n -- yum -y install teknisi-hello');
+    expect(calls[1].command).toBe('sudo -n -- env LC_ALL=C yum -y install teknisi-hello');
   });
 
   it('says yum, not dnf, for a missing package', async () => {
-    const { host } = fakeHost([[/^rpm -q/, fx('rpm-q-missing', 1)], [/yum -y install/, { code: 1, stdout: 'No package teknisi-nope available.\n', stderr: 'Error: Nothing to do\n' }]]);
+    const { host } = fakeHost([[/^env LC_ALL=C rpm -q/, fx('rpm-q-missing', 1)], [/yum -y install/, { code: 1, stdout: 'No package teknisi-nope available.\n', stderr: 'Error: Nothing to do\n' }]]);
     expect(await runSoftwareTask(host, 'yum', task('install', ['teknisi-nope']))).toMatchObject({ status: 'failed', transient: false, reason: 'yum: No package teknisi-nope available' });
   });
 });
@@ -91,9 +91,9 @@ describe('yum driver', () => {
 describe('zypper driver', () => {
   it('installs non-interactively, agreeing to licenses', async () => {
     const { host, calls } = fakeHost([
-      [/^rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
+      [/^env LC_ALL=C rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
       [/zypper --non-interactive install/, fx('zypper-install-success')],
-      [/^zypper needs-rebooting$/, { code: 0 }],
+      [/^env LC_ALL=C zypper needs-rebooting$/, { code: 0 }],
     ], { sudo: true, sudoPassword: PASSWORD });
     expect(await runSoftwareTask(host, 'zypper', task('install'))).toMatchObject({ status: 'succeeded', rebootRequired: false });
     expect(calls[1].command).toBe(`${SUDO}zypper --non-interactive install --auto-agree-with-licenses -- teknisi-hello`);
@@ -101,7 +101,7 @@ describe('zypper driver', () => {
 
   it('takes exit 102 as done with a reboot needed', async () => {
     const { host, calls } = fakeHost([
-      [/^rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
+      [/^env LC_ALL=C rpm -q/, [fx('rpm-q-missing', 1), fx('rpm-q-installed')]],
       [/zypper --non-interactive install/, fx('zypper-install-success', 102)],
     ], { sudo: true });
     expect(await runSoftwareTask(host, 'zypper', task('install'))).toMatchObject({ status: 'succeeded', exitCode: 102, rebootRequired: true });
@@ -112,19 +112,19 @@ describe('zypper driver', () => {
     ['zypper-install-not-found', 104, false, "zypper: No provider of 'teknisi-nope' found"],
     ['zypper-locked', 7, true, 'zypper: package management locked by another process (zypper, pid 3127)'],
   ])('%s (exit %s) → transient %s', async (fixture, code, transient, reason) => {
-    const { host } = fakeHost([[/^rpm -q/, fx('rpm-q-missing', 1)], [/zypper/, fx(fixture, code)]], { sudo: true });
+    const { host } = fakeHost([[/^env LC_ALL=C rpm -q/, fx('rpm-q-missing', 1)], [/zypper/, fx(fixture, code)]], { sudo: true });
     expect(await runSoftwareTask(host, 'zypper', task('install'))).toMatchObject({ status: 'failed', transient, reason, exitCode: code });
   });
 
   it('reads the list-updates table for a named upgrade', async () => {
     const { host, calls } = fakeHost([
-      [/^rpm -q/, [fx('rpm-q-installed'), fx('rpm-q-upgraded')]],
+      [/^env LC_ALL=C rpm -q/, [fx('rpm-q-installed'), fx('rpm-q-upgraded')]],
       [/list-updates$/, fx('zypper-list-updates')],
       [/zypper --non-interactive update --auto-agree-with-licenses -- teknisi-hello$/, { code: 0 }],
       [/needs-rebooting/, { code: 0 }],
     ], { sudo: true });
     expect(await runSoftwareTask(host, 'zypper', task('upgrade'))).toMatchObject({ status: 'succeeded', changed: ['teknisi-hello'] });
-    expect(calls.map((c) => c.command)).toContain('sudo -n -- zypper --non-interactive update --auto-agree-with-licenses -- teknisi-hello');
+    expect(calls.map((c) => c.command)).toContain('sudo -n -- env LC_ALL=C zypper --non-interactive update --auto-agree-with-licenses -- teknisi-hello');
   });
 });
 
@@ -150,13 +150,13 @@ describe('rpm versions', () => {
 
   it('upgrades a kernel: the newest installed kernel moves, the old ones stay beside it', async () => {
     const { host } = fakeHost([
-      [/^rpm -q/, [
+      [/^env LC_ALL=C rpm -q/, [
         { code: 0, stdout: 'kernel\t5.14.0-362.8.1.el9_3\nkernel\t5.14.0-427.13.1.el9_4\n' },
         { code: 0, stdout: 'kernel\t5.14.0-362.8.1.el9_3\nkernel\t5.14.0-427.13.1.el9_4\nkernel\t5.14.0-503.11.1.el9_5\n' },
       ]],
       [/dnf -q check-update kernel$/, { code: 100, stdout: '\nkernel.x86_64                 5.14.0-503.11.1.el9_5                 baseos\n' }],
       [/dnf -y upgrade kernel$/, { code: 0, stdout: 'Complete!\n' }],
-      [/^needs-restarting/, { code: 1, stdout: 'Core libraries or services have been updated since boot-up:\n  * kernel\n\nReboot is required to fully utilize these updates.\n' }],
+      [/^env LC_ALL=C needs-restarting/, { code: 1, stdout: 'Core libraries or services have been updated since boot-up:\n  * kernel\n\nReboot is required to fully utilize these updates.\n' }],
     ], { sudo: true });
     // before: "kernel still at 5.14.0-362.8.1.el9_3 after dnf finished", the oldest kernel
     expect(await runSoftwareTask(host, 'dnf', task('upgrade', ['kernel']))).toMatchObject({
