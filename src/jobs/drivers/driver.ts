@@ -20,6 +20,8 @@ export interface Driver {
   powershell?: boolean;
   /** installed version of each named package that is installed */
   query(names: string[]): Cmd;
+  /** whether the query's exit status means it answered (default: any status, as rpm -q counts missing packages in it) */
+  queryOk?(r: ExecResult): boolean;
   parseQuery(r: ExecResult, names: string[]): Map<string, string>;
   /** metadata refresh before the change (apt-get update, brew update…), where the manager wants one */
   refresh?(action: SoftwareAction, all: boolean): Cmd | undefined;

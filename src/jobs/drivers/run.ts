@@ -45,7 +45,7 @@ export async function runSoftwareTask(host: HostAccess, manager: PackageManager,
   };
   // a query answers with any exit status (rpm -q counts missing packages in it) unless it did not run at all
   const answered = (r: ExecResult) => !r.timedOut && !r.truncated && r.code !== null && r.code !== 127 && !(r.code !== 0 && sudoRefusal(r));
-  const query = async (list: string[]) => d.parseQuery(await step(d.query(list), answered), list);
+  const query = async (list: string[]) => d.parseQuery(await step(d.query(list), (x) => answered(x) && (d.queryOk ? d.queryOk(x) : true)), list);
   const pending = async (list: string[] | null): Promise<Pending[]> => {
     const r = await step(d.pending(list), (x) => answered(x) && (d.pendingOk ? d.pendingOk(x) : x.code === 0));
     try {

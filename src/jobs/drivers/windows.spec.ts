@@ -1,5 +1,5 @@
 import { fakeHost, fx } from './fixtures/fake-host';
-import { WINGET } from './windows';
+import { WINGET, winget as WINGET_DRIVER } from './windows';
 import { runSoftwareTask } from './run';
 
 const task = (action: 'install' | 'uninstall' | 'upgrade', packages = ['Git.Git']) => ({ action, packages, timeoutMs: 600_000 });
@@ -58,12 +58,27 @@ describe('winget driver', () => {
 
   it('patches what winget upgrade lists, leaving out packages that need explicit targeting', async () => {
     const { host, calls } = fakeHost([
-      [/^.*winget upgrade --accept-source-agreements --disable-interactivity$/s, [fx('winget-upgrade-table'), fx('winget-upgrade-none', WINGET.NO_APPLICATIONS_FOUND)]],
+      [/winget upgrade --accept-source-agreements --disable-interactivity\nexit \$LASTEXITCODE$/, [fx('winget-upgrade-table'), fx('winget-upgrade-none', WINGET.NO_APPLICATIONS_FOUND)]],
       [/winget upgrade --all --silent/, { code: 0 }],
       NO_REBOOT,
     ]);
     expect(await runSoftwareTask(host, 'winget', task('upgrade', []))).toMatchObject({ status: 'succeeded', changed: ['Mozilla.Firefox.de', 'Git.Git'] });
     expect(calls[1].text).toContain('winget upgrade --all --silent --accept-package-agreements --accept-source-agreements --disable-interactivity');
+  });
+
+  // only 0x8A150014 means "not installed": a winget that could not open its source answered nothing
+  it.each(['uninstall', 'upgrade', 'install'] as const)('%s: a winget list that fails with 0x8A15000F fails the task, naming the code (it was skipped "not installed")', async (action) => {
+    const { host, calls } = fakeHost([[/winget list/, fx('winget-list-source-data-missing', -1978335217)]]);
+    const out = await runSoftwareTask(host, 'winget', task(action));
+    expect(out).toMatchObject({ status: 'failed', transient: false, exitCode: -1978335217, reason: expect.stringMatching(/^winget: data required by the source is missing \(0x8A15000F\)/) });
+    expect(calls).toHaveLength(1);
+    // the script stops at the first id winget did not answer for, with winget's code
+    expect(calls[0].text).toContain('if ($c -ne 0 -and $c -ne -1978335212) { exit $c }');
+  });
+
+  it('ends every winget script with an exit of its own: powershell -Command turns a last native exit code other than 0 into 1', () => {
+    const scripts = [WINGET_DRIVER.query(['Git.Git']), WINGET_DRIVER.pending(['Git.Git']), WINGET_DRIVER.pending(null), WINGET_DRIVER.change('install', ['Git.Git']), WINGET_DRIVER.change('upgrade', [])];
+    for (const s of scripts) expect(s.line).toMatch(/\nexit (\$\w+|0)$/);
   });
 
   it('lists ids in the script as PowerShell string literals', async () => {

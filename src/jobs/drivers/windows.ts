@@ -32,6 +32,7 @@ export const WINGET = {
   NO_APPLICATIONS_FOUND: 0x8a150014,
   MULTIPLE_APPLICATIONS_FOUND: 0x8a150016,
   COMMAND_REQUIRES_ADMIN: 0x8a150019,
+  SOURCE_DATA_MISSING: 0x8a15000f,
   UPDATE_NOT_APPLICABLE: 0x8a15002b,
   SOURCE_OPEN_FAILED: 0x8a150045,
   SOURCES_OPEN_FAILED: 0x8a15004b,
@@ -51,6 +52,8 @@ export const WINGET_RULES: Rule[] = [
   { code: WINGET.NO_APPLICATIONS_FOUND, transient: false, reason: () => 'winget: no package found matching the id (0x8A150014)' },
   { code: WINGET.MULTIPLE_APPLICATIONS_FOUND, transient: false, reason: () => 'winget: several packages match the id; name it exactly (0x8A150016)' },
   { code: WINGET.COMMAND_REQUIRES_ADMIN, transient: false, reason: () => 'winget: administrator rights required (0x8A150019)' },
+  // common over OpenSSH: the account's winget source package is missing or unregistered
+  { code: WINGET.SOURCE_DATA_MISSING, transient: false, reason: () => "winget: data required by the source is missing (0x8A15000F); 'winget source reset --force' as this account may fix it" },
   { code: WINGET.INSTALLER_HASH_MISMATCH, transient: false, reason: () => "winget: the installer's hash does not match the manifest (0x8A150011)" },
   { code: WINGET.INSTALL_MISSING_DEPENDENCY, transient: false, reason: () => 'winget: a dependency is missing (0x8A150104)' },
   { code: WINGET.INSTALL_DISK_FULL, transient: false, reason: () => 'winget: disk full (0x8A150105)' },
@@ -104,8 +107,22 @@ function wingetRow(id: string, rows: string[][]): { version: string; available?:
   return undefined;
 }
 
+/**
+ * winget list per id. Only 0x8A150014 (-1978335212) says "not installed"; any other failure
+ * (0x8A15000F, the source's data missing) is no answer at all, and ends the script with its code.
+ */
 const wingetQuery = (ids: string[]) => ({
-  line: [PRELUDE, `foreach ($id in ${list(ids)}) {`, `  $o = winget list --id $id --exact ${WINGET_FLAGS} | Out-String`, '  "### $id $LASTEXITCODE"', '  $o', '}'].join('\n'),
+  line: [
+    PRELUDE,
+    `foreach ($id in ${list(ids)}) {`,
+    `  $o = winget list --id $id --exact ${WINGET_FLAGS} | Out-String`,
+    '  $c = $LASTEXITCODE',
+    '  "### $id $c"',
+    '  $o',
+    `  if ($c -ne 0 -and $c -ne ${WINGET.NO_APPLICATIONS_FOUND | 0}) { exit $c }`,
+    '}',
+    'exit 0',
+  ].join('\n'),
   query: true,
 });
 
@@ -113,6 +130,7 @@ export const winget: Driver = {
   tool: 'winget',
   powershell: true,
   query: wingetQuery,
+  queryOk: (r) => r.code === 0,
   parseQuery(r, names) {
     const out = new Map<string, string>();
     for (const s of parseWingetSections(r.stdout)) {
@@ -124,7 +142,7 @@ export const winget: Driver = {
   },
   // winget list shows an Available column for an installed package with an update on offer
   pending: (names) =>
-    names ? wingetQuery(names) : { line: [PRELUDE, `winget upgrade ${WINGET_FLAGS}`].join('\n'), query: true },
+    names ? wingetQuery(names) : { line: [PRELUDE, `winget upgrade ${WINGET_FLAGS}`, 'exit $LASTEXITCODE'].join('\n'), query: true },
   pendingOk: (r) => r.code === 0 || u32(r.code) === WINGET.NO_APPLICATIONS_FOUND,
   parsePending(r, names) {
     const out: Pending[] = [];
