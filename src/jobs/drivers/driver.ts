@@ -40,12 +40,17 @@ export interface Driver {
   rules: Rule[];
 }
 
+/**
+ * Lines of a command's stdout as a terminal leaves them: \r\n ends a line (PowerShell's output
+ * over Windows OpenSSH), a lone \r starts it over (progress spinners); blank lines kept.
+ */
+export function screenLines(text: string): string[] {
+  return text.split('\n').map((l) => l.replace(/\r+$/, '').split('\r').pop()!.replace(/\s+$/, ''));
+}
+
 /** Lines of a command's stdout, without \r progress overwrites and blank lines. */
 export function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.split('\r').pop()!.replace(/\s+$/, ''))
-    .filter((l) => l.trim() !== '');
+  return screenLines(text).filter((l) => l.trim() !== '');
 }
 
 /** Validated names as shell words (quoted all the same: validation is not the only guard). */

@@ -1,4 +1,4 @@
-import { fakeHost, fx } from './fixtures/fake-host';
+import { fakeHost, fx, Reply } from './fixtures/fake-host';
 import { WINGET, winget as WINGET_DRIVER } from './windows';
 import { runSoftwareTask } from './run';
 
@@ -66,6 +66,63 @@ describe('winget driver', () => {
     expect(calls[1].text).toContain('winget upgrade --all --silent --accept-package-agreements --accept-source-agreements --disable-interactivity');
   });
 
+  const PATCH_LIST = /winget upgrade --accept-source-agreements --disable-interactivity\nexit \$LASTEXITCODE$/;
+  const patchAll = (before: Reply, after: Reply) => fakeHost([[PATCH_LIST, [before, after]], [/winget upgrade --all --silent/, { code: 0 }], NO_REBOOT]);
+
+  it.each([
+    // German Windows: the footer words were read as package ids, and Discord, which needs explicit
+    // targeting and which upgrade --all leaves alone, as pending ever after ("updates still pending")
+    ['German', 'winget-upgrade-table-de', 'winget-upgrade-explicit-only-de', ['Microsoft.VCRedist.2015+.x64', 'Mozilla.Firefox.de']],
+    ['English, only the explicit-targeting table left after', 'winget-upgrade-table', 'winget-upgrade-explicit-only', ['Mozilla.Firefox.de', 'Git.Git']],
+    // winget-cli#2397, #3726: "< ad 7.0.13" was split into words and "7.0.13" taken for an id
+    ['approximate installed versions', 'winget-upgrade-approximate', 'winget-upgrade-none', ['AnyDeskSoftwareGmbH.AnyDesk', 'SiberSystems.RoboForm', 'Git.Git']],
+    // names in wide characters take two columns each, as winget lays them out
+    ['Chinese', 'winget-upgrade-table-zh', 'winget-upgrade-none', ['Tencent.WeChat', 'Tencent.TencentMeeting', 'Git.Git']],
+  ])('patch-all reads the first table of winget upgrade by its layout (%s)', async (_what, before, after, changed) => {
+    const { host } = patchAll(fx(before), fx(after, WINGET.NO_APPLICATIONS_FOUND));
+    expect(await runSoftwareTask(host, 'winget', task('upgrade', []))).toMatchObject({ status: 'succeeded', reason: `upgraded ${changed.length} packages`, changed });
+  });
+
+  it('patch-all with only packages that need explicit targeting pending is skipped, in German too', async () => {
+    for (const f of ['winget-upgrade-explicit-only', 'winget-upgrade-explicit-only-de']) {
+      const { host, calls } = patchAll(fx(f), fx(f));
+      expect(await runSoftwareTask(host, 'winget', task('upgrade', []))).toMatchObject({ status: 'skipped', reason: 'no pending updates' });
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  it('keeps an approximate version ("< 10.0.22000.832") whole: nothing newer on offer is no upgrade, and an install is skipped', async () => {
+    const { host } = fakeHost([[/winget list/, fx('winget-list-approximate')]]);
+    expect(await runSoftwareTask(host, 'winget', task('upgrade', ['Microsoft.WindowsSDK']))).toMatchObject({ status: 'skipped', reason: 'Microsoft.WindowsSDK < 10.0.22000.832: no newer version available' });
+    expect(await runSoftwareTask(host, 'winget', task('install', ['Microsoft.WindowsSDK']))).toMatchObject({ status: 'skipped', reason: 'Microsoft.WindowsSDK < 10.0.22000.832 already installed' });
+  });
+
+  it('upgrades from an approximate version to the one on offer (winget-cli#2397)', async () => {
+    const { host } = fakeHost([
+      [/winget list/, [fx('winget-list-approximate-upgradable'), fx('winget-list-approximate-upgradable'), fx('winget-list-approximate-upgraded')]],
+      [/winget upgrade --id \$id --exact --silent/, { code: 0 }],
+      NO_REBOOT,
+    ]);
+    expect(await runSoftwareTask(host, 'winget', task('upgrade', ['AnyDeskSoftwareGmbH.AnyDesk']))).toMatchObject({ status: 'succeeded', reason: 'upgraded AnyDeskSoftwareGmbH.AnyDesk < ad 7.0.13 → ad 7.0.13' });
+  });
+
+  it("takes a company source's name in the Source column for no version on offer", async () => {
+    const { host } = fakeHost([[/winget list/, fx('winget-list-own-source')]]);
+    expect(await runSoftwareTask(host, 'winget', task('upgrade', ['Contoso.Agent']))).toMatchObject({ status: 'skipped', reason: 'Contoso.Agent 4.2.0: no newer version available' });
+  });
+
+  it('reads PowerShell output with CRLF line ends, as Windows OpenSSH carries it', async () => {
+    const crlf = (r: Reply) => ({ ...r, stdout: r.stdout!.replace(/\n/g, '\r\n') });
+    const { host } = fakeHost([
+      [/winget list/, [crlf(fx('winget-list-upgradable')), crlf(fx('winget-list-upgradable')), crlf(fx('winget-list-upgraded'))]],
+      [/winget upgrade --id \$id --exact --silent/, { code: 0, stdout: 'Successfully installed\r\n' }],
+      NO_REBOOT,
+    ]);
+    expect(await runSoftwareTask(host, 'winget', task('upgrade'))).toMatchObject({ status: 'succeeded', reason: 'upgraded Git.Git 2.43.0 → 2.44.0' });
+    const patch = patchAll(crlf(fx('winget-upgrade-table')), crlf(fx('winget-upgrade-none', WINGET.NO_APPLICATIONS_FOUND)));
+    expect(await runSoftwareTask(patch.host, 'winget', task('upgrade', []))).toMatchObject({ status: 'succeeded', changed: ['Mozilla.Firefox.de', 'Git.Git'] });
+  });
+
   // only 0x8A150014 means "not installed": a winget that could not open its source answered nothing
   it.each(['uninstall', 'upgrade', 'install'] as const)('%s: a winget list that fails with 0x8A15000F fails the task, naming the code (it was skipped "not installed")', async (action) => {
     const { host, calls } = fakeHost([[/winget list/, fx('winget-list-source-data-missing', -1978335217)]]);
@@ -104,6 +161,17 @@ describe('choco driver', () => {
   ])('%s → transient %s', async (fixture, transient, reason) => {
     const { host } = fakeHost([[/\.nuspec/, { code: 0 }], [/choco install/, fx(fixture, 1)]]);
     expect(await runSoftwareTask(host, 'choco', task('install', ['teknisi-nope']))).toMatchObject({ status: 'failed', transient, reason });
+  });
+
+  it('reads choco outdated and the installed versions with CRLF line ends (they were empty lines)', async () => {
+    const crlf = (r: Reply) => ({ ...r, stdout: r.stdout!.replace(/\n/g, '\r\n') });
+    const { host } = fakeHost([
+      [/\.nuspec/, [crlf(fx('choco-query-installed')), { code: 0, stdout: 'git|2.44.0\r\n' }]],
+      [/choco outdated --limit-output --ignore-unfound/, crlf(fx('choco-outdated'))],
+      [/choco upgrade 'git' -y --no-progress/, { code: 0 }],
+      NO_REBOOT,
+    ]);
+    expect(await runSoftwareTask(host, 'choco', task('upgrade', ['git']))).toMatchObject({ status: 'succeeded', reason: 'upgraded git 2.43.0 → 2.44.0' });
   });
 
   it('reads choco outdated, leaving pinned packages alone', async () => {

@@ -6,7 +6,7 @@
 import { ExecResult } from '../../protocols/ssh/ssh.client';
 import { psQuote } from '../../protocols/ssh/powershell';
 import { NETWORK, Rule, u32 } from './classify';
-import { Driver, lines, Pending } from './driver';
+import { Driver, lines, Pending, screenLines } from './driver';
 
 const PRELUDE = "$ProgressPreference = 'SilentlyContinue'; [Console]::OutputEncoding = New-Object Text.UTF8Encoding $false";
 const list = (ids: string[]) => `@(${ids.map(psQuote).join(', ')})`;
@@ -76,35 +76,69 @@ export const WINGET_RULES: Rule[] = [
 
 /** winget list output, one section per id: "### <id> <exit code>" then the table. */
 function parseWingetSections(stdout: string): Array<{ id: string; code: number; rows: string[][] }> {
-  const out: Array<{ id: string; code: number; rows: string[][] }> = [];
-  let cur: { id: string; code: number; rows: string[][] } | undefined;
-  let inTable = false;
-  for (const l of lines(stdout)) {
+  const out: Array<{ id: string; code: number; text: string }> = [];
+  for (const l of screenLines(stdout)) {
     const head = /^### (\S+) (-?\d+)$/.exec(l);
-    if (head) {
-      cur = { id: head[1], code: Number(head[2]), rows: [] };
-      out.push(cur);
-      inTable = false;
-    } else if (/^-{10,}$/.test(l.trim())) inTable = true;
-    else if (cur && inTable) cur.rows.push(l.trim().split(/\s+/));
+    if (head) out.push({ id: head[1], code: Number(head[2]), text: '' });
+    else if (out.length) out[out.length - 1].text += `${l}\n`;
+  }
+  return out.map(({ id, code, text }) => ({ id, code, rows: wingetTable(text) }));
+}
+
+/**
+ * The row of this id: its Version, and its Available version when the table has that column
+ * (Name Id Version Available Source; without an update on offer, Name Id Version [Source]).
+ * Versions are cells, not words: an approximate one is "< 10.0.22000.832".
+ */
+function wingetRow(id: string, rows: string[][]): { version: string; available?: string } | undefined {
+  const lower = id.toLowerCase();
+  // a long id is cut with "…" in narrow tables
+  const cut = (c: string) => c.endsWith('…') && lower.startsWith(c.slice(0, -1).toLowerCase());
+  const row = rows.find((r) => r[1].toLowerCase() === lower) ?? (rows.length === 1 && cut(rows[0][1]) ? rows[0] : undefined);
+  if (!row) return undefined;
+  return { version: row[2], available: row.length >= 5 && row[3] ? row[3] : undefined };
+}
+
+/** East Asian wide and fullwidth characters: two columns of a winget table each, as winget counts them. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+
+/** The characters of a line with the column each starts at. */
+function columns(line: string): Array<{ ch: string; col: number }> {
+  const out: Array<{ ch: string; col: number }> = [];
+  let col = 0;
+  for (const ch of line) {
+    out.push({ ch, col });
+    col += WIDE.test(ch) ? 2 : 1;
   }
   return out;
 }
 
-/** The row's columns after the id: Version, then Available when an update is on offer, then Source. */
-function wingetRow(id: string, rows: string[][]): { version: string; available?: string } | undefined {
-  const lower = id.toLowerCase();
-  for (const row of rows) {
-    // a long id is cut with "…" in narrow tables
-    let i = row.findIndex((t) => t.toLowerCase() === lower);
-    if (i < 0 && rows.length === 1) i = row.findIndex((t) => t.endsWith('…') && lower.startsWith(t.slice(0, -1).toLowerCase()));
-    if (i < 0) continue;
-    const rest = row.slice(i + 1);
-    const hasSource = rest.length > 1 && /^(winget|msstore)$/i.test(rest[rest.length - 1]);
-    const cols = hasSource ? rest.slice(0, -1) : rest;
-    return { version: cols[0] ?? '', available: cols.length > 1 ? cols[1] : undefined };
+/**
+ * The first table of a winget output, read by its layout rather than its words, which are in
+ * the machine's language: the columns start where the header above the dashes has a word; the
+ * table ends at the first line that is blank, or whose Id cell is empty, holds a space or does
+ * not start at a column boundary (the "2 upgrades available." line and the text after it).
+ * Cells keep their spaces: "Mozilla Firefox (x64 de)", "< 10.0.22000.832". A table introduced
+ * by a sentence ending in a colon is `winget upgrade`'s second one, of packages that need
+ * explicit targeting ("…require explicit targeting for upgrade:", "…erfordern jedoch explizites
+ * Targeting für das Upgrade:"), printed alone when nothing else is pending: no table of its own.
+ */
+function wingetTable(stdout: string): string[][] {
+  const all = screenLines(stdout);
+  const dashes = all.findIndex((l, i) => i > 0 && /^-{10,}$/.test(l.trim()));
+  if (dashes < 0 || (dashes > 1 && /[:：]\s*$/.test(all[dashes - 2]))) return [];
+  const starts = columns(all[dashes - 1]).filter((c, i, cs) => c.ch !== ' ' && (i === 0 || cs[i - 1].ch === ' ')).map((c) => c.col);
+  if (starts.length < 3) return [];
+  const rows: string[][] = [];
+  for (const l of all.slice(dashes + 1)) {
+    const chars = columns(l);
+    const at = (col: number) => chars.find((c) => c.col === col)?.ch;
+    const cells = starts.map((start, k) => chars.filter((c) => c.col >= start && (k + 1 === starts.length || c.col < starts[k + 1])).map((c) => c.ch).join('').trim());
+    const boundary = (k: number) => at(starts[k] - 1) === ' ';
+    if (!l.trim() || !cells[1] || /\s/.test(cells[1]) || !boundary(1) || !boundary(2)) break;
+    rows.push(cells);
   }
-  return undefined;
+  return rows;
 }
 
 /**
@@ -154,16 +188,9 @@ export const winget: Driver = {
       }
       return out;
     }
-    // winget upgrade: Name (may hold spaces) Id Version Available Source — read from the right
-    let inTable = false;
-    for (const l of lines(r.stdout)) {
-      if (/^-{10,}$/.test(l.trim())) inTable = true;
-      else if (/^\d+ upgrades? available|require explicit targeting|version numbers that cannot be determined/i.test(l)) break;
-      else if (inTable) {
-        const t = l.trim().split(/\s+/);
-        if (t.length >= 5) out.push({ name: t[t.length - 4], from: t[t.length - 3], to: t[t.length - 2] });
-      }
-    }
+    // winget upgrade: Name Id Version Available Source; the packages that need explicit targeting
+    // follow in a table of their own, which `upgrade --all` leaves alone
+    for (const [, id, from, to] of wingetTable(r.stdout)) if (to) out.push({ name: id, from, to });
     return out;
   },
   change(action, names) {
