@@ -69,6 +69,37 @@ describe('dnf driver', () => {
     expect(calls[1].command).toBe('sudo -n -- env LC_ALL=C dnf -y upgrade');
   });
 
+  // dnf's own 80-column layout (dnf/cli/output.py) wraps a long name's version and repository
+  // onto the next line: those packages were left out
+  it('patches every package check-update lists, wrapped ones too', async () => {
+    const { host } = fakeHost([
+      [/dnf -q check-update$/, [fx('dnf-check-update-wrapped', 100), { code: 0 }]],
+      [/dnf -y upgrade$/, { code: 0, stdout: 'Complete!\n' }],
+      [/needs-restarting/, fx('needs-restarting-yes', 1)],
+    ], { sudo: true });
+    expect(await runSoftwareTask(host, 'dnf', task('upgrade', []))).toMatchObject({
+      status: 'succeeded',
+      reason: 'upgraded 9 packages; reboot required',
+      changed: ['NetworkManager-cloud-setup', 'java-17-openjdk-headless', 'kernel-core', 'kernel-modules', 'kernel', 'openssl-libs', 'python3-libselinux', 'selinux-policy-targeted', 'tzdata'],
+    });
+  });
+
+  it('upgrades every named package with an update, one whose line dnf wrapped too', async () => {
+    const names = ['NetworkManager-cloud-setup', 'openssl', 'openssl-libs'];
+    const { host, calls } = fakeHost([
+      [/rpm -q/, [
+        { code: 0, stdout: 'NetworkManager-cloud-setup\t1:1.46.0-10.el9_4\nopenssl\t1:3.0.7-25.el9\nopenssl-libs\t1:3.0.7-25.el9\n' },
+        { code: 0, stdout: 'NetworkManager-cloud-setup\t1:1.46.0-13.el9_4\nopenssl\t1:3.0.7-27.el9\nopenssl-libs\t1:3.0.7-27.el9\n' },
+      ]],
+      [/check-update/, fx('dnf-check-update-wrapped-named', 100)],
+      [/ -y upgrade /, { code: 0, stdout: 'Complete!\n' }],
+      [/needs-restarting/, { code: 0 }],
+    ], { sudo: true });
+    const out = await runSoftwareTask(host, 'dnf', task('upgrade', names));
+    expect(out).toMatchObject({ status: 'succeeded', changed: ['NetworkManager-cloud-setup', 'openssl-libs', 'openssl'] });
+    expect(calls[2].command).toBe('sudo -n -- env LC_ALL=C dnf -y upgrade NetworkManager-cloud-setup openssl-libs openssl');
+  });
+
   it('fails definitely when check-update itself errors (exit 1)', async () => {
     const { host } = fakeHost([[/check-update$/, { code: 1, stderr: 'Error: Failed to download metadata for repo \'baseos\': Cannot download repomd.xml: Cannot download repodata/repomd.xml: All mirrors were tried\n' }]], { sudo: true });
     expect(await runSoftwareTask(host, 'dnf', task('upgrade', []))).toMatchObject({ status: 'failed', transient: true, reason: "dnf: failed to download metadata for repo baseos" });

@@ -109,7 +109,10 @@ function dnfLike(tool: 'dnf' | 'yum'): Driver {
     pendingOk: (r) => r.code === 0 || r.code === 100,
     parsePending(r, names) {
       const out: Pending[] = [];
-      for (const l of lines(r.stdout)) {
+      // without a terminal dnf and yum print 80 columns: a name too long for its column ends the
+      // line, and the version and repository follow, indented, on the next one
+      const joined = r.stdout.replace(/\n[ \t]+(?=\S)/g, ' ');
+      for (const l of lines(joined)) {
         if (/^(Obsoleting|Security:)/.test(l)) break;
         const m = /^(\S+)\.([^.\s]+)\s+(\S+)\s+(\S+)$/.exec(l);
         if (m && (!names || names.includes(m[1]))) out.push({ name: m[1], to: m[3] });
