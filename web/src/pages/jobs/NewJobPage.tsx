@@ -1,9 +1,10 @@
 // /jobs/new — the new-job wizard: 1 what, 2 targets (with a live count), 3 when, 4 review →
-// POST /api/jobs. The step (?step=) and every field live in the URL, so a link such as
-// /jobs/new?deviceIds=1,2&kind=software.install (from a device's page) prefills it and a reload
-// keeps it. Errors from the server are shown in words, with the step that holds each field.
-// With ?edit=ID (a job page's Edit, which fills the fields from the job) it changes that job
-// instead: PATCH /api/jobs/:id, its kind fixed, for its next runs.
+// POST /api/jobs. The step (?step=) and the short fields live in the URL, so a link such as
+// /jobs/new?deviceIds=1,2&kind=software.install (from a device's page) prefills it; a reload
+// keeps them, and the long ones (script, parameters, files) from the tab's draft (?draft=,
+// wizard-draft.ts). Errors from the server are shown in words, with the step that holds each field.
+// With ?edit=ID (a job page's Edit) it changes that job instead, its fields filled from the job
+// (then from the draft): PATCH /api/jobs/:id, its kind fixed, for its next runs.
 import { useEffect, useState } from 'react';
 import { Alert, Anchor, Breadcrumbs, Button, Group, List, Paper, Stepper, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -21,7 +22,8 @@ import { TargetsStep } from './TargetsStep';
 import { browserTimezone } from './timezones';
 import { WhatStep } from './WhatStep';
 import { WhenStep } from './WhenStep';
-import { buildBody, fromParams, stepOfField, stepProblems, toParams, WizardState } from './wizard-state';
+import { dropDraft, LONG_FIELDS, newDraftId, pruneDrafts, readDraft, writeDraft } from './wizard-draft';
+import { buildBody, fromParams, stateFromJob, stepOfField, stepProblems, toParams, WizardState } from './wizard-state';
 
 const STEPS = ['What', 'Targets', 'When', 'Review'];
 
@@ -33,35 +35,82 @@ function errorFields(err: unknown): string[] {
 }
 
 export default function NewJobPage() {
-  const [params, setParams] = useUrlParams();
+  const [params] = useUrlParams();
   const canCreate = useCan('technician');
+  const editId = Number.parseInt(params.edit ?? '', 10) || undefined;
+  const editing = editId !== undefined;
+  // the job being changed: its fields, until the draft has them, and its name for the header
+  const saved = useQuery({ queryKey: ['jobs', editId, 'detail'], queryFn: () => unwrap(api.GET('/api/jobs/{id}', { params: { path: { id: editId! } } })), enabled: editing });
+  // the URL's draft when this tab has it (a reload), else a new one: never another job's
+  const [draft] = useState(() => {
+    const kept = readDraft(params.draft, editId);
+    const id = kept ? params.draft! : newDraftId();
+    pruneDrafts(id);
+    return { id, kept, lost: params.draft !== undefined && !kept };
+  });
+  const [fresh] = useState(() => ({ ...fromParams(params, browserTimezone()), ...draft.kept }));
+  const initial = !editing ? fresh : (draft.kept as WizardState | undefined) ?? (saved.data && stateFromJob(saved.data));
+
+  if (!canCreate) {
+    return (
+      <>
+        <PageHeader title="New job" />
+        <Alert color="yellow" icon={<IconAlertCircle size={18} />} title="Not allowed">
+          Only technicians and admins create jobs. <Anchor component={Link} to="/jobs">Back to the jobs</Anchor>
+        </Alert>
+      </>
+    );
+  }
+  if (!initial) {
+    return (
+      <>
+        <PageHeader title={`Edit job ${editId}`} subtitle="Loading…" />
+        <ErrorAlert error={saved.error} title="The job could not be loaded" />
+      </>
+    );
+  }
+  return <Wizard initial={initial} draftId={draft.id} lost={draft.lost} editId={editId} jobName={saved.data?.name} />;
+}
+
+function Wizard({ initial, draftId, lost, editId, jobName }: { initial: WizardState; draftId: string; lost: boolean; editId?: number; jobName?: string | null }) {
+  const [params, setParams] = useUrlParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const [state, setState] = useState<WizardState>(() => fromParams(params, browserTimezone()));
+  const [state, setState] = useState<WizardState>(initial);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const step = Math.min(4, Math.max(1, Number.parseInt(params.step ?? '1', 10) || 1));
-  const editId = Number.parseInt(params.edit ?? '', 10) || undefined;
   const editing = editId !== undefined;
-  // the job being changed: its name for the header
-  const saved = useQuery({ queryKey: ['jobs', editId, 'detail'], queryFn: () => unwrap(api.GET('/api/jobs/{id}', { params: { path: { id: editId! } } })), enabled: editing });
-  const jobTitle = saved.data?.name ? `"${saved.data.name}"` : `job ${editId}`;
+  const jobTitle = jobName ? `"${jobName}"` : `job ${editId}`;
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
 
-  // the URL follows the fields (replacing, so Back walks the steps rather than every keystroke)
+  /** the URL for these fields: a new job's short ones and its draft's id (when it has long ones); an edit's draft alone */
+  const urlOf = (s: WizardState): Record<string, string | undefined> => {
+    const short = toParams(s);
+    if (editing) return { ...Object.fromEntries(Object.keys(short).map((k) => [k, undefined])), draft: draftId };
+    return { ...short, draft: LONG_FIELDS.some((k) => s[k] !== '') ? draftId : undefined };
+  };
+  // the draft follows the fields at once, so a reload finds what was typed last
   useEffect(() => {
-    const want = toParams(state);
+    if (editing) writeDraft(draftId, editId, state);
+    else if (LONG_FIELDS.some((k) => state[k] !== '')) writeDraft(draftId, undefined, Object.fromEntries(LONG_FIELDS.map((k) => [k, state[k]])));
+    else dropDraft(draftId);
+  }, [state, editing, editId, draftId]);
+  // the URL follows the fields (replacing, so Back walks the steps rather than every keystroke;
+  // the draft's id at once, as the draft is written)
+  useEffect(() => {
+    const want = urlOf(state);
     const differs = Object.entries(want).some(([k, v]) => (params[k] ?? undefined) !== v);
     if (!differs) return;
-    const t = setTimeout(() => setParams(want, { replace: true }), 250);
+    const t = setTimeout(() => setParams(want, { replace: true }), (params.draft ?? undefined) !== want.draft ? 0 : 250);
     return () => clearTimeout(t);
-  }, [state, params, setParams]);
+  }, [state, params, setParams]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const problems = stepProblems(step, state);
   const goTo = (n: number) => {
     setTried(false);
-    setParams({ ...toParams(state), step: n === 1 ? undefined : n });
+    setParams({ ...urlOf(state), step: n === 1 ? undefined : n });
     window.scrollTo({ top: 0 });
   };
   const next = () => {
@@ -100,17 +149,6 @@ export default function NewJobPage() {
   };
   const errorSteps = [...new Set(errorFields(error).map(stepOfField))].sort();
 
-  if (!canCreate) {
-    return (
-      <>
-        <PageHeader title="New job" />
-        <Alert color="yellow" icon={<IconAlertCircle size={18} />} title="Not allowed">
-          Only technicians and admins create jobs. <Anchor component={Link} to="/jobs">Back to the jobs</Anchor>
-        </Alert>
-      </>
-    );
-  }
-
   return (
     <>
       <Breadcrumbs mb="xs">
@@ -125,7 +163,13 @@ export default function NewJobPage() {
         <Text size="sm">{editing ? 'Edit' : 'New job'}</Text>
       </Breadcrumbs>
       <PageHeader title={editing ? `Edit ${jobTitle}` : 'New job'} subtitle={`Step ${step} of 4: ${STEPS[step - 1]}${editing ? ' · the changes apply to its next runs' : ''}`} />
-      <ErrorAlert error={saved.error} title="The job could not be loaded" />
+      {lost && (
+        <Alert color="yellow" mb="md" icon={<IconAlertCircle size={18} />} title="Not in this tab">
+          {editing
+            ? 'The changes made to this job in another browser tab stay in that tab: these are its saved settings.'
+            : 'The script, parameters and files typed for this address stay in the browser tab they were typed in: type them again here.'}
+        </Alert>
+      )}
       <Stepper active={step - 1} onStepClick={(i) => i < step - 1 && goTo(i + 1)} allowNextStepsSelect={false} size="sm" mb="md" aria-label="Steps">
         {STEPS.map((label, i) => (
           <Stepper.Step key={label} label={label} description={i === 0 && step > 1 ? kindLabel(state.kind) : undefined} />

@@ -1,6 +1,7 @@
 // The new-job wizard's state: read from the URL (so /jobs/new?deviceIds=1,2&kind=software.install
-// prefills it, and a reload or a shared link keeps every field and the step), written back to it,
-// checked step by step, and turned into the POST /api/jobs body.
+// prefills it, and a reload or a shared link keeps the step and every short field), written back
+// to it (the long ones, a script, its parameters and files, kept apart: wizard-draft.ts), checked
+// step by step, and turned into the POST /api/jobs body.
 import type { Schemas } from '../../api/client';
 
 export type CreateJob = Schemas['CreateJobDto'];
@@ -125,19 +126,24 @@ export function stateFromJob(j: JobView): WizardState {
   };
 }
 
-/** The wizard's address for changing a saved job: its fields in the URL, as a new job's are. */
-export function editHref(j: JobView): string {
-  const q = new URLSearchParams({ edit: String(j.id) });
-  for (const [k, v] of Object.entries(toParams(stateFromJob(j)))) if (v !== undefined) q.set(k, v);
-  return `/jobs/new?${q}`;
+/**
+ * The wizard's address for changing a saved job: the job's id alone, its fields filled from the
+ * job as it loads. In the URL, a long script made an address that the server refuses (431).
+ */
+export function editHref(j: Pick<JobView, 'id'>): string {
+  return `/jobs/new?edit=${j.id}`;
 }
 
-/** The URL's view of the state: every key present, empty ones as undefined (which removes them). */
+/**
+ * The URL's view of the state: every key present, empty ones as undefined (which removes them).
+ * The long fields are always undefined: a script may be 64 KiB, past what a request's headers may
+ * hold (wizard-draft.ts keeps them); one in a link, /jobs/new?script=…, is read and moved there.
+ */
 export function toParams(s: WizardState): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {
     kind: s.kind, name: s.name, packages: s.packages, manager: s.manager, reboot: s.reboot === 'never' ? undefined : s.reboot,
-    script: s.script, shell: s.shell === 'sh' ? undefined : s.shell, timeoutSec: s.timeoutSec, sudo: s.sudo ? 'true' : undefined,
-    parameters: s.parameters, files: s.files, sleepMs: s.sleepMs,
+    script: undefined, shell: s.shell === 'sh' ? undefined : s.shell, timeoutSec: s.timeoutSec, sudo: s.sudo ? 'true' : undefined,
+    parameters: undefined, files: undefined, sleepMs: s.sleepMs,
     deviceIds: s.deviceIds.join(','), tags: s.tags.join(','),
     when: s.when === 'now' ? undefined : s.when, runAt: s.runAt, cron: s.cron, tz: s.timezone,
     windowIds: s.windowIds.join(','), concurrency: s.concurrency === '10' ? undefined : s.concurrency,

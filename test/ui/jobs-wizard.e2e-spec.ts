@@ -1,0 +1,110 @@
+// The job wizard and a job's page in a real Chromium, where no device is contacted (no worker
+// runs: every job here waits for its schedule):
+// - a 16 KiB script survives a reload of the wizard, new or editing (in the URL it made an
+//   address the server refuses, 431: the page was blank), and an abandoned draft stays out of
+//   the next new job;
+import type { Page } from 'playwright-core';
+import { bearer } from '../support/app';
+import { makeDevice } from '../support/factories';
+import { ADMIN_PASSWORD, startUi, UiEnv, visible } from './support/ui';
+
+jest.setTimeout(120_000);
+
+let env: UiEnv;
+let admin: { Authorization: string };
+let dev = 0;
+
+// a maintenance script of ordinary shell lines, past the 16 KiB a request's headers may hold
+const LINE = 'if [ -f /etc/foo.conf ]; then echo "found foo"; sed -i "s/a/b/" /etc/foo.conf; fi\n';
+const SCRIPT = LINE.repeat(Math.ceil((16 * 1024) / LINE.length));
+
+beforeAll(async () => {
+  env = await startUi();
+  admin = bearer(env.t.adminToken);
+  dev = await makeDevice(env.t.db, { hostname: 'lx-01', platform: 'linux' });
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+afterEach(() => {
+  expect(env.pageErrors).toEqual([]);
+});
+
+const scriptBox = (page: Page) => page.getByRole('textbox', { name: 'Script' });
+
+/** The wizard's Next, then step n on screen (the URL changes first, the step a moment later). */
+async function nextStep(page: Page, n: number): Promise<void> {
+  await page.getByRole('button', { name: 'Next' }).click();
+  await visible(page.getByText(`Step ${n} of 4:`));
+}
+
+/** Reloads the page and returns the status of the document's response (431: its address was too long). */
+async function reload(page: Page): Promise<number | undefined> {
+  return (await page.reload())?.status();
+}
+
+it('editing a job with a 16 KiB script: its address is short, and a reload keeps the script and the changes made', async () => {
+  const params = { script: SCRIPT, shell: 'bash', parameters: { SERVICE: 'nginx' } };
+  const id = (await env.t.http.post('/api/jobs').set(admin).send({ name: 'long script', kind: 'command', params, target: { deviceIds: [dev] }, schedule: { cron: '0 3 * * *', timezone: 'UTC' } }).expect(201)).body.id as number;
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  await page.goto(`/jobs/${id}`);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await visible(page.getByRole('heading', { level: 1, name: 'Edit "long script"' }));
+  expect(await scriptBox(page).inputValue()).toBe(SCRIPT);
+  await page.getByRole('textbox', { name: 'Job name' }).fill('long script, renamed');
+  // kept (the name was put in the URL, with the script, before the draft was)
+  await page.waitForURL((u) => u.searchParams.has('draft') || u.searchParams.has('name'));
+  expect(await reload(page)).toBe(200);
+  expect(page.url().length).toBeLessThan(200);
+  await visible(page.getByRole('heading', { level: 1, name: 'Edit "long script"' }));
+  expect(await scriptBox(page).inputValue()).toBe(SCRIPT);
+  expect(await page.getByRole('textbox', { name: 'Job name' }).inputValue()).toBe('long script, renamed');
+  expect(await page.getByRole('textbox', { name: 'Parameters' }).inputValue()).toBe('SERVICE=nginx');
+  // discarded: Edit again shows the job as saved, not the abandoned draft
+  await page.getByRole('link', { name: 'Discard' }).click();
+  await page.waitForURL(new RegExp(`/jobs/${id}$`));
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await visible(scriptBox(page));
+  expect(await page.getByRole('textbox', { name: 'Job name' }).inputValue()).toBe('long script');
+  // saved: the new name, the script as it was
+  await page.getByRole('textbox', { name: 'Job name' }).fill('long script, renamed');
+  for (const n of [2, 3, 4]) await nextStep(page, n);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.waitForURL(new RegExp(`/jobs/${id}$`));
+  const after = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  expect(after).toMatchObject({ name: 'long script, renamed', params });
+});
+
+it("a new job's 16 KiB script survives a reload, stays out of the next new job, and a new tab of its address says it was left behind", async () => {
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  await page.goto(`/jobs/new?deviceIds=${dev}&kind=command`);
+  await scriptBox(page).fill(SCRIPT);
+  await page.getByRole('textbox', { name: 'Parameters' }).fill('SERVICE=nginx');
+  await page.waitForURL((u) => u.searchParams.has('draft') || u.searchParams.has('parameters'));
+  const address = page.url();
+  expect(await reload(page)).toBe(200);
+  expect(address.length).toBeLessThan(200);
+  await visible(scriptBox(page));
+  expect(await scriptBox(page).inputValue()).toBe(SCRIPT);
+  expect(await page.getByRole('textbox', { name: 'Parameters' }).inputValue()).toBe('SERVICE=nginx');
+  // the steps and Back keep it
+  await nextStep(page, 2);
+  expect(await reload(page)).toBe(200);
+  await page.goBack();
+  await visible(scriptBox(page));
+  expect(await scriptBox(page).inputValue()).toBe(SCRIPT);
+
+  // a new job opened afresh in the same tab starts empty
+  await page.goto('/jobs/new?kind=command');
+  await visible(scriptBox(page));
+  expect(await scriptBox(page).inputValue()).toBe('');
+  expect(await page.getByText('Not in this tab').count()).toBe(0);
+
+  // another tab of the address: the draft is the first tab's, and the page says so
+  const other = await env.login('admin', ADMIN_PASSWORD);
+  await other.goto(address);
+  await visible(other.getByText('Not in this tab'));
+  expect(await scriptBox(other).inputValue()).toBe('');
+});
