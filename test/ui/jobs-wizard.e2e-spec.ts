@@ -3,6 +3,8 @@
 // - a 16 KiB script survives a reload of the wizard, new or editing (in the URL it made an
 //   address the server refuses, 431: the page was blank), and an abandoned draft stays out of
 //   the next new job;
+// - an edit of a remediation's config.push saves, its lines kept as saved, and its page shows
+//   the lines one a line;
 import type { Page } from 'playwright-core';
 import { bearer } from '../support/app';
 import { makeDevice } from '../support/factories';
@@ -107,4 +109,32 @@ it("a new job's 16 KiB script survives a reload, stays out of the next new job, 
   await other.goto(address);
   await visible(other.getByText('Not in this tab'));
   expect(await scriptBox(other).inputValue()).toBe('');
+});
+
+it("an edit of a remediation's config.push (its schedule and settings) saves, its lines kept; its page shows them one a line", async () => {
+  const router = await makeDevice(env.t.db, { hostname: 'rtr-9', platform: 'cisco-ios', type: 'router' });
+  const lines = ['interface Loopback9', ' description "uplink"'];
+  const id = (await env.t.http.post('/api/jobs').set(admin).send({
+    name: 'Remediate rtr-9', kind: 'config.push', params: { lines }, target: { deviceIds: [router] }, retries: 0,
+    // a whole minute, as the wizard's start field holds it
+    schedule: { runAt: new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000).toISOString() },
+  }).expect(201)).body.id as number;
+  const before = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  await page.goto(`/jobs/${id}`);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  for (const n of [2, 3]) await nextStep(page, n);
+  await page.getByLabel('Concurrency').fill('3');
+  await nextStep(page, 4);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.waitForURL(new RegExp(`/jobs/${id}$`));
+  const after = (await env.t.http.get(`/api/jobs/${id}`).set(admin).expect(200)).body;
+  expect(after).toMatchObject({ concurrency: 3, params: { lines }, nextRunAt: before.nextRunAt });
+  // the lines as typed on the device; the wizard says it keeps them
+  await visible(page.getByText('3 at once'));
+  expect(await page.locator('pre').filter({ hasText: 'interface Loopback9' }).innerText()).toBe(lines.join('\n'));
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await visible(page.getByText('What the job does: Push configuration'));
+  await page.goto(`${page.url()}&step=4`);
+  expect(await (await visible(page.getByRole('table', { name: 'Job summary' }))).textContent()).toContain('Parametersunchanged, as saved');
 });

@@ -286,6 +286,14 @@ function JobDetails({ job }: { job: Job }) {
         </Text>
       </>
     );
+  } else if (job.kind === 'config.push' && Array.isArray(p.lines)) {
+    // the lines as they are typed on the device, one a line (as JSON they were escaped and quoted)
+    what = (
+      <>
+        <Code block>{(p.lines as unknown[]).map(String).join('\n')}</Code>
+        {p.baselineId ? <Text size="xs" c="dimmed">from baseline {String(p.baselineId)}</Text> : null}
+      </>
+    );
   } else if (Object.keys(p).length) {
     what = <Code block>{JSON.stringify(p, null, 2)}</Code>;
   }

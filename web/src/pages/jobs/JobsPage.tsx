@@ -14,7 +14,7 @@ import { formatCount, formatTime } from '../../lib/format';
 import { pageOf, useUrlParams } from '../../lib/url-state';
 import { finishedOf, Job, JOB_STATUS_COLOR, KINDS, kindLabel, paramsSummary, scheduleSummary, totalOf } from './job-labels';
 
-const KIND_FILTER = [...KINDS.map((k) => ({ value: k.value, label: k.label })), { value: 'config.push', label: 'Push configuration' }];
+const KIND_FILTER = [...KINDS.map((k) => ({ value: k.value, label: k.label })), { value: 'config.push', label: kindLabel('config.push') }];
 
 export default function JobsPage() {
   const [params, setParams] = useUrlParams();

@@ -16,7 +16,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../../lib/auth';
 import { useUrlParams } from '../../lib/url-state';
-import { kindLabel } from './job-labels';
+import { kindLabel, wizardHasParams } from './job-labels';
 import { ReviewStep } from './ReviewStep';
 import { TargetsStep } from './TargetsStep';
 import { browserTimezone } from './timezones';
@@ -127,8 +127,10 @@ function Wizard({ initial, draftId, lost, editId, jobName }: { initial: WizardSt
       let id: number;
       if (editing) {
         // every field the wizard has, a cleared one as null (PATCH keeps what a body leaves out:
-        // the job's absolute deadline, which the wizard has no field for)
+        // the job's absolute deadline, which the wizard has no field for, and the params of a
+        // kind it has no fields for, such as a remediation's configuration lines)
         const body = { ...b, name: b.name ?? null, schedule: b.schedule ?? null, windowIds: b.windowIds ?? [], deadlineMinutes: b.deadlineMinutes ?? null, credentialId: b.credentialId ?? null };
+        if (!wizardHasParams(state.kind)) delete (body as Partial<typeof body>).params;
         id = (await unwrap(api.PATCH('/api/jobs/{id}', { params: { path: { id: editId } }, body: body as unknown as Schemas['UpdateJobDto'] }))).id;
         notifications.show({ color: 'green', title: 'Job saved', message: `Its next runs use these settings (job ${id}).` });
       } else {

@@ -4,7 +4,7 @@ import { Code, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { plural } from '../../lib/format';
-import { kindLabel } from './job-labels';
+import { kindLabel, wizardHasParams } from './job-labels';
 import { TargetCount } from './TargetsStep';
 import type { StepProps } from './WhatStep';
 import { activeFilter, isSoftware, paramsOf, splitPackages } from './wizard-state';
@@ -38,6 +38,8 @@ export function ReviewStep({ state, editing }: Pick<StepProps, 'state' | 'editin
     rows.push(['Shell', `${state.shell}${state.sudo ? ', as root (sudo)' : ''}${state.timeoutSec ? `, time limit ${state.timeoutSec} s` : ''}`]);
     const p = (params.parameters ?? {}) as Record<string, string>;
     if (Object.keys(p).length) rows.push(['Parameters', <Code block key="p">{Object.entries(p).map(([k, v]) => `${k}=${v}`).join('\n')}</Code>]);
+  } else if (!wizardHasParams(state.kind)) {
+    rows.push(['Parameters', 'unchanged, as saved']);
   } else if (Object.keys(params).length) {
     rows.push(['Parameters', <Code block key="p">{JSON.stringify(params, null, 2)}</Code>]);
   }

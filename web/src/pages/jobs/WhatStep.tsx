@@ -1,7 +1,7 @@
 // Wizard step 1: what the job does — its kind and that kind's parameters (package names, a
 // script with its parameters, files to back up, …), and an optional name.
 import { Radio, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, NumberInput } from '@mantine/core';
-import { KINDS, PACKAGE_MANAGERS } from './job-labels';
+import { KINDS, kindLabel, PACKAGE_MANAGERS, wizardHasParams } from './job-labels';
 import { isSoftware, splitPackages, WizardState } from './wizard-state';
 import { plural } from '../../lib/format';
 
@@ -18,27 +18,39 @@ export function WhatStep({ state, set, editing }: StepProps) {
   const pk = splitPackages(state.packages);
   return (
     <Stack gap="md">
-      <Radio.Group
-        label="What the job does"
-        description={editing ? 'A saved job keeps what it does: for something else, create a new job' : undefined}
-        value={state.kind}
-        onChange={(kind) => set({ kind })}
-        required
-      >
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
-          {KINDS.filter((k) => !editing || k.value === state.kind).map((k) => (
-            <Radio.Card key={k.value} value={k.value} p="xs" radius="sm" aria-label={k.label}>
-              <Radio.Indicator size="xs" style={{ float: 'left', marginRight: 8, marginTop: 3 }} />
-              <Text size="sm" fw={600}>
-                {k.label}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {k.description}
-              </Text>
-            </Radio.Card>
-          ))}
-        </SimpleGrid>
-      </Radio.Group>
+      {/* a kind the wizard has no fields for (a remediation's config.push): its params stay as saved */}
+      {editing && !wizardHasParams(state.kind) ? (
+        <div>
+          <Text size="sm" fw={500}>
+            What the job does: {kindLabel(state.kind)}
+          </Text>
+          <Text size="xs" c="dimmed">
+            Kept as saved (the job page shows it): here you change its targets, schedule and settings
+          </Text>
+        </div>
+      ) : (
+        <Radio.Group
+          label="What the job does"
+          description={editing ? 'A saved job keeps what it does: for something else, create a new job' : undefined}
+          value={state.kind}
+          onChange={(kind) => set({ kind })}
+          required
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
+            {KINDS.filter((k) => !editing || k.value === state.kind).map((k) => (
+              <Radio.Card key={k.value} value={k.value} p="xs" radius="sm" aria-label={k.label}>
+                <Radio.Indicator size="xs" style={{ float: 'left', marginRight: 8, marginTop: 3 }} />
+                <Text size="sm" fw={600}>
+                  {k.label}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {k.description}
+                </Text>
+              </Radio.Card>
+            ))}
+          </SimpleGrid>
+        </Radio.Group>
+      )}
 
       {isSoftware(state.kind) && (
         <>

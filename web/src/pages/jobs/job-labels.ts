@@ -49,7 +49,13 @@ export const KINDS: KindInfo[] = [
   { value: 'noop', label: 'No-op (try a schedule)', description: 'contacts nothing: tries out schedules, windows and concurrency', stopsOnCancel: true },
 ];
 
-export const kindLabel = (kind: string) => KINDS.find((k) => k.value === kind)?.label ?? kind;
+/** Kinds started elsewhere: a remediation's push, from a device's configuration drift. */
+const OTHER_KIND_LABELS: Record<string, string> = { 'config.push': 'Push configuration' };
+
+export const kindLabel = (kind: string) => KINDS.find((k) => k.value === kind)?.label ?? OTHER_KIND_LABELS[kind] ?? kind;
+
+/** The wizard has fields for this kind's params (not for config.push's lines: an edit keeps them as they are). */
+export const wizardHasParams = (kind: string) => KINDS.some((k) => k.value === kind);
 
 export const PACKAGE_MANAGERS = ['apt', 'dnf', 'yum', 'zypper', 'apk', 'pacman', 'brew', 'winget', 'choco'];
 
