@@ -5,6 +5,7 @@
 //   the next new job;
 // - an edit of a remediation's config.push saves, its lines kept as saved, and its page shows
 //   the lines one a line;
+// - a maintenance window's next opening names the browser's zone beside the window's own;
 import type { Page } from 'playwright-core';
 import { bearer } from '../support/app';
 import { makeDevice } from '../support/factories';
@@ -137,4 +138,25 @@ it("an edit of a remediation's config.push (its schedule and settings) saves, it
   await visible(page.getByText('What the job does: Push configuration'));
   await page.goto(`${page.url()}&step=4`);
   expect(await (await visible(page.getByRole('table', { name: 'Job summary' }))).textContent()).toContain('Parametersunchanged, as saved');
+});
+
+it("a maintenance window's next opening names the browser's zone, beside the window's own", async () => {
+  await env.t.http.post('/api/windows').set(admin).send({ name: 'Tokyo nights', timezone: 'Asia/Tokyo', ranges: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '02:00', end: '04:00' }] }).expect(201);
+  // a technician in New York: 02:00 in Tokyo is the afternoon before, and the option must say whose
+  const ctx = await env.browser.newContext({ baseURL: env.baseUrl, viewport: { width: 1280, height: 860 }, timezoneId: 'America/New_York', locale: 'en-US' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto('/login');
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel(/^Password/).fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await page.goto(`/jobs/new?kind=noop&deviceIds=${dev}&step=3`);
+    await page.getByPlaceholder('Any time').click();
+    const option = await visible(page.getByRole('option', { name: /^Tokyo nights/ }));
+    const text = (await option.first().textContent())!.replace(/\s/g, ' ');
+    expect(text).toMatch(/^Tokyo nights \(Asia\/Tokyo; opens .* (EST|EDT)\)$/);
+  } finally {
+    await ctx.close();
+  }
 });

@@ -24,7 +24,7 @@ export function WhenStep({ state, set, editing }: StepProps) {
   });
   const windowOptions = (windows.data?.items ?? []).map((w) => ({
     value: String(w.id),
-    label: `${w.name} (${w.timezone}; ${!w.enabled ? 'disabled' : w.openNow ? 'open now' : w.nextOpening ? `opens ${formatTime(w.nextOpening)}` : 'no opening within 8 weeks'})`,
+    label: `${w.name} (${w.timezone}; ${!w.enabled ? 'disabled' : w.openNow ? 'open now' : w.nextOpening ? `opens ${formatTime(w.nextOpening, { zone: true })}` : 'no opening within 8 weeks'})`,
   }));
   return (
     <Stack gap="md">
