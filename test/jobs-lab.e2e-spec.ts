@@ -18,9 +18,10 @@ jest.setTimeout(240_000);
 
 const PKG = 'teknisi-jobs-hello';
 const hostA = new LabPackageHost({ address: '127.95.0.11', identity: generatedIdentity('lab-jobs-a', 0x9511) });
-// its ~/.bashrc greets, and Debian's bash reads it for every command run over SSH
+// its ~/.bashrc greets, and Debian's bash reads it for every command run over SSH; and its
+// language is German, which its sessions and sudo get from its /etc/default/locale
 const GREETING = 'Welcome to lab-jobs-b';
-const hostB = new LabPackageHost({ address: '127.95.0.12', identity: generatedIdentity('lab-jobs-b', 0x9512), osRelease: 'ubuntu2204', bashrc: `echo "${GREETING}, $(date)"\n` });
+const hostB = new LabPackageHost({ address: '127.95.0.12', identity: generatedIdentity('lab-jobs-b', 0x9512), osRelease: 'ubuntu2204', bashrc: `echo "${GREETING}, $(date)"\n`, language: 'de_DE.UTF-8' });
 // its account logs in to fish, which reads a command line before the sh it starts does
 const shell = new LabSshHost({ address: '127.95.0.13', identity: generatedIdentity('lab-jobs-c', 0x9513), loginShell: '/usr/bin/fish' });
 // and this one to tcsh, which runs each line of a command line on its own, quotes or not, and expands ! in quotes
@@ -108,6 +109,13 @@ describe('software jobs on lab hosts', () => {
     expect(outB).not.toContain(GREETING);
     const sw = (await t.http.get(`/api/devices/${dev.a}/software?q=${PKG}`).set(admin).expect(200)).body;
     expect(sw.items.map((s: { name: string; version: string }) => `${s.name} ${s.version}`)).toContain(`${PKG} 1.0`);
+  });
+
+  it("hostB answers in German, through sudo too, unless a command asks for the C locale", async () => {
+    const sudoApt = "sudo -S -p '' apt-get -s install teknisi-nope 2>&1 || true";
+    expect(await hostB.run(sudoApt, `${hostB.sudoPassword}\n`)).toContain('E: Paket teknisi-nope kann nicht gefunden werden.');
+    expect(await hostB.run(`apt-cache policy ${PKG}`)).toMatch(/Installiert: +1\.0/);
+    expect(await hostB.run(`env LC_ALL=C apt-cache policy ${PKG}`)).toMatch(/Installed: 1\.0/);
   });
 
   it('a re-run is skipped by the precheck', async () => {

@@ -17,6 +17,11 @@ import { labScript } from './paths';
 import { LAB_APT_SOURCE, LAB_SSH_USER, LabSshHost, LabSshHostOptions, OS_RELEASES, ensureLabUser, killProcessesMentioning, startLabMachine, stopLabMachine } from './sshd';
 
 export const LAB_RUN_DIR = '/run/teknisi-lab';
+/**
+ * A host's language: its /etc/default/locale, which Debian's pam_env gives every SSH session as
+ * LANG (sudo keeps it), and the locale generated in its root. Without one, LANG=C.UTF-8.
+ */
+export type LabLanguage = 'de_DE.UTF-8' | 'fr_FR.UTF-8';
 const SESSION = path.join(LAB_RUN_DIR, 'package-session');
 const OUTER_RULE = '/etc/sudoers.d/teknisi-lab';
 /** the real root's entries a host gets as its own copy-on-write layer (when they are directories) */
@@ -119,10 +124,12 @@ function runName(dir: string): string {
 export class LabPackageHost extends LabSshHost {
   /** /run/teknisi-lab/<name>: the host's tmpfs, with its root, overlay layers and identity files */
   readonly runDir: string;
+  private readonly language?: LabLanguage;
 
-  constructor(o: LabSshHostOptions) {
+  constructor(o: LabSshHostOptions & { language?: LabLanguage }) {
     super(o, (dir) => ({ forceCommand: `sudo -n ${SESSION} ${runName(dir)}`, marker: runName(dir) }));
     this.runDir = path.join(LAB_RUN_DIR, runName(this.dir));
+    this.language = o.language;
   }
 
   /** The host's root as the real machine sees it (for assertions from outside; never write it). */
@@ -247,5 +254,12 @@ export class LabPackageHost extends LabSshHost {
     file('dmi/product_serial', `${this.dmiSerial}\n`);
     file('dmi/product_uuid', `${id.machineId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}\n`);
     file('dmi/bios_vendor', 'SeaBIOS\n');
+    if (this.language) {
+      // in the host's own /usr/lib/locale (its upper layer): ~3 s, this machine's locales untouched
+      const [input, charmap] = this.language.split('.');
+      execFileSync('localedef', ['-i', input, '-f', charmap, path.join(this.root, 'usr/lib/locale', this.language)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      put('etc/default/locale', `LANG=${this.language}\n`);
+      file('lang', `${this.language}\n`);
+    }
   }
 }

@@ -49,6 +49,10 @@ if [ "${2:-}" != --machine ]; then
   read -r user < "$H/files/user"
   read -r home < "$H/files/home"
   read -r gid < "$H/files/gid"
+  # the host's language, as pam_env gives a session the LANG of its /etc/default/locale
+  lang=C.UTF-8
+  [ ! -f "$H/files/lang" ] || read -r lang < "$H/files/lang"
+  case "$lang" in *[!A-Za-z0-9_.-]*) fail "bad language '$lang'" ;; esac
   # inside the machine's root: first a working directory there (nsenter keeps this one, outside
   # it), then this session's own /proc, /proc/sys read-only (root may write sysctls by file mode
   # alone) and no sysrq trigger, then the lab user as sshd would have started it. The inner
@@ -62,9 +66,9 @@ if [ "${2:-}" != --machine ]; then
     mount --bind /proc/sys /proc/sys
     mount -o remount,bind,ro /proc/sys
     [ ! -e /proc/sysrq-trigger ] || mount --bind /dev/null /proc/sysrq-trigger
-    user=$1 home=$2 gid=$3
+    user=$1 home=$2 gid=$3 lang=$4
     cd "$home" 2>/dev/null || cd /
-    set -- env -i HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash TERM="${TERM:-dumb}" LANG=C.UTF-8 \
+    set -- env -i HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash TERM="${TERM:-dumb}" LANG="$lang" \
       PATH=/usr/local/bin:/usr/bin:/bin:/usr/games \
       ${SSH_CONNECTION:+SSH_CONNECTION="$SSH_CONNECTION"} ${SSH_CLIENT:+SSH_CLIENT="$SSH_CLIENT"} \
       setpriv --reuid="$user" --regid="$gid" --init-groups \
@@ -74,7 +78,7 @@ if [ "${2:-}" != --machine ]; then
       exec "$@" /bin/bash -c "$SSH_ORIGINAL_COMMAND"
     fi
     exec "$@" /bin/bash -l
-  ' "package-session $name" "$user" "$home" "$gid"
+  ' "package-session $name" "$user" "$home" "$gid" "$lang"
 fi
 
 # --- the machine --------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ export const LAB_PACKAGES: Record<string, string> = {
   // users sudo inside; the lab's apt repository is indexed with dpkg-scanpackages
   sudo: '/usr/bin/sudo',
   'dpkg-dev': '/usr/bin/dpkg-scanpackages',
+  // a package host in another language generates its locale (localedef) from these sources
+  locales: '/usr/share/i18n/locales/de_DE',
   // not a lab daemon: the browser the UI specs (test/ui/) drive with playwright-core (its
   // headless shell), and the full browser bench/ui measures
   'chromium-headless-shell': '/usr/bin/chromium-headless-shell',
