@@ -6,6 +6,7 @@
 // - an edit of a remediation's config.push saves, its lines kept as saved, and its page shows
 //   the lines one a line;
 // - a maintenance window's next opening names the browser's zone beside the window's own;
+// - a 255-character hostname leaves a target's Log button on screen;
 import type { Page } from 'playwright-core';
 import { bearer } from '../support/app';
 import { makeDevice } from '../support/factories';
@@ -159,4 +160,20 @@ it("a maintenance window's next opening names the browser's zone, beside the win
   } finally {
     await ctx.close();
   }
+});
+
+it("a target with a 255-character hostname wraps, and its Log button stays on screen", async () => {
+  const hostname = ['a', 'b', 'c', 'd'].map((c) => c.repeat(63)).join('.');
+  expect(hostname.length).toBe(255);
+  const long = await makeDevice(env.t.db, { hostname });
+  const id = (await env.t.http.post('/api/jobs').set(admin).send({ kind: 'noop', target: { deviceIds: [long] }, schedule: { cron: '0 3 * * *', timezone: 'UTC' } }).expect(201)).body.id as number;
+  // a run that has been: what the worker would have left (no worker runs here)
+  const { insertId: run } = await env.t.db.query(
+    `INSERT INTO job_runs (job_id, status, fired_at, \`trigger\`, concurrency, total, started_at, finished_at) VALUES (?, 'completed', NOW(3), 'schedule', 10, 1, NOW(3), NOW(3))`, [id]);
+  await env.t.db.query(`INSERT INTO job_run_targets (run_id, device_id, hostname, status, attempts, reason, finished_at) VALUES (?, ?, ?, 'succeeded', 1, 'done', NOW(3))`, [run, long, hostname]);
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  await page.goto(`/jobs/${id}`);
+  const log = await visible(page.getByRole('button', { name: `Log of ${hostname}` }));
+  const box = (await log.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
 });

@@ -358,17 +358,18 @@ function TargetsTab({ job }: { job: Job }) {
   const columns: Column<Target>[] = [
     {
       key: 'device', label: 'Device',
-      // a device merged away since: its link leads to the device it was merged into
+      // a device merged away since: its link leads to the device it was merged into. A long
+      // hostname (up to 255 characters) wraps: unbroken, it pushed Status, Reason and Log off screen
       render: (t) =>
         t.mergedInto ? (
-          <span style={{ whiteSpace: 'nowrap' }}>
+          <span style={{ overflowWrap: 'anywhere' }}>
             {t.hostname || `device #${t.deviceId}`}{' '}
             <Text span size="xs" c="dimmed">
               (merged into <Link to={`/devices/${t.mergedInto}`}>device #{t.mergedInto}</Link>)
             </Text>
           </span>
         ) : (
-          <Link to={`/devices/${t.deviceId}`} style={{ whiteSpace: 'nowrap' }}>{t.hostname || `device ${t.deviceId}`}</Link>
+          <Link to={`/devices/${t.deviceId}`} style={{ overflowWrap: 'anywhere' }}>{t.hostname || `device ${t.deviceId}`}</Link>
         ),
     },
     { key: 'status', label: 'Status', render: (t) => <Badge color={TARGET_COLOR[t.status]} variant="light">{TARGET_LABEL[t.status]}</Badge>, width: 150 },
