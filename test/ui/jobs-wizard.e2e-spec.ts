@@ -7,6 +7,7 @@
 //   the lines one a line;
 // - a maintenance window's next opening names the browser's zone beside the window's own;
 // - a 255-character hostname leaves a target's Log button on screen;
+// - a list corrects a page past its last in place, so Back leaves it.
 import type { Page } from 'playwright-core';
 import { bearer } from '../support/app';
 import { makeDevice } from '../support/factories';
@@ -176,4 +177,16 @@ it("a target with a 255-character hostname wraps, and its Log button stays on sc
   const log = await visible(page.getByRole('button', { name: `Log of ${hostname}` }));
   const box = (await log.boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+});
+
+it('a list corrects a page past its last in place: Back leaves the list', async () => {
+  for (let i = 0; i < 60; i++) await makeDevice(env.t.db, { hostname: `bk-${String(i).padStart(2, '0')}` });
+  const page = await env.login('admin', ADMIN_PASSWORD);
+  await page.goto('/software');
+  await visible(page.getByRole('heading', { level: 1, name: 'Software' }));
+  await page.goto('/devices?page=9');
+  await page.waitForURL((u) => u.searchParams.get('page') === '2');
+  await visible(page.getByRole('table', { name: 'Devices' }).getByRole('row').nth(1));
+  await page.goBack();
+  await page.waitForURL((u) => u.pathname === '/software');
 });

@@ -24,7 +24,8 @@ export interface DataTableProps<T> {
   limit?: number;
   sort?: string;
   onSort?: (sort: string) => void;
-  onPage?: (page: number) => void;
+  /** `replace`: the table corrects the page (past the last), so Back skips the page that was not there. */
+  onPage?: (page: number, opts?: { replace?: boolean }) => void;
   onLimit?: (limit: number) => void;
   loading?: boolean;
   empty?: ReactNode;
@@ -41,10 +42,11 @@ export function DataTable<T>(p: DataTableProps<T>) {
   const pages = p.total !== undefined && p.limit ? Math.max(1, Math.ceil(p.total / p.limit)) : 1;
   const page = p.page ?? 1;
   // a page past the last (its only row deleted, or a bookmark of a list that has shrunk) showed
-  // "nothing yet" with no pager to leave it: go to the last page there is
+  // "nothing yet" with no pager to leave it: go to the last page there is, in place of the one
+  // asked for (pushed, it was where Back led, and that page sent the user forward again)
   const past = !p.loading && p.total !== undefined && page > pages;
   useEffect(() => {
-    if (past) p.onPage?.(pages);
+    if (past) p.onPage?.(pages, { replace: true });
   }, [past, pages, p.onPage]); // eslint-disable-line react-hooks/exhaustive-deps
   const allSelected = p.selected !== undefined && rows.length > 0 && rows.every((r) => p.selected!.has(p.rowKey(r)));
   const toggleAll = () => {
@@ -137,7 +139,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
                 allowDeselect={false}
               />
             )}
-            {(pages > 1 || page > 1) && p.onPage && <Pagination size="sm" total={Math.max(pages, page)} value={page} onChange={p.onPage} siblings={1} boundaries={1} aria-label="Pages" />}
+            {(pages > 1 || page > 1) && p.onPage && <Pagination size="sm" total={Math.max(pages, page)} value={page} onChange={(n) => p.onPage!(n)} siblings={1} boundaries={1} aria-label="Pages" />}
           </Group>
         </Group>
       )}

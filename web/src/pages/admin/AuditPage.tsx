@@ -109,7 +109,7 @@ function Audit() {
         total={log.data?.total}
         page={page}
         limit={limit}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         columns={[
           { key: 'at', label: 'When', width: 150, render: (e) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Text> },

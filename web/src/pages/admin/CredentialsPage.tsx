@@ -102,7 +102,7 @@ function Credentials() {
         limit={limit}
         sort={sort}
         onSort={(s) => setParams({ sort: s, page: undefined })}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         columns={[
           { key: 'name', label: 'Name', sortKey: 'name', render: (c) => <Text size="sm" fw={500}>{c.name}</Text> },

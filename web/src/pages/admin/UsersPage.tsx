@@ -82,7 +82,7 @@ function Users() {
         total={users.data?.total}
         page={page}
         limit={limit}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         columns={[
           {

@@ -86,7 +86,7 @@ function ByDevice({
         total={loading ? undefined : rows.length}
         page={page}
         limit={limit}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         columns={[
           {

@@ -79,7 +79,7 @@ export function ConfigSearch({ params, setParams }: { params: Record<string, str
           total={search.data?.total}
           page={page}
           limit={limit}
-          onPage={(p) => setParams({ page: p })}
+          onPage={(p, o) => setParams({ page: p }, o)}
           onLimit={(l) => setParams({ limit: l, page: undefined })}
           columns={[
             {

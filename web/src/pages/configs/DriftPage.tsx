@@ -123,7 +123,7 @@ function DriftReportTab({ params, setParams }: { params: Record<string, string>;
         limit={limit}
         sort={sort}
         onSort={(s) => setParams({ sort: s, page: undefined })}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         columns={[
           {

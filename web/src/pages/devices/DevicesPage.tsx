@@ -145,7 +145,7 @@ export default function DevicesPage() {
         limit={query.limit}
         sort={v.sort || DEFAULT_SORT}
         onSort={(sort) => update({ sort: sort === DEFAULT_SORT ? undefined : sort, page: undefined })}
-        onPage={(page) => update({ page: page === 1 ? undefined : page })}
+        onPage={(page, o) => update({ page: page === 1 ? undefined : page }, o)}
         onLimit={(limit) => update({ limit: limit === 50 ? undefined : limit, page: undefined })}
         loading={list.isFetching}
         empty={filtered ? 'No device matches these filters.' : 'No devices yet: run a discovery scan or import a CSV.'}

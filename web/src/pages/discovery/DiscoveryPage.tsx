@@ -149,7 +149,7 @@ function ScansTab() {
         total={scans.data?.total}
         page={page}
         limit={limit}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         loading={scans.isPending}
         empty={status ? `No ${status} scans.` : 'No scans yet. Start one to discover devices.'}
@@ -265,7 +265,7 @@ function RangesTab() {
         total={ranges.data?.total}
         page={page}
         limit={50}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         loading={ranges.isPending}
         empty="No saved ranges. Save one to rescan it on a schedule."
       />

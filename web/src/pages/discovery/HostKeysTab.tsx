@@ -115,7 +115,7 @@ export function HostKeysTab() {
         limit={limit}
         sort={sort}
         onSort={(s) => setParams({ sort: s, page: undefined })}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         loading={keys.isPending}
         empty={rejected ? 'No host has offered a changed key.' : 'No host keys pinned yet: a scan pins each SSH host’s key on first contact.'}

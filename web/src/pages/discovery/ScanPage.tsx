@@ -341,7 +341,7 @@ export default function ScanPage() {
               total={gone.data?.total}
               page={gonePage}
               limit={GONE_PAGE_SIZE}
-              onPage={(p) => setParams({ gonePage: p })}
+              onPage={(p, o) => setParams({ gonePage: p }, o)}
               loading={gone.isPending}
               empty="None."
             />
@@ -365,7 +365,7 @@ export default function ScanPage() {
         total={resultTotal}
         page={page}
         limit={PAGE_SIZE}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         loading={detail.isPending}
         empty={active ? 'No address has finished yet.' : status ? `No address is ${RESULT_LABEL[status].toLowerCase()}.` : change ? `No device is ${CHANGE_LABEL[change].toLowerCase()}.` : 'No results.'}
       />

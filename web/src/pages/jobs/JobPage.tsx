@@ -423,7 +423,7 @@ function TargetsTab({ job }: { job: Job }) {
         total={targets.data?.total}
         page={page}
         limit={limit}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         loading={targets.isPending}
         empty={status ? `No target is ${TARGET_LABEL[status].toLowerCase()}.` : 'This run has no targets: nothing matched its selector when it started.'}
@@ -481,7 +481,7 @@ function RunsTab({ job }: { job: Job }) {
         total={runs.data?.total}
         page={rpage}
         limit={25}
-        onPage={(p) => setParams({ rpage: p })}
+        onPage={(p, o) => setParams({ rpage: p }, o)}
         loading={runs.isPending}
         empty="No runs yet."
       />

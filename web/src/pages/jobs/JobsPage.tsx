@@ -121,7 +121,7 @@ export default function JobsPage() {
         total={jobs.data?.total}
         page={page}
         limit={limit}
-        onPage={(p) => setParams({ page: p })}
+        onPage={(p, o) => setParams({ page: p }, o)}
         onLimit={(l) => setParams({ limit: l, page: undefined })}
         loading={jobs.isPending}
         empty={filtered ? 'No job matches these filters.' : canRun ? 'No jobs yet. Create one with "New job".' : 'No jobs yet.'}

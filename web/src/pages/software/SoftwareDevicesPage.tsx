@@ -149,7 +149,7 @@ export default function SoftwareDevicesPage() {
         limit={limit}
         sort={sort}
         onSort={(s) => update({ sort: s === 'hostname' ? undefined : s, page: undefined })}
-        onPage={(p) => update({ page: p === 1 ? undefined : p })}
+        onPage={(p, o) => update({ page: p === 1 ? undefined : p }, o)}
         onLimit={(l) => update({ limit: l === 50 ? undefined : l, page: undefined })}
         loading={list.isFetching}
         empty={version !== undefined ? `No device has version ${version || '(none)'}.` : 'No device has this title now.'}

@@ -134,7 +134,7 @@ export default function SoftwarePage() {
         limit={limit}
         sort={sort}
         onSort={(s) => update({ sort: s === 'name' ? undefined : s, page: undefined })}
-        onPage={(p) => update({ page: p === 1 ? undefined : p })}
+        onPage={(p, o) => update({ page: p === 1 ? undefined : p }, o)}
         onLimit={(l) => update({ limit: l === 50 ? undefined : l, page: undefined })}
         loading={list.isFetching}
         empty={v.q ? `No software title matches “${v.q}”.` : 'No software recorded yet: SSH collections and agent reports list installed software.'}

@@ -54,7 +54,7 @@ export function JobsTab({ deviceId }: { deviceId: number }) {
         total={list.data?.total}
         page={page}
         limit={limit}
-        onPage={(p) => update({ jpage: p === 1 ? undefined : p })}
+        onPage={(p, o) => update({ jpage: p === 1 ? undefined : p }, o)}
         onLimit={(l) => update({ jlimit: l === 25 ? undefined : l, jpage: undefined })}
         loading={list.isFetching}
         empty="No job has targeted this device yet."

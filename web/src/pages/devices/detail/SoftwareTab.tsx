@@ -57,7 +57,7 @@ export function SoftwareTab({ deviceId }: { deviceId: number }) {
         limit={limit}
         sort={sort}
         onSort={(s) => update({ swsort: s === 'name' ? undefined : s, swpage: undefined })}
-        onPage={(p) => update({ swpage: p === 1 ? undefined : p })}
+        onPage={(p, o) => update({ swpage: p === 1 ? undefined : p }, o)}
         onLimit={(l) => update({ swlimit: l === 50 ? undefined : l, swpage: undefined })}
         loading={list.isFetching}
         empty={v.swq ? `No software on this device matches “${v.swq}”.` : 'No installed software recorded for this device.'}
