@@ -82,54 +82,44 @@ it("writes a finished target's outcome when the database comes back, and does no
   expect(log.text).toMatch(/^# job \d+ \(noop\) on outage-write .*attempt 1,/);
 });
 
-it('does not start a target whose run was cancelled after the target was claimed', async () => {
-  const deviceId = await makeDevice(t.db, { hostname: 'cancel-at-start' });
-  // the cancel lands just as the worker, holding the claim, takes the device's lease
+/**
+ * A job of one noop target on a new device, run now, whose run gets `action` (cancel, pause) just
+ * as the worker, holding the target's claim, takes the device's lease: before anything started.
+ */
+async function actedOnAtStart(hostname: string, action: 'cancel' | 'pause'): Promise<number> {
+  const deviceId = await makeDevice(t.db, { hostname });
+  const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 100 }, target: { deviceIds: [deviceId] }, schedule: { runAt: '2099-01-01T00:00:00Z' } }).expect(201);
+  const jobId: number = created.body.id;
   const acquire = repo.acquireDevice.bind(repo);
-  let jobId = 0;
-  const spy = jest.spyOn(repo, 'acquireDevice').mockImplementation(async (...args) => {
-    await t.http.post(`/api/jobs/${jobId}/cancel`).set(admin).expect(200);
+  jest.spyOn(repo, 'acquireDevice').mockImplementationOnce(async (...args) => {
+    await t.http.post(`/api/jobs/${jobId}/${action}`).set(admin).expect(200);
     return acquire(...args);
   });
-  try {
-    const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 100 }, target: { deviceIds: [deviceId] }, schedule: { runAt: '2099-01-01T00:00:00Z' } }).expect(201);
-    jobId = created.body.id;
-    await t.http.post(`/api/jobs/${jobId}/run`).set(admin).send({}).expect(201);
-    const j = await until(`job ${jobId} to end`, async () => {
-      const v = await job(jobId);
-      return v.status === 'cancelled' && v.counts.running === 0 && v;
-    }, 60_000, 100);
-    // before: it ran in full ("waited 100 ms") in a cancelled run
-    expect(runs.calls).toBe(0);
-    expect(j.targets[0]).toMatchObject({ status: 'cancelled', reason: 'cancelled before it started' });
-  } finally {
-    spy.mockRestore();
-  }
+  await t.http.post(`/api/jobs/${jobId}/run`).set(admin).send({}).expect(201);
+  return jobId;
+}
+
+it('does not start a target whose run was cancelled after the target was claimed', async () => {
+  const jobId = await actedOnAtStart('cancel-at-start', 'cancel');
+  const j = await until(`job ${jobId} to end`, async () => {
+    const v = await job(jobId);
+    return v.status === 'cancelled' && v.counts.running === 0 && v;
+  }, 60_000, 100);
+  // before: it ran in full ("waited 100 ms") in a cancelled run
+  expect(runs.calls).toBe(0);
+  expect(j.targets[0]).toMatchObject({ status: 'cancelled', reason: 'cancelled before it started' });
 });
 
 it('puts back a target whose run was paused after the target was claimed, and runs it on resume', async () => {
-  const deviceId = await makeDevice(t.db, { hostname: 'pause-at-start' });
-  const acquire = repo.acquireDevice.bind(repo);
-  let jobId = 0;
-  const spy = jest.spyOn(repo, 'acquireDevice').mockImplementationOnce(async (...args) => {
-    await t.http.post(`/api/jobs/${jobId}/pause`).set(admin).expect(200);
-    return acquire(...args);
-  });
-  try {
-    const created = await t.http.post('/api/jobs').set(admin).send({ kind: 'noop', params: { sleepMs: 100 }, target: { deviceIds: [deviceId] }, schedule: { runAt: '2099-01-01T00:00:00Z' } }).expect(201);
-    jobId = created.body.id;
-    await t.http.post(`/api/jobs/${jobId}/run`).set(admin).send({}).expect(201);
-    await until('the target to go back to the queue', async () => {
-      const v = await job(jobId);
-      return v.status === 'paused' && v.targets[0].status === 'queued' && v;
-    }, 30_000, 100);
-    // before: it started in a paused run
-    expect(runs.calls).toBe(0);
-    await t.http.post(`/api/jobs/${jobId}/resume`).set(admin).expect(200);
-    const j = await finished(jobId);
-    expect(runs.calls).toBe(1);
-    expect(j.targets[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
-  } finally {
-    spy.mockRestore();
-  }
+  const jobId = await actedOnAtStart('pause-at-start', 'pause');
+  await until('the target to go back to the queue', async () => {
+    const v = await job(jobId);
+    return v.status === 'paused' && v.targets[0].status === 'queued' && v;
+  }, 30_000, 100);
+  // before: it started in a paused run
+  expect(runs.calls).toBe(0);
+  await t.http.post(`/api/jobs/${jobId}/resume`).set(admin).expect(200);
+  const j = await finished(jobId);
+  expect(runs.calls).toBe(1);
+  expect(j.targets[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
 });
