@@ -6,6 +6,7 @@ import { ConflictException, Injectable, Logger, NotFoundException, OnModuleInit 
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataSource, EntityManager } from 'typeorm';
+import { cutUtf8 } from '../common/utf8';
 import { badRequest, FieldError } from '../common/validation';
 import { withNamedLock } from '../database/named-lock';
 import { BackupTrigger, ConfigBaseline, ConfigNormalizationRule, ConfigRule, ConfigVersion, DeviceConfig } from './config.entities';
@@ -550,15 +551,6 @@ function label(v: VersionView): string {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
-}
-
-/** `s` cut to at most `max` bytes of UTF-8, at a character's boundary. */
-export function cutUtf8(s: string, max: number): string {
-  const buf = Buffer.from(s, 'utf8');
-  if (buf.length <= max) return s;
-  let end = max;
-  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--; // a continuation byte: the character started before
-  return buf.subarray(0, end).toString('utf8');
 }
 
 /**

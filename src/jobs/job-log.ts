@@ -1,6 +1,7 @@
 // jobs/: fitting a target's log into what is stored of it. The head says what ran, the tail how
 // it ended (the exit code, "reboot required", the inventory refresh): both are kept, the middle
 // gives way, and every cut falls between characters, never inside one.
+import { charStartAtOrAfter, charStartAtOrBefore } from '../common/utf8';
 
 /** A log stored for one target at most (bytes of UTF-8). */
 export const MAX_LOG_BYTES = 1024 * 1024;
@@ -14,10 +15,8 @@ export function fitLog(log: string, max = MAX_LOG_BYTES): { text: string; bytes:
   const tail = Math.min(TAIL_BYTES, Math.floor(max / 4));
   // the marker's own length depends on the number in it: sized for the largest it could say
   const room = max - tail - Buffer.byteLength(marker(buf.length));
-  let headEnd = Math.max(0, room);
-  while (headEnd > 0 && (buf[headEnd] & 0xc0) === 0x80) headEnd--; // not inside a character
-  let tailStart = buf.length - tail;
-  while (tailStart < buf.length && (buf[tailStart] & 0xc0) === 0x80) tailStart++;
+  const headEnd = charStartAtOrBefore(buf, Math.max(0, room));
+  const tailStart = charStartAtOrAfter(buf, buf.length - tail);
   const text = `${buf.subarray(0, headEnd).toString('utf8')}${marker(tailStart - headEnd)}${buf.subarray(tailStart).toString('utf8')}`;
   return { text, bytes: Buffer.byteLength(text), truncated: true };
 }
@@ -53,8 +52,8 @@ export class BoundedLog {
   append(text: string): void {
     let buf = Buffer.from(text, 'utf8');
     if (this.headBytes < this.headMax && this.tailBytes === 0) {
-      let take = Math.min(buf.length, this.headMax - this.headBytes);
-      if (take < buf.length) while (take > 0 && (buf[take] & 0xc0) === 0x80) take--; // not inside a character
+      const room = this.headMax - this.headBytes;
+      const take = room < buf.length ? charStartAtOrBefore(buf, room) : buf.length;
       this.head.push(buf.subarray(0, take));
       this.headBytes += take;
       buf = buf.subarray(take);
@@ -64,8 +63,7 @@ export class BoundedLog {
     this.tailBytes += buf.length;
     if (this.tailBytes > 2 * this.tailMax) {
       const all = Buffer.concat(this.tail);
-      let from = all.length - this.tailMax;
-      while (from < all.length && (all[from] & 0xc0) === 0x80) from++;
+      const from = charStartAtOrAfter(all, all.length - this.tailMax);
       this.dropped += from;
       this.tail = [all.subarray(from)];
       this.tailBytes = all.length - from;
@@ -77,8 +75,7 @@ export class BoundedLog {
     const head = Buffer.concat(this.head).toString('utf8');
     const tail = Buffer.concat(this.tail);
     if (!this.dropped) return fitLog(head + tail.toString('utf8'), this.max).text;
-    let from = Math.max(0, tail.length - this.tailMax);
-    while (from < tail.length && (tail[from] & 0xc0) === 0x80) from++;
+    const from = charStartAtOrAfter(tail, Math.max(0, tail.length - this.tailMax));
     return `${head}${marker(this.dropped + from)}${tail.subarray(from).toString('utf8')}`;
   }
 }
