@@ -1,4 +1,4 @@
-import { workerId } from './worker-id';
+import { claimOwners, workerId } from './worker-id';
 
 describe('workerId', () => {
   it('fits a lease owner column (64) with "/<run id>" after it, whatever the host name', () => {
@@ -13,5 +13,15 @@ describe('workerId', () => {
   it('tells two processes apart, and keeps a short host name whole', () => {
     expect(workerId('vm')).toMatch(/^vm:\d+:[0-9a-f]{6}$/);
     expect(workerId('vm')).not.toBe(workerId('vm'));
+  });
+});
+
+describe('claimOwners', () => {
+  it('names each claim of a process apart, within a lease owner column (64) after a billion claims', () => {
+    const next = claimOwners(workerId('teknisi-worker-7f9c8d6b5-abcde'.padEnd(63, 'x')));
+    const [a, b] = [next(), next()];
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/#1$/);
+    expect(`${a.slice(0, -2)}#${(1e9).toString(36)}`.length).toBeLessThanOrEqual(64);
   });
 });

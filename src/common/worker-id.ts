@@ -1,5 +1,5 @@
 // common/: this process among the workers, as lease owners name it (scan chunks, job targets,
-// device leases: varchar(64) columns, a device lease's with "/<run id>" after it).
+// device leases: varchar(64) columns), and each of its claims ("#<n>" after it).
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 
@@ -13,4 +13,14 @@ const HOST_CHARS = 32;
  */
 export function workerId(hostname = os.hostname()): string {
   return `${hostname.slice(0, HOST_CHARS)}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Lease owners of one claim each, `<worker>#<n>`: a claim that outlived its lease (a database
+ * outage longer than it) must not pass for the next claim this process makes of the same work,
+ * whose renewals it would otherwise match.
+ */
+export function claimOwners(worker: string): () => string {
+  let n = 0;
+  return () => `${worker}#${(++n).toString(36)}`;
 }

@@ -5,7 +5,7 @@
 // tried again, and the reconciler hands chunks whose worker died — or whose queue job Redis
 // lost — to whoever is alive. Every step is idempotent.
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { workerId } from '../common/worker-id';
+import { claimOwners, workerId } from '../common/worker-id';
 import { Exclusions, expandTargets, parseTargets } from '../common/targets';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { CredentialsService, RevealedCredential } from '../credentials/credentials.service';
@@ -49,8 +49,8 @@ export class ScanRunner {
   private readonly snmpMaxAnswerBytes: number;
   private readonly expanded = new Map<number, { addresses: string[]; exclusions: Exclusions }>();
   readonly owner = workerId();
-  /** claims this process made: each one's lease owner is `<worker>#<n>` */
-  private claims = 0;
+  /** each claim's lease owner, `<worker>#<n>` */
+  private readonly nextClaim = claimOwners(this.owner);
 
   constructor(
     private readonly repo: ScansRepository,
@@ -70,9 +70,7 @@ export class ScanRunner {
     const scan = await this.repo.findScan(scanId);
     if (!scan) return { skipped: 'scan deleted' };
     if (TERMINAL.includes(scan.status)) return { skipped: `scan ${scan.status}` };
-    // each claim its own lease owner: one that outlived its lease (a database outage longer
-    // than it) must not pass for the next claim this process may make of the same chunk
-    const claim = `${this.owner}#${(++this.claims).toString(36)}`;
+    const claim = this.nextClaim();
     // the lease is timed by the database's clock (claimChunk): this worker's may be wrong, but
     // what it measures from before the claim is never more than the lease holds
     const claimedAt = Date.now();

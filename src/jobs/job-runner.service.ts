@@ -9,7 +9,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { gzipSync } from 'node:zlib';
-import { workerId } from '../common/worker-id';
+import { claimOwners, workerId } from '../common/worker-id';
 import { isDatabaseOutage } from '../database/driver-errors';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { QueueWorkerService } from '../queue/queue-worker.service';
@@ -40,8 +40,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   readonly owner = workerId();
   private timer?: NodeJS.Timeout;
   private reconciling = false;
-  /** claims this process made: each one's lease owner is `<worker>#<n>` */
-  private claims = 0;
+  /** each claim's lease owner, `<worker>#<n>` */
+  private readonly nextClaim = claimOwners(this.owner);
   private stopping = false;
   /** one cancel check per run and process, shared by the targets of that run running here */
   private readonly runWatches = new Map<number, { listeners: Set<(run: JobRun) => void>; timer: NodeJS.Timeout }>();
@@ -98,9 +98,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         await this.repo.completeIfDone(runId, now);
         return { ran };
       }
-      // each claim its own lease owner: one that outlived its lease (a database outage longer
-      // than it) must not pass for the new claim this process may make of the same target
-      const claim = `${this.owner}#${(++this.claims).toString(36)}`;
+      const claim = this.nextClaim();
       const leaseUntil = this.leaseUntil();
       const target = await this.repo.claimTarget(runId, lane, claim, leaseUntil, now);
       if (target === 'lane-busy') return { skipped: 'lane held by another worker' };
