@@ -143,8 +143,11 @@ it("an edit of a remediation's config.push (its schedule and settings) saves, it
 });
 
 it("a maintenance window's next opening names the browser's zone, beside the window's own", async () => {
-  await env.t.http.post('/api/windows').set(admin).send({ name: 'Tokyo nights', timezone: 'Asia/Tokyo', ranges: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '02:00', end: '04:00' }] }).expect(201);
-  // a technician in New York: 02:00 in Tokyo is the afternoon before, and the option must say whose
+  // two hours starting six hours from now in Tokyo, so that it is never open as the spec runs
+  const tokyoHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+  const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+  await env.t.http.post('/api/windows').set(admin).send({ name: 'Tokyo nights', timezone: 'Asia/Tokyo', ranges: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: at(tokyoHour + 6), end: at(tokyoHour + 8) }] }).expect(201);
+  // a technician in New York: a time in Tokyo is another day's in New York, and the option must say whose
   const ctx = await env.browser.newContext({ baseURL: env.baseUrl, viewport: { width: 1280, height: 860 }, timezoneId: 'America/New_York', locale: 'en-US' });
   try {
     const page = await ctx.newPage();
